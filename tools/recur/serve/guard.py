@@ -1012,21 +1012,16 @@ async def _as_the_200(scope, headers: MutableHeaders) -> str | None:
     """The 304 of a site file (``headers``) given the Vary of the 200 it stands for (its raw headers are the scope's
     ``NOT_MODIFIED_OF``), and that 200's Content-Encoding returned (for its ETag). A 304 has no body, so GZipMiddleware
     left it as it is; the 200's head is what GZipMiddleware makes of that 200, asked as the 304 was: it decides on the
-    first part's size and whether more follows, handed here as the file would send them (its first part cut to
-    ``GZIP_MIN_BYTES``, as ``_HeadBody`` cuts a HEAD's: the same decision)."""
-    from starlette.responses import FileResponse
-
+    first part's size and whether more follows, handed here as a HEAD of the file hands them (``send_file_head``)."""
     of_200 = list(scope[NOT_MODIFIED_OF])
     size = int(MutableHeaders(raw=of_200).get("content-length") or 0)
-    # the file's first part is a whole chunk: more follows (an empty part at least)
-    more = size >= FileResponse.chunk_size
     said = {}
 
+    async def zeros(count: int) -> bytes:  # what the bytes are does not change gzip's decision
+        return bytes(count)
+
     async def the_200(scope, receive, send):
-        await send({"type": "http.response.start", "status": 200, "headers": of_200})
-        await send({"type": "http.response.body", "body": bytes(min(size, GZIP_MIN_BYTES)), "more_body": more})
-        if more:
-            await send({"type": "http.response.body", "body": b"", "more_body": False})
+        await send_file_head(send, {"type": "http.response.start", "status": 200, "headers": of_200}, size, zeros)
 
     async def head(message):
         if message["type"] == "http.response.start":
@@ -1041,30 +1036,60 @@ async def _as_the_200(scope, headers: MutableHeaders) -> str | None:
     return said.get("content-encoding")
 
 
+class FirstPartOnly:
+    """The one model of the body a HEAD's GET hands gzip (and the 200 a site file's 304 stands for): its first part
+    cut to ``GZIP_MIN_BYTES``, the parts between dropped, its last part empty. GZipMiddleware decides on the first
+    part's size and whether more follows (under the minimum and whole: as it is; else compressed, or a stream), so
+    the head is the GET's, and at most 1 KiB is compressed for a body nobody will see. A ``send`` for the messages
+    of one answer; every message but a body's is handed on as it is."""
+
+    def __init__(self, send):
+        self.send = send
+        self.started = False
+
+    async def __call__(self, message) -> None:
+        if message["type"] != "http.response.body":
+            return await self.send(message)
+        first, self.started = not self.started, True
+        if first:
+            await self.send({**message, "body": message.get("body", b"")[:GZIP_MIN_BYTES]})
+        elif not message.get("more_body", False):
+            await self.send({**message, "body": b""})
+        # a part between: gzip would compress it (a flush at least) for nothing
+
+
+async def send_file_head(send, start: dict, size: int, read) -> None:
+    """A file's answer of ``size`` bytes as a HEAD's GET hands it to gzip (``FirstPartOnly``), its head ``start``:
+    the first part as FileResponse sends it (a whole chunk, ``chunk_size``, has more after it, an empty part at
+    least), of which ``read(count)`` (awaited) reads the first ``GZIP_MIN_BYTES`` at most."""
+    from starlette.responses import FileResponse
+
+    cut = FirstPartOnly(send)
+    await cut(start)
+    more = size >= FileResponse.chunk_size
+    await cut({"type": "http.response.body", "body": await read(min(size, GZIP_MIN_BYTES)), "more_body": more})
+    if more:
+        await cut({"type": "http.response.body", "body": b"", "more_body": False})
+
+
 class _HeadBody:
-    """The app answering a HEAD (HeadAsGet's GET), its body cut before GZipMiddleware compresses what HeadAsGet then
-    throws away: a HEAD of the site's search index (300 KB) or a large file was gzipped whole, at a GET's CPU cost
-    and none of its use. The first part is cut to ``GZIP_MIN_BYTES``, so that GZipMiddleware decides as it would on
-    the whole body (under the minimum and whole: sent as it is; else compressed, or a stream), and each later part
-    to nothing: at most 1 KiB compressed a HEAD. ``cut``: whether it cut (not an answer the app encoded itself or a
-    206, each passed by as it is), so that ``Compressed`` leaves out the cut body's Content-Length."""
+    """The app answering a HEAD (HeadAsGet's GET), its body cut (``FirstPartOnly``) before GZipMiddleware compresses
+    what HeadAsGet then throws away: a HEAD of the site's search index (300 KB) or a large file was gzipped whole, at
+    a GET's CPU cost and none of its use. ``cut``: whether it cut (not an answer the app encoded itself or a 206, each
+    passed by as it is), so that ``Compressed`` leaves out the cut body's Content-Length."""
 
     def __init__(self, app):
         self.app = app
         self.cut = False
 
     async def __call__(self, scope, receive, send):
-        first = True
+        cut = FirstPartOnly(send)
 
         async def cut_send(message):
-            nonlocal first
             if message["type"] == "http.response.start":
                 coded = any(name.lower() == b"content-encoding" for name, _ in message.get("headers", []))
                 self.cut = not coded and message["status"] != 206
-            elif message["type"] == "http.response.body" and self.cut:
-                message = {**message, "body": message.get("body", b"")[:GZIP_MIN_BYTES] if first else b""}
-                first = False
-            await send(message)
+            await (cut if self.cut else send)(message)
 
         await self.app(scope, receive, cut_send)
 
