@@ -964,9 +964,10 @@ class Compressed:
     Passed by, whatever the client accepts: a file already compressed (``COMPRESSED_SUFFIXES``: the site's
     model.onnx.gz, 22.8 MB, went through gzip again on every download, application/octet-stream and
     application/wasm being no type Starlette leaves alone: 1.5 s of the event loop's CPU each, /healthz's median
-    5.7 → 17.1 ms under 3 downloads), and a request with a Range header (before Starlette 1.5 a 206 was gzipped
-    under its uncompressed Content-Range, a corrupt part). ``gzip;q=0`` is gzip refused (RFC 9110 section
-    12.5.3), where Starlette looks for the word "gzip" alone: the header handed on leaves it out."""
+    5.7 → 17.1 ms under 3 downloads). A range (206) goes as it is: its Content-Range counts the file's bytes
+    (GZipMiddleware leaves a 206 alone, since Starlette 1.5); a request whose Range is not taken (a whole 200) is
+    compressed as any other. Whether gzip is accepted is RFC 9110's reading of Accept-Encoding (``_gzip_decided``),
+    not Starlette's, which looks for the word "gzip" in the first such header as written."""
 
     def __init__(self, app):
         self.app = app
@@ -977,7 +978,7 @@ class Compressed:
             return await self.app(scope, receive, send)
         # through Starlette's identity responder: an answer that may be compressed for another request still
         # says Vary: Accept-Encoding
-        inner = _gzip_refused(scope)
+        inner = _gzip_decided(scope)
         head = _HeadBody(self.app) if scope.get(HEAD_AS_GET) else None
 
         async def weak_etag(message):
@@ -1117,32 +1118,50 @@ def _precompressed(scope) -> bool:
     return scope["path"].lower().endswith(COMPRESSED_SUFFIXES)
 
 
-def _gzip_refused(scope):
-    """``scope`` with gzip taken out of the copy of Accept-Encoding Starlette reads, where the client refused it
-    (``q=0``) or asked for a range (a part of the bytes as they are); else ``scope`` itself."""
+def _gzip_decided(scope):
+    """``scope`` with the one Accept-Encoding GZipMiddleware reads saying what ``accepts_gzip`` decides ("gzip", or
+    "identity" where gzip is not accepted), or ``scope`` itself where Starlette would decide the same. Starlette
+    looks for the word "gzip" in the first Accept-Encoding as written: "GZIP" (codings are case-insensitive, RFC
+    9110 section 8.4.1) and "*" got none, "gzip;q=0" (refused) and "nogzip" got it, a second header was not read."""
     headers = scope.get("headers") or []
-    said = ", ".join(value.decode("latin-1") for name, value in headers if name == b"accept-encoding").split(",")
-    ranged = any(name == b"range" for name, _ in headers)
-    kept = [c.strip() for c in said if "gzip" not in c.lower() or not (ranged or _refused_gzip(c))]
-    if len(kept) == len(said):
+    said = [value.decode("latin-1") for name, value in headers if name == b"accept-encoding"]
+    gzip = accepts_gzip(", ".join(said))
+    if gzip == ("gzip" in (said or [""])[0]):
         return scope
     others = [(name, value) for name, value in headers if name != b"accept-encoding"]
-    return {**scope, "headers": [*others, (b"accept-encoding", ", ".join(kept).encode("latin-1"))]}
+    return {**scope, "headers": [*others, (b"accept-encoding", b"gzip" if gzip else b"identity")]}
 
 
-def _refused_gzip(coding: str) -> bool:
-    """Whether one coding of Accept-Encoding is gzip (or x-gzip) with a q of 0 ("gzip;q=0", "gzip; q=0.000")."""
-    name, _, params = coding.partition(";")
-    if name.strip().lower() not in ("gzip", "x-gzip"):
-        return False
+def accepts_gzip(said: str) -> bool:
+    """Whether an Accept-Encoding value (its lines joined by commas) accepts gzip, as RFC 9110 section 12.5.3 reads
+    it: "gzip" or "x-gzip" (its old name) in any letter case with a q over 0 (either one is enough); where neither
+    is named, "*" with a q over 0 ("*;q=0", as a browser's media request says, refuses it). No header or an empty
+    one: no gzip (the RFC lets a server choose; a client that says nothing may not decode it)."""
+    named, star = None, None
+    for coding in said.split(","):
+        name, _, params = coding.partition(";")
+        name = name.strip().lower()
+        if name in ("gzip", "x-gzip"):
+            named = max(named or 0.0, _qvalue(params))
+        elif name == "*":
+            star = _qvalue(params)
+    q = named if named is not None else star
+    return q is not None and q > 0
+
+
+def _qvalue(params: str) -> float:
+    """The q of one coding's parameters ("; q=0.5"): 1 when it says none, or one that is no number from 0 to 1
+    (ignored, as an unknown parameter is: "gzip;q=yes" accepts gzip, as it did)."""
     for param in params.split(";"):
         key, _, value = param.partition("=")
         if key.strip().lower() == "q":
             try:
-                return float(value.strip()) == 0
+                q = float(value)
             except ValueError:
-                return False
-    return False
+                continue
+            if 0 <= q <= 1:  # not NaN either
+                return q
+    return 1.0
 
 
 class HeadAsGet:
