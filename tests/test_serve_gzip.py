@@ -334,6 +334,32 @@ def test_a_304_has_the_etag_and_vary_of_the_200(base, path, method):
                 assert again.headers.get(name) == got.headers.get(name), (path, accepts, asked, name, again.headers)
 
 
+def test_a_compressed_answer_offers_no_ranges(base):
+    """Found by an operator's curl: a gzipped site file said Accept-Ranges: bytes, but a range is of the file's bytes
+    as they are (a 206 is never compressed), so a client resuming the gzip it had from byte N would join two
+    different byte sequences; as nginx's gzip, a compressed answer offers none. As it is, the file still does."""
+    for path in ("/patterns/", "/assets/big.js"):
+        plain, _ = fetch(base, path, PLAIN)
+        assert plain.headers["accept-ranges"] == "bytes", plain.headers
+        for method in ("GET", "HEAD"):
+            zipped, _ = fetch(base, path, GZ, method)
+            assert zipped.headers["content-encoding"] == "gzip" and "accept-ranges" not in zipped.headers, (
+                zipped.headers
+            )
+
+
+def test_if_none_match_on_two_lines_is_one_list(base):
+    """Found by an operator's curl: an ETag that matches on a second If-None-Match line was a 200 (Starlette read
+    the first line alone); RFC 9110 section 5.3 reads the lines as one list."""
+    for accepts in (GZ, PLAIN):
+        etag = fetch(base, "/patterns/", accepts)[0].headers["etag"]
+        headers = [*accepts.items(), ("if-none-match", '"another"'), ("if-none-match", etag)]
+        again = httpx.get(base + "/patterns/", headers=headers, timeout=30)
+        assert again.status_code == 304 and again.headers["etag"] == etag, (accepts, again.status_code)
+        other = [*accepts.items(), ("if-none-match", '"another"'), ("if-none-match", '"yet-another"')]
+        assert httpx.get(base + "/patterns/", headers=other, timeout=30).status_code == 200
+
+
 def _site_file_through_head_as_get(site, path: str, method: str, headers: dict) -> tuple[dict, int]:
     """serve.site_files.SiteFiles on ``site`` behind guard.HeadAsGet and guard.Compressed as serve/app.py stacks
     them: (the head sent, the body bytes the site file handed on: what it read of the file)."""

@@ -65,6 +65,16 @@ class SiteFiles(StaticFiles):
                 return NotModifiedResponse(response.headers)
         return response
 
+    def is_not_modified(self, response_headers: Headers, request_headers: Headers) -> bool:
+        """Starlette's check, with every If-None-Match line read as one list (RFC 9110 section 5.3): it read the
+        first line alone, so a matching ETag on a second line was a 200 (found by an operator's curl)."""
+        lines = request_headers.getlist("if-none-match")
+        if len(lines) > 1:
+            others = [(name, value) for name, value in request_headers.raw if name != b"if-none-match"]
+            joined = (b"if-none-match", ", ".join(lines).encode("latin-1"))
+            request_headers = Headers(raw=[*others, joined])
+        return super().is_not_modified(response_headers, request_headers)
+
     async def _not_taken(self, path, scope) -> None:
         """A method the site does not take (it answers GET and HEAD): on a route's path the route's 405 (PROPFIND
         /api/feedback reaches the site, a method no /api route lists), on a site file the site's, on any other
