@@ -957,8 +957,9 @@ class Compressed:
     not 1.8, which needs Python 3.11 (so /mcp is passed by, not left to 1.8). A compressed answer's
     ETag is made weak, as nginx makes it: the bytes are not the file's; If-None-Match compares weakly, so a
     repeated request is still a 304. It says no ``Accept-Ranges: bytes``: a range is of the file's bytes, so a
-    client resuming a download of the gzip from where it stopped would join two different byte sequences. A HEAD (HeadAsGet's GET) gets the GET's head, Content-Encoding, Vary and ETag,
-    but at most its body's first KiB is compressed for it (``_HeadBody``), so a compressed one says no Content-Length.
+    client resuming a download of the gzip from where it stopped would join two different byte sequences. A HEAD
+    (HeadAsGet's GET) gets the GET's head, Content-Encoding, Vary and ETag, but at most its body's first KiB is
+    compressed for it (``_HeadBody``), so a compressed one says no Content-Length.
     A site file's 304 gets the ETag and Vary its 200 would have (RFC 9110 section 15.4.5): it said the strong ETag and
     no Vary to a client that had been sent the weak one and Vary: Accept-Encoding (``_as_the_200``).
 
