@@ -307,6 +307,25 @@ def test_gzip_refused_or_not_named_is_not_sent(base, said, method, path, body):
     assert "accept-encoding" in r.headers["vary"].lower()
 
 
+@pytest.mark.parametrize(
+    "said, gzip_ok",
+    [
+        ("gzip;q=yes", True),  # no number: ignored, as an unknown parameter
+        ("gzip;q=1.5", True),  # past 1: ignored
+        ("gzip;q=0.001", True),
+        ("gzip ; Q = 0 ", False),
+        ("gzip, gzip;q=0", True),  # named twice: either one accepting is enough
+        ("*;q=0, identity", False),
+        ("identity;q=0", False),  # refuses identity, names no gzip: sent as it is all the same
+        (" , ,", False),
+    ],
+)
+def test_accept_encoding_edge_cases(said, gzip_ok):
+    from recur.serve.guard import accepts_gzip
+
+    assert accepts_gzip(said) is gzip_ok
+
+
 def test_gzip_named_on_a_second_accept_encoding_line_is_read(base):
     """RFC 9110 section 5.3: a field sent on two lines is one list; Starlette read the first line only."""
     for lines, gzipped in [(["identity", "gzip"], True), (["gzip;q=0", "*"], False), (["*;q=0", "GZIP"], True)]:
