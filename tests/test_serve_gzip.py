@@ -17,6 +17,7 @@ from serve_util import MCP_ACCEPT, MCP_INIT, fake_app, run_async, running, stub_
 GZ = {"accept-encoding": "gzip"}
 GZIP_MIN_BYTES = 1024  # guard.GZIP_MIN_BYTES: a literal, so that this file runs on code before it too
 PLAIN = {"accept-encoding": "identity"}  # httpx asks for gzip unless told
+SUGGEST = {"text": "No space left on device", "top": 5}
 PAGE = (
     "<html><body>" + "".join(f"<p>Disk full on node {i}: No space left on device</p>" for i in range(200)) + "</body>"
 )
@@ -237,14 +238,26 @@ def test_a_file_stored_gzipped_is_sent_as_stored(base, name):
     assert zipped.headers["etag"] == plain.headers["etag"] and not zipped.headers["etag"].startswith("W/")
 
 
-def test_a_range_request_answered_whole_is_not_compressed(base):
+def test_a_range_is_sent_as_it_is_and_a_whole_answer_compressed(base):
     """Found in re-review: before Starlette 1.5 a 206 was gzipped under its uncompressed Content-Range (a corrupt
-    part); a request with a Range header is answered as the bytes are, whole (If-Range of another version) too."""
+    part): a range is the file's bytes, as they are. Then any request with a Range header was answered
+    uncompressed, even where the Range is not taken and the answer is the whole file or a route's JSON (a 200):
+    compressed as any other 200 now."""
     part, sent = fetch(base, "/patterns/", {**GZ, "range": "bytes=0-99"})
     assert part.status_code == 206 and "content-encoding" not in part.headers and sent == PAGE.encode()[:100]
-    whole, sent = fetch(base, "/patterns/", {**GZ, "range": "bytes=0-99", "if-range": '"another-version"'})
-    assert whole.status_code == 200 and "content-encoding" not in whole.headers, whole.headers
-    assert sent == PAGE.encode() and "accept-encoding" in whole.headers["vary"].lower()
+    assert part.headers["content-range"] == f"bytes 0-99/{len(PAGE)}" and part.headers["content-length"] == "100"
+    for path, ranged in [
+        ("/patterns/", {"range": "bytes=0-99", "if-range": '"another-version"'}),  # If-Range of another version
+        ("/patterns/", {"range": "items=0-5"}),  # a unit other than bytes: no range
+        ("/openapi.json", {"range": "bytes=0-99"}),  # a route takes no Range
+    ]:
+        plain, sent_plain = fetch(base, path, {**PLAIN, **ranged})
+        whole, sent = fetch(base, path, {**GZ, **ranged})
+        assert plain.status_code == whole.status_code == 200, (path, ranged, whole.status_code)
+        assert whole.headers.get("content-encoding") == "gzip", (path, ranged, whole.headers)
+        assert gzip.decompress(sent) == sent_plain and "accept-encoding" in whole.headers["vary"].lower()
+        head, _ = fetch(base, path, {**GZ, **ranged}, method="HEAD")
+        assert head.headers.get("content-encoding") == "gzip", (path, ranged, head.headers)
 
 
 @pytest.mark.parametrize("said", ["gzip;q=0", "gzip; q=0.000, deflate", "identity, GZIP;Q=0", "x-gzip;q=0, gzip;q=0"])
@@ -261,13 +274,78 @@ def test_gzip_accepted_with_a_q_over_0_is_sent(base, said):
     assert r.headers.get("content-encoding") == "gzip" and gzip.decompress(sent) == PAGE.encode(), said
 
 
-@pytest.mark.parametrize("path", ["/patterns/", "/assets/big.js", "/index.html", "/assets/model.onnx.gz"])
+# how clients say gzip other than "gzip": codings are case-insensitive (RFC 9110 section 8.4.1), "*" is any coding
+# not named (section 12.5.3), x-gzip is gzip's old name; and a second Accept-Encoding line is read too
+SAID_GZIP = ["GZIP", "Gzip, deflate", "X-GZIP", "*", "identity, *;q=0.5", "br;q=1.0, GZip;Q=0.8", "deflate, *;q=0.1"]
+# and how they refuse it: "*;q=0" with gzip not named (Chrome's media requests), gzip named at q=0 whatever "*" says,
+# a word that only holds "gzip", nothing at all
+SAID_NO_GZIP = ["identity;q=1, *;q=0", "GZIP;q=0, *", "*;q=0.5, x-gzip;q=0, gzip;q=0", "nogzip", "gzipped", ""]
+
+
+@pytest.mark.parametrize("said", SAID_GZIP)
+@pytest.mark.parametrize("method, path, body", [("GET", "/patterns/", None), ("POST", "/api/suggest", SUGGEST)])
+def test_gzip_is_read_in_any_letter_case_and_from_a_star(base, said, method, path, body):
+    """Found in a review: "Accept-Encoding: GZIP" and "*" got no gzip, Starlette looking for the word "gzip" as
+    written. A site file and a route agree, and the site file's HEAD and 304 say what its GET does."""
+    r, sent = fetch(base, path, {"accept-encoding": said}, method, body)
+    plain, sent_plain = fetch(base, path, PLAIN, method, body)
+    assert r.status_code == 200 and r.headers.get("content-encoding") == "gzip", (said, r.headers)
+    assert gzip.decompress(sent) == sent_plain, said
+    if method == "GET":
+        head, _ = fetch(base, path, {"accept-encoding": said}, "HEAD")
+        again, _ = fetch(base, path, {"accept-encoding": said, "if-none-match": r.headers["etag"]})
+        assert head.headers.get("content-encoding") == "gzip" and head.headers["etag"] == r.headers["etag"]
+        assert again.status_code == 304 and again.headers["etag"] == r.headers["etag"].strip(), again.headers
+        assert r.headers["etag"].startswith("W/") and "accept-encoding" in again.headers["vary"].lower()
+
+
+@pytest.mark.parametrize("said", SAID_NO_GZIP)
+@pytest.mark.parametrize("method, path, body", [("GET", "/patterns/", None), ("POST", "/api/suggest", SUGGEST)])
+def test_gzip_refused_or_not_named_is_not_sent(base, said, method, path, body):
+    r, sent = fetch(base, path, {"accept-encoding": said}, method, body)
+    assert r.status_code == 200 and "content-encoding" not in r.headers and len(sent) >= GZIP_MIN_BYTES, said
+    assert "accept-encoding" in r.headers["vary"].lower()
+
+
+@pytest.mark.parametrize(
+    "said, gzip_ok",
+    [
+        ("gzip;q=yes", True),  # no number: ignored, as an unknown parameter
+        ("gzip;q=1.5", True),  # past 1: ignored
+        ("gzip;q=0.001", True),
+        ("gzip ; Q = 0 ", False),
+        ("gzip, gzip;q=0", True),  # named twice: either one accepting is enough
+        ("*;q=0, identity", False),
+        ("identity;q=0", False),  # refuses identity, names no gzip: sent as it is all the same
+        (" , ,", False),
+    ],
+)
+def test_accept_encoding_edge_cases(said, gzip_ok):
+    from recur.serve.guard import accepts_gzip
+
+    assert accepts_gzip(said) is gzip_ok
+
+
+def test_gzip_named_on_a_second_accept_encoding_line_is_read(base):
+    """RFC 9110 section 5.3: a field sent on two lines is one list; Starlette read the first line only."""
+    for lines, gzipped in [(["identity", "gzip"], True), (["gzip;q=0", "*"], False), (["*;q=0", "GZIP"], True)]:
+        headers = [("accept-encoding", line) for line in lines]
+        with httpx.Client(timeout=60) as client, client.stream("GET", base + "/patterns/", headers=headers) as r:
+            sent = b"".join(r.iter_raw())
+        assert (r.headers.get("content-encoding") == "gzip") is gzipped, (lines, r.headers)
+        assert (gzip.decompress(sent) if gzipped else sent) == PAGE.encode()
+
+
+@pytest.mark.parametrize(
+    "path", ["/patterns/", "/assets/big.js", "/index.html", "/assets/model.onnx.gz", "/_docs-assets/swagger-ui.css"]
+)
 @pytest.mark.parametrize("method", ["GET", "HEAD"])
 def test_a_304_has_the_etag_and_vary_of_the_200(base, path, method):
     """Found in a re-read: a 304 to a gzip request said the file's strong ETag and no Vary, where the 200 had said the
     weak one and Vary: Accept-Encoding; RFC 9110 section 15.4.5 asks a 304 for the ETag and Vary the 200 would have
     sent (a cache keeps the variant it was told of). A file under the gzip minimum (index.html) and one stored
-    compressed have a strong ETag and no Vary: their 304 too."""
+    compressed have a strong ETag and no Vary: their 304 too. Then found by an operator's curl: /docs' own files
+    (Swagger UI's CSS and script, fastapi_offline's) had the same fault."""
     for accepts in (GZ, PLAIN):
         got, _ = fetch(base, path, accepts, method)
         assert got.status_code == 200, (path, got.status_code)
@@ -276,6 +354,32 @@ def test_a_304_has_the_etag_and_vary_of_the_200(base, path, method):
             assert again.status_code == 304 and sent == b"", (path, asked, again.status_code)
             for name in ("etag", "vary"):
                 assert again.headers.get(name) == got.headers.get(name), (path, accepts, asked, name, again.headers)
+
+
+def test_a_compressed_answer_offers_no_ranges(base):
+    """Found by an operator's curl: a gzipped site file said Accept-Ranges: bytes, but a range is of the file's bytes
+    as they are (a 206 is never compressed), so a client resuming the gzip it had from byte N would join two
+    different byte sequences; as nginx's gzip, a compressed answer offers none. As it is, the file still does."""
+    for path in ("/patterns/", "/assets/big.js"):
+        plain, _ = fetch(base, path, PLAIN)
+        assert plain.headers["accept-ranges"] == "bytes", plain.headers
+        for method in ("GET", "HEAD"):
+            zipped, _ = fetch(base, path, GZ, method)
+            assert zipped.headers["content-encoding"] == "gzip" and "accept-ranges" not in zipped.headers, (
+                zipped.headers
+            )
+
+
+def test_if_none_match_on_two_lines_is_one_list(base):
+    """Found by an operator's curl: an ETag that matches on a second If-None-Match line was a 200 (Starlette read
+    the first line alone); RFC 9110 section 5.3 reads the lines as one list."""
+    for accepts in (GZ, PLAIN):
+        etag = fetch(base, "/patterns/", accepts)[0].headers["etag"]
+        headers = [*accepts.items(), ("if-none-match", '"another"'), ("if-none-match", etag)]
+        again = httpx.get(base + "/patterns/", headers=headers, timeout=30)
+        assert again.status_code == 304 and again.headers["etag"] == etag, (accepts, again.status_code)
+        other = [*accepts.items(), ("if-none-match", '"another"'), ("if-none-match", '"yet-another"')]
+        assert httpx.get(base + "/patterns/", headers=other, timeout=30).status_code == 200
 
 
 def _site_file_through_head_as_get(site, path: str, method: str, headers: dict) -> tuple[dict, int]:
@@ -338,7 +442,9 @@ def test_a_head_of_a_range_reads_none_of_it(tmp_path, ranges):
     asked = {**GZ, "range": ranges}
     get, read_get = _site_file_through_head_as_get(tmp_path, "/big.js", "GET", asked)
     head, read_head = _site_file_through_head_as_get(tmp_path, "/big.js", "HEAD", asked)
-    assert read_get >= int(get["content-length"]) > 0 and read_head <= GZIP_MIN_BYTES, (read_get, read_head)
+    assert read_get > 0 and read_head <= GZIP_MIN_BYTES, (read_get, read_head)
+    # a range says its length; the whole file (a unit other than bytes) is compressed, as a stream: no length
+    assert read_get >= int(get.get("content-length", read_get)), (read_get, get)
     for name in ("content-length", "content-range", "etag"):
         assert head.get(name) == get.get(name), (name, head, get)
     # a multipart answer's boundary is drawn for each answer; the lengths are the same all the same

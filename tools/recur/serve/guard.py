@@ -956,17 +956,20 @@ class Compressed:
     before 1.5 chunks waited in the compressor: pyproject.toml asks for 1.5 or later (fastapi>=0.110 allowed 0.36),
     not 1.8, which needs Python 3.11 (so /mcp is passed by, not left to 1.8). A compressed answer's
     ETag is made weak, as nginx makes it: the bytes are not the file's; If-None-Match compares weakly, so a
-    repeated request is still a 304. A HEAD (HeadAsGet's GET) gets the GET's head, Content-Encoding, Vary and ETag,
-    but at most its body's first KiB is compressed for it (``_HeadBody``), so a compressed one says no Content-Length.
+    repeated request is still a 304. It says no ``Accept-Ranges: bytes``: a range is of the file's bytes, so a
+    client resuming a download of the gzip from where it stopped would join two different byte sequences. A HEAD
+    (HeadAsGet's GET) gets the GET's head, Content-Encoding, Vary and ETag, but at most its body's first KiB is
+    compressed for it (``_HeadBody``), so a compressed one says no Content-Length.
     A site file's 304 gets the ETag and Vary its 200 would have (RFC 9110 section 15.4.5): it said the strong ETag and
     no Vary to a client that had been sent the weak one and Vary: Accept-Encoding (``_as_the_200``).
 
     Passed by, whatever the client accepts: a file already compressed (``COMPRESSED_SUFFIXES``: the site's
     model.onnx.gz, 22.8 MB, went through gzip again on every download, application/octet-stream and
     application/wasm being no type Starlette leaves alone: 1.5 s of the event loop's CPU each, /healthz's median
-    5.7 → 17.1 ms under 3 downloads), and a request with a Range header (before Starlette 1.5 a 206 was gzipped
-    under its uncompressed Content-Range, a corrupt part). ``gzip;q=0`` is gzip refused (RFC 9110 section
-    12.5.3), where Starlette looks for the word "gzip" alone: the header handed on leaves it out."""
+    5.7 → 17.1 ms under 3 downloads). A range (206) goes as it is: its Content-Range counts the file's bytes
+    (GZipMiddleware leaves a 206 alone, since Starlette 1.5); a request whose Range is not taken (a whole 200) is
+    compressed as any other. Whether gzip is accepted is RFC 9110's reading of Accept-Encoding (``_gzip_decided``),
+    not Starlette's, which looks for the word "gzip" in the first such header as written."""
 
     def __init__(self, app):
         self.app = app
@@ -977,7 +980,7 @@ class Compressed:
             return await self.app(scope, receive, send)
         # through Starlette's identity responder: an answer that may be compressed for another request still
         # says Vary: Accept-Encoding
-        inner = _gzip_refused(scope)
+        inner = _gzip_decided(scope)
         head = _HeadBody(self.app) if scope.get(HEAD_AS_GET) else None
 
         async def weak_etag(message):
@@ -989,6 +992,9 @@ class Compressed:
                 etag = headers.get("etag")
                 if coding == "gzip" and etag and not etag.startswith("W/"):
                     headers["etag"] = "W/" + etag
+                if coding == "gzip" and "accept-ranges" in headers:
+                    # a range is of the file's bytes, never of this gzip (as nginx's gzip leaves it out)
+                    del headers["accept-ranges"]
                 if head is not None and head.cut and headers.get("content-encoding") == "gzip":
                     # the length of the cut body's gzip, not the GET's, known only by compressing all of it: left
                     # out, as RFC 9110 section 8.6 lets a HEAD (a wrong one it forbids)
@@ -1012,21 +1018,16 @@ async def _as_the_200(scope, headers: MutableHeaders) -> str | None:
     """The 304 of a site file (``headers``) given the Vary of the 200 it stands for (its raw headers are the scope's
     ``NOT_MODIFIED_OF``), and that 200's Content-Encoding returned (for its ETag). A 304 has no body, so GZipMiddleware
     left it as it is; the 200's head is what GZipMiddleware makes of that 200, asked as the 304 was: it decides on the
-    first part's size and whether more follows, handed here as the file would send them (its first part cut to
-    ``GZIP_MIN_BYTES``, as ``_HeadBody`` cuts a HEAD's: the same decision)."""
-    from starlette.responses import FileResponse
-
+    first part's size and whether more follows, handed here as a HEAD of the file hands them (``send_file_head``)."""
     of_200 = list(scope[NOT_MODIFIED_OF])
     size = int(MutableHeaders(raw=of_200).get("content-length") or 0)
-    # the file's first part is a whole chunk: more follows (an empty part at least)
-    more = size >= FileResponse.chunk_size
     said = {}
 
+    async def zeros(count: int) -> bytes:  # what the bytes are does not change gzip's decision
+        return bytes(count)
+
     async def the_200(scope, receive, send):
-        await send({"type": "http.response.start", "status": 200, "headers": of_200})
-        await send({"type": "http.response.body", "body": bytes(min(size, GZIP_MIN_BYTES)), "more_body": more})
-        if more:
-            await send({"type": "http.response.body", "body": b"", "more_body": False})
+        await send_file_head(send, {"type": "http.response.start", "status": 200, "headers": of_200}, size, zeros)
 
     async def head(message):
         if message["type"] == "http.response.start":
@@ -1041,30 +1042,60 @@ async def _as_the_200(scope, headers: MutableHeaders) -> str | None:
     return said.get("content-encoding")
 
 
+class FirstPartOnly:
+    """The one model of the body a HEAD's GET hands gzip (and the 200 a site file's 304 stands for): its first part
+    cut to ``GZIP_MIN_BYTES``, the parts between dropped, its last part empty. GZipMiddleware decides on the first
+    part's size and whether more follows (under the minimum and whole: as it is; else compressed, or a stream), so
+    the head is the GET's, and at most 1 KiB is compressed for a body nobody will see. A ``send`` for the messages
+    of one answer; every message but a body's is handed on as it is."""
+
+    def __init__(self, send):
+        self.send = send
+        self.started = False
+
+    async def __call__(self, message) -> None:
+        if message["type"] != "http.response.body":
+            return await self.send(message)
+        first, self.started = not self.started, True
+        if first:
+            await self.send({**message, "body": message.get("body", b"")[:GZIP_MIN_BYTES]})
+        elif not message.get("more_body", False):
+            await self.send({**message, "body": b""})
+        # a part between: gzip would compress it (a flush at least) for nothing
+
+
+async def send_file_head(send, start: dict, size: int, read) -> None:
+    """A file's answer of ``size`` bytes as a HEAD's GET hands it to gzip (``FirstPartOnly``), its head ``start``:
+    the first part as FileResponse sends it (a whole chunk, ``chunk_size``, has more after it, an empty part at
+    least), of which ``read(count)`` (awaited) reads the first ``GZIP_MIN_BYTES`` at most."""
+    from starlette.responses import FileResponse
+
+    cut = FirstPartOnly(send)
+    await cut(start)
+    more = size >= FileResponse.chunk_size
+    await cut({"type": "http.response.body", "body": await read(min(size, GZIP_MIN_BYTES)), "more_body": more})
+    if more:
+        await cut({"type": "http.response.body", "body": b"", "more_body": False})
+
+
 class _HeadBody:
-    """The app answering a HEAD (HeadAsGet's GET), its body cut before GZipMiddleware compresses what HeadAsGet then
-    throws away: a HEAD of the site's search index (300 KB) or a large file was gzipped whole, at a GET's CPU cost
-    and none of its use. The first part is cut to ``GZIP_MIN_BYTES``, so that GZipMiddleware decides as it would on
-    the whole body (under the minimum and whole: sent as it is; else compressed, or a stream), and each later part
-    to nothing: at most 1 KiB compressed a HEAD. ``cut``: whether it cut (not an answer the app encoded itself or a
-    206, each passed by as it is), so that ``Compressed`` leaves out the cut body's Content-Length."""
+    """The app answering a HEAD (HeadAsGet's GET), its body cut (``FirstPartOnly``) before GZipMiddleware compresses
+    what HeadAsGet then throws away: a HEAD of the site's search index (300 KB) or a large file was gzipped whole, at
+    a GET's CPU cost and none of its use. ``cut``: whether it cut (not an answer the app encoded itself or a 206, each
+    passed by as it is), so that ``Compressed`` leaves out the cut body's Content-Length."""
 
     def __init__(self, app):
         self.app = app
         self.cut = False
 
     async def __call__(self, scope, receive, send):
-        first = True
+        cut = FirstPartOnly(send)
 
         async def cut_send(message):
-            nonlocal first
             if message["type"] == "http.response.start":
                 coded = any(name.lower() == b"content-encoding" for name, _ in message.get("headers", []))
                 self.cut = not coded and message["status"] != 206
-            elif message["type"] == "http.response.body" and self.cut:
-                message = {**message, "body": message.get("body", b"")[:GZIP_MIN_BYTES] if first else b""}
-                first = False
-            await send(message)
+            await (cut if self.cut else send)(message)
 
         await self.app(scope, receive, cut_send)
 
@@ -1092,32 +1123,50 @@ def _precompressed(scope) -> bool:
     return scope["path"].lower().endswith(COMPRESSED_SUFFIXES)
 
 
-def _gzip_refused(scope):
-    """``scope`` with gzip taken out of the copy of Accept-Encoding Starlette reads, where the client refused it
-    (``q=0``) or asked for a range (a part of the bytes as they are); else ``scope`` itself."""
+def _gzip_decided(scope):
+    """``scope`` with the one Accept-Encoding GZipMiddleware reads saying what ``accepts_gzip`` decides ("gzip", or
+    "identity" where gzip is not accepted), or ``scope`` itself where Starlette would decide the same. Starlette
+    looks for the word "gzip" in the first Accept-Encoding as written: "GZIP" (codings are case-insensitive, RFC
+    9110 section 8.4.1) and "*" got none, "gzip;q=0" (refused) and "nogzip" got it, a second header was not read."""
     headers = scope.get("headers") or []
-    said = ", ".join(value.decode("latin-1") for name, value in headers if name == b"accept-encoding").split(",")
-    ranged = any(name == b"range" for name, _ in headers)
-    kept = [c.strip() for c in said if "gzip" not in c.lower() or not (ranged or _refused_gzip(c))]
-    if len(kept) == len(said):
+    said = [value.decode("latin-1") for name, value in headers if name == b"accept-encoding"]
+    gzip = accepts_gzip(", ".join(said))
+    if gzip == ("gzip" in (said or [""])[0]):
         return scope
     others = [(name, value) for name, value in headers if name != b"accept-encoding"]
-    return {**scope, "headers": [*others, (b"accept-encoding", ", ".join(kept).encode("latin-1"))]}
+    return {**scope, "headers": [*others, (b"accept-encoding", b"gzip" if gzip else b"identity")]}
 
 
-def _refused_gzip(coding: str) -> bool:
-    """Whether one coding of Accept-Encoding is gzip (or x-gzip) with a q of 0 ("gzip;q=0", "gzip; q=0.000")."""
-    name, _, params = coding.partition(";")
-    if name.strip().lower() not in ("gzip", "x-gzip"):
-        return False
+def accepts_gzip(said: str) -> bool:
+    """Whether an Accept-Encoding value (its lines joined by commas) accepts gzip, as RFC 9110 section 12.5.3 reads
+    it: "gzip" or "x-gzip" (its old name) in any letter case with a q over 0 (either one is enough); where neither
+    is named, "*" with a q over 0 ("*;q=0", as a browser's media request says, refuses it). No header or an empty
+    one: no gzip (the RFC lets a server choose; a client that says nothing may not decode it)."""
+    named, star = None, None
+    for coding in said.split(","):
+        name, _, params = coding.partition(";")
+        name = name.strip().lower()
+        if name in ("gzip", "x-gzip"):
+            named = max(named or 0.0, _qvalue(params))
+        elif name == "*":
+            star = _qvalue(params)
+    q = named if named is not None else star
+    return q is not None and q > 0
+
+
+def _qvalue(params: str) -> float:
+    """The q of one coding's parameters ("; q=0.5"): 1 when it says none, or one that is no number from 0 to 1
+    (ignored, as an unknown parameter is: "gzip;q=yes" accepts gzip, as it did)."""
     for param in params.split(";"):
         key, _, value = param.partition("=")
         if key.strip().lower() == "q":
             try:
-                return float(value.strip()) == 0
+                q = float(value)
             except ValueError:
-                return False
-    return False
+                continue
+            if 0 <= q <= 1:  # not NaN either
+                return q
+    return 1.0
 
 
 class HeadAsGet:

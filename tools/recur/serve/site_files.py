@@ -16,7 +16,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import FileResponse, MalformedRangeHeader, RangeNotSatisfiable
 from starlette.staticfiles import NotModifiedResponse
 
-from recur.serve.guard import GZIP_MIN_BYTES, HEAD_AS_GET, NOT_MODIFIED_OF
+from recur.serve.guard import HEAD_AS_GET, NOT_MODIFIED_OF, send_file_head
 from recur.serve.prefix import rebase_404, relative_redirect, route_methods, route_path, up_to_root
 
 
@@ -65,6 +65,16 @@ class SiteFiles(StaticFiles):
                 return NotModifiedResponse(response.headers)
         return response
 
+    def is_not_modified(self, response_headers: Headers, request_headers: Headers) -> bool:
+        """Starlette's check, with every If-None-Match line read as one list (RFC 9110 section 5.3): it read the
+        first line alone, so a matching ETag on a second line was a 200 (found by an operator's curl)."""
+        lines = request_headers.getlist("if-none-match")
+        if len(lines) > 1:
+            others = [(name, value) for name, value in request_headers.raw if name != b"if-none-match"]
+            joined = (b"if-none-match", ", ".join(lines).encode("latin-1"))
+            request_headers = Headers(raw=[*others, joined])
+        return super().is_not_modified(response_headers, request_headers)
+
     async def _not_taken(self, path, scope) -> None:
         """A method the site does not take (it answers GET and HEAD): on a route's path the route's 405 (PROPFIND
         /api/feedback reaches the site, a method no /api route lists), on a site file the site's, on any other
@@ -99,9 +109,9 @@ class SiteFile(FileResponse):
     a sentence, an empty 416.
 
     A HEAD (guard.HeadAsGet's GET, its body thrown away) reads at most the file's first ``GZIP_MIN_BYTES``: it read
-    and sent the whole file (a range of it: the range), for nothing. What it sends is what guard.Compressed hands
-    gzip of a HEAD's GET, the first part cut to that size and whether more follows, so gzip decides as for the GET
-    and the head is the GET's; a 206 is sent its head alone (gzip leaves a 206 as it is)."""
+    and sent the whole file (a range of it: the range), for nothing. What it sends is what gzip is handed of any
+    HEAD's GET (guard.send_file_head, guard.FirstPartOnly), so gzip decides as for the GET and the head is the GET's;
+    a 206 is sent its head alone (gzip leaves a 206 as it is)."""
 
     _file = None
     _head = False  # answering a HEAD: set by __call__ from the scope
@@ -142,15 +152,10 @@ class SiteFile(FileResponse):
         await super()._handle_simple(send, send_header_only, False)
 
     async def _send_first_part(self, send) -> None:
-        """A HEAD's body: the GET's first part (a whole chunk, more following, or the whole file) cut to
-        ``GZIP_MIN_BYTES``, then its end. What guard._HeadBody handed gzip of the whole file read, read alone."""
-        await send({"type": "http.response.start", "status": self.status_code, "headers": self.raw_headers})
-        more = self.stat_result.st_size >= self.chunk_size  # as _handle_simple: a whole chunk has more after it
+        """A HEAD's body: what guard.send_file_head hands gzip of a file, read from the open file (its first KiB)."""
+        start = {"type": "http.response.start", "status": self.status_code, "headers": self.raw_headers}
         async with self._open_file() as file:
-            first = await file.read(min(self.stat_result.st_size, GZIP_MIN_BYTES))
-        await send({"type": "http.response.body", "body": first, "more_body": more})
-        if more:
-            await send({"type": "http.response.body", "body": b"", "more_body": False})
+            await send_file_head(send, start, self.stat_result.st_size, file.read)
 
     async def _handle_single_range(self, send, start: int, end: int, file_size: int, send_header_only: bool) -> None:
         await super()._handle_single_range(send, start, end, file_size, send_header_only or self._head)
