@@ -656,6 +656,18 @@ def test_the_pages_query_reads_a_pasted_alerts_status_as_query_py(tmp_path):
 
 
 @pytest.mark.skipif(NODE is None, reason="node is not installed")
+def test_the_pages_query_reads_null_annotations_as_none_as_query_py(tmp_path):
+    """A pasted alert whose annotations are null (Go's nil map) is read as one without any, in the box as in
+    recur.retrieval.alerts and on the webhook; null labels still make it no alert (its JSON searched as pasted)."""
+    alert = {"labels": {"alertname": "DiskFull", "mountpoint": "/data"}, "annotations": None}
+    texts = [json.dumps({"version": "4", "alerts": [alert]}), json.dumps(alert), json.dumps({**alert, "labels": None})]
+    js = js_prepared(tmp_path, texts)
+    for text, j in zip(texts, js):
+        assert j == as_py(text), text
+    assert js[0][0] == js[1][0] == "DiskFull. mountpoint /data" and js[2][0] == texts[2]
+
+
+@pytest.mark.skipif(NODE is None, reason="node is not installed")
 def test_the_pages_query_condenses_a_pasted_alerts_long_annotation_as_query_py(tmp_path):
     """A pasted alert whose annotation is longer than what is searched is read whole and condensed, in the box as
     in recur.retrieval.alerts (texts_joined): cut at MAX_QUERY_CHARS first, a 30 KB trace in a description lost its

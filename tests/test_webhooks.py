@@ -283,6 +283,35 @@ def test_resolved_alerts_are_reported_not_suggested(fake_served):
     assert r.json()["no_known_pattern"] is False  # nothing firing: nothing to record
 
 
+def test_maps_sent_as_null_are_read_as_empty_on_the_webhook_and_in_a_paste(fake_served):
+    """Go's encoding/json writes a nil map as null: a relay or test tool in Go that builds Alertmanager's
+    template.Data without annotations or group labels sends ``"annotations": null``, ``"groupLabels": null``.
+    The webhook refused the group with a 422 (``alerts.0.annotations: Input should be a valid dictionary``; it
+    refused null groupLabels, commonLabels and commonAnnotations too, which it does not read), and Alertmanager
+    does not retry a 4xx; pasted, the payload was searched as JSON, keys and URLs too. Null reads as empty."""
+    from recur.retrieval.query import prepare
+
+    alert = {"labels": {"alertname": "DiskAlmostFull", "mountpoint": "/data"}, "annotations": {}, "fingerprint": "n1"}
+    want = httpx.post(fake_served + "/api/alertmanager", json=alert_payload(alert), timeout=30).json()
+    body = alert_payload(alert)
+    body["alerts"][0]["annotations"] = None
+    body.update(groupLabels=None, commonLabels=None, commonAnnotations=None)
+    r = httpx.post(fake_served + "/api/alertmanager", json=body, timeout=30)
+    assert r.status_code == 200, r.text
+    assert r.json()["alerts"] == want["alerts"] and r.json()["alerts"][0]["query"] == "DiskAlmostFull. mountpoint /data"
+    body["alerts"][0].update(labels=None, annotations={"summary": "No space left on device"})
+    r = httpx.post(fake_served + "/api/alertmanager", json=body, timeout=30)
+    assert r.status_code == 200 and r.json()["alerts"][0]["query"] == "No space left on device", r.text
+    body["alerts"][0]["annotations"] = {"summary": None}  # a value is still a string
+    r = httpx.post(fake_served + "/api/alertmanager", json=body, timeout=30)
+    assert r.status_code == 422 and "alerts.0.annotations.summary" in r.json()["error"]["message"]
+    pasted = alert_payload(alert)
+    pasted["alerts"][0]["annotations"] = None
+    p = prepare(json.dumps(pasted, indent=2))
+    assert (p.text, p.note) == (prepare(json.dumps(alert_payload(alert))).text, prepare(json.dumps(alert)).note)
+    assert p.text == "DiskAlmostFull. mountpoint /data"
+
+
 def test_an_alert_of_only_invisible_characters_is_answered_as_one_with_empty_annotations(fake_served):
     """recur.util.text.has_text on the webhook: an alert whose name, annotations and labels are only zero-width
     characters, no-break spaces or colour codes was searched by them (U+200B, ESC [0m ...) and answered with

@@ -599,7 +599,7 @@
 
   function pastedAlert(item) {
     if (!isObject(item) || !isObject(get(item, "labels"))) return null;
-    var maps = [item.labels, own(item, "annotations") ? item.annotations : {}];
+    var maps = [item.labels, own(item, "annotations") && item.annotations !== null ? item.annotations : {}];  /* null: none */
     if (!isObject(maps[1])) return null;
     for (var m = 0; m < 2; m++) {
       for (var k in maps[m]) if (own(maps[m], k) && typeof maps[m][k] !== "string") return null;

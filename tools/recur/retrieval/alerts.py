@@ -217,7 +217,9 @@ def _alert(item) -> PastedAlert | None:
     if not isinstance(item, dict) or not isinstance(item.get("labels"), dict):
         return None
     status = item.get("status")  # the API's {"state": "active", ...}: an alert it lists, firing
-    maps = [item["labels"], item.get("annotations", {})]
+    # annotations null (Go's nil map) are none, as the webhook reads them (serve.bodies.KV): the paste was
+    # searched as JSON, keys and URLs too
+    maps = [item["labels"], {} if item.get("annotations") is None else item["annotations"]]
     if not isinstance(maps[1], dict) or not all(isinstance(v, str) for m in maps for v in m.values()):
         return None
     if any(not isinstance(item.get(k), (str, type(None))) for k in OPTIONAL):

@@ -34,6 +34,18 @@ from recur.util.utf8 import clean
 # decoder does) and what is echoed back, recorded or searched is the cleaned text.
 Str = Annotated[StrictStr, AfterValidator(clean)]
 
+
+def _none_as_empty(value):
+    """A map sent as JSON null is an empty one: Go's encoding/json writes a nil map so, and a relay or test tool
+    in Go that builds Alertmanager's template.Data without annotations (or group labels) sent
+    ``"annotations": null``; the webhook refused the whole group with a 422, which Alertmanager does not retry,
+    though a missing map was read as empty (found in an SRE's review)."""
+    return {} if value is None else value
+
+
+# labels and annotations: strings by strings; null read as {} (_none_as_empty)
+KV = Annotated[dict[Str, Str], BeforeValidator(_none_as_empty)]
+
 MAX_TEXT = MAX_QUERY_CHARS  # characters of one query (a pasted log excerpt); the body limit caps it anyway
 # characters of a text pasted into MCP's suggest_patterns or Slack's /recur, condensed to MAX_TEXT when searched
 # (PasteIn): as much as `recur suggest -` reads
@@ -245,8 +257,8 @@ class FeedbackIn(RequestBody):
 class Alert(BaseModel):
     model_config = ConfigDict(extra="ignore")
     status: Str = "firing"
-    labels: dict[Str, Str] = Field(default_factory=dict)
-    annotations: dict[Str, Str] = Field(default_factory=dict)
+    labels: KV = Field(default_factory=dict)
+    annotations: KV = Field(default_factory=dict)
     startsAt: Str | None = None
     generatorURL: Str | None = None
     fingerprint: Str | None = None
@@ -305,9 +317,9 @@ class AlertmanagerIn(BaseModel):
     status: Str = "firing"
     receiver: Str | None = None
     groupKey: Str | None = None
-    groupLabels: dict[Str, Str] = Field(default_factory=dict)
-    commonLabels: dict[Str, Str] = Field(default_factory=dict)
-    commonAnnotations: dict[Str, Str] = Field(default_factory=dict)
+    groupLabels: KV = Field(default_factory=dict)
+    commonLabels: KV = Field(default_factory=dict)
+    commonAnnotations: KV = Field(default_factory=dict)
     externalURL: Str | None = None
     alerts: list[Alert] = Field(description="The alerts of the group.")
     # the bound on the integer, before Count's validator: on the union, or after it, it was published as pydantic's
