@@ -658,13 +658,16 @@ def test_the_pages_query_reads_a_pasted_alerts_status_as_query_py(tmp_path):
 @pytest.mark.skipif(NODE is None, reason="node is not installed")
 def test_the_pages_query_reads_null_annotations_as_none_as_query_py(tmp_path):
     """A pasted alert whose annotations are null (Go's nil map) is read as one without any, in the box as in
-    recur.retrieval.alerts and on the webhook; null labels still make it no alert (its JSON searched as pasted)."""
+    recur.retrieval.alerts and on the webhook; null labels still make it no alert (its JSON searched as pasted).
+    Grafana's grafana_folder label is left out of the query, as team is, in the box too."""
     alert = {"labels": {"alertname": "DiskFull", "mountpoint": "/data"}, "annotations": None}
     texts = [json.dumps({"version": "4", "alerts": [alert]}), json.dumps(alert), json.dumps({**alert, "labels": None})]
+    # and Grafana's grafana_folder label is left out, as team is (alerts.NOISE_LABELS)
+    texts += [json.dumps({"labels": {**alert["labels"], "grafana_folder": "Kubernetes", "team": "db"}})]
     js = js_prepared(tmp_path, texts)
     for text, j in zip(texts, js):
         assert j == as_py(text), text
-    assert js[0][0] == js[1][0] == "DiskFull. mountpoint /data" and js[2][0] == texts[2]
+    assert js[0][0] == js[1][0] == js[3][0] == "DiskFull. mountpoint /data" and js[2][0] == texts[2]
 
 
 @pytest.mark.skipif(NODE is None, reason="node is not installed")

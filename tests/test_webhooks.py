@@ -312,6 +312,20 @@ def test_maps_sent_as_null_are_read_as_empty_on_the_webhook_and_in_a_paste(fake_
     assert p.text == "DiskAlmostFull. mountpoint /data"
 
 
+def test_the_folder_grafana_files_a_rule_in_is_not_searched(fake_served):
+    """Grafana puts ``grafana_folder`` on every alert it manages: where its rule is filed, as ``team`` is. Searched,
+    it lowered the right pattern's probability (on the shipped KB 0.79 to 0.73 on average over 8 alerts in 5
+    folders, disk-full's 0.90 to 0.70 in "Kubernetes"; found in an SRE's review), on the webhook and pasted alike."""
+    from recur.retrieval.query import prepare
+
+    alert = grafana_alert("DiskAlmostFull", "No space left on device on db-1", grafana_folder="Kubernetes", disk="sda")
+    r = httpx.post(fake_served + "/api/alertmanager", json=grafana_payload(alert), timeout=30)
+    assert r.status_code == 200, r.text
+    assert r.json()["alerts"][0]["query"] == "DiskAlmostFull. No space left on device on db-1. disk sda"
+    assert r.json()["alerts"][0]["labels"]["grafana_folder"] == "Kubernetes"  # said back as sent
+    assert prepare(json.dumps(grafana_payload(alert))).text == r.json()["alerts"][0]["query"]
+
+
 def test_an_alert_of_only_invisible_characters_is_answered_as_one_with_empty_annotations(fake_served):
     """recur.util.text.has_text on the webhook: an alert whose name, annotations and labels are only zero-width
     characters, no-break spaces or colour codes was searched by them (U+200B, ESC [0m ...) and answered with

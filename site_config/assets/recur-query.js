@@ -560,7 +560,7 @@
   var PY_SPACE = "\\t\\n\\x0b\\f\\r\\x1c-\\x1f \\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000";
   var PY_BLANK = new RegExp("[" + PY_SPACE + "]"), PY_SPLIT = new RegExp("[" + PY_SPACE + "]+");
   var NOISE_LABELS = ("alertname severity instance job prometheus replica endpoint pod container namespace uid id receiver " +
-                      "monitor cluster region zone priority team tenant").split(" ");
+                      "monitor cluster region zone priority team tenant grafana_folder").split(" ");
   var TEXT_ANNOTATIONS = ["summary", "description", "message"];
   var DATASOURCE_ALERTS = { DatasourceNoData: "no_data", DatasourceError: "error" };
   var OPTIONAL = ["startsAt", "generatorURL", "fingerprint"];

@@ -57,6 +57,10 @@ NOISE_LABELS = {
     "priority",
     "team",
     "tenant",
+    # the Grafana folder of the rule, which Grafana puts on every alert it manages: where the rule is filed, as
+    # "team" is. Measured on the shipped KB (8 Grafana alerts x 5 folder names, found in an SRE's review): the right
+    # first pattern's probability fell from 0.79 to 0.73 on average, disk-full's from 0.90 to 0.70 with "Kubernetes"
+    "grafana_folder",
 }
 TEXT_ANNOTATIONS = ("summary", "description", "message")
 
