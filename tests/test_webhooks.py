@@ -326,6 +326,23 @@ def test_the_folder_grafana_files_a_rule_in_is_not_searched(fake_served):
     assert prepare(json.dumps(grafana_payload(alert))).text == r.json()["alerts"][0]["query"]
 
 
+def test_another_alerting_systems_webhook_sent_here_is_named_with_where_it_is_read(fake_served):
+    """A Datadog, PagerDuty, Opsgenie, Azure Monitor or Cloud Monitoring webhook pointed at /api/alertmanager got
+    "version, alerts: Field required", Cloud Monitoring's (its "version" "1.2") "webhook version '1.2' is not
+    supported" (found in an SRE's review): the 422 names what it is and that /api/suggest reads it as text."""
+    from source_alerts import AZURE, DATADOG, GOOGLE, OPSGENIE, PAGERDUTY
+
+    kinds = ["a Datadog alert", "a PagerDuty incident", "an Opsgenie alert", "an Azure Monitor alert"]
+    kinds += ["a Google Cloud Monitoring incident"]
+    for payload, kind in zip((DATADOG, PAGERDUTY, OPSGENIE, AZURE, GOOGLE), kinds):
+        r = httpx.post(fake_served + "/api/alertmanager", json=payload, timeout=30)
+        assert r.status_code == 422 and r.json()["error"]["code"] == "invalid_request", r.text
+        message = r.json()["error"]["message"]
+        assert message.startswith(f"the request body is {kind}'s JSON, not a webhook payload (it takes"), message
+        assert message.endswith('send it to /api/suggest as {"text": "<the JSON, as one string>"}'), message
+        assert "version" not in message.split("(it takes")[0], message
+
+
 def test_an_alert_of_only_invisible_characters_is_answered_as_one_with_empty_annotations(fake_served):
     """recur.util.text.has_text on the webhook: an alert whose name, annotations and labels are only zero-width
     characters, no-break spaces or colour codes was searched by them (U+200B, ESC [0m ...) and answered with

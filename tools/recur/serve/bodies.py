@@ -23,6 +23,7 @@ from pydantic_core import PydanticCustomError
 from recur import config
 
 # an alert's query, note and datasource problem are read in the retrieval layer, where every surface's pasted alert is
+from recur.retrieval.alert_sources import source_alert
 from recur.retrieval.alerts import ALERT_STATUSES, alert_note, datasource_problem, heartbeat
 from recur.retrieval.patterns import given_pattern_id
 from recur.retrieval.query import MAX_PASTE_CHARS, MAX_QUERY_CHARS
@@ -383,7 +384,14 @@ class AlertmanagerIn(BaseModel):
 def _alerts_sent(data) -> tuple[str, ...] | None:
     """How to say what a body holds when it is alerts rather than a webhook payload: a JSON list of objects
     with labels (as Alertmanager's /api/v2/alerts returns them, or the API's alert list), or one object with
-    labels and neither version nor alerts; else None."""
+    labels and neither version nor alerts; or an alert of another alerting system, as the paste reads one
+    (retrieval.alert_sources: CloudWatch through SNS, Datadog, PagerDuty, Opsgenie, Azure Monitor, Google Cloud
+    Monitoring), pointed at this URL: it got "version, alerts: Field required", or for Cloud Monitoring's "version":
+    "1.2" "webhook version '1.2' is not supported", naming no way to have it searched (found in an SRE's
+    review); else None."""
+    if isinstance(data, dict) and not isinstance(data.get("alerts"), list) and (other := source_alert(data)):
+        article = "an" if other.kind[0] in "AEIOU" else "a"
+        return f"{article} {other.kind}'s JSON", "it", "it is", "it"
     if isinstance(data, list) and data and all(isinstance(a, dict) for a in data) and any("labels" in a for a in data):
         return "a list of alerts (as Alertmanager's /api/v2/alerts returns them)", "the alerts", "they are", "the list"
     if isinstance(data, dict) and "labels" in data and not {"version", "alerts"} & set(data):
