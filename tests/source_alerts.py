@@ -1,7 +1,8 @@
 """Alerts of other alerting systems than Alertmanager and Grafana as a responder pastes them (recur.retrieval.
 alert_sources reads them), each in the shape its public docs give: an AWS CloudWatch alarm through SNS (the
 alarm's JSON a string in the envelope's Message) and bare, Datadog's default webhook payload ($EVENT_TITLE,
-$EVENT_MSG) and a custom one, a PagerDuty v3 webhook, an Opsgenie alert webhook. Our own text; accounts,
+$EVENT_MSG) and a custom one, a PagerDuty v3 webhook, an Opsgenie alert webhook, an Azure Monitor metric alert in
+the common alert schema, a Google Cloud Monitoring incident (webhook schema 1.2). Our own text; accounts,
 hosts and ids are made up. Each with the pattern of the starter KB (kb/) it belongs to."""
 
 from __future__ import annotations
@@ -161,6 +162,90 @@ OPSGENIE = {
     "integrationType": "Webhook",
 }
 
+AZURE = {  # the common alert schema, a metric alert
+    "schemaId": "azureMonitorCommonAlertSchema",
+    "data": {
+        "essentials": {
+            "alertId": "/subscriptions/11111111-2222-3333-4444-555555555555/providers/Microsoft.AlertsManagement/alerts/"
+            "9c1e0f6a-7b2d-4e3f-8a9b-0c1d2e3f4a5b",
+            "alertRule": "billing-db storage nearly exhausted",
+            "severity": "Sev1",
+            "signalType": "Metric",
+            "monitorCondition": "Fired",
+            "monitoringService": "Platform",
+            "alertTargetIDs": [
+                "/subscriptions/11111111-2222-3333-4444-555555555555/resourcegroups/billing/providers/"
+                "microsoft.dbforpostgresql/flexibleservers/billing-db"
+            ],
+            "configurationItems": ["billing-db"],
+            "originAlertId": "11111111_billing_microsoft.insights_metricAlerts_billing-db-storage_-42",
+            "firedDateTime": "2026-12-04T22:31:05.1234567Z",
+            "description": "Used storage of the billing PostgreSQL server is over 95%; inserts fail once the disk is full",
+            "essentialsVersion": "1.0",
+            "alertContextVersion": "1.0",
+        },
+        "alertContext": {
+            "properties": None,
+            "conditionType": "SingleResourceMultipleMetricCriteria",
+            "condition": {
+                "windowSize": "PT5M",
+                "allOf": [
+                    {
+                        "metricName": "storage_percent",
+                        "metricNamespace": "Microsoft.DBforPostgreSQL/flexibleServers",
+                        "operator": "GreaterThan",
+                        "threshold": "95",
+                        "timeAggregation": "Average",
+                        "dimensions": [],
+                        "metricValue": 97.4,
+                        "webTestName": None,
+                    }
+                ],
+                "windowStartTime": "2026-12-04T22:25:00.000Z",
+                "windowEndTime": "2026-12-04T22:30:00.000Z",
+            },
+        },
+        "customProperties": None,
+    },
+}
+GOOGLE = {  # a Cloud Monitoring incident, webhook schema 1.2
+    "incident": {
+        "incident_id": "0.mx7q2kz81abc",
+        "scoping_project_id": "storefront-prod",
+        "scoping_project_number": 210987654321,
+        "url": "https://console.cloud.google.com/monitoring/alerting/incidents/0.mx7q2kz81abc?project=storefront-prod",
+        "started_at": 1733351465,
+        "ended_at": 0,
+        "state": "open",
+        "summary": "Time until the SSL certificate of www.storefront.example expires is 2 days, below the threshold.",
+        "observed_value": "2",
+        "resource": {"type": "uptime_url", "labels": {"host": "www.storefront.example"}},
+        "resource_type_display_name": "Uptime Check URL",
+        "resource_display_name": "www.storefront.example",
+        "metric": {
+            "type": "monitoring.googleapis.com/uptime_check/time_until_ssl_cert_expires",
+            "displayName": "Time until SSL certificate expires",
+            "labels": {"check_id": "storefront-https"},
+        },
+        "metadata": {"system_labels": {}, "user_labels": {}},
+        "policy_name": "Storefront certificate about to expire",
+        "policy_user_labels": {"team": "web"},
+        "documentation": {
+            "content": "The certificate of the storefront expires soon. [Runbook](https://wiki.example/certs)",
+            "mime_type": "text/markdown",
+            "subject": "Storefront certificate",
+            "links": [],
+        },
+        "condition": {
+            "name": "projects/storefront-prod/alertPolicies/4242/conditions/2424",
+            "displayName": "SSL certificate expiring soon",
+        },
+        "condition_name": "SSL certificate expiring soon",
+        "threshold_value": "7",
+    },
+    "version": "1.2",
+}
+
 # (name, payload, the query searched, the note, the starter KB's pattern)
 CASES = [
     (
@@ -207,5 +292,24 @@ CASES = [
         "a pasted Opsgenie alert: searched alert 'Kafka consumer group order-fulfilment lagging' by its message, "
         "description, tags and details",
         "queue-consumer-lag",
+    ),
+    (
+        "azure",
+        AZURE,
+        "billing-db storage nearly exhausted. Used storage of the billing PostgreSQL server is over 95%; inserts fail "
+        "once the disk is full. metric storage_percent",
+        "a pasted Azure Monitor alert: searched alert rule 'billing-db storage nearly exhausted' by its rule, "
+        "description and metric",
+        "disk-full",
+    ),
+    (
+        "google",
+        GOOGLE,
+        "Storefront certificate about to expire. SSL certificate expiring soon. Time until the SSL certificate of "
+        "www.storefront.example expires is 2 days, below the threshold. The certificate of the storefront expires "
+        "soon. Runbook. metric Time until SSL certificate expires",
+        "a pasted Google Cloud Monitoring incident: searched policy 'Storefront certificate about to expire' by its "
+        "policy, condition, summary, documentation and metric",
+        "tls-certificate-expired",
     ),
 ]

@@ -656,6 +656,21 @@ def test_the_pages_query_reads_a_pasted_alerts_status_as_query_py(tmp_path):
 
 
 @pytest.mark.skipif(NODE is None, reason="node is not installed")
+def test_the_pages_query_reads_null_annotations_as_none_as_query_py(tmp_path):
+    """A pasted alert whose annotations are null (Go's nil map) is read as one without any, in the box as in
+    recur.retrieval.alerts and on the webhook; null labels still make it no alert (its JSON searched as pasted).
+    Grafana's grafana_folder label is left out of the query, as team is, in the box too."""
+    alert = {"labels": {"alertname": "DiskFull", "mountpoint": "/data"}, "annotations": None}
+    texts = [json.dumps({"version": "4", "alerts": [alert]}), json.dumps(alert), json.dumps({**alert, "labels": None})]
+    # and Grafana's grafana_folder label is left out, as team is (alerts.NOISE_LABELS)
+    texts += [json.dumps({"labels": {**alert["labels"], "grafana_folder": "Kubernetes", "team": "db"}})]
+    js = js_prepared(tmp_path, texts)
+    for text, j in zip(texts, js):
+        assert j == as_py(text), text
+    assert js[0][0] == js[1][0] == js[3][0] == "DiskFull. mountpoint /data" and js[2][0] == texts[2]
+
+
+@pytest.mark.skipif(NODE is None, reason="node is not installed")
 def test_the_pages_query_condenses_a_pasted_alerts_long_annotation_as_query_py(tmp_path):
     """A pasted alert whose annotation is longer than what is searched is read whole and condensed, in the box as
     in recur.retrieval.alerts (texts_joined): cut at MAX_QUERY_CHARS first, a 30 KB trace in a description lost its
@@ -2182,10 +2197,12 @@ def source_alert_pastes() -> list[str]:
     """Pasted alerts of the other systems retrieval.alert_sources reads, the odd shapes of their fields, and JSON
     that is none of them (searched as it is)."""
     from source_alerts import (
+        AZURE,
         CASES,
         DATADOG,
         DATADOG_CUSTOM,
         FREE_STORAGE,
+        GOOGLE,
         OPSGENIE,
         PAGERDUTY,
         described,
@@ -2248,31 +2265,69 @@ def source_alert_pastes() -> list[str]:
         json.dumps({"event": {**PAGERDUTY["event"], "data": incident}}),
         json.dumps({**OPSGENIE, "alert": {**OPSGENIE["alert"], "message": " "}}),
     ]
+    # Azure Monitor and Google Cloud Monitoring: resolved, odd shapes of their fields, a name of nothing
+    essentials = {**AZURE["data"]["essentials"], "monitorCondition": "Resolved", "description": None}
+    criteria = [
+        1,
+        {"metricName": " m "},
+        {"metricName": "m"},
+        {"metricName": 2},
+        {"metricNamespace": "N", "metricName": "M"},
+    ]
+    incident = {**GOOGLE["incident"], "state": "closed", "metric": [], "summary": "s [l](u) é", "documentation": "d"}
+    texts += [
+        json.dumps({**AZURE, "data": {"essentials": essentials, "alertContext": {"condition": {"allOf": criteria}}}}),
+        json.dumps({**AZURE, "data": {"essentials": {**essentials, "alertRule": "​", "description": "disk full"}}}),
+        json.dumps({"incident": incident, "version": "1.2"}),
+        json.dumps(
+            {"incident": {**GOOGLE["incident"], "policy_name": "", "documentation": {"content": "@x [a](b)"}}}
+        ),  # a line of links: out
+    ]
+    # none of these is such an alert: searched as pasted
+    texts += [
+        json.dumps({**AZURE, "schemaId": "Microsoft.Insights/activityLogs"}),
+        '{"schemaId": "azureMonitorCommonAlertSchema", "data": {"essentials": {}}}',
+        json.dumps({"incident": {k: v for k, v in GOOGLE["incident"].items() if k != "incident_id"}}),
+    ]
     return texts
 
 
 @pytest.mark.skipif(NODE is None, reason="node is not installed")
 def test_the_pages_query_reads_other_alerting_systems_as_query_py(tmp_path):
-    """assets/recur-query.js reads a pasted CloudWatch alarm (SNS), Datadog, PagerDuty or Opsgenie webhook as
-    recur.retrieval.alert_sources does: the same text searched and note; other JSON as it is."""
+    """assets/recur-query.js reads a pasted CloudWatch alarm (SNS), Datadog, PagerDuty or Opsgenie webhook, Azure
+    Monitor alert or Google Cloud Monitoring incident as recur.retrieval.alert_sources does: the same text searched
+    and note; other JSON as it is."""
+    from source_alerts import GOOGLE
+
     texts = source_alert_pastes()
     js = js_prepared(tmp_path, texts)
     for text, j in zip(texts, js):
         assert j == as_py(text), text[:300]
     read = [j[8].startswith("a pasted ") for j in js]
-    assert read == [True] * 19 + [False] * 8 + [True] * 6, [j[8] for j in js]
-    assert [j[8].split(" by ")[0].split(": searched ")[1] for j in js[27:]] == [
+    assert read == [True] * 21 + [False] * 8 + [True] * 10 + [False] * 3, [j[8] for j in js]
+    assert [j[8].split(" by ")[0].split(": searched ")[1] for j in js[29:39]] == [
         "alarm '(no alarm name)'",
         "alarm '(no alarm name)'",
         "alert '(no title)'",
         "alert '(no title)'",
         "incident '(no title)'",
         "alert '(no message)'",
+        "alert rule 'billing-db storage nearly exhausted', resolved (monitorCondition Resolved)",
+        "alert rule '(no alertRule)', resolved (monitorCondition Resolved)",
+        "policy 'Storefront certificate about to expire', resolved (state closed)",
+        "policy '(no policy_name)'",
     ]
-    assert js[14][0] == js[0][0] and js[15][0].startswith("orders-db CPU high. ")  # none in ALARM: the first listed
-    assert [j[0] for j in js[16:19]] == ["no data from data source. Unchecked: x", "A. metric N", "B"]
-    assert js[5][8].startswith("a pasted AWS CloudWatch alarm: searched alarm 'disk\x1c \ufffd', resolved (state OK)")
-    assert js[8][0] == "\u00e9t\u00e9\na@b.c\nt y" and js[8][8].endswith(
+    metric = GOOGLE["incident"]["metric"]["displayName"]
+    assert [j[0] for j in js[35:39]] == [
+        "billing-db storage nearly exhausted. metric m, M",
+        "disk full",
+        "Storefront certificate about to expire. SSL certificate expiring soon. s [l](u) \u00e9",
+        "SSL certificate expiring soon. " + GOOGLE["incident"]["summary"].rstrip(".") + ". metric " + metric,
+    ]
+    assert js[16][0] == js[0][0] and js[17][0].startswith("orders-db CPU high. ")  # none in ALARM: the first listed
+    assert [j[0] for j in js[18:21]] == ["no data from data source. Unchecked: x", "A. metric N", "B"]
+    assert js[7][8].startswith("a pasted AWS CloudWatch alarm: searched alarm 'disk\x1c \ufffd', resolved (state OK)")
+    assert js[10][0] == "\u00e9t\u00e9\na@b.c\nt y" and js[10][8].endswith(
         ", resolved (Recovered) by its title, message, metric and tags"
     )
 

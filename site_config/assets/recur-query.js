@@ -560,7 +560,7 @@
   var PY_SPACE = "\\t\\n\\x0b\\f\\r\\x1c-\\x1f \\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000";
   var PY_BLANK = new RegExp("[" + PY_SPACE + "]"), PY_SPLIT = new RegExp("[" + PY_SPACE + "]+");
   var NOISE_LABELS = ("alertname severity instance job prometheus replica endpoint pod container namespace uid id receiver " +
-                      "monitor cluster region zone priority team tenant").split(" ");
+                      "monitor cluster region zone priority team tenant grafana_folder").split(" ");
   var TEXT_ANNOTATIONS = ["summary", "description", "message"];
   var DATASOURCE_ALERTS = { DatasourceNoData: "no_data", DatasourceError: "error" };
   var OPTIONAL = ["startsAt", "generatorURL", "fingerprint"];
@@ -599,7 +599,7 @@
 
   function pastedAlert(item) {
     if (!isObject(item) || !isObject(get(item, "labels"))) return null;
-    var maps = [item.labels, own(item, "annotations") ? item.annotations : {}];
+    var maps = [item.labels, own(item, "annotations") && item.annotations !== null ? item.annotations : {}];  /* null: none */
     if (!isObject(maps[1])) return null;
     for (var m = 0; m < 2; m++) {
       for (var k in maps[m]) if (own(maps[m], k) && typeof maps[m][k] !== "string") return null;
@@ -721,7 +721,7 @@
     return textsJoined(parts.filter(function (p, i) { return p && parts.indexOf(p) === i; }));
   }
   function sourceAlert(data) {  /* alert_sources.source_alert: {kind, noun, name, query, by, state} or null */
-    var readers = [cloudwatch, pagerduty, opsgenie, datadog];
+    var readers = [cloudwatch, pagerduty, opsgenie, datadog, azure, google];
     if (!isObject(data)) return null;
     for (var i = 0; i < readers.length; i++) {
       var alert = readers[i](data);
@@ -808,6 +808,30 @@
     if (saidState.indexOf("No Data") >= 0) return noData("Datadog alert", "alert", shown(name, "title"), "No Data", "");
     return { kind: "Datadog alert", noun: "alert", name: shown(name, "title"), query: joined(parts), by: "its title, message, metric and tags",
              state: saidState.indexOf("Recovered") >= 0 ? "resolved (Recovered)" : "" };
+  }
+  function azure(data) {  /* alert_sources._azure: Azure Monitor's common alert schema */
+    var body = get(data, "data"), essentials = isObject(body) ? get(body, "essentials") : undefined;
+    if (str(data, "schemaId") !== "azureMonitorCommonAlertSchema" || !nameGiven(essentials, "alertRule")) return null;
+    var context = get(body, "alertContext"), condition = isObject(context) ? get(context, "condition") : undefined;
+    var criteria = isObject(condition) ? get(condition, "allOf") : undefined;
+    criteria = Array.isArray(criteria) ? criteria.filter(isObject) : [];
+    var metrics = criteria.map(function (c) { return str(c, "metricName"); })  /* by name alone, as _azure */
+      .filter(function (m, i, all) { return m && all.indexOf(m) === i; }).join(", ");
+    var name = str(essentials, "alertRule");
+    return { kind: "Azure Monitor alert", noun: "alert rule", name: shown(name, "alertRule"),
+             query: joined([name, str(essentials, "description"), metrics ? "metric " + metrics : ""]),
+             by: "its rule, description and metric",
+             state: str(essentials, "monitorCondition") === "Resolved" ? "resolved (monitorCondition Resolved)" : "" };
+  }
+  function google(data) {  /* alert_sources._google: a Google Cloud Monitoring incident (schema 1.2) */
+    var incident = get(data, "incident");
+    if (!nameGiven(incident, "policy_name") || !own(incident, "incident_id")) return null;
+    var docs = datadogMessage(str(get(incident, "documentation"), "content")), metric = str(get(incident, "metric"), "displayName");
+    var name = str(incident, "policy_name");
+    return { kind: "Google Cloud Monitoring incident", noun: "policy", name: shown(name, "policy_name"),
+             query: joined([name, str(incident, "condition_name"), str(incident, "summary"), docs, metric ? "metric " + metric : ""]),
+             by: "its policy, condition, summary, documentation and metric",
+             state: str(incident, "state") === "closed" ? "resolved (state closed)" : "" };
   }
   function datadogMessage(text) {
     var lines = text.split("%%%").join("").replace(MENTION, "$1").split("\n");

@@ -1,8 +1,9 @@
 """A pasted alert of another alerting system than Alertmanager and Grafana (retrieval.alerts), read by the
 fields its public docs define: an AWS CloudWatch alarm (as SNS delivers it, its JSON in the envelope's
 ``Message`` string, in a Lambda's SNS event, or bare), a Datadog webhook (its default payload, ``$EVENT_TITLE``
-and ``$EVENT_MSG``, and the usual custom ones), a PagerDuty v3 webhook (``event.data``) and an Opsgenie alert
-webhook (``alert``). Found in review: pasted raw, each was searched as JSON, its keys, ARNs, ids and URLs too
+and ``$EVENT_MSG``, and the usual custom ones), a PagerDuty v3 webhook (``event.data``), an Opsgenie alert
+webhook (``alert``), an Azure Monitor alert in its common alert schema (``data.essentials``) and a Google Cloud
+Monitoring incident (``incident``, schema 1.2). Found in review: pasted raw, each was searched as JSON, its keys, ARNs, ids and URLs too
 (measured on the starter KB: a CloudWatch "FreeStorageSpace low" alarm through SNS got disk-full 9th, at p 0.003,
 under "no known pattern"). Every surface reads it through retrieval.query.prepare; the site's box as this does
 (site_config/assets/recur-query.js: sourceAlert)."""
@@ -63,7 +64,7 @@ def source_alert(data) -> SourceAlert | None:
     or None (any other text)."""
     if not isinstance(data, dict):
         return None
-    for read in (_cloudwatch, _pagerduty, _opsgenie, _datadog):
+    for read in (_cloudwatch, _pagerduty, _opsgenie, _datadog, _azure, _google):
         alert = read(data)
         if alert is not None:
             return alert if alert.query else None
@@ -221,6 +222,51 @@ def _datadog(data: dict) -> SourceAlert | None:
         return _no_data("Datadog alert", "alert", shown, "No Data", "")
     state = "resolved (Recovered)" if "Recovered" in said else ""
     return SourceAlert("Datadog alert", "alert", shown, _joined(parts), "its title, message, metric and tags", state)
+
+
+# Azure Monitor's common alert schema: the schemaId every alert of an action group with it turned on carries
+AZURE_SCHEMA = "azureMonitorCommonAlertSchema"
+
+
+def _azure(data: dict) -> SourceAlert | None:
+    """An Azure Monitor alert in the common alert schema (``schemaId``; ``data.essentials``: alertRule,
+    description, monitorCondition Fired or Resolved; a metric alert's ``data.alertContext.condition.allOf[]``:
+    metricName). Found in an SRE's review: pasted raw, an "orders-db storage almost full" metric
+    alert was searched as JSON, ids and ARM paths too, and got "no known pattern", disk-full not among the first
+    three."""
+    body = data.get("data")
+    essentials = body.get("essentials") if isinstance(body, dict) else None
+    if _s(data, "schemaId") != AZURE_SCHEMA or not _name_given(essentials, "alertRule"):
+        return None
+    context = body.get("alertContext")
+    condition = context.get("condition") if isinstance(context, dict) else None
+    criteria = condition.get("allOf") if isinstance(condition, dict) else None
+    criteria = [c for c in criteria if isinstance(c, dict)] if isinstance(criteria, list) else []
+    # by name alone: its namespace is an ARM resource type ("Microsoft.DBforPostgreSQL/flexibleServers"), which
+    # took a storage alert from disk-full's p 0.32 to 0.25 and "no known pattern" (CloudWatch's is "AWS/RDS")
+    metrics = ", ".join(dict.fromkeys(m for m in (_s(c, "metricName") for c in criteria) if m))
+    name = _s(essentials, "alertRule")
+    parts = [name, _s(essentials, "description"), f"metric {metrics}" if metrics else ""]
+    state = "resolved (monitorCondition Resolved)" if _s(essentials, "monitorCondition") == "Resolved" else ""
+    by = "its rule, description and metric"
+    return SourceAlert("Azure Monitor alert", "alert rule", _shown(name, "alertRule"), _joined(parts), by, state)
+
+
+def _google(data: dict) -> SourceAlert | None:
+    """A Google Cloud Monitoring incident as its webhook sends it (schema 1.2: ``incident`` with policy_name,
+    condition_name, summary, documentation.content, metric.displayName, state open or closed). Pasted raw, its
+    JSON was searched, project ids and console URLs too."""
+    incident = data.get("incident")
+    if not _name_given(incident, "policy_name") or "incident_id" not in incident:
+        return None
+    docs = _datadog_message(_s(incident.get("documentation"), "content"))  # Markdown: link targets out
+    metric = _s(incident.get("metric"), "displayName")
+    name = _s(incident, "policy_name")
+    parts = [name, _s(incident, "condition_name"), _s(incident, "summary"), docs, f"metric {metric}" if metric else ""]
+    state = "resolved (state closed)" if _s(incident, "state") == "closed" else ""
+    by = "its policy, condition, summary, documentation and metric"
+    kind = "Google Cloud Monitoring incident"
+    return SourceAlert(kind, "policy", _shown(name, "policy_name"), _joined(parts), by, state)
 
 
 def _datadog_message(text: str) -> str:

@@ -57,6 +57,10 @@ NOISE_LABELS = {
     "priority",
     "team",
     "tenant",
+    # the Grafana folder of the rule, which Grafana puts on every alert it manages: where the rule is filed, as
+    # "team" is. Measured on the shipped KB (8 Grafana alerts x 5 folder names, found in an SRE's review): the right
+    # first pattern's probability fell from 0.79 to 0.73 on average, disk-full's from 0.90 to 0.70 with "Kubernetes"
+    "grafana_folder",
 }
 TEXT_ANNOTATIONS = ("summary", "description", "message")
 
@@ -217,7 +221,9 @@ def _alert(item) -> PastedAlert | None:
     if not isinstance(item, dict) or not isinstance(item.get("labels"), dict):
         return None
     status = item.get("status")  # the API's {"state": "active", ...}: an alert it lists, firing
-    maps = [item["labels"], item.get("annotations", {})]
+    # annotations null (Go's nil map) are none, as the webhook reads them (serve.bodies.KV): the paste was
+    # searched as JSON, keys and URLs too
+    maps = [item["labels"], {} if item.get("annotations") is None else item["annotations"]]
     if not isinstance(maps[1], dict) or not all(isinstance(v, str) for m in maps for v in m.values()):
         return None
     if any(not isinstance(item.get(k), (str, type(None))) for k in OPTIONAL):

@@ -23,6 +23,7 @@ from pydantic_core import PydanticCustomError
 from recur import config
 
 # an alert's query, note and datasource problem are read in the retrieval layer, where every surface's pasted alert is
+from recur.retrieval.alert_sources import source_alert
 from recur.retrieval.alerts import ALERT_STATUSES, alert_note, datasource_problem, heartbeat
 from recur.retrieval.patterns import given_pattern_id
 from recur.retrieval.query import MAX_PASTE_CHARS, MAX_QUERY_CHARS
@@ -33,6 +34,18 @@ from recur.util.utf8 import clean
 # the answer, so every string of a body is cleaned on the way in (U+FFFD, as a lenient UTF-8
 # decoder does) and what is echoed back, recorded or searched is the cleaned text.
 Str = Annotated[StrictStr, AfterValidator(clean)]
+
+
+def _none_as_empty(value):
+    """A map sent as JSON null is an empty one: Go's encoding/json writes a nil map so, and a relay or test tool
+    in Go that builds Alertmanager's template.Data without annotations (or group labels) sent
+    ``"annotations": null``; the webhook refused the whole group with a 422, which Alertmanager does not retry,
+    though a missing map was read as empty (found in an SRE's review)."""
+    return {} if value is None else value
+
+
+# labels and annotations: strings by strings; null read as {} (_none_as_empty)
+KV = Annotated[dict[Str, Str], BeforeValidator(_none_as_empty)]
 
 MAX_TEXT = MAX_QUERY_CHARS  # characters of one query (a pasted log excerpt); the body limit caps it anyway
 # characters of a text pasted into MCP's suggest_patterns or Slack's /recur, condensed to MAX_TEXT when searched
@@ -245,8 +258,8 @@ class FeedbackIn(RequestBody):
 class Alert(BaseModel):
     model_config = ConfigDict(extra="ignore")
     status: Str = "firing"
-    labels: dict[Str, Str] = Field(default_factory=dict)
-    annotations: dict[Str, Str] = Field(default_factory=dict)
+    labels: KV = Field(default_factory=dict)
+    annotations: KV = Field(default_factory=dict)
     startsAt: Str | None = None
     generatorURL: Str | None = None
     fingerprint: Str | None = None
@@ -305,9 +318,9 @@ class AlertmanagerIn(BaseModel):
     status: Str = "firing"
     receiver: Str | None = None
     groupKey: Str | None = None
-    groupLabels: dict[Str, Str] = Field(default_factory=dict)
-    commonLabels: dict[Str, Str] = Field(default_factory=dict)
-    commonAnnotations: dict[Str, Str] = Field(default_factory=dict)
+    groupLabels: KV = Field(default_factory=dict)
+    commonLabels: KV = Field(default_factory=dict)
+    commonAnnotations: KV = Field(default_factory=dict)
     externalURL: Str | None = None
     alerts: list[Alert] = Field(description="The alerts of the group.")
     # the bound on the integer, before Count's validator: on the union, or after it, it was published as pydantic's
@@ -371,7 +384,14 @@ class AlertmanagerIn(BaseModel):
 def _alerts_sent(data) -> tuple[str, ...] | None:
     """How to say what a body holds when it is alerts rather than a webhook payload: a JSON list of objects
     with labels (as Alertmanager's /api/v2/alerts returns them, or the API's alert list), or one object with
-    labels and neither version nor alerts; else None."""
+    labels and neither version nor alerts; or an alert of another alerting system, as the paste reads one
+    (retrieval.alert_sources: CloudWatch through SNS, Datadog, PagerDuty, Opsgenie, Azure Monitor, Google Cloud
+    Monitoring), pointed at this URL: it got "version, alerts: Field required", or for Cloud Monitoring's "version":
+    "1.2" "webhook version '1.2' is not supported", naming no way to have it searched (found in an SRE's
+    review); else None."""
+    if isinstance(data, dict) and not isinstance(data.get("alerts"), list) and (other := source_alert(data)):
+        article = "an" if other.kind[0] in "AEIOU" else "a"
+        return f"{article} {other.kind}'s JSON", "it", "it is", "it"
     if isinstance(data, list) and data and all(isinstance(a, dict) for a in data) and any("labels" in a for a in data):
         return "a list of alerts (as Alertmanager's /api/v2/alerts returns them)", "the alerts", "they are", "the list"
     if isinstance(data, dict) and "labels" in data and not {"version", "alerts"} & set(data):
