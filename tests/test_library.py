@@ -189,6 +189,50 @@ def test_the_board_is_asked_as_of_a_day_by_the_name_the_page_gives(tmp_path):
     assert recur.report_board(kb, as_of=dt.date(2026, 3, 2))["as_of"] == "2026-03-02"
 
 
+def test_two_threads_opening_engines_at_once_load_the_model_once(tmp_path, monkeypatch):
+    """``embed.load_encoder``'s cache had no lock: two engines opened at once (a bot's two threads) each found
+    no model loaded and loaded it, twice the memory and time. The first load here waits for a second (up to a
+    second); with the lock, the second thread waits for the first load instead and takes its encoder."""
+    from recur.retrieval import embed
+
+    made, second = [], threading.Event()
+
+    class Counted(embed.FakeEncoder):
+        def __init__(self, dim):
+            made.append(dim)
+            if len(made) == 1:
+                second.wait(timeout=1.0)  # only a load that is not waited for can set it
+            else:
+                second.set()
+            super().__init__(dim)
+
+    monkeypatch.setattr(embed, "FakeEncoder", Counted)
+    embed.forget(embed.resolve("fake:48").model_id)
+    got = []
+    threads = [threading.Thread(target=lambda: got.append(embed.load_encoder("fake:48"))) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    embed.forget(embed.resolve("fake:48").model_id)
+    assert len(made) == 1 and got[0] is got[1]
+
+
+def test_importing_recur_cli_leaves_sighup_alone_but_in_recurs_own_serve():
+    """``import recur.cli`` in a program run as `bot.py serve` installed `recur serve`'s early SIGHUP handler:
+    the program's SIGHUP was noted and never acted on. `recur serve` itself keeps it (test_serve_cli)."""
+    code = "import signal, recur.cli; print(signal.getsignal(signal.SIGHUP) is signal.SIG_DFL)"
+    for argv0 in ("bot.py", "-c"):
+        out = subprocess.run(
+            [sys.executable, "-c", f"import sys; sys.argv = [{argv0!r}, 'serve']; {code}"],
+            capture_output=True,
+            text=True,
+            check=True,
+            env={"PYTHONPATH": str(PACKAGE.parent)},
+        )
+        assert out.stdout.strip() == "True", (argv0, out.stdout, out.stderr)
+
+
 @pytest.mark.parametrize(
     "given, said",
     [
