@@ -64,6 +64,9 @@ def test_no_module_of_the_package_takes_a_library_name_from_recur():
         for node in ast.walk(ast.parse(source.read_text(encoding="utf-8"))):
             if isinstance(node, ast.ImportFrom) and node.module == "recur" and node.level == 0:
                 taken += [f"{source.relative_to(ROOT)}: {a.name}" for a in node.names if a.name in recur.EXPORTS]
+            # `import recur` then `recur.Engine`: as unchecked (the `from recur import` form alone was looked for)
+            if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "recur":
+                taken += [f"{source.relative_to(ROOT)}: recur.{node.attr}"] if node.attr in recur.EXPORTS else []
     assert not taken, taken
 
 
@@ -114,6 +117,14 @@ def test_a_call_the_code_got_wrong_is_a_type_or_value_error_not_an_answer(tmp_pa
         )
     with pytest.raises(TypeError, match=r"NewIncident\.date: a datetime\.date, not str"):
         recur.record_incident(kb, recur.NewIncident(title="x", severity="sev2", date="2026-03-01"))
+    # a datetime failed inside as the str did (can't compare datetime.datetime to datetime.date)
+    with pytest.raises(TypeError, match=r"NewIncident\.review_due: a datetime\.date, not datetime"):
+        when = dt.datetime(2026, 3, 9, 9, 30)
+        recur.record_incident(
+            kb, recur.NewIncident(title="x", severity="sev2", date=dt.date(2026, 3, 1), review_due=when)
+        )
+    with pytest.raises(TypeError, match=r"NewIncident\.date: a datetime\.date, not datetime"):
+        recur.record_incident(kb, recur.NewIncident(title="x", severity="sev2", date=dt.datetime(2026, 3, 1, 9, 30)))
     assert not list((kb_dir / "incidents").rglob("INC-2026-0003.md"))
 
 
@@ -149,3 +160,93 @@ def test_two_kbs_in_one_process_answer_each_from_its_own_and_one_engine_from_man
         t.join()
     assert all(ids == want[t] for t, runs in got.items() for ids in runs) and sum(map(len, got.values())) == len(texts)
     assert all(r["id"] != "disk-full" for r in two.answer("No space left on device", top=3).results)
+
+
+def test_a_library_caller_is_told_of_its_arguments_not_of_the_clis_flags(tmp_path, monkeypatch):
+    """``load_kb`` said "pass --kb DIR or set RECUR_KB" (the library reads no RECUR_KB) and "did you mean --kb
+    …", and ``record_incident`` "--pattern: unknown pattern id(s) …": a flag the library's caller never passed.
+    The CLI says them as before (test_check_table, test_incident_capture)."""
+    kb_dir = small_kb(tmp_path / "repo" / "kb")
+    monkeypatch.chdir(tmp_path)
+    for folder in ("nope", "repo", "repo/kb/patterns"):
+        with pytest.raises(recur.RecurError) as said:
+            recur.load_kb(folder)
+        assert "--kb" not in str(said.value) and "RECUR_KB" not in str(said.value), str(said.value)
+    with pytest.raises(recur.RecurError, match=r"did you mean repo/kb\?"):
+        recur.load_kb("repo")
+    monkeypatch.chdir(kb_dir / "patterns")  # a newcomer's bot run from inside the KB: told where it is
+    with pytest.raises(recur.RecurError, match=r"knowledge base folder not found: kb; there is one at \.\.$"):
+        recur.load_kb("kb")
+    new = recur.NewIncident(title="x", severity="sev2", date=dt.date(2026, 3, 1), patterns=("disk-ful",))
+    with pytest.raises(recur.RecurError, match=r"^patterns: unknown pattern id\(s\) disk-ful \(did you mean disk-full"):
+        recur.record_incident(recur.load_kb(kb_dir), new)
+
+
+def test_the_board_is_asked_as_of_a_day_by_the_name_the_page_gives(tmp_path):
+    """docs/library.md and the TypeError call it ``as_of``; ``report_board(kb, as_of=…)`` was a TypeError (its
+    parameter was ``day``)."""
+    kb = recur.load_kb(small_kb(tmp_path / "kb"))
+    assert recur.report_board(kb, as_of=dt.date(2026, 3, 2))["as_of"] == "2026-03-02"
+
+
+def test_two_threads_opening_engines_at_once_load_the_model_once(tmp_path, monkeypatch):
+    """``embed.load_encoder``'s cache had no lock: two engines opened at once (a bot's two threads) each found
+    no model loaded and loaded it, twice the memory and time. The first load here waits for a second (up to a
+    second); with the lock, the second thread waits for the first load instead and takes its encoder."""
+    from recur.retrieval import embed
+
+    made, second = [], threading.Event()
+
+    class Counted(embed.FakeEncoder):
+        def __init__(self, dim):
+            made.append(dim)
+            if len(made) == 1:
+                second.wait(timeout=1.0)  # only a load that is not waited for can set it
+            else:
+                second.set()
+            super().__init__(dim)
+
+    monkeypatch.setattr(embed, "FakeEncoder", Counted)
+    embed.forget(embed.resolve("fake:48").model_id)
+    got = []
+    threads = [threading.Thread(target=lambda: got.append(embed.load_encoder("fake:48"))) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    embed.forget(embed.resolve("fake:48").model_id)
+    assert len(made) == 1 and got[0] is got[1]
+
+
+def test_importing_recur_cli_leaves_sighup_alone_but_in_recurs_own_serve():
+    """``import recur.cli`` in a program run as `bot.py serve` installed `recur serve`'s early SIGHUP handler:
+    the program's SIGHUP was noted and never acted on. `recur serve` itself keeps it (test_serve_cli)."""
+    code = "import signal, recur.cli; print(signal.getsignal(signal.SIGHUP) is signal.SIG_DFL)"
+    for argv0 in ("bot.py", "-c"):
+        out = subprocess.run(
+            [sys.executable, "-c", f"import sys; sys.argv = [{argv0!r}, 'serve']; {code}"],
+            capture_output=True,
+            text=True,
+            check=True,
+            env={"PYTHONPATH": str(PACKAGE.parent)},
+        )
+        assert out.stdout.strip() == "True", (argv0, out.stdout, out.stderr)
+
+
+@pytest.mark.parametrize(
+    "given, said",
+    [
+        ({"review_level": "huge"}, "review_level: must be one of full, light, none, not 'huge'"),
+        ({"duration_minutes": -5}, "duration_minutes: must be a whole number of 0 or more, not -5"),
+        ({"duration_minutes": "45"}, "duration_minutes: must be a whole number of 0 or more, not '45'"),
+    ],
+)
+def test_a_new_incident_is_refused_what_recur_check_would_call_an_error(tmp_path, given, said):
+    """``record_incident`` wrote ``review: {level: huge}`` and ``duration_minutes: -5``, records `recur check` then
+    called errors (the CLI's --review-level and --duration take neither); nothing is written now."""
+    kb_dir = small_kb(tmp_path / "kb")
+    before = sorted(kb_dir.rglob("*.md"))
+    new = recur.NewIncident(title="x", severity="sev2", date=dt.date(2026, 3, 1), **given)
+    with pytest.raises(recur.RecurError, match=re.escape(said)):
+        recur.record_incident(recur.load_kb(kb_dir), new)
+    assert sorted(kb_dir.rglob("*.md")) == before

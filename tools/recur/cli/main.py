@@ -15,7 +15,7 @@ import sys
 import click
 
 from recur import __version__
-from recur.util.errors import RecurError
+from recur.util.errors import ON_COMMAND_LINE, RecurError
 
 # command name -> "module:attribute"; each module keeps heavy imports inside its functions
 COMMANDS = {
@@ -308,6 +308,7 @@ class LazyGroup(RecurGroup):
         return super().get_command(ctx, name)
 
     def invoke(self, ctx):
+        said_on_command_line = ON_COMMAND_LINE.set(True)  # errors name the flag to pass (util/errors.py)
         try:
             return super().invoke(ctx)
         except RecurError as exc:
@@ -336,6 +337,7 @@ class LazyGroup(RecurGroup):
             where = f"{exc.filename2 if full else exc.filename}: " if exc.filename else ""
             raise click.ClickException(f"{where}{exc.strerror or exc}") from None
         finally:
+            ON_COMMAND_LINE.reset(said_on_command_line)  # a library call after a CliRunner's run is told no flag
             _settled()
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 from recur.kb.placeholders import RECORD_TITLE
 from recur.kb.record_edit import add_to_flow_list
 from recur.kb.records import owner_key
-from recur.kb.schema import given_id
+from recur.kb.schema import REVIEW_LEVELS, given_id
 from recur.kb.writer import dumps, flow_list, plain, q, section_text
 from recur.util.dates import iso_day, require_in_range
 from recur.util.errors import AlreadyExists, RecurError
@@ -801,14 +801,16 @@ def record_incident(
     kb,
     new: NewIncident,
     *,
-    patterns_field: str = "--pattern",
+    patterns_field: str = "patterns",
     ids_listed_by: str | None = None,
     suggest: Callable[[], tuple[list, list]] | None = None,
 ):
     """Check ``new`` against ``kb`` (``checked_incident``) and write its record (``write_incident``);
     returns (id, path, review). ``patterns_field``: what an unknown pattern id's error calls the list (the
-    caller's own name); ``ids_listed_by``: a program's caller, and what lists the ids for it
+    caller's own name: ``NewIncident``'s field for a library's caller, `recur incident new` its --pattern; the
+    library's said "--pattern: …", a flag its caller never passed); ``ids_listed_by``: a program's caller, and what lists the ids for it
     (loader.require_patterns). ``suggest``: as ``write_incident`` takes it."""
+    given_values(new)
     checked = checked_incident(kb, new, Asked(patterns=patterns_field, listed_by=ids_listed_by))
     return write_incident(kb, checked, suggest=suggest)
 
@@ -918,8 +920,23 @@ def given_types(given: NewIncident) -> None:
             raise TypeError(f"NewIncident.{name}: a list or tuple of strings, not one string ({value!r}: [{value!r}])")
     for name in ("date", "review_due"):
         value = getattr(given, name)
-        if not isinstance(value, dt.date) and (name == "date" or value is not None):
+        # a datetime is a date too, but failed as the str did, comparing itself with the dates Recur accepts
+        day = isinstance(value, dt.date) and not isinstance(value, dt.datetime)
+        if not day and (name == "date" or value is not None):
             raise TypeError(f"NewIncident.{name}: a datetime.date, not {type(value).__name__} ({value!r})")
+
+
+def given_values(given: NewIncident) -> None:
+    """The review level and duration a record may have, refused as `recur check` refuses them: a library's
+    ``review_level="huge"`` or ``duration_minutes=-5`` wrote a record `recur check` then called an error (the
+    CLI's --review-level and --duration take no such value; found re-reading Recur as a library). Here, not in
+    ``checked_incident``: what `recur import` reads of a postmortem is not refused here, as before (it imports a
+    document whole rather than refuse it for one field)."""
+    if given.review_level is not None and given.review_level not in REVIEW_LEVELS:
+        raise RecurError(f"review_level: must be one of {', '.join(REVIEW_LEVELS)}, not {given.review_level!r}")
+    minutes = given.duration_minutes
+    if minutes is not None and (isinstance(minutes, bool) or not isinstance(minutes, int) or minutes < 0):
+        raise RecurError(f"duration_minutes: must be a whole number of 0 or more, not {minutes!r}")
 
 
 def one_lines(items) -> tuple:

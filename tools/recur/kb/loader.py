@@ -54,7 +54,7 @@ from recur.kb.records import (
     SeverityLevel,
 )
 from recur.util.dates import LATEST, iso_date, shift
-from recur.util.errors import Problem, RecurError
+from recur.util.errors import ON_COMMAND_LINE, Problem, RecurError
 from recur.util.text import edit_distance, syntax_lookalike
 
 KB_FORMAT = 1  # the KB format version this recur reads and writes (docs/kb-format.md)
@@ -148,7 +148,8 @@ def require_kb_root(root: str | os.PathLike, flag: str = "--kb") -> Path:
     """``root`` if it is a KB folder (one with ``patterns/``), else a RecurError that says where one is.
     ``flag`` is the option that named it: its hints say that flag (`recur eval --baseline DIR` is told
     "did you mean --baseline DIR/kb?", not --kb, which names the other KB), and any other than --kb leads
-    the message."""
+    the message. Only a command's run (``ON_COMMAND_LINE``) is told a flag to pass; a library's caller, the
+    folder alone."""
     root = Path(root)
     said = f"{flag} {root}" if flag != "--kb" else str(root)
     if not root.is_dir():
@@ -159,9 +160,9 @@ def require_kb_root(root: str | os.PathLike, flag: str = "--kb") -> Path:
     if not (root / "patterns").is_dir():  # the one folder the spec does not call optional (it may be empty)
         inner = _kb_within(root)
         if root.name == "patterns":
-            hint = f"; did you mean {flag} {root.parent}?"
+            hint = _did_you_mean(flag, root.parent)
         elif inner is not None:  # a KB repository's root, whose KB is its kb/
-            hint = f"; did you mean {flag} {inner}?"
+            hint = _did_you_mean(flag, inner)
         else:
             hint = _pass_flag(flag)
         raise RecurError(f"{said}: not a knowledge base: it has no patterns/ folder{hint}")
@@ -169,8 +170,13 @@ def require_kb_root(root: str | os.PathLike, flag: str = "--kb") -> Path:
 
 
 def _pass_flag(flag: str) -> str:
-    """The hint when no KB is near: RECUR_KB stands for --kb alone."""
-    return " (pass --kb DIR or set RECUR_KB)" if flag == "--kb" else ""
+    """The hint when no KB is near: RECUR_KB stands for --kb alone, and a library caller is told no flag."""
+    return " (pass --kb DIR or set RECUR_KB)" if flag == "--kb" and ON_COMMAND_LINE.get() else ""
+
+
+def _did_you_mean(flag: str, root) -> str:
+    """The KB folder that was probably meant: as the flag to pass on the command line, as the folder in a library."""
+    return f"; did you mean {flag} {root}?" if ON_COMMAND_LINE.get() else f"; did you mean {root}?"
 
 
 def _kb_within(root: Path) -> Path | None:
@@ -196,6 +202,8 @@ def _where_is_the_kb(root: Path, flag: str = "--kb") -> str:
                 marked = found != folder or any((found / f).is_file() for f in (FORMAT_FILE, "severity.yml"))
                 if marked and (found / "patterns").is_dir():
                     shown = os.path.relpath(found)
+                    if not ON_COMMAND_LINE.get():  # a library's caller passes a folder: no flag, no recur run
+                        return f"; there is one at {shown}"
                     return f"; there is one at {shown}: pass {flag} {shown}, or run recur from {os.path.relpath(found.parent)}"
     return _pass_flag(flag)
 

@@ -275,18 +275,19 @@ def _dated_after(ahead: list, as_of: dt.date) -> list:
 
 
 def report_board(
-    kb, day, uncounted: tuple | None = None, today: dt.date | None = None, owner: str | None = None
+    kb, as_of: dt.date, uncounted: tuple | None = None, today: dt.date | None = None, owner: str | None = None
 ) -> Board:
     """The board as `recur report --format json`, its Markdown, MCP's problem_report and the site give
-    it: with ``not_counted(kb)``, each file by its path in the KB. ``uncounted``: ``uncounted_problems(kb)``
-    when the caller has it already (`recur report` names them from here as well). ``today``: the date an
+    it, as of ``as_of`` (``board``'s name, which docs/library.md and its TypeError use: it was ``day``), with
+    ``not_counted(kb)``, each file by its path in the KB. ``uncounted``: ``uncounted_problems(kb)`` when the
+    caller has it already (`recur report` names them from here as well). ``today``: the date an
     incident dated after cannot have happened yet (``dated_after``); default the clock's (``RECUR_TODAY``).
     ``owner``: its recurring lists are that owner's (``board``'s ``owner``), for ``problems.owner.for_owner``."""
     from recur import config
 
     if today is None:
         today = config.today()
-    return {**board(kb, day, today=today, owner=owner), **not_counted(kb, uncounted=uncounted)}
+    return {**board(kb, as_of, today=today, owner=owner), **not_counted(kb, uncounted=uncounted)}
 
 
 def uncounted_problems(kb) -> tuple[list, list]:

@@ -14,6 +14,7 @@ import hashlib
 import json
 import os
 import sys
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -509,6 +510,8 @@ def _native_bf16() -> bool:
 
 
 _CACHE: dict = {}  # model id -> the encoder load_encoder chose
+# held while a model loads (seconds): reentrant, as load_encoder's PyTorch load goes through load_torch_encoder
+_LOADING = threading.RLock()
 _TORCH: dict = {}  # model id -> SentenceTransformerEncoder
 
 
@@ -549,9 +552,10 @@ def load_encoder(spec: str | ModelSpec | None, texts: int = 1) -> Encoder:
     PyTorch where it cannot be exported, or where it pays for its import (``_torch_pays``: ``texts``
     is how many texts the first encode is given, a query 1)."""
     ms = spec if isinstance(spec, ModelSpec) else resolve(spec)
-    if ms.model_id not in _CACHE:
-        _CACHE[ms.model_id] = FakeEncoder(ms.fake_dim) if ms.path is None else _load_real(ms, texts)
-    return _CACHE[ms.model_id]
+    with _LOADING:  # two engines opened at once (two threads of a bot) load the model once, not twice
+        if ms.model_id not in _CACHE:
+            _CACHE[ms.model_id] = FakeEncoder(ms.fake_dim) if ms.path is None else _load_real(ms, texts)
+        return _CACHE[ms.model_id]
 
 
 def _torch_pays(ms: ModelSpec, texts: int) -> bool:
@@ -579,9 +583,10 @@ def load_torch_encoder(spec: str | ModelSpec | None) -> SentenceTransformerEncod
     ms = spec if isinstance(spec, ModelSpec) else resolve(spec)
     if ms.path is None:
         raise RecurError(f"model {ms.model_id} is a test encoder, not a sentence-transformers model")
-    if ms.model_id not in _TORCH:
-        _TORCH[ms.model_id] = SentenceTransformerEncoder(ms)
-    return _TORCH[ms.model_id]
+    with _LOADING:
+        if ms.model_id not in _TORCH:
+            _TORCH[ms.model_id] = SentenceTransformerEncoder(ms)
+        return _TORCH[ms.model_id]
 
 
 # oneDNN (PyTorch's CPU kernels) keeps up to 1,024 primitives, one per shape a layer has run, each with

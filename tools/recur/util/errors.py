@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from dataclasses import dataclass
+
+# Whom an error is said to. A library caller by default, who gave the KB folder as an argument: "knowledge base
+# folder not found: kb" (the CLI's "pass --kb DIR or set RECUR_KB" spoke of a flag and a variable the library
+# never reads; found using Recur as a library). `recur`'s commands set it for their run (cli/main.py's
+# LazyGroup.invoke), whose errors say which flag to pass. A context variable, not an argument of load_kb: its
+# forty callers at the edge would each have to pass it, and one left out would change what the CLI says.
+ON_COMMAND_LINE: ContextVar[bool] = ContextVar("recur_on_command_line", default=False)
 
 
 class RecurError(Exception):
