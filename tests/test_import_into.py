@@ -1126,6 +1126,10 @@ def test_keep_record_of_its_own_record_takes_a_correction_of_a_section_no_one_ed
     assert inc.sections["Root cause"] == RESPONDERS_CAUSE and "config typo" not in path.read_text()
     assert inc.imported["sections_sha256"]["Summary"] == _digest_of(SUMMARY_52)
     assert inc.imported["kept_sha256"] == {"Root cause": _digest_of(CORRECTED_CAUSE)}
+    notes = " ".join(json.loads(kept.stdout)["notes"])
+    assert f"took what the document adds or corrects (it differed from {odd} in: duration (52); Summary section; " in (
+        notes
+    )
     assert run("check", "--strict").exit_code == 0
     again = _import(run, fresh_kb, tmp_path, monkeypatch, v2, name="odd.md")  # the next scheduled run: quiet
     assert again.exit_code == 0 and again.output.startswith(f"Already imported as {odd}"), again.output

@@ -1739,7 +1739,9 @@ def _already(dup, pm, given: list, changes=None, digests: tuple = ("",), kb=None
 def _kept_version_note(iid: str, changes: list, kept, digest: str) -> str:
     """What --keep-record says of a document imported as ``iid`` (a record of its own) and changed since; ``kept``:
     keep_as_imported's KeptVersion."""
-    differs = f"it now differs from {iid} in: {'; '.join(changes)}" if changes else f"{iid} holds what it says"
+    # what it said otherwise before this run (what was taken no longer differs: "now" said so of a Summary taken)
+    was = "now differs" if not kept.added else "differed"
+    differs = f"it {was} from {iid} in: {'; '.join(changes)}" if changes else f"{iid} holds what it says"
     mine = [h for h in kept.kept if h != "Action items"]  # merged follow-up by follow-up, never the record's own
     own = (
         f"; its {', '.join(mine)} {'section is' if len(mine) == 1 else 'sections are'} the record's own" if mine else ""
