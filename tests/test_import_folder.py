@@ -145,25 +145,27 @@ def test_the_flags_that_describe_one_document_are_refused_with_a_folder(kb_dir, 
     assert not any(i.imported for i in load_kb(kb_dir).incidents.values())
 
 
-def test_keep_record_with_a_folder_keeps_each_changed_record_as_it_is_and_says_which(kb_dir, tmp_path):
+def test_keep_record_with_a_folder_merges_each_changed_record_and_says_which(kb_dir, tmp_path):
     """A CI job importing a folder of postmortems: one imported as a record of its own and changed since failed
     the job on every run (exit 3), and --keep-record, the way out, was refused with a folder (exit 2). Now each
-    such file's record is kept as it is, this version imported, said in its report and counted in the total."""
+    such file's record is merged (a section no one edited takes the correction, a person's edits are kept), this
+    version imported, said in its report and counted in the total."""
     folder = folder_of(tmp_path, {"a.md": DISK, "b.md": DISK.replace("db-3", "db-4").replace("11-18", "11-19")})
     assert run_import(kb_dir, folder, "--no-draft").exit_code == 0
     (folder / "a.md").write_text(DISK.replace("The data disk", "The WAL disk"))
     assert run_import(kb_dir, folder, "--no-draft").exit_code == 3
     dry = run_import(kb_dir, folder, "--no-draft", "--keep-record", "--dry-run")
     assert dry.exit_code == 0, dry.output
-    assert "1 changed since imported, would be kept as it is (--keep-record)" in dry.stdout.splitlines()[-1]
+    merged = "1 changed since imported, would be merged, a person's edits kept (--keep-record)"
+    assert merged in dry.stdout.splitlines()[-1], dry.stdout
     r = run_import(kb_dir, folder, "--no-draft", "--keep-record")
     assert r.exit_code == 0, r.output
-    [kept] = [ln for ln in r.stdout.splitlines() if ln.startswith("Kept incident ")]
+    [kept] = [ln for ln in r.stdout.splitlines() if ln.startswith("Updated incident ")]
     a = next(i for i in load_kb(kb_dir).incidents.values() if i.title == "Disk full on db-3")
-    assert kept.startswith(f"Kept incident {a.id} as it is: ") and "The data disk" in a.summary
+    assert kept.startswith(f"Updated incident {a.id}: ") and "The WAL disk" in a.summary  # no one had edited it
     assert r.stdout.splitlines()[-1] == (
-        "Imported 2 postmortems: 0 recorded, 1 unchanged (re-import), 1 changed since imported, kept as it is "
-        "(--keep-record), 0 refused"
+        "Imported 2 postmortems: 0 recorded, 1 unchanged (re-import), 1 changed since imported, merged, a person's "
+        "edits kept (--keep-record), 0 refused"
     )
     assert "nothing kept" not in r.stdout  # of b.md, unchanged: nothing said (one FILE's note, not each file's)
     assert run_import(kb_dir, folder, "--no-draft").exit_code == 0  # the job's next run

@@ -954,8 +954,8 @@ def test_keep_record_with_nothing_held_says_so_and_names_into_for_a_document_not
         n.startswith(f"--keep-record not applied: {odd} is a new record") for n in json.loads(new.stdout)["notes"]
     )
     changed = _import(run, fresh_kb, tmp_path, monkeypatch, unnamed + NEW_ROW, "--keep-record", name="odd.md")
-    assert changed.exit_code == 0, changed.output  # a record of its own: its content kept, this version imported
-    assert changed.output.startswith(f"Kept incident {odd}'s content: "), changed.output  # the follow-up added
+    assert changed.exit_code == 0, changed.output  # a record of its own: merged, this version imported
+    assert changed.output.startswith(f"Updated incident {odd}: "), changed.output  # the follow-up added
 
 
 def test_keep_record_keeps_a_section_with_no_hash_the_postmortem_added_since(fresh_kb, run, tmp_path, monkeypatch):
@@ -1026,8 +1026,8 @@ def test_keep_record_of_its_own_record_takes_in_the_follow_ups_and_sections_the_
     before = path.read_text()
     dry = _import(run, fresh_kb, tmp_path, monkeypatch, v2, "--keep-record", "--dry-run", name="odd.md")
     assert dry.exit_code == 0 and path.read_text() == before, dry.output
-    assert dry.output.startswith(f"Dry run, nothing written: would keep incident {odd}'s content: "), dry.output
-    assert "would add what the document adds: Detection section; " in dry.output
+    assert dry.output.startswith(f"Dry run, nothing written: would update incident {odd}: "), dry.output
+    assert "would take what the document adds or corrects: Detection section; " in dry.output
     kept = _import(run, fresh_kb, tmp_path, monkeypatch, v2, "--keep-record", "--json", name="odd.md")
     assert kept.exit_code == 0 and "changed since" not in kept.stderr, kept.output
     said = json.loads(kept.stdout)["already"]["kept_record"]
@@ -1100,16 +1100,90 @@ def test_sections_a_record_keeps_are_not_listed_again_when_the_document_changes_
     assert q.exit_code == 3 and f"differs from {other} in: duration (52); Summary section); " in q.output, q.output
 
 
+SUMMARY_52 = """The log shipper's buffer filled /var on every ingest node for 52 minutes: the search cluster refused bulk
+writes and the shipper kept every chunk."""
+
+
+def test_keep_record_of_its_own_record_takes_a_correction_of_a_section_no_one_edited(
+    fresh_kb, run, tmp_path, monkeypatch
+):
+    # decided in a re-read: --keep-record of a document imported as a record of its own kept every section the
+    # document said otherwise, those no one had edited too: the Summary corrected from 47 to 52 minutes was lost,
+    # exit 0, and a CI job passing the flag on every run lost every correction. Merged three ways now: a section
+    # no one edited takes the document's (its duration with it), the Root cause the responder edited is kept
+    odd, path = _own_record_edited(run, fresh_kb, tmp_path, monkeypatch)
+    v2 = UNNAMED.replace("47 minutes", "52 minutes").replace(ROOT_CAUSE, CORRECTED_CAUSE)
+    kept = _import(run, fresh_kb, tmp_path, monkeypatch, v2, "--keep-record", "--json", name="odd.md")
+    assert kept.exit_code == 0 and "changed since" not in kept.stderr, kept.output
+    said = json.loads(kept.stdout)["already"]["kept_record"]
+    assert said["sections"] == ["Root cause"], said
+    assert said["added"] == [
+        "Summary section (the document's corrected; the record's was the one the import wrote, not edited since)",
+        "duration_minutes 52 (was 47, as the Summary the correction replaced said)",
+    ], said
+    inc = load_kb(fresh_kb).incidents[odd]
+    assert inc.summary == SUMMARY_52 and inc.duration_minutes == 52, (inc.summary, inc.duration_minutes)
+    assert inc.sections["Root cause"] == RESPONDERS_CAUSE and "config typo" not in path.read_text()
+    assert inc.imported["sections_sha256"]["Summary"] == _digest_of(SUMMARY_52)
+    assert inc.imported["kept_sha256"] == {"Root cause": _digest_of(CORRECTED_CAUSE)}
+    notes = " ".join(json.loads(kept.stdout)["notes"])
+    assert f"took what the document adds or corrects (it differed from {odd} in: duration (52); Summary section; " in (
+        notes
+    )
+    assert run("check", "--strict").exit_code == 0
+    again = _import(run, fresh_kb, tmp_path, monkeypatch, v2, name="odd.md")  # the next scheduled run: quiet
+    assert again.exit_code == 0 and again.output.startswith(f"Already imported as {odd}"), again.output
+    # corrected again: taken again (its hash is the document's, no one edited it since), the Root cause kept
+    v3 = v2.replace("52 minutes", "55 minutes")
+    later = _import(run, fresh_kb, tmp_path, monkeypatch, v3, "--keep-record", name="odd.md")
+    assert later.exit_code == 0 and later.output.startswith(f"Updated incident {odd}: "), later.output
+    inc = load_kb(fresh_kb).incidents[odd]
+    assert "for 55 minutes" in inc.summary and inc.duration_minutes == 55
+    assert inc.sections["Root cause"] == RESPONDERS_CAUSE
+
+
+def test_keep_record_keeps_a_duration_set_by_hand_when_it_takes_the_corrected_summary(
+    fresh_kb, run, tmp_path, monkeypatch
+):
+    # as a merge does: the duration the responder set by hand (not the one the replaced Summary said) is theirs
+    odd = json.loads(_import(run, fresh_kb, tmp_path, monkeypatch, UNNAMED, "--json", name="odd.md").stdout)["id"]
+    path = next((fresh_kb / "incidents").rglob(f"{odd}.md"))
+    path.write_text(path.read_text().replace("duration_minutes: 47", "duration_minutes: 50"))
+    v2 = UNNAMED.replace("47 minutes", "52 minutes")
+    kept = _import(run, fresh_kb, tmp_path, monkeypatch, v2, "--keep-record", "--json", name="odd.md")
+    assert kept.exit_code == 0, kept.output
+    inc = load_kb(fresh_kb).incidents[odd]
+    assert inc.summary == SUMMARY_52 and inc.duration_minutes == 50
+    notes = " ".join(json.loads(kept.stdout)["notes"])
+    assert "kept duration_minutes 50 (the corrected Summary says 52; the text it replaced said 47" in notes, notes
+
+
+def test_into_its_own_record_with_keep_record_takes_the_correction_no_one_edited_too(
+    fresh_kb, run, tmp_path, monkeypatch
+):
+    # the way to merge the stderr line names besides --keep-record: the same three ways (checked in a re-read)
+    odd, path = _own_record_edited(run, fresh_kb, tmp_path, monkeypatch)
+    v2 = UNNAMED.replace("47 minutes", "52 minutes").replace(ROOT_CAUSE, CORRECTED_CAUSE)
+    into = _import(run, fresh_kb, tmp_path, monkeypatch, v2, "--into", odd, "--keep-record", name="odd.md")
+    assert into.exit_code == 0, into.output
+    inc = load_kb(fresh_kb).incidents[odd]
+    assert inc.summary == SUMMARY_52 and inc.duration_minutes == 52
+    assert inc.sections["Root cause"] == RESPONDERS_CAUSE
+    assert _import(run, fresh_kb, tmp_path, monkeypatch, v2, name="odd.md").exit_code == 0
+
+
 def test_keep_record_of_a_document_imported_as_its_own_record_counts_this_version_as_imported(
     fresh_kb, run, tmp_path, monkeypatch
 ):
     # found in review: a postmortem imported as a record of its own (no Incident: line, no --into) and changed
     # since is not merged: "changed since it was imported as INC-…; not updated (exit 3)" on every run, a CI job
     # importing a folder of postmortems failing for good; the only way out was the stdout note's hand edit of the
-    # record's imported.sha256. --keep-record does it: the record kept as it is, this version imported, exit 0
+    # record's imported.sha256. --keep-record does it: this version imported, exit 0, the Root cause the responder
+    # edited kept as it is (the document's correction of it the record's own)
     unnamed = POSTMORTEM.replace("**Incident:** {ref}\n", "").replace("Ingest nodes ran out of disk", "Odd outage")
     odd = json.loads(_import(run, fresh_kb, tmp_path, monkeypatch, unnamed, "--json", name="odd.md").stdout)["id"]
     path = next((fresh_kb / "incidents").rglob(f"{odd}.md"))
+    path.write_text(path.read_text().replace(ROOT_CAUSE, RESPONDERS_CAUSE))
     v2 = unnamed.replace(ROOT_CAUSE, "A config typo removed the size limit.")
     held = _import(run, fresh_kb, tmp_path, monkeypatch, v2, name="odd.md")
     assert held.exit_code == 3, held.output

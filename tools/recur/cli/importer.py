@@ -87,9 +87,10 @@ def _refuse_stdin(file: str) -> None:
     is_flag=True,
     help="Keep the record's sections over the postmortem's corrections that a re-import holds back (exit 3): each "
     "is recorded kept over the postmortem's as it is now (imported.kept_sha256), exit 0, the sections named; a later "
-    "change of the postmortem's is held again. A document imported as a record of its own and changed since: the "
-    "record's content kept, what the document adds (a follow-up, a section) added, this version counted as imported "
-    "(imported.sha256). With a folder: for each file, said per file.",
+    "change of the postmortem's is held again. A document imported as a record of its own and changed since: merged "
+    "three ways, the sections no one edited in the record taking the document's, those a person edited kept, what "
+    "the document adds (a follow-up, a section) added, this version counted as imported (imported.sha256). With a "
+    "folder: for each file, said per file.",
 )
 @click.option(
     "--date",
@@ -178,7 +179,7 @@ def import_cmd(
     Exit status: 0 imported, or imported before and unchanged; 1 an error (nothing written); 2 a
     runbook, not a postmortem (nothing written; it says how to make it a pattern) or a usage error;
     3 imported before and changed since: the incident is not updated, what differs is named (--keep-record:
-    kept as it is, this version counted as imported, 0); or merged
+    merged, a person's edits kept, this version counted as imported, 0); or merged
     again into the record it names (or --into's): what was new added, a correction held back for a hand edit
     (or --keep-record to keep the record's).
     A folder: the worst of its files' (1 over 2 over 3 over 0).
@@ -256,9 +257,9 @@ def _print_report(file: str, out, as_json: bool, indent: int | None) -> None:
     elif out.changed:
         # the way out named (it was the stdout note's hand edit of imported.sha256 alone: a CI job failed for good)
         cmd = f"recur import {shlex.quote(file)}"
-        click.echo(f"{file}: changed since it was imported as {out.incident}; not updated: to keep {out.incident}'s "
-                   f"content (edited by hand first, if need be), add what the document adds and count this version as "
-                   f"imported: {cmd} --keep-record; "
+        click.echo(f"{file}: changed since it was imported as {out.incident}; not updated: to keep what a person "
+                   f"edited in {out.incident}, take what the document adds or corrects elsewhere and count this "
+                   f"version as imported: {cmd} --keep-record; "
                    f"to merge it instead: {cmd} --into {out.incident} --keep-record (exit {CHANGED})", err=True)  # fmt: skip
     _credentials_said(out)
     for a in out.recurrence_after_fix:  # as `recur incident new` and `link` warn of it (found in a re-read)
@@ -376,7 +377,7 @@ def _kinds(out) -> tuple[str, ...]:
     updated, is counted beside "updated"; merged with nothing added and a correction held, the record was not
     updated: changed since imported."""
     if out.already:
-        kept = out.already.kept_record is not None  # --keep-record: this version imported, the record as it is
+        kept = out.already.kept_record is not None  # --keep-record: this version imported, a person's edits kept
         return ("kept",) if kept else ("changed",) if out.changed else ("unchanged",)
     if out.updated is None:
         return ("recorded",)
@@ -393,7 +394,9 @@ def _total(n: int, counts: dict, dry_run: bool) -> str:
     changed = f", {counts['changed']} changed since imported (not updated)" if counts["changed"] else ""
     if counts["kept"]:  # --keep-record: each named in its file's report
         would = "would be " if dry_run else ""
-        changed = f", {counts['kept']} changed since imported, {would}kept as {'it is' if counts['kept'] == 1 else 'they are'} (--keep-record){changed}"
+        changed = (
+            f", {counts['kept']} changed since imported, {would}merged, a person's edits kept (--keep-record){changed}"
+        )
     runbooks = f", {plural(counts['runbooks'], 'runbook')} (not imported)" if counts["runbooks"] else ""
     head = f"Dry run, nothing written: read {n}" if dry_run else f"Imported {n}"
     recorded = "would be recorded" if dry_run else "recorded"

@@ -1662,16 +1662,17 @@ def _imported(plan: ImportPlan, pm, written: Written, link: Link, unknown: bool,
 
 def _keep_version(kb, iid: str, pm, source: str, digest: str, dry: bool):
     """--keep-record of a document imported as ``iid``, a record of its own, and changed since: this version
-    counted as imported, the record's content kept, what the document adds taken in: its sections the record has
-    no hash of and the follow-ups it has not, paired as the changed note pairs them (a reworded one is no new
-    one) (pm_merge.keep_as_imported, its KeptVersion)."""
+    counted as imported, merged three ways: the sections no one edited in the record take the document's, those a
+    person edited are kept, what the document adds is taken in: its sections the record has no hash of and the
+    follow-ups it has not, paired as the changed note pairs them (a reworded one is no new one)
+    (pm_merge.keep_as_imported, its KeptVersion)."""
     from recur.ingest.pm_merge import keep_as_imported
     from recur.kb.incident_record import follow_up_yaml
 
     sections = _incident_sections(pm, pm.title or kb.incidents[iid].title, source)
     sections.pop("References", None)  # joined line by line by a merge, never kept whole
     new = [follow_up_yaml(item) for item in _new_follow_ups(pm.action_items, kb.incidents[iid].follow_ups)]
-    return keep_as_imported(kb, iid, sections, digest, dry=dry, follow_ups=new)
+    return keep_as_imported(kb, iid, sections, digest, dry=dry, follow_ups=new, duration=pm.duration_minutes)
 
 
 def _already(dup, pm, given: list, changes=None, digests: tuple = ("",), kb=None, keep=None) -> Imported:
@@ -1680,7 +1681,7 @@ def _already(dup, pm, given: list, changes=None, digests: tuple = ("",), kb=None
     word that the edit or the flag was not applied. A changed document (``changes`` is not None)
     is ``changed``: the command exits CHANGED, naming what the document now says otherwise.
     ``kb``: where an unchanged one's record is read for a review owner it lacks (``_unowned_review``). ``keep``:
-    (its source, --dry-run), with --keep-record given: a changed one counted as imported, the record as it is; its
+    (its source, --dry-run), with --keep-record given: a changed one counted as imported, merged three ways; its
     idle note ("nothing kept") only when ``given`` holds it (one FILE's, not each file of a folder's)."""
     iid, path, by = dup
     kept = None
@@ -1688,11 +1689,11 @@ def _already(dup, pm, given: list, changes=None, digests: tuple = ("",), kb=None
         kept = _keep_version(kb, iid, pm, keep[0], digests[0], keep[1])
         kept_json = {"sha256": digests[0], "sections": kept.kept, "added": kept.added}
     notes = [f"already imported as {iid} (same {by}): {path}; nothing written"]
-    if kept is not None:  # its imported: written, nothing else (--keep-record)
-        notes = [f"imported before as {iid} (same {by}): {path}; kept as it is"]
+    if kept is not None:  # merged three ways, this version counted as imported (--keep-record)
+        notes = [f"imported before as {iid} (same {by}): {path}; its edits kept"]
     if kb is not None and not changes and (unowned := _unowned_review(kb, iid, pm)):
         notes.append(unowned)
-    if changes is not None and kept is not None:  # --keep-record: this version imported, the record as it is
+    if changes is not None and kept is not None:  # --keep-record: this version imported, its edits kept
         given = [g for g in given if g != "--keep-record"]
         notes.append(_kept_version_note(iid, changes, kept, digests[0]))
     elif changes is not None:
@@ -1700,8 +1701,8 @@ def _already(dup, pm, given: list, changes=None, digests: tuple = ("",), kb=None
         notes.append(
             f"the document changed since it was imported ({differs}); {iid} is not updated: edit it by hand, "
             f'then set "sha256" in its imported: field to "{digests[0]}", so this version counts as imported (or '
-            f"import it again with --keep-record, which sets it, keeps {iid}'s content and adds what the document "
-            "adds: a follow-up, a section)"
+            f"import it again with --keep-record, which sets it, keeps what a person edited in {iid} and takes "
+            "what the document adds or corrects elsewhere: a follow-up, a section)"
         )
     if "--keep-record" in given:  # nothing merged, nothing held back to keep
         given = [g for g in given if g != "--keep-record"]
@@ -1738,18 +1739,21 @@ def _already(dup, pm, given: list, changes=None, digests: tuple = ("",), kb=None
 def _kept_version_note(iid: str, changes: list, kept, digest: str) -> str:
     """What --keep-record says of a document imported as ``iid`` (a record of its own) and changed since; ``kept``:
     keep_as_imported's KeptVersion."""
-    differs = f"it now differs from {iid} in: {'; '.join(changes)}" if changes else f"{iid} holds what it says"
+    # what it said otherwise before this run (what was taken no longer differs: "now" said so of a Summary taken)
+    was = "now differs" if not kept.added else "differed"
+    differs = f"it {was} from {iid} in: {'; '.join(changes)}" if changes else f"{iid} holds what it says"
     mine = [h for h in kept.kept if h != "Action items"]  # merged follow-up by follow-up, never the record's own
     own = (
         f"; its {', '.join(mine)} {'section is' if len(mine) == 1 else 'sections are'} the record's own" if mine else ""
     )
-    # what the document adds is taken in, said on the first line: a follow-up added since was said, not recorded,
-    # and no later run added it (--into too: this version counts as imported)
-    what = f"{iid}'s content kept, what the document adds added" if kept.added else f"{iid} kept as it is, not updated"
+    # what the document adds or corrects is taken in, said on the first line: a follow-up added since was said, not
+    # recorded, and no later run added it (--into too: this version counts as imported)
+    what = f"{iid} took what the document adds or corrects" if kept.added else f"{iid} kept as it is, not updated"
+    said = "".join(f"; kept {line}" for line in kept.said)  # a duration the record holds otherwise
     return (
         f"--keep-record: {what} ({differs}); this version of the document counts as "
         f"imported (imported.sha256 {digest[:12]}…{own}): the next run says Already imported, a later change "
-        f"of the document is said again (exit {CHANGED})"
+        f"of the document is said again (exit {CHANGED}){said}"
     )
 
 
@@ -2204,13 +2208,14 @@ def render_text(out: Imported) -> str:
     if out.already:
         a = out.already
         first = f"Already imported as {a.incident} (same {a.by}): {a.path}. Nothing written."
-        if a.kept_record is not None:  # --keep-record: the record's content kept, what the document adds taken in
+        if a.kept_record is not None:  # --keep-record: merged three ways, this version counted as imported
             did = "Dry run, nothing written: would keep" if out.dry_run else "Kept"
             first = f"{did} incident {a.incident} as it is: {a.path}; this version of the document counts as imported."
             if added := a.kept_record.get("added"):
-                adds = "would add" if out.dry_run else "added"
-                first = (f"{did} incident {a.incident}'s content: {a.path}, {adds} what the document adds: "
-                         f"{'; '.join(added)}; this version of the document counts as imported.")  # fmt: skip
+                did = "Dry run, nothing written: would update" if out.dry_run else "Updated"
+                first = (f"{did} incident {a.incident}: {a.path}, {'would take' if out.dry_run else 'took'} what the "
+                         f"document adds or corrects: {'; '.join(added)}; this version of the document counts as "
+                         "imported.")  # fmt: skip
         return "\n".join([first]
                          + [f"Note: {n}" for n in out.notes[1:]])  # fmt: skip
     wrote = "Dry run, nothing written: would write" if out.dry_run else "Wrote"

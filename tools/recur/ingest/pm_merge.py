@@ -415,24 +415,20 @@ class _Merge:
         """``duration_minutes`` read from the prose (the Impact, else the Summary) of a section whose correction
         was taken: the corrected text's when the record's is the one the text it replaced says (a corrected Summary
         was taken, "for 53 minutes", and the old text's 52 kept; found in a re-read); another is the responder's,
-        kept and said so, as is one the replaced text does not say."""
+        kept and said so, as is one the replaced text does not say (_corrected_duration)."""
         fixed = [t for t in ("Impact", "Summary") if caseless(t) in self.corrected]
         ours, have = self.ours.get("duration_minutes"), self.theirs.get("duration_minutes")
-        day = iso_date(self.ours.get("date"))
-        texts = lambda d: {t: d.get(caseless(t), "") for t in ("Impact", "Summary")}  # noqa: E731
-        if not fixed or None in (ours, have) or have == ours:
+        value, line = _corrected_duration(fixed, (ours, have, iso_date(self.ours.get("date"))), self.sections_was,
+                                          self.sections_now)  # fmt: skip
+        if line is None:
             return
-        if prose_duration(texts(self.sections_now), day) != ours:
-            return  # the postmortem's duration is a field's or a timeline's, not the text taken
         self.kept = [k for k in self.kept if not k.startswith("duration_minutes ")]
-        said, which = prose_duration(texts(self.sections_was), day), " and ".join(fixed)
-        if said != have:
-            self.kept.append(f"duration_minutes {have} (the corrected {which} says {ours}; the text it replaced said "
-                             f"{said or 'none'}, so it may be set by hand: edit the record to take it)")  # fmt: skip
+        if value is None:
+            self.kept.append(line)
             return
-        self.text = set_value(self.text, ("duration_minutes",), str(ours), self.shown)
-        self.expected["duration_minutes"] = ours
-        self.added.append(f"duration_minutes {ours} (was {have}, as the {which} the correction replaced said)")
+        self.text = set_value(self.text, ("duration_minutes",), str(value), self.shown)
+        self.expected["duration_minutes"] = value
+        self.added.append(line)
         self.check()
 
     def check(self) -> None:
@@ -546,6 +542,23 @@ class _Merge:
                 shown = _shown(now) if now is not None else ("open" if field == "status" else "none")
                 self.kept.append(f"follow-up {title!r} {field} {shown} (the postmortem's: {_shown(said)}"
                                  f"{_follow_up_cmd(self.iid, k, field, said)})")  # fmt: skip
+
+
+def _corrected_duration(fixed: list, values: tuple, was: dict, now: dict) -> tuple[int | None, str | None]:
+    """After a corrected Impact or Summary (``fixed``: their headings) was taken into a record: (the
+    ``duration_minutes`` to set or None, the line saying it, None when there is nothing to say). ``values``: (the
+    postmortem's duration, the record's, the incident's day); ``was``, ``now``: {heading, caseless: text} of the
+    record's sections before and of the postmortem's. The postmortem's is taken when it is the corrected prose's and
+    the record's is the one the text it replaced says; another is the responder's, kept (said)."""
+    ours, have, day = values
+    texts = lambda d: {t: d.get(caseless(t), "") for t in ("Impact", "Summary")}  # noqa: E731
+    if not fixed or None in (ours, have) or have == ours or prose_duration(texts(now), day) != ours:
+        return None, None  # nothing taken, or the postmortem's duration is a field's or a timeline's
+    said, which = prose_duration(texts(was), day), " and ".join(fixed)
+    if said != have:
+        return None, (f"duration_minutes {have} (the corrected {which} says {ours}; the text it replaced said "
+                      f"{said or 'none'}, so it may be set by hand: edit the record to take it)")  # fmt: skip
+    return ours, f"duration_minutes {ours} (was {have}, as the {which} the correction replaced said)"
 
 
 def _review_cmd(iid: str, sub: str, said) -> str:
@@ -733,11 +746,13 @@ def review_of(kb, data: dict):
 
 @dataclass(frozen=True)
 class KeptVersion:
-    """What --keep-record did to a record of its own (keep_as_imported): the headings of its sections kept over the
-    document's (``kept``), and what the document adds that it took in (``added``: lines of words, as a merge's)."""
+    """What --keep-record did to a record of its own (keep_as_imported): the headings of its sections a person edited,
+    kept over the document's (``kept``), what the document adds or corrects that it took in (``added``: lines of
+    words, as a merge's), and what it kept that needs saying (``said``: a duration the record holds otherwise)."""
 
     kept: list
     added: list
+    said: list = ()
 
 
 def document_digests(sections: dict[str, str]) -> dict[str, str]:
@@ -761,16 +776,20 @@ def seen_digests(imported) -> dict[str, set]:
     return seen
 
 
-def keep_as_imported(kb, iid: str, sections: dict[str, str], digest: str, *, dry: bool, follow_ups=()) -> KeptVersion:
+def keep_as_imported(
+    kb, iid: str, sections: dict[str, str], digest: str, *, dry: bool, follow_ups=(), duration=None
+) -> KeptVersion:
     """--keep-record of a document imported as record ``iid`` of its own (no Incident: line, no --into) and changed
-    since: the record's content kept, this version counted as imported (``imported.sha256`` = ``digest``). Each of
-    its sections (``sections``: {heading: text} as the import writes them) that the record has otherwise becomes
-    the record's own, as _Merge.keep_own makes one (its hash in ``kept_sha256``, out of ``sections_sha256``): a
-    later `--into` keeps it, a later change of it is held. What the document adds is taken in: a section the
-    record has no hash of (a removed one stays removed) and each of ``follow_ups`` (YAML flow text, the items the
-    record has not), so a team loses neither (they were said, not recorded, and no later run added them). It exited
-    3 on every run until someone set the sha256 by hand. Written under the folder's edit lock, atomically;
-    ``dry``: nothing written."""
+    since: merged three ways, this version counted as imported (``imported.sha256`` = ``digest``). Each of its
+    sections (``sections``: {heading: text} as the import writes them) that the record has otherwise is taken when
+    the record's is the one the import wrote (its hash in ``sections_sha256``: no one edited it), as a merge takes
+    a correction, with the ``duration`` (minutes) its corrected Summary or Impact says (_corrected_duration); one a
+    person edited becomes the record's own, as _Merge.keep_own makes one (its hash in ``kept_sha256``, out of
+    ``sections_sha256``): a later `--into` keeps it, a later change of it is held. It kept every section, and a CI
+    job passing the flag on every run lost each correction, exit 0 (found in a re-read). What the document adds is
+    taken in: a section the record has no hash of (a removed one stays removed) and each of ``follow_ups`` (YAML
+    flow text, the items the record has not). It exited 3 on every run until someone set the sha256 by hand.
+    Written under the folder's edit lock, atomically; ``dry``: nothing written."""
     from recur.kb.loader import display_path
 
     path = find_incident(kb, iid)
@@ -781,7 +800,7 @@ def keep_as_imported(kb, iid: str, sections: dict[str, str], digest: str, *, dry
         have = doc.data.get("imported") if isinstance(doc.data, dict) else None
         if not isinstance(have, dict):
             raise RecurError(f"{shown}:2: imported: not a mapping; nothing written")
-        body, out = _kept_body(rest, sections, have, bool(follow_ups))
+        body, out = _kept_body(rest, sections, have)
         lines = front
         for item in follow_ups:
             lines = add_list_item(lines, "follow_ups", item, Path(shown))
@@ -793,10 +812,23 @@ def keep_as_imported(kb, iid: str, sections: dict[str, str], digest: str, *, dry
                 text = drop_value(text, ("imported", key), shown)
             if value:
                 text = set_value(text, ("imported", key), json.dumps(value), shown)
+        text = _kept_duration(text, doc.data, out, duration, shown)
         _check_follow_ups(shown, doc.data, text, len(follow_ups))
         if not dry:
             write_atomic(path, as_written("\n".join(["---", text, body])), overwrite=True)
-    return KeptVersion(out.kept, out.added)
+    return KeptVersion(out.kept, out.added, out.said)
+
+
+def _kept_duration(text: str, data: dict, out: _Kept, duration, shown: str) -> str:
+    """The front matter ``text`` with the ``duration`` a corrected Summary or Impact that keep_as_imported took
+    says, as a merge sets it (_corrected_duration): the Summary's "for 47 minutes" corrected to 52 was taken and
+    the record's 47 kept without a word. A duration the record holds otherwise is kept, said (``out.said``)."""
+    fixed = [t for t in ("Impact", "Summary") if caseless(t) in out.taken]
+    values = (duration, data.get("duration_minutes"), iso_date(data.get("date")))
+    value, line = _corrected_duration(fixed, values, out.was, out.now)
+    if line is not None:
+        (out.said if value is None else out.added).append(line)
+    return text if value is None else set_value(text, ("duration_minutes",), str(value), shown)
 
 
 def _item_title(item: str) -> str:
@@ -816,20 +848,23 @@ def _check_follow_ups(shown: str, data: dict, text: str, added: int) -> None:
 
 @dataclass
 class _Kept:
-    """keep_as_imported's sections: the headings kept, what was added, the hashes to store."""
+    """keep_as_imported's sections: the headings kept, what was added, the hashes to store; the headings (caseless)
+    of the sections taken, and {heading, caseless: text} of the record's before and of the document's."""
 
     kept: list
     added: list
     marks: dict
     own: dict
+    taken: set
+    was: dict
+    now: dict
+    said: list
 
 
-def _kept_body(rest: str, sections: dict[str, str], have: dict, items: bool) -> tuple[str, _Kept]:
-    """The record's body (``rest``) with the sections the document adds at its end, and the hashes: a section the
-    record has otherwise is kept (its own, in ``kept_sha256``; the Action items, a copy of the follow-ups merged
-    one by one, never held: the document's hash in ``sections_sha256``, taken when follow-ups are added (``items``)
-    and no one has edited the record's, so that its table lists them), one the record lacks added unless it has a
-    hash of it (a person removed it: kept so)."""
+def _kept_body(rest: str, sections: dict[str, str], have: dict) -> tuple[str, _Kept]:
+    """The record's body (``rest``) merged three ways with the document's ``sections`` (_kept_section), those it
+    adds at its end, and the hashes to store: one the record lacks is added unless it has a hash of it (a person
+    removed it: kept so)."""
     from recur.kb.writer import section_text
 
     lines = rest.split("\n")
@@ -838,28 +873,16 @@ def _kept_body(rest: str, sections: dict[str, str], have: dict, items: bool) -> 
     if isinstance(have.get("summary_sha256"), str):  # of records imported before each section had one
         marks.setdefault("Summary", have["summary_sha256"])
     own, hashed = dict(have.get("kept_sha256") or {}), {caseless(str(k)) for k in seen_digests(have)}
-    out, adds, swaps = _Kept([], [], marks, own), [], []
+    now = {caseless(h): section_text(t) for h, t in sections.items()}
+    out, adds, swaps = _Kept([], [], marks, own, set(), {k: s.text for k, s in record.items()}, now, []), [], []
     for h, mark in document_digests(sections).items():
         mine = record.get(caseless(h))
         if mine is None and caseless(h) not in hashed:
             adds.append(h)
             out.marks[h] = mark
             out.added.append(f"{h} section")
-            continue
-        if mine is not None and _digest(mine.text) == mark:
-            continue
-        out.marks = {k: v for k, v in out.marks.items() if caseless(k) != caseless(h)}
-        out.own = {k: v for k, v in out.own.items() if caseless(k) != caseless(h)}
-        if h != "Action items":
-            out.own[h] = mark
-            out.kept.append(h)
-            continue
-        out.marks[h] = mark  # the document's, seen: no change of it said again, a merge never holds it
-        if items and mine is not None and _digest(mine.text) == _stored(have).get(caseless(h)):  # the import's
+        elif _kept_section(out, h, mark, mine, _stored(have)):
             swaps.append((mine.line, section_text(sections[h])))
-            out.added.append("Action items section (the document's table; the record's was the one the import wrote)")
-        else:
-            out.kept.append(h)
     body = lines[1:]
     for at, text in sorted(swaps, reverse=True):
         heads = [n for n in heading_lines(body) if n > at]
@@ -870,3 +893,27 @@ def _kept_body(rest: str, sections: dict[str, str], have: dict, items: bool) -> 
     for h in adds:
         body += ["", f"## {h}", section_text(sections[h])]
     return "\n".join([lines[0], *body] + ([""] if adds else [])), out
+
+
+def _kept_section(out: _Kept, h: str, mark: str, mine, stored: dict) -> bool:
+    """The document's section ``h`` (its hash ``mark``) against the record's (``mine``; None: a person removed it),
+    its hashes set in ``out``: whether to take the document's text. Taken when the record's is the one the import
+    wrote (its hash in ``stored``, sections_sha256: no one edited it), as a merge takes a correction; one a person
+    edited is kept, the record's own (kept_sha256), but the Action items, a copy of the follow-ups merged one by
+    one, never held: the document's hash in sections_sha256, so it is not said again."""
+    out.marks = {k: v for k, v in out.marks.items() if caseless(k) != caseless(h)}
+    out.own = {k: v for k, v in out.own.items() if caseless(k) != caseless(h)}
+    same = mine is not None and _digest(mine.text) == mark
+    if same or (mine is not None and _digest(mine.text) == stored.get(caseless(h))):
+        out.marks[h] = mark  # the document's: a later correction is taken while no one edits it
+        if not same:
+            out.taken.add(caseless(h))
+            out.added.append(f"{h} section (the document's corrected; the record's was the one the import wrote, "
+                             "not edited since)")  # fmt: skip
+        return not same
+    if h == "Action items":
+        out.marks[h] = mark
+    else:
+        out.own[h] = mark
+    out.kept.append(h)
+    return False
