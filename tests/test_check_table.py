@@ -2134,13 +2134,15 @@ def test_a_pattern_whose_front_matter_does_not_parse_is_one_error_not_one_per_re
 def test_a_step_word_line_is_named_only_outside_code_and_with_its_mark(tmp_path, monkeypatch):
     """The "Step 1: …" hint read a runbook's code block too (``Step 1: check`` in a script's echo was named as
     the step to write), and any line starting "Step 2" (``Step 2 of the deploy failed …`` was told "write it as
-    '2. of the deploy failed'"): a line outside code whose number a mark follows is named; else the heading."""
+    '2. of the deploy failed'", and "Step １:" told "write it as '１. …'"): a line outside code whose ASCII number
+    a mark follows is named; else the heading."""
     monkeypatch.chdir(tmp_path)
     small_kb(tmp_path / "kb")
     said = "kb/" + P + ":{}: ## Runbook: must be a numbered list (1. first step, 2. next step, ...)"
     for runbook, line, hint in (
         ("Run this:\n\n```\nStep 1: check\ndf -h\n```", 15, ""),
         ("Step 2 of the deploy failed, so we rolled back.", 15, ""),
+        ("Step \uff11: run df", 15, ""),  # a full-width digit: "\uff11. run df" is no step either
         (
             "```\nStep 1: check\n```\nStep 1) run `df -h`",
             19,

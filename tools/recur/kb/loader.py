@@ -1402,7 +1402,7 @@ _NUMBERED_STEP = re.compile(r"^\d+[.)](\s|$)")
 
 # a step written as prose numbers it: "Step 1: run df -h", "Step 2 - delete old logs"; its mark is needed
 # ("Step 2 of the deploy failed" is prose)
-_STEP_WORD = re.compile(r"^\s*step\s*(\d{1,4})\s*[:.)\-–—]\s+(\S.*)$", re.IGNORECASE)
+_STEP_WORD = re.compile(r"^\s*step\s*([0-9]{1,4})\s*[:.)\-–—]\s+(\S.*)$", re.IGNORECASE)
 
 
 def _step_words(text: str) -> list[tuple[int, str]]:
