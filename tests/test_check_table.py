@@ -670,6 +670,30 @@ ROWS = [
         "error",
     ),
     (
+        # a summary written as a key was "unknown key in front matter (kept, not used; a key of your own …)",
+        # not where a summary goes (found re-reading fix-email's left-outs)
+        "summary-as-a-key",
+        {P: pattern(*front(extra=["summary: It breaks when the disk fills."]))},
+        f"{P}:10: summary",
+        "unknown key in front matter: a pattern's summary is its body's '## Summary' section, not a key: write "
+        "it there",
+        "warning-not-strict",
+    ),
+    (
+        "root-cause-as-a-key",
+        {P: pattern(*front(extra=["root_cause: The mechanism."]))},
+        f"{P}:10: root_cause",
+        "a pattern's root cause is its body's '## Root cause' section, not a key: write it there",
+        "warning-not-strict",
+    ),
+    (
+        "incident-summary-as-a-key",
+        {INC: INC_TEXT.replace("patterns: [db-pool-exhausted]\n", "patterns: [db-pool-exhausted]\nsummary: x\n")},
+        f"{INC}:7: summary",
+        "an incident's summary is its body's '## Summary' section, not a key: write it there",
+        "warning-not-strict",
+    ),
+    (
         "related-itself",
         {P: pattern(*front(extra=["related: [x-broken]"]))},
         f"{P}:10: related[0]",
@@ -2105,3 +2129,27 @@ def test_a_pattern_whose_front_matter_does_not_parse_is_one_error_not_one_per_re
     errors = [line for line in res.output.splitlines() if line.startswith("kb/") and ": warning: " not in line]
     assert [e.split(":")[0] for e in errors] == ["kb/patterns/capacity/db-pool-exhausted.md"], res.output
     assert "no pattern has id" not in res.output
+
+
+def test_a_step_word_line_is_named_only_outside_code_and_with_its_mark(tmp_path, monkeypatch):
+    """The "Step 1: …" hint read a runbook's code block too (``Step 1: check`` in a script's echo was named as
+    the step to write), and any line starting "Step 2" (``Step 2 of the deploy failed …`` was told "write it as
+    '2. of the deploy failed'", and "Step １:" told "write it as '１. …'"): a line outside code whose ASCII number
+    a mark follows is named; else the heading."""
+    monkeypatch.chdir(tmp_path)
+    small_kb(tmp_path / "kb")
+    said = "kb/" + P + ":{}: ## Runbook: must be a numbered list (1. first step, 2. next step, ...)"
+    for runbook, line, hint in (
+        ("Run this:\n\n```\nStep 1: check\ndf -h\n```", 15, ""),
+        ("Step 2 of the deploy failed, so we rolled back.", 15, ""),
+        ("Step \uff11: run df", 15, ""),  # a full-width digit: "\uff11. run df" is no step either
+        (
+            "```\nStep 1: check\n```\nStep 1) run `df -h`",
+            19,
+            ": 'Step 1) run `df -h`' is text, no step: write it as '1. run `df -h`'",
+        ),
+    ):
+        write(tmp_path / "kb", P, pattern(*front(), body=RUNBOOK.format(runbook)))
+        res = CliRunner().invoke(cli, ["check", "--kb", "kb", "--stale-days", "0"])
+        about = [x for x in res.output.splitlines() if x.startswith(f"kb/{P}:")]
+        assert about == [said.format(line) + hint], (runbook, res.output)

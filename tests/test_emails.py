@@ -386,3 +386,36 @@ def test_check_passes_a_contact_table_in_an_incident_and_says_a_customer_s_row(t
     status, doc = _check(kb, "--strict")
     line = (head + body).count("\n") + 4  # the customer's row, below ## Response's header and delimiter rows
     assert status == 1 and _addresses(doc) == [("incidents/2026/INC-2026-0003.md", line, "## Response", "warning")]
+
+
+# found re-reading the table rule as a privacy reviewer: a column headed "Contact" (or "People") passed every row's
+# address, a customer's in a table of customers or reporters too; a header saying whose in a possessive
+# ("Customer's email", "Owner's customer") was not read as naming a customer, and the row's owner cell passed
+LEAKED_TABLES = (
+    f"| Customer | Contact |\n|---|---|\n| Globex | {CUSTOMER} |",
+    f"| Name | Contact |\n|---|---|\n| Jane Doe | {CUSTOMER} |",
+    f"| Affected account | Contact |\n|---|---|\n| Globex | {CUSTOMER} |",
+    f"| Role | Contact |\n|---|---|\n| Reported by | {CUSTOMER} |",
+    f"| Company | People |\n|---|---|\n| Globex | {CUSTOMER} |",
+    f"| Role | Owner's customer |\n|---|---|\n| Owner | {CUSTOMER} |",
+    f"| Field | Customer's email |\n|---|---|\n| Owner | {CUSTOMER} |",
+    f"| Role | Owner |\n|---|---|\n| Owner's customer | {CUSTOMER} |",
+)
+# a column whose header names a role besides "contact" is still one
+ROLE_COLUMNS = (
+    f"| Service | Escalation contact |\n|---|---|\n| payments | {COLLEAGUE} |",
+    f"| Week | Contact (on-call) |\n|---|---|\n| 49 | {COLLEAGUE} |",
+    f"| Workstream | IC (incident commander) |\n|---|---|\n| Database | {COLLEAGUE} |",
+)
+
+
+def test_a_contact_column_names_whose_contact_it_holds():
+    from recur.kb import emails
+
+    def said(text: str) -> list[str]:
+        return [p.message for p in emails.record_problems("x.md", f"## Response\n{text}\n")]
+
+    for table in LEAKED_TABLES:
+        assert len(said(table)) == 1 and "'j…@e…'" in said(table)[0], table
+    for table in ROLE_COLUMNS:
+        assert said(table) == [], table

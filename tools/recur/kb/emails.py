@@ -11,7 +11,7 @@ Not said, as no person's address is there to publish:
   where `recur import` writes a postmortem's owner and commander), and a body line's contact label and the contacts
   after it (``Owner: Ana Ruiz <ana@…>``, ``- **Incident commander:** ana@…``, ``Owner (primary): ana@…``; not
   ``Email:``, ``Reporter:``, nor prose after the contacts: ``contact_spans``), and a Markdown table's contacts, in
-  the cell after such a label (``| Owner | ana@… |``) or under a column it heads (``| Action | Owner |``;
+  the cell after such a label (``| Owner | ana@… |``) or under a column a role's label heads (``| Action | Owner |``;
   ``row_spans``);
 - at a domain reserved for documentation (RFC 2606, RFC 6761): ``example.com``, ``.org``, ``.net`` and their
   subdomains, ``*.example``, ``*.test``, ``*.invalid``, ``localhost``; nor at a name no mail goes to (``*.internal``,
@@ -204,13 +204,33 @@ def _cells(line: str) -> list[tuple[int, int]]:
     return spans[1 if not line[: spans[0][1]].strip() else 0 : -1 if not line[spans[-1][0] :].strip() else None]
 
 
+# a possessive's "'s", read as its word ("Owner's customer" is a label naming a customer; it was no label at all)
+_POSSESSIVE = re.compile(r"['’]s\b")
+# a column header's words naming no role: whose contact a "Contact" column holds is its row's first cell's to say
+# (a "| Customer | Contact |" table's rows were passed, a customer's address in each)
+_NO_ROLE = re.compile(r"\b(?:contacts?|people)\b", re.IGNORECASE)
+
+
 def _labels(cell: str) -> bool | None:
     """Whether a table's cell is a contact label alone (``Owner``, ``**Owner (primary)**``, ``On-call:``); None
-    when it is a label naming a customer or user (``Customer``, ``Reported by``), whose row names no contact."""
-    m = _CELL_LABEL.fullmatch(cell)
+    when it is a label naming a customer or user (``Customer``, ``Owner's customer``), whose row names no
+    contact."""
+    m = _CELL_LABEL.fullmatch(_POSSESSIVE.sub("", cell))
     if m and _NOT_STAFF & set(re.findall(r"[a-z]+", m.group(0).lower())):
         return None
     return bool(m) and contact_label(m["label"], m["also"] or "")
+
+
+def _role_column(cell: str) -> bool:
+    """Whether a table's header cell heads a column of contacts: a contact label naming a role (``Owner``,
+    ``Escalation contact``, ``IC (incident commander)``), not ``Contact`` or ``People`` alone."""
+    m = _CELL_LABEL.fullmatch(_POSSESSIVE.sub("", cell))
+    return bool(m) and contact_label(*(_NO_ROLE.sub(" ", m[g] or "") for g in ("label", "also")))
+
+
+def _names_customer(cell: str) -> bool:
+    """Whether a table's header cell names a customer or user, in any words (``Customer's email``)."""
+    return bool(_NOT_STAFF & set(re.findall(r"[a-z]+", cell.lower())))
 
 
 def table_rows(lines: list[str]) -> dict[int, tuple[str, ...]]:
@@ -235,17 +255,18 @@ def table_rows(lines: list[str]) -> dict[int, tuple[str, ...]]:
 def row_spans(line: str, header: tuple[str, ...]) -> list[tuple[int, int]]:
     """The spans of a table row ``line`` (its table's ``header`` cells; ``()`` for the header row) holding a
     contact given on purpose, as a labelled line's: the contacts in a column whose header is a contact label
-    (``| Action | Owner |``), and in the cell after a first cell that is one (``| Owner (primary) | ana@… |``),
-    unless that column's header names a customer or user; none in a row whose first cell does (``| Customer |``).
-    Any other cell's address is said."""
+    naming a role (``| Action | Owner |``; not ``| Contact |`` alone: ``_role_column``), and in the cell after a
+    first cell that is one (``| Owner (primary) | ana@… |``), unless that column's header names a customer or user
+    (``Customer's email``); none in a row whose first cell does (``| Customer |``). Any other cell's address is
+    said."""
     cells = _cells(line)
     first = _labels(line[slice(*cells[0])]) if cells else None
     if first is None:  # "| Customer | jane@… |" under a "Contact" column
         return []
-    keyed = first and len(cells) > 1 and not (len(header) > 1 and _labels(header[1]) is None)
+    keyed = first and len(cells) > 1 and not (len(header) > 1 and _names_customer(header[1]))
     out = []
     for j, (a, b) in enumerate(cells):
-        if (keyed and j == 1) or (j and j < len(header) and _labels(header[j])):
+        if (keyed and j == 1) or (j and j < len(header) and _role_column(header[j])):
             out += _value_spans(line[a:b], a)
     return out
 

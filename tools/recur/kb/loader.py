@@ -1408,15 +1408,16 @@ def _lookalike_lines(text: str, item: str = "a step") -> list[tuple[int, str]]:
 _NUMBERED_STEP = re.compile(r"^\d+[.)](\s|$)")
 
 
-# a step written as prose numbers it: "Step 1: run df -h", "Step 2 - delete old logs"
-_STEP_WORD = re.compile(r"^\s*step\s*(\d{1,4})\s*[:.)\-–—]?\s+(\S.*)$", re.IGNORECASE)
+# a step written as prose numbers it: "Step 1: run df -h", "Step 2 - delete old logs"; its mark is needed
+# ("Step 2 of the deploy failed" is prose)
+_STEP_WORD = re.compile(r"^\s*step\s*([0-9]{1,4})\s*[:.)\-–—]\s+(\S.*)$", re.IGNORECASE)
 
 
 def _step_words(text: str) -> list[tuple[int, str]]:
-    """(offset, what) of the first "Step 1: …" line of a runbook with no numbered step: Markdown reads it as
-    text, and the error said "must be a numbered list" at the heading, naming neither the line nor its form
-    (found writing a KB as an author)."""
-    for n, line in enumerate(text.split("\n")):
+    """(offset, what) of the first "Step 1: …" line, outside code, of a runbook with no numbered step: Markdown
+    reads it as text, and the error said "must be a numbered list" at the heading, naming neither the line nor
+    its form (found writing a KB as an author)."""
+    for n, line in outside_fences(text.split("\n")):
         m = _STEP_WORD.match(line)
         if m:
             return [(n, f"{line.strip()[:40]!r} is text, no step: write it as '{m.group(1)}. {m.group(2)[:30]}'")]

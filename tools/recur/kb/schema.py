@@ -446,6 +446,11 @@ class Validator:
                 f"'{home}: {{{key}: ...}}' (kept, not used; a key of your own: --strict does not fail on it)"
             )
             self.problems.append(Problem(self.relpath, line, dotted, message, "warning", strict=False))
+        elif section := _section_key(str(key), schema):  # "summary:" was "a key of your own" alone
+            message = (
+                f"unknown key in {name}: {section} (kept, not used; a key of your own: --strict does not fail on it)"
+            )
+            self.problems.append(Problem(self.relpath, line, dotted, message, "warning", strict=False))
         else:
             near = _near_home(key, value, schema)  # "due_date:" beside a fix: with no due
             message = f"unknown key in {name}{near} (kept, not used; a key of your own: --strict does not fail on it)"
@@ -843,6 +848,20 @@ def _dash_hint(key: str, written) -> str:
     mapping", naming no dash."""
     shown = f"{key[1:].strip()}: {written}" if isinstance(written, (str, int, float)) else f"{key[1:].strip()}:"
     return f"'{key}' has no space after its dash, so YAML read a key, not a list item; write '- {shown}'"
+
+
+def _section_key(key: str, schema: dict) -> str | None:
+    """What a top-level ``key`` of a pattern or an incident naming a section of its body (``summary:``,
+    ``root_cause:``) is told: the section is where that text goes (a team's own key still: not failed)."""
+    if schema is PATTERN:
+        whose, sections = "a pattern's", PATTERN_SECTIONS
+    elif schema is INCIDENT:
+        whose, sections = "an incident's", ("Summary",)
+    else:
+        return None
+    named = " ".join(re.split(r"[\s_-]+", key.strip())).casefold()
+    section = next((s for s in sections if s.casefold() == named), None)
+    return section and f"{whose} {section.lower()} is its body's '## {section}' section, not a key: write it there"
 
 
 def _home_of(key: str, schema: dict) -> str | None:
