@@ -72,6 +72,10 @@ class Setting:
     default: object
     help: str
     flag: str | None = None  # the command-line option that stands in for it, named when its value is wrong
+    # a number setting's smallest value, and what its error says it must be (default "at least N"): ``get`` refuses
+    # one below it, as it does one that is no number, so every reader and the start-up check get the same error
+    least: int | float | None = None
+    least_said: str | None = None
 
 
 SETTINGS: dict[str, Setting] = {
@@ -197,6 +201,8 @@ SETTINGS: dict[str, Setting] = {
         1000,
         "characters of each incident section (the summary too) MCP's past_incidents gives; longer ones are cut, "
         "marked; 0 = no limit",
+        least=0,
+        least_said="0 (no limit) or a number of characters",
     ),
     "mcp_allowed_hosts": Setting(
         "RECUR_MCP_ALLOWED_HOSTS",
@@ -350,11 +356,14 @@ def get(name: str):
     if s.default is None or isinstance(s.default, str):
         return raw
     try:
-        return type(s.default)(raw)
+        value = type(s.default)(raw)
     except ValueError:
         raise RecurError(
             f"{s.env}={raw!r}: not a {'whole number' if isinstance(s.default, int) else 'number'}"
         ) from None
+    if s.least is not None and value < s.least:
+        raise RecurError(f"{s.env}={value}: must be {s.least_said or f'at least {s.least}'}")
+    return value
 
 
 def state_elsewhere(kb_dir, name: str, path) -> Path | None:

@@ -838,7 +838,7 @@ def _past_incidents(get_engine: Callable, kbs, pattern_id, text, limit: int, sit
     out = pat.past_incidents(engine, kb, pattern_id=pattern_id, answer=answer, limit=limit)
     # each section cut, and said to be, the whole answer bounded: for an assistant's context
     room = config.MCP_ANSWER_CHARS - NOTE_ROOM  # the note counted in the answer's characters
-    given = pat.given_sections(with_urls(out["incidents"], site_url), pat.section_chars_setting(), room=room)
+    given = pat.given_sections(with_urls(out["incidents"], site_url), config.get("mcp_section_chars"), room=room)
     out["incidents"], out["section_chars"] = given["incidents"], given["chars"]
     out["incidents_without_sections"] = given["left_out"]
     note, cut_said = _cut_said(out["incidents"], given["chars"], given["left_out"])
