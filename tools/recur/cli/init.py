@@ -62,18 +62,19 @@ def init(directory, starter, name, keep_existing, constraints_only, wheel):
             raise click.UsageError("--constraints-only writes constraints.txt alone: it takes no other option")
         click.echo(f"Wrote {write_constraints(directory)}.")
         return
-    from recur.kb.init import team_content
+    from recur.kb.init import recur_requirement, team_content
 
     kept: list[str] | None = [] if keep_existing else None
     there = keep_existing and _has_files(Path(directory))  # before init writes: a repository that was there
     written = init_repository(directory, starter=starter, name=name, keep=kept, wheel=wheel)
+    named = recur_requirement(directory)  # read once: nothing writes requirements.txt after init_repository
     patterns = sum(1 for p in written if p.startswith("kb/patterns/") and p.endswith(".md"))
     # kb/ is the team's content (patterns, eval cases, severity.yml): kept, it is theirs, no file to merge into
     merge = [rel for rel in kept or [] if not team_content(rel)]
     content = [rel for rel in kept or [] if team_content(rel)]
     old_reference = _old_reference(Path(directory), merge)
     merge = [rel for rel in merge if not (old_reference and rel == "KB-FORMAT.md")]
-    if not written and not merge and not old_reference and not _other_version(directory):
+    if not written and not merge and not old_reference and not _other_version(named):
         # init run again: it said "Created … (0 files)" and advised a merge
         click.echo(
             f"Nothing to write: {directory} has every file init makes, as init makes them"
@@ -84,13 +85,8 @@ def init(directory, starter, name, keep_existing, constraints_only, wheel):
     _other_branch(top := repository_root(directory), Path(directory), merge)  # before the .gitignore lines to paste
     _say_left(merge, old_reference, content)
     _zone_unset(Path(directory), merge)
-    # kept, as init makes it but for recur's line (a pin, another wheel: not in merge) too: never rewritten
-    if wheel is not None and "requirements.txt" not in written and not _names_wheel(directory, Path(wheel).name):
-        click.echo(
-            f"  requirements.txt was kept: name ./wheels/{Path(wheel).name} in it in place of {_recur_line(directory)}."
-        )
-    if wheel is not None and ".gitignore" in merge:  # `git add .` left the wheel out; CI then had no recur
-        _wheel_ignored(Path(directory), Path(wheel).name)
+    if wheel is not None:
+        _kept_for_wheel(Path(directory), Path(wheel).name, written, merge, named)
     if ".gitignore" in merge:
         _ignores_missing(Path(directory))
     if top is not None and top != Path(directory).resolve():
@@ -99,7 +95,17 @@ def init(directory, starter, name, keep_existing, constraints_only, wheel):
             f"their config only at a repository's root: move .github/workflows/ (kb.yml, overdue.yml) and "
             f".pre-commit-config.yaml there, running in {directory}/ (working-directory, a files: pattern)."
         )
-    _next_steps(directory, starter, kept, wheel)
+    _next_steps(directory, starter, kept, wheel, named)
+
+
+def _kept_for_wheel(directory: Path, name: str, written: list[str], merge: list[str], named) -> None:
+    """With --wheel ``name``: a kept requirements.txt (``named``: how it names recur) that does not name it, and a
+    kept .gitignore that ignores it. The requirements.txt kept is as init makes it but for recur's line (a pin,
+    another wheel: not in ``merge``) too: never rewritten."""
+    if "requirements.txt" not in written and not _names_wheel(named, name):
+        click.echo(f"  requirements.txt was kept: name ./wheels/{name} in it in place of {_recur_line(named)}.")
+    if ".gitignore" in merge:  # `git add .` left the wheel out; CI then had no recur
+        _wheel_ignored(directory, name)
 
 
 def _say_written(directory: str, written: list[str], kept: list[str] | None, patterns: int | None) -> None:
@@ -116,13 +122,14 @@ def _say_written(directory: str, written: list[str], kept: list[str] | None, pat
         click.echo(f"Created a knowledge-base repository in {directory} ({count}).")
 
 
-def _other_version(directory: str) -> str | None:
-    """The recur version requirements.txt installs when it is not this one (a pin's, a wheel file's), else None:
-    run again on a 0.2.0 repository with every file there, init said "as init makes them" and no word of it."""
+def _other_version(named: tuple[str, str] | None) -> str | None:
+    """The recur version requirements.txt installs (``named``: how it names recur, kb.init.recur_requirement)
+    when it is not this one (a pin's, a wheel file's), else None: run again on a 0.2.0 repository with every
+    file there, init said "as init makes them" and no word of it."""
     from recur import __version__
     from recur.kb.init import required_version
 
-    have = required_version(directory)
+    have = required_version(named)
     return have if have not in (None, __version__) else None
 
 
@@ -278,16 +285,16 @@ def _ignored_example(pattern: str) -> str:
     return f"{path}/x" if pattern.endswith("/") else path
 
 
-def _next_steps(directory: str, starter: bool, kept: list[str] | None, wheel: str | None) -> None:
+def _next_steps(directory: str, starter: bool, kept: list[str] | None, wheel: str | None, named) -> None:
     from recur.kb.init import has_patterns
 
     _python_disagrees(Path(directory), kept or [])
     click.echo("Next:")
     if kept and "Makefile" in kept:  # the team's own Makefile has none of Recur's targets
-        _where_recur_comes_from(directory, wheel, "CI installs")
+        _where_recur_comes_from(directory, wheel, "CI installs", named)
         _kept_makefile(directory)
         return
-    _where_recur_comes_from(directory, wheel, "make install and CI install")
+    _where_recur_comes_from(directory, wheel, "make install and CI install", named)
     click.echo("  " + _first_step(directory))
     if starter or has_patterns(directory):  # run again in a KB with patterns: "your first" was no next step
         click.echo("  make test      # check, near-duplicates, eval, the site: as CI runs them on a change")
@@ -301,12 +308,13 @@ def _next_steps(directory: str, starter: bool, kept: list[str] | None, wheel: st
         click.echo("  make test                      # then check it as CI will")
 
 
-def _names_wheel(directory: str, name: str) -> bool:
-    """Whether requirements.txt names the wheel ``name`` in wheels/, as ``./wheels/NAME`` or ``wheels/NAME`` (pip
-    reads both: the line without ``./`` was told to name the wheel it named)."""
-    from recur.kb.init import WHEELS, recur_requirement
+def _names_wheel(named: tuple[str, str] | None, name: str) -> bool:
+    """Whether requirements.txt (``named``: how it names recur) names the wheel ``name`` in wheels/, as
+    ``./wheels/NAME`` or ``wheels/NAME`` (pip reads both: the line without ``./`` was told to name the wheel it
+    named)."""
+    from recur.kb.init import WHEELS
 
-    how, line = recur_requirement(directory) or ("none", "")
+    how, line = named or ("none", "")
     return how == "wheel" and line.removeprefix("./") == f"{WHEELS}/{name}"
 
 
@@ -315,22 +323,21 @@ def _has_files(directory: Path) -> bool:
     return directory.is_dir() and any(p.name != ".git" for p in directory.iterdir())
 
 
-def _recur_line(directory: str) -> str:
-    """The line of requirements.txt that installs recur (a pin, another wheel's file), else "recur's pin": a kept
-    line naming an older wheel was called recur's pin when --wheel named the new one (found in re-read)."""
-    from recur.kb.init import recur_requirement
-
-    how, line = recur_requirement(directory) or ("none", "")
+def _recur_line(named: tuple[str, str] | None) -> str:
+    """The line of requirements.txt (``named``: how it names recur) that installs recur (a pin, another wheel's
+    file), else "recur's pin": a kept line naming an older wheel was called recur's pin when --wheel named the
+    new one (found in re-read)."""
+    how, line = named or ("none", "")
     return line if how in ("pin", "wheel") else "recur's pin"
 
 
-def _where_recur_comes_from(directory: str, wheel: str | None, installs: str) -> None:
-    """Where pip finds recur, as the repository's requirements.txt says (read, not assumed: run again in a
-    repository whose requirements.txt names the wheel, init gave the advice for a pin; found in review)."""
+def _where_recur_comes_from(directory: str, wheel: str | None, installs: str, named) -> None:
+    """Where pip finds recur, as the repository's requirements.txt says (``named``: kb.init.recur_requirement's
+    reading of it; read, not assumed: run again in a repository whose requirements.txt names the wheel, init
+    gave the advice for a pin; found in review)."""
     from recur import __version__
-    from recur.kb.init import recur_requirement
 
-    how, line = recur_requirement(directory) or ("pin", "")
+    how, line = named or ("pin", "")
     if wheel is not None:  # requirements.txt names the wheel: pip needs no index for recur
         click.echo(f"  commit wheels/{Path(wheel).name} with the rest: {installs} recur from it")
     elif how == "wheel" and (Path(directory) / line).is_file():

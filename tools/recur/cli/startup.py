@@ -43,12 +43,12 @@ def check_engine_inputs(kb_dir, index_dir, model) -> None:
 def check_mcp_settings() -> None:
     """RECUR_MCP_SECTION_CHARS, which MCP's past_incidents reads on each call, checked at start: exit 2, as a bad
     value of a variable an option stands for is. A negative or non-numeric one started the server
-    and failed every past_incidents call, said only to the assistant (found in review)."""
+    and failed every past_incidents call, said only to the assistant (found in review). Its least value is the
+    config table's (``Setting.least``), which config.get checks."""
     from recur.cli.options import BadSetting
-    from recur.retrieval.patterns import section_chars_setting
 
     try:
-        section_chars_setting()
+        config.get("mcp_section_chars")
     except RecurError as exc:
         raise BadSetting(str(exc)) from None
 

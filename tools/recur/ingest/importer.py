@@ -1697,9 +1697,8 @@ def _already(dup, pm, given: list, changes=None, digests: tuple = ("",), kb=None
         given = [g for g in given if g != "--keep-record"]
         notes.append(_kept_version_note(iid, changes, kept, digests[0]))
     elif changes is not None:
-        differs = f"it now differs from {iid} in: {'; '.join(changes)}" if changes else f"{iid} holds what it says"
         notes.append(
-            f"the document changed since it was imported ({differs}); {iid} is not updated: edit it by hand, "
+            f"the document changed since it was imported ({_differs(iid, changes)}); {iid} is not updated: edit it by hand, "
             f'then set "sha256" in its imported: field to "{digests[0]}", so this version counts as imported (or '
             f"import it again with --keep-record, which sets it, keeps what a person edited in {iid} and takes "
             "what the document adds or corrects elsewhere: a follow-up, a section)"
@@ -1741,7 +1740,6 @@ def _kept_version_note(iid: str, changes: list, kept, digest: str) -> str:
     keep_as_imported's KeptVersion."""
     # what it said otherwise before this run (what was taken no longer differs: "now" said so of a Summary taken)
     was = "now differs" if not kept.added else "differed"
-    differs = f"it {was} from {iid} in: {'; '.join(changes)}" if changes else f"{iid} holds what it says"
     mine = [h for h in kept.kept if h != "Action items"]  # merged follow-up by follow-up, never the record's own
     own = (
         f"; its {', '.join(mine)} {'section is' if len(mine) == 1 else 'sections are'} the record's own" if mine else ""
@@ -1751,10 +1749,17 @@ def _kept_version_note(iid: str, changes: list, kept, digest: str) -> str:
     what = f"{iid} took what the document adds or corrects" if kept.added else f"{iid} kept as it is, not updated"
     said = "".join(f"; kept {line}" for line in kept.said)  # a duration the record holds otherwise
     return (
-        f"--keep-record: {what} ({differs}); this version of the document counts as "
+        f"--keep-record: {what} ({_differs(iid, changes, was)}); this version of the document counts as "
         f"imported (imported.sha256 {digest[:12]}…{own}): the next run says Already imported, a later change "
         f"of the document is said again (exit {CHANGED}){said}"
     )
+
+
+def _differs(iid: str, changes: list, was: str = "now differs") -> str:
+    """How a document changed since it was imported as ``iid`` differs from the record now (``changes``, as
+    _changes names them; none: the record already holds what it says): one sentence for both notes of a changed
+    document, held back (_already) and counted as imported with --keep-record (_kept_version_note)."""
+    return f"it {was} from {iid} in: {'; '.join(changes)}" if changes else f"{iid} holds what it says"
 
 
 def _keep_unmerged(iid: str, elsewhere: bool) -> str:

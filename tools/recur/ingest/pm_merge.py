@@ -400,15 +400,12 @@ class _Merge:
         }
         own = {t: h for t, h in self.own_marks.items() if t not in self.written}
         wanted = {k: v for k, v in (("sections_sha256", marks), ("kept_sha256", own)) if v}
-        if {k: have[k] for k in ("summary_sha256", "sections_sha256", "kept_sha256") if k in have} == wanted:
+        if {k: have[k] for k in _HASH_KEYS if k in have} == wanted:
             return
-        for key in ("summary_sha256", "sections_sha256", "kept_sha256"):
-            if key in have:
-                self.text = drop_value(self.text, ("imported", key), self.shown)
-                del have[key]
-        for key, value in wanted.items():
-            self.text = set_value(self.text, ("imported", key), json.dumps(value), self.shown)
-            have[key] = value
+        self.text = _with_hashes(self.text, have, marks, own, self.shown)
+        for key in _HASH_KEYS:
+            have.pop(key, None)
+        have.update(wanted)
         self.check()
 
     def take_duration(self) -> None:
@@ -807,11 +804,7 @@ def keep_as_imported(
         if follow_ups:
             out.added.append(f"follow-ups {', '.join(repr(_item_title(i)) for i in follow_ups)}")
         text = set_value("\n".join(lines), ("imported", "sha256"), json.dumps(digest), shown)
-        for key, value in (("summary_sha256", None), ("sections_sha256", out.marks), ("kept_sha256", out.own)):
-            if key in have:
-                text = drop_value(text, ("imported", key), shown)
-            if value:
-                text = set_value(text, ("imported", key), json.dumps(value), shown)
+        text = _with_hashes(text, have, out.marks, out.own, shown)
         text = _kept_duration(text, doc.data, out, duration, shown)
         _check_follow_ups(shown, doc.data, text, len(follow_ups))
         if not dry:
@@ -829,6 +822,24 @@ def _kept_duration(text: str, data: dict, out: _Kept, duration, shown: str) -> s
     if line is not None:
         (out.said if value is None else out.added).append(line)
     return text if value is None else set_value(text, ("duration_minutes",), str(value), shown)
+
+
+# imported:'s keys of section hashes: the summary's (records imported before each section had one: read, dropped
+# when the hashes are written again, never written), the sections the import wrote, those the record kept its own
+_HASH_KEYS = ("summary_sha256", "sections_sha256", "kept_sha256")
+
+
+def _with_hashes(text: str, have: dict, marks: dict, own: dict, shown: str) -> str:
+    """``text`` (a record's front matter) with imported:'s ``sections_sha256`` = ``marks`` and ``kept_sha256`` =
+    ``own`` (each left out when empty) in place of the hash keys ``have`` (its imported: as read) holds: the one
+    rewrite of them, for a merge (_Merge.mark_sections) and --keep-record (keep_as_imported)."""
+    for key in _HASH_KEYS:
+        if key in have:
+            text = drop_value(text, ("imported", key), shown)
+    for key, value in (("sections_sha256", marks), ("kept_sha256", own)):
+        if value:
+            text = set_value(text, ("imported", key), json.dumps(value), shown)
+    return text
 
 
 def _item_title(item: str) -> str:

@@ -419,10 +419,11 @@ def wheel_version(line: str) -> str | None:
     return str(version) if name == "recur" else None
 
 
-def required_version(dest) -> str | None:
-    """The one recur version ``dest``/requirements.txt installs: its exact pin's (``recur==0.2.0``) or its wheel
-    file's (``./wheels/recur-0.2.0-py3-none-any.whl``), else None (a range, no recur, no file)."""
-    how, line = recur_requirement(dest) or ("none", "")
+def required_version(named: tuple[str, str] | None) -> str | None:
+    """The one recur version a requirements.txt that names recur as ``named`` (``recur_requirement``'s answer)
+    installs: its exact pin's (``recur==0.2.0``) or its wheel file's (``./wheels/recur-0.2.0-py3-none-any.whl``),
+    else None (a range, no recur, no file)."""
+    how, line = named or ("none", "")
     if how == "pin":
         return pinned_version(line)
     return wheel_version(line) if how == "wheel" else None

@@ -541,14 +541,6 @@ def _cut_within(text: str, room: int) -> tuple[str, str]:
     return kept, fence
 
 
-def section_chars_setting() -> int:
-    """RECUR_MCP_SECTION_CHARS, checked: a whole number, 0 (no limit) or more (a RecurError naming it)."""
-    most = config.get("mcp_section_chars")
-    if most < 0:
-        raise RecurError(f"RECUR_MCP_SECTION_CHARS={most}: must be 0 (no limit) or a number of characters")
-    return most
-
-
 def given_sections(
     incidents: list[dict], most: int, share: int = config.MCP_ANSWER_SECTION_CHARS, room: int = config.MCP_ANSWER_CHARS
 ) -> dict:

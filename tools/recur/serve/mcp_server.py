@@ -838,10 +838,10 @@ def _past_incidents(get_engine: Callable, kbs, pattern_id, text, limit: int, sit
     out = pat.past_incidents(engine, kb, pattern_id=pattern_id, answer=answer, limit=limit)
     # each section cut, and said to be, the whole answer bounded: for an assistant's context
     room = config.MCP_ANSWER_CHARS - NOTE_ROOM  # the note counted in the answer's characters
-    given = pat.given_sections(with_urls(out["incidents"], site_url), pat.section_chars_setting(), room=room)
+    given = pat.given_sections(with_urls(out["incidents"], site_url), config.get("mcp_section_chars"), room=room)
     out["incidents"], out["section_chars"] = given["incidents"], given["chars"]
     out["incidents_without_sections"] = given["left_out"]
-    note = _cut_note(out["incidents"], given["chars"], given["left_out"])
+    note, cut_said = _cut_said(out["incidents"], given["chars"], given["left_out"])
     if note:
         out["sections_note"] = note
     matched = out.get("patterns")  # by text: which of the matched patterns each incident is listed for
@@ -856,7 +856,7 @@ def _past_incidents(get_engine: Callable, kbs, pattern_id, text, limit: int, sit
         head = only_low(answer.results, kb)
     elif matched:  # "No recorded incidents linked to …", "2 incidents, newest first, linked to …"
         head += ("," if lines else "") + matched_said(matched)
-    lines += _cut_said(out["incidents"], out["section_chars"], given["left_out"])
+    lines += cut_said
     return out, head + ("\n" + "\n".join(lines) if lines else "")
 
 
@@ -864,32 +864,23 @@ def _past_incidents(get_engine: Callable, kbs, pattern_id, text, limit: int, sit
 NOTE_ROOM = 300
 
 
-def _cut_note(incidents: list[dict], chars: int, left_out: list[str]) -> str | None:
-    """What _cut_said says, short, for the structured content: Claude Code gives the model that and drops the
-    text, so the advice to run `recur show` or ask for fewer was not seen there. None when nothing was cut."""
-    said = []
+def _cut_said(incidents: list[dict], chars: int, left_out: list[str]) -> tuple[str | None, list[str]]:
+    """What past_incidents cut and left out, and what gives it whole: short for the structured content
+    (``sections_note``, None when nothing was cut), and the text's lines. Claude Code gives the model the
+    structured content and drops the text, so the advice to run `recur show` or ask for fewer was not seen there.
+    One function for both, so what the two say of a cut stays the same."""
+    over = f"Sections over {chars:,} character{'' if chars == 1 else 's'} are cut (cut_sections names them"
+    short, said = [], []
     if any(i["cut_sections"] for i in incidents):
-        said.append(f"Sections over {chars:,} character{'' if chars == 1 else 's'} are cut (cut_sections names them)")
-    if left_out:
+        short.append(f"{over})")
         said.append(
+            f"{over}; fewer incidents, by limit, leave each longer): `recur show INC-…` prints an incident whole, "
+            "as its file holds it"
+        )
+    if left_out:
+        short.append(
             f"sections left out of the oldest {plural(len(left_out), 'incident')} listed (incidents_without_sections)"
         )
-    if not said:
-        return None
-    return (
-        "; ".join(said) + ": `recur show INC-…` prints an incident whole, a lower limit gives each more of its sections"
-    )
-
-
-def _cut_said(incidents: list[dict], chars: int, left_out: list[str]) -> list[str]:
-    """The lines saying what past_incidents cut and left out, and what gives it whole."""
-    said = []
-    if any(i["cut_sections"] for i in incidents):
-        said.append(
-            f"Sections over {chars:,} character{'' if chars == 1 else 's'} are cut (cut_sections names them; fewer incidents, by "
-            "limit, leave each longer): `recur show INC-…` prints an incident whole, as its file holds it"
-        )
-    if left_out:
         which = left_out[0] if len(left_out) == 1 else f"{left_out[0]} and the {len(left_out) - 1} after it"
         said.append(
             f"{plural(len(left_out), 'incident')} ({which}) listed without sections, only the summary, the answer's "
@@ -898,7 +889,10 @@ def _cut_said(incidents: list[dict], chars: int, left_out: list[str]) -> list[st
             "incidents_without_sections lists them): `recur show INC-…` prints one whole, a lower limit gives "
             "each its sections"
         )
-    return said
+    if not short:
+        return None, said
+    advice = ": `recur show INC-…` prints an incident whole, a lower limit gives each more of its sections"
+    return "; ".join(short) + advice, said
 
 
 ReportOwner = Annotated[

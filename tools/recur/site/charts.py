@@ -15,16 +15,20 @@ from recur.site.md import esc
 PALETTE = 8
 
 
-def _svg(width: int, height: int, body: list, label: str, image: str | None = None) -> str:
+def _svg(width: int, height: int, body: list, label: str, image: str | None = None, *, scaled: bool = True) -> str:
     """The chart's <svg>; inline in HTML: no xmlns needed; the <title> is the accessible name. ``image``: the chart
     is one image of that name (role="img", its aria-label), its drawing hidden from a screen reader (Chromium still
     exposed the text and tooltips under a role="img"): its bars, ticks and legend are not read one by one; the
-    mouse's tooltips on them stay. It has no <title>: that said ``label`` again beside the aria-label (review)."""
+    mouse's tooltips on them stay. It has no <title>: that said ``label`` again beside the aria-label (review).
+    ``scaled`` False: no viewBox, its height as drawn (a timeline's: its places across are fractions, see there)."""
+    if scaled:
+        size = f'viewBox="0 0 {width} {height}" width="{width}" height="{height}"'
+    else:  # .recur-chart's height: auto would take the width's ratio (27 px high at 320, its labels cut)
+        size = f'width="{width}" height="{height}" style="height: {height}px"'
     if image:
-        return (f'<svg class="recur-chart" role="img" aria-label="{esc(image)}" viewBox="0 0 {width} {height}" '
-                f'width="{width}" height="{height}"><g aria-hidden="true">{"".join(body)}</g></svg>')
-    return (f'<svg class="recur-chart" viewBox="0 0 {width} {height}" width="{width}" height="{height}">'
-            f"<title>{esc(label)}</title>{''.join(body)}</svg>")
+        return (f'<svg class="recur-chart" role="img" aria-label="{esc(image)}" {size}>'
+                f'<g aria-hidden="true">{"".join(body)}</g></svg>')
+    return f'<svg class="recur-chart" {size}><title>{esc(label)}</title>{"".join(body)}</svg>'
 
 
 # A year label's width, four digits of at most 0.6em, and the least room between two, in ems. The timeline's labels are
@@ -92,9 +96,7 @@ def timeline(events: list, start: dt.date, end: dt.date, *, width: int = 360, he
         dot = (f'<circle class="dt" cx="{across((d - start).days)}" cy="{base - 8}" r="5">'
                f'<title>{esc(d.isoformat())}: {esc(title)}</title></circle>')
         body.append(f'<a href="{link}">{dot}</a>' if link else dot)
-    # its height as drawn (.recur-chart's height: auto would take the width's ratio: 27 px high at 320, its labels cut)
-    return (f'<svg class="recur-chart" width="{width}" height="{height}" style="height: {height}px">'
-            f"<title>{esc(label)}</title>{''.join(body)}</svg>")
+    return _svg(width, height, body, label, scaled=False)  # its height as drawn
 
 
 def stack_layers(series: dict, months: int, *, top: int = 6) -> list:
