@@ -17,8 +17,6 @@ from pathlib import Path
 import pytest
 from kbfactory import small_kb, tune_kb
 
-pytestmark = pytest.mark.model
-
 TOOLS = str(Path(__file__).resolve().parents[1] / "tools")
 
 # run in a child: `recur ARGS`, killed by SIGKILL as soon as the model folder OUT has been swapped (the crash point)
@@ -88,6 +86,7 @@ def _index_model(index: Path) -> str:
     return json.loads((index / "manifest.json").read_text())["model"]
 
 
+@pytest.mark.model
 def test_a_rollback_killed_between_the_model_and_its_index_is_finished_by_the_next_search(tmp_path):
     kb = small_kb(tmp_path / "kb")
     out, index = tmp_path / ".recur" / "model", tmp_path / ".recur" / "index"
@@ -112,6 +111,7 @@ def test_a_rollback_killed_between_the_model_and_its_index_is_finished_by_the_ne
     assert _index_model(index) == "tuned:in-use"
 
 
+@pytest.mark.model
 def test_a_tune_killed_between_the_model_and_its_index_is_finished_by_the_next_search(tmp_path):
     """The same for `recur tune` itself (one short epoch of the top layer): the candidate accepted, the model swapped
     in, killed before the index it had built was."""
@@ -131,3 +131,71 @@ def test_a_tune_killed_between_the_model_and_its_index_is_finished_by_the_next_s
     assert "Disk full on a host" in res.stdout, res.stdout
     assert _index_model(index) == tuned
     assert not list(index.parent.glob("index.tmp-*")), list(index.parent.iterdir())
+
+
+def _dead_pid() -> int:
+    done = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    return int(done.stdout)  # ended and reaped: no process of that id now (until the OS gives it again)
+
+
+def _half_done(tmp_path: Path, pid: int) -> tuple[Path, Path, Path]:
+    """A KB, its index built with fake:32 (the model before), and the index built with fake:64 (the model now in
+    use) staged beside it as an activation leaves it, under process ``pid``."""
+    from serve_util import fake_index
+
+    kb = small_kb(tmp_path / "kb")
+    index = tmp_path / ".recur" / "index"
+    fake_index(kb, index, "fake:32")
+    staged = index.with_name(f"index.tmp-tuned-{pid}")
+    fake_index(kb, staged, "fake:64")
+    return kb, index, staged
+
+
+def test_a_staged_index_is_put_in_place_only_whole_of_the_model_in_use_and_its_writer_gone(tmp_path, capsys):
+    """What the next reader checks before it ends an activation: the staged index's process is gone (a live one is
+    between its swaps now and does it itself), it was built with the model in use, and every file has its digest."""
+    from recur.retrieval import index as index_mod
+
+    kb, index, staged = _half_done(tmp_path, os.getpid())  # a live writer: left to it
+    with pytest.raises(index_mod.IndexProblem, match="built with model 'fake-hash-32', not 'fake-hash-64'"):
+        index_mod.load(index, expect_model="fake-hash-64")
+    gone = staged.with_name(f"index.tmp-tuned-{_dead_pid()}")
+    staged.rename(gone)
+    assert index_mod.manifest_for(index, "fake-hash-16")["model"] == "fake-hash-32"  # another model's: left
+    vectors = gone / "vectors.npy"
+    whole = vectors.read_bytes()
+    vectors.write_bytes(whole[:-8])  # cut short: its digest differs
+    with pytest.raises(index_mod.IndexProblem, match="not 'fake-hash-64'"):
+        index_mod.load(index, expect_model="fake-hash-64")
+    assert gone.is_dir() and "is now the one built" not in capsys.readouterr().err
+    vectors.write_bytes(whole)
+    loaded = index_mod.load(index, expect_model="fake-hash-64")
+    assert loaded.model_id == "fake-hash-64" and not gone.exists()
+    assert sorted(p.name for p in index.parent.iterdir()) == ["index"]
+    err = capsys.readouterr().err
+    assert err.count(f"note: the index at {index} is now the one built with fake-hash-64, the model in use") == 1
+
+
+def test_readers_at_once_put_a_staged_index_in_place_once(tmp_path, capsys):
+    """Eight readers (a server's threads, commands started together) meeting the same half-done activation: one
+    claims the staged index by a rename and puts it in place; each reads the index of the model in use."""
+    import threading
+
+    from recur.retrieval import index as index_mod
+
+    kb, index, staged = _half_done(tmp_path, _dead_pid())
+    start, models = threading.Barrier(8), []
+
+    def read():
+        start.wait()
+        models.append(index_mod.manifest_for(index, "fake-hash-64")["model"])
+
+    threads = [threading.Thread(target=read) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert models == ["fake-hash-64"] * 8
+    assert capsys.readouterr().err.count("is now the one built with fake-hash-64") == 1
+    assert sorted(p.name for p in index.parent.iterdir()) == ["index"]
+    assert index_mod.load(index, expect_model="fake-hash-64").model_id == "fake-hash-64"

@@ -207,8 +207,9 @@ def manifest_for(index_dir, model_id: str) -> dict | None:
     """``read_manifest`` for a run that searches with ``model_id``, after ``finish_activation`` when the index is
     not that model's: what every reader that knows its model reads, so none meets a half-done activation."""
     manifest = read_manifest(Path(index_dir))
-    if (manifest is None or manifest.get("model") != model_id) and finish_activation(index_dir, model_id):
-        manifest = read_manifest(Path(index_dir))
+    if manifest is None or manifest.get("model") != model_id:
+        finish_activation(index_dir, model_id)
+        manifest = read_manifest(Path(index_dir))  # read again either way: another reader may have put it in place
     return manifest
 
 
