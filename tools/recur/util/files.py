@@ -176,26 +176,25 @@ def remove_stale_temps(path) -> None:
     threads) or another, is left to its rename. Found in a crash review: nothing ever removed them."""
     path = Path(path)
     prefix, now = f".{path.name}.", time.time()
-    try:
-        entries = list(os.scandir(path.parent))
+    try:  # names alone (a year's folder of records): only this target's temp files are looked at further
+        names = [n for n in os.listdir(path.parent) if n.startswith(prefix) and n.endswith(".tmp")]
     except OSError:
         return
-    for entry in entries:
-        tag = entry.name[len(prefix) : -len(".tmp")]
-        found = _TEMP_TAG.fullmatch(tag) if entry.name.startswith(prefix) and entry.name.endswith(".tmp") else None
+    for name in names:
+        found = _TEMP_TAG.fullmatch(name[len(prefix) : -len(".tmp")])
         if found is None:
             continue
+        tmp = path.parent / name
         try:
-            if not entry.is_file(follow_symlinks=False):
-                continue
-            age = now - entry.stat(follow_symlinks=False).st_mtime
+            st = tmp.lstat()
         except OSError:  # renamed into place, or removed, meanwhile
             continue
-        pid = found.group("pid")
-        gone = age > STALE_TEMP_S[1] if pid is None else age > STALE_TEMP_S[0] and process_gone(pid)
-        if gone:
+        if not stat.S_ISREG(st.st_mode):
+            continue
+        age, pid = now - st.st_mtime, found.group("pid")
+        if age > STALE_TEMP_S[1] if pid is None else age > STALE_TEMP_S[0] and process_gone(pid):
             with contextlib.suppress(OSError):
-                os.unlink(entry.path)
+                tmp.unlink()
 
 
 def _temp_file(path: Path) -> tuple[int, str]:
