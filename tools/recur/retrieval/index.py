@@ -37,9 +37,10 @@ from typing import TYPE_CHECKING
 
 from recur import __version__
 from recur.util.dates import iso_day
-from recur.util.errors import RecurError
+from recur.util.errors import Busy, RecurError
 from recur.util.files import (
     check_swappable,
+    editing,
     file_sha256,
     folder_options,
     process_gone,
@@ -206,11 +207,23 @@ def read_manifest(index_dir: Path) -> dict | None:
 def manifest_for(index_dir, model_id: str) -> dict | None:
     """``read_manifest`` for a run that searches with ``model_id``, after ``finish_activation`` when the index is
     not that model's: what every reader that knows its model reads, so none meets a half-done activation."""
-    manifest = read_manifest(Path(index_dir))
-    if manifest is None or manifest.get("model") != model_id:
-        finish_activation(index_dir, model_id)
-        manifest = read_manifest(Path(index_dir))  # read again either way: another reader may have put it in place
-    return manifest
+    index_dir = Path(index_dir)
+    manifest = read_manifest(index_dir)
+    if manifest is not None and manifest.get("model") == model_id:
+        return manifest
+    if _activation_left(index_dir):
+        # one reader at a time ends it (a server's threads, commands started together): the others wait, then
+        # read the index it put in place. Read between another's claim and its swap, the old one was read
+        with contextlib.suppress(Busy), editing(index_dir.parent, f"{index_dir}: a half-done activation"):
+            finish_activation(index_dir, model_id)
+    return read_manifest(index_dir)  # again either way: another reader may have ended it since the first read
+
+
+def _activation_left(index_dir: Path) -> list[Path]:
+    """The staged indexes beside ``index_dir``: an activation's (``INDEX.tmp-tuned-<pid>``) and one a reader had
+    claimed to put in place (``INDEX.tmp-finished-<pid>``), in case that reader was killed too."""
+    name = glob.escape(index_dir.name)
+    return sorted(p for kind in ("tuned", "finished") for p in index_dir.parent.glob(f"{name}.tmp-{kind}-*"))
 
 
 def staged_for_activation(index_dir) -> Path:
@@ -228,10 +241,10 @@ def finish_activation(index_dir, model_id: str) -> bool:
     its writer's process gone, whole (every file's digest) and of this format. The reader who knows the model is
     ``model_id`` ends the activation; without this, the model stood beside the previous index, refused by every
     search until `recur index` re-embedded the KB. A staged index is claimed by a rename, so two readers at once
-    put it in place once. True when one was put in place; False when none fits, or it cannot be (a read-only
+    put it in place once (``manifest_for`` makes them wait on one another). True when one was put in place; False when none fits, or it cannot be (a read-only
     folder: the model's mismatch is said as before)."""
     index_dir = Path(index_dir)
-    for staged in sorted(index_dir.parent.glob(f"{glob.escape(index_dir.name)}.tmp-tuned-*")):
+    for staged in _activation_left(index_dir):
         if not (process_gone(staged.name.rsplit("-", 1)[1]) and _whole_index_of(staged, model_id)):
             continue
         claimed = index_dir.with_name(f"{index_dir.name}.tmp-finished-{os.getpid()}")
