@@ -182,6 +182,19 @@ def test_a_closed_stderr_keeps_the_errors_off_stdout(tmp_path):
     assert res.returncode == 0 and "Disk full on a host" in res.stdout, res.stdout
 
 
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="no /dev/full")
+def test_a_stderr_that_fails_its_writes_keeps_the_exit_status(tmp_path):
+    """`recur suggest --bogus 2>/dev/full` exited 1, not a usage error's 2: showing the error raised ENOSPC, and
+    Python's traceback of it failed too. The message is lost (nowhere to write it), the exit status says; an error
+    of a command is still 1 and a command that works still 0, its output on stdout."""
+    small_kb(tmp_path / "kb")
+    for args, code in ((["suggest", "--bogus"], 2), (["nosuch"], 2), (["show", "no-such-pattern"], 1)):
+        res = _run(tmp_path, "2>/dev/full", *args)
+        assert (res.returncode, res.stdout) == (code, ""), (args, res.returncode, res.stdout)
+    res = _run(tmp_path, "2>/dev/full", "suggest", "disk", "full")
+    assert res.returncode == 0 and "Disk full on a host" in res.stdout, res.stdout
+
+
 class _ConsoleRaw(io.RawIOBase):
     """fd 1 under a raw layer that is not a file's, as Windows' console (_WindowsConsoleIO, which writes the
     text to the console as UTF-16 whatever its code page)."""

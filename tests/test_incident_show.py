@@ -157,8 +157,8 @@ def test_show_json_adds_the_same_keys_and_mcp_lists_the_same_object(run, kb_dir,
         build_server(lambda: engine, stale_files=list), ("past_incidents", {"pattern_id": "disk-full"})
     )
     listed = next(i for i in out["incidents"] if i["id"] == "INC-2026-0217")
-    # nothing cut and nothing left out: its sections are short
-    assert not err and listed == {**doc, "cut_sections": {}, "left_out_sections": {}}
+    # nothing cut and nothing left out: its sections and its lists are short
+    assert not err and listed == {**doc, "cut_sections": {}, "left_out_sections": {}, "left_out_items": {}}
 
 
 LEAD_AND_NOTE = """---

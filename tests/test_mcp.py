@@ -2323,6 +2323,70 @@ def test_past_incidents_stays_within_the_answers_share_at_any_limit(kb_dir, tmp_
     assert not err and one["section_chars"] == 1 and "Sections over 1 character are cut" in text, text
 
 
+def _listful_postmortem(n: int, items: int, title_words: int = 8, date: str = "") -> str:
+    """A record of ``items`` follow-ups and as many flags, each with a long text, and a long title."""
+    ups = "\n".join(
+        f'  - {{title: "Step {k}: {"re-check the retention job on every host " * 20}", status: open, owner: team-{k}}}'
+        for k in range(items)
+    )
+    flags = "\n".join(
+        f'  - {{text: "Q{k}: {"why did the alert stay quiet? " * 25}", status: open}}' for k in range(items)
+    )
+    return f"""---
+id: INC-2026-{2000 + n}
+title: Ingest stalled {n} {"again " * title_words}
+date: {date or f"2026-{1 + n % 9:02d}-{1 + n % 28:02d}"}
+severity: sev2
+patterns: [disk-full]
+follow_ups:
+{ups}
+flags:
+{flags}
+---
+
+## Summary
+Ingest stalled while the disk filled.
+"""
+
+
+def test_past_incidents_cuts_long_follow_up_and_flag_lists_and_keeps_its_bound(kb_dir, tmp_path):
+    """An incident's follow-ups and flags were never cut: one record of 300 of each (long texts) took past_incidents
+    past its 80,000 characters whatever its sections. Each list is cut to its first MCP_LIST_ITEMS items, each text
+    of an item to MCP_ITEM_CHARS ending in "…", and the incident's left_out_items counts what was left out, said in
+    the text and in sections_note; where the incidents still do not fit, the oldest are left out whole
+    (incidents_left_out), so the whole structured content, as the SDK client receives it, stays within the bound."""
+    from test_mcp_review import calls
+
+    from recur import config
+    from recur.serve.mcp_server import build_server
+
+    (kb_dir / "incidents/2026/INC-2026-2000.md").write_text(_listful_postmortem(0, 300, date="2026-11-30"))
+    for n in range(1, 60):  # long titles too: no other key is cut, yet the answer keeps its bound
+        (kb_dir / f"incidents/2026/INC-2026-{2000 + n}.md").write_text(_listful_postmortem(n, 25, title_words=400))
+    engine = Engine.open(kb_dir, tmp_path / "i", model="fake:64", quiet=True)
+    server = build_server(lambda: engine, stale_files=list)
+    asked = [("past_incidents", {"pattern_id": "disk-full", "limit": k}) for k in (1, 100)]
+    (err, one, text), (err_all, every, text_all) = calls(server, *asked)
+    assert not err and not err_all
+    (inc,) = one["incidents"]
+    assert inc["id"] == "INC-2026-2000", inc["id"]  # the newest
+    assert len(inc["follow_ups"]) == len(inc["flags"]) == config.MCP_LIST_ITEMS
+    assert inc["left_out_items"] == {"follow_ups": 300 - config.MCP_LIST_ITEMS, "flags": 300 - config.MCP_LIST_ITEMS}
+    assert all(len(f["title"]) <= config.MCP_ITEM_CHARS and f["title"].endswith("…") for f in inc["follow_ups"])
+    assert inc["follow_ups"][0]["title"].startswith("Step 0: re-check") and inc["follow_ups"][0]["owner"] == "team-0"
+    assert all(len(f["text"]) <= config.MCP_ITEM_CHARS for f in inc["flags"])
+    assert one["incidents_left_out"] == [] and "left_out_items counts them" in one["sections_note"]
+    assert f"INC-2026-2000: {300 - config.MCP_LIST_ITEMS} follow-ups, {300 - config.MCP_LIST_ITEMS} flags" in text
+    assert "`recur show INC-…` lists them all" in text
+    size = len(json.dumps(every, ensure_ascii=False, separators=(",", ":")))
+    assert size <= config.MCP_ANSWER_CHARS, size
+    listed, dropped = [i["id"] for i in every["incidents"]], every["incidents_left_out"]
+    assert dropped and len(listed) + len(dropped) == len(set(listed + dropped)) >= 60  # each once, none lost
+    assert not set(listed) & set(dropped) and not set(dropped) & set(every["incidents_without_sections"])
+    assert "left out whole (incidents_left_out)" in every["sections_note"]
+    assert f"left out whole: even without sections the answer would pass {config.MCP_ANSWER_CHARS:,}" in text_all
+
+
 def test_a_bad_section_chars_setting_stops_mcp_and_serve_at_start(kb_dir, tmp_path):
     """A bad RECUR_MCP_SECTION_CHARS started both servers and was said only in each past_incidents call's error,
     to the assistant. Both stop at start now, exit 2 (as a bad value of a variable an option stands for), one

@@ -33,6 +33,10 @@ TEXT_MAX_BODY_KIB = 128
 # summaries and sections held to 40,000, were 100 KB with each one's other keys (~600 characters), and Claude Code
 # gives the model the structured content (not the text) and counts it
 MCP_ANSWER_SECTION_CHARS, MCP_SECTION_FLOOR, MCP_ANSWER_CHARS = 40_000, 200, 80_000
+# and each incident's follow-ups and flags: the first MCP_LIST_ITEMS of each list, each text of an item cut at
+# MCP_ITEM_CHARS; the rest counted in the incident's ``left_out_items``. A record's lists were never cut, so one with
+# hundreds of follow-ups took an answer past MCP_ANSWER_CHARS (found in a crash-and-concurrency review's left-outs)
+MCP_LIST_ITEMS, MCP_ITEM_CHARS = 20, 500
 MAX_TOP = 50  # the most results one question may ask for: suggest --top, a --queries line, the API, MCP
 # the most `recur import` reads of a postmortem file: inline images (data: URIs) and a MIME file's other
 # parts are taken out before the record's own limit (1 MiB, recur check's) applies to the text

@@ -225,6 +225,40 @@ def _stderr_closed() -> None:
         sys.stderr = open(2, "w", closefd=False)  # noqa: SIM115 (stderr, open to the end)
 
 
+class _StderrFile(io.FileIO):
+    """fd 2 under ``sys.stderr``: a write it refuses (`2>/dev/full`, a reader of `2>&1 |` gone) is dropped. There is
+    nowhere left to say it, and the OSError click's usage error met while it was shown (`recur suggest --bogus
+    2>/dev/full`) ended the run with Python's exit 1 (its traceback failing too) in place of the usage error's 2:
+    the messages are lost, as with a closed stderr (_stderr_closed), and the exit status still says."""
+
+    def write(self, data):
+        try:
+            return super().write(data)
+        except OSError:
+            return len(data)
+
+
+def _quiet_stderr_errors() -> None:
+    """``sys.stderr`` rebuilt over _StderrFile as Python built it, where it is Python's own over a plain fd 2."""
+    old = sys.stderr
+    try:
+        if not isinstance(old, io.TextIOWrapper) or old.fileno() != 2:
+            return  # not Python's own (a test's capture, an embedding program's), or None (no fd 2 at all)
+        if type(getattr(old.buffer, "raw", old.buffer)) is not io.FileIO:
+            return  # Windows' console (see _name_stdout_errors)
+        old.flush()
+    except (OSError, ValueError):
+        return
+    raw = _StderrFile(2, "w", closefd=False)
+    sys.stderr = io.TextIOWrapper(
+        raw if isinstance(old.buffer, io.FileIO) else io.BufferedWriter(raw),
+        encoding=old.encoding,
+        errors=old.errors,
+        line_buffering=old.line_buffering,
+        write_through=old.write_through,
+    )
+
+
 def _null_onto(fd: int) -> None:
     """/dev/null opened onto the closed ``fd`` (the lowest free fd, so usually it already is), or, failing, left
     closed."""
@@ -444,6 +478,7 @@ def main():
         signal.signal(signal.SIGINT, _interrupt)  # Python's KeyboardInterrupt, the interrupt noted
     _PROCESS.update(own=True, ignored=False)
     _stderr_closed()  # first: fd 2 free, /dev/null for stdout's could take it
+    _quiet_stderr_errors()
     _stdout_closed()
     try:
         cli(prog_name="recur")

@@ -54,7 +54,7 @@ def ensure_index(
     from recur.kb.loader import load_kb
 
     spec = embed.resolve(active_model(kb_dir, model))
-    manifest = index_mod.read_manifest(Path(index_dir))
+    manifest = index_mod.manifest_for(index_dir, spec.model_id)  # an activation killed halfway ended first
     if manifest and not rebuild:
         index_mod.refuse_newer(manifest, index_dir, kb_dir, model)
     if (
@@ -157,6 +157,7 @@ def _first_step(kb_dir, index_dir, model: str | None) -> tuple[str, dict | None]
     if manifest is None:
         return "build", None
     spec = embed.resolve(active_model(kb_dir, model))
+    manifest = index_mod.manifest_for(index_dir, spec.model_id) or manifest  # an activation killed halfway ended
     if manifest.get("model") == spec.model_id and not index_mod.is_fresh(index_dir, kb_dir, manifest):
         return "update", manifest
     return "", manifest

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import glob
 import hashlib
 import json
 import os
@@ -36,8 +37,17 @@ from typing import TYPE_CHECKING
 
 from recur import __version__
 from recur.util.dates import iso_day
-from recur.util.errors import RecurError
-from recur.util.files import check_swappable, file_sha256, folder_options, swap_folder, work_folder, writing
+from recur.util.errors import Busy, RecurError
+from recur.util.files import (
+    check_swappable,
+    editing,
+    file_sha256,
+    folder_options,
+    process_gone,
+    swap_folder,
+    work_folder,
+    writing,
+)
 from recur.util.text import escape_controls, plain, tokens, words
 
 if TYPE_CHECKING:  # annotations only: a cold `recur suggest` reads docs.json and never parses the KB
@@ -192,6 +202,82 @@ def read_manifest(index_dir: Path) -> dict | None:
     if not (isinstance(hashes, dict) and all(isinstance(h, str) for h in hashes.values())):
         return None
     return manifest
+
+
+def manifest_for(index_dir, model_id: str) -> dict | None:
+    """``read_manifest`` for a run that searches with ``model_id``, after ``finish_activation`` when the index is
+    not that model's: what every reader that knows its model reads, so none meets a half-done activation."""
+    index_dir = Path(index_dir)
+    manifest = read_manifest(index_dir)
+    if manifest is not None and manifest.get("model") == model_id:
+        return manifest
+    if _activation_left(index_dir):
+        # one reader at a time ends it (a server's threads, commands started together): the others wait, then
+        # read the index it put in place. Read between another's claim and its swap, the old one was read
+        with contextlib.suppress(Busy), editing(index_dir.parent, f"{index_dir}: a half-done activation"):
+            finish_activation(index_dir, model_id)
+    return read_manifest(index_dir)  # again either way: another reader may have ended it since the first read
+
+
+def _activation_left(index_dir: Path) -> list[Path]:
+    """The staged indexes beside ``index_dir``: an activation's (``INDEX.tmp-tuned-<pid>``) and one a reader had
+    claimed to put in place (``INDEX.tmp-finished-<pid>``), in case that reader was killed too."""
+    name = glob.escape(index_dir.name)
+    return sorted(p for kind in ("tuned", "finished") for p in index_dir.parent.glob(f"{name}.tmp-{kind}-*"))
+
+
+def staged_for_activation(index_dir) -> Path:
+    """Where `recur tune` (and `--rollback`) builds the index of the model it puts in place, beside ``index_dir``
+    (on its file system, so the swap is a rename there): ``INDEX.tmp-tuned-<pid>``, made whole before the model
+    and the index are swapped in, one after the other (``finish_activation`` ends what a kill between the two
+    left)."""
+    index_dir = Path(index_dir)
+    return index_dir.with_name(f"{index_dir.name}.tmp-tuned-{os.getpid()}")
+
+
+def finish_activation(index_dir, model_id: str) -> bool:
+    """Put in place the index built with ``model_id`` that an activation killed between its two swaps (`recur
+    tune`, `--rollback`: the model swapped in, its index not yet; kill -9, a power cut) left beside ``index_dir``:
+    its writer's process gone, whole (every file's digest) and of this format. The reader who knows the model is
+    ``model_id`` ends the activation; without this, the model stood beside the previous index, refused by every
+    search until `recur index` re-embedded the KB. A staged index is claimed by a rename, so two readers at once
+    put it in place once (``manifest_for`` makes them wait on one another). True when one was put in place; False when none fits, or it cannot be (a read-only
+    folder: the model's mismatch is said as before)."""
+    index_dir = Path(index_dir)
+    for staged in _activation_left(index_dir):
+        if not (process_gone(staged.name.rsplit("-", 1)[1]) and _whole_index_of(staged, model_id)):
+            continue
+        claimed = index_dir.with_name(f"{index_dir.name}.tmp-finished-{os.getpid()}")
+        try:
+            shutil.rmtree(claimed, ignore_errors=True)
+            os.rename(staged, claimed)  # another reader took it first: FileNotFoundError
+            swap_folder(claimed, index_dir)
+        except OSError:
+            with contextlib.suppress(OSError):
+                os.rename(claimed, staged)  # left as found, for a reader that can write here
+            continue
+        print(
+            f"note: the index at {index_dir} is now the one built with {model_id}, the model in use: an activation "
+            "(recur tune, or --rollback) was stopped between putting the model in place and its index",
+            file=sys.stderr,
+        )
+        return True
+    return False
+
+
+def _whole_index_of(folder: Path, model_id: str) -> bool:
+    """Whether ``folder`` holds a whole index of this format built with ``model_id``: its manifest, recording
+    digests, and every file it records with those bytes."""
+    manifest = read_manifest(folder)
+    if not manifest or manifest.get("model") != model_id or manifest.get("format") != FORMAT:
+        return False
+    if not manifest.get("digests"):
+        return False
+    try:
+        _check_digests(folder, manifest)
+    except RecurError:
+        return False
+    return True
 
 
 def manifest_damage(index_dir) -> str | None:
@@ -871,7 +957,7 @@ def stale_reason(manifest: dict, index_dir, kb_dir) -> str:
 
 def _manifest(index_dir: Path, expect_model: str | None = None) -> dict:
     """The manifest of a usable index: present, this format, and (when asked) this model's."""
-    manifest = read_manifest(index_dir)
+    manifest = manifest_for(index_dir, expect_model) if expect_model else read_manifest(index_dir)
     if manifest is None:
         raise IndexProblem(index_dir, f"no index at {index_dir}", False, how="build it with")
     refuse_newer(manifest, index_dir)  # "rebuild it" would write it back to this older format

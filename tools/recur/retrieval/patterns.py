@@ -557,15 +557,15 @@ def given_sections(
     the left-out ids, which the answer lists too."""
     listed = sum(1 + len(i["sections"]) for i in incidents)  # each one's summary, and its sections
     chars = min(most, max(config.MCP_SECTION_FLOOR, share // max(listed, 1))) if most else 0
-    given = [{**cut_sections(i, chars), "left_out_sections": {}} for i in incidents]
+    given = [{**held_lists(cut_sections(i, chars), bool(chars)), "left_out_sections": {}} for i in incidents]
     bare = [_without_sections(i, whole) for i, whole in zip(given, incidents, strict=True)]
     # each at its least: bare, and its id in the answer's list of those left out (~16 characters each, 1,275 at
     # limit 100, which with a note took the answer past its bound); an incident given its sections takes it back
-    in_list = [_json_chars(i["id"]) + 1 if whole["sections"] else 0 for i, whole in zip(given, incidents, strict=True)]
-    spent, size = sum(len(i["summary"]) for i in given), sum(map(_json_chars, bare)) + sum(in_list)
+    in_list = [json_chars(i["id"]) + 1 if whole["sections"] else 0 for i, whole in zip(given, incidents, strict=True)]
+    spent, size = sum(len(i["summary"]) for i in given), sum(map(json_chars, bare)) + sum(in_list)
     left_out, full = [], False
     for n, (i, whole) in enumerate(zip(given, incidents, strict=True)):
-        cost, more = sum(len(t) for t in i["sections"].values()), _json_chars(i) - _json_chars(bare[n]) - in_list[n]
+        cost, more = sum(len(t) for t in i["sections"].values()), json_chars(i) - json_chars(bare[n]) - in_list[n]
         # from the first that does not fit on: the older ones
         full = full or bool(chars and (spent + cost > share or size + more > room))
         if full and whole["sections"]:
@@ -573,7 +573,45 @@ def given_sections(
             left_out.append(i["id"])
         else:
             spent, size = spent + cost, size + more
-    return {"incidents": given, "chars": chars, "left_out": left_out}
+    dropped = _dropped_past(given, left_out, room) if chars else []
+    return {"incidents": given, "chars": chars, "left_out": left_out, "dropped": dropped}
+
+
+def held_lists(doc: dict, held: bool = True) -> dict:
+    """An incident object with its follow-ups and flags held (unless not ``held``): the first config.MCP_LIST_ITEMS
+    of each, each text of an item over config.MCP_ITEM_CHARS cut to them ending in "…"; ``left_out_items``: {the
+    list's key: how many of its items were left out} for each list cut ({} when none). Hundreds of follow-ups in
+    one record took MCP's past_incidents past its 80,000 characters, which only its summaries and sections kept."""
+    out = {**doc, "left_out_items": {}}
+    if not held:
+        return out
+    most, chars = config.MCP_LIST_ITEMS, config.MCP_ITEM_CHARS
+    for key in ("follow_ups", "flags"):
+        items = doc[key]
+        if len(items) > most:
+            out["left_out_items"][key] = len(items) - most
+        out[key] = [
+            {k: v[: chars - 1] + "…" if isinstance(v, str) and len(v) > chars else v for k, v in item.items()}
+            for item in items[:most]
+        ]
+    return out
+
+
+def _dropped_past(given: list[dict], left_out: list[str], room: int) -> list[str]:
+    """The ids of the oldest incidents of ``given`` (newest first) left out whole, taken off its end (and off
+    ``left_out``, the ids of those given without sections) until the objects and both lists of ids fit in ``room``
+    characters of compact JSON: the bound holds whatever else an incident holds (a title of pages, its services).
+    Each one left out costs its id in the answer's list of them."""
+    sizes = [json_chars(i) + 1 for i in given]
+    ids = lambda names: sum(json_chars(x) + 1 for x in names)  # noqa: E731
+    dropped: list[str] = []
+    while given and sum(sizes) + ids(left_out) + ids(dropped) > room:
+        gone = given.pop()
+        sizes.pop()
+        if gone["id"] in left_out:
+            left_out.remove(gone["id"])
+        dropped.insert(0, gone["id"])
+    return dropped
 
 
 def _without_sections(given: dict, whole: dict) -> dict:
@@ -586,7 +624,7 @@ def _without_sections(given: dict, whole: dict) -> dict:
     return {**given, "sections": {}, "cut_sections": cut, "left_out_sections": left_out}
 
 
-def _json_chars(value) -> int:
+def json_chars(value) -> int:
     """The characters of ``value`` as compact JSON, as the MCP SDK sends a structured answer."""
     return len(json.dumps(value, ensure_ascii=False, separators=(",", ":")))
 

@@ -605,8 +605,9 @@ def _read_tools(
         patterns a description matches with high or medium confidence (text). Give one of the two. Each incident's
         summary and sections are cut at the server's limit (1,000 characters unless set; fewer when many incidents
         are listed: section_chars says it), marked, and named in its cut_sections; with too many for that, the
-        older ones come with their summary alone (left_out_sections, incidents_without_sections); sections_note
-        says what was cut and what gives it whole."""
+        older ones come with their summary alone (left_out_sections, incidents_without_sections), and past the
+        answer's bound the oldest are left out whole (incidents_left_out); follow-ups and flags past the first 20
+        of each are counted in left_out_items. sections_note says what was cut and what gives it whole."""
 
         def work():
             return _past_incidents(get_engine, kbs, pat.given_pattern_id(pattern_id), text, limit, site_url)
@@ -836,12 +837,14 @@ def _past_incidents(get_engine: Callable, kbs, pattern_id, text, limit: int, sit
         answer = engine.answer(q.text, top=q.top)
     kb = kbs.kb(engine)
     out = pat.past_incidents(engine, kb, pattern_id=pattern_id, answer=answer, limit=limit)
-    # each section cut, and said to be, the whole answer bounded: for an assistant's context
-    room = config.MCP_ANSWER_CHARS - NOTE_ROOM  # the note counted in the answer's characters
+    # each section cut, and said to be, the whole answer bounded: for an assistant's context. The note and the
+    # answer's other keys (a query as long as the text asked with) counted in its characters
+    rest = {**out, "incidents": [], "section_chars": 0, "incidents_without_sections": [], "incidents_left_out": []}
+    room = config.MCP_ANSWER_CHARS - NOTE_ROOM - pat.json_chars(rest)
     given = pat.given_sections(with_urls(out["incidents"], site_url), config.get("mcp_section_chars"), room=room)
     out["incidents"], out["section_chars"] = given["incidents"], given["chars"]
-    out["incidents_without_sections"] = given["left_out"]
-    note, cut_said = _cut_said(out["incidents"], given["chars"], given["left_out"])
+    out["incidents_without_sections"], out["incidents_left_out"] = given["left_out"], given["dropped"]
+    note = _cut_note(out["incidents"], given["chars"], given["left_out"], given["dropped"])
     if note:
         out["sections_note"] = note
     matched = out.get("patterns")  # by text: which of the matched patterns each incident is listed for
@@ -856,7 +859,7 @@ def _past_incidents(get_engine: Callable, kbs, pattern_id, text, limit: int, sit
         head = only_low(answer.results, kb)
     elif matched:  # "No recorded incidents linked to …", "2 incidents, newest first, linked to …"
         head += ("," if lines else "") + matched_said(matched)
-    lines += cut_said
+    lines += _cut_said(out["incidents"], out["section_chars"], given["left_out"], given["dropped"])
     return out, head + ("\n" + "\n".join(lines) if lines else "")
 
 
@@ -864,23 +867,46 @@ def _past_incidents(get_engine: Callable, kbs, pattern_id, text, limit: int, sit
 NOTE_ROOM = 300
 
 
-def _cut_said(incidents: list[dict], chars: int, left_out: list[str]) -> tuple[str | None, list[str]]:
-    """What past_incidents cut and left out, and what gives it whole: short for the structured content
-    (``sections_note``, None when nothing was cut), and the text's lines. Claude Code gives the model the
-    structured content and drops the text, so the advice to run `recur show` or ask for fewer was not seen there.
-    One function for both, so what the two say of a cut stays the same."""
-    over = f"Sections over {chars:,} character{'' if chars == 1 else 's'} are cut (cut_sections names them"
-    short, said = [], []
+def _cut_note(incidents: list[dict], chars: int, left_out: list[str], dropped: list[str] = ()) -> str | None:
+    """What _cut_said says, short, for the structured content: Claude Code gives the model that and drops the
+    text, so the advice to run `recur show` or ask for fewer was not seen there. None when nothing was cut."""
+    said = []
     if any(i["cut_sections"] for i in incidents):
-        short.append(f"{over})")
+        said.append(f"Sections over {chars:,} character{'' if chars == 1 else 's'} are cut (cut_sections names them)")
+    if any(i["left_out_items"] for i in incidents):
         said.append(
-            f"{over}; fewer incidents, by limit, leave each longer): `recur show INC-…` prints an incident whole, "
-            "as its file holds it"
+            f"follow-ups and flags past the first {config.MCP_LIST_ITEMS} left out (left_out_items counts them)"
         )
     if left_out:
-        short.append(
+        said.append(
             f"sections left out of the oldest {plural(len(left_out), 'incident')} listed (incidents_without_sections)"
         )
+    if dropped:
+        said.append(f"the oldest {plural(len(dropped), 'incident')} left out whole (incidents_left_out)")
+    if not said:
+        return None
+    return (
+        "; ".join(said) + ": `recur show INC-…` prints an incident whole, a lower limit gives each more of its sections"
+    )
+
+
+def _cut_said(incidents: list[dict], chars: int, left_out: list[str], dropped: list[str] = ()) -> list[str]:
+    """The lines saying what past_incidents cut and left out, and what gives it whole."""
+    said = []
+    if any(i["cut_sections"] for i in incidents):
+        said.append(
+            f"Sections over {chars:,} character{'' if chars == 1 else 's'} are cut (cut_sections names them; fewer incidents, by "
+            "limit, leave each longer): `recur show INC-…` prints an incident whole, as its file holds it"
+        )
+    cut = [i for i in incidents if i["left_out_items"]]
+    if cut:
+        counts = ", ".join(f"{i['id']}: {_items_said(i['left_out_items'])}" for i in cut[:5])
+        more = f" and {len(cut) - 5} more incidents" if len(cut) > 5 else ""
+        said.append(
+            f"Follow-ups and flags past the first {config.MCP_LIST_ITEMS} of each incident are left out ({counts}{more}; "
+            "left_out_items counts them): `recur show INC-…` lists them all"
+        )
+    if left_out:
         which = left_out[0] if len(left_out) == 1 else f"{left_out[0]} and the {len(left_out) - 1} after it"
         said.append(
             f"{plural(len(left_out), 'incident')} ({which}) listed without sections, only the summary, the answer's "
@@ -889,10 +915,20 @@ def _cut_said(incidents: list[dict], chars: int, left_out: list[str]) -> tuple[s
             "incidents_without_sections lists them): `recur show INC-…` prints one whole, a lower limit gives "
             "each its sections"
         )
-    if not short:
-        return None, said
-    advice = ": `recur show INC-…` prints an incident whole, a lower limit gives each more of its sections"
-    return "; ".join(short) + advice, said
+    if dropped:
+        which = dropped[0] if len(dropped) == 1 else f"{dropped[0]} and the {len(dropped) - 1} after it"
+        said.append(
+            f"{plural(len(dropped), 'older incident')} ({which}) left out whole: even without sections the answer "
+            f"would pass {config.MCP_ANSWER_CHARS:,} characters (incidents_left_out lists them): `recur show INC-…` "
+            "prints one, a lower limit gives each room"
+        )
+    return said
+
+
+def _items_said(counts: dict) -> str:
+    """ "12 follow-ups, 3 flags": what an incident's ``left_out_items`` counts."""
+    names = {"follow_ups": "follow-up", "flags": "flag"}
+    return ", ".join(plural(n, names[key]) for key, n in counts.items())
 
 
 ReportOwner = Annotated[

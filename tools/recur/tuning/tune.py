@@ -622,7 +622,9 @@ def _finish(run: Run, manifest: dict, before: Measure, after: Measure, model) ->
         shutil.rmtree(run.ckpt, ignore_errors=True)
         return
     index = _final_index(run, model) if run.index_dir is not None and manifest["activated"] else None
-    # the index is ready before the model is swapped in: an interrupt until here leaves both as they were
+    # the index is ready before the model is swapped in: an interrupt until here leaves both as they were;
+    # a kill -9 between the two swaps below leaves it staged, whole, and the next reader puts it in place
+    # (index.finish_activation)
     try:
         if not out_dir.exists():  # the base model was in use: an older OUT.previous would roll back past it
             shutil.rmtree(previous_dir(out_dir), ignore_errors=True)
@@ -675,7 +677,7 @@ def _final_index(run: Run, model) -> Path:
     --index, not the folder it was built in (removed)."""
     from recur.retrieval import index as index_mod
 
-    staged = run.index_dir.with_name(f"{run.index_dir.name}.tmp-tuned-{os.getpid()}")
+    staged = index_mod.staged_for_activation(run.index_dir)
     shutil.rmtree(staged, ignore_errors=True)
     staged.parent.mkdir(parents=True, exist_ok=True)
     try:
@@ -781,7 +783,9 @@ def rollback(kb_dir, out_dir, index_dir) -> str:
     """`recur tune --rollback`: put back the model the last activation replaced (OUT.previous), or,
     when none was kept (the bundled base model was in use), set the tuned model aside so the base
     model is used; the one replaced is kept at OUT.previous (a second rollback swaps back). Then
-    the index is rebuilt with the model now in use, as `recur tune` does. Returns what was done."""
+    the index is rebuilt with the model now in use, as `recur tune` does: built beside --index before
+    the model is swapped, put in place right after it. Rebuilt after the swap, a kill or Ctrl-C during
+    the build left the model beside the previous index, refused by every search. Returns what was done."""
     from recur.retrieval import embed
     from recur.retrieval.engine import ensure_index
     from recur.retrieval.models import active_model
@@ -792,24 +796,76 @@ def rollback(kb_dir, out_dir, index_dir) -> str:
         # a rollback in a checkout never tuned made .recur/ and left a model.lock in it, for nothing
         raise RecurError(f"nothing to roll back: no tuned model in {out} and none kept at {prev}")
     with only_one(out.with_name(out.name + ".lock"), f"{out}: recur tune"):
-        if prev.is_dir():
-            m = read_tuned_manifest(prev)
-            if not m or not tuned_on(prev, m, kb_dir):
-                raise RecurError(f"{prev}: not a tuned model of {kb_dir}; nothing rolled back")
-            if out.exists():
-                swap_folder(prev, out, keep=prev)
-            else:
-                os.rename(prev, out)
-            done = f"Rolled back: {out} is {m['model_id']} again"
-        elif (out / TUNED_MANIFEST).is_file():
-            os.rename(out, prev)
-            done = f"Rolled back to the bundled base model: the tuned model was set aside at {prev}"
-        else:
+        m = read_tuned_manifest(prev) if prev.is_dir() else None
+        if prev.is_dir() and (not m or not tuned_on(prev, m, kb_dir)):
+            raise RecurError(f"{prev}: not a tuned model of {kb_dir}; nothing rolled back")
+        if m is None and not (out / TUNED_MANIFEST).is_file():
             raise RecurError(f"nothing to roll back: no tuned model in {out} and none kept at {prev}")
+        staged = _rollback_index(kb_dir, out, prev if m else None, index_dir)
+        try:
+            done = _swap_back(out, prev, m)
+            if staged is not None:
+                swap_folder(staged, Path(index_dir))  # a kill just before: index.finish_activation ends it
+        finally:
+            if staged is not None:
+                shutil.rmtree(staged, ignore_errors=True)
     if index_dir is not None:
-        ensure_index(kb_dir, index_dir, None, quiet=True)
+        ensure_index(kb_dir, index_dir, None, quiet=True)  # up to date already, unless the model was foreseen wrong
         # the model's id, as the other rollback names it: found in review, "rebuilt with default" one
         # way and "rebuilt with /path/.recur/model" the other
         done += f"; index {index_dir} rebuilt with {embed.resolve(active_model(kb_dir, None)).model_id}"
     undo = f" (the model it replaced is at {prev}: recur tune --rollback again swaps back)" if prev.is_dir() else ""
     return done + undo + "."
+
+
+def _swap_back(out: Path, prev: Path, m: dict | None) -> str:
+    """The rollback's model swap: OUT.previous (whose manifest is ``m``) back into OUT, or (``m`` None) the tuned
+    model at OUT set aside at OUT.previous. Returns what was done."""
+    if m is None:
+        os.rename(out, prev)
+        return f"Rolled back to the bundled base model: the tuned model was set aside at {prev}"
+    if out.exists():
+        swap_folder(prev, out, keep=prev)
+    else:
+        os.rename(prev, out)
+    return f"Rolled back: {out} is {m['model_id']} again"
+
+
+def _rollback_index(kb_dir: Path, out: Path, back: Path | None, index_dir) -> Path | None:
+    """The KB's index built with the model a rollback puts in use (``back`` moved into OUT; None: OUT set aside),
+    beside ``index_dir`` (``index.staged_for_activation``), before anything is swapped; None without --index."""
+    from recur.kb.loader import load_kb
+    from recur.retrieval import embed
+    from recur.retrieval import index as index_mod
+
+    if index_dir is None:
+        return None
+    spec = embed.resolve(_model_after_rollback(kb_dir, out, back))
+    if (index_mod.read_manifest(Path(index_dir)) or {}).get("model") == spec.model_id:
+        return None  # that model's already (OUT is not where the KB's model is found): nothing to build
+    staged = index_mod.staged_for_activation(index_dir)
+    shutil.rmtree(staged, ignore_errors=True)
+    staged.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        index_mod.build(load_kb(kb_dir), staged, embed.LazyEncoder(spec), progress=False)
+    except BaseException:
+        shutil.rmtree(staged, ignore_errors=True)
+        raise
+    return staged
+
+
+def _model_after_rollback(kb_dir: Path, out: Path, back: Path | None) -> str:
+    """The model ``active_model`` will find for the KB once the rollback's swap is done, foreseen: ``back`` when
+    OUT is where the KB's model is found, else the next place holding one of the KB's (or the bundled model)
+    when OUT is set aside; the model in use now when OUT is not where the KB's model is found."""
+    from recur.retrieval import embed
+    from recur.retrieval.models import active_model, candidate_folders, would_be_found
+
+    if not would_be_found(kb_dir, out):
+        return active_model(kb_dir, None)
+    if back is not None:
+        return str(back)
+    for folder in candidate_folders(kb_dir):
+        if folder.resolve() != out.resolve() and tuned_on(folder, read_tuned_manifest(folder), kb_dir):
+            return str(folder)
+    return embed.DEFAULT

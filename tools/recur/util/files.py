@@ -3,13 +3,17 @@ a file and an interrupted write leaves the old one intact; folders are swapped t
 
 from __future__ import annotations
 
+import contextlib
 import errno
+import glob
 import hashlib
 import os
+import re
 import secrets
 import shutil
 import stat
 import sys
+import time
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -85,6 +89,7 @@ def _write_atomic(path: Path, text: str | bytes, overwrite: bool) -> Path:
     if problem:  # every caller names its fields first: this is the last line, nothing half-written
         raise RecurError(f"{path}: not written: the content {problem}")
     path.parent.mkdir(parents=True, exist_ok=True)
+    remove_stale_temps(path)  # first: on a full disk, what they hold may be the room this write needs
     fd, tmp = _temp_file(path)
     try:
         if overwrite and path.exists():  # an edit keeps the file's permissions
@@ -108,16 +113,25 @@ def _write_atomic(path: Path, text: str | bytes, overwrite: bool) -> Path:
     return path
 
 
+def process_gone(pid) -> bool:
+    """Whether no process ``pid`` (a number, or its text) runs on this machine: the writer of a temp file or
+    folder that carries it is gone. Not a number, another user's live process, or a process not yet reaped
+    (a zombie): not gone."""
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except (ValueError, OSError, OverflowError):  # not a pid, or another user's live process
+        return False
+    return False
+
+
 def remove_stale(final: Path) -> None:
     """Remove ``final.tmp-<pid>`` folders whose process is gone: what a run killed by SIGKILL or a
     power loss left (Ctrl-C and ``kill`` clean up their own). A live process's folder stays."""
-    for tmp in final.parent.glob(f"{final.name}.tmp-*"):
-        try:
-            os.kill(int(tmp.name.rsplit("-", 1)[1]), 0)
-        except ProcessLookupError:
+    for tmp in final.parent.glob(f"{glob.escape(final.name)}.tmp-*"):
+        if process_gone(tmp.name.rsplit("-", 1)[1]):
             shutil.rmtree(tmp, ignore_errors=True)
-        except (ValueError, OSError):  # not a pid, or another user's live process
-            continue
 
 
 def _staging(final: Path) -> Path:
@@ -146,12 +160,51 @@ def work_folder(final: Path) -> Path:
     return work
 
 
+# A temp file of write_atomic: ``.NAME.<pid>-<12 hex>.tmp``, its writer's process in its name; an older Recur's
+# named none (``.NAME.<12 hex>.tmp``)
+_TEMP_TAG = re.compile(r"(?:(?P<pid>[0-9]+)-)?[0-9a-f]{12}")
+# how long a temp file whose writer is gone is left: its process is no longer running and it has not changed for
+# STALE_TEMP_S[0] (a writer on another machine sharing the folder has process numbers of its own, and its file
+# changes while it is written); one that names no process, STALE_TEMP_S[1] since it last changed
+STALE_TEMP_S = (60, 3600)
+
+
+def remove_stale_temps(path) -> None:
+    """Remove the hidden temp files that writes of ``path`` killed inside their window (kill -9, a power cut) left
+    beside it; Ctrl-C and `kill` remove their own. Only this target's (``.NAME.…tmp``, as ``_temp_file`` names
+    them) and only a gone writer's (STALE_TEMP_S): another writer's at this moment, in this process (a server's
+    threads) or another, is left to its rename. Found in a crash review: nothing ever removed them."""
+    path = Path(path)
+    prefix, now = f".{path.name}.", time.time()
+    try:  # names alone (a year's folder of records): only this target's temp files are looked at further
+        names = [n for n in os.listdir(path.parent) if n.startswith(prefix) and n.endswith(".tmp")]
+    except OSError:
+        return
+    for name in names:
+        found = _TEMP_TAG.fullmatch(name[len(prefix) : -len(".tmp")])
+        if found is None:
+            continue
+        tmp = path.parent / name
+        try:
+            st = tmp.lstat()
+        except OSError:  # renamed into place, or removed, meanwhile
+            continue
+        if not stat.S_ISREG(st.st_mode):
+            continue
+        age, pid = now - st.st_mtime, found.group("pid")
+        if age > STALE_TEMP_S[1] if pid is None else age > STALE_TEMP_S[0] and process_gone(pid):
+            with contextlib.suppress(OSError):
+                tmp.unlink()
+
+
 def _temp_file(path: Path) -> tuple[int, str]:
     """A new hidden file beside ``path``, made with mode 0o666 less the umask as any new file is:
     mkstemp's 0o600 made every record, edited cases.yml and `recur init` file unreadable to the
-    rest of a team sharing the checkout (and to a `recur serve` running as another user)."""
+    rest of a team sharing the checkout (and to a `recur serve` running as another user). Its name
+    carries this process's id: a later write of ``path`` removes it once the process is gone
+    (``remove_stale_temps``)."""
     while True:
-        tmp = str(path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp"))
+        tmp = str(path.with_name(f".{path.name}.{os.getpid()}-{secrets.token_hex(6)}.tmp"))
         try:
             return os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666), tmp
         except FileExistsError:  # 48 random bits taken: draw again
@@ -283,8 +336,6 @@ def editing(folder: Path, what: str, wait_s: float = 30.0, on_wait=None):
     except ImportError:  # pragma: no cover - not POSIX: no guard
         yield
         return
-    import time
-
     fd = os.open(folder, os.O_RDONLY)
     try:
         deadline = time.monotonic() + wait_s
