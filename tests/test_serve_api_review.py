@@ -131,6 +131,24 @@ def test_a_method_on_a_path_that_is_no_route_is_a_404_naming_the_route(served, s
 
 
 @pytest.mark.parametrize("server", ["site", "bare"])
+@pytest.mark.parametrize(
+    "method, path, said",
+    [
+        ("GET", "/patterns/%2e%2e/%2e%2e/etc/passwd", "/patterns/../../etc/passwd"),
+        ("GET", "/patterns/.%2E/x", "/patterns/../x"),
+        ("GET", "//api/patterns/%2e%2e/x", "//api/patterns/../x"),
+        ("POST", "/%2e/webhook", "/./webhook"),
+    ],
+)
+def test_a_path_with_a_dot_segment_is_pointed_at_no_route(served, server, method, path, said):
+    """Found in a re-read: GET /patterns/%2e%2e/%2e%2e/etc/passwd said "did you mean /api/patterns/../../etc/passwd?",
+    a did-you-mean echoing a traversal as a path to try. A path with a "." or ".." segment is pointed at none."""
+    status, _, body = raw_request(served[server], method, path, b"{}", {**JSON, "accept": "application/json"})
+    assert status == 404 and body["error"]["code"] == "not_found", (status, body)
+    assert body["error"]["message"] == f"no such route: {method} {said}", body
+
+
+@pytest.mark.parametrize("server", ["site", "bare"])
 @pytest.mark.parametrize("method,path,allow", answered(405))
 def test_a_route_asked_with_another_method_is_a_405_with_its_allow(served, server, method, path, allow):
     """Found in review: PROPFIND /api/feedback was the site's 405 "allow: GET, HEAD", where the route takes POST."""

@@ -331,6 +331,35 @@ def test_under_token_scope_all_the_box_does_not_use_the_api_and_says_why(chromiu
         assert "Authorization" not in page.inner_text(".recur-suggest"), page.inner_text(".recur-suggest")
 
 
+# the smallest WebAssembly module: its magic number and version, no sections
+EMPTY_WASM = b"\x00asm\x01\x00\x00\x00"
+COMPILE_JS = """document.title = "compiling";
+fetch("empty.wasm").then((r) => r.arrayBuffer()).then((b) => WebAssembly.instantiate(b))
+  .then(() => { document.title = "compiled"; }, (e) => { document.title = "refused: " + e.message; });
+"""
+
+
+def test_the_browser_search_can_compile_its_webassembly_under_recur_serves_csp(chromium, tmp_path):
+    """Found in a re-read: under --token-scope all, recur-api.json sends the box to the site's in-browser search,
+    which downloaded its 30 MB and then said "The suggestion model could not be loaded here (… CompileError:
+    WebAssembly.instantiate(): … violates … script-src 'self')": recur serve's CSP allowed no WebAssembly.
+    'wasm-unsafe-eval' allows compiling WebAssembly and nothing else (no eval of JavaScript)."""
+    from serve_util import stub_site
+
+    site = stub_site(tmp_path)
+    (site / "empty.wasm").write_bytes(EMPTY_WASM)
+    (site / "compile.js").write_text(COMPILE_JS)
+    (site / "compile.html").write_text('<html><head><script src="compile.js"></script></head><body></body></html>')
+    with running(fake_app(small_kb(tmp_path / "kb"), tmp_path, site_dir=site)) as base:
+        page = chromium.new_page()
+        try:
+            page.goto(base + "/compile.html")
+            page.wait_for_function("document.title !== 'compiling'", timeout=15000)
+            assert page.title() == "compiled", page.title()
+        finally:
+            page.close()
+
+
 @pytest.mark.parametrize("votes", ["off", "token"])
 def test_a_server_that_takes_no_votes_shows_no_vote_buttons(chromium, built, tmp_path, votes):
     """recur serve --no-feedback (or a read-only deployment's default log that could not be made): every vote

@@ -39,6 +39,7 @@ def base(tmp_path_factory):
     for name in STORED_GZIPPED:
         (site / "assets" / name).write_bytes(gzip.compress(WEIGHTS))
     (site / "assets" / "big.js").write_text(BIG_JS)
+    (site / "sitemap.xml.gz").write_bytes(gzip.compress(b"<urlset>" + b"<url/>" * 400 + b"</urlset>"))
     with running(fake_app(small_kb(root / "kb"), root, site_dir=site, host="127.0.0.1")) as url:
         yield url
 
@@ -238,6 +239,18 @@ def test_a_file_stored_gzipped_is_sent_as_stored(base, name):
     assert zipped.headers["etag"] == plain.headers["etag"] and not zipped.headers["etag"].startswith("W/")
 
 
+@pytest.mark.parametrize("path", [*("/assets/" + name for name in STORED_GZIPPED), "/sitemap.xml.gz"])
+def test_a_file_stored_gzipped_says_it_is_gzip(base, path):
+    """Found in a re-read: sitemap.xml.gz was sent as application/xml and ort-wasm's .wasm.gz as application/wasm,
+    with no Content-Encoding, bytes no client could read as that type: a .gz file is application/gzip."""
+    for accepts in (GZ, PLAIN):
+        for method in ("GET", "HEAD"):
+            r, sent = fetch(base, path, accepts, method)
+            assert r.status_code == 200 and r.headers["content-type"] == "application/gzip", (path, method, r.headers)
+            assert "content-encoding" not in r.headers and (method == "HEAD" or sent[:2] == b"\x1f\x8b"), r.headers
+    assert fetch(base, "/assets/big.js", PLAIN)[0].headers["content-type"].startswith("text/javascript")
+
+
 def test_a_range_is_sent_as_it_is_and_a_whole_answer_compressed(base):
     """Found in re-review: before Starlette 1.5 a 206 was gzipped under its uncompressed Content-Range (a corrupt
     part): a range is the file's bytes, as they are. Then any request with a Range header was answered
@@ -380,6 +393,21 @@ def test_if_none_match_on_two_lines_is_one_list(base):
         assert again.status_code == 304 and again.headers["etag"] == etag, (accepts, again.status_code)
         other = [*accepts.items(), ("if-none-match", '"another"'), ("if-none-match", '"yet-another"')]
         assert httpx.get(base + "/patterns/", headers=other, timeout=30).status_code == 200
+
+
+@pytest.mark.parametrize("path", ["/patterns/", "/assets/big.js", "/assets/model.onnx.gz", "/sitemap.xml.gz"])
+def test_if_none_match_star_is_a_304_for_a_site_file(base, path):
+    """RFC 9110 section 13.1.2: "*" matches any current representation, so a GET or HEAD of a file that exists is
+    the 304, with the ETag and Vary its 200 says (checked in a re-read: it was, and stays so); a file that does not
+    exist is still the 404."""
+    for accepts in (GZ, PLAIN):
+        for method in ("GET", "HEAD"):
+            got, _ = fetch(base, path, accepts, method)
+            again, sent = fetch(base, path, {**accepts, "if-none-match": "*"}, method)
+            assert again.status_code == 304 and sent == b"", (path, accepts, method, again.status_code)
+            for name in ("etag", "vary"):
+                assert again.headers.get(name) == got.headers.get(name), (path, accepts, method, name)
+    assert fetch(base, "/assets/nothing.js", {**GZ, "if-none-match": "*"})[0].status_code == 404
 
 
 def _site_file_through_head_as_get(site, path: str, method: str, headers: dict) -> tuple[dict, int]:

@@ -98,7 +98,7 @@ def _slash_hint(method: str, path: str, root: str, scope) -> str:
     method: ``GET /api/suggest/`` was pointed at /api/suggest, a 405 (POST only)."""
     from starlette.routing import Match
 
-    if len(path) < 2 or not path.endswith("/"):
+    if len(path) < 2 or not path.endswith("/") or _dotted(path):
         return ""
     bare = path.rstrip("/") or "/"
     # the documentation's pages are routes of FastAPI's own, not the API's (GET /docs/ had no hint: found in review)
@@ -106,6 +106,12 @@ def _slash_hint(method: str, path: str, root: str, scope) -> str:
     if docs or api_route_match(scope.get("app"), bare, method)[0] == Match.FULL:
         return f" (did you mean {root}{bare}, without the trailing slash?)"
     return ""
+
+
+def _dotted(path: str) -> bool:
+    """Whether a path has a "." or ".." segment (a traversal, ``/patterns/%2e%2e/%2e%2e/etc/passwd``): a did-you-mean
+    names a clean path or none, where it was "did you mean /api/patterns/../../etc/passwd?" (found in a re-read)."""
+    return any(segment in (".", "..") for segment in path.split("/"))
 
 
 # A webhook URL's last segment that names no route but can only mean Alertmanager's: `/webhook`, `/alertmanager`
@@ -116,9 +122,11 @@ def _meant(method: str, path: str, root: str, scope) -> str:
     """A did-you-mean for a path that is no route but reads as one: ``//api/suggest`` (a base URL ending in a
     slash, joined to "/api/suggest"), ``/suggest`` without /api, ``/webhook`` or ``/alertmanager`` for the
     webhook. Alertmanager does not retry a 4xx: its 404 must name the URL to configure (found in review). Only a
-    route that takes the method is named."""
+    route that takes the method is named, and none for a path with a dot segment (``_dotted``)."""
     from starlette.routing import Match
 
+    if _dotted(path):
+        return ""
     single = re.sub("/{2,}", "/", path)
     meant = [single] if single.startswith("/api/") else [single, "/api" + single]
     if method == "POST" and single.rstrip("/").rsplit("/", 1)[-1].lower() in WEBHOOK_NAMES:

@@ -255,9 +255,11 @@ def rate_limited(request: Request) -> None:
 
 # Only this origin: no inline script (mkdocs-material's two inline snippets are served as
 # assets by site_config/overrides), no plugins, no framing. Inline style attributes are
-# allowed: the theme and the SVG charts use them, and they cannot run code.
+# allowed: the theme and the SVG charts use them, and they cannot run code. 'wasm-unsafe-eval' lets
+# the site's in-browser search compile ONNX Runtime's WebAssembly (the box's search under --token-scope
+# all: it failed with a CompileError after a 30 MB download), and allows no eval of JavaScript.
 CSP = (
-    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+    "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
     "font-src 'self' data:; connect-src 'self'; worker-src 'self' blob:; object-src 'none'; "
     "base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
 )

@@ -3,6 +3,7 @@ each file answered from one open file, so a folder swapped by a rebuild mid-answ
 
 from __future__ import annotations
 
+import mimetypes
 import os
 import stat
 from contextlib import asynccontextmanager
@@ -91,7 +92,21 @@ class SiteFiles(StaticFiles):
         """A ``SiteFile``, opened by ``get_response`` (off the event loop), which answers from the
         opened file, not from the ``stat_result`` of Starlette's lookup: ``recur site`` may have
         swapped the folder in between."""
-        return SiteFile(full_path, status_code=status_code)
+        return SiteFile(full_path, status_code=status_code, media_type=stored_media_type(full_path))
+
+
+def stored_media_type(path) -> str | None:
+    """The Content-Type of a file stored compressed (``sitemap.xml.gz``, ``ort-wasm-simd-threaded.wasm.gz``), which
+    is sent as it is, no Content-Encoding: its bytes are the gzip, ``application/gzip`` (as Python's http.server
+    says; another coding's by its table, ``.br``: ``application/octet-stream``). Starlette named the type of what is
+    inside (``application/xml``, ``application/wasm``), bytes no client could read as that (found in a re-read).
+    None for any other file: Starlette's guess from its name."""
+    _, coding = mimetypes.guess_type(os.fspath(path).lower())
+    return None if coding is None else STORED_CODING_TYPES.get(coding, "application/octet-stream")
+
+
+# the type of a file stored in a coding (mimetypes' name for it), as http.server.SimpleHTTPRequestHandler's table
+STORED_CODING_TYPES = {"gzip": "application/gzip", "bzip2": "application/x-bzip2", "xz": "application/x-xz"}
 
 
 class SiteFile(FileResponse):
