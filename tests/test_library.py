@@ -128,6 +128,28 @@ def test_a_call_the_code_got_wrong_is_a_type_or_value_error_not_an_answer(tmp_pa
     assert not list((kb_dir / "incidents").rglob("INC-2026-0003.md"))
 
 
+@pytest.mark.parametrize(
+    ("given", "said"),
+    [
+        ({"patterns": [1]}, r"NewIncident\.patterns\[0\]: a string, not int \(1\)"),
+        ({"services": ["db", None]}, r"NewIncident\.services\[1\]: a string, not NoneType"),
+        ({"flags": [b"x"]}, r"NewIncident\.flags\[0\]: a string, not bytes"),
+        ({"services": 5}, r"NewIncident\.services: a list or tuple of strings, not int"),
+        ({"patterns": None}, r"NewIncident\.patterns: a list or tuple of strings, not NoneType"),
+    ],
+)
+def test_a_list_with_an_item_of_no_text_is_a_type_error_naming_the_field(tmp_path, given, said):
+    """``patterns=[1]`` passed the check of the list's type and failed inside ("'int' object has no attribute
+    'strip'"), as ``services=[None]`` did ("argument of type 'NoneType' is not iterable"); nothing is written."""
+    kb_dir = small_kb(tmp_path / "kb")
+    before = sorted((kb_dir / "incidents").rglob("*.md"))
+    with pytest.raises(TypeError, match=said):
+        recur.record_incident(
+            recur.load_kb(kb_dir), recur.NewIncident(title="x", severity="sev2", date=dt.date(2026, 3, 1), **given)
+        )
+    assert sorted((kb_dir / "incidents").rglob("*.md")) == before
+
+
 def test_a_board_asked_as_of_a_str_is_a_type_error_naming_it(tmp_path):
     """``report_board(kb, "2026-03-02")`` failed inside, comparing a date with a str."""
     kb = recur.load_kb(small_kb(tmp_path / "kb"))
