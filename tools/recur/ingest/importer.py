@@ -23,7 +23,7 @@ from recur.kb.schema import WONT_DO
 from recur.kb.writer import Bullets, Numbered, Raw, dumps, pattern_markdown, plain
 from recur.retrieval.results import CONFIDENCE_RANK, choose_link
 from recur.util import utf8
-from recur.util.dates import after_today, in_range, iso_date, iso_day, out_of_range
+from recur.util.dates import after_today, day_month, in_range, iso_date, iso_day, out_of_range
 from recur.util.errors import RecurError
 from recur.util.text import caseless, normalise_signal, plural, signal_key
 
@@ -1040,7 +1040,7 @@ def _both_readings(pm, title: str, due: str, iid: str | None) -> str:
         return ""
     a, b = pair
     return (
-        f": day and month could be either way round ({a:%-d %B %Y} or {b:%-d %B %Y}); set it with "
+        f": day and month could be either way round ({day_month(a)} or {day_month(b)}); set it with "
         f"{_follow_up_cmd(pm, iid, title)} --due YYYY-MM-DD"
     )
 
@@ -1079,7 +1079,7 @@ def _either_way(pm, title: str, said: str, iid: str | None = None, what: str = "
     left, flag = _SET_DAY[what]
     return (
         f"follow-up {title!r}: {what} {said!r} not read: it has no year and either order makes a day "
-        f"({month_first:%-d %B} month first, {day_first:%-d %B} day first), and {shown}; {left}: set it with "
+        f"({day_month(month_first, False)} month first, {day_month(day_first, False)} day first), and {shown}; {left}: set it with "
         f"{_follow_up_cmd(pm, iid, title)} {flag}"
     )
 
