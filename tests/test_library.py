@@ -204,6 +204,31 @@ def test_a_library_caller_is_told_of_its_arguments_not_of_the_clis_flags(tmp_pat
         recur.record_incident(recur.load_kb(kb_dir), new)
 
 
+def test_an_invalid_incident_id_is_named_as_the_library_s_argument(tmp_path):
+    """``record_incident(NewIncident(iid="a/b"))`` said "--id: 'a/b' is not a valid incident id", a flag the library's
+    caller never passed: NewIncident's ``iid`` now, as import_postmortem's argument is named. The command says --id
+    as before (test_import_postmortem, test_incident_capture), in its run (util/errors.ON_COMMAND_LINE)."""
+    from recur.kb.incident_record import require_id
+    from recur.util.errors import ON_COMMAND_LINE
+
+    kb_dir = small_kb(tmp_path / "kb")
+    new = recur.NewIncident(title="x", severity="sev2", date=dt.date(2026, 3, 1), iid="a/b")
+    with pytest.raises(recur.RecurError, match=r"^iid: 'a/b' is not a valid incident id"):
+        recur.record_incident(recur.load_kb(kb_dir), new)
+    said = ON_COMMAND_LINE.set(True)
+    try:
+        with pytest.raises(recur.RecurError, match=r"^--id: 'a/b' is not a valid incident id"):
+            require_id("a/b")
+    finally:
+        ON_COMMAND_LINE.reset(said)
+    from click.testing import CliRunner
+
+    from recur.cli.main import cli
+
+    r = CliRunner().invoke(cli, ["incident", "new", "--kb", str(kb_dir), "-t", "x", "-s", "sev2", "--id", "a/b"])
+    assert r.exit_code != 0 and "'--id': 'a/b' is not a valid incident id" in r.output, r.output
+
+
 def test_the_board_is_asked_as_of_a_day_by_the_name_the_page_gives(tmp_path):
     """docs/library.md and the TypeError call it ``as_of``; ``report_board(kb, as_of=…)`` was a TypeError (its
     parameter was ``day``)."""

@@ -18,7 +18,7 @@ from recur.kb.records import owner_key
 from recur.kb.schema import REVIEW_LEVELS, given_id
 from recur.kb.writer import dumps, flow_list, plain, q, section_text
 from recur.util.dates import iso_day, require_in_range
-from recur.util.errors import AlreadyExists, RecurError
+from recur.util.errors import ON_COMMAND_LINE, AlreadyExists, RecurError
 from recur.util.files import editing, write_atomic
 from recur.util.text import caseless, cut, has_text, one_line, without_controls
 
@@ -640,12 +640,15 @@ def no_match_text(linked, report: str = "recur report") -> str:
     )
 
 
-def require_id(iid: str, flag: str = "--id") -> str:
-    """``iid`` when it is a valid incident id (it becomes a file name: no '/', no leading '.');
-    else the error ``recur incident new --id`` gives."""
+def require_id(iid: str, flag: str | None = None) -> str:
+    """``iid`` when it is a valid incident id (it becomes a file name: no '/', no leading '.'); else a RecurError
+    naming ``flag``, by default what was given it: ``recur incident new``'s --id on the command line
+    (``ON_COMMAND_LINE``), else NewIncident's ``iid``: ``record_incident(NewIncident(iid="a/b"))`` was told
+    "--id: …", a flag a library caller never passed (found re-reading Recur as a library)."""
     from recur.kb.schema import INCIDENT_ID
 
     if not INCIDENT_ID.fullmatch(iid):
+        flag = flag or ("--id" if ON_COMMAND_LINE.get() else "iid")
         raise RecurError(f"{flag}: {iid!r} is not a valid incident id (letters, digits, . _ -)")
     return iid
 
