@@ -14,7 +14,7 @@ from kbfactory import write
 from recur.cli.main import cli
 from recur.kb.loader import load_kb
 from recur.problems.board import board
-from recur.util.dates import shift
+from recur.util.dates import day_month, shift
 
 RANGE = "is outside the dates Recur accepts (1970-01-01 to 2999-12-31)"
 
@@ -376,3 +376,13 @@ def test_given_date_with_no_value_is_the_day_its_caller_says():
     assert given_date(None, "--due") is None and given_date("", "--due") is None
     assert given_date(None, "--date", missing=day) == given_date("", "--date", missing=day) == day
     assert given_date("2026-05-03", "--date", missing=day) == dt.date(2026, 5, 3)  # a value given wins
+
+
+@pytest.mark.parametrize("day", [dt.date(2026, 3, 1), dt.date(2026, 12, 31), dt.date(2000, 2, 29), dt.date(2026, 9, 9)])
+def test_a_note_s_day_is_said_as_glibc_s_strftime_said_it(day):
+    """The notes said a day with strftime's "%-d %B %Y", glibc's alone (Windows' C library refuses "%-d", musl
+    has no "-"): ``day_month`` says it the same way with no strftime. Compared with glibc's here, which this
+    machine has, so it cannot fail before the change: it holds the text the notes said."""
+    assert day_month(day) == day.strftime("%-d %B %Y") == f"{day.day} {day:%B %Y}"
+    assert day_month(day, year=False) == day.strftime("%-d %B")
+    assert day_month(dt.date(2026, 3, 1)) == "1 March 2026" and day_month(dt.date(2026, 12, 31), False) == "31 December"

@@ -128,6 +128,28 @@ def test_a_call_the_code_got_wrong_is_a_type_or_value_error_not_an_answer(tmp_pa
     assert not list((kb_dir / "incidents").rglob("INC-2026-0003.md"))
 
 
+@pytest.mark.parametrize(
+    ("given", "said"),
+    [
+        ({"patterns": [1]}, r"NewIncident\.patterns\[0\]: a string, not int \(1\)"),
+        ({"services": ["db", None]}, r"NewIncident\.services\[1\]: a string, not NoneType"),
+        ({"flags": [b"x"]}, r"NewIncident\.flags\[0\]: a string, not bytes"),
+        ({"services": 5}, r"NewIncident\.services: a list or tuple of strings, not int"),
+        ({"patterns": None}, r"NewIncident\.patterns: a list or tuple of strings, not NoneType"),
+    ],
+)
+def test_a_list_with_an_item_of_no_text_is_a_type_error_naming_the_field(tmp_path, given, said):
+    """``patterns=[1]`` passed the check of the list's type and failed inside ("'int' object has no attribute
+    'strip'"), as ``services=[None]`` did ("argument of type 'NoneType' is not iterable"); nothing is written."""
+    kb_dir = small_kb(tmp_path / "kb")
+    before = sorted((kb_dir / "incidents").rglob("*.md"))
+    with pytest.raises(TypeError, match=said):
+        recur.record_incident(
+            recur.load_kb(kb_dir), recur.NewIncident(title="x", severity="sev2", date=dt.date(2026, 3, 1), **given)
+        )
+    assert sorted((kb_dir / "incidents").rglob("*.md")) == before
+
+
 def test_a_board_asked_as_of_a_str_is_a_type_error_naming_it(tmp_path):
     """``report_board(kb, "2026-03-02")`` failed inside, comparing a date with a str."""
     kb = recur.load_kb(small_kb(tmp_path / "kb"))
@@ -180,6 +202,31 @@ def test_a_library_caller_is_told_of_its_arguments_not_of_the_clis_flags(tmp_pat
     new = recur.NewIncident(title="x", severity="sev2", date=dt.date(2026, 3, 1), patterns=("disk-ful",))
     with pytest.raises(recur.RecurError, match=r"^patterns: unknown pattern id\(s\) disk-ful \(did you mean disk-full"):
         recur.record_incident(recur.load_kb(kb_dir), new)
+
+
+def test_an_invalid_incident_id_is_named_as_the_library_s_argument(tmp_path):
+    """``record_incident(NewIncident(iid="a/b"))`` said "--id: 'a/b' is not a valid incident id", a flag the library's
+    caller never passed: NewIncident's ``iid`` now, as import_postmortem's argument is named. The command says --id
+    as before (test_import_postmortem, test_incident_capture), in its run (util/errors.ON_COMMAND_LINE)."""
+    from recur.kb.incident_record import require_id
+    from recur.util.errors import ON_COMMAND_LINE
+
+    kb_dir = small_kb(tmp_path / "kb")
+    new = recur.NewIncident(title="x", severity="sev2", date=dt.date(2026, 3, 1), iid="a/b")
+    with pytest.raises(recur.RecurError, match=r"^iid: 'a/b' is not a valid incident id"):
+        recur.record_incident(recur.load_kb(kb_dir), new)
+    said = ON_COMMAND_LINE.set(True)
+    try:
+        with pytest.raises(recur.RecurError, match=r"^--id: 'a/b' is not a valid incident id"):
+            require_id("a/b")
+    finally:
+        ON_COMMAND_LINE.reset(said)
+    from click.testing import CliRunner
+
+    from recur.cli.main import cli
+
+    r = CliRunner().invoke(cli, ["incident", "new", "--kb", str(kb_dir), "-t", "x", "-s", "sev2", "--id", "a/b"])
+    assert r.exit_code != 0 and "'--id': 'a/b' is not a valid incident id" in r.output, r.output
 
 
 def test_the_board_is_asked_as_of_a_day_by_the_name_the_page_gives(tmp_path):

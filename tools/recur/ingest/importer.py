@@ -23,7 +23,7 @@ from recur.kb.schema import WONT_DO
 from recur.kb.writer import Bullets, Numbered, Raw, dumps, pattern_markdown, plain
 from recur.retrieval.results import CONFIDENCE_RANK, choose_link
 from recur.util import utf8
-from recur.util.dates import after_today, in_range, iso_date, iso_day, out_of_range
+from recur.util.dates import after_today, day_month, in_range, iso_date, iso_day, out_of_range
 from recur.util.errors import RecurError
 from recur.util.text import caseless, normalise_signal, plural, signal_key
 
@@ -1040,7 +1040,7 @@ def _both_readings(pm, title: str, due: str, iid: str | None) -> str:
         return ""
     a, b = pair
     return (
-        f": day and month could be either way round ({a:%-d %B %Y} or {b:%-d %B %Y}); set it with "
+        f": day and month could be either way round ({day_month(a)} or {day_month(b)}); set it with "
         f"{_follow_up_cmd(pm, iid, title)} --due YYYY-MM-DD"
     )
 
@@ -1079,7 +1079,7 @@ def _either_way(pm, title: str, said: str, iid: str | None = None, what: str = "
     left, flag = _SET_DAY[what]
     return (
         f"follow-up {title!r}: {what} {said!r} not read: it has no year and either order makes a day "
-        f"({month_first:%-d %B} month first, {day_first:%-d %B} day first), and {shown}; {left}: set it with "
+        f"({day_month(month_first, False)} month first, {day_month(day_first, False)} day first), and {shown}; {left}: set it with "
         f"{_follow_up_cmd(pm, iid, title)} {flag}"
     )
 
@@ -1306,12 +1306,62 @@ def _earlier_import(kb, pm, digests, sources, asked: tuple, flagged: bool):
     applied: set it by hand"). ``asked``: (--into, --id, the postmortem's day)."""
     into, iid, days = asked
     dup = find_duplicate(kb, digests, sources, pm.title, days[1] or days[0])
+    if not dup and not into:
+        _refuse_claimed_in_error(kb, digests, sources, pm.title, days[1] or days[0])
     if not dup or (dup[2] != "source path" and not flagged):
         return dup
     try:
         return None if _target(kb, pm, into, iid, days, pm.title or "")[0] == dup[0] else dup
     except RecurError:  # a target in error: not this one
         return dup
+
+
+def _refuse_claimed_in_error(kb, digests, sources: set, title, day) -> None:
+    """A RecurError naming the record and its error when a record `recur check` calls in error says it was imported
+    from this document (``_claimed``): the KB leaves such a record out, so find_duplicate never saw it, and a
+    re-import wrote a second record of the postmortem (INC-…-0002) beside one whose `imported:` was edited by hand
+    (a plain string, a list, a mapping without its source or sha256). Refused, nothing written: the record is
+    fixed and the import run again, which then knows it."""
+    from recur.kb.parse import ParseError, split_front_matter
+
+    errors: dict[str, list] = {}
+    for problem in kb.problems:
+        if problem.is_error and problem.path.endswith(".md"):
+            errors.setdefault(problem.path, []).append(problem)
+    incidents = (Path(kb.root) / "incidents").resolve()
+    for shown, problems in sorted(errors.items()):
+        path = Path(shown).resolve()  # display_path's: from the working folder, or absolute
+        if incidents not in path.parents:
+            continue
+        try:
+            doc = split_front_matter(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, ParseError):
+            continue
+        if said := _claimed(doc, digests, sources, title, day):
+            first = next((p for p in problems if p.field.split(".")[0] == "imported"), problems[0])
+            raise RecurError(
+                f"{first}; this record says it was imported from {said}, and recur check calls it in error, so "
+                "recur import cannot tell whether this postmortem is recorded there: fix the record (recur check) "
+                "and import again; nothing imported"
+            )
+
+
+def _claimed(doc, digests, sources: set, title, day) -> str | None:
+    """What says record ``doc`` (parsed, in error) was imported from this document, or None: its `imported:`
+    however malformed (a plain string, a list, a mapping's source or this content's sha256), or its References
+    line; a source path alone only for the same document (``_same_document``: another postmortem may have been
+    saved at that path since)."""
+    from types import SimpleNamespace
+
+    raw = doc.meta.data if isinstance(doc.meta.data, dict) else {}
+    imp = raw.get("imported")
+    if isinstance(imp, dict) and isinstance(imp.get("sha256"), str) and imp["sha256"] in digests:
+        return "this very document (its imported.sha256)"
+    named = [imp] if isinstance(imp, str) else imp if isinstance(imp, list) else [(imp or {}).get("source")]
+    said = next((f"{n} (its imported:)" for n in named if isinstance(n, str) and n.strip() in sources), None)
+    said = said or next((f"{s} (its References)" for s in sorted(sources) if f"postmortem `{s}`" in doc.body), None)
+    record = SimpleNamespace(title=str(raw.get("title") or ""), date=iso_date(raw.get("date")))
+    return said if said and _same_document(record, title, day) else None
 
 
 def _not_this_incident(inc, days: tuple, title: str) -> str | None:

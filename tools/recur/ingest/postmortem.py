@@ -64,7 +64,7 @@ from recur.ingest.pm_text import (
 )
 from recur.kb.incident_record import numbered_levels
 from recur.kb.schema import WONT_DO
-from recur.util.dates import local_date
+from recur.util.dates import day_month, local_date
 from recur.util.text import CJK, ascii_int, control_character, count_controls, one_line, replace_links, without_controls
 
 CANONICAL = {
@@ -2532,7 +2532,7 @@ def _either_day_note(pm: Postmortem, other: dict) -> None:
     if pm.duration_minutes is None or all(m == pm.duration_minutes for m in other.values()):
         return
     each = " and ".join(
-        f"{f'{m} minutes' if m is not None else 'no duration'} on {d:%-d %B %Y}" for d, m in other.items()
+        f"{f'{m} minutes' if m is not None else 'no duration'} on {day_month(d)}" for d, m in other.items()
     )
     pm.duration_note = (pm.duration_note or f"duration: {pm.duration_minutes} minutes") + (
         f"; counted as of no date (each zone's offset from UTC the same all day): the date {pm.date_unread} was not "
@@ -2901,7 +2901,7 @@ def _either_days(start: str, end: str, a, b) -> str | None:
         return None  # "03/08/2026 23:30" to "00:10", or to "03/08/2026 23:50": the same either way
     said = [m.group(0) if (m := slash_date(t)) and ambiguous_date(t) else (find_date(t)[1]) for t in (start, end)]
     either = [(w, sorted(o)) for w, o in zip(said, orders) if o]
-    shown = "; ".join(dict.fromkeys(f"{w!r} may be {x:%-d %B %Y} or {y:%-d %B %Y}" for w, (x, y) in either))
+    shown = "; ".join(dict.fromkeys(f"{w!r} may be {day_month(x)} or {day_month(y)}" for w, (x, y) in either))
     days = None not in said and said[0] != said[1]
     why = "the days between them are not known" if days else "its zone's standard or daylight time depends on which"
     return f"{shown}: {why} (write the dates year-month-day)"

@@ -18,7 +18,7 @@ from recur.kb.records import owner_key
 from recur.kb.schema import REVIEW_LEVELS, given_id
 from recur.kb.writer import dumps, flow_list, plain, q, section_text
 from recur.util.dates import iso_day, require_in_range
-from recur.util.errors import AlreadyExists, RecurError
+from recur.util.errors import ON_COMMAND_LINE, AlreadyExists, RecurError
 from recur.util.files import editing, write_atomic
 from recur.util.text import caseless, cut, has_text, one_line, without_controls
 
@@ -640,12 +640,15 @@ def no_match_text(linked, report: str = "recur report") -> str:
     )
 
 
-def require_id(iid: str, flag: str = "--id") -> str:
-    """``iid`` when it is a valid incident id (it becomes a file name: no '/', no leading '.');
-    else the error ``recur incident new --id`` gives."""
+def require_id(iid: str, flag: str | None = None) -> str:
+    """``iid`` when it is a valid incident id (it becomes a file name: no '/', no leading '.'); else a RecurError
+    naming ``flag``, by default what was given it: ``recur incident new``'s --id on the command line
+    (``ON_COMMAND_LINE``), else NewIncident's ``iid``: ``record_incident(NewIncident(iid="a/b"))`` was told
+    "--id: …", a flag a library caller never passed (found re-reading Recur as a library)."""
     from recur.kb.schema import INCIDENT_ID
 
     if not INCIDENT_ID.fullmatch(iid):
+        flag = flag or ("--id" if ON_COMMAND_LINE.get() else "iid")
         raise RecurError(f"{flag}: {iid!r} is not a valid incident id (letters, digits, . _ -)")
     return iid
 
@@ -915,15 +918,29 @@ def given_types(given: NewIncident) -> None:
     pattern id(s) d, i, s, k, -, f, u, l, l") and ``date="2026-01-01"`` failed deep inside with a comparison of
     a date and a str. Found using Recur as a library; the CLI and MCP always built it right."""
     for name in ("services", "flags", "patterns"):
-        value = getattr(given, name)
-        if isinstance(value, (str, bytes)):
-            raise TypeError(f"NewIncident.{name}: a list or tuple of strings, not one string ({value!r}: [{value!r}])")
+        _given_texts(name, getattr(given, name))
     for name in ("date", "review_due"):
         value = getattr(given, name)
         # a datetime is a date too, but failed as the str did, comparing itself with the dates Recur accepts
         day = isinstance(value, dt.date) and not isinstance(value, dt.datetime)
         if not day and (name == "date" or value is not None):
             raise TypeError(f"NewIncident.{name}: a datetime.date, not {type(value).__name__} ({value!r})")
+
+
+def _given_texts(name: str, value) -> None:
+    """``NewIncident.<name>``, a list of texts, or a TypeError naming the field: one string, and an item of no text
+    (``patterns=[1]`` failed inside with "'int' object has no attribute 'strip'", ``services=[None]`` with
+    "argument of type 'NoneType' is not iterable"; found re-reading Recur as a library). None is no services or
+    flags, as it was; no patterns failed inside."""
+    if isinstance(value, (str, bytes)):
+        raise TypeError(f"NewIncident.{name}: a list or tuple of strings, not one string ({value!r}: [{value!r}])")
+    if value is None and name != "patterns":
+        return
+    if not isinstance(value, (list, tuple, set, frozenset)):
+        raise TypeError(f"NewIncident.{name}: a list or tuple of strings, not {type(value).__name__} ({value!r})")
+    for i, item in enumerate(value):
+        if not isinstance(item, str):
+            raise TypeError(f"NewIncident.{name}[{i}]: a string, not {type(item).__name__} ({item!r})")
 
 
 def given_values(given: NewIncident) -> None:

@@ -135,8 +135,10 @@ DISTINGUISH = {  # extension: how to tell this pattern from a look-alike
     "by": Field("str", required=True),
 }
 IMPORTED = {  # extension: where recur import read a record from (duplicate imports are recognised by it)
-    "source": Field("str"),
-    "sha256": Field("str"),
+    # both always written by `recur import`: without either, a re-import of the same postmortem did not know the
+    # record and wrote a second one (a hand-edited `imported:`); `recur check` calls it an error, import refuses
+    "source": Field("str", required=True),
+    "sha256": Field("str", required=True),
     "date_from": Field("str"),
     # the hash of the Summary the import wrote, as records imported on 2026-12-06 keep it: read as
     # sections_sha256's Summary
@@ -280,6 +282,11 @@ LATER_SECTIONS = ("Root cause", "Permanent fix", "Detection", "References")
 PLACED_SECTIONS = frozenset({"Summary", "Runbook", "Evidence to preserve", *LATER_SECTIONS})
 
 
+def _required(schema: dict | None) -> list[str]:
+    """The keys ``schema`` requires, in its order."""
+    return [k for k, rule in (schema or {}).items() if rule.required]
+
+
 def _is_empty(value) -> bool:
     return value is None or (isinstance(value, (str, list, dict)) and len(value) == 0)
 
@@ -401,7 +408,10 @@ class Validator:
         for key, rule in schema.items():
             dotted = f"{label}.{key}" if label else key
             if key not in value or _is_empty(value[key]):
-                if rule.required and key not in slips and key in value:
+                if rule.kind == "mapping" and value.get(key) == {} and (needed := _required(rule.schema)):
+                    # `imported: {}` is a mapping missing its keys, not a key left out: said as one missing them
+                    self.error(path + (key,), dotted, f"is empty: it needs {' and '.join(needed)}")
+                elif rule.required and key not in slips and key in value:
                     # what to write, as for a missing key ("symptoms: []" said no more; found writing a KB)
                     write = "" if label else f": write {key}: {_value_to_write(key, schema)}"
                     self.error(path + (key,), dotted, "must not be empty" + write)

@@ -38,6 +38,14 @@ MONTH_NAMES = (
 )
 
 
+def day_month(day: dt.date, year: bool = True) -> str:
+    """``day`` as a note says it, "1 March 2026" ("1 March" without ``year``): strftime's "%-d" (a day without its
+    leading zero) is glibc's, refused by Windows' C library and not in musl's; and "%B" follows the process's
+    LC_TIME, where a note's words are English. Said the same as "%-d %B %Y" under Recur's C locale."""
+    month = MONTH_NAMES[day.month - 1][-1].capitalize()
+    return f"{day.day} {month} {day.year}" if year else f"{day.day} {month}"
+
+
 def iso_date(value) -> dt.date | None:
     """A date from a date, a datetime, 'YYYY-MM-DD' or an ISO timestamp; None if it is none of them.
     A timestamp with an offset (or ``Z``) is the date on the clock "today" is read with (``local_date``)."""

@@ -1,0 +1,64 @@
+"""A record whose `imported:` was edited by hand into a wrong shape (a plain string, a list, a mapping missing
+its source or sha256): `recur check` left the last two unsaid, the KB left a record in error out, and a second
+`recur import` of the same postmortem wrote a second record of it (INC-…-0002). Found in review."""
+
+import json
+import re
+
+import pytest
+from click.testing import CliRunner
+from import_helpers import import_file
+
+from recur.cli.main import cli
+
+PM = """\
+# Postmortem: Nightly export stalls on a full scratch disk
+
+**Date:** 2026-10-02
+**Severity:** SEV-3
+
+## Summary
+The nightly export stalled for two hours when its scratch disk filled.
+"""
+
+
+@pytest.mark.parametrize(
+    ("written", "field"),
+    [
+        ("pm.md", "imported"),  # a plain string
+        ("[pm.md]", "imported"),  # a list
+        ("{}", "imported"),  # a mapping with none of its keys
+        ('{sha256: "abc"}', "imported.source"),  # a mapping missing its source
+        ("{source: pm.md}", "imported.sha256"),  # and missing its hash
+    ],
+)
+def test_a_malformed_imported_is_an_error_and_a_reimport_refuses(fresh_kb, tmp_path, written, field):
+    first = import_file(fresh_kb, tmp_path / "pm.md", PM, "--json")
+    assert first.exit_code == 0, first.output
+    record = fresh_kb / "incidents" / "2026" / f"{json.loads(first.stdout)['incident']}.md"
+    text = record.read_text()
+    line = text.split("\n").index(next(ln for ln in text.split("\n") if ln.startswith("imported: "))) + 1
+    record.write_text(re.sub(r"^imported: .*$", f"imported: {written}", text, flags=re.M))
+
+    check = CliRunner().invoke(cli, ["check", "--kb", str(fresh_kb)])
+    assert check.exit_code == 1
+    assert re.search(rf"{record.name}:{line}: {re.escape(field)}: ", check.output), check.output
+
+    before = sorted(p.name for p in (fresh_kb / "incidents").rglob("*.md"))
+    again = import_file(fresh_kb, tmp_path / "pm.md", PM)
+    assert again.exit_code == 1, again.output
+    said = again.stderr
+    assert f"{record.name}:{line}: {field}: " in said and "nothing imported" in said and "Traceback" not in said
+    assert sorted(p.name for p in (fresh_kb / "incidents").rglob("*.md")) == before  # no INC-…-0002
+
+
+def test_another_postmortem_saved_at_the_same_path_is_still_imported(fresh_kb, tmp_path):
+    """A record in error imported from pm.md blocks only the same document: a team that saves each postmortem as
+    pm.md in turn imports the next one (as find_duplicate tells them apart, by title and date)."""
+    first = import_file(fresh_kb, tmp_path / "pm.md", PM, "--json")
+    record = fresh_kb / "incidents" / "2026" / f"{json.loads(first.stdout)['incident']}.md"
+    record.write_text(re.sub(r"^imported: .*$", "imported: pm.md", record.read_text(), flags=re.M))
+    other = PM.replace("Nightly export stalls on a full scratch disk", "Login page down after a certificate expired")
+    again = import_file(fresh_kb, tmp_path / "pm.md", other.replace("2026-10-02", "2026-11-20"), "--json")
+    assert again.exit_code == 0, again.output
+    assert json.loads(again.stdout)["incident"] != record.stem
