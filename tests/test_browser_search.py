@@ -664,10 +664,20 @@ def test_the_pages_query_reads_null_annotations_as_none_as_query_py(tmp_path):
     texts = [json.dumps({"version": "4", "alerts": [alert]}), json.dumps(alert), json.dumps({**alert, "labels": None})]
     # and Grafana's grafana_folder label is left out, as team is (alerts.NOISE_LABELS)
     texts += [json.dumps({"labels": {**alert["labels"], "grafana_folder": "Kubernetes", "team": "db"}})]
+    # null labels in a payload, a list, one alert: read as none, as the webhook reads them (found in re-review)
+    named = {"labels": None, "annotations": {"summary": "disk full"}}
+    texts += [json.dumps({"version": "4", "alerts": [named]}), json.dumps([named]), json.dumps(named)]
+    # an emoji in a value, escaped (json.dumps) or not: out, no " ," left (found in re-review)
+    emoji = {
+        "labels": {"alertname": "DiskFull", "mountpoint": "/data \U0001f525", "service": "db"},
+        "annotations": None,
+    }
+    texts += [json.dumps(emoji), json.dumps(emoji, ensure_ascii=False)]
     js = js_prepared(tmp_path, texts)
     for text, j in zip(texts, js):
         assert j == as_py(text), text
     assert js[0][0] == js[1][0] == js[3][0] == "DiskFull. mountpoint /data" and js[2][0] == texts[2]
+    assert [j[0] for j in js[4:]] == ["disk full"] * 3 + ["DiskFull. mountpoint /data, service db"] * 2
 
 
 @pytest.mark.skipif(NODE is None, reason="node is not installed")

@@ -288,6 +288,10 @@ EMOJI_TEXTS = {
     "a 🔥 🔥 b": "a b",
     "👩‍💻 ❤️ 🇩🇪 🏴󠁧󠁢󠁳󠁣󠁴󠁿 deploy stuck": "deploy stuck",
     "ERROR x\n  🔥 at Foo.bar(Bar.java:1)\ny 🚨\r\nz": "ERROR x\n  at Foo.bar(Bar.java:1)\ny\r\nz",
+    # no space left before what closes the words before it, nor after what opens: an alert's label "db 🔥" joined
+    # before the next label read "mountpoint /data , service db" (found in re-review of the alert readers)
+    "service db 🔥, zone a 🔥. (🚨 paged) 🔥: down [🔥x]": "service db, zone a. (paged): down [x]",
+    "a 🔥 🔥, b": "a, b",
 }
 # what is no emoji stays: arrows, check marks, the degree sign, letterlike symbols, a joiner inside a word
 NOT_EMOJI = ["Queue ⬆ depth, replication ✓ ✗, 40 ℃ and 95°F", "क्\u200dष देवनागरी", "ERROR:root:x", "ok ☑ ☒"]

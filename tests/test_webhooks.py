@@ -312,6 +312,34 @@ def test_maps_sent_as_null_are_read_as_empty_on_the_webhook_and_in_a_paste(fake_
     assert p.text == "DiskAlmostFull. mountpoint /data"
 
 
+def test_an_emoji_in_an_alert_leaves_no_stray_mark_and_an_escaped_one_is_not_searched(fake_served):
+    """An emoji in a label's or an annotation's value came out of the webhook's query leaving " ," and " ." behind
+    ("mountpoint /data , service db"); pasted as JSON that escapes it (json.dumps: "\\ud83d\\udd25"), the emoji was searched,
+    the paste read before its JSON was (found in re-review). The webhook, a paste and an escaped paste agree."""
+    from recur.retrieval.query import prepare
+
+    alert = {"labels": {"alertname": "DiskAlmostFull", "mountpoint": "/data 🔥", "service": "db"}, "fingerprint": "e1"}
+    alert["annotations"] = {"summary": "🚨 No space left on device 🔥."}
+    r = httpx.post(fake_served + "/api/alertmanager", json=alert_payload(alert), timeout=30)
+    want = "DiskAlmostFull. No space left on device. mountpoint /data, service db"
+    assert r.status_code == 200 and r.json()["alerts"][0]["query"] == want, r.text
+    for pasted in (json.dumps(alert_payload(alert)), json.dumps(alert_payload(alert), ensure_ascii=False)):
+        assert prepare(pasted).text == want, pasted
+
+
+def test_an_alert_whose_labels_are_null_is_read_in_a_pasted_payload_as_on_the_webhook(fake_served):
+    """docs/api.md: a map sent as null is read as empty "on the webhook and in a pasted payload alike". An alert's
+    null labels were read so on the webhook, but made a pasted payload no alert: its JSON was searched, keys too."""
+    from recur.retrieval.query import prepare
+
+    alert = {"labels": None, "annotations": {"summary": "No space left on device"}, "fingerprint": "l1"}
+    r = httpx.post(fake_served + "/api/alertmanager", json=alert_payload(alert), timeout=30)
+    assert r.status_code == 200 and r.json()["alerts"][0]["query"] == "No space left on device", r.text
+    for pasted in (alert_payload(alert), [alert], alert):
+        assert prepare(json.dumps(pasted)).text == "No space left on device", pasted
+    assert prepare(json.dumps({"labels": None})).text == '{"labels": null}'  # nothing to search: as pasted
+
+
 def test_the_folder_grafana_files_a_rule_in_is_not_searched(fake_served):
     """Grafana puts ``grafana_folder`` on every alert it manages: where its rule is filed, as ``team`` is. Searched,
     it lowered the right pattern's probability (on the shipped KB 0.79 to 0.73 on average over 8 alerts in 5

@@ -47,6 +47,7 @@
     else { while (b > a && (s[b - 1] === " " || s[b - 1] === "\t")) b--; }
     return s.slice(a, b);
   }
+  var CLOSING = "\r\n,.;:!?)]}";
   function withoutEmoji(text) {
     if (!/[^\x00-\x7f]/.test(text)) return text;
     var parts = text.split(EMOJI_RUN);
@@ -58,7 +59,8 @@
       else {
         done.push(left);
         lineStart = lineStart && !left;
-        if (right && right[0] !== "\r" && right[0] !== "\n") right = " " + right;
+        /* text.CLOSING, OPENING: no space before a mark that closes what is before it, nor after one that opens */
+        if (right && CLOSING.indexOf(right[0]) < 0 && !(left && "([{".indexOf(left.slice(-1)) >= 0)) right = " " + right;
       }
       open = right;
     }
@@ -598,9 +600,9 @@
   }
 
   function pastedAlert(item) {
-    if (!isObject(item) || !isObject(get(item, "labels"))) return null;
-    var maps = [item.labels, own(item, "annotations") && item.annotations !== null ? item.annotations : {}];  /* null: none */
-    if (!isObject(maps[1])) return null;
+    if (!isObject(item) || !own(item, "labels")) return null;
+    var maps = ["labels", "annotations"].map(function (k) { var v = get(item, k); return v === undefined || v === null ? {} : v; });
+    if (!isObject(maps[0]) || !isObject(maps[1])) return null;  /* null: none, as the webhook reads it */
     for (var m = 0; m < 2; m++) {
       for (var k in maps[m]) if (own(maps[m], k) && typeof maps[m][k] !== "string") return null;
     }
@@ -842,7 +844,7 @@
   /* query._source_paste */
   function sourcePaste(text, data) {
     var a = sourceAlert(data), q = a ? a.query : "";
-    q = wellFormed(q.indexOf("\x1b") >= 0 ? q.replace(ANSI, "") : q);
+    q = withoutEmoji(wellFormed(q.indexOf("\x1b") >= 0 ? q.replace(ANSI, "") : q));
     if (!q) return [text, null];
     return [q, { alert: wellFormed(a.name), alerts: 1, alert_said: wellFormed(said(a)) }];
   }
@@ -883,7 +885,7 @@
       if (!alerts) return sourcePaste(text, data);
     }
     var first = alerts[0], q = alertQuery(first);
-    q = wellFormed(q.indexOf("\x1b") >= 0 ? q.replace(ANSI, "") : q);
+    q = withoutEmoji(wellFormed(q.indexOf("\x1b") >= 0 ? q.replace(ANSI, "") : q));  /* "\ud83d\udd25" escapes too */
     if (!q) return [text, null];  /* an alert that says nothing ({"labels": {}}): the paste is searched */
     var said = { alert: alertName(first), alerts: alerts.length,
                  alert_resolved: first.status !== "firing", alert_note: alertNote(first), alert_unread: first.unread,

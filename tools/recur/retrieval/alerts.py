@@ -218,13 +218,13 @@ def heartbeat_named(name: str, severity: str) -> bool:
 
 def _alert(item) -> PastedAlert | None:
     """One alert as the webhook's Alert model takes it (strings where strings are due), or None."""
-    if not isinstance(item, dict) or not isinstance(item.get("labels"), dict):
+    if not isinstance(item, dict) or "labels" not in item:
         return None
     status = item.get("status")  # the API's {"state": "active", ...}: an alert it lists, firing
-    # annotations null (Go's nil map) are none, as the webhook reads them (serve.bodies.KV): the paste was
-    # searched as JSON, keys and URLs too
-    maps = [item["labels"], {} if item.get("annotations") is None else item["annotations"]]
-    if not isinstance(maps[1], dict) or not all(isinstance(v, str) for m in maps for v in m.values()):
+    # labels or annotations null (Go's nil map) are none, as the webhook reads them (serve.bodies.KV): the paste
+    # was searched as JSON, keys and URLs too (null labels too, which docs/api.md said were read alike)
+    maps = [{} if item.get(k) is None else item[k] for k in ("labels", "annotations")]
+    if not all(isinstance(m, dict) for m in maps) or not all(isinstance(v, str) for m in maps for v in m.values()):
         return None
     if any(not isinstance(item.get(k), (str, type(None))) for k in OPTIONAL):
         return None

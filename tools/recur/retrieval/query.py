@@ -584,7 +584,9 @@ def _alert_paste(text: str) -> tuple[str, dict]:
         if not alerts:
             return _source_paste(text, data)
     first = alerts[0]
-    query = clean(strip_ansi(alert_query(first)))
+    # its strings were read from JSON: an emoji escaped there ("\\ud83d\\udd25", as json.dumps writes one) is out
+    # only now, as the webhook's prepare takes it out of an alert's query (it was searched)
+    query = without_emoji(clean(strip_ansi(alert_query(first))))
     if not query:  # an alert with no name, annotation or label ({"labels": {}}) says nothing: the paste is searched
         return text, {}
     said = {
@@ -616,7 +618,7 @@ def _source_paste(text: str, data) -> tuple[str, dict]:
     from recur.retrieval.alert_sources import source_alert
 
     alert = source_alert(data)
-    query = clean(strip_ansi(alert.query)) if alert else ""
+    query = without_emoji(clean(strip_ansi(alert.query))) if alert else ""
     if not query:
         return text, {}
     # its strings were read from JSON (SNS's Message too): a "\\ud800" escape there is a lone surrogate

@@ -636,6 +636,11 @@ PICTOGRAPHS = "".join(
 EMOJI_RUN = re.compile(f"[{PICTOGRAPHS}][{PICTOGRAPHS}\u200d\ufe0e\ufe0f\u20e3\U000e0020-\U000e007f]*")
 
 
+# what joins the word before it, and what the word after it (without_emoji): no space left between them
+CLOSING = "\r\n,.;:!?)]}"
+OPENING = ("(", "[", "{")
+
+
 def without_emoji(text: str) -> str:
     """``text`` without its emoji (EMOJI_RUN): each run out with the spaces around it, one space left between
     two words ("disk🔥full": "disk full"), a line's indentation and line breaks kept. An emoji says how someone
@@ -656,8 +661,9 @@ def without_emoji(text: str) -> str:
         else:
             done.append(left)
             line_start = line_start and not left
-            # nothing after (the end, or another run), a line break, else a word: one space before it
-            right = right if not right or right[0] in "\r\n" else " " + right
+            # nothing after (the end, or another run), a line break, a mark that closes what is before it
+            # (CLOSING: "db 🔥, x" was "db , x", an alert's label joined before its next), else a word: one space
+            right = right if not right or right[0] in CLOSING or left.endswith(OPENING) else " " + right
         open_ = right
     done.append(open_)
     return "".join(done)
