@@ -150,3 +150,20 @@ def test_a_renamed_pattern_close_to_its_new_id_is_told_to_keep_a_stub_too(tmp_pa
     second.unlink()
     lines = _lines(kb)
     assert [ln for ln in lines if hint in ln] and not any("was renamed" in ln for ln in lines), lines
+
+
+def test_strict_says_how_many_warnings_fail_it_beside_those_that_do_not(tmp_path):
+    """Found ageing a KB: `last_reviewed:` on each pattern (a key of the team's own, which --strict does not fail
+    on) and a few warnings that do fail it ended "43 warnings ... Failing because of --strict.", the maintainer
+    unable to tell which. The line counts them; with only warnings that fail it, it is as before."""
+    kb = small_kb(tmp_path / "kb")
+    write(kb, "patterns/network/long-one.md", pattern_text("long-one", "network", title="Long " * 30))
+    args = ["check", "--kb", str(kb), "--today", "2026-12-05", "--stale-days", "0", "--strict"]
+    r = CliRunner().invoke(cli, args)
+    assert r.exit_code == 1 and r.output.splitlines()[-1] == "Failing because of --strict.", r.output
+    for pid in ("disk-full", "dns-failure"):
+        path = next(kb.glob(f"patterns/*/{pid}.md"))
+        path.write_text(path.read_text().replace("\n---\n", "\nlast_reviewed: 2025-01-01\n---\n", 1))
+    r = CliRunner().invoke(cli, args)
+    said = "Failing because of --strict: 2 of the 4 warnings (the other 2 say it does not fail on them)."
+    assert r.exit_code == 1 and r.output.splitlines()[-1] == said, r.output
