@@ -134,3 +134,32 @@ def test_a_record_with_errors_is_said_left_out(kb_dir):
     r = CliRunner().invoke(cli, ["incident", "list", "--kb", str(kb_dir), "--json"])
     assert [x["id"] for x in json.loads(r.stdout)] == ["INC-2026-0002", "INC-2026-0001"]
     assert "note: 1 incident record with errors left out (INC-2026-0099); recur check names them" in r.stderr
+
+
+def test_a_pattern_s_list_names_the_incidents_of_the_patterns_it_replaced(kb_dir):
+    """Found ageing a KB: after a rename kept as a retired stub (superseded_by the new id), the new id's list
+    began at the rename, the incidents before it under the old id unsaid. It says them on stderr (--json too),
+    with the command that lists them, following a chain (old -> mid -> dns-failure)."""
+    old = kb_dir / "patterns/deploys/old-retired.md"
+    old.write_text(old.read_text().replace("status: retired", "status: retired\nsuperseded_by: mid-retired"))
+    write(
+        kb_dir,
+        "patterns/deploys/mid-retired.md",
+        old.read_text().replace("id: old-retired", "id: mid-retired").replace("by: mid-retired", "by: dns-failure"),
+    )
+    incident(kb_dir, "INC-2025-0001", dt.date(2025, 1, 5), "old-retired")
+    incident(kb_dir, "INC-2025-0002", dt.date(2025, 2, 5), "old-retired")
+    incident(kb_dir, "INC-2025-0003", dt.date(2025, 3, 5), "mid-retired")
+    incident(kb_dir, "INC-2026-0003", dt.date(2026, 4, 5), "dns-failure")
+    r = run("--kb", kb_dir, "--pattern", "dns-failure", "--json")
+    assert r.exit_code == 0 and [x["id"] for x in json.loads(r.stdout)] == ["INC-2026-0003"], r.output
+    where = config.where_flags(kb_dir)
+    assert r.stderr.splitlines() == [
+        "note: 1 more incident names mid-retired, which dns-failure replaced (superseded_by): "
+        f"recur incident list {where}--pattern mid-retired",
+        "note: 2 more incidents name old-retired, which dns-failure replaced (superseded_by): "
+        f"recur incident list {where}--pattern old-retired",
+    ], r.stderr
+    r = run("--kb", kb_dir, "--pattern", "dns-failure", "--since", "2025-03-01")
+    assert "old-retired" not in r.stderr and "1 more incident names mid-retired" in r.stderr, r.stderr
+    assert "replaced" not in run("--kb", kb_dir, "--pattern", "disk-full").stderr

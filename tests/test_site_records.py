@@ -432,3 +432,24 @@ def test_the_severity_badge_links_to_what_the_level_means(kb):
     assert "{#levels}" in out["patterns/by-severity.md"]  # the anchor it links to
     incident = next(i for i in kb.incidents.values() if i.severity in kb.severity)
     assert re.search(r'<dt>Severity</dt>\s*<dd><a href="[./]*patterns/by-severity.html#levels"', out[incident.relpath])
+
+
+def test_an_incident_of_a_retired_pattern_links_what_replaced_it(tmp_path):
+    """Found ageing a KB: an incident of two years ago named a pattern since merged into another (superseded_by),
+    and its page said "(retired)" alone; it now links the pattern in use, as an onboarding step does."""
+    from kbfactory import write
+
+    root = site_kb(tmp_path / "kb")  # old-retired: superseded_by dns-failure
+    write(
+        root,
+        "incidents/2026/INC-2026-0009.md",
+        "---\nid: INC-2026-0009\ntitle: Deploy broke\ndate: 2026-04-21\nseverity: sev3\n"
+        "patterns: [old-retired, disk-full]\n---\n\n## Summary\nx\n",
+    )
+    kb = load_kb(root)
+    assert not kb.errors, kb.errors
+    out = pages(kb, as_of=DAY, board=board(kb, DAY))
+    card = out["incidents/2026/INC-2026-0009.md"].split("<dt>Matched patterns</dt>")[1].split("</dd>")[0]
+    said = card.split("(retired)</i>")[1].split(", ")[0]
+    assert "superseded by" in said and "DNS resolution failure</a>" in said, card
+    assert card.count("superseded by") == 1, card

@@ -1003,6 +1003,8 @@ def list_incidents(kb_dir, since, days, pattern_id, unlinked, as_json):
     else:
         click.echo("\n".join(_incident_lines(kb, for_terminal(rows), (since, days, pattern_id, unlinked))))
     _later_note(kb, today, start, pattern_id, unlinked)
+    if pattern_id:
+        _replaced_note(kb, today, start, pattern_id)
     left_out = sorted(iid for iid in kb.incident_files if iid not in kb.incidents)
     if left_out:  # said on stderr, with --json too: the list is not every record
         shown = ", ".join(left_out[:5]) + (" …" if len(left_out) > 5 else "")
@@ -1027,6 +1029,25 @@ def _later_note(kb, today, start, pattern_id, unlinked) -> None:
             'their date on, as on the board; recur report names them under "Dated after"',
             err=True,
         )
+
+
+def _replaced_note(kb, today, start, pattern_id: str) -> None:
+    """The incidents of the retired patterns ``pattern_id`` replaced (their ``superseded_by`` leads to it), named
+    on stderr with the command that lists them, --json too. After a rename (a retired stub) or a merge, the list
+    of the pattern in use began at the rename: a two-year-old KB's db-pool-exhausted listed the incidents of 2026
+    alone, its five of 2025 under db-connection-pool-exhausted unsaid (found ageing a KB)."""
+    from recur.problems.incidents import incident_rows
+
+    replaced = [p.id for p in kb.patterns.values() if p.status == "retired" and pattern_id in kb.successors(p.id)]
+    for old in sorted(replaced):
+        n = len(incident_rows(kb, today, since=start, pattern=old, unlinked=False))
+        if n:
+            where = config.where_flags(kb.root)
+            click.echo(
+                f"note: {plural(n, 'more incident')} {'names' if n == 1 else 'name'} {old}, which {pattern_id} replaced (superseded_by): "
+                f"recur incident list {where}--pattern {old}",
+                err=True,
+            )
 
 
 def _incident_lines(kb, rows: list, asked: tuple) -> list[str]:

@@ -531,14 +531,15 @@ def _with_rename_advice(kb: KB, problems: list[Problem]) -> list[Problem]:
     pre-commit hook's `check --quiet FILES` shows those naming an id no file has, whatever the file)."""
     advice, named, by_incidents = {}, None, None
     for pid, refs in _dangling(kb).items():
-        if close_ids(pid, kb.pattern_files, cutoff=0.6) or onboarding_path_file(kb.root, pid):
+        close = close_ids(pid, kb.pattern_files, cutoff=0.6)
+        if onboarding_path_file(kb.root, pid) or (close and not _renamed_not_slipped(kb, pid)):
             continue
         if named is None:  # once, for every such id: a KB with many of them is not read again for each
             by_incidents = {r for inc in kb.all_incidents() for r in inc.patterns}
             named = by_incidents | {r for p in kb.patterns.values() for r in p.related if r != p.id}
             named |= {step.pattern for path in kb.paths.values() for step in path.steps}
             named |= {r for case in kb.cases for r in case.expect}
-        new = _renamed_to(kb, pid, named)
+        new = _renamed_to(kb, pid, named) or (close[0] if len(close) == 1 else None)
         if new is not None or pid in by_incidents:
             advice[min(refs)] = _renamed_said(pid, new)
     if not advice:
@@ -548,6 +549,14 @@ def _with_rename_advice(kb: KB, problems: list[Problem]) -> list[Problem]:
         said = advice.pop((p.path, p.line, p.field), None) if p.code == UNKNOWN_ID else None
         out.append(dataclasses.replace(p, message=f"{p.message}; {said}") if said else p)
     return out
+
+
+def _renamed_not_slipped(kb: KB, pid: str) -> bool:
+    """Whether an id no file has, close to one a file has, reads as a rename rather than a slip: incident records
+    name it in two files or more. A slip is typed once; a KB two years old whose db-connection-pool-exhausted.md
+    was moved to db-pool-exhausted.md had five incidents naming the old id, each told only "did you mean
+    db-pool-exhausted?", and the maintainer edited history where the format keeps a retired stub (found ageing a KB)."""
+    return sum(pid in inc.patterns for inc in kb.all_incidents()) >= 2
 
 
 def _renamed_said(pid: str, new: str | None) -> str:
