@@ -30,6 +30,7 @@ The nightly export stalled for two hours when its scratch disk filled.
         ("{}", "imported"),  # a mapping with none of its keys
         ('{sha256: "abc"}', "imported.source"),  # a mapping missing its source
         ("{source: pm.md}", "imported.sha256"),  # and missing its hash
+        ("{source: pm.md", "front matter"),  # YAML cannot read it: known by its References line and title
     ],
 )
 def test_a_malformed_imported_is_an_error_and_a_reimport_refuses(fresh_kb, tmp_path, written, field):
@@ -49,6 +50,9 @@ def test_a_malformed_imported_is_an_error_and_a_reimport_refuses(fresh_kb, tmp_p
     assert again.exit_code == 1, again.output
     said = again.stderr
     assert f"{record.name}:{line}: {field}: " in said and "nothing imported" in said and "Traceback" not in said
+    # the hash to write in it (check's "imported.sha256: is required" named none), for a fault of imported:
+    digest = re.search(r'^imported: \{"source": "pm.md", "sha256": "([0-9a-f]{64})"', text, flags=re.M)[1]
+    assert (f'this version of it has sha256 "{digest}")' in said) == field.startswith("imported"), said
     assert sorted(p.name for p in (fresh_kb / "incidents").rglob("*.md")) == before  # no INC-…-0002
 
 
@@ -62,3 +66,19 @@ def test_another_postmortem_saved_at_the_same_path_is_still_imported(fresh_kb, t
     again = import_file(fresh_kb, tmp_path / "pm.md", other.replace("2026-10-02", "2026-11-20"), "--json")
     assert again.exit_code == 0, again.output
     assert json.loads(again.stdout)["incident"] != record.stem
+
+
+def test_a_record_whose_front_matter_yaml_cannot_read_is_known_by_this_document_s_hash(fresh_kb, tmp_path):
+    """A hand edit that left `imported:`'s mapping unclosed: YAML reads none of the front matter, the KB leaves the
+    record out, and a re-import wrote a second record of the postmortem (INC-…-0002; found re-reading fix-smalls).
+    Its hash, still written there, says it is this document, whatever its title now says."""
+    first = import_file(fresh_kb, tmp_path / "pm.md", PM, "--json")
+    record = fresh_kb / "incidents" / "2026" / f"{json.loads(first.stdout)['incident']}.md"
+    text = re.sub(r"^(imported: .*)}$", r"\1", record.read_text(), flags=re.M)
+    record.write_text(re.sub(r"^title: .*$", "title: Something else entirely", text, flags=re.M))
+    again = import_file(fresh_kb, tmp_path / "pm.md", PM, "--json")
+    assert again.exit_code == 1, again.output
+    said = json.loads(again.stdout)["error"]
+    assert f"{record.name}:" in said and ": front matter: YAML does not parse" in said, said
+    assert "imported from this very document (its imported.sha256)" in said and "nothing imported" in said
+    assert [p.name for p in (fresh_kb / "incidents").rglob("*.md")] == [record.name]

@@ -229,6 +229,37 @@ def test_an_invalid_incident_id_is_named_as_the_library_s_argument(tmp_path):
     assert r.exit_code != 0 and "'--id': 'a/b' is not a valid incident id" in r.output, r.output
 
 
+def test_import_postmortem_names_its_category_and_patterns_as_its_caller_gave_them(tmp_path):
+    """``import_postmortem(category="Disk Full")`` said "--category: must be a kebab-case id", and an unknown
+    pattern "--pattern: unknown pattern id(s)", flags a caller of the function never passed (found re-reading
+    fix-smalls, which made require_id say ``iid`` so): ``category`` and ``patterns`` now; `recur import` says the
+    flags as before (util/errors.ON_COMMAND_LINE)."""
+    from click.testing import CliRunner
+    from kbfactory import fake_model_flags
+
+    from recur.cli.main import cli
+    from recur.ingest.importer import import_postmortem
+
+    kb_dir = small_kb(tmp_path / "kb")
+    pm = tmp_path / "pm.md"
+    pm.write_text(
+        "# Postmortem: Nightly export stalls on a full scratch disk\n\n**Date:** 2026-03-01\n\n## Summary\n"
+        "The nightly export stalled for two hours when its scratch disk filled.\n"
+    )
+    before = sorted((kb_dir / "incidents").rglob("*.md"))
+    asked = {"index_dir": tmp_path / "idx", "model": "fake:64", "draft": False}
+    with pytest.raises(recur.RecurError, match=r"^category: must be a kebab-case id .*'Disk Full'"):
+        import_postmortem(kb_dir, pm, category="Disk Full", **asked)
+    with pytest.raises(recur.RecurError, match=r"^patterns: unknown pattern id\(s\) disk-ful \(did you mean"):
+        import_postmortem(kb_dir, pm, patterns=["disk-ful"], **asked)
+    assert sorted((kb_dir / "incidents").rglob("*.md")) == before
+    flags = ["import", *fake_model_flags(kb_dir, tmp_path / "idx"), str(pm), "--no-draft"]
+    r = CliRunner().invoke(cli, [*flags, "--category", "Disk Full"])
+    assert r.exit_code != 0 and "'--category': must be a kebab-case id" in r.output, r.output
+    r = CliRunner().invoke(cli, [*flags, "--pattern", "disk-ful"])
+    assert r.exit_code != 0 and "--pattern: unknown pattern id(s) disk-ful" in r.output, r.output
+
+
 def test_the_board_is_asked_as_of_a_day_by_the_name_the_page_gives(tmp_path):
     """docs/library.md and the TypeError call it ``as_of``; ``report_board(kb, as_of=…)`` was a TypeError (its
     parameter was ``day``)."""

@@ -24,7 +24,7 @@ from recur.kb.writer import Bullets, Numbered, Raw, dumps, pattern_markdown, pla
 from recur.retrieval.results import CONFIDENCE_RANK, choose_link
 from recur.util import utf8
 from recur.util.dates import after_today, day_month, in_range, iso_date, iso_day, out_of_range
-from recur.util.errors import RecurError
+from recur.util.errors import ON_COMMAND_LINE, RecurError
 from recur.util.text import caseless, normalise_signal, plural, signal_key
 
 
@@ -1171,7 +1171,8 @@ def import_postmortem(  # long: the import's steps in order, a call each; 16 key
     _check_names(iid, category)
     today = today or config.today()
     text, pm, read_notes, kb = _parsed_in(file, date, into, kb_dir, kb)
-    patterns = require_patterns(kb, patterns, "--pattern")  # as the patterns have them: "Disk-Full" too
+    # as the patterns have them: "Disk-Full" too; named as _check_names names its arguments
+    patterns = require_patterns(kb, patterns, "--pattern" if ON_COMMAND_LINE.get() else "patterns")
     digests, source, sources = document_hashes(text, pm.markdown), source_key(kb, file), _sources(kb, file)
     dup = _earlier_import(kb, pm, digests, sources, (into, iid, (pm.date, date)), bool(severity or date))
     runbook = _runbook_note(file, pm, dup)
@@ -1322,8 +1323,6 @@ def _refuse_claimed_in_error(kb, digests, sources: set, title, day) -> None:
     re-import wrote a second record of the postmortem (INC-…-0002) beside one whose `imported:` was edited by hand
     (a plain string, a list, a mapping without its source or sha256). Refused, nothing written: the record is
     fixed and the import run again, which then knows it."""
-    from recur.kb.parse import ParseError, split_front_matter
-
     errors: dict[str, list] = {}
     for problem in kb.problems:
         if problem.is_error and problem.path.endswith(".md"):
@@ -1334,32 +1333,51 @@ def _refuse_claimed_in_error(kb, digests, sources: set, title, day) -> None:
         if incidents not in path.parents:
             continue
         try:
-            doc = split_front_matter(path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, ParseError):
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
             continue
-        if said := _claimed(doc, digests, sources, title, day):
+        if said := _claimed(_record_read(text, digests), digests, sources, title, day):
             first = next((p for p in problems if p.field.split(".")[0] == "imported"), problems[0])
+            # the hash to write: `imported.sha256: is required` named none, and no command prints a document's
+            hashed = f': this version of it has sha256 "{digests[0]}"' if first.field.startswith("imported") else ""
             raise RecurError(
                 f"{first}; this record says it was imported from {said}, and recur check calls it in error, so "
-                "recur import cannot tell whether this postmortem is recorded there: fix the record (recur check) "
-                "and import again; nothing imported"
+                "recur import cannot tell whether this postmortem is recorded there: fix the record (recur check"
+                f"{hashed}) and import again; nothing imported"
             )
 
 
-def _claimed(doc, digests, sources: set, title, day) -> str | None:
-    """What says record ``doc`` (parsed, in error) was imported from this document, or None: its `imported:`
-    however malformed (a plain string, a list, a mapping's source or this content's sha256), or its References
-    line; a source path alone only for the same document (``_same_document``: another postmortem may have been
-    saved at that path since)."""
+def _record_read(text: str, digests) -> tuple[dict, str]:
+    """A record in error's front matter (as data) and body, for ``_claimed``. Front matter YAML cannot read (an
+    `imported: {source: pm.md, sha256: …` left unclosed by a hand edit) is read line by line: its title, its date
+    and this document's hash wherever it is written, as `imported.sha256`; the record was left out, unread, and a
+    re-import wrote a second record of the postmortem (found re-reading fix-smalls)."""
+    from recur.kb.parse import ParseError, split_front_matter
+
+    try:
+        doc = split_front_matter(text)
+        return (doc.meta.data if isinstance(doc.meta.data, dict) else {}), doc.body
+    except ParseError:
+        said = dict(re.findall(r"^(title|date):[ \t]*(.*?)[ \t]*$", text, flags=re.M)[::-1])  # the first wins
+        raw = {k: v.strip("\"'") for k, v in said.items()}
+        hashes = [d for d in digests if d in text]
+        return {**raw, "imported": {"sha256": hashes[0]} if hashes else None}, text
+
+
+def _claimed(read: tuple[dict, str], digests, sources: set, title, day) -> str | None:
+    """What says a record in error (``read``: its front matter and body, ``_record_read``) was imported from this
+    document, or None: its `imported:` however malformed (a plain string, a list, a mapping's source or this
+    content's sha256), or its References line; a source path alone only for the same document
+    (``_same_document``: another postmortem may have been saved at that path since)."""
     from types import SimpleNamespace
 
-    raw = doc.meta.data if isinstance(doc.meta.data, dict) else {}
+    raw, body = read
     imp = raw.get("imported")
     if isinstance(imp, dict) and isinstance(imp.get("sha256"), str) and imp["sha256"] in digests:
         return "this very document (its imported.sha256)"
     named = [imp] if isinstance(imp, str) else imp if isinstance(imp, list) else [(imp or {}).get("source")]
     said = next((f"{n} (its imported:)" for n in named if isinstance(n, str) and n.strip() in sources), None)
-    said = said or next((f"{s} (its References)" for s in sorted(sources) if f"postmortem `{s}`" in doc.body), None)
+    said = said or next((f"{s} (its References)" for s in sorted(sources) if f"postmortem `{s}`" in body), None)
     record = SimpleNamespace(title=str(raw.get("title") or ""), date=iso_date(raw.get("date")))
     return said if said and _same_document(record, title, day) else None
 
@@ -1652,14 +1670,16 @@ def _pending_draft(cands: list, accept: str):
 
 
 def _check_names(iid, category) -> None:
-    """--id and --category become a file and a folder name: checked before anything is read or written."""
+    """--id and --category become a file and a folder name: checked before anything is read or written. Each
+    named as its caller gave it: the flag on the command line (``ON_COMMAND_LINE``), else the argument (a call
+    of ``import_postmortem(category="Disk Full")`` was told "--category: …", a flag it never passed)."""
     from recur.kb.incident_record import require_id
     from recur.kb.scaffold import kebab
 
     if iid:
         require_id(iid)  # a file name
     if category is not None:
-        kebab(category, "--category")  # a folder name
+        kebab(category, "--category" if ON_COMMAND_LINE.get() else "category")  # a folder name
 
 
 class OneEngine:
