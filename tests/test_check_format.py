@@ -64,7 +64,14 @@ def test_json_is_one_document_with_the_problems_and_their_counts(tmp_path, monke
     assert doc["format"] == 1
     assert (doc["ok"], doc["errors"], doc["warnings"], doc["notices"]) == (False, 1, 1, 0)
     assert doc["problems"] == [
-        {"file": f"kb/{BROKEN}", "line": 1, "field": "symptoms", "message": REQUIRED, "level": "error"},
+        {
+            "file": f"kb/{BROKEN}",
+            "line": 1,
+            "field": "symptoms",
+            "message": REQUIRED,
+            "level": "error",
+            "fails_strict": True,
+        },
         {
             "file": f"kb/{NO_SIGNALS}",
             "line": 6,
@@ -72,6 +79,7 @@ def test_json_is_one_document_with_the_problems_and_their_counts(tmp_path, monke
             "message": "pattern has no signals: add the exact alert names, log lines or error codes a responder "
             "will paste",
             "level": "warning",
+            "fails_strict": True,
         },
     ]
     # each problem is the text line's: path:line: field: [level: ]message
@@ -427,3 +435,17 @@ def test_changed_files_problems_are_annotated_first_and_the_rest_still_listed(tm
         assert "1 of them in the 1 changed file, listed first" in r.stderr, r.stderr
     r = run("--changed", "kb/patterns/gone.md")
     assert r.exit_code == 0 and "changed file" not in r.stderr and "no such file" in r.stderr, r.stderr
+
+
+def test_json_says_which_warnings_strict_fails_on(tmp_path):
+    """Found in review: `check --strict`'s last line counts the warnings it fails on ("23 of the 43"), and the
+    JSON document gave a script no way to tell them apart but the message's words."""
+    kb = small_kb(tmp_path / "kb")
+    p = kb / "patterns/capacity/disk-full.md"
+    p.write_text(p.read_text().replace("\n---\n", "\nlast_reviewed: 2025-01-01\n---\n", 1))
+    write(kb, "patterns/network/long-one.md", pattern_text("long-one", "network", title="Long " * 30))
+    r = CliRunner().invoke(cli, ["check", "--kb", str(kb), "--today", "2026-12-05", "--strict", "--format", "json"])
+    doc = json.loads(r.stdout)
+    said = {(Path(x["file"]).name, x["field"]): x["fails_strict"] for x in doc["problems"]}
+    assert r.exit_code == 1 and said[("disk-full.md", "last_reviewed")] is False, doc
+    assert said[("long-one.md", "title")] is True, doc

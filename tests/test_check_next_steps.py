@@ -167,3 +167,18 @@ def test_strict_says_how_many_warnings_fail_it_beside_those_that_do_not(tmp_path
     r = CliRunner().invoke(cli, args)
     said = "Failing because of --strict: 2 of the 4 warnings (the other 2 say it does not fail on them)."
     assert r.exit_code == 1 and r.output.splitlines()[-1] == said, r.output
+
+
+def test_strict_s_count_of_one_other_warning_reads_and_each_such_warning_says_so(tmp_path):
+    """Found in review: one warning --strict does not fail on, an incident's section that is only "TBD", beside
+    one it fails on, ended "(the other 1 say it does not fail on them)", and that warning did not say so."""
+    kb = small_kb(tmp_path / "kb")
+    write(kb, "patterns/network/long-one.md", pattern_text("long-one", "network", title="Long " * 30))
+    inc = kb / "incidents/2026/INC-2026-0002.md"
+    inc.write_text(inc.read_text() + "\n## Root cause\n\nTBD\n")
+    args = ["check", "--kb", str(kb), "--today", "2026-12-05", "--stale-days", "0", "--strict"]
+    r = CliRunner().invoke(cli, args)
+    said = "Failing because of --strict: 2 of the 3 warnings (the other one says it does not fail on it)."
+    assert r.exit_code == 1 and r.output.splitlines()[-1] == said, r.output
+    tbd = [ln for ln in r.output.splitlines() if "'TBD'" in ln]
+    assert len(tbd) == 1 and tbd[0].endswith("(--strict does not fail on it)"), r.output

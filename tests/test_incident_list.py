@@ -163,3 +163,26 @@ def test_a_pattern_s_list_names_the_incidents_of_the_patterns_it_replaced(kb_dir
     r = run("--kb", kb_dir, "--pattern", "dns-failure", "--since", "2025-03-01")
     assert "old-retired" not in r.stderr and "1 more incident names mid-retired" in r.stderr, r.stderr
     assert "replaced" not in run("--kb", kb_dir, "--pattern", "disk-full").stderr
+
+
+def test_the_replaced_pattern_s_note_counts_only_the_incidents_not_listed_and_keeps_the_date_filter(kb_dir):
+    """Found in review: an incident naming both the retired id and its successor is listed, and the note
+    counted it among the "more" too (3 more where 2 were not listed); with --since, the command it gave listed
+    the retired pattern's incidents of every date, not the ones counted."""
+    old = kb_dir / "patterns/deploys/old-retired.md"
+    old.write_text(old.read_text().replace("status: retired", "status: retired\nsuperseded_by: dns-failure"))
+    incident(kb_dir, "INC-2025-0001", dt.date(2025, 1, 5), "old-retired")
+    incident(kb_dir, "INC-2025-0002", dt.date(2025, 2, 5), "old-retired")
+    incident(kb_dir, "INC-2025-0003", dt.date(2025, 3, 5), "old-retired, dns-failure")
+    r = run("--kb", kb_dir, "--pattern", "dns-failure", "--json")
+    assert "INC-2025-0003" in [x["id"] for x in json.loads(r.stdout)], r.output
+    where = config.where_flags(kb_dir)
+    assert r.stderr.splitlines() == [
+        "note: 2 more incidents name old-retired, which dns-failure replaced (superseded_by): "
+        f"recur incident list {where}--pattern old-retired"
+    ], r.stderr
+    r = run("--kb", kb_dir, "--pattern", "dns-failure", "--since", "2025-02-01")
+    assert r.stderr.splitlines() == [
+        "note: 1 more incident names old-retired, which dns-failure replaced (superseded_by): "
+        f"recur incident list {where}--pattern old-retired --since 2025-02-01"
+    ], r.stderr

@@ -453,3 +453,29 @@ def test_an_incident_of_a_retired_pattern_links_what_replaced_it(tmp_path):
     said = card.split("(retired)</i>")[1].split(", ")[0]
     assert "superseded by" in said and "DNS resolution failure</a>" in said, card
     assert card.count("superseded by") == 1, card
+
+
+def test_a_retired_pattern_s_successor_is_not_read_with_the_next_matched_pattern(tmp_path):
+    """Found in review: "Retired pattern (retired) · superseded by DNS resolution failure, Disk full on a host"
+    read as two successors; the matched patterns are parted by "; " after such a note."""
+    from kbfactory import write
+
+    root = site_kb(tmp_path / "kb")  # old-retired: superseded_by dns-failure
+    write(
+        root,
+        "incidents/2026/INC-2026-0009.md",
+        "---\nid: INC-2026-0009\ntitle: Deploy broke\ndate: 2026-04-21\nseverity: sev3\n"
+        "patterns: [old-retired, disk-full]\n---\n\n## Summary\nx\n",
+    )
+    write(  # patterns in use alone: a comma between them, as before
+        root,
+        "incidents/2026/INC-2026-0008.md",
+        "---\nid: INC-2026-0008\ntitle: Both\ndate: 2026-04-20\nseverity: sev3\n"
+        "patterns: [disk-full, dns-failure]\n---\n\n## Summary\nx\n",
+    )
+    kb = load_kb(root)
+    out = pages(kb, as_of=DAY, board=board(kb, DAY))
+    card = out["incidents/2026/INC-2026-0009.md"].split("<dt>Matched patterns</dt>")[1].split("</dd>")[0]
+    assert re.search(r"DNS resolution failure</a></span>; <a [^>]*>Disk full", card), card
+    both = out["incidents/2026/INC-2026-0008.md"].split("<dt>Matched patterns</dt>")[1].split("</dd>")[0]
+    assert re.search(r"Disk full on a host</a>, <a [^>]*>DNS", both), both

@@ -179,8 +179,11 @@ def _strict_said(problems: list, warnings: list, broken: list) -> str:
     ageing a KB)."""
     own = sum(p.level == "warning" and not p.strict for p in problems)
     said = "Failing because of --strict"
-    if own:
-        said += f": {len(warnings)} of the {plural(len(warnings) + own, 'warning')} (the other {own} say it does not fail on them)"
+    if own:  # "the other 1 say it does not fail on them" was read in review
+        other = (
+            "the other one says it does not fail on it" if own == 1 else f"the other {own} say it does not fail on them"
+        )
+        said += f": {len(warnings)} of the {plural(len(warnings) + own, 'warning')} ({other})"
     return said + (", and of the errors elsewhere." if broken else ".")
 
 

@@ -523,7 +523,8 @@ def _no_such(pid: str) -> str:
 
 def _with_rename_advice(kb: KB, problems: list[Problem]) -> list[Problem]:
     """``problems`` with the rename advice (``_renamed_said``) added once to the first error naming each pattern id
-    that no file has and no id is close to (no slip), when it looks like a rename: an incident names it (incidents
+    that no file has and no id is close to (no slip; or one is, and two incident records name it:
+    ``_renamed_not_slipped``), when it looks like a rename: an incident names it (incidents
     name patterns that were), or exactly one pattern is where it was, in the related of the patterns that name it.
     Renaming disk-full.md to volume-full.md (its id too) gave seven errors each saying "take it out, or write that
     pattern first", where the supported rename keeps the old file as a retired stub (found in review); git, which
@@ -898,6 +899,9 @@ def check_document(problems: list[Problem], failed: bool) -> dict:
                 "field": p.field,
                 "message": p.message,
                 "level": p.level,
+                # the text's last line counts the warnings --strict fails on; a script could not tell them
+                # from those it does not (a team's own key) but by the message's words (found in review)
+                "fails_strict": p.is_error or (p.level == "warning" and p.strict),
             }
             for p in problems
         ],

@@ -45,7 +45,7 @@ def incident_page(site: Site, i) -> str:
     if i.services:
         rows.append(_row("Services", ", ".join(_service(site, page, s) for s in i.services)))
     if i.patterns:
-        rows.append(_row("Matched patterns", ", ".join(_matched(site, page, pid) for pid in i.patterns)
+        rows.append(_row("Matched patterns", _matched_list(site, page, i.patterns)
                          + _draft_mark(site, i, badge("draft: needs analysis", "unknown"))))
     else:
         rows.append(_row("Matched patterns", badge("unknown: needs analysis", "unknown")))
@@ -215,6 +215,14 @@ def _matched(site: Site, page: str, pid: str) -> str:
     in use one more page away (found ageing a KB)."""
     p = site.kb.patterns.get(pid)
     return site.pattern_link(page, pid) + (_superseded(site, page, p) if p is not None else "")
+
+
+def _matched_list(site: Site, page: str, ids) -> str:
+    """An incident's matched patterns, "; " between them after a retired one's "superseded by": "Old (retired)
+    · superseded by DNS resolution failure, Disk full" read (and was read aloud) as two successors (found in
+    review)."""
+    matched = [_matched(site, page, pid) for pid in ids]
+    return ("; " if any("recur-superseded" in m for m in matched[:-1]) else ", ").join(matched)
 
 
 def _superseded(site: Site, page: str, p) -> str:
