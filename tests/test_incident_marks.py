@@ -208,23 +208,34 @@ def test_a_done_day_opening_its_item_is_left_to_change_by_hand():
         drop_value("f:\n  - done: 2026-11-20\n    title: A\n", ("f", 0, "done"), "f.md")
 
 
-def test_a_mark_waits_for_another_edit_of_the_folder_and_then_lands(kb):
+def test_a_mark_waits_for_another_edit_of_the_folder_and_then_lands(kb, monkeypatch):
     """Two people closing two follow-ups of one incident at once: each read-modify-write holds the
     folder's edit lock, so the second waits and neither change is lost."""
+    import fcntl
     import threading
-    import time
 
     from recur.util.files import editing
 
     path = kb / "incidents" / "2026" / "INC-2026-0301.md"
-    results = []
+    results, refused, flock = [], threading.Event(), fcntl.flock
+
+    def watched(fd, operation):  # the real lock; told when it is found held
+        try:
+            return flock(fd, operation)
+        except BlockingIOError:
+            refused.set()
+            raise
+
+    monkeypatch.setattr(fcntl, "flock", watched)
     with editing(path.parent, "the other edit"):
         worker = threading.Thread(
             target=lambda: results.append(run("incident", "review", "--kb", str(kb), "INC-2026-0301", "--done"))
         )
         worker.start()
-        time.sleep(0.5)  # ample for the small KB's load (~50 ms): the mark is waiting, not slow
-        assert worker.is_alive() and path.read_text() == FLOW
+        # until the mark has found the lock held (a sleep of 0.5 s passed unchecked on a loaded machine)
+        while worker.is_alive() and not refused.wait(0.05):
+            pass
+        assert refused.is_set() and worker.is_alive() and path.read_text() == FLOW
     worker.join(30)
     assert results and results[0].exit_code == 0, results
     assert "status: done" in path.read_text()

@@ -17,11 +17,9 @@ TOOLS = str(Path(__file__).resolve().parents[1] / "tools")
 
 
 @pytest.mark.model  # the real model's export for the browser
-def test_ctrl_c_during_the_browser_export_leaves_no_empty_cache_folder(tmp_path):
+def test_ctrl_c_during_the_browser_export_leaves_no_empty_cache_folder(tmp_path, browser_runtime):
     from recur.site import bundle
 
-    if bundle.runtime_missing():
-        pytest.skip(bundle.runtime_missing())
     small_kb(tmp_path / "kb")
     env = dict(os.environ, PYTHONPATH=TOOLS, RECUR_BROWSER_SEARCH="on")
     env.pop("RECUR_MODEL", None)
