@@ -199,3 +199,41 @@ def test_readers_at_once_put_a_staged_index_in_place_once(tmp_path, capsys):
     assert capsys.readouterr().err.count("is now the one built with fake-hash-64") == 1
     assert sorted(p.name for p in index.parent.iterdir()) == ["index"]
     assert index_mod.load(index, expect_model="fake-hash-64").model_id == "fake-hash-64"
+
+
+HOLDING = """
+import sys, time
+from pathlib import Path
+from recur.util.files import editing
+
+with editing(Path(sys.argv[1]), "a test"):
+    print("held", flush=True)
+    time.sleep(600)
+"""
+
+
+def test_a_reader_waiting_for_another_to_finish_an_activation_says_so(tmp_path):
+    """A reader that finds another holding the half-done activation (its lock on the folder above --index) waits for
+    it, at most 30 s a read: it waited saying nothing, a `recur suggest` silent for a minute when the other was
+    stopped (Ctrl-Z). It says so, and once the other is gone (kill -9: the OS drops its lock) it ends the
+    activation itself."""
+    kb, index, _ = _half_done(tmp_path, _dead_pid())
+    env = _env()
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLDING, str(index.parent)], env=env, stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert holder.stdout.readline() == "held\n"
+        args = ["suggest", "--kb", str(kb), "--index", str(index), "--model", "fake:64", "disk", "full"]
+        reader = subprocess.Popen(
+            [sys.executable, "-m", "recur", *args], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
+        first = reader.stderr.readline()
+        assert first == f"waiting for another command putting in place the index at {index} (at most 30 s)\n", first
+    finally:
+        holder.kill()
+        holder.wait()
+    out, err = reader.communicate(timeout=300)
+    assert reader.returncode == 0 and "Disk full on a host" in out, err
+    assert f"note: the index at {index} is now the one built with fake-hash-64" in err, err
+    assert _index_model(index) == "fake-hash-64"

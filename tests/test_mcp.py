@@ -2389,6 +2389,21 @@ def test_past_incidents_cuts_long_follow_up_and_flag_lists_and_keeps_its_bound(k
     assert f"left out whole: even without sections the answer would pass {config.MCP_ANSWER_CHARS:,}" in text_all
 
 
+def test_the_room_kept_for_sections_note_holds_its_longest(kb_dir):
+    """past_incidents keeps NOTE_ROOM of its 80,000 characters for sections_note, measuring the answer's other keys
+    with section_chars 0. With all four parts said at once (sections cut at 40,000, lists cut, the sections of 99
+    incidents left out, 100 left out whole) the note's key and text took 398, and section_chars 4 digits more (402):
+    NOTE_ROOM was 300, so an answer the incidents filled to their room passed the bound by up to 102 characters."""
+    from recur.serve.mcp_server import NOTE_ROOM, _cut_said
+
+    ids = [f"INC-2026-{k:04d}" for k in range(100)]
+    incidents = [{"id": ids[0], "cut_sections": {"Summary": 50_000}, "left_out_items": {"flags": 280}}]
+    note, _ = _cut_said(incidents, 40_000, ids[:99], ids)
+    # what the answer gains over its other keys as measured: `,"sections_note":"…"`, and "40000" for "0"
+    gained = len(',"sections_note":' + json.dumps(note, ensure_ascii=False)) + len("40000") - len("0")
+    assert gained <= NOTE_ROOM, (gained, note)
+
+
 def test_a_bad_section_chars_setting_stops_mcp_and_serve_at_start(kb_dir, tmp_path):
     """A bad RECUR_MCP_SECTION_CHARS started both servers and was said only in each past_incidents call's error,
     to the assistant. Both stop at start now, exit 2 (as a bad value of a variable an option stands for), one

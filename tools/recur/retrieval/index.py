@@ -214,7 +214,15 @@ def manifest_for(index_dir, model_id: str) -> dict | None:
     if _activation_left(index_dir):
         # one reader at a time ends it (a server's threads, commands started together): the others wait, then
         # read the index it put in place. Read between another's claim and its swap, the old one was read
-        with contextlib.suppress(Busy), editing(index_dir.parent, f"{index_dir}: a half-done activation"):
+        def waiting() -> None:  # the wait said: a holder stopped (Ctrl-Z) held every reader 30 s, saying nothing
+            print(
+                f"waiting for another command putting in place the index at {index_dir} (at most 30 s)", file=sys.stderr
+            )
+
+        with (
+            contextlib.suppress(Busy),
+            editing(index_dir.parent, f"{index_dir}: a half-done activation", on_wait=waiting),
+        ):
             finish_activation(index_dir, model_id)
     return read_manifest(index_dir)  # again either way: another reader may have ended it since the first read
 

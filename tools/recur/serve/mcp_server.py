@@ -844,7 +844,7 @@ def _past_incidents(get_engine: Callable, kbs, pattern_id, text, limit: int, sit
     given = pat.given_sections(with_urls(out["incidents"], site_url), config.get("mcp_section_chars"), room=room)
     out["incidents"], out["section_chars"] = given["incidents"], given["chars"]
     out["incidents_without_sections"], out["incidents_left_out"] = given["left_out"], given["dropped"]
-    note = _cut_note(out["incidents"], given["chars"], given["left_out"], given["dropped"])
+    note, cut_said = _cut_said(out["incidents"], given["chars"], given["left_out"], given["dropped"])
     if note:
         out["sections_note"] = note
     matched = out.get("patterns")  # by text: which of the matched patterns each incident is listed for
@@ -859,70 +859,68 @@ def _past_incidents(get_engine: Callable, kbs, pattern_id, text, limit: int, sit
         head = only_low(answer.results, kb)
     elif matched:  # "No recorded incidents linked to …", "2 incidents, newest first, linked to …"
         head += ("," if lines else "") + matched_said(matched)
-    lines += _cut_said(out["incidents"], out["section_chars"], given["left_out"], given["dropped"])
+    lines += cut_said
     return out, head + ("\n" + "\n".join(lines) if lines else "")
 
 
-# the most characters past_incidents' sections_note takes (numbers aside, its words are fixed: no ids)
-NOTE_ROOM = 300
+# the most characters past_incidents' sections_note takes in the answer, its key and comma counted (numbers aside,
+# its words are fixed: no ids), and section_chars' digits beyond the 0 the answer's other keys were measured with:
+# its four parts at once take 402 (test_mcp), which 300 did not hold
+NOTE_ROOM = 420
 
 
-def _cut_note(incidents: list[dict], chars: int, left_out: list[str], dropped: list[str] = ()) -> str | None:
-    """What _cut_said says, short, for the structured content: Claude Code gives the model that and drops the
-    text, so the advice to run `recur show` or ask for fewer was not seen there. None when nothing was cut."""
-    said = []
+def _cut_said(
+    incidents: list[dict], chars: int, left_out: list[str], dropped: list[str] = ()
+) -> tuple[str | None, list[str]]:
+    """What past_incidents cut and left out, and what gives it whole: short for the structured content
+    (``sections_note``, None when nothing was cut), and the text's lines. Claude Code gives the model the
+    structured content and drops the text, so the advice to run `recur show` or ask for fewer was not seen there.
+    One function for both, so what the two say of a cut stays the same."""
+    over = f"Sections over {chars:,} character{'' if chars == 1 else 's'} are cut (cut_sections names them"
+    short, said = [], []
     if any(i["cut_sections"] for i in incidents):
-        said.append(f"Sections over {chars:,} character{'' if chars == 1 else 's'} are cut (cut_sections names them)")
-    if any(i["left_out_items"] for i in incidents):
+        short.append(f"{over})")
         said.append(
-            f"follow-ups and flags past the first {config.MCP_LIST_ITEMS} left out (left_out_items counts them)"
-        )
-    if left_out:
-        said.append(
-            f"sections left out of the oldest {plural(len(left_out), 'incident')} listed (incidents_without_sections)"
-        )
-    if dropped:
-        said.append(f"the oldest {plural(len(dropped), 'incident')} left out whole (incidents_left_out)")
-    if not said:
-        return None
-    return (
-        "; ".join(said) + ": `recur show INC-…` prints an incident whole, a lower limit gives each more of its sections"
-    )
-
-
-def _cut_said(incidents: list[dict], chars: int, left_out: list[str], dropped: list[str] = ()) -> list[str]:
-    """The lines saying what past_incidents cut and left out, and what gives it whole."""
-    said = []
-    if any(i["cut_sections"] for i in incidents):
-        said.append(
-            f"Sections over {chars:,} character{'' if chars == 1 else 's'} are cut (cut_sections names them; fewer incidents, by "
-            "limit, leave each longer): `recur show INC-…` prints an incident whole, as its file holds it"
+            f"{over}; fewer incidents, by limit, leave each longer): `recur show INC-…` prints an incident whole, "
+            "as its file holds it"
         )
     cut = [i for i in incidents if i["left_out_items"]]
     if cut:
+        items = f"past the first {config.MCP_LIST_ITEMS}"
         counts = ", ".join(f"{i['id']}: {_items_said(i['left_out_items'])}" for i in cut[:5])
         more = f" and {len(cut) - 5} more incidents" if len(cut) > 5 else ""
+        short.append(f"follow-ups and flags {items} left out (left_out_items counts them)")
         said.append(
-            f"Follow-ups and flags past the first {config.MCP_LIST_ITEMS} of each incident are left out ({counts}{more}; "
-            "left_out_items counts them): `recur show INC-…` lists them all"
+            f"Follow-ups and flags {items} of each incident are left out ({counts}{more}; left_out_items counts "
+            "them): `recur show INC-…` lists them all"
         )
     if left_out:
-        which = left_out[0] if len(left_out) == 1 else f"{left_out[0]} and the {len(left_out) - 1} after it"
+        short.append(
+            f"sections left out of the oldest {plural(len(left_out), 'incident')} listed (incidents_without_sections)"
+        )
         said.append(
-            f"{plural(len(left_out), 'incident')} ({which}) listed without sections, only the summary, the answer's "
-            f"room ({config.MCP_ANSWER_SECTION_CHARS:,} characters of summaries and sections, "
+            f"{plural(len(left_out), 'incident')} ({_from_on(left_out)}) listed without sections, only the summary, "
+            f"the answer's room ({config.MCP_ANSWER_SECTION_CHARS:,} characters of summaries and sections, "
             f"{config.MCP_ANSWER_CHARS:,} in all) given to the newer ones (left_out_sections names them; "
             "incidents_without_sections lists them): `recur show INC-…` prints one whole, a lower limit gives "
             "each its sections"
         )
     if dropped:
-        which = dropped[0] if len(dropped) == 1 else f"{dropped[0]} and the {len(dropped) - 1} after it"
+        short.append(f"the oldest {plural(len(dropped), 'incident')} left out whole (incidents_left_out)")
         said.append(
-            f"{plural(len(dropped), 'older incident')} ({which}) left out whole: even without sections the answer "
-            f"would pass {config.MCP_ANSWER_CHARS:,} characters (incidents_left_out lists them): `recur show INC-…` "
-            "prints one, a lower limit gives each room"
+            f"{plural(len(dropped), 'older incident')} ({_from_on(dropped)}) left out whole: even without sections "
+            f"the answer would pass {config.MCP_ANSWER_CHARS:,} characters (incidents_left_out lists them): "
+            "`recur show INC-…` prints one, a lower limit gives each room"
         )
-    return said
+    if not short:
+        return None, said
+    advice = ": `recur show INC-…` prints an incident whole, a lower limit gives each more of its sections"
+    return "; ".join(short) + advice, said
+
+
+def _from_on(ids: list[str]) -> str:
+    """ "INC-2026-0007", or "INC-2026-0007 and the 3 after it": the first of ``ids`` and how many follow."""
+    return ids[0] if len(ids) == 1 else f"{ids[0]} and the {len(ids) - 1} after it"
 
 
 def _items_said(counts: dict) -> str:
