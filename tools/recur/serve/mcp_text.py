@@ -193,9 +193,9 @@ def _incident_lines(newest: list) -> list[str]:
     if not newest:
         return ["", "Linked incidents: none recorded"]
     line = lambda i: f"{i.get('date')} {i.get('id')}: {flat(i.get('title') or '')}{under_suffix(i)}{page_suffix(i)}"  # noqa: E731
-    return ["", f"Linked incidents ({seen_said(len(newest), under_counts(newest))}, newest first):"] + _listed(
-        newest, line
-    )
+    under = under_counts(newest)  # "(3, newest first)" as before when none is a replaced pattern's
+    said = seen_said(len(newest), under) if under else str(len(newest))
+    return ["", f"Linked incidents ({said}, newest first):"] + _listed(newest, line)
 
 
 def under_suffix(incident: dict) -> str:
