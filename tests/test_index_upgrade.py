@@ -504,7 +504,7 @@ def test_a_format_7_index_is_converted_to_keep_a_summarys_log_lines_its_vectors_
     assert f"The index at {idx} has format 7; this recur writes {index_mod.FORMAT}: updating it." in res.output
     assert "0 embedded" in res.output, res.output
     loaded = index_mod.load(idx, embed.load_encoder(FAKE).model_id)
-    assert loaded.manifest["format"] == index_mod.FORMAT == 8
+    assert loaded.manifest["format"] == index_mod.FORMAT >= 8
     assert loaded.docs["fluent-bit-buffer-full"]["summary"] == "\n".join(LINES)
     assert np.array_equal(loaded.vectors, old_vectors)
 
@@ -513,8 +513,9 @@ def test_a_format_7_index_is_converted_to_keep_a_summarys_log_lines_its_vectors_
 # front-matter field: with FORMAT unchanged, every index built before stays "up to date" without the new key,
 # and `recur show --json`, the API and MCP answer without it where an index exists and with it where none does.
 DOC_KEYS = {
-    # 8: the same keys as 7, its summary a fenced block's lines kept (summary_text)
-    **dict.fromkeys((7, 8), {
+    # 8: the same keys as 7, its summary a fenced block's lines kept (summary_text); 9: and its incidents those
+    # of the retired patterns it replaced too (each with ``under``)
+    **dict.fromkeys((7, 8, 9), {
         "id", "title", "category", "severity", "severity_name", "status", "import_draft", "symptoms", "signals",
         "tags", "services", "owner", "fix", "related", "distinguish", "summary", "runbook", "evidence", "path",
         "root_cause", "detection", "permanent_fix", "references", "sections", "incidents",

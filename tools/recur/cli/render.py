@@ -20,8 +20,10 @@ from recur.retrieval.results import (
     match_line,
     meant_line,
     prose_pieces,
+    seen_said,
     short,
     step_lines,
+    under_counts,
     why_text,
 )
 from recur.util.text import cut, plain, plural
@@ -268,7 +270,7 @@ def render_results(
         if r["why"]:
             out.append("   why: " + why_text(r))
         if r.get("incidents"):
-            out.append(f"   seen before: {plural(r['incidents'], 'incident')}")
+            out.append(f"   seen before: {seen_said(r['incidents'], r.get('incidents_inherited') or {})}")
         if r["evidence"]:
             out.append(click.style("   Preserve before restoring:", fg="magenta", bold=True))
             # all of it: what is not kept now is gone once restored, and a cut list did not say so
@@ -418,8 +420,11 @@ _PATTERN_SECTION = {
     "detection": lambda s, *_: _text_lines("Detection:", s),
     "fix": lambda f, *_: [_fix_line(f)],
     "incidents": lambda xs, *_: (
-        [_heading(f"Seen before ({plural(len(xs), 'incident')}, newest first):")]
-        + [f"  - {i['date']} {i['id']}: {flat(i['title'])}" for i in xs]
+        [_heading(f"Seen before ({seen_said(len(xs), under_counts(xs))}, newest first):")]
+        + [
+            f"  - {i['date']} {i['id']}: {flat(i['title'])}" + (f" (under {i['under']})" if i.get("under") else "")
+            for i in xs
+        ]
     ),
     "related": lambda xs, titles, _: [_heading("Related:")] + [f"  - {_named(pid, titles)}" for pid in xs],
     "look_alikes": lambda xs, titles, _: (

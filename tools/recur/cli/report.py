@@ -10,7 +10,7 @@ import click
 from recur import config
 from recur.cli.options import DATE, JSON_ALIAS, OutFile, http_url, json_alias, kb_option, setting, write_out
 from recur.cli.render import for_terminal
-from recur.problems.board import not_counted, report_board, uncounted_problems
+from recur.problems.board import RECURRING_WINDOWS, not_counted, report_board, uncounted_problems
 from recur.problems.report import (
     FAIL_ON,
     RECURRENCE_DAYS,
@@ -60,6 +60,15 @@ from recur.util.text import plural
     help="--fail-on recurrence counts a recurrence after a fix whose incident is in the last N days "
     "(0: any date); the report lists them all.",
 )
+@click.option(
+    "--window",
+    "windows",
+    multiple=True,
+    type=click.IntRange(min=1),
+    metavar="DAYS",
+    help="Add a recurring list over the last DAYS days to the 30 and 90 (repeatable; --window 365 for a "
+    'year-end review); in JSON as recurring["365"]. Without it the report is as before.',
+)
 @click.option("--out", "out", type=OutFile(), help="Write the report to a file (atomically; - is stdout).")
 @click.option(
     "--owner",
@@ -88,7 +97,7 @@ from recur.util.text import plural
     "its page there (env RECUR_SITE_URL; default: site_url in ./mkdocs.yml, as recur site takes it).",
 )
 def report(
-    kb_dir, fmt, as_json, as_of, fail_on, out, recurrence_days, owner, limit, site_url
+    kb_dir, fmt, as_json, as_of, fail_on, windows, out, recurrence_days, owner, limit, site_url
 ):  # long: one option each, then the renderings
     """The weekly problem-management review.
 
@@ -109,7 +118,11 @@ def report(
     kb = load_kb(kb_dir)
     uncounted = uncounted_problems(kb)  # found once, named two ways below
     # JSON and Markdown, read away from here: each file by its path in the KB
-    b = report_board(kb, day, uncounted, owner=owner)  # its recurring lists the owner's, ranked before the cut
+    # 30 and 90 days, then each --window asked for (a year-end review's 365), in the order given, each once
+    days = tuple(dict.fromkeys((*RECURRING_WINDOWS, *windows)))
+    b = report_board(
+        kb, day, uncounted, owner=owner, windows=days
+    )  # its recurring lists the owner's, ranked before the cut
     if owner is not None:
         b = _owned(b, owner, kb, fail_on)
     shown = for_terminal(b)  # text for people: no control character from the KB acts on their terminal

@@ -521,12 +521,31 @@ def _load_format(kb: KB) -> None:
     shown, data = display_path(path), doc.data if isinstance(doc.data, dict) else {}
     if doc.data is not None and not isinstance(doc.data, dict):
         kb.problems.append(Problem(shown, 1, "file", "must be a mapping such as 'format: 1'"))
-    for key in sorted(set(data) - {"format"}, key=str):  # a misspelt `format` must not pass as "format 1"
-        kb.problems.append(Problem(shown, doc.line(key), str(key), "unknown key (recur.yml holds `format`)", "warning"))
+    for key in sorted(set(data) - {"format", "own_keys"}, key=str):  # a misspelt `format` must not pass as "format 1"
+        what = "unknown key (recur.yml holds `format` and `own_keys`)"
+        kb.problems.append(Problem(shown, doc.line(key), str(key), what, "warning"))
+    if "own_keys" in data:
+        kb.own_keys = _own_keys(kb, shown, doc, data["own_keys"])
     version = data.get("format", KB_FORMAT)
     line = doc.line("format") if "format" in data else 1
     for problem in format_problems(version):
         kb.problems.append(Problem(shown, line, "format", problem))
+
+
+def _own_keys(kb: KB, shown: str, doc, value) -> frozenset:
+    """recur.yml's ``own_keys``: a list of the team's own top-level keys (``[last_reviewed]``), which no record's
+    file is warned of. A value that is not such a list, or a key of the format, is an error at its line (not one
+    that refuses the KB, as ``format``'s does: nothing is read otherwise), and nothing is declared by it."""
+    line = doc.line("own_keys")
+    if not isinstance(value, list) or not all(isinstance(k, str) and k.strip() for k in value):
+        what = f"must be a list of key names such as [last_reviewed], not {value!r}"
+        kb.problems.append(Problem(shown, line, "own_keys", what))
+        return frozenset()
+    theirs = sorted({k for k in value if k in schema.PATTERN or k in schema.INCIDENT or k in schema.PATH})
+    for key in theirs:  # declared, a format key would be read as the format's and never be the team's
+        what = f"{key!r} is a key of the KB format, not one of your own: take it out of own_keys"
+        kb.problems.append(Problem(shown, doc.line("own_keys", value.index(key)), "own_keys", what))
+    return frozenset(k for k in value if k not in theirs)
 
 
 def require_format(root: str | os.PathLike) -> None:
@@ -542,7 +561,8 @@ def require_format(root: str | os.PathLike) -> None:
 
 def format_errors(problems: list) -> list:
     """The errors of recur.yml among ``problems``: what makes every command but `recur check` refuse the KB."""
-    return [p for p in problems if p.is_error and Path(p.path).name == FORMAT_FILE]
+    # own_keys' errors refuse nothing: a record's key is warned of as before
+    return [p for p in problems if p.is_error and Path(p.path).name == FORMAT_FILE and p.field != "own_keys"]
 
 
 def _refuse_format(problems: list) -> None:
@@ -928,7 +948,7 @@ def _open_record(kb: KB, path: Path, shape: dict, files: dict, home: Path | None
     if other:  # an incident in patterns/ was a dozen errors, none saying it is an incident
         kb.problems.append(Problem(shown, 1, "file", other))
         return None
-    v = schema.Validator(shown, md.meta)
+    v = schema.Validator(shown, md.meta, own=kb.own_keys)
     _duplicate_keys(v, md.meta)
     meta = v.mapping(md.meta.data, shape)
     raw = md.meta.data if isinstance(md.meta.data, dict) else {}
@@ -1015,7 +1035,7 @@ def _body_alone(kb: KB, path: Path, shown: str, text: str, shape: dict) -> None:
         return
     body = lines[end + 1 :]
     md = MarkdownDoc(YamlDoc({}), "\n".join(body), end + 2, sections_of(body, end + 2))
-    v = schema.Validator(shown, md.meta)
+    v = schema.Validator(shown, md.meta, own=kb.own_keys)
     if shape is schema.PATTERN:
         _pattern_body(v, shown, md, _written_status(front))
     else:
@@ -1627,7 +1647,7 @@ def _load_path(kb: KB, path: Path) -> None:
     doc = _yaml_file(kb, path, "file")  # "path:" read as a key the file has; it is the file that does not parse
     if doc is None:
         return
-    v = schema.Validator(shown, doc, part="the path file")
+    v = schema.Validator(shown, doc, part="the path file", own=kb.own_keys)
     _duplicate_keys(v, doc)
     meta = v.mapping(doc.data, schema.PATH)
     if not schema.KEBAB.match(path.stem):

@@ -340,9 +340,13 @@ def rename_advice(shown: str, rid: str) -> str:
 class Validator:
     """Collects problems for one file."""
 
-    def __init__(self, relpath: str, doc, *, controls: bool = False, part: str = "front matter"):
+    def __init__(
+        self, relpath: str, doc, *, controls: bool = False, part: str = "front matter", own: frozenset = frozenset()
+    ):
         """``controls``: strings may hold control characters (eval queries: pasted log lines);
-        ``part``: what the file's keys are called in messages (a path's .yml has no front matter)."""
+        ``part``: what the file's keys are called in messages (a path's .yml has no front matter);
+        ``own``: the team's own top-level keys recur.yml declares (``own_keys``), kept without a warning."""
+        self.own = own
         self.relpath = relpath
         self.part = part
         self.doc = doc
@@ -440,6 +444,8 @@ class Validator:
         if items:  # "steps:" then "-pattern: x" at its column: YAML read a key of the file, and no steps
             message = f"{_dash_hint(str(key), value[key])}, indented under {items[0]}:"
             self.problems.append(Problem(self.relpath, line, dotted, message))
+        elif not path and str(key) in self.own:  # declared in recur.yml: the team's, meant, and said nowhere
+            return
         elif meant and schema[meant].required and meant not in value:  # "severity: is required" said here, once
             message = f"unknown key in {name}: did you mean '{meant}'? ({meant} is required, and there is none)"
             self.problems.append(Problem(self.relpath, line, dotted, message))

@@ -182,13 +182,25 @@ class Board(_Computed, total=False):
     more: dict  # ``serve.mcp_board`` with a ``limit``: {list name: how many rows were cut}
 
 
-def board(
-    kb, as_of: dt.date, *, top: int = 10, months: int = 12, today: dt.date | None = None, owner: str | None = None
+# the recurring lists' windows in days, the board's keys "30" and "90": the site, MCP and a plain `recur report`
+RECURRING_WINDOWS = (30, 90)
+
+
+def board(  # long: seven parameters, one a line (ruff's format); the body is under 60 lines
+    kb,
+    as_of: dt.date,
+    *,
+    top: int = 10,
+    months: int = 12,
+    today: dt.date | None = None,
+    owner: str | None = None,
+    windows: tuple = RECURRING_WINDOWS,
 ) -> Board:
     """The problem-management board for ``kb`` as of ``as_of`` (the module docstring's keys); ``today``: the clock's
     date, after which an incident cannot have happened yet. ``owner``: the recurring lists rank only the patterns whose
     fix that owner owns (``owned_by``; a retired one's is no one's), among themselves, before the cut (after it, one
-    ranked 11th was told nothing of theirs recurred), as ``recurring_owner`` says; the rest is for ``for_owner``."""
+    ranked 11th was told nothing of theirs recurred), as ``recurring_owner`` says; the rest is for ``for_owner``.
+    ``windows``: the days of the recurring lists (`recur report --window 365` adds a year's to 30 and 90)."""
     as_of = _day(as_of)
     counted = counted_incidents(kb)
     incidents = sorted((i for i in counted if i.date <= as_of), key=lambda i: (i.date, i.id))
@@ -203,7 +215,7 @@ def board(
     drafts = kb.import_drafts()  # an import's own draft, not yet promoted, is no analysis: still "unknown"
     unknown, triage, flags = _unknown(work, as_of, drafts), _triage(work), _flags(work, as_of)
     after_fix, aliases = _after_fix(patterns, incidents), kb_aliases(kb, owner)  # aliases: a handle, its full name
-    recurring, recurring_more, recurring_tied = _recurring(patterns, incidents, as_of, top, owner, aliases)
+    recurring, recurring_more, recurring_tied = _recurring(patterns, incidents, as_of, top, owner, aliases, windows)
     counts = {
         "reviews_pending": len(reviews),
         "reviews_overdue": sum(r["overdue"] for r in reviews),
@@ -275,7 +287,12 @@ def _dated_after(ahead: list, as_of: dt.date) -> list:
 
 
 def report_board(
-    kb, as_of: dt.date, uncounted: tuple | None = None, today: dt.date | None = None, owner: str | None = None
+    kb,
+    as_of: dt.date,
+    uncounted: tuple | None = None,
+    today: dt.date | None = None,
+    owner: str | None = None,
+    windows: tuple = RECURRING_WINDOWS,
 ) -> Board:
     """The board as `recur report --format json`, its Markdown, MCP's problem_report and the site give
     it, as of ``as_of`` (``board``'s name, which docs/library.md and its TypeError use: it was ``day``), with
@@ -287,7 +304,7 @@ def report_board(
 
     if today is None:
         today = config.today()
-    return {**board(kb, as_of, today=today, owner=owner), **not_counted(kb, uncounted=uncounted)}
+    return {**board(kb, as_of, today=today, owner=owner, windows=windows), **not_counted(kb, uncounted=uncounted)}
 
 
 def uncounted_problems(kb) -> tuple[list, list]:
@@ -648,14 +665,14 @@ def _shown(key: str, spellings: Counter, aliases: dict) -> str:
 
 
 def _recurring(
-    patterns, incidents, as_of: dt.date, top: int, owner: str | None, aliases: dict | None = None
+    patterns, incidents, as_of: dt.date, top: int, owner: str | None, aliases: dict | None = None, windows=(30, 90)
 ) -> tuple[dict, dict, dict]:
     """The recurring lists, how many each leaves out, and how many of those tie with its last row (``cut_ranked``);
     ``owner``: only the patterns whose fix is theirs (``owned_by``, a handle of ``aliases`` its full name's),
     ranked among themselves, then cut."""
     mine = owned_by(owner, aliases) if owner is not None else None
     recurring, more, tied = {}, {}, {}
-    for days in (30, 90):
+    for days in windows:
         start = shift(as_of, -days)
         count: Counter = Counter()
         last: dict = {}

@@ -354,7 +354,7 @@ def sections(b: Board, limit: int | None = None) -> list[tuple[str, list[str], l
     named = owner_names(b)  # once for the report: each section that names owners built its own (seven a report)
     kept = [f for f in _SECTIONS if UNOWNED_LISTS.get(f) not in gone]
     out = [_urgent_first(f, b, named) if limit is not None else f(b, named) for f in kept]
-    out += [_recurring(b, days, named) for days in ("30", "90")]
+    out += [_recurring(b, days, named) for days in b["recurring"]]  # 30, 90, then any `--window` added
     out.append(_trends(b))
     return [(*x, *(None,) * (5 - len(x))) for x in out]
 

@@ -68,11 +68,14 @@ if TYPE_CHECKING:  # annotations only: a cold `recur suggest` reads docs.json an
 # 8: a pattern's ``summary`` in docs.json keeps a fenced code block's lines (patterns.summary_text, as an incident's):
 # format 7 stored it flattened, a pasted log's entries run together, and stayed "up to date" with the KB. The views,
 # BM25 and vectors are as format 7 made them (its views still embed the summary on one line).
-FORMAT = 8
+# 9: a pattern's ``incidents`` in docs.json hold those of the retired patterns it replaced (``under`` their id,
+# KB.inherited_incidents): format 8 held its own id's alone, and stayed "up to date" with the KB. The views, BM25
+# and vectors are as format 8 made them (its own incidents' texts alone: the ranking is unchanged).
+FORMAT = 9
 # Formats whose vectors an update reuses, a pattern at a time and only where its views' texts are unchanged:
 # ``_reusable`` keys the old vectors by the content hash of the pattern's view texts (``content_hash``), so a
 # pattern whose summary lost a comment is embedded again, and the others keep their vectors.
-VECTORS_FROM = (2, 3, 4, 5, 6, 7, FORMAT)
+VECTORS_FROM = (2, 3, 4, 5, 6, 7, 8, FORMAT)
 MAX_VIEW_CHARS = 1200
 # Texts per forward pass when indexing. sentence-transformers sorts texts by length first, so a
 # batch pads little; 128 rather than 64 halves the thread barriers, which is what a busy machine
@@ -140,6 +143,7 @@ def pattern_doc(p: Pattern, kb: KB) -> dict:
             "tickets": p.fix.tickets,
         }
     incidents = kb.incidents_for(p.id)
+    inherited = kb.inherited_incidents(p.id)
     return {
         "id": p.id,
         "title": p.title,
@@ -169,7 +173,13 @@ def pattern_doc(p: Pattern, kb: KB) -> dict:
         # a team's own sections ("## Dashboards", "## Escalation"), in file order: on the page, and
         # missing from the API and MCP until found in review
         "sections": {k: v.strip() for k, v in p.sections.items() if k not in PLACED_SECTIONS and v.strip()},
-        "incidents": [{"id": i.id, "date": i.date.isoformat(), "title": i.title} for i in incidents],
+        # with the incidents of the retired patterns it replaced, each marked "under" that id: its "seen
+        # before" counted its own id's alone (found ageing a KB)
+        "incidents": sorted(
+            [{"id": i.id, "date": i.date.isoformat(), "title": i.title} for i in incidents]
+            + [{"id": i.id, "date": i.date.isoformat(), "title": i.title, "under": old} for i, old in inherited],
+            key=lambda i: i["date"],
+        ),
     }
 
 

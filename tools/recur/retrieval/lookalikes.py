@@ -102,6 +102,8 @@ def co_matched(docs: dict) -> dict:
     by_incident: dict = {}
     for pid, doc in docs.items():
         for inc in doc.get("incidents", []) or []:
+            if isinstance(inc, dict) and inc.get("under"):  # a replaced pattern's: a split's two halves share them
+                continue
             by_incident.setdefault(inc["id"] if isinstance(inc, dict) else inc, set()).add(pid)
     out: dict = {pid: Counter() for pid in docs}
     for pids in by_incident.values():

@@ -653,16 +653,22 @@ def _closing_fence(kept: str) -> str:
 
 
 def incidents_of(kb, pattern_ids: list[str], limit: int = MAX_INCIDENTS, as_of: dt.date | None = None) -> list[dict]:
-    """Incidents linked to any of ``pattern_ids`` dated up to ``as_of`` (default ``config.today()``,
-    as the board lists them: ``dates.happened``), newest first, each once."""
+    """Incidents linked to any of ``pattern_ids`` or to a retired pattern one of them replaced (``under`` that id),
+    dated up to ``as_of`` (default ``config.today()``, as the board lists them: ``dates.happened``), newest first,
+    each once."""
     as_of = as_of or config.today()
-    seen = {}
+    seen: dict = {}
+    under: dict = {}  # those listed for a retired pattern one of them replaced: its id, as the pattern object says
     for pid in pattern_ids:
         for i in kb.incidents_for(pid):
             if happened(i.date, as_of):
                 seen[i.id] = i
+                under.pop(i.id, None)
+        for i, old in kb.inherited_incidents(pid):
+            if happened(i.date, as_of) and i.id not in seen:
+                seen[i.id], under[i.id] = i, old
     newest = sorted(seen.values(), key=lambda i: (i.date, i.id), reverse=True)
-    return [incident_object(i) for i in newest[:limit]]
+    return [{**incident_object(i), **({"under": under[i.id]} if i.id in under else {})} for i in newest[:limit]]
 
 
 def past_incidents(engine, kb, *, pattern_id: str | None = None, answer=None, limit: int = MAX_INCIDENTS) -> dict:

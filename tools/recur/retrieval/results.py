@@ -415,10 +415,33 @@ def result_object(rank: int, hit, doc: dict) -> Result:
         "signals": doc["signals"],
         "path": doc["path"],
         "incidents": len(happened_incidents(doc)),  # as the pattern's page and the API list them
+        # of them, those under the retired patterns it replaced ({id: count}; in "incidents" too)
+        "incidents_inherited": under_counts(happened_incidents(doc)),
         "related": doc.get("related", []),
         "distinguish": doc.get("distinguish", []),
         "scores": {"dense": round(hit.dense, 4), "lexical": round(hit.lexical, 4), "signal": round(hit.signal, 4)},
     }
+
+
+def seen_said(total: int, under: dict) -> str:
+    """ "15 incidents (5 under db-connection-pool-exhausted, which it replaced)": a pattern's "seen before" count
+    with those of the retired patterns it replaced said as theirs (``under``: {retired id: count}), the one
+    wording of suggest, show, the site and MCP."""
+    said = f"{total} incident{'' if total == 1 else 's'}"
+    if not under:
+        return said
+    parts = [f"{n} under {old}" for old, n in sorted(under.items())]
+    joined = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+    return f"{said} ({joined}, which it replaced)"
+
+
+def under_counts(incidents: list) -> dict:
+    """{retired id: how many} of a pattern object's incidents listed for a pattern it replaced (their ``under``)."""
+    out: dict = {}
+    for i in incidents:
+        if isinstance(i, dict) and i.get("under"):
+            out[i["under"]] = out.get(i["under"], 0) + 1
+    return out
 
 
 @dataclass

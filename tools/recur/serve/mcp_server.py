@@ -48,6 +48,7 @@ from recur.serve.mcp_text import (
     resource_about,
     stale_object,
     stale_text,
+    under_suffix,
 )
 from recur.util.errors import RecurError
 from recur.util.text import plural
@@ -849,7 +850,7 @@ def _past_incidents(get_engine: Callable, kbs, pattern_id, text, limit: int, sit
         out["sections_note"] = note
     matched = out.get("patterns")  # by text: which of the matched patterns each incident is listed for
     lines = [
-        f"- {i['date']} {i['id']} ({i['severity']}): {i['title']}{linked_of(i, matched)}{page_suffix(i)}"
+        f"- {i['date']} {i['id']} ({i['severity']}): {i['title']}{linked_of(i, matched)}{under_suffix(i)}{page_suffix(i)}"
         for i in out["incidents"]
     ]
     head = f"{plural(len(lines), 'incident')}, newest first" if lines else "No recorded incidents"

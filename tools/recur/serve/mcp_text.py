@@ -20,7 +20,9 @@ from recur.retrieval.results import (
     match_line,
     meant_line,
     percent,
+    seen_said,
     step_lines,
+    under_counts,
     why_text,
 )
 from recur.util.text import close_names, plural
@@ -190,8 +192,15 @@ def _incident_lines(newest: list) -> list[str]:
     """The linked incidents, newest first (as patterns.pattern_sections gives them), bounded."""
     if not newest:
         return ["", "Linked incidents: none recorded"]
-    line = lambda i: f"{i.get('date')} {i.get('id')}: {flat(i.get('title') or '')}{page_suffix(i)}"  # noqa: E731
-    return ["", f"Linked incidents ({len(newest)}, newest first):"] + _listed(newest, line)
+    line = lambda i: f"{i.get('date')} {i.get('id')}: {flat(i.get('title') or '')}{under_suffix(i)}{page_suffix(i)}"  # noqa: E731
+    under = under_counts(newest)  # "(3, newest first)" as before when none is a replaced pattern's
+    said = seen_said(len(newest), under) if under else str(len(newest))
+    return ["", f"Linked incidents ({said}, newest first):"] + _listed(newest, line)
+
+
+def under_suffix(incident: dict) -> str:
+    """An incident's mark when it is listed for a retired pattern this one replaced (its ``under``)."""
+    return f" (under {incident['under']})" if incident.get("under") else ""
 
 
 # list_patterns', past_incidents' and the resource listing's words

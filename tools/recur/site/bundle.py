@@ -39,7 +39,7 @@ import numpy as np
 
 from recur import __version__, config
 from recur.retrieval.patterns import retired
-from recur.retrieval.results import happened_incidents
+from recur.retrieval.results import happened_incidents, under_counts
 from recur.util import resources
 from recur.util.cache import mark_used, prune
 from recur.util.errors import RecurError
@@ -400,6 +400,7 @@ def _doc(doc: dict) -> dict:
     out = {k: doc.get(k) for k in keys}
     # those dated up to today, as result_object counts them (retrieval.results.happened_incidents)
     out["incidents"] = len(happened_incidents(doc))
+    out["incidents_inherited"] = under_counts(happened_incidents(doc))  # of them, a replaced pattern's
     return out
 
 

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 from pathlib import PurePosixPath
 
 from recur.kb.parse import FENCE_LINE, evidence_parts, fence_step, fenced_lines, list_parts
 from recur.kb.schema import LATER_SECTIONS, PLACED_SECTIONS
 from recur.problems.board import OPEN_FIX, fix_status
 from recur.retrieval.lookalikes import FLOOR, WORDING_ONLY, wording_only
+from recur.retrieval.results import seen_said
 from recur.site import charts
 from recur.site.context import BY_SERVICE, BY_SEVERITY, BY_TAG, LEVELS_ANCHOR, PATTERNS, Site
 from recur.site.md import (
@@ -105,7 +107,7 @@ def _recurred(site: Site, p) -> str:
 
 def card(site: Site, p) -> str:
     page = p.relpath
-    seen = site.by_pattern.get(p.id, [])
+    seen, under = site.seen(p.id)
     rows = [
         _row("Severity", site.sev_badge(p.severity, page)),
         _row("Category", alink(page, PATTERNS, p.category, site.cat_anchor(p.category))),
@@ -123,7 +125,7 @@ def card(site: Site, p) -> str:
         events = [(i.date, i.id, href(page, i.relpath)) for i in seen]
         count = f"{len(seen)} incident{'s' if len(seen) != 1 else ''}"
         strip = charts.timeline(events, start, end, label=f"{count} matched {p.title}")
-        text = f"{count}, last on {seen[-1].date.isoformat()}"
+        text = f"{esc(seen_said(len(seen), Counter(under.values())))}, last on {seen[-1].date.isoformat()}"
         rows.append(_row("Recurrence", f'{text}<div class="recur-timeline">{strip}</div>'))
     else:
         rows.append(_row("Recurrence", '<i>no incident has matched it yet</i>'))
@@ -391,16 +393,21 @@ def _related(site: Site, p) -> str:
 
 
 def _incidents(site: Site, p) -> str:
-    seen = site.by_pattern.get(p.id, [])
+    seen, under = site.seen(p.id)
     if not seen:
         return ""
     after = {r["incident"]: r["days_after_fix"] for r in site.after_fix.get(p.id, [])}
-    rows = [[i.date.isoformat(), alink(p.relpath, i.relpath, i.id) + _after_mark(after.get(i.id)), esc(site.sev_label(i.severity)),
-             title_html(i.title)] for i in reversed(seen)]
+    rows = [[i.date.isoformat(), alink(p.relpath, i.relpath, i.id) + _after_mark(after.get(i.id)) + _under_mark(under.get(i.id)),
+             esc(site.sev_label(i.severity)), title_html(i.title)] for i in reversed(seen)]
     # the heading out of the search index too: its title alone was indexed, at title weight, so
     # "Incidents (12)" answered a search for "1" or "incidents" on every pattern page
     return unsearched(f"## Incidents ({len(seen)})\n") + raw(html_table(["date", "incident", "severity", "title"], rows,
                                                           attrs=" data-search-exclude"))
+
+
+def _under_mark(old: str | None) -> str:
+    """An incident row's mark when it is listed for a retired pattern this one replaced (``Site.seen``)."""
+    return "" if old is None else f" <i>(under {esc(old)}, which it replaced)</i>"
 
 
 def _after_mark(days: int | None) -> str:
@@ -411,7 +418,7 @@ def _after_mark(days: int | None) -> str:
 def _pattern_rows(site: Site, page: str, patterns) -> list:
     return [[title_link(page, p.relpath, p.title) + (" <i>(draft)</i>" if p.status == "draft" else "")
              + site.retired_mark(p.id),
-             esc(site.sev_label(p.severity)), esc(p.category), str(len(site.by_pattern.get(p.id, [])))]
+             esc(site.sev_label(p.severity)), esc(p.category), str(len(site.seen(p.id)[0]))]
             for p in patterns]
 
 

@@ -936,7 +936,7 @@ export class Ranker {
         status: d.status, draft: d.status === "draft",
         import_draft: Boolean(d.import_draft), why: h.why,
         runbook: d.runbook, evidence: d.evidence, summary: d.summary, signals: d.signals, path: d.path,
-        incidents: d.incidents, related: d.related || [], distinguish: d.distinguish || [],
+        incidents: d.incidents, incidents_inherited: d.incidents_inherited || {}, related: d.related || [], distinguish: d.distinguish || [],
         scores: { dense: round(h.dense, 4), lexical: round(h.lexical, 4), signal: round(h.signal, 4) }
       };
     });

@@ -1,0 +1,55 @@
+"""recur.yml's ``own_keys``: a team declares its own front-matter keys (``last_reviewed:``), and `recur check` no
+longer warns of them. Found ageing a KB two years: each pattern with the team's ``last_reviewed:`` warned once a
+file on every run, 20 warnings with no way to say the key was meant."""
+
+from __future__ import annotations
+
+from click.testing import CliRunner
+from kbfactory import write
+
+from recur.cli.main import cli
+from recur.kb.loader import load_kb
+
+WARNED = "last_reviewed: warning: unknown key in front matter"
+
+
+def check(kb_dir):
+    return CliRunner().invoke(cli, ["check", "--kb", str(kb_dir)])
+
+
+def own_key(kb_dir):
+    """The team's own key on a pattern and on an incident."""
+    for rel in ("patterns/capacity/disk-full.md", "incidents/2026/INC-2026-0001.md"):
+        path = kb_dir / rel
+        path.write_text(path.read_text().replace("---\n", "---\nlast_reviewed: 2025-03-01\n", 1))
+    return kb_dir
+
+
+def test_declared_own_keys_are_not_warned_of(kb_dir):
+    res = check(own_key(kb_dir))
+    assert res.output.count(WARNED) == 2, res.output
+    write(kb_dir, "recur.yml", "format: 1\nown_keys: [last_reviewed, team_slack]\n")
+    res = check(kb_dir)
+    assert res.exit_code == 0 and "last_reviewed" not in res.output and "recur.yml" not in res.output, res.output
+    assert load_kb(kb_dir).own_keys == frozenset({"last_reviewed", "team_slack"})
+
+
+def test_a_bad_own_keys_value_is_an_error_naming_file_line_and_field(kb_dir):
+    own_key(kb_dir)
+    write(kb_dir, "recur.yml", "# the team's settings\nformat: 1\nown_keys: last_reviewed\n")
+    res = check(kb_dir)
+    assert res.exit_code == 1, res.output
+    assert (
+        "recur.yml:3: own_keys: must be a list of key names such as [last_reviewed], not 'last_reviewed'" in res.output
+    )
+    assert res.output.count(WARNED) == 2, res.output  # nothing declared: warned as before
+    # a key of the format is refused (it would be read as the format's), the others declared all the same
+    write(kb_dir, "recur.yml", "format: 1\nown_keys:\n  - last_reviewed\n  - title\n")
+    res = check(kb_dir)
+    assert res.exit_code == 1 and WARNED not in res.output, res.output
+    assert (
+        "recur.yml:4: own_keys: 'title' is a key of the KB format, not one of your own: take it out of own_keys"
+        in res.output
+    )
+    # not an error that refuses the KB, as a format version's is: the other commands read it
+    assert CliRunner().invoke(cli, ["incident", "list", "--kb", str(kb_dir)]).exit_code == 0

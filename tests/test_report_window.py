@@ -1,0 +1,47 @@
+"""`recur report --window DAYS` adds a recurring list over the last DAYS days to the 30 and 90: a year-end review
+wants the year's (found ageing a KB two years: a pattern seen every few months never showed as recurring). Without
+it the report, its JSON and the site are as before."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+from click.testing import CliRunner
+from kbfactory import write
+
+from recur.cli.main import cli
+
+DAY = dt.date(2026, 12, 31)
+
+
+def report(kb_dir, *args):
+    return CliRunner().invoke(cli, ["report", "--kb", str(kb_dir), "--as-of", DAY.isoformat(), *args])
+
+
+def test_a_year_window_lists_what_recurred_over_the_year(kb_dir):
+    for iid, day in (("INC-2026-0101", "2026-03-10"), ("INC-2026-0102", "2026-07-20")):
+        write(
+            kb_dir,
+            f"incidents/2026/{iid}.md",
+            f"---\nid: {iid}\ntitle: Disk full again\ndate: {day}\nseverity: sev4\npatterns: [disk-full]\n---\n\n"
+            "## Summary\nIt happened.\n",
+        )
+    plain = json.loads(report(kb_dir, "--json").stdout)
+    assert list(plain["recurring"]) == ["30", "90"] and list(plain["recurring_more"]) == ["30", "90"]
+    res = report(kb_dir, "--json", "--window", "365")
+    b = json.loads(res.stdout)
+    assert list(b["recurring"]) == ["30", "90", "365"], res.output
+    assert [(r["pattern"], r["count"]) for r in b["recurring"]["365"]] == [("disk-full", 2)]
+    assert b["recurring"]["90"] == [] and b["recurring_more"]["365"] == 0
+    assert {k: v for k, v in b.items() if k not in ("recurring", "recurring_more", "recurring_tied")} == {
+        k: v for k, v in plain.items() if k not in ("recurring", "recurring_more", "recurring_tied")
+    }
+    text = report(kb_dir, "--window", "365", "--window", "90").stdout  # 90 is there already: listed once
+    assert (
+        text.count("Most recurring patterns, last 365 days") == 1
+        and text.count("Most recurring patterns, last 90 days") == 1
+    ), text
+    assert "Most recurring patterns, last 365 days" not in report(kb_dir).stdout
+    md = report(kb_dir, "--format", "markdown", "--window", "365").stdout
+    assert "last 365 days" in md and "disk-full" in md.split("last 365 days", 1)[1], md
