@@ -323,14 +323,16 @@ def only_one(lock: Path, what: str):
 
 
 @contextmanager
-def editing(folder: Path, what: str, wait_s: float = 30.0, on_wait=None):
+def editing(folder: Path, what: str, wait_s: float = 30.0, on_wait=None, lockless_ok: bool = False):
     """Hold an exclusive lock on ``folder`` while a file in it is read, changed and replaced, so two
     edits at once (two responders flagging one incident) are made one after the other, not one lost:
     the rename is atomic, the read-modify-write is not. It waits for the other edit (at most
     ``wait_s``; then ``Busy``), unlike ``only_one``; ``on_wait()`` is called once, when the lock is
     found held, so that a wait of minutes (a model's export) is said, not a silent hang. The lock is on
     the folder itself (flock on its descriptor), so no lock file is left in the KB, and the replaced
-    file's new inode does not escape it."""
+    file's new inode does not escape it. ``lockless_ok``: where the file system refuses the lock (Linux
+    NFS: an exclusive flock needs a file open for writing, which a folder cannot be, EBADF; ENOLCK or
+    EOPNOTSUPP elsewhere), the block runs without it, for a caller whose own claim keeps it safe."""
     try:
         import fcntl
     except ImportError:  # pragma: no cover - not POSIX: no guard
@@ -350,6 +352,10 @@ def editing(folder: Path, what: str, wait_s: float = 30.0, on_wait=None):
                     on_wait()
                     on_wait = None  # said once
                 time.sleep(0.05)
+            except OSError:  # not "held": refused here (BlockingIOError, a subclass, is caught above)
+                if not lockless_ok:
+                    raise
+                break
         yield
     finally:
         os.close(fd)
