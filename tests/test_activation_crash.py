@@ -237,3 +237,40 @@ def test_a_reader_waiting_for_another_to_finish_an_activation_says_so(tmp_path):
     assert reader.returncode == 0 and "Disk full on a host" in out, err
     assert f"note: the index at {index} is now the one built with fake-hash-64" in err, err
     assert _index_model(index) == "fake-hash-64"
+
+
+# run in a child: `recur ARGS` where an exclusive flock on a folder fails as on Linux NFS (there it needs a file open
+# for writing, which a folder cannot be): the real fcntl.flock, wrapped to raise EBADF for that call alone
+FOLDER_UNLOCKABLE = textwrap.dedent(
+    """
+    import errno, fcntl, os, stat, sys
+
+    real = fcntl.flock
+
+    def flock(fd, operation):
+        if operation & fcntl.LOCK_EX and stat.S_ISDIR(os.fstat(fd).st_mode):
+            raise OSError(errno.EBADF, os.strerror(errno.EBADF))
+        return real(fd, operation)
+
+    fcntl.flock = flock
+    sys.argv = ["recur", *sys.argv[1:]]
+    from recur.cli.main import main
+    main()
+    """
+)
+
+
+def test_a_half_done_activation_is_finished_where_the_folder_cannot_be_locked(tmp_path):
+    """On Linux NFS the lock on the folder above --index is refused (EBADF): the reader stopped with `Error: Bad file
+    descriptor`, the half-done activation left for every search. It is finished without the lock: the rename that
+    claims the staged index lets one reader alone put it in place."""
+    kb, index, _ = _half_done(tmp_path, _dead_pid())
+    args = ["suggest", "--kb", str(kb), "--index", str(index), "--model", "fake:64", "disk", "full"]
+    res = subprocess.run(
+        [sys.executable, "-c", FOLDER_UNLOCKABLE, *args], env=_env(), capture_output=True, text=True, timeout=300
+    )
+    assert res.returncode == 0 and "Disk full on a host" in res.stdout, res.stderr
+    assert "Bad file descriptor" not in res.stderr, res.stderr
+    assert res.stderr.count(f"note: the index at {index} is now the one built with fake-hash-64") == 1, res.stderr
+    assert _index_model(index) == "fake-hash-64"
+    assert sorted(p.name for p in index.parent.iterdir()) == ["index"]

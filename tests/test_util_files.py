@@ -147,3 +147,34 @@ def test_a_kb_with_temp_files_left_by_killed_writes_is_checked_and_indexed_as_wi
     assert res.exit_code == 0, res.output
     assert not (record.parent / temps[0]).exists()
     assert (pattern.parent / temps[1]).exists()  # another file's: removed by its own next write
+
+
+def test_temp_file_ages_are_read_on_the_file_servers_clock_not_this_machines(tmp_path, monkeypatch):
+    """On NFS a file's mtime is set by the server's clock. Ages were read against this machine's: with the server
+    10 minutes behind, a temp file a writer on another machine had just made (its process number not one here)
+    looked 10 minutes old, and a write here removed it mid-write. They are read against the mtime of the writer's
+    own new temp file, set by the same clock. The server's clock is simulated: every file's mtime 10 minutes
+    behind this machine's, the writer's own new file's too (the real _temp_file, its mtime set so after it)."""
+    import time
+
+    from recur.util import files
+
+    behind = 600.0
+    real = files._temp_file
+
+    def on_a_server_behind(path):
+        fd, tmp = real(path)
+        server_now = time.time() - behind
+        os.utime(tmp, (server_now, server_now))  # what the server stamped on the file it made
+        return fd, tmp
+
+    monkeypatch.setattr(files, "_temp_file", on_a_server_behind)
+    target = tmp_path / "INC-2026-0001.md"
+    files.write_atomic(target, "first\n")
+    fresh = _killed_mid_write(target)  # its writer not a process here, its file 5 s old on the server's clock
+    stale = _killed_mid_write(target)  # its writer gone, 2 minutes old on the server's clock
+    _aged(tmp_path / fresh, behind + 5)
+    _aged(tmp_path / stale, behind + 120)
+    files.write_atomic(target, "second\n", overwrite=True)
+    assert target.read_text() == "second\n"
+    assert {p.name for p in tmp_path.iterdir() if p.name.startswith(".")} == {fresh}

@@ -231,7 +231,9 @@ def manifest_for(index_dir, model_id: str) -> dict | None:
 
         with (
             contextlib.suppress(Busy),
-            editing(index_dir.parent, f"{index_dir}: a half-done activation", on_wait=waiting),
+            # lockless_ok: on Linux NFS the folder cannot be locked (EBADF); the rename that claims the staged
+            # index still lets one reader alone put it in place, the others then read it (finish_activation)
+            editing(index_dir.parent, f"{index_dir}: a half-done activation", on_wait=waiting, lockless_ok=True),
         ):
             finish_activation(index_dir, model_id)
     return read_manifest(index_dir)  # again either way: another reader may have ended it since the first read

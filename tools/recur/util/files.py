@@ -89,9 +89,11 @@ def _write_atomic(path: Path, text: str | bytes, overwrite: bool) -> Path:
     if problem:  # every caller names its fields first: this is the last line, nothing half-written
         raise RecurError(f"{path}: not written: the content {problem}")
     path.parent.mkdir(parents=True, exist_ok=True)
-    remove_stale_temps(path)  # first: on a full disk, what they hold may be the room this write needs
     fd, tmp = _temp_file(path)
     try:
+        # before writing: on a full disk, what they hold may be the room this write needs. Their age is read
+        # against our own new file's mtime, set by the same clock as theirs (an NFS server's, maybe minutes off ours)
+        remove_stale_temps(path, now=os.fstat(fd).st_mtime, own=tmp)
         if overwrite and path.exists():  # an edit keeps the file's permissions
             os.fchmod(fd, stat.S_IMODE(path.stat().st_mode))
         with os.fdopen(fd, "wb") if binary else os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
@@ -169,13 +171,16 @@ _TEMP_TAG = re.compile(r"(?:(?P<pid>[0-9]+)-)?[0-9a-f]{12}")
 STALE_TEMP_S = (60, 3600)
 
 
-def remove_stale_temps(path) -> None:
+def remove_stale_temps(path, now: float | None = None, own: str | None = None) -> None:
     """Remove the hidden temp files that writes of ``path`` killed inside their window (kill -9, a power cut) left
     beside it; Ctrl-C and `kill` remove their own. Only this target's (``.NAME.…tmp``, as ``_temp_file`` names
     them) and only a gone writer's (STALE_TEMP_S): another writer's at this moment, in this process (a server's
-    threads) or another, is left to its rename. Found in a crash review: nothing ever removed them."""
+    threads) or another, is left to its rename. Found in a crash review: nothing ever removed them. ``now``: the
+    mtime of the caller's own new temp file ``own`` (left alone), so that ages are read on the clock that set
+    them all, the file server's: read against this machine's clock, a server minutes behind made a live writer's
+    file on another machine look stale (its process number is not one here), and it was removed mid-write."""
     path = Path(path)
-    prefix, now = f".{path.name}.", time.time()
+    prefix, now = f".{path.name}.", time.time() if now is None else now
     try:  # names alone (a year's folder of records): only this target's temp files are looked at further
         names = [n for n in os.listdir(path.parent) if n.startswith(prefix) and n.endswith(".tmp")]
     except OSError:
@@ -185,6 +190,8 @@ def remove_stale_temps(path) -> None:
         if found is None:
             continue
         tmp = path.parent / name
+        if own is not None and str(tmp) == str(own):
+            continue
         try:
             st = tmp.lstat()
         except OSError:  # renamed into place, or removed, meanwhile
@@ -323,14 +330,16 @@ def only_one(lock: Path, what: str):
 
 
 @contextmanager
-def editing(folder: Path, what: str, wait_s: float = 30.0, on_wait=None):
+def editing(folder: Path, what: str, wait_s: float = 30.0, on_wait=None, lockless_ok: bool = False):
     """Hold an exclusive lock on ``folder`` while a file in it is read, changed and replaced, so two
     edits at once (two responders flagging one incident) are made one after the other, not one lost:
     the rename is atomic, the read-modify-write is not. It waits for the other edit (at most
     ``wait_s``; then ``Busy``), unlike ``only_one``; ``on_wait()`` is called once, when the lock is
     found held, so that a wait of minutes (a model's export) is said, not a silent hang. The lock is on
     the folder itself (flock on its descriptor), so no lock file is left in the KB, and the replaced
-    file's new inode does not escape it."""
+    file's new inode does not escape it. ``lockless_ok``: where the file system refuses the lock (Linux
+    NFS: an exclusive flock needs a file open for writing, which a folder cannot be, EBADF; ENOLCK or
+    EOPNOTSUPP elsewhere), the block runs without it, for a caller whose own claim keeps it safe."""
     try:
         import fcntl
     except ImportError:  # pragma: no cover - not POSIX: no guard
@@ -350,6 +359,10 @@ def editing(folder: Path, what: str, wait_s: float = 30.0, on_wait=None):
                     on_wait()
                     on_wait = None  # said once
                 time.sleep(0.05)
+            except OSError:  # not "held": refused here (BlockingIOError, a subclass, is caught above)
+                if not lockless_ok:
+                    raise
+                break
         yield
     finally:
         os.close(fd)
