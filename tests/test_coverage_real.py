@@ -2,13 +2,16 @@
 Grafana-provisioned alert rules, Helm templates and odd YAML, external runbook sites, case."""
 
 import json
+import re
 
+import pytest
 from coverage_helpers import coverage_cli
 from kbfactory import write, write_pattern
 
 from recur.ingest.coverage import coverage, propose_alerts, read_rules
 from recur.kb.loader import load_kb
 from recur.retrieval.engine import Engine
+from recur.retrieval.index import build
 
 LIST = """apiVersion: v1
 kind: List
@@ -125,8 +128,8 @@ def test_duplicates_folded_and_grouped(kb_dir, tmp_path):
     assert listing == {"postgres": ["PostgresqlTooManyConnections", "PostgresqlDown"]}
 
 
-def test_undetected_proposes_alerts_by_meaning(kb_dir, tmp_path):
-    write_pattern(
+def tls_pattern(kb_dir):
+    return write_pattern(
         kb_dir,
         "tls-certificate-expired",
         "network",
@@ -134,12 +137,57 @@ def test_undetected_proposes_alerts_by_meaning(kb_dir, tmp_path):
         symptoms=("browsers show the certificate has expired", "x509: certificate has expired or is not yet valid"),
         summary="A TLS certificate expired and clients refuse the connection.",
     )
+
+
+def test_undetected_lists_the_alerts_the_engine_ranks_for_it(kb_dir, tmp_path):
+    """The plumbing from the engine's answers to coverage's likely_alerts, on the fake encoder (which matches
+    shared words: the alert's summary says "TLS certificate"). By meaning: the test below, on the real model."""
+    tls_pattern(kb_dir)
     alerts, _ = read_rules(rules(tmp_path))
     engine = Engine.open(kb_dir, tmp_path / "idx", "fake:64", quiet=True)
     proposals = propose_alerts(engine, alerts, ["tls-certificate-expired"])
     c = coverage(load_kb(kb_dir), alerts, proposals=proposals)
     u = next(x for x in c.undetected if x["pattern"] == "tls-certificate-expired")
     assert [x["alert"] for x in u["likely_alerts"]][:1] == ["BlackboxSslCertificateWillExpireSoon"]
+
+
+# an alert that says what the TLS pattern says in none of its words (name, summary; nor a word of the runbook
+# write_pattern adds): only a match by meaning proposes it
+SSL_LAPSED = """groups:
+  - name: web
+    rules:
+      - alert: SslCertOutdated
+        annotations:
+          summary: SSL cert on our website ran out; visitors see security warnings, HTTPS handshakes fail
+      - alert: NodeDiskFull
+        annotations: {summary: Node disk almost full}
+      - alert: PostgresqlDown
+        annotations: {summary: Postgres is down}
+"""
+
+
+@pytest.mark.model
+def test_undetected_proposes_alerts_by_meaning(kb_dir, tmp_path, real_encoder):
+    """The test above matched on shared words (the fake encoder). Here the real model, and an alert sharing no
+    word with the pattern's file: it is proposed for the pattern, the other alerts are not."""
+    from recur.ingest.coverage import alert_text
+
+    pattern = tls_pattern(kb_dir)
+    write(tmp_path / "web", "rules.yml", SSL_LAPSED)
+    alerts, _ = read_rules(tmp_path / "web")
+    lapsed = next(a for a in alerts if a.name == "SslCertOutdated")
+
+    def words(text):
+        return set(re.findall(r"[a-z0-9]+", re.sub(r"(?<=[a-z0-9])(?=[A-Z])", " ", text).lower()))
+
+    assert not words(alert_text(lapsed)) & words(pattern.read_text())  # no word in common: meaning alone
+    build(load_kb(kb_dir), tmp_path / "idx", real_encoder, progress=False)
+    engine = Engine(kb_dir, tmp_path / "idx", "default")
+    proposals = propose_alerts(engine, alerts, ["tls-certificate-expired"])
+    assert [x["alert"] for x in proposals.get("tls-certificate-expired", [])] == ["SslCertOutdated"], proposals
+    c = coverage(load_kb(kb_dir), alerts, proposals=proposals)
+    u = next(x for x in c.undetected if x["pattern"] == "tls-certificate-expired")
+    assert [x["alert"] for x in u["likely_alerts"]] == ["SslCertOutdated"]
 
 
 def test_cli_never_aborts_and_warns_once_per_file(kb_dir, tmp_path):

@@ -407,6 +407,34 @@ def health_when(base: str, cond, wait: float = 30):
     raise AssertionError(h)
 
 
+class WatcherLooks:
+    """Counts the server's watcher's finished looks: its holder's check_reload and check_site, the real
+    methods wrapped on the instance (the watcher's loop calls them through self). ``again(name)`` returns
+    once two more have finished: the look under way when it was called may have read the files before
+    the test's change; the next one began after it. The tests that slept 0.5 s for "the watcher looks
+    again" asserted as much under a load that kept the watcher from looking at all."""
+
+    def __init__(self, holder, monkeypatch):
+        self.done = {"check_reload": 0, "check_site": 0}
+        for name in self.done:
+            monkeypatch.setattr(holder, name, self._counted(getattr(holder, name), name))
+
+    def _counted(self, real, name):
+        def counted(*args, **kwargs):
+            try:
+                return real(*args, **kwargs)
+            finally:
+                self.done[name] += 1
+
+        return counted
+
+    def again(self, name: str, wait: float = 60) -> None:
+        goal, deadline = self.done[name] + 2, time.monotonic() + wait  # a bound on a hang, not a speed
+        while self.done[name] < goal:
+            assert time.monotonic() < deadline, f"the watcher's {name} did not run again in {wait} s"
+            time.sleep(0.02)
+
+
 @pytest.fixture
 def quick_stale_checks(monkeypatch):
     """The watcher looks at the KB's and the site's files every 0.2 s, not every 5 s (STALE_INTERVAL,
@@ -503,7 +531,7 @@ def refused_rebuild(h) -> bool:
     return bool(h["reload_error"]) and "not reloading the rebuilt index" in h["reload_error"]
 
 
-def test_a_rebuilt_index_refused_while_half_copied_is_loaded_once_its_files_are_whole(tmp_path):
+def test_a_rebuilt_index_refused_while_half_copied_is_loaded_once_its_files_are_whole(tmp_path, monkeypatch):
     """Found in an operator's review: a new manifest.json beside a truncated vectors.npy (a copy not yet
     done) was refused, rightly; but once the copy finished, the server never tried it again (reload_error
     stayed, and recur_index_reload_failed 1) until a restart. It is tried again when the index's files
@@ -528,6 +556,7 @@ def test_a_rebuilt_index_refused_while_half_copied_is_loaded_once_its_files_are_
         # a copy that keeps sizes and modification times (rsync -t --inplace over a zero-filled file): the
         # files look as they did when refused; SIGHUP tries them again
         holder = app.state.holder
+        looks = WatcherLooks(holder, monkeypatch)
         second = h["build_id"]
         _retitled_and_built_elsewhere(kb, tmp_path, "database host", "database server")
         whole = (other / "vectors.npy").read_bytes()
@@ -544,7 +573,7 @@ def test_a_rebuilt_index_refused_while_half_copied_is_loaded_once_its_files_are_
         finally:
             os.close(fd)
         assert (idx / "vectors.npy").stat().st_ino == stamp.st_ino
-        time.sleep(0.5)  # the watcher looks again: nothing changed that it can see
+        looks.again("check_reload")  # the watcher looks again: nothing changed that it can see
         assert httpx.get(base + "/healthz").json()["build_id"] == second
         assert holder.check_reload(force=True) is True
         h = httpx.get(base + "/healthz").json()
@@ -1047,7 +1076,7 @@ def test_a_site_built_from_other_kb_files_than_the_served_index_shows_in_healthz
     ), log
 
 
-def test_a_served_site_removed_while_serving_is_said_until_it_is_back(tmp_path, quick_stale_checks, capfd):
+def test_a_served_site_removed_while_serving_is_said_until_it_is_back(tmp_path, quick_stale_checks, capfd, monkeypatch):
     """Found in an SRE's review: `mv site site.gone` took the in-sync path (no marker read: None), /healthz
     said site_stale null, recur_site_stale 0 (the RecurOutOfDate alert cleared) and the log said the site
     agreed with the index "again". Now site_stale says the site is gone, the log warns once naming its
@@ -1068,7 +1097,7 @@ def test_a_served_site_removed_while_serving_is_said_until_it_is_back(tmp_path, 
         assert h["site"] is False and "the served site is gone (moved or removed while serving)" in h["site_stale"], h
         assert "recur site" in h["site_stale"] and str(tmp_path) not in h["site_stale"], h  # open to anyone
         assert metric(httpx.get(base + "/metrics").text, "recur_site_stale") == 1
-        time.sleep(0.5)  # more looks at the missing site: said once, still said
+        WatcherLooks(app.state.holder, monkeypatch).again("check_site")  # more looks at the missing site
         assert "is gone" in httpx.get(base + "/healthz").json()["site_stale"]
         gone_log = capfd.readouterr().err
         (tmp_path / "site.gone").rename(site)
@@ -1079,7 +1108,7 @@ def test_a_served_site_removed_while_serving_is_said_until_it_is_back(tmp_path, 
     assert SITE_STALE_CLEARED in capfd.readouterr().err  # back, and built from the served index's KB files
 
 
-def test_a_site_built_in_another_checkout_of_the_same_kb_is_not_called_stale(tmp_path, quick_stale_checks):
+def test_a_site_built_in_another_checkout_of_the_same_kb_is_not_called_stale(tmp_path, quick_stale_checks, monkeypatch):
     """README: build the index and the site from one checkout. Found in review: a site built in CI and
     an index built on the server never agreed, compared by the files' sizes and modification times,
     which differ between two checkouts of one commit. The two record a digest of the files' contents:
@@ -1103,7 +1132,7 @@ def test_a_site_built_in_another_checkout_of_the_same_kb_is_not_called_stale(tmp
     app = fake_app(kb, tmp_path, site_dir=site, feedback_path=tmp_path / "f.jsonl", reload_interval=0.1)
     new = pattern_text("inode-exhaustion", title="Inodes exhausted", symptoms=("No space left, df shows free",))
     with running(app) as base:
-        time.sleep(0.5)  # the watcher has compared the two (at load, and after every reload)
+        WatcherLooks(app.state.holder, monkeypatch).again("check_site")  # the watcher has compared the two
         assert httpx.get(base + "/healthz").json()["site_stale"] is None
         (kb / "patterns/capacity/inode-exhaustion.md").write_text(new)  # a pull on the server only
         fake_index(kb, idx)
@@ -1123,7 +1152,9 @@ def test_a_site_recur_did_not_build_is_not_called_stale(tmp_path):
         assert h["site"] is True and h["site_stale"] is None
 
 
-def test_a_site_built_by_another_recur_is_called_stale_and_still_served(tmp_path, quick_stale_checks, capfd):
+def test_a_site_built_by_another_recur_is_called_stale_and_still_served(
+    tmp_path, quick_stale_checks, capfd, monkeypatch
+):
     """Found in an upgrade review: after upgrading recur, `recur serve` showed a site an older recur
     built with "site_stale": null and nothing in its log, so its old pages and old search box
     JavaScript (which may not match the new API) stayed until someone happened to run `recur site`.
@@ -1155,7 +1186,7 @@ def test_a_site_built_by_another_recur_is_called_stale_and_still_served(tmp_path
         h = health_when(base, lambda h: h["site_stale"] and "version unknown" in h["site_stale"])
         assert f"an older recur (version unknown) (this is recur {__version__})" in h["site_stale"], h
         (site / SITE_MARKER).write_text("built by recur site\n")  # an even older recur's marker: a line of text
-        time.sleep(0.5)  # the watcher has looked again: still the same message
+        WatcherLooks(app.state.holder, monkeypatch).again("check_site")  # it has looked again: the same message
         assert "version unknown" in httpx.get(base + "/healthz").json()["site_stale"]
         build_site(kb, site, browser_search=False, index_dir=idx)  # `recur site` by this recur
         health_when(base, lambda h: h["site_stale"] is None)
