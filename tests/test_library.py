@@ -299,7 +299,11 @@ def test_two_threads_opening_engines_at_once_load_the_model_once(tmp_path, monke
 def test_importing_recur_cli_leaves_sighup_alone_but_in_recurs_own_serve():
     """``import recur.cli`` in a program run as `bot.py serve` installed `recur serve`'s early SIGHUP handler:
     the program's SIGHUP was noted and never acted on. `recur serve` itself keeps it (test_serve_cli)."""
-    code = "import signal, recur.cli; print(signal.getsignal(signal.SIGHUP) is signal.SIG_DFL)"
+    # the handler a program starts with is set first: under `nohup make test` SIGHUP is inherited ignored (SIG_IGN)
+    code = (
+        "import signal; signal.signal(signal.SIGHUP, signal.SIG_DFL); import recur.cli; "
+        "print(signal.getsignal(signal.SIGHUP) is signal.SIG_DFL)"
+    )
     for argv0 in ("bot.py", "-c"):
         out = subprocess.run(
             [sys.executable, "-c", f"import sys; sys.argv = [{argv0!r}, 'serve']; {code}"],
