@@ -1410,3 +1410,39 @@ def test_a_flag_that_starts_with_a_dash_is_told_to_put_two_dashes_before_it(kb_d
         r.exit_code == 0
         and "-5 EIO on /dev/sdb" in run("incident", "flag", "--kb", str(kb_dir), "INC-2026-0001").stdout
     )
+
+
+STATUS_PAGE = """Elevated API errors in US-East
+Identified - The issue has been identified and a fix is being implemented. Some customers may see increased latency and HTTP 503 responses when creating PaymentIntents.
+Dec 6, 03:11 UTC
+Investigating - We are currently investigating elevated error rates on the API in the us-east-1 region.
+Dec 6, 02:48 UTC
+Components affected: API, Webhooks
+"""  # noqa: E501 (a status page's lines as pasted)
+
+WRAPPED = """We saw the checkout service return errors after the deploy at 10:02, and the
+rollback took twenty minutes because the pipeline was busy with another team's
+release; the second attempt went through.
+"""
+
+
+def test_a_pasted_status_page_keeps_its_lines_apart_on_the_site_and_wrapped_prose_stays_one_paragraph(kb_dir, tmp_path):
+    """Found in a responder's drill: a vendor's status page piped into `recur incident new -d -` was written line
+    by line, which Markdown (the site, mkdocs' Python-Markdown) joins into one paragraph: "Elevated API errors in
+    US-East Identified - The issue … Dec 6, 03:11 UTC Investigating - …". Lines written one by one are written
+    apart; prose hard-wrapped in a file stays one paragraph, and the search reads the same words either way."""
+    import markdown
+
+    from recur.ingest.pasted_log import as_said
+
+    r = new(
+        kb_dir, tmp_path, "-t", "Stripe API 503s", "-s", "sev2", "-d", "-", "--no-suggest", "--json", input=STATUS_PAGE
+    )
+    assert r.exit_code == 0, r.output
+    inc = load_kb(kb_dir).incidents[json.loads(r.stdout)["id"]]
+    html = markdown.markdown(inc.summary)
+    assert [x.strip() for x in html.split("</p>") if x.strip()] == [f"<p>{x}" for x in STATUS_PAGE.splitlines()]
+    assert as_said(inc.summary) == STATUS_PAGE.strip()  # the same text to the search and to "recorded today"
+    r = new(kb_dir, tmp_path, "-t", "Notes", "-s", "sev3", "-d", "-", "--no-suggest", "--json", input=WRAPPED)
+    inc = load_kb(kb_dir).incidents[json.loads(r.stdout)["id"]]
+    assert inc.summary.strip() == WRAPPED.strip() and markdown.markdown(inc.summary).count("<p>") == 1

@@ -62,7 +62,7 @@ def recorded_description(description: str | None) -> CutDescription:
     cleaned = [_said(line) for line in lines]  # each line cleaned once: _log_cut matches these, not lines again
     filled = [k for k, line in enumerate(cleaned) if line]  # as prepare counts them: its log_before is of these
     if len(filled) <= LOG_LINES_KEPT:
-        return CutDescription(_fenced(lines, cleaned, filled) or description)
+        return CutDescription(_fenced(lines, cleaned, filled) or _lines_apart(lines) or description)
     from recur.retrieval.query import prepare
 
     prepared = prepare(text)  # read once: a cut's and, for no log, the code block's (up to 1 MiB of text)
@@ -95,6 +95,33 @@ def _fenced(lines: list[str], cleaned: list[str], filled: list[int], prepared=No
     head = [lines[k].strip() for k in filled[:before]]
     start = filled[before] if before < len(filled) else 0
     return "\n".join([*head, *([""] if head else []), "```", *lines[start:], "```"])
+
+
+# a line of Markdown's own blocks (a list item, a heading, a quote, a table row, an indented block): its author
+# wrote Markdown, whose line breaks are meant as they are
+_MARKDOWN_LINE = re.compile(r"(?:[-*+>#|]|\d+[.)])(?:\s|$)|\s{4}|\t")
+WRAP_SLACK = 20  # a line of hard-wrapped prose is at most this much shorter than its paragraph's longest
+SHORT_LINE = 50  # and at least this long: prose is not wrapped at fewer characters
+_JOINED = tuple(".!?:;,…")  # a line's end that reads as well joined to the next line's start
+
+
+def _lines_apart(lines: list[str]) -> str | None:
+    """The description (``lines``, none a log's: _fenced said so) with a blank line between its lines when they
+    were written one by one (a vendor's status page, a chat thread: "Identified - …", "Dec 6, 03:11 UTC"), else
+    None (prose hard-wrapped within its paragraphs, a text of one line, Markdown). Markdown joins the lines of a
+    paragraph: the site showed a pasted status page as one run-on paragraph, its times amid its sentences (found
+    by a responder's drill). Lines are written one by one when one of them, not a paragraph's last, ends in no
+    punctuation (a sentence's end or a comma reads as well joined to the next line) and is shorter than SHORT_LINE,
+    or WRAP_SLACK shorter than its paragraph's longest line (hard-wrapped prose fills its lines)."""
+    texts = [x.rstrip() for x in lines]
+    if any(_MARKDOWN_LINE.match(x) for x in texts if x):
+        return None
+    paragraphs = [p.split("\n") for p in re.split(r"\n\s*\n", "\n".join(texts).strip("\n"))]
+    widest = [max(len(x) for x in p) for p in paragraphs]
+    short = (x for p, w in zip(paragraphs, widest) for x in p[:-1] if len(x) < max(SHORT_LINE, w - WRAP_SLACK))
+    if all(x.endswith(_JOINED) for x in short):
+        return None
+    return "\n\n".join(x.strip() for p in paragraphs for x in p if x.strip())
 
 
 # a row of command output: two values apart by a run of spaces or a tab (kubectl get, describe, events; a table)
