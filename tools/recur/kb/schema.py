@@ -337,16 +337,30 @@ def rename_advice(shown: str, rid: str) -> str:
     return f"rename the file to {renamed} and write id: {rid} (an id is its file name)"
 
 
+def declarable(key: str) -> bool:
+    """Whether recur.yml's ``own_keys`` may declare ``key``: no top-level key of a pattern, an incident or an
+    onboarding path (declared, it would be read as the format's and never be the team's)."""
+    return key not in PATTERN and key not in INCIDENT and key not in PATH
+
+
 class Validator:
     """Collects problems for one file."""
 
-    def __init__(
-        self, relpath: str, doc, *, controls: bool = False, part: str = "front matter", own: frozenset = frozenset()
+    def __init__(  # long: one keyword a line (ruff's format)
+        self,
+        relpath: str,
+        doc,
+        *,
+        controls: bool = False,
+        part: str = "front matter",
+        own: frozenset = frozenset(),
+        own_file: str | None = None,
     ):
         """``controls``: strings may hold control characters (eval queries: pasted log lines);
         ``part``: what the file's keys are called in messages (a path's .yml has no front matter);
-        ``own``: the team's own top-level keys recur.yml declares (``own_keys``), kept without a warning."""
-        self.own = own
+        ``own``: the team's own top-level keys recur.yml declares (``own_keys``), kept without a warning;
+        ``own_file``: that recur.yml as shown, named in the warning of a top-level key it could declare."""
+        self.own, self.own_file = own, own_file
         self.relpath = relpath
         self.part = part
         self.doc = doc
@@ -469,8 +483,17 @@ class Validator:
             self.problems.append(Problem(self.relpath, line, dotted, message, "warning", strict=False))
         else:
             near = _near_home(key, value, schema)  # "due_date:" beside a fix: with no due
-            message = f"unknown key in {name}{near} (kept, not used; a key of your own: --strict does not fail on it)"
+            message = f"unknown key in {name}{near} (kept, not used; a key of your own: --strict does not fail on it"
+            message += f"{self._declare_hint(key, path)})"
             self.problems.append(Problem(self.relpath, line, dotted, message, "warning", strict=False))
+
+    def _declare_hint(self, key, path: tuple) -> str:
+        """How to stop the warning of a team's own top-level key: declare it in recur.yml's ``own_keys``. The
+        warning came every run, and nothing said a key could be declared (found re-reading own_keys). None for a
+        nested key, or a key of the format's records, which own_keys cannot take (``declarable``)."""
+        if path or self.own_file is None or not declarable(str(key)):
+            return ""
+        return f"; to stop this warning, list it in {self.own_file}'s own_keys"
 
     def value(self, value, rule: Field, path: tuple, dotted: str, siblings: dict | None):
         """``value`` checked against ``rule``, cleaned (None when wrong); ``siblings``, the schema it is a
