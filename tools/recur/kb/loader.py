@@ -536,11 +536,16 @@ def _own_keys(kb: KB, shown: str, doc, value) -> frozenset:
     """recur.yml's ``own_keys``: a list of the team's own top-level keys (``[last_reviewed]``), which no record's
     file is warned of. A value that is not such a list, or a key of the format, is an error at its line (not one
     that refuses the KB, as ``format``'s does: nothing is read otherwise), and nothing is declared by it."""
-    line = doc.line("own_keys")
-    if not isinstance(value, list) or not all(isinstance(k, str) and k.strip() for k in value):
-        what = f"must be a list of key names such as [last_reviewed], not {value!r}"
-        kb.problems.append(Problem(shown, line, "own_keys", what))
+    if not isinstance(value, list):  # said as YAML has it: "not None", "not {'a': 1}" was Python's
+        what = f"must be a list of key names such as [last_reviewed], not {schema.show_value(value)}"
+        kb.problems.append(Problem(shown, doc.line("own_keys"), "own_keys", what))
         return frozenset()
+    for n, key in enumerate(value):  # the first item that is no name, at its line
+        if not isinstance(key, str) or not key.strip():
+            what = repr(key) if isinstance(key, str) else schema.kind_of(key)
+            what = f"must be a list of key names such as [last_reviewed]; an item is {what}, not a key name"
+            kb.problems.append(Problem(shown, doc.line("own_keys", n), "own_keys", what))
+            return frozenset()
     theirs = sorted({k for k in value if not schema.declarable(k)})
     for key in theirs:  # declared, a format key would be read as the format's and never be the team's
         what = f"{key!r} is a key of the KB format, not one of your own: take it out of own_keys"

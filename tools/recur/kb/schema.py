@@ -513,7 +513,7 @@ class Validator:
         if kind == "date":
             parsed = iso_date(value)
             if parsed is None:
-                self.error(path, dotted, f"must be a date like 2026-01-31, not {_show(value)}{iso_hint(value)}")
+                self.error(path, dotted, f"must be a date like 2026-01-31, not {show_value(value)}{iso_hint(value)}")
             elif not in_range(parsed):
                 self.error(path, dotted, f"must be a date from {RANGE}, not {parsed.isoformat()}")
                 return None
@@ -521,7 +521,7 @@ class Validator:
         if kind == "int":
             if isinstance(value, bool) or not isinstance(value, int) or value < 0:
                 hint = _minutes(value, dotted)  # "45m": the number to write
-                self.error(path, dotted, f"must be a whole number of 0 or more, not {_show(value)}{hint}")
+                self.error(path, dotted, f"must be a whole number of 0 or more, not {show_value(value)}{hint}")
                 return None
             if rule.maximum is not None and value > rule.maximum:
                 self.error(path, dotted, f"must be at most {rule.maximum}, not {value}")
@@ -997,7 +997,8 @@ def kind_of(value) -> str:
     return "a string"
 
 
-def _show(value) -> str:
+def show_value(value) -> str:
+    """A value as a message says it: a string or a number as written, anything else by its kind (``kind_of``)."""
     # a number is shown as written: "not a number" for -5 or 20260304 said the opposite of the fault
     number = isinstance(value, (int, float)) and not isinstance(value, bool)
     text = repr(value) if isinstance(value, str) or number else kind_of(value)
