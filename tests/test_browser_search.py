@@ -216,6 +216,13 @@ def test_ranker_js_ranks_as_search_py_given_the_same_vectors(tmp_path, kb_dir, w
         retired.write_text(
             retired.read_text().replace("status: retired\n", "status: retired\nsuperseded_by: disk-full\n")
         )
+        # an incident of the retired id: disk-full's "seen before" counts it (incidents_inherited), on both sides
+        write(
+            kb_dir,
+            "incidents/2026/INC-2026-0901.md",
+            "---\nid: INC-2026-0901\ntitle: Disk full under its old id\ndate: 2026-01-05\nseverity: sev3\n"
+            "patterns: [old-retired]\n---\n\n## Summary\nIt happened.\n",
+        )
     from recur.kb.loader import load_kb
     from recur.retrieval import embed
     from recur.retrieval import index as index_mod
@@ -369,10 +376,12 @@ def test_ranker_js_ranks_as_search_py_given_the_same_vectors(tmp_path, kb_dir, w
             dupes = [len(r["why"]) - len({w["text"] for w in r["why"]}) for r in (rp, rj)]
             assert dupes == [0, 0], (rp["why"], rj["why"])  # a signal found in the text is listed once
             assert [o["id"] for o in rj["look_alikes"]] == [o["id"] for o in rp["look_alikes"]]
-            keys = ("title", "runbook", "evidence", "path", "incidents", "distinguish", "import_draft", "draft")
-            for key in (*keys, "severity", "severity_name"):  # the card's "sev2 · Major" (recur-suggest.js)
+            keys = ("title", "runbook", "evidence", "path", "incidents", "incidents_inherited", "distinguish")
+            for key in (*keys, "import_draft", "draft", "severity", "severity_name"):  # the card's "sev2 · Major"
                 assert rj[key] == rp[key]
     assert any(r["severity_name"] for p in py for r in p["results"])  # the KBs' severity.yml names the levels
+    if retired.exists():  # compared where there is one to compare
+        assert any(r["incidents_inherited"] == {"old-retired": 1} for p in py for r in p["results"])
 
 
 def js_prepared(tmp_path, texts: list[str]) -> list[list]:

@@ -7,6 +7,7 @@ come from, or one that has the key) still passes, and a key close to one of fix'
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,8 @@ from recur.cli.main import cli
 DISK = "patterns/capacity/disk-full.md"
 INCIDENT = "incidents/2026/INC-2026-0001.md"
 OWN_KEY = "(kept, not used; a key of your own: --strict does not fail on it)"
+# a top-level key recur.yml's own_keys may declare: the warning says how to stop it (RECUR_YML: its path as shown)
+DECLARABLE = OWN_KEY[:-1] + "; to stop this warning, list it in RECUR_YML's own_keys)"
 
 
 def _kb(tmp_path: Path, rel: str, before: str, lines: str) -> Path:
@@ -103,15 +106,17 @@ def test_a_key_outdented_out_of_an_incidents_review_is_a_slip_but_not_its_own_st
 @pytest.mark.parametrize(
     "written, said",
     [
-        ("due_date: 2026-11-15", f": did you mean 'fix: {{due: ...}}'? {OWN_KEY}"),
-        ("ticket: DBA-42", f": did you mean 'fix: {{tickets: ...}}'? {OWN_KEY}"),
-        ("target: web", f" {OWN_KEY}"),  # a team's own target, no date: no hint
+        ("due_date: 2026-11-15", f": did you mean 'fix: {{due: ...}}'? {DECLARABLE}"),
+        ("ticket: DBA-42", f": did you mean 'fix: {{tickets: ...}}'? {DECLARABLE}"),
+        ("target: web", f" {DECLARABLE}"),  # a team's own target, no date: no hint
     ],
 )
 def test_a_key_close_to_one_of_fix_beside_a_fix_is_named_with_it(tmp_path, written, said):
     """`due_date:` at the top beside a fix: was the bare "unknown key": it is named with the key of fix it
-    is close to. Only a hint (--strict passes): `target:` or `eta:` may be the team's own."""
+    is close to. Only a hint (--strict passes): `target:` or `eta:` may be the team's own, and recur.yml's
+    own_keys may declare it (the warning says so)."""
     kb = _kb(tmp_path, DISK, "related:", f"fix:\n  status: open\n{written}\n")
     key = written.split(":")[0]
+    said = said.replace("RECUR_YML", os.path.relpath(kb / "recur.yml"))
     assert _said(kb, DISK, key) == [f"{key}: warning: unknown key in front matter{said}"]
     assert _check(kb, "--strict").exit_code == 0

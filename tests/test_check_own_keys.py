@@ -53,3 +53,41 @@ def test_a_bad_own_keys_value_is_an_error_naming_file_line_and_field(kb_dir):
     )
     # not an error that refuses the KB, as a format version's is: the other commands read it
     assert CliRunner().invoke(cli, ["incident", "list", "--kb", str(kb_dir)]).exit_code == 0
+
+
+def test_the_warning_of_an_undeclared_key_says_how_to_declare_it(kb_dir, monkeypatch):
+    """The warning came on every run and nothing said such a key could be declared (found re-reading own_keys):
+    a top-level key says where to list it; a nested one, which own_keys cannot take, does not."""
+    own_key(kb_dir)
+    path = kb_dir / "patterns/capacity/disk-full.md"
+    path.write_text(path.read_text().replace("related:", "fix:\n  status: open\n  jira: OPS-1\nrelated:", 1))
+    monkeypatch.chdir(kb_dir.parent)
+    res = CliRunner().invoke(cli, ["check", "--kb", kb_dir.name])
+    hint = f"; to stop this warning, list it in {kb_dir.name}/recur.yml's own_keys)"
+    top = [ln for ln in res.output.splitlines() if WARNED in ln]
+    assert len(top) == 2 and all(ln.endswith(hint) for ln in top), res.output
+    nested = [ln for ln in res.output.splitlines() if "fix.jira:" in ln]
+    assert nested and "own_keys" not in nested[0], res.output
+
+
+def test_a_bad_own_keys_value_is_said_in_yaml_s_words_at_the_bad_item(kb_dir):
+    """It said `not None` and `not {'a': 1}`, Python's words, and a whole list for one bad item (found re-reading
+    own_keys): now as the KB's other messages say a value, and the bad item at its own line."""
+    for written, said in (
+        ("own_keys:\n", "recur.yml:2: own_keys: must be a list of key names such as [last_reviewed], not nothing"),
+        (
+            "own_keys: {a: 1}\n",
+            "recur.yml:2: own_keys: must be a list of key names such as [last_reviewed], not a mapping",
+        ),
+        (
+            "own_keys:\n  - last_reviewed\n  - 2025\n",
+            "recur.yml:4: own_keys: must be a list of key names such as [last_reviewed]; an item is a number, not a key name",
+        ),
+        (
+            "own_keys: [' ']\n",
+            "recur.yml:2: own_keys: must be a list of key names such as [last_reviewed]; an item is ' ', not a key name",
+        ),
+    ):
+        write(kb_dir, "recur.yml", "format: 1\n" + written)
+        res = check(kb_dir)
+        assert res.exit_code == 1 and said in res.output and "None" not in res.output, res.output

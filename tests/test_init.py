@@ -1814,3 +1814,20 @@ def test_keep_existing_wheel_takes_a_line_naming_the_wheel_without_dot_slash(tmp
         assert res.exit_code == 0, res.output
         assert "requirements.txt was kept" not in res.output and "not this recur" not in res.output, res.output
         req.write_text(req.read_text().replace(f"\n{line}\n", f"\nrecur=={__version__}\n"))
+
+
+def test_recur_yml_and_the_readme_name_own_keys(tmp_path):
+    """own_keys, a team's own front-matter keys, was in the KB format's reference alone: a team whose
+    `last_reviewed:` warned on every run had nothing in its repository saying it could be declared (found
+    re-reading own_keys). recur.yml has it commented out, ready to uncomment; the README's layout names it."""
+    dest = tmp_path / "team"
+    assert run("init", "--starter", dest).exit_code == 0
+    recur_yml = dest / "kb/recur.yml"
+    assert "\n# own_keys: [last_reviewed]\n" in recur_yml.read_text()
+    assert "own_keys" in (dest / "README.md").read_text().split("## Layout")[1]
+    pattern = next((dest / "kb/patterns").rglob("*.md"))
+    pattern.write_text(pattern.read_text().replace("---\n", "---\nlast_reviewed: 2026-01-05\n", 1))
+    assert "last_reviewed: warning" in run("check", "--kb", dest / "kb").output
+    recur_yml.write_text(recur_yml.read_text().replace("# own_keys:", "own_keys:"))
+    res = run("check", "--kb", dest / "kb", "--strict")
+    assert res.exit_code == 0 and "last_reviewed" not in res.output, res.output

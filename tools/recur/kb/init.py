@@ -156,6 +156,9 @@ def plan(name: str, starter: bool, version: str, python: str | None = None) -> d
         f"# newer than the installed recur. The format is described in {FORMAT_DOC}, at the repository's root\n"
         "# (`recur kb-format` prints the installed recur's).\n"
         f"format: {KB_FORMAT}\n"
+        "# Your team's own top-level front-matter keys (a `last_reviewed:` on each pattern), which recur check\n"
+        "# then keeps without a warning, once this line is uncommented:\n"
+        "# own_keys: [last_reviewed]\n"
     ).encode()
     files["kb/severity.yml"] = _severity_yaml().encode()
     files["kb/eval/cases.yml"] = EMPTY_CASES.encode()

@@ -536,16 +536,27 @@ def _own_keys(kb: KB, shown: str, doc, value) -> frozenset:
     """recur.yml's ``own_keys``: a list of the team's own top-level keys (``[last_reviewed]``), which no record's
     file is warned of. A value that is not such a list, or a key of the format, is an error at its line (not one
     that refuses the KB, as ``format``'s does: nothing is read otherwise), and nothing is declared by it."""
-    line = doc.line("own_keys")
-    if not isinstance(value, list) or not all(isinstance(k, str) and k.strip() for k in value):
-        what = f"must be a list of key names such as [last_reviewed], not {value!r}"
-        kb.problems.append(Problem(shown, line, "own_keys", what))
+    if not isinstance(value, list):  # said as YAML has it: "not None", "not {'a': 1}" was Python's
+        what = f"must be a list of key names such as [last_reviewed], not {schema.show_value(value)}"
+        kb.problems.append(Problem(shown, doc.line("own_keys"), "own_keys", what))
         return frozenset()
-    theirs = sorted({k for k in value if k in schema.PATTERN or k in schema.INCIDENT or k in schema.PATH})
+    for n, key in enumerate(value):  # the first item that is no name, at its line
+        if not isinstance(key, str) or not key.strip():
+            what = repr(key) if isinstance(key, str) else schema.kind_of(key)
+            what = f"must be a list of key names such as [last_reviewed]; an item is {what}, not a key name"
+            kb.problems.append(Problem(shown, doc.line("own_keys", n), "own_keys", what))
+            return frozenset()
+    theirs = sorted({k for k in value if not schema.declarable(k)})
     for key in theirs:  # declared, a format key would be read as the format's and never be the team's
         what = f"{key!r} is a key of the KB format, not one of your own: take it out of own_keys"
         kb.problems.append(Problem(shown, doc.line("own_keys", value.index(key)), "own_keys", what))
     return frozenset(k for k in value if k not in theirs)
+
+
+def _validator(kb: KB, shown: str, doc, **kw) -> schema.Validator:
+    """A record file's validator, with the team's own keys recur.yml declares (``own_keys``) and that file's
+    place, which the warning of an undeclared one names."""
+    return schema.Validator(shown, doc, own=kb.own_keys, own_file=display_path(kb.root / FORMAT_FILE), **kw)
 
 
 def require_format(root: str | os.PathLike) -> None:
@@ -948,7 +959,7 @@ def _open_record(kb: KB, path: Path, shape: dict, files: dict, home: Path | None
     if other:  # an incident in patterns/ was a dozen errors, none saying it is an incident
         kb.problems.append(Problem(shown, 1, "file", other))
         return None
-    v = schema.Validator(shown, md.meta, own=kb.own_keys)
+    v = _validator(kb, shown, md.meta)
     _duplicate_keys(v, md.meta)
     meta = v.mapping(md.meta.data, shape)
     raw = md.meta.data if isinstance(md.meta.data, dict) else {}
@@ -1035,7 +1046,7 @@ def _body_alone(kb: KB, path: Path, shown: str, text: str, shape: dict) -> None:
         return
     body = lines[end + 1 :]
     md = MarkdownDoc(YamlDoc({}), "\n".join(body), end + 2, sections_of(body, end + 2))
-    v = schema.Validator(shown, md.meta, own=kb.own_keys)
+    v = _validator(kb, shown, md.meta)
     if shape is schema.PATTERN:
         _pattern_body(v, shown, md, _written_status(front))
     else:
@@ -1647,7 +1658,7 @@ def _load_path(kb: KB, path: Path) -> None:
     doc = _yaml_file(kb, path, "file")  # "path:" read as a key the file has; it is the file that does not parse
     if doc is None:
         return
-    v = schema.Validator(shown, doc, part="the path file", own=kb.own_keys)
+    v = _validator(kb, shown, doc, part="the path file")
     _duplicate_keys(v, doc)
     meta = v.mapping(doc.data, schema.PATH)
     if not schema.KEBAB.match(path.stem):

@@ -359,10 +359,18 @@ class KB:
 
     def replaced_by(self, pattern_id: str) -> list:
         """The retired patterns ``pattern_id`` replaced, sorted: those whose ``successors`` (chains followed,
-        A -> B -> C gives C both A and B) include it. A split (one retired, two successors) is replaced by each."""
-        return sorted(
-            p.id for p in self.patterns.values() if p.status == "retired" and pattern_id in self.successors(p.id)
-        )
+        A -> B -> C gives C both A and B) include it. A split (one retired, two successors) is replaced by each.
+        Answered from a map built on the first call: every retired pattern's successors were followed again for
+        each pattern asked (the index, the site), 1.2 s at 4,000 patterns with 400 retired (found in review)."""
+        kept = self.__dict__.get("_replaced")
+        if kept is None or kept[0] is not self.patterns or kept[1] != len(self.patterns):
+            table: dict = {}
+            for p in self.patterns.values():
+                if p.status == "retired":
+                    for pid in self.successors(p.id):
+                        table.setdefault(pid, []).append(p.id)
+            kept = self.__dict__["_replaced"] = (self.patterns, len(self.patterns), table)
+        return sorted(kept[2].get(pattern_id, ()))
 
     def inherited_incidents(self, pattern_id: str) -> list:
         """[(incident, the retired id it names)] of the patterns ``pattern_id`` replaced (``replaced_by``), oldest

@@ -337,16 +337,30 @@ def rename_advice(shown: str, rid: str) -> str:
     return f"rename the file to {renamed} and write id: {rid} (an id is its file name)"
 
 
+def declarable(key: str) -> bool:
+    """Whether recur.yml's ``own_keys`` may declare ``key``: no top-level key of a pattern, an incident or an
+    onboarding path (declared, it would be read as the format's and never be the team's)."""
+    return key not in PATTERN and key not in INCIDENT and key not in PATH
+
+
 class Validator:
     """Collects problems for one file."""
 
-    def __init__(
-        self, relpath: str, doc, *, controls: bool = False, part: str = "front matter", own: frozenset = frozenset()
+    def __init__(  # long: one keyword a line (ruff's format)
+        self,
+        relpath: str,
+        doc,
+        *,
+        controls: bool = False,
+        part: str = "front matter",
+        own: frozenset = frozenset(),
+        own_file: str | None = None,
     ):
         """``controls``: strings may hold control characters (eval queries: pasted log lines);
         ``part``: what the file's keys are called in messages (a path's .yml has no front matter);
-        ``own``: the team's own top-level keys recur.yml declares (``own_keys``), kept without a warning."""
-        self.own = own
+        ``own``: the team's own top-level keys recur.yml declares (``own_keys``), kept without a warning;
+        ``own_file``: that recur.yml as shown, named in the warning of a top-level key it could declare."""
+        self.own, self.own_file = own, own_file
         self.relpath = relpath
         self.part = part
         self.doc = doc
@@ -469,8 +483,17 @@ class Validator:
             self.problems.append(Problem(self.relpath, line, dotted, message, "warning", strict=False))
         else:
             near = _near_home(key, value, schema)  # "due_date:" beside a fix: with no due
-            message = f"unknown key in {name}{near} (kept, not used; a key of your own: --strict does not fail on it)"
+            message = f"unknown key in {name}{near} (kept, not used; a key of your own: --strict does not fail on it"
+            message += f"{self._declare_hint(key, path)})"
             self.problems.append(Problem(self.relpath, line, dotted, message, "warning", strict=False))
+
+    def _declare_hint(self, key, path: tuple) -> str:
+        """How to stop the warning of a team's own top-level key: declare it in recur.yml's ``own_keys``. The
+        warning came every run, and nothing said a key could be declared (found re-reading own_keys). None for a
+        nested key, or a key of the format's records, which own_keys cannot take (``declarable``)."""
+        if path or self.own_file is None or not declarable(str(key)):
+            return ""
+        return f"; to stop this warning, list it in {self.own_file}'s own_keys"
 
     def value(self, value, rule: Field, path: tuple, dotted: str, siblings: dict | None):
         """``value`` checked against ``rule``, cleaned (None when wrong); ``siblings``, the schema it is a
@@ -490,7 +513,7 @@ class Validator:
         if kind == "date":
             parsed = iso_date(value)
             if parsed is None:
-                self.error(path, dotted, f"must be a date like 2026-01-31, not {_show(value)}{iso_hint(value)}")
+                self.error(path, dotted, f"must be a date like 2026-01-31, not {show_value(value)}{iso_hint(value)}")
             elif not in_range(parsed):
                 self.error(path, dotted, f"must be a date from {RANGE}, not {parsed.isoformat()}")
                 return None
@@ -498,7 +521,7 @@ class Validator:
         if kind == "int":
             if isinstance(value, bool) or not isinstance(value, int) or value < 0:
                 hint = _minutes(value, dotted)  # "45m": the number to write
-                self.error(path, dotted, f"must be a whole number of 0 or more, not {_show(value)}{hint}")
+                self.error(path, dotted, f"must be a whole number of 0 or more, not {show_value(value)}{hint}")
                 return None
             if rule.maximum is not None and value > rule.maximum:
                 self.error(path, dotted, f"must be at most {rule.maximum}, not {value}")
@@ -974,7 +997,8 @@ def kind_of(value) -> str:
     return "a string"
 
 
-def _show(value) -> str:
+def show_value(value) -> str:
+    """A value as a message says it: a string or a number as written, anything else by its kind (``kind_of``)."""
     # a number is shown as written: "not a number" for -5 or 20260304 said the opposite of the fault
     number = isinstance(value, (int, float)) and not isinstance(value, bool)
     text = repr(value) if isinstance(value, str) or number else kind_of(value)

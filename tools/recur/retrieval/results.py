@@ -53,7 +53,8 @@ class Result(TypedDict, total=False):
     summary: str
     signals: list[str]
     path: str  # relative to the KB
-    incidents: int
+    incidents: int  # dated up to today, with those of the retired patterns it replaced
+    incidents_inherited: dict  # {retired id: how many of ``incidents`` are under it}; {} for none
     related: list[str]
     distinguish: list[dict]
     scores: dict  # {dense, lexical, signal}
