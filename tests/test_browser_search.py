@@ -2530,3 +2530,34 @@ def test_ranker_js_rates_by_rule_as_search_py(tmp_path):
     js = run_query_js(tmp_path, RULE_JS, {"hits": hits, "params": bundle.ranking_params()}, modules=ranker)
     assert js == py
     assert py[cases.index(dict(best=0.48, own=0.48, signal=0.0, one_word=True, linked=False, draft=False))] == "low"
+
+
+@pytest.mark.skipif(NODE is None, reason="node is not installed")
+def test_common_verbs_are_no_shared_terms_in_the_why_here_or_in_the_browser(tmp_path, kb_dir):
+    """Found in a responder walk: "support says invoice PDFs … show the old company logo" listed a vendor outage
+    with the why `terms “says”` alone, a word no responder can use. The why's shared words leave out
+    search.WHY_COMMON (a result sharing only those has no "terms" entry), in ranker.js alike; BM25 is unchanged."""
+    from recur.kb.loader import load_kb
+    from recur.retrieval import embed
+    from recur.retrieval import index as index_mod
+    from recur.retrieval.engine import Engine
+
+    symptoms = ("the vendor status page says it is fine but calls show errors",)
+    write_pattern(
+        kb_dir, "vendor-outage", "network", title="Vendor outage the status page shows late", symptoms=symptoms
+    )
+    index_mod.build(load_kb(kb_dir), tmp_path / "index", embed.FakeEncoder(64), progress=False)
+    engine = Engine(kb_dir, tmp_path / "index", "fake:64")
+    data, blob = bundle.index_data(engine.searcher.index)
+    (tmp_path / "index.bin").write_bytes(blob)
+    texts = ["support says the invoice pdf shows the old company logo", "the vendor says calls show errors"]
+    py = [a.to_json() for a in engine.answer_many(texts, top=10)]
+    js = ranked_in_browser(tmp_path, engine, data, texts)
+
+    def terms(answer):
+        return {r["id"]: [w["text"] for w in r["why"] if w["field"] == "terms"] for r in answer["results"]}
+
+    only_common, with_others = (terms(a) for a in py)
+    assert only_common.get("vendor-outage") == [], py[0]["results"]
+    assert with_others["vendor-outage"] == ["calls, errors, vendor"], py[1]["results"]
+    assert [terms(a) for a in js] == [only_common, with_others]

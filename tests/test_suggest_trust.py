@@ -346,3 +346,41 @@ def test_the_record_command_pasted_whole_is_no_shell_syntax_error(run):
         parses(line if line.startswith("recur") else line.split(": ", 1)[1])
     parses(_record_command(RecordAs(title="disk (full)", text="it's down"), "disk-full", "", "or --pattern x"))
     parses(_record_command(RecordAs(title="t", text=None)).replace("…", "cat notes.txt"))
+
+
+# a log whose error line is over the 80 characters of a title, the exception's dotted name across the 80th
+OOM_LOG = (
+    "2026-12-06T03:04:17.882Z WARN  ledger.batch  flush queue depth 48211 exceeds soft limit 20000\n"
+    "2026-12-06T03:04:19.101Z ERROR ledger.batch  failed to allocate buffer for batch 9912: "
+    "java.lang.OutOfMemoryError: Java heap space\n"
+)
+
+
+def test_the_record_title_is_cut_between_words_on_the_terminal_and_in_slack(run):
+    """Found in a responder walk: the title `recur suggest` proposed was cut mid-word, and the board listed
+    "…batch 9912: java.lang.OutOfMemoryErr…". It is cut before the dotted name now, its ": " with it, and
+    Slack's record line (serve/slack.incident_line) titles it alike."""
+    from recur.serve.slack import incident_line
+
+    res = run("suggest", "--top", "2", "-", input=OOM_LOG)
+    line = res.stdout.rstrip().splitlines()[-1]
+    args = shlex.split(line[line.index("recur incident new") :], comments=True)
+    title = args[args.index("-t") + 1]
+    assert title == "ledger.batch failed to allocate buffer for batch 9912\u2026", title
+    said = shlex.split(incident_line(OOM_LOG), comments=True)
+    assert said[said.index("-t") + 1] == title
+
+
+@pytest.mark.parametrize(
+    "text, limit, want",
+    [
+        ("short enough", 80, "short enough"),
+        ("alpha beta gamma: delta.epsilon.zeta", 30, "alpha beta gamma\u2026"),  # the dotted name left out
+        ("a" * 40, 20, "a" * 19 + "\u2026"),  # one word over the limit: cut inside it, nothing else to keep
+        ("com.example.service.ledger.BatchWriter failed", 30, "com.example.service.ledger\u2026"),  # at a dot
+    ],
+)
+def test_cut_words_keeps_words_and_dotted_names_whole(text, limit, want):
+    from recur.util.text import cut_words
+
+    assert cut_words(text, limit) == want and len(cut_words(text, limit)) <= limit

@@ -246,7 +246,8 @@ def record_title(prepared, text: str) -> str:
     in review: "Maya Chen 3:04 AM" of a Slack thread, "Traceback (most recent call last):", a table's header."""
     from recur.kb.placeholders import RECORD_TITLE
     from recur.retrieval.query import read_line
-    from recur.util.text import cut, has_text
+    from recur.util.text import cut_words as cut  # between words (text.cut_words)
+    from recur.util.text import has_text
 
     if prepared.alert and prepared.alert != "(no alertname)":
         return cut(prepared.alert, TITLE_CHARS)

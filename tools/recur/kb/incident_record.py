@@ -20,7 +20,7 @@ from recur.kb.writer import dumps, flow_list, plain, q, section_text
 from recur.util.dates import iso_day, require_in_range
 from recur.util.errors import ON_COMMAND_LINE, AlreadyExists, RecurError
 from recur.util.files import editing, write_atomic
-from recur.util.text import caseless, cut, has_text, one_line, without_controls
+from recur.util.text import caseless, cut, cut_words, has_text, one_line, without_controls
 
 ID_RE = re.compile(r"^INC-(\d{4})-(\d+)$")
 
@@ -567,7 +567,7 @@ def incident_command(
     characters of a pasted log, ending in "…", were the description, and the record's Summary a cut text
     searched to other candidates than `recur suggest` had shown."""
     first = next((line for line in text.splitlines() if line.strip()), text)
-    named = shlex.quote(cut(first, 80) if title is None else title)
+    named = shlex.quote(cut_words(first, 80) if title is None else title)
     link = f" --pattern {shlex.quote(pattern)}" if pattern else ""
     if piped:
         return f"… | recur incident new {flags}-t {named} -s SEVERITY -d -{link}"

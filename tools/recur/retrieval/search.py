@@ -280,6 +280,15 @@ ONE_WORD_CAUTION_WORDS = 2
 # (EADDRNOTAVAIL), and "... statuscode: 401" like bad-deploy-crashloop's "... statuscode: 500".
 UNLIKE = -1.0
 WHY_MIN_COSINE, WHY_TEXT_CHARS, WHY_PER_PART, WHY_MIN_BM25, WHY_TERMS = 0.35, 240, 3, 0.3, 8
+# Common English verbs and fillers that BM25 still reads (they are no STOPWORDS: ranking is left as it is) but that
+# are no evidence a responder can use: the why's shared words leave them out, and a result sharing only these has
+# no "terms" entry. Found in a responder walk: "support says invoice PDFs … show the old company logo" listed
+# third-party-api-outage with the why `terms “says”` alone. ranker.js reads it from the bundle (why.common).
+WHY_COMMON = frozenset(
+    """say says said saying show shows showed shown showing see sees seen saw seeing look looks looked looking
+    seem seems seemed tell tells told think thinks thought know knows knew make makes made let lets like
+    thing things something someone really maybe""".split()
+)
 
 
 def specific_signals(signals: list) -> list[bool]:
@@ -1109,7 +1118,7 @@ class Searcher:
                 words(" ".join([doc["title"], *doc["symptoms"], *doc.get("tags", [])]))
             )
         read = list(self._read(text).values())  # a typo's word as read (TYPO), when read
-        shared = sorted({w for w in [*words(text), *read] if w not in STOPWORDS and len(w) > 2} & fields)
+        shared = sorted({w for w in [*words(text), *read] if w not in STOPWORDS and len(w) > 2} & fields - WHY_COMMON)
         if not shared:
             return []
         return [{"field": "terms", "text": ", ".join(shared[:WHY_TERMS]), "score": round(float(bm25), 3)}]

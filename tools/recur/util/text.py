@@ -717,6 +717,22 @@ def cut(text, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def cut_words(text, limit: int) -> str:
+    """``text`` on one line, cut to ``limit`` characters ending in "…" when longer, as ``cut`` but between
+    words: a record's title `recur suggest` proposes. Cut mid-word, "… java.lang.OutOfMemoryErr…" went to the
+    board (found in a responder walk); a token (a dotted or colon name, a path) is kept whole or left out, and
+    the separator before the cut (": ", ", ") with it. Only a first token over half ``limit`` is cut inside:
+    after its last ".", ":" or "/" there, else at ``limit``."""
+    text = " ".join(str(text).split())
+    if len(text) <= limit:
+        return text
+    end = text.rfind(" ", 0, limit)  # text[:end] is at most limit - 1 characters: room for "…"
+    if end < limit // 2:
+        end = max(text.rfind(ch, 0, limit - 1) for ch in "./:") + 1
+    head = text[: end if end >= limit // 2 else limit - 1]
+    return (head.rstrip(" ,;:.-–—") or head) + "…"
+
+
 def cut_list(lines, limit: int = 20, more: str = "… and {n} more") -> list[str]:
     """The first ``limit`` of ``lines``, then, when some were left out, ``more`` with ``{n}`` the
     number left out: a long list of problems shown in full would push the first ones off screen."""

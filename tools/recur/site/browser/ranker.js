@@ -888,7 +888,9 @@ export class Ranker {
       this.fieldWords.set(c, fields);
     }
     const read = this.readNow(text).map(([, r]) => r);  /* a typo's word as read (search.TYPO), when read */
-    const shared = [...new Set([...words(text), ...read].filter((x) => !this.stop.has(x) && x.length > 2 && fields.has(x)))].sort();
+    /* search.WHY_COMMON: common verbs and fillers ("says", "show") are no evidence, left out of the why alone */
+    const common = new Set(w.common || []);
+    const shared = [...new Set([...words(text), ...read].filter((x) => !this.stop.has(x) && x.length > 2 && fields.has(x) && !common.has(x)))].sort();
     if (!shared.length) return [];
     return [{ field: "terms", text: shared.slice(0, w.terms).join(", "), score: round(bm25, 3) }];
   }
