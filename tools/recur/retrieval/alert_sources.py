@@ -3,10 +3,10 @@ fields its public docs define: an AWS CloudWatch alarm (as SNS delivers it, its 
 ``Message`` string, in a Lambda's SNS event, or bare), a Datadog webhook (its default payload, ``$EVENT_TITLE``
 and ``$EVENT_MSG``, and the usual custom ones), a PagerDuty v3 webhook (``event.data``), an Opsgenie alert
 webhook (``alert``), an Azure Monitor alert in its common alert schema (``data.essentials``) and a Google Cloud
-Monitoring incident (``incident``, schema 1.2). Found in review: pasted raw, each was searched as JSON, its keys, ARNs, ids and URLs too
-(measured on the starter KB: a CloudWatch "FreeStorageSpace low" alarm through SNS got disk-full 9th, at p 0.003,
-under "no known pattern"). Every surface reads it through retrieval.query.prepare; the site's box as this does
-(site_config/assets/recur-query.js: sourceAlert)."""
+Monitoring incident (``incident``, schema 1.2). Found in review: pasted raw, each was searched as JSON, its keys,
+ARNs, ids and URLs too (measured on the starter KB: a CloudWatch "FreeStorageSpace low" alarm through SNS got
+disk-full 9th, at p 0.003, under "no known pattern"). Every surface reads it through retrieval.query.prepare; the
+site's box as this does (site_config/assets/recur-query.js: sourceAlert)."""
 
 from __future__ import annotations
 

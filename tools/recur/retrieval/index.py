@@ -261,8 +261,8 @@ def finish_activation(index_dir, model_id: str) -> bool:
     its writer's process gone, whole (every file's digest) and of this format. The reader who knows the model is
     ``model_id`` ends the activation; without this, the model stood beside the previous index, refused by every
     search until `recur index` re-embedded the KB. A staged index is claimed by a rename, so two readers at once
-    put it in place once (``manifest_for`` makes them wait on one another). True when one was put in place; False when none fits, or it cannot be (a read-only
-    folder: the model's mismatch is said as before)."""
+    put it in place once (``manifest_for`` makes them wait on one another). True when one was put in place; False
+    when none fits, or it cannot be (a read-only folder: the model's mismatch is said as before)."""
     index_dir = Path(index_dir)
     for staged in _activation_left(index_dir):
         if not (process_gone(staged.name.rsplit("-", 1)[1]) and _whole_index_of(staged, model_id)):

@@ -371,8 +371,9 @@ class Prepared:
     alert_others: tuple[str, ...] = ()
     # the alerts were `amtool alert query`'s table, not a JSON payload: the API's advice is API_TABLE_OTHERS
     alert_table: bool = False
-    # a pasted alert of another system (retrieval.alert_sources: CloudWatch, Datadog, PagerDuty, Opsgenie, Azure, Google): what
-    # the note says of it ("a pasted AWS CloudWatch alarm: searched alarm 'X' by ..."), said instead of the above
+    # a pasted alert of another system (retrieval.alert_sources: CloudWatch, Datadog, PagerDuty, Opsgenie, Azure,
+    # Google): what the note says of it ("a pasted AWS CloudWatch alarm: searched alarm 'X' by ..."), said instead
+    # of the above
     alert_said: str = ""
     # most of the letters searched are in a non-Latin script (non_latin): the model reads English
     non_latin: bool = False

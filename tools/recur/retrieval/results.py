@@ -15,7 +15,7 @@ from typing import NamedTuple, TypedDict
 
 from recur import config
 from recur.util.dates import happened
-from recur.util.text import cut
+from recur.util.text import cut, plural
 
 
 class Why(TypedDict):
@@ -395,6 +395,7 @@ def result_object(rank: int, hit, doc: dict) -> Result:
     # here, not at the top: calibrate imports numpy, and the wording above is read by `recur --help`'s commands
     from recur.retrieval import calibrate
 
+    seen = happened_incidents(doc)  # read once: its count and who it is under
     return {
         "rank": rank,
         "id": hit.id,
@@ -415,9 +416,9 @@ def result_object(rank: int, hit, doc: dict) -> Result:
         "summary": doc["summary"],
         "signals": doc["signals"],
         "path": doc["path"],
-        "incidents": len(happened_incidents(doc)),  # as the pattern's page and the API list them
+        "incidents": len(seen),  # as the pattern's page and the API list them
         # of them, those under the retired patterns it replaced ({id: count}; in "incidents" too)
-        "incidents_inherited": under_counts(happened_incidents(doc)),
+        "incidents_inherited": under_counts(seen),
         "related": doc.get("related", []),
         "distinguish": doc.get("distinguish", []),
         "scores": {"dense": round(hit.dense, 4), "lexical": round(hit.lexical, 4), "signal": round(hit.signal, 4)},
@@ -428,12 +429,15 @@ def seen_said(total: int, under: dict) -> str:
     """ "15 incidents (5 under db-connection-pool-exhausted, which it replaced)": a pattern's "seen before" count
     with those of the retired patterns it replaced said as theirs (``under``: {retired id: count}), the one
     wording of suggest, show, the site and MCP."""
-    said = f"{total} incident{'' if total == 1 else 's'}"
+    said = plural(total, "incident")
     if not under:
         return said
-    parts = [f"{n} under {old}" for old, n in sorted(under.items())]
-    joined = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
-    return f"{said} ({joined}, which it replaced)"
+    return f"{said} ({_and_listed([f'{n} under {old}' for old, n in sorted(under.items())])}, which it replaced)"
+
+
+def _and_listed(parts: list[str]) -> str:
+    """ "a", "a and b", "a, b and c": ``parts`` (one or more) as a sentence lists them."""
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
 
 
 def under_counts(incidents: list) -> dict:
@@ -587,8 +591,7 @@ def typo_note(read) -> str | None:
     box says it in the same words (recur-suggest.js typoNote)."""
     if not read:
         return None
-    said = [f"'{w}' as '{r}'" for w, r in read]
-    listed = said[0] if len(said) == 1 else ", ".join(said[:-1]) + " and " + said[-1]
+    listed = _and_listed([f"'{w}' as '{r}'" for w, r in read])
     one = len(read) == 1
     return (
         f"read {listed} ({'a word' if one else 'words'} the knowledge base does not have, read as the nearest it has)"

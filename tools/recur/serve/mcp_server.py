@@ -871,7 +871,7 @@ NOTE_ROOM = 420
 
 
 def _cut_said(
-    incidents: list[dict], chars: int, left_out: list[str], dropped: list[str] = ()
+    incidents: list[dict], chars: int, left_out: list[str], dropped: list[str]
 ) -> tuple[str | None, list[str]]:
     """What past_incidents cut and left out, and what gives it whole: short for the structured content
     (``sections_note``, None when nothing was cut), and the text's lines. Claude Code gives the model the
