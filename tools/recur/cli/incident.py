@@ -1038,14 +1038,13 @@ def _replaced_note(kb, today, start, pattern_id: str) -> None:
     alone, its five of 2025 under db-connection-pool-exhausted unsaid (found ageing a KB)."""
     from recur.problems.incidents import incident_rows
 
-    replaced = [p.id for p in kb.patterns.values() if p.status == "retired" and pattern_id in kb.successors(p.id)]
     since = f" --since {start.isoformat()}" if start else ""  # the command lists what is counted (--days too)
-    for old in sorted(replaced):
+    where = config.where_flags(kb.root)
+    for old in kb.replaced_by(pattern_id):  # sorted
         # one naming both is listed already: "3 more" counted it (found in review)
         rows = incident_rows(kb, today, since=start, pattern=old, unlinked=False)
         n = sum(pattern_id not in r["patterns"] for r in rows)
         if n:
-            where = config.where_flags(kb.root)
             click.echo(
                 f"note: {plural(n, 'more incident')} {'names' if n == 1 else 'name'} {old}, which {pattern_id} replaced (superseded_by): "
                 f"recur incident list {where}--pattern {old}{since}",

@@ -371,8 +371,6 @@ def _other_pin(directory: str, line: str) -> str | None:
     old version's dependencies (make constraints writes them again), and the upgrade is a pull request of its
     own. Run on a 0.2.0 repository, init said nothing of it and the team's CI kept installing 0.2.0 (found in
     an upgrade review)."""
-    import re
-
     from recur import __version__
     from recur.kb.init import pinned_version
 
@@ -416,8 +414,6 @@ def _other_wheel(directory: str, line: str) -> str | None:
 def _remake(directory: str) -> str:
     """The command that writes constraints.txt (and KB-FORMAT.md) for this recur: the Makefile's target when the
     repository has Recur's Makefile, else recur's own option."""
-    import re
-
     makefile = Path(directory) / "Makefile"
     ours = makefile.is_file() and re.search(
         r"(?m)^constraints:", makefile.read_text(encoding="utf-8", errors="replace")
@@ -489,8 +485,6 @@ def _kept_makefile(directory: str) -> None:
 
 def _makefile_default(name: str) -> str:
     """The default of the Makefile init writes for its variable ``name`` (its ``NAME ?= value`` line)."""
-    import re
-
     from recur.util.resources import templates_dir
 
     text = (templates_dir() / "init" / "Makefile").read_text(encoding="utf-8")

@@ -120,9 +120,8 @@ def report(
     # JSON and Markdown, read away from here: each file by its path in the KB
     # 30 and 90 days, then each --window asked for (a year-end review's 365), in the order given, each once
     days = tuple(dict.fromkeys((*RECURRING_WINDOWS, *windows)))
-    b = report_board(
-        kb, day, uncounted, owner=owner, windows=days
-    )  # its recurring lists the owner's, ranked before the cut
+    # its recurring lists the owner's, ranked before the cut
+    b = report_board(kb, day, uncounted, owner=owner, windows=days)
     if owner is not None:
         b = _owned(b, owner, kb, fail_on)
     shown = for_terminal(b)  # text for people: no control character from the KB acts on their terminal

@@ -665,11 +665,11 @@ def _shown(key: str, spellings: Counter, aliases: dict) -> str:
 
 
 def _recurring(
-    patterns, incidents, as_of: dt.date, top: int, owner: str | None, aliases: dict | None = None, windows=(30, 90)
+    patterns, incidents, as_of: dt.date, top: int, owner: str | None, aliases: dict | None, windows: tuple
 ) -> tuple[dict, dict, dict]:
     """The recurring lists, how many each leaves out, and how many of those tie with its last row (``cut_ranked``);
     ``owner``: only the patterns whose fix is theirs (``owned_by``, a handle of ``aliases`` its full name's),
-    ranked among themselves, then cut."""
+    ranked among themselves, then cut; one list for each of ``windows``' days (``board``'s), keyed by the number."""
     mine = owned_by(owner, aliases) if owner is not None else None
     recurring, more, tied = {}, {}, {}
     for days in windows:

@@ -400,8 +400,9 @@ def _doc(doc: dict) -> dict:
             "signals", "path", "related", "distinguish", "symptoms", "tags")
     out = {k: doc.get(k) for k in keys}
     # those dated up to today, as result_object counts them (retrieval.results.happened_incidents)
-    out["incidents"] = len(happened_incidents(doc))
-    out["incidents_inherited"] = under_counts(happened_incidents(doc))  # of them, a replaced pattern's
+    happened = happened_incidents(doc)
+    out["incidents"] = len(happened)
+    out["incidents_inherited"] = under_counts(happened)  # of them, a replaced pattern's
     return out
 
 

@@ -446,6 +446,9 @@ export class Ranker {
     this.prepare = prepare;
     this.p = params;
     this.stop = new Set(params.stopwords);
+    /* search.WHY_COMMON: common verbs and fillers ("says", "show") are no evidence, left out of the why alone
+       (lexicalWhy); built once, not for each result */
+    this.whyCommon = new Set((params.why && params.why.common) || []);
     this.ids = index.ids;
     this.idPos = new Map(this.ids.map((id, i) => [id.toLowerCase(), i]));
     this.successor = new Map();  /* a retired id -> its first successor in use (search.named_pattern) */
@@ -888,8 +891,7 @@ export class Ranker {
       this.fieldWords.set(c, fields);
     }
     const read = this.readNow(text).map(([, r]) => r);  /* a typo's word as read (search.TYPO), when read */
-    /* search.WHY_COMMON: common verbs and fillers ("says", "show") are no evidence, left out of the why alone */
-    const common = new Set(w.common || []);
+    const common = this.whyCommon;
     const shared = [...new Set([...words(text), ...read].filter((x) => !this.stop.has(x) && x.length > 2 && fields.has(x) && !common.has(x)))].sort();
     if (!shared.length) return [];
     return [{ field: "terms", text: shared.slice(0, w.terms).join(", "), score: round(bm25, 3) }];
