@@ -914,8 +914,9 @@ def _kept_section(out: _Kept, h: str, mark: str, mine, stored: dict) -> bool:
     one, never held: the document's hash in sections_sha256, so it is not said again."""
     out.marks = {k: v for k, v in out.marks.items() if caseless(k) != caseless(h)}
     out.own = {k: v for k, v in out.own.items() if caseless(k) != caseless(h)}
-    same = mine is not None and _digest(mine.text) == mark
-    if same or (mine is not None and _digest(mine.text) == stored.get(caseless(h))):
+    held = None if mine is None else _digest(mine.text)  # the record's section's hash, taken once
+    same = held == mark
+    if same or (held is not None and held == stored.get(caseless(h))):
         out.marks[h] = mark  # the document's: a later correction is taken while no one edits it
         if not same:
             out.taken.add(caseless(h))
