@@ -598,7 +598,7 @@ def _no_date(pm) -> str:
     if not pm.date_unread:
         return "none found in the postmortem"
     readings = ambiguous_date(pm.date_unread)
-    why = f": day and month could be either way round ({' or '.join(f'{d.day} {d:%B %Y}' for d in readings)})"
+    why = f": day and month could be either way round ({' or '.join(day_month(d) for d in readings)})"
     return f"could not read {pm.date_unread}{why if readings else ''}"
 
 
