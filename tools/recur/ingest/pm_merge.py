@@ -860,7 +860,8 @@ def _check_follow_ups(shown: str, data: dict, text: str, added: int) -> None:
 @dataclass
 class _Kept:
     """keep_as_imported's sections: the headings kept, what was added, the hashes to store; the headings (caseless)
-    of the sections taken, and {heading, caseless: text} of the record's before and of the document's."""
+    of the sections taken, {heading, caseless: text} of the record's before and of the document's, and what was
+    kept that needs saying (KeptVersion's ``said``: _kept_duration's)."""
 
     kept: list
     added: list
