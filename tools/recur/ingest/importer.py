@@ -24,7 +24,7 @@ from recur.kb.writer import Bullets, Numbered, Raw, dumps, pattern_markdown, pla
 from recur.retrieval.results import CONFIDENCE_RANK, choose_link
 from recur.util import utf8
 from recur.util.dates import after_today, day_month, in_range, iso_date, iso_day, out_of_range
-from recur.util.errors import ON_COMMAND_LINE, RecurError
+from recur.util.errors import RecurError, given_as
 from recur.util.text import caseless, normalise_signal, plural, signal_key
 
 
@@ -598,7 +598,7 @@ def _no_date(pm) -> str:
     if not pm.date_unread:
         return "none found in the postmortem"
     readings = ambiguous_date(pm.date_unread)
-    why = f": day and month could be either way round ({' or '.join(f'{d.day} {d:%B %Y}' for d in readings)})"
+    why = f": day and month could be either way round ({' or '.join(day_month(d) for d in readings)})"
     return f"could not read {pm.date_unread}{why if readings else ''}"
 
 
@@ -1172,7 +1172,7 @@ def import_postmortem(  # long: the import's steps in order, a call each; 16 key
     today = today or config.today()
     text, pm, read_notes, kb = _parsed_in(file, date, into, kb_dir, kb)
     # as the patterns have them: "Disk-Full" too; named as _check_names names its arguments
-    patterns = require_patterns(kb, patterns, "--pattern" if ON_COMMAND_LINE.get() else "patterns")
+    patterns = require_patterns(kb, patterns, given_as("--pattern", "patterns"))
     digests, source, sources = document_hashes(text, pm.markdown), source_key(kb, file), _sources(kb, file)
     dup = _earlier_import(kb, pm, digests, sources, (into, iid, (pm.date, date)), bool(severity or date))
     runbook = _runbook_note(file, pm, dup)
@@ -1671,7 +1671,7 @@ def _pending_draft(cands: list, accept: str):
 
 def _check_names(iid, category) -> None:
     """--id and --category become a file and a folder name: checked before anything is read or written. Each
-    named as its caller gave it: the flag on the command line (``ON_COMMAND_LINE``), else the argument (a call
+    named as its caller gave it: the flag on the command line (``given_as``), else the argument (a call
     of ``import_postmortem(category="Disk Full")`` was told "--category: …", a flag it never passed)."""
     from recur.kb.incident_record import require_id
     from recur.kb.scaffold import kebab
@@ -1679,7 +1679,7 @@ def _check_names(iid, category) -> None:
     if iid:
         require_id(iid)  # a file name
     if category is not None:
-        kebab(category, "--category" if ON_COMMAND_LINE.get() else "category")  # a folder name
+        kebab(category, given_as("--category", "category"))  # a folder name
 
 
 class OneEngine:

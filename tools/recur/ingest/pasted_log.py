@@ -246,21 +246,20 @@ def record_title(prepared, text: str) -> str:
     in review: "Maya Chen 3:04 AM" of a Slack thread, "Traceback (most recent call last):", a table's header."""
     from recur.kb.placeholders import RECORD_TITLE
     from recur.retrieval.query import read_line
-    from recur.util.text import cut_words as cut  # between words (text.cut_words)
-    from recur.util.text import has_text
+    from recur.util.text import cut_words, has_text
 
     if prepared.alert and prepared.alert != "(no alertname)":
-        return cut(prepared.alert, TITLE_CHARS)
+        return cut_words(prepared.alert, TITLE_CHARS)
     if prepared.log_lines:
         said = read_line(prepared.text.split("\n")[prepared.log_before].strip())[2]
         if has_text(said):
-            return cut(said, TITLE_CHARS)
+            return cut_words(said, TITLE_CHARS)
     lines = [x for x in text.splitlines() if has_text(x)]
     if lines and (firing := _FIRING.match(lines[0].strip())):
-        return cut(firing.group(1), TITLE_CHARS)
+        return cut_words(firing.group(1), TITLE_CHARS)
     thrown = next((x.strip() for x in lines if x[:1] not in " \t" and _EXCEPTION_LINE.match(x.strip())), None)
     if thrown:
-        return cut(thrown, TITLE_CHARS)
+        return cut_words(thrown, TITLE_CHARS)
     if len(lines) == 1:
-        return cut(lines[0], TITLE_CHARS)
+        return cut_words(lines[0], TITLE_CHARS)
     return RECORD_TITLE

@@ -860,7 +860,8 @@ def _check_follow_ups(shown: str, data: dict, text: str, added: int) -> None:
 @dataclass
 class _Kept:
     """keep_as_imported's sections: the headings kept, what was added, the hashes to store; the headings (caseless)
-    of the sections taken, and {heading, caseless: text} of the record's before and of the document's."""
+    of the sections taken, {heading, caseless: text} of the record's before and of the document's, and what was
+    kept that needs saying (KeptVersion's ``said``: _kept_duration's)."""
 
     kept: list
     added: list
@@ -914,8 +915,9 @@ def _kept_section(out: _Kept, h: str, mark: str, mine, stored: dict) -> bool:
     one, never held: the document's hash in sections_sha256, so it is not said again."""
     out.marks = {k: v for k, v in out.marks.items() if caseless(k) != caseless(h)}
     out.own = {k: v for k, v in out.own.items() if caseless(k) != caseless(h)}
-    same = mine is not None and _digest(mine.text) == mark
-    if same or (mine is not None and _digest(mine.text) == stored.get(caseless(h))):
+    held = None if mine is None else _digest(mine.text)  # the record's section's hash, taken once
+    same = held == mark
+    if same or (held is not None and held == stored.get(caseless(h))):
         out.marks[h] = mark  # the document's: a later correction is taken while no one edits it
         if not same:
             out.taken.add(caseless(h))

@@ -902,7 +902,7 @@ def _short_year(pm: Postmortem, text: str) -> None:
     if pm.short_year is None or pm.date not in (None, pm.short_year[2]):
         return  # another line gave the date, or none came from this one
     words, where, read, first = pm.short_year
-    other = f"day first it reads {read.day} {read:%B %Y}" if read else "day or month first it is either of two"
+    other = f"day first it reads {day_month(read)}" if read else "day or month first it is either of two"
     example, near = document_year_first(text) or (None, None)
     if near is not None and (read is None or abs(first - near) < abs(read - near)):
         pm.date, pm.date_source, pm.date_unread = first, where, None

@@ -216,7 +216,7 @@ def _labels(cell: str) -> bool | None:
     when it is a label naming a customer or user (``Customer``, ``Owner's customer``), whose row names no
     contact."""
     m = _CELL_LABEL.fullmatch(_POSSESSIVE.sub("", cell))
-    if m and _NOT_STAFF & set(re.findall(r"[a-z]+", m.group(0).lower())):
+    if m and _names_customer(m.group(0)):
         return None
     return bool(m) and contact_label(m["label"], m["also"] or "")
 

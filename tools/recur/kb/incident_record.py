@@ -18,7 +18,7 @@ from recur.kb.records import owner_key
 from recur.kb.schema import REVIEW_LEVELS, given_id
 from recur.kb.writer import dumps, flow_list, plain, q, section_text
 from recur.util.dates import iso_day, require_in_range
-from recur.util.errors import ON_COMMAND_LINE, AlreadyExists, RecurError
+from recur.util.errors import AlreadyExists, RecurError, given_as
 from recur.util.files import editing, write_atomic
 from recur.util.text import caseless, cut, cut_words, has_text, one_line, without_controls
 
@@ -648,7 +648,7 @@ def require_id(iid: str, flag: str | None = None) -> str:
     from recur.kb.schema import INCIDENT_ID
 
     if not INCIDENT_ID.fullmatch(iid):
-        flag = flag or ("--id" if ON_COMMAND_LINE.get() else "iid")
+        flag = flag or given_as("--id", "iid")
         raise RecurError(f"{flag}: {iid!r} is not a valid incident id (letters, digits, . _ -)")
     return iid
 

@@ -761,9 +761,11 @@ def _section_placeholders(p, shown: str) -> list[Problem]:
     """Other sections still holding `recur new`'s placeholder, or only a placeholder word."""
     out = []
     for name, text in p.sections.items():
+        if name == "Runbook":
+            continue
         required = name == "Summary" or name == "Root cause" and p.status == "active"
         said = _placeholder_said(text, *([_REQUIRED_PLACEHOLDER[name]] if required else []))
-        if name != "Runbook" and said:
+        if said:
             out.append(Problem(shown, p.line(f"## {name}"), f"## {name}", said, "warning"))
     return out
 

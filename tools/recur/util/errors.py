@@ -13,6 +13,12 @@ from dataclasses import dataclass
 ON_COMMAND_LINE: ContextVar[bool] = ContextVar("recur_on_command_line", default=False)
 
 
+def given_as(flag: str, argument: str) -> str:
+    """What an error calls a value its caller gave: ``flag`` on the command line (``ON_COMMAND_LINE``), else the
+    library's ``argument`` name (``import_postmortem(category=…)`` was told "--category: …", a flag it never passed)."""
+    return flag if ON_COMMAND_LINE.get() else argument
+
+
 class RecurError(Exception):
     """An expected failure. The CLI and API turn it into one clean message, never a traceback."""
 

@@ -721,8 +721,9 @@ def cut_words(text, limit: int) -> str:
     """``text`` on one line, cut to ``limit`` characters ending in "…" when longer, as ``cut`` but between
     words: a record's title `recur suggest` proposes. Cut mid-word, "… java.lang.OutOfMemoryErr…" went to the
     board (found in a responder walk); a token (a dotted or colon name, a path) is kept whole or left out, and
-    the separator before the cut (": ", ", ") with it. Only a first token over half ``limit`` is cut inside:
-    after its last ".", ":" or "/" there, else at ``limit``."""
+    the separator before the cut (": ", ", ") with it. A token is cut inside when no space falls in the second
+    half of ``limit`` (a first token, or one begun before half ``limit``, running past it: "Disk full on db-1:
+    java.lang…" at 40): after its last ".", ":" or "/" in that half, else at ``limit``."""
     text = " ".join(str(text).split())
     if len(text) <= limit:
         return text
