@@ -186,3 +186,17 @@ def test_the_replaced_pattern_s_note_counts_only_the_incidents_not_listed_and_ke
         "note: 1 more incident names old-retired, which dns-failure replaced (superseded_by): "
         f"recur incident list {where}--pattern old-retired --since 2025-02-01"
     ], r.stderr
+
+
+def test_the_replaced_pattern_s_note_keeps_unlinked(kb_dir):
+    """Found in a last read: with --unlinked the note on the replaced patterns' incidents counted them all and gave
+    a command without --unlinked, while the note on later incidents beside it counted those needing analysis alone.
+    A retired pattern's incidents are linked (it is no import draft): with --unlinked, none is said."""
+    old = kb_dir / "patterns/deploys/old-retired.md"
+    old.write_text(old.read_text().replace("status: retired", "status: retired\nsuperseded_by: dns-failure"))
+    incident(kb_dir, "INC-2025-0001", dt.date(2025, 1, 5), "old-retired")
+    incident(kb_dir, "INC-2025-0002", dt.date(2025, 2, 5), "old-retired")
+    assert "2 more incidents name old-retired" in run("--kb", kb_dir, "--pattern", "dns-failure").stderr
+    r = run("--kb", kb_dir, "--pattern", "dns-failure", "--unlinked", "--since", "2025-01-01")
+    assert r.exit_code == 0 and "replaced" not in r.stderr, r.stderr
+    assert r.stdout == "No incidents match --since 2025-01-01 --pattern dns-failure --unlinked.\n", r.output

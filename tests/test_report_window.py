@@ -45,3 +45,27 @@ def test_a_year_window_lists_what_recurred_over_the_year(kb_dir):
     assert "Most recurring patterns, last 365 days" not in report(kb_dir).stdout
     md = report(kb_dir, "--format", "markdown", "--window", "365").stdout
     assert "last 365 days" in md and "disk-full" in md.split("last 365 days", 1)[1], md
+
+
+def test_the_library_board_with_a_window_keeps_30_and_90(kb_dir):
+    """``recur.report_board(kb, day, windows=(365,))`` (docs/library.md) gave a board whose ``recurring`` had only
+    "365": its text, Markdown, MCP's and the site's renderings failed with KeyError '30'. The given windows are added
+    to 30 and 90, after them, each once, as `recur report --window` adds them."""
+    import recur
+    from recur.problems.report import render_markdown, render_text
+
+    for iid, day in (("INC-2026-0101", "2026-03-10"), ("INC-2026-0102", "2026-07-20")):
+        write(
+            kb_dir,
+            f"incidents/2026/{iid}.md",
+            f"---\nid: {iid}\ntitle: Disk full again\ndate: {day}\nseverity: sev4\npatterns: [disk-full]\n---\n\n"
+            "## Summary\nIt happened.\n",
+        )
+    kb = recur.load_kb(kb_dir)
+    b = recur.report_board(kb, DAY, windows=(365,))
+    assert list(b["recurring"]) == list(b["recurring_more"]) == list(b["recurring_tied"]) == ["30", "90", "365"]
+    assert [(r["pattern"], r["count"]) for r in b["recurring"]["365"]] == [("disk-full", 2)]
+    assert "Most recurring patterns, last 365 days" in render_text(b) and "last 30 days" in render_text(b)
+    assert "last 365 days" in render_markdown(b)
+    assert list(recur.report_board(kb, DAY, windows=[365, 90, 30, 365])["recurring"]) == ["30", "90", "365"]
+    assert list(recur.report_board(kb, DAY)["recurring"]) == ["30", "90"]

@@ -101,3 +101,28 @@ def test_mcp_past_incidents_and_the_site_count_them_too(kb_dir):
     assert "(under old-retired, which it replaced)" in page
     index_row = next(line for line in site["patterns/index.md"].splitlines() if "DNS resolution failure" in line)
     assert "<td>4</td>" in index_row or "| 4 |" in index_row, index_row
+
+
+def test_the_site_lists_one_day_s_incidents_in_id_order_as_everywhere(kb_dir):
+    """Found in a last read: the site's ``seen`` sorted a pattern's incidents by date alone, its own first, while
+    ``by_pattern``, the incident list and MCP order one day's by id: an own and an inherited incident on one day,
+    the inherited one with the lower id, were listed in the pattern page's table lower id first (newest first is
+    the higher id first on one day)."""
+    from recur.problems.board import board
+    from recur.retrieval.patterns import incidents_of
+    from recur.site import pages
+    from recur.site.context import Site
+
+    chain_kb(kb_dir)
+    incident(kb_dir, "INC-2025-0005", dt.date(2025, 5, 5), "old-retired")
+    incident(kb_dir, "INC-2025-0006", dt.date(2025, 5, 5), "dns-failure")
+    kb = load_kb(kb_dir)
+    b = board(kb, DAY)
+    seen, under = Site(kb, DAY, b).seen("dns-failure")
+    assert [i.id for i in seen] == ["INC-2025-0001", "INC-2025-0002", "INC-2025-0003", "INC-2025-0004",
+                                    "INC-2025-0005", "INC-2025-0006"]  # fmt: skip
+    newest = [i["id"] for i in incidents_of(kb, ["dns-failure"], as_of=DAY)]
+    assert newest == [i.id for i in reversed(seen)], newest
+    page = pages(kb, as_of=DAY, board=b)[kb.patterns["dns-failure"].relpath]
+    table = page.split("## Incidents (6)", 1)[1]
+    assert [table.index(iid) for iid in newest] == sorted(table.index(iid) for iid in newest), table

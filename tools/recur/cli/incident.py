@@ -1004,7 +1004,7 @@ def list_incidents(kb_dir, since, days, pattern_id, unlinked, as_json):
         click.echo("\n".join(_incident_lines(kb, for_terminal(rows), (since, days, pattern_id, unlinked))))
     _later_note(kb, today, start, pattern_id, unlinked)
     if pattern_id:
-        _replaced_note(kb, today, start, pattern_id)
+        _replaced_note(kb, today, start, pattern_id, unlinked)
     left_out = sorted(iid for iid in kb.incident_files if iid not in kb.incidents)
     if left_out:  # said on stderr, with --json too: the list is not every record
         shown = ", ".join(left_out[:5]) + (" …" if len(left_out) > 5 else "")
@@ -1031,23 +1031,25 @@ def _later_note(kb, today, start, pattern_id, unlinked) -> None:
         )
 
 
-def _replaced_note(kb, today, start, pattern_id: str) -> None:
+def _replaced_note(kb, today, start, pattern_id: str, unlinked: bool) -> None:
     """The incidents of the retired patterns ``pattern_id`` replaced (their ``superseded_by`` leads to it), named
     on stderr with the command that lists them, --json too. After a rename (a retired stub) or a merge, the list
     of the pattern in use began at the rename: a two-year-old KB's db-pool-exhausted listed the incidents of 2026
-    alone, its five of 2025 under db-connection-pool-exhausted unsaid (found ageing a KB)."""
+    alone, its five of 2025 under db-connection-pool-exhausted unsaid (found ageing a KB). With ``unlinked``, those
+    needing analysis alone, as ``_later_note`` counts: it counted them all, the command without --unlinked."""
     from recur.problems.incidents import incident_rows
 
-    since = f" --since {start.isoformat()}" if start else ""  # the command lists what is counted (--days too)
+    # the command lists what is counted (--days too, as --since)
+    given = (f" --since {start.isoformat()}" if start else "") + (" --unlinked" if unlinked else "")
     where = config.where_flags(kb.root)
     for old in kb.replaced_by(pattern_id):  # sorted
         # one naming both is listed already: "3 more" counted it (found in review)
-        rows = incident_rows(kb, today, since=start, pattern=old, unlinked=False)
+        rows = incident_rows(kb, today, since=start, pattern=old, unlinked=unlinked)
         n = sum(pattern_id not in r["patterns"] for r in rows)
         if n:
             click.echo(
                 f"note: {plural(n, 'more incident')} {'names' if n == 1 else 'name'} {old}, which {pattern_id} replaced (superseded_by): "
-                f"recur incident list {where}--pattern {old}{since}",
+                f"recur incident list {where}--pattern {old}{given}",
                 err=True,
             )
 

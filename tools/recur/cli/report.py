@@ -10,7 +10,7 @@ import click
 from recur import config
 from recur.cli.options import DATE, JSON_ALIAS, OutFile, http_url, json_alias, kb_option, setting, write_out
 from recur.cli.render import for_terminal
-from recur.problems.board import RECURRING_WINDOWS, not_counted, report_board, uncounted_problems
+from recur.problems.board import not_counted, report_board, uncounted_problems
 from recur.problems.report import (
     FAIL_ON,
     RECURRENCE_DAYS,
@@ -118,10 +118,9 @@ def report(
     kb = load_kb(kb_dir)
     uncounted = uncounted_problems(kb)  # found once, named two ways below
     # JSON and Markdown, read away from here: each file by its path in the KB
-    # 30 and 90 days, then each --window asked for (a year-end review's 365), in the order given, each once
-    days = tuple(dict.fromkeys((*RECURRING_WINDOWS, *windows)))
-    # its recurring lists the owner's, ranked before the cut
-    b = report_board(kb, day, uncounted, owner=owner, windows=days)
+    # its recurring lists the owner's, ranked before the cut; 30 and 90 days, then each --window asked for (a
+    # year-end review's 365), in the order given, each once (the board adds them)
+    b = report_board(kb, day, uncounted, owner=owner, windows=windows)
     if owner is not None:
         b = _owned(b, owner, kb, fail_on)
     shown = for_terminal(b)  # text for people: no control character from the KB acts on their terminal

@@ -182,7 +182,8 @@ class Board(_Computed, total=False):
     more: dict  # ``serve.mcp_board`` with a ``limit``: {list name: how many rows were cut}
 
 
-# the recurring lists' windows in days, the board's keys "30" and "90": the site, MCP and a plain `recur report`
+# the recurring lists' windows in days, the board's keys "30" and "90", always there (the renderers read them), the
+# site, MCP and a plain `recur report` having no other; `windows` adds to them
 RECURRING_WINDOWS = (30, 90)
 
 
@@ -194,13 +195,15 @@ def board(  # long: seven parameters, one a line (ruff's format); the body is un
     months: int = 12,
     today: dt.date | None = None,
     owner: str | None = None,
-    windows: tuple = RECURRING_WINDOWS,
+    windows: tuple = (),
 ) -> Board:
     """The problem-management board for ``kb`` as of ``as_of`` (the module docstring's keys); ``today``: the clock's
     date, after which an incident cannot have happened yet. ``owner``: the recurring lists rank only the patterns whose
     fix that owner owns (``owned_by``; a retired one's is no one's), among themselves, before the cut (after it, one
     ranked 11th was told nothing of theirs recurred), as ``recurring_owner`` says; the rest is for ``for_owner``.
-    ``windows``: the days of the recurring lists (`recur report --window 365` adds a year's to 30 and 90)."""
+    ``windows``: the days of recurring lists added to 30 and 90 (`recur report --window 365` a year's), after them
+    in the order given, each once: 30 and 90 always, which the renderers read (``windows=(365,)`` alone was a board
+    they failed on with a KeyError '30')."""
     as_of = _day(as_of)
     counted = counted_incidents(kb)
     incidents = sorted((i for i in counted if i.date <= as_of), key=lambda i: (i.date, i.id))
@@ -215,6 +218,7 @@ def board(  # long: seven parameters, one a line (ruff's format); the body is un
     drafts = kb.import_drafts()  # an import's own draft, not yet promoted, is no analysis: still "unknown"
     unknown, triage, flags = _unknown(work, as_of, drafts), _triage(work), _flags(work, as_of)
     after_fix, aliases = _after_fix(patterns, incidents), kb_aliases(kb, owner)  # aliases: a handle, its full name
+    windows = tuple(dict.fromkeys((*RECURRING_WINDOWS, *windows)))
     recurring, recurring_more, recurring_tied = _recurring(patterns, incidents, as_of, top, owner, aliases, windows)
     counts = {
         "reviews_pending": len(reviews),
@@ -292,14 +296,15 @@ def report_board(
     uncounted: tuple | None = None,
     today: dt.date | None = None,
     owner: str | None = None,
-    windows: tuple = RECURRING_WINDOWS,
+    windows: tuple = (),
 ) -> Board:
     """The board as `recur report --format json`, its Markdown, MCP's problem_report and the site give
     it, as of ``as_of`` (``board``'s name, which docs/library.md and its TypeError use: it was ``day``), with
     ``not_counted(kb)``, each file by its path in the KB. ``uncounted``: ``uncounted_problems(kb)`` when the
     caller has it already (`recur report` names them from here as well). ``today``: the date an
     incident dated after cannot have happened yet (``dated_after``); default the clock's (``RECUR_TODAY``).
-    ``owner``: its recurring lists are that owner's (``board``'s ``owner``), for ``problems.owner.for_owner``."""
+    ``owner``: its recurring lists are that owner's (``board``'s ``owner``), for ``problems.owner.for_owner``.
+    ``windows``: recurring lists added to those of 30 and 90 days (``board``'s)."""
     from recur import config
 
     if today is None:

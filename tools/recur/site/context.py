@@ -170,12 +170,14 @@ class Site:
         return (self.as_of - due).days if due is not None and due < self.as_of else 0
 
     def seen(self, pattern_id: str) -> tuple[list, dict]:
-        """(the incidents a pattern's page and the pattern index count for it, oldest first; {incident id: the
-        retired id it is listed under}): its own and those of the retired patterns it replaced
-        (``KB.inherited_incidents``). The page said only its own id's: a two-year-old KB's db-pool-exhausted
-        10, with 5 more under the id it was renamed from (found ageing a KB)."""
+        """(the incidents a pattern's page and the pattern index count for it, oldest first, on one day the lower
+        id first, as ``by_pattern``; {incident id: the retired id it is listed under}): its own and those of the
+        retired patterns it replaced (``KB.inherited_incidents``). The page said only its own id's: a two-year-old
+        KB's db-pool-exhausted 10, with 5 more under the id it was renamed from (found ageing a KB)."""
         if pattern_id not in self._seen:
             inherited = [(i, old) for i, old in self.kb.inherited_incidents(pattern_id) if i.date <= self.as_of]
             listed = [*self.by_pattern.get(pattern_id, []), *(i for i, _ in inherited)]
-            self._seen[pattern_id] = (sorted(listed, key=lambda i: i.date), {i.id: old for i, old in inherited})
+            # by (date, id) as by_pattern: by date alone, one day's own came before its inherited whatever the ids
+            seen = sorted(listed, key=lambda i: (i.date, i.id))
+            self._seen[pattern_id] = (seen, {i.id: old for i, old in inherited})
         return self._seen[pattern_id]
