@@ -91,3 +91,18 @@ def test_a_bad_own_keys_value_is_said_in_yaml_s_words_at_the_bad_item(kb_dir):
         write(kb_dir, "recur.yml", "format: 1\n" + written)
         res = check(kb_dir)
         assert res.exit_code == 1 and said in res.output and "None" not in res.output, res.output
+
+
+def test_an_own_key_written_with_spaces_around_it_is_declared_stripped(kb_dir):
+    """`- " last_reviewed"` passed the check of a name but was declared with its space, matched no record's key,
+    and the warning it was written to end kept coming (found in a last read)."""
+    own_key(kb_dir)
+    write(kb_dir, "recur.yml", 'format: 1\nown_keys: [" last_reviewed ", "\\tteam_slack"]\n')
+    res = check(kb_dir)
+    assert res.exit_code == 0 and WARNED not in res.output, res.output
+    assert load_kb(kb_dir).own_keys == frozenset({"last_reviewed", "team_slack"})
+    # a format key with spaces around it is still the format's, refused at its line
+    write(kb_dir, "recur.yml", 'format: 1\nown_keys:\n  - last_reviewed\n  - " title"\n')
+    res = check(kb_dir)
+    assert res.exit_code == 1 and WARNED not in res.output, res.output
+    assert "recur.yml:4: own_keys: 'title' is a key of the KB format" in res.output, res.output

@@ -31,6 +31,10 @@ The nightly export stalled for two hours when its scratch disk filled.
         ('{sha256: "abc"}', "imported.source"),  # a mapping missing its source
         ("{source: pm.md}", "imported.sha256"),  # and missing its hash
         ("{source: pm.md", "front matter"),  # YAML cannot read it: known by its References line and title
+        ("5", "imported"),  # a number: `5.get`, a traceback (found in a last read)
+        ("1.5", "imported"),
+        ("true", "imported"),  # a boolean: the same
+        ("false", "imported"),
     ],
 )
 def test_a_malformed_imported_is_an_error_and_a_reimport_refuses(fresh_kb, tmp_path, written, field):
@@ -81,4 +85,20 @@ def test_a_record_whose_front_matter_yaml_cannot_read_is_known_by_this_document_
     said = json.loads(again.stdout)["error"]
     assert f"{record.name}:" in said and ": front matter: YAML does not parse" in said, said
     assert "imported from this very document (its imported.sha256)" in said and "nothing imported" in said
+    assert [p.name for p in (fresh_kb / "incidents").rglob("*.md")] == [record.name]
+
+
+@pytest.mark.parametrize("written", ["null", "~", '""'])
+def test_an_empty_imported_on_a_record_in_error_is_known_by_its_references_line(fresh_kb, tmp_path, written):
+    """`imported:` left empty (null) is as if left out, no error; a record in error for another field is still
+    known by its References line and refused, no traceback."""
+    first = import_file(fresh_kb, tmp_path / "pm.md", PM, "--json")
+    record = fresh_kb / "incidents" / "2026" / f"{json.loads(first.stdout)['incident']}.md"
+    text = re.sub(r"^imported: .*$", f"imported: {written}", record.read_text(), flags=re.M)
+    record.write_text(re.sub(r"^severity: .*$", "severity: sev99", text, flags=re.M))
+    again = import_file(fresh_kb, tmp_path / "pm.md", PM)
+    assert again.exit_code == 1, again.output
+    said = again.stderr
+    assert f"{record.name}:" in said and ": severity: " in said and "nothing imported" in said, said
+    assert "pm.md (its References)" in said and "Traceback" not in said
     assert [p.name for p in (fresh_kb / "incidents").rglob("*.md")] == [record.name]

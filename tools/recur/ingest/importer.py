@@ -1375,11 +1375,17 @@ def _claimed(read: tuple[dict, str], digests, sources: set, title, day) -> str |
     imp = raw.get("imported")
     if isinstance(imp, dict) and isinstance(imp.get("sha256"), str) and imp["sha256"] in digests:
         return "this very document (its imported.sha256)"
-    named = [imp] if isinstance(imp, str) else imp if isinstance(imp, list) else [(imp or {}).get("source")]
+    # a number, true/false or null names nothing: `imported: 5` was `5.get`, a traceback (found in a last read)
+    named = [imp] if isinstance(imp, str) else imp if isinstance(imp, list) else [_mapping(imp).get("source")]
     said = next((f"{n} (its imported:)" for n in named if isinstance(n, str) and n.strip() in sources), None)
     said = said or next((f"{s} (its References)" for s in sorted(sources) if f"postmortem `{s}`" in body), None)
     record = SimpleNamespace(title=str(raw.get("title") or ""), date=iso_date(raw.get("date")))
     return said if said and _same_document(record, title, day) else None
+
+
+def _mapping(value) -> dict:
+    """``value`` if it is a mapping, else an empty one: an `imported:` edited by hand may hold anything YAML reads."""
+    return value if isinstance(value, dict) else {}
 
 
 def _not_this_incident(inc, days: tuple, title: str) -> str | None:

@@ -178,6 +178,13 @@ def _node(mapping, key: str):
     return found[-1] if found else None
 
 
+def _imported_of(data) -> dict:
+    """A record's front matter's (``data``) `imported:` mapping, or an empty one: a number, true/false or a string
+    written there by hand is no mapping to read keys of (the merge target passed check; this keeps it so)."""
+    have = data.get("imported") if isinstance(data, dict) else None
+    return have if isinstance(have, dict) else {}
+
+
 def _empty(value) -> bool:
     return value is None or value == "" or value == [] or value == {}
 
@@ -198,7 +205,7 @@ class _Merge:
         self.expected = copy.deepcopy(theirs)
         # the hash of each section the import writes (sections_digest): stored only for a section the record's
         # is the import's (mark_sections), never beside a responder's own kept
-        self.hashes = (load_yaml(ours, offset=1).data.get("imported") or {}).get("sections_sha256") or {}
+        self.hashes = _imported_of(load_yaml(ours, offset=1).data).get("sections_sha256") or {}
         ours = drop_value(ours, ("imported", "sections_sha256"), shown) if self.hashes else ours
         self.ours_text, self.ours = ours, load_yaml(ours, offset=1).data
         self.ours_node = compose(ours)
@@ -211,7 +218,7 @@ class _Merge:
         self.sections_was: dict[str, str] = {}  # {heading, caseless: text} of the record's sections before the merge
         self.sections_now: dict[str, str] = {}  # the same of the import's (the postmortem's)
         self.iid = str(theirs.get("id") or Path(shown).stem)
-        have, source = theirs.get("imported"), (self.ours.get("imported") or {}).get("source")
+        have, source = theirs.get("imported"), _imported_of(self.ours).get("source")
         self.same_source = isinstance(have, dict) and source is not None and have.get("source") == source
         self.stored = _stored(have) if self.same_source else {}
         # {heading, caseless: hash} of the postmortem's section the record kept its own over (imported.kept_sha256),
@@ -389,7 +396,7 @@ class _Merge:
         ``imported.sections_sha256`` of this document, so that a later version's correction is taken while no one
         has edited it; a section kept keeps its hash (an edit the postmortem has not corrected since: equal to
         the postmortem's; a correction held back: the earlier one's). An earlier ``summary_sha256`` goes into it."""
-        have, source = self.expected.get("imported"), (self.ours.get("imported") or {}).get("source")
+        have, source = self.expected.get("imported"), _imported_of(self.ours).get("source")
         if not (self.hashes and isinstance(have, dict) and have.get("source") == source):
             return
         kept = {

@@ -546,11 +546,13 @@ def _own_keys(kb: KB, shown: str, doc, value) -> frozenset:
             what = f"must be a list of key names such as [last_reviewed]; an item is {what}, not a key name"
             kb.problems.append(Problem(shown, doc.line("own_keys", n), "own_keys", what))
             return frozenset()
-    theirs = sorted({k for k in value if not schema.declarable(k)})
+    # stripped as a front-matter key is: " owner_team" (`- " owner_team"`) was kept with its space and matched none
+    names = [k.strip() for k in value]
+    theirs = sorted({k for k in names if not schema.declarable(k)})
     for key in theirs:  # declared, a format key would be read as the format's and never be the team's
         what = f"{key!r} is a key of the KB format, not one of your own: take it out of own_keys"
-        kb.problems.append(Problem(shown, doc.line("own_keys", value.index(key)), "own_keys", what))
-    return frozenset(k for k in value if k not in theirs)
+        kb.problems.append(Problem(shown, doc.line("own_keys", names.index(key)), "own_keys", what))
+    return frozenset(k for k in names if k not in theirs)
 
 
 def _validator(kb: KB, shown: str, doc, **kw) -> schema.Validator:
