@@ -211,6 +211,53 @@ def test_rollback_goes_back_to_the_previous_model_and_reindexes(tuned, tmp_path,
     assert json.loads((model / "recur-model.json").read_text())["model_id"] == m["model_id"]
 
 
+def test_a_full_disk_while_the_rollback_rebuilds_the_index_leaves_the_model_and_index(tuned, tmp_path, monkeypatch):
+    """`recur tune --rollback` builds the index with the model it goes back to beside --index, before the swap.
+    Found in review: with the disk full there (its vectors go to /dev/full: ENOSPC), the error named that staged
+    folder, just removed, where `recur tune` names --index and the space left. Exit 1, one `Error:` naming --index,
+    no trained weights spoken of (a rollback trains none); the tuned model in use and its index untouched.
+    An --index whose parent cannot be made (a file there) is said the same way."""
+    from recur.cli.main import cli
+    from recur.retrieval import index as index_mod
+
+    kb, out, index, m = tuned
+    root = tmp_path / "copy"
+    shutil.copytree(kb.parent, root)
+    monkeypatch.chdir(root)
+    monkeypatch.delenv("RECUR_TUNED", raising=False)
+    monkeypatch.delenv("RECUR_MODEL", raising=False)
+    index = root / ".recur" / "index"
+    before = _tree(root / ".recur")
+    real_work_folder = index_mod.work_folder
+
+    def work_folder(final):
+        work = real_work_folder(final)
+        (work / "vectors.npy").symlink_to("/dev/full")  # the one build: the index of the model gone back to
+        return work
+
+    monkeypatch.setattr(index_mod, "work_folder", work_folder)
+    res = CliRunner().invoke(cli, ["tune", "--rollback", "--kb", "kb", "--index", str(index)])
+    assert res.exit_code == 1 and "Traceback" not in res.output, res.output
+    lines = res.output.strip().splitlines()
+    assert [line for line in lines if line.startswith("Error:")] == lines[-1:], res.output
+    error = lines[-1]
+    assert error.startswith(
+        f"Error: {index}: cannot build the index with the model the rollback goes back to (No space left on device"
+    ), error
+    assert "MB free on its disk" in error and "the previous model and index are as they were" in error, error
+    assert ".tmp-" not in error and "trained weights" not in error, error
+    assert _tree(root / ".recur") == before  # the tuned model in use, and its index, untouched
+    assert json.loads((index / "manifest.json").read_text())["model"] == m["model_id"]
+    assert not list(root.rglob("*.tmp-*"))
+    (root / "blocker").write_text("a file")  # --index's parent cannot be made: said the same way, not a traceback
+    res = CliRunner().invoke(cli, ["tune", "--rollback", "--kb", "kb", "--index", "blocker/index"])
+    assert res.exit_code == 1 and "Traceback" not in res.output, res.output
+    error = res.output.strip().splitlines()[-1]  # mkdir's "File exists": the OS's word for it
+    assert error.startswith("Error: blocker/index: cannot build the index with the model the rollback goes back to (")
+    assert error.endswith("the previous model and index are as they were"), error
+    assert _tree(root / ".recur") == before and not list(root.rglob("*.tmp-*"))
+
+
 def test_a_rollback_with_nothing_to_roll_back_writes_nothing(tmp_path, monkeypatch):
     """Found in review: `recur tune --rollback` in a checkout never tuned said "nothing to roll back"
     (exit 1) but made .recur/ and left a model.lock in it."""

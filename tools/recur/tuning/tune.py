@@ -651,16 +651,18 @@ def save_model(model, model_dir: Path, out_dir: Path, ckpt: Path) -> None:
         raise no_room(out_dir, "write the tuned model there", f"{type(exc).__name__}: {exc}", model_dir, ckpt) from None
 
 
-def no_room(target, what: str, why: str, where: Path, ckpt: Path) -> RecurError:
-    """The error of a write refused after training (a full disk): ``target``, what could not be done
-    there and why, the space left on the disk of ``where`` (what was being written, beside ``target``:
-    on its disk), that the model and index in use were not touched (nothing is swapped in before it is
-    whole), and the checkpoint kept for a rerun, when training wrote one."""
-    free = shutil.disk_usage(where if where.exists() else where.parent).free / 1e6
+def no_room(target, what: str, why: str, where: Path, ckpt: Path | None) -> RecurError:
+    """The error of a write refused after training, or by a rollback (a full disk): ``target``, what could
+    not be done there and why, the space left on the disk of ``where`` (what was being written, beside
+    ``target``: on its disk; its nearest folder that exists, when its parent could not be made), that the
+    model and index in use were not touched (nothing is swapped in before it is whole), and the checkpoint
+    kept for a rerun, when training wrote one (``ckpt`` None: a rollback, which trains nothing)."""
+    on = next(p for p in (Path(where), *Path(where).absolute().parents) if p.exists())
+    free = shutil.disk_usage(on).free / 1e6
     kept = (
         f"; the trained weights are kept at {ckpt}: a rerun with the same settings, once there is room, "
         "resumes from them without training again"
-        if (ckpt / "state.pt").is_file()
+        if ckpt is not None and (ckpt / "state.pt").is_file()
         else ""
     )
     return RecurError(
@@ -677,18 +679,34 @@ def _final_index(run: Run, model) -> Path:
     --index, not the folder it was built in (removed)."""
     from recur.retrieval import index as index_mod
 
-    staged = index_mod.staged_for_activation(run.index_dir)
-    shutil.rmtree(staged, ignore_errors=True)
-    staged.parent.mkdir(parents=True, exist_ok=True)
-    try:
+    def write(staged: Path) -> None:
         if eval_kb(run.kb, run.data) is run.kb:  # measured over the whole KB: no second embedding pass
             shutil.move(run.work / "index", staged)  # a rename on one disk, a copy onto another
         else:  # the measuring index lacks the held-out text
             index_mod.build(run.kb, staged, _memory_encoder(model, run.model_id), progress=False)
+
+    return staged_index(run.index_dir, write, "build the index with the tuned model", run.ckpt)
+
+
+def staged_index(index_dir, write, what: str, ckpt: Path | None) -> Path:
+    """The folder beside ``index_dir`` (``index.staged_for_activation``) that ``write(folder)`` fills, for
+    `recur tune` and `--rollback` to swap in. Anything stopping it removes the folder; a write refused (a
+    full disk, a parent folder that cannot be made) is ``no_room`` naming --index: found in review, the
+    rollback's error named the staged folder, just removed (``what``: what could not be done)."""
+    from recur.retrieval import index as index_mod
+
+    staged = index_mod.staged_for_activation(index_dir)
+    try:
+        shutil.rmtree(staged, ignore_errors=True)
+        staged.parent.mkdir(parents=True, exist_ok=True)
+        write(staged)
     except (NotWritable, OSError) as exc:
         shutil.rmtree(staged, ignore_errors=True)
         why = exc.why if isinstance(exc, NotWritable) else (exc.strerror or str(exc))
-        raise no_room(run.index_dir, "build the index with the tuned model", why, run.index_dir, run.ckpt) from None
+        raise no_room(index_dir, what, why, Path(index_dir), ckpt) from None
+    except BaseException:  # Ctrl-C: nothing half-built left beside --index
+        shutil.rmtree(staged, ignore_errors=True)
+        raise
     return staged
 
 
@@ -843,15 +861,13 @@ def _rollback_index(kb_dir: Path, out: Path, back: Path | None, index_dir) -> Pa
     spec = embed.resolve(_model_after_rollback(kb_dir, out, back))
     if (index_mod.read_manifest(Path(index_dir)) or {}).get("model") == spec.model_id:
         return None  # that model's already (OUT is not where the KB's model is found): nothing to build
-    staged = index_mod.staged_for_activation(index_dir)
-    shutil.rmtree(staged, ignore_errors=True)
-    staged.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        index_mod.build(load_kb(kb_dir), staged, embed.LazyEncoder(spec), progress=False)
-    except BaseException:
-        shutil.rmtree(staged, ignore_errors=True)
-        raise
-    return staged
+    kb = load_kb(kb_dir)
+    return staged_index(
+        index_dir,
+        lambda staged: index_mod.build(kb, staged, embed.LazyEncoder(spec), progress=False),
+        "build the index with the model the rollback goes back to",
+        None,  # a rollback trains nothing: no weights kept to speak of
+    )
 
 
 def _model_after_rollback(kb_dir: Path, out: Path, back: Path | None) -> str:
