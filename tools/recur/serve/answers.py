@@ -81,6 +81,10 @@ class PatternBody(BaseModel):
     signals: list[str]
     path: str = Field(description="The pattern's file, relative to the knowledge base.")
     incidents: int = Field(description="How many incidents matched it (those dated up to today).")
+    incidents_inherited: dict[str, int] = Field(
+        description="How many of `incidents` are linked to a retired pattern this one replaced (superseded_by), "
+        "by its id; {} for none."
+    )
     related: list[str]
     distinguish: list[Distinguish]
 
@@ -204,6 +208,7 @@ class IncidentRef(BaseModel):
     id: str
     date: str = Field(description="An ISO date.")
     title: str
+    under: str = _sometimes("The retired pattern it is linked to, which this one replaced (superseded_by).")
 
 
 class PatternLookAlike(BaseModel):
