@@ -370,8 +370,9 @@ def render_pattern(doc: dict, titles: dict | None = None, steps: int = 0, kb_dir
     doc, titles = for_terminal(doc), for_terminal(titles or {})
     sev = click.style(doc["severity"], fg=SEV_COLOUR.get(doc["severity"], "white"), bold=True)
     out = [
+        *([_retired_line(doc, flags)] if doc.get("status") == "retired" else []),
         click.style(f"{doc['title']}{draft_mark(doc)}", bold=True) + f"  ({doc['id']} · {sev} · {doc['category']})",
-        *([f"status: {doc['status']}"] if doc.get("status") != "active" else []),
+        *([f"status: {doc['status']}"] if doc.get("status") not in ("active", "retired") else []),
     ]
     links = partial(plain_links, known=pattern_ids(kb_dir), flags=for_terminal(flags))  # a step's links as commands
     for name, data in pattern_sections(doc):
@@ -381,6 +382,15 @@ def render_pattern(doc: dict, titles: dict | None = None, steps: int = 0, kb_dir
             out += ["", *_PATTERN_SECTION[name](data, titles, steps)]
     out += ["", f"read more: {read_more(doc['path'], kb_dir, None)}"]
     return "\n".join(out)
+
+
+def _retired_line(doc: dict, flags: str = "") -> str:
+    """A retired pattern's first line, as its page on the site opens (site.pattern_pages._retired_note): where to
+    go now, each successor with the command that prints it, or that nothing replaced it."""
+    by = doc.get("superseded_by") or []
+    where = " and ".join(f"{pid} (recur show {for_terminal(flags)}{pid})" for pid in by)
+    said = f"Retired: superseded by {where}." if by else "Retired; nothing replaced it."
+    return click.style(said, fg="yellow", bold=True) + " This failure mode should no longer happen; kept for history."
 
 
 def _runbook_lines(runbook: list, steps: int, links=plain_links) -> list[str]:

@@ -45,8 +45,9 @@ def show(kb_dir, index_dir, model, as_json, steps, item_id):
 
     A pattern is read from the index while it is up to date with the KB, else from the KB's files
     (no index is built or updated: its look-alikes are then as the index was last built, said on
-    stderr); an unknown id is an error naming the ids it was probably meant to be. --model is not
-    used: no model is loaded.
+    stderr); a retired pattern is read from its file, its first line naming what replaced it; an
+    unknown id is an error naming the ids it was probably meant to be. --model is not used: no model
+    is loaded.
     """
     del model  # kept for the scripts that pass it
     if _INCIDENT.match(item_id.strip()):

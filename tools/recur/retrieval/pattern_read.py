@@ -58,6 +58,12 @@ def _from_docs(docs: dict, pattern_id: str, manifest: dict, where: str, tell, kb
     _tell_left_out(manifest.get("left_out") or [], tell)
     if pattern_id not in docs:
         gone = retired(manifest)
+        if kb_dir is not None and pattern_id in gone.paths:  # the index leaves it out: its file has it
+            from recur.kb.loader import load_kb
+
+            kb = load_kb(kb_dir)
+            if (read := _retired_read(kb, pattern_id, docs)) is not None:
+                return read
         if kb_dir is not None and pattern_id in gone.left_out:  # its first error, from the KB the index is of
             from recur.kb.loader import load_kb
 
@@ -110,6 +116,8 @@ def _from_kb(kb_dir, index_dir, pattern_id: str, manifest: dict | None, built: d
     kb = load_kb(kb_dir)
     active = {p.id: p for p in kb.active_patterns()}
     _tell_left_out(index_mod.left_out_patterns(kb), tell)
+    if pattern_id not in active and (read := _retired_read(kb, pattern_id, built)) is not None:
+        return read
     if pattern_id not in active:
         gone = replace(retired(index_mod.retired_of(kb)), left_out=left_out_errors(kb))
         raise not_found(pattern_id, gone, active, f"the knowledge base at {kb_dir}", kb_dir)
@@ -126,6 +134,23 @@ def _from_kb(kb_dir, index_dir, pattern_id: str, manifest: dict | None, built: d
     )
     doc = pattern_object({pattern_id: doc}, pattern_id)
     return Read(doc, {pid: active[pid].title for pid in _named(doc) if pid in active})
+
+
+def _retired_read(kb, pattern_id: str, built: dict | None) -> Read | None:
+    """A retired pattern as its file has it, with ``superseded_by``: the patterns in use that replaced it (chains
+    followed, as the site's "Retired: superseded by" links them; [] when none did). None when ``pattern_id`` is no
+    retired pattern of ``kb``. The index leaves retired patterns out of search, and `recur show` of one exited 1:
+    a maintainer or a responder following an old incident's link to it saw no pattern and no way on (found in a
+    two-year-old KB). Its look-alikes are the patterns the same incidents link (the index has no vectors of it)."""
+    p = kb.patterns.get(pattern_id)
+    if p is None or p.status != "retired":
+        return None
+    active = {q.id: q for q in kb.active_patterns()}
+    by = kb.successors(pattern_id)
+    alike = _look_alikes(kb, p, {**active, p.id: p}, built)  # among the patterns in use: ``active`` has no ``p``
+    doc = {**index_mod.pattern_doc(p, kb), "look_alikes": alike, "superseded_by": by}
+    doc = pattern_object({pattern_id: json.loads(json.dumps(doc, ensure_ascii=False))}, pattern_id)
+    return Read(doc, {pid: active[pid].title for pid in [*_named(doc), *by] if pid in active})
 
 
 def _why_unused(kb_dir, index_dir, manifest: dict | None) -> str:
