@@ -269,30 +269,46 @@ def test_the_board_is_asked_as_of_a_day_by_the_name_the_page_gives(tmp_path):
 
 def test_two_threads_opening_engines_at_once_load_the_model_once(tmp_path, monkeypatch):
     """``embed.load_encoder``'s cache had no lock: two engines opened at once (a bot's two threads) each found
-    no model loaded and loaded it, twice the memory and time. The first load here waits for a second (up to a
-    second); with the lock, the second thread waits for the first load instead and takes its encoder."""
+    no model loaded and loaded it, twice the memory and time. The first load here goes on only once the
+    second thread has either come to the lock (``_LOADING``, wrapped to say so before it takes it) or begun a
+    load of its own; with the lock it waits there and takes the first load's encoder. No timed wait: the
+    outcome does not hang on how much CPU the second thread gets (it waited up to 1 s for it)."""
     from recur.retrieval import embed
 
-    made, second = [], threading.Event()
+    made, second = [], threading.Event()  # second: the other thread is at the lock, or loading
 
     class Counted(embed.FakeEncoder):
         def __init__(self, dim):
             made.append(dim)
             if len(made) == 1:
-                second.wait(timeout=1.0)  # only a load that is not waited for can set it
+                second.wait(timeout=60)  # a guard against a hang only: it is set at once either way
             else:
                 second.set()
             super().__init__(dim)
 
+    class Told:  # the real lock; a thread that finds it held (by the other thread) says so, then waits for it
+        def __init__(self, lock):
+            self.lock = lock
+
+        def __enter__(self):
+            if not self.lock.acquire(blocking=False):
+                second.set()
+                self.lock.acquire()
+
+        def __exit__(self, *exc):
+            self.lock.release()
+
     monkeypatch.setattr(embed, "FakeEncoder", Counted)
+    monkeypatch.setattr(embed, "_LOADING", Told(embed._LOADING))
     embed.forget(embed.resolve("fake:48").model_id)
     got = []
     threads = [threading.Thread(target=lambda: got.append(embed.load_encoder("fake:48"))) for _ in range(2)]
     for t in threads:
         t.start()
     for t in threads:
-        t.join()
+        t.join(timeout=120)
     embed.forget(embed.resolve("fake:48").model_id)
+    assert second.is_set() and len(got) == 2
     assert len(made) == 1 and got[0] is got[1]
 
 

@@ -1568,9 +1568,10 @@ def test_http_mcp_a_search_whose_client_has_gone_is_not_made(served, tmp_path):
     """Found in review: /api/suggest skips a search whose client left while it waited for the model,
     but an MCP tool call over HTTP was searched for whatever happened to its client, each in turn, ahead
     of the searches of clients still waiting. Here the one slot is held while two calls wait for it: one
-    whose HTTP connection closes (driven by hand), one the SDK's client gives up on (its read timeout:
-    it sends notifications/cancelled). Once the slot is free neither is searched for, and the session
-    answers its next call."""
+    whose HTTP connection closes (driven by hand), one the SDK's client gives up on (its read timeout: on
+    the 2026-07-28 protocol it closes the call's POST; on older ones it sends notifications/cancelled).
+    Once the slot is free neither is searched for, and the session answers its next call. The slot frees
+    once the server has counted the hand-closed call a 499 (it read that close); it slept 0.5 s for it."""
     engine, asked = asked_engine(served["kb"], served["index"])
     app = create_app(lambda: engine, feedback_path=tmp_path / "fb.jsonl", host="127.0.0.1", inference_threads=1)
     gate = app.state.settings.gate = CountedGate()
@@ -1586,7 +1587,7 @@ def test_http_mcp_a_search_whose_client_has_gone_is_not_made(served, tmp_path):
             headers = open_session(raw, base + "/mcp")
         with pytest.raises(httpx.ReadTimeout):
             httpx.post(base + "/mcp", headers=headers, json=call_body, timeout=httpx.Timeout(30, read=0.5))
-        await asyncio.sleep(0.5)  # the server's loop has read the close and the cancel before the slot frees
+        await gone_counted(app, 1)  # the server has read the close (and the SDK client's, sent before it)
         gate.release()
         gate.wait_returned(3)  # the test's own slot, then the two waiting calls' (skipped or made)
         return await call(client, "suggest_patterns", {"text": "ENOSPC", "top": 1})
@@ -1596,6 +1597,21 @@ def test_http_mcp_a_search_whose_client_has_gone_is_not_made(served, tmp_path):
         err, body, _ = session(base + "/mcp", work)
     assert not err and body["results"][0]["id"] == "disk-full"
     assert asked == ["ENOSPC"], asked  # neither call whose client had gone was searched for
+    assert gone_calls(app) == 2  # each a 499 once its skipped search gave its slot back
+
+
+def gone_calls(app) -> float:
+    """How many /mcp POSTs the server has counted as given up by their client (499)."""
+    labels = {"route": "/mcp", "method": "POST", "status": "499"}
+    return app.state.metrics.registry.get_sample_value("recur_http_requests_total", labels) or 0
+
+
+async def gone_counted(app, n: int, timeout: float = 60) -> None:
+    """Wait until the server has counted ``n`` /mcp calls given up by their client; the timeout only guards a hang."""
+    deadline = time.monotonic() + timeout
+    while gone_calls(app) < n:
+        assert time.monotonic() < deadline, f"{gone_calls(app)} /mcp call(s) counted as given up, not {n}"
+        await asyncio.sleep(0.02)
 
 
 NUMBERS_PROBE = """
