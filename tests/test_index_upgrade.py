@@ -44,9 +44,10 @@ def make_format_4(idx):
     (idx / "manifest.json").write_text(json.dumps(manifest))
 
 
-def set_format(idx, fmt):
+def set_format(idx, fmt, **also):
+    """The index's manifest as an older recur's: its format, and ``also`` (a ``build_id`` a running server sees change)."""
     manifest = json.loads((idx / "manifest.json").read_text())
-    manifest["format"] = fmt
+    manifest.update(format=fmt, **also)
     (idx / "manifest.json").write_text(json.dumps(manifest))
 
 
@@ -597,9 +598,7 @@ def test_a_server_without_its_kb_told_of_an_older_format_index_says_to_build_it_
     engine = Engine(gone, idx, FAKE)
     holder = EngineHolder(lambda: engine)
     holder.engine = engine  # as after its first load
-    manifest = json.loads((idx / "manifest.json").read_text())
-    manifest.update(format=7, build_id="an-older-recurs-build")
-    (idx / "manifest.json").write_text(json.dumps(manifest))
+    set_format(idx, 7, build_id="an-older-recurs-build")
     assert holder.check_reload() is False
     said = holder.reload_error
     assert f"has format 7, and this recur reads only format {index_mod.FORMAT}" in said, said
@@ -639,9 +638,7 @@ def test_a_server_that_cannot_write_its_index_told_of_an_older_format_says_to_bu
     engine = Engine(kb_dir, idx, FAKE)
     holder = EngineHolder(lambda: engine)
     holder.engine = engine  # as after its first load
-    manifest = json.loads((idx / "manifest.json").read_text())
-    manifest.update(format=7, build_id="an-older-recurs-build")
-    (idx / "manifest.json").write_text(json.dumps(manifest))
+    set_format(idx, 7, build_id="an-older-recurs-build")
     (tmp_path / f"index.tmp-{os.getpid()}").write_text("in the way")
     assert holder.check_reload() is False
     said = holder.reload_error

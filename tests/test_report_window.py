@@ -19,7 +19,8 @@ def report(kb_dir, *args):
     return CliRunner().invoke(cli, ["report", "--kb", str(kb_dir), "--as-of", DAY.isoformat(), *args])
 
 
-def test_a_year_window_lists_what_recurred_over_the_year(kb_dir):
+def disk_full_twice(kb_dir):
+    """Two disk-full incidents of 2026, 296 and 164 days before DAY: in a year's window, not in 90 days'."""
     for iid, day in (("INC-2026-0101", "2026-03-10"), ("INC-2026-0102", "2026-07-20")):
         write(
             kb_dir,
@@ -27,6 +28,10 @@ def test_a_year_window_lists_what_recurred_over_the_year(kb_dir):
             f"---\nid: {iid}\ntitle: Disk full again\ndate: {day}\nseverity: sev4\npatterns: [disk-full]\n---\n\n"
             "## Summary\nIt happened.\n",
         )
+
+
+def test_a_year_window_lists_what_recurred_over_the_year(kb_dir):
+    disk_full_twice(kb_dir)
     plain = json.loads(report(kb_dir, "--json").stdout)
     assert list(plain["recurring"]) == ["30", "90"] and list(plain["recurring_more"]) == ["30", "90"]
     res = report(kb_dir, "--json", "--window", "365")
@@ -54,13 +59,7 @@ def test_the_library_board_with_a_window_keeps_30_and_90(kb_dir):
     import recur
     from recur.problems.report import render_markdown, render_text
 
-    for iid, day in (("INC-2026-0101", "2026-03-10"), ("INC-2026-0102", "2026-07-20")):
-        write(
-            kb_dir,
-            f"incidents/2026/{iid}.md",
-            f"---\nid: {iid}\ntitle: Disk full again\ndate: {day}\nseverity: sev4\npatterns: [disk-full]\n---\n\n"
-            "## Summary\nIt happened.\n",
-        )
+    disk_full_twice(kb_dir)
     kb = recur.load_kb(kb_dir)
     b = recur.report_board(kb, DAY, windows=(365,))
     assert list(b["recurring"]) == list(b["recurring_more"]) == list(b["recurring_tied"]) == ["30", "90", "365"]

@@ -193,22 +193,32 @@ def test_a_site_without_mkdocs_yml_is_named_after_the_repository(tmp_path, monke
     assert default_site_name(_git_init(tmp_path / "src" / "kb")) == "kb"  # a repository named kb
 
 
+def _incident_of(root, iid: str, title: str, day: str, patterns: list[str]) -> None:
+    """An incident record of 2026 naming ``patterns`` (sev3, a one-line summary)."""
+    from kbfactory import write
+
+    write(
+        root,
+        f"incidents/2026/{iid}.md",
+        f"---\nid: {iid}\ntitle: {title}\ndate: {day}\nseverity: sev3\npatterns: [{', '.join(patterns)}]\n---\n\n"
+        "## Summary\nx\n",
+    )
+
+
+def _matched_patterns(out: dict, iid: str) -> str:
+    """The "Matched patterns" entry of incident ``iid``'s page in ``out`` (site.pages)."""
+    return out[f"incidents/2026/{iid}.md"].split("<dt>Matched patterns</dt>")[1].split("</dd>")[0]
+
+
 def test_a_retired_pattern_is_marked_where_it_is_linked(tmp_path):
     """A pattern's "Related patterns" list and an incident's page (and the incident list) showed a
     retired pattern as any other: a responder took a failure mode that no longer happens for a live one."""
-    from kbfactory import write
-
     root = site_kb(tmp_path / "kb")
     path = root / "patterns/capacity/disk-full.md"
     path.write_text(
         path.read_text().replace("related: [db-pool-exhausted]", "related: [db-pool-exhausted, old-retired]")
     )
-    write(
-        root,
-        "incidents/2026/INC-2026-0009.md",
-        "---\nid: INC-2026-0009\ntitle: Deploy broke\ndate: 2026-04-21\nseverity: sev3\n"
-        "patterns: [old-retired, dns-failure]\n---\n\n## Summary\nx\n",
-    )
+    _incident_of(root, "INC-2026-0009", "Deploy broke", "2026-04-21", ["old-retired", "dns-failure"])
     kb = load_kb(root)
     assert not kb.errors, kb.errors
     out = pages(kb, as_of=DAY, board=board(kb, DAY))
@@ -216,7 +226,7 @@ def test_a_retired_pattern_is_marked_where_it_is_linked(tmp_path):
     items = {x.split("</a>")[0].split(">")[-1]: x for x in related.split("<li>")[1:]}
     assert "</a> <i>(retired)</i> · deploys" in items["Retired pattern about deploys"]
     assert "retired" not in items["Database connection pool exhausted"]
-    card = out["incidents/2026/INC-2026-0009.md"].split("<dt>Matched patterns</dt>")[1].split("</dd>")[0]
+    card = _matched_patterns(out, "INC-2026-0009")
     assert card.count("(retired)") == 1 and card.index("(retired)") < card.index("DNS resolution failure")
     row = out["incidents/index.md"].split("INC-2026-0009")[-1].split("</tr>")[0]
     assert "Retired pattern about deploys</a> <i>(retired)</i>" in row and row.count("(retired)") == 1
@@ -437,19 +447,12 @@ def test_the_severity_badge_links_to_what_the_level_means(kb):
 def test_an_incident_of_a_retired_pattern_links_what_replaced_it(tmp_path):
     """Found ageing a KB: an incident of two years ago named a pattern since merged into another (superseded_by),
     and its page said "(retired)" alone; it now links the pattern in use, as an onboarding step does."""
-    from kbfactory import write
-
     root = site_kb(tmp_path / "kb")  # old-retired: superseded_by dns-failure
-    write(
-        root,
-        "incidents/2026/INC-2026-0009.md",
-        "---\nid: INC-2026-0009\ntitle: Deploy broke\ndate: 2026-04-21\nseverity: sev3\n"
-        "patterns: [old-retired, disk-full]\n---\n\n## Summary\nx\n",
-    )
+    _incident_of(root, "INC-2026-0009", "Deploy broke", "2026-04-21", ["old-retired", "disk-full"])
     kb = load_kb(root)
     assert not kb.errors, kb.errors
     out = pages(kb, as_of=DAY, board=board(kb, DAY))
-    card = out["incidents/2026/INC-2026-0009.md"].split("<dt>Matched patterns</dt>")[1].split("</dd>")[0]
+    card = _matched_patterns(out, "INC-2026-0009")
     said = card.split("(retired)</i>")[1].split(", ")[0]
     assert "superseded by" in said and "DNS resolution failure</a>" in said, card
     assert card.count("superseded by") == 1, card
@@ -458,24 +461,13 @@ def test_an_incident_of_a_retired_pattern_links_what_replaced_it(tmp_path):
 def test_a_retired_pattern_s_successor_is_not_read_with_the_next_matched_pattern(tmp_path):
     """Found in review: "Retired pattern (retired) · superseded by DNS resolution failure, Disk full on a host"
     read as two successors; the matched patterns are parted by "; " after such a note."""
-    from kbfactory import write
-
     root = site_kb(tmp_path / "kb")  # old-retired: superseded_by dns-failure
-    write(
-        root,
-        "incidents/2026/INC-2026-0009.md",
-        "---\nid: INC-2026-0009\ntitle: Deploy broke\ndate: 2026-04-21\nseverity: sev3\n"
-        "patterns: [old-retired, disk-full]\n---\n\n## Summary\nx\n",
-    )
-    write(  # patterns in use alone: a comma between them, as before
-        root,
-        "incidents/2026/INC-2026-0008.md",
-        "---\nid: INC-2026-0008\ntitle: Both\ndate: 2026-04-20\nseverity: sev3\n"
-        "patterns: [disk-full, dns-failure]\n---\n\n## Summary\nx\n",
-    )
+    _incident_of(root, "INC-2026-0009", "Deploy broke", "2026-04-21", ["old-retired", "disk-full"])
+    # patterns in use alone: a comma between them, as before
+    _incident_of(root, "INC-2026-0008", "Both", "2026-04-20", ["disk-full", "dns-failure"])
     kb = load_kb(root)
     out = pages(kb, as_of=DAY, board=board(kb, DAY))
-    card = out["incidents/2026/INC-2026-0009.md"].split("<dt>Matched patterns</dt>")[1].split("</dd>")[0]
+    card = _matched_patterns(out, "INC-2026-0009")
     assert re.search(r"DNS resolution failure</a></span>; <a [^>]*>Disk full", card), card
-    both = out["incidents/2026/INC-2026-0008.md"].split("<dt>Matched patterns</dt>")[1].split("</dd>")[0]
+    both = _matched_patterns(out, "INC-2026-0008")
     assert re.search(r"Disk full on a host</a>, <a [^>]*>DNS", both), both
