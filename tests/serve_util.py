@@ -339,10 +339,38 @@ class CountedGate(threading.BoundedSemaphore):
     def __init__(self, value: int = 1):
         super().__init__(value)
         self.returned = 0
+        self.watch_gone, self.gone_seen, self._seen_lock = False, 0, threading.Lock()
 
     def release(self, n: int = 1) -> None:
         super().release(n)
         self.returned += n
+
+    def __enter__(self):  # threading.Semaphore's __enter__ is its own acquire, not an override's
+        return self.acquire()
+
+    def acquire(self, blocking: bool = True, timeout: float | None = None) -> bool:
+        """With ``watch_gone`` set, a search waiting for a slot looks every 20 ms whether its client has gone
+        (``CLIENT_GONE``, from the waiting worker thread, as the app asks once it has the slot) and counts in
+        ``gone_seen`` the first time it has: a test can free the slot once the server has seen every close."""
+        from recur.serve.guard import CLIENT_GONE
+
+        gone = CLIENT_GONE.get() if self.watch_gone and blocking and timeout is None else None
+        if gone is None:
+            return super().acquire(blocking, timeout)
+        seen = False
+        while not super().acquire(timeout=0.02):
+            if not seen and gone():
+                seen = True
+                with self._seen_lock:
+                    self.gone_seen += 1
+        return True
+
+    def wait_gone_seen(self, n: int, timeout: float = 60) -> None:
+        """From a thread with no event loop of the test's own to keep running (else poll ``gone_seen``)."""
+        deadline = time.monotonic() + timeout
+        while self.gone_seen < n:
+            assert time.monotonic() < deadline, f"{self.gone_seen} waiting search(es) saw their client gone, not {n}"
+            time.sleep(0.02)
 
     def wait_returned(self, n: int, timeout: float = 60) -> None:
         deadline = time.monotonic() + timeout

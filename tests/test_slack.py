@@ -936,6 +936,7 @@ def test_a_command_whose_client_has_gone_is_searched_only_when_its_response_url_
     engine, asked = asked_engine(small_kb(tmp_path / "kb"), tmp_path / "index")
     app = create_app(lambda: engine, feedback_path=tmp_path / "fb.jsonl", slack_signing_secret=SECRET)
     gate = app.state.settings.gate = CountedGate()
+    gate.watch_gone = True  # a command waiting for the slot counts its client gone once it is (gone_seen)
     hook, got, arrived = FastAPI(), [], threading.Event()
 
     @hook.post("/hook")
@@ -956,8 +957,7 @@ def test_a_command_whose_client_has_gone_is_searched_only_when_its_response_url_
                         headers=signed(body),
                         timeout=httpx.Timeout(30, read=0.3),
                     )
-            httpx.get(base + "/healthz", timeout=30)  # the server's loop has read both closes by then
-            time.sleep(0.3)
+            gate.wait_gone_seen(1)  # the server has seen the first one's close (it slept 0.3 s for it)
         finally:
             gate.release()
         gate.wait_returned(3)  # the test's slot, then the two commands'
