@@ -187,6 +187,13 @@ def test_a_section_the_postmortem_dropped_leaves_the_record_unless_a_person_edit
     if how == "keep-record":  # without the flag: nothing written, what differs said
         assert held.exit_code == 3, held.output
         assert "Detection section gone" in held.output and "Root cause section gone" in held.output, held.output
+        dry = import_file(fresh_kb, tmp_path / "pm.md", v2, "--keep-record", "--dry-run")
+        assert (
+            "Kept the record's Root cause section (a person edited it since the import wrote it; the document no "
+            "longer has it)"
+            in dry.output
+            and "would remove what it no longer has: Detection section" in dry.output
+        )
         r = import_file(fresh_kb, tmp_path / "pm.md", v2, "--keep-record", "--json")
         assert r.exit_code == 0, r.output
         said = json.loads(r.stdout)["already"]["kept_record"]
@@ -194,7 +201,9 @@ def test_a_section_the_postmortem_dropped_leaves_the_record_unless_a_person_edit
             "Detection section (the document no longer has it; the record's was the one the import wrote, not "
             "edited since)"
         ], said  # fmt: skip
-        assert said["sections"] == ["Root cause"], said
+        assert said["kept"] == [
+            "Root cause section (a person edited it since the import wrote it; the document no longer has it)"
+        ], said  # fmt: skip
     else:
         assert held.exit_code == 0, held.output
         said = " ".join(held.output.split())

@@ -952,20 +952,24 @@ def _kept_body(rest: str, sections: dict[str, str], have: dict) -> tuple[str, _K
 def _kept_dropped(out: _Kept, record: dict, now: set, have: dict) -> list[int]:
     """keep_as_imported's ``_dropped``: the lines of the record's sections (``record``) the document no longer has
     (``now``, caseless) that the import wrote and no one edited since (``have``: the record's imported:), to take
-    out, their hashes dropped; one a person edited, or the record's own, kept and said, its hash dropped too."""
+    out; one a person edited, or the record's own, kept and said (``out.said``). Each such hash dropped, a section
+    a person had taken out of the record too: the document has none to compare with any more."""
     stored, own = _stored(have), {caseless(str(k)) for k in have.get("kept_sha256") or {}}
+    skip = now | {caseless("Action items"), caseless("References")}
+    gone = (stored.keys() | own) - skip
+    out.marks = {h: v for h, v in out.marks.items() if caseless(h) not in gone}
+    out.own = {h: v for h, v in out.own.items() if caseless(h) not in gone}
     drops = []
     for k, mine in record.items():
-        if k in now or k in (caseless("Action items"), caseless("References")) or not (k in stored or k in own):
+        if k not in gone:
             continue
-        out.marks = {h: v for h, v in out.marks.items() if caseless(h) != k}
-        out.own = {h: v for h, v in out.own.items() if caseless(h) != k}
         if stored.get(k) == _digest(mine.text):
             drops.append(mine.line)
             out.removed.append(f"{mine.title} section (the document no longer has it; the record's was the one "
                                "the import wrote, not edited since)")  # fmt: skip
         else:
-            out.kept.append(mine.title)
+            edited = "a person edited it since the import wrote it" if k in stored else "the record's own"
+            out.said.append(f"{mine.title} section ({edited}; the document no longer has it)")
     return drops
 
 
