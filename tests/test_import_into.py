@@ -1201,6 +1201,8 @@ def test_keep_record_of_a_document_imported_as_its_own_record_counts_this_versio
         "sha256": digest,
         "sections": ["Root cause"],
         "added": [],
+        "removed": [],
+        "kept": ["Root cause section (a person edited it since the import wrote it; the document's differs)"],
     }
     notes = " ".join(json.loads(kept.stdout)["notes"])
     assert (

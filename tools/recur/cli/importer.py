@@ -21,7 +21,7 @@ from recur.cli.options import (
     model_option,
     writes_then_says,
 )
-from recur.ingest.importer import CHANGED, NotAPostmortem, OneEngine, import_postmortem, render_text
+from recur.ingest.importer import BY_REFERENCES, CHANGED, NotAPostmortem, OneEngine, import_postmortem, render_text
 from recur.ingest.pm_merge import FlagRefused
 from recur.util.errors import RecurError
 from recur.util.text import plural
@@ -254,6 +254,11 @@ def _print_report(file: str, out, as_json: bool, indent: int | None) -> None:
         click.echo(f"{file}: changed since it was imported into {out.incident}; what it says otherwise is kept, not "
                    f"written (Kept the record's …): edit the record by hand, or keep the record's as it is: recur "
                    f"import {shlex.quote(file)}{into} --keep-record (exit {CHANGED})", err=True)  # fmt: skip
+    elif out.changed and out.already and out.already.by == BY_REFERENCES:
+        # no imported: left to count a version in (--keep-record could not): merging it is the way out
+        click.echo(f"{file}: may have changed since it was imported as {out.incident}, whose imported: a person "
+                   f"set to null or took out; not updated: to merge it: recur import {shlex.quote(file)} --into "
+                   f"{out.incident} (exit {CHANGED})", err=True)  # fmt: skip
     elif out.changed:
         # the way out named (it was the stdout note's hand edit of imported.sha256 alone: a CI job failed for good)
         cmd = f"recur import {shlex.quote(file)}"
@@ -382,7 +387,7 @@ def _kinds(out) -> tuple[str, ...]:
     if out.updated is None:
         return ("recorded",)
     mine = ("kept sections",) if out.updated.get("kept_record_sections") else ()
-    if out.updated["added"] or out.updated.get("set") or mine:
+    if out.updated["added"] or out.updated.get("set") or out.updated.get("removed") or mine:
         return ("updated", "held", *mine) if out.changed else ("updated", *mine)
     return ("changed",) if out.changed else ("nothing new",)
 

@@ -1181,7 +1181,9 @@ def import_postmortem(  # long: the import's steps in order, a call each; 16 key
         # --into was said of none (found in review); into the record imported already, no flag to say
         flags = {"iid": iid, "date": date, "severity": severity, "pattern": patterns, "review_due": review_due,
                  "into": into != dup[0] and into, "keep_record": keep_record is True}  # fmt: skip
-        changes = _changes(kb, dup[0], pm, source, today) if dup[2] == "source path" else None
+        changes = _changes(kb, dup[0], pm, source, today) if dup[2] in ("source path", BY_REFERENCES) else None
+        if dup[2] == BY_REFERENCES:
+            return _unmarked(kb, dup, pm, file, changes, _given(**flags, review_done=review_done), runbook, dry_run)
         out = _already(  # keep: with --keep-record, a changed one counted as imported, the record as it is
             dup,
             pm,
@@ -1309,12 +1311,69 @@ def _earlier_import(kb, pm, digests, sources, asked: tuple, flagged: bool):
     dup = find_duplicate(kb, digests, sources, pm.title, days[1] or days[0])
     if not dup and not into:
         _refuse_claimed_in_error(kb, digests, sources, pm.title, days[1] or days[0])
-    if not dup or (dup[2] != "source path" and not flagged):
+    dup = dup or _unmarked_import(kb, sources, pm.title, days[1] or days[0])
+    if not dup or (dup[2] not in ("source path", BY_REFERENCES) and not flagged):
         return dup
     try:
         return None if _target(kb, pm, into, iid, days, pm.title or "")[0] == dup[0] else dup
     except RecurError:  # a target in error: not this one
         return dup
+
+
+# how ``find_duplicate``'s answer names a record whose `imported:` a person set to null or took out, found by its
+# References line (_unmarked_import)
+BY_REFERENCES = "References line"
+
+
+def _unmarked_import(kb, sources: set, title, day):
+    """(incident id, path, BY_REFERENCES) of a record imported from this document whose `imported:` a person set
+    to null or took out, or None: its References line names this source ("Imported from postmortem `pm.md`") and it
+    has the document's title, or its date and a title sharing most words (``_same_document``). find_duplicate reads
+    `imported:` alone, and a re-import wrote a second record of the postmortem (INC-…-0002; found in review)."""
+    for inc in sorted(kb.incidents.values(), key=lambda i: i.id):
+        refs = inc.sections.get("References", "")
+        if inc.imported or not any(f"postmortem `{s}`" in refs for s in sources):
+            continue
+        if _same_document(inc, title, day):
+            return inc.id, str(Path(kb.root) / inc.relpath), BY_REFERENCES
+    return None
+
+
+def _unmarked_note(kb, iid: str, source: str, file, changed: bool) -> str:
+    """What a re-import says of record ``iid`` found by its References line (_unmarked_import): the file, line and
+    field that made it so, and the commands that merge this version into it or record the postmortem anew."""
+    import shlex
+
+    from recur.kb.loader import display_path
+
+    inc = kb.incidents[iid]
+    shown = display_path(Path(kb.root) / inc.relpath)
+    # a key written with no value has its line; one taken out has none
+    line = inc.lines.get(("imported",))
+    why = f"{shown}:{line}: imported: is null" if line else f"{shown}: imported: is missing"
+    what = "it may differ from this version (below)" if changed else "it holds what this version says"
+    return (
+        f"{why}, so recur import cannot tell which version of the postmortem {iid} holds; its References line "
+        f"names {source} and it has this postmortem's title and date: taken as this postmortem's record, {what}, "
+        f"nothing written. To merge this version into it and write its imported: again: recur import "
+        f"{shlex.quote(str(file))} --into {iid}; to record the postmortem as a new incident instead, take the "
+        f"References line naming {source} out of {iid}"
+    )
+
+
+def _unmarked(kb, dup, pm, file, changes: list, given: list, runbook: list, dry_run: bool) -> Imported:
+    """The report of a re-import of a document whose record has no `imported:` (_unmarked_import): nothing written,
+    exit 0 when the record holds what the document says (no digest tells more), CHANGED when it holds otherwise
+    (a person's edit or the document's: nothing tells which), the note saying why and what to run. --keep-record
+    counts no version as imported where no `imported:` is left to count it in: said, as --into merges it."""
+    out = _already(dup, pm, [g for g in given if g != "--keep-record"], changes or None)
+    note = _unmarked_note(kb, dup[0], source_key(kb, file), file, bool(changes))
+    said = [f"{_differs(dup[0], changes)} (said, not written)"] if changes else []
+    if "--keep-record" in given:
+        said.append(f"--keep-record not applied: {dup[0]} has no imported: to count this version in; merge it "
+                    f"with --into {dup[0]}")  # fmt: skip
+    notes = [out.notes[0], note, *said, *[n for n in out.notes[1:] if not n.startswith("the document changed")]]
+    return replace(out, notes=notes + runbook, dry_run=dry_run)
 
 
 def _refuse_claimed_in_error(kb, digests, sources: set, title, day) -> None:
@@ -1435,6 +1494,7 @@ def _updated(out: Imported, merged, plan: ImportPlan) -> Imported:
             "kept": list(merged.kept),
             "set": list(merged.set),
             "kept_record_sections": list(merged.kept_mine),
+            "removed": list(merged.removed),
         },
         notes=(note if idle else []) + _kept_not_triaged(out.notes, plan, merged) + _keep_idle(plan, merged),
         triage=[],  # the record keeps its own date and severity: no placeholder was written (pm_merge)
@@ -1763,8 +1823,9 @@ def _already(dup, pm, given: list, changes=None, digests: tuple = ("",), kb=None
     kept = None
     if keep and changes is not None:
         kept = _keep_version(kb, iid, pm, keep[0], digests[0], keep[1])
-        kept_json = {"sha256": digests[0], "sections": kept.kept, "added": kept.added}
-    notes = [f"already imported as {iid} (same {by}): {path}; nothing written"]
+        kept_json = {"sha256": digests[0], "sections": kept.kept, "added": kept.added, "removed": kept.removed,
+                     "kept": _kept_lines(kept, changes or [])}  # fmt: skip
+    notes = [f"already imported as {iid} ({_same(by)}): {path}; nothing written"]
     if kept is not None:  # merged three ways, this version counted as imported (--keep-record)
         notes = [f"imported before as {iid} (same {by}): {path}; its edits kept"]
     if kb is not None and not changes and (unowned := _unowned_review(kb, iid, pm)):
@@ -1809,6 +1870,11 @@ def _already(dup, pm, given: list, changes=None, digests: tuple = ("",), kb=None
         notes=notes,
         changed=changes is not None and kept is None,
     )
+
+
+def _same(by: str) -> str:
+    """How an earlier import was recognised, as the report says it."""
+    return "found by its References line: no imported: field" if by == BY_REFERENCES else f"same {by}"
 
 
 def _kept_version_note(iid: str, changes: list, kept, digest: str) -> str:
@@ -1907,6 +1973,9 @@ def _changes(kb, iid: str, pm, source: str, today: dt.date) -> list[str]:
         for name, text in sections.items()
         if flat(text) != flat(inc.sections.get(name, "")) and digests.get(name) not in seen.get(caseless(name), ())
     ]
+    # a section the import wrote (or the record kept its own over) that the document dropped since: a change too
+    now = {caseless(h) for h in sections} | {caseless("Action items"), caseless("References")}
+    out += [f"{name} section gone" for name in inc.sections if caseless(name) in seen and caseless(name) not in now]
     return out + _follow_up_changes(pm.action_items, inc.follow_ups)
 
 
@@ -2288,15 +2357,9 @@ def render_text(out: Imported) -> str:
     """The import's text report: what was written, what was read from where, and always the candidates."""
     if out.already:
         a = out.already
-        first = f"Already imported as {a.incident} (same {a.by}): {a.path}. Nothing written."
+        first = f"Already imported as {a.incident} ({_same(a.by)}): {a.path}. Nothing written."
         if a.kept_record is not None:  # --keep-record: merged three ways, this version counted as imported
-            did = "Dry run, nothing written: would keep" if out.dry_run else "Kept"
-            first = f"{did} incident {a.incident} as it is: {a.path}; this version of the document counts as imported."
-            if added := a.kept_record.get("added"):
-                did = "Dry run, nothing written: would update" if out.dry_run else "Updated"
-                first = (f"{did} incident {a.incident}: {a.path}, {'would take' if out.dry_run else 'took'} what the "
-                         f"document adds or corrects: {'; '.join(added)}; this version of the document counts as "
-                         "imported.")  # fmt: skip
+            return "\n".join(_kept_record_lines(out) + [f"Note: {n}" for n in out.notes[1:]])
         return "\n".join([first]
                          + [f"Note: {n}" for n in out.notes[1:]])  # fmt: skip
     wrote = "Dry run, nothing written: would write" if out.dry_run else "Wrote"
@@ -2325,16 +2388,70 @@ def render_text(out: Imported) -> str:
     return "\n".join(lines)
 
 
+def _kept_record_lines(out: Imported) -> list[str]:
+    """render_text's first lines for --keep-record of a document imported as a record of its own: what the record
+    took from this version (and the sections it took out), then a line for each thing it kept, on every run: what
+    was kept was said on the run that first kept it alone, folded into a note, and a later version changing a
+    field or section a person had edited said only what was taken (found in review)."""
+    a, dry = out.already, out.dry_run
+    added, removed = a.kept_record.get("added"), a.kept_record.get("removed")
+    first = (f"{'Dry run, nothing written: would keep' if dry else 'Kept'} incident {a.incident} as it is: {a.path}; "
+             "this version of the document counts as imported.")  # fmt: skip
+    if added or removed:
+        took = (
+            f"{'would take' if dry else 'took'} what the document adds or corrects: {'; '.join(added)}; "
+            if added
+            else ""
+        )
+        gone = (
+            f"{'would remove' if dry else 'removed'} what it no longer has: {'; '.join(removed)}; " if removed else ""
+        )
+        first = (f"{'Dry run, nothing written: would update' if dry else 'Updated'} incident {a.incident}: {a.path}, "
+                 f"{took}{gone}this version of the document counts as imported.")  # fmt: skip
+    return [first] + [f"Kept the record's {line}" for line in a.kept_record.get("kept") or ()]
+
+
+def _kept_lines(kept, changes: list) -> list[str]:
+    """What --keep-record kept of the record over this version of the document (``kept``: keep_as_imported's
+    KeptVersion; ``changes``: what the document said otherwise, _changes'), a line of words each: each section a
+    person edited, each value the document says otherwise (a record's own: never taken by an import), and a
+    duration set by hand."""
+    lines = [f"{h} section (a person edited it since the import wrote it; the document's differs)" for h in kept.kept
+             if h != "Action items"]  # fmt: skip
+    # taken, or said by a line of its own: not said again
+    taken = any(a.startswith("duration_minutes ") for a in [*kept.added, *kept.said])
+    for c in changes:
+        if (
+            c.endswith((" section", " section gone"))
+            or c.startswith("follow-ups added")
+            or (taken and c.startswith("duration ("))
+        ):
+            continue
+        for was, now in _FOLLOW_UPS_KEPT:
+            c = c.replace(was, now, 1) if c.startswith(was) else c
+        lines.append(c if c.startswith("follow-ups") else f"{c} (the document's; the record's kept)")
+    return lines + list(kept.said)
+
+
+# _changes' words of follow-ups the record keeps as they are, as a "Kept the record's …" line says them
+_FOLLOW_UPS_KEPT = (
+    ("follow-ups gone: ", "follow-ups the document no longer has: "),
+    ("follow-ups changed: ", "follow-ups as they are where the document says otherwise: "),
+)
+
+
 def _updated_lines(out: Imported) -> list[str]:
     """render_text's first lines for an import merged into a record there already: what it added, what it kept."""
     up = out.updated or {}
-    if not (up["added"] or up["set"] or up.get("kept_record_sections")):
+    if not (up["added"] or up["set"] or up.get("kept_record_sections") or up.get("removed")):
         did = f"{out.incident} holds all the postmortem gives already: nothing written"
     else:
         did = f"{'Dry run, nothing written: would update' if out.dry_run else 'Updated'} incident {out.incident}"
     lines = [f"{did}, {up['by']}: {out.incident_path} ({plural(out.follow_ups, 'follow-up')})."]
     if up["added"]:
         lines.append(f"{'Would add' if out.dry_run else 'Added'}: {'; '.join(up['added'])}.")
+    if up.get("removed"):  # sections the postmortem dropped that no one had edited in the record
+        lines.append(f"{'Would remove' if out.dry_run else 'Removed'}: {'; '.join(up['removed'])}.")
     if up["set"]:  # the flags given: the person's word over the record's (pm_merge._Merge.apply)
         lines.append(f"{'Would set' if out.dry_run else 'Set'} as given: {'; '.join(up['set'])}.")
     # the responder's: never overwritten; each said with the postmortem's value (and the command that sets it)

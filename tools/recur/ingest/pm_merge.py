@@ -21,6 +21,7 @@ import hashlib
 import json
 import re
 from dataclasses import dataclass
+from dataclasses import field as dc_field
 from pathlib import Path
 
 import yaml
@@ -122,6 +123,7 @@ class Merged:
     held: list = ()  # a re-import of the same, edited document: what it says otherwise, kept (exit 3)
     set: list = ()  # the record's values a flag changed (--severity, --date) and the review's that follow them
     kept_mine: list = ()  # the record's sections --keep-record kept over the postmortem's, that would be held
+    removed: list = ()  # the sections the postmortem no longer has, taken out of the record (no one edited them)
 
 
 def merge_into(
@@ -143,7 +145,7 @@ def merge_into(
         return _merged(path, shown, ours, unsaid, (given, framework), keep)[0]
     with editing(path.parent, shown):  # read to replace under one lock: no responder's edit lost
         merged, as_written = _merged(path, shown, ours, unsaid, (given, framework), keep)
-        if merged.added or merged.set or merged.kept_mine:
+        if merged.added or merged.set or merged.kept_mine or merged.removed:
             write_atomic(path, as_written(merged.text), overwrite=True)
     return merged
 
@@ -170,7 +172,7 @@ def _merged(path: Path, shown: str, ours: str, unsaid=frozenset(), given=(frozen
     m.mark_sections()
     m.imported()
     text = within_limit(Path(shown), "\n".join(["---", m.text, body]))  # as a new record is held to it
-    return Merged(path.stem, path, text, m.added, m.kept, m.expected, m.held, m.set, m.kept_mine), as_written
+    return Merged(path.stem, path, text, m.added, m.kept, m.expected, m.held, m.set, m.kept_mine, m.removed), as_written
 
 
 def _node(mapping, key: str):
@@ -231,6 +233,7 @@ class _Merge:
         # --keep-record (``keep``) to make the sections held the record's own (keep_own), and what it kept
         self.section_of: dict[str, tuple[str, str, str]] = {}
         self.keep, self.kept_mine = False, []
+        self.removed: list[str] = []  # the sections the postmortem dropped that the record took out (_dropped)
 
     def slice(self, node) -> str:
         return self.ours_text[node.start_mark.index : node.end_mark.index]
@@ -266,7 +269,7 @@ class _Merge:
         if not self.re_import():
             return  # imported from another document (--into): its own bookkeeping
         self.held = self.holding()
-        if not (self.added or self.set or self.kept_mine) or self.held:
+        if not (self.added or self.set or self.kept_mine or self.removed) or self.held:
             return
         self.text = set_value(self.text, ("imported", "sha256"), self.slice(_node(_node(self.ours_node, "imported"),
                               "sha256")), self.shown)  # fmt: skip
@@ -666,15 +669,48 @@ def _merged_body(rest: str, ours_rest: str, title: str, m: _Merge) -> str:
                 m.added.append("References lines")
         else:
             _section(m, have, s, title, swaps)
-    for at, text in sorted(swaps, reverse=True):
-        heads = [h for h in heading_lines(body) if h > at]
-        end = heads[0] if heads else len(body)
-        body[at + 1 : end] = text.split("\n") + ([""] if heads else [])
+    drops = _dropped(m, theirs, set(m.sections_now)) if m.same_source else []
+    _edit_body(body, swaps, drops)
     while body and not body[-1].strip():
         body.pop()
     for s in adds:
         body += ["", f"## {s.title}", s.text]
     return "\n".join([closing, *body, ""])
+
+
+def _dropped(m: _Merge, theirs: dict, now: set) -> list[int]:
+    """The lines of the record's sections (``theirs``: {heading, caseless: section}) that this postmortem no longer
+    has (``now``: its headings, caseless) to take out: each the import wrote and no one has edited since (its hash
+    in ``imported.sections_sha256``), said in ``m.removed``. One a person edited, or the record's own, is kept, said,
+    its hash dropped (the record's now: a later import leaves it alone). Such a section stayed for good, though the
+    record's was the import's copy of a section the postmortem had since dropped (found in review). Not the Action
+    items (a copy of the follow-ups, which an import never takes out) nor References (joined line by line)."""
+    drops = []
+    for k, have in theirs.items():
+        if k in now or k in (caseless("Action items"), caseless("References")):
+            continue
+        if m.stored.get(k) == _digest(have.text):
+            drops.append(have.line)
+            m.removed.append(f"{have.title} section (the postmortem no longer has it; the record's was the one the "
+                             "import wrote, not edited since)")  # fmt: skip
+        elif k in m.stored:
+            m.kept.append(f"{have.title} section (edited since the import wrote it; the postmortem no longer has it)")
+        elif k in m.own_stored:
+            m.kept.append(f"{have.title} section (the record's own; the postmortem no longer has it)")
+    return drops
+
+
+def _edit_body(body: list, swaps: list, drops: list) -> None:
+    """``body`` (a record's lines after its front matter) with each section at a line of ``swaps`` given the text
+    paired with it and each at a line of ``drops`` taken out, heading and all, from the last up."""
+    edits = [(at, text) for at, text in swaps] + [(at, None) for at in drops]
+    for at, text in sorted(edits, key=lambda e: e[0], reverse=True):
+        heads = [h for h in heading_lines(body) if h > at]
+        end = heads[0] if heads else len(body)
+        if text is None:
+            del body[at:end]
+        else:
+            body[at + 1 : end] = text.split("\n") + ([""] if heads else [])
 
 
 def _section(m: _Merge, have, s, title: str, swaps: list) -> None:
@@ -757,6 +793,7 @@ class KeptVersion:
     kept: list
     added: list
     said: list = ()
+    removed: list = ()  # the sections the document no longer has, taken out (no one edited them): lines of words
 
 
 def document_digests(sections: dict[str, str]) -> dict[str, str]:
@@ -816,7 +853,7 @@ def keep_as_imported(
         _check_follow_ups(shown, doc.data, text, len(follow_ups))
         if not dry:
             write_atomic(path, as_written("\n".join(["---", text, body])), overwrite=True)
-    return KeptVersion(out.kept, out.added, out.said)
+    return KeptVersion(out.kept, out.added, out.said, out.removed)
 
 
 def _kept_duration(text: str, data: dict, out: _Kept, duration, shown: str) -> str:
@@ -878,6 +915,7 @@ class _Kept:
     was: dict
     now: dict
     said: list
+    removed: list = dc_field(default_factory=list)
 
 
 def _kept_body(rest: str, sections: dict[str, str], have: dict) -> tuple[str, _Kept]:
@@ -903,15 +941,36 @@ def _kept_body(rest: str, sections: dict[str, str], have: dict) -> tuple[str, _K
         elif _kept_section(out, h, mark, mine, _stored(have)):
             swaps.append((mine.line, section_text(sections[h])))
     body = lines[1:]
-    for at, text in sorted(swaps, reverse=True):
-        heads = [n for n in heading_lines(body) if n > at]
-        end = heads[0] if heads else len(body)
-        body[at + 1 : end] = text.split("\n") + ([""] if heads else [])
+    _edit_body(body, swaps, _kept_dropped(out, record, {caseless(h) for h in sections}, have))
     while adds and body and not body[-1].strip():
         body.pop()
     for h in adds:
         body += ["", f"## {h}", section_text(sections[h])]
     return "\n".join([lines[0], *body] + ([""] if adds else [])), out
+
+
+def _kept_dropped(out: _Kept, record: dict, now: set, have: dict) -> list[int]:
+    """keep_as_imported's ``_dropped``: the lines of the record's sections (``record``) the document no longer has
+    (``now``, caseless) that the import wrote and no one edited since (``have``: the record's imported:), to take
+    out; one a person edited, or the record's own, kept and said (``out.said``). Each such hash dropped, a section
+    a person had taken out of the record too: the document has none to compare with any more."""
+    stored, own = _stored(have), {caseless(str(k)) for k in have.get("kept_sha256") or {}}
+    skip = now | {caseless("Action items"), caseless("References")}
+    gone = (stored.keys() | own) - skip
+    out.marks = {h: v for h, v in out.marks.items() if caseless(h) not in gone}
+    out.own = {h: v for h, v in out.own.items() if caseless(h) not in gone}
+    drops = []
+    for k, mine in record.items():
+        if k not in gone:
+            continue
+        if stored.get(k) == _digest(mine.text):
+            drops.append(mine.line)
+            out.removed.append(f"{mine.title} section (the document no longer has it; the record's was the one "
+                               "the import wrote, not edited since)")  # fmt: skip
+        else:
+            edited = "a person edited it since the import wrote it" if k in stored else "the record's own"
+            out.said.append(f"{mine.title} section ({edited}; the document no longer has it)")
+    return drops
 
 
 def _kept_section(out: _Kept, h: str, mark: str, mine, stored: dict) -> bool:
