@@ -378,9 +378,11 @@ def editing(folder: Path, what: str, wait_s: float = 30.0, on_wait=None, lockles
     ``wait_s``; then ``Busy``), unlike ``only_one``; ``on_wait()`` is called once, when the lock is
     found held, so that a wait of minutes (a model's export) is said, not a silent hang. The lock is on
     the folder itself (flock on its descriptor), so no lock file is left in the KB, and the replaced
-    file's new inode does not escape it. ``lockless_ok``: where the file system refuses the lock (Linux
-    NFS: an exclusive flock needs a file open for writing, which a folder cannot be, EBADF; ENOLCK or
-    EOPNOTSUPP elsewhere), the block runs without it, for a caller whose own claim keeps it safe."""
+    file's new inode does not escape it. Where the file system refuses the lock (Linux NFS: an exclusive
+    flock is a POSIX write lock there, which needs a file open for writing, which a folder cannot be, EBADF;
+    NFS without lockd, ENOLCK; EOPNOTSUPP elsewhere), the block runs without it, as on a system without
+    fcntl: a warning says so on stderr, once per folder in a process (``unlocked``), unless ``lockless_ok``: a
+    caller whose own claim keeps it safe. It was an error (`Error: Bad file descriptor`), every edit refused."""
     try:
         import fcntl
     except ImportError:  # pragma: no cover - not POSIX: no guard
@@ -400,13 +402,35 @@ def editing(folder: Path, what: str, wait_s: float = 30.0, on_wait=None, lockles
                     on_wait()
                     on_wait = None  # said once
                 time.sleep(0.05)
-            except OSError:  # not "held": refused here (BlockingIOError, a subclass, is caught above)
+            except OSError as exc:  # not "held": refused here (BlockingIOError, a subclass, is caught above)
                 if not lockless_ok:
-                    raise
+                    unlocked(folder, what, exc)
                 break
         yield
     finally:
         os.close(fd)
+
+
+_UNLOCKED_SAID: set[str] = set()
+
+
+def unlocked(folder, what: str, exc: OSError) -> None:
+    """Say on stderr, once per folder in this process (a server edits one folder many times), that ``what`` is
+    changed without the lock on ``folder`` the file system refused (``exc``), and what that risks."""
+    key = os.path.abspath(folder)
+    if key in _UNLOCKED_SAID:
+        return
+    _UNLOCKED_SAID.add(key)
+    why = exc.strerror or str(exc)
+    if sys.stderr is None:  # a service without stderr: print would write to stdout
+        return
+    with contextlib.suppress(OSError):  # nowhere to say it: the edit goes on all the same
+        print(
+            f"warning: {what}: changed without the lock on {folder}, which this file system refuses ({why}; NFS "
+            "without locking?): a change another command makes to it at the same moment could be lost",
+            file=sys.stderr,
+            flush=True,
+        )
 
 
 def file_sha256(path) -> str:
