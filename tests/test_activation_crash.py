@@ -239,20 +239,13 @@ def test_a_reader_waiting_for_another_to_finish_an_activation_says_so(tmp_path):
     assert _index_model(index) == "fake-hash-64"
 
 
-# run in a child: `recur ARGS` where an exclusive flock on a folder fails as on Linux NFS (there it needs a file open
-# for writing, which a folder cannot be): the real fcntl.flock, wrapped to raise EBADF for that call alone
+# run in a child: `recur ARGS` with every flock made as Linux NFS makes it, a POSIX lock (fcntl.lockf: F_SETLK), whose
+# exclusive kind needs a descriptor open for writing: on a folder's, open for reading, the kernel refuses it (EBADF)
 FOLDER_UNLOCKABLE = textwrap.dedent(
     """
-    import errno, fcntl, os, stat, sys
+    import fcntl, sys
 
-    real = fcntl.flock
-
-    def flock(fd, operation):
-        if operation & fcntl.LOCK_EX and stat.S_ISDIR(os.fstat(fd).st_mode):
-            raise OSError(errno.EBADF, os.strerror(errno.EBADF))
-        return real(fd, operation)
-
-    fcntl.flock = flock
+    fcntl.flock = fcntl.lockf
     sys.argv = ["recur", *sys.argv[1:]]
     from recur.cli.main import main
     main()

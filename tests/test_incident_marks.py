@@ -1116,3 +1116,36 @@ def test_review_overdue_said_as_recur_show_says_it(kb, monkeypatch):
     monkeypatch.setenv("RECUR_TODAY", "2026-11-10")
     r = run("incident", "review", "--kb", str(kb), "INC-2026-0301")
     assert r.output.strip().endswith("(overdue 3 days)"), r.output
+
+
+def test_a_mark_where_the_folder_cannot_be_locked_is_made_and_said_not_an_error(kb, monkeypatch):
+    """On Linux NFS `flock` is done as a POSIX write lock (fcntl F_SETLK, F_WRLCK), which needs a descriptor open for
+    writing: on the incident folder's, opened read-only, it fails with EBADF, and every mark stopped with `Error: Bad
+    file descriptor`. Here every flock is made as NFS makes it, the real lockf on the real descriptor, so the kernel
+    refuses the folder's lock as the NFS client does. The mark is made without the lock, a warning saying so once."""
+    import errno
+    import fcntl
+    import os
+
+    lockf = fcntl.lockf
+    folder = kb / "incidents" / "2026"
+    fd = os.open(folder, os.O_RDONLY)
+    try:  # the trigger is real: this kernel refuses a write lock on a descriptor open for reading
+        with pytest.raises(OSError) as refused:
+            lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        assert refused.value.errno == errno.EBADF
+    finally:
+        os.close(fd)
+    monkeypatch.setattr(fcntl, "flock", lambda fd, operation: lockf(fd, operation))
+    path = folder / "INC-2026-0301.md"
+    res = run("incident", "review", "--kb", str(kb), "INC-2026-0301", "--done")
+    assert res.exit_code == 0, res.output
+    assert "status: done" in path.read_text()
+    assert res.stderr.startswith("warning: ") and res.stderr.count("\n") == 1, res.stderr
+    assert res.stderr.endswith(
+        f"INC-2026-0301.md: changed without the lock on {folder}, which this file system refuses (Bad file "
+        "descriptor; NFS without locking?): a change another command makes to it at the same moment could be lost\n"
+    )
+    res = run("incident", "follow-up", "--kb", str(kb), "INC-2026-0301", "--add", "Cache the zone")
+    assert res.exit_code == 0 and "'Cache the zone' added" in res.output, res.output
+    assert res.stderr == ""  # said once in a process (a server's edits), not at every edit

@@ -13,6 +13,7 @@ import secrets
 import shutil
 import stat
 import sys
+import threading
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -93,7 +94,7 @@ def _write_atomic(path: Path, text: str | bytes, overwrite: bool) -> Path:
     try:
         # before writing: on a full disk, what they hold may be the room this write needs. Their age is read
         # against our own new file's mtime, set by the same clock as theirs (an NFS server's, maybe minutes off ours)
-        remove_stale_temps(path, now=os.fstat(fd).st_mtime, own=tmp)
+        _remove_stale_temps_seen(path, now=os.fstat(fd).st_mtime, own=tmp)
         if overwrite and path.exists():  # an edit keeps the file's permissions
             os.fchmod(fd, stat.S_IMODE(path.stat().st_mode))
         with os.fdopen(fd, "wb") if binary else os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
@@ -178,23 +179,35 @@ def remove_stale_temps(path, now: float | None = None, own: str | None = None) -
     threads) or another, is left to its rename. Found in a crash review: nothing ever removed them. ``now``: the
     mtime of the caller's own new temp file ``own`` (left alone), so that ages are read on the clock that set
     them all, the file server's: read against this machine's clock, a server minutes behind made a live writer's
-    file on another machine look stale (its process number is not one here), and it was removed mid-write."""
+    file on another machine look stale (its process number is not one here), and it was removed mid-write. Reads
+    the folder now; a write reads it at most once a TEMP_SCAN_S (``_remove_stale_temps_seen``)."""
     path = Path(path)
-    prefix, now = f".{path.name}.", time.time() if now is None else now
-    try:  # names alone (a year's folder of records): only this target's temp files are looked at further
-        names = [n for n in os.listdir(path.parent) if n.startswith(prefix) and n.endswith(".tmp")]
+    try:
+        names = _temp_names(path.parent)
     except OSError:
         return
+    _remove_stale_of(path, names, now, own)
+
+
+def _temp_names(folder: Path) -> set[str]:
+    """The names in ``folder`` that may be a write's temp file (hidden, ``.tmp``): names alone, a year's folder of
+    records listed once, only those looked at further."""
+    return {n for n in os.listdir(folder) if n.startswith(".") and n.endswith(".tmp")}
+
+
+def _remove_stale_of(path: Path, names, now: float | None, own: str | None) -> set[str]:
+    """Remove the stale temp files of ``path`` among ``names`` (in its folder) as ``remove_stale_temps`` says;
+    returns those of ``names`` no longer there (removed here, or renamed or removed meanwhile)."""
+    prefix, now, gone = f".{path.name}.", time.time() if now is None else now, set()
     for name in names:
-        found = _TEMP_TAG.fullmatch(name[len(prefix) : -len(".tmp")])
-        if found is None:
-            continue
+        found = _TEMP_TAG.fullmatch(name[len(prefix) : -len(".tmp")]) if name.startswith(prefix) else None
         tmp = path.parent / name
-        if own is not None and str(tmp) == str(own):
+        if found is None or (own is not None and str(tmp) == str(own)):
             continue
         try:
             st = tmp.lstat()
         except OSError:  # renamed into place, or removed, meanwhile
+            gone.add(name)
             continue
         if not stat.S_ISREG(st.st_mode):
             continue
@@ -202,6 +215,34 @@ def remove_stale_temps(path, now: float | None = None, own: str | None = None) -
         if age > STALE_TEMP_S[1] if pid is None else age > STALE_TEMP_S[0] and process_gone(pid):
             with contextlib.suppress(OSError):
                 tmp.unlink()
+                gone.add(name)
+    return gone
+
+
+# How often a process reads a folder it writes to again for temp files killed writers left (seconds). Listing the
+# whole folder on every write made a write in a folder of 5,000 files 1.39x slower (bench/atomic_write.py). A temp
+# file is only removed once a minute unchanged (STALE_TEMP_S[0]): read again sooner, the folder rarely holds one
+# more to remove, and one a writer left after the last reading is removed by the first write of its file after the
+# next, a minute or two late (every new process reads a folder at its first write there)
+TEMP_SCAN_S = 60.0
+_SEEN: dict[str, tuple[float, set[str]]] = {}  # folder -> (when read, monotonic; its temp-like names then)
+_SEEN_LOCK = threading.Lock()  # a server's threads write at once
+
+
+def _remove_stale_temps_seen(path: Path, now: float, own: str) -> None:
+    """``remove_stale_temps`` for a write, reading the folder at most once a TEMP_SCAN_S in this process: between
+    two readings, the names the last one found are looked at (most often none: no file touched at all)."""
+    folder = str(path.parent)
+    with _SEEN_LOCK:
+        when, names = _SEEN.get(folder, (None, None))
+    if when is None or time.monotonic() - when >= TEMP_SCAN_S:
+        try:
+            names, when = _temp_names(path.parent) - {Path(own).name}, time.monotonic()
+        except OSError:
+            return
+    gone = _remove_stale_of(path, names, now, own)
+    with _SEEN_LOCK:
+        _SEEN[folder] = (when, names - gone)
 
 
 def _temp_file(path: Path) -> tuple[int, str]:
@@ -337,9 +378,11 @@ def editing(folder: Path, what: str, wait_s: float = 30.0, on_wait=None, lockles
     ``wait_s``; then ``Busy``), unlike ``only_one``; ``on_wait()`` is called once, when the lock is
     found held, so that a wait of minutes (a model's export) is said, not a silent hang. The lock is on
     the folder itself (flock on its descriptor), so no lock file is left in the KB, and the replaced
-    file's new inode does not escape it. ``lockless_ok``: where the file system refuses the lock (Linux
-    NFS: an exclusive flock needs a file open for writing, which a folder cannot be, EBADF; ENOLCK or
-    EOPNOTSUPP elsewhere), the block runs without it, for a caller whose own claim keeps it safe."""
+    file's new inode does not escape it. Where the file system refuses the lock (Linux NFS: an exclusive
+    flock is a POSIX write lock there, which needs a file open for writing, which a folder cannot be, EBADF;
+    NFS without lockd, ENOLCK; EOPNOTSUPP elsewhere), the block runs without it, as on a system without
+    fcntl: a warning says so on stderr, once per folder in a process (``unlocked``), unless ``lockless_ok``: a
+    caller whose own claim keeps it safe. It was an error (`Error: Bad file descriptor`), every edit refused."""
     try:
         import fcntl
     except ImportError:  # pragma: no cover - not POSIX: no guard
@@ -359,13 +402,35 @@ def editing(folder: Path, what: str, wait_s: float = 30.0, on_wait=None, lockles
                     on_wait()
                     on_wait = None  # said once
                 time.sleep(0.05)
-            except OSError:  # not "held": refused here (BlockingIOError, a subclass, is caught above)
+            except OSError as exc:  # not "held": refused here (BlockingIOError, a subclass, is caught above)
                 if not lockless_ok:
-                    raise
+                    unlocked(folder, what, exc)
                 break
         yield
     finally:
         os.close(fd)
+
+
+_UNLOCKED_SAID: set[str] = set()
+
+
+def unlocked(folder, what: str, exc: OSError) -> None:
+    """Say on stderr, once per folder in this process (a server edits one folder many times), that ``what`` is
+    changed without the lock on ``folder`` the file system refused (``exc``), and what that risks."""
+    key = os.path.abspath(folder)
+    if key in _UNLOCKED_SAID:
+        return
+    _UNLOCKED_SAID.add(key)
+    why = exc.strerror or str(exc)
+    if sys.stderr is None:  # a service without stderr: print would write to stdout
+        return
+    with contextlib.suppress(OSError):  # nowhere to say it: the edit goes on all the same
+        print(
+            f"warning: {what}: changed without the lock on {folder}, which this file system refuses ({why}; NFS "
+            "without locking?): a change another command makes to it at the same moment could be lost",
+            file=sys.stderr,
+            flush=True,
+        )
 
 
 def file_sha256(path) -> str:
