@@ -77,7 +77,9 @@ def test_a_bad_own_keys_value_is_said_in_yaml_s_words_at_the_bad_item(kb_dir):
         ("own_keys:\n", "recur.yml:2: own_keys: must be a list of key names such as [last_reviewed], not nothing"),
         (
             "own_keys: {a: 1}\n",
-            "recur.yml:2: own_keys: must be a list of key names such as [last_reviewed], not a mapping",
+            # a mapping is the per-record-type form: its keys are record types (test_own_keys_per_record_type)
+            "recur.yml:2: own_keys: 'a' is no record type: own_keys is a list of key names for every record, or a "
+            "mapping of patterns, incidents and paths to such lists",
         ),
         (
             "own_keys:\n  - last_reviewed\n  - 2025\n",
@@ -106,3 +108,46 @@ def test_an_own_key_written_with_spaces_around_it_is_declared_stripped(kb_dir):
     res = check(kb_dir)
     assert res.exit_code == 1 and WARNED not in res.output, res.output
     assert "recur.yml:4: own_keys: 'title' is a key of the KB format" in res.output, res.output
+
+
+def test_own_keys_per_record_type(kb_dir):
+    """Found ageing a KB: the team's incidents carry their own `owner:` (the incident's owning team) and
+    `customer_tier:`. The list form declares a key for every record type and refuses any key of the format's records:
+    `owner`, a pattern's key, could not be declared for incidents ("'owner' is a key of the KB format"), and a
+    mapping by record type was an error ("not a mapping"). The mapping form declares each list for that type alone."""
+    for rel, key in (("incidents/2026/INC-2026-0001.md", "owner: team-db"), ("paths/first-week.yml", "team: sre")):
+        path = kb_dir / rel
+        text = path.read_text()
+        path.write_text(text.replace("---\n", f"---\n{key}\ncustomer_tier: gold\n", 1) if rel.endswith(".md")
+                        else f"{key}\n{text}")  # fmt: skip
+    incident = kb_dir / "incidents/2026/INC-2026-0001.md"
+    assert "owner: team-db" in incident.read_text()
+    write(kb_dir, "recur.yml", "format: 1\nown_keys:\n  incidents: [owner, customer_tier]\n  paths: [team]\n")
+    res = check(kb_dir)
+    assert res.exit_code == 0, res.output
+    assert "owner:" not in res.output and "customer_tier" not in res.output and "team:" not in res.output, res.output
+    kb = load_kb(kb_dir)
+    assert kb.own_keys == frozenset()
+    assert kb.own_keys_of == {"incidents": frozenset({"owner", "customer_tier"}), "paths": frozenset({"team"})}
+    # declared for incidents alone: the same key on a pattern is still warned of, told where to declare it
+    disk = kb_dir / "patterns/capacity/disk-full.md"
+    disk.write_text(disk.read_text().replace("---\n", "---\ncustomer_tier: gold\n", 1))
+    res = check(kb_dir)
+    said = [ln for ln in res.output.splitlines() if "customer_tier" in ln]
+    assert len(said) == 1 and "disk-full.md:2: customer_tier: warning: unknown key" in said[0], res.output
+    assert said[0].endswith("recur.yml's own_keys under patterns)"), said
+    # a key of that type's format is refused at its line, the others declared; a type the format has not is named
+    write(kb_dir, "recur.yml", "format: 1\nown_keys:\n  incidents: [customer_tier, severity]\n  pattern: [x]\n")
+    res = check(kb_dir)
+    assert res.exit_code == 1, res.output
+    assert (
+        "recur.yml:3: own_keys.incidents: 'severity' is a key of the KB format's incidents, not one of your own: "
+        "take it out of own_keys.incidents" in res.output
+    ), res.output
+    assert "recur.yml:4: own_keys: 'pattern' is no record type (did you mean patterns?)" in res.output, res.output
+    # not an error that refuses the KB: the other commands read it, as with the list form
+    assert CliRunner().invoke(cli, ["incident", "list", "--kb", str(kb_dir)]).exit_code == 0
+    # the list form is as before: `owner`, a pattern's key, is refused for every record
+    write(kb_dir, "recur.yml", "format: 1\nown_keys: [owner]\n")
+    res = check(kb_dir)
+    assert "recur.yml:2: own_keys: 'owner' is a key of the KB format, not one of your own" in res.output, res.output

@@ -12,7 +12,18 @@ from kbfactory import write, write_pattern
 from recur.kb.loader import load_kb
 
 DAY = dt.date(2026, 6, 1)
-SAID = "4 incidents (1 under mid-retired and 2 under old-retired, which it replaced)"
+SAID = "4 incidents, 1 of them under mid-retired and 2 under old-retired, which it replaced"
+UNDER = "1 of them under mid-retired and 2 under old-retired, which it replaced"  # after a bracketed count
+
+
+def unnested(text: str) -> bool:
+    """No bracket opened inside another: "Seen before (15 incidents (5 under …), newest first)" read badly."""
+    depth = 0
+    for ch in text:
+        depth += (ch == "(") - (ch == ")")
+        if depth > 1:
+            return False
+    return True
 
 
 def incident(kb_dir, iid: str, day: dt.date, patterns: str) -> None:
@@ -42,7 +53,9 @@ def test_show_and_suggest_count_the_incidents_of_the_patterns_it_replaced(kb_dir
     monkeypatch.setenv("RECUR_TODAY", DAY.isoformat())
     assert run("index").exit_code == 0
     shown = run("show", "dns-failure")
-    assert f"Seen before ({SAID}, newest first):" in shown.stdout, shown.stdout
+    heading = f"Seen before (4 incidents, newest first), {UNDER}:"
+    assert heading in shown.stdout, shown.stdout
+    assert all(unnested(ln) for ln in shown.stdout.splitlines() if "which it replaced" in ln), shown.stdout
     assert "INC-2025-0001: Incident INC-2025-0001 (under old-retired)" in shown.stdout
     assert "INC-2025-0004: Incident INC-2025-0004\n" in shown.stdout  # its own: no mark
     doc = json.loads(run("show", "dns-failure", "--json").stdout)  # oldest first, as before
@@ -94,10 +107,11 @@ def test_mcp_past_incidents_and_the_site_count_them_too(kb_dir):
     from recur.retrieval.index import pattern_doc
 
     text = pattern_text(pattern_doc(kb.patterns["dns-failure"], kb))
-    assert f"Linked incidents ({SAID}, newest first):" in text and "INC-2025-0003 (under mid-retired)" in text, text
+    assert f"Linked incidents (4, newest first), {UNDER}:" in text and "INC-2025-0003 (under mid-retired)" in text, text
+    assert all(unnested(ln) for ln in text.splitlines() if "which it replaced" in ln), text
     site = pages(kb, as_of=DAY, board=board(kb, DAY))
     page = site[kb.patterns["dns-failure"].relpath]
-    assert f"{SAID}, last on 2025-04-05" in page and "## Incidents (4)" in page, page
+    assert f"{SAID}; last on 2025-04-05" in page and "## Incidents (4)" in page, page
     assert "(under old-retired, which it replaced)" in page
     index_row = next(line for line in site["patterns/index.md"].splitlines() if "DNS resolution failure" in line)
     assert "<td>4</td>" in index_row or "| 4 |" in index_row, index_row

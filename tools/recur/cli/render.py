@@ -24,6 +24,7 @@ from recur.retrieval.results import (
     short,
     step_lines,
     under_counts,
+    under_said,
     why_text,
 )
 from recur.util.text import cut, plain, plural
@@ -353,6 +354,13 @@ def first_log_line(prepared, n: int = 100) -> str:
 # `recur show` and `recur paths` (cli/show.py): a pattern, an incident and the onboarding paths, as a terminal shows them
 
 
+def _under_tail(incidents: list) -> str:
+    """ ", 5 of them under X, which it replaced" after "Seen before (15 incidents, newest first)" when some of a
+    pattern's incidents are of the retired patterns it replaced; "" when none is."""
+    under = under_counts(incidents)
+    return f", {under_said(under)}" if under else ""
+
+
 def _heading(text: str) -> str:
     return click.style(text, bold=True)
 
@@ -430,7 +438,7 @@ _PATTERN_SECTION = {
     "detection": lambda s, *_: _text_lines("Detection:", s),
     "fix": lambda f, *_: [_fix_line(f)],
     "incidents": lambda xs, *_: (
-        [_heading(f"Seen before ({seen_said(len(xs), under_counts(xs))}, newest first):")]
+        [_heading(f"Seen before ({plural(len(xs), 'incident')}, newest first){_under_tail(xs)}:")]
         + [
             f"  - {i['date']} {i['id']}: {flat(i['title'])}" + (f" (under {i['under']})" if i.get("under") else "")
             for i in xs

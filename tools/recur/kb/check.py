@@ -536,7 +536,7 @@ def _with_rename_advice(kb: KB, problems: list[Problem]) -> list[Problem]:
         if onboarding_path_file(kb.root, pid) or (close and not _renamed_not_slipped(kb, pid)):
             continue
         if named is None:  # once, for every such id: a KB with many of them is not read again for each
-            by_incidents = {r for inc in kb.all_incidents() for r in inc.patterns}
+            by_incidents = set().union(*_incidents_naming(kb))
             named = by_incidents | {r for p in kb.patterns.values() for r in p.related if r != p.id}
             named |= {step.pattern for path in kb.paths.values() for step in path.steps}
             named |= {r for case in kb.cases for r in case.expect}
@@ -557,7 +557,18 @@ def _renamed_not_slipped(kb: KB, pid: str) -> bool:
     name it in two files or more. A slip is typed once; a KB two years old whose db-connection-pool-exhausted.md
     was moved to db-pool-exhausted.md had five incidents naming the old id, each told only "did you mean
     db-pool-exhausted?", and the maintainer edited history where the format keeps a retired stub (found ageing a KB)."""
-    return sum(pid in inc.patterns for inc in kb.all_incidents()) >= 2
+    return sum(pid in named for named in _incidents_naming(kb)) >= 2
+
+
+def _incidents_naming(kb: KB) -> list[set]:
+    """The pattern ids each incident file names, those left out for errors of their own too (``unloaded_refs``):
+    two records naming the old id, one with an unknown severity, gave no rename advice until that other error was
+    fixed, and the first error naming the old id was told the spelling alone (found ageing a KB)."""
+    unloaded: dict = {}
+    for shown, name, _, pid in kb.unloaded_refs:
+        if name.startswith("patterns["):
+            unloaded.setdefault(shown, set()).add(pid)
+    return [set(inc.patterns) for inc in kb.all_incidents()] + list(unloaded.values())
 
 
 def _renamed_said(pid: str, new: str | None) -> str:
@@ -583,6 +594,12 @@ def _dangling(kb: KB) -> dict[str, list[tuple[str, int, str]]]:
             refs.setdefault(step.pattern, []).append(at)
     for shown, name, line, pid in kb.unloaded_refs:
         refs.setdefault(pid, []).append((shown, line, name))
+    # the retrieval cases too: their file (eval/cases.yml) sorts before incidents/ and patterns/, so its error came
+    # first in `recur check`'s output without the advice, which an incident's error further down carried
+    shown = _shown(kb, "eval/cases.yml")
+    for n, case in enumerate(kb.cases):
+        for k, pid in enumerate(case.expect):
+            refs.setdefault(pid, []).append((shown, _expect_line(case, k), f"[{_pos(case, n)}].expect"))
     return {pid: at for pid, at in refs.items() if not kb.pattern_known(pid)}
 
 

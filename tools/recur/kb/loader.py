@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import difflib
 import hashlib
 import os
 import re
@@ -534,31 +535,59 @@ def _load_format(kb: KB) -> None:
 
 def _own_keys(kb: KB, shown: str, doc, value) -> frozenset:
     """recur.yml's ``own_keys``: a list of the team's own top-level keys (``[last_reviewed]``), which no record's
-    file is warned of. A value that is not such a list, or a key of the format, is an error at its line (not one
+    file is warned of; or a mapping of record types to such lists (``{incidents: [owner], paths: [team]}``), each
+    list's keys declared for those records alone (``kb.own_keys_of``): the list form could not declare an
+    incident's own ``owner:``, a key of patterns, and declared a key for every type (found ageing a KB). A value
+    that is neither, a key of the format, or a record type the format has not is an error at its line (not one
     that refuses the KB, as ``format``'s does: nothing is read otherwise), and nothing is declared by it."""
+    if not isinstance(value, dict):
+        return _key_list(kb, shown, doc, value, ("own_keys",))
+    for kind, keys in value.items():
+        if kind in schema.RECORD_KINDS:
+            kb.own_keys_of[kind] = _key_list(kb, shown, doc, keys, ("own_keys", kind), kind)
+        else:
+            meant = difflib.get_close_matches(str(kind), list(schema.RECORD_KINDS), 1)
+            what = (
+                f"{schema.show_value(kind)} is no record type{f' (did you mean {meant[0]}?)' if meant else ''}: "
+                "own_keys is a list of key names for every record, or a mapping of patterns, incidents and paths to "
+                "such lists"
+            )
+            kb.problems.append(Problem(shown, doc.line("own_keys", kind), "own_keys", what))
+    return frozenset()
+
+
+def _key_list(kb: KB, shown: str, doc, value, at: tuple, kind: str | None = None) -> frozenset:
+    """One list of own_keys' key names, at ``at`` in recur.yml (("own_keys",), or ("own_keys", kind) of its mapping
+    form), for the records of ``kind`` (None: every record): its names but those of the format, each bad one said."""
+    field_name = ".".join(at)
     if not isinstance(value, list):  # said as YAML has it: "not None", "not {'a': 1}" was Python's
         what = f"must be a list of key names such as [last_reviewed], not {schema.show_value(value)}"
-        kb.problems.append(Problem(shown, doc.line("own_keys"), "own_keys", what))
+        kb.problems.append(Problem(shown, doc.line(*at), field_name, what))
         return frozenset()
     for n, key in enumerate(value):  # the first item that is no name, at its line
         if not isinstance(key, str) or not key.strip():
             what = repr(key) if isinstance(key, str) else schema.kind_of(key)
             what = f"must be a list of key names such as [last_reviewed]; an item is {what}, not a key name"
-            kb.problems.append(Problem(shown, doc.line("own_keys", n), "own_keys", what))
+            kb.problems.append(Problem(shown, doc.line(*at, n), field_name, what))
             return frozenset()
     # stripped as a front-matter key is: " owner_team" (`- " owner_team"`) was kept with its space and matched none
     names = [k.strip() for k in value]
-    theirs = sorted({k for k in names if not schema.declarable(k)})
+    theirs = sorted({k for k in names if not schema.declarable(k, kind)})
+    of = "the KB format" if kind is None else f"the KB format's {kind}"
     for key in theirs:  # declared, a format key would be read as the format's and never be the team's
-        what = f"{key!r} is a key of the KB format, not one of your own: take it out of own_keys"
-        kb.problems.append(Problem(shown, doc.line("own_keys", names.index(key)), "own_keys", what))
+        what = f"{key!r} is a key of {of}, not one of your own: take it out of {field_name}"
+        kb.problems.append(Problem(shown, doc.line(*at, names.index(key)), field_name, what))
     return frozenset(k for k in names if k not in theirs)
 
 
-def _validator(kb: KB, shown: str, doc, **kw) -> schema.Validator:
-    """A record file's validator, with the team's own keys recur.yml declares (``own_keys``) and that file's
-    place, which the warning of an undeclared one names."""
-    return schema.Validator(shown, doc, own=kb.own_keys, own_file=display_path(kb.root / FORMAT_FILE), **kw)
+def _validator(kb: KB, shown: str, doc, shape: dict, **kw) -> schema.Validator:
+    """A record file's validator, with the team's own keys recur.yml declares (``own_keys``: those for every record
+    and those for ``shape``'s type) and that file's place, which the warning of an undeclared one names."""
+    kind = schema.record_kind(shape)
+    own = kb.own_keys | kb.own_keys_of.get(kind, frozenset())
+    where = display_path(kb.root / FORMAT_FILE)
+    mapped = bool(kb.own_keys_of)
+    return schema.Validator(shown, doc, own=own, own_file=where, own_kind=kind, own_mapped=mapped, **kw)
 
 
 def require_format(root: str | os.PathLike) -> None:
@@ -575,7 +604,9 @@ def require_format(root: str | os.PathLike) -> None:
 def format_errors(problems: list) -> list:
     """The errors of recur.yml among ``problems``: what makes every command but `recur check` refuse the KB."""
     # own_keys' errors refuse nothing: a record's key is warned of as before
-    return [p for p in problems if p.is_error and Path(p.path).name == FORMAT_FILE and p.field != "own_keys"]
+    return [
+        p for p in problems if p.is_error and Path(p.path).name == FORMAT_FILE and p.field.split(".")[0] != "own_keys"
+    ]
 
 
 def _refuse_format(problems: list) -> None:
@@ -961,7 +992,7 @@ def _open_record(kb: KB, path: Path, shape: dict, files: dict, home: Path | None
     if other:  # an incident in patterns/ was a dozen errors, none saying it is an incident
         kb.problems.append(Problem(shown, 1, "file", other))
         return None
-    v = _validator(kb, shown, md.meta)
+    v = _validator(kb, shown, md.meta, shape)
     _duplicate_keys(v, md.meta)
     meta = v.mapping(md.meta.data, shape)
     raw = md.meta.data if isinstance(md.meta.data, dict) else {}
@@ -1048,7 +1079,7 @@ def _body_alone(kb: KB, path: Path, shown: str, text: str, shape: dict) -> None:
         return
     body = lines[end + 1 :]
     md = MarkdownDoc(YamlDoc({}), "\n".join(body), end + 2, sections_of(body, end + 2))
-    v = _validator(kb, shown, md.meta)
+    v = _validator(kb, shown, md.meta, shape)
     if shape is schema.PATTERN:
         _pattern_body(v, shown, md, _written_status(front))
     else:
@@ -1660,7 +1691,7 @@ def _load_path(kb: KB, path: Path) -> None:
     doc = _yaml_file(kb, path, "file")  # "path:" read as a key the file has; it is the file that does not parse
     if doc is None:
         return
-    v = _validator(kb, shown, doc, part="the path file")
+    v = _validator(kb, shown, doc, schema.PATH, part="the path file")
     _duplicate_keys(v, doc)
     meta = v.mapping(doc.data, schema.PATH)
     if not schema.KEBAB.match(path.stem):

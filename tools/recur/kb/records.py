@@ -331,6 +331,8 @@ class KB:
     # recur.yml's ``own_keys``: a team's own top-level keys (``last_reviewed``), kept and not warned of; every
     # file that had one warned on every run, with no way to say it was meant (found ageing a KB)
     own_keys: frozenset = frozenset()
+    # its mapping form's, {record type: keys} (``schema.RECORD_KINDS``' names): a key declared for one type alone
+    own_keys_of: dict = field(default_factory=dict)
 
     @property
     def errors(self) -> list:

@@ -259,6 +259,8 @@ PATH = {
     # not needed (a path's id is its file name), but written as a pattern's is: one that differs is an error
     "id": Field("kebab", doc="optional: the path's id, its file name; another is an error"),
 }
+# the record types recur.yml's own_keys may name (its mapping form), by their folder's name
+RECORD_KINDS = {"patterns": PATTERN, "incidents": INCIDENT, "paths": PATH}
 SEVERITY_LEVEL = {
     "name": Field("str", required=True),
     "review": Field("enum", required=True, choices=REVIEW_LEVELS),
@@ -337,10 +339,19 @@ def rename_advice(shown: str, rid: str) -> str:
     return f"rename the file to {renamed} and write id: {rid} (an id is its file name)"
 
 
-def declarable(key: str) -> bool:
+def declarable(key: str, kind: str | None = None) -> bool:
     """Whether recur.yml's ``own_keys`` may declare ``key``: no top-level key of a pattern, an incident or an
-    onboarding path (declared, it would be read as the format's and never be the team's)."""
-    return key not in PATTERN and key not in INCIDENT and key not in PATH
+    onboarding path (declared, it would be read as the format's and never be the team's); with ``kind`` (a key of
+    ``RECORD_KINDS``, own_keys' mapping form), no top-level key of that record type: an incident's own ``owner:``
+    is no key of an incident, though it is a pattern's."""
+    if kind is not None:
+        return key not in RECORD_KINDS[kind]
+    return all(key not in shape for shape in RECORD_KINDS.values())
+
+
+def record_kind(shape: dict) -> str | None:
+    """The name ``RECORD_KINDS`` gives the record type of ``shape`` (``PATTERN``: "patterns"), None for another."""
+    return next((kind for kind, known in RECORD_KINDS.items() if known is shape), None)
 
 
 class Validator:
@@ -355,12 +366,16 @@ class Validator:
         part: str = "front matter",
         own: frozenset = frozenset(),
         own_file: str | None = None,
+        own_kind: str | None = None,
+        own_mapped: bool = False,
     ):
         """``controls``: strings may hold control characters (eval queries: pasted log lines);
         ``part``: what the file's keys are called in messages (a path's .yml has no front matter);
         ``own``: the team's own top-level keys recur.yml declares (``own_keys``), kept without a warning;
-        ``own_file``: that recur.yml as shown, named in the warning of a top-level key it could declare."""
-        self.own, self.own_file = own, own_file
+        ``own_file``: that recur.yml as shown, named in the warning of a top-level key it could declare;
+        ``own_kind``: the record type of the file (``RECORD_KINDS``' name), which own_keys' mapping form names;
+        ``own_mapped``: recur.yml's own_keys is written in that form, where a key is declared under its type."""
+        self.own, self.own_file, self.own_kind, self.own_mapped = own, own_file, own_kind, own_mapped
         self.relpath = relpath
         self.part = part
         self.doc = doc
@@ -491,9 +506,14 @@ class Validator:
         """How to stop the warning of a team's own top-level key: declare it in recur.yml's ``own_keys``. The
         warning came every run, and nothing said a key could be declared (found re-reading own_keys). None for a
         nested key, or a key of the format's records, which own_keys cannot take (``declarable``)."""
-        if path or self.own_file is None or not declarable(str(key)):
+        if path or self.own_file is None:
             return ""
-        return f"; to stop this warning, list it in {self.own_file}'s own_keys"
+        kind = self.own_kind
+        if declarable(str(key)) and not (kind and self.own_mapped):
+            return f"; to stop this warning, list it in {self.own_file}'s own_keys"
+        if kind is not None and declarable(str(key), kind):  # another record type's key, or the mapping form's
+            return f"; to stop this warning, list it in {self.own_file}'s own_keys under {kind}"
+        return ""
 
     def value(self, value, rule: Field, path: tuple, dotted: str, siblings: dict | None):
         """``value`` checked against ``rule``, cleaned (None when wrong); ``siblings``, the schema it is a

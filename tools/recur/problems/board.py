@@ -58,7 +58,8 @@ Keys of the returned dict:
 - ``flags``: open "dig into this later" flags: {incident, text, note, date, age_days, severity, path}; newest first.
 - ``recurring``: {"30": [...], "90": [...]}: patterns matched by two or more incidents in the last N
   days (``as_of - N < date <= as_of``): {pattern, title, category, count, last, fix, retired,
-  superseded_by}; most first, at most ``top``, and the rows tied by count with the last of those (a tie is
+  superseded_by, incidents_inherited}, counted as "seen before" counts (``tally``: an incident naming a retired
+  pattern that patterns in use replaced counts for those, ``incidents_inherited`` {retired id: how many}); most first, at most ``top``, and the rows tied by count with the last of those (a tie is
   not split by id: a pattern with as many incidents as one shown was dropped by its id), at most twice
   ``top`` rows in all (40 patterns tied at two incidents listed 40 rows). ``recurring_more``:
   {"30": n, "90": n}, how many recurring patterns each list leaves out; ``recurring_tied``: {"30": n, "90": n},
@@ -679,20 +680,42 @@ def _recurring(
     recurring, more, tied = {}, {}, {}
     for days in windows:
         start = shift(as_of, -days)
-        count: Counter = Counter()
-        last: dict = {}
-        for i in incidents:
-            if i.date > start:
-                for pid in dict.fromkeys(i.patterns):
-                    count[pid] += 1
-                    last[pid] = i.date
+        count, last, under = tally(patterns, [i for i in incidents if i.date > start])
         recurred = [pid for pid in count if count[pid] >= 2]  # seen once is not recurring
         ranked = sorted(recurred, key=lambda pid: (-count[pid], -last[pid].toordinal(), pid))
-        rows = [recurring_row(patterns, pid, count[pid], last[pid], as_of) for pid in ranked]
+        rows = [recurring_row(patterns, pid, count[pid], last[pid], as_of, under.get(pid)) for pid in ranked]
         if mine is not None:
             rows = [r for r in rows if r["fix"] and not r["retired"] and mine(r["fix"]["owner"])]
         recurring[str(days)], more[str(days)], tied[str(days)] = cut_ranked(rows, top)
     return recurring, more, tied
+
+
+def tally(patterns: dict, incidents) -> tuple[Counter, dict, dict]:
+    """(count, last date, {retired id: how many}) per pattern of ``incidents``, each counted as "seen before" counts
+    it (``KB.inherited_incidents``): an incident naming a retired pattern that patterns in use replaced
+    (``successors``, chains followed; a split's each) counts for those, under the id it names, and one naming both
+    that id and its successor counts once, as the successor's own. A retired pattern nothing in use replaced keeps
+    its own. The board counted by the id each incident names: a pattern renamed a month ago recurred 2 times on the
+    board and 5 in `recur suggest`, its 3 under the old id on a row of their own (found ageing a KB)."""
+    count: Counter = Counter()
+    last: dict = {}
+    under: dict = defaultdict(Counter)
+    heirs: dict = {}  # pattern id -> its successors in use when it is retired (once per id, not per incident)
+    for i in incidents:
+        counted: dict = {}  # pattern counted -> the retired id it is counted under, None for its own
+        for pid in dict.fromkeys(i.patterns):
+            if pid not in heirs:
+                p = patterns.get(pid)
+                heirs[pid] = successors(patterns, pid) if p is not None and p.status == "retired" else []
+            for target, old in [(s, pid) for s in heirs[pid]] or [(pid, None)]:
+                if old is None or target not in counted:
+                    counted[target] = old
+        for target, old in counted.items():
+            count[target] += 1
+            last[target] = max(last.get(target, i.date), i.date)
+            if old is not None:
+                under[target][old] += 1
+    return count, last, {pid: dict(sorted(c.items())) for pid, c in under.items()}
 
 
 def owned_by(name: str, aliases: dict | None = None):
@@ -727,10 +750,12 @@ def cut_ranked(rows: list, top: int) -> tuple[list, int, int]:
     return rows[:cut], len(rows) - cut, tied
 
 
-def recurring_row(patterns: dict, pid: str, count: int, last: dt.date, as_of: dt.date) -> dict:
+def recurring_row(
+    patterns: dict, pid: str, count: int, last: dt.date, as_of: dt.date, inherited: dict | None = None
+) -> dict:
     """One pattern of the recurring lists (the board's and the site's home page's): with its fix, and
     whether it is retired, with the patterns in use that replaced it (``superseded_by``, followed as
-    ``successors`` follows it)."""
+    ``successors`` follows it); ``inherited``: {retired id: how many of ``count`` name it} (``tally``)."""
     p = patterns.get(pid)
     return {
         "pattern": pid,
@@ -741,6 +766,7 @@ def recurring_row(patterns: dict, pid: str, count: int, last: dt.date, as_of: dt
         "fix": fix_state(p, as_of) if p else None,
         "retired": bool(p and p.status == "retired"),
         "superseded_by": successors(patterns, pid) if p and p.status == "retired" else [],
+        "incidents_inherited": dict(inherited or {}),
     }
 
 

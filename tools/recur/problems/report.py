@@ -277,6 +277,20 @@ def fix_cell(r: dict, named) -> str:
     return fix_words(parts, ", ".join(parts.get("successors", ())))
 
 
+def inherited_said(r: dict) -> str:
+    """ "3 under db-connection-pool-exhausted" ("1 under a and 2 under b"): how many of a recurring row's incidents
+    name a retired pattern it replaced (its ``incidents_inherited``, as "seen before" says them), or "" for none: the
+    report, its headline, the site's board and MCP's text say which came under the old id."""
+    parts = [f"{n} under {old}" for old, n in sorted((r.get("incidents_inherited") or {}).items())]
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1] if parts else ""
+
+
+def count_cell(r: dict) -> str:
+    """A recurring row's count, "5 (3 under db-connection-pool-exhausted)" when some came under a replaced id."""
+    under = inherited_said(r)
+    return f"{r['count']} ({under})" if under else str(r["count"])
+
+
 def recurring_more_note(b: Board, days: str) -> str | None:
     """The patterns a recurring list of the board (``recurring[days]``, cut at ten rows) leaves out, in words,
     or None when it leaves none out: `recur report` and the site's board page say it alike."""
@@ -301,7 +315,7 @@ def _recurring(b: Board, days: str, named) -> tuple:
     return (
         f"Most recurring patterns, last {days} days (two or more incidents)",
         ["count", "pattern", "last", "fix", "title"],
-        [[str(r["count"]), r["pattern"], r["last"], fix_cell(r, named), r["title"]] for r in rows],
+        [[count_cell(r), r["pattern"], r["last"], fix_cell(r, named), r["title"]] for r in rows],
         f"Nothing recurred: no pattern matched two or more incidents in the last {days} days.",
         note and f"{note} (JSON: recurring_more)",
     )
@@ -428,6 +442,12 @@ def _plain(text: str, **_style) -> str:
     return text
 
 
+def _headline_count(r: dict) -> str:
+    """ "5" or "5, 3 under old-id": a recurring row's count in the headline's bracket, no bracket inside it."""
+    under = inherited_said(r)
+    return f"{r['count']}, {under}" if under else str(r["count"])
+
+
 def _counts_line(c: dict, recurring: list = (), left_out: tuple = (), more_30: int = 0) -> str:
     """The board's counts in one sentence, under the title of both renderings: with the incidents that need
     analysis and what recurred in the last 30 days (``recurring``: the board's ``recurring["30"]``), which
@@ -435,7 +455,7 @@ def _counts_line(c: dict, recurring: list = (), left_out: tuple = (), more_30: i
     manager acts on first (found in review). ``left_out``: the lists a board narrowed to one owner has not
     (``filtered``), not counted as if none were pending. ``more_30``: the board's ``recurring_more["30"]``, the
     patterns that recurred past the list's cut, counted in "and N more" (which counted the rows shown alone)."""
-    top = ", ".join(f"{r['pattern']} ({r['count']})" for r in recurring[:3])
+    top = ", ".join(f"{r['pattern']} ({_headline_count(r)})" for r in recurring[:3])
     n_more = max(0, len(recurring) - 3) + more_30
     more = f" and {n_more} more" if n_more and top else ""
     reviews = "" if "reviews" in left_out else f"{plural(c['reviews_overdue'], 'review')}, "

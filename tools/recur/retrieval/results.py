@@ -426,13 +426,21 @@ def result_object(rank: int, hit, doc: dict) -> Result:
 
 
 def seen_said(total: int, under: dict) -> str:
-    """ "15 incidents (5 under db-connection-pool-exhausted, which it replaced)": a pattern's "seen before" count
-    with those of the retired patterns it replaced said as theirs (``under``: {retired id: count}), the one
-    wording of suggest, show, the site and MCP."""
+    """ "15 incidents, 5 of them under db-connection-pool-exhausted, which it replaced": a pattern's "seen before"
+    count with those of the retired patterns it replaced said as theirs (``under``: {retired id: count}), the one
+    wording of suggest, show, the site and MCP. No bracket: the surfaces put it in one of their own, and "Seen before
+    (15 incidents (5 under …), newest first)" read badly (found ageing a KB)."""
     said = plural(total, "incident")
-    if not under:
-        return said
-    return f"{said} ({_and_listed([f'{n} under {old}' for old, n in sorted(under.items())])}, which it replaced)"
+    return f"{said}, {under_said(under)}" if under else said
+
+
+def under_said(under: dict) -> str:
+    """ "5 of them under db-connection-pool-exhausted, which it replaced" ("1 of them under mid-retired and 2 under
+    old-retired, which it replaced"): how many of a pattern's incidents are of the retired patterns it replaced
+    (``under``, not empty), said after the count, outside any bracket the count is in."""
+    parts = [f"{n} under {old}" for old, n in sorted(under.items())]
+    parts[0] = parts[0].replace(" under ", " of them under ", 1)
+    return f"{_and_listed(parts)}, which it replaced"
 
 
 def _and_listed(parts: list[str]) -> str:

@@ -23,7 +23,7 @@ from functools import partial
 
 from recur.problems.board import UNOWNED, Board, owner_key, owner_names
 from recur.problems.owner import NOT_OWNED, OWNED, filtered_sentence, for_owner, nothing_owned, owns_nothing
-from recur.problems.report import fix_state, fix_words
+from recur.problems.report import fix_state, fix_words, inherited_said
 from recur.retrieval.patterns import MAX_INCIDENTS as MOST  # problem_report's largest limit
 from recur.retrieval.patterns import bad_cursor
 from recur.util.errors import RecurError
@@ -293,7 +293,8 @@ def _recurring_line(r: dict, named) -> str:
         fix = f"fix {fix_words(parts)}" + (f", owner {_owner(f, named)}" if f.get("owner") else "")
         if parts["kind"] == "open":  # by when, and how late: a fix still to chase
             fix += (f", due {f['due']}" if f.get("due") else "") + _late(f)
-    return f"{r['pattern']}: {_short(r['title'])} ({r['count']} incidents, last {r['last']}; {fix})"
+    under = f", {inherited_said(r)}" if r.get("incidents_inherited") else ""  # which came under a replaced id
+    return f"{r['pattern']}: {_short(r['title'])} ({r['count']} incidents{under}, last {r['last']}; {fix})"
 
 
 def _after_fix_line(r: dict) -> str:

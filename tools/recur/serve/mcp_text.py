@@ -20,9 +20,9 @@ from recur.retrieval.results import (
     match_line,
     meant_line,
     percent,
-    seen_said,
     step_lines,
     under_counts,
+    under_said,
     why_text,
 )
 from recur.util.text import close_names, plural
@@ -193,9 +193,9 @@ def _incident_lines(newest: list) -> list[str]:
     if not newest:
         return ["", "Linked incidents: none recorded"]
     line = lambda i: f"{i.get('date')} {i.get('id')}: {flat(i.get('title') or '')}{under_suffix(i)}{page_suffix(i)}"  # noqa: E731
-    under = under_counts(newest)  # "(3, newest first)" as before when none is a replaced pattern's
-    said = seen_said(len(newest), under) if under else str(len(newest))
-    return ["", f"Linked incidents ({said}, newest first):"] + _listed(newest, line)
+    under = under_counts(newest)  # "(3, newest first)" as before; those of a replaced pattern said after, not nested
+    tail = f", {under_said(under)}" if under else ""
+    return ["", f"Linked incidents ({len(newest)}, newest first){tail}:"] + _listed(newest, line)
 
 
 def under_suffix(incident: dict) -> str:

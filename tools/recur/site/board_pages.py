@@ -7,6 +7,7 @@ import datetime as dt
 from recur.problems.board import month_so_far, other_dues_note, owner_names, owner_of
 from recur.problems.report import (
     BY_OWNER,
+    count_cell,
     fix_done_cell,
     fix_howto,
     fix_state,
@@ -118,7 +119,7 @@ def _recurring_tables(site: Site, b: dict, page: str) -> list:
     named = owner_names(b)  # once for both tables, not per row
     for days in ("30", "90"):
         out.append(f"### Last {days} days {{#{SECTIONS['recurring']}-{days}}}\n")
-        rows = [[_pl(site, page, r["pattern"], r["title"]), str(r["count"]), esc(r["last"]),
+        rows = [[_pl(site, page, r["pattern"], r["title"]), esc(count_cell(r)), esc(r["last"]),
                  *_fix_cells(site, page, r, named)] for r in b["recurring"][days]]
         out.append(card_table(["pattern", "incidents", "last", "fix", "overdue", "owner", "due"], rows,
                              f"Nothing recurred: no pattern matched two or more incidents in the last {days} days.\n"))

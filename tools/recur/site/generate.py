@@ -15,8 +15,8 @@ import re
 from pathlib import Path, PurePosixPath
 
 from recur.kb.loader import display_path
-from recur.problems.board import owner_names, recurring_row
-from recur.problems.report import fix_cell
+from recur.problems.board import owner_names, recurring_row, tally
+from recur.problems.report import count_cell, fix_cell
 from recur.site import board_pages, model_page, pattern_pages, record_pages
 from recur.site.context import (
     BOARD,
@@ -60,10 +60,11 @@ def home_page(site: Site, file_search: bool = False) -> str:
     window = "the last 90 days"
     as_of = dt.date.fromisoformat(b["as_of"])
     if not recurring:  # a quiet quarter: fall back to all time, each row with its fix as the board's rows have it
-        counts = sorted(site.by_pattern, key=lambda pid: (-len(site.by_pattern[pid]), pid))
-        recurring = [recurring_row(site.kb.patterns, pid, len(site.by_pattern[pid]), site.by_pattern[pid][-1].date, as_of)
-                     for pid in counts
-                     if pid in site.kb.patterns and len(site.by_pattern[pid]) >= 2][:10]  # once is not recurring
+        # counted as the board counts (tally): a replaced pattern's incidents for the pattern in use that replaced it
+        count, last, under = tally(site.kb.patterns, site.listed)
+        recurring = [recurring_row(site.kb.patterns, pid, count[pid], last[pid], as_of, under.get(pid))
+                     for pid in sorted(count, key=lambda pid: (-count[pid], pid))
+                     if pid in site.kb.patterns and count[pid] >= 2][:10]  # once is not recurring
         window = "all time"
     out = [front_matter(title="Recur", hide=["toc"]),
            "# What are you seeing?\n",
@@ -79,7 +80,7 @@ def home_page(site: Site, file_search: bool = False) -> str:
     for r in recurring:
         p = site.kb.patterns.get(r["pattern"])
         if p is not None:  # its permanent fix beside it, as the report has it: is it being fixed, whose, when
-            rows.append([title_link(page, p.relpath, p.title), esc(r["count"]), esc(r["last"]),
+            rows.append([title_link(page, p.relpath, p.title), esc(count_cell(r)), esc(r["last"]),
                          esc(site.sev_label(p.severity)), esc(p.category), esc(fix_cell(r, named))])
     # a card per row on a phone (md.card_table): at 320 px the six columns were 630 px wide, the severity, category
     # and permanent fix off the screen behind the table's sideways scroll (found on a phone)

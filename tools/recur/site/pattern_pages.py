@@ -125,7 +125,9 @@ def card(site: Site, p) -> str:
         events = [(i.date, i.id, href(page, i.relpath)) for i in seen]
         count = f"{len(seen)} incident{'s' if len(seen) != 1 else ''}"
         strip = charts.timeline(events, start, end, label=f"{count} matched {p.title}")
-        text = f"{esc(seen_said(len(seen), Counter(under.values())))}, last on {seen[-1].date.isoformat()}"
+        # "; last on" after "…, which it replaced": a comma ran the date into the list of replaced patterns
+        stop = ";" if under else ","
+        text = f"{esc(seen_said(len(seen), Counter(under.values())))}{stop} last on {seen[-1].date.isoformat()}"
         rows.append(_row("Recurrence", f'{text}<div class="recur-timeline">{strip}</div>'))
     else:
         rows.append(_row("Recurrence", '<i>no incident has matched it yet</i>'))
