@@ -2561,3 +2561,26 @@ def test_common_verbs_are_no_shared_terms_in_the_why_here_or_in_the_browser(tmp_
     assert only_common.get("vendor-outage") == [], py[0]["results"]
     assert with_others["vendor-outage"] == ["calls, errors, vendor"], py[1]["results"]
     assert [terms(a) for a in js] == [only_common, with_others]
+
+
+@pytest.mark.skipif(NODE is None, reason="node is not installed")
+def test_the_pages_query_names_a_pasted_tables_column_header_as_query_py(tmp_path):
+    """assets/recur-query.js's note names a pasted table's column header (kubectl's) as query.Prepared does: "its
+    column header line", not "the 1 line before it" (found in a responder's review); other lines before the log
+    as before."""
+    from test_query_logs import KUBECTL_EVENTS
+
+    rows = KUBECTL_EVENTS.split("\n", 1)[1]
+    texts = [KUBECTL_EVENTS, "$ kubectl get events -n prod\n" + KUBECTL_EVENTS, "CHECKOUT DOWN AGAIN\n" + rows]
+    texts += ["NAME\tSTATUS\n" + rows, "payments 500s, events below:\n$ kubectl get events\n" + KUBECTL_EVENTS]
+    js = js_prepared(tmp_path, texts)
+    for text, j in zip(texts, js):
+        assert j == as_py(text), text[:200]
+    ends = [j[8].split("-line log", 1)[1] for j in js]
+    assert ends == [
+        ", and its column header line",
+        ", and the 1 line before it and its column header line",
+        ", and the 1 line before it",
+        ", and its column header line",
+        ", and the 2 lines before it and its column header line",
+    ], ends

@@ -1428,3 +1428,32 @@ def test_every_surface_reads_a_fenced_log_as_the_log(run, kb_dir, tmp_path):
     with running(fake_app(kb_dir, tmp_path)) as base:
         answers = [httpx.post(base + "/api/suggest", json={"text": t}, timeout=60).json() for t in (FIVE, fenced)]
     assert answers[0] == answers[1] and answers[1]["query_note"] == plain["query_note"]
+
+
+# `kubectl get events` with its times in full (`-o custom-columns=LAST SEEN:.lastTimestamp,…`): a column header, then
+# timestamped rows, two of them Warnings that say what failed (read as its error lines)
+KUBECTL_EVENTS = """\
+LAST SEEN              TYPE      REASON      OBJECT                    MESSAGE
+2026-12-06T03:01:12Z   Normal    Scheduled   pod/api-7d9f8b6c5-x2x9k   Successfully assigned prod/api-7d9f8b6c5-x2x9k
+2026-12-06T03:01:14Z   Normal    Pulled      pod/api-7d9f8b6c5-x2x9k   Container image "api:1.4.2" already present
+2026-12-06T03:01:15Z   Normal    Started     pod/api-7d9f8b6c5-x2x9k   Started container api
+2026-12-06T03:02:40Z   Warning   OOMKilling  node/node-3               Memory cgroup out of memory: Killed process 4121
+2026-12-06T03:02:41Z   Warning   BackOff     pod/api-7d9f8b6c5-x2x9k   Back-off restarting failed container api
+2026-12-06T03:03:00Z   Normal    Pulled      pod/api-7d9f8b6c5-x2x9k   Container image "api:1.4.2" already present
+2026-12-06T03:03:01Z   Normal    Started     pod/api-7d9f8b6c5-x2x9k   Started container api"""
+
+
+def test_a_pasted_tables_column_header_is_named_as_its_header_not_as_a_line_before_it():
+    """Found in a responder's review: pasted `kubectl get events` output was noted "searched the 2 error lines of a
+    7-line log, and the 1 line before it": its column header, the output's own first line, named as words a person
+    wrote above the log. It is searched as before (the same text), and named as what it is."""
+    p = prepare(KUBECTL_EVENTS)
+    assert p.log_before == 1 and p.text.splitlines()[0] == KUBECTL_EVENTS.splitlines()[0]
+    assert p.note == "searched the 2 error lines of a 7-line log, and its column header line"
+    # the command typed above it is a line before the log; the header after it is still the header
+    p = prepare("$ kubectl get events -n prod\n" + KUBECTL_EVENTS)
+    assert p.log_before == 2
+    assert p.note.endswith(", and the 1 line before it and its column header line"), p.note
+    # words in capitals that are no table (one column, or words a single space apart) are a line before it
+    for said in ("CHECKOUT DOWN AGAIN", "URGENT: DB", "API"):
+        assert prepare(said + "\n" + KUBECTL_EVENTS.split("\n", 1)[1]).note.endswith(", and the 1 line before it")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+import shlex
 import shutil
 from contextlib import contextmanager
 from pathlib import Path
@@ -628,9 +629,41 @@ def test_an_empty_kb_names_the_same_next_steps_as_no_known_pattern(chromium, bui
         status = page.inner_text(".recur-suggest__status")
         assert "No known pattern matches this" in status and "no patterns yet" in status
         # what the reader does, then the commands, said to be a terminal's, for whoever keeps the KB
-        assert "respond to it as a new incident" in status and "in a terminal (recur incident new" in status, status
-        assert "then recur new pattern" in status and "recur import the postmortem" in status
+        assert 'If it is new, record it (it lands under "needs analysis" on the board): recur incident new' in status
+        assert "in a terminal" in status and "then draft a pattern with recur new pattern" in status, status
+        assert "recur import the postmortem" in status
         assert not page.query_selector_all(".recur-suggest__card")
+        assert not errors, errors
+
+
+def test_no_known_pattern_gives_the_terminals_first_action_the_command_recording_the_text(chromium, server):
+    """Found in a responder's review: the box's "no known pattern" said "If it is new, respond to it as a new
+    incident" and that it is recorded afterwards, no first action to take, where `recur suggest` says "record it"
+    with the command that records the text. The box says it in the terminal's words and order, the command the
+    terminal prints for a text of one line (a code span, to copy), the fields to fill in for a pasted log."""
+    from recur.ingest.pasted_log import record_title
+    from recur.kb.incident_record import incident_command
+    from recur.retrieval.query import prepare
+
+    base, _ = server
+    text = "printer on floor three jams on every job, it's stuck"
+    terminal = incident_command(text, None, title=record_title(prepare(text), text))  # as `recur suggest` prints it
+    assert terminal == f"recur incident new -t {shlex.quote(text)} -d {shlex.quote(text)}", terminal
+    with box_page(chromium, base + "/suggest.html", "api") as (page, errors):
+        ask(page, text)
+        page.wait_for_selector('.recur-suggest[data-no-known-pattern="true"]', timeout=15000)
+        status = page.inner_text(".recur-suggest__status")
+        said = 'No known pattern matches this. If it is new, record it (it lands under "needs analysis" on the board):'
+        assert status.startswith(f"{said} {terminal} in a terminal"), status
+        assert page.inner_text(".recur-suggest__status code") == terminal
+        assert "then draft a pattern with recur new pattern, or recur import the postmortem" in status, status
+        log = "\n".join(f"2026-12-06T03:0{i}:00Z INFO printer job {i} queued" for i in range(9))
+        ask(page, log + "\n2026-12-06T03:09:00Z ERROR printer jammed on job 9")
+        page.wait_for_function(
+            "() => (document.querySelector('.recur-suggest__status code') || {}).textContent === "
+            "\"recur incident new -t '<what happened>' -d '<what you saw>'\"",
+            timeout=15000,
+        )
         assert not errors, errors
 
 

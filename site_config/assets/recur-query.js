@@ -1030,9 +1030,19 @@
   /* query.py's CRASHES: a crash pasted alone, by its log_level: what it is, the lines searched and what was not */
   var CRASHES = { traceback: ["Python traceback", "exception", "frames"], panic: ["Go crash", "panic", "goroutine dump"] };
 
-  /* query.Prepared._lines_before: the note's end for the lines written before a log, kept first */
+  /* query.COLUMN_HEADER, the same source: a table's column header (kubectl's "NAMESPACE   LAST SEEN   TYPE …") */
+  var COLUMN_HEADER = /^[A-Z][A-Z0-9_%/().:-]*(?: [A-Z][A-Z0-9_%/().:-]*)*(?:(?:\t| {2,})[ \t]*[A-Z][A-Z0-9_%/().:-]*(?: [A-Z][A-Z0-9_%/().:-]*)*)+[ \t]*$/;
+
+  /* query.Prepared._lines_before: the note's end for the lines written before a log, kept first; the last of them
+     a column header, "its column header line" (it is the log's own first line, not words written above it) */
   function linesBefore(p, what) {
-    return p.log_before ? ", and the " + p.log_before + " line" + (p.log_before === 1 ? "" : "s") + " before " + what : "";
+    if (!p.log_before) return "";
+    if (!COLUMN_HEADER.test(p.text.split("\n")[p.log_before - 1])) {
+      return ", and the " + p.log_before + " line" + (p.log_before === 1 ? "" : "s") + " before " + what;
+    }
+    var header = (what === "them" ? "their" : "its") + " column header line";
+    if (p.log_before === 1) return ", and " + header;
+    return ", and the " + (p.log_before - 1) + " line" + (p.log_before === 2 ? "" : "s") + " before " + what + " and " + header;
   }
 
   /* query.Prepared.said: what a responder is told, or ""; ``others`` as Prepared.said's, a surface's own advice

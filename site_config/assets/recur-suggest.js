@@ -31,14 +31,33 @@
   /* What works where a page opened from disk (file://) cannot load the model or the site search. */
   var SERVE = "Serve the site folder over http(s) instead: `recur serve --site DIR`, any web host, or " +
               "`python -m http.server 8000` in it and http://localhost:8000/.";
-  /* What to do when nothing known matches, whether the KB has patterns or not: the web reader's version of the
-     next steps cli/render.py prints under `recur suggest`'s "No known pattern matches this". It named
-     `recur incident new` as if the box could run it, never saying these are commands for a terminal, nor
-     who runs them (found in a new hire's review). */
-  var RECORDED_AFTER = "Afterwards it is recorded and its pattern written, so the next responder finds it here: " +
-                       "whoever keeps the knowledge base does that in a terminal (recur incident new, then recur new " +
-                       "pattern, or recur import the postmortem).";
-  var NEXT_STEPS = "If it is new, respond to it as a new incident. " + RECORDED_AFTER;
+  /* What to do when nothing known matches, whether the KB has patterns or not: what cli/render.py prints under
+     `recur suggest`'s "No known pattern matches this", in its words and order: record it now, with the command that
+     records this text, then draft a pattern. The box said "If it is new, respond to it as a new incident" and that
+     it is recorded afterwards, no first action a responder could take, where the terminal gave the command (found in
+     a responder's review). Said to be a terminal's command, and whose (found in a new hire's review: it named
+     `recur incident new` as if the box could run it). ``lead``: "If it is new," or, of a text about no failure,
+     "If it is an incident,", as the terminal says them (render.no_known_text). */
+  function nextSteps(text, lead) {
+    var steps = lead + " record it (it lands under \"needs analysis\" on the board): `" + recordCommand(text) +
+      "` in a terminal, in the knowledge base\u2019s repository (or ask whoever keeps the knowledge base to)";
+    return steps + (lead === NEW_LEAD ? "; then draft a pattern with recur new pattern, or recur import the " +
+      "postmortem once it is written." : ".");
+  }
+  var NEW_LEAD = "If it is new,", INCIDENT_LEAD = "If it is an incident,";
+
+  /* The command `recur suggest` prints to record a text (kb.incident_record.incident_command, titled by
+     ingest.pasted_log.record_title): a text of one line up to a title's 80 characters (TITLE_CHARS) is its title
+     and its description, shell-quoted as shlex.quote quotes them; any other (a pasted log, a long paste, which the
+     terminal titles by its own rules) has the fields to fill in, the title's placeholder the terminal's
+     (placeholders.RECORD_TITLE); so does a text holding a backtick, which would end the status's code span. */
+  var TITLE_CHARS = 80, RECORD_TITLE = "<what happened>", RECORD_TEXT = "<what you saw>";
+  function shQuote(s) { return /^[\w@%+=:,.\/-]+$/.test(s) ? s : "'" + s.replace(/'/g, "'\"'\"'") + "'"; }
+  function recordCommand(text) {
+    var given = String(text || "").trim(), line = given.split(/\s+/).join(" ");
+    var one = line && !/[\r\n`]/.test(given) && Array.from(line).length <= TITLE_CHARS;
+    return "recur incident new -t " + shQuote(one ? line : RECORD_TITLE) + " -d " + shQuote(one ? line : RECORD_TEXT);
+  }
 
   /* An answer with no known pattern that reads as no incident at all ("how do I get VPN access"): the rule of
      retrieval.results.about_no_failure, in assets/recur-query.js (aboutNoFailure, one copy, checked against
@@ -52,7 +71,6 @@
      no lookbehind (Safari before 16.4 cannot parse one: test_no_script_of_ours_has_a_lookbehind) */
   var NEWCOMER = /(?:^|[^\p{L}\p{N}_])(new|start(s|ed|ing)?|begin(ning)?|read first|onboard(ing)?|first week)(?![\p{L}\p{N}_])/iu;
   var NOTHING_ABOUT_IT = "No known pattern matches this: nothing in the knowledge base is about this.";
-  var NOTHING_STEPS = "If it is an incident, respond to it as a new one. " + RECORDED_AFTER;
 
   function el(tag, attrs, children) {
     var node = document.createElement(tag);
@@ -1478,7 +1496,7 @@
        (Box.limited: when to ask again) or an API that failed for now (Box.failedForNow) stays said after it */
     var why = this.mode === "browser" || this.wordsWhy ? " " + this.beforeVerdict[0] : "";
     this.say("No known pattern matches this: no pattern page shares telling words with your text (matched by " +
-             "words, not meaning)." + (this.readNote || "") + " " + NEXT_STEPS + why + (any ? " The closest pattern pages, for comparison only:" : ""), "warn");
+             "words, not meaning)." + (this.readNote || "") + " " + nextSteps(this.askedText, NEW_LEAD) + why + (any ? " The closest pattern pages, for comparison only:" : ""), "warn", true);
   };
 
   Box.prototype.wordMatch = function (r) {
@@ -1564,7 +1582,7 @@
     var note = borderlineNote(edge, results);
     var cut = (this.readNote || "") + typoNote(corrected) + (this.indexSaid || "");
     if (!results.length) {  /* nothing to rank: the knowledge base has no patterns yet */
-      this.say("No known pattern matches this: the knowledge base has no patterns yet. " + NEXT_STEPS + cut, "warn");
+      this.say("No known pattern matches this: the knowledge base has no patterns yet. " + nextSteps(this.askedText, NEW_LEAD) + cut, "warn", true);
       this.refocus(focused);
       return;
     }
@@ -1572,11 +1590,11 @@
     this.listed();
     var stale = this.staleNote();
     if (noKnown && notAFailure(query, results)) {
-      this.say(NOTHING_ABOUT_IT + cut + " " + NOTHING_STEPS + " The closest patterns, for comparison only" + where + ":" + note + stale, "warn");
+      this.say(NOTHING_ABOUT_IT + cut + " " + nextSteps(this.askedText, INCIDENT_LEAD) + " The closest patterns, for comparison only" + where + ":" + note + stale, "warn", true);
       /* only where the site lists paths (site/generate.describe_box's data-paths): its paths page may list none */
       if (NEWCOMER.test(query) && this.node.hasAttribute("data-paths")) this.newcomerPaths();
     } else if (noKnown) {
-      this.say("No known pattern matches this." + cut + " " + NEXT_STEPS + " The closest patterns, for comparison only" + where + ":" + note + stale, "warn");
+      this.say("No known pattern matches this." + cut + " " + nextSteps(this.askedText, NEW_LEAD) + " The closest patterns, for comparison only" + where + ":" + note + stale, "warn", true);
     } else {
       this.say(matchLine(results, credible) + where + "." + cut + checkBoth(results) + note + stale);
     }

@@ -332,6 +332,13 @@ API_OTHERS = "to have each answered, POST the payload to /api/alertmanager"
 API_TABLE_OTHERS = "to have one answered, POST that alert alone to /api/suggest (its name and summary)"
 ALWAYS_FIRING = " (always firing)"  # how the note names a heartbeat (retrieval.alerts.heartbeat)
 RESOLVED = " (resolved)"
+# A table's column header (`kubectl get`, `docker ps`): two or more columns of capitalised names, one or more words each
+# ("LAST SEEN", "CONTAINER ID"), set apart by a tab or two spaces or more. Read as words before the log (_before_log)
+# and searched as before; the note names it (Prepared._lines_before). recur-query.js COLUMN_HEADER is the same source
+COLUMN_HEADER = re.compile(
+    r"[A-Z][A-Z0-9_%/().:-]*(?: [A-Z][A-Z0-9_%/().:-]*)*(?:(?:\t| {2,})[ \t]*[A-Z][A-Z0-9_%/().:-]*(?: [A-Z][A-Z0-9_%/().:-]*)*)+[ \t]*$",
+    re.ASCII,
+)
 UNREAD_SHOWN = 40  # characters of a pasted alert's unread status the note quotes (Prepared._unread)
 # a crash pasted alone, by its log_level: what it is, the lines searched and what was not (Prepared.said)
 CRASHES = {
@@ -462,9 +469,20 @@ class Prepared:
         return f"searched the {what} by {its} message fields, not {its} other keys, ids and timestamps{before}"
 
     def _lines_before(self, what: str = "it") -> str:
-        """The note's end for the lines written before a log, kept first: ", and the 2 lines before it"."""
-        b = "" if self.log_before == 1 else "s"
-        return f", and the {self.log_before} line{b} before {what}" if self.log_before else ""
+        """The note's end for the lines written before a log, kept first: ", and the 2 lines before it"; the last of
+        them a table's column header (COLUMN_HEADER: kubectl's "NAMESPACE   LAST SEEN   TYPE …"), "its column header
+        line": it is the log's own first line, and "the 1 line before it" named it as words a person wrote above the
+        log (found in a responder's review)."""
+        if not self.log_before:
+            return ""
+        if not COLUMN_HEADER.match(self.text.split("\n")[self.log_before - 1]):
+            b = "" if self.log_before == 1 else "s"
+            return f", and the {self.log_before} line{b} before {what}"
+        header = f"{'their' if what == 'them' else 'its'} column header line"
+        if self.log_before == 1:
+            return f", and {header}"
+        b = "" if self.log_before == 2 else "s"
+        return f", and the {self.log_before - 1} line{b} before {what} and {header}"
 
 
 def paste_cut(text: str, limit: int = MAX_PASTE_CHARS) -> tuple[str, int]:

@@ -242,7 +242,13 @@ def check_both(results: list, hidden: dict | None = None) -> str | None:
 
     ``hidden``: the answer's ``likelier`` (``Answer``), the result the first three ranked hold that ``top``
     left out, said instead, "(#K, not shown)": with `--top 1` an answer showed cron-job-overlap at 2% alone
-    while the verdict stood on dst-timezone-bug at 75%, ranked second (found in review)."""
+    while the verdict stood on dst-timezone-bug at 75%, ranked second (found in review).
+
+    Not said of an answer of "no known pattern" (every surface says its verdict instead, and none calls this): a
+    lower result rated likelier there ("site down": #1 at 14%, #2 at 19%) is under calibrate.NO_MATCH_BELOW as the
+    first is, and "check both" would send a responder to two runbooks the verdict says do not match, where what to
+    do is record the incident. Found missing in a responder's review; kept so, on purpose. Nor when the two round
+    to the same percent ("33% against 33%" says no difference)."""
     if hidden is not None and results:
         other, where = hidden, f"#{hidden['rank']}, not shown"
     else:
