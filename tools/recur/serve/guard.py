@@ -23,6 +23,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
 from recur import config
+from recur.serve.negotiate import accepts_gzip
 from recur.serve.prefix import is_mcp_path, not_found_message, route_methods, route_path
 from recur.util.errors import RecurError
 from recur.util.text import ascii_int
@@ -1135,38 +1136,6 @@ def _gzip_decided(scope):
         return scope
     others = [(name, value) for name, value in headers if name != b"accept-encoding"]
     return {**scope, "headers": [*others, (b"accept-encoding", b"gzip" if gzip else b"identity")]}
-
-
-def accepts_gzip(said: str) -> bool:
-    """Whether an Accept-Encoding value (its lines joined by commas) accepts gzip, as RFC 9110 section 12.5.3 reads
-    it: "gzip" or "x-gzip" (its old name) in any letter case with a q over 0 (either one is enough); where neither
-    is named, "*" with a q over 0 ("*;q=0", as a browser's media request says, refuses it). No header or an empty
-    one: no gzip (the RFC lets a server choose; a client that says nothing may not decode it)."""
-    named, star = None, None
-    for coding in said.split(","):
-        name, _, params = coding.partition(";")
-        name = name.strip().lower()
-        if name in ("gzip", "x-gzip"):
-            named = max(named or 0.0, _qvalue(params))
-        elif name == "*":
-            star = _qvalue(params)
-    q = named if named is not None else star
-    return q is not None and q > 0
-
-
-def _qvalue(params: str) -> float:
-    """The q of one coding's parameters ("; q=0.5"): 1 when it says none, or one that is no number from 0 to 1
-    (ignored, as an unknown parameter is: "gzip;q=yes" accepts gzip, as it did)."""
-    for param in params.split(";"):
-        key, _, value = param.partition("=")
-        if key.strip().lower() == "q":
-            try:
-                q = float(value)
-            except ValueError:
-                continue
-            if 0 <= q <= 1:  # not NaN either
-                return q
-    return 1.0
 
 
 class HeadAsGet:
