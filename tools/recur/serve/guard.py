@@ -339,6 +339,8 @@ class BodyGuard:
         if scope["method"] not in ("POST", "PUT", "PATCH") and transfer is None:
             return await self.app(scope, receive, send)
         path = route_path(scope)  # behind --root-path, scope["path"] starts with the prefix
+        if scope["method"] == "POST" and path in self.json_paths:
+            scope = sns_as_json(scope)
         limit = self.limits.get(path, self.max_body)
         held = [0]  # the bytes of this body counted in self.held, until the app is done with them
         try:
@@ -1117,6 +1119,22 @@ COMPRESSED_SUFFIXES = (
     ".webp",
     ".avif",
 )
+
+
+def sns_as_json(scope):
+    """``scope`` with the Content-Type of an AWS SNS delivery as what its body is, JSON: SNS posts its messages
+    (a notification, a subscription confirmation) as "text/plain; charset=UTF-8" with ``x-amz-sns-message-type``,
+    which was a 415 "send the body as application/json", which SNS cannot be told to do by default; read as JSON,
+    the webhook says what the message is and what to do (bodies.AlertmanagerIn._not_a_payload). Any other
+    text/plain body is still the 415."""
+    headers = scope.get("headers") or []
+    if not any(name == b"x-amz-sns-message-type" for name, _ in headers):
+        return scope
+    ctype = next((value for name, value in headers if name == b"content-type"), b"")
+    if ctype.split(b";")[0].strip().lower() != b"text/plain":
+        return scope
+    others = [(name, value) for name, value in headers if name != b"content-type"]
+    return {**scope, "headers": [*others, (b"content-type", b"application/json")]}
 
 
 def _precompressed(scope) -> bool:

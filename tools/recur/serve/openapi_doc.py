@@ -1,6 +1,6 @@
 """What /openapi.json says beyond what FastAPI finds in the routes: the answers every route may give (the one error
-shape, the 501, 421, 403 and 400 of the layers before routing, the ``X-Request-Id`` header), each operation's token as the
-server's configuration asks for it, and request bodies whose optional keys a generated client may leave out.
+shape, the 501, 421, 403 and 400 of the layers before routing, the ``X-Request-Id`` header), each operation's token
+as the server's configuration asks for it, and request bodies whose optional keys a generated client may leave out.
 
 ``publish(app)`` wraps ``app.openapi``; FastAPI builds the document once and keeps it (``app.openapi_schema``), and
 each change here can be made again on it without changing it further.
