@@ -249,12 +249,13 @@ def test_every_json_success_is_described_and_every_operation_named(served):
 
 
 def test_the_errors_every_route_answers_are_published(served):
-    """421 misdirected_request and 403 forbidden_origin (security.HostCheck, on every route), the 429 of a
+    """421 misdirected_request and 403 forbidden_origin (security.HostCheck, on every route), 400 bad_request for
+    a request without one good Host (security.bad_host), the 429 of a
     client's searches at once on /api/suggest (--max-concurrent-per-client), Retry-After where it is sent."""
     _, spec = served
     for path, operations in spec["paths"].items():
         for method, operation in operations.items():
-            assert {"403", "421", "501"} <= set(operation["responses"]), (method, path)
+            assert {"400", "403", "421", "501"} <= set(operation["responses"]), (method, path)
     suggest = spec["paths"]["/api/suggest"]["post"]["responses"]
     assert "Retry-After" in suggest["429"]["headers"] and "Retry-After" in suggest["503"]["headers"]
 
@@ -269,6 +270,24 @@ def test_a_refused_host_or_origin_is_a_published_answer(tmp_path, header, status
         r = httpx.post(base + "/api/suggest", json={"text": "disk full"}, headers=header)
     assert r.status_code == status, r.text
     assert_published(spec, "POST", "/api/suggest", r)
+
+
+@pytest.mark.parametrize("method, path", [("GET", "/healthz"), ("GET", "/api/patterns"), ("POST", "/api/suggest")])
+def test_a_request_without_a_host_is_a_published_answer(served, method, path):
+    """An HTTP/1.1 request with no Host (RFC 9112 section 3.2: a 400), written byte for byte: a client adds one."""
+    import socket
+
+    base, spec = served
+    host, port = base.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=30) as s:
+        s.sendall(f"{method} {path} HTTP/1.1\r\nContent-Length: 0\r\nConnection: close\r\n\r\n".encode())
+        said = b"".join(iter(lambda: s.recv(65536), b""))
+    head, _, body = said.partition(b"\r\n\r\n")
+    status_line, *lines = head.decode("latin-1").split("\r\n")
+    headers = [tuple(part.strip() for part in line.split(":", 1)) for line in lines]
+    r = httpx.Response(int(status_line.split()[1]), headers=headers, content=body)
+    assert r.status_code == 400, r.text
+    assert_published(spec, method, path, r)
 
 
 def test_request_limits_are_json_schema_words(served):

@@ -180,6 +180,50 @@ def test_a_browser_following_a_stale_link_gets_the_sites_404_page(base):
     assert_error(httpx.get(base + "/api/patterns/no-such-thing", headers=browser), 404)
 
 
+# Accept values that do not ask for HTML before JSON: HTML refused (q=0), preferred less than JSON, or named with a q
+# that is no qvalue (RFC 9110 section 12.4.2), which leaves the element out; each got the HTML 404 page
+NOT_HTML_FIRST = [
+    "text/html;q=0",
+    "text/html;q=0, */*",
+    "TEXT/HTML;Q=0, application/json",
+    "text/html;level=1;q=0",
+    "text/html;q=abc",
+    "text/html;q=2",
+    "text/html;q=-1",
+    "text/html;q=0.1234",
+    "text/html;q=0.5, application/json",
+    "text/html;q=0.5, */*",
+]
+HTML_FIRST = [
+    "text/html",
+    "Text/HTML;q=0.5",
+    "text/html;q=1.000, */*;q=0.8",
+    "application/json;q=0.9, text/html",
+    "text/html;q=abc, text/html;q=0.9, */*;q=0.1",  # the bad element left out, the good one read
+]
+
+
+@pytest.mark.parametrize("accept", NOT_HTML_FIRST)
+def test_a_client_that_does_not_ask_for_html_first_gets_the_json_404(base, accept):
+    """Found in a review: "Accept: text/html;q=0" (HTML not acceptable) and "text/html;q=abc" got the HTML 404 page,
+    Accept searched for the words "text/html"; the JSON 404 is acceptable to them."""
+    assert_error(httpx.get(base + "/patterns/gone/old-page.html", headers={"accept": accept}), 404, "not_found")
+
+
+@pytest.mark.parametrize("accept", HTML_FIRST)
+def test_a_client_that_asks_for_html_first_gets_the_404_page(base, accept):
+    r = httpx.get(base + "/patterns/gone/old-page.html", headers={"accept": accept})
+    assert r.status_code == 404 and "<h1>mkdocs 404</h1>" in r.text, (accept, r.text[:200])
+
+
+def test_accept_on_two_lines_is_one_list(base):
+    """RFC 9110 section 5.3: "text/html" on a second Accept line is read, and a q=0 on a second line too."""
+    for lines, html in [(["application/json;q=0.5", "text/html"], True), (["*/*", "text/html;q=0"], False)]:
+        headers = [("accept", line) for line in lines]
+        r = httpx.get(base + "/patterns/gone/old-page.html", headers=headers)
+        assert r.status_code == 404 and r.headers["content-type"].startswith("text/html") is html, lines
+
+
 def raw(base: str, data: bytes) -> bytes:
     host, port = base.removeprefix("http://").split(":")
     with socket.create_connection((host, int(port)), timeout=10) as s:

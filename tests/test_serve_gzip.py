@@ -323,9 +323,19 @@ def test_gzip_refused_or_not_named_is_not_sent(base, said, method, path, body):
 @pytest.mark.parametrize(
     "said, gzip_ok",
     [
-        ("gzip;q=yes", True),  # no number: ignored, as an unknown parameter
-        ("gzip;q=1.5", True),  # past 1: ignored
+        # a q that is no qvalue (RFC 9110 section 12.4.2) leaves its element out: these were read as q=1
+        ("gzip;q=yes", False),
+        ("gzip;q=1.5", False),
+        ("gzip;q=-1", False),
+        ("gzip;q=0.1234", False),  # four decimals
+        ("gzip;q=abc, *", True),  # the rest of the list still read
+        ("gzip;q=2, *;q=0", False),
+        ("gzip;q=1.000", True),
+        ("gzip;q=1.", True),
+        ("gzip;q=0.", False),
         ("gzip;q=0.001", True),
+        ('gzip;note="a, b; q=0";q=0.5', True),  # a quoted value's comma and semicolon are no separators
+        ('gzip;note="a, b";q=0', False),
         ("gzip ; Q = 0 ", False),
         ("gzip, gzip;q=0", True),  # named twice: either one accepting is enough
         ("*;q=0, identity", False),
@@ -337,6 +347,17 @@ def test_accept_encoding_edge_cases(said, gzip_ok):
     from recur.serve.guard import accepts_gzip
 
     assert accepts_gzip(said) is gzip_ok
+
+
+@pytest.mark.parametrize("said", ["gzip;q=abc", "gzip;q=2", "GZIP;Q=-1", "gzip;q=0.1234", "x-gzip;q=1.5"])
+@pytest.mark.parametrize("method, path, body", [("GET", "/patterns/", None), ("POST", "/api/suggest", SUGGEST)])
+def test_gzip_with_a_q_that_is_no_qvalue_is_not_sent(base, said, method, path, body):
+    """Found in a review: a q that is no qvalue (RFC 9110 section 12.4.2: 0 to 1, three decimals at most) was read as
+    q=1 and the answer gzipped; the element is left out now, as the site's 404 page reads Accept (test_serve_errors)."""
+    r, sent = fetch(base, path, {"accept-encoding": said}, method, body)
+    assert r.status_code == 200 and "content-encoding" not in r.headers and len(sent) >= GZIP_MIN_BYTES, said
+    again, sent = fetch(base, path, {"accept-encoding": said + ", *;q=0.5"}, method, body)  # the rest still read
+    assert again.headers.get("content-encoding") == "gzip", said
 
 
 def test_gzip_named_on_a_second_accept_encoding_line_is_read(base):

@@ -362,6 +362,9 @@ class AlertmanagerIn(BaseModel):
                 "this is Grafana's legacy alert notification (ruleName, evalMatches), which Recur does not read: "
                 'use a contact point of type webhook in Grafana\'s unified alerting (Grafana 9 and later send version "1")',
             )
+        sns = sns_refusal(data)
+        if sns:
+            raise PydanticCustomError("not_a_payload", sns)
         what = _alerts_sent(data)  # (what the body is, what it holds, as it is, it)
         if what:
             raise PydanticCustomError(
@@ -379,6 +382,62 @@ class AlertmanagerIn(BaseModel):
                 f'webhook version {v!r} is not supported; Recur reads Alertmanager version "4" and Grafana version "1"'
             )
         return v
+
+
+# the messages AWS SNS posts to an HTTP(S) subscription, by their ``Type`` (its JSON envelope, with ``TopicArn``)
+SNS_TYPES = ("Notification", "SubscriptionConfirmation", "UnsubscribeConfirmation")
+SNS_RELAY = (
+    "SNS reads no answer: to have its alarms searched, subscribe a relay to the topic (an AWS Lambda function) that "
+    'sends each notification to /api/suggest as {"text": "<the notification, as one string>"} (the alarm is read '
+    "from its Message) and posts the answer where responders read it"
+)
+
+
+def sns_refusal(data) -> str | None:
+    """What the webhook says to an AWS SNS message (``SNS_TYPES``), or None for any other body. A subscription
+    confirmation is not confirmed: confirming is a GET of its SubscribeURL, a URL the body names, which anyone
+    able to post here could point anywhere, and the subscription would bring notifications the webhook refuses all
+    the same; the server's log says so, once a minute (an operator who subscribed this URL looks there). A
+    notification (a CloudWatch alarm in its Message) is refused as the other systems' alerts are (_alerts_sent),
+    with the relay to use instead: SNS throws the answer away."""
+    if not (isinstance(data, dict) and data.get("Type") in SNS_TYPES and isinstance(data.get("TopicArn"), str)):
+        return None
+    topic = data["TopicArn"][:200]
+    if data["Type"] != "Notification":
+        said = (
+            f"the request body is an AWS SNS {_sns_kind(data['Type'])} for topic {topic!r}, not a webhook payload "
+            f"({WEBHOOK_TAKES}): Recur does not confirm a subscription (it follows no URL a request names), and "
+            f"this webhook would refuse the topic's notifications; {SNS_RELAY}"
+        )
+        _said_sns(said)
+        return said
+    inner = source_alert(data)
+    holds = f" holding {'an' if inner.kind[0] in 'AEIOU' else 'a'} {inner.kind}" if inner else ""
+    return (
+        f"the request body is an AWS SNS notification of topic {topic!r}{holds}, not a webhook payload "
+        f"({WEBHOOK_TAKES}): {SNS_RELAY}"
+    )
+
+
+def _sns_kind(kind: str) -> str:
+    return "subscription confirmation" if kind == "SubscriptionConfirmation" else "unsubscribe confirmation"
+
+
+_SNS_SAID = None  # applog.Throttle of the log line: any client can post one
+
+
+def _said_sns(said: str) -> None:
+    """The refusal of an SNS confirmation in the server's log, the first in a minute (applog.Throttle)."""
+    global _SNS_SAID
+    import logging
+
+    from recur.serve.applog import Throttle
+
+    _SNS_SAID = _SNS_SAID or Throttle()
+    unsaid = _SNS_SAID.admit("sns")
+    if unsaid is not None:
+        more = f" ({unsaid} more in the last minute not logged)" if unsaid else ""
+        logging.getLogger("recur.serve").warning("POST /api/alertmanager refused: %s%s", said, more)
 
 
 def _alerts_sent(data) -> tuple[str, ...] | None:

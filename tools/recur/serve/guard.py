@@ -23,6 +23,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
 from recur import config
+from recur.serve.negotiate import accepts_gzip
 from recur.serve.prefix import is_mcp_path, not_found_message, route_methods, route_path
 from recur.util.errors import RecurError
 from recur.util.text import ascii_int
@@ -338,6 +339,8 @@ class BodyGuard:
         if scope["method"] not in ("POST", "PUT", "PATCH") and transfer is None:
             return await self.app(scope, receive, send)
         path = route_path(scope)  # behind --root-path, scope["path"] starts with the prefix
+        if scope["method"] == "POST" and path in self.json_paths:
+            scope = sns_as_json(scope)
         limit = self.limits.get(path, self.max_body)
         held = [0]  # the bytes of this body counted in self.held, until the app is done with them
         try:
@@ -1118,6 +1121,22 @@ COMPRESSED_SUFFIXES = (
 )
 
 
+def sns_as_json(scope):
+    """``scope`` with the Content-Type of an AWS SNS delivery as what its body is, JSON: SNS posts its messages
+    (a notification, a subscription confirmation) as "text/plain; charset=UTF-8" with ``x-amz-sns-message-type``,
+    which was a 415 "send the body as application/json", which SNS cannot be told to do by default; read as JSON,
+    the webhook says what the message is and what to do (bodies.AlertmanagerIn._not_a_payload). Any other
+    text/plain body is still the 415."""
+    headers = scope.get("headers") or []
+    if not any(name == b"x-amz-sns-message-type" for name, _ in headers):
+        return scope
+    ctype = next((value for name, value in headers if name == b"content-type"), b"")
+    if ctype.split(b";")[0].strip().lower() != b"text/plain":
+        return scope
+    others = [(name, value) for name, value in headers if name != b"content-type"]
+    return {**scope, "headers": [*others, (b"content-type", b"application/json")]}
+
+
 def _precompressed(scope) -> bool:
     """Whether the request names a file compressed already (its path's suffix, in any letter case)."""
     return scope["path"].lower().endswith(COMPRESSED_SUFFIXES)
@@ -1135,38 +1154,6 @@ def _gzip_decided(scope):
         return scope
     others = [(name, value) for name, value in headers if name != b"accept-encoding"]
     return {**scope, "headers": [*others, (b"accept-encoding", b"gzip" if gzip else b"identity")]}
-
-
-def accepts_gzip(said: str) -> bool:
-    """Whether an Accept-Encoding value (its lines joined by commas) accepts gzip, as RFC 9110 section 12.5.3 reads
-    it: "gzip" or "x-gzip" (its old name) in any letter case with a q over 0 (either one is enough); where neither
-    is named, "*" with a q over 0 ("*;q=0", as a browser's media request says, refuses it). No header or an empty
-    one: no gzip (the RFC lets a server choose; a client that says nothing may not decode it)."""
-    named, star = None, None
-    for coding in said.split(","):
-        name, _, params = coding.partition(";")
-        name = name.strip().lower()
-        if name in ("gzip", "x-gzip"):
-            named = max(named or 0.0, _qvalue(params))
-        elif name == "*":
-            star = _qvalue(params)
-    q = named if named is not None else star
-    return q is not None and q > 0
-
-
-def _qvalue(params: str) -> float:
-    """The q of one coding's parameters ("; q=0.5"): 1 when it says none, or one that is no number from 0 to 1
-    (ignored, as an unknown parameter is: "gzip;q=yes" accepts gzip, as it did)."""
-    for param in params.split(";"):
-        key, _, value = param.partition("=")
-        if key.strip().lower() == "q":
-            try:
-                q = float(value)
-            except ValueError:
-                continue
-            if 0 <= q <= 1:  # not NaN either
-                return q
-    return 1.0
 
 
 class HeadAsGet:

@@ -1,6 +1,6 @@
 """What /openapi.json says beyond what FastAPI finds in the routes: the answers every route may give (the one error
-shape, the 501, 421 and 403 of the layers before routing, the ``X-Request-Id`` header), each operation's token as the
-server's configuration asks for it, and request bodies whose optional keys a generated client may leave out.
+shape, the 501, 421, 403 and 400 of the layers before routing, the ``X-Request-Id`` header), each operation's token
+as the server's configuration asks for it, and request bodies whose optional keys a generated client may leave out.
 
 ``publish(app)`` wraps ``app.openapi``; FastAPI builds the document once and keeps it (``app.openapi_schema``), and
 each change here can be made again on it without changing it further.
@@ -13,8 +13,9 @@ import json
 from recur.serve.deps import errors
 
 # answered before routing, so on every operation: a transfer coding other than chunked (guard.BodyGuard, 501); a
-# Host or an Origin the server does not answer to (security.HostCheck, 421 misdirected_request, 403 forbidden_origin)
-EVERY_ROUTE = (403, 421, 501)
+# Host or an Origin the server does not answer to (security.HostCheck, 421 misdirected_request, 403 forbidden_origin);
+# an HTTP/1.1 request without a Host, or with two or a malformed one (security.bad_host, 400 bad_request)
+EVERY_ROUTE = (400, 403, 421, 501)
 REQUEST_ID = {
     "X-Request-Id": {
         "description": "The request's own X-Request-Id when it sent a sane one (1 to 128 visible ASCII characters, "

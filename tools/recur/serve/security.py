@@ -153,6 +153,31 @@ class TokenGate:
 LOOPBACK_NAMES = ("127.0.0.1", "localhost", "::1")
 
 
+# A Host field's value, RFC 9110 section 7.2: uri-host [":" port], the host a name (RFC 3986's reg-name: its letters,
+# digits, "-._~", sub-delims and %-escapes), an IPv4 address, or an IP literal in brackets; empty where the request's
+# target has no authority (RFC 9112 section 3.2)
+HOST_FIELD = re.compile(r"(?:\[[0-9A-Za-z:._~!$&'()*+,;=%-]+\]|[0-9A-Za-z._~!$&'()*+,;=%-]*)(?::[0-9]*)?\Z")
+
+
+def bad_host(scope) -> str | None:
+    """Why a request's Host is refused with a 400, as RFC 9112 section 3.2 asks of a server ("MUST respond with a
+    400"): none on an HTTP/1.1 request (HTTP/1.0 has no such rule: an old probe's request is answered), more than
+    one Host line, or a value that is no host[:port]. ``None``: it is fine. Uvicorn's parser (httptools) passes them
+    all, and the server answered 200: curl, Kubernetes' probes, load balancers, Prometheus, Alertmanager and the
+    reverse proxies of docs/operating.md all send one Host."""
+    lines = [value for name, value in scope.get("headers") or () if name == b"host"]
+    if len(lines) > 1:
+        return f"{len(lines)} Host header lines: a request carries one (RFC 9112 section 3.2)"
+    if not lines:
+        if scope.get("http_version") == "1.0":
+            return None
+        return "no Host header: an HTTP/1.1 request carries one, the server's name and port (RFC 9112 section 3.2)"
+    host = lines[0].decode("latin-1")
+    if not HOST_FIELD.match(host):
+        return f"Invalid Host header {host[:100]!r}: not a host name or address with an optional :port"
+    return None
+
+
 class HostCheck:
     """ASGI middleware against DNS rebinding, on every route: a web page whose name an attacker
     rebinds to 127.0.0.1 reaches a server bound to loopback with its own name as ``Host`` (and as
@@ -167,7 +192,8 @@ class HostCheck:
     Off loopback only a browser's request is checked (one carrying ``Origin`` or ``Sec-Fetch-*``, as
     every current browser sends): Alertmanager, Prometheus and probes reach a server by a service name
     ("recur:8000") that no one names (found in the read of the diff: every such call got a 421). A
-    request with no ``Host`` (an HTTP/1.0 probe) is none a browser sends, and is not refused for it."""
+    request with no ``Host`` is refused only where HTTP says so (``bad_host``, on every bind: a 400 before
+    any other check): an HTTP/1.0 probe may send none."""
 
     def __init__(self, app, host: str | None, allowed: tuple = ()):
         self.app = app
@@ -177,6 +203,10 @@ class HostCheck:
         self.addresses_ok = host not in LOOPBACK_NAMES
 
     async def __call__(self, scope, receive, send):
+        if scope["type"] == "http" and (bad := bad_host(scope)) is not None:
+            from recur.serve.guard import error_response
+
+            return await error_response(400, "bad_request", bad, None, scope)(scope, receive, send)
         # bound to loopback the SDK refuses a foreign Host or Origin on /mcp itself, with the same lists
         # (mcp_http._proxied) and its own words, which MCP clients have been shown; off loopback it checks nothing
         sdk_checks = not self.addresses_ok and is_mcp_path(route_path(scope)) if scope["type"] == "http" else True

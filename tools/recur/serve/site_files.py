@@ -18,12 +18,13 @@ from starlette.responses import FileResponse, MalformedRangeHeader, RangeNotSati
 from starlette.staticfiles import NotModifiedResponse
 
 from recur.serve.guard import HEAD_AS_GET, NOT_MODIFIED_OF, send_file_head
+from recur.serve.negotiate import header, prefers_html
 from recur.serve.prefix import rebase_404, relative_redirect, route_methods, route_path, up_to_root
 
 
 class SiteFiles(StaticFiles):
     """The built site. Missing files become the JSON 404, like every route, except for a browser
-    asking for a page (Accept: text/html), which gets the site's own 404 page (mkdocs' 404.html, with
+    asking for a page (Accept: text/html, before JSON), which gets the site's own 404 page (mkdocs' 404.html, with
     its navigation and search), still with status 404: a responder who follows a stale link should
     not land on a JSON error. The whole folder while it is away (being rebuilt) is the JSON 404 too:
     Starlette's one-off check that it exists raised on the first request, a 500."""
@@ -204,6 +205,6 @@ def too_deep_for_404_page(scope) -> bool:
 
 
 def _wants_html(scope) -> bool:
-    """A browser navigating (its Accept names text/html); curl, scripts and fetch() send */* or JSON."""
-    accept = dict(scope.get("headers") or []).get(b"accept", b"")
-    return b"text/html" in accept
+    """A browser navigating (its Accept names text/html before JSON: negotiate.prefers_html); curl, scripts and
+    fetch() send */* or JSON, and a client that refuses HTML ("text/html;q=0") gets the JSON 404."""
+    return prefers_html(header(scope, b"accept"))

@@ -1,0 +1,125 @@
+"""The request's Host field (RFC 9112 section 3.2): an HTTP/1.1 request without one, with two, or with a value that
+is no host[:port] is a 400 in the one JSON error shape (JSON-RPC's on /mcp), on every bind, before the host checks;
+an HTTP/1.0 request may carry none, and what probes and scrapers send is answered. Against a real uvicorn server,
+its requests written byte for byte (an HTTP client always adds a Host)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import socket
+import subprocess
+
+import httpx
+import pytest
+from kbfactory import small_kb
+from serve_util import fake_app, running, stub_site
+
+
+@pytest.fixture(scope="module", params=[None, "127.0.0.1", "0.0.0.0"], ids=["no-host", "loopback", "any"])
+def base(request, tmp_path_factory):
+    """A server as `recur serve` makes it bound to loopback (the host checks and the MCP SDK's on), to every
+    address (a browser's request checked), and without a bind named (create_app's default: no check)."""
+    root = tmp_path_factory.mktemp("host")
+    site = stub_site(root)
+    with running(fake_app(small_kb(root / "kb"), root, site_dir=site, host=request.param)) as url:
+        yield url
+
+
+def raw(base: str, request: bytes) -> tuple[int, dict, bytes]:
+    """(status, headers in lower case, body) of ``request`` sent as written on a connection of its own."""
+    host, port = base.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=30) as s:
+        s.sendall(request)
+        chunks = []
+        while chunk := s.recv(65536):
+            chunks.append(chunk)
+    head, _, body = b"".join(chunks).partition(b"\r\n\r\n")
+    status_line, *lines = head.decode("latin-1").split("\r\n")
+    headers = {k.strip().lower(): v.strip() for k, _, v in (line.partition(":") for line in lines)}
+    return int(status_line.split()[1]), headers, body
+
+
+def request(method: str, path: str, version: str = "HTTP/1.1", headers: tuple = (), body: bytes = b"") -> bytes:
+    lines = [f"{method} {path} {version}", *headers, "Connection: close"]
+    if body:
+        lines += ["Content-Type: application/json", f"Content-Length: {len(body)}"]
+    return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1") + body
+
+
+SUGGEST = json.dumps({"text": "No space left on device"}).encode()
+MCP_INIT = json.dumps({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {}}).encode()
+ROUTES = [
+    ("GET", "/healthz", b""),
+    ("GET", "/api/patterns", b""),
+    ("POST", "/api/suggest", SUGGEST),
+    ("GET", "/", b""),  # the site
+    ("GET", "/metrics", b""),
+]
+NO_HOST_OR_BAD = [
+    ((), "no Host header"),  # found in review: answered 200
+    (("Host: 127.0.0.1", "Host: evil.example"), "2 Host header lines"),
+    (("Host: exa mple.com",), "Invalid Host header"),
+    (("Host: example.com/path",), "Invalid Host header"),
+    (("Host: user@example.com",), "Invalid Host header"),
+    (("Host: example.com:80x",), "Invalid Host header"),
+]
+
+
+@pytest.mark.parametrize("given, said", NO_HOST_OR_BAD, ids=[s + str(i) for i, (_, s) in enumerate(NO_HOST_OR_BAD)])
+@pytest.mark.parametrize("method, path, body", ROUTES, ids=[p for _, p, _ in ROUTES])
+def test_a_request_without_one_good_host_is_the_json_400(base, given, said, method, path, body):
+    status, headers, sent = raw(base, request(method, path, headers=given, body=body))
+    assert status == 400 and headers["content-type"].startswith("application/json"), (status, sent[:200])
+    answer = json.loads(sent)
+    assert set(answer) == {"error"} and answer["error"]["code"] == "bad_request", answer
+    assert said in answer["error"]["message"], answer
+    assert headers["x-request-id"] and headers["x-content-type-options"] == "nosniff"  # the layers outside it ran
+
+
+def test_mcp_without_a_host_is_a_json_rpc_400(base):
+    """/mcp answers its refusals in JSON-RPC's shape, the API's code in ``data``, as its 421 does."""
+    given = ("Accept: application/json, text/event-stream",)
+    status, _, sent = raw(base, request("POST", "/mcp", headers=given, body=MCP_INIT))
+    answer = json.loads(sent)
+    assert status == 400 and answer["error"]["data"] == {"code": "bad_request"}, answer
+    assert "no Host header" in answer["error"]["message"] and answer["jsonrpc"] == "2.0"
+
+
+@pytest.mark.parametrize("path", ["/healthz", "/api/patterns", "/"])
+def test_an_http_1_0_request_may_carry_no_host(base, path):
+    """HTTP/1.0 has no Host rule: an old probe (HAProxy's default httpchk) is answered as before."""
+    status, _, sent = raw(base, request("GET", path, version="HTTP/1.0"))
+    assert status == 200, sent[:300]
+
+
+@pytest.mark.parametrize(
+    "given",
+    [
+        "Host: 127.0.0.1",
+        "Host: localhost:8000",
+        "Host: [::1]:8000",
+        "Host: LOCALHOST",
+        "Host: ",  # RFC 9112: empty where the target has no authority
+    ],
+)
+def test_a_single_good_host_is_answered(base, given):
+    status, _, sent = raw(base, request("GET", "/healthz", headers=(given,)))
+    assert status == 200, (given, sent[:300])
+
+
+def test_the_probes_tools_send_are_answered(base):
+    """What a probe sends: curl (Docker's HEALTHCHECK), Python's urllib and httpx, all HTTP/1.1 with a Host;
+    a Kubernetes httpGet probe's Host is the pod's address and port (Go's client), as below."""
+    import urllib.request
+
+    assert httpx.get(base + "/healthz", timeout=30).status_code == 200
+    with urllib.request.urlopen(base + "/healthz", timeout=30) as r:
+        assert r.status == 200
+    port = base.rsplit(":", 1)[1]
+    k8s = (f"Host: 127.0.0.1:{port}", "User-Agent: kube-probe/1.30", "Accept: */*")
+    assert raw(base, request("GET", "/healthz", headers=k8s))[0] == 200
+    if shutil.which("curl"):
+        for flags in ([], ["--http1.0"]):
+            done = subprocess.run(["curl", "-sf", "-o", "/dev/null", *flags, base + "/healthz"], timeout=60)
+            assert done.returncode == 0, flags
