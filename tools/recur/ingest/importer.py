@@ -1807,8 +1807,12 @@ def _keep_version(kb, iid: str, pm, source: str, digest: str, dry: bool):
 
     sections = _incident_sections(pm, pm.title or kb.incidents[iid].title, source)
     sections.pop("References", None)  # joined line by line by a merge, never kept whole
-    new = [follow_up_yaml(item) for item in _new_follow_ups(pm.action_items, kb.incidents[iid].follow_ups)]
-    return keep_as_imported(kb, iid, sections, digest, dry=dry, follow_ups=new, duration=pm.duration_minutes)
+    recorded = kb.incidents[iid].follow_ups
+    new = [follow_up_yaml(item) for item in _new_follow_ups(pm.action_items, recorded)]
+    held = _contradicted(pm.action_items, recorded)
+    return keep_as_imported(
+        kb, iid, sections, digest, dry=dry, follow_ups=new, duration=pm.duration_minutes, copy_held=held
+    )
 
 
 def _already(dup, pm, given: list, changes=None, digests: tuple = ("",), kb=None, keep=None) -> Imported:
@@ -1995,6 +1999,23 @@ def _new_follow_ups(items: list, recorded: list) -> list[dict]:
     return [now[t] for t in now if t not in olds]
 
 
+def _contradicted(items: list, recorded: list) -> tuple[str, ...]:
+    """The titles of the ``recorded`` follow-ups that hold a value (status, owner, due, …) the postmortem's item
+    says otherwise: --keep-record keeps the record's, so the postmortem's Action items would contradict them. A
+    value only the postmortem gives is none: the record has no other to keep."""
+    was, now, olds = _follow_up_pairs(items, recorded)
+
+    def differs(item: dict, follow_up) -> bool:
+        pairs = ((item.get(k), getattr(follow_up, k, None)) for k in _FOLLOW_UP_FIELDS)
+        return any(said is not None and have is not None and said != have for said, have in pairs)
+
+    return tuple(olds[t] for t in now if t in olds and differs(now[t], was[olds[t]]))
+
+
+# a follow-up's fields an import compares with the postmortem's item (_field_changes, _contradicted)
+_FOLLOW_UP_FIELDS = ("status", "resolution", "owner", "due", "ticket", "done")
+
+
 def _follow_up_changes(items: list, recorded: list) -> list[str]:
     """The follow-ups added to, gone from or changed in the postmortem against those recorded; a
     changed one with what changed, old -> new ("status open → done"): the note named the follow-up
@@ -2051,7 +2072,7 @@ def _field_changes(item: dict, follow_up) -> str:
     """ "status open → done, due 2026-12-01 → 2026-12-15": the fields ``item`` (the document's) says
     otherwise than the recorded ``follow_up``; a field the document leaves empty is no change."""
     out = []
-    for k in ("status", "resolution", "owner", "due", "ticket", "done"):
+    for k in _FOLLOW_UP_FIELDS:
         now, old = item.get(k), getattr(follow_up, k)
         if now is not None and now != old:
             out.append(f"{k} {'none' if old is None else old} → {now}")
