@@ -269,3 +269,18 @@ def test_the_action_items_copy_is_not_taken_where_it_contradicts_the_follow_ups_
     r3 = import_file(fresh_kb, tmp_path / "pm.md", v3, *extra)
     assert r3.exit_code == 0, r3.output
     assert "Page on buffer growth (owner: Jo Park)" in load_kb(fresh_kb).incidents[iid].sections["Action items"]
+
+
+def test_keep_record_says_the_record_s_own_value_it_kept(fresh_kb, tmp_path):
+    # found in review: a value the document says otherwise was said as "Kept the record's title (Log buffer filled
+    # ingest disks) (the document's; the record's kept)": the document's title, named as the record's
+    iid, path = _record_of(fresh_kb, import_file(fresh_kb, tmp_path / "pm.md", OWN, "--json"))
+    v2 = OWN.replace("filled the ingest", "filled ingest").replace("SEV-2", "SEV-1")
+    r = import_file(fresh_kb, tmp_path / "pm.md", v2, "--keep-record", "--json")
+    assert r.exit_code == 0, r.output
+    assert json.loads(r.stdout)["already"]["kept_record"]["kept"] == [
+        "title 'Log buffer filled the ingest disks' (the document's: 'Log buffer filled ingest disks')",
+        "severity 'sev2' (the document's: 'sev1')",
+    ]
+    inc = load_kb(fresh_kb).incidents[iid]
+    assert (inc.title, inc.severity) == ("Log buffer filled the ingest disks", "sev2")

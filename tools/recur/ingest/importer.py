@@ -1828,7 +1828,7 @@ def _already(dup, pm, given: list, changes=None, digests: tuple = ("",), kb=None
     if keep and changes is not None:
         kept = _keep_version(kb, iid, pm, keep[0], digests[0], keep[1])
         kept_json = {"sha256": digests[0], "sections": kept.kept, "added": kept.added, "removed": kept.removed,
-                     "kept": _kept_lines(kept, changes or [])}  # fmt: skip
+                     "kept": _kept_lines(kept, changes or [], _recorded(kb.incidents[iid]))}  # fmt: skip
     notes = [f"already imported as {iid} ({_same(by)}): {path}; nothing written"]
     if kept is not None:  # merged three ways, this version counted as imported (--keep-record)
         notes = [f"imported before as {iid} (same {by}): {path}; its edits kept"]
@@ -1947,24 +1947,25 @@ def _changes(kb, iid: str, pm, source: str, today: dt.date) -> list[str]:
     held, due = _said_done(pm, inc.date), _said_due(pm, inc.date)
     ahead = held is not None and held > today
     said = {
-        "title": (pm.title, inc.title),
-        "date": (pm.date, inc.date),
-        "severity": (severity_key(pm.severity_text, kb.severity), inc.severity),
-        "services": (sorted(pm.services) or None, sorted(inc.services)),
-        "duration": (pm.duration_minutes, inc.duration_minutes),
+        "title": pm.title,
+        "date": pm.date,
+        "severity": severity_key(pm.severity_text, kb.severity),
+        "services": sorted(pm.services) or None,
+        "duration": pm.duration_minutes,
         # a draft imported, then completed: the record's review is still pending
-        "review": ("done" if _says_done(pm, held) and not ahead else None, inc.review.status if inc.review else None),
+        "review": "done" if _says_done(pm, held) and not ahead else None,
         # "review scheduled 2026-12-09" moved to the 16th: the record keeps the first
-        "review due": ((due or held) if ahead else due, inc.review.due if inc.review else None),
+        "review due": (due or held) if ahead else due,
         # "Complete, reviewed on 2026-12-01" where the record has another day, or none
-        "review held": (None if ahead else held, inc.review.done if inc.review else None),
+        "review held": None if ahead else held,
         # the postmortem handed to another owner: said as the other fields are (it was "holds what it says")
-        "review owner": (review_owner(pm), inc.review.owner if inc.review else None),
+        "review owner": review_owner(pm),
     }
+    was = _recorded(inc)
     out = [
         f"{name} ({', '.join(now) if isinstance(now, list) else now})"
-        for name, (now, was) in said.items()
-        if now is not None and now != was
+        for name, now in said.items()
+        if now is not None and now != was[name]
     ]
     flat = lambda text: " ".join(section_text(text).split())  # noqa: E731 - as written, then compared
     sections = _incident_sections(pm, pm.title or inc.title, source)
@@ -1981,6 +1982,22 @@ def _changes(kb, iid: str, pm, source: str, today: dt.date) -> list[str]:
     now = {caseless(h) for h in sections} | {caseless("Action items"), caseless("References")}
     out += [f"{name} section gone" for name in inc.sections if caseless(name) in seen and caseless(name) not in now]
     return out + _follow_up_changes(pm.action_items, inc.follow_ups)
+
+
+def _recorded(inc) -> dict:
+    """The record's values _changes compares with the postmortem's, by the name its changes give them."""
+    review = inc.review
+    return {
+        "title": inc.title,
+        "date": inc.date,
+        "severity": inc.severity,
+        "services": sorted(inc.services),
+        "duration": inc.duration_minutes,
+        "review": review.status if review else None,
+        "review due": review.due if review else None,
+        "review held": review.done if review else None,
+        "review owner": review.owner if review else None,
+    }
 
 
 def _follow_up_pairs(items: list, recorded: list) -> tuple[dict, dict, dict]:
@@ -2432,11 +2449,11 @@ def _kept_record_lines(out: Imported) -> list[str]:
     return [first] + [f"Kept the record's {line}" for line in a.kept_record.get("kept") or ()]
 
 
-def _kept_lines(kept, changes: list) -> list[str]:
+def _kept_lines(kept, changes: list, recorded: dict) -> list[str]:
     """What --keep-record kept of the record over this version of the document (``kept``: keep_as_imported's
     KeptVersion; ``changes``: what the document said otherwise, _changes'), a line of words each: each section a
-    person edited, each value the document says otherwise (a record's own: never taken by an import), and a
-    duration set by hand."""
+    person edited, each value the document says otherwise (a record's own, in ``recorded``: never taken by an
+    import), and a duration set by hand."""
     lines = [f"{h} section (a person edited it since the import wrote it; the document's differs)" for h in kept.kept
              if h != "Action items"]  # fmt: skip
     # taken, or said by a line of its own: not said again
@@ -2450,8 +2467,25 @@ def _kept_lines(kept, changes: list) -> list[str]:
             continue
         for was, now in _FOLLOW_UPS_KEPT:
             c = c.replace(was, now, 1) if c.startswith(was) else c
-        lines.append(c if c.startswith("follow-ups") else f"{c} (the document's; the record's kept)")
+        lines.append(_kept_value(c, recorded))
     return lines + list(kept.said)
+
+
+def _kept_value(change: str, recorded: dict) -> str:
+    """A change of _changes' (``title (Log buffer …)``: the document's value) said as the value the record kept,
+    from ``recorded`` (_recorded): it was said "title (the document's title) (the document's; the record's
+    kept)", the document's value named as the record's (found in review)."""
+    name, _, said = change.partition(" (")
+    if name not in recorded or not said.endswith(")"):
+        return change  # the follow-ups' lines, said as they are
+
+    def shown(value) -> str:
+        if isinstance(value, list):
+            return ", ".join(map(str, value)) or "none"
+        return "none" if value is None else repr(value) if isinstance(value, str) else str(value)
+
+    was, now = recorded[name], said[:-1]
+    return f"{name} {shown(was)} (the document's: {repr(now) if isinstance(was, str) else now})"
 
 
 # _changes' words of follow-ups the record keeps as they are, as a "Kept the record's …" line says them
