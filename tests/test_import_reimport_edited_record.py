@@ -284,3 +284,20 @@ def test_keep_record_says_the_record_s_own_value_it_kept(fresh_kb, tmp_path):
     ]
     inc = load_kb(fresh_kb).incidents[iid]
     assert (inc.title, inc.severity) == ("Log buffer filled the ingest disks", "sev2")
+
+
+def test_the_references_line_note_says_what_matched(fresh_kb, tmp_path):
+    # found in review: a record found by its References line and its title alone (the postmortem's date corrected
+    # since) was said to have "this postmortem's title and date"
+    first = import_file(fresh_kb, tmp_path / "pm.md", PM, "--json")
+    record = fresh_kb / "incidents" / "2026" / f"{json.loads(first.stdout)['incident']}.md"
+    _unmark(record, "null")
+    again = import_file(fresh_kb, tmp_path / "pm.md", PM.replace("2026-10-02", "2026-10-03"))
+    assert again.exit_code == 3, again.output
+    said = " ".join(again.output.split())
+    assert "names pm.md and it has this postmortem's title (its date differs): taken as" in said, said
+    retitled = PM.replace("Nightly export stalls on a full scratch disk", "Nightly export stalls on full scratch")
+    by_date = import_file(fresh_kb, tmp_path / "pm.md", retitled)
+    said = " ".join(by_date.output.split())
+    assert "names pm.md and it has this postmortem's date and a title sharing most of its words: taken as" in said
+    assert _records(fresh_kb) == [record.name]

@@ -1339,9 +1339,10 @@ def _unmarked_import(kb, sources: set, title, day):
     return None
 
 
-def _unmarked_note(kb, iid: str, source: str, file, changed: bool) -> str:
+def _unmarked_note(kb, iid: str, source: str, file, changed: bool, pm) -> str:
     """What a re-import says of record ``iid`` found by its References line (_unmarked_import): the file, line and
-    field that made it so, and the commands that merge this version into it or record the postmortem anew."""
+    field that made it so, what of the postmortem's (``pm``) it has, and the commands that merge this version into
+    it or record the postmortem anew."""
     import shlex
 
     from recur.kb.loader import display_path
@@ -1352,9 +1353,14 @@ def _unmarked_note(kb, iid: str, source: str, file, changed: bool) -> str:
     line = inc.lines.get(("imported",))
     why = f"{shown}:{line}: imported: is null" if line else f"{shown}: imported: is missing"
     what = "it may differ from this version (below)" if changed else "it holds what this version says"
+    # said as _same_document matched it: "title and date" was said of a record whose date differed
+    if (pm.title or "").strip() != inc.title.strip():
+        has = "date and a title sharing most of its words"
+    else:
+        has = "title and date" if pm.date in (None, inc.date) else "title (its date differs)"
     return (
         f"{why}, so recur import cannot tell which version of the postmortem {iid} holds; its References line "
-        f"names {source} and it has this postmortem's title and date: taken as this postmortem's record, {what}, "
+        f"names {source} and it has this postmortem's {has}: taken as this postmortem's record, {what}, "
         f"nothing written. To merge this version into it and write its imported: again: recur import "
         f"{shlex.quote(str(file))} --into {iid}; to record the postmortem as a new incident instead, take the "
         f"References line naming {source} out of {iid}"
@@ -1367,7 +1373,7 @@ def _unmarked(kb, dup, pm, file, changes: list, given: list, runbook: list, dry_
     (a person's edit or the document's: nothing tells which), the note saying why and what to run. --keep-record
     counts no version as imported where no `imported:` is left to count it in: said, as --into merges it."""
     out = _already(dup, pm, [g for g in given if g != "--keep-record"], changes or None)
-    note = _unmarked_note(kb, dup[0], source_key(kb, file), file, bool(changes))
+    note = _unmarked_note(kb, dup[0], source_key(kb, file), file, bool(changes), pm)
     said = [f"{_differs(dup[0], changes)} (said, not written)"] if changes else []
     if "--keep-record" in given:
         said.append(f"--keep-record not applied: {dup[0]} has no imported: to count this version in; merge it "
