@@ -2460,8 +2460,9 @@ def _kept_lines(kept, changes: list, recorded: dict) -> list[str]:
     KeptVersion; ``changes``: what the document said otherwise, _changes'), a line of words each: each section a
     person edited, each value the document says otherwise (a record's own, in ``recorded``: never taken by an
     import), and a duration set by hand."""
-    lines = [f"{h} section (a person edited it since the import wrote it; the document's differs)" for h in kept.kept
-             if h != "Action items"]  # fmt: skip
+    how = {h: "a person took it out of the record" for h in kept.gone}  # said "edited" (found in review)
+    lines = [f"{h} section ({how.get(h, 'a person edited it since the import wrote it')}; the document's differs)"
+             for h in kept.kept if h != "Action items"]  # fmt: skip
     # taken, or said by a line of its own: not said again
     taken = any(a.startswith("duration_minutes ") for a in [*kept.added, *kept.said])
     for c in changes:

@@ -800,6 +800,7 @@ class KeptVersion:
     added: list
     said: list = ()
     removed: list = ()  # the sections the document no longer has, taken out (no one edited them): lines of words
+    gone: list = ()  # of ``kept``, the headings of the sections a person took out of the record
 
 
 def document_digests(sections: dict[str, str]) -> dict[str, str]:
@@ -861,7 +862,7 @@ def keep_as_imported(
         _check_follow_ups(shown, doc.data, text, len(follow_ups))
         if not dry:
             write_atomic(path, as_written("\n".join(["---", text, body])), overwrite=True)
-    return KeptVersion(out.kept, out.added, out.said, out.removed)
+    return KeptVersion(out.kept, out.added, out.said, out.removed, out.gone)
 
 
 def _kept_duration(text: str, data: dict, out: _Kept, duration, shown: str) -> str:
@@ -924,6 +925,7 @@ class _Kept:
     now: dict
     said: list
     removed: list = dc_field(default_factory=list)
+    gone: list = dc_field(default_factory=list)  # the headings kept out of the record: a person took them out
 
 
 def _kept_body(rest: str, sections: dict[str, str], have: dict, copy_held=()) -> tuple[str, _Kept]:
@@ -1027,4 +1029,5 @@ def _kept_section(out: _Kept, h: str, mark: str, mine, stored: dict) -> bool:
     else:
         out.own[h] = mark
     out.kept.append(h)
+    out.gone += [h] if mine is None else []
     return False
