@@ -1068,6 +1068,8 @@ def test_keep_record_adds_the_first_follow_ups_and_leaves_a_removed_section_out(
     assert said["sections"] == ["Root cause"] and said["added"] == [
         "Action items section", "follow-ups 'Cap the buffer'"
     ], said  # fmt: skip
+    # found in review: said as "a person edited it", though they took it out
+    assert said["kept"] == ["Root cause section (a person took it out of the record; the document's differs)"], said
     inc = load_kb(fresh_kb).incidents[odd]
     assert [(f.title, f.owner) for f in inc.follow_ups] == [("Cap the buffer", "Ana Ruiz")]
     assert "Root cause" not in inc.sections and "config typo" not in path.read_text()

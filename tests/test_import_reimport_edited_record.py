@@ -142,6 +142,8 @@ def test_keep_record_says_what_it_kept_and_took_on_every_later_version(fresh_kb,
             "differs)",
             "Kept the record's follow-ups as they are where the document says otherwise: 'Cap the buffer size per "
             f"input' (owner Kim Lee → {owner})",
+            "Kept the record's Action items section (the one the import wrote: the document's contradicts the "
+            "follow-ups it copies, which keep values it says otherwise: 'Cap the buffer size per input')",
             f"Kept the record's duration_minutes 50 (the corrected Summary says {minutes}; the text it replaced said "
             f"{[47, 52][n]}, so it may be set by hand: edit the record to take it)",
         ], (n, kept)
@@ -150,6 +152,7 @@ def test_keep_record_says_what_it_kept_and_took_on_every_later_version(fresh_kb,
     inc = load_kb(fresh_kb).incidents[iid]
     assert inc.sections["Root cause"] == "The shipper buffered to /var with no cap." and inc.duration_minutes == 50
     assert "for 55 minutes" in inc.summary and inc.follow_ups[0].owner == "Kim Lee"
+    assert "(owner: Lena Fischer)" in inc.sections["Action items"]  # the import's copy, as the person left it
 
 
 def test_keep_record_json_lists_what_it_kept(fresh_kb, tmp_path):
@@ -220,3 +223,81 @@ def test_a_section_the_postmortem_dropped_leaves_the_record_unless_a_person_edit
     before = path.read_bytes()
     assert again.exit_code == 0 and again.output.startswith(f"Already imported as {iid}"), again.output
     assert path.read_bytes() == before
+
+
+def _owner_edited(kb, tmp_path, how: str) -> tuple[str, object, str]:
+    """OWN imported as a record of its own (``how`` "keep-record") or into one recorded first ("into"), its
+    follow-up's owner then changed in the front matter alone (Kim Lee): (its id, its path, the postmortem)."""
+    if how == "into":
+        made = CliRunner().invoke(cli, ["incident", "new", "--kb", str(kb), "-t", "ingest disk full", "-s", "sev2",
+                                        "-d", "Disk full.", "--date", "2026-12-06", "--no-suggest", "--json"])  # fmt: skip
+        assert made.exit_code == 0, made.output
+        iid, v1 = json.loads(made.stdout)["id"], NAMED.format(iid=json.loads(made.stdout)["id"])
+        assert import_file(kb, tmp_path / "pm.md", v1).exit_code == 0
+        path = next((kb / "incidents").rglob(f"{iid}.md"))
+    else:
+        v1 = OWN
+        iid, path = _record_of(kb, import_file(kb, tmp_path / "pm.md", v1, "--json"))
+    _edit(path, 'owner: "Lena Fischer"', 'owner: "Kim Lee"')
+    return iid, path, v1
+
+
+@pytest.mark.parametrize("how", ["keep-record", "into"])
+def test_the_action_items_copy_is_not_taken_where_it_contradicts_the_follow_ups_kept(fresh_kb, tmp_path, how):
+    # found in review: the record's Action items (the import's copy of the follow-ups, no one had edited it) took
+    # the document's version while the follow-up it copies kept the person's owner: the body said Jo Park, the
+    # front matter (the board) Kim Lee. The copy stays the one the import wrote, said; the follow-up is kept
+    iid, path, v1 = _owner_edited(fresh_kb, tmp_path, how)
+    v2 = v1.replace("(owner: Lena Fischer)", "(owner: Jo Park)")
+    extra = ["--keep-record"] if how == "keep-record" else []
+    r = import_file(fresh_kb, tmp_path / "pm.md", v2, *extra)
+    assert r.exit_code == 0, r.output
+    said = " ".join(r.output.split())
+    assert "Kept the record's Action items section (the one the import wrote: the " in said, said
+    assert "Action items section (the document's corrected" not in said, said
+    assert "Action items section (the postmortem's corrected" not in said, said
+    inc = load_kb(fresh_kb).incidents[iid]
+    assert inc.follow_ups[0].owner == "Kim Lee" and "Jo Park" not in inc.sections["Action items"], path.read_text()
+    assert CliRunner().invoke(cli, ["check", "--kb", str(fresh_kb), "--strict"]).exit_code == 0
+    before = path.read_bytes()
+    again = import_file(fresh_kb, tmp_path / "pm.md", v2)  # the next scheduled run: exit 0, nothing written
+    assert again.exit_code == 0 and path.read_bytes() == before, again.output
+    # once the follow-up agrees with the document (the owner set to its), the next version's copy is taken
+    assert CliRunner().invoke(cli, ["incident", "follow-up", "--kb", str(fresh_kb), iid, "1", "--owner",
+                                    "Jo Park"]).exit_code == 0  # fmt: skip
+    v3 = v2 + "- [ ] Page on buffer growth (owner: Jo Park)\n"
+    r3 = import_file(fresh_kb, tmp_path / "pm.md", v3, *extra)
+    assert r3.exit_code == 0, r3.output
+    assert "Page on buffer growth (owner: Jo Park)" in load_kb(fresh_kb).incidents[iid].sections["Action items"]
+
+
+def test_keep_record_says_the_record_s_own_value_it_kept(fresh_kb, tmp_path):
+    # found in review: a value the document says otherwise was said as "Kept the record's title (Log buffer filled
+    # ingest disks) (the document's; the record's kept)": the document's title, named as the record's
+    iid, path = _record_of(fresh_kb, import_file(fresh_kb, tmp_path / "pm.md", OWN, "--json"))
+    v2 = OWN.replace("filled the ingest", "filled ingest").replace("SEV-2", "SEV-1")
+    r = import_file(fresh_kb, tmp_path / "pm.md", v2, "--keep-record", "--json")
+    assert r.exit_code == 0, r.output
+    assert json.loads(r.stdout)["already"]["kept_record"]["kept"] == [
+        "title 'Log buffer filled the ingest disks' (the document's: 'Log buffer filled ingest disks')",
+        "severity 'sev2' (the document's: 'sev1')",
+    ]
+    inc = load_kb(fresh_kb).incidents[iid]
+    assert (inc.title, inc.severity) == ("Log buffer filled the ingest disks", "sev2")
+
+
+def test_the_references_line_note_says_what_matched(fresh_kb, tmp_path):
+    # found in review: a record found by its References line and its title alone (the postmortem's date corrected
+    # since) was said to have "this postmortem's title and date"
+    first = import_file(fresh_kb, tmp_path / "pm.md", PM, "--json")
+    record = fresh_kb / "incidents" / "2026" / f"{json.loads(first.stdout)['incident']}.md"
+    _unmark(record, "null")
+    again = import_file(fresh_kb, tmp_path / "pm.md", PM.replace("2026-10-02", "2026-10-03"))
+    assert again.exit_code == 3, again.output
+    said = " ".join(again.output.split())
+    assert "names pm.md and it has this postmortem's title (its date differs): taken as" in said, said
+    retitled = PM.replace("Nightly export stalls on a full scratch disk", "Nightly export stalls on full scratch")
+    by_date = import_file(fresh_kb, tmp_path / "pm.md", retitled)
+    said = " ".join(by_date.output.split())
+    assert "names pm.md and it has this postmortem's date and a title sharing most of its words: taken as" in said
+    assert _records(fresh_kb) == [record.name]

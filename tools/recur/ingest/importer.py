@@ -1339,9 +1339,10 @@ def _unmarked_import(kb, sources: set, title, day):
     return None
 
 
-def _unmarked_note(kb, iid: str, source: str, file, changed: bool) -> str:
+def _unmarked_note(kb, iid: str, source: str, file, changed: bool, pm) -> str:
     """What a re-import says of record ``iid`` found by its References line (_unmarked_import): the file, line and
-    field that made it so, and the commands that merge this version into it or record the postmortem anew."""
+    field that made it so, what of the postmortem's (``pm``) it has, and the commands that merge this version into
+    it or record the postmortem anew."""
     import shlex
 
     from recur.kb.loader import display_path
@@ -1352,9 +1353,14 @@ def _unmarked_note(kb, iid: str, source: str, file, changed: bool) -> str:
     line = inc.lines.get(("imported",))
     why = f"{shown}:{line}: imported: is null" if line else f"{shown}: imported: is missing"
     what = "it may differ from this version (below)" if changed else "it holds what this version says"
+    # said as _same_document matched it: "title and date" was said of a record whose date differed
+    if (pm.title or "").strip() != inc.title.strip():
+        has = "date and a title sharing most of its words"
+    else:
+        has = "title and date" if pm.date in (None, inc.date) else "title (its date differs)"
     return (
         f"{why}, so recur import cannot tell which version of the postmortem {iid} holds; its References line "
-        f"names {source} and it has this postmortem's title and date: taken as this postmortem's record, {what}, "
+        f"names {source} and it has this postmortem's {has}: taken as this postmortem's record, {what}, "
         f"nothing written. To merge this version into it and write its imported: again: recur import "
         f"{shlex.quote(str(file))} --into {iid}; to record the postmortem as a new incident instead, take the "
         f"References line naming {source} out of {iid}"
@@ -1367,7 +1373,7 @@ def _unmarked(kb, dup, pm, file, changes: list, given: list, runbook: list, dry_
     (a person's edit or the document's: nothing tells which), the note saying why and what to run. --keep-record
     counts no version as imported where no `imported:` is left to count it in: said, as --into merges it."""
     out = _already(dup, pm, [g for g in given if g != "--keep-record"], changes or None)
-    note = _unmarked_note(kb, dup[0], source_key(kb, file), file, bool(changes))
+    note = _unmarked_note(kb, dup[0], source_key(kb, file), file, bool(changes), pm)
     said = [f"{_differs(dup[0], changes)} (said, not written)"] if changes else []
     if "--keep-record" in given:
         said.append(f"--keep-record not applied: {dup[0]} has no imported: to count this version in; merge it "
@@ -1807,8 +1813,12 @@ def _keep_version(kb, iid: str, pm, source: str, digest: str, dry: bool):
 
     sections = _incident_sections(pm, pm.title or kb.incidents[iid].title, source)
     sections.pop("References", None)  # joined line by line by a merge, never kept whole
-    new = [follow_up_yaml(item) for item in _new_follow_ups(pm.action_items, kb.incidents[iid].follow_ups)]
-    return keep_as_imported(kb, iid, sections, digest, dry=dry, follow_ups=new, duration=pm.duration_minutes)
+    recorded = kb.incidents[iid].follow_ups
+    new = [follow_up_yaml(item) for item in _new_follow_ups(pm.action_items, recorded)]
+    held = _contradicted(pm.action_items, recorded)
+    return keep_as_imported(
+        kb, iid, sections, digest, dry=dry, follow_ups=new, duration=pm.duration_minutes, copy_held=held
+    )
 
 
 def _already(dup, pm, given: list, changes=None, digests: tuple = ("",), kb=None, keep=None) -> Imported:
@@ -1824,7 +1834,7 @@ def _already(dup, pm, given: list, changes=None, digests: tuple = ("",), kb=None
     if keep and changes is not None:
         kept = _keep_version(kb, iid, pm, keep[0], digests[0], keep[1])
         kept_json = {"sha256": digests[0], "sections": kept.kept, "added": kept.added, "removed": kept.removed,
-                     "kept": _kept_lines(kept, changes or [])}  # fmt: skip
+                     "kept": _kept_lines(kept, changes or [], _recorded(kb.incidents[iid]))}  # fmt: skip
     notes = [f"already imported as {iid} ({_same(by)}): {path}; nothing written"]
     if kept is not None:  # merged three ways, this version counted as imported (--keep-record)
         notes = [f"imported before as {iid} (same {by}): {path}; its edits kept"]
@@ -1943,24 +1953,25 @@ def _changes(kb, iid: str, pm, source: str, today: dt.date) -> list[str]:
     held, due = _said_done(pm, inc.date), _said_due(pm, inc.date)
     ahead = held is not None and held > today
     said = {
-        "title": (pm.title, inc.title),
-        "date": (pm.date, inc.date),
-        "severity": (severity_key(pm.severity_text, kb.severity), inc.severity),
-        "services": (sorted(pm.services) or None, sorted(inc.services)),
-        "duration": (pm.duration_minutes, inc.duration_minutes),
+        "title": pm.title,
+        "date": pm.date,
+        "severity": severity_key(pm.severity_text, kb.severity),
+        "services": sorted(pm.services) or None,
+        "duration": pm.duration_minutes,
         # a draft imported, then completed: the record's review is still pending
-        "review": ("done" if _says_done(pm, held) and not ahead else None, inc.review.status if inc.review else None),
+        "review": "done" if _says_done(pm, held) and not ahead else None,
         # "review scheduled 2026-12-09" moved to the 16th: the record keeps the first
-        "review due": ((due or held) if ahead else due, inc.review.due if inc.review else None),
+        "review due": (due or held) if ahead else due,
         # "Complete, reviewed on 2026-12-01" where the record has another day, or none
-        "review held": (None if ahead else held, inc.review.done if inc.review else None),
+        "review held": None if ahead else held,
         # the postmortem handed to another owner: said as the other fields are (it was "holds what it says")
-        "review owner": (review_owner(pm), inc.review.owner if inc.review else None),
+        "review owner": review_owner(pm),
     }
+    was = _recorded(inc)
     out = [
         f"{name} ({', '.join(now) if isinstance(now, list) else now})"
-        for name, (now, was) in said.items()
-        if now is not None and now != was
+        for name, now in said.items()
+        if now is not None and now != was[name]
     ]
     flat = lambda text: " ".join(section_text(text).split())  # noqa: E731 - as written, then compared
     sections = _incident_sections(pm, pm.title or inc.title, source)
@@ -1979,6 +1990,22 @@ def _changes(kb, iid: str, pm, source: str, today: dt.date) -> list[str]:
     return out + _follow_up_changes(pm.action_items, inc.follow_ups)
 
 
+def _recorded(inc) -> dict:
+    """The record's values _changes compares with the postmortem's, by the name its changes give them."""
+    review = inc.review
+    return {
+        "title": inc.title,
+        "date": inc.date,
+        "severity": inc.severity,
+        "services": sorted(inc.services),
+        "duration": inc.duration_minutes,
+        "review": review.status if review else None,
+        "review due": review.due if review else None,
+        "review held": review.done if review else None,
+        "review owner": review.owner if review else None,
+    }
+
+
 def _follow_up_pairs(items: list, recorded: list) -> tuple[dict, dict, dict]:
     """({recorded title: follow-up}, {the postmortem's title: item}, {its title: the recorded title it is}): the
     same title, else a reworded one (_reworded); an item not paired is one the postmortem adds."""
@@ -1993,6 +2020,23 @@ def _new_follow_ups(items: list, recorded: list) -> list[dict]:
     """The postmortem's action items that none of the ``recorded`` follow-ups is (_follow_up_pairs), once each."""
     _, now, olds = _follow_up_pairs(items, recorded)
     return [now[t] for t in now if t not in olds]
+
+
+def _contradicted(items: list, recorded: list) -> tuple[str, ...]:
+    """The titles of the ``recorded`` follow-ups that hold a value (status, owner, due, …) the postmortem's item
+    says otherwise: --keep-record keeps the record's, so the postmortem's Action items would contradict them. A
+    value only the postmortem gives is none: the record has no other to keep."""
+    was, now, olds = _follow_up_pairs(items, recorded)
+
+    def differs(item: dict, follow_up) -> bool:
+        pairs = ((item.get(k), getattr(follow_up, k, None)) for k in _FOLLOW_UP_FIELDS)
+        return any(said is not None and have is not None and said != have for said, have in pairs)
+
+    return tuple(olds[t] for t in now if t in olds and differs(now[t], was[olds[t]]))
+
+
+# a follow-up's fields an import compares with the postmortem's item (_field_changes, _contradicted)
+_FOLLOW_UP_FIELDS = ("status", "resolution", "owner", "due", "ticket", "done")
 
 
 def _follow_up_changes(items: list, recorded: list) -> list[str]:
@@ -2051,7 +2095,7 @@ def _field_changes(item: dict, follow_up) -> str:
     """ "status open → done, due 2026-12-01 → 2026-12-15": the fields ``item`` (the document's) says
     otherwise than the recorded ``follow_up``; a field the document leaves empty is no change."""
     out = []
-    for k in ("status", "resolution", "owner", "due", "ticket", "done"):
+    for k in _FOLLOW_UP_FIELDS:
         now, old = item.get(k), getattr(follow_up, k)
         if now is not None and now != old:
             out.append(f"{k} {'none' if old is None else old} → {now}")
@@ -2411,13 +2455,14 @@ def _kept_record_lines(out: Imported) -> list[str]:
     return [first] + [f"Kept the record's {line}" for line in a.kept_record.get("kept") or ()]
 
 
-def _kept_lines(kept, changes: list) -> list[str]:
+def _kept_lines(kept, changes: list, recorded: dict) -> list[str]:
     """What --keep-record kept of the record over this version of the document (``kept``: keep_as_imported's
     KeptVersion; ``changes``: what the document said otherwise, _changes'), a line of words each: each section a
-    person edited, each value the document says otherwise (a record's own: never taken by an import), and a
-    duration set by hand."""
-    lines = [f"{h} section (a person edited it since the import wrote it; the document's differs)" for h in kept.kept
-             if h != "Action items"]  # fmt: skip
+    person edited, each value the document says otherwise (a record's own, in ``recorded``: never taken by an
+    import), and a duration set by hand."""
+    how = {h: "a person took it out of the record" for h in kept.gone}  # said "edited" (found in review)
+    lines = [f"{h} section ({how.get(h, 'a person edited it since the import wrote it')}; the document's differs)"
+             for h in kept.kept if h != "Action items"]  # fmt: skip
     # taken, or said by a line of its own: not said again
     taken = any(a.startswith("duration_minutes ") for a in [*kept.added, *kept.said])
     for c in changes:
@@ -2429,8 +2474,25 @@ def _kept_lines(kept, changes: list) -> list[str]:
             continue
         for was, now in _FOLLOW_UPS_KEPT:
             c = c.replace(was, now, 1) if c.startswith(was) else c
-        lines.append(c if c.startswith("follow-ups") else f"{c} (the document's; the record's kept)")
+        lines.append(_kept_value(c, recorded))
     return lines + list(kept.said)
+
+
+def _kept_value(change: str, recorded: dict) -> str:
+    """A change of _changes' (``title (Log buffer …)``: the document's value) said as the value the record kept,
+    from ``recorded`` (_recorded): it was said "title (the document's title) (the document's; the record's
+    kept)", the document's value named as the record's (found in review)."""
+    name, _, said = change.partition(" (")
+    if name not in recorded or not said.endswith(")"):
+        return change  # the follow-ups' lines, said as they are
+
+    def shown(value) -> str:
+        if isinstance(value, list):
+            return ", ".join(map(str, value)) or "none"
+        return "none" if value is None else repr(value) if isinstance(value, str) else str(value)
+
+    was, now = recorded[name], said[:-1]
+    return f"{name} {shown(was)} (the document's: {repr(now) if isinstance(was, str) else now})"
 
 
 # _changes' words of follow-ups the record keeps as they are, as a "Kept the record's …" line says them

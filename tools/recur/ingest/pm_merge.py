@@ -234,6 +234,7 @@ class _Merge:
         self.section_of: dict[str, tuple[str, str, str]] = {}
         self.keep, self.kept_mine = False, []
         self.removed: list[str] = []  # the sections the postmortem dropped that the record took out (_dropped)
+        self.copy_held: list[str] = []  # the follow-ups that keep a value the postmortem says otherwise (_section)
 
     def slice(self, node) -> str:
         return self.ours_text[node.start_mark.index : node.end_mark.index]
@@ -546,6 +547,8 @@ class _Merge:
                 self.expected["follow_ups"][k][field] = said
                 self.added.append(f"follow-up {title!r} {field} {_shown(said)}")
             else:
+                if now is not None or field == "status":  # the record's value over the postmortem's
+                    self.copy_held += [str(title)] if str(title) not in self.copy_held else []
                 shown = _shown(now) if now is not None else ("open" if field == "status" else "none")
                 self.kept.append(f"follow-up {title!r} {field} {shown} (the postmortem's: {_shown(said)}"
                                  f"{_follow_up_cmd(self.iid, k, field, said)})")  # fmt: skip
@@ -724,6 +727,9 @@ def _section(m: _Merge, have, s, title: str, swaps: list) -> None:
     edited = m.edited(s.title, have.text)
     if s.title == "Summary" and _flat(have.text).casefold().rstrip(". ") == _flat(title).casefold().rstrip(". "):
         said = "it said the title only"
+    elif edited is False and s.title == "Action items" and m.copy_held:  # it would contradict them (_copy_held)
+        m.kept.append(_copy_held_line(m.copy_held, "postmortem"))
+        return
     elif edited is False:
         said = "the postmortem's corrected; the record's was the one the import wrote, not edited since"
         m.corrected.add(caseless(s.title))
@@ -794,6 +800,7 @@ class KeptVersion:
     added: list
     said: list = ()
     removed: list = ()  # the sections the document no longer has, taken out (no one edited them): lines of words
+    gone: list = ()  # of ``kept``, the headings of the sections a person took out of the record
 
 
 def document_digests(sections: dict[str, str]) -> dict[str, str]:
@@ -818,7 +825,7 @@ def seen_digests(imported) -> dict[str, set]:
 
 
 def keep_as_imported(
-    kb, iid: str, sections: dict[str, str], digest: str, *, dry: bool, follow_ups=(), duration=None
+    kb, iid: str, sections: dict[str, str], digest: str, *, dry: bool, follow_ups=(), duration=None, copy_held=()
 ) -> KeptVersion:
     """--keep-record of a document imported as record ``iid`` of its own (no Incident: line, no --into) and changed
     since: merged three ways, this version counted as imported (``imported.sha256`` = ``digest``). Each of its
@@ -830,7 +837,9 @@ def keep_as_imported(
     job passing the flag on every run lost each correction, exit 0 (found in a re-read). What the document adds is
     taken in: a section the record has no hash of (a removed one stays removed) and each of ``follow_ups`` (YAML
     flow text, the items the record has not). It exited 3 on every run until someone set the sha256 by hand.
-    Written under the folder's edit lock, atomically; ``dry``: nothing written."""
+    ``copy_held``: the titles of the record's follow-ups that keep a value the document says otherwise, whose
+    Action items copy is then not taken (_copy_held). Written under the folder's edit lock, atomically; ``dry``:
+    nothing written."""
     from recur.kb.loader import display_path
 
     path = find_incident(kb, iid)
@@ -841,7 +850,7 @@ def keep_as_imported(
         have = doc.data.get("imported") if isinstance(doc.data, dict) else None
         if not isinstance(have, dict):
             raise RecurError(f"{shown}:2: imported: not a mapping; nothing written")
-        body, out = _kept_body(rest, sections, have)
+        body, out = _kept_body(rest, sections, have, copy_held)
         lines = front
         for item in follow_ups:
             lines = add_list_item(lines, "follow_ups", item, Path(shown))
@@ -853,7 +862,7 @@ def keep_as_imported(
         _check_follow_ups(shown, doc.data, text, len(follow_ups))
         if not dry:
             write_atomic(path, as_written("\n".join(["---", text, body])), overwrite=True)
-    return KeptVersion(out.kept, out.added, out.said, out.removed)
+    return KeptVersion(out.kept, out.added, out.said, out.removed, out.gone)
 
 
 def _kept_duration(text: str, data: dict, out: _Kept, duration, shown: str) -> str:
@@ -916,12 +925,13 @@ class _Kept:
     now: dict
     said: list
     removed: list = dc_field(default_factory=list)
+    gone: list = dc_field(default_factory=list)  # the headings kept out of the record: a person took them out
 
 
-def _kept_body(rest: str, sections: dict[str, str], have: dict) -> tuple[str, _Kept]:
+def _kept_body(rest: str, sections: dict[str, str], have: dict, copy_held=()) -> tuple[str, _Kept]:
     """The record's body (``rest``) merged three ways with the document's ``sections`` (_kept_section), those it
     adds at its end, and the hashes to store: one the record lacks is added unless it has a hash of it (a person
-    removed it: kept so)."""
+    removed it: kept so); its Action items as they are while follow-ups of ``copy_held`` disagree (_copy_held)."""
     from recur.kb.writer import section_text
 
     lines = rest.split("\n")
@@ -938,6 +948,8 @@ def _kept_body(rest: str, sections: dict[str, str], have: dict) -> tuple[str, _K
             adds.append(h)
             out.marks[h] = mark
             out.added.append(f"{h} section")
+        elif _copy_held(out, h, mark, mine, _stored(have), copy_held):
+            continue
         elif _kept_section(out, h, mark, mine, _stored(have)):
             swaps.append((mine.line, section_text(sections[h])))
     body = lines[1:]
@@ -973,6 +985,28 @@ def _kept_dropped(out: _Kept, record: dict, now: set, have: dict) -> list[int]:
     return drops
 
 
+def _copy_held(out: _Kept, h: str, mark: str, mine, stored: dict, held: tuple) -> bool:
+    """Whether the record's Action items (``mine``), the import's copy no one edited, stays as it is over the
+    document's (``h``, its hash ``mark``), said in ``out.said``: while the follow-ups it copies keep values the
+    document says otherwise (``held``: their titles), the document's copy would contradict them. It was taken: the
+    body said the document's owner, Jo Park, the front matter (the board) the person's, Kim Lee (found in review).
+    Its hash stays the import's, so a later version's copy is taken once the follow-ups agree with it."""
+    if h != "Action items" or not held or mine is None:
+        return False
+    now = _digest(mine.text)
+    if now == mark or now != stored.get(caseless(h)):
+        return False  # the document's already, or a person edited it: _kept_section says which
+    out.said.append(_copy_held_line(held, "document"))
+    return True
+
+
+def _copy_held_line(held, whose: str) -> str:
+    """The words of an Action items copy kept as the import wrote it (_copy_held), ``whose``: "document" or
+    "postmortem"."""
+    return (f"Action items section (the one the import wrote: the {whose}'s contradicts the follow-ups it copies, "
+            f"which keep values it says otherwise: {', '.join(repr(t) for t in held)})")  # fmt: skip
+
+
 def _kept_section(out: _Kept, h: str, mark: str, mine, stored: dict) -> bool:
     """The document's section ``h`` (its hash ``mark``) against the record's (``mine``; None: a person removed it),
     its hashes set in ``out``: whether to take the document's text. Taken when the record's is the one the import
@@ -995,4 +1029,5 @@ def _kept_section(out: _Kept, h: str, mark: str, mine, stored: dict) -> bool:
     else:
         out.own[h] = mark
     out.kept.append(h)
+    out.gone += [h] if mine is None else []
     return False
