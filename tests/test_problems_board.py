@@ -218,6 +218,7 @@ def test_unknown_flags_recurring_after_fix_and_trends(pm_kb):
             "fix_owner": "team-a",
             "path": "incidents/2026/INC-2.md",
             "fix_reopened": False,
+            "under": None,
         }
     ]
     t = b["trends"]

@@ -101,3 +101,79 @@ def test_the_home_page_s_all_time_list_counts_them_too(tmp_path):
     assert "Most recurring patterns (all time)" in home
     assert "5 (3 under old-retired)" in home, home
     assert "Retired pattern about deploys" not in home, home
+
+
+def fixed_kb(tmp_path):
+    """``aged_kb`` with dns-failure's fix open (overdue) and disk-full, which replaced disk-old, fixed on 2026-11-01:
+    two incidents after that under disk-old, the retired id; disk-old's own fix, done long ago, is no one's now."""
+    kb_dir = aged_kb(tmp_path)
+    write_pattern(kb_dir, "dns-failure", "network", title="DNS resolution failure",
+                  fix="fix: {status: open, owner: team-net, due: 2026-11-15}")  # fmt: skip
+    write_pattern(kb_dir, "disk-full", title="Disk full on a host",
+                  fix="fix: {status: done, owner: team-disk, done: 2026-11-01}")  # fmt: skip
+    write_pattern(kb_dir, "disk-old", title="Old disk pattern", status="retired",
+                  extra_front="superseded_by: disk-full", fix="fix: {status: done, owner: nobody, done: 2025-01-01}")  # fmt: skip
+    _incident(kb_dir, 21, "2026-11-23", "disk-old")
+    _incident(kb_dir, 22, "2026-11-24", "disk-old")
+    return kb_dir
+
+
+def test_an_open_fix_counts_the_incidents_of_the_pattern_it_replaced(tmp_path):
+    """The open-fixes table said dns-failure had 2 incidents while its recurring row said 5 (3 under old-retired):
+    one board, two counts of one pattern (found in a re-read)."""
+    kb = load_kb(fixed_kb(tmp_path))
+    b = board(kb, AS_OF)
+    fix = next(f for f in b["fixes"] if f["pattern"] == "dns-failure")
+    recurring = next(r for r in b["recurring"]["90"] if r["pattern"] == "dns-failure")
+    assert fix["incidents"] == recurring["count"] == 5
+    assert fix["incidents_inherited"] == recurring["incidents_inherited"] == {"old-retired": 3}
+    assert fix["last_incident"] == "2026-11-21" and fix["age_days"] == (AS_OF - dt.date(2026, 11, 11)).days
+    env = {"RECUR_TODAY": AS_OF.isoformat()}
+    res = CliRunner().invoke(cli, ["report", "--kb", str(tmp_path / "kb"), "--as-of", AS_OF.isoformat()], env=env)
+    row = next(ln for ln in res.output.splitlines() if ln.split()[:2] == ["team-net", "dns-failure"])
+    assert "5 (3 under old-retired)" in row, row
+    site = pages(kb, as_of=AS_OF, board=report_board(kb, AS_OF, today=AS_OF))["board/index.md"]
+    fixes = site.split("Open and overdue permanent fixes")[1].split("## ")[0]
+    assert "5 (3 under old-retired)" in fixes, fixes
+
+
+def test_recurrence_after_fix_counts_the_replaced_pattern_s_incidents_for_its_successor(tmp_path):
+    """disk-full's fix was done on 2026-11-01; two incidents after it name disk-old, which it replaced. Its
+    recurring row said "done 2026-11-01, did not hold" while "Recurrence after fix" listed them under disk-old's own
+    fix, retired and no one's, and the gate named disk-old (found in a re-read)."""
+    kb = load_kb(fixed_kb(tmp_path))
+    b = board(kb, AS_OF)
+    rows = [(r["incident"], r["pattern"], r["under"], r["fix_done"]) for r in b["recurrence_after_fix"]]
+    assert rows == [
+        ("INC-2026-0022", "disk-full", "disk-old", "2026-11-01"),
+        ("INC-2026-0021", "disk-full", "disk-old", "2026-11-01"),
+    ]
+    assert b["counts"]["recurrence_after_fix"] == 2
+    assert next(r for r in b["recurring"]["30"] if r["pattern"] == "disk-full")["fix"]["done"] == "2026-11-01"
+    env = {"RECUR_TODAY": AS_OF.isoformat()}
+    args = ["report", "--kb", str(tmp_path / "kb"), "--as-of", AS_OF.isoformat(), "--fail-on", "recurrence"]
+    res = CliRunner().invoke(cli, args, env=env)
+    assert res.exit_code != 0
+    assert "INC-2026-0021 matched disk-full (under disk-old) after its fix was done on 2026-11-01" in res.output
+    row = next(ln for ln in res.output.splitlines() if ln.startswith("  INC-2026-0022"))
+    assert "disk-full (under disk-old)" in row, row
+    text = board_text(b, b, 10)
+    assert "INC-2026-0022" in text and "disk-full (under disk-old)" in text, text
+    site = pages(kb, as_of=AS_OF, board=report_board(kb, AS_OF, today=AS_OF))
+    assert "Disk full on a host</a> (under disk-old)" in site["board/index.md"].split("Recurred after the fix")[1]
+    # the pattern page's green "done" says it did not hold, as its recurring row does
+    assert "recurred 22 days after the fix, and 1 more time" in site["patterns/capacity/disk-full.md"]
+
+
+def test_recur_fix_lists_the_incidents_since_done_as_the_report_counts_them(tmp_path):
+    """`recur fix disk-full` said "No incident linked to disk-full since its fix was marked done" while the report
+    listed two recurrences of it under disk-old, the id it replaced (found in a re-read)."""
+    kb_dir = fixed_kb(tmp_path)
+    env = {"RECUR_TODAY": AS_OF.isoformat()}
+    res = CliRunner().invoke(cli, ["fix", "disk-full", "--kb", str(kb_dir), "--json"], env=env)
+    assert res.exit_code == 0, res.output
+    since = json.loads(res.output)["incidents_since_done"]
+    assert [(i["id"], i["under"]) for i in since] == [("INC-2026-0021", "disk-old"), ("INC-2026-0022", "disk-old")]
+    res = CliRunner().invoke(cli, ["fix", "disk-full", "--kb", str(kb_dir)], env=env)
+    assert "Incidents linked to disk-full since its fix was marked done 2026-11-01 (2):" in res.output, res.output
+    assert "2026-11-23 INC-2026-0021: Resolver outage 21 (under disk-old, which it replaced)" in res.output

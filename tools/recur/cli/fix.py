@@ -197,16 +197,17 @@ def _say(pid: str, shown: str, fix: dict | None, said: list, as_json: bool, dry:
 
 def _since(kb, pid: str) -> tuple[str | None, list[dict] | None]:
     """(its fix's done day, the incidents linking ``pid`` dated after it and by today, oldest first: {id, date,
-    title, path}), the ones today's report counts as recurrences after the fix; (None, None) when it has no done
-    day (``kb``: the KB `recur fix` loaded, not loaded again)."""
+    title, path, under}), the ones today's report counts as recurrences after the fix (``under``: the retired id
+    one names, which ``pid`` replaced; None for its own); (None, None) when it has no done day (``kb``: the KB
+    `recur fix` loaded, not loaded again)."""
     from recur.problems.board import incidents_after_done
 
     p = kb.patterns.get(pid)
     if p is None or p.fix is None or p.fix.done is None:
         return None, None
-    after = incidents_after_done(kb.incidents.values(), pid, p.fix.done, config.today())
+    after = incidents_after_done(kb.patterns, kb.incidents.values(), pid, p.fix.done, config.today())
     return p.fix.done.isoformat(), [
-        {"id": i.id, "date": i.date.isoformat(), "title": i.title, "path": i.relpath} for i in after
+        {"id": i.id, "date": i.date.isoformat(), "title": i.title, "path": i.relpath, "under": old} for i, old in after
     ]
 
 
@@ -221,7 +222,8 @@ def _since_lines(kb, pid: str) -> None:
         return
     click.echo(f"Incidents linked to {pid} since its fix was marked done {done} ({len(since)}):")
     for i in since:
-        click.echo(f"  - {i['date']} {i['id']}: {one_line(i['title'])}")
+        under = f" (under {i['under']}, which it replaced)" if i["under"] else ""  # the record names the old id
+        click.echo(f"  - {i['date']} {i['id']}: {one_line(i['title'])}{under}")
 
 
 def _line(fix: dict) -> str:

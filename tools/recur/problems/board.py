@@ -33,13 +33,15 @@ Keys of the returned dict:
 - ``follow_ups_no_due``: the open follow-ups with no due date, never overdue, so no deadline and no
   gate ever points them out: {incident, title, owner, ticket, age_days, path}; oldest incident first.
 - ``fixes_no_due``: the open fixes (rows of ``fixes``) with no due date, never overdue, as
-  ``follow_ups_no_due`` for follow-ups: {pattern, title, status, owner, tickets, incidents, age_days, path};
+  ``follow_ups_no_due`` for follow-ups: {pattern, title, status, owner, tickets, incidents, age_days, path,
+  incidents_inherited};
   oldest first.
 - ``fixes``: patterns (not retired) whose permanent fix is ``open`` / ``in-progress`` on ``as_of`` (a fix
   ``done`` after it counts as ``open``; a pattern ``created`` after it is left out): {pattern, title,
   category, status, owner, due, overdue, days_overdue, tickets, incidents (count), last_incident,
-  age_days (since the first matched incident or ``created``; null if neither), path, other_dues (as
-  for follow-ups: the open follow-ups of its tickets due another day)}.
+  age_days (since the first matched incident or ``created``; null if neither), path, incidents_inherited, other_dues (as
+  for follow-ups: the open follow-ups of its tickets due another day)}; its incidents counted as the recurring
+  lists count them (``credited``; ``incidents_inherited``: {retired id: how many of them}).
 - ``by_owner``: {owner: {follow_ups, follow_ups_overdue, fixes, fixes_overdue, reviews, reviews_overdue}}, by
   owner name (a review's is its ``review.owner``); ``(unowned)`` for none, last. A handle that is a full name the
   KB holds written as a handle (``owner_aliases``) counts under that full name.
@@ -71,13 +73,15 @@ Keys of the returned dict:
   ``fix``: the pattern's permanent fix on ``as_of``, {status,
   owner, due, done (when ``done``), overdue, days_overdue (of an open one; a retired pattern's is never
   overdue)}, or null when it records none. ``retired``: the pattern is ``status: retired`` (its incidents
-  still count); ``superseded_by``: the patterns in use that replaced it (empty when none is named).
+  still count); ``superseded_by``: the patterns in use that replaced it, always empty now (kept for readers of
+  the key): a retired pattern something in use replaced has no row, its incidents counting for that one.
 - ``recurrence_after_fix``: an incident matched a pattern whose fix is ``done`` with a ``done`` date
   before the incident's date — the fix did not hold: {incident, title, pattern, pattern_title,
   fix_done, incident_date, days_after_fix, fix_owner (the fix's owner, else the pattern's: whose fix did not
   hold, as ``recur report --owner`` and MCP's problem_report ``owner`` list it; null when none), path (the
   incident record's, in the KB, as other incident rows have it), fix_reopened (the fix is open or in progress
-  again, keeping its ``done`` date: listed, not gated)}; newest first.
+  again, keeping its ``done`` date: listed, not gated), under (the retired id the incident names, which
+  ``pattern`` replaced, ``credited``; null for its own)}; newest first.
 - ``trends``: {"months": ["YYYY-MM", ...] (the ``months`` months ending with as_of's month),
   "total": [count per month], "by_category": {category: [counts]}, "by_service": {service: [counts]}}.
   An incident counts once per distinct category of its patterns (``unknown`` when it has none but
@@ -508,16 +512,20 @@ def _no_due(follow_ups: list) -> list:
 def _fixes_no_due(fixes: list) -> list:
     """The open fixes with no due date, the oldest first: never overdue, so no count or gate pointed them
     out, while follow-ups had ``follow_ups_no_due`` for the same (found in a problem manager's review)."""
-    keys = ("pattern", "title", "status", "owner", "tickets", "incidents", "age_days", "path")
+    keys = ("pattern", "title", "status", "owner", "tickets", "incidents", "age_days", "path", "incidents_inherited")
     rows = [{k: f[k] for k in keys} for f in fixes if f["due"] is None]
     return sorted(rows, key=lambda f: (-(f["age_days"] or 0), f["pattern"]))
 
 
 def _fixes(patterns, incidents, as_of: dt.date) -> list:
+    """The open fixes' rows, each pattern's incidents counted as the recurring lists count them (``credited``: a
+    replaced pattern's for the one that replaced it, ``incidents_inherited`` {retired id: how many})."""
     matched = defaultdict(list)  # pattern id -> incidents (oldest first)
-    for i in incidents:
-        for pid in dict.fromkeys(i.patterns):
-            matched[pid].append(i)
+    under: dict = defaultdict(Counter)
+    for i, pid, old in credited(patterns, incidents):
+        matched[pid].append(i)
+        if old is not None:
+            under[pid][old] += 1
     fixes = []
     for p in patterns.values():
         state = fix_state(p, as_of)  # status, owner, due and lateness, as the recurring lists give them
@@ -536,6 +544,7 @@ def _fixes(patterns, incidents, as_of: dt.date) -> list:
                 "last_incident": iso_day(seen[-1].date) if seen else None,
                 "age_days": (as_of - min(starts)).days if starts else None,
                 "path": p.relpath,
+                "incidents_inherited": dict(sorted(under[p.id].items())),  # of ``incidents``, as recurring rows'
             }
         )
     fixes.sort(key=lambda f: (-f["days_overdue"], f["due"] or "9999", -f["incidents"], f["pattern"]))
@@ -692,14 +701,26 @@ def _recurring(
 
 def tally(patterns: dict, incidents) -> tuple[Counter, dict, dict]:
     """(count, last date, {retired id: how many}) per pattern of ``incidents``, each counted as "seen before" counts
-    it (``KB.inherited_incidents``): an incident naming a retired pattern that patterns in use replaced
-    (``successors``, chains followed; a split's each) counts for those, under the id it names, and one naming both
-    that id and its successor counts once, as the successor's own. A retired pattern nothing in use replaced keeps
-    its own. The board counted by the id each incident names: a pattern renamed a month ago recurred 2 times on the
-    board and 5 in `recur suggest`, its 3 under the old id on a row of their own (found ageing a KB)."""
+    it (``credited``). The board counted by the id each incident names: a pattern renamed a month ago recurred 2
+    times on the board and 5 in `recur suggest`, its 3 under the old id on a row of their own (found ageing a KB)."""
     count: Counter = Counter()
     last: dict = {}
     under: dict = defaultdict(Counter)
+    for i, target, old in credited(patterns, incidents):
+        count[target] += 1
+        last[target] = max(last.get(target, i.date), i.date)
+        if old is not None:
+            under[target][old] += 1
+    return count, last, {pid: dict(sorted(c.items())) for pid, c in under.items()}
+
+
+def credited(patterns: dict, incidents):
+    """(incident, pattern it counts for, the retired id it names or None) for each of ``incidents``, in their
+    order, as "seen before" counts (``KB.inherited_incidents``): an incident naming a retired pattern that patterns
+    in use replaced (``successors``, chains followed; a split's each) counts for those, under the id it names, and
+    one naming both that id and its successor counts once, as the successor's own. A retired pattern nothing in use
+    replaced keeps its own. The one rule of the recurring lists, the open fixes' counts and recurrence after a fix:
+    they counted by the id named, one board giving a renamed pattern 5 incidents in one table and 2 in another."""
     heirs: dict = {}  # pattern id -> its successors in use when it is retired (once per id, not per incident)
     for i in incidents:
         counted: dict = {}  # pattern counted -> the retired id it is counted under, None for its own
@@ -711,11 +732,7 @@ def tally(patterns: dict, incidents) -> tuple[Counter, dict, dict]:
                 if old is None or target not in counted:
                     counted[target] = old
         for target, old in counted.items():
-            count[target] += 1
-            last[target] = max(last.get(target, i.date), i.date)
-            if old is not None:
-                under[target][old] += 1
-    return count, last, {pid: dict(sorted(c.items())) for pid, c in under.items()}
+            yield i, target, old
 
 
 def owned_by(name: str, aliases: dict | None = None):
@@ -794,36 +811,41 @@ def _after_fix(patterns, incidents) -> list:
     (``fix_reopened``: open or in progress again, keeping ``done:``, the day it was done, the spec's "date it
     landed"). Reopening a fix, as the recurrence gate says to, took its pattern's history off the report
     (found in a problem manager's review); now only the gate leaves it (``recent_recurrences``). A reopened fix
-    whose ``done:`` was taken out keeps no date to compare: its recurrences are not found (docs/problems.md)."""
+    whose ``done:`` was taken out keeps no date to compare: its recurrences are not found (docs/problems.md).
+    An incident naming a retired pattern counts for the one that replaced it (``credited``, ``under``: the id it
+    names), as the recurring lists count it: against the retired one's own fix, no one's work now, it was listed
+    and gated under an id the board has no other row of, and the successor's row said "did not hold" alone."""
     after_fix = []
-    for i in reversed(incidents):
-        for pid in dict.fromkeys(i.patterns):
-            p = patterns.get(pid)
-            # the rule of the warning when an incident is linked (kb.pattern_fix.fix_not_held), reopened fixes too
-            if p is None or not recurred_after_fix(p.fix, i.date, reopened=True):
-                continue
-            after_fix.append(
-                {
-                    "incident": i.id,
-                    "title": i.title,
-                    "pattern": pid,
-                    "pattern_title": p.title,
-                    "fix_done": iso_day(p.fix.done),
-                    "incident_date": iso_day(i.date),
-                    "days_after_fix": (i.date - p.fix.done).days,
-                    "fix_owner": p.fix.owner or p.owner,
-                    "path": i.relpath,  # the incident's, as every incident row's: a page to link
-                    "fix_reopened": p.fix.status != "done",
-                }
-            )
+    for i, pid, old in credited(patterns, reversed(incidents)):
+        p = patterns.get(pid)
+        # the rule of the warning when an incident is linked (kb.pattern_fix.fix_not_held), reopened fixes too
+        if p is None or not recurred_after_fix(p.fix, i.date, reopened=True):
+            continue
+        after_fix.append(
+            {
+                "incident": i.id,
+                "title": i.title,
+                "pattern": pid,
+                "pattern_title": p.title,
+                "fix_done": iso_day(p.fix.done),
+                "incident_date": iso_day(i.date),
+                "days_after_fix": (i.date - p.fix.done).days,
+                "fix_owner": p.fix.owner or p.owner,
+                "path": i.relpath,  # the incident's, as every incident row's: a page to link
+                "fix_reopened": p.fix.status != "done",
+                "under": old,  # the retired id the incident names, which ``pid`` replaced; None: its own
+            }
+        )
     return after_fix
 
 
-def incidents_after_done(incidents, pid: str, done: dt.date, as_of: dt.date) -> list:
-    """The incidents linking ``pid`` dated after ``done`` (its fix's done day) and by ``as_of``, oldest first: what
-    `recur fix ID` lists beside a fix marked done, as the report of ``as_of`` counts them (``_after_fix``; one dated
+def incidents_after_done(patterns: dict, incidents, pid: str, done: dt.date, as_of: dt.date) -> list:
+    """[(incident, the retired id it names or None)] counting for ``pid`` (``credited``: those naming a retired
+    pattern it replaced too) dated after ``done`` (its fix's done day) and by ``as_of``, oldest first: what `recur
+    fix ID` lists beside a fix marked done, as the report of ``as_of`` counts them (``_after_fix``; one dated
     later is not on the board yet, and `recur fix` listed it: found in a re-read)."""
-    return sorted((i for i in incidents if pid in i.patterns and done < i.date <= as_of), key=lambda i: (i.date, i.id))
+    ordered = sorted(incidents, key=lambda i: (i.date, i.id))
+    return [(i, old) for i, target, old in credited(patterns, ordered) if target == pid and done < i.date <= as_of]
 
 
 def _trends(patterns, incidents, as_of: dt.date, months: int, drafts: set = frozenset()) -> dict:

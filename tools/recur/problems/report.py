@@ -126,7 +126,7 @@ def _fixes(b: Board, named) -> tuple:
             _due(f),
             f"{f['age_days']}d" if f["age_days"] is not None else "-",
             _late(f),
-            str(f["incidents"]),
+            count_cell(f, "incidents"),
             ", ".join(f["tickets"]) or "-",  # as the site's table and the JSON have them: where the work is tracked
         ]
         for f in _by_owner_name(b, "fixes")
@@ -218,7 +218,7 @@ def _flags(b: Board, named=None) -> tuple:
 
 def _recurrence_after_fix(b: Board, named=None) -> tuple:
     rows = [
-        [r["incident"], r["incident_date"], r["pattern"], fix_done_cell(r), str(r["days_after_fix"])]
+        [r["incident"], r["incident_date"], after_fix_pattern(r), fix_done_cell(r), str(r["days_after_fix"])]
         for r in b["recurrence_after_fix"]
     ]
     return (
@@ -285,10 +285,17 @@ def inherited_said(r: dict) -> str:
     return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1] if parts else ""
 
 
-def count_cell(r: dict) -> str:
-    """A recurring row's count, "5 (3 under db-connection-pool-exhausted)" when some came under a replaced id."""
+def count_cell(r: dict, key: str = "count") -> str:
+    """A recurring row's count, "5 (3 under db-connection-pool-exhausted)" when some came under a replaced id;
+    ``key`` "incidents": an open fix's row (``fixes``), counted alike."""
     under = inherited_said(r)
-    return f"{r['count']} ({under})" if under else str(r["count"])
+    return f"{r[key]} ({under})" if under else str(r[key])
+
+
+def after_fix_pattern(r: dict) -> str:
+    """A recurrence after a fix's pattern, "disk-full (under disk-old)" when the incident names a retired pattern
+    it replaced (its ``under``): the incident's record names the old id, the fix that did not hold is this one's."""
+    return f"{r['pattern']} (under {r['under']})" if r.get("under") else r["pattern"]
 
 
 def recurring_more_note(b: Board, days: str) -> str | None:
@@ -677,7 +684,7 @@ def failures(b: Board, fail_on: tuple, recurrence_days: int = RECURRENCE_DAYS) -
         out += overdue_items(b)
     if "recurrence" in fail_on:
         out += [
-            f"{r['incident']} matched {r['pattern']} after its fix was done on {r['fix_done']}"
+            f"{r['incident']} matched {after_fix_pattern(r)} after its fix was done on {r['fix_done']}"
             for r in recent_recurrences(b, recurrence_days)
         ]
     if "unknown" in fail_on:

@@ -23,7 +23,7 @@ from functools import partial
 
 from recur.problems.board import UNOWNED, Board, owner_key, owner_names
 from recur.problems.owner import NOT_OWNED, OWNED, filtered_sentence, for_owner, nothing_owned, owns_nothing
-from recur.problems.report import fix_state, fix_words, inherited_said
+from recur.problems.report import after_fix_pattern, fix_state, fix_words, inherited_said
 from recur.retrieval.patterns import MAX_INCIDENTS as MOST  # problem_report's largest limit
 from recur.retrieval.patterns import bad_cursor
 from recur.util.errors import RecurError
@@ -299,7 +299,7 @@ def _recurring_line(r: dict, named) -> str:
 
 def _after_fix_line(r: dict) -> str:
     return (
-        f"{r['incident']} ({r['incident_date']}): {_short(r['title'])}, pattern {r['pattern']}, "
+        f"{r['incident']} ({r['incident_date']}): {_short(r['title'])}, pattern {after_fix_pattern(r)}, "
         f"{r['days_after_fix']} days after its fix was done ({r['fix_done']}"
         + ("; the fix is reopened" if r.get("fix_reopened") else "")
         + f"){_page(r)}"

@@ -152,7 +152,7 @@ def _work_tables(site: Site, b: dict, page: str) -> list:
     named = owner_names(b)  # one person one name, as By owner names them
     rows = [[_pl(site, page, f["pattern"], f["title"]), _late(f), esc(named(f["owner"])), esc(f["status"]),
              _due(f), f"{f['age_days']}d" if f["age_days"] is not None else "-",
-             str(f["incidents"]), esc(", ".join(f["tickets"]) or "-")] for f in b["fixes"]]
+             esc(count_cell(f, "incidents")), esc(", ".join(f["tickets"]) or "-")] for f in b["fixes"]]
     out.append(card_table(["pattern", "overdue", "owner", "status", "due", "age", "incidents", "tickets"], rows,
                          "No open permanent fixes.\n"))
 
@@ -212,10 +212,15 @@ def _analysis_tables(site: Site, b: dict, page: str) -> list:
 
     out.append(f"## Recurred after the fix {{#{SECTIONS['after_fix']}}}\n\nThe permanent fix was marked done, yet "
                "the pattern struck again.\n")
-    rows = [[_il(site, page, r["incident"]), _pl(site, page, r["pattern"], r["pattern_title"]), esc(fix_done_cell(r)),
+    rows = [[_il(site, page, r["incident"]), _pl(site, page, r["pattern"], r["pattern_title"]) + _under(r), esc(fix_done_cell(r)),
              esc(r["incident_date"]), f"{r['days_after_fix']}d"] for r in b["recurrence_after_fix"]]
     out.append(card_table(["incident", "pattern", "fix done", "date", "after"], rows, "None.\n"))
     return out
+
+
+def _under(r: dict) -> str:
+    """ " (under disk-old)" after a recurrence's pattern when its incident names the retired id it replaced."""
+    return f" (under {esc(r['under'])})" if r.get("under") else ""
 
 
 def _recurring_chart(site: Site, page: str, items: list, label: str) -> str:
