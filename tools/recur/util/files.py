@@ -242,7 +242,21 @@ def _remove_stale_temps_seen(path: Path, now: float, own: str) -> None:
             return
     gone = _remove_stale_of(path, names, now, own)
     with _SEEN_LOCK:
-        _SEEN[folder] = (when, names - gone)
+        _keep_seen(folder, when, names - gone)
+
+
+def _keep_seen(folder: str, when: float, names: set[str]) -> None:
+    """Keep what a write found in ``folder`` (read at ``when``), holding _SEEN_LOCK. A newer reading another thread
+    kept meanwhile stays. Readings a TEMP_SCAN_S old go: the next write there reads its folder again all the same,
+    and a server writing into ever new folders (a dry run's, an export's temporary one) kept one for each for good."""
+    kept = _SEEN.get(folder)
+    if kept is not None and kept[0] > when:
+        return
+    _SEEN[folder] = (when, names)
+    if kept is None:  # a folder new to this process: the ones read too long ago are let go
+        now = time.monotonic()
+        for old in [f for f, (at, _) in _SEEN.items() if f != folder and now - at >= TEMP_SCAN_S]:
+            del _SEEN[old]
 
 
 def _temp_file(path: Path) -> tuple[int, str]:
