@@ -431,20 +431,25 @@ _UNLOCKED_SAID: set[str] = set()
 def unlocked(folder, what: str, exc: OSError) -> None:
     """Say on stderr, once per folder in this process (a server edits one folder many times), that ``what`` is
     changed without the lock on ``folder`` the file system refused (``exc``), and what that risks."""
-    key = os.path.abspath(folder)
+    said_once(
+        folder,
+        f"warning: {what}: changed without the lock on {folder}, which this file system refuses "
+        f"({exc.strerror or exc}; NFS without locking?): a change another command makes to it at the same moment "
+        "could be lost",
+    )
+
+
+def said_once(locked, line: str) -> None:
+    """Print ``line`` on stderr the first time it is said of the folder or file ``locked`` in this process: that a
+    lock on it was refused (``unlocked``, the feedback log's)."""
+    key = os.path.abspath(locked)
     if key in _UNLOCKED_SAID:
         return
     _UNLOCKED_SAID.add(key)
-    why = exc.strerror or str(exc)
     if sys.stderr is None:  # a service without stderr: print would write to stdout
         return
     with contextlib.suppress(OSError):  # nowhere to say it: the edit goes on all the same
-        print(
-            f"warning: {what}: changed without the lock on {folder}, which this file system refuses ({why}; NFS "
-            "without locking?): a change another command makes to it at the same moment could be lost",
-            file=sys.stderr,
-            flush=True,
-        )
+        print(line, file=sys.stderr, flush=True)
 
 
 def file_sha256(path) -> str:
