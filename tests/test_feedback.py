@@ -843,6 +843,41 @@ def test_a_vote_cut_short_by_a_full_disk_is_taken_back_and_the_file_stays_json_l
     assert "cannot record the vote (File too large)" in said[1], said
 
 
+UNLOCKED = """
+import errno, fcntl, os
+def flock(fd, operation):  # NFS without its lock daemon (no file system here refuses a lock on a file open to write)
+    raise OSError(errno.ENOLCK, os.strerror(errno.ENOLCK))
+fcntl.flock = flock
+"""
+
+
+def test_a_vote_cut_short_where_the_log_cannot_be_locked_is_blanked_not_cut_off(tmp_path):
+    """Without the log's lock (refused on NFS without lockd: the votes go on, _flock), another process's vote may
+    follow the first bytes of one a full disk cut short: cut off at its start, as under the lock, that vote went
+    too. The bytes are blanked in place: a blank line every reader skips in silence, every other vote whole."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    fb = tmp_path / "f.jsonl"
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1] / "tools")}
+    out = subprocess.run(
+        [sys.executable, "-c", UNLOCKED + SHORT_WRITER, str(fb)], env=env, capture_output=True, text=True, timeout=120
+    )
+    assert out.returncode == 0, out.stderr
+    lines = fb.read_bytes().split(b"\n")
+    assert len(lines) == 4 and lines[-1] == b"" and lines[1] == b" " * 99, lines  # 100 bytes written, then blanked
+    assert [v["query"] for v in read_votes(fb, warn=lambda m: pytest.fail(m))] == [
+        "disk full on the first host",
+        "disk full on the second host",
+    ]
+    said = out.stdout.splitlines()
+    assert len(said) == 2 and "only 100 of" in said[0] and "blanked, a line readers skip" in said[0], said
+    assert "cannot record the vote (File too large)" in said[1], said
+    assert out.stderr.count("votes appended without its lock") == 1, out.stderr
+
+
 def test_export_to_out_leaves_out_a_query_the_kbs_cases_have_naming_its_line(tmp_path):
     """--out merged only into the target file: a pattern confirmed for a query kb/eval/cases.yml already has
     became a second case for it, which check warns of ("the same query as") and eval counts as a miss."""

@@ -903,6 +903,45 @@ def test_concurrent_queries_are_answered_like_one_at_a_time(served):
         assert answer["results"] == engine.ranked(text, top=3)
 
 
+def test_votes_where_the_file_system_refuses_the_logs_lock_are_written_and_said_once(tmp_path, capfd, monkeypatch):
+    """On NFS without its lock daemon, flock on the feedback log fails with ENOLCK: every vote was a 503 "cannot
+    record the vote (No locks available)", all lost, as every edit of a record was before it went on without its
+    folder's lock. A vote now goes in without the lock, said once in the log. (No file system here refuses a lock on
+    a file open for writing: the kernel's answer is given by a stand-in for fcntl.flock, on this file alone.)"""
+    import errno
+    import fcntl
+    import os
+
+    kb = small_kb(tmp_path / "kb")
+    fb = tmp_path / "feedback.jsonl"
+    flock = fcntl.flock
+
+    def nfs_without_lockd(fd, operation):
+        if os.path.samestat(os.fstat(fd), os.stat(fb)):
+            raise OSError(errno.ENOLCK, os.strerror(errno.ENOLCK))
+        return flock(fd, operation)
+
+    monkeypatch.setattr(fcntl, "flock", nfs_without_lockd)
+    app = fake_app(kb, tmp_path, feedback_path=fb)
+    vote = {"query": "ENOSPC on /data", "pattern": "disk-full", "voter": "box-7f3a"}
+    with running(app) as base:
+        capfd.readouterr()
+        said = [post(base, "/api/feedback", {**vote, "useful": useful}) for useful in (True, True, False)]
+        post(base, "/api/feedback", {**vote, "voter": "box-other", "useful": True})
+        health = httpx.get(base + "/healthz").json()
+        log = capfd.readouterr().err
+    assert [r.json().get("status") for r in said] == ["recorded", "already recorded", "changed"], [r.text for r in said]
+    assert [(v.get("vote_key") is not None, v["useful"], v.get("changed")) for v in read_votes(fb)] == [
+        (True, True, None),  # the same vote again: not written, as under the lock
+        (True, False, True),
+        (True, True, None),
+    ]
+    assert health["feedback_error"] is None and "cannot record the vote" not in log, log
+    warned = [line for line in log.splitlines() if "without its lock" in line]
+    assert len(warned) == 1 and f"{fb}: votes appended without its lock" in warned[0], log
+    assert "(No locks available; NFS without locking?)" in warned[0], warned
+
+
 def test_site_discovery_file_names_the_api(served):
     """The static build ships assets/recur-api.json with {"api": null}; the server overrides it."""
     r = httpx.get(served["base"] + "/assets/recur-api.json")

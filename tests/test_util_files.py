@@ -190,6 +190,8 @@ def test_a_process_reads_a_folder_for_killed_writes_temp_files_once_a_minute_not
     is removed by a later write of its file, the folder not read again. Another writer's is still left alone."""
     from recur.util import files
 
+    # an hour, not a minute: the writes below fall within it however long a loaded machine stalls between them
+    monkeypatch.setattr(files, "TEMP_SCAN_S", 3600.0)
     first, second = tmp_path / "INC-2026-0001.md", tmp_path / "INC-2026-0002.md"
     before = _killed_mid_write(second)
     _aged(tmp_path / before, 120)
@@ -208,3 +210,21 @@ def test_a_process_reads_a_folder_for_killed_writes_temp_files_once_a_minute_not
     files.write_atomic(first, "three\n", overwrite=True)
     assert {p.name for p in tmp_path.iterdir() if p.name.startswith(".")} == {live.name}
     assert first.read_text() == "three\n" and second.read_text() == "one\n"
+
+
+def test_a_process_writing_into_ever_new_folders_keeps_only_the_last_minutes_readings(tmp_path, monkeypatch):
+    """What a reading of a folder found was kept for every folder a process ever wrote into: a `recur serve` that
+    writes into a new temporary folder at each request (a dry run's) grew it for good. A reading a TEMP_SCAN_S old
+    is read again at the next write there anyway: it is let go when the process first writes into another folder."""
+    from recur.util import files
+
+    monkeypatch.setattr(files, "_SEEN", {})
+    monkeypatch.setattr(files, "TEMP_SCAN_S", 0.0)  # every reading as old as a minute at the next write
+    folders = [tmp_path / f"dry-run-{n}" for n in range(50)]
+    for folder in folders:
+        files.write_atomic(folder / "INC-2026-0001.md", "one\n")
+    assert set(files._SEEN) == {str(folders[-1])}
+    monkeypatch.setattr(files, "TEMP_SCAN_S", 3600.0)  # within it (an hour: however slow this machine): all kept
+    for folder in folders[:3]:
+        files.write_atomic(folder / "INC-2026-0002.md", "two\n")
+    assert set(files._SEEN) == {str(f) for f in folders[:3]} | {str(folders[-1])}

@@ -7,7 +7,8 @@ turns that person's earlier vote round (``"replaces"``: that vote's key, when an
 ``"query_cut": true`` when a button held only the query's start. Appends hold a lock
 (a thread lock plus ``flock``, which also holds between processes), write each line in one
 ``write`` on an ``O_APPEND`` descriptor and ``fsync``, so concurrent votes never interleave;
-a line torn by a crash is skipped with a warning by every reader.
+a line torn by a crash is skipped with a warning by every reader. Where the file system refuses
+the ``flock`` (NFS without lockd), votes go on without it, said once (``_flock``).
 
 ``confirmed_feedback`` is what an author (``recur feedback export``) or the tuner reads:
 the (query, pattern) pairs more of whose voters say useful than not (each voter's latest vote),
@@ -225,32 +226,38 @@ def _append(path: Path, make_line) -> None:
         # read through it
         fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT, FEEDBACK_MODE)
         try:
-            _flock(fd)
+            locked = _flock(fd, path)
             line = make_line(fd)
             if line is None:
                 return
             size = os.fstat(fd).st_size
             data = line if size == 0 or os.pread(fd, 1, size - 1) == b"\n" else b"\n" + line
-            _write_whole(fd, path, size, data)
+            _write_whole(fd, path, size, data, locked)
             os.fsync(fd)
         finally:
             os.close(fd)  # closing releases the flock
 
 
-def _write_whole(fd: int, path: Path, size: int, data: bytes) -> None:
+def _write_whole(fd: int, path: Path, size: int, data: bytes, locked: bool = True) -> None:
     """Write ``data`` at the end of the file (``size`` bytes before it) whole, or take back what part of
     it was written: half a vote left in the file made a garbage line every reader skipped with a warning
-    (found in an operator's review of a full disk). Holding the flock, nothing else appended meanwhile."""
+    (found in an operator's review of a full disk). Holding the flock, nothing else appended meanwhile.
+    Without it (``locked`` False: refused, _flock), another process's vote may follow the part: cut off, it
+    went too, and left, it was glued to the part, one garbage line. The part is blanked in place instead."""
     try:
         written = os.write(fd, data)
     except OSError:  # EFBIG, ENOSPC: the callers name the file and why
-        _take_back(fd, size)
+        if locked:  # unlocked, nothing of ours was written (a write cut short says how much) and all may be another's
+            _take_back(fd, size)
         raise
     if written != len(data):  # a full disk: say so, and leave the file as it was
-        _take_back(fd, size)
+        if locked:
+            _take_back(fd, size)
+        else:
+            _blank(fd, os.lseek(fd, 0, os.SEEK_CUR) - written, written)
         raise RecurError(
             f"{path}: only {written} of {len(data)} bytes of a vote could be written (disk full?); "
-            "they were taken back, the file is as it was"
+            + ("they were taken back, the file is as it was" if locked else "they were blanked, a line readers skip")
         )
 
 
@@ -258,6 +265,19 @@ def _take_back(fd: int, size: int) -> None:
     # shrinking needs no free space; should it fail, readers skip the torn line with a warning
     with contextlib.suppress(OSError):
         os.ftruncate(fd, size)
+
+
+def _blank(fd: int, start: int, length: int) -> None:
+    """Overwrite the ``length`` bytes of a vote cut short at ``start`` with spaces and a newline, in place (no new
+    room needed): a blank line every reader skips in silence, and a vote appended after them stays whole. The
+    descriptor appends (O_APPEND), where Linux's pwrite writes at the end: that flag is dropped first."""
+    if length <= 0:
+        return
+    with contextlib.suppress(OSError, ImportError):  # should it fail, readers skip the torn line with a warning
+        import fcntl
+
+        fcntl.fcntl(fd, fcntl.F_SETFL, fcntl.fcntl(fd, fcntl.F_GETFL) & ~os.O_APPEND)
+        os.pwrite(fd, b" " * (length - 1) + b"\n", start)
 
 
 def check_writable(path) -> None:
@@ -329,12 +349,26 @@ def free_space(path) -> int | None:
         return None
 
 
-def _flock(fd: int) -> None:
+def _flock(fd: int, path: Path) -> bool:
+    """Lock the feedback log open on ``fd`` (at ``path``) against other processes' votes; whether it is held.
+    Where the file system refuses the lock (NFS without its lock daemon: ENOLCK; EOPNOTSUPP), the vote is written
+    without it, said once on stderr, as ``files.editing`` does: each vote was a 503 "cannot record the vote (No
+    locks available)", all lost. The thread lock still holds in this process, and a line goes out in one O_APPEND
+    write, whole after the last on this machine (two machines' at once on NFS may mix: the warning says so)."""
     try:
         import fcntl
     except ImportError:  # pragma: no cover - not POSIX: the thread lock still holds in-process
-        return
-    fcntl.flock(fd, fcntl.LOCK_EX)
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+    except OSError as exc:
+        files.said_once(
+            path,
+            f"warning: {path}: votes appended without its lock, which this file system refuses ({exc.strerror or exc}; "
+            "NFS without locking?): a vote another machine appends at the same moment could be mixed with this one's",
+        )
+        return False
+    return True
 
 
 def read_votes(path, warn=None) -> list[dict]:

@@ -242,7 +242,21 @@ def _remove_stale_temps_seen(path: Path, now: float, own: str) -> None:
             return
     gone = _remove_stale_of(path, names, now, own)
     with _SEEN_LOCK:
-        _SEEN[folder] = (when, names - gone)
+        _keep_seen(folder, when, names - gone)
+
+
+def _keep_seen(folder: str, when: float, names: set[str]) -> None:
+    """Keep what a write found in ``folder`` (read at ``when``), holding _SEEN_LOCK. A newer reading another thread
+    kept meanwhile stays. Readings a TEMP_SCAN_S old go: the next write there reads its folder again all the same,
+    and a server writing into ever new folders (a dry run's, an export's temporary one) kept one for each for good."""
+    kept = _SEEN.get(folder)
+    if kept is not None and kept[0] > when:
+        return
+    _SEEN[folder] = (when, names)
+    if kept is None:  # a folder new to this process: the ones read too long ago are let go
+        now = time.monotonic()
+        for old in [f for f, (at, _) in _SEEN.items() if f != folder and now - at >= TEMP_SCAN_S]:
+            del _SEEN[old]
 
 
 def _temp_file(path: Path) -> tuple[int, str]:
@@ -417,20 +431,25 @@ _UNLOCKED_SAID: set[str] = set()
 def unlocked(folder, what: str, exc: OSError) -> None:
     """Say on stderr, once per folder in this process (a server edits one folder many times), that ``what`` is
     changed without the lock on ``folder`` the file system refused (``exc``), and what that risks."""
-    key = os.path.abspath(folder)
+    said_once(
+        folder,
+        f"warning: {what}: changed without the lock on {folder}, which this file system refuses "
+        f"({exc.strerror or exc}; NFS without locking?): a change another command makes to it at the same moment "
+        "could be lost",
+    )
+
+
+def said_once(locked, line: str) -> None:
+    """Print ``line`` on stderr the first time it is said of the folder or file ``locked`` in this process: that a
+    lock on it was refused (``unlocked``, the feedback log's)."""
+    key = os.path.abspath(locked)
     if key in _UNLOCKED_SAID:
         return
     _UNLOCKED_SAID.add(key)
-    why = exc.strerror or str(exc)
     if sys.stderr is None:  # a service without stderr: print would write to stdout
         return
     with contextlib.suppress(OSError):  # nowhere to say it: the edit goes on all the same
-        print(
-            f"warning: {what}: changed without the lock on {folder}, which this file system refuses ({why}; NFS "
-            "without locking?): a change another command makes to it at the same moment could be lost",
-            file=sys.stderr,
-            flush=True,
-        )
+        print(line, file=sys.stderr, flush=True)
 
 
 def file_sha256(path) -> str:
