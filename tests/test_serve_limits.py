@@ -395,8 +395,8 @@ def test_the_bodies_held_at_once_are_bounded(tmp_path):
     with running(app) as base:
         stalled = half_bodies(base, 4, b"/api/alertmanager", 4 * 1024 * 1024, part)
         try:
-            # every byte sent is read and held (it slept 0.5 s for that: a loaded machine had read less, and the
-            # 30 KiB below still fitted)
+            # every byte sent is read and held (it slept 0.5 s for that: a loaded machine could have read less,
+            # and the 30 KiB below would still fit)
             guard = body_guard(app)
             until(lambda: guard.held == 4 * len(part), "the server to read the four stalled bodies' bytes")
             status, headers, body = blocking_post(base, big_json(30 * 1024))
@@ -741,8 +741,8 @@ def until(holds, what: str, timeout: float = 60) -> None:
 def held_searches(began: list, n: int) -> None:
     """Until ``n`` held searches (held_engine) are in the engine: each has its slot, and its request its place in
     the pools. It waited for ``n`` requests in the app, then 0.3 s for them to reach the gate; in the app, a
-    request may still be reading its body (the body guard runs before the pools), and a loaded machine took
-    longer than the margin: the request meant to be refused came first."""
+    request may still be reading its body (the body guard runs before the pools), and on a loaded machine past
+    the margin the request meant to be refused could come first."""
     until(lambda: sum("HOLD" in text for text in began) >= n, f"{n} held search(es) in the engine")
 
 
