@@ -88,6 +88,7 @@ def running(app, wait_ready: bool = True, timeout: float = 60.0, **config):
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
     base = f"http://127.0.0.1:{port}"
+    _SERVERS[base] = server
     try:
         deadline = time.monotonic() + timeout
         while not server.started:
@@ -101,6 +102,26 @@ def running(app, wait_ready: bool = True, timeout: float = 60.0, **config):
         server.should_exit = True
         thread.join(timeout=10)
         sock.close()
+        _SERVERS.pop(base, None)
+
+
+_SERVERS: dict = {}  # base URL -> the uvicorn server running() serves it with (connections_open)
+
+
+def connections_open(base: str) -> int:
+    """The connections the server running() serves ``base`` with has open now. One leaves this count once the
+    server's loop has read its close (uvicorn's connection_lost), which is also when a request still in the app
+    on it is told its client has gone: a test can wait for 0 (its own clients closed) instead of sleeping."""
+    return len(_SERVERS[base].server_state.connections)
+
+
+def wait_connections_closed(base: str, timeout: float = 60) -> None:
+    """Until the server at ``base`` (running()'s) has read the close of every connection it had; the timeout
+    only guards a hang. From a thread with no event loop the test's clients need."""
+    deadline = time.monotonic() + timeout
+    while (n := connections_open(base)) > 0:
+        assert time.monotonic() < deadline, f"the server still has {n} connection(s) open after {timeout:.0f} s"
+        time.sleep(0.02)
 
 
 def wait_healthy(base: str, timeout: float = 60.0) -> dict:

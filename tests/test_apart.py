@@ -61,7 +61,11 @@ def test_a_child_that_crashes_is_a_clean_error_not_the_callers_end():
 def test_ctrl_c_to_the_process_group_stops_the_caller_and_its_child_is_gone_first(tmp_path):
     """A terminal's Ctrl-C reaches every process of its group: the child ignores it, the caller raises
     KeyboardInterrupt where it waits, kills the child and waits for it, then its own clean-up runs."""
-    slow = "import os, time\ndef work(marker):\n    open(marker, 'w').write(str(os.getpid()))\n    time.sleep(600)\n"
+    # the pid written whole, then named: a marker seen between its creation and its write could be read empty
+    slow = (
+        "import os, time\ndef work(marker):\n    open(marker + '.tmp', 'w').write(str(os.getpid()))\n"
+        "    os.replace(marker + '.tmp', marker)\n    time.sleep(600)\n"
+    )
     (tmp_path / "slow.py").write_text(slow)
     marker = tmp_path / "child.pid"
     script = textwrap.dedent(f"""

@@ -1508,7 +1508,12 @@ def test_http_mcp_searches_wait_for_the_same_slots_as_the_api(served, tmp_path):
         try:
             t = threading.Thread(target=lambda: out.append(session(base + "/mcp", work)))
             t.start()
-            t.join(3)
+            # the search in line for the slot (it joined the thread for 3 s: under load the call might not have
+            # reached the server by then, and the check passed whatever the server did)
+            deadline = time.monotonic() + 60  # a guard against a hang, not a speed
+            while gate.waiting < 1:
+                assert time.monotonic() < deadline and t.is_alive(), f"no search waits for the slot: {out}"
+                time.sleep(0.02)
             assert t.is_alive() and not out  # waiting for the slot, not answered beside it
         finally:
             gate.release()

@@ -466,7 +466,7 @@ def test_picks_up_a_rebuilt_index_without_restart(tmp_path):
         fake_index(kb, idx)
         import time
 
-        deadline = time.monotonic() + 10
+        deadline = time.monotonic() + 60  # a guard against a hang (10 s was a bound a loaded machine could reach)
         while time.monotonic() < deadline:
             ids = [p["id"] for p in httpx.get(base + "/api/patterns").json()["patterns"]]
             if "conntrack-full" in ids:
@@ -859,8 +859,9 @@ def test_a_failing_engine_is_reported_not_crashed(tmp_path):
     with running(app, wait_ready=False) as base:
         import time
 
-        deadline = time.monotonic() + 10
-        while not fatal and time.monotonic() < deadline:
+        deadline = time.monotonic() + 60  # a guard against a hang, not a speed
+        while not fatal:
+            assert time.monotonic() < deadline, "the engine's failure was never reported"
             time.sleep(0.05)
         r = httpx.get(base + "/healthz")
         assert r.status_code == 503

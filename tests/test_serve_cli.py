@@ -205,7 +205,7 @@ def test_sigterm_answers_a_request_still_running_at_the_deadline_in_the_error_sh
         with stream, socket.create_connection(("127.0.0.1", int(base.rsplit(":", 1)[1])), timeout=30) as s:
             head = b"POST /api/suggest HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
             s.sendall(head + b'Content-Length: 100\r\n\r\n{"text": ')
-            time.sleep(0.3)  # the request is in the app, waiting for the rest of its body
+            _in_the_app(base, 2)  # the request, waiting for the rest of its body, and the event stream (slept 0.3 s)
             result["proc"].send_signal(signal.SIGTERM)
             sent = time.monotonic()
             answer, between = _answer_and_when(s)
@@ -230,6 +230,17 @@ def test_sigterm_answers_a_request_still_running_at_the_deadline_in_the_error_sh
     assert "stopping: an answer already being sent" not in result["out"], result["out"]
     assert took < 10, took  # README: the 5 s of grace, then the rest of the stop (a bound on a hang)
     print(f"exit {took:.2f} s after SIGTERM")
+
+
+def _in_the_app(base: str, n: int, timeout: float = 60) -> None:
+    """Until ``n`` requests are in the server's app (/metrics' in-flight gauge, less the scrape asking): a SIGTERM
+    sent before a request reached the app found none to answer. The timeout only guards a hang."""
+    from serve_util import metric
+
+    deadline = time.monotonic() + timeout
+    while (now := metric(httpx.get(base + "/metrics", timeout=30).text, "recur_http_requests_in_flight") - 1) < n:
+        assert time.monotonic() < deadline, f"{now:.0f} of {n} requests in the app after {timeout:.0f} s"
+        time.sleep(0.02)
 
 
 def _answer_and_when(s: socket.socket) -> tuple[bytes, range]:
@@ -277,7 +288,7 @@ def test_a_stop_ends_mcp_event_streams_at_once_and_a_tool_call_in_progress_still
             head += f"Accept: text/event-stream, application/json\r\nmcp-session-id: {sid}\r\n"
             head += f"mcp-protocol-version: 2025-06-18\r\nContent-Length: {len(body)}\r\n\r\n"
             s.sendall(head.encode() + body[:10])
-            time.sleep(0.3)  # the call is in the app, waiting for the rest of its body
+            _in_the_app(base, 2)  # the call, waiting for the rest of its body, and the event stream (slept 0.3 s)
             result["proc"].send_signal(signal.SIGTERM)
             sent = time.monotonic()
             ended = _read_to_the_end(stream)  # on the code before, the deadline cut it 5 s later

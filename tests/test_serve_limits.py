@@ -16,7 +16,7 @@ from contextlib import contextmanager
 import httpx
 import pytest
 from kbfactory import small_kb
-from serve_util import MCP_ACCEPT, MCP_INIT, alert_payload, fake_app, metric, running
+from serve_util import MCP_ACCEPT, MCP_INIT, alert_payload, fake_app, metric, running, wait_connections_closed
 
 from recur.retrieval.engine import Engine
 from recur.serve import create_app
@@ -282,13 +282,14 @@ def in_flight(base: str) -> float:
 
 
 def suggest_once_a_slot_is_free(base: str, pause: float) -> httpx.Response:
-    """A suggest asked again every ``pause`` s while it is a 503 (for up to 10 s): the last answer."""
+    """A suggest asked again every ``pause`` s while it is a 503 (for up to 60 s): the last answer."""
     return once_a_slot_is_free(lambda: httpx.post(base + "/api/suggest", json={"text": "disk full"}, timeout=10), pause)
 
 
 def once_a_slot_is_free(ask, pause: float) -> httpx.Response:
-    """``ask()`` again every ``pause`` s while it is a 503 (for up to 10 s): the last answer."""
-    deadline = time.monotonic() + 10
+    """``ask()`` again every ``pause`` s while it is a 503 (for up to 60 s, a guard against a hang: 10 s was a
+    bound a loaded machine could reach before the server had seen its clients go): the last answer."""
+    deadline = time.monotonic() + 60
     while True:
         r = ask()
         if r.status_code != 503 or time.monotonic() >= deadline:
@@ -329,9 +330,7 @@ def test_past_the_concurrency_limit_a_fast_503(tmp_path):
         holders = []
         try:
             holders = [stalled_download(base) for _ in range(4)]
-            deadline = time.monotonic() + 10
-            while in_flight(base) < 5 and time.monotonic() < deadline:  # the four, and this scrape
-                time.sleep(0.02)
+            until(lambda: in_flight(base) >= 5, "the four downloads in the app")  # the four, and this scrape
             # turned away, not queued: a queued request would wait for a slot (and time out here)
             r = httpx.get(base + "/api/patterns/disk-full", timeout=10)
             assert r.status_code == 503 and r.headers["retry-after"] == "1"
@@ -373,22 +372,41 @@ def test_clients_stalling_their_bodies_hold_no_slot(base):
             s.close()
 
 
-def test_the_bodies_held_at_once_are_bounded(base):
+def body_guard(app):
+    """``app``'s guard.BodyGuard (its middleware, built by the server's first request): ``held`` is the bytes of
+    the bodies it holds now, read or being read."""
+    from recur.serve.guard import BodyGuard
+
+    layer = app.middleware_stack
+    while not isinstance(layer, BodyGuard):
+        layer = layer.app
+    return layer
+
+
+def test_the_bodies_held_at_once_are_bounded(tmp_path):
     """What bounds memory now that a body being sent holds no slot: the bytes of bodies held at
     once, at most --max-concurrent times the largest limit (4 x 4 MiB here). Past it, POSTs are a
     503 overloaded with Retry-After; GETs are still answered; the room comes back."""
+    kb = small_kb(tmp_path / "kb")
+    # the default body timeout (30 s), not the module server's 3 s: the stalled bodies must still be held
+    # when the last request comes, however long a loaded machine takes to read their 16 MiB
+    app = fake_app(kb, tmp_path, feedback_path=tmp_path / "feedback.jsonl", max_concurrent=4)
     part = b'{"version": "4", "alerts": [], "x": "' + b"a" * (4 * 1024 * 1024 - 100)
-    stalled = half_bodies(base, 4, b"/api/alertmanager", 4 * 1024 * 1024, part)
-    try:
-        time.sleep(0.5)
-        status, headers, body = blocking_post(base, big_json(30 * 1024))
-        assert status == 503 and headers["retry-after"] == "1", body
-        assert json.loads(body)["error"]["code"] == "overloaded"
-        assert httpx.get(base + "/api/patterns", timeout=10).status_code == 200
-    finally:
-        for s in stalled:
-            s.close()
-    assert suggest_once_a_slot_is_free(base, pause=0.05).status_code == 200
+    with running(app) as base:
+        stalled = half_bodies(base, 4, b"/api/alertmanager", 4 * 1024 * 1024, part)
+        try:
+            # every byte sent is read and held (it slept 0.5 s for that: a loaded machine could have read less,
+            # and the 30 KiB below would still fit)
+            guard = body_guard(app)
+            until(lambda: guard.held == 4 * len(part), "the server to read the four stalled bodies' bytes")
+            status, headers, body = blocking_post(base, big_json(30 * 1024))
+            assert status == 503 and headers["retry-after"] == "1", body
+            assert json.loads(body)["error"]["code"] == "overloaded"
+            assert httpx.get(base + "/api/patterns", timeout=10).status_code == 200
+        finally:
+            for s in stalled:
+                s.close()
+        assert suggest_once_a_slot_is_free(base, pause=0.05).status_code == 200
 
 
 def test_many_clients_at_once_get_answers_or_fast_503s(base):
@@ -499,10 +517,8 @@ def test_clients_that_stop_reading_do_not_keep_the_slots(tmp_path):
                 s.connect(address(base))
                 s.sendall(b"GET /assets/model.bin HTTP/1.1\r\nHost: x\r\n\r\n")
                 stalled.append(s)
-            deadline = time.monotonic() + 10
-            while in_flight(base) < 3 and time.monotonic() < deadline:  # the two, and this scrape
-                time.sleep(0.02)
-            time.sleep(1.5)  # past the send timeout with no progress
+            until(lambda: in_flight(base) >= 3, "the two downloads in the app")  # the two, and this scrape
+            time.sleep(1.5)  # past the send timeout with no progress (the behaviour tested: a real timeout)
             r = once_a_slot_is_free(lambda: httpx.get(base + "/api/patterns/disk-full", timeout=10), pause=0.1)
             assert r.status_code == 200, r.text
         finally:
@@ -624,8 +640,9 @@ def test_a_search_whose_client_has_gone_is_not_run_and_counted_as_499(tmp_path, 
         try:
             with pytest.raises(httpx.ReadTimeout):
                 httpx.post(base + "/api/suggest", json={"text": "disk full"}, timeout=httpx.Timeout(30, read=0.5))
-            httpx.get(base + "/healthz", timeout=30)  # the server's loop has read the close by the time it answers
-            time.sleep(0.3)  # (and a margin for a loaded machine: the close must be seen before the slot frees)
+            # the slot frees once the server has read that close (and every other: the test's clients are all
+            # closed); it waited for an answer to /healthz, then slept 0.3 s "for a loaded machine"
+            wait_connections_closed(base)
         finally:
             gate.release()
         deadline = time.monotonic() + 30
@@ -713,12 +730,35 @@ def posted(base: str, path: str, body: dict, codes: list) -> threading.Thread:
     return thread
 
 
-def waiting_in_app(base: str, n: int) -> None:
-    """Until ``n`` requests are in the app (and this scrape), then a margin for them to reach the gate."""
-    deadline = time.monotonic() + 30
-    while in_flight(base) < n + 1 and time.monotonic() < deadline:
+def until(holds, what: str, timeout: float = 60) -> None:
+    """Wait until ``holds()``; the timeout only guards a hang."""
+    deadline = time.monotonic() + timeout
+    while not holds():
+        assert time.monotonic() < deadline, f"waited {timeout:.0f} s for {what}"
         time.sleep(0.02)
-    time.sleep(0.3)
+
+
+def held_searches(began: list, n: int) -> None:
+    """Until ``n`` held searches (held_engine) are in the engine: each has its slot, and its request its place in
+    the pools. It waited for ``n`` requests in the app, then 0.3 s for them to reach the gate; in the app, a
+    request may still be reading its body (the body guard runs before the pools), and on a loaded machine past
+    the margin the request meant to be refused could come first."""
+    until(lambda: sum("HOLD" in text for text in began) >= n, f"{n} held search(es) in the engine")
+
+
+def gate_comers(app) -> list:
+    """The searches that have come to ``app``'s inference gate (its acquire, wrapped on the instance: the
+    routes take it through the instance), one entry each (True for a webhook's), whether they got a slot or
+    wait for one."""
+    gate, came = app.state.settings.gate, []
+    acquire = gate.acquire
+
+    def counted(*args, **kwargs):
+        came.append(kwargs.get("webhook", False))
+        return acquire(*args, **kwargs)
+
+    gate.acquire = counted
+    return came
 
 
 def test_a_responder_is_answered_while_webhook_searches_hold_their_share_of_the_model(tmp_path):
@@ -729,13 +769,14 @@ def test_a_responder_is_answered_while_webhook_searches_hold_their_share_of_the_
     kb = small_kb(tmp_path / "kb")
     engine, began, go = held_engine(kb, tmp_path / "index")
     app = create_app(lambda: engine, feedback_path=tmp_path / "feedback.jsonl", inference_threads=2)
-    hooks, hook_codes, codes = [], [], []
+    hooks, hook_codes, codes, came = [], [], [], gate_comers(app)
     with running(app) as base:
         try:
             for n in (1, 2):
                 body = alert_payload({"labels": {"alertname": f"HOLD{n}"}, "annotations": {"summary": "disk full"}})
                 hooks.append(posted(base, "/api/alertmanager", body, hook_codes))
-            waiting_in_app(base, 2)
+            held_searches(began, 1)  # one webhook search holds a slot, the other waits for the webhooks' share
+            until(lambda: came.count(True) == 2, "the second webhook search at the gate")
             suggest = posted(base, "/api/suggest", {"text": "No space left on device"}, codes)
             suggest.join(30)  # only ends a hang: on one shared gate the two webhooks held both slots
             assert codes == [200], "the responder's search waited behind the webhooks'"
@@ -754,21 +795,23 @@ def test_a_responder_waiting_for_the_one_slot_goes_before_webhook_searches(tmp_p
     webhook's next search went first, and a storm's hundreds of searches before the responder's)."""
     kb = small_kb(tmp_path / "kb")
     engine, began, go = held_engine(kb, tmp_path / "index")
-    app = create_app(lambda: engine, feedback_path=tmp_path / "feedback.jsonl", inference_threads=1)
-    codes: list = []
+    # the webhooks' wait for the responders (--webhook-max-wait, 3 s) must not run out while the test sets up the
+    # order: past it the second webhook search would rightly join the line before the responder's
+    app = create_app(
+        lambda: engine, feedback_path=tmp_path / "feedback.jsonl", inference_threads=1, webhook_max_wait=600
+    )
+    codes, came = [], gate_comers(app)
     with running(app) as base:
         try:
-            holding = posted(base, "/api/alertmanager", alert_payload({"labels": {"alertname": "HOLD"}}), codes)
-            waiting_in_app(base, 1)
+            held = posted(base, "/api/alertmanager", alert_payload({"labels": {"alertname": "HOLD"}}), codes)
+            held_searches(began, 1)
             second = posted(base, "/api/alertmanager", alert_payload({"labels": {"alertname": "Second"}}), codes)
-            waiting_in_app(base, 2)  # the second webhook waits for the slot first
+            until(lambda: came.count(True) == 2, "the second webhook search at the gate")  # it waits for the slot first
             suggest = posted(base, "/api/suggest", {"text": "No space left on device"}, codes)
-            deadline = time.monotonic() + 30
-            while app.state.settings.gate.waiting < 1 and time.monotonic() < deadline:  # it waits for the slot
-                time.sleep(0.02)
+            until(lambda: app.state.settings.gate.waiting == 1, "the responder's search in line for the slot")
         finally:
             go.set()
-        for t in (holding, second, suggest):
+        for t in (held, second, suggest):
             t.join(60)
     assert codes == [200, 200, 200]
     assert [t for t in began if t in ("HOLD", "Second", "No space left on device")] == [
@@ -790,7 +833,7 @@ def test_webhook_calls_have_their_own_smaller_pool_of_max_concurrent(tmp_path):
     with running(app) as base:
         try:
             holding = posted(base, "/api/alertmanager", alert_payload({"labels": {"alertname": "HOLD"}}), codes)
-            waiting_in_app(base, 1)
+            held_searches(began, 1)
             r = httpx.post(base + "/api/alertmanager", json=alert_payload({"labels": {"alertname": "X"}}), timeout=30)
             assert r.status_code == 503 and r.json()["error"]["code"] == "overloaded", r.text
             assert "(1 webhook calls in progress)" in r.json()["error"]["message"] and r.headers["retry-after"] == "1"
@@ -814,7 +857,7 @@ def test_one_client_cannot_take_every_search_place_from_the_others(tmp_path):
     with running(app) as base:
         try:
             held = [posted(base, "/api/suggest", {"text": f"HOLD {n}"}, codes) for n in (1, 2)]
-            waiting_in_app(base, 2)
+            held_searches(began, 2)
             r = httpx.post(base + "/api/suggest", json={"text": "disk full"}, timeout=30)
             assert r.status_code == 429 and r.json()["error"]["code"] == "too_many_requests", r.text
             assert r.headers["retry-after"] == "1" and "--max-concurrent-per-client" in r.json()["error"]["message"]
@@ -840,7 +883,7 @@ def test_the_per_client_cap_of_searches_is_its_flag(tmp_path):
     with running(app) as base:
         try:
             held = posted(base, "/api/suggest", {"text": "HOLD"}, codes)
-            waiting_in_app(base, 1)
+            held_searches(began, 1)
             r = httpx.post(base + "/api/suggest", json={"text": "disk full"}, timeout=30)
             assert r.status_code == 429 and "(1, --max-concurrent-per-client)" in r.json()["error"]["message"], r.text
             # found in the fix's re-read: the 429 was counted as a 503 overloaded too, so an operator read one noisy
@@ -894,7 +937,7 @@ def test_one_mcp_client_cannot_take_every_mcp_place_from_the_others(tmp_path):
         greedy, other = mcp_session(base, "10.0.0.7"), mcp_session(base, "10.0.0.8")
         try:
             held = [mcp_search(base, greedy, f"HOLD {n}", codes, n) for n in range(2, 6)]
-            waiting_in_app(base, 4)
+            held_searches(began, 4)
             ping = {"jsonrpc": "2.0", "id": 9, "method": "ping"}
             r = httpx.post(base + "/mcp", headers=greedy, json=ping, timeout=30)
             assert r.status_code == 429 and r.headers["retry-after"] == "1", r.text
