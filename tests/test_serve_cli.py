@@ -228,7 +228,9 @@ def test_sigterm_answers_a_request_still_running_at_the_deadline_in_the_error_sh
     stopped = "WARNING uvicorn.error: stopping: 1 request still running at the shutdown deadline: 1 answered 503 shutting_down\n"
     assert stopped in result["out"], result["out"]
     assert "stopping: an answer already being sent" not in result["out"], result["out"]
-    assert took < 10, took  # README: the 5 s of grace, then the rest of the stop (a bound on a hang)
+    # README: the 5 s of grace, then the rest of the stop. Not a timing: without the deadline the stop waits for the
+    # request's body until the 30 s body timeout; 20 s tells the two apart with room for a loaded machine (it was 10)
+    assert took < 20, took
     print(f"exit {took:.2f} s after SIGTERM")
 
 
