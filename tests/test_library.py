@@ -348,3 +348,49 @@ def test_a_new_incident_is_refused_what_recur_check_would_call_an_error(tmp_path
     with pytest.raises(recur.RecurError, match=re.escape(said)):
         recur.record_incident(recur.load_kb(kb_dir), new)
     assert sorted(kb_dir.rglob("*.md")) == before
+
+def test_what_opening_an_engine_says_is_logged_and_the_cli_prints_it_as_before(tmp_path, capsys, caplog):
+    """``Engine.open`` printed "No index at …: building it now" on the stderr of the bot that embedded it, which
+    could neither route it nor silence it but with quiet=True: records of ``recur.*`` loggers now, INFO for what
+    is done, WARNING for what a quiet caller hears too. `recur suggest` prints the same line as before."""
+    import logging
+
+    from click.testing import CliRunner
+    from kbfactory import fake_model_flags
+
+    from recur.cli.main import cli
+
+    kb_dir = small_kb(tmp_path / "kb")
+    with caplog.at_level(logging.INFO, logger="recur"):
+        recur.Engine.open(kb_dir, tmp_path / "index", model="fake:64")
+    built = [r for r in caplog.records if "building it now" in r.getMessage()]
+    assert [(r.name, r.levelno) for r in built] == [("recur.retrieval.engine", logging.INFO)], caplog.records
+    assert capsys.readouterr().err == ""
+    r = CliRunner().invoke(cli, ["suggest", *fake_model_flags(kb_dir, tmp_path / "other"), "disk full"])
+    assert r.exit_code == 0, r.output
+    assert r.stderr.startswith(f"No index at {tmp_path / 'other'}: building it now"), r.stderr
+    caplog.clear()
+    r = CliRunner().invoke(cli, ["suggest", *fake_model_flags(kb_dir, tmp_path / "other"), "disk full"])
+    assert r.stderr == "" and not caplog.records  # the command's handler is gone with its run, its logger as before
+    assert logging.getLogger("recur.retrieval").propagate
+
+
+def test_a_library_caller_without_logging_hears_the_warnings_alone(tmp_path):
+    """A program that configured no logging: Python's last resort prints what is WARNING or worse (an index
+    answered from without its KB), not the progress (a build), as any library's logs."""
+    kb_dir = small_kb(tmp_path / "kb")
+    code = (
+        "import sys, recur\n"
+        "recur.Engine.open(sys.argv[1], sys.argv[2], model='fake:64')\n"
+        "recur.Engine.open(sys.argv[1] + '-gone', sys.argv[2], model='fake:64')\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code, str(kb_dir), str(tmp_path / "index")],
+        capture_output=True,
+        text=True,
+        env={"PYTHONPATH": str(PACKAGE.parent), "PATH": "/usr/bin:/bin"},
+    )
+    assert out.returncode == 0, out.stderr
+    assert out.stdout == "" and "building it now" not in out.stderr, out.stderr
+    assert out.stderr.startswith(f"warning: no knowledge base at {kb_dir}-gone; answering from the index"), out.stderr
+

@@ -342,9 +342,12 @@ class LazyGroup(RecurGroup):
         return super().get_command(ctx, name)
 
     def invoke(self, ctx):
+        from recur.cli.logs import printing_library_logs
+
         said_on_command_line = ON_COMMAND_LINE.set(True)  # errors name the flag to pass (util/errors.py)
         try:
-            return super().invoke(ctx)
+            with printing_library_logs():  # what the library logs, printed as the commands printed it
+                return super().invoke(ctx)
         except RecurError as exc:
             raise click.ClickException(_from_variables(ctx, str(exc))) from None
         except KeyboardInterrupt:
