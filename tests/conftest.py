@@ -50,6 +50,16 @@ def browser_runtime():
 
 
 @pytest.fixture
+def printed_logs():
+    """What the library logs while it works (an index built, a wait, a warning) printed on stderr as `recur`'s
+    commands print it (cli/logs.py), for a test of what a command says that calls the library itself."""
+    from recur.cli.logs import printing_library_logs
+
+    with printing_library_logs():
+        yield
+
+
+@pytest.fixture
 def kb_dir(tmp_path):
     """A small valid KB in tmp_path."""
     return small_kb(tmp_path / "kb")

@@ -151,7 +151,9 @@ def _half_done(tmp_path: Path, pid: int) -> tuple[Path, Path, Path]:
     return kb, index, staged
 
 
-def test_a_staged_index_is_put_in_place_only_whole_of_the_model_in_use_and_its_writer_gone(tmp_path, capsys):
+def test_a_staged_index_is_put_in_place_only_whole_of_the_model_in_use_and_its_writer_gone(
+    tmp_path, capsys, printed_logs
+):
     """What the next reader checks before it ends an activation: the staged index's process is gone (a live one is
     between its swaps now and does it itself), it was built with the model in use, and every file has its digest."""
     from recur.retrieval import index as index_mod
@@ -176,7 +178,7 @@ def test_a_staged_index_is_put_in_place_only_whole_of_the_model_in_use_and_its_w
     assert err.count(f"note: the index at {index} is now the one built with fake-hash-64, the model in use") == 1
 
 
-def test_readers_at_once_put_a_staged_index_in_place_once(tmp_path, capsys):
+def test_readers_at_once_put_a_staged_index_in_place_once(tmp_path, capsys, printed_logs):
     """Eight readers (a server's threads, commands started together) meeting the same half-done activation: one
     claims the staged index by a rename and puts it in place; each reads the index of the model in use."""
     import threading

@@ -613,7 +613,7 @@ def test_a_severity_framework_change_makes_the_index_stale(kb_dir, tmp_path):
     assert "disk-full" in index_mod.read_manifest(idx)["ids"]
 
 
-def test_an_index_a_newer_recur_wrote_is_refused_not_written_over(kb_dir, tmp_path, capsys):
+def test_an_index_a_newer_recur_wrote_is_refused_not_written_over(kb_dir, tmp_path, capsys, printed_logs):
     idx = tmp_path / "index"
     ensure_index(kb_dir, idx, FAKE, quiet=True)
     m = json.loads((idx / "manifest.json").read_text())
@@ -628,7 +628,7 @@ def test_an_index_a_newer_recur_wrote_is_refused_not_written_over(kb_dir, tmp_pa
     assert f"has format 2; this recur writes {index_mod.FORMAT}: updating it" in capsys.readouterr().err
 
 
-def test_an_index_given_without_its_kb_answers_as_built(kb_dir, tmp_path, capsys):
+def test_an_index_given_without_its_kb_answers_as_built(kb_dir, tmp_path, capsys, printed_logs):
     """recur serve and recur mcp start with an index and no KB folder (a deployment that ships the
     index), but loading it then failed: 'knowledge base folder not found'. It answers as built."""
     idx = tmp_path / "index"

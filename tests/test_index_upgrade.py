@@ -117,7 +117,7 @@ def test_a_format_4_index_on_a_read_only_mount_is_the_error_alone(kb_dir, tmp_pa
     assert f"has format 4, and this recur reads only format {index_mod.FORMAT}" in res.stderr
 
 
-def test_a_format_4_index_without_its_kb_is_one_error_naming_the_missing_kb(kb_dir, tmp_path, capsys):
+def test_a_format_4_index_without_its_kb_is_one_error_naming_the_missing_kb(kb_dir, tmp_path, capsys, printed_logs):
     """Found in review (`recur serve --kb /nonexistent --index idx` on a format-4 index): "answering from
     the index as it was built", then an error advising a rebuild from the KB recorded at build time."""
     idx = tmp_path / "index"

@@ -207,20 +207,17 @@ def test_a_library_caller_is_told_of_its_arguments_not_of_the_clis_flags(tmp_pat
 def test_an_invalid_incident_id_is_named_as_the_library_s_argument(tmp_path):
     """``record_incident(NewIncident(iid="a/b"))`` said "--id: 'a/b' is not a valid incident id", a flag the library's
     caller never passed: NewIncident's ``iid`` now, as import_postmortem's argument is named. The command says --id
-    as before (test_import_postmortem, test_incident_capture), in its run (util/errors.ON_COMMAND_LINE)."""
+    as before (test_import_postmortem, test_incident_capture), in its run (util/errors.CALLER)."""
+    from recur.cli.main import COMMAND_LINE
     from recur.kb.incident_record import require_id
-    from recur.util.errors import ON_COMMAND_LINE
+    from recur.util.errors import calling
 
     kb_dir = small_kb(tmp_path / "kb")
     new = recur.NewIncident(title="x", severity="sev2", date=dt.date(2026, 3, 1), iid="a/b")
     with pytest.raises(recur.RecurError, match=r"^iid: 'a/b' is not a valid incident id"):
         recur.record_incident(recur.load_kb(kb_dir), new)
-    said = ON_COMMAND_LINE.set(True)
-    try:
-        with pytest.raises(recur.RecurError, match=r"^--id: 'a/b' is not a valid incident id"):
-            require_id("a/b")
-    finally:
-        ON_COMMAND_LINE.reset(said)
+    with calling(COMMAND_LINE), pytest.raises(recur.RecurError, match=r"^--id: 'a/b' is not a valid incident id"):
+        require_id("a/b")
     from click.testing import CliRunner
 
     from recur.cli.main import cli
@@ -233,7 +230,7 @@ def test_import_postmortem_names_its_category_and_patterns_as_its_caller_gave_th
     """``import_postmortem(category="Disk Full")`` said "--category: must be a kebab-case id", and an unknown
     pattern "--pattern: unknown pattern id(s)", flags a caller of the function never passed (found re-reading
     fix-smalls, which made require_id say ``iid`` so): ``category`` and ``patterns`` now; `recur import` says the
-    flags as before (util/errors.ON_COMMAND_LINE)."""
+    flags as before (util/errors.CALLER)."""
     from click.testing import CliRunner
     from kbfactory import fake_model_flags
 
@@ -348,3 +345,88 @@ def test_a_new_incident_is_refused_what_recur_check_would_call_an_error(tmp_path
     with pytest.raises(recur.RecurError, match=re.escape(said)):
         recur.record_incident(recur.load_kb(kb_dir), new)
     assert sorted(kb_dir.rglob("*.md")) == before
+
+
+def test_what_opening_an_engine_says_is_logged_and_the_cli_prints_it_as_before(tmp_path, capsys, caplog):
+    """``Engine.open`` printed "No index at …: building it now" on the stderr of the bot that embedded it, which
+    could neither route it nor silence it but with quiet=True: records of ``recur.*`` loggers now, INFO for what
+    is done, WARNING for what a quiet caller hears too. `recur suggest` prints the same line as before."""
+    import logging
+
+    from click.testing import CliRunner
+    from kbfactory import fake_model_flags
+
+    from recur.cli.main import cli
+
+    kb_dir = small_kb(tmp_path / "kb")
+    with caplog.at_level(logging.INFO, logger="recur"):
+        recur.Engine.open(kb_dir, tmp_path / "index", model="fake:64")
+    built = [r for r in caplog.records if "building it now" in r.getMessage()]
+    assert [(r.name, r.levelno) for r in built] == [("recur.retrieval.engine", logging.INFO)], caplog.records
+    assert capsys.readouterr().err == ""
+    r = CliRunner().invoke(cli, ["suggest", *fake_model_flags(kb_dir, tmp_path / "other"), "disk full"])
+    assert r.exit_code == 0, r.output
+    assert r.stderr.startswith(f"No index at {tmp_path / 'other'}: building it now"), r.stderr
+    caplog.clear()
+    r = CliRunner().invoke(cli, ["suggest", *fake_model_flags(kb_dir, tmp_path / "other"), "disk full"])
+    assert r.stderr == "" and not caplog.records  # the command's handler is gone with its run, its logger as before
+    assert logging.getLogger("recur.retrieval").propagate
+
+
+def test_a_library_caller_without_logging_hears_the_warnings_alone(tmp_path):
+    """A program that configured no logging: Python's last resort prints what is WARNING or worse (an index
+    answered from without its KB), not the progress (a build), as any library's logs."""
+    kb_dir = small_kb(tmp_path / "kb")
+    code = (
+        "import sys, recur\n"
+        "recur.Engine.open(sys.argv[1], sys.argv[2], model='fake:64')\n"
+        "recur.Engine.open(sys.argv[1] + '-gone', sys.argv[2], model='fake:64')\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code, str(kb_dir), str(tmp_path / "index")],
+        capture_output=True,
+        text=True,
+        env={"PYTHONPATH": str(PACKAGE.parent), "PATH": "/usr/bin:/bin"},
+    )
+    assert out.returncode == 0, out.stderr
+    assert out.stdout == "" and "building it now" not in out.stderr, out.stderr
+    assert out.stderr.startswith(f"warning: no knowledge base at {kb_dir}-gone; answering from the index"), out.stderr
+
+
+def test_record_incident_returns_a_named_record_that_unpacks_as_the_tuple_did(tmp_path):
+    """``record_incident`` returned a bare (id, path, review): ``RecordedIncident``, read by name, unpacked as before."""
+    kb_dir = small_kb(tmp_path / "kb")
+    new = recur.NewIncident(title="Disk full again", severity="sev2", date=dt.date(2026, 3, 1))
+    written = recur.record_incident(recur.load_kb(kb_dir), new)
+    assert isinstance(written, recur.RecordedIncident)
+    assert written.path.is_file() and written.path.stem == written.id and written.review.level == "full"
+    iid, path, review = written
+    assert (iid, path, review) == (written.id, written.path, written.review)
+    assert recur.load_kb(kb_dir).incidents[written.id].title == "Disk full again"
+
+
+def test_a_caller_names_the_values_it_gave_one_way_on_every_surface(tmp_path):
+    """One mechanism (util/errors.Caller, ``given_as``) for what an error calls a value: the library its argument,
+    `recur`'s commands their flag, MCP its tool's argument (tests/test_mcp.py), a bot its own field (``calling``).
+    ``record_incident`` took a ``patterns_field`` of its own for the list of patterns, beside it."""
+    from click.testing import CliRunner
+
+    from recur.cli.main import cli
+    from recur.util.errors import Caller, calling
+
+    kb_dir = small_kb(tmp_path / "kb")
+    new = recur.NewIncident(title="x", severity="sev2", date=dt.date(2026, 3, 1), patterns=("disk-ful",))
+    with pytest.raises(recur.RecurError, match=r"^patterns: unknown pattern id\(s\) disk-ful \(did you mean"):
+        recur.record_incident(recur.load_kb(kb_dir), new)
+    bot = Caller(names={"patterns": "--link", "iid": "incident number"})
+    with calling(bot), pytest.raises(recur.RecurError, match=r"^--link: unknown pattern id\(s\) disk-ful"):
+        recur.record_incident(recur.load_kb(kb_dir), new)
+    with calling(bot), pytest.raises(recur.RecurError, match=r"^incident number: 'a/b' is not a valid incident id"):
+        recur.record_incident(
+            recur.load_kb(kb_dir), recur.NewIncident(title="x", severity="sev2", date=new.date, iid="a/b")
+        )
+    with pytest.raises(TypeError):
+        recur.record_incident(recur.load_kb(kb_dir), new, patterns_field="--pattern")  # the second way: gone
+    flags = ["incident", "new", "--kb", str(kb_dir), "-t", "x", "-s", "sev2", "--no-suggest"]
+    r = CliRunner().invoke(cli, [*flags, "--pattern", "disk-ful"])
+    assert r.exit_code == 1 and "Error: --pattern: unknown pattern id(s) disk-ful (did you mean" in r.output, r.output

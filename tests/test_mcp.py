@@ -8,6 +8,7 @@ import asyncio
 import datetime as dt
 import json
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -2442,3 +2443,32 @@ def test_a_bad_section_chars_setting_stops_mcp_and_serve_at_start(kb_dir, tmp_pa
         env = {**os.environ, "RECUR_MCP_SECTION_CHARS": value}
         r = subprocess.run([sys.executable, "-m", "recur", *args], capture_output=True, text=True, env=env, timeout=30)
         assert r.returncode == 2 and said in r.stderr and "Traceback" not in r.stderr, r.stderr
+
+
+def test_a_tool_names_what_its_caller_gave_not_a_flag(tmp_path):
+    """A tool's errors name its arguments and what the assistant can do, never a flag of `recur` (util/errors.Caller,
+    serve/mcp_server.MCP_CALLER): `recur mcp` runs inside a command, whose errors say flags, and a tool whose KB
+    folder was gone said "(pass --kb DIR or set RECUR_KB)" to an assistant that can pass neither (found by a
+    developer embedding Recur). An unknown pattern id is named as the tool's ``patterns``, list_patterns naming them."""
+    kb = small_kb(tmp_path / "kb")
+
+    async def work(client):
+        unknown = await call(client, "record_incident", {"title": "t", "severity": "sev2", "description": "d",
+                                                         "patterns": ["disk-ful"]})  # fmt: skip
+        ready = await call(client, "problem_report", {"as_of": "2026-04-01"})
+        shutil.move(kb, tmp_path / "moved")
+        deadline, gone = time.monotonic() + 60, ready  # the server sees it at its next look at the KB's files
+        while not gone[0] and time.monotonic() < deadline:
+            await asyncio.sleep(0.2)
+            gone = await call(client, "problem_report", {"as_of": "2026-04-01"})
+        return unknown, ready, gone
+
+    unknown, ready, gone = session(stdio(kb, tmp_path / "index", "--allow-writes"), work)
+    assert unknown[0] and unknown[2] == (
+        f"patterns: unknown pattern id(s) disk-ful (did you mean disk-full?); ids are the file names under "
+        f"{(kb / 'patterns').resolve()}/; list_patterns lists them"
+    ), unknown[2]
+    assert not ready[0] and gone[0] and gone[1]["error"]["code"] == "kb_unavailable", gone
+    message = gone[1]["error"]["message"]
+    assert message.startswith(f"the server cannot read its knowledge base: knowledge base folder not found: {kb}. ")
+    assert "the --kb of the `recur mcp`" in message and "RECUR_KB" not in message, message

@@ -369,7 +369,7 @@ def _said_when(capsys, words: str) -> str:
     return said
 
 
-def test_a_wait_for_another_export_is_said_and_then_its_export_used(cached_export, capsys):
+def test_a_wait_for_another_export_is_said_and_then_its_export_used(cached_export, capsys, printed_logs):
     """A `recur suggest` started beside a cold `recur serve`'s export waited up to 15 minutes on the cache's
     lock saying nothing: a hang, to whoever typed it. Now it says so once, and goes on when the lock is free."""
     import threading
@@ -393,7 +393,9 @@ def test_a_wait_for_another_export_is_said_and_then_its_export_used(cached_expor
     assert got["export"] == (cached_export, json.loads((cached_export / "info.json").read_text()))
 
 
-def test_an_export_held_past_the_wait_says_another_export_held_the_cache(fresh, monkeypatch, tmp_path, capsys):
+def test_an_export_held_past_the_wait_says_another_export_held_the_cache(
+    fresh, monkeypatch, tmp_path, capsys, printed_logs
+):
     """Past the wait, RECUR_ENCODER=onnx said "its export cannot be cached in <cache>": untrue, the cache
     was writable and another process held it. So is the browser model's wait, and so is its end."""
     from recur.site.bundle import export_model

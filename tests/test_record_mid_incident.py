@@ -196,7 +196,7 @@ def test_reading_stdin_keeps_its_end_and_stops_at_its_most(monkeypatch):
 
 
 @pytest.mark.model
-def test_a_cold_model_cache_is_said_on_a_terminal_before_the_export(tmp_path, monkeypatch):
+def test_a_cold_model_cache_is_said_on_a_terminal_before_the_export(tmp_path, monkeypatch, printed_logs):
     """Found in review: the first call on a machine with an empty model cache was silent for 22-28 s (the model's
     ONNX export), where docs/cli.md said "a few seconds". Said now on a terminal (a real one: a pty), once."""
     import os

@@ -1049,7 +1049,7 @@ def test_a_nested_value_that_is_not_an_object_is_named_by_its_field(served):
     assert r.status_code == 422 and r.json()["error"]["message"].startswith("the request body must be a JSON object (")
 
 
-def test_a_pattern_left_out_for_errors_is_named_where_answers_are_given(tmp_path, capsys):
+def test_a_pattern_left_out_for_errors_is_named_where_answers_are_given(tmp_path, capsys, printed_logs):
     """A typo (severity: sev9) took a pattern out of the index: `recur index` warned once, then
     `recur suggest` answered without it saying nothing, and /healthz said ok with one pattern fewer."""
     kb = small_kb(tmp_path / "kb")

@@ -28,6 +28,7 @@ EXPORTS = {
     "check_path": "recur.kb.check",
     "NewIncident": "recur.kb.incident_record",
     "record_incident": "recur.kb.incident_record",
+    "RecordedIncident": "recur.kb.incident_record",
     "Engine": "recur.retrieval.engine",
     "Answer": "recur.retrieval.results",
     "Result": "recur.retrieval.results",

@@ -173,7 +173,7 @@ def new(
         path, review, text = _dry_run(kb, given, suggest)
         iid = path.stem
     else:
-        (iid, path, review), text = record_incident(kb, given, patterns_field="--pattern", suggest=suggest), None
+        (iid, path, review), text = record_incident(kb, given, suggest=suggest), None
     out = recorded_json(kb, given, iid, path, review)
     _say_recorded(kb, out, review, (severity, asked_as), review_level, as_json, dry_run)
     warned = _credentials_said(path, text)
@@ -300,7 +300,7 @@ def _dry_run(kb, given, suggest) -> tuple:
     checked_incident(kb, given)
     with tempfile.TemporaryDirectory(prefix="recur-dry-run-") as tmp:
         aside = dataclasses.replace(kb, root=Path(tmp))
-        iid, written, review = record_incident(aside, given, patterns_field="--pattern", suggest=suggest)
+        iid, written, review = record_incident(aside, given, suggest=suggest)
         text = written.read_text(encoding="utf-8")
         return Path(kb.root) / written.relative_to(tmp), review, text
 

@@ -15,7 +15,7 @@ import sys
 import click
 
 from recur import __version__
-from recur.util.errors import ON_COMMAND_LINE, RecurError
+from recur.util.errors import CALLER, Caller, RecurError
 
 # command name -> "module:attribute"; each module keeps heavy imports inside its functions
 COMMANDS = {
@@ -331,6 +331,12 @@ def _name_stdout_errors() -> None:
     )
 
 
+# What `recur`'s commands call the library's arguments in their errors: their flags (`recur incident new`'s and
+# `recur import`'s --id and --pattern, import's --category); a flag to pass or RECUR_KB to set may be said too.
+# MCP's tools say their own (serve/mcp_server.MCP_CALLER), a library's caller its arguments (util/errors.py).
+COMMAND_LINE = Caller(names={"iid": "--id", "patterns": "--pattern", "category": "--category"}, command_line=True)
+
+
 class LazyGroup(RecurGroup):
     def list_commands(self, ctx):
         return sorted(set(super().list_commands(ctx)) | set(COMMANDS))
@@ -342,9 +348,12 @@ class LazyGroup(RecurGroup):
         return super().get_command(ctx, name)
 
     def invoke(self, ctx):
-        said_on_command_line = ON_COMMAND_LINE.set(True)  # errors name the flag to pass (util/errors.py)
+        from recur.cli.logs import printing_library_logs
+
+        said_on_command_line = CALLER.set(COMMAND_LINE)  # errors name the flag to pass (util/errors.py)
         try:
-            return super().invoke(ctx)
+            with printing_library_logs():  # what the library logs, printed as the commands printed it
+                return super().invoke(ctx)
         except RecurError as exc:
             raise click.ClickException(_from_variables(ctx, str(exc))) from None
         except KeyboardInterrupt:
@@ -371,7 +380,7 @@ class LazyGroup(RecurGroup):
             where = f"{exc.filename2 if full else exc.filename}: " if exc.filename else ""
             raise click.ClickException(f"{where}{exc.strerror or exc}") from None
         finally:
-            ON_COMMAND_LINE.reset(said_on_command_line)  # a library call after a CliRunner's run is told no flag
+            CALLER.reset(said_on_command_line)  # a library call after a CliRunner's run is told no flag
             _settled()
 
 

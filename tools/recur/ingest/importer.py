@@ -1172,7 +1172,7 @@ def import_postmortem(  # long: the import's steps in order, a call each; 16 key
     today = today or config.today()
     text, pm, read_notes, kb = _parsed_in(file, date, into, kb_dir, kb)
     # as the patterns have them: "Disk-Full" too; named as _check_names names its arguments
-    patterns = require_patterns(kb, patterns, given_as("--pattern", "patterns"))
+    patterns = require_patterns(kb, patterns, given_as("patterns"))
     digests, source, sources = document_hashes(text, pm.markdown), source_key(kb, file), _sources(kb, file)
     dup = _earlier_import(kb, pm, digests, sources, (into, iid, (pm.date, date)), bool(severity or date))
     runbook = _runbook_note(file, pm, dup)
@@ -1751,7 +1751,7 @@ def _check_names(iid, category) -> None:
     if iid:
         require_id(iid)  # a file name
     if category is not None:
-        kebab(category, given_as("--category", "category"))  # a folder name
+        kebab(category, given_as("category"))  # a folder name
 
 
 class OneEngine:

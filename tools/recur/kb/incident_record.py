@@ -11,10 +11,11 @@ import shlex
 from collections.abc import Callable
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
+from typing import NamedTuple
 
 from recur.kb.placeholders import RECORD_TITLE
 from recur.kb.record_edit import add_to_flow_list
-from recur.kb.records import owner_key
+from recur.kb.records import Review, owner_key
 from recur.kb.schema import REVIEW_LEVELS, given_id
 from recur.kb.writer import dumps, flow_list, plain, q, section_text
 from recur.util.dates import iso_day, require_in_range
@@ -522,6 +523,17 @@ def _draft_mark_of(kb, pid: str) -> str:
     return "" if p is None else draft_mark({"import_draft": p.import_draft, "draft": p.status == "draft"})
 
 
+class RecordedIncident(NamedTuple):
+    """What ``record_incident`` (and ``write_incident``) wrote: the record's ``id`` (``INC-2026-0142``), the
+    ``path`` of its file and its ``review`` (level, status, due, done, owner: from the severity framework unless
+    given). A named tuple, so ``iid, path, review = record_incident(kb, new)`` unpacks it as the bare tuple it
+    was (a bot embedding Recur read ``written[1]`` and had to know which was the path; found in review)."""
+
+    id: str
+    path: Path
+    review: Review
+
+
 @dataclass(frozen=True)
 class NewIncident:
     """What ``recur incident new`` (and any other surface that records one) is given. Frozen: what is
@@ -642,13 +654,13 @@ def no_match_text(linked, report: str = "recur report") -> str:
 
 def require_id(iid: str, flag: str | None = None) -> str:
     """``iid`` when it is a valid incident id (it becomes a file name: no '/', no leading '.'); else a RecurError
-    naming ``flag``, by default what was given it: ``recur incident new``'s --id on the command line
-    (``ON_COMMAND_LINE``), else NewIncident's ``iid``: ``record_incident(NewIncident(iid="a/b"))`` was told
-    "--id: …", a flag a library caller never passed (found re-reading Recur as a library)."""
+    naming ``flag``, by default what its caller gave it as (``given_as``): ``recur incident new``'s --id on the
+    command line, else NewIncident's ``iid``: ``record_incident(NewIncident(iid="a/b"))`` was told "--id: …", a
+    flag a library caller never passed (found re-reading Recur as a library)."""
     from recur.kb.schema import INCIDENT_ID
 
     if not INCIDENT_ID.fullmatch(iid):
-        flag = flag or given_as("--id", "iid")
+        flag = flag or given_as("iid")
         raise RecurError(f"{flag}: {iid!r} is not a valid incident id (letters, digits, . _ -)")
     return iid
 
@@ -801,20 +813,15 @@ def add_linked(out: dict, added) -> None:
 
 
 def record_incident(
-    kb,
-    new: NewIncident,
-    *,
-    patterns_field: str = "patterns",
-    ids_listed_by: str | None = None,
-    suggest: Callable[[], tuple[list, list]] | None = None,
-):
-    """Check ``new`` against ``kb`` (``checked_incident``) and write its record (``write_incident``);
-    returns (id, path, review). ``patterns_field``: what an unknown pattern id's error calls the list (the
-    caller's own name: ``NewIncident``'s field for a library's caller, `recur incident new` its --pattern; the
-    library's said "--pattern: …", a flag its caller never passed); ``ids_listed_by``: a program's caller, and what lists the ids for it
-    (loader.require_patterns). ``suggest``: as ``write_incident`` takes it."""
+    kb, new: NewIncident, *, suggest: Callable[[], tuple[list, list]] | None = None
+) -> RecordedIncident:
+    """Check ``new`` against ``kb`` (``checked_incident``) and write its record (``write_incident``); returns
+    its id, path and review (``RecordedIncident``). A field it refuses is named as its caller gave it
+    (``util.errors.given_as``: ``patterns`` to a library's caller, --pattern on the command line); it took a
+    ``patterns_field`` for that, a second way beside the one every other message used (found in review).
+    ``suggest``: as ``write_incident`` takes it."""
     given_values(new)
-    checked = checked_incident(kb, new, Asked(patterns=patterns_field, listed_by=ids_listed_by))
+    checked = checked_incident(kb, new)
     return write_incident(kb, checked, suggest=suggest)
 
 
@@ -831,14 +838,12 @@ class CheckedIncident(NewIncident):
 
 @dataclass(frozen=True)
 class Asked:
-    """How a surface that records an incident reads what it was given and names it in its errors: `recur
-    incident new` and MCP's record_incident by this one (``patterns``: what the caller calls the list;
-    ``listed_by``: a program's caller, and what lists the ids for it); `recur new incident` by its flags
-    (scaffold.BY_FLAGS). The checks and the cleaning are ``checked_incident``'s, the same for each."""
+    """How a surface that records an incident reads what it was given: `recur incident new`, MCP's
+    record_incident and a library's call by this one, each naming the list of patterns as it calls it
+    (``util.errors.given_as``); `recur new incident` by its flags (scaffold.BY_FLAGS). The checks and the
+    cleaning are ``checked_incident``'s, the same for each."""
 
     date: str = "date"
-    patterns: str = "--pattern"
-    listed_by: str | None = None
 
     def title(self, given: str) -> str:
         """The title as written (one line), refused when nothing of it is text."""
@@ -861,14 +866,14 @@ class Asked:
         """The pattern ids to link, each one a pattern of ``kb``, as its file names it ("Disk-Full": disk-full)."""
         from recur.kb.loader import require_patterns
 
-        return tuple(require_patterns(kb, ids, self.patterns, listed_by=self.listed_by))
+        return tuple(require_patterns(kb, ids, given_as("patterns")))
 
     def free(self, kb, iid: str) -> None:
         if iid in kb.incident_files:
             raise RecurError(f"incident {iid} already exists: {kb.incident_files[iid][0]}")
 
 
-RECORDED = Asked()  # `recur incident new`'s names, and MCP's but for its list of patterns (record_incident)
+RECORDED = Asked()  # `recur incident new`'s reading, MCP's record_incident's and a library's
 
 
 def checked_incident(kb, given: NewIncident, asked: Asked = RECORDED) -> CheckedIncident:
@@ -962,10 +967,12 @@ def one_lines(items) -> tuple:
     return tuple(t for t in map(one_line, items or ()) if has_text(t))
 
 
-def write_incident(kb, new: CheckedIncident, *, suggest: Callable[[], tuple[list, list]] | None = None):
+def write_incident(
+    kb, new: CheckedIncident, *, suggest: Callable[[], tuple[list, list]] | None = None
+) -> RecordedIncident:
     """Write the record of ``new`` atomically, its review level and due date from the severity framework
-    unless given; returns (id, path, review). ``suggest()``, called once the record is written, gives
-    (pattern ids to link too, the ranked suggestions as ``importer.candidates_of`` gives them): the record
+    unless given; returns its id, path and review (``RecordedIncident``). ``suggest()``, called once the record
+    is written, gives (pattern ids to link too, the ranked suggestions as ``importer.candidates_of`` gives them): the record
     is then rewritten with them (``_with_suggestions``). Written first because the suggestions load a model
     and maybe build an index (seconds, more on a first run): a terminal closed or a process killed meanwhile
     must not lose the incident being recorded mid-incident. Whatever becomes of ``suggest``, the record
@@ -978,7 +985,7 @@ def write_incident(kb, new: CheckedIncident, *, suggest: Callable[[], tuple[list
     iid, path = write_new_record(kb, new.date.year, new.iid, lambda i: _new_text(new, i, review), new.numbered)
     if suggest is not None:
         _with_suggestions(kb, new, (iid, path, review), suggest)
-    return iid, path, review
+    return RecordedIncident(iid, path, review)
 
 
 def recorded_today(kb, new: CheckedIncident, said: Callable[[str], str]):

@@ -55,7 +55,7 @@ from recur.kb.records import (
     SeverityLevel,
 )
 from recur.util.dates import LATEST, iso_date, shift
-from recur.util.errors import ON_COMMAND_LINE, Problem, RecurError
+from recur.util.errors import CALLER, Problem, RecurError, on_command_line
 from recur.util.text import edit_distance, syntax_lookalike
 
 KB_FORMAT = 1  # the KB format version this recur reads and writes (docs/kb-format.md)
@@ -105,13 +105,16 @@ def in_kb(shown: str, root) -> str:
     return Path(shown).name if inside == os.pardir or inside.startswith(os.pardir + os.sep) else Path(inside).as_posix()
 
 
-def require_patterns(kb: KB, ids, field: str, *, listed_by: str | None = None) -> list[str]:
+def require_patterns(kb: KB, ids, field: str) -> list[str]:
     """The ids as the patterns have them (``schema.given_id``: "Disk-Full" is disk-full), for the caller to
     record; else one error naming every id that no pattern file has, each with the ids it was probably meant to
-    be. ``listed_by``: the caller is a program, not a person in the KB's checkout (MCP's record_incident):
-    the folder is named absolute, not relative to a working directory the caller does not share ("ids are
-    the file names under ../rh-kbw/patterns/", found in review), and ``listed_by`` named as what lists them."""
+    be, the list named ``field`` (what its caller calls it: ``util.errors.given_as``). A program's caller, not a
+    person in the KB's checkout (MCP's record_incident: ``Caller.lists_ids``): the folder is named absolute, not
+    relative to a working directory the caller does not share ("ids are the file names under
+    ../rh-kbw/patterns/", found in review), and what lists them named."""
     from recur.util.text import close_ids
+
+    listed_by = CALLER.get().lists_ids
 
     ids = [schema.given_id(pid) for pid in ids]
     unknown = [pid for pid in ids if not kb.pattern_known(pid)]
@@ -149,7 +152,7 @@ def require_kb_root(root: str | os.PathLike, flag: str = "--kb") -> Path:
     """``root`` if it is a KB folder (one with ``patterns/``), else a RecurError that says where one is.
     ``flag`` is the option that named it: its hints say that flag (`recur eval --baseline DIR` is told
     "did you mean --baseline DIR/kb?", not --kb, which names the other KB), and any other than --kb leads
-    the message. Only a command's run (``ON_COMMAND_LINE``) is told a flag to pass; a library's caller, the
+    the message. Only a command's run (``on_command_line``) is told a flag to pass; a library's caller, the
     folder alone."""
     root = Path(root)
     said = f"{flag} {root}" if flag != "--kb" else str(root)
@@ -172,12 +175,12 @@ def require_kb_root(root: str | os.PathLike, flag: str = "--kb") -> Path:
 
 def _pass_flag(flag: str) -> str:
     """The hint when no KB is near: RECUR_KB stands for --kb alone, and a library caller is told no flag."""
-    return " (pass --kb DIR or set RECUR_KB)" if flag == "--kb" and ON_COMMAND_LINE.get() else ""
+    return " (pass --kb DIR or set RECUR_KB)" if flag == "--kb" and on_command_line() else ""
 
 
 def _did_you_mean(flag: str, root) -> str:
     """The KB folder that was probably meant: as the flag to pass on the command line, as the folder in a library."""
-    return f"; did you mean {flag} {root}?" if ON_COMMAND_LINE.get() else f"; did you mean {root}?"
+    return f"; did you mean {flag} {root}?" if on_command_line() else f"; did you mean {root}?"
 
 
 def _kb_within(root: Path) -> Path | None:
@@ -203,7 +206,7 @@ def _where_is_the_kb(root: Path, flag: str = "--kb") -> str:
                 marked = found != folder or any((found / f).is_file() for f in (FORMAT_FILE, "severity.yml"))
                 if marked and (found / "patterns").is_dir():
                     shown = os.path.relpath(found)
-                    if not ON_COMMAND_LINE.get():  # a library's caller passes a folder: no flag, no recur run
+                    if not on_command_line():  # a library's caller passes a folder: no flag, no recur run
                         return f"; there is one at {shown}"
                     return f"; there is one at {shown}: pass {flag} {shown}, or run recur from {os.path.relpath(found.parent)}"
     return _pass_flag(flag)

@@ -151,11 +151,31 @@ def month_so_far(as_of: dt.date) -> str | None:
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")  # not the locale's
 
 
+class Counts(TypedDict):
+    """A board's headline numbers (``counts``), each always there; the module docstring says what each counts."""
+
+    reviews_pending: int
+    reviews_overdue: int
+    follow_ups_open: int
+    follow_ups_overdue: int
+    follow_ups_no_due: int
+    fixes_open: int
+    fixes_overdue: int
+    fixes_no_due: int
+    unknown: int
+    triage: int
+    flags_open: int
+    recurrence_after_fix: int
+    incidents_30: int
+    incidents_90: int
+    dated_after: int
+
+
 class _Computed(TypedDict):
     """The keys ``board`` computes, each always there."""
 
     as_of: str
-    counts: dict
+    counts: Counts
     reviews: list
     follow_ups: list
     follow_ups_no_due: list
@@ -225,7 +245,7 @@ def board(  # long: seven parameters, one a line (ruff's format); the body is un
     after_fix, aliases = _after_fix(patterns, incidents), kb_aliases(kb, owner)  # aliases: a handle, its full name
     windows = tuple(dict.fromkeys((*RECURRING_WINDOWS, *windows)))
     recurring, recurring_more, recurring_tied = _recurring(patterns, incidents, as_of, top, owner, aliases, windows)
-    counts = {
+    counts: Counts = {
         "reviews_pending": len(reviews),
         "reviews_overdue": sum(r["overdue"] for r in reviews),
         "follow_ups_open": len(follow_ups),

@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import logging
 import os
 import sys
 import threading
@@ -22,6 +23,8 @@ import numpy as np
 
 from recur import config
 from recur.util.errors import Busy, RecurError
+
+LOG = logging.getLogger(__name__)  # what it says while it works: engine.py's LOG says how it is read
 
 DEFAULT = "default"
 PRECISIONS = ("auto", "fp32", "bf16")
@@ -632,7 +635,7 @@ def _load_real(ms: ModelSpec, texts: int) -> Encoder:
         why = found[1]["unsupported"] if found else busy or f"its export cannot be cached in {cache_root()}"
         raise RecurError(f"RECUR_ENCODER=onnx: model {ms.model_id} cannot run on ONNX Runtime: {why}")
     if busy:  # the wait was said when it began: say how it ended
-        print(f"{busy}: the model runs on PyTorch this time", file=sys.stderr, flush=True)
+        LOG.warning("%s: the model runs on PyTorch this time", busy)
     return load_torch_encoder(ms)
 
 

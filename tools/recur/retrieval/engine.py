@@ -6,8 +6,8 @@ object is built in one place (``result_object``) and looks the same everywhere.
 
 from __future__ import annotations
 
+import logging
 import numbers
-import sys
 import threading
 from pathlib import Path
 
@@ -19,9 +19,17 @@ from recur.retrieval.results import Answer, Result, corrected, credible_count, l
 from recur.util.errors import NotWritable, RecurError
 from recur.util.text import plural
 
+# What opening an engine and building its index say (no index: "building it now", an update and why, pattern files
+# left out): a library's caller reads them as it reads any library's, through logging (a bot embedding Recur had
+# them printed on its stderr, which it could neither route nor silence but with quiet=True). `recur`'s commands
+# print each message as it is (cli/main.py's ``printing_library_logs``): what they print did not change.
+LOG = logging.getLogger(__name__)
 
-def log(msg: str) -> None:
-    print(msg, file=sys.stderr)
+
+def log(msg: str, level: int = logging.INFO) -> None:
+    """``msg`` on the engine's logger: INFO for what is done (a build, an update), WARNING for what a caller that
+    asked for quiet still hears (``quiet=True``: pattern files left out, an index that cannot be updated)."""
+    LOG.log(level, "%s", msg)
 
 
 def ensure_index(
@@ -107,8 +115,15 @@ def ensure_index_saying(kb_dir, index_dir, model: str | None, progress: bool | N
     return ensure_index(kb_dir, index_dir, model, quiet=True, progress=False if quiet else progress)
 
 
-def say_build(
-    kb_dir, index_dir, manifest: dict | None, said: str | None, *, rebuild: bool = False, model: str | None = None
+def say_build(  # long: six parameters, one a line (ruff's format)
+    kb_dir,
+    index_dir,
+    manifest: dict | None,
+    said: str | None,
+    *,
+    rebuild: bool = False,
+    model: str | None = None,
+    level: int = logging.INFO,
 ) -> None:
     """Say ``said`` (that the index at ``index_dir``, whose manifest is ``manifest``, is built, updated or
     converted now; None: check alone) once nothing knowable before the build would make it untrue: an index
@@ -123,7 +138,7 @@ def say_build(
     require_kb_root(kb_dir)
     index_mod.check_updatable(index_dir)
     if said is not None:
-        log(said)
+        log(said, level)
 
 
 def check_open(kb_dir, index_dir, model: str | None) -> None:
@@ -201,7 +216,8 @@ def _update(kb_dir, index_dir, manifest: dict, model, quiet: bool, advise, on_bu
         # copy took the repository's index without a word), as `recur suggest` says it
         other = quiet and index_mod.built_for_other_kb(manifest, kb_dir) is not None
         said = None if quiet and not other else index_mod.stale_reason(manifest, index_dir, kb_dir)
-        say_build(kb_dir, index_dir, manifest, said, model=model)
+        # WARNING: said to a quiet caller too (logging's last resort prints it where nothing is configured)
+        say_build(kb_dir, index_dir, manifest, said, model=model, level=logging.WARNING if other else logging.INFO)
         progress = _telling(on_build, "updating the index (the knowledge base changed since it was built)")
         stats = ensure_index(kb_dir, index_dir, model, quiet=quiet, advise=advise, progress=progress, lean=lean)
         return stats is not None
@@ -211,7 +227,8 @@ def _update(kb_dir, index_dir, manifest: dict, model, quiet: bool, advise, on_bu
         index_mod.refuse_other_format(manifest, index_dir, str(exc))
         log(
             f"warning: {exc}; answering from the index built {manifest.get('built', '?')}: "
-            f"KB changes since then{_changes(manifest, kb_dir)} are not searched (run recur index where it can write)."
+            f"KB changes since then{_changes(manifest, kb_dir)} are not searched (run recur index where it can write).",
+            logging.WARNING,
         )
         return False
 
@@ -304,7 +321,7 @@ def warn_left_out(bad: list) -> None:
 
     said = left_out_said(bad)
     if said:
-        log(said)
+        log(said, logging.WARNING)
 
 
 def _intact(kb_dir, index_dir, model_id: str, quiet: bool) -> bool:
@@ -383,7 +400,7 @@ class Engine:
             # from the index as built, instead of failing on the KB it cannot compare it with; an index
             # of another format cannot be answered from, and cannot be updated without its KB
             index_mod.refuse_other_format(manifest, index_dir, index_mod.no_kb(kb_dir))
-            log(index_mod.no_kb_said(kb_dir, index_dir, manifest))
+            log(index_mod.no_kb_said(kb_dir, index_dir, manifest), logging.WARNING)
         elif step == "build":
             said = _first_build(kb_dir, index_dir, model, quiet, advise, on_build, lean)
         elif step == "update":

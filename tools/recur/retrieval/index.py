@@ -28,6 +28,7 @@ import datetime as dt
 import glob
 import hashlib
 import json
+import logging
 import os
 import shutil
 import sys
@@ -49,6 +50,8 @@ from recur.util.files import (
     writing,
 )
 from recur.util.text import escape_controls, plain, tokens, words
+
+LOG = logging.getLogger(__name__)  # what it says while it works: engine.py's LOG says how it is read
 
 if TYPE_CHECKING:  # annotations only: a cold `recur suggest` reads docs.json and never parses the KB
     import numpy as np  # imported where vectors are made or read: `recur show` reads the manifest and docs alone
@@ -225,9 +228,7 @@ def manifest_for(index_dir, model_id: str) -> dict | None:
         # one reader at a time ends it (a server's threads, commands started together): the others wait, then
         # read the index it put in place. Read between another's claim and its swap, the old one was read
         def waiting() -> None:  # the wait said: a holder stopped (Ctrl-Z) held every reader 30 s, saying nothing
-            print(
-                f"waiting for another command putting in place the index at {index_dir} (at most 30 s)", file=sys.stderr
-            )
+            LOG.info("waiting for another command putting in place the index at %s (at most 30 s)", index_dir)
 
         with (
             contextlib.suppress(Busy),
@@ -276,10 +277,11 @@ def finish_activation(index_dir, model_id: str) -> bool:
             with contextlib.suppress(OSError):
                 os.rename(claimed, staged)  # left as found, for a reader that can write here
             continue
-        print(
-            f"note: the index at {index_dir} is now the one built with {model_id}, the model in use: an activation "
-            "(recur tune, or --rollback) was stopped between putting the model in place and its index",
-            file=sys.stderr,
+        LOG.info(
+            "note: the index at %s is now the one built with %s, the model in use: an activation (recur tune, or "
+            "--rollback) was stopped between putting the model in place and its index",
+            index_dir,
+            model_id,
         )
         return True
     return False

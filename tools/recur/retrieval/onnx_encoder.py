@@ -21,6 +21,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import logging
 import os
 import sys
 from pathlib import Path
@@ -47,6 +48,8 @@ PROBES = (
     "  Checkout 502s after the deploy — pods restarting; Größe ÉTÉ 数据库 连接池 exhausted 🔥  ",
     "timeout " * 400,  # longer than any model's token limit: the cut must match
 )
+
+LOG = logging.getLogger(__name__)  # what it says while it works: engine.py's LOG says how it is read
 
 
 def cache_folder(spec: ModelSpec) -> Path:
@@ -97,11 +100,7 @@ def export_lock(folder: Path, what: str):
     wait_s = EXPORT_WAIT_S  # read now, not at import: a test waits less
 
     def waiting() -> None:
-        print(
-            f"waiting for another process's export into {what} ({folder}) to end, at most {wait_s:.0f} s",
-            file=sys.stderr,
-            flush=True,
-        )
+        LOG.info("waiting for another process's export into %s (%s) to end, at most %.0f s", what, folder, wait_s)
 
     with contextlib.ExitStack() as held:
         try:
@@ -142,13 +141,13 @@ def _export_now(spec: ModelSpec, final: Path) -> tuple[Path, dict] | None:
 
     # to a person at a terminal, who waits: a server's log, a script's or a test's stderr is not asked to wait
     if sys.stderr is not None and sys.stderr.isatty():
-        print(PREPARING, file=sys.stderr, flush=True)
+        LOG.info("%s", PREPARING)
     try:
         info = made_folder(final, lambda work: _export_apart(spec, work))
     except (OSError, ImportError, MemoryError):  # nothing recorded: the next run tries again
         return None
     except Crashed as exc:  # the child killed (the OOM killer's SIGKILL): it stopped the command (found in review)
-        print(f"recur: {exc}: this run uses PyTorch (the next tries the export again)", file=sys.stderr, flush=True)
+        LOG.warning("recur: %s: this run uses PyTorch (the next tries the export again)", exc)
         return None
     # a team re-tuning weekly gathered a 90 MB export of every model it had: util/cache.py's one rule keeps
     # those used within 30 days (the newest 3 in any case), never more than 8

@@ -463,6 +463,20 @@ def under_counts(incidents: list) -> dict:
     return out
 
 
+class AnswerJSON(TypedDict):
+    """``Answer.to_json()``: the answer as `recur suggest --json` prints it and ``POST /api/suggest`` sends it (a
+    ``--queries`` line's own keys first, when given); docs/architecture.md#key-apis says what each key holds."""
+
+    query: str
+    query_note: str | None
+    no_known_pattern: bool
+    results: list[Result]
+    likelier: Result | None
+    credible: int
+    corrected: list  # [{"word": "memroy", "read_as": "memory"}]
+    meant: list  # [pattern id]
+
+
 @dataclass
 class Answer:
     """One suggestion answer: the ranked result objects, and whether any of them is a known
@@ -488,7 +502,7 @@ class Answer:
     # said before the results on every surface ("Did you mean disk-full? recur show disk-full"); empty otherwise
     meant: list = field(default_factory=list)
 
-    def to_json(self, extra: dict | None = None) -> dict:
+    def to_json(self, extra: dict | None = None) -> AnswerJSON:
         """The answer as JSON; ``extra``: a --queries line's other keys, echoed first (a dict, not
         **kwargs: a line's own "self" key was a TypeError after the whole batch had been answered)."""
         return {

@@ -54,7 +54,7 @@ def record(get_engine: Callable, given: dict, patterns: list, allow_duplicate: b
     with _writing(engine.kb_dir):
         kb = server_kb(engine)
         # as it is written: a retry is found by the fields the record has, cleaned by the step that writes them
-        checked = ir.checked_incident(kb, new, ir.Asked(patterns="patterns", listed_by="list_patterns"))
+        checked = ir.checked_incident(kb, new)  # named as MCP_CALLER names them (run_tool)
         same = None if allow_duplicate else ir.recorded_today(kb, checked, as_said)
         _still_wanted()
         if same is not None and ir.retried(checked, same):  # its first call's answer lost: that record, not a second

@@ -50,7 +50,7 @@ from recur.serve.mcp_text import (
     stale_text,
     under_suffix,
 )
-from recur.util.errors import RecurError
+from recur.util.errors import Caller, RecurError, calling
 from recur.util.text import plural
 
 INSTRUCTIONS = (
@@ -163,10 +163,18 @@ def _failure(code: str, message: str) -> CallToolResult:
     )
 
 
+# What a tool's errors call the values its caller gave: its arguments (record_incident's ``patterns``), and the
+# tool that lists the pattern ids. `recur mcp` runs inside a command, whose errors say flags to pass: a tool's
+# caller was told "pass --kb DIR or set RECUR_KB" (found by a developer embedding Recur).
+MCP_CALLER = Caller(names={"patterns": "patterns"}, lists_ids="list_patterns")
+
+
 def run_tool(work: Callable[[], tuple[dict, str]]) -> CallToolResult:
-    """``work()`` -> (structured, text) as a tool result; expected failures as the API's error."""
+    """``work()`` -> (structured, text) as a tool result, its errors said to a tool's caller (``MCP_CALLER``);
+    expected failures as the API's error."""
     try:
-        structured, text = work()
+        with calling(MCP_CALLER):
+            structured, text = work()
     except ApiError as exc:
         return _failure(exc.code, exc.message)
     except ClientGone as exc:  # not searched (nor written): nobody is left to read this (see _gone_check)

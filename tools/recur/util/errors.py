@@ -2,21 +2,59 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass
-
-# Whom an error is said to. A library caller by default, who gave the KB folder as an argument: "knowledge base
-# folder not found: kb" (the CLI's "pass --kb DIR or set RECUR_KB" spoke of a flag and a variable the library
-# never reads; found using Recur as a library). `recur`'s commands set it for their run (cli/main.py's
-# LazyGroup.invoke), whose errors say which flag to pass. A context variable, not an argument of load_kb: its
-# forty callers at the edge would each have to pass it, and one left out would change what the CLI says.
-ON_COMMAND_LINE: ContextVar[bool] = ContextVar("recur_on_command_line", default=False)
+from dataclasses import dataclass, field
 
 
-def given_as(flag: str, argument: str) -> str:
-    """What an error calls a value its caller gave: ``flag`` on the command line (``ON_COMMAND_LINE``), else the
-    library's ``argument`` name (``import_postmortem(category=…)`` was told "--category: …", a flag it never passed)."""
-    return flag if ON_COMMAND_LINE.get() else argument
+@dataclass(frozen=True)
+class Caller:
+    """Whom an error is said to, and what it calls each value it gave: the one way a message names a value, on
+    every surface. ``names``: the library's argument name -> this caller's name for it (none: the argument's
+    own name, as a library's caller wrote it); ``command_line``: `recur`'s commands, whose errors may say a flag
+    to pass or a variable to set (``--kb DIR``, ``RECUR_KB``), which no other caller can; ``lists_ids``: what
+    lists the pattern ids for a program's caller (MCP's list_patterns), whose errors name that, and the KB's
+    folder absolute (loader.require_patterns). Two mechanisms did this before, a flag "on the command line"
+    and a field name passed down (``record_incident(patterns_field=...)``); `recur mcp`, run inside a command,
+    told its tools' caller "pass --kb DIR or set RECUR_KB" (found by a developer embedding Recur)."""
+
+    names: Mapping[str, str] = field(default_factory=dict)
+    command_line: bool = False
+    lists_ids: str | None = None
+
+    def name(self, argument: str) -> str:
+        return self.names.get(argument, argument)
+
+
+LIBRARY = Caller()  # a library's caller, by default: each value named as the argument it was given as
+
+# The caller of what runs now. A context variable, not an argument of load_kb and the rest: their forty callers
+# at the edge would each have to pass it, and one left out would change what its surface says. Each edge sets
+# its own for its work (``calling``): `recur`'s commands (cli/main.py's LazyGroup.invoke), an MCP tool's call
+# (serve/mcp_server.run_tool; `recur serve`'s /mcp too). The HTTP API names its own fields (serve/guard.ApiError).
+CALLER: ContextVar[Caller] = ContextVar("recur_caller", default=LIBRARY)
+
+
+@contextmanager
+def calling(caller: Caller) -> Iterator[Caller]:
+    """Errors raised inside are said to ``caller``, as it names what it gave."""
+    token = CALLER.set(caller)
+    try:
+        yield caller
+    finally:
+        CALLER.reset(token)
+
+
+def given_as(argument: str) -> str:
+    """What an error calls the value its caller gave as the library's ``argument``: a flag on the command line
+    (``--id``), a tool's argument to MCP, the argument's name to a library's caller (``iid``)."""
+    return CALLER.get().name(argument)
+
+
+def on_command_line() -> bool:
+    """Whether errors may tell their reader a flag to pass or a variable to set (`recur`'s commands alone)."""
+    return CALLER.get().command_line
 
 
 class RecurError(Exception):
