@@ -107,12 +107,12 @@ def test_an_sns_subscription_confirmation_is_not_confirmed(base, kind, caplog):
         listener.close()
 
 
-def test_the_first_sns_confirmation_of_a_minute_is_logged(base, caplog):
+def test_the_first_sns_confirmation_of_a_minute_is_logged(base, caplog, monkeypatch):
     """An operator who subscribed the webhook's URL looks in the server's log: the first refusal in a minute is
     there, the others counted (any client can post one)."""
     from recur.serve import bodies
 
-    bodies._SNS_SAID = None  # this process's earlier tests may have said one this minute
+    monkeypatch.setattr(bodies, "_SNS_SAID", None)  # this process's earlier tests may have said one this minute
     with caplog.at_level(logging.WARNING, logger="recur.serve"):
         for _ in range(3):
             sns_post(base, confirmation("SubscriptionConfirmation", "https://sns.us-east-1.amazonaws.com/?x=1"))
@@ -121,7 +121,9 @@ def test_the_first_sns_confirmation_of_a_minute_is_logged(base, caplog):
 
 
 def test_text_plain_without_sns_headers_is_still_the_415(base):
-    r = httpx.post(base + "/api/alertmanager", content=json.dumps(NOTIFICATION), headers={"content-type": "text/plain"})
+    r = httpx.post(
+        base + "/api/alertmanager", content=json.dumps(NOTIFICATION), headers={"content-type": "text/plain"}, timeout=60
+    )
     assert "application/json" in the_error(r, 415, "unsupported_media_type")
 
 
@@ -130,3 +132,20 @@ def test_a_text_plain_body_from_sns_that_is_no_json_is_bad_json(base):
     headers = {"content-type": "text/plain; charset=UTF-8", "x-amz-sns-message-type": "Notification"}
     r = httpx.post(base + "/api/alertmanager", content=b"not json {", headers=headers, timeout=60)
     assert the_error(r, 400, "bad_json")
+
+
+def test_the_next_sns_line_counts_the_ones_not_logged_since_the_last(base, caplog, monkeypatch):
+    """The count the next line gives is of those since the last line said, which may be an hour old: it read "(2 more
+    in the last minute not logged)", as no other throttled line of the log words it (applog.Throttle.before)."""
+    from recur.serve import applog, bodies
+
+    now = [0.0]
+    monkeypatch.setattr(bodies, "_SNS_SAID", applog.Throttle(clock=lambda: now[0]))  # a clock an hour can pass on
+    post = lambda: sns_post(base, confirmation("SubscriptionConfirmation", "https://sns.us-east-1.amazonaws.com/"))  # noqa: E731
+    with caplog.at_level(logging.WARNING, logger="recur.serve"):
+        for _ in range(3):
+            post()
+        now[0] += 3600
+        post()
+    logged = [r.getMessage() for r in caplog.records if r.name == "recur.serve" and "AWS SNS" in r.getMessage()]
+    assert len(logged) == 2 and logged[1].endswith(" (2 more since the last such line)"), logged

@@ -435,9 +435,8 @@ def _said_sns(said: str) -> None:
 
     _SNS_SAID = _SNS_SAID or Throttle()
     unsaid = _SNS_SAID.admit("sns")
-    if unsaid is not None:
-        more = f" ({unsaid} more in the last minute not logged)" if unsaid else ""
-        logging.getLogger("recur.serve").warning("POST /api/alertmanager refused: %s%s", said, more)
+    if unsaid is not None:  # those counted since the last line, which may be an hour old: not "in the last minute"
+        logging.getLogger("recur.serve").warning("POST /api/alertmanager refused: %s%s", said, _SNS_SAID.before(unsaid))
 
 
 def _alerts_sent(data) -> tuple[str, ...] | None:
