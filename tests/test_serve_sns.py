@@ -57,7 +57,9 @@ def base(tmp_path_factory):
         yield url
 
 
-def sns_post(base: str, body: dict, content_type: str = "text/plain; charset=UTF-8") -> httpx.Response:
+def sns_post(
+    base: str, body: dict, content_type: str = "text/plain; charset=UTF-8", path: str = "/api/alertmanager"
+) -> httpx.Response:
     """As SNS posts to an HTTP(S) endpoint: its headers, the envelope as text/plain."""
     headers = {
         "content-type": content_type,
@@ -66,7 +68,7 @@ def sns_post(base: str, body: dict, content_type: str = "text/plain; charset=UTF
         "x-amz-sns-topic-arn": TOPIC,
         "user-agent": "Amazon Simple Notification Service Agent",
     }
-    return httpx.post(base + "/api/alertmanager", content=json.dumps(body), headers=headers, timeout=60)
+    return httpx.post(base + path, content=json.dumps(body), headers=headers, timeout=60)
 
 
 def the_error(r: httpx.Response, status: int, code: str) -> str:
@@ -149,3 +151,21 @@ def test_the_next_sns_line_counts_the_ones_not_logged_since_the_last(base, caplo
         post()
     logged = [r.getMessage() for r in caplog.records if r.name == "recur.serve" and "AWS SNS" in r.getMessage()]
     assert len(logged) == 2 and logged[1].endswith(" (2 more since the last such line)"), logged
+
+
+@pytest.mark.parametrize("path, takes", [("/api/suggest", "text, top"), ("/api/feedback", "query, pattern, useful")])
+def test_an_sns_message_posted_to_another_route_says_what_it_is(base, caplog, monkeypatch, path, takes):
+    """Found in a review: SNS subscribed to /api/suggest (the relay's target, in the docs) or /api/feedback got
+    "unknown key(s) in the request body: Message, MessageId, ..., TopicArn, Type", no word of SNS, and its
+    confirmation nothing in the log; the answer and the log say what it is, as the webhook's do."""
+    from recur.serve import bodies
+
+    monkeypatch.setattr(bodies, "_SNS_SAID", None)
+    confirm = confirmation("SubscriptionConfirmation", "https://sns.example/")
+    with caplog.at_level(logging.WARNING, logger="recur.serve"):
+        said = the_error(sns_post(base, confirm, path=path), 422, "invalid_request")
+        assert "AWS SNS subscription confirmation" in said and "does not confirm" in said and takes in said, said
+        said = the_error(sns_post(base, NOTIFICATION, path=path), 422, "invalid_request")
+        assert "AWS SNS notification" in said and "relay" in said and takes in said, said
+    logged = [r.getMessage() for r in caplog.records if r.name == "recur.serve" and "AWS SNS" in r.getMessage()]
+    assert len(logged) == 1 and logged[0].startswith(f"POST {path} refused: "), logged
