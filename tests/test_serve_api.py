@@ -1517,16 +1517,19 @@ def test_the_api_documentation_is_one_metrics_route_and_its_trailing_slash_gets_
     site = tmp_path / "site"
     site.mkdir()
     (site / "index.html").write_text("<html><body>the KB</body></html>")  # a site: it answers what no route does
-    with running(fake_app(small_kb(tmp_path / "kb"), tmp_path, site_dir=site)) as base:
+    # a deadline that only guards a hang: httpx's default, 5 s, ran out reading an answer once on a loaded machine
+    # (a ReadTimeout that said nothing of the routes); one client for all the requests
+    client = httpx.Client(timeout=60)
+    with running(fake_app(small_kb(tmp_path / "kb"), tmp_path, site_dir=site)) as base, client:
         for path in ("/docs", "/redoc", "/openapi.json", "/_docs-assets/swagger-ui.css"):
-            assert httpx.get(base + path).status_code == 200, path
+            assert client.get(base + path).status_code == 200, path
         for page in ("/docs", "/redoc", "/openapi.json"):
-            r = httpx.get(base + page + "/")
+            r = client.get(base + page + "/")
             assert r.status_code == 404, page
             message = f"no such route: GET {page}/ (did you mean {page}, without the trailing slash?)"
             assert r.json()["error"]["message"] == message
-        assert httpx.get(base + "/docs/nothing").status_code == 404
-        assert httpx.get(base + "/docsify.html").status_code == 404  # a site page, not the documentation
-        text = httpx.get(base + "/metrics").text
+        assert client.get(base + "/docs/nothing").status_code == 404
+        assert client.get(base + "/docsify.html").status_code == 404  # a site page, not the documentation
+        text = client.get(base + "/metrics").text
     routes = set(re.findall(r'^recur_http_requests_total\{[^}]*route="([^"]*)"', text, re.M))
     assert routes == {"/docs", "/healthz", "site"}, text

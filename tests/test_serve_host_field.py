@@ -13,7 +13,7 @@ import subprocess
 import httpx
 import pytest
 from kbfactory import small_kb
-from serve_util import fake_app, running, stub_site
+from serve_util import fake_app, nginx_missing_reason, nginx_proxy, running, stub_site
 
 
 @pytest.fixture(scope="module", params=[None, "127.0.0.1", "0.0.0.0"], ids=["no-host", "loopback", "any"])
@@ -123,3 +123,31 @@ def test_the_probes_tools_send_are_answered(base):
         for flags in ([], ["--http1.0"]):
             done = subprocess.run(["curl", "-sf", "-o", "/dev/null", *flags, base + "/healthz"], timeout=60)
             assert done.returncode == 0, flags
+
+
+def test_an_http_1_0_request_without_a_host_through_the_documented_nginx_is_answered(tmp_path):
+    """Found in a review: nginx with docs/operating.md's location (``proxy_set_header Host $http_host``, HTTP/1.1 to
+    the server) passes an HTTP/1.0 client's request that had no Host on as HTTP/1.1 with none (nginx drops a header
+    set to an empty value): an old probe through the proxy got the 400, where it is answered at the server itself.
+    nginx refuses an HTTP/1.1 request without a Host itself."""
+    reason = nginx_missing_reason()
+    if reason:
+        pytest.skip(reason)
+    site = stub_site(tmp_path)
+    app = fake_app(small_kb(tmp_path / "kb"), tmp_path, site_dir=site, host="127.0.0.1")
+    with running(app) as upstream, nginx_proxy(upstream, "/recur", tmp_path / "nginx") as url:
+        public = url.removesuffix("/recur")
+        status, _, sent = raw(public, request("GET", "/recur/healthz", version="HTTP/1.0"))
+        assert status == 200, sent[:300]
+        status, _, sent = raw(public, request("GET", "/recur/healthz", headers=("Host: localhost",)))
+        assert status == 200, sent[:300]
+
+
+def test_a_host_in_other_letters_is_named_as_sent_and_told_its_idna_form(base):
+    """A Host is ASCII (an internationalized name in its IDNA form, as browsers, curl and httpx send it): one sent
+    as UTF-8 is the 400, its message naming it as sent (it read "bÃ¼cher.example") and the form to send."""
+    given = "GET /healthz HTTP/1.1\r\nHost: bücher.example\r\nConnection: close\r\n\r\n".encode()
+    status, _, sent = raw(base, given)
+    message = json.loads(sent)["error"]["message"]
+    assert status == 400 and "'bücher.example'" in message and "IDNA" in message and "xn--" in message, message
+    assert raw(base, request("GET", "/healthz", headers=("Host: xn--bcher-kva.example",)))[0] != 400

@@ -4,7 +4,7 @@ recur.retrieval.alerts."""
 from __future__ import annotations
 
 import json
-from typing import Annotated
+from typing import Annotated, ClassVar
 
 from pydantic import (
     AfterValidator,
@@ -160,10 +160,16 @@ class RequestBody(BaseModel):
 
     # published as additionalProperties: false; the message a client gets is refuse_unknown_keys'
     model_config = ConfigDict(extra="forbid")
+    # the route that reads it from an HTTP POST, where AWS SNS could be subscribed ('' for MCP's and Slack's texts)
+    route: ClassVar[str] = ""
 
     @model_validator(mode="before")
     @classmethod
     def _known_keys(cls, data):
+        # an SNS message posted here said "unknown key(s) ... TopicArn, Type", no word of SNS (found in review)
+        takes = f"this route's body (it takes {', '.join(cls.model_fields)})"
+        if cls.route and (sns := sns_refusal(data, takes, cls.route)):
+            raise PydanticCustomError("not_a_payload", sns)
         return refuse_unknown_keys(cls, data)
 
 
@@ -176,6 +182,7 @@ class SuggestIn(RequestBody):
         json_schema_extra={**NOT_BLANK, "maxLength": MAX_TEXT},  # published only: _text says the limit its own way
     )
     top: Count = Field(5, ge=1, le=MAX_TOP, description="How many patterns to return.")
+    route: ClassVar[str] = "/api/suggest"
 
     @field_validator("text")
     @classmethod
@@ -190,6 +197,8 @@ class PasteIn(SuggestIn):
     refused a text over MAX_TEXT ("text is 30000 characters; the limit is 20000", found in review), where the
     other surfaces a person pastes into shorten it. ``POST /api/suggest`` keeps its limit: its callers are
     programs (the site's box condenses before it sends), and its body limit (config.text_max_body) is the bound there."""
+
+    route: ClassVar[str] = ""
 
     @field_validator("text")
     @classmethod
@@ -221,6 +230,7 @@ class FeedbackIn(RequestBody):
         json_schema_extra={**NOT_BLANK, "maxLength": MAX_PATTERN_ID},
     )
     useful: StrictBool = Field(description="true for 👍, false for 👎.")
+    route: ClassVar[str] = "/api/feedback"
     voter: StrictStr | None = Field(
         None,
         description=(
@@ -362,7 +372,7 @@ class AlertmanagerIn(BaseModel):
                 "this is Grafana's legacy alert notification (ruleName, evalMatches), which Recur does not read: "
                 'use a contact point of type webhook in Grafana\'s unified alerting (Grafana 9 and later send version "1")',
             )
-        sns = sns_refusal(data)
+        sns = sns_refusal(data, f"a webhook payload ({WEBHOOK_TAKES})", "/api/alertmanager")
         if sns:
             raise PydanticCustomError("not_a_payload", sns)
         what = _alerts_sent(data)  # (what the body is, what it holds, as it is, it)
@@ -393,8 +403,9 @@ SNS_RELAY = (
 )
 
 
-def sns_refusal(data) -> str | None:
-    """What the webhook says to an AWS SNS message (``SNS_TYPES``), or None for any other body. A subscription
+def sns_refusal(data, takes: str, route: str) -> str | None:
+    """What ``route`` (the webhook, /api/suggest: ``takes``, what it takes) says to an AWS SNS message
+    (``SNS_TYPES``), or None for any other body. A subscription
     confirmation is not confirmed: confirming is a GET of its SubscribeURL, a URL the body names, which anyone
     able to post here could point anywhere, and the subscription would bring notifications the webhook refuses all
     the same; the server's log says so, once a minute (an operator who subscribed this URL looks there). A
@@ -405,18 +416,16 @@ def sns_refusal(data) -> str | None:
     topic = data["TopicArn"][:200]
     if data["Type"] != "Notification":
         said = (
-            f"the request body is an AWS SNS {_sns_kind(data['Type'])} for topic {topic!r}, not a webhook payload "
-            f"({WEBHOOK_TAKES}): Recur does not confirm a subscription (it follows no URL a request names), and "
-            f"this webhook would refuse the topic's notifications; {SNS_RELAY}"
+            f"the request body is an AWS SNS {_sns_kind(data['Type'])} for topic {topic!r}, not {takes}: Recur does "
+            f"not confirm a subscription (it follows no URL a request names), and this route would refuse the topic's "
+            f"notifications; {SNS_RELAY}"
         )
-        _said_sns(said)
+        if route:
+            _said_sns(said, route)
         return said
     inner = source_alert(data)
     holds = f" holding {'an' if inner.kind[0] in 'AEIOU' else 'a'} {inner.kind}" if inner else ""
-    return (
-        f"the request body is an AWS SNS notification of topic {topic!r}{holds}, not a webhook payload "
-        f"({WEBHOOK_TAKES}): {SNS_RELAY}"
-    )
+    return f"the request body is an AWS SNS notification of topic {topic!r}{holds}, not {takes}: {SNS_RELAY}"
 
 
 def _sns_kind(kind: str) -> str:
@@ -426,7 +435,7 @@ def _sns_kind(kind: str) -> str:
 _SNS_SAID = None  # applog.Throttle of the log line: any client can post one
 
 
-def _said_sns(said: str) -> None:
+def _said_sns(said: str, route: str) -> None:
     """The refusal of an SNS confirmation in the server's log, the first in a minute (applog.Throttle)."""
     global _SNS_SAID
     import logging
@@ -435,9 +444,8 @@ def _said_sns(said: str) -> None:
 
     _SNS_SAID = _SNS_SAID or Throttle()
     unsaid = _SNS_SAID.admit("sns")
-    if unsaid is not None:
-        more = f" ({unsaid} more in the last minute not logged)" if unsaid else ""
-        logging.getLogger("recur.serve").warning("POST /api/alertmanager refused: %s%s", said, more)
+    if unsaid is not None:  # those counted since the last line, which may be an hour old: not "in the last minute"
+        logging.getLogger("recur.serve").warning("POST %s refused: %s%s", route, said, _SNS_SAID.before(unsaid))
 
 
 def _alerts_sent(data) -> tuple[str, ...] | None:

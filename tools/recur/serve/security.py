@@ -153,6 +153,9 @@ class TokenGate:
 LOOPBACK_NAMES = ("127.0.0.1", "localhost", "::1")
 
 
+# the headers a reverse proxy adds to a request it passes on (RFC 7239's, and the X-Forwarded-For nginx, HAProxy,
+# Caddy, Traefik and cloud load balancers write)
+FORWARDED = (b"forwarded", b"x-forwarded-for")
 # A Host field's value, RFC 9110 section 7.2: uri-host [":" port], the host a name (RFC 3986's reg-name: its letters,
 # digits, "-._~", sub-delims and %-escapes), an IPv4 address, or an IP literal in brackets; empty where the request's
 # target has no authority (RFC 9112 section 3.2)
@@ -164,17 +167,23 @@ def bad_host(scope) -> str | None:
     400"): none on an HTTP/1.1 request (HTTP/1.0 has no such rule: an old probe's request is answered), more than
     one Host line, or a value that is no host[:port]. ``None``: it is fine. Uvicorn's parser (httptools) passes them
     all, and the server answered 200: curl, Kubernetes' probes, load balancers, Prometheus, Alertmanager and the
-    reverse proxies of docs/operating.md all send one Host."""
+    reverse proxies of docs/operating.md all send one Host. A request a proxy passed on (``FORWARDED``) may have
+    none: nginx with docs/operating.md's ``proxy_set_header Host $http_host`` sends an HTTP/1.0 client's request
+    that had none on as HTTP/1.1 without one (it drops a header set to ''), and refuses an HTTP/1.1 one itself;
+    an old probe through the proxy got the 400 (found in review)."""
     lines = [value for name, value in scope.get("headers") or () if name == b"host"]
     if len(lines) > 1:
         return f"{len(lines)} Host header lines: a request carries one (RFC 9112 section 3.2)"
     if not lines:
-        if scope.get("http_version") == "1.0":
+        if scope.get("http_version") == "1.0" or any(name in FORWARDED for name, _ in scope.get("headers") or ()):
             return None
         return "no Host header: an HTTP/1.1 request carries one, the server's name and port (RFC 9112 section 3.2)"
     host = lines[0].decode("latin-1")
     if not HOST_FIELD.match(host):
-        return f"Invalid Host header {host[:100]!r}: not a host name or address with an optional :port"
+        # shown as a client sent it, UTF-8 (read as latin-1 a name in other letters was mojibake)
+        shown = lines[0].decode("utf-8", "backslashreplace")[:100]
+        idna = "" if host.isascii() else " (a name in other letters is sent in its IDNA form, xn--...)"
+        return f"Invalid Host header {shown!r}: not a host name or address with an optional :port{idna}"
     return None
 
 
