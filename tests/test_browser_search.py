@@ -2584,3 +2584,48 @@ def test_the_pages_query_names_a_pasted_tables_column_header_as_query_py(tmp_pat
         ", and its column header line",
         ", and the 2 lines before it and its column header line",
     ], ends
+
+
+RECORD_JS = """
+const fs = require("fs");
+require(process.argv[2]);  // recur-query.js: globalThis.RecurQuery, as the page has window.RecurQuery
+globalThis.window = globalThis;
+const s = fs.readFileSync(process.argv[3], "utf8");
+const a = s.indexOf("  var TITLE_CHARS"), e = s.indexOf("\\n  }\\n", s.indexOf("  function recordCommand(")) + 4;
+const record = new Function(s.slice(a, e) + "\\nreturn recordCommand;")();
+process.stdout.write(JSON.stringify(JSON.parse(fs.readFileSync(process.argv[4], "utf8")).map(record)));
+"""
+
+
+@pytest.mark.skipif(NODE is None, reason="node is not installed")
+def test_the_boxs_record_command_is_the_terminals_or_the_fields_to_fill_in(tmp_path):
+    """The site's "no known pattern" gives the command `recur suggest` prints to record a text of one line
+    (recur-suggest.js recordCommand), quoted as shlex.quote quotes it: quotes, unicode, a leading dash, a shell's
+    $(…). Found in a re-read: a one-line text the terminal titles by what it reads in it (a log line by its message,
+    an alert e-mail's subject without its "[FIRING:1]", a one-line alert payload by its name) was given a title the
+    terminal does not give; such a text has the fields to fill in, as a pasted log of several lines has."""
+    from recur.ingest.pasted_log import record_title
+    from recur.kb.incident_record import incident_command
+    from recur.retrieval.query import prepare
+
+    same = [
+        "printer on floor three jams, it's \"stuck\"", "Ünïcödé 接続タイムアウト 🚀 at the gateway", "-5 EIO on /data",
+        "--help", "  disk   full\t on node-3 ", "dollar $(rm -rf /) and $HOME", "back\\slash", "x\u00a0y",
+        "java.lang.OutOfMemoryError: Java heap space",
+    ]  # fmt: skip
+    fill_in = [
+        "line one\nline two", "a `code` span", "a" * 81, "2026-12-06T03:09:00Z ERROR printer jammed on job 9",
+        'level=error msg="disk full"', "[FIRING:1] HighLatency (api)", '{"alerts":[{"labels":{"alertname":"DiskFull"}}]}',
+    ]  # fmt: skip
+    (tmp_path / "texts.json").write_text(json.dumps(same + fill_in), encoding="utf-8")
+    (tmp_path / "record.js").write_text(RECORD_JS, encoding="utf-8")
+    suggest_js = QUERY_JS.parent / "recur-suggest.js"
+    run = subprocess.run(
+        [NODE, "record.js", str(QUERY_JS), str(suggest_js), "texts.json"],
+        cwd=tmp_path, capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert run.returncode == 0, run.stderr
+    js = json.loads(run.stdout)
+    terminal = [incident_command(t, None, title=record_title(prepare(t), t)) for t in same]
+    assert js[: len(same)] == terminal, js
+    assert js[len(same) :] == ["recur incident new -t '<what happened>' -d '<what you saw>'"] * len(fill_in), js

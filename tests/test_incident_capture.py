@@ -1308,10 +1308,11 @@ def test_low_suggestions_and_a_likelier_one_below_the_first_are_said_as_every_su
     given = latency_answer()
     _show(Answer(given["query"], given["results"], given["no_known_pattern"]))
     lines = capsys.readouterr().out.splitlines()
-    assert lines[0] == (
-        "Possible matches, all of low confidence, in ranked order; cpu-throttling-container-limits (#3) is rated "
-        "more likely right (39% against 26%): check both."
-    )
+    assert lines[:2] == [  # the first is low: the "check both" leads, as `recur suggest` says it (results.opening)
+        "Check both: the first result, leap-second, is of low confidence; cpu-throttling-container-limits (#3) is "
+        "rated more likely right (39% against 26%).",
+        "Possible matches, all of low confidence, in ranked order:",
+    ], lines[:2]
     assert sum("first step (low match: check it fits first): First step of" in x for x in lines) == 3
     said = _link_later("INC-2026-0003", given["results"])
     assert said == "If one fits, link it later: recur incident link INC-2026-0003 PATTERN_ID"

@@ -1813,12 +1813,14 @@ def test_suggest_text_does_not_call_low_results_matches_and_says_check_both():
     text = answer_text(latency_answer())
     lines = text.splitlines()
     assert "Known patterns that match" not in text
-    assert lines[0] == (
-        "Possible matches, all of low confidence, in ranked order; cpu-throttling-container-limits (#3) is rated "
-        "more likely right (39% against 26%): check both."
-    )
-    assert lines[1] == "1. leap-second: Leap second breaks time arithmetic"
-    assert lines[2] == "   low confidence (26% likely right) · sev2 · time"
+    # the first is low: the "check both" leads, on a line of its own, as the terminal says it (results.opening)
+    assert lines[:2] == [
+        "Check both: the first result, leap-second, is of low confidence; cpu-throttling-container-limits (#3) is "
+        "rated more likely right (39% against 26%).",
+        "Possible matches, all of low confidence, in ranked order:",
+    ], lines[:2]
+    assert lines[2] == "1. leap-second: Leap second breaks time arithmetic"
+    assert lines[3] == "   low confidence (26% likely right) · sev2 · time"
     assert "   low confidence (39% likely right) · sev2 · capacity" in lines
     assert "   why: like the symptom “latency leap-second”" in lines
     assert text.count("   first steps (low match: check it fits first):") == 3

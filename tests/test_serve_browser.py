@@ -746,20 +746,27 @@ def test_box_shows_a_probability_as_the_terminal_does_never_0_or_100_percent(chr
     assert any("(<1% likely right)" in b for b in badges)
 
 
-def _status_expected(answer: dict) -> tuple[str, str]:
-    """What the box's status line says of an answer with a pattern (recur-suggest.js matchLine and
-    checkBoth), from the Python rule itself (results.match_line and results.check_both, which the
-    terminal, MCP and Slack say), so a change to that rule the box does not follow fails here. The box
-    names the likelier pattern by its title, as its cards do, where the terminal names its id."""
-    from recur.retrieval.results import check_both, match_line
+def _status_expected(answer: dict) -> str:
+    """What the box's status line says of an answer with a pattern (recur-suggest.js matchLine, checkBothFirst and
+    checkBoth), from the Python rule itself (results.match_line, results.check_both_first and results.check_both,
+    which the terminal, MCP and Slack say), so a change to that rule the box does not follow fails here. The box
+    names the patterns by their titles, as its cards do, where the terminal names their ids; over a low first
+    result its "check both" leads, on a line of its own (results.opening)."""
+    from recur.retrieval.results import check_both, check_both_first, match_line
 
     results, hidden = answer["results"], answer["likelier"]
     line = match_line(results, hidden)
     said = check_both(results, hidden)
     if said is None:
-        return line, ""
+        return line + "."
     other = next(r for r in [*results, hidden] if r and said.startswith(f"{r['id']} ("))
-    return line, f" {other['title']}{said[len(other['id']) :]}."
+    rated = f"{other['title']}{said[len(other['id']) :]}"
+    lead = check_both_first(results, hidden)
+    if lead is None:
+        return f"{line}. {rated}."
+    first = results[0]
+    assert lead == f"Check both: the first result, {first['id']}, is of low confidence; {said[: -len(': check both')]}."
+    return f"Check both: the first result, {first['title']}, is of low confidence; {rated[: -len(': check both')]}.\n{line}."
 
 
 def test_the_status_counts_matches_by_confidence_and_says_when_a_lower_one_is_more_likely(
@@ -775,15 +782,17 @@ def test_the_status_counts_matches_by_confidence_and_says_when_a_lower_one_is_mo
     with running(app) as base:
         for text, disagree in (("latency", True), ("pods in CrashLoopBackOff right after the deploy", False)):
             answer = httpx.post(base + "/api/suggest", json={"text": text, "top": 5}, timeout=60).json()
-            line, both = _status_expected(answer)
-            assert bool(both) == disagree and not answer["no_known_pattern"], answer  # what this case is for
+            expected = _status_expected(answer)
+            assert ("check both" in expected.lower()) == disagree and not answer["no_known_pattern"], answer
+            # "latency": its first result low, #3 rated more likely right: the "check both" leads (results.opening)
+            assert expected.startswith("Check both: the first result, ") == disagree, expected
             with box_page(chromium, base + "/suggest.html", "api") as (page, errors):
                 ask(page, text)
                 page.wait_for_selector(".recur-suggest__card", timeout=30000)
                 status = page.inner_text(".recur-suggest__status")
                 shown = page.eval_on_selector_all(".recur-suggest__why li", "els => els.map(e => e.textContent)")
                 assert not errors, errors
-            assert status == line + "." + both, status
+            assert status == expected, status
             # a why text the API cut (at 240 characters) ends with an ellipsis, as in the terminal
             cut = [w["text"] for r in answer["results"] for w in r["why"][:3] if len(w["text"]) >= 240]
             assert cut and all(any(x.endswith("\u2026") and w[:60] in x for x in shown) for w in cut), shown

@@ -986,9 +986,11 @@ def test_a_reply_of_low_results_does_not_call_them_matches_nor_open_their_runboo
     reply = answer_reply(answer, site_url=SITE)
     sections = [b["text"]["text"] for b in reply["blocks"] if b["type"] == "section"]
     assert "Known patterns" not in sections[0]
+    # the first is low: the "check both" leads, on a line of its own, as the terminal says it (results.opening)
     assert sections[0] == (
-        "*Possible matches, all of low confidence, in ranked order* for “latency”.\n"
-        "cpu-throttling-container-limits (#3) is rated more likely right (39% against 26%): check both."
+        "*Check both: the first result, leap-second, is of low confidence; cpu-throttling-container-limits (#3) is "
+        "rated more likely right (39% against 26%).*\n*Possible matches, all of low confidence, in ranked order* for "
+        "“latency”:"
     )
     assert "low confidence (26% likely right)" in sections[1] and "low confidence (39% likely right)" in sections[5]
     assert not [s for s in sections if "First steps" in s or "Preserve first" in s or "step of" in s]

@@ -20,7 +20,7 @@ import pytest
 from conftest import ROOT
 from serve_util import alert_payload, fake_app, running
 
-from recur.retrieval.results import check_both, match_line
+from recur.retrieval.results import check_both, check_both_first, match_line
 
 POOL = "FATAL: sorry, too many clients already"
 LOW_MARK = "First steps (low match: check it fits first):"
@@ -138,8 +138,11 @@ def test_the_answer_names_a_likelier_result_top_left_out_on_every_surface(real_e
     assert said.startswith(f"{three.results[1]['id']} (#2, not shown) is rated more likely right"), said
     out = one.to_json()
     assert len(out["results"]) == 1 and out["likelier"]["id"] == one.likelier["id"]
-    assert said in answer_text(out)  # MCP
-    assert said in json.dumps(answer_reply(out))  # Slack
+    # the first is low: every surface opens with the "check both" naming it (results.check_both_first)
+    lead = check_both_first(one.results, one.likelier)
+    assert lead == f"Check both: the first result, {one.results[0]['id']}, is of low confidence; {said[:-12]}.", lead
+    assert answer_text(out).startswith(lead + "\n")  # MCP
+    assert answer_reply(out)["blocks"][0]["text"]["text"].startswith(f"*{lead}*\n")  # Slack
 
 
 @pytest.mark.model
@@ -193,7 +196,7 @@ def test_the_headline_counts_the_likelier_result_top_left_out_on_every_surface(r
     def hid(more: str) -> str:
         return two.replace(cut, f"{cut} (1 not shown{f': {more} 2 lists it' if more else ''})")
 
-    assert answer_text(one.to_json()).startswith(hid("top") + "; "), answer_text(one.to_json())  # MCP
+    assert answer_text(one.to_json()).splitlines()[1] == hid("top") + ":", answer_text(one.to_json())  # MCP
     assert f"*{hid('')}* for" in json.dumps(answer_reply(one.to_json()), ensure_ascii=False)  # Slack
     monkeypatch.setenv("RECUR_KB", str(ROOT / "kb"))
     monkeypatch.setenv("RECUR_INDEX", str(real_engine.index_dir))
@@ -449,3 +452,44 @@ def test_no_known_pattern_names_no_likelier_result_to_check_both():
     assert check_both(results)  # the rule alone would name it
     out = click.unstyle(render_answer(Answer("site down", results, True)))
     assert out.startswith("No known pattern matches this.") and "check both" not in out.lower(), out
+
+
+LATENCY_LEAD = (
+    "Check both: the first result, leap-second, is of low confidence; cpu-throttling-container-limits (#3) is rated "
+    "more likely right (39% against 26%)."
+)
+
+
+def test_every_surface_opens_with_check_both_over_a_low_first_result(capsys):
+    """Found in a re-read: `recur suggest` led with "Check both: the first result, X, is of low confidence; …" over a
+    low first result, while MCP's text, Slack's reply and `recur incident new` still put "…: check both" at the end
+    of the count line, after ~200 characters of counting. Every surface opens with it now, by one rule
+    (results.opening): the "check both" first, the count under it."""
+    from serve_util import latency_answer
+
+    from recur.cli.incident import _show
+    from recur.cli.render import render_answer
+    from recur.retrieval.results import Answer
+    from recur.serve.mcp_text import answer_text
+    from recur.serve.slack import answer_reply
+
+    given = latency_answer()
+    count = "Possible matches, all of low confidence, in ranked order"
+    answer = Answer(given["query"], given["results"], False)
+    terminal = click.unstyle(render_answer(answer)).splitlines()[:2]
+    _show(answer)
+    recorded = capsys.readouterr().out.splitlines()[:2]
+    _show(Answer(given["query"], given["results"], False), linked=["disk-full"])
+    linked = capsys.readouterr().out.splitlines()[:2]
+    mcp = answer_text(given).splitlines()[:2]
+    slack = answer_reply(given)["blocks"][0]["text"]["text"].splitlines()
+    assert terminal == recorded == mcp == [LATENCY_LEAD, f"{count}:"], (terminal, recorded, mcp)
+    assert linked == [LATENCY_LEAD, f"Besides disk-full (linked): p{count[1:]}:"], linked
+    assert slack == [f"*{LATENCY_LEAD}*", f"*{count}* for “latency”:"], slack
+    # a first of medium or high confidence: the "check both" after the count, as before, on every surface
+    medium = {**given, "results": [{**r, "confidence": "medium"} for r in given["results"]]}
+    said = "3 patterns match with medium or high confidence, in ranked order; cpu-throttling-container-limits (#3) is"
+    _show(Answer(given["query"], medium["results"], False))
+    assert capsys.readouterr().out.startswith(said)
+    assert answer_text(medium).startswith(said)
+    assert click.unstyle(render_answer(Answer(given["query"], medium["results"], False))).startswith(said)

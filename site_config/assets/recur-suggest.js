@@ -50,12 +50,21 @@
      ingest.pasted_log.record_title): a text of one line up to a title's 80 characters (TITLE_CHARS) is its title
      and its description, shell-quoted as shlex.quote quotes them; any other (a pasted log, a long paste, which the
      terminal titles by its own rules) has the fields to fill in, the title's placeholder the terminal's
-     (placeholders.RECORD_TITLE); so does a text holding a backtick, which would end the status's code span. */
+     (placeholders.RECORD_TITLE); so does a text holding a backtick, which would end the status's code span, and a
+     line the terminal titles by what it reads in it (titledOtherwise). */
   var TITLE_CHARS = 80, RECORD_TITLE = "<what happened>", RECORD_TEXT = "<what you saw>";
   function shQuote(s) { return /^[\w@%+=:,.\/-]+$/.test(s) ? s : "'" + s.replace(/'/g, "'\"'\"'") + "'"; }
+  /* pasted_log.record_title's own titles for a line: a log line's message (RecurQuery.prepare's log_lines), an
+     alert's name (its alert: a one-line payload), an alert e-mail's subject without "[FIRING:1]" (_FIRING). Found
+     in a re-read: the box titled "2026-12-06T03:09:00Z ERROR printer jammed" whole, the terminal "printer jammed". */
+  var FIRING = /^\[FIRING:\d+\][ \t]*\S/;
+  function titledOtherwise(line) {
+    var p = window.RecurQuery ? window.RecurQuery.prepare(line) : null;
+    return FIRING.test(line) || !!(p && (p.log_lines || p.alert));
+  }
   function recordCommand(text) {
     var given = String(text || "").trim(), line = given.split(/\s+/).join(" ");
-    var one = line && !/[\r\n`]/.test(given) && Array.from(line).length <= TITLE_CHARS;
+    var one = line && !/[\r\n`]/.test(given) && Array.from(line).length <= TITLE_CHARS && !titledOtherwise(given);
     return "recur incident new -t " + shQuote(one ? line : RECORD_TITLE) + " -d " + shQuote(one ? line : RECORD_TEXT);
   }
 
@@ -1596,7 +1605,7 @@
     } else if (noKnown) {
       this.say("No known pattern matches this." + cut + " " + nextSteps(this.askedText, NEW_LEAD) + " The closest patterns, for comparison only" + where + ":" + note + stale, "warn", true);
     } else {
-      this.say(matchLine(results, credible) + where + "." + cut + checkBoth(results) + note + stale);
+      this.say(checkBothFirst(results) + matchLine(results, credible) + where + "." + cut + checkBoth(results) + note + stale);
     }
     this.sayMeant(meant);
     this.refocus(focused);
@@ -1686,14 +1695,31 @@
 
   /* results.check_both (with results.likelier): the ranking and a result's probability can disagree
      ("latency": #1 at 27%, #3 at 40%); "best first" over a higher percentage further down read as a
-     mistake. Said as the terminal, MCP and Slack say it, naming the pattern by its title as the cards do. */
+     mistake. Said as the terminal, MCP and Slack say it, naming the pattern by its title as the cards do: after
+     the count when the first is of medium or high confidence; over a low first, checkBothFirst leads with it. */
   function checkBoth(results) {
+    var rated = ratedLikelier(results);
+    return rated && results[0].confidence !== "low" ? " " + rated + ": check both." : "";
+  }
+
+  /* results.check_both_first: over a first result of low confidence, the "check both" leads the status, on a line
+     of its own (the status keeps its line breaks: recur-suggest.css), the count under it, as every surface opens
+     (results.opening): at the end of the count it came after some 250 characters of counting (found in a
+     responder's review of the terminal; the box said it last too, found in a re-read). "" otherwise. */
+  function checkBothFirst(results) {
+    var rated = ratedLikelier(results);
+    if (!rated || results[0].confidence !== "low") return "";
+    return "Check both: the first result, " + results[0].title + ", is of low confidence; " + rated + ".\n";
+  }
+
+  /* "TITLE (#K) is rated more likely right (P% against Q%)" (results.check_both's, less ": check both"), or "" */
+  function ratedLikelier(results) {
     if (results.some(function (r) { return typeof r.probability !== "number"; })) return "";
     var k = 0;
     results.forEach(function (r, i) { if (r.probability > results[k].probability) k = i; });
     if (!k || percent(results[k].probability) === percent(results[0].probability)) return "";
-    return " " + results[k].title + " (#" + (k + 1) + ") is rated more likely right (" + percent(results[k].probability) +
-      " against " + percent(results[0].probability) + "): check both.";
+    return results[k].title + " (#" + (k + 1) + ") is rated more likely right (" + percent(results[k].probability) +
+      " against " + percent(results[0].probability) + ")";
   }
 
   /* results.percent: whole percents rounded down (so 0.795, medium, is not "80%"), never 0% or 100% */

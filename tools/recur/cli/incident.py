@@ -659,7 +659,7 @@ def _show(answer, linked=()) -> None:
     to be checked first. Found in review: "Known patterns that match:" stood over results of 3% and <1%, each
     with its first step, where `recur suggest`, MCP, Slack and the site called them low, for comparison."""
     from recur.kb.records import draft_mark
-    from recur.retrieval.results import check_both, match_line
+    from recur.retrieval.results import match_line, opening
 
     results = for_terminal(answer.results)
     if answer.no_known_pattern:
@@ -669,10 +669,12 @@ def _show(answer, linked=()) -> None:
         if results:
             click.echo("Closest patterns, for comparison only:")
     elif results:
-        both = check_both(results, for_terminal(answer.likelier))  # one --top left out too
-        line = match_line(results, answer.likelier) + (f"; {both}." if both else ":")
+        # one --top left out too; over a low first, the "check both" first, as `recur suggest` (results.opening)
+        *lead, line = opening(results, match_line(results, answer.likelier), for_terminal(answer.likelier))
         # the linked pattern is left out of the suggestions (_answer): these are the others
-        click.echo(f"Besides {', '.join(linked)} (linked): {line[0].lower()}{line[1:]}" if linked else line)
+        click.echo(
+            "\n".join([*lead, f"Besides {', '.join(linked)} (linked): {line[0].lower()}{line[1:]}" if linked else line])
+        )
     for r in results:
         first = r["runbook"][0] if r["runbook"] else ""
         click.echo(f"  {r['rank']}. {r['id']}  {r['title']}{draft_mark(r)}  ({confidence_text(r)})")

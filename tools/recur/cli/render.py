@@ -19,6 +19,7 @@ from recur.retrieval.results import (
     likelier,
     match_line,
     meant_line,
+    opening,
     prose_pieces,
     seen_said,
     short,
@@ -197,7 +198,7 @@ def render_answer(
             again += f"\n{known}" if known else f"\n{record_it}: {_record_command(record, flags=flags)}"
         return f"{head}\n\nClosest patterns, for comparison only:\n\n{body}\n{again}"
     both = check_both(results, answer.likelier)
-    head = _head(results, both, match_line(results, answer.likelier, answer.credible))
+    head = _head(opening(results, match_line(results, answer.likelier, answer.credible), answer.likelier))
     if meant:  # a typo of an id: what it meant first, as the no-match head says it
         head = f"{click.style(known, fg='yellow', bold=True)}\n{head}"
     footer = [] if len(results) < 2 and not both else [click.style(_best_match(results, answer.likelier), dim=True)]
@@ -207,19 +208,12 @@ def render_answer(
     return f"{head}\n\n{body}\n" + "\n".join(footer)
 
 
-def _head(results: list, both: str | None, said: str) -> str:
-    """The answer's first line: what the results are (``said``, results.match_line) and the "check both" line
-    (``both``, results.check_both). Over a first result of low confidence, the verdict a responder acts on leads, on
-    a line of its own, and the first result is named as what it is: "Check both: the first result, cron-job-overlap,
-    is of low confidence; dst-timezone-bug (#2) is rated more likely right (79% against 24%).", the count under it.
-    Found in a responder's review: "1 pattern of low confidence ranked first, for comparison, then 1 pattern matches
-    with medium or high confidence, then 1 more of low confidence for comparison, in ranked order; dst-timezone-bug
-    (#2) is rated …: check both.", what to do at the end of 250 characters of counting."""
-    if not (both and results[0]["confidence"] == "low"):
-        return click.style(said + (f"; {for_terminal(both)}." if both else ":"), bold=True)
-    first = for_terminal(results[0]["id"])
-    lead = f"Check both: the first result, {first}, is of low confidence; {for_terminal(both.removesuffix(': check both'))}."
-    return f"{click.style(lead, fg='yellow', bold=True)}\n{click.style(said + ':', bold=True)}"
+def _head(lines: list[str]) -> str:
+    """The answer's first lines (results.opening, the rule every surface opens by): over a first result of low
+    confidence, the "check both" a responder acts on, in yellow, on a line of its own, the count under it."""
+    lines = [for_terminal(line) for line in lines]
+    lead = [click.style(line, fg="yellow", bold=True) for line in lines[:-1]]
+    return "\n".join([*lead, click.style(lines[-1], bold=True)])
 
 
 def _meant(answer, record: RecordAs | None, flags: str) -> str | None:

@@ -262,6 +262,34 @@ def check_both(results: list, hidden: dict | None = None) -> str | None:
     )
 
 
+def check_both_first(results: list, hidden: dict | None = None) -> str | None:
+    """The line an answer opens with when its first result is of low confidence and one below it is rated more
+    likely right (check_both): "Check both: the first result, cron-job-overlap, is of low confidence;
+    dst-timezone-bug (#2) is rated more likely right (79% against 24%).", else None. What a responder acts on,
+    said first and on a line of its own, the count of the results (match_line) under it: at the end of the
+    count it came after some 250 characters of counting (found in a responder's review). The one rule the
+    terminal (`recur suggest`, `recur incident new`), MCP's text and Slack's reply say it by (``opening``);
+    the site's box says it alike (recur-suggest.js checkBothFirst). A first of medium or high confidence keeps
+    the "check both" after the count: it is a match, and the count says so first."""
+    both = check_both(results, hidden)
+    if both is None or results[0]["confidence"] != "low":
+        return None
+    return (
+        f"Check both: the first result, {results[0]['id']}, is of low confidence; {both.removesuffix(': check both')}."
+    )
+
+
+def opening(results: list, count: str, hidden: dict | None = None) -> list[str]:
+    """An answer's first lines, what the results are (``count``, the surface's match_line) and the "check both"
+    line (check_both): [check_both_first's line, "COUNT:"] over a low first result, else ["COUNT; ID (#K) is
+    rated more likely right (P% against Q%): check both."] or ["COUNT:"]."""
+    lead = check_both_first(results, hidden)
+    if lead is not None:
+        return [lead, f"{count}:"]
+    both = check_both(results, hidden)
+    return [count + (f"; {both}." if both else ":")]
+
+
 def likelier(results: list) -> int | None:
     """The position of the result ``check_both`` names (below the first, rated more likely right), or None:
     for a caller that must know which result it is (`recur incident new`'s last line, when it is a draft)."""

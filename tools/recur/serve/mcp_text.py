@@ -14,11 +14,11 @@ from recur.retrieval.lookalikes import told_apart, wording_only, wording_only_sa
 from recur.retrieval.results import (
     CLOSE_CALL,
     about_no_failure,
-    check_both,
     confidence_text,
     flat,
     match_line,
     meant_line,
+    opening,
     percent,
     step_lines,
     under_counts,
@@ -82,10 +82,10 @@ def answer_text(answer: dict, *, writes: bool = False) -> str:
         lines.append(said + (" Closest patterns, for comparison only:" if results else ""))
         lines += [f"{r['rank']}. {r['id']}: {r['title']}{draft_mark(r)} ({confidence_text(r)})" for r in results]
         return "\n".join(lines)
-    both = check_both(results, answer.get("likelier"))  # a likelier result `top` left out, named too
-    # counted as the terminal counts: every credible result ranked for the verdict, shown or not (``credible``)
+    # counted as the terminal counts: every credible result ranked for the verdict, shown or not (``credible``);
+    # a likelier result `top` left out named too; over a low first, the "check both" first (results.opening)
     said = match_line(results, answer.get("likelier"), answer.get("credible") or 0, more="top")
-    lines.append(said + (f"; {both}." if both else ":"))
+    lines += opening(results, said, answer.get("likelier"))
     for n, r in enumerate(results):
         lines += _result_lines(r, steps=n < DETAILED)
     if len(results) > DETAILED:

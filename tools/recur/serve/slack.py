@@ -41,6 +41,7 @@ from recur.retrieval.query import unfenced
 from recur.retrieval.results import (
     about_no_failure,
     check_both,
+    check_both_first,
     confidence_text,
     likelier,
     match_line,
@@ -473,9 +474,12 @@ def answer_reply(
         # counted as the terminal counts (``credible``: every credible result ranked, shown or not); a Slack user
         # has no way to ask for more than SHOWN, so none is offered
         line = match_line(results, answer.get("likelier"), answer.get("credible") or 0, more="")
-        both = check_both(results, answer.get("likelier"))
+        # over a low first result, the "check both" first, on a line of its own, as the terminal (results.opening)
+        lead = check_both_first(results, answer.get("likelier"))
+        both = None if lead else check_both(results, answer.get("likelier"))
         meant = f"{meant}\n" if meant else ""
-        intro = f"{said}{meant}*{line}* for “{shown}”" + (f".\n{_esc(both)}." if both else ":")
+        lead = f"*{_esc(lead)}*\n" if lead else ""
+        intro = f"{said}{meant}{lead}*{line}* for “{shown}”" + (f".\n{_esc(both)}." if both else ":")
         fallback = f"Recur: {_notified(results)} for “{_typed(cut(query, 100))}”"
     blocks = [SectionBlock(text=MarkdownTextObject(text=_cut_block(intro)))]
     for r in results:
