@@ -56,6 +56,7 @@ from recur.kb.records import (
 )
 from recur.util.dates import LATEST, iso_date, shift
 from recur.util.errors import CALLER, Problem, RecurError, on_command_line
+from recur.util.stamp import stat_stamp
 from recur.util.text import edit_distance, syntax_lookalike
 
 KB_FORMAT = 1  # the KB format version this recur reads and writes (docs/kb-format.md)
@@ -213,7 +214,7 @@ def _where_is_the_kb(root: Path, flag: str = "--kb") -> str:
 
 
 def files_signature(root: Path) -> dict:
-    """Size and mtime of every file a search index is built from: the patterns and incidents, and
+    """The stamp (util.stamp: size, mtime, ctime, inode) of every file a search index is built from: the patterns and incidents, and
     severity.yml and recur.yml, which decide which of them load. A stat walk, no reading. Hidden
     files are no KB records (another writer's temporary file, an editor's swap file), and a file
     gone between the walk and its stat (that temporary file, renamed into place) is left out: a
@@ -234,7 +235,7 @@ def files_signature(root: Path) -> dict:
         except OSError:
             continue
         if stat.S_ISREG(st.st_mode):
-            sig[path.relative_to(root).as_posix()] = [st.st_size, st.st_mtime_ns]
+            sig[path.relative_to(root).as_posix()] = stat_stamp(st)
     return sig
 
 

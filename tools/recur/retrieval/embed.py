@@ -23,6 +23,7 @@ import numpy as np
 
 from recur import config
 from recur.util.errors import Busy, RecurError
+from recur.util.stamp import stat_stamp
 
 LOG = logging.getLogger(__name__)  # what it says while it works: engine.py's LOG says how it is read
 
@@ -60,12 +61,11 @@ def _folder_fingerprint(path: Path) -> str:
     """A hash of every file's name and bytes: two fine-tunes of one base model have the same
     file names, sizes and config, and differ only inside the weights. Hashing ~90 MB of weights
     costs more than the rest of a no-change ``recur index``, so the hash is kept in a cache file,
-    valid while every file's size, mtime and inode stay what they were when it was computed."""
+    valid while every file's stamp (util.stamp: size, mtime, ctime, inode) stays what it was when it was computed."""
     files = sorted(f for f in path.rglob("*") if f.is_file() and ".git" not in f.relative_to(path).parts)
     stats = []
     for f in files:
-        st = f.stat()
-        stats.append([f.relative_to(path).as_posix(), st.st_size, st.st_mtime_ns, st.st_ino])
+        stats.append([f.relative_to(path).as_posix(), *stat_stamp(f.stat())])
     key = str(path.resolve())
     cache = _read_id_cache()
     hit = cache.get(key)

@@ -3,8 +3,8 @@
 Layout of ``.recur/index/``::
 
     manifest.json   format, tool version, model id, dimension, counts, per-pattern content
-                    hashes, and the size/mtime of every KB file (a cheap freshness test), with a
-                    digest of their contents (``kb_content``: the test when only times differ,
+                    hashes, and the stamp of every KB file (util.stamp: size, mtime, ctime,
+                    inode; a cheap freshness test), with a digest of their contents (``kb_content``: the test when only times differ,
                     a checkout copied with ``cp -r``), one of each file's (``kb_file_digests``:
                     which files of such a copy changed) and the KB folder it was built for (``kb``)
     vectors.npy     one L2-normalised float32 row per view (title, each symptom, ...)
@@ -95,7 +95,7 @@ def kb_signature(kb_root: Path) -> dict:
 
 
 def _kb_files(kb: KB) -> tuple[dict, str, dict]:
-    """The KB's files as the manifest records them: their signature (size and time, for `recur index`
+    """The KB's files as the manifest records them: their signature (util.stamp: size, times, inode, for `recur index`
     and /healthz ``stale``), the digest of their contents (for ``site_stale``, and a copied checkout's
     freshness) and of each file's (which of a copied checkout's files changed), as the KB was read: from the
     bytes load_kb read for its records, none read again (a KB made otherwise is read here, once)."""
@@ -595,7 +595,7 @@ def _incomplete(index_dir: Path, why: str) -> RecurError:
 
 
 def is_fresh(index_dir, kb_root, manifest: dict | None = None) -> bool:
-    """Does the index match the KB's files? By their sizes and times (a stat walk), else by their contents
+    """Does the index match the KB's files? By their stamps (util.stamp: sizes, times, inodes; a stat walk), else by their contents
     (``same_files``: a copy of the checkout, `cp -r` or a fresh clone, has the same files with new times).
     Pass ``manifest`` when it was just read."""
     m = manifest if manifest is not None else read_manifest(Path(index_dir))
@@ -658,15 +658,15 @@ def _same_file(recorded: dict, built: dict, now: dict, kb_root, name: str) -> bo
     return _digest_now(Path(kb_root), name, is_now) == recorded.get(name)
 
 
-# (KB folder, {name: (its size and time, the digest of its bytes)}) of the files last read to compare by
+# (KB folder, {name: (its stamp, util.stamp, the digest of its bytes)}) of the files last read to compare by
 # content: a server looks at its KB every few seconds (serve.runtime.check_stale), and a file is read again
 # only once its size or time changes
 _digested: tuple = (None, {})
 
 
 def _digest_now(root: Path, name: str, stat_of: list) -> str:
-    """``loader.file_digest`` of the KB file ``name`` as it is now (``stat_of``: its size and time in the stat
-    walk just taken), read as the loader reads it (``signed_contents``), once per size and time."""
+    """``loader.file_digest`` of the KB file ``name`` as it is now (``stat_of``: its stamp in the stat walk
+    just taken, util.stamp), read as the loader reads it (``signed_contents``), once per stamp."""
     global _digested
     from recur.kb.loader import file_digest, signed_contents
 
@@ -696,7 +696,7 @@ def same_files(manifest: dict, kb_root, now: dict | None = None) -> bool:
     (``kb_file_digests``; the first that differs ends it), or, in an index of an earlier Recur, the digest of
     all of them (``kb_content``; one that records neither: False). Reads the KB's files (0.2 s for a
     1,000-pattern KB with 1,000 incidents, 2,000 files, in the page cache) only when names and sizes agree
-    and times do not, once per size and time of a file (once per signature, by ``kb_content``)."""
+    and times do not, once per stamp of a file (once per signature, by ``kb_content``)."""
     global _compared
     content, built = manifest.get("kb_content"), manifest.get("files")
     now = kb_signature(Path(kb_root)) if now is None else now

@@ -648,8 +648,8 @@ def _list_tool(server: MCPServer, get_engine: Callable, site_url: str | None) ->
 
 
 class IncidentPaths:
-    """The KB file of each incident id, from one reading of the KB, trusted while each file asked for has the size
-    and time it had then (a stat of each, no walk): read whole on every get_pattern call, a KB of 1,000 patterns
+    """The KB file of each incident id, from one reading of the KB, trusted while each file asked for has the stamp
+    it had then (util.stamp: a stat of each, no walk): read whole on every get_pattern call, a KB of 1,000 patterns
     and 1,000 incidents took 706 ms a call instead of 0.8 ms (found in review). An id it does not know, or a file
     moved or changed since, and the KB is read again: the one ``ServedKB`` keeps for past_incidents and
     problem_report (each read the KB whole after a record_incident, twice the load; found in review)."""
@@ -657,7 +657,7 @@ class IncidentPaths:
     def __init__(self, kbs: "ServedKB"):
         self._kbs = kbs
         self._lock = threading.Lock()  # tool calls run in worker threads
-        self._read: tuple = (None, {})  # (the KB folder read, {incident id: (its file, [size, mtime_ns])})
+        self._read: tuple = (None, {})  # (the KB folder read, {incident id: (its file, its util.stamp)})
 
     def paths(self, engine, ids: list[str]) -> dict[str, str]:
         """{id: the incident's KB-relative file} of those of ``ids`` the KB has; ``kb_unavailable`` as server_kb."""
@@ -675,13 +675,10 @@ class IncidentPaths:
 
     @staticmethod
     def _same(root, entry) -> bool:
-        if entry is None or entry[1] is None:
-            return False
-        try:
-            st = (root / entry[0]).stat()
-        except OSError:
-            return False
-        return [st.st_size, st.st_mtime_ns] == list(entry[1])
+        from recur.util.stamp import file_stamp
+
+        # the stamp the KB's signature took (util.stamp): a same-size edit whose mtime came back is a change
+        return entry is not None and entry[1] is not None and file_stamp(root / entry[0]) == list(entry[1])
 
 
 class ServedKB:

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from recur.serve.public import at, command, elsewhere, said, server_folders
 from recur.util.errors import RecurError
+from recur.util.stamp import stat_stamp
 
 WARM_QUERY = "service returns errors after deploy, pods restarting, disk full"
 # seconds between two looks at the KB for changes the served index lacks: a stat walk of every
@@ -43,11 +44,12 @@ def _index_gone(engine) -> str:
 
 
 def index_files_signature(index_dir) -> tuple | None:
-    """Path, size, modification time and inode of every file in the index folder (bm25/ within included):
-    what changes when any of them is rewritten (a rebuild, a non-atomic copy finishing vectors.npy after
-    manifest.json, damage to docs.json). The inode: a rebuild swaps in new files, which may have the old
-    ones' sizes and, on a file system with coarse times (1 s, or a 4 ms kernel tick), their mtimes too.
-    A stat per file, no read: the watcher looks every second. None: the folder is gone."""
+    """Path and stamp (util.stamp: size, mtime, ctime, inode) of every file in the index folder (bm25/ within
+    included): what changes when any of them is rewritten (a rebuild, a non-atomic copy finishing vectors.npy
+    after manifest.json, damage to docs.json). The inode: a rebuild swaps in new files, which may have the old
+    ones' sizes and, on a file system with coarse times (1 s, or a 4 ms kernel tick), their mtimes too; the
+    ctime: a file rewritten in place whose mtime was put back (a copy tool keeping times). A stat per file,
+    no read: the watcher looks every second. None: the folder is gone."""
     if not os.path.isdir(index_dir):
         return None
     files = []
@@ -57,9 +59,9 @@ def index_files_signature(index_dir) -> tuple | None:
             try:
                 st = os.stat(path)
             except OSError:  # removed between the listing and the stat: it differs from the last look
-                files.append((path, None, None, None))
+                files.append((path, None))
                 continue
-            files.append((path, st.st_mtime_ns, st.st_size, st.st_ino))
+            files.append((path, tuple(stat_stamp(st))))
     return tuple(sorted(files))
 
 
