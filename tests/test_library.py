@@ -451,3 +451,26 @@ def test_a_lock_the_file_system_refuses_is_logged_to_a_library_caller_not_printe
     said = [(r.name, r.levelno) for r in caplog.records if "which this file system refuses" in r.getMessage()]
     assert said == [("recur.util.files", logging.WARNING)], caplog.records
     assert "file system refuses" not in capfd.readouterr().err
+
+
+def test_an_index_taken_from_another_kb_is_a_warning_whether_quiet_or_not(tmp_path, caplog):
+    """ "The index at … was built for the knowledge base at …: rebuilding it for this one" was a WARNING to a caller
+    that asked for quiet=True and INFO to one that did not (the default): a program that configured no logging
+    heard of the take-over only when it had asked to hear less (found re-reading fix-library2). WARNING to both."""
+    import logging
+
+    from kbfactory import write_pattern
+
+    kb_a, kb_b = small_kb(tmp_path / "a"), small_kb(tmp_path / "b")
+    write_pattern(kb_b, "oom-killed", title="Process killed by the OOM killer")  # not a copy of a: another KB
+    for quiet in (False, True):
+        index = tmp_path / f"index-{quiet}"
+        recur.Engine.open(kb_a, index, model="fake:64", quiet=quiet)
+        with caplog.at_level(logging.INFO, logger="recur"):
+            caplog.clear()
+            recur.Engine.open(kb_b, index, model="fake:64", quiet=quiet)
+        said = [
+            (r.levelno, r.getMessage()) for r in caplog.records if "was built for the knowledge base" in r.getMessage()
+        ]
+        assert [level for level, _ in said] == [logging.WARNING], (quiet, caplog.records)
+        assert said[0][1].startswith(f"The index at {index} was built for the knowledge base at"), said
