@@ -904,7 +904,9 @@ def test_concurrent_queries_are_answered_like_one_at_a_time(served):
         assert answer["results"] == engine.ranked(text, top=3)
 
 
-def test_votes_where_the_file_system_refuses_the_logs_lock_are_written_and_said_once(tmp_path, capfd, monkeypatch):
+def test_votes_where_the_file_system_refuses_the_logs_lock_are_written_and_said_once(
+    tmp_path, capfd, monkeypatch, printed_logs
+):
     """On NFS without its lock daemon, flock on the feedback log fails with ENOLCK: every vote was a 503 "cannot
     record the vote (No locks available)", all lost, as every edit of a record was before it went on without its
     folder's lock. A vote now goes in without the lock, said once in the log. (No file system here refuses a lock on

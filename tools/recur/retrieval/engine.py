@@ -214,9 +214,10 @@ def _update(kb_dir, index_dir, manifest: dict, model, quiet: bool, advise, on_bu
         # an index another KB had is said even by a quiet command (`recur incident new`, `import`): it is taken
         # from that KB, whose next command rebuilds it back (found in a new-hire review: the README's practice
         # copy took the repository's index without a word), as `recur suggest` says it
-        other = quiet and index_mod.built_for_other_kb(manifest, kb_dir) is not None
+        other = index_mod.built_for_other_kb(manifest, kb_dir) is not None
         said = None if quiet and not other else index_mod.stale_reason(manifest, index_dir, kb_dir)
-        # WARNING: said to a quiet caller too (logging's last resort prints it where nothing is configured)
+        # WARNING, quiet or not (logging's last resort prints it where nothing is configured): INFO to a caller
+        # not quiet, a program that configured no logging heard of the take-over only when it asked for quiet
         say_build(kb_dir, index_dir, manifest, said, model=model, level=logging.WARNING if other else logging.INFO)
         progress = _telling(on_build, "updating the index (the knowledge base changed since it was built)")
         stats = ensure_index(kb_dir, index_dir, model, quiet=quiet, advise=advise, progress=progress, lean=lean)

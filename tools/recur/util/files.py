@@ -7,6 +7,7 @@ import contextlib
 import errno
 import glob
 import hashlib
+import logging
 import os
 import re
 import secrets
@@ -20,6 +21,8 @@ from pathlib import Path
 
 from recur.util import utf8
 from recur.util.errors import AlreadyExists, Busy, NotWritable, RecurError
+
+LOG = logging.getLogger(__name__)  # a refused lock's warning (said_once): engine.py's LOG says how it is read
 
 # What a file system being written says when it is full or read-only, whatever the step that met it
 FULL = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS})
@@ -440,16 +443,16 @@ def unlocked(folder, what: str, exc: OSError) -> None:
 
 
 def said_once(locked, line: str) -> None:
-    """Print ``line`` on stderr the first time it is said of the folder or file ``locked`` in this process: that a
-    lock on it was refused (``unlocked``, the feedback log's)."""
+    """Log ``line`` (a WARNING) the first time it is said of the folder or file ``locked`` in this process: that a
+    lock on it was refused (``unlocked``, the feedback log's). Logged, as the library's other warnings are
+    (retrieval/engine.py's LOG): printed, a bot recording incidents on NFS could neither route nor silence it;
+    `recur`'s commands print it on stderr as before (cli/logs.py)."""
     key = os.path.abspath(locked)
     if key in _UNLOCKED_SAID:
         return
     _UNLOCKED_SAID.add(key)
-    if sys.stderr is None:  # a service without stderr: print would write to stdout
-        return
     with contextlib.suppress(OSError):  # nowhere to say it: the edit goes on all the same
-        print(line, file=sys.stderr, flush=True)
+        LOG.warning("%s", line)
 
 
 def file_sha256(path) -> str:
