@@ -58,6 +58,39 @@ def test_a_child_that_crashes_is_a_clean_error_not_the_callers_end():
         apart.run("os:abort", [], what="the export")
 
 
+@pytest.mark.parametrize("number", [signal.SIGINT, signal.SIGTERM])
+def test_a_signal_while_the_child_starts_still_kills_it(monkeypatch, number):
+    """A Ctrl-C (or SIGTERM, turned into one as cli/main does) landing after the child was forked and before
+    ``subprocess.Popen`` returned raised inside it: ``proc`` was never set, and the child ran on (found in review).
+    The signal is sent from inside Popen, once the child exists, so it lands in that window every time: no timing."""
+    started = []
+    real = subprocess.Popen
+
+    def popen(*args, **kwargs):
+        child = real(*args, **kwargs)
+        started.append(child)
+        signal.raise_signal(number)  # its handler runs before this returns (raise_signal checks signals)
+        return child
+
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(subprocess, "Popen", popen)
+    before = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            apart.run("time:sleep", [600], what="a long sleep")
+        (child,) = started
+        gone = child.poll()
+        if gone is None:  # the bug: kill it here, not leave it to the test run
+            child.kill()
+            child.wait()
+        assert gone == -signal.SIGKILL, "the child ran on after the interrupt"
+    finally:
+        signal.signal(signal.SIGTERM, before)
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # the handlers put back
+
+
 def test_ctrl_c_to_the_process_group_stops_the_caller_and_its_child_is_gone_first(tmp_path):
     """A terminal's Ctrl-C reaches every process of its group: the child ignores it, the caller raises
     KeyboardInterrupt where it waits, kills the child and waits for it, then its own clean-up runs."""

@@ -43,7 +43,7 @@ def test_recording_or_linking_after_the_fix_says_it_is_a_recurrence(done_fix):
         _new(run, "-t", "Disk full once more", "--date", "2026-03-07", "--pattern", "disk-full", "--json").stdout
     )
     assert as_json["recurrence_after_fix"] == [
-        {"pattern": "disk-full", "fix_done": "2026-03-05", "tickets": ["PRB-087"], "said": SAID}
+        {"pattern": "disk-full", "fix_done": "2026-03-05", "tickets": ["PRB-087"], "said": SAID, "under": None}
     ]
     bare = json.loads(_new(run, "-t", "Writes failing", "--date", "2026-03-08", "--json").stdout)
     assert "recurrence_after_fix" not in bare
@@ -115,7 +115,7 @@ def test_an_import_linking_a_fix_done_before_says_it_is_a_recurrence(done_fix, k
     dry = run("import", *flags, str(pm), "--dry-run", "--json")
     assert dry.exit_code == 0, dry.output
     assert json.loads(dry.stdout)["recurrence_after_fix"] == [
-        {"pattern": "disk-full", "fix_done": "2026-03-05", "tickets": ["PRB-087"], "said": SAID}
+        {"pattern": "disk-full", "fix_done": "2026-03-05", "tickets": ["PRB-087"], "said": SAID, "under": None}
     ]
     assert f"warning: {SAID}" in dry.stderr.splitlines(), dry.stderr
     made = run("import", *flags, str(pm))
@@ -190,3 +190,55 @@ def test_the_board_and_the_warning_agree_on_each_edge(tmp_path):
     assert sorted((r["pattern"], r["fix_reopened"]) for r in rows) == [("day-before", False), ("reopened", True)]
     warned = fix_not_held(kb.patterns, list(fixes), dt.date(2026, 3, 5))
     assert [w["pattern"] for w in warned] == ["day-before"]
+
+
+def test_an_incident_naming_a_retired_pattern_is_checked_against_its_successor_s_fix(done_fix, kb_dir):
+    """The board counts an incident naming a retired pattern for the one that replaced it (``superseded_by``), its
+    "Recurrence after fix" row under the retired id; linking one said nothing of the successor's fix done before,
+    and warned of the retired one's own fix, which the board counts for no one (found in review). One naming the
+    successor is not checked against the fix of the pattern it replaced: nor is it on the board."""
+    run = done_fix  # disk-full's fix done 2026-03-05 (PRB-087)
+    write_pattern(kb_dir, "disk-old", status="retired", extra_front="superseded_by: disk-full",
+                  fix="fix: {status: done, done: 2026-01-01}")  # fmt: skip
+    write_pattern(kb_dir, "cache-old", status="retired", extra_front="superseded_by: cache-new",
+                  fix="fix: {status: done, done: 2026-01-01}")  # fmt: skip
+    write_pattern(kb_dir, "cache-new", fix="fix: {status: open}")
+    said = SAID.replace("after the fix;", "after the fix (it names disk-old, which disk-full replaced);")
+    new = _new(run, "-t", "Disk full again", "--date", "2026-03-06", "--pattern", "disk-old", "--json")
+    assert new.exit_code == 0 and f"warning: {said}" in new.stderr.splitlines(), new.stderr
+    expected = {"pattern": "disk-full", "fix_done": "2026-03-05", "tickets": ["PRB-087"], "said": said}
+    assert json.loads(new.stdout)["recurrence_after_fix"] == [expected | {"under": "disk-old"}]
+    # named with its successor, it is the successor's own, once
+    both = json.loads(
+        _new(
+            run,
+            "-t",
+            "Disk full twice",
+            "--date",
+            "2026-03-07",
+            "--pattern",
+            "disk-old",
+            "--pattern",
+            "disk-full",
+            "--json",
+        ).stdout  # fmt: skip
+    )
+    assert both["recurrence_after_fix"] == [{**expected, "said": SAID, "under": None}]
+    linked = run("incident", "link", "INC-2026-0002", "disk-old")
+    assert linked.exit_code == 0 and f"warning: {said}" in linked.stderr.splitlines(), linked.stderr
+    # the retired one's own fix done, its successor's open: no one's fix to reopen, nothing said, nothing on the board
+    for pid in ("cache-old", "cache-new"):
+        other = _new(run, "-t", f"Cache {pid}", "--date", "2026-03-08", "--pattern", pid)
+        assert other.exit_code == 0 and "recurrence" not in other.stderr, (pid, other.stderr)
+    kb = load_kb(kb_dir)
+    rows = board(kb, dt.date(2026, 4, 30))["recurrence_after_fix"]
+    assert {(r["incident"], r["pattern"], r["under"]) for r in rows} == {
+        (new_id, "disk-full", under)
+        for new_id, under in (
+            (json.loads(new.stdout)["id"], "disk-old"),
+            (both["id"], None),
+            ("INC-2026-0002", "disk-old"),
+        )
+    }
+    warned = fix_not_held(kb.patterns, ["cache-old", "disk-old", "cache-new"], dt.date(2026, 3, 9))
+    assert [(w["pattern"], w["under"]) for w in warned] == [("disk-full", "disk-old")]

@@ -301,3 +301,73 @@ def test_the_references_line_note_says_what_matched(fresh_kb, tmp_path):
     said = " ".join(by_date.output.split())
     assert "names pm.md and it has this postmortem's date and a title sharing most of its words: taken as" in said
     assert _records(fresh_kb) == [record.name]
+
+
+def _headings(path) -> list[str]:
+    return re.findall(r"^## (.+)$", path.read_text(), flags=re.M)
+
+
+def test_a_section_a_later_version_adds_goes_where_the_postmortem_has_it(fresh_kb, tmp_path):
+    """A re-import of a version with a section the record lacks wrote it at the record's end, below References
+    (found in review). It goes where the postmortem has it among the record's sections, the record's others in place:
+    after the one before it in the postmortem (Detection after Root cause, the Leadup, read from Background, after
+    the Summary); a record's own section (Notes) stays where the person put it."""
+    v1 = OWN.replace("## Detection\nThe disk alert fired 20 minutes late.\n\n", "")
+    iid, path = _record_of(fresh_kb, import_file(fresh_kb, tmp_path / "pm.md", v1, "--json"))
+    _edit(path, "\n## Root cause\n", "\n## Notes\nAsk the vendor about a cap.\n\n## Root cause\n")
+    before = _headings(path)
+    assert before[-1] == "References" and "Detection" not in before, before
+    v2 = OWN.replace("## Root cause\n", "## Background\nThe shipper was rolled out in May.\n\n## Root cause\n")
+    r = import_file(fresh_kb, tmp_path / "pm.md", v2, "--keep-record")
+    assert r.exit_code == 0, r.output
+    after = _headings(path)
+    assert [h for h in after if h not in ("Leadup", "Detection")] == before, after
+    assert after.index("Leadup") == after.index("Summary") + 1, after
+    assert after.index("Detection") == after.index("Root cause") + 1, after
+    assert "\n\n## Leadup\nThe shipper was rolled out in May.\n\n## Notes\n" in path.read_text(), path.read_text()
+    inc = load_kb(fresh_kb).incidents[iid]
+    assert inc.sections["Detection"] == "The disk alert fired 20 minutes late."
+    assert inc.sections["Leadup"] == "The shipper was rolled out in May."
+    assert CliRunner().invoke(cli, ["check", "--kb", str(fresh_kb), "--strict"]).exit_code == 0
+
+
+@pytest.mark.parametrize(
+    "record, order, expected",
+    [
+        # none before it in the postmortem that the record has: before the nearest one after it
+        (["## Impact", "x", "", "## References", "- r"], ["summary", "new", "impact"], ["New", "Impact", "References"]),
+        # only the trailing sections before it: not after them, before them
+        (["## Action items", "- a", "", "## References", "- r"], ["action items", "new"],
+         ["New", "Action items", "References"]),
+        # none of the record's in the postmortem at all: before Action items and References
+        (["## Notes", "n", "", "## References", "- r"], ["new"], ["Notes", "New", "References"]),
+        # the record has none of those: at its end
+        (["## Notes", "n"], ["new"], ["Notes", "New"]),
+    ],
+)  # fmt: skip
+def test_where_a_new_section_goes_without_one_before_it(record, order, expected):
+    from recur.ingest.pm_merge import _insert
+
+    body = list(record)
+    _insert(body, "New", "text", order)
+    assert re.findall(r"^## (.+)$", "\n".join(body), flags=re.M) == expected, body
+    assert "## New\ntext\n" in "\n".join(body) + "\n"
+
+
+def test_a_section_a_later_version_adds_into_a_record_goes_where_the_postmortem_has_it(fresh_kb, tmp_path):
+    """As above, a postmortem merged into a record recorded first (it names the incident): Detection after Root
+    cause, not below References."""
+    made = CliRunner().invoke(cli, ["incident", "new", "--kb", str(fresh_kb), "-t", "ingest disk full", "-s", "sev3",
+                                    "-d", "Disk full.", "--date", "2026-12-06", "--no-suggest", "--json"])  # fmt: skip
+    iid = json.loads(made.stdout)["id"]
+    v2 = NAMED.format(iid=iid)
+    v1 = v2.replace("## Detection\nThe disk alert fired 20 minutes late.\n\n", "")
+    assert import_file(fresh_kb, tmp_path / "pm.md", v1).exit_code == 0
+    path = next((fresh_kb / "incidents").rglob(f"{iid}.md"))
+    before = _headings(path)
+    r = import_file(fresh_kb, tmp_path / "pm.md", v2)
+    assert r.exit_code == 0 and "Detection section" in r.output, r.output
+    after = _headings(path)
+    assert [h for h in after if h != "Detection"] == before and before[-1] == "References", after
+    assert after.index("Detection") == after.index("Root cause") + 1, after
+    assert load_kb(fresh_kb).incidents[iid].sections["Detection"] == "The disk alert fired 20 minutes late."

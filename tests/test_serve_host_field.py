@@ -151,3 +151,26 @@ def test_a_host_in_other_letters_is_named_as_sent_and_told_its_idna_form(base):
     message = json.loads(sent)["error"]["message"]
     assert status == 400 and "'bücher.example'" in message and "IDNA" in message and "xn--" in message, message
     assert raw(base, request("GET", "/healthz", headers=("Host: xn--bcher-kva.example",)))[0] != 400
+
+
+def test_a_fully_qualified_loopback_name_is_loopback_on_every_route(tmp_path):
+    """``localhost.`` (a name with DNS's root dot, which a client writes to skip the resolver's search list) is the
+    host ``localhost``, and a browser reads ``127.0.0.1.`` as that address: on a loopback bind both were a 421 on
+    every route, /mcp too (found in review). Other names stay refused, with their dot or not: the checks are
+    against DNS rebinding."""
+    site = stub_site(tmp_path)
+    with running(fake_app(small_kb(tmp_path / "kb"), tmp_path, site_dir=site, host="127.0.0.1")) as base:
+        port = base.rsplit(":", 1)[1]
+        mcp = ("POST", "/mcp", MCP_INIT)
+        accept = "Accept: application/json, text/event-stream"
+        for host in ("localhost.", f"localhost.:{port}", "127.0.0.1.", f"127.0.0.1.:{port}"):
+            origin = f"Origin: http://{host}"
+            for method, path, body in (*ROUTES, mcp):
+                status, _, sent = raw(base, request(method, path, headers=(f"Host: {host}", origin, accept), body=body))
+                assert status == 200, (host, path, sent[:300])
+        for host in ("evil.example.", "localhost.evil.example", "localhost..", "127.0.0.1.evil."):
+            for method, path, body in (ROUTES[0], mcp):
+                status, _, sent = raw(base, request(method, path, headers=(f"Host: {host}", accept), body=body))
+                assert status == 421, (host, path, sent[:300])
+        status, _, sent = raw(base, request("GET", "/healthz", headers=("Host: localhost.", "Origin: http://evil.")))
+        assert status == 403, sent[:300]

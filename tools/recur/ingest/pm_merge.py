@@ -649,8 +649,9 @@ def _digest(section: str) -> str:
 
 def _merged_body(rest: str, ours_rest: str, title: str, m: _Merge) -> str:
     """The record's body (``rest``: from its closing ``---`` line on) with the sections of the import's
-    (``ours_rest``) it has not added at its end, References' lines joined, and a Summary that only says the
-    title (`recur incident new` with no description) given the postmortem's; a section it has otherwise kept."""
+    (``ours_rest``) it has not added where the postmortem has them (_insert), References' lines joined, and a
+    Summary that only says the title (`recur incident new` with no description) given the postmortem's; a section
+    it has otherwise kept."""
     lines = rest.split("\n")
     closing, body = lines[0], lines[1:]
     theirs = {caseless(s.title): s for s in sections_of(body, 0)}
@@ -676,9 +677,39 @@ def _merged_body(rest: str, ours_rest: str, title: str, m: _Merge) -> str:
     _edit_body(body, swaps, drops)
     while body and not body[-1].strip():
         body.pop()
+    order = [caseless(t) for t in m.sections_now]  # the postmortem's headings, in its order
     for s in adds:
-        body += ["", f"## {s.title}", s.text]
+        _insert(body, s.title, s.text, order)
     return "\n".join([closing, *body, ""])
+
+
+# the record's sections a new one never goes after: the import's copy of the follow-ups and the References it writes
+# last, which a postmortem's order may put before a section it adds
+_TRAILING = (caseless("Action items"), caseless("References"))
+
+
+def _insert(body: list, heading: str, text: str, order: list) -> None:
+    """The section ``heading`` of the postmortem, which the record lacks, into ``body`` (the record's lines after its
+    front matter) where the postmortem has it among the record's sections (``order``: the import's headings in its
+    order, caseless): after the nearest one before it there that the record has, or with none, before the nearest
+    one after it, or with neither, before the record's Action items and References (never after them, unless it is
+    one of them). It went at the end, below References (found in review). The record's sections stay where they
+    are, its own among them."""
+    at = {caseless(h.title): h.line for h in sections_of(body, 0)}
+    k = order.index(caseless(heading))
+    anchors = at if caseless(heading) in _TRAILING else {t: n for t, n in at.items() if t not in _TRAILING}
+    before = [t for t in order[:k] if t in anchors]
+    after = [t for t in order[k + 1 :] if t in at] or [t for t in _TRAILING if t in at]
+    if before:
+        where = next((h for h in heading_lines(body) if h > at[before[-1]]), len(body))
+    else:
+        where = min((at[t] for t in after), default=len(body))
+    if where < len(body):
+        body[where:where] = [f"## {heading}", text, ""]
+        return
+    while body and not body[-1].strip():
+        body.pop()
+    body += ["", f"## {heading}", text]
 
 
 def _dropped(m: _Merge, theirs: dict, now: set) -> list[int]:
@@ -930,8 +961,9 @@ class _Kept:
 
 def _kept_body(rest: str, sections: dict[str, str], have: dict, copy_held=()) -> tuple[str, _Kept]:
     """The record's body (``rest``) merged three ways with the document's ``sections`` (_kept_section), those it
-    adds at its end, and the hashes to store: one the record lacks is added unless it has a hash of it (a person
-    removed it: kept so); its Action items as they are while follow-ups of ``copy_held`` disagree (_copy_held)."""
+    adds where it has them (_insert), and the hashes to store: one the record lacks is added unless it has a hash
+    of it (a person removed it: kept so); its Action items as they are while follow-ups of ``copy_held`` disagree
+    (_copy_held)."""
     from recur.kb.writer import section_text
 
     lines = rest.split("\n")
@@ -957,7 +989,7 @@ def _kept_body(rest: str, sections: dict[str, str], have: dict, copy_held=()) ->
     while adds and body and not body[-1].strip():
         body.pop()
     for h in adds:
-        body += ["", f"## {h}", section_text(sections[h])]
+        _insert(body, h, section_text(sections[h]), [caseless(t) for t in sections])
     return "\n".join([lines[0], *body] + ([""] if adds else [])), out
 
 

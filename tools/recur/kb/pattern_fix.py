@@ -13,10 +13,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import SimpleNamespace
 
 from recur import config
 from recur.kb.incident_marks import Edit, _Unlike, change_record
-from recur.kb.records import recurred_after_fix
+from recur.kb.records import credited, recurred_after_fix
 from recur.util.errors import RecurError
 from recur.util.text import one_line
 
@@ -192,24 +193,29 @@ def fix_now(path: Path) -> dict:
 
 
 def fix_not_held(patterns, pattern_ids, day: dt.date, flags: str = "") -> list[dict]:
-    """Each of ``pattern_ids`` whose permanent fix is marked done (and not reopened) before ``day``, an incident's
-    date (``records.recurred_after_fix``, the board's rule; the board also counts a fix reopened since, a warning is
-    for one still marked done): {pattern, fix_done, tickets, said}, ``said`` the sentence
-    `recur incident link`, `recur incident new`, `recur import` and MCP's record_incident say when the incident is
-    linked (``flags``: the run's --kb for the command to copy). Found in a handoff review: such a link said nothing,
-    and only the next weekly report said the fix "did not hold". In kb, not problems: ingest (`recur import`) may
-    not import problems."""
+    """Each pattern an incident of ``day`` linking ``pattern_ids`` counts for whose permanent fix is marked done
+    (and not reopened) before ``day`` (``records.recurred_after_fix``, the board's rule; the board also counts a fix
+    reopened since, a warning is for one still marked done): {pattern, fix_done, tickets, said, under}, ``said`` the
+    sentence `recur incident link`, `recur incident new`, `recur import` and MCP's record_incident say when the
+    incident is linked (``flags``: the run's --kb for the command to copy). Found in a handoff review: such a link
+    said nothing, and only the next weekly report said the fix "did not hold". In kb, not problems: ingest
+    (`recur import`) may not import problems.
+    The patterns it counts for are the board's (``records.credited``): a retired id's successors in use, ``under``
+    the retired id (None: the pattern's own). An incident naming a retired id was checked against that id's own
+    fix, no one's work now, and not against the successor's fix the board then said "did not hold". One naming
+    the successor is not checked against the fix of the pattern it replaced: the board does not count it so."""
     out = []
-    for pid in dict.fromkeys(pattern_ids):
-        p = patterns.get(pid)
-        fix = p.fix if p is not None else None
+    incident = SimpleNamespace(patterns=list(pattern_ids))
+    for _, pid, old in credited(patterns, [incident]):
+        fix = patterns[pid].fix if pid in patterns else None
         if not recurred_after_fix(fix, day, reopened=False):  # the board's rule, but of a fix still marked done
             continue
         tickets = [str(t) for t in fix.tickets or []]
         named = f" ({', '.join(tickets)})" if tickets else ""
+        via = f" (it names {old}, which {pid} replaced)" if old else ""
         said = (
-            f"{pid}'s fix{named} was marked done {fix.done.isoformat()}: this incident is a recurrence after the fix; "
-            f"reopen it with `recur fix {flags}{pid} --status open`"
+            f"{pid}'s fix{named} was marked done {fix.done.isoformat()}: this incident is a recurrence after the fix"
+            f"{via}; reopen it with `recur fix {flags}{pid} --status open`"
         )
-        out.append({"pattern": pid, "fix_done": fix.done.isoformat(), "tickets": tickets, "said": said})
+        out.append({"pattern": pid, "fix_done": fix.done.isoformat(), "tickets": tickets, "said": said, "under": old})
     return out

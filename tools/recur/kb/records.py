@@ -124,6 +124,28 @@ def successors(patterns: dict, pattern_id: str, keep=None) -> list:
     return out
 
 
+def credited(patterns: dict, incidents):
+    """(incident, pattern it counts for, the retired id it names or None) for each of ``incidents``, in their
+    order, as "seen before" counts (``KB.inherited_incidents``): an incident naming a retired pattern that patterns
+    in use replaced (``successors``, chains followed; a split's each) counts for those, under the id it names, and
+    one naming both that id and its successor counts once, as the successor's own. A retired pattern nothing in use
+    replaced keeps its own. The one rule of the recurring lists, the open fixes' counts, recurrence after a fix and
+    the warning when an incident is linked (``kb.pattern_fix.fix_not_held``):
+    they counted by the id named, one board giving a renamed pattern 5 incidents in one table and 2 in another."""
+    heirs: dict = {}  # pattern id -> its successors in use when it is retired (once per id, not per incident)
+    for i in incidents:
+        counted: dict = {}  # pattern counted -> the retired id it is counted under, None for its own
+        for pid in dict.fromkeys(i.patterns):
+            if pid not in heirs:
+                p = patterns.get(pid)
+                heirs[pid] = successors(patterns, pid) if p is not None and p.status == "retired" else []
+            for target, old in [(s, pid) for s in heirs[pid]] or [(pid, None)]:
+                if old is None or target not in counted:
+                    counted[target] = old
+        for target, old in counted.items():
+            yield i, target, old
+
+
 # the Latin letters a handle spells without their stroke or dot or as two letters; no "ß": casefold made it "ss"
 # already. Turkish's dotless ı, Maltese's ħ and Sámi's ŧ were kept: "Işık Yılmaz" was no alias of @isik-yilmaz
 _LATIN_PLAIN = {"ł": "l", "ø": "o", "đ": "d", "æ": "ae", "œ": "oe", "ı": "i", "ħ": "h", "ŧ": "t"}

@@ -96,8 +96,9 @@ from collections import Counter, defaultdict
 from collections.abc import Callable
 from typing import TypedDict
 
-# owner_key: in kb, where record_incident's retry check reads it; recurred_after_fix: where fix_not_held reads it
-from recur.kb.records import owner_key, recurred_after_fix, successors
+# owner_key: in kb, where record_incident's retry check reads it; recurred_after_fix and credited: where fix_not_held
+# reads them
+from recur.kb.records import credited, owner_key, recurred_after_fix, successors
 from recur.kb.schema import OPEN_FIX
 from recur.util.dates import iso_day, shift
 from recur.util.text import plural
@@ -732,27 +733,6 @@ def tally(patterns: dict, incidents) -> tuple[Counter, dict, dict]:
         if old is not None:
             under[target][old] += 1
     return count, last, {pid: dict(sorted(c.items())) for pid, c in under.items()}
-
-
-def credited(patterns: dict, incidents):
-    """(incident, pattern it counts for, the retired id it names or None) for each of ``incidents``, in their
-    order, as "seen before" counts (``KB.inherited_incidents``): an incident naming a retired pattern that patterns
-    in use replaced (``successors``, chains followed; a split's each) counts for those, under the id it names, and
-    one naming both that id and its successor counts once, as the successor's own. A retired pattern nothing in use
-    replaced keeps its own. The one rule of the recurring lists, the open fixes' counts and recurrence after a fix:
-    they counted by the id named, one board giving a renamed pattern 5 incidents in one table and 2 in another."""
-    heirs: dict = {}  # pattern id -> its successors in use when it is retired (once per id, not per incident)
-    for i in incidents:
-        counted: dict = {}  # pattern counted -> the retired id it is counted under, None for its own
-        for pid in dict.fromkeys(i.patterns):
-            if pid not in heirs:
-                p = patterns.get(pid)
-                heirs[pid] = successors(patterns, pid) if p is not None and p.status == "retired" else []
-            for target, old in [(s, pid) for s in heirs[pid]] or [(pid, None)]:
-                if old is None or target not in counted:
-                    counted[target] = old
-        for target, old in counted.items():
-            yield i, target, old
 
 
 def owned_by(name: str, aliases: dict | None = None):

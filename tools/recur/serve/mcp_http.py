@@ -301,6 +301,9 @@ def _proxied(hosts: tuple):
     from mcp.server.transport_security import TransportSecuritySettings
 
     names = ["127.0.0.1", "localhost", "[::1]", *hosts]
+    # each name also fully qualified ("localhost."), as security.HostCheck takes it on every other route: the SDK
+    # compares the Host as written
+    names += [f"{n}." for n in names if not n.endswith((".", "]")) and ":" not in n]
     return TransportSecuritySettings(
         enable_dns_rebinding_protection=True,
         allowed_hosts=[h for n in names for h in (n, f"{n}:*")],

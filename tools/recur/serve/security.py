@@ -207,7 +207,7 @@ class HostCheck:
     def __init__(self, app, host: str | None, allowed: tuple = ()):
         self.app = app
         names = (*LOOPBACK_NAMES, *(hostname(n) or n.lower() for n in allowed))  # "kb.example.com:443" too
-        self.names = frozenset(n.lower().strip("[]") for n in names)
+        self.names = frozenset(_unrooted(n.lower().strip("[]")) for n in names)
         self.active = host in LOOPBACK_NAMES or bool(allowed)
         self.addresses_ok = host not in LOOPBACK_NAMES
 
@@ -244,9 +244,18 @@ class HostCheck:
         return None
 
     def _accepted(self, name: str) -> bool:
+        name = _unrooted(name)
         if name in self.names:
             return True
         return self.addresses_ok and bool(name) and is_address(name)
+
+
+def _unrooted(name: str) -> str:
+    """``name`` without the one trailing dot of a fully-qualified name: ``localhost.`` is the host ``localhost``
+    (DNS's root label), and a browser's URL parser reads ``127.0.0.1.`` as the address 127.0.0.1. A client that
+    writes it (a resolver search list avoided, ``http://localhost.:8000/``) was refused 421 on a loopback bind.
+    Only one dot: ``localhost..`` is no name."""
+    return name[:-1] if name.endswith(".") and not name.endswith("..") else name
 
 
 class RateLimiter:

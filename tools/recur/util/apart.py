@@ -76,10 +76,14 @@ def run(target: str, args: list, what: str):
     read, write = os.pipe()
     proc = None
     try:
-        proc = subprocess.Popen(
-            [sys.executable, "-c", _CHILD, call, str(os.getpid()), str(write)],
-            stdin=subprocess.DEVNULL, stdout=2, pass_fds=(write,),
-        )  # fmt: skip
+        held = _Held()  # a Ctrl-C while the child starts is raised once ``proc`` names it, so that it is killed
+        try:
+            proc = subprocess.Popen(
+                [sys.executable, "-c", _CHILD, call, str(os.getpid()), str(write)],
+                stdin=subprocess.DEVNULL, stdout=2, pass_fds=(write,),
+            )  # fmt: skip
+        finally:
+            held.release()
         os.close(write)
         write = None
         with os.fdopen(read, "rb") as answer:
@@ -96,6 +100,40 @@ def run(target: str, args: list, what: str):
             if fd is not None:
                 os.close(fd)
     return _result(proc.returncode, out, what)
+
+
+class _Held:
+    """SIGINT and SIGTERM held while a child starts: their Python handlers (KeyboardInterrupt's, cli/main's
+    SIGTERM one) swapped for one that notes the signal, and run by ``release`` once they are back. One that ran
+    inside ``subprocess.Popen``, after the fork and before it returned (it waits for the exec), raised there: the
+    child ran on, ``proc`` never set for the clean-up to kill it. Off the main thread nothing is swapped: no
+    handler runs there (Python runs them on the main thread), and ``signal.signal`` may not be called."""
+
+    def __init__(self):
+        import signal
+
+        self.caught: list = []
+        self.kept: dict = {}
+        for number in (signal.SIGINT, signal.SIGTERM):
+            handler = signal.getsignal(number)
+            if callable(handler):  # SIG_DFL, SIG_IGN and None (set outside Python) are no Python code to defer
+                try:
+                    signal.signal(number, self._note)
+                except ValueError:  # not the main thread
+                    break
+                self.kept[number] = handler
+
+    def _note(self, number, frame) -> None:
+        self.caught.append((number, frame))
+
+    def release(self) -> None:
+        """The handlers back, then each signal noted meanwhile handed to its own (KeyboardInterrupt raised)."""
+        import signal
+
+        for number, handler in self.kept.items():
+            signal.signal(number, handler)
+        for number, frame in self.caught:
+            self.kept[number](number, frame)
 
 
 def _result(code: int, out: bytes, what: str):
