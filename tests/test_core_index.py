@@ -783,6 +783,29 @@ def test_a_server_does_not_reload_an_index_another_kb_took(kb_dir, tmp_path):
     assert holder.check_reload() and holder.reload_error is None and "disk-full" in engine.docs
 
 
+def test_sighup_tries_a_refused_index_again_though_its_files_look_as_they_did(kb_dir, tmp_path, capsys):
+    """check_reload(force=True), what SIGHUP runs: a rebuilt index refused stays refused while the index folder's
+    files keep their stamps (util.stamp), the watcher reading nothing; what made it refusable may be fixed
+    elsewhere (here: the served KB brought to the files the index was built from), and SIGHUP tries it again."""
+    import shutil
+
+    from recur.serve.runtime import EngineHolder
+
+    idx = tmp_path / "index"
+    build(kb_dir, idx)
+    engine = Engine(kb_dir, idx, FAKE)
+    other = tmp_path / "kb2"
+    shutil.copytree(kb_dir, other)
+    (other / "patterns/capacity/disk-full.md").unlink()
+    build(other, idx)
+    holder = EngineHolder(lambda: engine)
+    holder.engine = engine  # as after its first load
+    assert holder.check_reload() is False and "kb2" in holder.reload_error
+    (kb_dir / "patterns/capacity/disk-full.md").unlink()  # the served KB now holds kb2's files: the index is its own
+    assert holder.check_reload() is False and "kb2" in holder.reload_error  # nothing in the index folder changed
+    assert holder.check_reload(force=True) and holder.reload_error is None and "disk-full" not in engine.docs
+
+
 def test_recur_index_strict_fails_and_keeps_the_index_when_a_pattern_would_be_left_out(kb_dir, tmp_path):
     """Found in an operator's review: one character wrong in a pattern's YAML, pushed in a pull
     request, took the pattern out of every answer: `recur index` warned but exited 0, and the server

@@ -6,10 +6,13 @@ now compare util.stamp: size, mtime, ctime (which no user tool sets) and inode. 
 
 from __future__ import annotations
 
+import json
 import os
+import subprocess
+import sys
 import time
 
-from kbfactory import small_kb
+from kbfactory import fake_model_flags, small_kb
 from serve_util import fake_index, holding
 from test_mcp_review import calls
 
@@ -107,3 +110,54 @@ def test_mcps_incident_paths_are_read_again_after_a_same_size_edit_whose_mtime_w
     assert IncidentPaths._same(kb, (RECORD, signed[RECORD]))
     same_size_edit(kb / RECORD, "id: INC-2026-0001", "id: INC-2026-0009")
     assert not IncidentPaths._same(kb, (RECORD, signed[RECORD]))
+
+
+def as_the_previous_recur_wrote_it(index_dir) -> dict:
+    """The index's manifest with each KB file recorded as Recur recorded it before util.stamp, [size, mtime_ns]:
+    an index the previous Recur built over this very KB. Returns the manifest as written."""
+    path = index_dir / "manifest.json"
+    manifest = json.loads(path.read_text())
+    manifest["files"] = {name: stamp[:2] for name, stamp in manifest["files"].items()}
+    path.write_text(json.dumps(manifest))
+    return manifest
+
+
+def test_recur_index_takes_an_index_the_previous_recur_built_as_up_to_date_and_records_the_stamps(tmp_path):
+    """An upgrade: the previous Recur's manifest has two numbers a file, none of which equals a stamp now; the
+    index is the KB's (compared by content), nothing re-embedded, and its manifest records the stamps, so the
+    next look is a stat walk again."""
+    kb = small_kb(tmp_path / "kb")
+    fake_index(kb, tmp_path / "index")
+    built = as_the_previous_recur_wrote_it(tmp_path / "index")["build_id"]
+    run = [sys.executable, "-m", "recur", "index", *fake_model_flags(kb, tmp_path / "index")]
+    r = subprocess.run(run, input="", capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0 and "is up to date" in r.stderr and "embedded" not in r.stderr, r.stderr
+    manifest = index_mod.read_manifest(tmp_path / "index")
+    assert manifest["build_id"] == built and manifest["files"] == files_signature(kb)
+
+
+def test_a_read_only_servers_looks_at_an_index_the_previous_recur_built_read_the_kb_once(tmp_path, monkeypatch):
+    """Where the manifest cannot be rewritten (a container image, a read-only mount) the served manifest keeps
+    the previous Recur's two numbers a file: /healthz `stale` is null, and the server's look, every few
+    seconds, reads the KB's files at the first look only (each file's digest kept by its stamp)."""
+    from recur.kb import loader
+
+    kb = small_kb(tmp_path / "kb")
+    engine = Engine.open(kb, tmp_path / "index", model="fake:64", quiet=True)
+    engine.searcher.index.manifest = as_the_previous_recur_wrote_it(tmp_path / "index")  # as served read-only
+    read = []
+    signed_contents = loader.signed_contents
+    monkeypatch.setattr(loader, "signed_contents", lambda root, sig: read.extend(sig) or signed_contents(root, sig))
+    holder = holding(engine)
+    try:
+        holder.check_stale()
+        assert holder.stale is None and holder.kb_changed == [] and read
+        read.clear()
+        for _ in range(3):
+            holder.check_stale()
+        assert holder.stale is None and read == []
+        same_size_edit(kb / PAGE, "Disk full on a host", "Disk full on a node")
+        holder.check_stale()
+        assert holder.kb_changed == [PAGE] and read == [PAGE]  # the edited file alone is read again
+    finally:
+        holder.stop()

@@ -214,11 +214,11 @@ def _where_is_the_kb(root: Path, flag: str = "--kb") -> str:
 
 
 def files_signature(root: Path) -> dict:
-    """The stamp (util.stamp: size, mtime, ctime, inode) of every file a search index is built from: the patterns and incidents, and
-    severity.yml and recur.yml, which decide which of them load. A stat walk, no reading. Hidden
-    files are no KB records (another writer's temporary file, an editor's swap file), and a file
-    gone between the walk and its stat (that temporary file, renamed into place) is left out: a
-    writer running beside `recur new` made it a FileNotFoundError."""
+    """The stamp (util.stamp: size, mtime, ctime, inode) of every file a search index is built from: the
+    patterns and incidents, and severity.yml and recur.yml, which decide which of them load. A stat walk, no
+    reading. Hidden files are no KB records (another writer's temporary file, an editor's swap file), and a file
+    gone between the walk and its stat (that temporary file, renamed into place) is left out: a writer running
+    beside `recur new` made it a FileNotFoundError."""
     sig = {}
     paths = [root / name for name in ("severity.yml", FORMAT_FILE)]
     for sub in ("patterns", "incidents"):

@@ -4,9 +4,10 @@ Layout of ``.recur/index/``::
 
     manifest.json   format, tool version, model id, dimension, counts, per-pattern content
                     hashes, and the stamp of every KB file (util.stamp: size, mtime, ctime,
-                    inode; a cheap freshness test), with a digest of their contents (``kb_content``: the test when only times differ,
-                    a checkout copied with ``cp -r``), one of each file's (``kb_file_digests``:
-                    which files of such a copy changed) and the KB folder it was built for (``kb``)
+                    inode; a cheap freshness test), with a digest of their contents
+                    (``kb_content``: the test when only times differ, a checkout copied with
+                    ``cp -r``), one of each file's (``kb_file_digests``: which files of such a
+                    copy changed) and the KB folder it was built for (``kb``)
     vectors.npy     one L2-normalised float32 row per view (title, each symptom, ...)
     views.json      for each row: the pattern id, the view kind and its text
     docs.json       what a result shows (title, runbook, evidence, ...), so a cold
@@ -595,8 +596,9 @@ def _incomplete(index_dir: Path, why: str) -> RecurError:
 
 
 def is_fresh(index_dir, kb_root, manifest: dict | None = None) -> bool:
-    """Does the index match the KB's files? By their stamps (util.stamp: sizes, times, inodes; a stat walk), else by their contents
-    (``same_files``: a copy of the checkout, `cp -r` or a fresh clone, has the same files with new times).
+    """Does the index match the KB's files? By their stamps (util.stamp: sizes, times, inodes; a stat walk), else
+    by their contents (``same_files``: a copy of the checkout, `cp -r` or a fresh clone, has the same files with
+    new times).
     Pass ``manifest`` when it was just read."""
     m = manifest if manifest is not None else read_manifest(Path(index_dir))
     if not m or m.get("format") != FORMAT:
