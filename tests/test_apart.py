@@ -91,6 +91,48 @@ def test_a_signal_while_the_child_starts_still_kills_it(monkeypatch, number):
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # the handlers put back
 
 
+@pytest.mark.parametrize("when", ["while swapping", "while putting back"])
+def test_a_signal_while_the_handlers_are_swapped_leaves_them_all_put_back(monkeypatch, when):
+    """SIGINT and SIGTERM are swapped one after the other, and put back so: a signal whose own handler is in place
+    while the other is not (SIGTERM's raising once SIGINT's is swapped, or Ctrl-C's once it is put back before
+    SIGTERM's) raised there and left the other one's swapped for good, a Ctrl-C then noted by no one (found in
+    review). Sent from inside ``signal.signal``, right after the swap it makes: no timing."""
+    started = []
+    real_popen, real_signal = subprocess.Popen, signal.signal
+
+    def popen(*args, **kwargs):
+        started.append(real_popen(*args, **kwargs))
+        return started[-1]
+
+    def swap(number, handler):
+        before = real_signal(number, handler)
+        if number == signal.SIGINT and when == "while swapping" and handler is not signal.default_int_handler:
+            signal.raise_signal(signal.SIGTERM)  # SIGTERM's own handler still in place: it raises
+        if number == signal.SIGINT and when == "while putting back" and handler is signal.default_int_handler:
+            signal.raise_signal(signal.SIGINT)  # Ctrl-C's handler just put back, SIGTERM's not yet
+        return before
+
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(subprocess, "Popen", popen)
+    before = real_signal(signal.SIGTERM, interrupt)
+    try:
+        monkeypatch.setattr(signal, "signal", swap)
+        with pytest.raises(KeyboardInterrupt):
+            apart.run("time:sleep", [600], what="a long sleep")
+        monkeypatch.setattr(signal, "signal", real_signal)
+        kept = signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM)
+        for child in started:
+            if child.poll() is None:  # not the point here, but never left to the test run
+                child.kill()
+            assert child.wait() == -signal.SIGKILL, "the child ran on after the interrupt"
+    finally:
+        real_signal(signal.SIGTERM, before)
+        real_signal(signal.SIGINT, signal.default_int_handler)
+    assert kept == (signal.default_int_handler, interrupt), "a handler left swapped"
+
+
 def test_ctrl_c_to_the_process_group_stops_the_caller_and_its_child_is_gone_first(tmp_path):
     """A terminal's Ctrl-C reaches every process of its group: the child ignores it, the caller raises
     KeyboardInterrupt where it waits, kills the child and waits for it, then its own clean-up runs."""

@@ -242,3 +242,16 @@ def test_an_incident_naming_a_retired_pattern_is_checked_against_its_successor_s
     }
     warned = fix_not_held(kb.patterns, ["cache-old", "disk-old", "cache-new"], dt.date(2026, 3, 9))
     assert [(w["pattern"], w["under"]) for w in warned] == [("disk-full", "disk-old")]
+
+
+def test_linking_a_retired_pattern_beside_its_successor_says_nothing_again(done_fix, kb_dir):
+    """An incident linking disk-full, whose fix was done before it, was warned when it was linked; linking disk-old
+    (retired, replaced by disk-full) to it as well warned again, "it names disk-old", though the board counts it as
+    disk-full's own, once (found in review). Linking disk-full to one naming disk-old likewise says nothing again."""
+    run = done_fix
+    write_pattern(kb_dir, "disk-old", status="retired", extra_front="superseded_by: disk-full")
+    for first, then in (("disk-full", "disk-old"), ("disk-old", "disk-full")):
+        new = _new(run, "-t", f"Disk full, {first}", "--date", "2026-03-06", "--pattern", first, "--json")
+        assert "recurrence after the fix" in new.stderr, new.stderr
+        linked = run("incident", "link", json.loads(new.stdout)["id"], then)
+        assert linked.exit_code == 0 and "recurrence after the fix" not in linked.stderr, (first, linked.stderr)

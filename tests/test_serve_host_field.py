@@ -174,3 +174,33 @@ def test_a_fully_qualified_loopback_name_is_loopback_on_every_route(tmp_path):
                 assert status == 421, (host, path, sent[:300])
         status, _, sent = raw(base, request("GET", "/healthz", headers=("Host: localhost.", "Origin: http://evil.")))
         assert status == 403, sent[:300]
+
+
+@pytest.mark.parametrize(
+    "allowed, hosts",
+    [
+        ((), ("LOCALHOST", "LocalHost:{port}", "LOCALHOST.", "[::1]")),
+        (("kb.example.com:443",), ("kb.example.com", "kb.example.com:8443", "KB.Example.COM:443")),
+        (("KB.Example.com",), ("kb.example.com", "KB.EXAMPLE.COM:443")),
+    ],
+    ids=["loopback-case", "allowed-with-port", "allowed-in-capitals"],
+)
+def test_mcp_answers_every_host_the_other_routes_answer(tmp_path, allowed, hosts):
+    """A Host's letter case and port are not the host: every other route of a loopback bind reads them so
+    (security.HostCheck), but the MCP SDK compares its list as written, so /mcp refused ``Host: LOCALHOST`` (421), and
+    ``--allowed-host kb.example.com:443`` listed ``kb.example.com:443:*`` there, refusing ``Host: kb.example.com``
+    (found in review). Foreign names stay refused on both."""
+    site = stub_site(tmp_path)
+    app = fake_app(small_kb(tmp_path / "kb"), tmp_path, site_dir=site, host="127.0.0.1", mcp_allowed_hosts=allowed)
+    accept = "Accept: application/json, text/event-stream"
+    with running(app) as base:
+        port = base.rsplit(":", 1)[1]
+        for host in (h.format(port=port) for h in hosts):
+            origin = f"Origin: http://{host}"
+            for method, path, body in (ROUTES[0], ("POST", "/mcp", MCP_INIT)):
+                status, _, sent = raw(base, request(method, path, headers=(f"Host: {host}", origin, accept), body=body))
+                assert status == 200, (host, path, sent[:300])
+        for host in ("EVIL.example", "kb.example.com.evil", "LOCALHOST.evil"):
+            for method, path, body in (ROUTES[0], ("POST", "/mcp", MCP_INIT)):
+                status, _, sent = raw(base, request(method, path, headers=(f"Host: {host}", accept), body=body))
+                assert status == 421, (host, path, sent[:300])

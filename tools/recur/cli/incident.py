@@ -844,16 +844,20 @@ def _link_given(kb, incident_id: str, pattern_ids) -> None:
     _draft_note(kb, incident_id, added, [*(inc.patterns if inc is not None else ()), *added])
     _not_a_candidate_note(kb, incident_id, added)
     if inc is not None:
-        _fix_not_held_note(kb, added, inc.date)
+        _fix_not_held_note(kb, added, inc.date, had=inc.patterns)
 
 
-def _fix_not_held_note(kb, linked, day) -> dict:
+def _fix_not_held_note(kb, linked, day, had=()) -> dict:
     """A pattern linked whose permanent fix was marked done before the incident's date: said on stderr when it is
     linked (problems.board.fix_not_held), not left to the next weekly report's "did not hold"; ``{recurrence_after_fix:
-    [...]}`` for --json when there is one, else {}."""
+    [...]}`` for --json when there is one, else {}. ``had``: the patterns the incident linked already, whose
+    recurrences were said when they were linked: a retired id linked beside its successor is the successor's own,
+    as the board counts it, not said again "under" the retired id (found in review)."""
     from recur.kb.pattern_fix import fix_not_held
 
-    after = fix_not_held(kb.patterns, linked, day, config.where_flags(kb.root))
+    said = {a["pattern"] for a in fix_not_held(kb.patterns, had, day)} if had else set()
+    after = [a for a in fix_not_held(kb.patterns, [*had, *linked], day, config.where_flags(kb.root))
+             if a["pattern"] not in said]  # fmt: skip
     for a in after:
         click.echo(f"warning: {a['said']}", err=True)
     return {"recurrence_after_fix": after} if after else {}

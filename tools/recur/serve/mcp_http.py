@@ -300,15 +300,28 @@ def _proxied(hosts: tuple):
     passes on, which the operator named (none: loopback alone): on any port or none, over http or https."""
     from mcp.server.transport_security import TransportSecuritySettings
 
-    names = ["127.0.0.1", "localhost", "[::1]", *hosts]
+    names = [_sdk_name(h) for h in ("127.0.0.1", "localhost", "::1", *hosts)]
     # each name also fully qualified ("localhost."), as security.HostCheck takes it on every other route: the SDK
     # compares the Host as written
     names += [f"{n}." for n in names if not n.endswith((".", "]")) and ":" not in n]
+    names = list(dict.fromkeys(names))
     return TransportSecuritySettings(
         enable_dns_rebinding_protection=True,
         allowed_hosts=[h for n in names for h in (n, f"{n}:*")],
         allowed_origins=[o for n in names for s in ("http", "https") for o in (f"{s}://{n}", f"{s}://{n}:*")],
     )
+
+
+def _sdk_name(value: str) -> str:
+    """An --allowed-host value (or a loopback name) as the SDK's list must hold it to accept what security.HostCheck
+    accepts on every other route: in lower case (HostCheck lowers the request's Host and Origin for the SDK) and
+    without a port, which the SDK kept: "kb.example.com:443" became "kb.example.com:443:*" there, refusing
+    ``Host: kb.example.com`` on /mcp alone (found in review). An IPv6 address in brackets, as a Host writes it."""
+    from recur.serve.preflight import hostname
+    from recur.serve.security import unrooted
+
+    name = unrooted(hostname(value) or value.strip().lower())
+    return f"[{name}]" if ":" in name else name
 
 
 class JsonRpcErrors:

@@ -207,7 +207,7 @@ class HostCheck:
     def __init__(self, app, host: str | None, allowed: tuple = ()):
         self.app = app
         names = (*LOOPBACK_NAMES, *(hostname(n) or n.lower() for n in allowed))  # "kb.example.com:443" too
-        self.names = frozenset(_unrooted(n.lower().strip("[]")) for n in names)
+        self.names = frozenset(unrooted(n.lower().strip("[]")) for n in names)
         self.active = host in LOOPBACK_NAMES or bool(allowed)
         self.addresses_ok = host not in LOOPBACK_NAMES
 
@@ -219,7 +219,11 @@ class HostCheck:
         # bound to loopback the SDK refuses a foreign Host or Origin on /mcp itself, with the same lists
         # (mcp_http._proxied) and its own words, which MCP clients have been shown; off loopback it checks nothing
         sdk_checks = not self.addresses_ok and is_mcp_path(route_path(scope)) if scope["type"] == "http" else True
-        if not self.active or sdk_checks:
+        if not self.active:
+            return await self.app(scope, receive, send)
+        if sdk_checks:
+            if scope["type"] == "http":
+                _lower_host_for_the_sdk(scope)
             return await self.app(scope, receive, send)
         headers = dict(scope.get("headers") or ())
         browser = b"origin" in headers or b"sec-fetch-site" in headers or b"sec-fetch-mode" in headers
@@ -244,13 +248,30 @@ class HostCheck:
         return None
 
     def _accepted(self, name: str) -> bool:
-        name = _unrooted(name)
+        name = unrooted(name)
         if name in self.names:
             return True
         return self.addresses_ok and bool(name) and is_address(name)
 
 
-def _unrooted(name: str) -> str:
+def _lower_host_for_the_sdk(scope: dict) -> None:
+    """``scope``'s Host and Origin's host put in lower case for the MCP SDK's check of them on /mcp: a host name's
+    letter case is not the name (RFC 9110 4.2.3), and every other route reads it so (``_accepted``), but the SDK
+    compares them as written with its list (mcp_http._proxied, in lower case), and refused ``Host: LOCALHOST`` with
+    a 421 on /mcp alone (found in review). In place: the layers outside read what the router writes in the scope
+    (metrics' route). The Origin's scheme is left as sent: both checks take only a lower case ``http``/``https``."""
+    headers = []
+    for name, value in scope.get("headers") or ():
+        if name == b"host":
+            value = value.lower()
+        elif name == b"origin":
+            scheme, sep, rest = value.partition(b"://")
+            value = scheme + sep + rest.lower()
+        headers.append((name, value))
+    scope["headers"] = headers
+
+
+def unrooted(name: str) -> str:
     """``name`` without the one trailing dot of a fully-qualified name: ``localhost.`` is the host ``localhost``
     (DNS's root label), and a browser's URL parser reads ``127.0.0.1.`` as the address 127.0.0.1. A client that
     writes it (a resolver search list avoided, ``http://localhost.:8000/``) was refused 421 on a loopback bind.

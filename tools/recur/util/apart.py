@@ -114,26 +114,47 @@ class _Held:
 
         self.caught: list = []
         self.kept: dict = {}
-        for number in (signal.SIGINT, signal.SIGTERM):
-            handler = signal.getsignal(number)
-            if callable(handler):  # SIG_DFL, SIG_IGN and None (set outside Python) are no Python code to defer
+        try:
+            for number in (signal.SIGINT, signal.SIGTERM):
+                handler = signal.getsignal(number)
+                if not callable(handler):  # SIG_DFL, SIG_IGN and None (set outside Python): no Python code to defer
+                    continue
+                self.kept[number] = handler  # before the swap: an exception right after it still finds it here
                 try:
                     signal.signal(number, self._note)
                 except ValueError:  # not the main thread
+                    del self.kept[number]
                     break
-                self.kept[number] = handler
+        except BaseException:  # SIGTERM's own handler raised (its signal came once SIGINT's was swapped)
+            self._restore()
+            raise
 
     def _note(self, number, frame) -> None:
         self.caught.append((number, frame))
 
     def release(self) -> None:
         """The handlers back, then each signal noted meanwhile handed to its own (KeyboardInterrupt raised)."""
-        import signal
-
-        for number, handler in self.kept.items():
-            signal.signal(number, handler)
+        self._restore()
         for number, frame in self.caught:
             self.kept[number](number, frame)
+
+    def _restore(self) -> None:
+        """Every handler swapped put back, even when one put back first raises on the way (a Ctrl-C once its own is
+        back, before SIGTERM's): that left the other swapped for good, its signal noted by no one (found in review).
+        ``signal.signal`` runs the handlers of signals pending before it swaps, so one that raised swapped nothing:
+        tried again. The first exception is raised once all are back. Two handlers cannot be swapped in one step
+        in Python: a signal at the few bytecodes outside the ``try`` is still raised there."""
+        import signal
+
+        raised = None
+        for number, handler in self.kept.items():
+            while signal.getsignal(number) is not handler:
+                try:
+                    signal.signal(number, handler)
+                except BaseException as exc:  # a handler put back ran, and raised
+                    raised = raised or exc
+        if raised is not None:
+            raise raised
 
 
 def _result(code: int, out: bytes, what: str):
