@@ -350,11 +350,11 @@ def free_space(path) -> int | None:
 
 
 def _flock(fd: int, path: Path) -> bool:
-    """Lock the feedback log open on ``fd`` (at ``path``) against other processes' votes; whether it is held.
-    Where the file system refuses the lock (NFS without its lock daemon: ENOLCK; EOPNOTSUPP), the vote is written
-    without it, said once on stderr, as ``files.editing`` does: each vote was a 503 "cannot record the vote (No
-    locks available)", all lost. The thread lock still holds in this process, and a line goes out in one O_APPEND
-    write, whole after the last on this machine (two machines' at once on NFS may mix: the warning says so)."""
+    """Lock the feedback log open on ``fd`` (at ``path``) against other processes' votes; whether it is held. Where the
+    file system refuses the lock (NFS without its lock daemon: ENOLCK; EOPNOTSUPP), the vote is written without it, said
+    once (logged: ``files.said_once``), as ``files.editing`` does: each vote was a 503 "cannot record the vote (No locks
+    available)", all lost. The thread lock still holds in this process, and a line goes out in one O_APPEND write, whole
+    after the last on this machine (two machines' at once on NFS may mix: the warning says so)."""
     try:
         import fcntl
     except ImportError:  # pragma: no cover - not POSIX: the thread lock still holds in-process

@@ -6,8 +6,9 @@ when the site it serves was built from other KB files than the index it serves (
 said so). The KB files are recorded as a digest of their contents (``loader.content_digest``, what
 an index's manifest records as ``kb_content``), so a site built in CI and an index built on the
 server from the same commit agree, though every file's modification time differs; and as a digest
-of their signature (sizes and modification times, the manifest's ``files``), which is what a marker
-of an earlier Recur holds and is compared where either side has no content digest. It records the
+of their signature (each file's stamp, util/stamp.py: size, mtime, ctime, inode; the manifest's
+``files``), which is what a marker of an earlier Recur holds and is compared where either side has no
+content digest (an earlier Recur's signature held sizes and mtimes alone: it never equals a stamp's). It records the
 version of recur that built the site too: after an upgrade, a site an older recur built keeps its old
 pages and its old search box JavaScript, which may not match the new server's API, until `recur site`
 is run again, and `recur serve` says so (found in an upgrade review: nothing did). The marker, which

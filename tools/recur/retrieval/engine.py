@@ -22,7 +22,8 @@ from recur.util.text import plural
 # What opening an engine and building its index say (no index: "building it now", an update and why, pattern files
 # left out): a library's caller reads them as it reads any library's, through logging (a bot embedding Recur had
 # them printed on its stderr, which it could neither route nor silence but with quiet=True). `recur`'s commands
-# print each message as it is (cli/main.py's ``printing_library_logs``): what they print did not change.
+# print each message as it is (cli/logs.py's ``printing_library_logs``, held by cli/main.py): what they print did
+# not change.
 LOG = logging.getLogger(__name__)
 
 
@@ -94,12 +95,12 @@ def ensure_index(
 
 
 def ensure_index_saying(kb_dir, index_dir, model: str | None, progress: bool | None = None, quiet: bool = False):
-    """``ensure_index`` for a command that needs the index on its way (`recur site`'s browser search), with
-    what it is about to do said first on stderr as `recur suggest` says it (no index: "building it now"; an
-    out-of-date one: why it is updated; another model's: rebuilt), and a bar on a terminal (``progress``
-    None) as `recur index` shows. `recur site` built a cold index of 1,000 patterns in 100 s without a word,
-    and its summary put the time down to generating pages (scale review). ``quiet`` (`recur site --quiet`):
-    checked alike, nothing said and no bar; errors are still raised. Returns BuildStats or None."""
+    """``ensure_index`` for a command that needs the index on its way (`recur site`'s browser search), with what it is
+    about to do said first (logged; `recur` prints it on stderr) as `recur suggest` says it (no index: "building it
+    now"; an out-of-date one: why it is updated; another model's: rebuilt), and a bar on a terminal (``progress`` None)
+    as `recur index` shows. `recur site` built a cold index of 1,000 patterns in 100 s without a word, and its summary
+    put the time down to generating pages (scale review). ``quiet`` (`recur site --quiet`): checked alike, nothing said
+    and no bar; errors are still raised. Returns BuildStats or None."""
     step, manifest = _first_step(kb_dir, index_dir, model)
     if step == "build":
         embed.resolve(active_model(kb_dir, model))  # a model the build cannot use: said first

@@ -687,18 +687,18 @@ def _digest_now(root: Path, name: str, stat_of: list) -> str:
 
 # (KB folder, its files' signature, the digest of their contents) of the last KB compared by content: a
 # server looks at its KB every few seconds (serve.runtime.check_stale) and its start-up up to three times;
-# the files are read again only once a file's name, size or time changes
+# the files are read again only once a file's name or stamp (util.stamp) changes
 _compared: tuple = (None, None, None)
 
 
 def same_files(manifest: dict, kb_root, now: dict | None = None) -> bool:
-    """Whether the KB at ``kb_root`` (its files' signature ``now``, when just taken) holds the files the index
-    was built from, whatever their modification times and wherever it was built: the same names and sizes,
-    then their contents: of each file whose time differs, its digest against the one the manifest records
-    (``kb_file_digests``; the first that differs ends it), or, in an index of an earlier Recur, the digest of
-    all of them (``kb_content``; one that records neither: False). Reads the KB's files (0.2 s for a
-    1,000-pattern KB with 1,000 incidents, 2,000 files, in the page cache) only when names and sizes agree
-    and times do not, once per stamp of a file (once per signature, by ``kb_content``)."""
+    """Whether the KB at ``kb_root`` (its files' signature ``now``, when just taken) holds the files the index was built
+    from, whatever their modification times and wherever it was built: the same names and sizes, then their contents: of
+    each file whose stamp differs otherwise (util.stamp: its times or inode), its digest against the one the manifest
+    records (``kb_file_digests``; the first that differs ends it), or, in an index of an earlier Recur, the digest of
+    all of them (``kb_content``; one that records neither: False). Reads the KB's files (0.2 s for a 1,000-pattern KB
+    with 1,000 incidents, 2,000 files, in the page cache) only when names and sizes agree and the rest of a stamp does
+    not, once per stamp of a file (once per signature, by ``kb_content``)."""
     global _compared
     content, built = manifest.get("kb_content"), manifest.get("files")
     now = kb_signature(Path(kb_root)) if now is None else now

@@ -92,8 +92,9 @@ def versions() -> dict:
 @contextlib.contextmanager
 def export_lock(folder: Path, what: str):
     """Hold ``folder`` (an export cache: this one's, the browser model's) for one export, waiting at most
-    ``EXPORT_WAIT_S`` for another process's. The wait is said on stderr when it starts: an interactive
-    `recur suggest` started beside a cold `recur serve` hung for up to 15 minutes saying nothing. Past
+    ``EXPORT_WAIT_S`` for another process's. The wait is logged (INFO; `recur` prints it on stderr) when it
+    starts: an interactive `recur suggest` started beside a cold `recur serve` hung for up to 15 minutes saying
+    nothing. Past
     the wait, ``Busy`` says that another export held the cache (not that the cache cannot be written)."""
     from recur.util.files import editing
 

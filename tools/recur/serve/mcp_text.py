@@ -60,11 +60,12 @@ def no_pattern_text(writes: bool = False, nothing: bool = False) -> str:
 
 def answer_text(answer: dict, *, writes: bool = False) -> str:
     """suggest_patterns' text, for a model that reads only the text content and for a person whose client
-    shows it: what the results are (match_line: low results are not called matches), then each result with
-    its probability, why it matched, its page, the evidence to preserve and its first steps, and the
-    "check both" line when a result below the first is rated more likely right (results.check_both, as the
-    terminal and the site's box say it). Evidence and steps for the first DETAILED results only, said; none when
-    no_known_pattern (the closest by name and likelihood alone). The structured content is whole either way."""
+    shows it: what the results are (match_line: low results are not called matches) with the "check both"
+    line when a result below the first is rated more likely right (results.opening, as the terminal and the
+    site's box open: over a first result of low confidence, that line first, on a line of its own), then each
+    result with its probability, why it matched, its page, the evidence to preserve and its first steps.
+    Evidence and steps for the first DETAILED results only, said; none when no_known_pattern (the closest by
+    name and likelihood alone). The structured content is whole either way."""
     results = answer["results"]
     said = answer.get("query_note")  # a log searched by its error lines, a long paste condensed
     lines = [f"{said[0].upper()}{said[1:]}."] if said else []

@@ -413,8 +413,8 @@ class EngineHolder:
     def _same_kb_files(self, record, manifest: dict) -> bool | None:
         """Whether the site (its ``record``) and the index (its ``manifest``) were made from the same
         KB files: by their contents where both record a digest of them (two checkouts of one commit
-        agree, though their files' modification times differ), else by sizes and modification times
-        (an earlier Recur's site or index). None: nothing to compare."""
+        agree, though their files' modification times differ), else by the digest of their stamps (util.stamp:
+        size, mtime, ctime, inode; an earlier Recur's site or index). None: nothing to compare."""
         from recur.kb.site_record import signature_digest
 
         content, files = manifest.get("kb_content"), manifest.get("files")

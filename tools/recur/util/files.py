@@ -398,8 +398,9 @@ def editing(folder: Path, what: str, wait_s: float = 30.0, on_wait=None, lockles
     file's new inode does not escape it. Where the file system refuses the lock (Linux NFS: an exclusive
     flock is a POSIX write lock there, which needs a file open for writing, which a folder cannot be, EBADF;
     NFS without lockd, ENOLCK; EOPNOTSUPP elsewhere), the block runs without it, as on a system without
-    fcntl: a warning says so on stderr, once per folder in a process (``unlocked``), unless ``lockless_ok``: a
-    caller whose own claim keeps it safe. It was an error (`Error: Bad file descriptor`), every edit refused."""
+    fcntl: a warning says so, logged once per folder in a process (``unlocked``; `recur` prints it on stderr),
+    unless ``lockless_ok``: a caller whose own claim keeps it safe. It was an error (`Error: Bad file
+    descriptor`), every edit refused."""
     try:
         import fcntl
     except ImportError:  # pragma: no cover - not POSIX: no guard
@@ -432,7 +433,7 @@ _UNLOCKED_SAID: set[str] = set()
 
 
 def unlocked(folder, what: str, exc: OSError) -> None:
-    """Say on stderr, once per folder in this process (a server edits one folder many times), that ``what`` is
+    """Log (``said_once``), once per folder in this process (a server edits one folder many times), that ``what`` is
     changed without the lock on ``folder`` the file system refused (``exc``), and what that risks."""
     said_once(
         folder,
