@@ -202,3 +202,28 @@ def test_strict_s_count_of_one_other_warning_reads_and_each_such_warning_says_so
     assert r.exit_code == 1 and r.output.splitlines()[-1] == said, r.output
     tbd = [ln for ln in r.output.splitlines() if "'TBD'" in ln]
     assert len(tbd) == 1 and tbd[0].endswith("(--strict does not fail on it)"), r.output
+
+
+def test_the_rename_advice_goes_on_the_first_error_changed_lists(tmp_path):
+    """`recur check --changed FILE` lists the changed files' problems first: the rename advice stayed on the first
+    error naming the old id in the KB's order (eval/cases.yml's), which then sat below the changed file's. It goes on
+    the first error shown that names the old id, once."""
+    kb = small_kb(tmp_path / "kb")
+    old = kb / "patterns/capacity/disk-full.md"
+    old.with_name("volume-full.md").write_text(old.read_text().replace("id: disk-full", "id: volume-full"))
+    old.unlink()
+    changed = str(kb / "patterns/capacity/db-pool-exhausted.md")
+    r = CliRunner().invoke(cli, ["check", "--kb", str(kb), "--today", "2026-12-05", "--changed", changed])
+    assert r.exit_code == 1 and "Traceback" not in r.output, r.output
+    lines = [re.sub(r"[^\s(]*/kb/", "", ln) for ln in r.output.splitlines()]
+    naming = [ln for ln in lines if "no pattern has id 'disk-full'" in ln]
+    said = [ln for ln in lines if "if disk-full was renamed, keep disk-full.md" in ln]
+    assert len(naming) >= 2 and naming[0].startswith("patterns/capacity/db-pool-exhausted.md:"), lines
+    assert said == naming[:1], lines
+    # with FILES alike: the named file's errors are shown, then those elsewhere naming an id no file has
+    r = CliRunner().invoke(cli, ["check", "--kb", str(kb), "--today", "2026-12-05", changed])
+    lines = [re.sub(r"[^\s(]*/kb/", "", ln) for ln in r.output.splitlines()]
+    naming = [ln for ln in lines if "no pattern has id 'disk-full'" in ln]
+    said = [ln for ln in lines if "if disk-full was renamed, keep disk-full.md" in ln]
+    assert len(naming) >= 2 and naming[0].startswith("patterns/capacity/db-pool-exhausted.md:"), lines
+    assert said == naming[:1], lines

@@ -1048,3 +1048,38 @@ def test_the_early_describe_box_is_the_scripts_box():
     assert (
         f'class="{field.group(1)}" rows="{field.group(2)}" spellcheck="false" placeholder="{placeholder}"' in EARLY_BOX
     )
+
+
+def test_a_count_under_a_replaced_id_links_the_retired_patterns_page(tmp_path):
+    """The board's and home page's count of a pattern that replaced another, "3 (2 under old-retired)", named
+    the old id as plain text, where the site keeps the retired pattern's page (its note says what replaced it):
+    the id links there; an id with no page stays plain text."""
+    from kbfactory import write
+
+    from recur.site.context import BOARD, HOME, Site
+
+    root = site_kb(tmp_path / "kb")  # old-retired: superseded_by dns-failure
+    for n, (day, pid) in enumerate(
+        [("2026-04-10", "old-retired"), ("2026-04-12", "old-retired"), ("2026-04-14", "dns-failure")], start=1
+    ):
+        write(
+            root,
+            f"incidents/2026/INC-2026-01{n:02}.md",
+            f"---\nid: INC-2026-01{n:02}\ntitle: DNS failed {n}\ndate: {day}\nseverity: sev2\n"
+            f"patterns: [{pid}]\n---\n\n## Summary\nNames did not resolve.\n",
+        )
+    dns = root / "patterns/network/dns-failure.md"  # a fix done before them: each "recurred after the fix"
+    dns.write_text(
+        dns.read_text().replace("\n---\n", "\nfix:\n  status: done\n  owner: alice\n  done: 2026-04-01\n---\n", 1)
+    )
+    kb = load_kb(root)
+    assert not kb.errors, kb.errors
+    out = _pages(kb)
+    # the recurrence after the fix whose incident names the old id: "DNS resolution failure (under old-retired)"
+    assert '</a> (under <a href="../patterns/deploys/old-retired.html">old-retired</a>)' in out[BOARD]
+    for page in (BOARD, HOME):
+        up = "../" * page.count("/")
+        linked = f'3 (2 under <a href="{up}patterns/deploys/old-retired.html">old-retired</a>)'
+        assert linked in out[page], (page, [ln for ln in out[page].splitlines() if "under" in ln])
+    site = Site(kb, as_of=DAY, board=board(kb, DAY))
+    assert site.old_id_html(BOARD, "gone-id") == "gone-id"

@@ -1463,3 +1463,24 @@ def test_the_api_and_slack_vote_keys_are_the_keys_written_before_they_shared_has
         "slack:f4fabb5d3227cbc287020224",
         "slack:7be0f9f3ee6da3244aa5788a",
     )
+
+
+@pytest.mark.parametrize("first", ["low", "medium"])
+def test_a_replys_opening_is_the_rule_the_terminal_and_mcp_open_by(first):
+    """Slack's reply opened by its own copy of the rule (results.check_both_first, then check_both) where the
+    terminal, `recur incident new` and MCP open by results.opening: a change to the rule could leave Slack
+    behind. Its first section says results.opening's lines, in mrkdwn, for a low first result (the "check
+    both" leads) and a medium one (the "check both" after the count)."""
+    from recur.retrieval.results import match_line, opening
+
+    answer = latency_answer()
+    answer["results"][0]["confidence"] = answer["results"][2]["confidence"] = first  # #3 rated likelier (39%)
+    results = answer["results"]
+    count = match_line(results, None, 0, more="")
+    lines = opening(results, count)
+    said = answer_reply(answer, site_url=SITE)["blocks"][0]["text"]["text"]
+    if first == "low":  # the lead in bold on its own line, then the count in bold, said of what was asked
+        assert said == f"*{lines[0]}*\n*{count}* for “latency”:" and lines[1] == f"{count}:"
+    else:  # one line, "COUNT; ID (#K) is rated more likely right …: check both.": the "check both" on its own
+        assert len(lines) == 1 and lines[0].startswith(f"{count}; ") and "check both" in lines[0]
+        assert said == f"*{count}* for “latency”.\n{lines[0].removeprefix(count + '; ')}"

@@ -527,3 +527,24 @@ def test_eval_cases_that_expect_only_retired_patterns_are_not_counted(kb_dir):
     kb = load_kb(kb_dir)
     assert kb.patterns["disk-full"].status == "retired"
     assert all(c.expect != ["disk-full"] for c in training_data(kb).cases)
+
+
+def test_the_note_of_a_kb_changed_while_tuning_says_a_real_change_only(tmp_path):
+    """`recur tune`'s "changed while this run tuned" note compared the KB's file stamps alone (util.stamp: size,
+    mtime, ctime, inode): a chmod, or a touch, during the run moved a stamp with the bytes the same and was said as
+    a change. A file whose stamp moved is read, as an index's same_files reads it: only a real change is said."""
+    import os
+    from types import SimpleNamespace
+
+    from recur.tuning.tune import changed_meanwhile
+
+    root = small_kb(tmp_path / "kb")
+    run = SimpleNamespace(kb_dir=root, kb=load_kb(root))  # what changed_meanwhile reads of a Run
+    same, edited = sorted((root / "patterns").rglob("*.md"))[:2]
+    st = same.stat()
+    same.chmod(0o600)  # the ctime moves
+    os.utime(same, ns=(st.st_atime_ns, st.st_mtime_ns + 5_000_000_000))  # and the mtime, the bytes the same
+    assert changed_meanwhile(run) == ""
+    edited.write_text(edited.read_text() + "An edit made while the run tunes.\n")
+    name = edited.relative_to(root).as_posix()
+    assert changed_meanwhile(run).startswith(f"note: {name} changed while this run tuned:"), changed_meanwhile(run)

@@ -132,7 +132,9 @@ def check(  # long: 14 flags, one parameter a line (ruff's format); the body is 
     first, n_changed = _changed_test(kb_dir, changed)
     # with FILES, the authoring warnings of those files alone (the pre-commit hook's one file cost the whole
     # KB's lint); the KB is loaded and cross-checked whole, so those files' problems are a whole check's
-    kb, problems = check_path(kb_dir, stale_days=stale_days, today=today, only=in_named)
+    kb, problems = check_path(
+        kb_dir, stale_days=stale_days, today=today, only=in_named, shown_first=_shown_first(in_named, first)
+    )
     compared = None
     if similar and not format_errors(kb.problems):  # else indexing refuses the KB: its recur.yml errors say why
         from recur.retrieval.similar import compare
@@ -185,6 +187,15 @@ def _strict_said(problems: list, warnings: list, broken: list) -> str:
         )
         said += f": {len(warnings)} of the {plural(len(warnings) + own, 'warning')} ({other})"
     return said + (", and of the errors elsewhere." if broken else ".")
+
+
+def _shown_first(in_named, first):
+    """A sort key of a shown path in the order the problems are shown, or None for the KB's: the named files' first
+    (the errors elsewhere that are shown come after them, ``_broken_elsewhere``), the --changed files' first among
+    them. The rename advice goes on the first error shown naming the old id (kb.check._with_rename_advice)."""
+    if in_named is None and first is None:
+        return None
+    return lambda path: (in_named is not None and not in_named(path), first is not None and not first(path))
 
 
 def _changed_test(kb_dir, changed: tuple):

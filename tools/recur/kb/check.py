@@ -23,8 +23,9 @@ from recur.util.text import close_ids, is_emoji, plural, query_key, signal_key
 UNKNOWN_ID = "unknown-id"
 
 
-def cross_checks(kb: KB) -> list[Problem]:
-    """The checks that need the whole KB: duplicate ids, and ids that other files refer to."""
+def cross_checks(kb: KB, shown_first=None) -> list[Problem]:
+    """The checks that need the whole KB: duplicate ids, and ids that other files refer to (``shown_first``: as
+    ``_with_rename_advice``'s)."""
     return _with_rename_advice(
         kb,
         duplicate_ids(kb)
@@ -41,6 +42,7 @@ def cross_checks(kb: KB) -> list[Problem]:
         + path_list_problems(kb)
         + duplicate_case_warnings(kb)
         + triage_problems(kb),
+        shown_first,
     )
 
 
@@ -521,7 +523,7 @@ def _no_such(pid: str) -> str:
     return f": take it out, or write that pattern first (recur new pattern --id {pid})"
 
 
-def _with_rename_advice(kb: KB, problems: list[Problem]) -> list[Problem]:
+def _with_rename_advice(kb: KB, problems: list[Problem], shown_first=None) -> list[Problem]:
     """``problems`` with the rename advice (``_renamed_said``) added once to the first error naming each pattern id
     that no file has and no id is close to (no slip; or one is, and two incident records name it:
     ``_renamed_not_slipped``), when it looks like a rename: an incident names it (incidents
@@ -529,7 +531,10 @@ def _with_rename_advice(kb: KB, problems: list[Problem]) -> list[Problem]:
     Renaming disk-full.md to volume-full.md (its id too) gave seven errors each saying "take it out, or write that
     pattern first", where the supported rename keeps the old file as a retired stub (found in review); git, which
     knows of the rename, is not at hand in general. Added to an error, it shows wherever the errors show (the
-    pre-commit hook's `check --quiet FILES` shows those naming an id no file has, whatever the file)."""
+    pre-commit hook's `check --quiet FILES` shows those naming an id no file has, whatever the file). ``shown_first``:
+    a sort key of a shown path, for output that lists some files first (`recur check --changed`, FILES): the advice
+    goes on the first error naming the id that is shown, not the first in the KB's order, which sat below the
+    changed file's (found in a re-read); None: the KB's order."""
     advice, named, by_incidents = {}, None, None
     for pid, refs in _dangling(kb).items():
         close = close_ids(pid, kb.pattern_files, cutoff=0.6)
@@ -542,7 +547,8 @@ def _with_rename_advice(kb: KB, problems: list[Problem]) -> list[Problem]:
             named |= {r for case in kb.cases for r in case.expect}
         new = _renamed_to(kb, pid, named) or (close[0] if len(close) == 1 else None)
         if new is not None or pid in by_incidents:
-            advice[min(refs)] = _renamed_said(pid, new)
+            first = min(refs, key=lambda ref: (shown_first(ref[0]), ref)) if shown_first else min(refs)
+            advice[first] = _renamed_said(pid, new)
     if not advice:
         return problems
     out = []
@@ -865,10 +871,10 @@ def _shown(kb: KB, relpath: str) -> str:
     return display_path(kb.root / relpath)
 
 
-def run_checks(kb: KB, lint: bool = True, **lint_options) -> list[Problem]:
+def run_checks(kb: KB, lint: bool = True, shown_first=None, **lint_options) -> list[Problem]:
     """All problems in the KB, sorted by file and line (``lint_options``: authoring_warnings', ``only`` among
-    them: the authoring warnings of some files alone)."""
-    problems = list(kb.problems) + cross_checks(kb)
+    them: the authoring warnings of some files alone; ``shown_first``: cross_checks')."""
+    problems = list(kb.problems) + cross_checks(kb, shown_first)
     if lint:
         from recur.kb.lint import authoring_warnings
 

@@ -282,6 +282,18 @@ def file_digests(signature: dict, contents: dict) -> dict:
     return {name: file_digest(contents.get(name, b"")) for name in sorted(signature)}
 
 
+def same_contents(root: Path, name: str, was: list | None, now: list | None, digest: str | None) -> bool:
+    """Whether the KB file ``name``, stamped ``was`` (util.stamp) when its bytes had ``digest`` (``file_digest``)
+    and ``now`` now, holds those bytes still: the same stamp, or the same size and, read now, the same digest. A
+    stamp moves with no change to the bytes (a chmod moves the ctime, a checkout the inode, ``touch`` the mtime), so
+    a stamp that differs is read to know, as an index's ``same_files`` does; gone or added: False."""
+    if was == now:
+        return True
+    if was is None or now is None or digest is None or was[:1] != now[:1]:
+        return False  # added, removed, or a size differs: the contents do
+    return file_digest(signed_contents(Path(root), {name: now}).get(name, b"")) == digest
+
+
 def load_kb(
     root: str | os.PathLike, *, any_format: bool = False, keep_texts: bool = False, replaced: dict | None = None
 ) -> KB:

@@ -277,18 +277,19 @@ def fix_cell(r: dict, named) -> str:
     return fix_words(parts, ", ".join(parts.get("successors", ())))
 
 
-def inherited_said(r: dict) -> str:
+def inherited_said(r: dict, name=str) -> str:
     """ "3 under db-connection-pool-exhausted" ("1 under a and 2 under b"): how many of a recurring row's incidents
     name a retired pattern it replaced (its ``incidents_inherited``, as "seen before" says them), or "" for none: the
-    report, its headline, the site's board and MCP's text say which came under the old id."""
-    parts = [f"{n} under {old}" for old, n in sorted((r.get("incidents_inherited") or {}).items())]
+    report, its headline, the site's board and MCP's text say which came under the old id. ``name``: how an old id
+    is written (the site links it to the retired pattern's page, ``Site.old_id_html``)."""
+    parts = [f"{n} under {name(old)}" for old, n in sorted((r.get("incidents_inherited") or {}).items())]
     return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1] if parts else ""
 
 
-def count_cell(r: dict, key: str = "count") -> str:
+def count_cell(r: dict, key: str = "count", name=str) -> str:
     """A recurring row's count, "5 (3 under db-connection-pool-exhausted)" when some came under a replaced id;
-    ``key`` "incidents": an open fix's row (``fixes``), counted alike."""
-    under = inherited_said(r)
+    ``key`` "incidents": an open fix's row (``fixes``), counted alike; ``name`` as ``inherited_said``'s."""
+    under = inherited_said(r, name)
     return f"{r[key]} ({under})" if under else str(r[key])
 
 

@@ -279,14 +279,22 @@ def check_both_first(results: list, hidden: dict | None = None) -> str | None:
     )
 
 
+def opening_parts(results: list, hidden: dict | None = None) -> tuple[str | None, str | None]:
+    """The rule an answer opens by, as (lead, both), at most one of them said: ``lead`` (check_both_first's
+    line) goes first, on a line of its own, over the count; ``both`` (check_both's "… : check both") goes after
+    the count. ``opening`` writes them as the terminal and MCP do; Slack's reply writes them in mrkdwn from the
+    same parts, so a change to the rule cannot leave one surface behind (Slack had its own copy of it)."""
+    lead = check_both_first(results, hidden)
+    return (lead, None) if lead is not None else (None, check_both(results, hidden))
+
+
 def opening(results: list, count: str, hidden: dict | None = None) -> list[str]:
     """An answer's first lines, what the results are (``count``, the surface's match_line) and the "check both"
-    line (check_both): [check_both_first's line, "COUNT:"] over a low first result, else ["COUNT; ID (#K) is
-    rated more likely right (P% against Q%): check both."] or ["COUNT:"]."""
-    lead = check_both_first(results, hidden)
+    line (check_both), by ``opening_parts``: [check_both_first's line, "COUNT:"] over a low first result, else
+    ["COUNT; ID (#K) is rated more likely right (P% against Q%): check both."] or ["COUNT:"]."""
+    lead, both = opening_parts(results, hidden)
     if lead is not None:
         return [lead, f"{count}:"]
-    both = check_both(results, hidden)
     return [count + (f"; {both}." if both else ":")]
 
 

@@ -40,12 +40,11 @@ from recur.retrieval.patterns import site_page
 from recur.retrieval.query import unfenced
 from recur.retrieval.results import (
     about_no_failure,
-    check_both,
-    check_both_first,
     confidence_text,
     likelier,
     match_line,
     meant_line,
+    opening_parts,
     prose_pieces,
     step_parts,
 )
@@ -474,9 +473,9 @@ def answer_reply(
         # counted as the terminal counts (``credible``: every credible result ranked, shown or not); a Slack user
         # has no way to ask for more than SHOWN, so none is offered
         line = match_line(results, answer.get("likelier"), answer.get("credible") or 0, more="")
-        # over a low first result, the "check both" first, on a line of its own, as the terminal (results.opening)
-        lead = check_both_first(results, answer.get("likelier"))
-        both = None if lead else check_both(results, answer.get("likelier"))
+        # over a low first result, the "check both" first, on a line of its own, else after the count: the rule
+        # the terminal and MCP open by (results.opening), here in mrkdwn
+        lead, both = opening_parts(results, answer.get("likelier"))
         meant = f"{meant}\n" if meant else ""
         lead = f"*{_esc(lead)}*\n" if lead else ""
         intro = f"{said}{meant}{lead}*{line}* for “{shown}”" + (f".\n{_esc(both)}." if both else ":")

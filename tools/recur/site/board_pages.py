@@ -7,7 +7,6 @@ import datetime as dt
 from recur.problems.board import month_so_far, other_dues_note, owner_names, owner_of
 from recur.problems.report import (
     BY_OWNER,
-    count_cell,
     fix_done_cell,
     fix_howto,
     fix_state,
@@ -119,7 +118,7 @@ def _recurring_tables(site: Site, b: dict, page: str) -> list:
     named = owner_names(b)  # once for both tables, not per row
     for days in ("30", "90"):
         out.append(f"### Last {days} days {{#{SECTIONS['recurring']}-{days}}}\n")
-        rows = [[_pl(site, page, r["pattern"], r["title"]), esc(count_cell(r)), esc(r["last"]),
+        rows = [[_pl(site, page, r["pattern"], r["title"]), site.count_html(page, r), esc(r["last"]),
                  *_fix_cells(site, page, r, named)] for r in b["recurring"][days]]
         out.append(card_table(["pattern", "incidents", "last", "fix", "overdue", "owner", "due"], rows,
                              f"Nothing recurred: no pattern matched two or more incidents in the last {days} days.\n"))
@@ -152,7 +151,7 @@ def _work_tables(site: Site, b: dict, page: str) -> list:
     named = owner_names(b)  # one person one name, as By owner names them
     rows = [[_pl(site, page, f["pattern"], f["title"]), _late(f), esc(named(f["owner"])), esc(f["status"]),
              _due(f), f"{f['age_days']}d" if f["age_days"] is not None else "-",
-             esc(count_cell(f, "incidents")), esc(", ".join(f["tickets"]) or "-")] for f in b["fixes"]]
+             site.count_html(page, f, "incidents"), esc(", ".join(f["tickets"]) or "-")] for f in b["fixes"]]
     out.append(card_table(["pattern", "overdue", "owner", "status", "due", "age", "incidents", "tickets"], rows,
                          "No open permanent fixes.\n"))
 
@@ -212,15 +211,16 @@ def _analysis_tables(site: Site, b: dict, page: str) -> list:
 
     out.append(f"## Recurred after the fix {{#{SECTIONS['after_fix']}}}\n\nThe permanent fix was marked done, yet "
                "the pattern struck again.\n")
-    rows = [[_il(site, page, r["incident"]), _pl(site, page, r["pattern"], r["pattern_title"]) + _under(r), esc(fix_done_cell(r)),
+    rows = [[_il(site, page, r["incident"]), _pl(site, page, r["pattern"], r["pattern_title"]) + _under(site, page, r), esc(fix_done_cell(r)),
              esc(r["incident_date"]), f"{r['days_after_fix']}d"] for r in b["recurrence_after_fix"]]
     out.append(card_table(["incident", "pattern", "fix done", "date", "after"], rows, "None.\n"))
     return out
 
 
-def _under(r: dict) -> str:
-    """ " (under disk-old)" after a recurrence's pattern when its incident names the retired id it replaced."""
-    return f" (under {esc(r['under'])})" if r.get("under") else ""
+def _under(site: Site, page: str, r: dict) -> str:
+    """ " (under disk-old)" after a recurrence's pattern when its incident names the retired id it replaced, the id
+    linked to its page as in the counts (``Site.old_id_html``)."""
+    return f" (under {site.old_id_html(page, r['under'])})" if r.get("under") else ""
 
 
 def _recurring_chart(site: Site, page: str, items: list, label: str) -> str:

@@ -12,6 +12,7 @@ import datetime as dt
 from collections import Counter, defaultdict
 from pathlib import Path
 
+from recur.problems.report import count_cell
 from recur.site.md import Anchors, alink, badge, esc, href, raw, title_link
 from recur.util.files import repository_root
 
@@ -122,6 +123,18 @@ class Site:
         if target is None:
             return f"<code>{esc(pid)}</code>"
         return title_link(page, target, text or self.kb.patterns[pid].title) + self.retired_mark(pid)
+
+    def old_id_html(self, page: str, pid: str) -> str:
+        """A replaced id in a count ("4 (3 under old-dns)"): a link to the retired pattern's page, which the site
+        keeps (its note says what replaced it), or the id as plain text when no file has it (deleted, not kept as
+        a retired stub). It was plain text even with the page there (found in a re-read)."""
+        target = self.pattern_page(pid)
+        return alink(page, target, pid) if target else esc(pid)
+
+    def count_html(self, page: str, r: dict, key: str = "count") -> str:
+        """A recurring or open-fix row's count as report.count_cell says it, its replaced ids linked
+        (``old_id_html``)."""
+        return count_cell(r, key, name=lambda pid: self.old_id_html(page, pid))
 
     def successor_links(self, page: str, p) -> str:
         """Links from ``page`` to what replaced retired ``p``: the patterns in use at the end of its

@@ -16,7 +16,7 @@ from pathlib import Path, PurePosixPath
 
 from recur.kb.loader import display_path
 from recur.problems.board import owner_names, recurring_row, tally
-from recur.problems.report import count_cell, fix_cell
+from recur.problems.report import fix_cell
 from recur.site import board_pages, model_page, pattern_pages, record_pages
 from recur.site.context import (
     BOARD,
@@ -80,7 +80,7 @@ def home_page(site: Site, file_search: bool = False) -> str:
     for r in recurring:
         p = site.kb.patterns.get(r["pattern"])
         if p is not None:  # its permanent fix beside it, as the report has it: is it being fixed, whose, when
-            rows.append([title_link(page, p.relpath, p.title), esc(count_cell(r)), esc(r["last"]),
+            rows.append([title_link(page, p.relpath, p.title), site.count_html(page, r), esc(r["last"]),
                          esc(site.sev_label(p.severity)), esc(p.category), esc(fix_cell(r, named))])
     # a card per row on a phone (md.card_table): at 320 px the six columns were 630 px wide, the severity, category
     # and permanent fix off the screen behind the table's sideways scroll (found on a phone)

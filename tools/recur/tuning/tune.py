@@ -207,14 +207,20 @@ def run_tune(
 def changed_meanwhile(run: Run) -> str:
     """A note when the KB's files changed while the run tuned, else "". Found in review: a pattern
     edited during training went unmentioned; the model had learned the KB as it was at the start (its
-    index too, which `recur index` / `suggest` then bring up to date), and only a rerun learns the edit."""
-    from recur.kb.loader import files_signature
+    index too, which `recur index` / `suggest` then bring up to date), and only a rerun learns the edit. A file
+    whose stamp moved with its bytes the same (a chmod, a ``touch``) is no change: it is read, as an index's
+    ``same_files`` reads it, and only a real change is said (a chmod during a run said the file changed)."""
+    from recur.kb.loader import files_signature, same_contents
 
-    then = run.kb.signature
+    then, digests = run.kb.signature, run.kb.file_digests or {}
     if then is None:
         return ""
     now = files_signature(run.kb_dir)
-    changed = sorted(name for name in then.keys() | now.keys() if then.get(name) != now.get(name))
+    changed = sorted(
+        name
+        for name in then.keys() | now.keys()
+        if not same_contents(run.kb_dir, name, then.get(name), now.get(name), digests.get(name))
+    )
     if not changed:
         return ""
     more = f" and {len(changed) - 3} more" if len(changed) > 3 else ""
