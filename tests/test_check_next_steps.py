@@ -120,13 +120,9 @@ def test_an_id_still_to_be_written_is_not_said_to_be_renamed(tmp_path):
     assert not any("was renamed" in ln for ln in lines), lines
 
 
-def test_a_renamed_pattern_close_to_its_new_id_is_told_to_keep_a_stub_too(tmp_path):
-    """Found ageing a two-year-old KB: db-connection-pool-exhausted.md moved to db-pool-exhausted.md (its id too, and
-    the related lists naming it changed), five old incidents still naming the old id. Each was told "did you mean
-    db-pool-exhausted?" alone (the new id is close to the old), so the maintainer edited history where the format
-    keeps a retired stub. Incidents naming it in two records or more read as a rename: the first error says so,
-    with the id it is close to; a slip in one record is still told the spelling alone."""
-    kb = small_kb(tmp_path / "kb")
+def _rename_pool(kb) -> None:
+    """db-pool-exhausted.md renamed to db-connection-pool-exhausted.md, its id too, and the related list naming it
+    changed; the incidents naming the old id left as they were."""
     old = kb / "patterns/capacity/db-pool-exhausted.md"
     old.with_name("db-connection-pool-exhausted.md").write_text(
         old.read_text().replace("id: db-pool-exhausted", "id: db-connection-pool-exhausted")
@@ -134,6 +130,16 @@ def test_a_renamed_pattern_close_to_its_new_id_is_told_to_keep_a_stub_too(tmp_pa
     old.unlink()
     disk = kb / "patterns/capacity/disk-full.md"
     disk.write_text(disk.read_text().replace("related: [db-pool-exhausted]", "related: [db-connection-pool-exhausted]"))
+
+
+def test_a_renamed_pattern_close_to_its_new_id_is_told_to_keep_a_stub_too(tmp_path):
+    """Found ageing a two-year-old KB: db-connection-pool-exhausted.md moved to db-pool-exhausted.md (its id too, and
+    the related lists naming it changed), five old incidents still naming the old id. Each was told "did you mean
+    db-pool-exhausted?" alone (the new id is close to the old), so the maintainer edited history where the format
+    keeps a retired stub. Incidents naming it in two records or more read as a rename: the first error says so,
+    with the id it is close to; a slip in one record is still told the spelling alone."""
+    kb = small_kb(tmp_path / "kb")
+    _rename_pool(kb)
     second = kb / "incidents/2026/INC-2026-0003.md"
     second.write_text((kb / "incidents/2026/INC-2026-0001.md").read_text().replace("0001", "0003"))
     lines = _lines(kb)
@@ -156,13 +162,7 @@ def test_a_record_left_out_for_another_error_still_counts_for_the_rename_advice(
     the old id, one of them with an unknown severity (left out of the KB for it). The first error naming the old id
     was told the spelling alone, no stub to keep: the advice came only once that other error was fixed."""
     kb = small_kb(tmp_path / "kb")
-    old = kb / "patterns/capacity/db-pool-exhausted.md"
-    old.with_name("db-connection-pool-exhausted.md").write_text(
-        old.read_text().replace("id: db-pool-exhausted", "id: db-connection-pool-exhausted")
-    )
-    old.unlink()
-    disk = kb / "patterns/capacity/disk-full.md"
-    disk.write_text(disk.read_text().replace("related: [db-pool-exhausted]", "related: [db-connection-pool-exhausted]"))
+    _rename_pool(kb)
     first = (kb / "incidents/2026/INC-2026-0001.md").read_text()
     (kb / "incidents/2026/INC-2026-0003.md").write_text(first.replace("0001", "0003").replace("sev2", "sev9"))
     lines = _lines(kb)

@@ -755,12 +755,10 @@ def test_an_index_written_before_digests_loads_as_before(kb_dir, tmp_path):
             index_mod.load(idx)
 
 
-def test_a_server_does_not_reload_an_index_another_kb_took(kb_dir, tmp_path):
-    """Two KBs given one --index: `recur suggest --kb kb2` rebuilt it for kb2, said "the knowledge base
-    changed", and the server of kb reloaded it and answered from kb2 (a pattern gone from its answers)."""
+def _served_and_another_kb(kb_dir, tmp_path) -> tuple:
+    """An index built for ``kb_dir`` and the engine serving it, and another KB (a copy without disk-full) that a
+    second command may rebuild that index for."""
     import shutil
-
-    from recur.serve.runtime import EngineHolder
 
     idx = tmp_path / "index"
     build(kb_dir, idx)
@@ -768,6 +766,15 @@ def test_a_server_does_not_reload_an_index_another_kb_took(kb_dir, tmp_path):
     other = tmp_path / "kb2"
     shutil.copytree(kb_dir, other)
     (other / "patterns/capacity/disk-full.md").unlink()
+    return idx, engine, other
+
+
+def test_a_server_does_not_reload_an_index_another_kb_took(kb_dir, tmp_path):
+    """Two KBs given one --index: `recur suggest --kb kb2` rebuilt it for kb2, said "the knowledge base
+    changed", and the server of kb reloaded it and answered from kb2 (a pattern gone from its answers)."""
+    from recur.serve.runtime import EngineHolder
+
+    idx, engine, other = _served_and_another_kb(kb_dir, tmp_path)
     manifest = index_mod.read_manifest(idx)
     reason = index_mod.stale_reason(manifest, idx, other)
     assert f"was built for the knowledge base at {kb_dir.resolve()}, not {other.resolve()}" in reason
@@ -787,16 +794,9 @@ def test_sighup_tries_a_refused_index_again_though_its_files_look_as_they_did(kb
     """check_reload(force=True), what SIGHUP runs: a rebuilt index refused stays refused while the index folder's
     files keep their stamps (util.stamp), the watcher reading nothing; what made it refusable may be fixed
     elsewhere (here: the served KB brought to the files the index was built from), and SIGHUP tries it again."""
-    import shutil
-
     from recur.serve.runtime import EngineHolder
 
-    idx = tmp_path / "index"
-    build(kb_dir, idx)
-    engine = Engine(kb_dir, idx, FAKE)
-    other = tmp_path / "kb2"
-    shutil.copytree(kb_dir, other)
-    (other / "patterns/capacity/disk-full.md").unlink()
+    idx, engine, other = _served_and_another_kb(kb_dir, tmp_path)
     build(other, idx)
     holder = EngineHolder(lambda: engine)
     holder.engine = engine  # as after its first load
