@@ -225,19 +225,24 @@ def test_a_section_the_postmortem_dropped_leaves_the_record_unless_a_person_edit
     assert path.read_bytes() == before
 
 
-def _owner_edited(kb, tmp_path, how: str) -> tuple[str, object, str]:
-    """OWN imported as a record of its own (``how`` "keep-record") or into one recorded first ("into"), its
-    follow-up's owner then changed in the front matter alone (Kim Lee): (its id, its path, the postmortem)."""
+def _imported_as(kb, tmp_path, how: str, own: str = OWN) -> tuple[str, object, str]:
+    """``own`` (a postmortem) imported as a record of its own (``how`` "keep-record") or into one recorded first
+    ("into"): (its id, its path, the postmortem as imported)."""
     if how == "into":
         made = CliRunner().invoke(cli, ["incident", "new", "--kb", str(kb), "-t", "ingest disk full", "-s", "sev2",
                                         "-d", "Disk full.", "--date", "2026-12-06", "--no-suggest", "--json"])  # fmt: skip
         assert made.exit_code == 0, made.output
-        iid, v1 = json.loads(made.stdout)["id"], NAMED.format(iid=json.loads(made.stdout)["id"])
+        iid = json.loads(made.stdout)["id"]
+        v1 = own.replace("**Severity:** SEV-2\n", f"**Severity:** SEV-2\n**Incident:** {iid}\n")
         assert import_file(kb, tmp_path / "pm.md", v1).exit_code == 0
-        path = next((kb / "incidents").rglob(f"{iid}.md"))
-    else:
-        v1 = OWN
-        iid, path = _record_of(kb, import_file(kb, tmp_path / "pm.md", v1, "--json"))
+        return iid, next((kb / "incidents").rglob(f"{iid}.md")), v1
+    return (*_record_of(kb, import_file(kb, tmp_path / "pm.md", own, "--json")), own)
+
+
+def _owner_edited(kb, tmp_path, how: str) -> tuple[str, object, str]:
+    """OWN imported (_imported_as), its follow-up's owner then changed in the front matter alone (Kim Lee): (its id,
+    its path, the postmortem)."""
+    iid, path, v1 = _imported_as(kb, tmp_path, how)
     _edit(path, 'owner: "Lena Fischer"', 'owner: "Kim Lee"')
     return iid, path, v1
 
@@ -371,3 +376,54 @@ def test_a_section_a_later_version_adds_into_a_record_goes_where_the_postmortem_
     assert [h for h in after if h != "Detection"] == before and before[-1] == "References", after
     assert after.index("Detection") == after.index("Root cause") + 1, after
     assert load_kb(fresh_kb).incidents[iid].sections["Detection"] == "The disk alert fired 20 minutes late."
+
+
+@pytest.mark.parametrize("how", ["keep-record", "into"])
+def test_the_action_items_copy_kept_gains_the_rows_of_new_follow_ups(fresh_kb, tmp_path, how):
+    # found in a re-read: while a follow-up kept the record's owner, the import's copy of the Action items was kept
+    # whole, and a follow-up the postmortem added reached the front matter (the board) but not the table. The kept
+    # copy now gains the new item's row as the postmortem writes it; the disagreeing row stays the record's
+    iid, path, v1 = _owner_edited(fresh_kb, tmp_path, how)
+    v2 = v1.replace("(owner: Lena Fischer)", "(owner: Jo Park)") + "- [ ] Page on buffer growth (owner: Jo Park)\n"
+    extra = ["--keep-record"] if how == "keep-record" else []
+    r = import_file(fresh_kb, tmp_path / "pm.md", v2, *extra)
+    assert r.exit_code == 0, r.output
+    said = " ".join(r.output.split())
+    assert "Kept the record's Action items section (the one the import wrote: the " in said, said
+    assert "Action items section (the rows of the follow-ups the " in said and "'Page on buffer growth'" in said, said
+    inc = load_kb(fresh_kb).incidents[iid]
+    assert [f.title for f in inc.follow_ups] == ["Cap the buffer size per input", "Page on buffer growth"]
+    assert inc.follow_ups[0].owner == "Kim Lee"
+    assert inc.sections["Action items"].split("\n") == [
+        "- [ ] Cap the buffer size per input (owner: Lena Fischer)",
+        "- [ ] Page on buffer growth (owner: Jo Park)",
+    ], path.read_text()
+    assert CliRunner().invoke(cli, ["check", "--kb", str(fresh_kb), "--strict"]).exit_code == 0
+    before = path.read_bytes()
+    again = import_file(fresh_kb, tmp_path / "pm.md", v2)  # the next scheduled run: exit 0, nothing written
+    assert again.exit_code == 0 and path.read_bytes() == before, again.output
+    # the copy is still the import's: once the follow-up agrees, the next version's is taken whole
+    assert CliRunner().invoke(cli, ["incident", "follow-up", "--kb", str(fresh_kb), iid, "1", "--owner",
+                                    "Jo Park"]).exit_code == 0  # fmt: skip
+    v3 = v2.replace("Page on buffer growth (owner: Jo Park)", "Page on buffer growth (owner: Jo Park, due 2026-12-20)")
+    assert import_file(fresh_kb, tmp_path / "pm.md", v3, *extra).exit_code == 0
+    assert "(owner: Jo Park, due 2026-12-20)" in load_kb(fresh_kb).incidents[iid].sections["Action items"]
+
+
+@pytest.mark.parametrize("how", ["keep-record", "into"])
+def test_a_follow_up_the_postmortem_renames_keeps_its_row_as_the_record_names_it(fresh_kb, tmp_path, how):
+    # found in a re-read: an item renamed in the postmortem (the same ticket) is the record's follow-up, its title
+    # kept in the front matter, yet a rename was no disagreement: the table took the new name, and the two named
+    # the follow-up otherwise. A rename is a value the record keeps: its row stays as the record has it
+    own = OWN.replace("(owner: Lena Fischer)", "(owner: Lena Fischer, OPS-12)")
+    iid, path, v1 = _imported_as(fresh_kb, tmp_path, how, own)
+    v2 = v1.replace("Cap the buffer size per input", "Cap the shipper's buffer per input")
+    extra = ["--keep-record"] if how == "keep-record" else []
+    r = import_file(fresh_kb, tmp_path / "pm.md", v2, *extra)
+    assert r.exit_code == 0, r.output
+    said = " ".join(r.output.split())
+    assert "Kept the record's Action items section (the one the import wrote: the " in said, said
+    inc = load_kb(fresh_kb).incidents[iid]
+    assert [(f.title, f.ticket) for f in inc.follow_ups] == [("Cap the buffer size per input", "OPS-12")]
+    assert "Cap the buffer size per input" in inc.sections["Action items"], path.read_text()
+    assert "shipper's" not in inc.sections["Action items"], path.read_text()

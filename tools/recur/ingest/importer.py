@@ -25,7 +25,7 @@ from recur.retrieval.results import CONFIDENCE_RANK, choose_link
 from recur.util import utf8
 from recur.util.dates import after_today, day_month, in_range, iso_date, iso_day, out_of_range
 from recur.util.errors import RecurError, given_as
-from recur.util.text import caseless, normalise_signal, plural, signal_key
+from recur.util.text import caseless, normalise_signal, one_line, plural, signal_key
 
 
 class Candidate(TypedDict):
@@ -2025,12 +2025,15 @@ def _new_follow_ups(items: list, recorded: list) -> list[dict]:
 def _contradicted(items: list, recorded: list) -> tuple[str, ...]:
     """The titles of the ``recorded`` follow-ups that hold a value (status, owner, due, …) the postmortem's item
     says otherwise: --keep-record keeps the record's, so the postmortem's Action items would contradict them. A
-    value only the postmortem gives is none: the record has no other to keep."""
+    value only the postmortem gives is none: the record has no other to keep. A title is one: a follow-up the
+    postmortem renamed (the same ticket, or a title alike: _reworded) is the record's follow-up, its title kept, and
+    the postmortem's row named it otherwise (the table took the new name, the front matter had the old)."""
     was, now, olds = _follow_up_pairs(items, recorded)
 
     def differs(item: dict, follow_up) -> bool:
         pairs = ((item.get(k), getattr(follow_up, k, None)) for k in _FOLLOW_UP_FIELDS)
-        return any(said is not None and have is not None and said != have for said, have in pairs)
+        renamed = caseless(one_line(item["title"])) != caseless(one_line(follow_up.title))
+        return renamed or any(said is not None and have is not None and said != have for said, have in pairs)
 
     return tuple(olds[t] for t in now if t in olds and differs(now[t], was[olds[t]]))
 

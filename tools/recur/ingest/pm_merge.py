@@ -235,6 +235,7 @@ class _Merge:
         self.keep, self.kept_mine = False, []
         self.removed: list[str] = []  # the sections the postmortem dropped that the record took out (_dropped)
         self.copy_held: list[str] = []  # the follow-ups that keep a value the postmortem says otherwise (_section)
+        self.new_titles: list[str] = []  # the titles of the follow-ups the postmortem adds (follow_ups)
 
     def slice(self, node) -> str:
         return self.ours_text[node.start_mark.index : node.end_mark.index]
@@ -525,6 +526,7 @@ class _Merge:
                 )
                 self.expected["follow_ups"].append(copy.deepcopy(item))
                 new.append(repr(item.get("title")))
+                self.new_titles.append(str(item.get("title") or ""))
             else:
                 self.fill_follow_up(k, have[k], item, {k.value: v for k, v in node.value})
         if new:
@@ -536,6 +538,8 @@ class _Merge:
             return
         title, status = have.get("title"), have.get("status") or "open"
         if caseless(one_line(str(title or ""))) != caseless(one_line(str(item.get("title") or ""))):
+            # the record's title kept: the postmortem's Action items, which names it otherwise, would contradict it
+            self.copy_held += [str(title)] if str(title) not in self.copy_held else []
             self.kept.append(f"follow-up {title!r} title (the postmortem's: {item.get('title')!r}, the same ticket)")
         for field, said in item.items():
             now = have.get(field)
@@ -760,6 +764,7 @@ def _section(m: _Merge, have, s, title: str, swaps: list) -> None:
         said = "it said the title only"
     elif edited is False and s.title == "Action items" and m.copy_held:  # it would contradict them (_copy_held)
         m.kept.append(_copy_held_line(m.copy_held, "postmortem"))
+        _held_copy_rows(m, have, s.text, swaps)
         return
     elif edited is False:
         said = "the postmortem's corrected; the record's was the one the import wrote, not edited since"
@@ -781,6 +786,55 @@ def _section(m: _Merge, have, s, title: str, swaps: list) -> None:
     swaps.append((have.line, s.text))
     m.added.append(f"{have.title} section ({said})")
     m.written.add(s.title)
+
+
+def _held_copy_rows(m: _Merge, have, theirs: str, swaps: list) -> None:
+    """The record's Action items kept as the import wrote it (``have``: the follow-ups it copies disagree with the
+    postmortem's, ``theirs``) given the rows of the follow-ups the postmortem adds (_with_new_rows), so that it still
+    lists every follow-up; its hash is the one stored (mark_sections keeps ``m.stored``'s), so it is still the
+    import's copy, taken whole once they agree. The new follow-ups reached the front matter and not the table."""
+    text = _with_new_rows(have.text, theirs, m.new_titles)
+    if text is None:
+        return
+    swaps.append((have.line, text))
+    m.stored[caseless(have.title)] = _digest(text)
+    m.added.append(_new_rows_line(m.new_titles, "postmortem"))
+
+
+def _with_new_rows(mine: str, theirs: str, titles) -> str | None:
+    """The Action items ``mine`` (the record's, kept) with the rows of ``theirs`` (the document's, as the import
+    writes it) that hold the follow-ups of ``titles`` (those the document adds): each the first line of ``theirs``
+    the record's has not that holds the title, with the indented lines under it, put after the record's last line
+    of the same kind (a table's ``|`` row, a list's item). None when there is nothing to add or a title's row is
+    not found: the record's is then kept as it is."""
+    have = {_flat(line) for line in mine.split("\n")}
+    lines, rows = theirs.split("\n"), []
+    for title in titles:
+        want = caseless(one_line(title))
+        at = next((i for i, ln in enumerate(lines) if _flat(ln) not in have and want in caseless(ln)), None)
+        if not want or at is None:
+            return None
+        end = next((j for j in range(at + 1, len(lines)) if not lines[j][:1].isspace() or not lines[j].strip()),
+                   len(lines))  # fmt: skip
+        rows.append(lines[at:end])
+    if not rows:
+        return None
+    out = mine.rstrip("\n").split("\n")
+    kind = lambda line: "1" if line[:1].isdigit() else line[:1]  # noqa: E731  (a numbered list's items are one kind)
+    for row in rows:
+        same = [i for i, ln in enumerate(out) if ln.strip() and kind(ln) == kind(row[0].lstrip())]
+        at = same[-1] + 1 if same else len(out)
+        while at < len(out) and out[at][:1].isspace() and out[at].strip():  # the last item's own lines first
+            at += 1
+        out[at:at] = row
+    return "\n".join(out)
+
+
+def _new_rows_line(titles, whose: str) -> str:
+    """The words of the rows _with_new_rows added to an Action items copy kept, ``whose``: "document" or
+    "postmortem"."""
+    return (f"Action items section (the rows of the follow-ups the {whose} adds, {', '.join(map(repr, titles))}; "
+            "the rest kept as the import wrote it)")  # fmt: skip
 
 
 def _own_section(m: _Merge, have, s) -> None:
@@ -881,7 +935,7 @@ def keep_as_imported(
         have = doc.data.get("imported") if isinstance(doc.data, dict) else None
         if not isinstance(have, dict):
             raise RecurError(f"{shown}:2: imported: not a mapping; nothing written")
-        body, out = _kept_body(rest, sections, have, copy_held)
+        body, out = _kept_body(rest, sections, have, copy_held, [_item_title(i) for i in follow_ups])
         lines = front
         for item in follow_ups:
             lines = add_list_item(lines, "follow_ups", item, Path(shown))
@@ -959,11 +1013,11 @@ class _Kept:
     gone: list = dc_field(default_factory=list)  # the headings kept out of the record: a person took them out
 
 
-def _kept_body(rest: str, sections: dict[str, str], have: dict, copy_held=()) -> tuple[str, _Kept]:
+def _kept_body(rest: str, sections: dict[str, str], have: dict, copy_held=(), new_titles=()) -> tuple[str, _Kept]:
     """The record's body (``rest``) merged three ways with the document's ``sections`` (_kept_section), those it
     adds where it has them (_insert), and the hashes to store: one the record lacks is added unless it has a hash
     of it (a person removed it: kept so); its Action items as they are while follow-ups of ``copy_held`` disagree
-    (_copy_held)."""
+    (_copy_held), given the rows of those ``new_titles`` names (the follow-ups the document adds: _with_new_rows)."""
     from recur.kb.writer import section_text
 
     lines = rest.split("\n")
@@ -981,6 +1035,11 @@ def _kept_body(rest: str, sections: dict[str, str], have: dict, copy_held=()) ->
             out.marks[h] = mark
             out.added.append(f"{h} section")
         elif _copy_held(out, h, mark, mine, _stored(have), copy_held):
+            if (rows := _with_new_rows(mine.text, sections[h], new_titles)) is not None:
+                swaps.append((mine.line, rows))
+                out.marks = {k: v for k, v in out.marks.items() if caseless(k) != caseless(h)}
+                out.marks[h] = _digest(rows)  # still the import's copy: taken whole once the follow-ups agree
+                out.added.append(_new_rows_line(new_titles, "document"))
             continue
         elif _kept_section(out, h, mark, mine, _stored(have)):
             swaps.append((mine.line, section_text(sections[h])))
