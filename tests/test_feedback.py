@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 
 import pytest
 import yaml
@@ -573,14 +574,37 @@ def test_export_names_a_cases_file_that_is_not_utf8(tmp_path):
     assert r.exit_code == 1 and r.output == f"Error: {latin1}: is not UTF-8 text (byte 0xe9 at line 1, column 13)\n"
 
 
-def test_tune_reads_feedback_with_a_torn_line(tmp_path, capsys):
+def test_tune_reads_feedback_with_a_torn_line(tmp_path, capsys, caplog):
+    """The library's read logs the torn line on recur.ingest.feedback (a bot routes or silences it), and prints
+    nothing itself: before, it printed on stderr whatever logging the program had set up."""
     from recur.tuning.data import read_feedback
 
     kb, fb = kb_with_votes(tmp_path, ("certificate expired on the api", "dns-failure", True))
     with fb.open("ab") as fh:
         fh.write(b'{"query": "x", "pattern": "disk-fu')
-    assert read_feedback(load_kb(kb), fb) == [("certificate expired on the api", "dns-failure")]
-    assert "torn last line" in capsys.readouterr().err
+    with caplog.at_level(logging.WARNING, logger="recur"):
+        assert read_feedback(load_kb(kb), fb) == [("certificate expired on the api", "dns-failure")]
+    said = f"warning: {fb}:2: torn last line (a write cut short by a crash?); skipped"
+    assert [(r.name, r.levelno, r.getMessage()) for r in caplog.records] == [
+        ("recur.ingest.feedback", logging.WARNING, said)
+    ]
+    assert capsys.readouterr().err == ""
+    caplog.clear()
+    logging.getLogger("recur").setLevel(logging.ERROR)  # silenced as any library's
+    try:
+        assert len(read_votes(fb)) == 1 and not caplog.records and capsys.readouterr().err == ""
+    finally:
+        logging.getLogger("recur").setLevel(logging.NOTSET)
+
+
+def test_feedback_summary_prints_a_torn_line_as_before(tmp_path):
+    """`recur feedback summary` prints the logged warning on stderr exactly as it printed it (cli/logs.py)."""
+    kb, fb = kb_with_votes(tmp_path, ("certificate expired on the api", "dns-failure", True))
+    with fb.open("ab") as fh:
+        fh.write(b'{"query": "x", "pattern": "disk-fu')
+    r = CliRunner().invoke(cli, ["feedback", "summary", "--kb", str(kb), "--feedback", str(fb)])
+    assert r.exit_code == 0, r.output
+    assert r.stderr == f"warning: {fb}:2: torn last line (a write cut short by a crash?); skipped\n", r.stderr
 
 
 def test_exporting_to_the_same_out_file_twice_writes_nothing_the_second_time(tmp_path):

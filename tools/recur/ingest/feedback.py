@@ -21,8 +21,8 @@ import contextlib
 import datetime as dt
 import errno
 import json
+import logging
 import os
-import sys
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,6 +32,10 @@ from recur.util import files, utf8
 from recur.util.errors import RecurError
 from recur.util.files import write_atomic
 from recur.util.text import close_ids, query_key
+
+# a malformed vote's warning (read_votes): logged, as the library's other warnings are (retrieval/engine.py's LOG):
+# printed, a bot reading its votes could neither route nor silence it; `recur`'s commands print it as before
+LOG = logging.getLogger(__name__)
 
 _LOCK = threading.Lock()
 
@@ -374,11 +378,12 @@ def _flock(fd: int, path: Path) -> bool:
 def read_votes(path, warn=None) -> list[dict]:
     """Every well-formed vote in the file, in order. Malformed lines (a torn last line left by
     a crash mid-write, a hand edit, text that is not valid UTF-8) are skipped, each with a
-    warning through ``warn`` (default: printed to stderr), never an exception."""
+    warning through ``warn`` (default: logged at WARNING on ``recur.ingest.feedback`` as ``warning: …``, the line
+    `recur`'s commands print), never an exception."""
     path = Path(path)
     if not path.is_file():
         return []
-    warn = warn or (lambda msg: print(f"warning: {msg}", file=sys.stderr))
+    warn = warn or (lambda msg: LOG.warning("warning: %s", msg))
     votes = []
     with path.open("rb") as fh:
         for n, raw in enumerate(fh, 1):

@@ -133,6 +133,9 @@ class EngineHolder:
 
     # -- lifecycle -------------------------------------------------------------------------
     def start(self) -> None:
+        # not run in the starting command's context (contextvars.copy_context): its Caller is the command line's,
+        # and the load's error (self.error) is told to /healthz's, the API's and MCP's callers, who can pass no
+        # --kb; the library's wording names the folder alone (util/errors.py: MCP's tools were told so once)
         t = threading.Thread(target=self._load_then_watch, name="recur-engine", daemon=True)
         t.start()
         self._threads.append(t)
