@@ -86,7 +86,9 @@ def test_report_site_and_mcp_say_which_came_under_the_old_id(tmp_path):
     kb = load_kb(kb_dir)
     b = report_board(kb, AS_OF, today=AS_OF)
     site = pages(kb, as_of=AS_OF, board=b)
-    assert "5 (3 under old-retired)" in site["board/index.md"]
+    assert (
+        '5 (3 under <a href="../patterns/deploys/old-retired.html">old-retired</a>)' in site["board/index.md"]
+    )  # the old id links its retired page
     text = board_text(b, b, 10)
     assert "dns-failure: DNS resolution failure (5 incidents, 3 under old-retired, last 2026-11-21" in text, text
 
@@ -99,7 +101,7 @@ def test_the_home_page_s_all_time_list_counts_them_too(tmp_path):
     assert b["recurring"]["90"] == []
     home = pages(kb, as_of=later, board=b)["index.md"]
     assert "Most recurring patterns (all time)" in home
-    assert "5 (3 under old-retired)" in home, home
+    assert '5 (3 under <a href="patterns/deploys/old-retired.html">old-retired</a>)' in home, home
     assert "Retired pattern about deploys" not in home, home
 
 
@@ -134,7 +136,7 @@ def test_an_open_fix_counts_the_incidents_of_the_pattern_it_replaced(tmp_path):
     assert "5 (3 under old-retired)" in row, row
     site = pages(kb, as_of=AS_OF, board=report_board(kb, AS_OF, today=AS_OF))["board/index.md"]
     fixes = site.split("Open and overdue permanent fixes")[1].split("## ")[0]
-    assert "5 (3 under old-retired)" in fixes, fixes
+    assert '5 (3 under <a href="../patterns/deploys/old-retired.html">old-retired</a>)' in fixes, fixes
 
 
 def test_recurrence_after_fix_counts_the_replaced_pattern_s_incidents_for_its_successor(tmp_path):
@@ -160,7 +162,8 @@ def test_recurrence_after_fix_counts_the_replaced_pattern_s_incidents_for_its_su
     text = board_text(b, b, 10)
     assert "INC-2026-0022" in text and "disk-full (under disk-old)" in text, text
     site = pages(kb, as_of=AS_OF, board=report_board(kb, AS_OF, today=AS_OF))
-    assert "Disk full on a host</a> (under disk-old)" in site["board/index.md"].split("Recurred after the fix")[1]
+    after = site["board/index.md"].split("Recurred after the fix")[1]
+    assert 'Disk full on a host</a> (under <a href="../patterns/capacity/disk-old.html">disk-old</a>)' in after
     # the pattern page's green "done" says it did not hold, as its recurring row does
     assert "recurred 22 days after the fix, and 1 more time" in site["patterns/capacity/disk-full.md"]
 
