@@ -263,17 +263,27 @@ def test_the_action_items_copy_is_not_taken_where_it_contradicts_the_follow_ups_
     assert "Action items section (the postmortem's corrected" not in said, said
     inc = load_kb(fresh_kb).incidents[iid]
     assert inc.follow_ups[0].owner == "Kim Lee" and "Jo Park" not in inc.sections["Action items"], path.read_text()
-    assert CliRunner().invoke(cli, ["check", "--kb", str(fresh_kb), "--strict"]).exit_code == 0
-    before = path.read_bytes()
-    again = import_file(fresh_kb, tmp_path / "pm.md", v2)  # the next scheduled run: exit 0, nothing written
-    assert again.exit_code == 0 and path.read_bytes() == before, again.output
+    _checked_and_settled(fresh_kb, tmp_path, path, v2)
     # once the follow-up agrees with the document (the owner set to its), the next version's copy is taken
-    assert CliRunner().invoke(cli, ["incident", "follow-up", "--kb", str(fresh_kb), iid, "1", "--owner",
-                                    "Jo Park"]).exit_code == 0  # fmt: skip
+    _owner_agrees(fresh_kb, iid)
     v3 = v2 + "- [ ] Page on buffer growth (owner: Jo Park)\n"
     r3 = import_file(fresh_kb, tmp_path / "pm.md", v3, *extra)
     assert r3.exit_code == 0, r3.output
     assert "Page on buffer growth (owner: Jo Park)" in load_kb(fresh_kb).incidents[iid].sections["Action items"]
+
+
+def _checked_and_settled(kb, tmp_path, path, text: str) -> None:
+    """The record passes `recur check --strict`, and the next scheduled import of ``text`` writes nothing (exit 0)."""
+    assert CliRunner().invoke(cli, ["check", "--kb", str(kb), "--strict"]).exit_code == 0
+    before = path.read_bytes()
+    again = import_file(kb, tmp_path / "pm.md", text)
+    assert again.exit_code == 0 and path.read_bytes() == before, again.output
+
+
+def _owner_agrees(kb, iid: str) -> None:
+    """The record's first follow-up given the owner the postmortem says, Jo Park."""
+    args = ["incident", "follow-up", "--kb", str(kb), iid, "1", "--owner", "Jo Park"]
+    assert CliRunner().invoke(cli, args).exit_code == 0
 
 
 def test_keep_record_says_the_record_s_own_value_it_kept(fresh_kb, tmp_path):
@@ -398,13 +408,9 @@ def test_the_action_items_copy_kept_gains_the_rows_of_new_follow_ups(fresh_kb, t
         "- [ ] Cap the buffer size per input (owner: Lena Fischer)",
         "- [ ] Page on buffer growth (owner: Jo Park)",
     ], path.read_text()
-    assert CliRunner().invoke(cli, ["check", "--kb", str(fresh_kb), "--strict"]).exit_code == 0
-    before = path.read_bytes()
-    again = import_file(fresh_kb, tmp_path / "pm.md", v2)  # the next scheduled run: exit 0, nothing written
-    assert again.exit_code == 0 and path.read_bytes() == before, again.output
+    _checked_and_settled(fresh_kb, tmp_path, path, v2)
     # the copy is still the import's: once the follow-up agrees, the next version's is taken whole
-    assert CliRunner().invoke(cli, ["incident", "follow-up", "--kb", str(fresh_kb), iid, "1", "--owner",
-                                    "Jo Park"]).exit_code == 0  # fmt: skip
+    _owner_agrees(fresh_kb, iid)
     v3 = v2.replace("Page on buffer growth (owner: Jo Park)", "Page on buffer growth (owner: Jo Park, due 2026-12-20)")
     assert import_file(fresh_kb, tmp_path / "pm.md", v3, *extra).exit_code == 0
     assert "(owner: Jo Park, due 2026-12-20)" in load_kb(fresh_kb).incidents[iid].sections["Action items"]
