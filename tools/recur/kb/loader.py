@@ -282,15 +282,18 @@ def file_digests(signature: dict, contents: dict) -> dict:
     return {name: file_digest(contents.get(name, b"")) for name in sorted(signature)}
 
 
-def same_contents(root: Path, name: str, was: list | None, now: list | None, digest: str | None) -> bool:
+def same_contents(root: Path, name: str, was: list | None, now: list | None, digest: str | None, read=None) -> bool:
     """Whether the KB file ``name``, stamped ``was`` (util.stamp) when its bytes had ``digest`` (``file_digest``)
     and ``now`` now, holds those bytes still: the same stamp, or the same size and, read now, the same digest. A
     stamp moves with no change to the bytes (a chmod moves the ctime, a checkout the inode, ``touch`` the mtime), so
-    a stamp that differs is read to know, as an index's ``same_files`` does; gone or added: False."""
+    a stamp that differs is read to know; gone or added: False. ``read(root, name, now)``: the digest now, for a
+    caller that keeps them (an index's ``same_files``, which a server asks every few seconds); else read here."""
     if was == now:
         return True
     if was is None or now is None or digest is None or was[:1] != now[:1]:
         return False  # added, removed, or a size differs: the contents do
+    if read is not None:
+        return read(Path(root), name, now) == digest
     return file_digest(signed_contents(Path(root), {name: now}).get(name, b"")) == digest
 
 

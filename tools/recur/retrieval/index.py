@@ -652,12 +652,12 @@ def _file_digests_of(manifest: dict) -> dict | None:
 
 
 def _same_file(recorded: dict, built: dict, now: dict, kb_root, name: str) -> bool:
-    """Whether the KB file ``name``, there when the index was built and now, has the contents it had: its
-    size (a stat walk), then the digest of its bytes against the one recorded (``recorded``)."""
-    was, is_now = built.get(name), now.get(name)
-    if not isinstance(was, list) or is_now is None or was[:1] != is_now[:1]:
-        return False  # added, removed, or a size differs: the contents do
-    return _digest_now(Path(kb_root), name, is_now) == recorded.get(name)
+    """Whether the KB file ``name``, there when the index was built and now, has the contents it had
+    (``loader.same_contents``, the digest now kept per stamp by ``_digest_now``)."""
+    from recur.kb.loader import same_contents
+
+    was = built.get(name)
+    return isinstance(was, list) and same_contents(kb_root, name, was, now.get(name), recorded.get(name), _digest_now)
 
 
 # (KB folder, {name: (its stamp, util.stamp, the digest of its bytes)}) of the files last read to compare by
