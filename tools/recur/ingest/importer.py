@@ -25,7 +25,7 @@ from recur.retrieval.results import CONFIDENCE_RANK, choose_link
 from recur.util import utf8
 from recur.util.dates import after_today, day_month, in_range, iso_date, iso_day, out_of_range
 from recur.util.errors import RecurError, given_as
-from recur.util.text import caseless, normalise_signal, one_line, plural, signal_key
+from recur.util.text import and_listed, caseless, normalise_signal, one_line, plural, signal_key
 
 
 class Candidate(TypedDict):
@@ -2527,7 +2527,7 @@ def _updated_lines(out: Imported) -> list[str]:
 def _searched_line(parts: tuple) -> str:
     """What the candidates were searched for: `recur suggest` given the whole file searches all of it, and
     may rank or rate them otherwise (on a KB under 30 patterns a word apart, by a cosine threshold)."""
-    named = ", ".join(parts[:-1]) + " and " + parts[-1] if len(parts) > 1 else "".join(parts)
+    named = and_listed(parts)
     return (
         f"Searched for the postmortem's {named}; recur suggest given the whole file searches all of it, and can "
         "rate these otherwise (--json's query is the text searched)."

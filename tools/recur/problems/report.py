@@ -11,7 +11,7 @@ import re
 
 from recur.problems.board import OPEN_FIX, Board, month_so_far, other_dues_note, owner_names, owner_of
 from recur.problems.owner import NOT_OWNED, filtered_sentence
-from recur.util.text import display_width, plural
+from recur.util.text import and_listed, display_width, plural
 
 FAIL_ON = ("overdue", "recurrence", "unknown")
 # `--fail-on recurrence` counts a recurrence whose incident is this recent (days; 0: any date). With no
@@ -283,7 +283,7 @@ def inherited_said(r: dict, name=str) -> str:
     report, its headline, the site's board and MCP's text say which came under the old id. ``name``: how an old id
     is written (the site links it to the retired pattern's page, ``Site.old_id_html``)."""
     parts = [f"{n} under {name(old)}" for old, n in sorted((r.get("incidents_inherited") or {}).items())]
-    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1] if parts else ""
+    return and_listed(parts)
 
 
 def count_cell(r: dict, key: str = "count", name=str) -> str:

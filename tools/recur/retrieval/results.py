@@ -15,7 +15,7 @@ from typing import NamedTuple, TypedDict
 
 from recur import config
 from recur.util.dates import happened
-from recur.util.text import cut, plural
+from recur.util.text import and_listed, cut, plural
 
 
 class Why(TypedDict):
@@ -482,12 +482,7 @@ def under_said(under: dict) -> str:
     (``under``, not empty), said after the count, outside any bracket the count is in."""
     parts = [f"{n} under {old}" for old, n in sorted(under.items())]
     parts[0] = parts[0].replace(" under ", " of them under ", 1)
-    return f"{_and_listed(parts)}, which it replaced"
-
-
-def _and_listed(parts: list[str]) -> str:
-    """ "a", "a and b", "a, b and c": ``parts`` (one or more) as a sentence lists them."""
-    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+    return f"{and_listed(parts)}, which it replaced"
 
 
 def under_counts(incidents: list) -> dict:
@@ -655,7 +650,7 @@ def typo_note(read) -> str | None:
     box says it in the same words (recur-suggest.js typoNote)."""
     if not read:
         return None
-    listed = _and_listed([f"'{w}' as '{r}'" for w, r in read])
+    listed = and_listed([f"'{w}' as '{r}'" for w, r in read])
     one = len(read) == 1
     return (
         f"read {listed} ({'a word' if one else 'words'} the knowledge base does not have, read as the nearest it has)"

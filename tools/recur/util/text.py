@@ -748,6 +748,12 @@ def plural(n: int, word: str, many: str | None = None) -> str:
     return f"{n} {word if n == 1 else many or word + 's'}"
 
 
+def and_listed(parts) -> str:
+    """ "a", "a and b", "a, b and c": ``parts`` as a sentence lists them ("" for none)."""
+    parts = list(parts)
+    return ", ".join(parts[:-1]) + " and " + parts[-1] if len(parts) > 1 else "".join(parts)
+
+
 def query_key(query: str) -> str:
     """A query as retrieval cases and feedback compare them: case and runs of spacing ignored."""
     return " ".join(query.split()).casefold()
