@@ -285,3 +285,39 @@ def test_a_process_writing_into_ever_new_folders_keeps_only_the_last_minutes_rea
     for folder in folders[:3]:
         files.write_atomic(folder / "INC-2026-0002.md", "two\n")
     assert set(files._SEEN) == {str(f) for f in folders[:3]} | {str(folders[-1])}
+
+
+def test_an_edits_folder_lock_refused_for_a_moment_is_tried_again_and_held(tmp_path, monkeypatch, caplog):
+    """One ENOLCK on an edit's folder lock (an NFS lock daemon's hiccup) made the edit go without it, said as "this
+    file system refuses" the lock: two edits at once could then lose one. It is tried again and held (a second edit
+    finds it held), said once. (The kernel's refusal is a stand-in for fcntl.flock on this folder, its first try.)"""
+    import errno
+    import fcntl
+    import logging
+
+    from recur.util import files
+    from recur.util.errors import Busy
+
+    flock, refusals = fcntl.flock, [1]
+
+    def lockd_hiccup(fd, operation):
+        if os.path.samestat(os.fstat(fd), os.stat(tmp_path)) and refusals[0]:
+            refusals[0] -= 1
+            raise OSError(errno.ENOLCK, os.strerror(errno.ENOLCK))
+        return flock(fd, operation)
+
+    monkeypatch.setattr(fcntl, "flock", lockd_hiccup)
+    monkeypatch.setattr(files, "_UNLOCKED_SAID", set())
+    monkeypatch.setattr(files, "_REFUSED", set())
+    with (
+        caplog.at_level(logging.WARNING, logger="recur"),
+        files.editing(tmp_path, "INC-2026-0001"),
+        pytest.raises(Busy),  # a second edit finds the lock held
+        files.editing(tmp_path, "INC-2026-0001", wait_s=0),
+    ):
+        pass
+    said = [r.getMessage() for r in caplog.records]
+    assert said == [
+        f"warning: {tmp_path}: its lock was refused for a moment (No locks available; NFS lock daemon "
+        "restarting?) and taken at try 2"
+    ], said

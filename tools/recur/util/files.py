@@ -471,7 +471,7 @@ def editing(folder: Path, what: str, wait_s: float = 30.0, on_wait=None, lockles
         deadline = time.monotonic() + wait_s
         while True:
             try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                flock_retried(fd, fcntl.LOCK_EX | fcntl.LOCK_NB, folder)
                 break
             except BlockingIOError:
                 if time.monotonic() > deadline:
@@ -489,6 +489,49 @@ def editing(folder: Path, what: str, wait_s: float = 30.0, on_wait=None, lockles
         os.close(fd)
 
 
+# the waits (seconds) before each new try of a lock refused with ENOLCK, "No locks available": on NFS, a lock daemon's
+# hiccup (restarting, its server's grace period) refuses a lock a moment later taken; a vote or an edit then went
+# without it. Under half a second in all: a vote waits while the server's other votes wait for it
+LOCK_RETRY_S = (0.05, 0.1, 0.2)
+_REFUSED: set[str] = set()  # locks refused at every try in this process: tried once from then on, until taken
+
+
+def flock_retried(fd: int, operation: int, locked) -> int:
+    """``fcntl.flock(fd, operation)`` on the file or folder ``locked``, tried again after each LOCK_RETRY_S when
+    refused with ENOLCK; returns how many more tries it took. Raises what the last try raised, and at once what
+    means held (BlockingIOError) or refused for good (EOPNOTSUPP, EBADF). A lock refused at every try is tried once
+    from then on in this process, until it is taken again: NFS without a lock daemon refuses every one, and each
+    vote would wait the retries out. Found in a crash review: one refusal made the vote or the edit go without the
+    lock, said as "this file system refuses" it; a retry that takes it is said once (``said_once``)."""
+    import fcntl
+
+    key = os.path.abspath(locked)
+    waits = () if key in _REFUSED else LOCK_RETRY_S
+    tries = 0
+    while True:
+        try:
+            fcntl.flock(fd, operation)
+            break
+        except BlockingIOError:
+            raise
+        except OSError as exc:
+            if exc.errno != errno.ENOLCK or tries == len(waits):
+                if exc.errno == errno.ENOLCK:
+                    _REFUSED.add(key)
+                raise
+            time.sleep(waits[tries])
+            tries += 1
+    _REFUSED.discard(key)
+    if tries:
+        said_once(
+            key,
+            f"warning: {locked}: its lock was refused for a moment (No locks available; NFS lock daemon restarting?) "
+            f"and taken at try {tries + 1}",
+            kind="retried",
+        )
+    return tries
+
+
 _UNLOCKED_SAID: set[str] = set()
 
 
@@ -503,12 +546,13 @@ def unlocked(folder, what: str, exc: OSError) -> None:
     )
 
 
-def said_once(locked, line: str) -> None:
+def said_once(locked, line: str, kind: str = "") -> None:
     """Log ``line`` (a WARNING) the first time it is said of the folder or file ``locked`` in this process: that a
     lock on it was refused (``unlocked``, the feedback log's). Logged, as the library's other warnings are
     (retrieval/engine.py's LOG): printed, a bot recording incidents on NFS could neither route nor silence it;
-    `recur`'s commands print it on stderr as before (cli/logs.py)."""
-    key = os.path.abspath(locked)
+    `recur`'s commands print it on stderr as before (cli/logs.py). ``kind``: another thing said once of the same
+    folder or file (a lock taken on a retry, ``flock_retried``)."""
+    key = os.path.abspath(locked) + (f"\0{kind}" if kind else "")
     if key in _UNLOCKED_SAID:
         return
     _UNLOCKED_SAID.add(key)
