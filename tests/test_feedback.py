@@ -1116,3 +1116,54 @@ def test_export_warns_of_the_addresses_recur_check_warns_of_and_of_no_other(tmp_
         '- query: "Email: bo.li@globex-mail.com cannot log in"',
         '- query: "login failed for jane.doe@globex-mail.com"',
     ], (said, warned, lines)
+
+
+def test_a_lock_refused_for_a_moment_is_tried_again_and_taken_and_said_once(tmp_path, monkeypatch, caplog):
+    """Found in a crash review: one ENOLCK on the feedback log's flock (an NFS lock daemon's hiccup: restarting, its
+    grace period) made that vote go without the lock, logged as "this file system refuses" it. A lock refused with
+    ENOLCK is now tried again a few times, briefly, and taken, said once in the log. Refused at every try (NFS
+    without a lock daemon), the vote goes without it as before, and the next votes try once, not wait the retries
+    out each time, until the lock is taken again. (No file system here refuses a lock for a moment: the kernel's
+    answer is given by a stand-in for fcntl.flock, on this file alone, as where it is refused for good.)"""
+    import errno
+    import fcntl
+    import os
+
+    from recur.util import files
+
+    fb = tmp_path / "f.jsonl"
+    flock, refusals, tries = fcntl.flock, [2], []
+
+    def lockd_hiccup(fd, operation):
+        if os.path.exists(fb) and os.path.samestat(os.fstat(fd), os.stat(fb)):
+            tries.append(operation)
+            if refusals[0]:
+                refusals[0] -= 1
+                raise OSError(errno.ENOLCK, os.strerror(errno.ENOLCK))
+        return flock(fd, operation)  # the real lock, on the real file
+
+    monkeypatch.setattr(fcntl, "flock", lockd_hiccup)
+    monkeypatch.setattr(files, "_UNLOCKED_SAID", set())
+    monkeypatch.setattr(files, "_REFUSED", set())
+
+    def vote(n: int, refused: int) -> tuple[int, list[str]]:
+        refusals[0], before = refused, len(tries)
+        caplog.clear()
+        with caplog.at_level(logging.WARNING, logger="recur"):
+            record(fb, f"disk full on host {n}", "disk-full", True)
+        return len(tries) - before, [r.getMessage() for r in caplog.records]
+
+    assert vote(1, 2) == (
+        3,
+        [
+            f"warning: {fb}: its lock was refused for a moment (No locks available; NFS lock daemon "
+            "restarting?) and taken at try 3"
+        ],
+    )
+    assert vote(2, 1) == (2, [])  # said once
+    tried, said = vote(3, 99)  # refused at every try: without it, said once
+    assert tried == 1 + len(files.LOCK_RETRY_S) and len(said) == 1 and "votes appended without its lock" in said[0]
+    assert vote(4, 99) == (1, [])  # tried once, not the retries again
+    assert vote(5, 0) == (1, [])  # taken again
+    assert vote(6, 1) == (2, [])  # and a hiccup tried again
+    assert [v["query"] for v in read_votes(fb)] == [f"disk full on host {n}" for n in range(1, 7)]

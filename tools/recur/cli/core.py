@@ -133,7 +133,7 @@ def check(  # long: 14 flags, one parameter a line (ruff's format); the body is 
     # with FILES, the authoring warnings of those files alone (the pre-commit hook's one file cost the whole
     # KB's lint); the KB is loaded and cross-checked whole, so those files' problems are a whole check's
     kb, problems = check_path(
-        kb_dir, stale_days=stale_days, today=today, only=in_named, shown_first=_shown_first(in_named, first)
+        kb_dir, True, stale_days=stale_days, today=today, only=in_named, shown_first=_shown_first(in_named, first)
     )
     compared = None
     if similar and not format_errors(kb.problems):  # else indexing refuses the KB: its recur.yml errors say why
@@ -445,6 +445,7 @@ def index(kb_dir, index_dir, model, rebuild, strict, quiet):
     )
     if stats is None or quiet:  # a build not quiet warned already; -q keeps warnings, as `check -q` does
         _warn_left_out(index_dir)
+    _remove_left_temps(kb_dir, quiet)
     if quiet:
         return
     # the model the index was built with, which suggest and serve search with: found in review, neither
@@ -458,6 +459,18 @@ def index(kb_dir, index_dir, model, rebuild, strict, quiet):
             f"{stats.reused} unchanged, {stats.removed} removed ({time.perf_counter() - t0:.1f}s).",
             err=True,
         )
+
+
+def _remove_left_temps(kb_dir, quiet: bool) -> None:
+    """Remove the temp files writes killed mid-way left in the KB's folders (kb.temps), said unless ``quiet``: a
+    write removes those of its own folder, but a folder nothing writes to again kept them for good."""
+    from recur.kb.loader import display_path, require_kb_root
+    from recur.kb.temps import remove_left_temps
+
+    removed = remove_left_temps(require_kb_root(kb_dir))
+    if removed and not quiet:
+        names = ", ".join(display_path(p) for p in removed)
+        click.echo(f"Removed {plural(len(removed), 'temp file')} that writes killed mid-way left: {names}", err=True)
 
 
 def _warn_left_out(index_dir) -> None:

@@ -354,22 +354,27 @@ def free_space(path) -> int | None:
 
 
 def _flock(fd: int, path: Path) -> bool:
-    """Lock the feedback log open on ``fd`` (at ``path``) against other processes' votes; whether it is held. Where the
+    """Lock the feedback log open on ``fd`` (at ``path``) against other processes' votes; whether it is held. A lock
+    refused with ENOLCK is tried again a few times first (``files.flock_retried``: a lock daemon's hiccup; one refusal
+    made the vote go without it). Where the
     file system refuses the lock (NFS without its lock daemon: ENOLCK; EOPNOTSUPP), the vote is written without it, said
     once (logged: ``files.said_once``), as ``files.editing`` does: each vote was a 503 "cannot record the vote (No locks
     available)", all lost. The thread lock still holds in this process, and a line goes out in one O_APPEND write, whole
-    after the last on this machine (two machines' at once on NFS may mix: the warning says so)."""
+    after the last on this machine. Two machines' at once on NFS are not safe, whatever the size of the write: NFS has
+    no append, each client writes at the end it last saw, so one vote may overwrite the other or mix with it (open(2)).
+    No cheap change makes it so: the warning says so, and docs/operating.md what to run instead."""
     try:
         import fcntl
     except ImportError:  # pragma: no cover - not POSIX: the thread lock still holds in-process
         return False
     try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
+        files.flock_retried(fd, fcntl.LOCK_EX, path)  # a lock daemon's hiccup: tried again a few times first
     except OSError as exc:
         files.said_once(
             path,
             f"warning: {path}: votes appended without its lock, which this file system refuses ({exc.strerror or exc}; "
-            "NFS without locking?): a vote another machine appends at the same moment could be mixed with this one's",
+            "NFS without locking?): a vote another machine appends at the same moment could overwrite this one or be "
+            "mixed with it; run one server per feedback file",
         )
         return False
     return True

@@ -894,12 +894,18 @@ def _one_line(problem: Problem) -> Problem:
     return dataclasses.replace(problem, message=" ⏎ ".join(line.strip() for line in lines if line.strip()))
 
 
-def check_path(root, **options) -> tuple[KB, list[Problem]]:
+def check_path(root, left_temps: bool = False, **options) -> tuple[KB, list[Problem]]:
     """The KB at ``root`` and its problems (``run_checks``; ``only=``, a test of a shown path, keeps the
-    authoring warnings to those files: the whole KB is still loaded and cross-checked)."""
+    authoring warnings to those files: the whole KB is still loaded and cross-checked). ``left_temps`` (`recur
+    check`): with a warning for each temp file a killed write left in its folders (kb.temps)."""
     # a format it cannot read is one of the problems it lists; the texts kept for lint, so each file is opened once
     kb = load_kb(root, any_format=True, keep_texts=True)
-    return kb, run_checks(kb, **options)
+    problems = run_checks(kb, **options)
+    if left_temps:
+        from recur.kb.temps import left_temp_problems
+
+        problems = sorted(problems + left_temp_problems(kb.root), key=Problem.sort_key)
+    return kb, problems
 
 
 # The version of `recur check --format json`'s document, its last key: raised when a key changes meaning or goes,

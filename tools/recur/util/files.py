@@ -176,20 +176,22 @@ STALE_TEMP_S = (60, 3600)
 
 
 def remove_stale_temps(path, now: float | None = None, own: str | None = None) -> None:
-    """Remove the hidden temp files that writes of ``path`` killed inside their window (kill -9, a power cut) left
-    beside it; Ctrl-C and `kill` remove their own. Only this target's (``.NAME.…tmp``, as ``_temp_file`` names
-    them) and only a gone writer's (STALE_TEMP_S): another writer's at this moment, in this process (a server's
-    threads) or another, is left to its rename. Found in a crash review: nothing ever removed them. ``now``: the
-    mtime of the caller's own new temp file ``own`` (left alone), so that ages are read on the clock that set
-    them all, the file server's: read against this machine's clock, a server minutes behind made a live writer's
-    file on another machine look stale (its process number is not one here), and it was removed mid-write. Reads
-    the folder now; a write reads it at most once a TEMP_SCAN_S (``_remove_stale_temps_seen``)."""
+    """Remove the hidden temp files that writes killed inside their window (kill -9, a power cut) left in the folder
+    of ``path``; Ctrl-C and `kill` remove their own. Only temp files (``.NAME.…tmp``, as ``_temp_file`` names them),
+    of any file there, and only a gone writer's (``_stale``): another writer's at this moment, in this process (a
+    server's threads) or another, is left to its rename. Found in a crash review: nothing ever removed them; then
+    only a later write of the same file did, so a new record whose write was killed (a name never written again)
+    left its temp file for good. ``now``: the mtime of the caller's own new temp file ``own`` (left alone), so that
+    ages are read on the clock that set them all, the file server's: read against this machine's clock, a server
+    minutes behind made a live writer's file on another machine look stale (its process number is not one here), and
+    it was removed mid-write. Reads the folder now; a write reads it at most once a TEMP_SCAN_S
+    (``_remove_stale_temps_seen``)."""
     path = Path(path)
     try:
         names = _temp_names(path.parent)
     except OSError:
         return
-    _remove_stale_of(path, names, now, own)
+    _remove_stale_of(path.parent, names, now, own)
 
 
 def _temp_names(folder: Path) -> set[str]:
@@ -198,35 +200,93 @@ def _temp_names(folder: Path) -> set[str]:
     return {n for n in os.listdir(folder) if n.startswith(".") and n.endswith(".tmp")}
 
 
-def _remove_stale_of(path: Path, names, now: float | None, own: str | None) -> set[str]:
-    """Remove the stale temp files of ``path`` among ``names`` (in its folder) as ``remove_stale_temps`` says;
-    returns those of ``names`` no longer there (removed here, or renamed or removed meanwhile)."""
-    prefix, now, gone = f".{path.name}.", time.time() if now is None else now, set()
-    for name in names:
-        found = _TEMP_TAG.fullmatch(name[len(prefix) : -len(".tmp")]) if name.startswith(prefix) else None
-        tmp = path.parent / name
-        if found is None or (own is not None and str(tmp) == str(own)):
+def temp_writer(name: str) -> tuple[bool, str | None]:
+    """Whether ``name`` is a temp file's as ``_temp_file`` names them (``.NAME.<pid>-<12 hex>.tmp``, or an older
+    Recur's ``.NAME.<12 hex>.tmp``), and the writer's process number it carries (None: an older Recur's)."""
+    if not (name.startswith(".") and name.endswith(".tmp")):
+        return False, None
+    target, _, tag = name[1 : -len(".tmp")].rpartition(".")
+    found = _TEMP_TAG.fullmatch(tag) if target else None
+    return found is not None, found.group("pid") if found else None
+
+
+def _stale(st: os.stat_result, pid: str | None, now: float) -> bool:
+    """Whether a temp file (stat ``st``, its writer's process ``pid`` or None) is a gone writer's: STALE_TEMP_S."""
+    age = now - st.st_mtime
+    return age > STALE_TEMP_S[1] if pid is None else age > STALE_TEMP_S[0] and process_gone(pid)
+
+
+def stale_temps(folder, now: float | None = None, own: str | None = None) -> list[tuple[Path, str | None, float]]:
+    """The temp files in ``folder`` that gone writers left (``_stale``), sorted: (path, the writer's process or None,
+    age in seconds against ``now``, by default this machine's clock). Nothing is removed: `recur check` names them."""
+    folder = Path(folder)
+    try:
+        names = _temp_names(folder)
+    except OSError:
+        return []
+    return [(folder / name, pid, age) for name, pid, age in _stale_among(folder, names, now, own)[0]]
+
+
+def _stale_among(folder: Path, names, now: float | None, own: str | None) -> tuple[list, set[str]]:
+    """([(name, pid, age)] of the stale temp files among ``names`` in ``folder``, sorted; the names no longer there)."""
+    now, stale, gone = time.time() if now is None else now, [], set()
+    for name in sorted(names):
+        ours, pid = temp_writer(name)
+        tmp = folder / name
+        if not ours or (own is not None and str(tmp) == str(own)):
             continue
         try:
             st = tmp.lstat()
         except OSError:  # renamed into place, or removed, meanwhile
             gone.add(name)
             continue
-        if not stat.S_ISREG(st.st_mode):
-            continue
-        age, pid = now - st.st_mtime, found.group("pid")
-        if age > STALE_TEMP_S[1] if pid is None else age > STALE_TEMP_S[0] and process_gone(pid):
-            with contextlib.suppress(OSError):
-                tmp.unlink()
-                gone.add(name)
+        if stat.S_ISREG(st.st_mode) and _stale(st, pid, now):
+            stale.append((name, pid, now - st.st_mtime))
+    return stale, gone
+
+
+def _remove_stale_of(folder: Path, names, now: float | None, own: str | None) -> set[str]:
+    """Remove the stale temp files among ``names`` (in ``folder``) as ``remove_stale_temps`` says; returns those of
+    ``names`` no longer there (removed here, or renamed or removed meanwhile)."""
+    stale, gone = _stale_among(folder, names, now, own)
+    for name, _, _ in stale:
+        with contextlib.suppress(OSError):
+            (folder / name).unlink()
+            gone.add(name)
     return gone
+
+
+def remove_stale_temps_in(folder) -> list[Path]:
+    """Remove the temp files gone writers left in ``folder`` (``remove_stale_temps``) outside a write (`recur index`);
+    returns those removed. Their ages are read on the file system's own clock, as a write reads them: against the
+    mtime of a temp file of our own made there for that, and removed at once (a folder this process cannot write
+    to: nothing to remove, none could be). Makes that file only where the folder holds a stale-looking one."""
+    folder = Path(folder)
+    try:
+        if not stale_temps(folder):
+            return []
+        fd, own = _temp_file(folder / ".recur-clock")
+    except OSError:
+        return []
+    try:
+        now = os.fstat(fd).st_mtime
+    finally:
+        os.close(fd)
+        with contextlib.suppress(OSError):
+            os.unlink(own)
+    removed = []
+    for path, _, _ in stale_temps(folder, now, own):
+        with contextlib.suppress(OSError):
+            path.unlink()
+            removed.append(path)
+    return removed
 
 
 # How often a process reads a folder it writes to again for temp files killed writers left (seconds). Listing the
 # whole folder on every write made a write in a folder of 5,000 files 1.39x slower (bench/atomic_write.py). A temp
 # file is only removed once a minute unchanged (STALE_TEMP_S[0]): read again sooner, the folder rarely holds one
-# more to remove, and one a writer left after the last reading is removed by the first write of its file after the
-# next, a minute or two late (every new process reads a folder at its first write there)
+# more to remove, and one a writer left after the last reading is removed by the first write in its folder after
+# the next, a minute or two late (every new process reads a folder at its first write there)
 TEMP_SCAN_S = 60.0
 _SEEN: dict[str, tuple[float, set[str]]] = {}  # folder -> (when read, monotonic; its temp-like names then)
 _SEEN_LOCK = threading.Lock()  # a server's threads write at once
@@ -243,7 +303,7 @@ def _remove_stale_temps_seen(path: Path, now: float, own: str) -> None:
             names, when = _temp_names(path.parent) - {Path(own).name}, time.monotonic()
         except OSError:
             return
-    gone = _remove_stale_of(path, names, now, own)
+    gone = _remove_stale_of(path.parent, names, now, own)
     with _SEEN_LOCK:
         _keep_seen(folder, when, names - gone)
 
@@ -411,7 +471,7 @@ def editing(folder: Path, what: str, wait_s: float = 30.0, on_wait=None, lockles
         deadline = time.monotonic() + wait_s
         while True:
             try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                flock_retried(fd, fcntl.LOCK_EX | fcntl.LOCK_NB, folder)
                 break
             except BlockingIOError:
                 if time.monotonic() > deadline:
@@ -429,6 +489,49 @@ def editing(folder: Path, what: str, wait_s: float = 30.0, on_wait=None, lockles
         os.close(fd)
 
 
+# the waits (seconds) before each new try of a lock refused with ENOLCK, "No locks available": on NFS, a lock daemon's
+# hiccup (restarting, its server's grace period) refuses a lock a moment later taken; a vote or an edit then went
+# without it. Under half a second in all: a vote waits while the server's other votes wait for it
+LOCK_RETRY_S = (0.05, 0.1, 0.2)
+_REFUSED: set[str] = set()  # locks refused at every try in this process: tried once from then on, until taken
+
+
+def flock_retried(fd: int, operation: int, locked) -> int:
+    """``fcntl.flock(fd, operation)`` on the file or folder ``locked``, tried again after each LOCK_RETRY_S when
+    refused with ENOLCK; returns how many more tries it took. Raises what the last try raised, and at once what
+    means held (BlockingIOError) or refused for good (EOPNOTSUPP, EBADF). A lock refused at every try is tried once
+    from then on in this process, until it is taken again: NFS without a lock daemon refuses every one, and each
+    vote would wait the retries out. Found in a crash review: one refusal made the vote or the edit go without the
+    lock, said as "this file system refuses" it; a retry that takes it is said once (``said_once``)."""
+    import fcntl
+
+    key = os.path.abspath(locked)
+    waits = () if key in _REFUSED else LOCK_RETRY_S
+    tries = 0
+    while True:
+        try:
+            fcntl.flock(fd, operation)
+            break
+        except BlockingIOError:
+            raise
+        except OSError as exc:
+            if exc.errno != errno.ENOLCK or tries == len(waits):
+                if exc.errno == errno.ENOLCK:
+                    _REFUSED.add(key)
+                raise
+            time.sleep(waits[tries])
+            tries += 1
+    _REFUSED.discard(key)
+    if tries:
+        said_once(
+            key,
+            f"warning: {locked}: its lock was refused for a moment (No locks available; NFS lock daemon restarting?) "
+            f"and taken at try {tries + 1}",
+            kind="retried",
+        )
+    return tries
+
+
 _UNLOCKED_SAID: set[str] = set()
 
 
@@ -443,12 +546,13 @@ def unlocked(folder, what: str, exc: OSError) -> None:
     )
 
 
-def said_once(locked, line: str) -> None:
+def said_once(locked, line: str, kind: str = "") -> None:
     """Log ``line`` (a WARNING) the first time it is said of the folder or file ``locked`` in this process: that a
     lock on it was refused (``unlocked``, the feedback log's). Logged, as the library's other warnings are
     (retrieval/engine.py's LOG): printed, a bot recording incidents on NFS could neither route nor silence it;
-    `recur`'s commands print it on stderr as before (cli/logs.py)."""
-    key = os.path.abspath(locked)
+    `recur`'s commands print it on stderr as before (cli/logs.py). ``kind``: another thing said once of the same
+    folder or file (a lock taken on a retry, ``flock_retried``)."""
+    key = os.path.abspath(locked) + (f"\0{kind}" if kind else "")
     if key in _UNLOCKED_SAID:
         return
     _UNLOCKED_SAID.add(key)
