@@ -1313,7 +1313,7 @@ def _earlier_import(kb, pm, digests, sources, asked: tuple, flagged: bool):
     dup = find_duplicate(kb, digests, sources, pm.title, days[1] or days[0])
     if not dup and not into:
         _refuse_claimed_in_error(kb, digests, sources, pm.title, days[1] or days[0])
-    tickets = ref_tickets(pm.sections.get("References", ""))
+    tickets = _ref_tickets(pm.sections.get("References", ""))
     dup = dup or _unmarked_import(kb, sources, pm.title, days[1] or days[0], tickets)
     if not dup or (dup[2] not in ("source path", BY_REFERENCES) and not flagged):
         return dup
@@ -1336,9 +1336,9 @@ def _unmarked_import(kb, sources: set, title, day, tickets=frozenset()):
     one whose References line names another source (the postmortem moved, or saved under another name): with no
     digest left to tell its versions apart, it is found by what only this postmortem's record has (_elsewhere_match):
     the same postmortem imported from another path was written as a second record (found in review)."""
-    unmarked = sorted(kb.incidents.values(), key=lambda i: i.id)
+    records = sorted(kb.incidents.values(), key=lambda i: i.id)
     for elsewhere in (False, True):  # one naming this source first
-        for inc in unmarked:
+        for inc in records:
             if _unmarked_of(inc, sources, (title, day, tickets), elsewhere):
                 return inc.id, str(Path(kb.root) / inc.relpath), BY_REFERENCES
     return None
@@ -1366,7 +1366,7 @@ def _named_sources(inc) -> list[str]:
 _TICKET = re.compile(r"(?<![\w-])(?!SEV-)(?:[A-Z][A-Z0-9]*-\d+|#\d+)(?![\w-])")
 
 
-def ref_tickets(references: str) -> set[str]:
+def _ref_tickets(references: str) -> set[str]:
     """The tickets (_TICKET) of the lines of a References section but the import's own source line."""
     lines = (ln for ln in references.splitlines() if "Imported from postmortem `" not in ln)
     return {t for ln in lines for t in _TICKET.findall(ln)}
@@ -1379,7 +1379,7 @@ def _elsewhere_match(inc, title, day, tickets) -> str | None:
     second postmortem of the day, saved under another name)."""
     same_title = title is not None and _title_key(inc.title) == _title_key(title)
     same_day = day is not None and inc.date == day
-    shared = sorted(tickets & ref_tickets(inc.sections.get("References", "")))
+    shared = sorted(tickets & _ref_tickets(inc.sections.get("References", "")))
     if shared and (same_title or same_day):
         return f"ticket {and_listed(shared)} and its {'title' if same_title else 'date'}"
     return "title and date" if same_title and same_day else None
@@ -1393,7 +1393,7 @@ def _unmarked_into(kb, target, sources: set, pm, day) -> str | None:
     from recur.kb.loader import display_path
 
     inc = kb.incidents.get(target) if target else None
-    said = (pm.title, day, ref_tickets(pm.sections.get("References", "")))
+    said = (pm.title, day, _ref_tickets(pm.sections.get("References", "")))
     if inc is None or not any(_unmarked_of(inc, sources, said, elsewhere) for elsewhere in (False, True)):
         return None
     shown, line = display_path(Path(kb.root) / inc.relpath), inc.lines.get(("imported",))
@@ -1423,7 +1423,7 @@ def _unmarked_note(kb, iid: str, source: str, file, changed: bool, pm) -> str:
             has = "title and date" if pm.date in (None, inc.date) else "title (its date differs)"
         names, refs = source, source
     else:  # imported from another path (_elsewhere_match): both paths said, and what matched
-        tickets = ref_tickets(pm.sections.get("References", ""))
+        tickets = _ref_tickets(pm.sections.get("References", ""))
         has = _elsewhere_match(inc, pm.title, pm.date, tickets) or "title and date"
         names, refs = f"{and_listed(named)}, not {source} (imported from another path)", and_listed(named)
     return (
