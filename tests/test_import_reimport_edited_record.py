@@ -433,3 +433,85 @@ def test_a_follow_up_the_postmortem_renames_keeps_its_row_as_the_record_names_it
     assert [(f.title, f.ticket) for f in inc.follow_ups] == [("Cap the buffer size per input", "OPS-12")]
     assert "Cap the buffer size per input" in inc.sections["Action items"], path.read_text()
     assert "shipper's" not in inc.sections["Action items"], path.read_text()
+
+
+def test_a_record_whose_imported_a_person_removed_is_found_from_another_path(fresh_kb, tmp_path):
+    # found in review: the same postmortem imported again from another path (moved, saved under another name) was
+    # written as INC-…-0002 beside the record whose imported: a person had set to null; its References line names
+    # the first path, and with no digest left, the same title and date say it is this postmortem's record
+    first = import_file(fresh_kb, tmp_path / "pm.md", PM, "--json")
+    record = fresh_kb / "incidents" / "2026" / f"{json.loads(first.stdout)['incident']}.md"
+    line = _unmark(record, "null")
+    before = record.read_bytes()
+    moved = tmp_path / "archive" / "export-final.md"
+    again = import_file(fresh_kb, moved, PM)
+    assert again.exit_code == 0, again.output
+    assert _records(fresh_kb) == [record.name] and record.read_bytes() == before
+    said = " ".join(again.output.split())
+    assert said.startswith(f"Already imported as {record.stem} (found by its References line: no imported: field)")
+    assert f"{record.name}:{line}: imported: is null" in said, said
+    assert "its References line names pm.md, not archive/export-final.md (imported from another path) and it has this " \
+        "postmortem's title and date" in said, said  # fmt: skip
+    assert f"recur import {moved} --into {record.stem}" in said, said
+    # edited there: still no second record; exit 3, what differs named
+    edited = import_file(fresh_kb, moved, PM.replace("two hours", "three hours"))
+    assert edited.exit_code == 3, edited.output
+    assert f"it now differs from {record.stem} in: Summary section" in " ".join(edited.output.split())
+    assert _records(fresh_kb) == [record.name] and record.read_bytes() == before
+
+
+def test_from_another_path_a_shared_ticket_finds_a_retitled_postmortem(fresh_kb, tmp_path):
+    # a ticket of the postmortem's (kept in References) the record has too is this postmortem's, its title corrected
+    ticketed = PM.replace("**Severity:** SEV-3\n", "**Severity:** SEV-3\n**Jira:** OPS-4411\n")
+    first = import_file(fresh_kb, tmp_path / "pm.md", ticketed, "--json")
+    record = fresh_kb / "incidents" / "2026" / f"{json.loads(first.stdout)['incident']}.md"
+    _unmark(record, "gone")
+    retitled = ticketed.replace("Nightly export stalls on a full scratch disk", "Export job stuck: /scratch at 100%")
+    again = import_file(fresh_kb, tmp_path / "moved" / "export.md", retitled)
+    assert again.exit_code == 3, again.output  # the title differs: said, not written
+    said = " ".join(again.output.split())
+    assert f"{record.name}: imported: is missing" in said, said
+    assert "and it has this postmortem's ticket OPS-4411 and its date: taken as" in said, said
+    assert _records(fresh_kb) == [record.name]
+
+
+def test_from_another_path_another_postmortem_of_the_day_is_recorded(fresh_kb, tmp_path):
+    # the date alone is a team's second postmortem of the day saved under another name; a title alone, a title
+    # its postmortems share: each a new incident, the record whose imported: is null left as it is
+    first = import_file(fresh_kb, tmp_path / "pm.md", PM, "--json")
+    record = fresh_kb / "incidents" / "2026" / f"{json.loads(first.stdout)['incident']}.md"
+    _unmark(record, "null")
+    before = record.read_bytes()
+    other = PM.replace("Nightly export stalls on a full scratch disk", "Login page down after a certificate expired")
+    assert import_file(fresh_kb, tmp_path / "b" / "login.md", other).exit_code == 0
+    later = import_file(fresh_kb, tmp_path / "c" / "export.md", PM.replace("2026-10-02", "2026-11-20"))
+    assert later.exit_code == 0, later.output
+    assert len(_records(fresh_kb)) == 3 and record.read_bytes() == before
+
+
+@pytest.mark.parametrize("where", ["pm.md", "archive/export-final.md"])
+def test_into_a_record_whose_imported_a_person_removed_takes_a_corrected_summary(fresh_kb, tmp_path, where):
+    # found in review: --into (the command the re-import names) said the corrected Summary "kept, not written",
+    # exit 0, and wrote imported: with this version's digest: the next import said "Already imported" and the
+    # correction was lost. It is this document's record (its References line): its sections are the import's
+    first = import_file(fresh_kb, tmp_path / "pm.md", PM, "--json")
+    iid = json.loads(first.stdout)["incident"]
+    record = fresh_kb / "incidents" / "2026" / f"{iid}.md"
+    line = _unmark(record, "null")
+    fixed = PM.replace("two hours", "three hours").replace("No cleanup", "No cleanup job")
+    into = import_file(fresh_kb, tmp_path / where, fixed, "--into", iid)
+    assert into.exit_code == 0, into.output
+    said = " ".join(into.output.split())
+    why = f"{record.name}:{line}: imported: is null, so no hash tells a person's edit from the import's text"
+    for section in ("Summary", "Root cause"):
+        assert f"{section} section (the postmortem's corrected; " in said, said
+    assert why in said and "the record's read as the import's, as --into asks" in said, said
+    inc = load_kb(fresh_kb).incidents[iid]
+    assert "three hours" in inc.sections["Summary"] and "No cleanup job" in inc.sections["Root cause"]
+    assert inc.imported["source"] == where and set(inc.imported["sections_sha256"]) >= {"Summary", "Root cause"}
+    last = import_file(fresh_kb, tmp_path / where, fixed)
+    assert last.exit_code == 0 and last.output.startswith(f"Already imported as {iid} (same content)"), last.output
+    # the next correction is taken as of a record no one edited
+    again = import_file(fresh_kb, tmp_path / where, fixed.replace("three hours", "four hours"), "--into", iid)
+    assert again.exit_code == 0 and "four hours" in load_kb(fresh_kb).incidents[iid].sections["Summary"]
+    assert _records(fresh_kb) == [record.name]

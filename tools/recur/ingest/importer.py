@@ -11,7 +11,6 @@ import io
 import json
 import re
 from dataclasses import dataclass, replace
-from difflib import SequenceMatcher
 from pathlib import Path
 from typing import TypedDict
 
@@ -158,6 +157,9 @@ class ImportPlan:
     unsaid: frozenset = frozenset()
     # --keep-record: the sections a re-import would hold back (exit 3) kept as the record's own (pm_merge.keep_own)
     keep: bool = False
+    # --into this document's record whose `imported:` a person set to null or took out (_unmarked_import): why no
+    # hash is left ("INC-….md:8: imported: is null"), its sections taken as the import's (pm_merge)
+    unmarked: str | None = None
 
 
 @dataclass(frozen=True)
@@ -1215,7 +1217,7 @@ def import_postmortem(  # long: the import's steps in order, a call each; 16 key
     date_from = "--date" if date else pm.date_source
     plan = ImportPlan(iid, numbered, title, day, sev, triage, digests[0], source, date_from, days, shared, by,
                       *_not_the_postmortems(triage, days, date=date, severity=severity, review_due=review_due),
-                      keep=keep_record)  # fmt: skip
+                      keep=keep_record, unmarked=_unmarked_into(kb, into and target, sources, pm, day))  # fmt: skip
     draft = draft and not linked and unknown and not pending  # a second draft would split one failure in two
     notes += _no_draft_note(target) if draft and target else []
     draft = draft and not target
@@ -1311,7 +1313,8 @@ def _earlier_import(kb, pm, digests, sources, asked: tuple, flagged: bool):
     dup = find_duplicate(kb, digests, sources, pm.title, days[1] or days[0])
     if not dup and not into:
         _refuse_claimed_in_error(kb, digests, sources, pm.title, days[1] or days[0])
-    dup = dup or _unmarked_import(kb, sources, pm.title, days[1] or days[0])
+    tickets = _ref_tickets(pm.sections.get("References", ""))
+    dup = dup or _unmarked_import(kb, sources, pm.title, days[1] or days[0], tickets)
     if not dup or (dup[2] not in ("source path", BY_REFERENCES) and not flagged):
         return dup
     try:
@@ -1325,18 +1328,76 @@ def _earlier_import(kb, pm, digests, sources, asked: tuple, flagged: bool):
 BY_REFERENCES = "References line"
 
 
-def _unmarked_import(kb, sources: set, title, day):
+def _unmarked_import(kb, sources: set, title, day, tickets=frozenset()):
     """(incident id, path, BY_REFERENCES) of a record imported from this document whose `imported:` a person set
     to null or took out, or None: its References line names this source ("Imported from postmortem `pm.md`") and it
     has the document's title, or its date and a title sharing most words (``_same_document``). find_duplicate reads
-    `imported:` alone, and a re-import wrote a second record of the postmortem (INC-…-0002; found in review)."""
-    for inc in sorted(kb.incidents.values(), key=lambda i: i.id):
-        refs = inc.sections.get("References", "")
-        if inc.imported or not any(f"postmortem `{s}`" in refs for s in sources):
-            continue
-        if _same_document(inc, title, day):
-            return inc.id, str(Path(kb.root) / inc.relpath), BY_REFERENCES
+    `imported:` alone, and a re-import wrote a second record of the postmortem (INC-…-0002; found in review). Else
+    one whose References line names another source (the postmortem moved, or saved under another name): with no
+    digest left to tell its versions apart, it is found by what only this postmortem's record has (_elsewhere_match):
+    the same postmortem imported from another path was written as a second record (found in review)."""
+    records = sorted(kb.incidents.values(), key=lambda i: i.id)
+    for elsewhere in (False, True):  # one naming this source first
+        for inc in records:
+            if _unmarked_of(inc, sources, (title, day, tickets), elsewhere):
+                return inc.id, str(Path(kb.root) / inc.relpath), BY_REFERENCES
     return None
+
+
+def _unmarked_of(inc, sources: set, said: tuple, elsewhere: bool) -> bool:
+    """Whether ``inc`` has no `imported:` and its References line says it was imported from this document
+    (``said``: its title, date and tickets): naming this source (_same_document), or ``elsewhere`` another one
+    (_elsewhere_match)."""
+    named = _named_sources(inc)
+    if inc.imported or not named:
+        return False
+    if not elsewhere:
+        return bool(sources & set(named)) and _same_document(inc, *said[:2])
+    return not sources & set(named) and _elsewhere_match(inc, *said) is not None
+
+
+def _named_sources(inc) -> list[str]:
+    """The postmortems a record's References line says it was imported from ("Imported from postmortem `pm.md`")."""
+    return re.findall(r"Imported from postmortem `([^`\n]+)`", inc.sections.get("References", ""))
+
+
+# a ticket or incident number in a References line ("- Jira: OPS-4411", "- Incident: #2291"), as a postmortem's
+# labelled lines and table rows are kept there; a severity ("INC-2026-0217 (SEV-2)") is none
+_TICKET = re.compile(r"(?<![\w-])(?!SEV-)(?:[A-Z][A-Z0-9]*-\d+|#\d+)(?![\w-])")
+
+
+def _ref_tickets(references: str) -> set[str]:
+    """The tickets (_TICKET) of the lines of a References section but the import's own source line."""
+    lines = (ln for ln in references.splitlines() if "Imported from postmortem `" not in ln)
+    return {t for ln in lines for t in _TICKET.findall(ln)}
+
+
+def _elsewhere_match(inc, title, day, tickets) -> str | None:
+    """What makes ``inc``, a record imported from another path whose `imported:` a person took out, this
+    postmortem's record (said in the note), or None: a ticket of the postmortem's References the record's has too,
+    with its title or its date; else its title and its date both (one alone is a team's recurring title, or its
+    second postmortem of the day, saved under another name)."""
+    same_title = title is not None and _title_key(inc.title) == _title_key(title)
+    same_day = day is not None and inc.date == day
+    shared = sorted(tickets & _ref_tickets(inc.sections.get("References", "")))
+    if shared and (same_title or same_day):
+        return f"ticket {and_listed(shared)} and its {'title' if same_title else 'date'}"
+    return "title and date" if same_title and same_day else None
+
+
+def _unmarked_into(kb, target, sources: set, pm, day) -> str | None:
+    """ImportPlan's ``unmarked``: with --into ``target``, this document's record whose `imported:` a person set to
+    null or took out (_unmarked_of), why it keeps no hash ("INC-….md:8: imported: is null"); else None. The merge
+    read such a record as a responder's own: a corrected Summary was said kept, exit 0, and the record's
+    `imported:` written with this version's digest, so the correction was lost for good (found in review)."""
+    from recur.kb.loader import display_path
+
+    inc = kb.incidents.get(target) if target else None
+    said = (pm.title, day, _ref_tickets(pm.sections.get("References", "")))
+    if inc is None or not any(_unmarked_of(inc, sources, said, elsewhere) for elsewhere in (False, True)):
+        return None
+    shown, line = display_path(Path(kb.root) / inc.relpath), inc.lines.get(("imported",))
+    return f"{shown}:{line}: imported: is null" if line else f"{shown}: imported: is missing"
 
 
 def _unmarked_note(kb, iid: str, source: str, file, changed: bool, pm) -> str:
@@ -1353,17 +1414,24 @@ def _unmarked_note(kb, iid: str, source: str, file, changed: bool, pm) -> str:
     line = inc.lines.get(("imported",))
     why = f"{shown}:{line}: imported: is null" if line else f"{shown}: imported: is missing"
     what = "it may differ from this version (below)" if changed else "it holds what this version says"
-    # said as _same_document matched it: "title and date" was said of a record whose date differed
-    if (pm.title or "").strip() != inc.title.strip():
-        has = "date and a title sharing most of its words"
-    else:
-        has = "title and date" if pm.date in (None, inc.date) else "title (its date differs)"
+    named = _named_sources(inc)
+    if source in named:
+        # said as _same_document matched it: "title and date" was said of a record whose date differed
+        if (pm.title or "").strip() != inc.title.strip():
+            has = "date and a title sharing most of its words"
+        else:
+            has = "title and date" if pm.date in (None, inc.date) else "title (its date differs)"
+        names, refs = source, source
+    else:  # imported from another path (_elsewhere_match): both paths said, and what matched
+        tickets = _ref_tickets(pm.sections.get("References", ""))
+        has = _elsewhere_match(inc, pm.title, pm.date, tickets) or "title and date"
+        names, refs = f"{and_listed(named)}, not {source} (imported from another path)", and_listed(named)
     return (
         f"{why}, so recur import cannot tell which version of the postmortem {iid} holds; its References line "
-        f"names {source} and it has this postmortem's {has}: taken as this postmortem's record, {what}, "
+        f"names {names} and it has this postmortem's {has}: taken as this postmortem's record, {what}, "
         f"nothing written. To merge this version into it and write its imported: again: recur import "
         f"{shlex.quote(str(file))} --into {iid}; to record the postmortem as a new incident instead, take the "
-        f"References line naming {source} out of {iid}"
+        f"References line naming {refs} out of {iid}"
     )
 
 
@@ -2007,13 +2075,16 @@ def _recorded(inc) -> dict:
 
 
 def _follow_up_pairs(items: list, recorded: list) -> tuple[dict, dict, dict]:
-    """({recorded title: follow-up}, {the postmortem's title: item}, {its title: the recorded title it is}): the
-    same title, else a reworded one (_reworded); an item not paired is one the postmortem adds."""
+    """({recorded title: follow-up}, {the postmortem's title: item}, {its title: the recorded title it is}): paired
+    as a merge (--into) pairs them (pm_merge.pair_follow_ups: the same title, else the same ticket, else a title
+    alike); an item not paired is one the postmortem adds."""
+    from recur.ingest.pm_merge import pair_follow_ups
+
     was = {f.title: f for f in recorded}
     now = {it["title"]: it for it in items if it["title"]}
-    olds = _reworded([t for t in now if t not in was], [t for t in was if t not in now], now, was)
-    olds |= {t: t for t in now if t in was}
-    return was, now, olds
+    olds, recs = list(now), list(was)
+    pairs = pair_follow_ups([(t, now[t].get("ticket") or "") for t in olds], [(t, was[t].ticket or "") for t in recs])
+    return was, now, {olds[i]: recs[k] for i, k in pairs.items()}
 
 
 def _new_follow_ups(items: list, recorded: list) -> list[dict]:
@@ -2026,8 +2097,8 @@ def _contradicted(items: list, recorded: list) -> tuple[str, ...]:
     """The titles of the ``recorded`` follow-ups that hold a value (status, owner, due, …) the postmortem's item
     says otherwise: --keep-record keeps the record's, so the postmortem's Action items would contradict them. A
     value only the postmortem gives is none: the record has no other to keep. A title is one: a follow-up the
-    postmortem renamed (the same ticket, or a title alike: _reworded) is the record's follow-up, its title kept, and
-    the postmortem's row named it otherwise (the table took the new name, the front matter had the old)."""
+    postmortem renamed (the same ticket, or a title alike: pair_follow_ups) is the record's follow-up, its title
+    kept, and the postmortem's row named it otherwise (the table took the new name, the front matter had the old)."""
     was, now, olds = _follow_up_pairs(items, recorded)
 
     def differs(item: dict, follow_up) -> bool:
@@ -2061,37 +2132,6 @@ def _follow_up_changes(items: list, recorded: list) -> list[str]:
         if titles:
             out.append(f"follow-ups {what}: " + ", ".join(titles[:3]) + (" …" if len(titles) > 3 else ""))
     return out
-
-
-# the reworded follow-ups compared title by title, at most: an edit that renamed thousands of them
-# would compare each with each (seconds); beyond it only a shared ticket pairs them
-_PAIRS_MAX = 10_000
-
-
-def _reworded(new: list[str], old: list[str], now: dict, was: dict) -> dict[str, str]:
-    """{title in the document: the recorded title it rewords} among the follow-ups only one side has:
-    the same ticket, else a title alike (difflib ratio ≥ 0.8, case aside). A reworded follow-up was
-    said gone and added, two changes for one, what else changed in it unsaid (found in review)."""
-    pairs: dict[str, str] = {}
-    by_ticket: dict[str, list[str]] = {}
-    for o in old:
-        if was[o].ticket:
-            by_ticket.setdefault(was[o].ticket, []).append(o)
-    for t in new:
-        if same := by_ticket.get(now[t].get("ticket") or "", []):
-            pairs[t] = same.pop(0)
-    taken = set(pairs.values())
-    left = [o for o in old if o not in taken]
-    if len(new) * len(left) > _PAIRS_MAX:
-        return pairs
-    for t in (t for t in new if t not in pairs):
-        ratio, best = max(
-            ((SequenceMatcher(None, t.casefold(), o.casefold()).ratio(), o) for o in left), default=(0, "")
-        )
-        if ratio >= 0.8:
-            pairs[t] = best
-            left.remove(best)
-    return pairs
 
 
 def _field_changes(item: dict, follow_up) -> str:
@@ -2194,7 +2234,9 @@ def _merge_write(kb, plan: ImportPlan, text: str, fus: list, review: Review, dry
     from recur.ingest.pm_merge import merge_into, review_of
 
     given = frozenset(f[2:].replace("-", "_") for f in plan.flags)  # "--review-due": "review_due"
-    merged = merge_into(kb, plan.iid, text, dry=dry, unsaid=plan.unsaid, given=given, keep=plan.keep)
+    merged = merge_into(
+        kb, plan.iid, text, dry=dry, unsaid=plan.unsaid, given=given, keep=plan.keep, unmarked=plan.unmarked
+    )
     warned = _credentials_in(((merged.path, merged.text),))
     pats, fus = merged.data.get("patterns"), merged.data.get("follow_ups")
     count = len(fus) if isinstance(fus, list) else 0  # the record's, as it holds them now

@@ -22,6 +22,7 @@ import json
 import re
 from dataclasses import dataclass
 from dataclasses import field as dc_field
+from difflib import SequenceMatcher
 from pathlib import Path
 
 import yaml
@@ -127,7 +128,7 @@ class Merged:
 
 
 def merge_into(
-    kb, iid: str, ours: str, *, dry: bool, unsaid=frozenset(), given=frozenset(), keep: bool = False
+    kb, iid: str, ours: str, *, dry: bool, unsaid=frozenset(), given=frozenset(), keep: bool = False, unmarked=None
 ) -> Merged:
     """Merge ``ours`` (the record text the import would write for ``iid``) into the record ``iid``; written
     atomically under the folder's edit lock unless ``dry`` or nothing is to be added. ``unsaid``: keys ("date",
@@ -135,22 +136,24 @@ def merge_into(
     ``given``: the flags given ("severity", "date", "review_due"): the record's severity and date are set to
     ``ours``'s (the flag's), as a person who typed them means (_Merge.apply). ``keep`` (--keep-record): each
     section that would be held back is kept as the record's own over the postmortem's as it is now
-    (_Merge.keep_own)."""
+    (_Merge.keep_own). ``unmarked``: the record is this document's whose `imported:` a person took out, why it keeps
+    no hash ("INC-….md:8: imported: is null"): its sections are read as the import wrote them, so --into takes the
+    postmortem's corrections, as it does of a record no one edited (said, naming the file, line and field)."""
     from recur.kb.loader import display_path, review_defaults
 
     path = find_incident(kb, iid)
     shown = display_path(path)
     framework = lambda sev, day: review_defaults(kb, sev, day, {})  # noqa: E731
     if dry:
-        return _merged(path, shown, ours, unsaid, (given, framework), keep)[0]
+        return _merged(path, shown, ours, unsaid, (given, framework), (keep, unmarked))[0]
     with editing(path.parent, shown):  # read to replace under one lock: no responder's edit lost
-        merged, as_written = _merged(path, shown, ours, unsaid, (given, framework), keep)
+        merged, as_written = _merged(path, shown, ours, unsaid, (given, framework), (keep, unmarked))
         if merged.added or merged.set or merged.kept_mine or merged.removed:
             write_atomic(path, as_written(merged.text), overwrite=True)
     return merged
 
 
-def _merged(path: Path, shown: str, ours: str, unsaid=frozenset(), given=(frozenset(), None), keep=False):
+def _merged(path: Path, shown: str, ours: str, unsaid=frozenset(), given=(frozenset(), None), keep=(False, None)):
     front, rest, doc, as_written = read_front(path)
     first = next((line for line in front if line.strip() and not line.lstrip().startswith("#")), "")
     if first.lstrip().startswith(("{", "[")):
@@ -162,7 +165,9 @@ def _merged(path: Path, shown: str, ours: str, unsaid=frozenset(), given=(frozen
         raise RecurError(f"{shown}:2: front matter: holds no keys (recur check names the problem); nothing written")
     ours_front, ours_rest = split_front(ours, Path(shown))
     m = _Merge(shown, "\n".join(front), doc.data, "\n".join(ours_front), given[0])
-    m.keep = keep
+    m.keep, m.unmarked = keep
+    if m.unmarked:  # no hash left: each section read as the import wrote it (merge_into)
+        m.stored = {caseless(s.title): _digest(s.text) for s in sections_of(rest.split("\n")[1:], 0)}
     m.run()
     m.kept = [k for k in m.kept if not any(k.startswith(f"{u} ") for u in unsaid)]
     m.follow(given[1])
@@ -233,6 +238,7 @@ class _Merge:
         # --keep-record (``keep``) to make the sections held the record's own (keep_own), and what it kept
         self.section_of: dict[str, tuple[str, str, str]] = {}
         self.keep, self.kept_mine = False, []
+        self.unmarked: str | None = None  # merge_into's: why the record keeps no hash of what the import wrote
         self.removed: list[str] = []  # the sections the postmortem dropped that the record took out (_dropped)
         self.copy_held: list[str] = []  # the follow-ups that keep a value the postmortem says otherwise (_section)
         self.new_titles: list[str] = []  # the titles of the follow-ups the postmortem adds (follow_ups)
@@ -540,7 +546,10 @@ class _Merge:
         if caseless(one_line(str(title or ""))) != caseless(one_line(str(item.get("title") or ""))):
             # the record's title kept: the postmortem's Action items, which names it otherwise, would contradict it
             self.copy_held += [str(title)] if str(title) not in self.copy_held else []
-            self.kept.append(f"follow-up {title!r} title (the postmortem's: {item.get('title')!r}, the same ticket)")
+            # said as pair_follow_ups paired them: "the same ticket" was said of a title reworded with none
+            ticket = caseless(str(item.get("ticket") or ""))
+            how = "the same ticket" if ticket and ticket == caseless(str(have.get("ticket") or "")) else "alike"
+            self.kept.append(f"follow-up {title!r} title (the postmortem's: {item.get('title')!r}, {how})")
         for field, said in item.items():
             now = have.get(field)
             if field == "title" or said == now or (field == "status" and said == status):
@@ -597,26 +606,52 @@ def _follow_up_cmd(iid: str, k: int, field: str, said) -> str:
 
 
 def _same_follow_ups(have: list, value: list) -> dict[int, int]:
-    """{index of the postmortem's item: index of the record's follow-up that is it}; an item not in it is new.
-    Each record follow-up is one item at most: the same title first (case and spacing aside), then the same
-    ticket when that ticket is on one record follow-up alone. A ticket matched any number of items, and three
-    items of one epic (PRB-301) became the record's one follow-up, the last item's owner and due (found in review)."""
+    """{index of the postmortem's item: index of the record's follow-up that is it}; an item not in it is new
+    (pair_follow_ups, which --keep-record pairs them by too)."""
 
-    def title(f) -> str:
-        return caseless(one_line(str((f if isinstance(f, dict) else {"title": f}).get("title") or "")))
+    def fields(f) -> tuple[str, str]:
+        f = f if isinstance(f, dict) else {"title": f}
+        return str(f.get("title") or ""), str(f.get("ticket") or "")
 
-    def ticket(f) -> str:
-        return caseless(str(f.get("ticket") or "")) if isinstance(f, dict) else ""
+    return pair_follow_ups([fields(f) for f in value], [fields(f) for f in have])
 
+
+# the reworded follow-ups compared title by title, at most: an edit that renamed thousands of them would compare
+# each with each (seconds); beyond it only the title and a shared ticket pair them
+_PAIRS_MAX = 10_000
+
+
+def pair_follow_ups(items: list, recorded: list) -> dict[int, int]:
+    """{index of the postmortem's item: index of the recorded follow-up that is it}, each a (title, ticket); an
+    item not in it is new. Each recorded follow-up is one item at most: the same title first (case and spacing
+    aside), then the same ticket when that ticket is on one recorded follow-up alone (three items of one epic,
+    PRB-301, became one follow-up, the last item's owner and due: found in review), then a title alike (difflib
+    ratio >= 0.8, case aside) unless both have a ticket and the tickets differ. A merge (--into) paired by title and
+    ticket, --keep-record by title, ticket and a title alike: one postmortem renaming "Document the runbook" to
+    "Document the runbooks" was one follow-up kept, the other a second one added (found in review)."""
+    title = lambda f: caseless(one_line(f[0]))  # noqa: E731
+    ticket = lambda f: caseless(f[1].strip())  # noqa: E731
     pairs: dict[int, int] = {}
-    for i, item in enumerate(value):
-        k = next((k for k, f in enumerate(have) if k not in pairs.values() and title(f) == title(item)), None)
+    for i, item in enumerate(items):
+        k = next((k for k, f in enumerate(recorded) if k not in pairs.values() and title(f) == title(item)), None)
         if k is not None and title(item):
             pairs[i] = k
-    for i, item in enumerate(value):
-        same = [k for k, f in enumerate(have) if ticket(item) and ticket(f) == ticket(item)]
+    for i, item in enumerate(items):
+        same = [k for k, f in enumerate(recorded) if ticket(item) and ticket(f) == ticket(item)]
         if i not in pairs and len(same) == 1 and same[0] not in pairs.values():
             pairs[i] = same[0]
+    left = [k for k in range(len(recorded)) if k not in pairs.values()]
+    new = [i for i in range(len(items)) if i not in pairs]
+    if len(new) * len(left) > _PAIRS_MAX:
+        return pairs
+    for i in new:
+        mine = ticket(items[i])
+        fits = [k for k in left if not (mine and ticket(recorded[k]) and ticket(recorded[k]) != mine)]
+        alike = [(SequenceMatcher(None, title(items[i]), title(recorded[k])).ratio(), -k) for k in fits]
+        ratio, k = max(alike, default=(0.0, 0))  # the first of the most alike
+        if ratio >= 0.8:
+            pairs[i] = -k
+            left.remove(-k)
     return pairs
 
 
@@ -768,6 +803,9 @@ def _section(m: _Merge, have, s, title: str, swaps: list) -> None:
         return
     elif edited is False:
         said = "the postmortem's corrected; the record's was the one the import wrote, not edited since"
+        if m.unmarked:
+            said = (f"the postmortem's corrected; {m.unmarked}, so no hash tells a person's edit from the import's "
+                    "text: the record's read as the import's, as --into asks")  # fmt: skip
         m.corrected.add(caseless(s.title))
     elif edited and m.edited(s.title, s.text) is False:
         m.kept.append(
