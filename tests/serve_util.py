@@ -258,7 +258,11 @@ def _start_nginx(upstream: str, prefix: str, workdir, port: int, edit=None, time
     temps = "".join(
         f"  {kind}_temp_path {workdir / kind};\n" for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
     )
-    location = (edit or str)(readme_nginx_location()).replace("PREFIX", prefix).replace("UPSTREAM", upstream.split("://", 1)[1])
+    location = (
+        (edit or str)(readme_nginx_location())
+        .replace("PREFIX", prefix)
+        .replace("UPSTREAM", upstream.split("://", 1)[1])
+    )
     conf, pid = workdir / "nginx.conf", workdir / "nginx.pid"
     pid.unlink(missing_ok=True)
     conf.write_text(
