@@ -190,7 +190,7 @@ def test_the_421_names_the_flag_and_variable_that_accept_a_proxy_s_host(tmp_path
     """A reverse proxy passing its public name (nginx's ``proxy_set_header Host $host``) to a server bound to
     loopback gets the 421, with or without X-Forwarded-For. Its message said only "a reverse proxy's host is named
     with --allowed-host": it names the flag and RECUR_MCP_ALLOWED_HOSTS with the name to give (port left out), and
-    a server started so answers that proxy."""
+    a server started so answers that proxy, on /mcp too."""
     kb, site = small_kb(tmp_path / "kb"), stub_site(tmp_path)
     proxied = ("Host: KB.example.com:8443", "X-Forwarded-For: 10.0.0.9")
     with running(fake_app(kb, tmp_path, site_dir=site, host="127.0.0.1")) as base:
@@ -203,9 +203,16 @@ def test_the_421_names_the_flag_and_variable_that_accept_a_proxy_s_host(tmp_path
         status, _, sent = raw(base, request("GET", "/healthz", headers=("Host: _",)))
         message = json.loads(sent)["error"]["message"]
         assert status == 421 and "--allowed-host (env RECUR_MCP_ALLOWED_HOSTS)" in message, message
+        # /mcp: the MCP SDK's own refusal, which said "Invalid Host header" alone, in JSON-RPC's shape
+        mcp = (*proxied, "Accept: application/json, text/event-stream")
+        status, _, sent = raw(base, request("POST", "/mcp", headers=mcp, body=MCP_INIT))
+        answer = json.loads(sent)
+        assert status == 421 and answer["jsonrpc"] == "2.0", sent[:300]
+        assert "--allowed-host kb.example.com " in answer["error"]["message"], answer
     app = fake_app(kb, tmp_path, site_dir=site, host="127.0.0.1", mcp_allowed_hosts=("kb.example.com",))
     with running(app) as base:
         assert raw(base, request("GET", "/healthz", headers=proxied))[0] == 200
+        assert raw(base, request("POST", "/mcp", headers=mcp, body=MCP_INIT))[0] == 200
 
 
 def test_a_host_in_other_letters_is_named_as_sent_and_told_its_idna_form(base):
