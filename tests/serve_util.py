@@ -223,9 +223,10 @@ def nginx_missing_reason() -> str | None:
 
 
 @contextlib.contextmanager
-def nginx_proxy(upstream: str, prefix: str, workdir):
+def nginx_proxy(upstream: str, prefix: str, workdir, location=None):
     """nginx on 127.0.0.1:<free port> serving ``upstream`` (http://host:port) under ``prefix`` with
-    README's location block (readme_nginx_location); yields the public base URL, prefix included. Call nginx_missing_reason first."""
+    README's location block (readme_nginx_location), or ``location(that block)``'s (an operator's variant of it);
+    yields the public base URL, prefix included. Call nginx_missing_reason first."""
     workdir.mkdir(parents=True, exist_ok=True)
     # nginx cannot be handed a bound socket nor say which port it took: the port is found free and closed
     # first, and another test worker (or a client's connection) can take it before nginx binds it. Then
@@ -236,7 +237,7 @@ def nginx_proxy(upstream: str, prefix: str, workdir):
         sock = free_socket()
         port = sock.getsockname()[1]
         sock.close()
-        proc = _start_nginx(upstream, prefix, workdir, port)
+        proc = _start_nginx(upstream, prefix, workdir, port, location)
         if proc is not None:
             break
     else:
@@ -248,7 +249,7 @@ def nginx_proxy(upstream: str, prefix: str, workdir):
         proc.communicate(timeout=10)
 
 
-def _start_nginx(upstream: str, prefix: str, workdir, port: int, timeout: float = 10.0):
+def _start_nginx(upstream: str, prefix: str, workdir, port: int, edit=None, timeout: float = 10.0):
     """nginx listening on ``port`` (its process), or None when the port was taken before it bound it."""
     import shutil
     import subprocess
@@ -257,7 +258,11 @@ def _start_nginx(upstream: str, prefix: str, workdir, port: int, timeout: float 
     temps = "".join(
         f"  {kind}_temp_path {workdir / kind};\n" for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
     )
-    location = readme_nginx_location().replace("PREFIX", prefix).replace("UPSTREAM", upstream.split("://", 1)[1])
+    location = (
+        (edit or str)(readme_nginx_location())
+        .replace("PREFIX", prefix)
+        .replace("UPSTREAM", upstream.split("://", 1)[1])
+    )
     conf, pid = workdir / "nginx.conf", workdir / "nginx.pid"
     pid.unlink(missing_ok=True)
     conf.write_text(

@@ -1093,12 +1093,18 @@ def test_an_index_whose_copy_finishes_after_a_failed_first_load_is_picked_up(kb_
 
 def test_http_mcp_refusals_are_json_rpc_errors(served):
     """The SDK sent a wrong Content-Type, and (on loopback) a foreign Host or Origin, bare text with
-    no Content-Type; every /mcp refusal is now a JSON-RPC error body, status and message kept."""
+    no Content-Type; every /mcp refusal is now a JSON-RPC error body, status and message kept, but the Host's,
+    said as every other route says it (naming the Host and what a reverse proxy's operator sets)."""
     url = served["base"] + "/mcp"
     accept = {"Accept": "application/json, text/event-stream"}
+    host_said = (
+        "Invalid Host header 'evil.example': not a name this server answers to; if it is a reverse proxy's public "
+        "name, start recur serve with --allowed-host evil.example (or the variable "
+        "RECUR_MCP_ALLOWED_HOSTS=evil.example, names space-separated)"
+    )
     cases = [
         (400, "Invalid Content-Type header", {"content": b"{}", "headers": {**accept, "Content-Type": "text/plain"}}),
-        (421, "Invalid Host header", {"json": INIT, "headers": {**accept, "Host": "evil.example"}}),
+        (421, host_said, {"json": INIT, "headers": {**accept, "Host": "evil.example"}}),
         (403, "Invalid Origin header", {"json": INIT, "headers": {**accept, "Origin": "http://evil.example"}}),
         (404, "Session not found", {"json": INIT, "headers": {**accept, "mcp-session-id": "no-such-session"}}),
     ]

@@ -478,6 +478,38 @@ def test_a_site_file_answers_ranges_head_and_conditional_requests(tmp_path):
         assert stale.status_code == 200 and stale.content == data
 
 
+@pytest.mark.parametrize("in_place", [True, False], ids=["rewritten", "renamed-over"])
+def test_a_site_file_changed_at_the_same_size_and_mtime_is_sent_anew(tmp_path, in_place):
+    """A site file rewritten with bytes of the same size and its mtime set back (``rsync -t``, ``cp -p``, a rebuild
+    within one tick of a coarse clock) kept its ETag, which was of the size and mtime alone: a browser's
+    If-None-Match got a 304 and kept the old bytes (found in review). The ETag is of the file's stamp
+    (util/stamp.py): the changed file is a 200 with the new bytes, an unchanged one still a 304."""
+    import os
+
+    site = stub_site(tmp_path)
+    page = site / "assets" / "app.js"
+    page.write_bytes(b"console.log('old build');")
+    with running(fake_app(small_kb(tmp_path / "kb"), tmp_path, site_dir=site)) as base:
+        url, plain = base + "/assets/app.js", {"Accept-Encoding": "identity"}
+        first = httpx.get(url, headers=plain, timeout=30)
+        etag = first.headers["etag"]
+        assert httpx.get(url, headers={**plain, "If-None-Match": etag}, timeout=30).status_code == 304
+        before = page.stat()
+        new = b"console.log('NEW build');"
+        assert len(new) == before.st_size
+        if in_place:
+            page.write_bytes(new)
+        else:  # rsync -t: a temporary file, its mtime set, renamed over the old one
+            (site / "assets" / ".app.js.tmp").write_bytes(new)
+            os.replace(site / "assets" / ".app.js.tmp", page)
+        os.utime(page, ns=(before.st_atime_ns, before.st_mtime_ns))
+        assert page.stat().st_mtime_ns == before.st_mtime_ns and page.stat().st_size == before.st_size
+        r = httpx.get(url, headers={**plain, "If-None-Match": etag}, timeout=30)
+        assert r.status_code == 200 and r.content == new and r.headers["etag"] != etag, (r.status_code, r.content)
+        again = httpx.get(url, headers={**plain, "If-None-Match": r.headers["etag"]}, timeout=30)
+        assert again.status_code == 304
+
+
 def test_a_very_deep_path_does_not_blow_the_404_page_up(tmp_path):
     """The site's 404 page has its root-relative links made relative to the path asked for: one "../"
     per slash. A 60 KB path of slashes made every link 180 KB long, a 4 MB answer to one request

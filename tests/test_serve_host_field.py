@@ -143,6 +143,78 @@ def test_an_http_1_0_request_without_a_host_through_the_documented_nginx_is_answ
         assert status == 200, sent[:300]
 
 
+XFF_LINE = "proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;"
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [
+        lambda block: block.replace(XFF_LINE, ""),  # X-Forwarded-Proto left
+        lambda block: block.replace(XFF_LINE, "proxy_set_header X-Real-IP $remote_addr;").replace(
+            "proxy_set_header X-Forwarded-Proto $scheme;", ""
+        ),
+    ],
+    ids=["without-x-forwarded-for", "x-real-ip-only"],
+)
+def test_an_http_1_0_probe_without_a_host_through_an_nginx_without_x_forwarded_for_is_answered(tmp_path, edit):
+    """Found in review: an nginx location written without the X-Forwarded-For line (docs/operating.md's less it, or
+    the common one with X-Real-IP alone) passes an HTTP/1.0 probe that had no Host on as HTTP/1.1 with none, and that
+    was the 400 (only Forwarded and X-Forwarded-For were read as a proxy's). Each header such a location sets is."""
+    reason = nginx_missing_reason()
+    if reason:
+        pytest.skip(reason)
+    site = stub_site(tmp_path)
+    app = fake_app(small_kb(tmp_path / "kb"), tmp_path, site_dir=site, host="127.0.0.1")
+    with running(app) as upstream, nginx_proxy(upstream, "/recur", tmp_path / "nginx", edit) as url:
+        status, _, sent = raw(url.removesuffix("/recur"), request("GET", "/recur/healthz", version="HTTP/1.0"))
+        assert status == 200, sent[:300]
+
+
+@pytest.mark.parametrize(
+    "given", ["X-Real-IP: 10.0.0.9", "Via: 1.1 lb", "X-Forwarded-Proto: https", "X-Forwarded-Host: kb.example.com"]
+)
+def test_a_request_a_proxy_passed_on_without_a_host_is_answered(base, given):
+    """The headers a reverse proxy adds, each alone, mark a request it passed on (which may have had no Host)."""
+    status, _, sent = raw(base, request("GET", "/healthz", headers=(given,)))
+    assert status == 200, (given, sent[:300])
+
+
+def test_the_400_for_no_host_says_what_a_proxy_adds(base):
+    """A proxy that passes on a Host-less request with no header of its own is told the line its location lacks."""
+    status, _, sent = raw(base, request("GET", "/healthz"))
+    message = json.loads(sent)["error"]["message"]
+    assert status == 400 and "proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;" in message, message
+
+
+def test_the_421_names_the_flag_and_variable_that_accept_a_proxy_s_host(tmp_path):
+    """A reverse proxy passing its public name (nginx's ``proxy_set_header Host $host``) to a server bound to
+    loopback gets the 421, with or without X-Forwarded-For. Its message said only "a reverse proxy's host is named
+    with --allowed-host": it names the flag and RECUR_MCP_ALLOWED_HOSTS with the name to give (port left out), and
+    a server started so answers that proxy, on /mcp too."""
+    kb, site = small_kb(tmp_path / "kb"), stub_site(tmp_path)
+    proxied = ("Host: KB.example.com:8443", "X-Forwarded-For: 10.0.0.9")
+    with running(fake_app(kb, tmp_path, site_dir=site, host="127.0.0.1")) as base:
+        for given in (proxied, proxied[:1]):
+            status, _, sent = raw(base, request("GET", "/healthz", headers=given, body=b""))
+            message = json.loads(sent)["error"]["message"]
+            assert status == 421, sent[:300]
+            assert "--allowed-host kb.example.com " in message, message
+            assert "RECUR_MCP_ALLOWED_HOSTS=kb.example.com," in message, message
+        status, _, sent = raw(base, request("GET", "/healthz", headers=("Host: _",)))
+        message = json.loads(sent)["error"]["message"]
+        assert status == 421 and "--allowed-host (env RECUR_MCP_ALLOWED_HOSTS)" in message, message
+        # /mcp: the MCP SDK's own refusal, which said "Invalid Host header" alone, in JSON-RPC's shape
+        mcp = (*proxied, "Accept: application/json, text/event-stream")
+        status, _, sent = raw(base, request("POST", "/mcp", headers=mcp, body=MCP_INIT))
+        answer = json.loads(sent)
+        assert status == 421 and answer["jsonrpc"] == "2.0", sent[:300]
+        assert "--allowed-host kb.example.com " in answer["error"]["message"], answer
+    app = fake_app(kb, tmp_path, site_dir=site, host="127.0.0.1", mcp_allowed_hosts=("kb.example.com",))
+    with running(app) as base:
+        assert raw(base, request("GET", "/healthz", headers=proxied))[0] == 200
+        assert raw(base, request("POST", "/mcp", headers=mcp, body=MCP_INIT))[0] == 200
+
+
 def test_a_host_in_other_letters_is_named_as_sent_and_told_its_idna_form(base):
     """A Host is ASCII (an internationalized name in its IDNA form, as browsers, curl and httpx send it): one sent
     as UTF-8 is the 400, its message naming it as sent (it read "bÃ¼cher.example") and the form to send."""

@@ -359,23 +359,24 @@ class JsonRpcErrors:
             if "start" in held and message["type"] == "http.response.body":
                 held["body"] += message.get("body", b"")
                 if not message.get("more_body"):
-                    await _send_held(send, held, sent)
+                    await _send_held(send, held, sent, scope)
                 return
             await send(message)
 
         await self.app(scope, receive, relay)
 
 
-async def _send_held(send, held: dict, sent: bytes | None) -> None:
-    """A refusal ``JsonRpcErrors`` held: bare text in the JSON-RPC shape; the SDK's refusal of a body that is
-    JSON but no JSON-RPC message said as ``not_a_message`` says it (status unchanged); any other as it was."""
+async def _send_held(send, held: dict, sent: bytes | None, scope) -> None:
+    """A refusal ``JsonRpcErrors`` held: bare text in the JSON-RPC shape (the SDK's 421 for a Host in the words of
+    the other routes', ``_host_refused``); the SDK's refusal of a body that is JSON but no JSON-RPC message said as
+    ``not_a_message`` says it (status unchanged); any other as it was."""
     import json
 
     from mcp.types import INVALID_PARAMS
 
     start, body = held["start"], held["body"]
     if not held["typed"]:
-        return await _send_json_rpc_error(send, start["status"], body)
+        return await _send_json_rpc_error(send, start["status"], _host_refused(start["status"], body, scope))
     try:
         error = json.loads(body).get("error") or {}
     except (ValueError, AttributeError):
@@ -394,6 +395,19 @@ async def _send_held(send, held: dict, sent: bytes | None) -> None:
     headers = [(b"content-type", b"application/json"), (b"content-length", str(len(answer)).encode())]
     await send({"type": "http.response.start", "status": start["status"], "headers": headers})
     await send({"type": "http.response.body", "body": answer})
+
+
+def _host_refused(status: int, body: bytes, scope) -> bytes:
+    """The SDK's 421 ("Invalid Host header", naming neither the Host nor what to set) as every other route says it
+    (security.not_answered): a reverse proxy passing its public name to a loopback bind was told on /mcp nothing of
+    --allowed-host nor RECUR_MCP_ALLOWED_HOSTS (found in review). Any other ``body`` as it is."""
+    if status != 421 or body.strip() != b"Invalid Host header":
+        return body
+    from recur.serve.negotiate import header
+    from recur.serve.security import not_answered
+
+    host = (header(scope, b"host") or "")[:100]
+    return f"Invalid Host header {host!r}: {not_answered(host)}".encode() if host else body
 
 
 def _no_session_header(start: dict) -> dict:

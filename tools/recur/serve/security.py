@@ -21,7 +21,7 @@ from recur.serve.access import request_id
 from recur.serve.deps import Settings, get_settings
 from recur.serve.guard import ApiError, is_mcp_path
 from recur.serve.prefix import DOCS_HTML, route_path
-from recur.serve.preflight import hostname, is_address
+from recur.serve.preflight import hostname, is_address, names_a_host
 
 
 def _check(request: Request, settings: Settings) -> None:
@@ -154,8 +154,16 @@ LOOPBACK_NAMES = ("127.0.0.1", "localhost", "::1")
 
 
 # the headers a reverse proxy adds to a request it passes on (RFC 7239's, and the X-Forwarded-For nginx, HAProxy,
-# Caddy, Traefik and cloud load balancers write)
-FORWARDED = (b"forwarded", b"x-forwarded-for")
+# Caddy, Traefik and cloud load balancers write), and the others an nginx location is commonly written with, each
+# alone: X-Real-IP, X-Forwarded-Proto and -Host, Via (RFC 9110 section 7.6.3). nginx's location with only
+# ``proxy_set_header X-Real-IP $remote_addr`` passed an HTTP/1.0 probe without a Host on as HTTP/1.1 without one,
+# a 400 (found in review). Any client can send them: they mark no trust, only a request HTTP/1.1 lets through.
+FORWARDED = (b"forwarded", b"x-forwarded-for", b"x-real-ip", b"x-forwarded-proto", b"x-forwarded-host", b"via")
+# what the 400 for a request without a Host adds, for the proxy that passed one on with none of FORWARDED
+NO_HOST_BEHIND_A_PROXY = (
+    "; a reverse proxy passing on a request that had none adds X-Forwarded-For (nginx: proxy_set_header "
+    "X-Forwarded-For $proxy_add_x_forwarded_for;, as docs/operating.md's location does)"
+)
 # A Host field's value, RFC 9110 section 7.2: uri-host [":" port], the host a name (RFC 3986's reg-name: its letters,
 # digits, "-._~", sub-delims and %-escapes), an IPv4 address, or an IP literal in brackets; empty where the request's
 # target has no authority (RFC 9112 section 3.2)
@@ -177,7 +185,10 @@ def bad_host(scope) -> str | None:
     if not lines:
         if scope.get("http_version") == "1.0" or any(name in FORWARDED for name, _ in scope.get("headers") or ()):
             return None
-        return "no Host header: an HTTP/1.1 request carries one, the server's name and port (RFC 9112 section 3.2)"
+        return (
+            "no Host header: an HTTP/1.1 request carries one, the server's name and port (RFC 9112 section 3.2)"
+            + NO_HOST_BEHIND_A_PROXY
+        )
     host = lines[0].decode("latin-1")
     if not HOST_FIELD.match(host):
         # shown as a client sent it, UTF-8 (read as latin-1 a name in other letters was mojibake)
@@ -237,8 +248,7 @@ class HostCheck:
     def _refused(self, headers: dict) -> tuple | None:
         host = headers.get(b"host", b"").decode("latin-1")
         if host and not self._accepted(hostname(host)):
-            why = "not a name this server answers to (a reverse proxy's host is named with --allowed-host)"
-            return 421, "misdirected_request", f"Invalid Host header {host!r}: {why}"
+            return 421, "misdirected_request", f"Invalid Host header {host!r}: {not_answered(host)}"
         origin = headers.get(b"origin")
         if origin is not None:
             text = origin.decode("latin-1")
@@ -252,6 +262,22 @@ class HostCheck:
         if name in self.names:
             return True
         return self.addresses_ok and bool(name) and is_address(name)
+
+
+def not_answered(host: str) -> str:
+    """Why a Host is a 421, and what the operator of a reverse proxy that passes it sets: the flag and the variable,
+    with the name to give them. It said "a reverse proxy's host is named with --allowed-host", and an operator behind
+    nginx (``proxy_set_header Host $host``) had to find the variable's name, and that a port is not given, in the
+    docs (found in review). A Host that no --allowed-host value could name (``_``, nginx's catch-all server_name)
+    gets the flag's name alone."""
+    why = "not a name this server answers to"
+    name = unrooted(hostname(host))
+    if not (names_a_host(name) and any(c.isalnum() for c in name)):
+        return f"{why}; a reverse proxy's public name is named with --allowed-host (env RECUR_MCP_ALLOWED_HOSTS)"
+    return (
+        f"{why}; if it is a reverse proxy's public name, start recur serve with --allowed-host {name} "
+        f"(or the variable RECUR_MCP_ALLOWED_HOSTS={name}, names space-separated)"
+    )
 
 
 def _lower_host_for_the_sdk(scope: dict) -> None:
