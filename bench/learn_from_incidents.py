@@ -24,6 +24,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import logging
 import random
 import re
 import shutil
@@ -194,4 +195,7 @@ def main(argv=None):
 
 
 if __name__ == "__main__":
+    # run_tune logs what it does (recur.tuning, INFO): shown on stderr while the bench runs, as `recur tune` shows it
+    logging.basicConfig(format="%(message)s")
+    logging.getLogger("recur.tuning").setLevel(logging.INFO)
     main()

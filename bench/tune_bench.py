@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import sys
 import tempfile
 import time
@@ -140,4 +141,7 @@ def main(argv=None):
 
 
 if __name__ == "__main__":
+    # run_tune logs what it does (recur.tuning, INFO): shown on stderr while the bench runs, as `recur tune` shows it
+    logging.basicConfig(format="%(message)s")
+    logging.getLogger("recur.tuning").setLevel(logging.INFO)
     main()

@@ -474,3 +474,36 @@ def test_an_index_taken_from_another_kb_is_a_warning_whether_quiet_or_not(tmp_pa
         ]
         assert [level for level, _ in said] == [logging.WARNING], (quiet, caplog.records)
         assert said[0][1].startswith(f"The index at {index} was built for the knowledge base at"), said
+
+
+def _kb_of_many_texts(root: Path) -> Path:
+    """small_kb and 25 patterns of 8 short symptoms each: over the 200 distinct texts above which a build of the
+    index draws a bar on a terminal (index._embed_distinct), each text a few words (quick to encode)."""
+    from kbfactory import pattern_text, write
+
+    kb = small_kb(root)
+    for n in range(25):
+        symptoms = [f"service {n} fails in way {k}" for k in range(8)]
+        write(kb, f"patterns/capacity/many-{n}.md", pattern_text(f"many-{n}", symptoms=symptoms))
+    return kb
+
+
+@pytest.mark.model
+def test_a_library_caller_on_a_terminal_gets_no_bar_it_did_not_ask_for(tmp_path, real_encoder, caplog):
+    """Found in review: ``Engine.open`` (and ``import_postmortem``, ``build_site``'s index) drew the encoder's
+    tqdm bar ("Batches: 40%|████") on the terminal of the program that called it, even with ``quiet=True``:
+    a bot run from a shell had it in its own output. A bar is drawn when asked for (``progress=True``, or
+    None: on a terminal, what `recur`'s commands pass, whose output is as it was); by default the caller's
+    terminal gets nothing, and ``on_build`` or the logs tell it how the build goes."""
+    import logging
+
+    from fd_capture import written_to_a_terminal
+
+    kb = _kb_of_many_texts(tmp_path / "kb")
+    with written_to_a_terminal() as written, caplog.at_level(logging.INFO, logger="recur"):
+        recur.Engine.open(kb, tmp_path / "index", model="default", quiet=True)
+    assert written == [""], written
+    (tmp_path / "index").joinpath("manifest.json").unlink()  # built again, a bar asked for: the terminal has it
+    with written_to_a_terminal() as written:
+        recur.Engine.open(kb, tmp_path / "index", model="default", quiet=True, progress=None)
+    assert "Batches:" in written[0] and "100%" in written[0], written

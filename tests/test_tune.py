@@ -935,3 +935,25 @@ def test_an_index_on_another_file_system_than_out_gets_the_tuned_models_index(tm
         assert not list(out.parent.glob("*.tmp-*"))
     finally:
         shutil.rmtree(mount, ignore_errors=True)
+
+
+def test_a_library_caller_of_run_tune_hears_nothing_it_did_not_ask_for(tmp_path, caplog):
+    """Found in review: run_tune printed what it did on the stderr of the program that called it ("18 training
+    pairs …", "Measuring the current model …", a line per epoch), which could neither route nor silence it.
+    Logged now, on the recur.tuning loggers (INFO), as the rest of the library says what it does: nothing on
+    the caller's stdout or stderr, at the file descriptors (where tqdm and C extensions write too)."""
+    import logging
+
+    from fd_capture import written_to_fds
+    from kbfactory import tune_kb
+
+    from recur.tuning.tune import run_tune
+
+    kb = tune_kb(tmp_path / "kb")
+    with written_to_fds() as written, caplog.at_level(logging.INFO, logger="recur.tuning"):
+        done = run_tune(kb, tmp_path / "model", None, epochs=1, seed=3, batch_size=8, freeze_layers=LIGHT)
+    assert done.trained, done
+    assert written == [""], written
+    said = [(r.name, r.getMessage()) for r in caplog.records if r.name.startswith("recur.tuning")]
+    assert ("recur.tuning.tune", "Measuring the tuned model ...") in said, said
+    assert any(name == "recur.tuning.train" and "epoch 1/1: mean loss" in msg for name, msg in said), said

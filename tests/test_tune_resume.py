@@ -133,7 +133,7 @@ class _RunsCode:
         return (Path.write_text, (self.marker, "ran"))
 
 
-def test_a_checkpoint_that_cannot_be_used_is_said_and_tuning_starts_over(tmp_path, capsys, real_encoder):
+def test_a_checkpoint_that_cannot_be_used_is_said_and_tuning_starts_over(tmp_path, capsys, printed_logs, real_encoder):
     """Found in review: the checkpoint was loaded with weights_only=False (a state.pt in the working
     tree could run code when `recur tune` unpickled it) and any error discarded it in silence. Now it
     is loaded as tensors and plain values only, and one note says why tuning starts from the beginning."""
@@ -190,7 +190,7 @@ def test_a_checkpoint_that_cannot_be_used_is_said_and_tuning_starts_over(tmp_pat
         )
 
 
-def test_an_epochs_line_prints_its_mean_loss_not_the_last_batchs(monkeypatch, capsys, real_encoder):
+def test_an_epochs_line_prints_its_mean_loss_not_the_last_batchs(monkeypatch, capsys, printed_logs, real_encoder):
     """Found in review: the loss printed per epoch was the last batch's (a batch of two pairs here)."""
     import re
 
@@ -215,7 +215,7 @@ def test_an_epochs_line_prints_its_mean_loss_not_the_last_batchs(monkeypatch, ca
     assert any(round(e[-1], 3) != p for e, p in zip(per_epoch, printed))  # the last batch's would differ
 
 
-def test_without_a_progress_bar_a_long_epoch_says_where_it_is(monkeypatch, capsys, real_encoder):
+def test_without_a_progress_bar_a_long_epoch_says_where_it_is(monkeypatch, capsys, printed_logs, real_encoder):
     """Found in review: without a terminal (CI, a pipe, `recur tune 2> log`), an epoch printed one line,
     at its end: the one epoch a large KB trains by default (~11 min) was silence after "Training ...".
     Now a line at most every PROGRESS_EVERY_S within an epoch (set to 0 here: after every batch but

@@ -748,7 +748,7 @@ def _suggest_batch(kb_dir, index_dir, model, top, queries) -> None:
             "(its answer's query_note says how many).",
             err=True,
         )
-    engine = Engine.open(kb_dir, index_dir, model, advise=retune_advice)
+    engine = Engine.open(kb_dir, index_dir, model, advise=retune_advice, progress=None)
     answers: list = [None] * len(items)
     for n in sorted({extra.get("top") or top for _, extra in items}):  # one batch per top asked for
         rows = [k for k, (_, extra) in enumerate(items) if (extra.get("top") or top) == n]
@@ -841,7 +841,7 @@ def suggest(kb_dir, index_dir, model, top, as_json, queries, steps, site_url, te
         alone = SAID_ALONE.get(prepared.log_level)
         what = alone if alone and prepared.log_kept == 1 else "the first of them"
         click.echo(f"recur: {what}: {first_log_line(prepared)}", err=True)
-    engine = Engine.open(kb_dir, index_dir, model, advise=retune_advice)
+    engine = Engine.open(kb_dir, index_dir, model, advise=retune_advice, progress=None)
     answer = engine.answer(query, top=top, others=TERMINAL_OTHERS)
     if not as_json:
         _say_typos(answer)
@@ -1084,7 +1084,7 @@ def eval_cmd(
     if not cases:
         _no_cases(path, as_json)
         return
-    engine = Engine.open(kb_dir, index_dir, model, advise=retune_advice)
+    engine = Engine.open(kb_dir, index_dir, model, advise=retune_advice, progress=None)
     lost = _note_unsearchable(path, cases, set(engine.searcher.index.docs), engine.manifest)
     results = run_cases(engine, cases)
     m = metrics(results)

@@ -69,7 +69,7 @@ def coverage_cmd(kb_dir, index_dir, model, rules, site_url, no_propose, as_json,
     if not no_propose and c.undetected and alerts:
         from recur.retrieval.engine import Engine
 
-        engine = Engine.open(kb_dir, index_dir, model, quiet=True)
+        engine = Engine.open(kb_dir, index_dir, model, quiet=True, progress=None)
         c = coverage(
             kb,
             alerts,

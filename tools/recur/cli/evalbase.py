@@ -44,7 +44,7 @@ def open_baseline(base_kb, base_index: Path, index_dir, model: str):
         click.echo(
             f"baseline: indexed {base_kb} at {base_index} ({stats.embedded} embedded, {stats.reused} reused)", err=True
         )
-    return Engine.open(base_kb, base_index, model, quiet=True)
+    return Engine.open(base_kb, base_index, model, quiet=True, progress=None)
 
 
 def _seed(base_index: Path, index_dir: Path) -> None:

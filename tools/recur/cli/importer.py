@@ -217,7 +217,7 @@ def _import_one(kb_dir, file: str, flags: dict, kb, *, as_json: bool) -> int:
     nothing at all: for a runbook found in an upgrade review, for any other refusal, an empty file, in a re-read),
     exit 2 for a runbook, 1 for any other; without, the error (exit 2 for a runbook)."""
     try:
-        out = import_postmortem(kb_dir, file, **flags, kb=kb)
+        out = import_postmortem(kb_dir, file, **flags, kb=kb, engine=OneEngine(progress=None))
     except FlagRefused as exc:  # --date the record updated cannot take: the command line's mistake
         raise click.UsageError(str(exc)) from None
     except RecurError as exc:
@@ -329,7 +329,7 @@ def _import_folder(kb_dir, folder: Path, flags: dict, kb, *, as_json: bool) -> i
         raise RecurError(f"{folder}: holds no postmortem file ({', '.join(FOLDER_KINDS)}); nothing imported")
     kinds = ("recorded", "updated", "held", "kept sections", "nothing new", "unchanged", "kept", "changed")
     kinds += ("refused", "runbooks")
-    engine, counts, status = OneEngine(), dict.fromkeys(kinds, 0), 0
+    engine, counts, status = OneEngine(progress=None), dict.fromkeys(kinds, 0), 0
     for n, path in enumerate(files):
         try:  # the --severity check's KB for the first; each later one reads the KB the imports before wrote
             out = import_postmortem(kb_dir, str(path), **flags, kb=kb if n == 0 else None, engine=engine)

@@ -50,7 +50,7 @@ def _answer(kb_dir, index_dir, model, text: str, top: int, linked=()):
     its answer already; shown again, "Link one later" named a link made (found by QA)."""
     from recur.retrieval.engine import Engine
 
-    return Engine.open(kb_dir, index_dir, model, quiet=True).answer(text, top=top, exclude=set(linked))
+    return Engine.open(kb_dir, index_dir, model, quiet=True, progress=None).answer(text, top=top, exclude=set(linked))
 
 
 @writes_then_says

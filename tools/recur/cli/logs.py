@@ -15,7 +15,7 @@ from contextlib import contextmanager
 
 # The library's layers, whose loggers are named by module (``recur.retrieval.engine``). `recur serve`'s own loggers
 # (recur.serve, recur.access) are not among them: serve/applog.py writes those, and each line printed here too.
-LIBRARY_LOGGERS = ("recur.kb", "recur.retrieval", "recur.ingest", "recur.problems", "recur.util")
+LIBRARY_LOGGERS = ("recur.kb", "recur.retrieval", "recur.ingest", "recur.problems", "recur.tuning", "recur.util")
 
 
 class _Printed(logging.Handler):

@@ -35,7 +35,7 @@ def lookalikes_cmd(kb_dir, index_dir, model, top, as_json, pattern_ids):
     from recur.retrieval.engine import Engine
     from recur.util.errors import RecurError
 
-    engine = Engine.open(kb_dir, index_dir, model, quiet=True)
+    engine = Engine.open(kb_dir, index_dir, model, quiet=True, progress=None)
     table = look_alikes(engine.searcher.index, top=top, floor=None)  # every neighbour, with its score
     unknown = [p for p in pattern_ids if p not in table]
     if unknown:

@@ -131,6 +131,7 @@ def site(
             browser_search=browser_search,
             file_search=file_search,
             quiet=quiet,
+            progress=None,  # the index's build: a bar on a terminal
         )
     _say_built(built, out_dir, quiet)
     if not quiet:

@@ -129,7 +129,8 @@ def tune(kb_dir, index_dir, model, out_dir, report_only, as_json, rollback, no_r
     from recur.tuning.tune import run_tune
 
     # recipe: the options named as run_tune's parameters (epochs, seed, ..., force)
-    done = run_tune(kb_dir, out_dir, index_dir, model, resume=not no_resume, **recipe)
+    # progress None: the training's bar on a terminal, else its lines (logged, printed by printing_library_logs)
+    done = run_tune(kb_dir, out_dir, index_dir, model, resume=not no_resume, progress=None, **recipe)
     _show_outcome(done, out_dir, index_dir)
 
 
@@ -138,7 +139,7 @@ def _rollback(kb_dir, out_dir, index_dir) -> None:
     from recur.tuning.tune import rollback
 
     given = click.get_current_context().get_parameter_source("out_dir") != click.core.ParameterSource.DEFAULT
-    click.echo(rollback(kb_dir, out_dir if given else _report_folder(kb_dir, out_dir), index_dir))
+    click.echo(rollback(kb_dir, out_dir if given else _report_folder(kb_dir, out_dir), index_dir, progress=None))
 
 
 def _show_outcome(done: TuneOutcome, out_dir, index_dir) -> None:

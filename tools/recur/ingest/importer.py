@@ -1828,16 +1828,17 @@ class OneEngine:
     date with what the imports before it wrote, so that a second postmortem of one failure finds the draft
     pattern the first wrote (a second draft would split the failure in two)."""
 
-    def __init__(self) -> None:
+    def __init__(self, progress: bool | None = False) -> None:
         self.engine = None
+        self.progress = progress  # Engine.open's: a bar for a build (`recur import` passes None: on a terminal)
 
     def answer(self, kb_dir, index_dir, model, query: str, top: int):
         """The engine's answer for the postmortem's text (its first 4000 characters)."""
         from recur.retrieval.engine import Engine, ensure_index
 
         if self.engine is None:
-            self.engine = Engine.open(kb_dir, index_dir, model, quiet=True)
-        elif ensure_index(kb_dir, index_dir, model, quiet=True) is not None:
+            self.engine = Engine.open(kb_dir, index_dir, model, quiet=True, progress=self.progress)
+        elif ensure_index(kb_dir, index_dir, model, quiet=True, progress=self.progress) is not None:
             self.engine.reload_if_changed()  # the new index; the encoder is the one loaded (embed's cache)
         return self.engine.answer(query[:4000], top=top)
 

@@ -196,19 +196,19 @@ def _say_first_build(kb_dir, index_dir, quiet: bool) -> bool:
     return damaged
 
 
-def _first_build(kb_dir, index_dir, model, quiet: bool, advise, on_build, lean: bool) -> bool:
+def _first_build(kb_dir, index_dir, model, quiet: bool, advise, on_build, lean: bool, bar=False) -> bool:
     """``Engine.open`` with no readable manifest: the index built. True: the build named the pattern files
     it left out."""
     if Path(kb_dir).is_dir():  # a model the build cannot use (a bad tuned-model manifest): said first, too
         embed.resolve(active_model(kb_dir, model))
     damaged = _say_first_build(kb_dir, index_dir, quiet)
     what = "the index again (its manifest.json was damaged)" if damaged else "the index (there was none yet)"
-    progress = _telling(on_build, f"building {what}")
+    progress = _telling(on_build, f"building {what}", bar)
     stats = ensure_index(kb_dir, index_dir, model, quiet=quiet, advise=advise, progress=progress, lean=lean)
     return stats is not None
 
 
-def _update(kb_dir, index_dir, manifest: dict, model, quiet: bool, advise, on_build, lean: bool) -> bool:
+def _update(kb_dir, index_dir, manifest: dict, model, quiet: bool, advise, on_build, lean: bool, bar=False) -> bool:
     """``Engine.open`` with an out-of-date index: brought up to date, said first. True: the build
     named the pattern files it left out."""
     try:
@@ -220,7 +220,7 @@ def _update(kb_dir, index_dir, manifest: dict, model, quiet: bool, advise, on_bu
         # WARNING, quiet or not (logging's last resort prints it where nothing is configured): INFO to a caller
         # not quiet, a program that configured no logging heard of the take-over only when it asked for quiet
         say_build(kb_dir, index_dir, manifest, said, model=model, level=logging.WARNING if other else logging.INFO)
-        progress = _telling(on_build, "updating the index (the knowledge base changed since it was built)")
+        progress = _telling(on_build, "updating the index (the knowledge base changed since it was built)", bar)
         stats = ensure_index(kb_dir, index_dir, model, quiet=quiet, advise=advise, progress=progress, lean=lean)
         return stats is not None
     except NotWritable as exc:  # a read-only deployment: answer from the index it has
@@ -275,11 +275,11 @@ def _beside(kb_dir, index_dir) -> str:
     return f". To keep one index beside the KB, run from {repo} or pass --index {config.from_here(beside)}."
 
 
-def _telling(on_build, what: str):
+def _telling(on_build, what: str, bar: bool | None = False):
     """``ensure_index``'s ``progress`` for ``Engine.open(on_build=...)``: ``what`` said at once, then with
-    the texts encoded so far. None without ``on_build`` (a bar on a terminal, as before)."""
+    the texts encoded so far. Without ``on_build``, ``bar``: Engine.open's ``progress`` (None: a bar on a terminal)."""
     if on_build is None:
-        return None
+        return bar
     on_build(what)
 
     def tell(done: int, total: int) -> None:
@@ -390,11 +390,14 @@ class Engine:
         advise=None,
         on_build=None,
         lean: bool = False,
+        progress: bool | None = False,
     ):
         """The engine over an index brought up to date first (``update``). ``on_build(what)``, when
         given, is told what a build it makes is doing, from its start to its last text encoded (a
-        server's /healthz says it while it lasts). ``lean``: a process that stays up, whose build never
-        loads PyTorch for its size (``ensure_index``)."""
+        server's /healthz says it while it lasts). Else ``progress``: True, a bar on stderr; False (a library
+        caller's default: nothing it did not ask for on its terminal), none; None, a bar when stderr is a
+        terminal (`recur`'s commands). ``lean``: a process that stays up, whose build never loads PyTorch for
+        its size (``ensure_index``)."""
         said = False  # a rebuild here named the files it left out already
         step, manifest = _first_step(kb_dir, index_dir, model) if update else ("", None)
         if step == "as built":
@@ -404,9 +407,9 @@ class Engine:
             index_mod.refuse_other_format(manifest, index_dir, index_mod.no_kb(kb_dir))
             log(index_mod.no_kb_said(kb_dir, index_dir, manifest), logging.WARNING)
         elif step == "build":
-            said = _first_build(kb_dir, index_dir, model, quiet, advise, on_build, lean)
+            said = _first_build(kb_dir, index_dir, model, quiet, advise, on_build, lean, progress)
         elif step == "update":
-            said = _update(kb_dir, index_dir, manifest, model, quiet, advise, on_build, lean)
+            said = _update(kb_dir, index_dir, manifest, model, quiet, advise, on_build, lean, progress)
         elif manifest is not None:  # up to date: a copied or moved checkout's index told where its KB is
             index_mod.record_place(index_dir, kb_dir, manifest)
         engine = cls(kb_dir, index_dir, model)

@@ -134,15 +134,15 @@ class _Capture(logging.Handler):
 def build_site(kb_dir, out, *, config_file=None, as_of: dt.date | None = None, edit_url: str | None = None,
                site_url: str | None = None, strict: bool = False, index_dir=None, model_dir=None,
                browser_search: bool | None = None, model: str | None = None,
-               file_search: bool | None = None, quiet: bool = False) -> SiteBuild:
+               file_search: bool | None = None, quiet: bool = False, progress: bool | None = False) -> SiteBuild:
     """Build the site for ``kb_dir`` into ``out``; returns what was built (``SiteBuild``).
 
     ``site_url`` (default: mkdocs.yml's) is mkdocs' site_url: the 404 page, served at whatever URL was
     missing, links from its path, as no relative link works at every depth (from "/" without one).
 
     ``browser_search`` (default: setting browser_search, on) writes the in-browser search bundle (recur.site.bundle);
-    it needs the index, which is brought up to date first. ``file_search`` (default: setting file_search, off)
-    makes the header search work opened from disk (recur.site.file_search). ``quiet``: the index's build unsaid."""
+    it needs the index, brought up to date first (``quiet``: unsaid; ``progress``: its bar, None: on a terminal).
+    ``file_search`` (default: setting file_search, off) makes the header search work opened from disk (file_search)."""
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
 
@@ -155,7 +155,7 @@ def build_site(kb_dir, out, *, config_file=None, as_of: dt.date | None = None, e
     _check_out(out)
     # the setting (on/off; another value is an error naming it) read before anything is written
     file_search = config.get("file_search") if file_search is None else file_search
-    browser = _browser_plan(kb_dir, index_dir, model, browser_search, quiet)
+    browser = _browser_plan(kb_dir, index_dir, model, browser_search, quiet, progress)
     with writing(out, "the site"):
         work = work_folder(out).resolve()
     capture, mk_log = _Capture(), logging.getLogger("mkdocs")
@@ -216,11 +216,11 @@ def _swap_in(dst: Path, out: Path, kb_files: dict | None, kb_content: str | None
     return counted
 
 
-def _browser_plan(kb_dir, index_dir, model, wanted, quiet: bool = False) -> BrowserPlan:
+def _browser_plan(kb_dir, index_dir, model, wanted, quiet: bool = False, progress: bool | None = False) -> BrowserPlan:
     """The fresh index when the bundle will be written (and how long building or updating it took, when it
     was), why not when it cannot be, neither when it is not wanted (``BrowserPlan``). The index is brought up
-    to date first, so look-alikes use it too; what that does is said on stderr first, with a
-    bar on a terminal (a cold index of 1,000 patterns takes minutes)."""
+    to date first, so look-alikes use it too; what that does is said (logged) first, with a bar as ``progress``
+    asks (`recur site`: on a terminal; a cold index of 1,000 patterns takes minutes)."""
     if wanted is None:  # the setting: on/off, 1/0, true/false, yes/no; another value is an error naming it
         wanted = config.get("browser_search")
     if not wanted:
@@ -234,7 +234,7 @@ def _browser_plan(kb_dir, index_dir, model, wanted, quiet: bool = False) -> Brow
     index_dir = Path(index_dir or config.get("index"))
     t0 = time.perf_counter()
     try:
-        stats = ensure_index_saying(kb_dir, index_dir, model, quiet=quiet)
+        stats = ensure_index_saying(kb_dir, index_dir, model, quiet=quiet, progress=progress)
     except RecurError as exc:
         return BrowserPlan(skipped=str(exc))
     return BrowserPlan(index_dir=index_dir, seconds=0.0 if stats is None else time.perf_counter() - t0)

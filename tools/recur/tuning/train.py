@@ -16,6 +16,7 @@ Cost (issue 13): one epoch on a large KB (``auto_epochs``); optionally the embed
 
 from __future__ import annotations
 
+import logging
 import math
 import pickle
 import random
@@ -29,6 +30,9 @@ import numpy as np
 from recur.util.errors import RecurError
 
 SCALE = 20.0  # cosine similarity scale, as in sentence-transformers' MNRL
+# where the training is (a line per epoch, and within a long one, without a bar), logged at INFO: a library caller
+# hears nothing it did not ask for; `recur tune` prints each message on stderr (cli/logs.py), as it printed them
+LOG = logging.getLogger(__name__)
 
 
 CHECKPOINT_EVERY_S = 300.0  # within an epoch, a checkpoint at most this often
@@ -221,13 +225,14 @@ def train(
     pairs: list,
     docs: dict,
     cfg: TrainConfig,
-    progress: bool | None = None,
+    progress: bool | None = False,
     checkpoint: Path | None = None,
     checkpoint_key: str = "",
     resume: bool = True,
 ) -> TrainStats:
     """Tune ``model`` in place on (anchor, pattern id) pairs against ``docs[pattern id]``.
-    Checkpoints go to ``checkpoint``; ``resume=False`` ignores the one there (it is replaced)."""
+    Checkpoints go to ``checkpoint``; ``resume=False`` ignores the one there (it is replaced). ``progress``:
+    True, a bar on stderr; False, where it is logged (``LOG``, INFO); None, a bar when stderr is a terminal."""
     seed_everything(cfg.seed)
     stats = TrainStats()
     if not pairs:
@@ -290,11 +295,11 @@ def _epochs(model, pairs, docs, cfg, loop: _Loop, start: tuple, stats: TrainStat
             if folder is not None and k + 1 < len(batches) and time.perf_counter() - saved > CHECKPOINT_EVERY_S:
                 _save_checkpoint(folder, key, (epoch, k + 1), model, loop, epoch_rng, stats.spent(t0, c0))
                 saved = time.perf_counter()
-        if not show:  # a log line per epoch where there is no progress bar (CI, a pipe)
-            print(
+        if not show:  # a log line per epoch where there is no progress bar (CI, a pipe, a library caller)
+            LOG.info(
+                "%s",
                 f"  epoch {epoch + 1}/{cfg.epochs}: mean loss {stats.epoch_loss:.3f} over {done} batch(es), "
                 f"{time.perf_counter() - began:.0f}s",
-                file=sys.stderr,
             )
         if folder is not None:  # after the last epoch too: a rerun interrupted while measuring skips training
             _save_checkpoint(folder, key, (epoch + 1, 0), model, loop, loop.rng.getstate(), stats.spent(t0, c0))
@@ -312,10 +317,10 @@ def _progress_line(epoch: int, epochs: int, at: tuple, loss: float, began: tuple
     # found in review: the estimate covered this epoch only, and a default run trains up to 5 of them
     later = epochs - epoch - 1
     rest = f", about {left + pace * total * later:.0f}s to the end of epoch {epochs}" if later > 0 else ""
-    print(
+    LOG.info(
+        "%s",
         f"  epoch {epoch + 1}/{epochs}: batch {finished}/{total}, mean loss {loss:.3f}, {spent:.0f}s "
         f"(about {left:.0f}s more for this epoch{rest})",
-        file=sys.stderr,
     )
 
 
@@ -402,14 +407,14 @@ def _resume(folder: Path, key: str, model, loop: _Loop, stats: TrainStats) -> tu
         stats.earlier = {k: spent[k] for k in stats.earlier}
     at = (int(state["epoch"]), int(state.get("step", 0)))
     where = f"after epoch {at[0]}" if not at[1] else f"at step {at[1]} of epoch {at[0] + 1}"
-    print(f"Resuming from the checkpoint {where}.", file=sys.stderr)
+    LOG.info("%s", f"Resuming from the checkpoint {where}.")
     return at
 
 
 def _restart(path: Path, why: str) -> tuple:
     """(0, 0), and the note saying why: a checkpoint discarded in silence (a damaged one was) looked
     like a resume that did not happen, and the training time like a hang."""
-    print(f"note: {path}: not resumed: {why}; tuning starts from the beginning.", file=sys.stderr)
+    LOG.warning("%s", f"note: {path}: not resumed: {why}; tuning starts from the beginning.")
     return (0, 0)
 
 

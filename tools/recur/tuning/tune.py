@@ -21,9 +21,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 import os
 import shutil
-import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -39,8 +39,15 @@ from recur.util.text import plural
 REFUSED = 3
 
 
-def log(msg: str) -> None:
-    print(msg, file=sys.stderr)
+# What a run says while it works ("Measuring the current model ...", the before and after), logged at INFO, and the
+# notes a caller should hear (a KB changed during the run, what Ctrl-C left) at WARNING: a library caller routes or
+# silences them as any library's (docs/library.md); `recur tune` prints each message on stderr (cli/logs.py), as it
+# printed them. The training's own lines are tuning.train's (its LOG).
+LOG = logging.getLogger(__name__)
+
+
+def log(msg: str, level: int = logging.INFO) -> None:
+    LOG.log(level, "%s", msg)
 
 
 @dataclass
@@ -155,14 +162,16 @@ def run_tune(
     lr: float = 3e-5,
     min_gain: float = 0.0,
     resume: bool = True,
-    progress: bool | None = None,
+    progress: bool | None = False,
     feedback: Path | None = None,
     all_anchors: bool = True,
     freeze_layers: int = 0,
     force: bool = False,
 ) -> TuneOutcome:
     """Tune, measure, and activate when the measurement allows. Returns how it ended, with the manifest.
-    ``force``: train even the candidate refused before with the same inputs (``refused_before``)."""
+    ``force``: train even the candidate refused before with the same inputs (``refused_before``). ``progress``
+    (train.train's): False, what the run does is logged (``LOG``); True, a bar for the training; None, a bar when
+    stderr is a terminal (`recur tune`). Nothing is printed but that bar."""
     from recur.tuning.train import TrainConfig
 
     t_start = time.perf_counter()
@@ -192,12 +201,12 @@ def run_tune(
             try:
                 after, model, stats = _train_and_measure(run, fold_kb)
             except KeyboardInterrupt:
-                log(interrupted_line(run.ckpt))
+                log(interrupted_line(run.ckpt), logging.WARNING)
                 raise
             manifest = _manifest(run, before, after, stats, t_start)
             _finish(run, manifest, before, after, model)
             if changed := changed_meanwhile(run):
-                log(changed)
+                log(changed, logging.WARNING)
             manifest["duration_s"] = round(time.perf_counter() - t_start, 1)
             return outcome(manifest, min_gain)
         finally:
@@ -362,7 +371,7 @@ def _measure_before(run: Run) -> tuple:
     try:
         return _measure_current(run)
     except KeyboardInterrupt:
-        log(interrupted_line(run.ckpt, training=False))
+        log(interrupted_line(run.ckpt, training=False), logging.WARNING)
         raise
 
 
@@ -803,13 +812,14 @@ def refusal_reason(m: dict, min_gain: float) -> str:
     return f"on your incidents the tuned model is not better than {m['compared_with']} (inconclusive: {gate['reason']})"
 
 
-def rollback(kb_dir, out_dir, index_dir) -> str:
+def rollback(kb_dir, out_dir, index_dir, progress: bool | None = False) -> str:
     """`recur tune --rollback`: put back the model the last activation replaced (OUT.previous), or,
     when none was kept (the bundled base model was in use), set the tuned model aside so the base
     model is used; the one replaced is kept at OUT.previous (a second rollback swaps back). Then
     the index is rebuilt with the model now in use, as `recur tune` does: built beside --index before
     the model is swapped, put in place right after it. Rebuilt after the swap, a kill or Ctrl-C during
-    the build left the model beside the previous index, refused by every search. Returns what was done."""
+    the build left the model beside the previous index, refused by every search. Returns what was done.
+    ``progress``: a bar for a build of the index that is not up to date, as run_tune's (None: on a terminal)."""
     from recur.retrieval import embed
     from recur.retrieval.engine import ensure_index
     from recur.retrieval.models import active_model
@@ -834,7 +844,8 @@ def rollback(kb_dir, out_dir, index_dir) -> str:
             if staged is not None:
                 shutil.rmtree(staged, ignore_errors=True)
     if index_dir is not None:
-        ensure_index(kb_dir, index_dir, None, quiet=True)  # up to date already, unless the model was foreseen wrong
+        # up to date already, unless the model was foreseen wrong
+        ensure_index(kb_dir, index_dir, None, quiet=True, progress=progress)
         # the model's id, as the other rollback names it: found in review, "rebuilt with default" one
         # way and "rebuilt with /path/.recur/model" the other
         done += f"; index {index_dir} rebuilt with {embed.resolve(active_model(kb_dir, None)).model_id}"
