@@ -1288,7 +1288,7 @@
     return meant <= NOT_A_FAILURE_MEANINGS;
   }
 
-  root.RecurQuery = { prepare: prepare, note: note, hasText: hasText, wasmSimd: wasmSimd, MAX_QUERY_CHARS: MAX_QUERY_CHARS,
+  root.RecurQuery = { prepare: prepare, note: note, hasText: hasText, readLine: readLine, wasmSimd: wasmSimd, MAX_QUERY_CHARS: MAX_QUERY_CHARS,
                      MAX_PASTE_CHARS: MAX_PASTE_CHARS, Typos: Typos,
                      TYPO: TYPO, TYPO_WORD_ENDINGS: TYPO_WORD_ENDINGS, TYPO_NEVER: TYPO_NEVER,
                      aboutFailure: aboutFailure, aboutNoFailure: aboutNoFailure, FAILURE_WORDS: FAILURE_WORDS,
