@@ -667,6 +667,30 @@ def test_no_known_pattern_gives_the_terminals_first_action_the_command_recording
         assert not errors, errors
 
 
+def test_a_long_pasted_line_is_recorded_as_the_terminal_records_it_not_as_fields_to_fill_in(chromium, server):
+    """Found in a responder's review: a line pasted into the box, over 80 characters (a log line, a sentence), got
+    "recur incident new -t '<what happened>' -d '<what you saw>'" under "no known pattern", as if it were a template
+    to fill, where `recur suggest` gives the command recording it: the line as the description, titled by it, cut
+    between words. The box gives the terminal's command."""
+    from recur.ingest.pasted_log import record_title
+    from recur.kb.incident_record import incident_command
+    from recur.retrieval.query import prepare
+
+    base, _ = server
+    text = (
+        "printer on floor three jams on every job since the toner was swapped this morning, and the tray two "
+        "feeder clicks loudly before each jam"
+    )
+    assert len(text) > 80
+    terminal = incident_command(text, None, title=record_title(prepare(text), text))  # as `recur suggest` prints it
+    assert "<what happened>" not in terminal and terminal.endswith(f"-d {shlex.quote(text)}"), terminal
+    with box_page(chromium, base + "/suggest.html", "api") as (page, errors):
+        ask(page, text)
+        page.wait_for_selector('.recur-suggest[data-no-known-pattern="true"]', timeout=15000)
+        assert page.inner_text(".recur-suggest__status code") == terminal
+        assert not errors, errors
+
+
 @contextmanager
 def behind_prefix(upstream: str, prefix: str = "/kb"):
     """A reverse proxy that serves ``upstream`` under ``prefix`` and strips it (nginx's
