@@ -691,6 +691,24 @@ def test_a_long_pasted_line_is_recorded_as_the_terminal_records_it_not_as_fields
         assert not errors, errors
 
 
+def test_a_pasted_sns_subscription_message_is_not_searched_and_the_box_says_what_it_is(chromium, server):
+    """Found in a responder's review: an AWS SNS SubscriptionConfirmation pasted into the box was searched as JSON
+    (its token, signature, ARNs and URLs) and the closest patterns shown. It is no alert: the box searches nothing
+    and says what it is, as `recur suggest` does (recur-query.js snsSubscription, query.Prepared.not_alert); an SNS
+    Notification is searched by its Subject and Message."""
+    from test_sns_paste import CONFIRMATION, CONFIRMED_SAID, NOTIFICATION
+
+    base, _ = server
+    with box_page(chromium, base + "/suggest.html", "api") as (page, errors):
+        ask(page, json.dumps(CONFIRMATION, indent=2))
+        status_says(page, "Nothing searched:", 15000)
+        assert page.inner_text(".recur-suggest__status") == f"Nothing searched: {CONFIRMED_SAID}."
+        assert not page.query_selector_all(".recur-suggest__card")
+        ask(page, json.dumps(NOTIFICATION, indent=2))
+        status_says(page, "A pasted AWS SNS notification: searched notification", 15000)
+        assert not errors, errors
+
+
 @contextmanager
 def behind_prefix(upstream: str, prefix: str = "/kb"):
     """A reverse proxy that serves ``upstream`` under ``prefix`` and strips it (nginx's

@@ -1286,6 +1286,9 @@
     /* a log read by its error lines, a long paste condensed, as the server does (a stack trace's root cause
        is at its end), said so */
     var prepared = window.RecurQuery.prepare(text, MAX_CHARS);
+    /* no alert nor incident (an AWS SNS subscription confirmation: query.Prepared.not_alert): nothing to search,
+       said as the terminal says it; its token, signature and URLs were searched as words and the closest shown */
+    if (prepared.not_alert) { this.say("Nothing searched: " + prepared.not_alert + ".", "warn"); this.text.focus(); return; }
     /* blank once its colour codes are out too: a paste of "\x1b[0m" alone was sent, searched as "", and
        answered "the knowledge base has no patterns yet"; blank as recur suggest reads it (recur.util.text:
        has_text, recur-query.js's hasText: white space, control characters, U+200B, U+FEFF...), which the
