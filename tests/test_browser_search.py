@@ -2586,6 +2586,11 @@ def test_the_pages_query_names_a_pasted_tables_column_header_as_query_py(tmp_pat
     ], ends
 
 
+# a log line as a responder pastes it, 137 characters: a query, not a template
+LONG_LINE = (
+    "2026-12-06T03:09:12.418Z ERROR [orders-api] upstream connect error or disconnect/reset before headers. "
+    "reset reason: connection termination"
+)
 RECORD_JS = """
 const fs = require("fs");
 require(process.argv[2]);  // recur-query.js: globalThis.RecurQuery, as the page has window.RecurQuery
@@ -2601,9 +2606,10 @@ process.stdout.write(JSON.stringify(JSON.parse(fs.readFileSync(process.argv[4], 
 def test_the_boxs_record_command_is_the_terminals_or_the_fields_to_fill_in(tmp_path):
     """The site's "no known pattern" gives the command `recur suggest` prints to record a text of one line
     (recur-suggest.js recordCommand), quoted as shlex.quote quotes it: quotes, unicode, a leading dash, a shell's
-    $(…). Found in a re-read: a one-line text the terminal titles by what it reads in it (a log line by its message,
-    an alert e-mail's subject without its "[FIRING:1]", a one-line alert payload by its name) was given a title the
-    terminal does not give; such a text has the fields to fill in, as a pasted log of several lines has."""
+    $(…); titled as the terminal titles it (a log line by its message, an alert e-mail's subject without its
+    "[FIRING:1]", a one-line alert payload by its name, a line over 80 characters cut between words: found in a
+    responder's review, a pasted log line of 120 characters got the fields to fill in, as if it were a template).
+    A text of several lines or with a backtick has the fields to fill in."""
     from recur.ingest.pasted_log import record_title
     from recur.kb.incident_record import incident_command
     from recur.retrieval.query import prepare
@@ -2611,12 +2617,13 @@ def test_the_boxs_record_command_is_the_terminals_or_the_fields_to_fill_in(tmp_p
     same = [
         "printer on floor three jams, it's \"stuck\"", "Ünïcödé 接続タイムアウト 🚀 at the gateway", "-5 EIO on /data",
         "--help", "  disk   full\t on node-3 ", "dollar $(rm -rf /) and $HOME", "back\\slash", "x\u00a0y",
-        "java.lang.OutOfMemoryError: Java heap space",
-    ]  # fmt: skip
-    fill_in = [
-        "line one\nline two", "a `code` span", "a" * 81, "2026-12-06T03:09:00Z ERROR printer jammed on job 9",
+        "java.lang.OutOfMemoryError: Java heap space", "a" * 81, "2026-12-06T03:09:00Z ERROR printer jammed on job 9",
         'level=error msg="disk full"', "[FIRING:1] HighLatency (api)", '{"alerts":[{"labels":{"alertname":"DiskFull"}}]}',
+        LONG_LINE, "checkout-api pods in eu-west-1 return 502 to every third request since the 14:05 deploy of build 8812",
+        "upstream: https://payments.internal.example.com/v2/settlements/batch/2026-12-06/retry?attempt=3&region=eu-west-1x",
+        "[FIRING:3] KubePodCrashLooping payments-worker-7f9c6d5b4-x2k8p in namespace payments-prod restarted 14 times",
     ]  # fmt: skip
+    fill_in = ["line one\nline two", "a `code` span", "two lines\n" + LONG_LINE, "a `code` span " + LONG_LINE]
     (tmp_path / "texts.json").write_text(json.dumps(same + fill_in), encoding="utf-8")
     (tmp_path / "record.js").write_text(RECORD_JS, encoding="utf-8")
     suggest_js = QUERY_JS.parent / "recur-suggest.js"

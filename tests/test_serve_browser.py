@@ -667,6 +667,48 @@ def test_no_known_pattern_gives_the_terminals_first_action_the_command_recording
         assert not errors, errors
 
 
+def test_a_long_pasted_line_is_recorded_as_the_terminal_records_it_not_as_fields_to_fill_in(chromium, server):
+    """Found in a responder's review: a line pasted into the box, over 80 characters (a log line, a sentence), got
+    "recur incident new -t '<what happened>' -d '<what you saw>'" under "no known pattern", as if it were a template
+    to fill, where `recur suggest` gives the command recording it: the line as the description, titled by it, cut
+    between words. The box gives the terminal's command."""
+    from recur.ingest.pasted_log import record_title
+    from recur.kb.incident_record import incident_command
+    from recur.retrieval.query import prepare
+
+    base, _ = server
+    text = (
+        "printer on floor three jams on every job since the toner was swapped this morning, and the tray two "
+        "feeder clicks loudly before each jam"
+    )
+    assert len(text) > 80
+    terminal = incident_command(text, None, title=record_title(prepare(text), text))  # as `recur suggest` prints it
+    assert "<what happened>" not in terminal and terminal.endswith(f"-d {shlex.quote(text)}"), terminal
+    with box_page(chromium, base + "/suggest.html", "api") as (page, errors):
+        ask(page, text)
+        page.wait_for_selector('.recur-suggest[data-no-known-pattern="true"]', timeout=15000)
+        assert page.inner_text(".recur-suggest__status code") == terminal
+        assert not errors, errors
+
+
+def test_a_pasted_sns_subscription_message_is_not_searched_and_the_box_says_what_it_is(chromium, server):
+    """Found in a responder's review: an AWS SNS SubscriptionConfirmation pasted into the box was searched as JSON
+    (its token, signature, ARNs and URLs) and the closest patterns shown. It is no alert: the box searches nothing
+    and says what it is, as `recur suggest` does (recur-query.js snsSubscription, query.Prepared.not_alert); an SNS
+    Notification is searched by its Subject and Message."""
+    from test_sns_paste import CONFIRMATION, CONFIRMED_SAID, NOTIFICATION
+
+    base, _ = server
+    with box_page(chromium, base + "/suggest.html", "api") as (page, errors):
+        ask(page, json.dumps(CONFIRMATION, indent=2))
+        status_says(page, "Nothing searched:", 15000)
+        assert page.inner_text(".recur-suggest__status") == f"Nothing searched: {CONFIRMED_SAID}."
+        assert not page.query_selector_all(".recur-suggest__card")
+        ask(page, json.dumps(NOTIFICATION, indent=2))
+        status_says(page, "A pasted AWS SNS notification: searched notification", 15000)
+        assert not errors, errors
+
+
 @contextmanager
 def behind_prefix(upstream: str, prefix: str = "/kb"):
     """A reverse proxy that serves ``upstream`` under ``prefix`` and strips it (nginx's

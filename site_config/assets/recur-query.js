@@ -723,13 +723,45 @@
     return textsJoined(parts.filter(function (p, i) { return p && parts.indexOf(p) === i; }));
   }
   function sourceAlert(data) {  /* alert_sources.source_alert: {kind, noun, name, query, by, state} or null */
-    var readers = [cloudwatch, pagerduty, opsgenie, datadog, azure, google];
+    var readers = [cloudwatch, pagerduty, opsgenie, datadog, azure, google, sns];
     if (!isObject(data)) return null;
     for (var i = 0; i < readers.length; i++) {
       var alert = readers[i](data);
       if (alert) return alert.query ? alert : null;
     }
     return null;
+  }
+  /* alert_sources.SNS_SUBSCRIPTION, sns_envelope, sns_subscription, _sns: Amazon SNS's messages */
+  var SNS_SUBSCRIPTION = ["SubscriptionConfirmation", "UnsubscribeConfirmation"];
+  var SNS_SAID = [
+    ["subscription confirmation", "SNS sends it to confirm a subscription; the topic's alarms come as Notification messages"],
+    ["unsubscribe confirmation", "SNS sends it when a subscription is removed; the topic's alarms come as Notification messages"]
+  ];
+  var SNS_NOTIFICATION = "AWS SNS notification";
+  function snsEnvelope(data) {
+    var records = isObject(data) ? get(data, "Records") : undefined;
+    if (Array.isArray(records) && records.length && isObject(records[0]) && isObject(get(records[0], "Sns"))) data = records[0].Sns;
+    if (!(str(data, "Type") && str(data, "TopicArn").slice(0, 4) === "arn:")) return null;
+    return data;
+  }
+  function snsSubscription(data) {
+    var envelope = snsEnvelope(data), kind = str(envelope, "Type");
+    if (SNS_SUBSCRIPTION.indexOf(kind) < 0) return null;
+    var arn = str(envelope, "TopicArn"), what = SNS_SAID[SNS_SUBSCRIPTION.indexOf(kind)];
+    return "a pasted AWS SNS " + what[0] + " for topic '" + arn.slice(arn.lastIndexOf(":") + 1) + "', not an alert: " +
+      "nothing in it was searched (" + what[1] + ")";
+  }
+  function sns(data) {
+    var envelope = snsEnvelope(data);
+    if (str(envelope, "Type") !== "Notification" || typeof get(envelope, "Message") !== "string") return null;
+    var inner = pasteJson(envelope.Message);
+    if (isObject(inner) && !snsEnvelope(inner)) {  /* an envelope in an envelope is not read again */
+      var alert = sourceAlert(inner);
+      if (alert) return alert;
+    }
+    var subject = str(envelope, "Subject");
+    return { kind: SNS_NOTIFICATION, noun: "notification", name: shown(subject, "Subject"),
+             query: joined([subject, pyStrip(envelope.Message)]), by: subject ? "its subject and message" : "its message", state: "" };
   }
   function said(a) {  /* SourceAlert.said */
     return "a pasted " + a.kind + ": searched " + a.noun + " '" + a.name + "'" + (a.state ? ", " + a.state : "") + " by " + a.by;
@@ -843,6 +875,8 @@
   }
   /* query._source_paste */
   function sourcePaste(text, data) {
+    var notAlert = snsSubscription(data);
+    if (notAlert) return ["", { not_alert: wellFormed(notAlert) }];
     var a = sourceAlert(data), q = a ? a.query : "";
     q = withoutEmoji(wellFormed(q.indexOf("\x1b") >= 0 ? q.replace(ANSI, "") : q));
     if (!q) return [text, null];
@@ -923,8 +957,9 @@
     var chars = Array.from(text).length, log = readLog(text);
     var p = { text: text, chars: chars, frames: 0, middle: 0, log_lines: 0, log_kept: 0, log_level: "", log_before: 0,
               log_unlevelled: 0, alert: "", alerts: 0, alert_resolved: false, alert_note: "", alert_unread: null, alert_others: [],
-              alert_table: false, alert_said: "", non_latin: false, non_english: false };
+              alert_table: false, alert_said: "", non_latin: false, non_english: false, not_alert: "" };
     if (pasted[1]) Object.keys(pasted[1]).forEach(function (k) { p[k] = pasted[1][k]; });
+    if (p.not_alert) { p.chars = 0; return p; }  /* no alert nor incident: nothing to search (query.prepare) */
     if (log) {
       p.text = text = log.text; p.log_lines = log.lines; p.log_kept = log.kept; p.log_level = log.level;
       p.log_before = log.before; p.log_unlevelled = log.unlevelled;
@@ -1049,6 +1084,7 @@
      about a pasted list's other alerts (the box's: its user cannot POST the payload to /api/alertmanager) */
   function note(p, others) {
     var n = function (x) { return x.toLocaleString("en-US"); }, parts = [];
+    if (p.not_alert) return p.not_alert;  /* query.Prepared.said: no alert nor incident, nothing searched */
     if (p.alert_said) parts.push(p.alert_said);  /* a pasted alert of another system (alert_sources) */
     else if (p.alerts) {  /* query.Prepared._alert_note */
       parts.push("a pasted alert: searched alert '" + p.alert + "'" + (p.alert_resolved ? ", resolved (none in it is firing)" : "") +
@@ -1288,7 +1324,7 @@
     return meant <= NOT_A_FAILURE_MEANINGS;
   }
 
-  root.RecurQuery = { prepare: prepare, note: note, hasText: hasText, wasmSimd: wasmSimd, MAX_QUERY_CHARS: MAX_QUERY_CHARS,
+  root.RecurQuery = { prepare: prepare, note: note, hasText: hasText, readLine: readLine, wasmSimd: wasmSimd, MAX_QUERY_CHARS: MAX_QUERY_CHARS,
                      MAX_PASTE_CHARS: MAX_PASTE_CHARS, Typos: Typos,
                      TYPO: TYPO, TYPO_WORD_ENDINGS: TYPO_WORD_ENDINGS, TYPO_NEVER: TYPO_NEVER,
                      aboutFailure: aboutFailure, aboutNoFailure: aboutNoFailure, FAILURE_WORDS: FAILURE_WORDS,

@@ -47,25 +47,48 @@
   var NEW_LEAD = "If it is new,", INCIDENT_LEAD = "If it is an incident,";
 
   /* The command `recur suggest` prints to record a text (kb.incident_record.incident_command, titled by
-     ingest.pasted_log.record_title): a text of one line up to a title's 80 characters (TITLE_CHARS) is its title
-     and its description, shell-quoted as shlex.quote quotes them; any other (a pasted log, a long paste, which the
-     terminal titles by its own rules) has the fields to fill in, the title's placeholder the terminal's
-     (placeholders.RECORD_TITLE); so does a text holding a backtick, which would end the status's code span, and a
-     line the terminal titles by what it reads in it (titledOtherwise). */
+     ingest.pasted_log.record_title): a text of one line is its description, titled as the terminal titles it
+     (recordTitle: the line, cut between words to a title's 80 characters, TITLE_CHARS), both shell-quoted as
+     shlex.quote quotes them; any other (a pasted log of several lines, which the terminal titles by its own rules)
+     has the fields to fill in, the title's placeholder the terminal's (placeholders.RECORD_TITLE); so does a text
+     holding a backtick, which would end the status's code span. Found in a responder's review: a pasted log line
+     of over 80 characters got the fields to fill in, as if it were a template, where `recur suggest` gives the
+     command recording it (the line, its title cut). */
   var TITLE_CHARS = 80, RECORD_TITLE = "<what happened>", RECORD_TEXT = "<what you saw>";
   function shQuote(s) { return /^[\w@%+=:,.\/-]+$/.test(s) ? s : "'" + s.replace(/'/g, "'\"'\"'") + "'"; }
-  /* pasted_log.record_title's own titles for a line: a log line's message (RecurQuery.prepare's log_lines), an
-     alert's name (its alert: a one-line payload), an alert e-mail's subject without "[FIRING:1]" (_FIRING). Found
-     in a re-read: the box titled "2026-12-06T03:09:00Z ERROR printer jammed" whole, the terminal "printer jammed". */
-  var FIRING = /^\[FIRING:\d+\][ \t]*\S/;
-  function titledOtherwise(line) {
-    var p = window.RecurQuery ? window.RecurQuery.prepare(line) : null;
-    return FIRING.test(line) || !!(p && (p.log_lines || p.alert));
+  /* pasted_log.record_title of a text of one line: a pasted alert's name (its alert: a one-line payload), a log
+     line's message (RecurQuery.prepare's log_lines, read as query.read_line reads it), an alert e-mail's subject
+     without "[FIRING:1]" (FIRING), else the line; cut as util.text.cut_words cuts it (cutWords). Found in a re-read:
+     the box titled "2026-12-06T03:09:00Z ERROR printer jammed" whole, the terminal "printer jammed". */
+  var FIRING = /^\[FIRING:\d+\][ \t]*(\S.*)$/;
+  function recordTitle(given, line) {
+    var q = window.RecurQuery, p = q ? q.prepare(given) : null, firing = FIRING.exec(given);
+    if (p && p.alert && p.alert !== "(no alertname)") return cutWords(p.alert, TITLE_CHARS);
+    if (p && p.log_lines) {
+      var said = q.readLine(p.text.split("\n")[p.log_before].trim())[2];
+      if (q.hasText(said)) return cutWords(said, TITLE_CHARS);
+    }
+    return cutWords(firing ? firing[1] : line, TITLE_CHARS);
+  }
+  /* util.text.cut_words: on one line, cut to ``limit`` characters (code points, as Python counts them) ending in
+     "…" when longer, between words; a token longer than half ``limit`` cut after its last ".", ":" or "/" in
+     it, else at ``limit`` */
+  function cutWords(text, limit) {
+    var chars = Array.from(String(text).split(/\s+/).filter(function (w) { return w; }).join(" "));
+    if (chars.length <= limit) return chars.join("");
+    var half = Math.floor(limit / 2), end = chars.slice(0, limit).lastIndexOf(" ");
+    if (end < half) {
+      var within = chars.slice(0, limit - 1);
+      end = Math.max(within.lastIndexOf("."), within.lastIndexOf("/"), within.lastIndexOf(":")) + 1;
+    }
+    var head = chars.slice(0, end >= half ? end : limit - 1).join("");
+    return (head.replace(/[ ,;:.\-\u2013\u2014]+$/, "") || head) + "\u2026";
   }
   function recordCommand(text) {
     var given = String(text || "").trim(), line = given.split(/\s+/).join(" ");
-    var one = line && !/[\r\n`]/.test(given) && Array.from(line).length <= TITLE_CHARS && !titledOtherwise(given);
-    return "recur incident new -t " + shQuote(one ? line : RECORD_TITLE) + " -d " + shQuote(one ? line : RECORD_TEXT);
+    var one = line && !/[\r\n`]/.test(given);
+    return "recur incident new -t " + shQuote(one ? recordTitle(given, line) : RECORD_TITLE) +
+      " -d " + shQuote(one ? line : RECORD_TEXT);
   }
 
   /* An answer with no known pattern that reads as no incident at all ("how do I get VPN access"): the rule of
@@ -1263,6 +1286,9 @@
     /* a log read by its error lines, a long paste condensed, as the server does (a stack trace's root cause
        is at its end), said so */
     var prepared = window.RecurQuery.prepare(text, MAX_CHARS);
+    /* no alert nor incident (an AWS SNS subscription confirmation: query.Prepared.not_alert): nothing to search,
+       said as the terminal says it; its token, signature and URLs were searched as words and the closest shown */
+    if (prepared.not_alert) { this.say("Nothing searched: " + prepared.not_alert + ".", "warn"); this.text.focus(); return; }
     /* blank once its colour codes are out too: a paste of "\x1b[0m" alone was sent, searched as "", and
        answered "the knowledge base has no patterns yet"; blank as recur suggest reads it (recur.util.text:
        has_text, recur-query.js's hasText: white space, control characters, U+200B, U+FEFF...), which the

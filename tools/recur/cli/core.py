@@ -832,8 +832,8 @@ def suggest(kb_dir, index_dir, model, top, as_json, queries, steps, site_url, te
         raise click.UsageError(f'{said}give a description: recur suggest "what you see" (or - to read stdin)')
     # what the engine searches: a pasted alert by its first firing alert, a long paste condensed, said here
     prepared = prepare(query)
-    if note := prepared.said(TERMINAL_OTHERS):
-        click.echo(f"recur: {note}.", err=True)
+    if _said_nothing_searched(prepared, as_json):
+        return
     if prepared.log_lines:  # how many lines alone did not show a responder which ones were read
         from recur.cli.render import first_log_line
 
@@ -857,6 +857,19 @@ def suggest(kb_dir, index_dir, model, top, as_json, queries, steps, site_url, te
         record = RecordAs(record_title(prepared, query), None if _reads_stdin(text) else query)
         record = _looked_up(record, query, kb_dir, engine) if Path(kb_dir).is_dir() else None
         click.echo(render_answer(answer, steps=steps, kb_dir=kb_dir, flags=flags, site_url=site_url, record=record))
+
+
+def _said_nothing_searched(prepared, as_json: bool) -> bool:
+    """Says what was searched of the text (its note) on stderr; of a paste that is no alert nor incident (an AWS SNS
+    subscription confirmation, query.Prepared.not_alert), that nothing was, on stdout as the answer, and True: its
+    token, signature and URLs were searched as words and the closest patterns shown (found in a responder's review).
+    Its --json answer (no result, the note as query_note) is printed as any other."""
+    if prepared.not_alert and not as_json:
+        click.echo(f"Nothing searched: {prepared.not_alert}.")
+        return True
+    if note := prepared.said(TERMINAL_OTHERS):
+        click.echo(f"recur: {note}.", err=True)
+    return False
 
 
 def _refuse_lone_dash(text: tuple) -> None:

@@ -64,11 +64,74 @@ def source_alert(data) -> SourceAlert | None:
     or None (any other text)."""
     if not isinstance(data, dict):
         return None
-    for read in (_cloudwatch, _pagerduty, _opsgenie, _datadog, _azure, _google):
+    for read in (_cloudwatch, _pagerduty, _opsgenie, _datadog, _azure, _google, _sns):
         alert = read(data)
         if alert is not None:
             return alert if alert.query else None
     return None
+
+
+# Amazon SNS's messages that are no alert: SNS asking an HTTP(S) endpoint to confirm a subscription, and saying one
+# was removed. Pasted, their token, signature, ARNs and URLs were searched as words, and the closest patterns shown
+SNS_SUBSCRIPTION = ("SubscriptionConfirmation", "UnsubscribeConfirmation")
+# what the note calls each, and says of it (sns_subscription): a responder who pasted one was after the topic's alarms
+SNS_SAID = (
+    (
+        "subscription confirmation",
+        "SNS sends it to confirm a subscription; the topic's alarms come as Notification messages",
+    ),
+    (
+        "unsubscribe confirmation",
+        "SNS sends it when a subscription is removed; the topic's alarms come as Notification messages",
+    ),
+)
+SNS_NOTIFICATION = "AWS SNS notification"  # the kind the note names a Notification read by its Subject and Message
+
+
+def sns_envelope(data) -> dict | None:
+    """The Amazon SNS message of a paste (``data``: its JSON value): the envelope SNS POSTs (``Type``, ``TopicArn``,
+    ``Message``...), bare or as a Lambda's SNS event holds it (``Records[0].Sns``); else None."""
+    records = data.get("Records") if isinstance(data, dict) else None
+    if (
+        isinstance(records, list)
+        and records
+        and isinstance(records[0], dict)
+        and isinstance(records[0].get("Sns"), dict)
+    ):
+        data = records[0]["Sns"]
+    if not (_s(data, "Type") and _s(data, "TopicArn").startswith("arn:")):
+        return None
+    return data
+
+
+def sns_subscription(data) -> str | None:
+    """The note for a pasted SNS subscription message (SNS_SUBSCRIPTION): no alert, nothing in it to search (the
+    site's box says the same: recur-query.js snsSubscription); None for any other paste."""
+    envelope = sns_envelope(data)
+    kind = _s(envelope, "Type")
+    if kind not in SNS_SUBSCRIPTION:
+        return None
+    topic = _s(envelope, "TopicArn").rsplit(":", 1)[-1]
+    what = SNS_SAID[SNS_SUBSCRIPTION.index(kind)]
+    return f"a pasted AWS SNS {what[0]} for topic '{topic}', not an alert: nothing in it was searched ({what[1]})"
+
+
+def _sns(data: dict) -> SourceAlert | None:
+    """An SNS Notification (sns_envelope) by its Subject and Message: the alert of another system in its Message
+    (its JSON) as that system's (a CloudWatch alarm's is read by _cloudwatch before this), else the Message's text.
+    Found in review: pasted whole, its signature, ARNs and URLs were searched as words."""
+    envelope = sns_envelope(data)
+    if _s(envelope, "Type") != "Notification" or not isinstance(envelope.get("Message"), str):
+        return None
+    inner = paste_json(envelope["Message"])
+    if isinstance(inner, dict) and sns_envelope(inner) is None:  # an envelope in an envelope is not read again
+        alert = source_alert(inner)
+        if alert is not None:
+            return alert
+    subject = _s(envelope, "Subject")
+    by = "its subject and message" if subject else "its message"
+    parts = [subject, envelope["Message"].strip()]
+    return SourceAlert(SNS_NOTIFICATION, "notification", _shown(subject, "Subject"), _joined(parts), by)
 
 
 def _s(obj, key: str) -> str:

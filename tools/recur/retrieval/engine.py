@@ -510,13 +510,20 @@ class Engine:
 
         texts = _required_texts(texts, top)
         prepared = [prepare(t) for t in texts]
-        # the verdict reads the first VERDICT_TOP results whatever is shown: `-n 1` and `-n 5` agree
-        ranked = self._rank_read([p.text for p in prepared], max(top, calibrate.VERDICT_TOP), "hybrid", exclude, link)
+        # the verdict reads the first VERDICT_TOP results whatever is shown: `-n 1` and `-n 5` agree. A paste that is
+        # no alert nor incident (Prepared.not_alert: an SNS subscription message) is not ranked: no result, the note
+        searched = [i for i, p in enumerate(prepared) if not p.not_alert]
+        ranked = [([], [])] * len(texts)
+        found = self._rank_read(
+            [prepared[i].text for i in searched], max(top, calibrate.VERDICT_TOP), "hybrid", exclude, link
+        )
+        for i, r in zip(searched, found):
+            ranked[i] = r
         out = []
         for t, p, (r, read) in zip(texts, prepared, ranked):  # read: the typos read as the KB's words (search.TYPO)
             note = "; ".join(n for n in (p.said(others), typo_note(read)) if n) or None
             shown, likelier = _shown(r, top), _hidden_likelier(r, top)
-            meant = meant_ids(t, self.docs, self.manifest)
+            meant = [] if p.not_alert else meant_ids(t, self.docs, self.manifest)
             out.append(
                 Answer(p.text, shown, no_known_pattern(r), note, likelier, credible_count(r), corrected(read), meant)
             )

@@ -386,6 +386,9 @@ class Prepared:
     non_latin: bool = False
     # its words read as another language in Latin letters (mostly_other_language): the model reads English
     non_english: bool = False
+    # a paste that is no alert nor incident, what it is (alert_sources.sns_subscription: an Amazon SNS subscription
+    # message): nothing is searched (``text`` is ""), and the note says so first
+    not_alert: str = ""
 
     @property
     def note(self) -> str | None:
@@ -396,6 +399,8 @@ class Prepared:
         """``note``, with ``others``, when given, as what to do about a pasted list's other alerts, which are
         then named: a surface's own way (MCP, Slack), where "POST the payload to /api/alertmanager" (the API's
         and the terminal's) is nothing its user can do."""
+        if self.not_alert:
+            return self.not_alert
         parts = [self._alert_note(others)] if self.alerts else []
         if self.log_level == "record":  # a few JSON or logfmt records (_few_records)
             parts.append(self._records_note())
@@ -558,6 +563,8 @@ def prepare(text: str, limit: int = MAX_QUERY_CHARS) -> Prepared:
     (JSON) by its first firing alert, as the webhook reads it (retrieval.alerts), on every surface."""
     text = unfenced(without_emoji(clean(strip_ansi(text))))
     text, alert = _alert_paste(text)
+    if alert.get("not_alert"):  # no alert nor incident: nothing to search
+        return Prepared("", 0, **alert)
     chars = len(text)
     log = read_log(text)
     if log is not None:
@@ -634,8 +641,11 @@ def _named(alert, always: bool) -> str:
 def _source_paste(text: str, data) -> tuple[str, dict]:
     """As _alert_paste, for an alert of another alerting system (retrieval.alert_sources) in the JSON value
     ``data`` of ``text``, else the text as it is."""
-    from recur.retrieval.alert_sources import source_alert
+    from recur.retrieval.alert_sources import sns_subscription, source_alert
 
+    not_alert = sns_subscription(data)
+    if not_alert:
+        return "", {"not_alert": clean(not_alert)}
     alert = source_alert(data)
     query = without_emoji(clean(strip_ansi(alert.query))) if alert else ""
     if not query:

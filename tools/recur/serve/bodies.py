@@ -23,7 +23,7 @@ from pydantic_core import PydanticCustomError
 from recur import config
 
 # an alert's query, note and datasource problem are read in the retrieval layer, where every surface's pasted alert is
-from recur.retrieval.alert_sources import source_alert
+from recur.retrieval.alert_sources import SNS_NOTIFICATION, source_alert
 from recur.retrieval.alerts import ALERT_STATUSES, alert_note, datasource_problem, heartbeat
 from recur.retrieval.patterns import given_pattern_id
 from recur.retrieval.query import MAX_PASTE_CHARS, MAX_QUERY_CHARS
@@ -424,6 +424,7 @@ def sns_refusal(data, takes: str, route: str) -> str | None:
             _said_sns(said, route)
         return said
     inner = source_alert(data)
+    inner = None if inner is None or inner.kind == SNS_NOTIFICATION else inner  # the envelope itself, read
     holds = f" holding {'an' if inner.kind[0] in 'AEIOU' else 'a'} {inner.kind}" if inner else ""
     return f"the request body is an AWS SNS notification of topic {topic!r}{holds}, not {takes}: {SNS_RELAY}"
 
