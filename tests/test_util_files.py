@@ -188,6 +188,31 @@ def test_a_kb_with_temp_files_left_by_killed_writes_is_checked_naming_them_and_i
     assert res.exit_code == 0 and "temp file" not in res.output, res.output
 
 
+def test_check_and_index_take_a_kb_roots_file_named_like_an_older_recurs_temp_for_the_teams(tmp_path):
+    """Found in a re-read: `recur check` said to delete, and `recur index` deleted, any hidden `.NAME.<12 hex>.tmp`
+    an hour old at the KB's root, taken for an older Recur's temp file (no process in its name), and the root may be
+    a repository's, holding files of the team's own (a build's `.build.0123456789ab.tmp`). There, only those of the
+    KB files Recur writes are; in the KB's own folders, any file's still are (a new record's)."""
+    from click.testing import CliRunner
+    from kbfactory import small_kb
+
+    from recur.cli.main import cli
+
+    kb = small_kb(tmp_path / "kb")
+    teams, old_yml = kb / ".build.0123456789ab.tmp", kb / ".recur.yml.0123456789ab.tmp"
+    old_record = kb / "patterns" / ".never-written.md.0123456789ab.tmp"
+    for path in (teams, old_yml, old_record):
+        path.write_text("x")
+        _aged(path, 7200)
+    base = ["--kb", str(kb)]
+    res = CliRunner().invoke(cli, ["check", *base])
+    said = [line.split(":")[0] for line in res.stdout.splitlines() if "a temp file a write killed" in line]
+    assert said == [os.path.relpath(old_yml), os.path.relpath(old_record)], res.stdout
+    res = CliRunner().invoke(cli, ["index", "--model", "fake:64", "--index", str(tmp_path / "idx"), *base])
+    assert res.exit_code == 0, res.output
+    assert teams.read_text() == "x" and not old_yml.exists() and not old_record.exists()
+
+
 HOLDING_A_TEMP = """
 import os, sys, time
 from pathlib import Path
