@@ -1311,6 +1311,25 @@ def test_the_mcp_sdks_refusals_say_the_route_and_the_answer_and_other_records_pa
     assert said("Session crashed") == "Session crashed"
 
 
+def test_the_mcp_sdks_refusal_of_a_huge_header_is_logged_cut():
+    """The SDK's text holds the refused Host or Origin whole: a 60 KB header made a 60 KB log line (found in a
+    re-read). It is cut to its first 100 characters, as the 421's message shows a Host."""
+    import logging
+
+    from recur.serve.server import McpRefusalsSaid
+
+    for words, value in (
+        ("Invalid Host header: ", "a." * 30_000 + "x"),
+        ("Invalid Origin header: ", "http://" + "b" * 60_000),
+    ):
+        record = logging.LogRecord(
+            "mcp.server.transport_security", logging.WARNING, __file__, 1, words + value, (), None
+        )
+        assert McpRefusalsSaid().filter(record)
+        line = record.getMessage()
+        assert len(line) < 400 and f"{words}{value[:100]}… (not a" in line, line[:500]
+
+
 def test_the_stop_line_counts_the_503s_apart_from_the_answers_already_being_sent():
     """StopAnswer's counts, as the stop's log line reads them when uvicorn cancels: one request still
     waiting for its answer (a 503) and one whose answer has begun (closed, no 503), then neither."""

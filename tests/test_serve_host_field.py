@@ -215,6 +215,61 @@ def test_the_421_names_the_flag_and_variable_that_accept_a_proxy_s_host(tmp_path
         assert raw(base, request("POST", "/mcp", headers=mcp, body=MCP_INIT))[0] == 200
 
 
+@pytest.fixture(scope="module")
+def loopback(tmp_path_factory):
+    """A server bound to loopback, as `recur serve` starts by default (every route's Host checked, /mcp's by the
+    MCP SDK)."""
+    root = tmp_path_factory.mktemp("loopback")
+    with running(fake_app(small_kb(root / "kb"), root, site_dir=stub_site(root), host="127.0.0.1")) as url:
+        yield url
+
+
+def refusal(base: str, path: str, host: str) -> tuple[int, str]:
+    """(status, error message) of a request to ``path`` (GET, or /mcp's initialize) with Host ``host``."""
+    if path == "/mcp":
+        headers = (f"Host: {host}", "Accept: application/json, text/event-stream")
+        status, _, sent = raw(base, request("POST", "/mcp", headers=headers, body=MCP_INIT))
+    else:
+        status, _, sent = raw(base, request("GET", path, headers=(f"Host: {host}",)))
+    return status, json.loads(sent)["error"]["message"]
+
+
+def test_the_421_for_a_long_public_name_names_it_whole_on_every_route(loopback):
+    """A proxy's public name longer than 100 characters (a DNS name may be 253): /mcp's 421 cut the Host to 100
+    before naming the flag's value, so it told the operator to set a name that was not theirs, and said it in lower
+    case where the other routes said it as sent (found in a re-read). Every route says one message, the Host shown
+    cut, the name to set whole."""
+    name = ".".join(["Edge-" + "x" * 50, "kb-" + "y" * 50, "internal.corp.example.com"])
+    assert 100 < len(name) <= 253
+    said = {path: refusal(loopback, path, name + ":8443") for path in ("/healthz", "/", "/mcp")}
+    assert {status for status, _ in said.values()} == {421}, said
+    assert len({message for _, message in said.values()}) == 1, said
+    message = said["/mcp"][1]
+    assert f"--allowed-host {name.lower()} " in message and f"RECUR_MCP_ALLOWED_HOSTS={name.lower()}," in message
+    assert f"Invalid Host header {(name + ':8443')[:100]!r}:" in message, message
+
+
+@pytest.mark.parametrize("path", ["/healthz", "/mcp"])
+def test_the_421_for_a_huge_host_stays_small(loopback, path):
+    """A 60 KB Host of dotted labels (it passes as a host name) was said whole in the 421 and twice more as the
+    flag's and the variable's value, a 180 KB answer to one request: the Host is shown cut, and a name longer than
+    DNS's 253 characters is not offered as an --allowed-host value."""
+    status, message = refusal(loopback, path, "a." * 30_000 + "example")
+    assert status == 421 and len(message) < 400, (status, len(message))
+    assert "--allowed-host (env RECUR_MCP_ALLOWED_HOSTS)" in message, message
+
+
+def test_mcp_s_421_for_a_request_without_a_host_says_none_was_sent(loopback):
+    """An HTTP/1.0 request without a Host (or one a proxy passed on without one), which every other route answers,
+    is refused on /mcp by the MCP SDK (its check of the Host): it said "Invalid Host header" of a Host nobody sent."""
+    headers = ("Accept: application/json, text/event-stream",)
+    for version, given in (("HTTP/1.0", headers), ("HTTP/1.1", (*headers, "X-Forwarded-For: 10.0.0.9"))):
+        status, _, sent = raw(loopback, request("POST", "/mcp", version=version, headers=given, body=MCP_INIT))
+        message = json.loads(sent)["error"]["message"]
+        assert status == 421 and "none was sent" in message and "--allowed-host" in message, (version, message)
+        assert raw(loopback, request("GET", "/healthz", version=version, headers=given[1:]))[0] == 200
+
+
 def test_a_host_in_other_letters_is_named_as_sent_and_told_its_idna_form(base):
     """A Host is ASCII (an internationalized name in its IDNA form, as browsers, curl and httpx send it): one sent
     as UTF-8 is the 400, its message naming it as sent (it read "bÃ¼cher.example") and the form to send."""

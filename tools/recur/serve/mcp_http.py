@@ -399,15 +399,22 @@ async def _send_held(send, held: dict, sent: bytes | None, scope) -> None:
 
 def _host_refused(status: int, body: bytes, scope) -> bytes:
     """The SDK's 421 ("Invalid Host header", naming neither the Host nor what to set) as every other route says it
-    (security.not_answered): a reverse proxy passing its public name to a loopback bind was told on /mcp nothing of
-    --allowed-host nor RECUR_MCP_ALLOWED_HOSTS (found in review). Any other ``body`` as it is."""
+    (security.host_refused, with the Host as sent: the SDK was handed it in lower case): a reverse proxy passing its
+    public name to a loopback bind was told on /mcp nothing of --allowed-host nor RECUR_MCP_ALLOWED_HOSTS (found in
+    review). A request with no Host (HTTP/1.0, or one a proxy passed on), which every other route answers, is told
+    that none was sent, not that one was invalid (found in a re-read). Any other ``body`` as it is."""
     if status != 421 or body.strip() != b"Invalid Host header":
         return body
     from recur.serve.negotiate import header
-    from recur.serve.security import not_answered
+    from recur.serve.security import HOST_AS_SENT, host_refused
 
-    host = (header(scope, b"host") or "")[:100]
-    return f"Invalid Host header {host!r}: {not_answered(host)}".encode() if host else body
+    host = scope.get(HOST_AS_SENT) or header(scope, b"host")
+    if not host:
+        return (
+            b"Invalid Host header: none was sent; /mcp on a server bound to loopback answers only a request whose "
+            b"Host is a loopback name or one named with --allowed-host (env RECUR_MCP_ALLOWED_HOSTS)"
+        )
+    return host_refused(host).encode()
 
 
 def _no_session_header(start: dict) -> dict:

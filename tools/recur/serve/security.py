@@ -164,6 +164,12 @@ NO_HOST_BEHIND_A_PROXY = (
     "; a reverse proxy passing on a request that had none adds X-Forwarded-For (nginx: proxy_set_header "
     "X-Forwarded-For $proxy_add_x_forwarded_for;, as docs/operating.md's location does)"
 )
+# A Host is shown at most this long in a 400's or 421's message. The 421 said the whole field and named it twice
+# more as the flag's and the variable's value (a 60 KB Host of dotted labels, a 180 KB answer), and /mcp's cut it to
+# 100 before naming them: a proxy's public name longer than that was told to set the cut name (found in a re-read).
+SHOWN_HOST_CHARS = 100
+# the longest DNS name written out (RFC 1035's 255 octets on the wire): longer, no --allowed-host value is named
+MAX_HOST_NAME = 253
 # A Host field's value, RFC 9110 section 7.2: uri-host [":" port], the host a name (RFC 3986's reg-name: its letters,
 # digits, "-._~", sub-delims and %-escapes), an IPv4 address, or an IP literal in brackets; empty where the request's
 # target has no authority (RFC 9112 section 3.2)
@@ -192,7 +198,7 @@ def bad_host(scope) -> str | None:
     host = lines[0].decode("latin-1")
     if not HOST_FIELD.match(host):
         # shown as a client sent it, UTF-8 (read as latin-1 a name in other letters was mojibake)
-        shown = lines[0].decode("utf-8", "backslashreplace")[:100]
+        shown = lines[0].decode("utf-8", "backslashreplace")[:SHOWN_HOST_CHARS]
         idna = "" if host.isascii() else " (a name in other letters is sent in its IDNA form, xn--...)"
         return f"Invalid Host header {shown!r}: not a host name or address with an optional :port{idna}"
     return None
@@ -248,7 +254,7 @@ class HostCheck:
     def _refused(self, headers: dict) -> tuple | None:
         host = headers.get(b"host", b"").decode("latin-1")
         if host and not self._accepted(hostname(host)):
-            return 421, "misdirected_request", f"Invalid Host header {host!r}: {not_answered(host)}"
+            return 421, "misdirected_request", host_refused(host)
         origin = headers.get(b"origin")
         if origin is not None:
             text = origin.decode("latin-1")
@@ -264,6 +270,12 @@ class HostCheck:
         return self.addresses_ok and bool(name) and is_address(name)
 
 
+def host_refused(host: str) -> str:
+    """The 421's message for a Host (as sent) that is not accepted, on every route (/mcp's too, mcp_http): the Host
+    cut to ``SHOWN_HOST_CHARS``, the --allowed-host value to set whole (``not_answered``)."""
+    return f"Invalid Host header {host[:SHOWN_HOST_CHARS]!r}: {not_answered(host)}"
+
+
 def not_answered(host: str) -> str:
     """Why a Host is a 421, and what the operator of a reverse proxy that passes it sets: the flag and the variable,
     with the name to give them. It said "a reverse proxy's host is named with --allowed-host", and an operator behind
@@ -272,12 +284,16 @@ def not_answered(host: str) -> str:
     gets the flag's name alone."""
     why = "not a name this server answers to"
     name = unrooted(hostname(host))
-    if not (names_a_host(name) and any(c.isalnum() for c in name)):
+    if not (names_a_host(name) and any(c.isalnum() for c in name) and len(name) <= MAX_HOST_NAME):
         return f"{why}; a reverse proxy's public name is named with --allowed-host (env RECUR_MCP_ALLOWED_HOSTS)"
     return (
         f"{why}; if it is a reverse proxy's public name, start recur serve with --allowed-host {name} "
         f"(or the variable RECUR_MCP_ALLOWED_HOSTS={name}, names space-separated)"
     )
+
+
+# the scope's key for the Host as the client sent it, before ``_lower_host_for_the_sdk``
+HOST_AS_SENT = "recur.host_as_sent"
 
 
 def _lower_host_for_the_sdk(scope: dict) -> None:
@@ -289,6 +305,7 @@ def _lower_host_for_the_sdk(scope: dict) -> None:
     headers = []
     for name, value in scope.get("headers") or ():
         if name == b"host":
+            scope[HOST_AS_SENT] = value.decode("latin-1")  # what /mcp's 421 shows (mcp_http._host_refused)
             value = value.lower()
         elif name == b"origin":
             scheme, sep, rest = value.partition(b"://")

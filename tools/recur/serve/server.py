@@ -542,7 +542,13 @@ class McpRefusalsSaid:
         )
         from recur.serve.applog import loggable
 
-        # the SDK's text holds the Host or Origin header as sent
+        # the SDK's text holds the Host or Origin header as sent, of any length: cut as the 421's message cuts it (a
+        # 60 KB header was a 60 KB line, found in a re-read)
+        from recur.serve.security import SHOWN_HOST_CHARS
+
+        words, sep, value = text.partition(": ")
+        if len(value) > SHOWN_HOST_CHARS:
+            text = f"{words}{sep}{value[:SHOWN_HOST_CHARS]}…"
         record.args = (said[0], loggable(text), said[1], self.throttle.before(unsaid), said[0], self.throttle.window)
         return True
 
