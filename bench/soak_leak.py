@@ -11,7 +11,8 @@
 3. Every --reindex-every seconds, a pattern's symptom is edited and `recur index` rebuilds (the server swaps
    to it); every third time a SIGHUP (a forced look) follows.
 4. Every 5 s: the server's RSS, open file descriptors (by kind: index files, sockets, pipes, other), threads,
-   and a few /metrics lines. Prints the samples, then start / end / ratio; writes bench/out/soak_leak.json.
+   and a few /metrics lines. Prints the samples, then start / end / ratio; writes bench/out/soak_leak.json
+   (the work folder is removed unless --keep).
 
 Growth that levels off (caches filling, the allocator's arenas) is expected in the first minutes; what to look
 for is growth that is still going at the end, and any fd on a file of an index that was swapped out. Figures
@@ -294,8 +295,11 @@ def main():
     ap.add_argument("--mcp-idle", type=float, default=60)
     ap.add_argument("--model", default="all-MiniLM-L6-v2", help="default: the bundled model")
     ap.add_argument("--kb", type=Path, default=ROOT / "kb")
+    ap.add_argument("--keep", action="store_true", help="keep the work folder (the KB copy, index, serve.log)")
     args = ap.parse_args()
     out = run(args.kb, args.duration, args.reindex_every, args.model, args.mcp_idle)
+    if not args.keep:  # a KB copy and an index a run: not left in /tmp run after run
+        shutil.rmtree(out.pop("work"), ignore_errors=True)
     out["summary"] = summary(out)
     print(json.dumps(out["counts"], indent=1))
     print(json.dumps(out["summary"], indent=1))
