@@ -134,7 +134,8 @@ class Client(threading.Thread):
         return oversize(self.base, self.rng.choice([200_000, 2_000_000])), (413,)
 
 
-def start(kb: Path, work: Path, model: str) -> tuple[subprocess.Popen, str]:
+def index_and_port(kb: Path, work: Path, model: str) -> int:
+    """Build the KB's index in ``work`` (so the server starts warm) and pick a free port for it."""
     subprocess.run(
         RECUR + ["index", "--kb", str(kb), "--index", str(work / "index"), "--model", model],
         check=True,
@@ -144,6 +145,11 @@ def start(kb: Path, work: Path, model: str) -> tuple[subprocess.Popen, str]:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
+    return port
+
+
+def start(kb: Path, work: Path, model: str) -> tuple[subprocess.Popen, str]:
+    port = index_and_port(kb, work, model)
     log = (work / "serve.log").open("w")
     proc = subprocess.Popen(
         RECUR
@@ -169,16 +175,22 @@ def start(kb: Path, work: Path, model: str) -> tuple[subprocess.Popen, str]:
         env=ENV,
     )
     base = f"http://127.0.0.1:{port}"
+    wait_healthy(proc, base, work)
+    return proc, base
+
+
+def wait_healthy(proc: subprocess.Popen, base: str, work: Path, pause: float = 0.1) -> None:
+    """Wait (up to 5 minutes: the first start may build the index) until ``/healthz`` answers 200."""
     deadline = time.monotonic() + 300
     while time.monotonic() < deadline:
         if proc.poll() is not None:
             raise SystemExit(f"recur serve exited: see {work / 'serve.log'}")
         try:
             if httpx.get(base + "/healthz", timeout=2).status_code == 200:
-                return proc, base
+                return
         except httpx.TransportError:
             pass
-        time.sleep(0.1)
+        time.sleep(pause)
     raise SystemExit("recur serve did not become healthy")
 
 

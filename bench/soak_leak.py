@@ -36,7 +36,7 @@ import time
 from pathlib import Path
 
 import httpx
-from soak import ENV, GOOD, RECUR, alert_group, rss_mb
+from soak import ENV, GOOD, RECUR, alert_group, index_and_port, rss_mb, wait_healthy
 
 ROOT = Path(__file__).resolve().parents[1]
 WORDS = (
@@ -86,32 +86,15 @@ def metric_lines(text: str) -> dict:
 
 
 def start(kb: Path, work: Path, model: str, mcp_idle: float) -> tuple[subprocess.Popen, str]:
-    subprocess.run(
-        RECUR + ["index", "--kb", str(kb), "--index", str(work / "index"), "--model", model],
-        check=True,
-        env=ENV,
-        capture_output=True,
-    )
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = index_and_port(kb, work, model)
     args = ["serve", "--kb", str(kb), "--index", str(work / "index"), "--model", model, "--port", str(port)]
     args += ["--site", str(work / "nosite"), "--feedback", str(work / "feedback.jsonl"), "--feedback-rate", "0"]
     args += ["--mcp-idle-timeout", str(mcp_idle), "--body-timeout", "5"]
     log = (work / "serve.log").open("w")
     proc = subprocess.Popen(RECUR + args, stdout=log, stderr=subprocess.STDOUT, env=ENV)
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 300
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise SystemExit(f"recur serve exited: see {work / 'serve.log'}")
-        try:
-            if httpx.get(base + "/healthz", timeout=2).status_code == 200:
-                return proc, base
-        except httpx.TransportError:
-            pass
-        time.sleep(0.2)
-    raise SystemExit("recur serve did not become healthy")
+    wait_healthy(proc, base, work, pause=0.2)
+    return proc, base
 
 
 class Kind(threading.Thread):
