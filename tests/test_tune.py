@@ -957,3 +957,24 @@ def test_a_library_caller_of_run_tune_hears_nothing_it_did_not_ask_for(tmp_path,
     said = [(r.name, r.getMessage()) for r in caplog.records if r.name.startswith("recur.tuning")]
     assert ("recur.tuning.tune", "Measuring the tuned model ...") in said, said
     assert any(name == "recur.tuning.train" and "epoch 1/1: mean loss" in msg for name, msg in said), said
+
+
+def test_a_library_caller_who_logs_warnings_only_hears_the_data_notes(tmp_path, caplog):
+    """Found in review: the notes on the data (here: too few incidents, so measured on eval cases) rode in the INFO
+    record of the run's first line ("18 training pairs …\\nnote: …"), where a program logging warnings only, or
+    none (Python's last resort prints WARNING), never heard them; the notes a caller should hear are WARNING, each a
+    record of its own. `recur tune` prints the same lines as before (each record's message on stderr)."""
+    import logging
+
+    from kbfactory import tune_kb
+
+    from recur.tuning.tune import run_tune
+
+    kb = tune_kb(tmp_path / "kb")
+    with caplog.at_level(logging.INFO, logger="recur.tuning"):
+        run_tune(kb, tmp_path / "model", None, epochs=1, seed=3, batch_size=8, freeze_layers=LIGHT)
+    said = [(r.levelno, r.getMessage()) for r in caplog.records if r.name == "recur.tuning.tune"]
+    notes = [(level, msg) for level, msg in said if "note: " in msg]
+    assert notes and all(level == logging.WARNING and msg.startswith("note: ") for level, msg in notes), said
+    assert "\n" not in notes[0][1] and "measured on eval cases" in notes[0][1], notes
+    assert any(level == logging.INFO and msg.startswith("18 training pairs from 3 patterns") for level, msg in said)

@@ -347,7 +347,13 @@ def _measure_current(run: Run) -> tuple:
 
     data = run.data
     current = compared_model(run)
-    log(start_line(data))  # the note of fair_comparison is in summary_lines, beside the measurement
+    # the note of fair_comparison is in summary_lines, beside the measurement. The data notes (a measurement on
+    # eval cases for want of incidents, a feedback log left unread) are WARNING records of their own: found in
+    # review, they rode in the INFO record of the first line, unheard by a library caller who logs warnings only
+    first, *notes = start_line(data).split("\nnote: ")
+    log(first)
+    for note in notes:
+        log(f"note: {note}", logging.WARNING)
     log(f"Measuring the {'base' if run.compared_note else 'current'} model ({current.model_id}) ...")
     fold_kb = eval_kb(run.kb, data)
     reuse = (
