@@ -141,7 +141,11 @@ def main(argv=None):
 
 
 if __name__ == "__main__":
-    # run_tune logs what it does (recur.tuning, INFO): shown on stderr while the bench runs, as `recur tune` shows it
-    logging.basicConfig(format="%(message)s")
+    # run_tune logs what it does (recur.tuning, INFO): shown on stderr while the bench runs, as `recur tune` shows it.
+    # A handler on that logger alone, not basicConfig: bm25s sets its own logger to DEBUG, and a root handler
+    # would print its "Building index" lines too
+    shown = logging.StreamHandler()
+    shown.setFormatter(logging.Formatter("%(message)s"))
+    logging.getLogger("recur.tuning").addHandler(shown)
     logging.getLogger("recur.tuning").setLevel(logging.INFO)
     main()
