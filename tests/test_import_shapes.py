@@ -649,6 +649,21 @@ def test_a_one_line_html_export_longer_than_the_csv_look_is_imported_not_a_trace
     assert "DB outage" in [inc.title for inc in load_kb(kb_dir).incidents.values()]
 
 
+def test_a_postmortem_with_cr_line_ends_is_imported_and_a_cr_csv_still_refused(kb_dir, tmp_path):
+    # CR alone between lines (an old Mac editor's): the CSV look read the file as one line with commas, and the csv
+    # module's "new-line character seen in unquoted field" ended `recur import` in a traceback (found by fuzzing)
+    text = (
+        "Checkout, payments, and search were down\r\r## Summary\rThe deploy at 10:02, a config push, broke "
+        "checkout on 2026-05-02.\rWe rolled back, then waited for caches to warm.\r"
+    )
+    res = imp(kb_dir, tmp_path / "pm" / "mac.txt", "", raw=text.encode())
+    assert res.exit_code == 0 and res.exception is None, res.output
+    recorded = [p.read_text() for p in (kb_dir / "incidents").rglob("*.md") if "mac.txt" in p.read_text()]
+    assert len(recorded) == 1 and "\nWe rolled back, then waited" in recorded[0]  # its lines read apart
+    rows = imp(kb_dir, tmp_path / "pm" / "rows.txt", "", raw=JIRA_ROWS.replace("\n", "\r").encode())
+    assert rows.exit_code == 1 and "is a CSV export" in rows.output, rows.output
+
+
 def test_two_candidates_as_confident_are_left_for_a_person_to_pick():
     """As `incident new --link-top`: import linked rank 1 (medium, 0.49) over rank 2 (medium, 0.53)."""
     from recur.retrieval.results import Answer, choose_link

@@ -805,11 +805,18 @@ def _reads_as_csv(text: str) -> bool:
     where the same bytes as ".csv" were refused. Prose and Markdown tables (pipes) do not keep one count of
     commas from line to line; quoted fields with commas or line breaks are read as the csv module reads them."""
     head = text.lstrip("\ufeff")[:_CSV_HEAD]
-    first = head.split("\n", 1)[0]
+    # line ends of any kind, as the csv module reads a file opened with newline="": a file with CR alone between its
+    # lines (an old Mac editor's) was one line, and csv.Error ("new-line character seen in unquoted field") a traceback
+    lines = io.StringIO(head, newline=None)
+    first = lines.readline().rstrip("\n")
     for sep in (",", ";", "\t"):
         if first.count(sep) < 2:
             continue
-        rows = [r for r in csv.reader(io.StringIO(head), delimiter=sep) if r][: _CSV_ROWS + 1]
+        lines.seek(0)
+        try:
+            rows = [r for r in csv.reader(lines, delimiter=sep) if r][: _CSV_ROWS + 1]
+        except csv.Error:  # what the csv module cannot read as rows is no CSV export; a sniff never fails the import
+            continue
         if len(head) == _CSV_HEAD:
             rows = rows[:-1]  # the last may be cut off by the head's end
         if not rows:  # one line longer than the head (a one-line HTML export): no CSV; was an IndexError

@@ -37,6 +37,7 @@ from recur.kb.parse import (
     item_lines,
     key_at,
     lookalike_fence,
+    nesting_problem,
     outside_fences,
     read_text,
     site_fences,
@@ -1082,14 +1083,17 @@ def _yaml_lines(text: str) -> list[str]:
 
 def _scanned(bodies: list):
     """(name, front matter lines, YAML tokens) of each file whose front matter YAML scans (one that does
-    not has its own error, as has one holding more values than Recur reads: its scan took 17 s a MiB)."""
+    not has its own error, as has one holding more values than Recur reads: its scan took 17 s a MiB; and one
+    nested deeper than Recur reads: PyYAML's scanner is quadratic in the flow levels open, 50,000 "[" in a
+    100 KB pattern took `recur check` 68 s, found by fuzzing)."""
     import yaml
 
     for name, _, _, front in bodies:
-        if size_problem("\n".join(front)) is not None or not _may_warn(front):
+        text = "\n".join(front)
+        if size_problem(text) is not None or nesting_problem(text) is not None or not _may_warn(front):
             continue
         try:
-            tokens = list(yaml.scan("\n".join(front), Loader=yaml.SafeLoader))
+            tokens = list(yaml.scan(text, Loader=yaml.SafeLoader))
         except yaml.YAMLError:
             continue
         yield name, _yaml_lines("\n".join(front)), tokens, 2  # front[0] is the file's line 2, after its "---"
