@@ -129,6 +129,30 @@ def test_a_later_write_removes_the_temp_files_of_writes_killed_in_their_window_a
     assert not (tmp_path / "INC-2026-0002.md").exists()
 
 
+def test_an_out_file_write_leaves_a_teams_file_named_like_an_older_recurs_temp_of_another_file(tmp_path):
+    """Found in a re-read: a write removed the old temp files of any file in its folder, an older Recur's too, whose
+    name carries no process (``.NAME.<12 hex>.tmp``), and an `--out` goes to any folder. `recur kb-format --out
+    fmt.md` in a home folder deleted the user's `.notes.202612070130.tmp` (a date and a time are 12 hex digits), a
+    file Recur never wrote. An older Recur's temp file of the written file itself is still removed, and a gone
+    writer's of any other file there that names its process."""
+    from click.testing import CliRunner
+
+    from recur.cli.main import cli
+
+    out = tmp_path / "fmt.md"
+    teams = tmp_path / ".notes.202612070130.tmp"
+    teams.write_text("my notes")
+    old_own = tmp_path / ".fmt.md.0123456789ab.tmp"
+    old_own.write_text("x")
+    other = tmp_path / _killed_mid_write(tmp_path / "report.md")
+    for path in (teams, old_own, other):
+        _aged(path, 7200)
+    res = CliRunner().invoke(cli, ["kb-format", "--out", str(out)])
+    assert res.exit_code == 0, res.output
+    assert out.exists() and teams.read_text() == "my notes"
+    assert not old_own.exists() and not other.exists()
+
+
 def test_a_kb_with_temp_files_left_by_killed_writes_is_checked_naming_them_and_indexed_removing_them(tmp_path):
     """`recur check --strict` and `recur index` pass over a killed write's temp files (hidden: no records). A write
     removed only its own file's, so one in a folder nothing writes to again (last year's incidents) stayed for good:
@@ -162,6 +186,31 @@ def test_a_kb_with_temp_files_left_by_killed_writes_is_checked_naming_them_and_i
     assert not any(t.exists() for t in temps) and not list(kb.rglob(".*.tmp"))  # the clock's own file too
     res = CliRunner().invoke(cli, ["check", "--strict", *base])
     assert res.exit_code == 0 and "temp file" not in res.output, res.output
+
+
+def test_check_and_index_take_a_kb_roots_file_named_like_an_older_recurs_temp_for_the_teams(tmp_path):
+    """Found in a re-read: `recur check` said to delete, and `recur index` deleted, any hidden `.NAME.<12 hex>.tmp`
+    an hour old at the KB's root, taken for an older Recur's temp file (no process in its name), and the root may be
+    a repository's, holding files of the team's own (a build's `.build.0123456789ab.tmp`). There, only those of the
+    KB files Recur writes are; in the KB's own folders, any file's still are (a new record's)."""
+    from click.testing import CliRunner
+    from kbfactory import small_kb
+
+    from recur.cli.main import cli
+
+    kb = small_kb(tmp_path / "kb")
+    teams, old_yml = kb / ".build.0123456789ab.tmp", kb / ".recur.yml.0123456789ab.tmp"
+    old_record = kb / "patterns" / ".never-written.md.0123456789ab.tmp"
+    for path in (teams, old_yml, old_record):
+        path.write_text("x")
+        _aged(path, 7200)
+    base = ["--kb", str(kb)]
+    res = CliRunner().invoke(cli, ["check", *base])
+    said = [line.split(":")[0] for line in res.stdout.splitlines() if "a temp file a write killed" in line]
+    assert said == [os.path.relpath(old_yml), os.path.relpath(old_record)], res.stdout
+    res = CliRunner().invoke(cli, ["index", "--model", "fake:64", "--index", str(tmp_path / "idx"), *base])
+    assert res.exit_code == 0, res.output
+    assert teams.read_text() == "x" and not old_yml.exists() and not old_record.exists()
 
 
 HOLDING_A_TEMP = """

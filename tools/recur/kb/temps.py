@@ -7,7 +7,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from recur.kb.loader import KB_FOLDERS, display_path
+from recur.kb.loader import KB_FOLDERS, KB_ROOT_FILES, display_path
 from recur.util import files
 from recur.util.errors import Problem
 
@@ -29,7 +29,7 @@ def left_temp_problems(root) -> list[Problem]:
     leftover, gitignored by `recur init`)."""
     problems = []
     for folder in kb_folders(root):
-        for path, pid, age in files.stale_temps(folder):
+        for path, pid, age in files.stale_temps(folder, targets=_targets(root, folder)):
             who = f"process {pid}, which is gone" if pid else "an older Recur"
             said = (
                 f"a temp file a write killed mid-way left ({who}; unchanged for {_age(age)}): what it holds was never "
@@ -41,7 +41,14 @@ def left_temp_problems(root) -> list[Problem]:
 
 def remove_left_temps(root) -> list[Path]:
     """Remove the temp files gone writers left in the KB (``files.remove_stale_temps_in``); returns them."""
-    return [path for folder in kb_folders(root) for path in files.remove_stale_temps_in(folder)]
+    return [path for folder in kb_folders(root) for path in files.remove_stale_temps_in(folder, _targets(root, folder))]
+
+
+def _targets(root, folder: Path) -> tuple[str, ...] | None:
+    """Whose temp files an older Recur's (no process in the name) may be in ``folder``: any file's in the KB's own
+    folders; at its root, which may be a repository's (require_kb_root), the KB files there alone: a name with no
+    process in it is too like a file of the team's (``.build.0123456789ab.tmp``), which check said to delete."""
+    return KB_ROOT_FILES if Path(folder) == Path(root) else None
 
 
 def _age(seconds: float) -> str:

@@ -16,6 +16,7 @@ import stat
 import sys
 import threading
 import time
+from collections.abc import Collection
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -178,8 +179,9 @@ STALE_TEMP_S = (60, 3600)
 def remove_stale_temps(path, now: float | None = None, own: str | None = None) -> None:
     """Remove the hidden temp files that writes killed inside their window (kill -9, a power cut) left in the folder
     of ``path``; Ctrl-C and `kill` remove their own. Only temp files (``.NAME.…tmp``, as ``_temp_file`` names them),
-    of any file there, and only a gone writer's (``_stale``): another writer's at this moment, in this process (a
-    server's threads) or another, is left to its rename. Found in a crash review: nothing ever removed them; then
+    of any file there (an older Recur's, which names no process, only ``path``'s own: ``temp_writer``), and only a
+    gone writer's (``_stale``): another writer's at this moment, in this process (a server's threads) or another, is
+    left to its rename. Found in a crash review: nothing ever removed them; then
     only a later write of the same file did, so a new record whose write was killed (a name never written again)
     left its temp file for good. ``now``: the mtime of the caller's own new temp file ``own`` (left alone), so that
     ages are read on the clock that set them all, the file server's: read against this machine's clock, a server
@@ -191,7 +193,7 @@ def remove_stale_temps(path, now: float | None = None, own: str | None = None) -
         names = _temp_names(path.parent)
     except OSError:
         return
-    _remove_stale_of(path.parent, names, now, own)
+    _remove_stale_of(path.parent, names, now, own, (path.name,))
 
 
 def _temp_names(folder: Path) -> set[str]:
@@ -200,14 +202,19 @@ def _temp_names(folder: Path) -> set[str]:
     return {n for n in os.listdir(folder) if n.startswith(".") and n.endswith(".tmp")}
 
 
-def temp_writer(name: str) -> tuple[bool, str | None]:
+def temp_writer(name: str, targets: Collection[str] | None = None) -> tuple[bool, str | None]:
     """Whether ``name`` is a temp file's as ``_temp_file`` names them (``.NAME.<pid>-<12 hex>.tmp``, or an older
-    Recur's ``.NAME.<12 hex>.tmp``), and the writer's process number it carries (None: an older Recur's)."""
+    Recur's ``.NAME.<12 hex>.tmp``), and the writer's process number it carries (None: an older Recur's). With
+    ``targets`` (a write's file name; the files Recur writes at a KB's root), an older Recur's counts only as one of
+    theirs: a name with no process in it is too like a team's own files to be taken as Recur's beside any other
+    (``.notes.202612070130.tmp``, a date and a time; an `--out` goes to any folder, a home folder)."""
     if not (name.startswith(".") and name.endswith(".tmp")):
         return False, None
-    target, _, tag = name[1 : -len(".tmp")].rpartition(".")
-    found = _TEMP_TAG.fullmatch(tag) if target else None
-    return found is not None, found.group("pid") if found else None
+    written, _, tag = name[1 : -len(".tmp")].rpartition(".")
+    found = _TEMP_TAG.fullmatch(tag) if written else None
+    if found is None or (found.group("pid") is None and targets is not None and written not in targets):
+        return False, None
+    return True, found.group("pid")
 
 
 def _stale(st: os.stat_result, pid: str | None, now: float) -> bool:
@@ -216,22 +223,28 @@ def _stale(st: os.stat_result, pid: str | None, now: float) -> bool:
     return age > STALE_TEMP_S[1] if pid is None else age > STALE_TEMP_S[0] and process_gone(pid)
 
 
-def stale_temps(folder, now: float | None = None, own: str | None = None) -> list[tuple[Path, str | None, float]]:
+def stale_temps(
+    folder, now: float | None = None, own: str | None = None, targets: Collection[str] | None = None
+) -> list[tuple[Path, str | None, float]]:
     """The temp files in ``folder`` that gone writers left (``_stale``), sorted: (path, the writer's process or None,
-    age in seconds against ``now``, by default this machine's clock). Nothing is removed: `recur check` names them."""
+    age in seconds against ``now``, by default this machine's clock); an older Recur's of ``targets`` alone, if given
+    (``temp_writer``). Nothing is removed: `recur check` names them."""
     folder = Path(folder)
     try:
         names = _temp_names(folder)
     except OSError:
         return []
-    return [(folder / name, pid, age) for name, pid, age in _stale_among(folder, names, now, own)[0]]
+    return [(folder / name, pid, age) for name, pid, age in _stale_among(folder, names, now, own, targets)[0]]
 
 
-def _stale_among(folder: Path, names, now: float | None, own: str | None) -> tuple[list, set[str]]:
-    """([(name, pid, age)] of the stale temp files among ``names`` in ``folder``, sorted; the names no longer there)."""
+def _stale_among(
+    folder: Path, names, now: float | None, own: str | None, targets: Collection[str] | None = None
+) -> tuple[list, set[str]]:
+    """([(name, pid, age)] of the stale temp files among ``names`` in ``folder``, sorted; the names no longer there).
+    ``targets``: the only files whose older Recur's temp files count (``temp_writer``), None: any."""
     now, stale, gone = time.time() if now is None else now, [], set()
     for name in sorted(names):
-        ours, pid = temp_writer(name)
+        ours, pid = temp_writer(name, targets)
         tmp = folder / name
         if not ours or (own is not None and str(tmp) == str(own)):
             continue
@@ -245,10 +258,10 @@ def _stale_among(folder: Path, names, now: float | None, own: str | None) -> tup
     return stale, gone
 
 
-def _remove_stale_of(folder: Path, names, now: float | None, own: str | None) -> set[str]:
-    """Remove the stale temp files among ``names`` (in ``folder``) as ``remove_stale_temps`` says; returns those of
-    ``names`` no longer there (removed here, or renamed or removed meanwhile)."""
-    stale, gone = _stale_among(folder, names, now, own)
+def _remove_stale_of(folder: Path, names, now: float | None, own: str | None, targets: Collection[str]) -> set[str]:
+    """Remove the stale temp files among ``names`` (in ``folder``) as ``remove_stale_temps`` says, for a write of
+    ``targets`` (its file); returns those of ``names`` no longer there (removed here, or renamed or removed meanwhile)."""
+    stale, gone = _stale_among(folder, names, now, own, targets)
     for name, _, _ in stale:
         with contextlib.suppress(OSError):
             (folder / name).unlink()
@@ -256,14 +269,15 @@ def _remove_stale_of(folder: Path, names, now: float | None, own: str | None) ->
     return gone
 
 
-def remove_stale_temps_in(folder) -> list[Path]:
+def remove_stale_temps_in(folder, targets: Collection[str] | None = None) -> list[Path]:
     """Remove the temp files gone writers left in ``folder`` (``remove_stale_temps``) outside a write (`recur index`);
     returns those removed. Their ages are read on the file system's own clock, as a write reads them: against the
     mtime of a temp file of our own made there for that, and removed at once (a folder this process cannot write
-    to: nothing to remove, none could be). Makes that file only where the folder holds a stale-looking one."""
+    to: nothing to remove, none could be). Makes that file only where the folder holds a stale-looking one.
+    ``targets``: as ``stale_temps``'s."""
     folder = Path(folder)
     try:
-        if not stale_temps(folder):
+        if not stale_temps(folder, targets=targets):
             return []
         fd, own = _temp_file(folder / ".recur-clock")
     except OSError:
@@ -275,7 +289,7 @@ def remove_stale_temps_in(folder) -> list[Path]:
         with contextlib.suppress(OSError):
             os.unlink(own)
     removed = []
-    for path, _, _ in stale_temps(folder, now, own):
+    for path, _, _ in stale_temps(folder, now, own, targets):
         with contextlib.suppress(OSError):
             path.unlink()
             removed.append(path)
@@ -303,7 +317,7 @@ def _remove_stale_temps_seen(path: Path, now: float, own: str) -> None:
             names, when = _temp_names(path.parent) - {Path(own).name}, time.monotonic()
         except OSError:
             return
-    gone = _remove_stale_of(path.parent, names, now, own)
+    gone = _remove_stale_of(path.parent, names, now, own, (path.name,))
     with _SEEN_LOCK:
         _keep_seen(folder, when, names - gone)
 
