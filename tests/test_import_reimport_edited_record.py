@@ -451,7 +451,7 @@ def test_a_record_whose_imported_a_person_removed_is_found_from_another_path(fre
     assert said.startswith(f"Already imported as {record.stem} (found by its References line: no imported: field)")
     assert f"{record.name}:{line}: imported: is null" in said, said
     assert "its References line names pm.md, not archive/export-final.md (imported from another path) and it has this " \
-        "postmortem's title and date" in said, said  # fmt: skip
+        "postmortem's title and date, and its Summary and Root cause sections" in said, said  # fmt: skip
     assert f"recur import {moved} --into {record.stem}" in said, said
     # edited there: still no second record; exit 3, what differs named
     edited = import_file(fresh_kb, moved, PM.replace("two hours", "three hours"))
@@ -471,7 +471,10 @@ def test_from_another_path_a_shared_ticket_finds_a_retitled_postmortem(fresh_kb,
     assert again.exit_code == 3, again.output  # the title differs: said, not written
     said = " ".join(again.output.split())
     assert f"{record.name}: imported: is missing" in said, said
-    assert "and it has this postmortem's ticket OPS-4411 and its date: taken as" in said, said
+    assert (
+        "and it has this postmortem's ticket OPS-4411 and its date, and its Summary and Root cause sections: taken as"
+        in said
+    ), said
     assert _records(fresh_kb) == [record.name]
 
 
@@ -489,6 +492,96 @@ def test_from_another_path_another_postmortem_of_the_day_is_recorded(fresh_kb, t
     assert len(_records(fresh_kb)) == 3 and record.read_bytes() == before
 
 
+EVENING = """\
+# Postmortem: Export API slow after the orders index rebuild
+
+**Date:** 2026-10-02
+**Severity:** SEV-3
+
+## Summary
+From 18:40 to 19:05 UTC the export API answered in 4 s: migration 0412 rebuilt the orders index without
+CONCURRENTLY and every lookup did a full scan.
+
+## Root cause
+Migrations are not linted for blocking index builds.
+
+## References
+- Jira: DB-76
+- Epic: OPS-4000
+"""
+
+NEXT_WEEK = """\
+# Postmortem: Weekly DB failover test
+
+**Date:** 2026-11-12
+**Severity:** SEV-4
+
+## Summary
+The failover test failed: PgBouncer kept sending writes to the old primary for 90 s (its DNS cache).
+
+## Impact
+None: the test runs in the Sunday maintenance window.
+
+## Root cause
+PgBouncer's dns_max_ttl left at its default.
+
+## References
+- Runbook ticket: OPS-12
+"""
+
+
+@pytest.mark.parametrize("case", ["epic of the day", "recurring title"])
+def test_from_another_path_another_incident_sharing_a_ticket_is_recorded(fresh_kb, tmp_path, case):
+    # found in a re-read: the evening's postmortem (the day's epic, OPS-4000, in its References) was taken for the
+    # morning's record, and week 46's "Weekly DB failover test" (its runbook's ticket) for week 45's: "Already
+    # imported", nothing written, exit 3, and the --into it named replaced the other incident's sections
+    if case == "epic of the day":
+        first_text = PM + "\n## References\n- Jira: OPS-3990\n- Epic: OPS-4000\n"
+        second = EVENING
+    else:
+        first_text = (
+            NEXT_WEEK.replace("2026-11-12", "2026-11-05")
+            .replace(
+                "The failover test failed: PgBouncer kept sending writes to the old primary for 90 s (its DNS cache).",
+                "Failing over took 4 minutes, not 30 s: the replica was 12 GB of WAL behind.",
+            )
+            .replace("PgBouncer's dns_max_ttl left at its default.", "A bulk import the night before.")
+        )
+        second = NEXT_WEEK
+    first = import_file(fresh_kb, tmp_path / "a" / "first.md", first_text, "--json")
+    assert first.exit_code == 0, first.output
+    record = fresh_kb / "incidents" / "2026" / f"{json.loads(first.stdout)['incident']}.md"
+    _unmark(record, "null")
+    before = record.read_bytes()
+    again = import_file(fresh_kb, tmp_path / "b" / "second.md", second, "--json")
+    assert again.exit_code == 0, again.output
+    assert json.loads(again.stdout)["incident"] != record.stem and len(_records(fresh_kb)) == 2
+    assert record.read_bytes() == before
+    # --into the other record reads it as a person's own: its sections kept, not replaced by this postmortem's
+    into = import_file(fresh_kb, tmp_path / "b" / "second.md", second, "--into", record.stem, "--dry-run")
+    assert "the record's replaced" not in into.output, into.output
+
+
+def test_into_a_record_whose_imported_a_person_removed_says_a_persons_edit_is_replaced(fresh_kb, tmp_path):
+    # found in a re-read: the on-call's line added to the Summary was replaced, said "Added: Summary section (the
+    # postmortem's corrected; …: the record's read as the import's)", and the note naming --into said "merge"
+    first = import_file(fresh_kb, tmp_path / "pm.md", PM, "--json")
+    iid = json.loads(first.stdout)["incident"]
+    record = fresh_kb / "incidents" / "2026" / f"{iid}.md"
+    line = _unmark(record, "null")
+    record.write_text(record.read_text().replace("filled.\n", "filled.\nOn-call: customers told at 10:05.\n", 1))
+    fixed = PM.replace("two hours", "three hours").replace("No cleanup", "No cleanup job")
+    note = " ".join(import_file(fresh_kb, tmp_path / "pm.md", fixed).output.split())
+    assert f"--into {iid} (it takes this version's sections where they differ, a person's edit in them replaced: " \
+        "--dry-run first)" in note, note  # fmt: skip
+    dry = " ".join(import_file(fresh_kb, tmp_path / "pm.md", fixed, "--into", iid, "--dry-run").output.split())
+    assert "Summary section (the postmortem's corrected; the record's replaced, a person's edit in it too: " in dry, dry
+    assert f"{record.name}:{line}: imported: is null, so no hash tells" in dry, dry
+    assert "Root cause section (the postmortem's corrected; the record's replaced, a person's edit in it too, as " \
+        "above)" in dry, dry  # fmt: skip
+    assert "On-call" in record.read_text()
+
+
 @pytest.mark.parametrize("where", ["pm.md", "archive/export-final.md"])
 def test_into_a_record_whose_imported_a_person_removed_takes_a_corrected_summary(fresh_kb, tmp_path, where):
     # found in review: --into (the command the re-import names) said the corrected Summary "kept, not written",
@@ -504,8 +597,9 @@ def test_into_a_record_whose_imported_a_person_removed_takes_a_corrected_summary
     said = " ".join(into.output.split())
     why = f"{record.name}:{line}: imported: is null, so no hash tells a person's edit from the import's text"
     for section in ("Summary", "Root cause"):
-        assert f"{section} section (the postmortem's corrected; " in said, said
-    assert why in said and "the record's read as the import's, as --into asks" in said, said
+        assert f"{section} section (the postmortem's corrected; the record's replaced, a person's edit in it too" \
+            in said, said  # fmt: skip
+    assert why in said, said
     inc = load_kb(fresh_kb).incidents[iid]
     assert "three hours" in inc.sections["Summary"] and "No cleanup job" in inc.sections["Root cause"]
     assert inc.imported["source"] == where and set(inc.imported["sections_sha256"]) >= {"Summary", "Root cause"}

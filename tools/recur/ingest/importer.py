@@ -11,6 +11,7 @@ import io
 import json
 import re
 from dataclasses import dataclass, replace
+from difflib import SequenceMatcher
 from pathlib import Path
 from typing import TypedDict
 
@@ -1314,7 +1315,7 @@ def _earlier_import(kb, pm, digests, sources, asked: tuple, flagged: bool):
     if not dup and not into:
         _refuse_claimed_in_error(kb, digests, sources, pm.title, days[1] or days[0])
     tickets = _ref_tickets(pm.sections.get("References", ""))
-    dup = dup or _unmarked_import(kb, sources, pm.title, days[1] or days[0], tickets)
+    dup = dup or _unmarked_import(kb, sources, pm.title, days[1] or days[0], (tickets, pm.sections))
     if not dup or (dup[2] not in ("source path", BY_REFERENCES) and not flagged):
         return dup
     try:
@@ -1328,25 +1329,26 @@ def _earlier_import(kb, pm, digests, sources, asked: tuple, flagged: bool):
 BY_REFERENCES = "References line"
 
 
-def _unmarked_import(kb, sources: set, title, day, tickets=frozenset()):
+def _unmarked_import(kb, sources: set, title, day, tickets=(frozenset(), None)):
     """(incident id, path, BY_REFERENCES) of a record imported from this document whose `imported:` a person set
     to null or took out, or None: its References line names this source ("Imported from postmortem `pm.md`") and it
     has the document's title, or its date and a title sharing most words (``_same_document``). find_duplicate reads
     `imported:` alone, and a re-import wrote a second record of the postmortem (INC-…-0002; found in review). Else
     one whose References line names another source (the postmortem moved, or saved under another name): with no
     digest left to tell its versions apart, it is found by what only this postmortem's record has (_elsewhere_match):
-    the same postmortem imported from another path was written as a second record (found in review)."""
+    the same postmortem imported from another path was written as a second record (found in review). ``tickets``:
+    the postmortem's References tickets and its sections."""
     records = sorted(kb.incidents.values(), key=lambda i: i.id)
     for elsewhere in (False, True):  # one naming this source first
         for inc in records:
-            if _unmarked_of(inc, sources, (title, day, tickets), elsewhere):
+            if _unmarked_of(inc, sources, (title, day, *tickets), elsewhere):
                 return inc.id, str(Path(kb.root) / inc.relpath), BY_REFERENCES
     return None
 
 
 def _unmarked_of(inc, sources: set, said: tuple, elsewhere: bool) -> bool:
     """Whether ``inc`` has no `imported:` and its References line says it was imported from this document
-    (``said``: its title, date and tickets): naming this source (_same_document), or ``elsewhere`` another one
+    (``said``: its title, date, tickets and sections): naming this source (_same_document), or ``elsewhere`` another one
     (_elsewhere_match)."""
     named = _named_sources(inc)
     if inc.imported or not named:
@@ -1372,17 +1374,45 @@ def _ref_tickets(references: str) -> set[str]:
     return {t for ln in lines for t in _TICKET.findall(ln)}
 
 
-def _elsewhere_match(inc, title, day, tickets) -> str | None:
+def _elsewhere_match(inc, title, day, tickets, texts=None) -> str | None:
     """What makes ``inc``, a record imported from another path whose `imported:` a person took out, this
     postmortem's record (said in the note), or None: a ticket of the postmortem's References the record's has too,
     with its title or its date; else its title and its date both (one alone is a team's recurring title, or its
-    second postmortem of the day, saved under another name)."""
+    second postmortem of the day, saved under another name); and either way most sections of the postmortem's
+    (``texts``) the record has as they are or alike (_shared_sections). The title, date and ticket alone took the
+    evening's postmortem for the morning's record (its epic's ticket, the same day), and week 46's "Weekly DB
+    failover test" for week 45's (its runbook's ticket): nothing written, and the --into it named replaced the
+    other incident's sections with this one's (found in a re-read)."""
     same_title = title is not None and _title_key(inc.title) == _title_key(title)
     same_day = day is not None and inc.date == day
     shared = sorted(tickets & _ref_tickets(inc.sections.get("References", "")))
     if shared and (same_title or same_day):
-        return f"ticket {and_listed(shared)} and its {'title' if same_title else 'date'}"
-    return "title and date" if same_title and same_day else None
+        has = f"ticket{'s' if len(shared) > 1 else ''} {and_listed(shared)} and its {'title' if same_title else 'date'}"
+    else:
+        has = "title and date" if same_title and same_day else None
+    alike = _shared_sections(inc, texts or {}) if has else []
+    return f"{has}, and its {and_listed(alike)} section{'s' if len(alike) > 1 else ''}" if alike else None
+
+
+# a section compared by its words at most this long: SequenceMatcher is quadratic, and a copy of the postmortem
+# has most sections the same anyway
+_ALIKE_MAX = 20_000
+
+
+def _shared_sections(inc, texts: dict) -> list[str]:
+    """The sections of the postmortem's (``texts``: heading → text) the record has as they are or alike (difflib
+    ratio >= 0.8, case and spacing aside), when they are at least half of those both have; else none. The same
+    postmortem moved keeps most of its text, a correction aside, while another incident of the day, of its epic or
+    its title shares a templated section at most ("No customer impact: the test window"). Its References (the
+    import's line added) and People (the same team's authors) tell nothing."""
+    both = [h for h, t in texts.items() if h not in ("References", "People") and inc.sections.get(h) and str(t).strip()]
+    alike = []
+    for heading in both:
+        a = " ".join(inc.sections[heading].split()).casefold()
+        b = " ".join(str(texts[heading]).split()).casefold()
+        if a == b or (max(len(a), len(b)) <= _ALIKE_MAX and SequenceMatcher(None, a, b).ratio() >= 0.8):
+            alike.append(heading)
+    return alike if alike and 2 * len(alike) >= len(both) else []
 
 
 def _unmarked_into(kb, target, sources: set, pm, day) -> str | None:
@@ -1393,11 +1423,15 @@ def _unmarked_into(kb, target, sources: set, pm, day) -> str | None:
     from recur.kb.loader import display_path
 
     inc = kb.incidents.get(target) if target else None
-    said = (pm.title, day, _ref_tickets(pm.sections.get("References", "")))
+    said = (pm.title, day, _ref_tickets(pm.sections.get("References", "")), pm.sections)
     if inc is None or not any(_unmarked_of(inc, sources, said, elsewhere) for elsewhere in (False, True)):
         return None
     shown, line = display_path(Path(kb.root) / inc.relpath), inc.lines.get(("imported",))
     return f"{shown}:{line}: imported: is null" if line else f"{shown}: imported: is missing"
+
+
+# what --into does to such a record (pm_merge's unmarked): it said "merge", and a person's edit was replaced unsaid
+_REPLACES = " (it takes this version's sections where they differ, a person's edit in them replaced: --dry-run first)"
 
 
 def _unmarked_note(kb, iid: str, source: str, file, changed: bool, pm) -> str:
@@ -1424,13 +1458,13 @@ def _unmarked_note(kb, iid: str, source: str, file, changed: bool, pm) -> str:
         names, refs = source, source
     else:  # imported from another path (_elsewhere_match): both paths said, and what matched
         tickets = _ref_tickets(pm.sections.get("References", ""))
-        has = _elsewhere_match(inc, pm.title, pm.date, tickets) or "title and date"
+        has = _elsewhere_match(inc, pm.title, pm.date, tickets, pm.sections) or "title and date"
         names, refs = f"{and_listed(named)}, not {source} (imported from another path)", and_listed(named)
     return (
         f"{why}, so recur import cannot tell which version of the postmortem {iid} holds; its References line "
         f"names {names} and it has this postmortem's {has}: taken as this postmortem's record, {what}, "
         f"nothing written. To merge this version into it and write its imported: again: recur import "
-        f"{shlex.quote(str(file))} --into {iid}; to record the postmortem as a new incident instead, take the "
+        f"{shlex.quote(str(file))} --into {iid}{_REPLACES if changed else ''}; to record the postmortem as a new incident instead, take the "
         f"References line naming {refs} out of {iid}"
     )
 

@@ -803,9 +803,10 @@ def _section(m: _Merge, have, s, title: str, swaps: list) -> None:
         return
     elif edited is False:
         said = "the postmortem's corrected; the record's was the one the import wrote, not edited since"
-        if m.unmarked:
-            said = (f"the postmortem's corrected; {m.unmarked}, so no hash tells a person's edit from the import's "
-                    "text: the record's read as the import's, as --into asks")  # fmt: skip
+        if m.unmarked:  # said in full once: a person's edit replaced was said "Added", the postmortem's corrected
+            said = (f"the postmortem's corrected; the record's replaced, a person's edit in it too: {m.unmarked}, so no "
+                    "hash tells a person's edit from the import's text" if not m.corrected else
+                    "the postmortem's corrected; the record's replaced, a person's edit in it too, as above")  # fmt: skip
         m.corrected.add(caseless(s.title))
     elif edited and m.edited(s.title, s.text) is False:
         m.kept.append(
