@@ -709,6 +709,32 @@ def test_a_pasted_sns_subscription_message_is_not_searched_and_the_box_says_what
         assert not errors, errors
 
 
+def test_sns_messages_in_the_box_as_the_terminal_reads_them(chromium, server):
+    """Found in a re-read: a subscription confirmation after a byte order mark (a file saved by Notepad) was
+    searched as JSON, and a one-line Notification with a null Subject (as SNS sends many) was to be recorded as
+    "(no Subject)"; the box says nothing was searched of the first and titles the second by its message, as
+    `recur suggest` does."""
+    from test_sns_paste import CONFIRMATION, CONFIRMED_SAID, NOTIFICATION
+
+    from recur.ingest.pasted_log import record_title
+    from recur.kb.incident_record import incident_command
+    from recur.retrieval.query import prepare
+
+    base, _ = server
+    said = "printer on floor three jams on every job since the toner was swapped this morning, tray two clicks"
+    bare = json.dumps({**NOTIFICATION, "Subject": None, "Message": said})  # no known pattern in the small KB
+    terminal = incident_command(bare, None, title=record_title(prepare(bare), bare))
+    assert "-t 'printer on floor three jams on every job since the toner was swapped this…'" in terminal, terminal
+    with box_page(chromium, base + "/suggest.html", "api") as (page, errors):
+        ask(page, "\ufeff" + json.dumps(CONFIRMATION, indent=2))
+        status_says(page, "Nothing searched:", 15000)
+        assert page.inner_text(".recur-suggest__status") == f"Nothing searched: {CONFIRMED_SAID}."
+        ask(page, bare)
+        page.wait_for_selector('.recur-suggest[data-no-known-pattern="true"]', timeout=15000)
+        assert page.inner_text(".recur-suggest__status code") == terminal
+        assert not errors, errors
+
+
 @contextmanager
 def behind_prefix(upstream: str, prefix: str = "/kb"):
     """A reverse proxy that serves ``upstream`` under ``prefix`` and strips it (nginx's

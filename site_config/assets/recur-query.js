@@ -710,7 +710,7 @@
   }
 
   function pasteJson(text) {  /* alerts.paste_json */
-    var body = stripOf(text, " \t\n\r");
+    var body = stripOf(text.replace(/^[ \t\n\r\ufeff]+/, ""), " \t\n\r");  /* a byte order mark too */
     if ((body[0] !== "{" && body[0] !== "[") || jsonTooDeep(body)) return null;
     try { return JSON.parse(body); } catch (e) { return null; }
   }
@@ -718,6 +718,7 @@
   /* alert_sources._name_given: the field that names an alert of that system is a string, empty or not */
   function nameGiven(o, k) { return isObject(o) && typeof get(o, k) === "string"; }
   /* alert_sources._shown: "(no <field>)" for a name of only escape codes or invisible characters */
+  var UNNAMED = /^\(no [A-Za-z_ ]+\)$/;  /* alert_sources.UNNAMED: shown's name for an alert with none */
   function shown(name, field) { return hasText(name) ? name : "(no " + field + ")"; }
   function joined(parts) {  /* alert_sources._joined: each non-empty text once */
     return textsJoined(parts.filter(function (p, i) { return p && parts.indexOf(p) === i; }));
@@ -751,15 +752,20 @@
     return "a pasted AWS SNS " + what[0] + " for topic '" + arn.slice(arn.lastIndexOf(":") + 1) + "', not an alert: " +
       "nothing in it was searched (" + what[1] + ")";
   }
-  function sns(data) {
+  function snsMessage(data) {  /* alert_sources.sns_message: a Notification's Message, else null */
     var envelope = snsEnvelope(data);
     if (str(envelope, "Type") !== "Notification" || typeof get(envelope, "Message") !== "string") return null;
-    var inner = pasteJson(envelope.Message);
+    return envelope.Message;
+  }
+  function sns(data) {
+    if (snsMessage(data) === null) return null;
+    var envelope = snsEnvelope(data), inner = pasteJson(envelope.Message);
     if (isObject(inner) && !snsEnvelope(inner)) {  /* an envelope in an envelope is not read again */
       var alert = sourceAlert(inner);
       if (alert) return alert;
     }
     var subject = str(envelope, "Subject");
+    subject = hasText(subject) ? subject : "";  /* of U+200B alone, none, as the note names it */
     return { kind: SNS_NOTIFICATION, noun: "notification", name: shown(subject, "Subject"),
              query: joined([subject, pyStrip(envelope.Message)]), by: subject ? "its subject and message" : "its message", state: "" };
   }
@@ -877,10 +883,14 @@
   function sourcePaste(text, data) {
     var notAlert = snsSubscription(data);
     if (notAlert) return ["", { not_alert: wellFormed(notAlert) }];
+    /* an Alertmanager or Grafana payload an SNS Notification relays, read as pasted alone */
+    var message = snsMessage(data);
+    if (message !== null && pastedAlerts(pasteJson(message))) return alertPaste(message);
     var a = sourceAlert(data), q = a ? a.query : "";
     q = withoutEmoji(wellFormed(q.indexOf("\x1b") >= 0 ? q.replace(ANSI, "") : q));
     if (!q) return [text, null];
-    return [q, { alert: wellFormed(a.name), alerts: 1, alert_said: wellFormed(said(a)) }];
+    /* its name ("" for none, SourceAlert.named: the box's record command titles it by the query) */
+    return [q, { alert: UNNAMED.test(a.name) ? "" : wellFormed(a.name), alerts: 1, alert_said: wellFormed(said(a)) }];
   }
 
   /* alerts.AMTOOL_HEADER, AMTOOL_ROW, amtool_alerts: `amtool alert query`'s table pasted whole, its alerts
@@ -907,7 +917,7 @@
 
   /* query._alert_paste: [the text searched, prepare's alert fields] */
   function alertPaste(text) {
-    var start = text.replace(/^[ \t\n\r]+/, ""), table = start.slice(0, 9) === "Alertname";
+    var start = text.replace(/^[ \t\n\r\ufeff]+/, ""), table = start.slice(0, 9) === "Alertname";
     if ("{[".indexOf(start[0] || "x") < 0 && !table) return [text, null];
     var data = null, alerts;
     if (table) {

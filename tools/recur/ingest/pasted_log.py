@@ -250,6 +250,8 @@ def record_title(prepared, text: str) -> str:
 
     if prepared.alert and prepared.alert != "(no alertname)":
         return cut_words(prepared.alert, TITLE_CHARS)
+    if prepared.alert_said and not prepared.alert:  # another system's alert with no name: by what was searched
+        return cut_words(prepared.text, TITLE_CHARS)
     if prepared.log_lines:
         said = read_line(prepared.text.split("\n")[prepared.log_before].strip())[2]
         if has_text(said):

@@ -38,6 +38,7 @@ FOOTER = re.compile(r"^[-\[\]·|* \t]*$")
 DATAPOINTS = re.compile(r"[ \t]*(?:\[[^\]\n]*\]|\([^)\n]*\))")
 CLOSER = {"[": "]", "(": ")"}
 OPENER = re.compile(r"[\[(]")
+UNNAMED = re.compile(r"^\(no [A-Za-z_ ]+\)$")  # _shown's name for an alert with none: "(no Subject)"
 
 
 @dataclass(frozen=True)
@@ -51,6 +52,13 @@ class SourceAlert:
     query: str
     by: str
     state: str = ""
+
+    @property
+    def named(self) -> bool:
+        """Whether it has a name of its own, not _shown's "(no <field>)": one without is titled by what was
+        searched (pasted_log.record_title; found in a re-read: an SNS Notification with a null Subject, as SNS
+        sends many, was to be recorded as "(no Subject)")."""
+        return not UNNAMED.match(self.name)
 
     @property
     def said(self) -> str:
@@ -116,19 +124,29 @@ def sns_subscription(data) -> str | None:
     return f"a pasted AWS SNS {what[0]} for topic '{topic}', not an alert: nothing in it was searched ({what[1]})"
 
 
+def sns_message(data) -> str | None:
+    """The ``Message`` of a pasted SNS Notification (sns_envelope), else None: query._source_paste reads an
+    Alertmanager or Grafana payload in it as that payload pasted alone."""
+    envelope = sns_envelope(data)
+    if _s(envelope, "Type") != "Notification" or not isinstance(envelope.get("Message"), str):
+        return None
+    return envelope["Message"]
+
+
 def _sns(data: dict) -> SourceAlert | None:
     """An SNS Notification (sns_envelope) by its Subject and Message: the alert of another system in its Message
     (its JSON) as that system's (a CloudWatch alarm's is read by _cloudwatch before this), else the Message's text.
     Found in review: pasted whole, its signature, ARNs and URLs were searched as words."""
-    envelope = sns_envelope(data)
-    if _s(envelope, "Type") != "Notification" or not isinstance(envelope.get("Message"), str):
+    if sns_message(data) is None:
         return None
+    envelope = sns_envelope(data)
     inner = paste_json(envelope["Message"])
     if isinstance(inner, dict) and sns_envelope(inner) is None:  # an envelope in an envelope is not read again
         alert = source_alert(inner)
         if alert is not None:
             return alert
     subject = _s(envelope, "Subject")
+    subject = subject if has_text(subject) else ""  # of U+200B alone, none: "by its message", as the note names it
     by = "its subject and message" if subject else "its message"
     parts = [subject, envelope["Message"].strip()]
     return SourceAlert(SNS_NOTIFICATION, "notification", _shown(subject, "Subject"), _joined(parts), by)

@@ -19,6 +19,7 @@ from recur.util.text import has_text
 from recur.util.utf8 import clean
 
 JSON_WS = " \t\n\r"  # what JSON allows around a value (Python's strip() and JS's trim() take more off)
+BOM = "\ufeff"  # a byte order mark, read before a pasted JSON value as if it were white space
 OPTIONAL = ("startsAt", "generatorURL", "fingerprint")  # strings or null, as the webhook's Alert has them
 
 
@@ -281,7 +282,9 @@ def amtool_alerts(text: str) -> list[PastedAlert] | None:
 def paste_json(text: str):
     """The JSON value of a text pasted whole as JSON (an object or an array), else None; shared with
     retrieval.alert_sources, which reads other alerting systems' payloads."""
-    body = text.strip(JSON_WS)
+    # a byte order mark before it (a file saved by Notepad, its text pasted or sent to /api/suggest) is no
+    # character of the paste: it hid the JSON, searched whole, where `recur suggest -` drops it from stdin
+    body = text.lstrip(JSON_WS + BOM).rstrip(JSON_WS)
     if not body.startswith(("{", "[")) or json_too_deep(body):  # too deep: no JSON to the browser either
         return None
     try:  # NaN and Infinity are no JSON to the browser's JSON.parse, nor an integer over 4,300 digits to Python

@@ -524,9 +524,10 @@ class Engine:
             note = "; ".join(n for n in (p.said(others), typo_note(read)) if n) or None
             shown, likelier = _shown(r, top), _hidden_likelier(r, top)
             meant = [] if p.not_alert else meant_ids(t, self.docs, self.manifest)
-            out.append(
-                Answer(p.text, shown, no_known_pattern(r), note, likelier, credible_count(r), corrected(read), meant)
-            )
+            # nothing searched: no verdict (null, as the webhook's for an alert not searched), not "no known
+            # pattern", which MCP and Slack answered with "record it" for an SNS subscription confirmation
+            verdict = None if p.not_alert else no_known_pattern(r)
+            out.append(Answer(p.text, shown, verdict, note, likelier, credible_count(r), corrected(read), meant))
         return out
 
     def ranked_many(self, texts: list[str], top: int = 5, mode: str = "hybrid", exclude=None) -> list[list[Result]]:

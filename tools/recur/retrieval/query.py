@@ -594,7 +594,7 @@ def _alert_paste(text: str) -> tuple[str, dict]:
     """(the text searched, Prepared's alert fields): a pasted alert payload's first firing alert's query, as
     /api/alertmanager searches it (then read as any text: a log in its description by its error lines); any
     other text, and an alert that says nothing, as it is, with no fields."""
-    start = text.lstrip(" \t\n\r")
+    start = text.lstrip(" \t\n\r\ufeff")  # a byte order mark too (alerts.paste_json)
     table = start.startswith("Alertname")  # amtool alert query's table (recur-query.js reads it once too)
     if start[:1] not in ("{", "[") and not table:  # no JSON nor amtool's table: not parsed
         return text, {}
@@ -641,17 +641,24 @@ def _named(alert, always: bool) -> str:
 def _source_paste(text: str, data) -> tuple[str, dict]:
     """As _alert_paste, for an alert of another alerting system (retrieval.alert_sources) in the JSON value
     ``data`` of ``text``, else the text as it is."""
-    from recur.retrieval.alert_sources import sns_subscription, source_alert
+    from recur.retrieval.alert_sources import sns_message, sns_subscription, source_alert
+    from recur.retrieval.alerts import alerts_in, paste_json
 
     not_alert = sns_subscription(data)
     if not_alert:
         return "", {"not_alert": clean(not_alert)}
+    # an Alertmanager or Grafana payload an SNS Notification relays, read as pasted alone (found in a re-read: its
+    # JSON was searched as the notification's message, keys and all)
+    message = sns_message(data)
+    if message is not None and alerts_in(paste_json(message)):
+        return _alert_paste(message)
     alert = source_alert(data)
     query = without_emoji(clean(strip_ansi(alert.query))) if alert else ""
     if not query:
         return text, {}
     # its strings were read from JSON (SNS's Message too): a "\\ud800" escape there is a lone surrogate
-    return query, {"alert": clean(alert.name), "alerts": 1, "alert_said": clean(alert.said)}
+    # its name ("" for none: record_title then titles it by the query, not "(no Subject)")
+    return query, {"alert": clean(alert.name) if alert.named else "", "alerts": 1, "alert_said": clean(alert.said)}
 
 
 @dataclass(frozen=True)

@@ -189,6 +189,14 @@ def credible_count(results: list) -> int:
     return sum(1 for r in results if r["confidence"] in ("high", "medium"))
 
 
+def nothing_searched(note: str | None) -> str:
+    """What every surface says of a text nothing was searched of (an answer whose ``no_known_pattern`` is None: a
+    paste that is no alert nor incident, query.Prepared.not_alert), as `recur suggest` prints it. Found in a
+    re-read: MCP and Slack said the note, then "No known pattern matches: record the incident" of an SNS
+    subscription confirmation, Slack with its JSON as the record command's description."""
+    return f"Nothing searched: {note or 'the text says nothing to search'}."
+
+
 def match_line(results: list, hidden: dict | None = None, credible: int = 0, more: str = "--top") -> str:
     """What an answer's results are, counted by confidence, as the site's box says it over its cards
     (recur-suggest.js matchLine). MCP began every answer "Known patterns that match:" and Slack "*Known
@@ -500,7 +508,7 @@ class AnswerJSON(TypedDict):
 
     query: str
     query_note: str | None
-    no_known_pattern: bool
+    no_known_pattern: bool | None
     results: list[Result]
     likelier: Result | None
     credible: int
@@ -518,7 +526,8 @@ class Answer:
 
     query: str
     results: list[Result]
-    no_known_pattern: bool
+    # None when nothing was searched (a paste that is no alert nor incident: query.Prepared.not_alert)
+    no_known_pattern: bool | None
     query_note: str | None = None
     # the result check_both names (rated more likely right than the first) when it is among the first
     # VERDICT_TOP ranked, which the verdict reads, but not among those shown (``top`` under 3); else None

@@ -132,7 +132,9 @@ class SuggestAnswer(BaseModel):
 
     query: str = Field(description="The text searched.")
     query_note: str | None = Field(description="What was left out of the text given; null when nothing was.")
-    no_known_pattern: bool
+    no_known_pattern: bool | None = Field(
+        description="No result is likely enough to be right; null when nothing was searched (query_note says why)."
+    )
     results: list[Result]
     likelier: Result | None = Field(description="A result `top` left out, rated more likely right than the first.")
     credible: int = Field(description="Results ranked for the verdict of medium or high confidence, shown or not.")

@@ -584,7 +584,8 @@ def _read_tools(
         matched, the first runbook steps, the evidence to preserve, a probability (the estimated chance that
         it is a right answer; null on a KB of fewer than 30 patterns) and a confidence from it (high, medium,
         low). no_known_pattern is true when nothing in the knowledge base describes the text (the results
-        are then only the closest patterns, for comparison). The text gives evidence and first steps for the first
+        are then only the closest patterns, for comparison), null when nothing was searched (a paste that is
+        no alert nor incident, such as an AWS SNS subscription confirmation: query_note says so). The text gives evidence and first steps for the first
         3 results only, and none when no_known_pattern is true (the closest are listed by title and likelihood);
         the structured content has them all."""
 

@@ -18,6 +18,7 @@ from recur.retrieval.results import (
     flat,
     match_line,
     meant_line,
+    nothing_searched,
     opening,
     percent,
     step_lines,
@@ -68,6 +69,8 @@ def answer_text(answer: dict, *, writes: bool = False) -> str:
     name and likelihood alone). The structured content is whole either way."""
     results = answer["results"]
     said = answer.get("query_note")  # a log searched by its error lines, a long paste condensed
+    if answer["no_known_pattern"] is None:  # nothing searched (an SNS subscription confirmation): no verdict
+        return nothing_searched(said)
     lines = [f"{said[0].upper()}{said[1:]}."] if said else []
     if meant := meant_line(answer.get("meant")):  # a typo of one id: said first, as the terminal says it
         lines.append(f"{meant} (get_pattern gives it).")

@@ -44,6 +44,7 @@ from recur.retrieval.results import (
     likelier,
     match_line,
     meant_line,
+    nothing_searched,
     opening_parts,
     prose_pieces,
     step_parts,
@@ -455,11 +456,14 @@ def answer_reply(
     # instead of the blocks, where "*disk* _full_" formatted as it did in the blocks before they had _typed
     shown = _typed(cut(query, 300))
     said = answer.get("query_note")  # a log searched by its error lines: said before the lines it shows
-    said = f"_{_typed(said[0].upper() + said[1:])}._\n" if said else ""  # names a pasted alert, as typed
     # the KB changed since the served index was built: first, as /mcp's answers and the API's ``stale`` say it
-    said = (f"⚠️ _{_typed(answer['stale']['message'])}_\n" if answer.get("stale") else "") + said  # names files
+    stale = f"⚠️ _{_typed(answer['stale']['message'])}_\n" if answer.get("stale") else ""  # names files
+    said = stale + (f"_{_typed(said[0].upper() + said[1:])}._\n" if said else "")  # names a pasted alert, as typed
     meant = meant_line(answer.get("meant"), code=True) or ""  # a typo of one id, said as the terminal says it
-    if answer["no_known_pattern"] and meant:
+    if answer["no_known_pattern"] is None:  # nothing searched (an SNS subscription confirmation): no verdict
+        none = nothing_searched(answer.get("query_note"))
+        intro, fallback = stale + _typed(none), f"Recur: {_typed(none)}"  # its topic's name as typed
+    elif answer["no_known_pattern"] and meant:
         intro = f"{said}*No known pattern* matches “{shown}”. {meant}" + (
             "\nClosest patterns, for comparison only:" if results else ""
         )
@@ -488,7 +492,7 @@ def answer_reply(
         "text": fallback,
         "blocks": [b.to_dict() for b in blocks],
         # the answer's verdict, as on every suggestion surface (issue 13); Slack ignores the key
-        "no_known_pattern": bool(answer["no_known_pattern"]),
+        "no_known_pattern": None if answer["no_known_pattern"] is None else bool(answer["no_known_pattern"]),  # API's
         # and its typos read as the KB's words (Answer.corrected), which the intro says as query_note does
         "corrected": answer.get("corrected") or [],
         # and the pattern id a typo of one is meant to be (Answer.meant), which the intro says first
