@@ -2633,6 +2633,6 @@ def test_the_boxs_record_command_is_the_terminals_or_the_fields_to_fill_in(tmp_p
     )  # fmt: skip
     assert run.returncode == 0, run.stderr
     js = json.loads(run.stdout)
-    terminal = [incident_command(t, None, title=record_title(prepare(t), t)) for t in same]
+    terminal = [incident_command(t, title=record_title(prepare(t), t)) for t in same]
     assert js[: len(same)] == terminal, js
     assert js[len(same) :] == ["recur incident new -t '<what happened>' -d '<what you saw>'"] * len(fill_in), js

@@ -647,7 +647,7 @@ def test_no_known_pattern_gives_the_terminals_first_action_the_command_recording
 
     base, _ = server
     text = "printer on floor three jams on every job, it's stuck"
-    terminal = incident_command(text, None, title=record_title(prepare(text), text))  # as `recur suggest` prints it
+    terminal = incident_command(text, title=record_title(prepare(text), text))  # as `recur suggest` prints it
     assert terminal == f"recur incident new -t {shlex.quote(text)} -d {shlex.quote(text)}", terminal
     with box_page(chromium, base + "/suggest.html", "api") as (page, errors):
         ask(page, text)
@@ -682,7 +682,7 @@ def test_a_long_pasted_line_is_recorded_as_the_terminal_records_it_not_as_fields
         "feeder clicks loudly before each jam"
     )
     assert len(text) > 80
-    terminal = incident_command(text, None, title=record_title(prepare(text), text))  # as `recur suggest` prints it
+    terminal = incident_command(text, title=record_title(prepare(text), text))  # as `recur suggest` prints it
     assert "<what happened>" not in terminal and terminal.endswith(f"-d {shlex.quote(text)}"), terminal
     with box_page(chromium, base + "/suggest.html", "api") as (page, errors):
         ask(page, text)
@@ -723,7 +723,7 @@ def test_sns_messages_in_the_box_as_the_terminal_reads_them(chromium, server):
     base, _ = server
     said = "printer on floor three jams on every job since the toner was swapped this morning, tray two clicks"
     bare = json.dumps({**NOTIFICATION, "Subject": None, "Message": said})  # no known pattern in the small KB
-    terminal = incident_command(bare, None, title=record_title(prepare(bare), bare))
+    terminal = incident_command(bare, title=record_title(prepare(bare), bare))
     assert "-t 'printer on floor three jams on every job since the toner was swapped this…'" in terminal, terminal
     with box_page(chromium, base + "/suggest.html", "api") as (page, errors):
         ask(page, "\ufeff" + json.dumps(CONFIRMATION, indent=2))

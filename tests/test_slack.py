@@ -1362,7 +1362,7 @@ def test_the_record_command_reads_back_a_text_of_several_lines_as_sent():
     from recur.kb.incident_record import incident_command
 
     text = 'Jan 3 10:00:01 web-4 app: it\'s "down" & x > 3\\n $HOME `ls`\tend\x1b[0m\r\n  indented\n\nlast'
-    command = incident_command(text, None, title="zorp failed")
+    command = incident_command(text, title="zorp failed")
     assert "\n" not in command
     said = _record_command(f"```{command}```")
     assert said == ["recur", "incident", "new", "-t", "zorp failed", "-d", text.replace("\r\n", "\n")]

@@ -333,9 +333,7 @@ def _ask(kb, tty: bool, title, severity, description):
         if not tty:
             raise click.UsageError(f"--severity is required ({', '.join(levels)})")
         # what was typed, once read (as -s's value is kept): P1 is then noted as -s P1 is (found in review)
-        severity = prompt(
-            f"Severity ({', '.join(levels)})", value_proc=lambda v: severity_level(kb, v, "Severity") and v.strip()
-        )
+        severity = prompt(f"Severity ({', '.join(levels)})", value_proc=lambda v: severity_level(kb, v) and v.strip())
     if description is None and tty:
         description = prompt("What do you see", default="", show_default=False, type=TEXT)
     return title, severity, description, asked_as

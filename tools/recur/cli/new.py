@@ -306,7 +306,7 @@ def _ask_pattern(kb, title, pid, category, severity, symptoms, signals, summary,
     severity = severity or prompt(
         f"Severity ({', '.join(sevs)})" if sevs else "Severity",
         default=sevs[len(sevs) // 2] if sevs else None,
-        value_proc=(lambda v: severity_level(kb, v, "Severity")) if sevs else None,
+        value_proc=(lambda v: severity_level(kb, v)) if sevs else None,
     )
     symptoms = symptoms or _ask_list("Symptom, as a responder would type it", required=True)
     optional = _Optional()
@@ -455,7 +455,7 @@ def incident(kb_dir, iid, title, date, severity, patterns, services, duration, s
             sevs = list(kb.severity)
             severity = severity or prompt(
                 f"Severity ({', '.join(sevs)})" if sevs else "Severity",
-                value_proc=(lambda v: severity_level(kb, v, "Severity")) if sevs else None,
+                value_proc=(lambda v: severity_level(kb, v)) if sevs else None,
             )
             optional = _Optional()
             patterns = optional.ask(

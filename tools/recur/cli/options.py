@@ -304,15 +304,15 @@ def say_priority(kb, severity: str, asked_as: str = "-s") -> None:
         click.echo(f"note: {note}", err=True)
 
 
-def severity_level(kb, typed: str, field: str = "--severity") -> str:
-    """The framework's key for a severity typed at a prompt or given as a flag, read as `recur incident new
+def severity_level(kb, typed: str) -> str:
+    """The framework's key for a severity typed at a Severity prompt, read as `recur incident new
     -s` reads it (`Sev-2`, `SEV 1`, `3`): the prompts took only `sev2` exactly, and `recur new incident
     --severity Sev-2` was refused where `recur incident new -s Sev-2` was recorded (found in review). Not
     one: click's usage error, which a prompt says before asking again."""
     from recur.kb.incident_record import framework_severity
 
     try:
-        return framework_severity(kb, typed, field)
+        return framework_severity(kb, typed, "Severity")
     except RecurError as exc:
         raise click.UsageError(str(exc)) from None
 

@@ -134,7 +134,7 @@ def _record_command(record_as: RecordAs, pattern: str | None = None, flags: str 
     from recur.kb.incident_record import incident_command
 
     piped = record_as.text is None
-    command = incident_command(record_as.text or "", None, pattern, flags, title=record_as.title, piped=piped)
+    command = incident_command(record_as.text or "", pattern, flags, title=record_as.title, piped=piped)
     notes = [choice] if choice else []
     return for_terminal(command) + COMMENT + for_terminal("; ".join([*notes, PIPED_HINT if piped else SEVERITY_HINT]))
 

@@ -21,7 +21,7 @@ from recur.kb.writer import dumps, flow_list, plain, q, section_text
 from recur.util.dates import iso_day, require_in_range
 from recur.util.errors import AlreadyExists, RecurError, given_as
 from recur.util.files import editing, write_atomic
-from recur.util.text import caseless, cut, cut_words, has_text, one_line, without_controls
+from recur.util.text import caseless, cut_words, has_text, one_line, without_controls
 
 ID_RE = re.compile(r"^INC-(\d{4})-(\d+)$")
 
@@ -562,18 +562,12 @@ def suggestion_query(title: str, description: str | None) -> str:
 
 
 def incident_command(
-    text: str,
-    limit: int | None = 1500,
-    pattern: str | None = None,
-    flags: str = "",
-    title: str | None = None,
-    piped: bool = False,
+    text: str, pattern: str | None = None, flags: str = "", title: str | None = None, piped: bool = False
 ) -> str:
     """The ``recur incident new`` command that records ``text`` (severity is asked on a terminal), titled
-    ``title`` (by default its first line that is not blank), described by it cut to ``limit`` characters (None:
-    whole); ``pattern``: linked with ``--pattern``. Slack's reply gives it when nothing known matches
-    (serve/slack.incident_line) and the terminal's `recur suggest` whatever the answer: recorded incidents are
-    what the board counts. ``flags``: config.where_flags of the run, its --kb and --index when not the defaults.
+    ``title`` (by default its first line that is not blank), described by it whole; ``pattern``: linked with
+    ``--pattern``. Slack's reply gives it when nothing known matches (serve/slack.incident_line) and the
+    terminal's `recur suggest` whatever the answer: recorded incidents are what the board counts. ``flags``: config.where_flags of the run, its --kb and --index when not the defaults.
     ``piped``: ``text`` came on stdin (`recur suggest -`): the command reads it the same way, ``… | recur
     incident new … -d -``, with ``-s SEVERITY`` (stdin is the pipe: it cannot ask). Found in review: the 300
     characters of a pasted log, ending in "…", were the description, and the record's Summary a cut text
@@ -583,11 +577,11 @@ def incident_command(
     link = f" --pattern {shlex.quote(pattern)}" if pattern else ""
     if piped:
         return f"… | recur incident new {flags}-t {named} -s SEVERITY -d -{link}"
-    if limit is None and "\n" in text.strip():
+    if "\n" in text.strip():
         # its lines kept, on the command's one line: flattened to one line, a pasted log's record held a run-on
         # text (found in review); a quoted line break would make the command span lines, as a copy breaks it
         return f"recur incident new {flags}-t {named} -d {ansi_c_quote(text.strip().replace(chr(13) + chr(10), chr(10)))}{link}"
-    said = " ".join(text.split()) if limit is None else cut(text, limit)
+    said = " ".join(text.split())
     return f"recur incident new {flags}-t {named} -d {shlex.quote(said)}{link}"
 
 

@@ -102,7 +102,6 @@ class EngineHolder:
         self.error: str | None = None
         self.doing: str | None = None  # what the load does now, when its factory says (say_loading)
         self.ready = threading.Event()
-        self.loaded_at: float | None = None
         self.reloads = 0
         self._stop = threading.Event()
         # a stop signal arrived (`recur serve`'s SIGTERM or Ctrl-C, cli/serve._say_stopping): a first load that ends
@@ -157,7 +156,6 @@ class EngineHolder:
         self.error = None
         self.engine = engine
         self._served = index_files_signature(engine.index_dir)
-        self.loaded_at = time.time()
         if not self.stopping.is_set():
             print(f"Ready: {len(engine.docs)} patterns, model {engine.manifest.get('model')}.", file=sys.stderr)
         try:
@@ -243,7 +241,6 @@ class EngineHolder:
             self.reload_error = None
             self._served = files
             self.reloads += 1
-            self.loaded_at = time.time()
             _say_reloaded(engine, build, served_model)
         return changed
 

@@ -214,7 +214,7 @@ def incident_line(query: str, title: str | None = None) -> str:
     titled as the terminal's `recur suggest` titles it (ingest.pasted_log.record_title: an alert's name, the
     log line searched, an exception line, else the placeholder `recur incident new` refuses), its Slack
     code-block markup out. ``title``: ``_title(query)`` when the caller has it already."""
-    return incident_command(unfenced(query), None, title=_title(query) if title is None else title)
+    return incident_command(unfenced(query), title=_title(query) if title is None else title)
 
 
 def _title(query: str) -> str:

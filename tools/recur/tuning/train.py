@@ -78,10 +78,6 @@ class TrainStats:
     earlier: dict = field(default_factory=lambda: {"seconds": 0.0, "cpu_seconds": 0.0, "pairs_seen": 0})
 
     @property
-    def pairs_per_s(self) -> float:
-        return self.pairs_seen / self.seconds if self.seconds else 0.0
-
-    @property
     def total_seconds(self) -> float:
         return self.earlier["seconds"] + self.seconds
 

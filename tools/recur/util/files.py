@@ -176,26 +176,6 @@ _TEMP_TAG = re.compile(r"(?:(?P<pid>[0-9]+)-)?[0-9a-f]{12}")
 STALE_TEMP_S = (60, 3600)
 
 
-def remove_stale_temps(path, now: float | None = None, own: str | None = None) -> None:
-    """Remove the hidden temp files that writes killed inside their window (kill -9, a power cut) left in the folder
-    of ``path``; Ctrl-C and `kill` remove their own. Only temp files (``.NAME.…tmp``, as ``_temp_file`` names them),
-    of any file there (an older Recur's, which names no process, only ``path``'s own: ``temp_writer``), and only a
-    gone writer's (``_stale``): another writer's at this moment, in this process (a server's threads) or another, is
-    left to its rename. Found in a crash review: nothing ever removed them; then
-    only a later write of the same file did, so a new record whose write was killed (a name never written again)
-    left its temp file for good. ``now``: the mtime of the caller's own new temp file ``own`` (left alone), so that
-    ages are read on the clock that set them all, the file server's: read against this machine's clock, a server
-    minutes behind made a live writer's file on another machine look stale (its process number is not one here), and
-    it was removed mid-write. Reads the folder now; a write reads it at most once a TEMP_SCAN_S
-    (``_remove_stale_temps_seen``)."""
-    path = Path(path)
-    try:
-        names = _temp_names(path.parent)
-    except OSError:
-        return
-    _remove_stale_of(path.parent, names, now, own, (path.name,))
-
-
 def _temp_names(folder: Path) -> set[str]:
     """The names in ``folder`` that may be a write's temp file (hidden, ``.tmp``): names alone, a year's folder of
     records listed once, only those looked at further."""
@@ -259,8 +239,17 @@ def _stale_among(
 
 
 def _remove_stale_of(folder: Path, names, now: float | None, own: str | None, targets: Collection[str]) -> set[str]:
-    """Remove the stale temp files among ``names`` (in ``folder``) as ``remove_stale_temps`` says, for a write of
-    ``targets`` (its file); returns those of ``names`` no longer there (removed here, or renamed or removed meanwhile)."""
+    """Remove the stale temp files among ``names`` (in ``folder``), for a write of ``targets`` (its file); returns
+    those of ``names`` no longer there (removed here, or renamed or removed meanwhile). They are the hidden temp files
+    that writes killed inside their window (kill -9, a power cut) left; Ctrl-C and `kill` remove their own. Only temp
+    files (``.NAME.…tmp``, as ``_temp_file`` names them), of any file there (an older Recur's, which names no
+    process, only the target's own: ``temp_writer``), and only a gone writer's (``_stale``): another writer's at this
+    moment, in this process (a server's threads) or another, is left to its rename. Found in a crash review: nothing
+    ever removed them; then only a later write of the same file did, so a new record whose write was killed (a name
+    never written again) left its temp file for good. ``now``: the mtime of the caller's own new temp file ``own``
+    (left alone), so that ages are read on the clock that set them all, the file server's: read against this
+    machine's clock, a server minutes behind made a live writer's file on another machine look stale (its process
+    number is not one here), and it was removed mid-write."""
     stale, gone = _stale_among(folder, names, now, own, targets)
     for name, _, _ in stale:
         with contextlib.suppress(OSError):
@@ -270,7 +259,7 @@ def _remove_stale_of(folder: Path, names, now: float | None, own: str | None, ta
 
 
 def remove_stale_temps_in(folder, targets: Collection[str] | None = None) -> list[Path]:
-    """Remove the temp files gone writers left in ``folder`` (``remove_stale_temps``) outside a write (`recur index`);
+    """Remove the temp files gone writers left in ``folder`` (``_remove_stale_of``) outside a write (`recur index`);
     returns those removed. Their ages are read on the file system's own clock, as a write reads them: against the
     mtime of a temp file of our own made there for that, and removed at once (a folder this process cannot write
     to: nothing to remove, none could be). Makes that file only where the folder holds a stale-looking one.
@@ -307,7 +296,7 @@ _SEEN_LOCK = threading.Lock()  # a server's threads write at once
 
 
 def _remove_stale_temps_seen(path: Path, now: float, own: str) -> None:
-    """``remove_stale_temps`` for a write, reading the folder at most once a TEMP_SCAN_S in this process: between
+    """``_remove_stale_of`` for a write, reading the folder at most once a TEMP_SCAN_S in this process: between
     two readings, the names the last one found are looked at (most often none: no file touched at all)."""
     folder = str(path.parent)
     with _SEEN_LOCK:
@@ -341,7 +330,7 @@ def _temp_file(path: Path) -> tuple[int, str]:
     mkstemp's 0o600 made every record, edited cases.yml and `recur init` file unreadable to the
     rest of a team sharing the checkout (and to a `recur serve` running as another user). Its name
     carries this process's id: a later write of ``path`` removes it once the process is gone
-    (``remove_stale_temps``)."""
+    (``_remove_stale_of``)."""
     while True:
         tmp = str(path.with_name(f".{path.name}.{os.getpid()}-{secrets.token_hex(6)}.tmp"))
         try:
