@@ -123,8 +123,12 @@ Cursor = Annotated[
 ]
 
 
+# str, not str | None (left out: None, the default; null is read as left out, _Server._left_out): the SDK reads a
+# string that is JSON as the object it holds for an argument not typed str alone (Claude Desktop sends lists as
+# such text), so a pasted alert or SNS message (JSON) was refused, "text: Input should be a valid string" (found in
+# a re-read: past_incidents given an SNS subscription confirmation)
 IncidentsFor = Annotated[
-    str | None,
+    str,
     Field(description="Or: incidents of the patterns this description matches (empty or left out: give pattern_id)."),
 ]
 
