@@ -105,7 +105,9 @@ def test_recur_incident_new_refuses_it_as_record_incident_does(run, kb_dir):
     before = _records(kb_dir)
     for text in PASTES:
         for extra in ([], ["--dry-run"], ["--json"]):
-            r = run("incident", "new", "-t", "checkout alarms", "-s", "sev3", "-d", "-", "--no-input", *extra, input=text)
+            r = run(
+                "incident", "new", "-t", "checkout alarms", "-s", "sev3", "-d", "-", "--no-input", *extra, input=text
+            )
             assert r.exit_code == 2, r.output
             assert f"Error: --{REFUSED}" in " ".join(r.stderr.split()), r.stderr
             assert "Traceback" not in r.output and r.stdout == ""
