@@ -409,8 +409,10 @@ def _stdin_had_text(description: str) -> None:
 def _recorded_description(description):
     """What to record for ``description`` (pasted_log.CutDescription: its Summary and ## Log section): a long pasted
     log cut down (ingest.pasted_log, which MCP's record_incident shares), said on stderr."""
-    from recur.ingest.pasted_log import recorded_description
+    from recur.ingest.pasted_log import not_an_incident, recorded_description
 
+    if why := not_an_incident(description):  # as MCP's record_incident refuses it
+        raise click.UsageError(f"--description: {why}")
     recorded = recorded_description(description)
     if recorded.said:
         click.echo(f"{recorded.level}: {recorded.said}", err=True)

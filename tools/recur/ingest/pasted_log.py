@@ -49,6 +49,23 @@ def as_said(summary: str) -> str:
     return "\n".join(line.rstrip() for line in unfenced(summary).replace("\r\n", "\n").split("\n") if line.strip())
 
 
+def not_an_incident(description: str | None) -> str | None:
+    """Why ``description`` is no incident to record, or None: a pasted message that is no alert nor incident (an AWS
+    SNS subscription or unsubscribe confirmation, query.Prepared.not_alert), which `recur suggest` answers "Nothing
+    searched". Found in a re-read: `recur incident new -d -` and MCP's record_incident recorded one as an incident,
+    searched by its title and the confirmation's keys, token and URLs, with "no known pattern" candidates. Words of
+    the responder's own around the paste (an incident about the subscription itself) make it a description."""
+    from recur.retrieval.query import prepare
+
+    said = prepare(description or "").not_alert
+    if not said:
+        return None
+    return (
+        f"is {said}; no incident to record: nothing written. To record an incident about the subscription itself, "
+        "say what happened in your own words (the pasted message may follow them)"
+    )
+
+
 def recorded_description(description: str | None) -> CutDescription:
     """The Summary and ## Log to record for ``description``. A long log (over LOG_LINES_KEPT lines, read as a
     log by retrieval.query.prepare, as `recur suggest -` reads it) keeps as its Summary the lines the search

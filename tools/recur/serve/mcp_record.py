@@ -19,7 +19,7 @@ from recur.util.text import TEXT_SPACING, control_character, has_text
 def record(get_engine: Callable, given: dict, patterns: list, allow_duplicate: bool) -> tuple[dict, str]:
     """record_incident's work: (structured, text)."""
     from recur.ingest.importer import candidates_of
-    from recur.ingest.pasted_log import as_said, recorded_description
+    from recur.ingest.pasted_log import as_said, not_an_incident, recorded_description
     from recur.kb import incident_record as ir
 
     title, description = given["title"], given["description"]
@@ -29,6 +29,8 @@ def record(get_engine: Callable, given: dict, patterns: list, allow_duplicate: b
         # U+200B alone was recorded as the Summary, and searched: refused as blank is
         only = " (only invisible characters or emoji)" if description.strip() else ""  # control ones: _intact
         raise RecurError(f"description: is empty{only}; say what you see (it becomes the Summary); nothing written")
+    if why := not_an_incident(description):  # as `recur incident new` refuses it
+        raise RecurError(f"description: {why}")
     engine = get_engine()
     # a long pasted log cut down as `recur incident new -d -` cuts it (its Summary and ## Log), said in
     # the answer; written whole, a 6,000-line paste made a 725 KB record (found in review)

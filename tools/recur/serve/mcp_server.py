@@ -32,6 +32,7 @@ from pydantic import Field, ValidationError
 from recur import config
 from recur.kb.records import draft_mark
 from recur.retrieval import patterns as pat
+from recur.retrieval.results import nothing_searched
 from recur.serve.bodies import MAX_PASTE, MAX_TEXT, MAX_TOP, Count, PasteIn
 from recur.serve.deps import load_pauses
 from recur.serve.guard import CLIENT_GONE, ApiError, ClientGone, disconnected, error_body, invalid_message
@@ -122,8 +123,12 @@ Cursor = Annotated[
 ]
 
 
+# str, not str | None (left out: None, the default; null is read as left out, _Server._left_out): the SDK reads a
+# string that is JSON as the object it holds for an argument not typed str alone (Claude Desktop sends lists as
+# such text), so a pasted alert or SNS message (JSON) was refused, "text: Input should be a valid string" (found in
+# a re-read: past_incidents given an SNS subscription confirmation)
 IncidentsFor = Annotated[
-    str | None,
+    str,
     Field(description="Or: incidents of the patterns this description matches (empty or left out: give pattern_id)."),
 ]
 
@@ -844,6 +849,8 @@ def _past_incidents(get_engine: Callable, kbs, pattern_id, text, limit: int, sit
         answer = engine.answer(q.text, top=q.top)
     kb = kbs.kb(engine)
     out = pat.past_incidents(engine, kb, pattern_id=pattern_id, answer=answer, limit=limit)
+    if answer is not None and answer.no_known_pattern is None:  # what it is, for a client reading structured content
+        out["query_note"] = answer.query_note
     # each section cut, and said to be, the whole answer bounded: for an assistant's context. The note and the
     # answer's other keys (a query as long as the text asked with) counted in its characters
     rest = {**out, "incidents": [], "section_chars": 0, "incidents_without_sections": [], "incidents_left_out": []}
@@ -860,7 +867,10 @@ def _past_incidents(get_engine: Callable, kbs, pattern_id, text, limit: int, sit
         for i in out["incidents"]
     ]
     head = f"{plural(len(lines), 'incident')}, newest first" if lines else "No recorded incidents"
-    if answer is not None and answer.no_known_pattern:
+    if answer is not None and answer.no_known_pattern is None:  # an SNS subscription confirmation: no verdict
+        # found in a re-read: "No pattern matches with medium or high confidence" was said of a text not searched
+        head = f"{nothing_searched(answer.query_note)[:-1]}; so no linked incidents are listed"
+    elif answer is not None and answer.no_known_pattern:
         head = "No known pattern matches this text, so no linked incidents"
     elif answer is not None and not matched:
         head = only_low(answer.results, kb)

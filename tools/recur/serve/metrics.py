@@ -145,7 +145,8 @@ class Metrics:
         self.in_flight = Gauge("recur_http_requests_in_flight", "Requests being answered now", registry=r)
         self.answers = Counter(
             "recur_suggest_answers",
-            "Suggestion answers (API, Alertmanager and Slack) by the top result's confidence and by no_known_pattern",
+            "Suggestion answers (API, Alertmanager and Slack) by the top result's confidence and by no_known_pattern "
+            "(true, false, not_searched)",
             ["confidence", "no_known_pattern"],
             registry=r,
         )
@@ -164,7 +165,10 @@ class Metrics:
 
     def observe_answer(self, answer) -> None:
         top = answer.results[0]["confidence"] if answer.results else "none"
-        self.answers.labels(top, "true" if answer.no_known_pattern else "false").inc()
+        # null (nothing searched: an SNS subscription confirmation) is its own value: it was counted "false", as if
+        # a known pattern had matched (found in a re-read)
+        verdict = "not_searched" if answer.no_known_pattern is None else str(bool(answer.no_known_pattern)).lower()
+        self.answers.labels(top, verdict).inc()
 
 
 def _register_runtime(registry) -> None:
