@@ -351,6 +351,15 @@ def signal_evidence(signals: list) -> list[tuple]:
     return out
 
 
+def _said_capped(probs, order, comp: dict, sigarr: np.ndarray) -> np.ndarray:
+    """calibrate.said_capped for ``order``'s results: a status line several patterns list is in the question when
+    some candidate has a signal match that does not name it (named_by_signal)."""
+    named = np.asarray(comp["named"], dtype=bool)
+    shared_status = bool(np.any((sigarr > 0) & ~named))
+    title = np.asarray(comp["title"], dtype=np.float64)
+    return calibrate.said_capped(probs, named[order], title[order], float(title.max()), shared_status)
+
+
 def named_by_signal(found, status_lines: frozenset) -> bool:
     """Whether a pattern's signal matches (``Searcher._signals``'s value for it, or None) name it: one of its why
     entries is a signal no other pattern lists (no ``"patterns"``) or, listed by others too, no status line
@@ -780,6 +789,8 @@ class Searcher:
         verbatim = [sig.get(self.pids[cidx[j]], (0.0, [], False))[2] for j in order]
         if calibrated and self._unread(text):  # the cosines of a text the model cannot read: no `high` on them
             probs = calibrate.unread_capped(probs, self._words_said(text, cidx[order]) | np.asarray(verbatim, bool))
+        if calibrated and comp["said"].any():  # one shared word and more: `high` only for what names the pattern
+            probs = _said_capped(probs, order, comp, sigarr)
         order, probs = self._reorder(order, probs, verbatim, cidx, link, sig if by_signal else None)
         hits = []
         for j, prob in zip(order[:top], probs[:top]):  # the why only for what is shown

@@ -115,7 +115,7 @@ def ranking_params() -> dict:
                         "verdict_top": calibrate.VERDICT_TOP,
                         "high_at": calibrate.HIGH_AT, "medium_at": calibrate.MEDIUM_AT,
                         "borderline": calibrate.BORDERLINE, "unread_cap": calibrate.UNREAD_CAP,
-                        "unread_words": list(calibrate.UNREAD_WORDS)},
+                        "unread_words": list(calibrate.UNREAD_WORDS), "said_cap": calibrate.SAID_CAP},
     }
 
 

@@ -205,6 +205,19 @@ function namedBySignal(found, statusLines) {
   return Boolean(found) && found[0] > 0 && found[1].some((w) => !("patterns" in w) || !statusLines.has(w.text));
 }
 
+/* calibrate.said_capped (search._said_capped), in place: a question that says one word BM25 reads and more ("redis
+   down"), each result at most cap unless a signal names it or, with no status line several patterns list in the
+   question, its title is the nearest of the candidates' */
+function saidCapped(fitted, pool, comp, cidx, sig, statusLines, cap) {
+  const named = cidx.map((c) => namedBySignal(sig.get(c), statusLines));
+  const sharedStatus = cidx.some((c, j) => sig.has(c) && sig.get(c)[0] > 0 && !named[j]);
+  let titleMax = -Infinity;
+  for (const t of comp.title) titleMax = Math.max(titleMax, t);
+  pool.forEach((j, r) => {
+    if (!named[j] && (sharedStatus || comp.title[j] < titleMax)) fitted[r] = Math.min(fitted[r], cap);
+  });
+}
+
 /* search._import_drafts_after: the order of probs (indexes) with each draft (isDraft, per result: an import's
    or a person's, search.unreviewed) rated at most cap and moved down past the results under it that are not drafts and are
    rated at least as likely right (none when probabilities are null); and the probabilities, capped. */
@@ -793,6 +806,8 @@ export class Ranker {
         if (!saidMost && !isVerbatim(j)) fitted[r] = Math.min(fitted[r], cap);
       });
     }
+    if (fitted.length && fitted[0] !== null && comp.said) saidCapped(fitted, pool, comp, cidx, sig, this.statusLines,
+      this.p.calibration.said_cap);
     const found = (j) => sig.has(cidx[j]) && sig.get(cidx[j])[0] > 0;
     const [pool1, fitted1] = bySignal ? verbatimFirst(pool, fitted, pool.map(found), 0) : [pool, fitted];
     const [moved, floored] = verbatimFirst(pool1, fitted1, pool1.map(isVerbatim), this.p.verbatim.floor);
