@@ -164,8 +164,9 @@ def test_one_word_and_more_is_high_only_for_the_pattern_it_names(real_engine):
     third-party-api-outage 0.92 (only it names Stripe; the 401 is expired-api-credentials' own signal), "HTTP 403"
     waf-false-positive 0.89 and "HTTP 503" third-party-api-outage 0.83 (a status line several patterns list). Such a
     result is at most calibrate.SAID_CAP unless a signal only it lists names it, or its title is the nearest and no
-    shared status is in the question. The right ones stay `high`."""
-    for text in ("redis down", "401 from stripe", "HTTP 403", "HTTP 503"):
+    shared status is in the question, or the word is one of its title, id or tags (cache-stampede's tags name
+    Redis: "redis down" keeps its `high`, and so does "jvm down", gc-pause-stalls'). The right ones stay `high`."""
+    for text in ("401 from stripe", "HTTP 403", "HTTP 503"):
         results = real_engine.answer(text, top=3).results
         assert [r["id"] for r in results if r["confidence"] == "high"] == [], (text, results)
     for text, pid in (
@@ -173,17 +174,21 @@ def test_one_word_and_more_is_high_only_for_the_pattern_it_names(real_engine):
         ("us-east-1 down", "cloud-az-outage"),
         ("HTTP 401", "expired-api-credentials"),
         ("ENOSPC again", "inode-exhaustion"),
+        ("jvm down", "gc-pause-stalls"),
+        ("conntrack down", "conntrack-table-full"),
     ):
         top = real_engine.answer(text, top=3).results[0]
         assert (top["id"], top["confidence"]) == (pid, "high"), (text, top["probability"])
 
 
 def test_the_cap_of_one_word_and_more_keeps_what_names_the_pattern():
-    probs = [0.9, 0.85, 0.6]
-    named, title = [False, True, False], [0.3, 0.1, 0.2]
-    assert calibrate.said_capped(probs, named, title, 0.3, False).tolist() == [0.9, 0.85, 0.6]
-    assert calibrate.said_capped(probs, named, title, 0.4, False).tolist() == [calibrate.SAID_CAP, 0.85, 0.6]
-    assert calibrate.said_capped(probs, named, title, 0.3, True).tolist() == [calibrate.SAID_CAP, 0.85, 0.6]
+    probs, cap = [0.9, 0.85, 0.6], calibrate.SAID_CAP
+    named, title, word = [False, True, False], [0.3, 0.1, 0.2], [False, False, False]
+    assert calibrate.said_capped(probs, named, title, 0.3, False, word).tolist() == [0.9, 0.85, 0.6]  # nearest title
+    assert calibrate.said_capped(probs, named, title, 0.4, False, word).tolist() == [cap, 0.85, 0.6]
+    assert calibrate.said_capped(probs, named, title, 0.4, False, [True, False, False]).tolist() == [0.9, 0.85, 0.6]
+    # a status line several patterns list in the question: only a signal that names the pattern keeps it
+    assert calibrate.said_capped(probs, named, title, 0.3, True, [True, False, False]).tolist() == [cap, 0.85, 0.6]
 
 
 def test_a_bare_word_is_not_raised_by_the_titles(real_engine):
