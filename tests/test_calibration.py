@@ -158,6 +158,39 @@ def test_a_vendor_name_a_symptom_mentions_in_passing_is_not_high(real_engine):
         assert (top["id"], top["confidence"]) == (pid, "high"), (text, top["probability"])
 
 
+def test_one_word_and_more_is_high_only_for_the_pattern_it_names(real_engine):
+    """BM25 reads one word of each and the question says more (``comp["said"]``). Wrong `high`s (bench/vendor_words.py,
+    short-questions): "redis down" cache-stampede 0.80 (a symptom names Redis), "401 from stripe"
+    third-party-api-outage 0.92 (only it names Stripe; the 401 is expired-api-credentials' own signal), "HTTP 403"
+    waf-false-positive 0.89 and "HTTP 503" third-party-api-outage 0.83 (a status line several patterns list). Such a
+    result is at most calibrate.SAID_CAP unless a signal only it lists names it, or its title is the nearest and no
+    shared status is in the question, or the word is one of its title, id or tags (cache-stampede's tags name
+    Redis: "redis down" keeps its `high`, and so does "jvm down", gc-pause-stalls'). The right ones stay `high`."""
+    for text in ("401 from stripe", "HTTP 403", "HTTP 503"):
+        results = real_engine.answer(text, top=3).results
+        assert [r["id"] for r in results if r["confidence"] == "high"] == [], (text, results)
+    for text, pid in (
+        ("dns down", "dns-resolution-failure"),
+        ("us-east-1 down", "cloud-az-outage"),
+        ("HTTP 401", "expired-api-credentials"),
+        ("ENOSPC again", "inode-exhaustion"),
+        ("jvm down", "gc-pause-stalls"),
+        ("conntrack down", "conntrack-table-full"),
+    ):
+        top = real_engine.answer(text, top=3).results[0]
+        assert (top["id"], top["confidence"]) == (pid, "high"), (text, top["probability"])
+
+
+def test_the_cap_of_one_word_and_more_keeps_what_names_the_pattern():
+    probs, cap = [0.9, 0.85, 0.6], calibrate.SAID_CAP
+    named, title, word = [False, True, False], [0.3, 0.1, 0.2], [False, False, False]
+    assert calibrate.said_capped(probs, named, title, 0.3, False, word).tolist() == [0.9, 0.85, 0.6]  # nearest title
+    assert calibrate.said_capped(probs, named, title, 0.4, False, word).tolist() == [cap, 0.85, 0.6]
+    assert calibrate.said_capped(probs, named, title, 0.4, False, [True, False, False]).tolist() == [0.9, 0.85, 0.6]
+    # a status line several patterns list in the question: only a signal that names the pattern keeps it
+    assert calibrate.said_capped(probs, named, title, 0.3, True, [True, False, False]).tolist() == [cap, 0.85, 0.6]
+
+
 def test_a_bare_word_is_not_raised_by_the_titles(real_engine):
     """A word alone is ambiguous. Weighed by the title's cosine as "github down" is (``title_1``), bare words
     rose to `high`: "outage" (0.73 -> 0.88), "traffic", "memory", "cpu", and "config" made two patterns

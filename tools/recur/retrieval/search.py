@@ -351,6 +351,22 @@ def signal_evidence(signals: list) -> list[tuple]:
     return out
 
 
+def _said_capped(probs, order, comp: dict, sigarr: np.ndarray) -> np.ndarray:
+    """calibrate.said_capped for ``order``'s results: a status line several patterns list is in the question when
+    some candidate has a signal match that does not name it (named_by_signal)."""
+    named = np.asarray(comp["named"], dtype=bool)
+    shared_status = bool(np.any((sigarr > 0) & ~named))
+    title = np.asarray(comp["title"], dtype=np.float64)
+    about = np.asarray(comp["name_word"], dtype=bool)
+    return calibrate.said_capped(probs, named[order], title[order], float(title.max()), shared_status, about[order])
+
+
+def name_words(doc: dict, pid: str) -> list[str]:
+    """The BM25 tokens of a pattern's title, id and tags: the words its author names it by."""
+    said = [doc.get("title") or "", pid, *(doc.get("tags") or [])]
+    return stems(bm25_words(" ".join(w.replace("-", " ") for w in said)))
+
+
 def named_by_signal(found, status_lines: frozenset) -> bool:
     """Whether a pattern's signal matches (``Searcher._signals``'s value for it, or None) name it: one of its why
     entries is a signal no other pattern lists (no ``"patterns"``) or, listed by others too, no status line
@@ -780,6 +796,8 @@ class Searcher:
         verbatim = [sig.get(self.pids[cidx[j]], (0.0, [], False))[2] for j in order]
         if calibrated and self._unread(text):  # the cosines of a text the model cannot read: no `high` on them
             probs = calibrate.unread_capped(probs, self._words_said(text, cidx[order]) | np.asarray(verbatim, bool))
+        if calibrated and comp["said"].any():  # one shared word and more: `high` only for what names the pattern
+            probs = _said_capped(probs, order, comp, sigarr)
         order, probs = self._reorder(order, probs, verbatim, cidx, link, sig if by_signal else None)
         hits = []
         for j, prob in zip(order[:top], probs[:top]):  # the why only for what is shown
@@ -856,6 +874,9 @@ class Searcher:
         comp["words"] = 0 if terms is None else terms[1]  # how many words it says (the rule's one-word caution)
         # ...and one that says more than that word ("github down", "is github down": stop words BM25 drops)
         comp["said"] = np.full(len(cidx), terms is not None and terms[1] < 2 and terms[2] >= 2)
+        # ...and the patterns it names by a word of their title, id or tags (calibrate.said_capped)
+        named_words = set(terms[0]) if comp["said"].any() else set()
+        comp["name_word"] = np.asarray([bool(named_words & self.name_terms[c]) for c in cidx], dtype=bool)
         # a wordless question: no word the KB knows ("503", "429 Fehler"; BM25 drops numbers), one scalar (rank)
         comp["wordless"] = terms is not None and not terms[0]
         # a pattern a signal found names as its title would, but for a status line other patterns list (calibrate)
@@ -867,6 +888,13 @@ class Searcher:
             sval = np.fromiter((v[0] for v in sig.values()), dtype=np.float64, count=len(sig))
             fused[np.searchsorted(cidx, spos[spos >= 0])] += SIGNAL_BONUS * sval[spos >= 0]
         return cidx, comp, sig, allsims, fused
+
+    @cached_property
+    def name_terms(self) -> list[frozenset]:
+        """Per pattern (``pids`` order): the BM25 tokens of the words its author names it by, its title, id and tags
+        (name_words): a question's one word among them is what the pattern is about (calibrate.said_capped)."""
+        docs = self.index.docs
+        return [frozenset(name_words(docs.get(pid, {}), pid)) for pid in self.pids]
 
     @cached_property
     def status_lines(self) -> frozenset:

@@ -115,7 +115,7 @@ def ranking_params() -> dict:
                         "verdict_top": calibrate.VERDICT_TOP,
                         "high_at": calibrate.HIGH_AT, "medium_at": calibrate.MEDIUM_AT,
                         "borderline": calibrate.BORDERLINE, "unread_cap": calibrate.UNREAD_CAP,
-                        "unread_words": list(calibrate.UNREAD_WORDS)},
+                        "unread_words": list(calibrate.UNREAD_WORDS), "said_cap": calibrate.SAID_CAP},
     }
 
 
@@ -347,7 +347,7 @@ def _stems(vocab, bm25_vocab: dict) -> dict:
 
 def index_data(loaded) -> tuple[dict, bytes]:
     """(index.json, index.bin) for a loaded index: everything the ranking reads, nothing it does not."""
-    from recur.retrieval.search import signal_evidence, specific_signals
+    from recur.retrieval.search import name_words, signal_evidence, specific_signals
     from recur.util.text import identifiers, normalise_signal, pinned_kinds, signal_key, signal_words
 
     ids = sorted({v["pattern"] for v in loaded.views})
@@ -361,6 +361,11 @@ def index_data(loaded) -> tuple[dict, bytes]:
         arrays.update(bm25_data=np.asarray(sc["data"], np.float32), bm25_indices=np.asarray(sc["indices"], np.int32),
                       bm25_indptr=np.asarray(sc["indptr"], np.int32))
         bm25 = {"vocab": vocab, "docs": int(sc["num_docs"]), "rows": [pos.get(pid, -1) for pid in loaded.ids]}
+        # per pattern, the BM25 tokens of its title, id and tags (search.name_words: calibrate.said_capped)
+        vd = loaded.bm25.vocab_dict
+        bm25["name_terms"] = [
+            sorted({vd[t] for t in name_words(loaded.docs.get(pid, {}), pid) if t in vd}) for pid in ids
+        ]
     blob, layout, offset = bytearray(), {}, 0
     for name, arr in arrays.items():
         data = np.ascontiguousarray(arr).tobytes()

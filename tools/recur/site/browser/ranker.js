@@ -205,6 +205,19 @@ function namedBySignal(found, statusLines) {
   return Boolean(found) && found[0] > 0 && found[1].some((w) => !("patterns" in w) || !statusLines.has(w.text));
 }
 
+/* calibrate.said_capped (search._said_capped), in place: a question that says one word BM25 reads and more ("401 from
+   stripe"), each result at most cap unless a signal names it or, with no status line several patterns list in the
+   question, the word is one of its title, id or tags (nameWord) or its title is the nearest of the candidates' */
+function saidCapped(fitted, pool, comp, cidx, sig, statusLines, cap, nameWord) {
+  const named = cidx.map((c) => namedBySignal(sig.get(c), statusLines));
+  const sharedStatus = cidx.some((c, j) => sig.has(c) && sig.get(c)[0] > 0 && !named[j]);
+  let titleMax = -Infinity;
+  for (const t of comp.title) titleMax = Math.max(titleMax, t);
+  pool.forEach((j, r) => {
+    if (!named[j] && (sharedStatus || (comp.title[j] < titleMax && !nameWord(cidx[j])))) fitted[r] = Math.min(fitted[r], cap);
+  });
+}
+
 /* search._import_drafts_after: the order of probs (indexes) with each draft (isDraft, per result: an import's
    or a person's, search.unreviewed) rated at most cap and moved down past the results under it that are not drafts and are
    rated at least as likely right (none when probabilities are null); and the probabilities, capped. */
@@ -470,7 +483,8 @@ export class Ranker {
     this.dim = this.views.length ? this.vectors.length / this.views.length : 0;
     this.bm25 = index.bm25 && index.bm25.vocab ? {
       vocab: new Map(index.bm25.vocab.map((t, i) => [t, i])), rows: index.bm25.rows, docs: index.bm25.docs,
-      data: arr("bm25_data", Float32Array), indices: arr("bm25_indices", Int32Array), indptr: arr("bm25_indptr", Int32Array)
+      data: arr("bm25_data", Float32Array), indices: arr("bm25_indices", Int32Array), indptr: arr("bm25_indptr", Int32Array),
+      nameTerms: (index.bm25.name_terms || []).map((ts) => new Set(ts))  /* search.Searcher.name_terms */
     } : null;
     const n = this.ids.length;
     this.rows = Array.from({ length: n }, () => []);
@@ -639,7 +653,7 @@ export class Ranker {
         if (first) terms[b.indices[j]] += 1;
       }
     }
-    return { scores, terms, words: qwords.size, said: all.size, known: seen.size };
+    return { scores, terms, words: qwords.size, said: all.size, known: seen.size, seen };
   }
 
   /* Searcher._words_said: per row, whether it has more than half of the query's words (lex.words), a word as
@@ -792,6 +806,10 @@ export class Ranker {
         const saidMost = most !== null && this.lexOf[cidx[j]] >= 0 && most[this.lexOf[cidx[j]]] === 1;
         if (!saidMost && !isVerbatim(j)) fitted[r] = Math.min(fitted[r], cap);
       });
+    }
+    if (fitted.length && fitted[0] !== null && comp.said) {
+      const nameWord = (c) => Boolean(lex && this.bm25.nameTerms[c] && [...lex.seen].some((t) => this.bm25.nameTerms[c].has(t)));
+      saidCapped(fitted, pool, comp, cidx, sig, this.statusLines, this.p.calibration.said_cap, nameWord);
     }
     const found = (j) => sig.has(cidx[j]) && sig.get(cidx[j])[0] > 0;
     const [pool1, fitted1] = bySignal ? verbatimFirst(pool, fitted, pool.map(found), 0) : [pool, fitted];
