@@ -152,3 +152,15 @@ def test_an_optional_text_argument_that_is_json_text_is_read_as_the_text(tmp_pat
     said = board_cursor.content[0].text
     assert board_cursor.is_error and "cursor: '[]' is not a cursor this server gave" in said, said
 
+
+def test_recur_new_incident_refuses_it_as_its_summary(run, kb_dir):
+    """Found in a re-read: `recur new incident --summary` wrote a subscription confirmation as an incident's Summary
+    where `recur incident new -d` refuses it."""
+    before = _records(kb_dir)
+    r = run("new", "incident", "-t", "checkout alarms", "-s", "sev3", "--summary", PASTES[0], "--no-input")
+    assert r.exit_code == 2 and f"Error: --summary: {REFUSED.split(': ', 1)[1]}" in " ".join(r.stderr.split()), r.output
+    assert "Traceback" not in r.output and _records(kb_dir) == before
+    r = run(
+        "new", "incident", "-t", "alarms lost", "-s", "sev3", "--summary", "Not confirmed: " + PASTES[0], "--no-input"
+    )
+    assert r.exit_code == 0 and len(_records(kb_dir)) == len(before) + 1, r.output
