@@ -116,3 +116,51 @@ def test_recur_incident_new_refuses_it_as_record_incident_does(run, kb_dir):
     assert _records(kb_dir) == before
     r = run("incident", "new", "-t", "alarms lost", "-s", "sev3", "-d", "Not confirmed: " + PASTES[0], "--no-input")
     assert r.exit_code == 0 and "Recorded INC-" in r.stdout, r.output
+
+
+def test_an_optional_text_argument_that_is_json_text_is_read_as_the_text(tmp_path):
+    """Found in a re-read: the SDK reads a string that is JSON as the value it holds for an argument typed other
+    than str alone, so list_patterns {"tag": "null"} listed every pattern as the filtered answer (where GET
+    /api/patterns?tag=null lists those tagged null), past_incidents {"pattern_id": "null"} said "give pattern_id or
+    text", and an array's text was "Input should be a valid string" rather than the tool's own answer."""
+    from kbfactory import write_pattern
+
+    kb = small_kb(tmp_path / "kb")
+    write_pattern(
+        kb, "npe-storm", title="Null pointer storm", symptoms=("NullPointerException",), extra_front='tags: ["null"]'
+    )
+    calls = [
+        ("list_patterns", {"tag": "null"}),
+        ("list_patterns", {"service": '["checkout"]'}),
+        ("list_patterns", {"cursor": "null"}),
+        ("past_incidents", {"pattern_id": "null"}),
+        ("problem_report", {"as_of": "null"}),
+        ("problem_report", {"owner": '["team-db"]', "cursor": "[]"}),
+    ]
+
+    async def work():
+        async with Client(in_process(kb, tmp_path / "index"), read_timeout_seconds=60) as client:
+            return [await client.call_tool(name, given) for name, given in calls]
+
+    tagged, service, cursor, pattern, as_of, board_cursor = run_async(work())
+    assert [p["id"] for p in tagged.structured_content["patterns"]] == ["npe-storm"], tagged.content[0].text
+    assert not service.is_error and service.structured_content["total"] == 0, service.content[0].text
+    assert "no pattern has the service '[\"checkout\"]'" in service.content[0].text
+    assert cursor.is_error and "cursor: 'null' is not a cursor this server gave" in cursor.content[0].text
+    assert pattern.is_error and "no pattern with id 'null'" in pattern.content[0].text, pattern.content[0].text
+    assert as_of.is_error and "as_of: 'null' is not a date" in as_of.content[0].text, as_of.content[0].text
+    said = board_cursor.content[0].text
+    assert board_cursor.is_error and "cursor: '[]' is not a cursor this server gave" in said, said
+
+
+def test_recur_new_incident_refuses_it_as_its_summary(run, kb_dir):
+    """Found in a re-read: `recur new incident --summary` wrote a subscription confirmation as an incident's Summary
+    where `recur incident new -d` refuses it."""
+    before = _records(kb_dir)
+    r = run("new", "incident", "-t", "checkout alarms", "-s", "sev3", "--summary", PASTES[0], "--no-input")
+    assert r.exit_code == 2 and f"Error: --summary: {REFUSED.split(': ', 1)[1]}" in " ".join(r.stderr.split()), r.output
+    assert "Traceback" not in r.output and _records(kb_dir) == before
+    r = run(
+        "new", "incident", "-t", "alarms lost", "-s", "sev3", "--summary", "Not confirmed: " + PASTES[0], "--no-input"
+    )
+    assert r.exit_code == 0 and len(_records(kb_dir)) == len(before) + 1, r.output

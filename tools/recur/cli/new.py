@@ -444,6 +444,7 @@ def incident(kb_dir, iid, title, date, severity, patterns, services, duration, s
     from recur.kb.loader import load_kb
 
     given_or_usage(no_input, title=title, severity=severity)
+    _an_incident(summary)
     date = given_date(date, "--date")
     kb = load_kb(kb_dir)
     severity = _as_level(kb, severity)  # a level the framework has not: said before any question
@@ -487,6 +488,16 @@ def incident(kb_dir, iid, title, date, severity, patterns, services, duration, s
     # MCP call) may take first: then the one after it, as `recur incident new` does
     _, path = write_new_record(kb, record.date.year, record.iid, text_of, numbered=True)
     _finish(kb_dir, path, text_of(path.stem), written=True)
+
+
+def _an_incident(summary: str | None) -> None:
+    """Refuse a --summary that is no incident (a pasted AWS SNS subscription confirmation: pasted_log.not_an_incident)
+    as `recur incident new -d` and MCP's record_incident refuse it. Found in a re-read: this scaffold wrote one as an
+    incident's Summary, which the next `recur incident link` searched by its keys, token and URLs."""
+    from recur.ingest.pasted_log import not_an_incident
+
+    if summary and (why := not_an_incident(summary)):
+        raise click.UsageError(f"--summary: {why}")
 
 
 def _path_id_taken(kb, pid: str) -> bool:

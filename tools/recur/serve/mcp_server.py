@@ -98,8 +98,15 @@ PatternId = Annotated[
         description="A pattern id, e.g. disk-full (see list_patterns), or its resource URI recur://patterns/disk-full."
     ),
 ]
+# Every optional text argument is typed str, not str | None (left out: None, the default; null is read as left out,
+# _Server._left_out): the SDK reads a string that is JSON as the value it holds for an argument not typed str alone
+# (Claude Desktop sends lists as such text), so the text "null" was None, left out: list_patterns {"tag": "null"}
+# listed every pattern as the filtered answer, where GET /api/patterns?tag=null answers none and the tags there are,
+# and an owner, cursor or date that is an array's or object's text was "Input should be a valid string" (found in a
+# re-read; past_incidents' text, a pasted JSON alert, first). record_incident's review_owner keeps the SDK's
+# reading: the text "null" written as a person's name is the likelier mistake there.
 IncidentsOf = Annotated[
-    str | None,
+    str,
     Field(description="Incidents linked to this pattern: its id or its resource URI (empty or left out: give text)."),
 ]
 RESOURCE = pat.RESOURCE  # a pattern's resource URI: this, then its id
@@ -115,7 +122,7 @@ ListLimit = Annotated[
     ),
 ]
 Cursor = Annotated[
-    str | None,
+    str,
     Field(
         description="Where to go on: the next_cursor of the answer before, for the patterns after its last one "
         "(empty or left out: from the first)."
@@ -123,10 +130,6 @@ Cursor = Annotated[
 ]
 
 
-# str, not str | None (left out: None, the default; null is read as left out, _Server._left_out): the SDK reads a
-# string that is JSON as the object it holds for an argument not typed str alone (Claude Desktop sends lists as
-# such text), so a pasted alert or SNS message (JSON) was refused, "text: Input should be a valid string" (found in
-# a re-read: past_incidents given an SNS subscription confirmation)
 IncidentsFor = Annotated[
     str,
     Field(description="Or: incidents of the patterns this description matches (empty or left out: give pattern_id)."),
@@ -135,7 +138,7 @@ IncidentsFor = Annotated[
 
 def _only(what: str) -> object:
     return Annotated[
-        str | None,
+        str,
         Field(
             description=f"Only patterns {what} (exact, case-insensitive; empty or left out: any; a value no "
             "pattern has is answered with the values there are, in known_values)."
@@ -947,7 +950,7 @@ def _items_said(counts: dict) -> str:
 
 
 ReportOwner = Annotated[
-    str | None,
+    str,
     Field(
         description="Only what this owner owns, by `recur report --owner`'s rule: their follow-ups and permanent "
         "fixes, and the recurring patterns and recurrences after a fix by their fix's owner; e.g. team-data "
@@ -964,7 +967,7 @@ ReportLimit = Annotated[
     ),
 ]
 ReportCursor = Annotated[
-    str | None,
+    str,
     Field(
         description="Where to go on: the next_cursor of the answer before (with the same as_of, owner and limit), "
         "for the items of each list after those it listed (empty or left out: from the first)."
@@ -975,9 +978,7 @@ ReportCursor = Annotated[
 def _report_tools(server: MCPServer, get_engine: Callable, kbs: "ServedKB", site_url: str | None) -> None:
     @server.tool(annotations=READ_ONLY)
     def problem_report(
-        as_of: Annotated[
-            str | None, Field(description="Date of the board, YYYY-MM-DD (empty or left out: today).")
-        ] = None,
+        as_of: Annotated[str, Field(description="Date of the board, YYYY-MM-DD (empty or left out: today).")] = None,
         owner: ReportOwner = None,
         limit: ReportLimit = None,
         cursor: ReportCursor = None,
