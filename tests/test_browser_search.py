@@ -1353,7 +1353,7 @@ def test_without_webassembly_simd_the_box_uses_words_before_loading_anything(pag
     url, *_ = static_site
     page.add_init_script(NO_SIMD)
     page.goto(url + "/suggest.html")
-    page.wait_for_selector("div.recur-suggest[data-mode=static]", timeout=10_000)
+    page.wait_for_selector("div.recur-suggest[data-mode=static]", timeout=60_000)
     status = page.locator(".recur-suggest__status").inner_text()
     assert "no WebAssembly SIMD" in status and "pattern pages that share your text" in status, status
     page.fill("textarea.recur-suggest__input", "ENOSPC")
