@@ -88,8 +88,9 @@ def server(built, tmp_path_factory):
 @contextmanager
 def box_page(chromium, url: str, mode: str, clock: bool = False, max_body: int | None = None):
     """A page at ``url`` once its suggest box has settled in ``mode`` ("api" or "static"):
-    (page, console errors); closed afterwards. ``clock``: the page's timers run only when the test moves
-    its clock on (page.clock.run_for), so a test of the box's waits does not sit through them. ``max_body``:
+    (page, console errors); closed afterwards. ``clock``: the page's clock is the test's (page.clock.run_for
+    moves it on, so a test of the box's waits does not sit through them); it also runs on by itself, as
+    playwright's installed clock does, until hold_clock stops it. ``max_body``:
     the body limit assets/recur-api.json says (a server with a smaller one than this recur serve's 128 KiB,
     0.2.0's 64 KiB: no text the box sends comes near 128 KiB, 20,000 characters of 4 bytes at most)."""
     page = chromium.new_page()
@@ -388,7 +389,7 @@ def test_a_text_blank_to_the_api_is_asked_for_again(chromium, server):
         # and zero-width characters alone, which the API refuses as nothing to search
         for blank in ("\x1c\x1f\x85", "\u200b\ufeff\u2060"):
             ask(page, blank)
-            page.wait_for_timeout(300)
+            status_says(page, "Type or paste what you see first.", 60_000)  # waited for: not a 300 ms sleep
             assert page.inner_text(".recur-suggest__status") == "Type or paste what you see first."
 
 
@@ -701,11 +702,11 @@ def test_a_pasted_sns_subscription_message_is_not_searched_and_the_box_says_what
     base, _ = server
     with box_page(chromium, base + "/suggest.html", "api") as (page, errors):
         ask(page, json.dumps(CONFIRMATION, indent=2))
-        status_says(page, "Nothing searched:", 15000)
+        status_says(page, "Nothing searched:", 60_000)
         assert page.inner_text(".recur-suggest__status") == f"Nothing searched: {CONFIRMED_SAID}."
         assert not page.query_selector_all(".recur-suggest__card")
         ask(page, json.dumps(NOTIFICATION, indent=2))
-        status_says(page, "A pasted AWS SNS notification: searched notification", 15000)
+        status_says(page, "A pasted AWS SNS notification: searched notification", 60_000)
         assert not errors, errors
 
 
@@ -910,11 +911,11 @@ def test_while_the_first_index_is_built_the_box_says_how_far_and_answers_once_re
             deadline = time.monotonic() + 30
             while len(told) < 2 and time.monotonic() < deadline:
                 time.sleep(0.02)
-            status_says(page, "texts encoded", 15000)
+            status_says(page, "texts encoded", 60_000)
             status = page.inner_text(".recur-suggest__status")
             assert "building the index (there was none yet): 0 of " in status, status
             ask(page, "writes fail: No space left on device")
-            status_says(page, "Asking again", 15000)
+            status_says(page, "Asking again", 60_000)
             status = page.inner_text(".recur-suggest__status")
             assert "not ready yet: building the index (there was none yet): 0 of " in status, status
             assert "Still waiting" not in status
@@ -985,7 +986,7 @@ def test_a_question_the_server_is_not_ready_for_is_asked_again_a_few_times_then_
         assert page.query_selector(".recur-suggest__status b") is None
         assert asked == ["first question"] * 4
         ask(page, "second question")
-        status_says(page, "Asking again", 10000)
+        status_says(page, "Asking again", 60_000)
         ask(page, "third question")  # before the second is asked again: its retry is cancelled
         clock_until(page, page.locator(".recur-suggest__status", has_text=spent))
         page.clock.run_for(1500)  # a retry of the second question, had it been left, would have come by now
@@ -1081,7 +1082,7 @@ def test_a_busy_server_is_asked_again_after_retry_after_as_a_starting_one_is(chr
         box_page(chromium, base + "/", "api", clock=True) as (page, errors),
     ):
         ask(page, "writes fail: No space left on device")
-        status_says(page, "The suggestion service is busy: the server is busy (8 requests in progress)", 10000)
+        status_says(page, "The suggestion service is busy: the server is busy (8 requests in progress)", 60_000)
         assert "Asking again in 1 s" in page.inner_text(".recur-suggest__status")
         clock_until(page, page.locator(".recur-suggest__card"))
         assert page.query_selector(".recur-suggest__card").get_attribute("data-pattern") == "disk-full"
@@ -1110,22 +1111,25 @@ def test_a_503_retry_after_as_an_http_date_is_waited_for_as_a_429s_is(chromium, 
     one) was waited for 2 s, while the 429 path read both. One parser reads both: the date is waited for."""
     import email.utils
     import math
-    import time
 
     _, site = built
+    now = []  # the browser's time, held: the date is 4-5 s from it however long the answer takes (the
+    # machine's own clock ran on while a loaded machine answered: "Asking again in 3 s")
 
     def busy_until(n):
         if n:
             return 200, DISK_FULL, None
-        at = email.utils.formatdate(math.ceil(time.time()) + 4, usegmt=True)  # 4-5 s from the browser's now
+        at = email.utils.formatdate(math.ceil(now[0]) + 4, usegmt=True)  # 4-5 s from the browser's now
         return _error("overloaded", "the server is busy; retry later", at)
 
     with (
         scripted_api(site, lambda n: HEALTHY, busy_until) as (base, asked),
         box_page(chromium, base + "/", "api", clock=True) as (page, errors),
     ):
+        hold_clock(page)
+        now.append(page.evaluate("Date.now()") / 1000)
         ask(page, "writes fail: No space left on device")
-        status_says(page, "The suggestion service is busy: the server is busy; retry later", 10000)
+        status_says(page, "The suggestion service is busy: the server is busy; retry later", 60_000)
         status = page.inner_text(".recur-suggest__status")
         assert re.search(r"Asking again in [45] s", status), status
         page.clock.run_for(3000)  # not the 2 s of a Retry-After that did not read: asking disables the button
@@ -1220,7 +1224,7 @@ def test_a_countdown_ends_with_the_answer_an_edited_text_or_a_hidden_page(chromi
         ask(page, "writes fail")
         page.locator(count, has_text="Asking again in 5 s").wait_for(timeout=60_000)
         page.fill(".recur-suggest__input", "writes fail: No space left on device")
-        status_says(page, "Not asked again: the text changed. Suggest (Ctrl+Enter) asks it.", 5000)
+        status_says(page, "Not asked again: the text changed. Suggest (Ctrl+Enter) asks it.", 60_000)
         assert page.locator(count).count() == 0 and not page.is_visible(".recur-suggest__now")
         page.clock.run_for(10000)
         assert asked == ["writes fail"], asked
@@ -1294,7 +1298,7 @@ def test_a_rate_limited_question_is_asked_again_once_after_a_short_retry_after_e
         box_page(chromium, base + "/", "api", clock=True) as (page, errors),
     ):
         ask(page, "writes fail: No space left on device")
-        status_says(page, f"Too many questions from here for now ({slow}). Asking again in 1 s", 10000)
+        status_says(page, f"Too many questions from here for now ({slow}). Asking again in 1 s", 60_000)
         clock_until(page, page.locator(".recur-suggest__card"))
         assert asked == ["writes fail: No space left on device"] * 2
         ask(page, "ENOSPC on /data")
@@ -1304,7 +1308,7 @@ def test_a_rate_limited_question_is_asked_again_once_after_a_short_retry_after_e
         assert page.get_attribute(".recur-suggest__words", "data-pattern") == "disk-full"
         assert asked[2:] == ["ENOSPC on /data"] * 2
         ask(page, "a question no page has words for: qwertyuiop")
-        status_says(page, "No known pattern matches this", 15000)
+        status_says(page, "No known pattern matches this", 60_000)
         status = page.inner_text(".recur-suggest__status")
         assert f"Too many questions from here for now ({slow}): ask again in 2 min" in status, status
         assert len(asked) == 5 and page.get_attribute(".recur-suggest", "data-mode") == "api"
@@ -1456,10 +1460,10 @@ def test_an_api_failing_for_now_answers_that_question_by_words_and_the_next_one_
                                  "again. For this one, the box lists the pattern pages"), status  # fmt: skip
         assert page.get_attribute(".recur-suggest", "data-mode") == "api"
         ask(page, "ENOSPC on /data")
-        status_says(page, "The suggestion service failed for now (HTTP 502): your next question asks it again", 15000)
+        status_says(page, "The suggestion service failed for now (HTTP 502): your next question asks it again", 60_000)
         page.wait_for_selector(".recur-suggest__words", timeout=60_000)
         ask(page, "a question no page has words for: qwertyuiop")
-        status_says(page, "No known pattern matches this", 15000)
+        status_says(page, "No known pattern matches this", 60_000)
         assert "The suggestion service could not be reached for now" in page.inner_text(".recur-suggest__status")
         ask(page, "writes fail: No space left on device")
         page.wait_for_selector(".recur-suggest__card", timeout=60_000)
@@ -1478,11 +1482,11 @@ def test_a_starting_servers_health_probe_failing_for_now_is_asked_again_not_take
         scripted_api(site, lambda n: script[min(n, 3)], lambda n: (200, DISK_FULL, None)) as (base, _),
         box_page(chromium, base + "/", "starting", clock=True) as (page, errors),
     ):
-        status_says(page, "The suggestion service is starting: loading the model", 10000)
+        status_says(page, "The suggestion service is starting: loading the model", 60_000)
         page.clock.run_for(1000)  # Retry-After: 1, then the network error
-        status_says(page, "The suggestion service could not be reached for now: the box asks it again in 2 s.", 10000)
+        status_says(page, "The suggestion service could not be reached for now: the box asks it again in 2 s.", 60_000)
         page.clock.run_for(2000)
-        status_says(page, "The suggestion service failed for now (HTTP 502): the box asks it again in 4 s.", 10000)
+        status_says(page, "The suggestion service failed for now (HTTP 502): the box asks it again in 4 s.", 60_000)
         page.clock.run_for(3000)  # not the 2 s before: the page's clock also runs on by itself meanwhile
         assert page.get_attribute(".recur-suggest", "data-mode") == "starting"  # not asked again yet
         page.clock.run_for(1000)
@@ -1524,10 +1528,10 @@ def test_a_first_health_probe_failing_for_now_where_recur_serve_named_its_api_ke
         if not said:
             assert "cannot suggest by meaning" in page.inner_text(".recur-suggest__status")
             return
-        status_says(page, "The suggestion service " + said + ": your next question asks it again.", 5000)
+        status_says(page, "The suggestion service " + said + ": your next question asks it again.", 60_000)
         ask(page, "writes fail: No space left on device")
         status_says(page, "The suggestion service could not be reached for now: your next question asks it again. "
-                          "For this one, the box lists", 15000)  # fmt: skip
+                          "For this one, the box lists", 60_000)  # fmt: skip
         page.wait_for_selector(".recur-suggest__words", timeout=60_000)
         assert page.get_attribute(".recur-suggest", "data-mode") == "api"
         ask(page, "writes fail: No space left on device")
@@ -1604,10 +1608,10 @@ def test_a_first_health_probe_refused_says_so_and_each_question_asks_the_api_aga
         box_page(chromium, base + "/", "api") as (page, errors),
     ):
         status_says(page, f"The suggestion service refused this page ({said}, a login in front of it expired?): "
-                          "sign in again, or reload the page. Until then, the box lists", 5000)  # fmt: skip
+                          "sign in again, or reload the page. Until then, the box lists", 60_000)  # fmt: skip
         ask(page, "writes fail: No space left on device")
         page.wait_for_selector(".recur-suggest__words", timeout=60_000)
-        status_says(page, "The suggestion service refused this question (HTTP 403", 5000)
+        status_says(page, "The suggestion service refused this question (HTTP 403", 60_000)
         assert page.get_attribute(".recur-suggest", "data-mode") == "api"
         ask(page, "writes fail: No space left on device")  # signed in again meanwhile: the API answers
         page.wait_for_selector(".recur-suggest__card", timeout=60_000)
@@ -1629,9 +1633,10 @@ def test_a_rate_limited_health_probe_is_asked_again_not_taken_for_a_static_site(
         errors = page_errors(page)
         try:
             page.clock.install()  # the Retry-After waits run on the test's clock (clock_until)
+            hold_clock(page)  # only: the 1 s ran out by itself before a loaded machine read "again in 1 s."
             page.goto(base + "/")
             status_says(
-                page, "Too many requests from here for now (rate limit: 10 requests a minute): the box asks", 5000
+                page, "Too many requests from here for now (rate limit: 10 requests a minute): the box asks", 60_000
             )
             assert "again in 1 s." in page.inner_text(".recur-suggest__status")
             clock_until(page, page.locator('.recur-suggest[data-mode="api"]'))
