@@ -363,7 +363,7 @@ def test_clients_stalling_their_bodies_hold_no_slot(base):
     for everyone (30 s by default, again as soon as they reconnected)."""
     stalled = half_bodies(base, 8)  # twice the four slots
     try:
-        time.sleep(0.3)
+        until(lambda: in_flight(base) >= 9, "the eight stalled requests in the app")  # and this scrape; not 0.3 s slept
         assert httpx.get(base + "/api/patterns", timeout=10).status_code == 200
         r = httpx.post(base + "/api/suggest", json={"text": "disk full"}, timeout=10)
         assert r.status_code == 200, r.text
