@@ -150,7 +150,7 @@ def serve_handler(handler, port: int = 0):
     finally:
         server.shutdown()
         server.server_close()
-        thread.join(timeout=5)
+        thread.join(timeout=60)
 
 
 # WCAG 2's contrast ratio of each element's text colour on the colour behind it, as the page paints them: the

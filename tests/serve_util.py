@@ -100,7 +100,7 @@ def running(app, wait_ready: bool = True, timeout: float = 60.0, **config):
         yield base
     finally:
         server.should_exit = True
-        thread.join(timeout=10)
+        thread.join(timeout=60)
         sock.close()
         _SERVERS.pop(base, None)
 
@@ -129,7 +129,7 @@ def wait_healthy(base: str, timeout: float = 60.0) -> dict:
     last = None
     while time.monotonic() < deadline:
         try:
-            r = httpx.get(base + "/healthz", timeout=5)
+            r = httpx.get(base + "/healthz", timeout=60)
             if r.status_code == 200:
                 return r.json()
             last = r.text
@@ -248,7 +248,7 @@ def nginx_proxy(upstream: str, prefix: str, workdir, location=None):
         yield f"http://127.0.0.1:{port}" + prefix
     finally:
         proc.terminate()
-        proc.communicate(timeout=10)
+        proc.communicate(timeout=60)
 
 
 def _start_nginx(upstream: str, prefix: str, workdir, port: int, edit=None, timeout: float = 10.0):

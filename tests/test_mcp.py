@@ -1001,7 +1001,7 @@ def test_idle_mcp_sessions_do_not_take_the_apis_slots(tmp_path):
 def test_metrics_label_mcp_requests_as_mcp(served):
     """Found by QA: every /mcp request was counted under route="site"."""
     session(served["base"] + "/mcp", lambda client: client.list_tools())
-    text = httpx.get(served["base"] + "/metrics", timeout=10).text
+    text = httpx.get(served["base"] + "/metrics", timeout=60).text
     assert 'route="/mcp"' in text
     assert not [line for line in text.splitlines() if 'route="site"' in line and 'method="POST"' in line]
 

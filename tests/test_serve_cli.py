@@ -866,7 +866,7 @@ if port:
         url = f"http://[{address}]:{port}/healthz" if ":" in address else f"http://{address}:{port}/healthz"
         for _ in range(600):
             try:
-                answered[address] = json.load(urllib.request.urlopen(url, timeout=5))["patterns"]
+                answered[address] = json.load(urllib.request.urlopen(url, timeout=60))["patterns"]
                 break
             except OSError:
                 time.sleep(0.1)
@@ -1223,7 +1223,7 @@ def test_requests_that_are_not_http_are_logged_once_a_minute_not_once_each(kb_di
         wait_healthy(base)
         host, port = base.removeprefix("http://").split(":")
         for payload in [hello, b"GARBAGE\r\n\r\n"] * 5:
-            with socket.create_connection((host, int(port)), timeout=10) as s:
+            with socket.create_connection((host, int(port)), timeout=60) as s:
                 s.sendall(payload)
                 assert s.recv(64).startswith(b"HTTP/1.1 400 Bad Request")
         counted = httpx.get(base + "/metrics").text

@@ -328,7 +328,7 @@ class _Proxy(http.server.BaseHTTPRequestHandler):
         self.seen.append(self.path)
         path = self.path.split("/", 3)[3] if self.path.startswith("http://") else self.path.lstrip("/")
         try:
-            with urllib.request.urlopen(self.upstream + path, timeout=5) as answer:
+            with urllib.request.urlopen(self.upstream + path, timeout=60) as answer:
                 status, body = answer.status, answer.read()
         except urllib.error.HTTPError as exc:
             status, body = exc.code, b""
