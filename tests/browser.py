@@ -64,7 +64,7 @@ def chromium():
     reason = chromium_missing_reason()
     if reason:
         pytest.skip(reason)
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
     profile = tempfile.mkdtemp(prefix="recur-chromium-")
     pw = sync_playwright().start()
@@ -76,6 +76,10 @@ def chromium():
         pw.stop()
         shutil.rmtree(profile, ignore_errors=True)
         pytest.skip(f"could not launch {CHROMIUM}: {exc}")
+    # every wait for a page's condition (an action's, a wait_for's, an expect's) bounded at 60 s, not playwright's
+    # 30 s and expect's 5 s: bounds on a condition, never met by a page that works, met by a loaded 2-core machine
+    context.set_default_timeout(60_000)
+    expect.set_options(timeout=60_000)
     try:
         yield context
     finally:
@@ -146,7 +150,7 @@ def serve_handler(handler, port: int = 0):
     finally:
         server.shutdown()
         server.server_close()
-        thread.join(timeout=5)
+        thread.join(timeout=60)
 
 
 # WCAG 2's contrast ratio of each element's text colour on the colour behind it, as the page paints them: the

@@ -6,6 +6,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+import httpx
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -29,6 +30,12 @@ if not os.environ.get("RECUR_CACHE"):
 # subprocesses that inherit os.environ alike
 for _name, _ in config.unknown_variables():
     del os.environ[_name]
+
+# The tests' own requests to the servers they start here: httpx's default timeout (5 s for each connect and
+# read) was a time limit on the server under test, met by a 2-core machine shared with other runs (a 10x
+# slower machine). A bound on waiting for an answer, generous; a test of a timeout passes its own.
+for _call in (httpx.get, httpx.post, httpx.head, httpx.put, httpx.delete, httpx.options, httpx.patch, httpx.request):
+    _call.__kwdefaults__["timeout"] = httpx.Timeout(60)
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"

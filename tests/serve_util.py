@@ -100,7 +100,7 @@ def running(app, wait_ready: bool = True, timeout: float = 60.0, **config):
         yield base
     finally:
         server.should_exit = True
-        thread.join(timeout=10)
+        thread.join(timeout=60)
         sock.close()
         _SERVERS.pop(base, None)
 
@@ -129,7 +129,7 @@ def wait_healthy(base: str, timeout: float = 60.0) -> dict:
     last = None
     while time.monotonic() < deadline:
         try:
-            r = httpx.get(base + "/healthz", timeout=5)
+            r = httpx.get(base + "/healthz", timeout=60)
             if r.status_code == 200:
                 return r.json()
             last = r.text
@@ -177,13 +177,15 @@ def fake_index(kb, index, model: str = "fake:64") -> None:
 
 def fake_app(kb, root, **kw):
     """`recur serve`'s app over ``kb`` with the fake encoder, its index and feedback file under
-    ``root``, no built site unless ``kw`` says otherwise (any create_app keyword)."""
+    ``root``, no built site unless ``kw`` says otherwise (any create_app keyword). A Slack command is answered
+    in its reply however long the search takes (slack_reply_within 120 s, not 2.5): the 2.5 s is a speed that
+    a loaded machine need not have, and a late answer went to a response_url that is not there."""
     from recur.retrieval.engine import Engine
     from recur.serve import create_app
 
     return create_app(
         lambda: Engine.open(kb, root / "index", model="fake:64", quiet=True),
-        **{"site_dir": None, "feedback_path": root / "fb.jsonl", **kw},
+        **{"site_dir": None, "feedback_path": root / "fb.jsonl", "slack_reply_within": 120, **kw},
     )
 
 
@@ -246,7 +248,7 @@ def nginx_proxy(upstream: str, prefix: str, workdir, location=None):
         yield f"http://127.0.0.1:{port}" + prefix
     finally:
         proc.terminate()
-        proc.communicate(timeout=10)
+        proc.communicate(timeout=60)
 
 
 def _start_nginx(upstream: str, prefix: str, workdir, port: int, edit=None, timeout: float = 10.0):

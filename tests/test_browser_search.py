@@ -1355,7 +1355,7 @@ def test_without_webassembly_simd_the_box_uses_words_before_loading_anything(pag
     url, *_ = static_site
     page.add_init_script(NO_SIMD)
     page.goto(url + "/suggest.html")
-    page.wait_for_selector("div.recur-suggest[data-mode=static]", timeout=10_000)
+    page.wait_for_selector("div.recur-suggest[data-mode=static]", timeout=60_000)
     status = page.locator(".recur-suggest__status").inner_text()
     assert "no WebAssembly SIMD" in status and "pattern pages that share your text" in status, status
     page.fill("textarea.recur-suggest__input", "ENOSPC")
@@ -1699,7 +1699,8 @@ def test_a_model_that_fails_to_load_is_said_once_and_not_overwritten_by_progress
         page.click("button.recur-suggest__go")
         page.wait_for_selector("div.recur-suggest[data-mode=static]", timeout=60_000)
         page.wait_for_load_state("networkidle")  # the other files of the bundle have arrived
-        page.wait_for_timeout(500)
+        # what the failure says, waited for (a 500 ms sleep was too short for a loaded machine)
+        page.locator(".recur-suggest__status", has_text="could not be loaded").wait_for(timeout=60_000)
         status = page.locator(".recur-suggest__status").inner_text()
         assert "could not be loaded" in status and "model.onnx.gz" in status, status
         assert not page.locator("progress.recur-suggest__progress").is_visible()
@@ -1739,7 +1740,8 @@ def test_a_model_download_that_fails_for_now_is_tried_again_on_the_next_question
     page.click("button.recur-suggest__go")
     page.locator(".recur-suggest__words").first.wait_for(timeout=60_000)  # this question: answered by words
     page.wait_for_load_state("networkidle")  # the other files of the bundle have arrived: they say nothing
-    page.wait_for_timeout(500)
+    # what the failure says, waited for (a 500 ms sleep was too short for a loaded machine)
+    page.locator(".recur-suggest__status", has_text="your next question tries again").wait_for(timeout=60_000)
     status = page.locator(".recur-suggest__status").inner_text()
     assert f"could not be downloaded ({name}: {failure}); your next question tries again" in status, status
     assert "pattern pages that share your text" in status and "matched by words, not meaning" in status
@@ -1877,8 +1879,7 @@ def test_a_text_blank_to_recur_suggest_is_asked_for_again(page, static_site):
     for blank in ("\x85 \x1c\x1f", "\x1b[0m \x1b[1;31m\x1b[0m", "\u200b \ufeff\u2060"):
         page.fill("textarea.recur-suggest__input", blank)
         page.click("button.recur-suggest__go")
-        page.wait_for_timeout(300)
-        assert page.locator(".recur-suggest__status").inner_text() == "Type or paste what you see first."
+        expect(page.locator(".recur-suggest__status")).to_have_text("Type or paste what you see first.", timeout=60_000)
         assert page.locator(".recur-suggest__card").count() == 0
     assert not [r for r in page.requests if "recur-browser" in r]  # nothing loaded for it
     assert page.errors == []

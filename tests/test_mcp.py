@@ -32,6 +32,7 @@ from serve_util import (
     fake_app,
     fake_index,
     long_trace,
+    metric,
     running,
 )
 
@@ -856,18 +857,24 @@ def test_stdio_lists_its_tools_while_its_patterns_wait_for_the_load(kb_dir, tmp_
 
     holder = EngineHolder(slow_load)
     holder.start()
+    waits, asked = holder_engine(holder, wait=300), threading.Event()  # the load's wait: a bound on a hang
+
+    def engine():  # the server's getter, seen asked: the listing is waiting for the load
+        asked.set()
+        return waits()
 
     async def work(client):
         listing = asyncio.ensure_future(client.list_resources())
-        await asyncio.sleep(0.2)  # sent first, as a client at start-up does
+        deadline = time.monotonic() + 60  # sent first, as a client at start-up does: waited for, not 0.2 s slept
+        while not asked.is_set():
+            assert time.monotonic() < deadline, "the resources were never asked for"
+            await asyncio.sleep(0.01)
         tools = await client.list_tools()
         release.set()  # the load ends only once the tools are listed
         return {t.name for t in tools.tools}, {r.name for r in (await listing).resources}
 
     try:
-        tools, patterns = session(
-            build_server(holder_engine(holder, wait=20), stale_files=lambda: holder.kb_changed), work
-        )
+        tools, patterns = session(build_server(engine, stale_files=lambda: holder.kb_changed), work)
     finally:
         release.set()
         holder.stop()
@@ -994,7 +1001,7 @@ def test_idle_mcp_sessions_do_not_take_the_apis_slots(tmp_path):
 def test_metrics_label_mcp_requests_as_mcp(served):
     """Found by QA: every /mcp request was counted under route="site"."""
     session(served["base"] + "/mcp", lambda client: client.list_tools())
-    text = httpx.get(served["base"] + "/metrics", timeout=10).text
+    text = httpx.get(served["base"] + "/metrics", timeout=60).text
     assert 'route="/mcp"' in text
     assert not [line for line in text.splitlines() if 'route="site"' in line and 'method="POST"' in line]
 
@@ -1219,9 +1226,12 @@ def test_http_mcp_session_cap_and_idle_timeout(tmp_path):
             assert client.delete(url, headers=session_headers(second)).status_code == 200
             third = initialize()
             assert third.status_code == 200, third.text
-        import time
-
-        time.sleep(9)  # both open sessions idle past 4 s (their event streams closed; the idle sweep runs every few s)
+        # both open sessions idle past 4 s (their event streams closed), closed by the idle sweep: waited for, not
+        # slept through (9 s), a bound on a hang only; /metrics is no session's activity
+        deadline = time.monotonic() + 120
+        while metric(client.get(base + "/metrics").text, "recur_mcp_sessions_closed_total", reason="idle") < 2:
+            assert time.monotonic() < deadline, "the two idle sessions were not closed in 120 s"
+            time.sleep(0.1)
         gone = client.post(url, headers=session_headers(first), json=ping)
         assert gone.status_code == 404 and gone.json()["error"]["message"] == "Session not found"
         assert initialize().status_code == 200 and initialize().status_code == 200  # both places free again

@@ -280,7 +280,7 @@ def test_the_box_on_a_kb_too_small_to_calibrate_says_no_such_thing(chromium, ser
     base, _ = server
     with box_page(chromium, base + "/suggest.html", "api") as (page, errors):
         ask(page, "how do I get VPN access")
-        page.wait_for_selector('.recur-suggest[data-no-known-pattern="true"]', timeout=15000)
+        page.wait_for_selector('.recur-suggest[data-no-known-pattern="true"]', timeout=60_000)
         status = page.inner_text(".recur-suggest__status")
         assert NOTHING not in status and status.startswith("No known pattern matches this. If it is new"), status
         assert not errors, errors

@@ -18,7 +18,7 @@ class _HoldBack:
 
     def _wait_turn(self):
         if self.hold is not None and threading.get_ident() == self.hold:
-            self.turn.wait(10)
+            self.turn.wait(60)
 
     def _passed(self):
         if self.first is not None and threading.get_ident() == self.first:
@@ -77,8 +77,8 @@ def test_a_webhook_waiter_takes_a_slot_left_free_when_the_interactive_waiter_has
     lock.hold, lock.first = threads["interactive"].ident, threads["webhook"].ident  # the webhook looks first
     with gate._cond:  # both running searches finish together
         gate.release(), gate.release()
-    assert got["interactive"].wait(10)
-    assert got["webhook"].wait(10), "the webhook search sleeps beside a free slot"
+    assert got["interactive"].wait(60)
+    assert got["webhook"].wait(60), "the webhook search sleeps beside a free slot"
     assert gate.waiting == 0
     gate.release(), gate.release(webhook=True)
 
@@ -106,7 +106,7 @@ def test_a_webhook_search_gets_a_slot_under_a_steady_interactive_stream_once_it_
     a steady stream of them it never ran (its HTTP request hung until Alertmanager gave up and sent the
     group again). Before the limit the interactive searches still go first; past it the webhook search
     takes its turn in their line: after those already waiting, before those that come later."""
-    limit = 0.3
+    limit = 1.0  # room for three interactive searches on a loaded machine (0.3 s: each starts a thread)
     gate = SearchGate(1, 1.0, webhook_max_wait=limit)
     log, stop, got = [], threading.Event(), threading.Event()
     _interactive_stream(gate, log, stop)
@@ -123,7 +123,7 @@ def test_a_webhook_search_gets_a_slot_under_a_steady_interactive_stream_once_it_
 
     threading.Thread(target=webhook, daemon=True).start()
     try:
-        assert got.wait(limit + 10), "the webhook search never got a slot"
+        assert got.wait(limit + 60), "the webhook search never got a slot"
     finally:
         stop.set()
     went, began = [t for name, t in log if name == "webhook"][0], began[0]
@@ -148,10 +148,10 @@ def test_an_overdue_webhook_search_still_keeps_to_the_webhooks_share():
     threading.Thread(target=search, args=("webhook", True), daemon=True).start()
     assert not got["webhook"].wait(0.3), "the second webhook search took a slot past the webhooks' share"
     threading.Thread(target=search, args=("interactive", False), daemon=True).start()
-    assert got["interactive"].wait(10), "the interactive search waited behind an overdue webhook one"
+    assert got["interactive"].wait(60), "the interactive search waited behind an overdue webhook one"
     assert not got["webhook"].is_set()
     gate.release(webhook=True)  # the running webhook search ends: the overdue one takes its share
-    assert got["webhook"].wait(10)
+    assert got["webhook"].wait(60)
     gate.release(), gate.release(webhook=True)
 
 

@@ -228,7 +228,7 @@ def raw_get(base: str, path: str) -> bytes:
     import socket
 
     host, port = base.removeprefix("http://").split(":")
-    with socket.create_connection((host, int(port)), timeout=10) as s:
+    with socket.create_connection((host, int(port)), timeout=60) as s:
         s.sendall(f"GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".encode())
         out = b""
         while chunk := s.recv(65536):
@@ -263,7 +263,7 @@ def test_bound_to_loopback_every_route_refuses_a_foreign_host_or_origin(tmp_path
         # an HTTP/1.0 probe sends no Host (HAProxy's httpchk): no browser does, so it is not refused for it
         import socket
 
-        with socket.create_connection(("127.0.0.1", int(port)), timeout=10) as s:
+        with socket.create_connection(("127.0.0.1", int(port)), timeout=60) as s:
             s.sendall(b"GET /healthz HTTP/1.0\r\n\r\n")
             assert s.recv(64).split(b"\r\n")[0].endswith(b"200 OK")
 

@@ -226,7 +226,7 @@ def test_accept_on_two_lines_is_one_list(base):
 
 def raw(base: str, data: bytes) -> bytes:
     host, port = base.removeprefix("http://").split(":")
-    with socket.create_connection((host, int(port)), timeout=10) as s:
+    with socket.create_connection((host, int(port)), timeout=60) as s:
         s.sendall(data)
         chunks = []
         while True:

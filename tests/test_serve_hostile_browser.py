@@ -108,10 +108,10 @@ def test_board_home_and_index_pages(page, base):
 
 def test_suggest_box_renders_api_results_as_text(page, base):
     page.goto(base + "/suggest.html")
-    page.wait_for_selector('.recur-suggest[data-mode="api"]', timeout=15000)
+    page.wait_for_selector('.recur-suggest[data-mode="api"]', timeout=60_000)
     page.fill(".recur-suggest__input", "No space left on device")
     page.click(".recur-suggest__go")
-    page.wait_for_selector(".recur-suggest__card", timeout=15000)
+    page.wait_for_selector(".recur-suggest__card", timeout=60_000)
     card = page.query_selector('.recur-suggest__card[data-pattern="disk-full"]')
     assert IMG in card.inner_text()
     assert_inert(page)
@@ -120,5 +120,5 @@ def test_suggest_box_renders_api_results_as_text(page, base):
 
 def test_site_search_shows_hostile_titles_as_text(page, base):
     page.goto(base + "/index.html?q=ENOSPC")
-    page.wait_for_selector(".md-search-result__item", timeout=15000)
+    page.wait_for_selector(".md-search-result__item", timeout=60_000)
     assert_inert(page)

@@ -40,7 +40,7 @@ def _stale_healthz(base: str, wait: float = 60.0) -> dict:
     """/healthz once it says the index is stale (the server looks at its KB every few seconds)."""
     deadline = time.monotonic() + wait
     while True:
-        health = httpx.get(base + "/healthz", timeout=10).json()
+        health = httpx.get(base + "/healthz", timeout=60).json()
         if health.get("stale") or time.monotonic() > deadline:
             return health
         time.sleep(0.1)

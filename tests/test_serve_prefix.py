@@ -284,10 +284,10 @@ def watched_page(chromium):
 def test_the_suggest_box_and_the_site_search_in_a_browser(chromium, proxied):
     with watched_page(chromium) as (page, errors, failed):
         page.goto(proxied.url + "/")
-        page.wait_for_selector('.recur-suggest[data-mode="api"]', timeout=15000)
+        page.wait_for_selector('.recur-suggest[data-mode="api"]', timeout=60_000)
         page.fill(".recur-suggest__input", "writes fail: No space left on device")
         page.click(".recur-suggest__go")
-        page.wait_for_selector(".recur-suggest__card", timeout=15000)
+        page.wait_for_selector(".recur-suggest__card", timeout=60_000)
         card = page.query_selector(".recur-suggest__card")
         assert card.get_attribute("data-pattern") == "disk-full"
         card.query_selector("a.recur-suggest__title").click()
@@ -301,7 +301,7 @@ def test_the_suggest_box_and_the_site_search_in_a_browser(chromium, proxied):
 def search(page, text: str) -> None:
     page.locator("label.md-search__icon, .md-search__input").first.click()
     page.locator("input.md-search__input").press_sequentially(text, delay=20)  # material searches on key events
-    page.wait_for_selector(".md-search-result__item", timeout=15000)
+    page.wait_for_selector(".md-search-result__item", timeout=60_000)
 
 
 @pytest.mark.browser
@@ -330,11 +330,11 @@ def test_swagger_ui_tries_a_request_under_the_prefix(chromium, proxied):
         sent: list[str] = []
         page.on("request", lambda r: sent.append(r.url))
         page.goto(proxied.url + "/docs")
-        page.wait_for_selector(".opblock", timeout=15000)
+        page.wait_for_selector(".opblock", timeout=60_000)
         page.click(".opblock-get .opblock-summary-path >> text=/healthz")
         page.click("button.try-out__btn")
         page.click("button.execute")
-        page.wait_for_selector(".live-responses-table tbody .response-col_status", timeout=15000)
+        page.wait_for_selector(".live-responses-table tbody .response-col_status", timeout=60_000)
         assert page.inner_text(".live-responses-table tbody .response-col_status").strip() == "200"
         assert proxied.url + "/healthz" in sent
         assert not errors and not failed, (errors, failed)

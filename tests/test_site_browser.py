@@ -72,7 +72,7 @@ def test_a_describe_box_whose_script_did_not_load_says_where_to_look_instead(pag
     page.route("**/recur-query.js*", lambda route: route.fulfill(status=404, body=""))
     page.goto(url + "/index.html")
     note = page.locator("div.recur-suggest .recur-suggest__nojs")
-    note.wait_for(timeout=10_000)
+    note.wait_for(timeout=60_000)
     assert "did not start here" in note.inner_text()
     note.locator("a", has_text="category").click()
     page.wait_for_url("**/patterns/index.html")
@@ -300,7 +300,7 @@ def test_a_search_for_onboarding_finds_the_paths(page, base):
     page.locator("label.md-search__icon, .md-search__input").first.click()
     page.locator("input.md-search__input").press_sequentially("onboarding", delay=20)
     found = page.locator(".md-search-result__item > a[href*='/paths/']")
-    found.first.wait_for(timeout=10000)
+    found.first.wait_for(timeout=60_000)
     pages = {found.nth(n).get_attribute("href").split("?")[0].rsplit("/", 1)[-1] for n in range(found.count())}
     # the list of paths too, by its title and intro (its table stays out of the search)
     assert pages == {"first-week.html", "storage-basics.html", "index.html"}
@@ -980,7 +980,7 @@ def test_search_finds_error_strings_and_alert_names(page, base):
         box.fill("")
         box.press_sequentially(query, delay=20)  # material searches on key events, not on fill()
         result = page.locator(".md-search-result__item", has_text=query).first
-        result.wait_for(timeout=10000)
+        result.wait_for(timeout=60_000)
         assert "Disk full on a host" in page.locator(".md-search-result").inner_text()
         page.keyboard.press("Escape")
     assert page.errors == []
@@ -1036,7 +1036,7 @@ def _first_search_result(page, query: str) -> str:
     # the old list was read. Emptied first (material clears its list for an empty query), only this answer is waited for.
     box.fill("")
     box.press("End")
-    page.wait_for_function("() => !document.querySelector('.md-search-result__item')", timeout=10000)
+    page.wait_for_function("() => !document.querySelector('.md-search-result__item')", timeout=60_000)
     # the whole query at once, then one key event: material searches on key events, not on fill(). Typed key by key,
     # it answered every prefix, and under load the answer to "ephemeral-port-exhaustio" (its h= naming the word it
     # completed, "exhaustion") was read as the whole query's: inode-exhaustion first (a CI run, once in many)
@@ -1048,7 +1048,7 @@ def _first_search_result(page, query: str) -> str:
         """last => [...document.querySelectorAll(".md-search-result__item > a")]
                    .some(a => (new URL(a.href).searchParams.get("h") || "").split(" ").includes(last))""",
         arg=last,
-        timeout=10000,
+        timeout=60_000,
     )
     first = page.locator(".md-search-result__item > a").first.get_attribute("href")
     page.keyboard.press("Escape")

@@ -433,18 +433,19 @@ def _mkdocs_serve(cwd, env):
     finally:
         proc.send_signal(signal.SIGINT)  # as Ctrl-C: mkdocs serve then removes its temporary site folder
         try:
-            proc.wait(timeout=10)
+            proc.wait(timeout=60)
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
 
 
 def _page_shows(proc, url: str, text: str) -> bool:
-    """Whether ``url`` shows ``text`` within 60 s (False as soon as the server has exited)."""
-    deadline = time.monotonic() + 60
+    """Whether ``url`` shows ``text`` within 300 s, a bound on a hang: a rebuild by mkdocs on a machine 10x slower
+    (False as soon as the server has exited)."""
+    deadline = time.monotonic() + 300
     while time.monotonic() < deadline and proc.poll() is None:
         try:
-            if text in urllib.request.urlopen(url, timeout=5).read().decode():
+            if text in urllib.request.urlopen(url, timeout=60).read().decode():
                 return True
         except OSError:
             pass

@@ -78,7 +78,7 @@ def _static_box(chromium, url):
     page = chromium.new_page()
     page.errors = page_errors(page)
     page.goto(url)
-    page.wait_for_selector("div.recur-suggest[data-mode=static]", timeout=15000)
+    page.wait_for_selector("div.recur-suggest[data-mode=static]", timeout=60_000)
     return page
 
 
@@ -86,7 +86,7 @@ def _ask(page, text) -> list:
     page.evaluate("document.querySelector('.recur-suggest__results').textContent = ''")
     page.fill("textarea.recur-suggest__input", text)
     page.click("button.recur-suggest__go")
-    page.wait_for_selector(".recur-suggest__search-link", timeout=15000)
+    page.wait_for_selector(".recur-suggest__search-link", timeout=60_000)
     return page.eval_on_selector_all(".recur-suggest__words", "els => els.map(e => e.dataset.pattern)")
 
 
@@ -167,7 +167,7 @@ def test_a_retired_pattern_is_not_ranked_by_words_either(chromium, site):
             shown = _ask(page, "Retired pattern about deploys: deploy broke everything")  # its title, its symptom
             assert shown and "old-retired" not in shown, shown  # pages sharing "deploy" only
             page.click(".recur-suggest__search-link")
-            page.wait_for_selector('.md-search-result__item a[href*="old-retired"]', timeout=15000)
+            page.wait_for_selector('.md-search-result__item a[href*="old-retired"]', timeout=60_000)
             assert page.errors == []
         finally:
             page.close()
@@ -230,7 +230,7 @@ def test_the_header_search_links_to_the_describe_box_with_the_query(chromium, si
             assert link.get_attribute("href") == url + "/index.html?describe=OutOfMemoryError%3A"
             link.click()
             page.wait_for_url("**/index.html?describe=*")
-            page.wait_for_selector(".recur-suggest__words", timeout=15000)  # a static box answers it on load
+            page.wait_for_selector(".recur-suggest__words", timeout=60_000)  # a static box answers it on load
             assert page.input_value("textarea.recur-suggest__input") == "OutOfMemoryError:"
             shown = page.eval_on_selector_all(".recur-suggest__words", "els => els.map(e => e.dataset.pattern)")
             assert shown[0] == "memory-leak-oom", shown
@@ -252,7 +252,7 @@ def _header_search(page, query: str):
                                                           .includes(q.toLowerCase().split(/\\W/)[0])
                                                       : /no matching/i.test(m.textContent)); }""",
         arg=query,
-        timeout=15000,
+        timeout=60_000,
     )
     return page.locator(".md-search-result .recur-search-ask")
 

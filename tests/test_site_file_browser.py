@@ -65,7 +65,7 @@ def test_from_disk_a_file_search_site_finds_a_pattern_by_its_title(page, sites):
         page.wait_for_load_state("load")
         _search(page, "Disk full")
         hit = page.locator(RESULTS, has_text="Disk full on a host").first
-        hit.wait_for(timeout=10_000)
+        hit.wait_for(timeout=60_000)
         assert "served over http" not in page.inner_text(".md-search-result__meta")
     hit.locator("a").first.click()  # the result opens the pattern's page, from disk too
     page.wait_for_url("**/patterns/capacity/disk-full.html*")
@@ -80,7 +80,7 @@ def test_served_over_http_a_file_search_site_runs_materials_own_worker(page, sit
     with serve_dir(sites["file"]) as url:
         page.goto(url + "/index.html")
         _search(page, "Disk full")
-        page.locator(RESULTS, has_text="Disk full on a host").first.wait_for(timeout=10_000)
+        page.locator(RESULTS, has_text="Disk full on a host").first.wait_for(timeout=60_000)
         assert page.evaluate("() => /\\[native code\\]/.test(String(window.Worker))")
     assert any(u.endswith("/search/search_index.json") for u in asked) and any("/workers/search." in u for u in asked)
     assert not [u for u in asked if u.split("?")[0].endswith(("/search_index.js", "/recur-search-worker.js"))]

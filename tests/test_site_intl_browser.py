@@ -63,7 +63,7 @@ def _searched(page, query: str, typed: bool = True) -> list[str]:
         "q => { const m = document.querySelector('.md-search-result__meta');"
         " return m && /matching document/.test(m.textContent) && m.dataset.recurQuery === q; }",
         arg=query,
-        timeout=10000,
+        timeout=60_000,
     )
     titles = page.locator(".md-search-result__list > li .md-search-result__article h1").all_inner_texts()
     page.keyboard.press("Escape")

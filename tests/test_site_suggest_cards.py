@@ -24,7 +24,7 @@ def test_a_low_match_folds_its_first_steps_and_evidence_away(chromium, server): 
     assert "low" in confidence.values() and {"high", "medium"} & set(confidence.values()), confidence
     with box_page(chromium, base + "/suggest.html", "api") as (page, errors):
         ask(page, text)
-        page.wait_for_selector(".recur-suggest__card", timeout=15000)
+        page.wait_for_selector(".recur-suggest__card", timeout=60_000)
         for card in page.query_selector_all(".recur-suggest__card"):
             pid = card.get_attribute("data-pattern")
             folded = card.query_selector("details.recur-suggest__unsure")
@@ -59,7 +59,7 @@ def test_a_cards_confidence_badge_says_it_as_the_terminal_does(chromium, server)
     assert answer["results"] and all(r["probability"] is None for r in answer["results"])  # what this case is for
     with box_page(chromium, base + "/suggest.html", "api") as (page, errors):
         ask(page, text)
-        page.wait_for_selector(".recur-suggest__card", timeout=15000)
+        page.wait_for_selector(".recur-suggest__card", timeout=60_000)
         badges = page.eval_on_selector_all(
             ".recur-suggest__card .recur-badge:first-child", "els => els.map(e => e.textContent)"
         )
@@ -302,7 +302,7 @@ def test_on_a_phone_the_first_cards_first_step_is_in_view_after_asking(chromium,
     page.set_viewport_size({"width": 390, "height": 844})
     try:
         page.goto(base + "/suggest.html")
-        page.wait_for_selector('.recur-suggest[data-mode="api"]', timeout=15000)
+        page.wait_for_selector('.recur-suggest[data-mode="api"]', timeout=60_000)
         ask(page, text)
         card = page.locator(".recur-suggest__card").first
         expect(card).to_have_attribute("data-pattern", pid)
@@ -330,7 +330,7 @@ def test_the_box_says_how_it_read_a_typo_as_the_api_answers_it(chromium, server)
     assert "read 'databse' as 'database' and 'conection' as 'connection'" in answer["query_note"]
     with box_page(chromium, base + "/suggest.html", "api") as (page, errors):
         ask(page, text)
-        page.wait_for_selector(".recur-suggest__card", timeout=15000)
+        page.wait_for_selector(".recur-suggest__card", timeout=60_000)
         said = page.inner_text(".recur-suggest__status")
         assert "Read 'databse' as 'database' and 'conection' as 'connection' (words the knowledge base" in said, said
         assert not errors, errors
@@ -394,7 +394,7 @@ def test_on_a_touch_screen_the_hidden_keys_hint_does_not_describe_the_box(chromi
                 cdp.send("Emulation.setTouchEmulationEnabled", {"enabled": True, "maxTouchPoints": 5})
                 cdp.send("Emulation.setEmitTouchEventsForMouse", {"enabled": True, "configuration": "mobile"})
             page.goto(base + "/suggest.html")
-            page.wait_for_selector('.recur-suggest[data-mode="api"]', timeout=15000)
+            page.wait_for_selector('.recur-suggest[data-mode="api"]', timeout=60_000)
             assert page.evaluate("matchMedia('(pointer: coarse)').matches") == phone
             said = "" if phone else "Ctrl+Enter to send \u00b7 Esc to leave the box"
             expect(page.get_by_role("textbox", name="Describe what you see")).to_have_accessible_description(said)

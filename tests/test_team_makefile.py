@@ -201,7 +201,9 @@ def test_a_torch_index_that_does_not_answer_is_left_out_with_a_note(indexes, mad
         "): installing from pip's own indexes without it "
         "(on Linux PyPI's torch is a CUDA build of several GB; TORCH_INDEX=URL names a mirror)"
     )
-    assert "Retrying" not in proc.stderr and took < 120, (took, proc.stderr[-2000:])
+    # asked once, not retried: told by pip's own "Retrying" lines, not by a time (a 2-minute bound on `make install`
+    # is a speed a loaded machine need not have)
+    assert "Retrying" not in proc.stderr, (took, proc.stderr[-2000:])
 
 
 def test_make_install_says_where_recur_comes_from_when_pip_finds_none(indexes, made_venv, tmp_path):
@@ -326,7 +328,7 @@ class _Proxy(http.server.BaseHTTPRequestHandler):
         self.seen.append(self.path)
         path = self.path.split("/", 3)[3] if self.path.startswith("http://") else self.path.lstrip("/")
         try:
-            with urllib.request.urlopen(self.upstream + path, timeout=5) as answer:
+            with urllib.request.urlopen(self.upstream + path, timeout=60) as answer:
                 status, body = answer.status, answer.read()
         except urllib.error.HTTPError as exc:
             status, body = exc.code, b""

@@ -22,11 +22,11 @@ def _interleaved(stream) -> None:
     def ready():
         stream.write("Ready: 3 patterns")
         half.set()
-        other_done.wait(10)
+        other_done.wait(60)
         stream.write("\n")
 
     def warn():
-        half.wait(10)
+        half.wait(60)
         print("warning: dropped 'notifications/cancelled': malformed params", file=stream)
         other_done.set()
 

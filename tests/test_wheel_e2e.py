@@ -102,7 +102,7 @@ def test_recur_version_is_the_version_pip_installed(installed):
     assert wheel.name.startswith(f"recur-{said}-")
 
 
-def _get(url, data=None, timeout=10):
+def _get(url, data=None, timeout=60):
     req = urllib.request.Request(
         url,
         data=json.dumps(data).encode() if data is not None else None,

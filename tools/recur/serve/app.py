@@ -71,6 +71,7 @@ def create_app(
     webhook_max_wait: float = config.default("webhook_max_wait"),
     body_timeout: float = config.default("body_timeout"),
     slack_signing_secret: str | None = None,
+    slack_reply_within: float = 2.5,
     site_url: str | None = None,
     host: str | None = None,
     mcp_max_sessions: int = config.default("mcp_max_sessions"),
@@ -90,7 +91,8 @@ def create_app(
     at least 4; 0: a quarter of it);
     ``body_timeout`` seconds to send a body.
     ``slack_signing_secret`` turns on /api/slack/* (``site_url``: where pattern links in replies
-    point); the MCP server is at /mcp (``host``: the SDK's DNS-rebinding checks on loopback; at
+    point; ``slack_reply_within``: seconds a command's answer is waited for before Slack, which wants one within
+    3 s, is told "searching…" and the answer goes to its response_url); the MCP server is at /mcp (``host``: the SDK's DNS-rebinding checks on loopback; at
     most ``mcp_max_sessions`` sessions open at once, each closed after ``mcp_idle_seconds`` idle, and
     ``mcp_max_sessions_per_client`` per client address (mcp_sessions.SessionCaps);
     ``mcp_allowed_hosts``: a reverse proxy's host names those checks also accept; security.HostCheck,
@@ -116,7 +118,7 @@ def create_app(
     app.state.max_body, app.state.site_url = _limits(max_body)[0], site_url
     app.state.stopping = Stopping()  # told by the protocol when uvicorn begins a stop (server.config)
     install_error_handlers(app, BODY_HINTS, BODY_TAKES)  # what a route takes, with a refusal of its body
-    slack = {"signing_secret": slack_signing_secret, "site_url": site_url}
+    slack = {"signing_secret": slack_signing_secret, "site_url": site_url, "reply_within": slack_reply_within}
     mcp = dict(host=host, max_sessions=mcp_max_sessions, idle_seconds=mcp_idle_seconds, allowed_hosts=mcp_allowed_hosts)
     mcp.update(max_sessions_per_client=mcp_max_sessions_per_client)
     mcp.update(on_session_closed=lambda reason: app.state.metrics.mcp_closed.labels(reason).inc())
