@@ -365,3 +365,19 @@ def test_a_cut_sections_marker_is_a_paragraph_of_its_own_within_the_limit():
         assert cut["sections"]["Timeline"].split("\n\n")[0].endswith("recovery |")
         assert cut["sections"]["Lessons learned"].split("\n\n")[0].endswith("only on bytes")
         assert cut["sections"]["Detection"].split("\n\n")[0].endswith("\n```")
+
+
+def test_an_incident_recorded_with_an_id_of_its_own_is_shown_by_it(run):
+    """Found by fuzzing the CLI's flags: `recur incident new --id INC-9` (or `db-outage.2026`, `inc-2026-0001`)
+    wrote a record `recur check` passes and `recur incident review INC-9` finds, but `recur show INC-9` said
+    "no pattern with id 'inc-9'" (an id that is no INC-YYYY-NNNN was looked up as a pattern's only), and
+    `recur show inc-2026-0001` looked for INC-2026-0001 alone."""
+    for own in ("INC-9", "db-outage.2026", "inc-2026-0001"):
+        args = ("incident", "new", "--no-input", "--no-suggest", "-t", f"t {own}", "-s", "sev4", "-d", "x", "--id", own)
+        assert run(*args).exit_code == 0
+        shown = run("show", own, "--json")
+        assert shown.exit_code == 0, shown.output
+        assert json.loads(shown.stdout)["id"] == own and json.loads(shown.stdout)["title"] == f"t {own}"
+        assert f"t {own}" in run("show", own).stdout
+    unknown = run("show", "db-outage.2027")  # neither a pattern nor an incident: the pattern's error, as before
+    assert unknown.exit_code != 0 and "no pattern with id 'db-outage.2027'" in unknown.output
