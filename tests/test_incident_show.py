@@ -381,3 +381,18 @@ def test_an_incident_recorded_with_an_id_of_its_own_is_shown_by_it(run):
         assert f"t {own}" in run("show", own).stdout
     unknown = run("show", "db-outage.2027")  # neither a pattern nor an incident: the pattern's error, as before
     assert unknown.exit_code != 0 and "no pattern with id 'db-outage.2027'" in unknown.output
+
+
+def test_an_id_too_long_for_a_file_name_is_refused_naming_the_flag(run, kb_dir):
+    """Found by fuzzing: `recur incident new --id` (and `recur new incident --id`) of 300 characters failed at the
+    write, "incidents/2026/xxx….md: cannot write the file there: File name too long", naming no flag. The id
+    is the file's name: over 200 characters it is refused before anything is written; 200 is recorded."""
+    before = sorted((kb_dir / "incidents").rglob("*.md"))
+    for command in (("incident", "new", "--no-suggest", "-d", "x"), ("new", "incident", "--summary", "x")):
+        refused = run(*command, "--no-input", "-t", "t", "-s", "sev4", "--id", "x" * 300)
+        assert refused.exit_code == 2, refused.output
+        assert "'--id': 300 characters long; the limit is 200" in refused.output and "Traceback" not in refused.output
+    assert sorted((kb_dir / "incidents").rglob("*.md")) == before
+    written = run("incident", "new", "--no-suggest", "--no-input", "-t", "t", "-s", "sev4", "-d", "x", "--id", "y" * 200)
+    assert written.exit_code == 0, written.output
+    assert run("check", "-q").exit_code == 0 and json.loads(run("show", "y" * 200, "--json").stdout)["title"] == "t"
