@@ -393,6 +393,8 @@ def test_an_id_too_long_for_a_file_name_is_refused_naming_the_flag(run, kb_dir):
         assert refused.exit_code == 2, refused.output
         assert "'--id': 300 characters long; the limit is 200" in refused.output and "Traceback" not in refused.output
     assert sorted((kb_dir / "incidents").rglob("*.md")) == before
-    written = run("incident", "new", "--no-suggest", "--no-input", "-t", "t", "-s", "sev4", "-d", "x", "--id", "y" * 200)
+    written = run(
+        "incident", "new", "--no-suggest", "--no-input", "-t", "t", "-s", "sev4", "-d", "x", "--id", "y" * 200
+    )
     assert written.exit_code == 0, written.output
     assert run("check", "-q").exit_code == 0 and json.loads(run("show", "y" * 200, "--json").stdout)["title"] == "t"

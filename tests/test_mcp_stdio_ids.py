@@ -11,7 +11,7 @@ def test_a_line_the_sdk_reads_as_a_notification_awaits_no_answer(ident):
     SDK (no request's id), which answers nothing; counted as a request still open, it kept `recur mcp`
     running for DRAIN_SECONDS (6 minutes) after the client closed stdin."""
     flight = _InFlight()
-    flight.read('{"jsonrpc": "2.0", "method": "ping", "id": %s}' % ident)
+    flight.read(f'{{"jsonrpc": "2.0", "method": "ping", "id": {ident}}}')
     assert not flight._open
 
 

@@ -665,7 +665,9 @@ def require_id(iid: str, flag: str | None = None, *, existing: bool = False) -> 
         raise RecurError(f"{flag}: {iid!r} is not a valid incident id (letters, digits, . _ -)")
     if len(iid) > MAX_ID and not existing:
         flag = flag or given_as("iid")
-        raise RecurError(f"{flag}: {len(iid):,} characters long; the limit is {MAX_ID} (it becomes the record's file name)")
+        raise RecurError(
+            f"{flag}: {len(iid):,} characters long; the limit is {MAX_ID} (it becomes the record's file name)"
+        )
     return iid
 
 
