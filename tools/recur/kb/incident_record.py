@@ -656,25 +656,18 @@ def require_id(iid: str, flag: str | None = None, *, existing: bool = False) -> 
     """``iid`` when it is a valid incident id (it becomes a file name: no '/', no leading '.'); else a RecurError
     naming ``flag``, by default what its caller gave it as (``given_as``): ``recur incident new``'s --id on the
     command line, else NewIncident's ``iid``: ``record_incident(NewIncident(iid="a/b"))`` was told "--id: …", a
-    flag a library caller never passed (found re-reading Recur as a library). A new record's id is at most MAX_ID
+    flag a library caller never passed (found re-reading Recur as a library). A new record's id is at most schema.MAX_NAME
     characters; ``existing``: the id of a record that may be there already, of any length."""
     from recur.kb.schema import INCIDENT_ID
 
     if not INCIDENT_ID.fullmatch(iid):
         flag = flag or given_as("iid")
         raise RecurError(f"{flag}: {iid!r} is not a valid incident id (letters, digits, . _ -)")
-    if len(iid) > MAX_ID and not existing:
-        flag = flag or given_as("iid")
-        raise RecurError(
-            f"{flag}: {len(iid):,} characters long; the limit is {MAX_ID} (it becomes the record's file name)"
-        )
+    if not existing:
+        from recur.kb.schema import name_fits
+
+        name_fits(iid, flag or given_as("iid"))
     return iid
-
-
-# An id is a file name, ID.md, written through a temp file beside it (util/files._temp_file: ".ID.md.<pid>-<12 hex>.tmp",
-# 26 characters more): 255 bytes, most file systems' limit, is an id of 226. Found by fuzzing: `--id` of 300
-# characters failed at the write, "File name too long", naming the file and not the flag.
-MAX_ID = 200
 
 
 def framework_severity(kb, given: str, field: str = "severity") -> str:
