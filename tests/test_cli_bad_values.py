@@ -57,6 +57,16 @@ CASES = [
     (["site", "--kb", "KB", "--out", "OUT", "--model-dir", "MISSING"], "--model-dir"),
     (["init", "NEW", "--wheel", "MISSING"], "--wheel"),
     (["suggest", "--kb", "KB", "--top", "0", "disk full"], "--top"),
+    # an id or a category too long for a file's name (found by fuzzing: "File name too long" at the write)
+    ([*NEW_INCIDENT, "--kb", "KB", "-s", "sev2", "--id", "x" * 300], "--id"),
+    ([*NEW_RECORD, "--kb", "KB", "-s", "sev2", "--id", "x" * 201], "--id"),
+    (["import", "PM", "--kb", "KB", "--dry-run", "--id", "x" * 300], "--id"),
+    ([*NEW_PATTERN, "--kb", "KB", "--category", "capacity", "--severity", "sev2", "--id", "x" * 300], "--id"),
+    ([*NEW_PATTERN, "--kb", "KB", "--category", "c" * 300, "--severity", "sev2"], "--category"),
+    (
+        ["new", "path", "--no-input", "--kb", "KB", "--title", "Week one", "--step", "disk-full", "--id", "w" * 300],
+        "--id",
+    ),
 ]
 
 

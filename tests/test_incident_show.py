@@ -365,3 +365,36 @@ def test_a_cut_sections_marker_is_a_paragraph_of_its_own_within_the_limit():
         assert cut["sections"]["Timeline"].split("\n\n")[0].endswith("recovery |")
         assert cut["sections"]["Lessons learned"].split("\n\n")[0].endswith("only on bytes")
         assert cut["sections"]["Detection"].split("\n\n")[0].endswith("\n```")
+
+
+def test_an_incident_recorded_with_an_id_of_its_own_is_shown_by_it(run):
+    """Found by fuzzing the CLI's flags: `recur incident new --id INC-9` (or `db-outage.2026`, `inc-2026-0001`)
+    wrote a record `recur check` passes and `recur incident review INC-9` finds, but `recur show INC-9` said
+    "no pattern with id 'inc-9'" (an id that is no INC-YYYY-NNNN was looked up as a pattern's only), and
+    `recur show inc-2026-0001` looked for INC-2026-0001 alone."""
+    for own in ("INC-9", "db-outage.2026", "inc-2026-0001"):
+        args = ("incident", "new", "--no-input", "--no-suggest", "-t", f"t {own}", "-s", "sev4", "-d", "x", "--id", own)
+        assert run(*args).exit_code == 0
+        shown = run("show", own, "--json")
+        assert shown.exit_code == 0, shown.output
+        assert json.loads(shown.stdout)["id"] == own and json.loads(shown.stdout)["title"] == f"t {own}"
+        assert f"t {own}" in run("show", own).stdout
+    unknown = run("show", "db-outage.2027")  # neither a pattern nor an incident: the pattern's error, as before
+    assert unknown.exit_code != 0 and "no pattern with id 'db-outage.2027'" in unknown.output
+
+
+def test_an_id_too_long_for_a_file_name_is_refused_naming_the_flag(run, kb_dir):
+    """Found by fuzzing: `recur incident new --id` (and `recur new incident --id`) of 300 characters failed at the
+    write, "incidents/2026/xxx….md: cannot write the file there: File name too long", naming no flag. The id
+    is the file's name: over 200 characters it is refused before anything is written; 200 is recorded."""
+    before = sorted((kb_dir / "incidents").rglob("*.md"))
+    for command in (("incident", "new", "--no-suggest", "-d", "x"), ("new", "incident", "--summary", "x")):
+        refused = run(*command, "--no-input", "-t", "t", "-s", "sev4", "--id", "x" * 300)
+        assert refused.exit_code == 2, refused.output
+        assert "'--id': 300 characters long; the limit is 200" in refused.output and "Traceback" not in refused.output
+    assert sorted((kb_dir / "incidents").rglob("*.md")) == before
+    written = run(
+        "incident", "new", "--no-suggest", "--no-input", "-t", "t", "-s", "sev4", "-d", "x", "--id", "y" * 200
+    )
+    assert written.exit_code == 0, written.output
+    assert run("check", "-q").exit_code == 0 and json.loads(run("show", "y" * 200, "--json").stdout)["title"] == "t"

@@ -885,3 +885,16 @@ def test_new_incident_says_a_priority_is_read_as_the_level_of_its_number(kb):
     assert "note: --severity P1 recorded as sev1, the level of its number" in res.output, res.output
     res = run("new", "incident", "--kb", "kb", "-t", "Login slow", "--severity", "sev2", "--no-input")
     assert res.exit_code == 0 and "recorded as" not in res.output, res.output
+
+
+@pytest.mark.parametrize("title", ["2025-02-29", "2026-13-01"])
+def test_a_title_that_reads_as_an_impossible_date_makes_a_quoted_id_not_a_traceback(kb, title):
+    """Found by fuzzing the CLI's flags: `recur new pattern --title 2025-02-29` made the id 2025-02-29, and the
+    writer's look at whether it could stay unquoted in YAML (kb.writer.plain) raised PyYAML's ValueError "day is
+    out of range for month": a traceback. The id is written quoted, and the pattern passes `recur check`."""
+    flags = ("--category", "capacity", "--severity", "sev2", "--symptom", "writes fail", "--signal", "ENOSPC")
+    res = run("new", "pattern", "--kb", "kb", "--title", title, *flags, "--no-input")
+    assert res.exit_code == 0, res.output
+    assert f'id: "{title}"' in (kb / "patterns" / "capacity" / f"{title}.md").read_text()
+    assert load_kb(kb).patterns[title].title == title
+    assert check().exit_code == 0

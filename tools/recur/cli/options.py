@@ -397,8 +397,9 @@ def _incident_id(value: str, flag: str) -> None:
 
 def _kebab(value: str, flag: str) -> None:
     from recur.kb.scaffold import kebab
+    from recur.kb.schema import name_fits
 
-    kebab(value, flag)
+    name_fits(kebab(value, flag), flag)  # each names a file or a folder
 
 
 def _kebab_stripped(value: str, flag: str) -> None:

@@ -154,7 +154,7 @@ def find_incident(kb, iid: str) -> Path:
     incidents/, and `recur incident flag` wrote a flag into that pattern file (found in review)."""
     from recur.kb.loader import hidden
 
-    require_id(iid, "INCIDENT_ID")
+    require_id(iid, "INCIDENT_ID", existing=True)  # a record written by hand may have a longer id
     files = kb.incident_files.get(iid) or []
     root = Path(kb.root)
     folder = root / "incidents"
@@ -646,16 +646,21 @@ def no_match_text(linked, report: str = "recur report") -> str:
     )
 
 
-def require_id(iid: str, flag: str | None = None) -> str:
+def require_id(iid: str, flag: str | None = None, *, existing: bool = False) -> str:
     """``iid`` when it is a valid incident id (it becomes a file name: no '/', no leading '.'); else a RecurError
     naming ``flag``, by default what its caller gave it as (``given_as``): ``recur incident new``'s --id on the
     command line, else NewIncident's ``iid``: ``record_incident(NewIncident(iid="a/b"))`` was told "--id: …", a
-    flag a library caller never passed (found re-reading Recur as a library)."""
+    flag a library caller never passed (found re-reading Recur as a library). A new record's id is at most schema.MAX_NAME
+    characters; ``existing``: the id of a record that may be there already, of any length."""
     from recur.kb.schema import INCIDENT_ID
 
     if not INCIDENT_ID.fullmatch(iid):
         flag = flag or given_as("iid")
         raise RecurError(f"{flag}: {iid!r} is not a valid incident id (letters, digits, . _ -)")
+    if not existing:
+        from recur.kb.schema import name_fits
+
+        name_fits(iid, flag or given_as("iid"))
     return iid
 
 

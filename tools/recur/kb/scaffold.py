@@ -57,7 +57,7 @@ def existing_pattern_file(kb: KB, pid: str) -> str:
 
 def free_pattern_id(kb: KB, pid: str) -> str:
     """``pid`` when it is a kebab-case id no pattern has (a file with errors counts), else why not."""
-    kebab(pid, "--id")
+    schema.name_fits(kebab(pid, "--id"), "--id")
     if kb.pattern_known(pid):
         raise RecurError(
             f"--id: pattern {pid!r} already exists ({existing_pattern_file(kb, pid)}); extend it, or choose another id"
@@ -67,7 +67,7 @@ def free_pattern_id(kb: KB, pid: str) -> str:
 
 def free_path_id(kb: KB, pid: str) -> str:
     """``pid`` when it is a kebab-case id no onboarding path file has (.yml or .yaml), else why not."""
-    kebab(pid, "--id")
+    schema.name_fits(kebab(pid, "--id"), "--id")
     target = kb.root / "paths" / f"{pid}.yml"
     for taken in (target, target.with_suffix(".yaml")):
         if taken.exists():
@@ -162,6 +162,8 @@ def pattern_category(kb: KB, value: str) -> str:
     board (found by a KB author). A new category close to one there is made by creating its folder."""
     category = kebab(value, "--category")
     known = categories(kb)
+    if category not in known:  # a new folder's name
+        schema.name_fits(category, "--category")
     meant = [] if category in known else close_names(category, known, n=1, cutoff=0.8)
     if meant:
         raise RecurError(

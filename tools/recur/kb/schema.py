@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from recur.kb.parse import YamlDoc, quoted_form, reads_as
 from recur.util.dates import RANGE, in_range, iso_date, iso_hint
-from recur.util.errors import Problem
+from recur.util.errors import Problem, RecurError
 from recur.util.text import (
     LINE_SPACING,
     LOOKALIKE_DASHES,
@@ -29,6 +29,18 @@ from recur.util.text import (
 )
 
 KEBAB = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+# The longest id (or category) a new file (or folder) is named with: ID.md is written through a temp file beside it
+# (util/files._temp_file: ".ID.md.<pid>-<12 hex>.tmp", 26 characters more), and 255 bytes, most file systems' limit,
+# is an id of 226. Found by fuzzing: `--id` of 300 characters failed at the write, "File name too long", naming the
+# file and not the flag.
+MAX_NAME = 200
+
+
+def name_fits(value: str, flag: str) -> str:
+    """``value``, an id or category that names a new file or folder, when it is short enough for one."""
+    if len(value) > MAX_NAME:
+        raise RecurError(f"{flag}: {len(value):,} characters long; the limit is {MAX_NAME} (it becomes a file's name)")
+    return value
 
 
 def given_id(value: str) -> str:

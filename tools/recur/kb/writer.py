@@ -42,7 +42,7 @@ def plain(value: str) -> str:
     line = f"v: {value}"
     try:  # the KB's reader keeps a date as its text, PyYAML's safe_load (other tools, _amend) does not
         same = load_yaml(line).data == {"v": value} and yaml.safe_load(line) == {"v": value}
-    except (ParseError, yaml.YAMLError):
+    except (ParseError, yaml.YAMLError, ValueError):  # ValueError: PyYAML's date of "2025-02-29", found by fuzzing
         same = False
     return value if same else q(value)
 
