@@ -159,10 +159,11 @@ LOOPBACK_NAMES = ("127.0.0.1", "localhost", "::1")
 # ``proxy_set_header X-Real-IP $remote_addr`` passed an HTTP/1.0 probe without a Host on as HTTP/1.1 without one,
 # a 400 (found in review). Any client can send them: they mark no trust, only a request HTTP/1.1 lets through.
 FORWARDED = (b"forwarded", b"x-forwarded-for", b"x-real-ip", b"x-forwarded-proto", b"x-forwarded-host", b"via")
-# what the 400 for a request without a Host adds, for the proxy that passed one on with none of FORWARDED
+# what the 400 for a request without a Host adds, for the proxy that passed one on with none of FORWARDED (the
+# nginx line itself, not a docs page: an installed Recur's team repository has no docs/operating.md)
 NO_HOST_BEHIND_A_PROXY = (
     "; a reverse proxy passing on a request that had none adds X-Forwarded-For (nginx: proxy_set_header "
-    "X-Forwarded-For $proxy_add_x_forwarded_for;, as docs/operating.md's location does)"
+    "X-Forwarded-For $proxy_add_x_forwarded_for;)"
 )
 # A Host is shown at most this long in a 400's or 421's message. The 421 said the whole field and named it twice
 # more as the flag's and the variable's value (a 60 KB Host of dotted labels, a 180 KB answer), and /mcp's cut it to
