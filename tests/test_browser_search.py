@@ -66,6 +66,7 @@ from recur.util.files import file_version
 
 QUERIES = [
     "no space left on device on the checkout host, writes failing",
+    "DNS's down, the cluster’s pods can't resolve",  # possessives read as the word alone, a contraction as before
     "KubePodCrashLooping after the deploy",
     "the database connection pool is exhausted and requests time out",
     "disk full",
@@ -921,6 +922,7 @@ def test_ranker_js_splits_words_and_cleans_surrogates_as_python(tmp_path):
         "end in a high \udbff", "CamelCase\ud83dNext",
         "Zeitüberschreitung beim Zahlungsanbieter", "Maßnahmen: Festplatte voll, Schreibvorgänge schlagen fehl",
         "Zeitu\u0308berschreitung (NFD)", "CoreDNS-Pods prüfen; Zoë's Überlast", "нет места ΟΔΟΣ",
+        "redis's down DNS'S users' can't isn't we'll KubePod's", "redis’s down DNS’S Zoë’s it’s x’sy can’t a’s’s é’s2",
         "接続タイムアウト（決済APIゲートウェイ）", "ディスク容量不足でログが書き込めない", "ノードのディスク使用率が100%",
         "ＡＰＩ ５０３ ｶﾞｲﾄﾞ 3日 値", "데이터베이스 연결 시간 초과", "\U00020b9f\U00020b9f𠀋 x", "m² ①② Ⅻ café™",
         "डिस्क भर गई। सर्वर ५०३", "ডিস্ক পূর্ণ", "ดิสก์เต็ม ๑๒ ฿5", "வட்டு நிரம்பியது", "ဒစ်ခ် ပြည့်။", "ថាសពេញ។",

@@ -515,8 +515,8 @@ def test_a_format_7_index_is_converted_to_keep_a_summarys_log_lines_its_vectors_
 # and `recur show --json`, the API and MCP answer without it where an index exists and with it where none does.
 DOC_KEYS = {
     # 8: the same keys as 7, its summary a fenced block's lines kept (summary_text); 9: and its incidents those
-    # of the retired patterns it replaced too (each with ``under``)
-    **dict.fromkeys((7, 8, 9), {
+    # of the retired patterns it replaced too (each with ``under``); 10: the same keys, BM25 reads "redis's" as "redis"
+    **dict.fromkeys((7, 8, 9, 10), {
         "id", "title", "category", "severity", "severity_name", "status", "import_draft", "symptoms", "signals",
         "tags", "services", "owner", "fix", "related", "distinguish", "summary", "runbook", "evidence", "path",
         "root_cause", "detection", "permanent_fix", "references", "sections", "incidents",
@@ -644,3 +644,65 @@ def test_a_server_that_cannot_write_its_index_told_of_an_older_format_says_to_bu
     said = holder.reload_error
     assert f"has format 7, and this recur reads only format {index_mod.FORMAT}" in said, said
     assert "cannot write the index there" in said and "convert it" not in said, said
+
+
+# -- format 9 -> 10: a possessive's "'s" read as the word alone ------------------------------------------------
+def make_format_9(kb_dir, idx):
+    """The index as format 9 wrote it for a KB with a pattern saying "Redis's": BM25 and vocab.json with the
+    joined form beside the word ("redis's" was "redis", "s" and "rediss"), digests anew."""
+    import bm25s
+
+    write_pattern(
+        kb_dir, "redis-oom", "capacity", title="Redis's memory is full", symptoms=("the cluster's writes fail",)
+    )
+    build(kb_dir, idx)
+    kb = load_kb(kb_dir)
+    manifest = json.loads((idx / "manifest.json").read_text())
+    joined = re.compile(r"\b([A-Za-z]\w*)'s\b")  # what format 9 read "redis's" as: the word, and it joined to "s"
+    corpus = [tokens(joined.sub(r"\1 \1s", index_mod.lexical_text(kb.patterns[pid], kb))) for pid in manifest["ids"]]
+    assert any("rediss" in doc for doc in corpus)
+    retriever = bm25s.BM25()
+    retriever.index(corpus, show_progress=False)
+    shutil.rmtree(idx / "bm25")
+    retriever.save(str(idx / "bm25"))
+    vocab = json.loads((idx / "vocab.json").read_text())
+    (idx / "vocab.json").write_text(json.dumps(sorted({*vocab, "rediss", "clusters"})))
+    manifest["format"] = 9
+    manifest["digests"] = index_mod.file_digests(idx)
+    (idx / "manifest.json").write_text(json.dumps(manifest))
+    return np.load(idx / "vectors.npy")
+
+
+def test_a_format_9_index_is_converted_to_read_a_possessive_as_its_word_its_vectors_kept(kb_dir, tmp_path):
+    """A format-9 index's BM25 held "rediss" for "Redis's" (found in a re-read: "DNS's down" was "no known
+    pattern" where "dns down" was high), and stayed "up to date" with the KB: the tokenizer's change would not
+    reach it. Format 10 converts it at the next command, BM25 anew, every vector reused."""
+    idx = tmp_path / "index"
+    old_vectors = make_format_9(kb_dir, idx)
+    res = recur("index", "--kb", str(kb_dir), "--index", str(idx))
+    assert res.exit_code == 0, res.output
+    assert f"The index at {idx} has format 9; this recur writes {index_mod.FORMAT}: updating it." in res.output
+    assert "0 embedded" in res.output, res.output
+    loaded = index_mod.load(idx, embed.load_encoder(FAKE).model_id)
+    assert loaded.manifest["format"] == index_mod.FORMAT >= 10
+    assert "redi" in loaded.bm25.vocab_dict and "rediss" not in loaded.bm25.vocab_dict
+    assert "rediss" not in loaded.vocab and "clusters" not in loaded.vocab
+    assert np.array_equal(loaded.vectors, old_vectors)
+    again = recur("index", "--kb", str(kb_dir), "--index", str(idx))
+    assert again.exit_code == 0 and "has format" not in again.output and "up to date" in again.output, again.output
+
+
+def test_a_server_refuses_a_format_9_index_it_cannot_convert(kb_dir, tmp_path):
+    """Where the index cannot be written (a read-only deployment), a format-9 index is refused with the usual
+    advice (engine.check_open, `recur serve`'s start), not served with its old BM25 words."""
+    from recur.retrieval.engine import check_open
+
+    idx = tmp_path / "index"
+    make_format_9(kb_dir, idx)
+    _blocked(idx)
+    with pytest.raises(RecurError) as err:
+        check_open(kb_dir, idx, FAKE)
+    said = str(err.value)
+    assert f"the index at {idx} has format 9, and this recur reads only format {index_mod.FORMAT}" in said, said
+    assert "cannot write the index there" in said and "recur index --kb KB --index DIR" in said
+    assert index_mod.read_manifest(idx)["format"] == 9  # left as it was

@@ -75,11 +75,13 @@ if TYPE_CHECKING:  # annotations only: a cold `recur suggest` reads docs.json an
 # 9: a pattern's ``incidents`` in docs.json hold those of the retired patterns it replaced (``under`` their id,
 # KB.inherited_incidents): format 8 held its own id's alone, and stayed "up to date" with the KB. The views, BM25
 # and vectors are as format 8 made them (its own incidents' texts alone: the ranking is unchanged).
-FORMAT = 9
+# 10: BM25 and vocab.json read a possessive's "'s" as the word alone (util.text._POSSESSIVE): format 9 held "rediss"
+# beside "redis" for "redis's", and "cluster" twice for "cluster's". The views and vectors are as format 9 made them.
+FORMAT = 10
 # Formats whose vectors an update reuses, a pattern at a time and only where its views' texts are unchanged:
 # ``_reusable`` keys the old vectors by the content hash of the pattern's view texts (``content_hash``), so a
 # pattern whose summary lost a comment is embedded again, and the others keep their vectors.
-VECTORS_FROM = (2, 3, 4, 5, 6, 7, 8, FORMAT)
+VECTORS_FROM = (2, 3, 4, 5, 6, 7, 8, 9, FORMAT)
 MAX_VIEW_CHARS = 1200
 # Texts per forward pass when indexing. sentence-transformers sorts texts by length first, so a
 # batch pads little; 128 rather than 64 halves the thread barriers, which is what a busy machine

@@ -39,6 +39,12 @@ MARKS = (
     r"\u0e00-\u0e3e\u0e40-\u0e4e\u0e50-\u0e59\u0e5c-\u0eff\u1000-\u1049\u1050-\u109d\u1780-\u17d3\u17d7\u17dc-\u17ff"
 )
 _LETTER = f"[^\\W\\d_{CJK}]"
+# A possessive's "'s" (or "’s", a typographic apostrophe's) at a word's end: the word alone, as "s'" (a plural's) always
+# was. _split joined "redis's" into a second word too, "rediss": BM25 read the nonsense word beside "redis", and "DNS's
+# down" was "no known pattern" where "dns down" was high (found in a re-read); "cluster's" counted "cluster" twice. A
+# contraction keeps its joined form ("can't" is "cant", NEGATIONS). "’" is no letter of _UWORD's: "redis’s" was
+# "redis" and "s". Group 1 is the letter before it, kept; no lookbehind, so ranker.js has this very pattern.
+_POSSESSIVE = re.compile(r"(\w)\u2019[sS](?!\w)")
 _UWORD = re.compile(f"{_LETTER}(?:[^\\W{CJK}]|[{MARKS}]|')*|\\d+{_LETTER}*|[{CJK}]+")
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 _IDENT = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:/-]*[A-Za-z0-9]")
@@ -263,7 +269,8 @@ def words(text: str) -> list[str]:
         return out
     # NFKC: "u" and a combining diaeresis (a macOS file name, a paste) as "ü", full-width "ＡＰＩ" and "５０３" of a
     # Japanese text as "API" and "503", half-width katakana as the full-width ones: each written as the KB writes it
-    for raw in _UWORD.findall(unicodedata.normalize("NFKC", text)):
+    text = unicodedata.normalize("NFKC", text)
+    for raw in _UWORD.findall(_POSSESSIVE.sub(r"\1", text) if "\u2019" in text else text):
         out.extend(_pieces(raw) if _CJK_RUN.match(raw) else _split(raw))
     return out
 
@@ -281,7 +288,10 @@ def is_cjk(word: str) -> bool:
 @lru_cache(maxsize=200_000)
 def _split(raw: str) -> tuple[str, ...]:
     """One raw word's parts. Cached: a KB repeats its words, and indexing 1,000 patterns split
-    about 600,000 of them (a second of a one-pattern re-index)."""
+    about 600,000 of them (a second of a one-pattern re-index). A possessive's "'s" is no part: the word
+    alone (POSSESSIVE)."""
+    if raw[-2:] in ("'s", "'S") and len(raw) > 2:
+        raw = raw[:-2]
     parts = [p for p in _UNDERSCORE.split(_CAMEL.sub(" ", raw).replace(" ", "_")) if p]
     out = [p.lower() for p in parts]
     if len(parts) > 1:

@@ -26,6 +26,8 @@ const MARKS = "\\u0900-\\u0963\\u0966-\\u096f\\u0971-\\u09f1\\u09f4-\\u09f9\\u09
   "\\u0e00-\\u0e3e\\u0e40-\\u0e4e\\u0e50-\\u0e59\\u0e5c-\\u0eff\\u1000-\\u1049\\u1050-\\u109d\\u1780-\\u17d3\\u17d7\\u17dc-\\u17ff";
 const UWORD = new RegExp(`${LETTER}(?:(?![${CJK}])[\\p{L}\\p{N}_'${MARKS}])*|\\p{Nd}+${LETTER}*|[${CJK}]+`, "gu");
 const ASCII = /^[\x00-\x7f]*$/;
+/* util.text._POSSESSIVE: "’s" at a word's end, read as the word alone (as "'s" is); \w as Python's: \p{L}, \p{N}, "_" */
+const POSSESSIVE = /([\p{L}\p{N}_])\u2019[sS](?![\p{L}\p{N}_])/gu;
 
 /* util.text._pieces: a run of CJK letters as its overlapping two-character pieces, or the one character (code points) */
 function pieces(run) {
@@ -69,8 +71,10 @@ export function words(text) {
   const out = [];
   const t = String(text), ascii = ASCII.test(t);
   /* NFKC, as util.text.words: "ü" written as u and a combining mark, full-width "ＡＰＩ" */
-  for (const raw of (ascii ? t.match(WORD) : t.normalize("NFKC").match(UWORD)) || []) {
+  const n = ascii ? t : t.normalize("NFKC");
+  for (let raw of (ascii ? t.match(WORD) : (n.includes("\u2019") ? n.replace(POSSESSIVE, "$1") : n).match(UWORD)) || []) {
     if (!ascii && CJK_RUN.test(raw)) { out.push(...pieces(raw)); continue; }
+    if (raw.length > 2 && (raw.endsWith("'s") || raw.endsWith("'S"))) raw = raw.slice(0, -2);  /* a possessive: the word alone */
     const parts = raw.replace(CAMEL, "$& ").replace(/ /g, "_").split(/[_']/).filter(Boolean);
     for (const p of parts) out.push(p.toLowerCase());
     if (parts.length > 1) out.push(raw.toLowerCase().replace(/'/g, ""));
