@@ -101,9 +101,12 @@ def _incident_of_own_id(kb_dir, given: str) -> tuple[dict, str] | None:
     """The incident recorded with an id of its own (`recur incident new --id INC-9`, `--id db-outage-2026`), which
     is no INC-YYYY-NNNN: looked for once no pattern has that id. Found by fuzzing: such a record, which `recur
     check` passes and `recur incident review` finds, was "no pattern with id 'inc-9'" to `recur show`."""
+    from pathlib import Path
+
     from recur.kb.loader import load_kb
 
-    if not given:
+    # an index-only deployment (no KB folder) has no incidents to look in: its "no pattern … did you mean" stands
+    if not given or not Path(kb_dir).is_dir():
         return None
     kb = load_kb(kb_dir)
     return _incident(kb_dir, given, kb) if given in kb.incidents else None
