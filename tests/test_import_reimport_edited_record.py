@@ -239,6 +239,15 @@ def _imported_as(kb, tmp_path, how: str, own: str = OWN) -> tuple[str, object, s
     return (*_record_of(kb, import_file(kb, tmp_path / "pm.md", own, "--json")), own)
 
 
+def _imported_again(kb, tmp_path, how: str, text: str) -> str:
+    """``text`` (a later version of the postmortem _imported_as imported) imported again, with --keep-record for a
+    record of its own ("keep-record"), as it is for one it names ("into"): what it said, on one line."""
+    extra = ["--keep-record"] if how == "keep-record" else []
+    r = import_file(kb, tmp_path / "pm.md", text, *extra)
+    assert r.exit_code == 0, r.output
+    return " ".join(r.output.split())
+
+
 def _owner_edited(kb, tmp_path, how: str) -> tuple[str, object, str]:
     """OWN imported (_imported_as), its follow-up's owner then changed in the front matter alone (Kim Lee): (its id,
     its path, the postmortem)."""
@@ -254,10 +263,7 @@ def test_the_action_items_copy_is_not_taken_where_it_contradicts_the_follow_ups_
     # front matter (the board) Kim Lee. The copy stays the one the import wrote, said; the follow-up is kept
     iid, path, v1 = _owner_edited(fresh_kb, tmp_path, how)
     v2 = v1.replace("(owner: Lena Fischer)", "(owner: Jo Park)")
-    extra = ["--keep-record"] if how == "keep-record" else []
-    r = import_file(fresh_kb, tmp_path / "pm.md", v2, *extra)
-    assert r.exit_code == 0, r.output
-    said = " ".join(r.output.split())
+    said = _imported_again(fresh_kb, tmp_path, how, v2)
     assert "Kept the record's Action items section (the one the import wrote: the " in said, said
     assert "Action items section (the document's corrected" not in said, said
     assert "Action items section (the postmortem's corrected" not in said, said
@@ -267,8 +273,7 @@ def test_the_action_items_copy_is_not_taken_where_it_contradicts_the_follow_ups_
     # once the follow-up agrees with the document (the owner set to its), the next version's copy is taken
     _owner_agrees(fresh_kb, iid)
     v3 = v2 + "- [ ] Page on buffer growth (owner: Jo Park)\n"
-    r3 = import_file(fresh_kb, tmp_path / "pm.md", v3, *extra)
-    assert r3.exit_code == 0, r3.output
+    _imported_again(fresh_kb, tmp_path, how, v3)
     assert "Page on buffer growth (owner: Jo Park)" in load_kb(fresh_kb).incidents[iid].sections["Action items"]
 
 
@@ -395,10 +400,7 @@ def test_the_action_items_copy_kept_gains_the_rows_of_new_follow_ups(fresh_kb, t
     # copy now gains the new item's row as the postmortem writes it; the disagreeing row stays the record's
     iid, path, v1 = _owner_edited(fresh_kb, tmp_path, how)
     v2 = v1.replace("(owner: Lena Fischer)", "(owner: Jo Park)") + "- [ ] Page on buffer growth (owner: Jo Park)\n"
-    extra = ["--keep-record"] if how == "keep-record" else []
-    r = import_file(fresh_kb, tmp_path / "pm.md", v2, *extra)
-    assert r.exit_code == 0, r.output
-    said = " ".join(r.output.split())
+    said = _imported_again(fresh_kb, tmp_path, how, v2)
     assert "Kept the record's Action items section (the one the import wrote: the " in said, said
     assert "Action items section (the rows of the follow-ups the " in said and "'Page on buffer growth'" in said, said
     inc = load_kb(fresh_kb).incidents[iid]
@@ -412,7 +414,7 @@ def test_the_action_items_copy_kept_gains_the_rows_of_new_follow_ups(fresh_kb, t
     # the copy is still the import's: once the follow-up agrees, the next version's is taken whole
     _owner_agrees(fresh_kb, iid)
     v3 = v2.replace("Page on buffer growth (owner: Jo Park)", "Page on buffer growth (owner: Jo Park, due 2026-12-20)")
-    assert import_file(fresh_kb, tmp_path / "pm.md", v3, *extra).exit_code == 0
+    _imported_again(fresh_kb, tmp_path, how, v3)
     assert "(owner: Jo Park, due 2026-12-20)" in load_kb(fresh_kb).incidents[iid].sections["Action items"]
 
 
@@ -424,10 +426,7 @@ def test_a_follow_up_the_postmortem_renames_keeps_its_row_as_the_record_names_it
     own = OWN.replace("(owner: Lena Fischer)", "(owner: Lena Fischer, OPS-12)")
     iid, path, v1 = _imported_as(fresh_kb, tmp_path, how, own)
     v2 = v1.replace("Cap the buffer size per input", "Cap the shipper's buffer per input")
-    extra = ["--keep-record"] if how == "keep-record" else []
-    r = import_file(fresh_kb, tmp_path / "pm.md", v2, *extra)
-    assert r.exit_code == 0, r.output
-    said = " ".join(r.output.split())
+    said = _imported_again(fresh_kb, tmp_path, how, v2)
     assert "Kept the record's Action items section (the one the import wrote: the " in said, said
     inc = load_kb(fresh_kb).incidents[iid]
     assert [(f.title, f.ticket) for f in inc.follow_ups] == [("Cap the buffer size per input", "OPS-12")]

@@ -407,22 +407,28 @@ def test_recur_index_converts_a_format_5_index_re_embedding_only_what_a_comment_
     assert "1 embedded, 2 unchanged" in res.output, res.output
 
 
-def test_a_server_refuses_a_format_5_index_it_cannot_convert(kb_dir, tmp_path):
-    """`recur serve`'s start-up check (engine.check_open) on a format-5 index it cannot write (a file where its
-    conversion would be staged; tests run as root): the error docs/api.md gives, to build a format-6 index
-    where recur can write and deploy it, nothing served from the old one."""
+def _refused_at_start(kb_dir, idx, was: int) -> None:
+    """engine.check_open (`recur serve`'s start) on an index of format ``was`` it cannot write (_blocked): refused
+    with the advice to build one where recur can write, the index left as it was."""
     from recur.retrieval.engine import check_open
 
-    commented_kb(kb_dir)
-    idx = tmp_path / "index"
-    make_format_5(kb_dir, idx)
     _blocked(idx)
     with pytest.raises(RecurError) as err:
         check_open(kb_dir, idx, FAKE)
     said = str(err.value)
-    assert f"the index at {idx} has format 5, and this recur reads only format {index_mod.FORMAT}" in said
+    assert f"the index at {idx} has format {was}, and this recur reads only format {index_mod.FORMAT}" in said, said
     assert "cannot write the index there" in said and "recur index --kb KB --index DIR" in said
-    assert index_mod.read_manifest(idx)["format"] == 5  # left as it was
+    assert index_mod.read_manifest(idx)["format"] == was  # left as it was
+
+
+def test_a_server_refuses_a_format_5_index_it_cannot_convert(kb_dir, tmp_path):
+    """`recur serve`'s start-up check (engine.check_open) on a format-5 index it cannot write (a file where its
+    conversion would be staged; tests run as root): the error docs/api.md gives, to build a format-6 index
+    where recur can write and deploy it, nothing served from the old one."""
+    commented_kb(kb_dir)
+    idx = tmp_path / "index"
+    make_format_5(kb_dir, idx)
+    _refused_at_start(kb_dir, idx, 5)
 
 
 # -- format 6 -> 7: BM25 by Unicode letters and CJK runs' two-character pieces ---------------------------------
@@ -469,6 +475,18 @@ def test_a_format_6_index_is_converted_to_read_japanese_and_german_words_its_vec
 
 
 # -- format 7 -> 8: a pattern's summary keeps a fenced block's lines ---------------------------------------------
+def _converted_by_recur_index(kb_dir, idx, was: int, now_at_least: int):
+    """`recur index` on an index of format ``was``: it says it updates it, embeds nothing (every vector reused)
+    and writes a format of at least ``now_at_least``, this recur's; the index as loaded after."""
+    res = recur("index", "--kb", str(kb_dir), "--index", str(idx))
+    assert res.exit_code == 0, res.output
+    assert f"The index at {idx} has format {was}; this recur writes {index_mod.FORMAT}: updating it." in res.output
+    assert "0 embedded" in res.output, res.output
+    loaded = index_mod.load(idx, embed.load_encoder(FAKE).model_id)
+    assert loaded.manifest["format"] == index_mod.FORMAT >= now_at_least
+    return loaded
+
+
 def make_format_7(kb_dir, idx):
     """The index as format 7 wrote it for a KB whose pattern's summary holds a pasted log: docs.json's summary
     flattened (util.text.plain), everything else as this format builds it (views, vectors, BM25); digests anew."""
@@ -500,12 +518,7 @@ def test_a_format_7_index_is_converted_to_keep_a_summarys_log_lines_its_vectors_
     shown = recur("show", "--kb", str(kb_dir), "--index", str(idx), "--json", "fluent-bit-buffer-full")
     assert json.loads(shown.stdout)["summary"] == "\n".join(LINES), shown.output
     assert index_mod.read_manifest(idx)["format"] == 7  # `recur show` builds nothing
-    res = recur("index", "--kb", str(kb_dir), "--index", str(idx))
-    assert res.exit_code == 0, res.output
-    assert f"The index at {idx} has format 7; this recur writes {index_mod.FORMAT}: updating it." in res.output
-    assert "0 embedded" in res.output, res.output
-    loaded = index_mod.load(idx, embed.load_encoder(FAKE).model_id)
-    assert loaded.manifest["format"] == index_mod.FORMAT >= 8
+    loaded = _converted_by_recur_index(kb_dir, idx, 7, 8)
     assert loaded.docs["fluent-bit-buffer-full"]["summary"] == "\n".join(LINES)
     assert np.array_equal(loaded.vectors, old_vectors)
 
@@ -679,12 +692,7 @@ def test_a_format_9_index_is_converted_to_read_a_possessive_as_its_word_its_vect
     reach it. Format 10 converts it at the next command, BM25 anew, every vector reused."""
     idx = tmp_path / "index"
     old_vectors = make_format_9(kb_dir, idx)
-    res = recur("index", "--kb", str(kb_dir), "--index", str(idx))
-    assert res.exit_code == 0, res.output
-    assert f"The index at {idx} has format 9; this recur writes {index_mod.FORMAT}: updating it." in res.output
-    assert "0 embedded" in res.output, res.output
-    loaded = index_mod.load(idx, embed.load_encoder(FAKE).model_id)
-    assert loaded.manifest["format"] == index_mod.FORMAT >= 10
+    loaded = _converted_by_recur_index(kb_dir, idx, 9, 10)
     assert "redi" in loaded.bm25.vocab_dict and "rediss" not in loaded.bm25.vocab_dict
     assert "rediss" not in loaded.vocab and "clusters" not in loaded.vocab
     assert np.array_equal(loaded.vectors, old_vectors)
@@ -695,14 +703,6 @@ def test_a_format_9_index_is_converted_to_read_a_possessive_as_its_word_its_vect
 def test_a_server_refuses_a_format_9_index_it_cannot_convert(kb_dir, tmp_path):
     """Where the index cannot be written (a read-only deployment), a format-9 index is refused with the usual
     advice (engine.check_open, `recur serve`'s start), not served with its old BM25 words."""
-    from recur.retrieval.engine import check_open
-
     idx = tmp_path / "index"
     make_format_9(kb_dir, idx)
-    _blocked(idx)
-    with pytest.raises(RecurError) as err:
-        check_open(kb_dir, idx, FAKE)
-    said = str(err.value)
-    assert f"the index at {idx} has format 9, and this recur reads only format {index_mod.FORMAT}" in said, said
-    assert "cannot write the index there" in said and "recur index --kb KB --index DIR" in said
-    assert index_mod.read_manifest(idx)["format"] == 9  # left as it was
+    _refused_at_start(kb_dir, idx, 9)
