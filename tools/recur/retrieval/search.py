@@ -875,8 +875,11 @@ class Searcher:
         # ...and one that says more than that word ("github down", "is github down": stop words BM25 drops)
         comp["said"] = np.full(len(cidx), terms is not None and terms[1] < 2 and terms[2] >= 2)
         # ...and the patterns it names by a word of their title, id or tags (calibrate.said_capped)
-        named_words = set(terms[0]) if comp["said"].any() else set()
-        comp["name_word"] = np.asarray([bool(named_words & self.name_terms[c]) for c in cidx], dtype=bool)
+        # (looked up only for such a question: every other one, most, neither builds name_terms nor walks cidx)
+        said_word = set(terms[0]) if comp["said"].any() else set()
+        comp["name_word"] = np.zeros(len(cidx), dtype=bool)
+        if said_word:
+            comp["name_word"] = np.asarray([bool(said_word & self.name_terms[c]) for c in cidx], dtype=bool)
         # a wordless question: no word the KB knows ("503", "429 Fehler"; BM25 drops numbers), one scalar (rank)
         comp["wordless"] = terms is not None and not terms[0]
         # a pattern a signal found names as its title would, but for a status line other patterns list (calibrate)
