@@ -21,7 +21,15 @@ from recur.cli.options import (
     model_option,
     writes_then_says,
 )
-from recur.ingest.importer import BY_REFERENCES, CHANGED, NotAPostmortem, OneEngine, import_postmortem, render_text
+from recur.ingest.importer import (
+    BY_NAMED,
+    BY_REFERENCES,
+    CHANGED,
+    NotAPostmortem,
+    OneEngine,
+    import_postmortem,
+    render_text,
+)
 from recur.ingest.pm_merge import FlagRefused
 from recur.util.errors import RecurError
 from recur.util.text import plural
@@ -254,6 +262,12 @@ def _print_report(file: str, out, as_json: bool, indent: int | None) -> None:
         click.echo(f"{file}: changed since it was imported into {out.incident}; what it says otherwise is kept, not "
                    f"written (Kept the record's …): edit the record by hand, or keep the record's as it is: recur "
                    f"import {shlex.quote(file)}{into} --keep-record (exit {CHANGED})", err=True)  # fmt: skip
+    elif out.changed and out.already and out.already.by == BY_NAMED:
+        # a person took the record over: the way on is theirs to choose, both named
+        cmd = f"recur import {shlex.quote(file)}"
+        click.echo(f"{file}: names {out.incident}, which a person took over (its imported: set to null or taken "
+                   f"out); not updated: to take the postmortem's sections, a person's edit in them replaced: {cmd} "
+                   f"--into {out.incident}; to keep the record's: {cmd} --keep-record (exit {CHANGED})", err=True)  # fmt: skip
     elif out.changed and out.already and out.already.by == BY_REFERENCES:
         # no imported: left to count a version in (--keep-record could not): merging it is the way out
         click.echo(f"{file}: may have changed since it was imported as {out.incident}, whose imported: a person "

@@ -1184,15 +1184,15 @@ def import_postmortem(  # long: the import's steps in order, a call each; 16 key
     # as the patterns have them: "Disk-Full" too; named as _check_names names its arguments
     patterns = require_patterns(kb, patterns, given_as("patterns"))
     digests, source, sources = document_hashes(text, pm.markdown), source_key(kb, file), _sources(kb, file)
-    dup = _earlier_import(kb, pm, digests, sources, (into, iid, (pm.date, date)), bool(severity or date))
+    dup = _earlier_import(kb, pm, digests, sources, (into, iid, (pm.date, date), keep_record), bool(severity or date))
     runbook = _runbook_note(file, pm, dup)
     if dup:
         # the same path with other content: a changed document, what differs named
         # --into was said of none (found in review); into the record imported already, no flag to say
         flags = {"iid": iid, "date": date, "severity": severity, "pattern": patterns, "review_due": review_due,
                  "into": into != dup[0] and into, "keep_record": keep_record is True}  # fmt: skip
-        changes = _changes(kb, dup[0], pm, source, today) if dup[2] in ("source path", BY_REFERENCES) else None
-        if dup[2] == BY_REFERENCES:
+        changes = _changes(kb, dup[0], pm, source, today) if dup[2] in ("source path", *_UNMARKED) else None
+        if dup[2] in _UNMARKED:
             return _unmarked(kb, dup, pm, file, changes, _given(**flags, review_done=review_done), runbook, dry_run)
         out = _already(  # keep: with --keep-record, a changed one counted as imported, the record as it is
             dup,
@@ -1316,13 +1316,17 @@ def _earlier_import(kb, pm, digests, sources, asked: tuple, flagged: bool):
     (or --into's): the import merges into it again (what is new added) instead of "changed since: edit it by
     hand", which listed the title and severity the merge keeps on purpose (found in review). So too for the same
     document again with --severity or --date (``flagged``): merged, the flags set on the record (they were "not
-    applied: set it by hand"). ``asked``: (--into, --id, the postmortem's day)."""
-    into, iid, days = asked
+    applied: set it by hand"). But a record it names that a person took over (_taken_over) is not merged into
+    unasked: it is the found one, BY_NAMED. ``asked``: (--into, --id, the postmortem's day, --keep-record)."""
+    into, iid, days, keep = asked
     dup = find_duplicate(kb, digests, sources, pm.title, days[1] or days[0])
     if not dup and not into:
         _refuse_claimed_in_error(kb, digests, sources, pm.title, days[1] or days[0])
     tickets = _ref_tickets(pm.sections.get("References", ""))
     dup = dup or _unmarked_import(kb, sources, pm.title, days[1] or days[0], (tickets, pm.sections))
+    taken = None if into or keep else _taken_over(kb, pm, sources, (iid, days))
+    if taken and (not dup or dup[0] == taken):
+        return taken, str(Path(kb.root) / kb.incidents[taken].relpath), BY_NAMED
     if not dup or (dup[2] not in ("source path", BY_REFERENCES) and not flagged):
         return dup
     try:
@@ -1334,6 +1338,32 @@ def _earlier_import(kb, pm, digests, sources, asked: tuple, flagged: bool):
 # how ``find_duplicate``'s answer names a record whose `imported:` a person set to null or took out, found by its
 # References line (_unmarked_import)
 BY_REFERENCES = "References line"
+# and such a record the postmortem's Incident line names (_taken_over): a person took it over, not merged unasked
+BY_NAMED = "Incident line"
+_UNMARKED = (BY_REFERENCES, BY_NAMED)
+
+
+def _taken_over(kb, pm, sources: set, asked: tuple) -> str | None:
+    """The id of the record the postmortem's Incident line names (the one _target would update, ``asked``: --id
+    and the days) when a person took it over: its `imported:` set to null or taken out, and its References line
+    naming this postmortem's source, or another path with what only this postmortem's record has
+    (_elsewhere_match); else None. It was merged into without a word: `imported:` written again, the person's
+    sections read as a responder's own, so the takeover undone and the next correction held (found in a re-read).
+    Its title need not be the postmortem's, as _unmarked_import asks: the merge kept the responder's."""
+    try:
+        target = _target(kb, pm, None, asked[0], asked[1], pm.title or "")[0]
+    except RecurError:  # a named record in error: _target says so when it is updated
+        return None
+    return target if target and _unmarked_named(kb.incidents[target], sources, pm) else None
+
+
+def _unmarked_named(inc, sources: set, pm) -> bool:
+    """Whether ``inc``, the record the postmortem names, is one a person took over (_taken_over)."""
+    named = _named_sources(inc)
+    if inc.imported or not named:
+        return False
+    tickets = _ref_tickets(pm.sections.get("References", ""))
+    return bool(sources & set(named)) or _elsewhere_match(inc, pm.title, pm.date, tickets, pm.sections) is not None
 
 
 def _unmarked_import(kb, sources: set, title, day, tickets=(frozenset(), None)):
@@ -1426,13 +1456,18 @@ def _unmarked_into(kb, target, sources: set, pm, day) -> str | None:
     """ImportPlan's ``unmarked``: with --into ``target``, this document's record whose `imported:` a person set to
     null or took out (_unmarked_of), why it keeps no hash ("INC-….md:8: imported: is null"); else None. The merge
     read such a record as a responder's own: a corrected Summary was said kept, exit 0, and the record's
-    `imported:` written with this version's digest, so the correction was lost for good (found in review)."""
+    `imported:` written with this version's digest, so the correction was lost for good (found in review). So too
+    of the record the postmortem's Incident line names that a person took over (_unmarked_named), whatever its
+    title: the way on the import names for it (_unmarked_note)."""
+    from recur.ingest.pm_merge import named_incident
     from recur.kb.loader import display_path
 
     inc = kb.incidents.get(target) if target else None
     said = (pm.title, day, _ref_tickets(pm.sections.get("References", "")), pm.sections)
     if inc is None or not any(_unmarked_of(inc, sources, said, elsewhere) for elsewhere in (False, True)):
-        return None
+        named = named_incident(pm, kb) if inc is not None else None
+        if named is None or named.iid != target or not _unmarked_named(inc, sources, pm):
+            return None
     shown, line = display_path(Path(kb.root) / inc.relpath), inc.lines.get(("imported",))
     return f"{shown}:{line}: imported: is null" if line else f"{shown}: imported: is missing"
 
@@ -1441,10 +1476,11 @@ def _unmarked_into(kb, target, sources: set, pm, day) -> str | None:
 _REPLACES = " (it takes this version's sections where they differ, a person's edit in them replaced: --dry-run first)"
 
 
-def _unmarked_note(kb, iid: str, source: str, file, changed: bool, pm) -> str:
+def _unmarked_note(kb, iid: str, source: str, file, changed: bool, pm, by: str = BY_REFERENCES) -> str:
     """What a re-import says of record ``iid`` found by its References line (_unmarked_import): the file, line and
     field that made it so, what of the postmortem's (``pm``) it has, and the commands that merge this version into
-    it or record the postmortem anew."""
+    it or record the postmortem anew; ``by`` BY_NAMED: one the postmortem names that a person took over
+    (_taken_over_note)."""
     import shlex
 
     from recur.kb.loader import display_path
@@ -1456,6 +1492,8 @@ def _unmarked_note(kb, iid: str, source: str, file, changed: bool, pm) -> str:
     why = f"{shown}:{line}: imported: is null" if line else f"{shown}: imported: is missing"
     what = "it may differ from this version (below)" if changed else "it holds what this version says"
     named = _named_sources(inc)
+    if by == BY_NAMED:
+        return _taken_over_note(kb, iid, (why, what), f"{shlex.quote(str(file))}", pm, source)
     if source in named:
         # said as _same_document matched it: "title and date" was said of a record whose date differed
         if (pm.title or "").strip() != inc.title.strip():
@@ -1476,13 +1514,32 @@ def _unmarked_note(kb, iid: str, source: str, file, changed: bool, pm) -> str:
     )
 
 
+def _taken_over_note(kb, iid: str, said: tuple, file: str, pm, source: str) -> str:
+    """What an import says of record ``iid`` that the postmortem's Incident line names and a person took over
+    (_taken_over): ``said``, the field that says so and whether it holds this version; the two ways on, --into
+    (its sections replaced, a person's edit too: _unmarked_into) and --keep-record (the merge reads them as a
+    responder's own and keeps them)."""
+    from recur.ingest.pm_merge import named_incident
+
+    named, label = _named_sources(kb.incidents[iid]), named_incident(pm, kb).label
+    names = source if source in named else f"{and_listed(named)}, not {source} (imported from another path)"
+    return (
+        f"{said[0]}: a person took {iid} over (the postmortem's {label!r} line names it; its References line names "
+        f"{names}), so recur import does not merge into it unasked; {said[1]}, nothing written. To take this "
+        f"version's sections where they differ, a person's edit in them replaced, and write its imported: again: "
+        f"recur import {file} --into {iid} (--dry-run first); to keep {iid}'s sections as they are, take what "
+        f"the postmortem adds (a section or follow-up the record lacks) and write its imported: again: recur import "
+        f"{file} --keep-record"
+    )
+
+
 def _unmarked(kb, dup, pm, file, changes: list, given: list, runbook: list, dry_run: bool) -> Imported:
     """The report of a re-import of a document whose record has no `imported:` (_unmarked_import): nothing written,
     exit 0 when the record holds what the document says (no digest tells more), CHANGED when it holds otherwise
     (a person's edit or the document's: nothing tells which), the note saying why and what to run. --keep-record
     counts no version as imported where no `imported:` is left to count it in: said, as --into merges it."""
     out = _already(dup, pm, [g for g in given if g != "--keep-record"], changes or None)
-    note = _unmarked_note(kb, dup[0], source_key(kb, file), file, bool(changes), pm)
+    note = _unmarked_note(kb, dup[0], source_key(kb, file), file, bool(changes), pm, dup[2])
     said = [f"{_differs(dup[0], changes)} (said, not written)"] if changes else []
     if "--keep-record" in given:
         said.append(f"--keep-record not applied: {dup[0]} has no imported: to count this version in; merge it "
@@ -1994,6 +2051,8 @@ def _already(dup, pm, given: list, changes=None, digests: tuple = ("",), kb=None
 
 def _same(by: str) -> str:
     """How an earlier import was recognised, as the report says it."""
+    if by == BY_NAMED:
+        return "named by its Incident line; a person took it over: no imported: field"
     return "found by its References line: no imported: field" if by == BY_REFERENCES else f"same {by}"
 
 
