@@ -861,11 +861,12 @@ def suggest(kb_dir, index_dir, model, top, as_json, queries, steps, site_url, te
 
 def _said_nothing_searched(prepared, as_json: bool) -> bool:
     """Says what was searched of the text (its note) on stderr; of a paste that is no alert nor incident (an AWS SNS
-    subscription confirmation, query.Prepared.not_alert), that nothing was, on stdout as the answer, and True: its
-    token, signature and URLs were searched as words and the closest patterns shown (found in a responder's review).
-    Its --json answer (no result, the note as query_note) is printed as any other."""
-    if prepared.not_alert and not as_json:
-        click.echo(f"Nothing searched: {prepared.not_alert}.")
+    subscription confirmation, query.Prepared.not_alert) or a text with nothing to search once read (code fences
+    alone, "```": Prepared.unsearched), that nothing was, on stdout as the answer, and True: its token, signature
+    and URLs were searched as words and the closest patterns shown (found in a responder's review). Its --json
+    answer (no result, the note as query_note) is printed as any other."""
+    if prepared.unsearched and not as_json:
+        click.echo(f"Nothing searched: {prepared.unsearched}.")
         return True
     if note := prepared.said(TERMINAL_OTHERS):
         click.echo(f"recur: {note}.", err=True)
