@@ -108,3 +108,50 @@ def test_format_github_annotates_the_flagged_cases_when_max_flagged_fails(run, c
     ), res.stdout
     quiet = run("eval", "--cases", str(cases), *LAX, "--format", "github")  # not asked: nothing annotated
     assert quiet.exit_code == 0 and "no known pattern', though" not in quiet.stdout, quiet.stdout
+
+
+@pytest.mark.model
+def test_a_case_whose_text_was_not_searched_is_counted_apart(kb_dir, tmp_path, monkeypatch):
+    """Found in a review: a case whose text nothing was searched of (a pasted SNS subscription confirmation, an
+    empty code block; the answer's no_known_pattern null) was counted among the answerable cases as one the model
+    did not flag. It has no verdict: it is named apart (line and why), left out of the answerable cases and the
+    flagged share, and counts as a miss (a responder asking it gets no pattern). The real model, on the small KB."""
+    import yaml
+    from click.testing import CliRunner
+    from test_sns_paste import CONFIRMATION, CONFIRMED_SAID
+
+    from recur.cli.main import cli
+    from recur.retrieval.query import NOTHING_LEFT
+
+    monkeypatch.setenv("RECUR_MODEL", "default")
+    monkeypatch.setenv("RECUR_KB", str(kb_dir))
+    monkeypatch.setenv("RECUR_INDEX", str(tmp_path / "index"))
+    sns, fence = json.dumps(CONFIRMATION), "```json\n```"
+    cases = [
+        {"query": "FATAL: sorry, too many clients already", "expect": ["db-pool-exhausted"]},
+        {"query": sns, "expect": ["disk-full"]},
+        {"query": fence, "expect": ["disk-full"]},
+    ]
+    path = tmp_path / "cases.yml"
+    path.write_text(yaml.safe_dump(cases, width=10**6, default_style='"'))
+    lines = [n for n, line in enumerate(path.read_text().splitlines(), 1) if line.startswith("- ")]
+
+    def run(*args):
+        return CliRunner().invoke(cli, ["eval", "--cases", str(path), *LAX, *args], catch_exceptions=False)
+
+    out = json.loads(run("--json").stdout)
+    assert (out["cases"], out["answerable"], out["flagged"]) == (3, 1, 0), out
+    assert out["flagged_share"] == 0.0 and out["flagged_cases"] == []
+    assert out["not_searched"] == [
+        {"line": lines[1], "query": sns, "expect": ["disk-full"], "why": CONFIRMED_SAID},
+        {"line": lines[2], "query": fence, "expect": ["disk-full"], "why": NOTHING_LEFT},
+    ]
+    assert out["recall@5"] <= 1 / 3 and {m["line"] for m in out["misses"]} >= set(lines[1:]), out  # misses
+    res = run("-v")
+    assert res.exit_code == 0, res.output
+    assert "of 1 answerable case answered 'no known pattern'" in res.stdout and "· 2 not searched (no verdict)" in (
+        res.stdout
+    ), res.stdout
+    assert f"  line {lines[2]}: not searched for ['disk-full'] — {NOTHING_LEFT}: {fence[:80]}" in res.stdout
+    assert "note: 2 cases were not searched (no verdict): they are left out of the answerable cases" in res.stderr
+    assert f"cases.yml:{lines[1]}: Nothing searched: {CONFIRMED_SAID}." in res.stderr, res.stderr

@@ -164,3 +164,26 @@ def test_recur_new_incident_refuses_it_as_its_summary(run, kb_dir):
         "new", "incident", "-t", "alarms lost", "-s", "sev3", "--summary", "Not confirmed: " + PASTES[0], "--no-input"
     )
     assert r.exit_code == 0 and len(_records(kb_dir)) == len(before) + 1, r.output
+
+
+def test_record_incident_says_in_tools_list_that_a_text_that_is_no_incident_is_refused(tmp_path):
+    """Found in a review: record_incident refused a pasted SNS subscription confirmation (the tests above), but its
+    description, what an assistant reads before calling it, did not say so: the refusal came as a surprise after
+    the call. The tool's description and its description argument's say it, as tools/list gives them."""
+    kb = small_kb(tmp_path / "kb")
+
+    async def work():
+        async with Client(in_process(kb, tmp_path / "index", allow_writes=True), read_timeout_seconds=60) as client:
+            return {t.name: t for t in (await client.list_tools()).tools}["record_incident"]
+
+    tool = run_async(work())
+    assert "A description that is no incident (a pasted AWS SNS subscription or unsubscribe confirmation" in (
+        tool.description
+    ), tool.description
+    assert "is refused and nothing is written" in tool.description.split("A description that is no incident")[1]
+    argument = tool.input_schema["properties"]["description"]["description"]
+    assert (
+        "A text that is no incident (empty, or a pasted message that is no alert nor incident, such as an AWS SNS"
+        in (argument)
+    ), argument
+    assert "subscription or unsubscribe confirmation) is refused and nothing is written" in argument, argument

@@ -861,11 +861,12 @@ def suggest(kb_dir, index_dir, model, top, as_json, queries, steps, site_url, te
 
 def _said_nothing_searched(prepared, as_json: bool) -> bool:
     """Says what was searched of the text (its note) on stderr; of a paste that is no alert nor incident (an AWS SNS
-    subscription confirmation, query.Prepared.not_alert), that nothing was, on stdout as the answer, and True: its
-    token, signature and URLs were searched as words and the closest patterns shown (found in a responder's review).
-    Its --json answer (no result, the note as query_note) is printed as any other."""
-    if prepared.not_alert and not as_json:
-        click.echo(f"Nothing searched: {prepared.not_alert}.")
+    subscription confirmation, query.Prepared.not_alert) or a text with nothing to search once read (code fences
+    alone, "```": Prepared.unsearched), that nothing was, on stdout as the answer, and True: its token, signature
+    and URLs were searched as words and the closest patterns shown (found in a responder's review). Its --json
+    answer (no result, the note as query_note) is printed as any other."""
+    if prepared.unsearched and not as_json:
+        click.echo(f"Nothing searched: {prepared.unsearched}.")
         return True
     if note := prepared.said(TERMINAL_OTHERS):
         click.echo(f"recur: {note}.", err=True)
@@ -1089,7 +1090,7 @@ def eval_cmd(
     from recur.cli.evalbase import github_problems, show_comparison
     from recur.kb.loader import display_path
     from recur.retrieval.engine import Engine
-    from recur.retrieval.evaluate import metrics, run_cases, shown
+    from recur.retrieval.evaluate import metrics, run_cases
     from recur.tuning.data import retune_advice
 
     _eval_usage(as_json, fmt, baseline, baseline_index, tolerance)
@@ -1101,7 +1102,7 @@ def eval_cmd(
     lost = _note_unsearchable(path, cases, set(engine.searcher.index.docs), engine.manifest)
     results = run_cases(engine, cases)
     m = metrics(results)
-    seen = shown(results, len(cases) - len(lost))
+    seen = _shown_noted(path, results, lost)
     below, flagged = _below(m, min_recall1, min_recall3, min_mrr), _flagged_over(seen, max_flagged)
     fails = below + flagged
     comp = extra = None
@@ -1238,6 +1239,37 @@ def _note_unsearchable(path: Path, cases: list, indexed: set, manifest: dict) ->
     ]
 
 
+def _shown_noted(path: Path, results: list, lost: list[dict]) -> dict:
+    """evaluate.shown of the cases, ``lost`` (_note_unsearchable's) and those not searched not answerable, the
+    latter named on stderr (_note_not_searched)."""
+    from recur.retrieval.evaluate import shown
+
+    lost_lines = {c["line"] for c in lost}
+    seen = shown(results, sum(1 for r in results if r.line not in lost_lines and r.not_searched is None))
+    _note_not_searched(path, seen["not_searched"])
+    return seen
+
+
+def _note_not_searched(path: Path, cases: list[dict]) -> None:
+    """Name the cases whose text was not searched (evaluate.shown's ``not_searched``: a pasted SNS subscription
+    confirmation, a text with nothing to search), each with why, on stderr as the unsearchable ones are named:
+    counted "not flagged" among the answerable ones, they read as questions the model answered."""
+    from recur.kb.loader import display_path
+    from recur.retrieval.results import nothing_searched
+    from recur.util.text import cut_list
+
+    if not cases:
+        return
+    rows = [f"  {display_path(path)}:{c['line']}: {nothing_searched(c['why'])}" for c in cases]
+    one = len(cases) == 1
+    click.echo(
+        f"note: {plural(len(cases), 'case')} {'was' if one else 'were'} not searched (no verdict): "
+        f"{'it is' if one else 'they are'} left out of the answerable cases and count as misses:\n"
+        + "\n".join(cut_list(rows, MAX_SHOWN_ERRORS, "  ... and {n} more")),
+        err=True,
+    )
+
+
 def _by(gone, pid: str, before: str, after: str = "") -> str:
     """The "superseded by X" of a retired id whose superseded_by the index recorded: the pattern the
     case should expect instead ("" for any other id)."""
@@ -1306,9 +1338,10 @@ def _show_eval(
         if verbose:
             for r in results:
                 if r.missed:
-                    click.echo(
-                        f"  line {r.line}: rank {r.rank or '>10'} for {r.expect} — got {r.ranked[:3]}: {r.query[:80]}"
-                    )
+                    said = f"rank {r.rank or '>10'} for {r.expect} — got {r.ranked[:3]}"
+                    if r.not_searched:  # no rank: nothing was
+                        said = f"not searched for {r.expect} — {r.not_searched}"
+                    click.echo(f"  line {r.line}: {said}: {r.query[:80]}")
 
 
 def _show_shown(seen: dict, results: list, verbose: bool) -> None:
@@ -1319,6 +1352,7 @@ def _show_shown(seen: dict, results: list, verbose: bool) -> None:
         f"Shown to responders: {seen['flagged']} of {plural(seen['answerable'], 'answerable case')} answered "
         f"'no known pattern' with their pattern in the top 3 · the right result's confidence: "
         f"{c['high']} high, {c['medium']} medium, {c['low']} low"
+        + (f" · {len(seen['not_searched'])} not searched (no verdict)" if seen["not_searched"] else "")
     )
     if verbose:
         for r in results:

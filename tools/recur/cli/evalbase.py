@@ -196,7 +196,7 @@ def github_problems(
     if thresholds_failed:
         for r in results:
             if r.missed and r.line not in moved:
-                got = ", ".join(r.ranked[:3]) or "nothing"
+                got = f"not searched: {r.not_searched}" if r.not_searched else ", ".join(r.ranked[:3]) or "nothing"
                 found.append(
                     Problem(
                         cases_path,

@@ -511,8 +511,9 @@ class Engine:
         texts = _required_texts(texts, top)
         prepared = [prepare(t) for t in texts]
         # the verdict reads the first VERDICT_TOP results whatever is shown: `-n 1` and `-n 5` agree. A paste that is
-        # no alert nor incident (Prepared.not_alert: an SNS subscription message) is not ranked: no result, the note
-        searched = [i for i, p in enumerate(prepared) if not p.not_alert]
+        # no alert nor incident (Prepared.not_alert: an SNS subscription message), or a text with nothing to search
+        # ("", white space: Prepared.unsearched), is not ranked: no result, the note
+        searched = [i for i, p in enumerate(prepared) if not p.unsearched]
         ranked = [([], [])] * len(texts)
         found = self._rank_read(
             [prepared[i].text for i in searched], max(top, calibrate.VERDICT_TOP), "hybrid", exclude, link
@@ -521,12 +522,13 @@ class Engine:
             ranked[i] = r
         out = []
         for t, p, (r, read) in zip(texts, prepared, ranked):  # read: the typos read as the KB's words (search.TYPO)
-            note = "; ".join(n for n in (p.said(others), typo_note(read)) if n) or None
+            note = p.unsearched or "; ".join(n for n in (p.said(others), typo_note(read)) if n) or None
             shown, likelier = _shown(r, top), _hidden_likelier(r, top)
-            meant = [] if p.not_alert else meant_ids(t, self.docs, self.manifest)
+            meant = [] if p.unsearched else meant_ids(t, self.docs, self.manifest)
             # nothing searched: no verdict (null, as the webhook's for an alert not searched), not "no known
-            # pattern", which MCP and Slack answered with "record it" for an SNS subscription confirmation
-            verdict = None if p.not_alert else no_known_pattern(r)
+            # pattern", which MCP and Slack answered with "record it" for an SNS subscription confirmation, and
+            # answer("") with the closest patterns "for comparison"
+            verdict = None if p.unsearched else no_known_pattern(r)
             out.append(Answer(p.text, shown, verdict, note, likelier, credible_count(r), corrected(read), meant))
         return out
 

@@ -2,6 +2,7 @@
 
 recall@k: share of cases with at least one expected pattern in the top k.
 MRR: mean over cases of 1/rank of the first expected pattern (0 if not in the top 10).
+A case whose text was not searched (CaseResult.not_searched) has no rank: a miss in both.
 """
 
 from __future__ import annotations
@@ -24,6 +25,11 @@ class CaseResult:
     # answered "no known pattern" with their pattern first, and 10 of 11 of low confidence (found adopting)
     flagged: bool = False
     confidences: list = field(default_factory=list)
+    # why nothing of the case's text was searched (the answer's query_note, its verdict null: a pasted SNS
+    # subscription confirmation, a text with nothing to search), or None. Such a case has no result: it counts
+    # as a miss, as a responder asking it gets no pattern, but it has no verdict, so it is neither flagged nor
+    # answered (``shown`` counts it apart). It was counted "not flagged", as if the model had answered it
+    not_searched: str | None = None
 
     @property
     def rank(self) -> int | None:
@@ -105,8 +111,9 @@ def run_cases(engine, cases, top: int = MRR_DEPTH) -> list[CaseResult]:
             list(c.expect),
             [r["id"] for r in a.results],
             getattr(c, "line", 0),
-            a.no_known_pattern,
+            a.no_known_pattern is True,
             [r["confidence"] for r in a.results],
+            (a.query_note or "nothing searched") if a.no_known_pattern is None else None,
         )
         for c, a in zip(cases, answers)
     ]
@@ -114,9 +121,10 @@ def run_cases(engine, cases, top: int = MRR_DEPTH) -> list[CaseResult]:
 
 def shown(results: list[CaseResult], answerable: int) -> dict:
     """What responders are shown for the cases, as `recur eval --json` gives it: ``answerable`` (cases with an
-    expected pattern in the index), ``flagged`` (of them, answered "no known pattern" while their pattern is in
-    the top TOP), ``flagged_share`` (flagged / answerable; None when none is answerable) and ``confidence``
-    (the right result's, counted over the cases with it in the top TOP), and the ``flagged_cases``."""
+    expected pattern in the index whose text was searched), ``flagged`` (of them, answered "no known pattern" while
+    their pattern is in the top TOP), ``flagged_share`` (flagged / answerable; None when none is answerable) and
+    ``confidence`` (the right result's, counted over the cases with it in the top TOP), the ``flagged_cases``, and
+    the cases whose text was not searched (``not_searched``: no verdict; they count as misses in the metrics)."""
     flagged = sum(1 for r in results if r.flagged_in_top)
     counts = {"high": 0, "medium": 0, "low": 0}
     for r in results:
@@ -128,6 +136,11 @@ def shown(results: list[CaseResult], answerable: int) -> dict:
         "flagged_share": round(flagged / answerable, 4) if answerable else None,
         "confidence": counts,
         "flagged_cases": [r.flagged_case for r in results if r.flagged_in_top],
+        "not_searched": [
+            {"line": r.line, "query": r.query, "expect": r.expect, "why": r.not_searched}
+            for r in results
+            if r.not_searched is not None
+        ],
     }
 
 

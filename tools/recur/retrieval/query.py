@@ -340,6 +340,10 @@ COLUMN_HEADER = re.compile(
     re.ASCII,
 )
 UNREAD_SHOWN = 40  # characters of a pasted alert's unread status the note quotes (Prepared._unread)
+# what an answer's query_note says of a text with nothing to search once read (Prepared.unsearched): the engine
+# answers it with no verdict, nothing searched, where the API, MCP, Slack and `recur suggest` refuse a text that
+# shows nothing; a text of code fences alone ("```") shows something and is read as ""
+NOTHING_LEFT = "the text has nothing to search (it is empty, or white space, invisible characters or code fences alone)"
 # a crash pasted alone, by its log_level: what it is, the lines searched and what was not (Prepared.said)
 CRASHES = {
     "traceback": ("Python traceback", "exception", "frames"),  # _traceback
@@ -389,6 +393,14 @@ class Prepared:
     # a paste that is no alert nor incident, what it is (alert_sources.sns_subscription: an Amazon SNS subscription
     # message): nothing is searched (``text`` is ""), and the note says so first
     not_alert: str = ""
+
+    @property
+    def unsearched(self) -> str:
+        """Why nothing of the text is searched, or "": a paste that is no alert nor incident (``not_alert``), or a text
+        with nothing left to search once read (NOTHING_LEFT: "", white space, an empty code fence). Such a text was
+        searched as "" and answered "no known pattern" (``engine.answer("")``; "```json\n```" by the API, MCP and `recur suggest`, which
+        take it as text): nothing was searched, so the answer has no verdict, as for the SNS confirmation."""
+        return self.not_alert or ("" if has_text(self.text) else NOTHING_LEFT)
 
     @property
     def note(self) -> str | None:

@@ -526,7 +526,8 @@ class Answer:
 
     query: str
     results: list[Result]
-    # None when nothing was searched (a paste that is no alert nor incident: query.Prepared.not_alert)
+    # None when nothing was searched (a paste that is no alert nor incident, or a text with nothing to search once
+    # read, "" or white space: query.Prepared.unsearched)
     no_known_pattern: bool | None
     query_note: str | None = None
     # the result check_both names (rated more likely right than the first) when it is among the first

@@ -1027,6 +1027,15 @@ ReviewOwner = Annotated[
 ]
 
 
+# what record_incident's description argument says of a text it refuses as no incident (mcp_record.record, as
+# `recur incident new` refuses it): an assistant learned it only from the refusal (found in a review)
+NO_INCIDENT_REFUSED = (
+    "A text that is no incident (empty, or a pasted message that is no alert nor incident, such as an AWS SNS "
+    "subscription or unsubscribe confirmation) is refused and nothing is written; to record an incident about such "
+    "a message, say what happened in your own words (the message may follow them)."
+)
+
+
 def _write_tools(server: MCPServer, get_engine: Callable, kbs: "ServedKB", severities: list[str]) -> None:
     from recur.ingest.pasted_log import LOG_LINES_KEPT
     from recur.kb.incident_record import TITLE_MOST, severity_help
@@ -1041,7 +1050,7 @@ def _write_tools(server: MCPServer, get_engine: Callable, kbs: "ServedKB", sever
     described_as = (
         f"What you see; becomes the Summary. A pasted log of more than {LOG_LINES_KEPT} lines is cut down to its "
         "error lines (description_note says so); any other text is written whole, and the record may be at most "
-        f"{MAX_FILE_BYTES:,} bytes (a longer one is refused and nothing is written)."
+        f"{MAX_FILE_BYTES:,} bytes (a longer one is refused and nothing is written). {NO_INCIDENT_REFUSED}"
     )
 
     @server.tool(
@@ -1074,7 +1083,9 @@ def _write_tools(server: MCPServer, get_engine: Callable, kbs: "ServedKB", sever
         A call the client cancelled or gave up on before the record was written writes nothing. A call with the
         arguments of an incident recorded today (a retry) answers with that record (already_recorded) unless
         allow_duplicate is true; one with its title and description but another severity, patterns, flags or
-        review_owner is recorded, and same_as names the other."""
+        review_owner is recorded, and same_as names the other. A description that is no incident (a pasted AWS SNS
+        subscription or unsubscribe confirmation, which suggest_patterns answers "Nothing searched") is refused and
+        nothing is written."""
 
         given = {"title": title, "severity": severity, "description": description, "flags": flags}
         given["review_owner"] = review_owner or ""  # blank: none, as `recur incident new --review-owner ""`
