@@ -717,13 +717,13 @@
   function str(o, k) { var v = isObject(o) ? get(o, k) : undefined; return typeof v === "string" ? pyStrip(v) : ""; }
   /* alert_sources._name_given: the field that names an alert of that system is a string, empty or not */
   function nameGiven(o, k) { return isObject(o) && typeof get(o, k) === "string"; }
-  /* alert_sources._shown: "(no <field>)" for a name of only escape codes or invisible characters */
-  var UNNAMED = /^\(no [A-Za-z_ ]+\)$/;  /* alert_sources.UNNAMED: shown's name for an alert with none */
-  function shown(name, field) { return hasText(name) ? name : "(no " + field + ")"; }
+  /* alert_sources._shown, AlertName: {shown: the name, "(no <field>)" for one of only escape codes or invisible
+     characters; given: whether it had one}: kept apart, an alert named "(no data)" is named */
+  function shown(name, field) { var given = hasText(name); return { shown: given ? name : "(no " + field + ")", given: given }; }
   function joined(parts) {  /* alert_sources._joined: each non-empty text once */
     return textsJoined(parts.filter(function (p, i) { return p && parts.indexOf(p) === i; }));
   }
-  function sourceAlert(data) {  /* alert_sources.source_alert: {kind, noun, name, query, by, state} or null */
+  function sourceAlert(data) {  /* alert_sources.source_alert: {kind, noun, name (shown), query, by, state} or null */
     var readers = [cloudwatch, pagerduty, opsgenie, datadog, azure, google, sns];
     if (!isObject(data)) return null;
     for (var i = 0; i < readers.length; i++) {
@@ -770,7 +770,7 @@
              query: joined([subject, pyStrip(envelope.Message)]), by: subject ? "its subject and message" : "its message", state: "" };
   }
   function said(a) {  /* SourceAlert.said */
-    return "a pasted " + a.kind + ": searched " + a.noun + " '" + a.name + "'" + (a.state ? ", " + a.state : "") + " by " + a.by;
+    return "a pasted " + a.kind + ": searched " + a.noun + " '" + a.name.shown + "'" + (a.state ? ", " + a.state : "") + " by " + a.by;
   }
   function cloudwatch(data) {
     var alarm = alarmOf(data);
@@ -890,7 +890,7 @@
     q = withoutEmoji(wellFormed(q.indexOf("\x1b") >= 0 ? q.replace(ANSI, "") : q));
     if (!q) return [text, null];
     /* its name ("" for none, SourceAlert.named: the box's record command titles it by the query) */
-    return [q, { alert: UNNAMED.test(a.name) ? "" : wellFormed(a.name), alerts: 1, alert_said: wellFormed(said(a)) }];
+    return [q, { alert: a.name.given ? wellFormed(a.name.shown) : "", alerts: 1, alert_said: wellFormed(said(a)) }];
   }
 
   /* alerts.AMTOOL_HEADER, AMTOOL_ROW, amtool_alerts: `amtool alert query`'s table pasted whole, its alerts

@@ -657,8 +657,9 @@ def _source_paste(text: str, data) -> tuple[str, dict]:
     if not query:
         return text, {}
     # its strings were read from JSON (SNS's Message too): a "\\ud800" escape there is a lone surrogate
-    # its name ("" for none: record_title then titles it by the query, not "(no Subject)")
-    return query, {"alert": clean(alert.name) if alert.named else "", "alerts": 1, "alert_said": clean(alert.said)}
+    # its name ("" for none: record_title then titles it by the query, not "(no Subject)"; one named "(no data)" by it)
+    name = clean(alert.name.shown) if alert.named else ""
+    return query, {"alert": name, "alerts": 1, "alert_said": clean(alert.said)}
 
 
 @dataclass(frozen=True)
