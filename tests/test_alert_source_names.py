@@ -1,21 +1,25 @@
-"""Whether a pasted alert of another system (recur.retrieval.alert_sources) had a name is carried beside the name the
-note shows (AlertName.given), not read back from that text. Found in review: SourceAlert.named matched the shown
-name against "(no <field>)", so an alert a team named "(no data)" or "(no alerts)" was taken for one with no name,
-and `recur suggest`, Slack and the site's box titled the command recording it by its query, not by its name. Fake
-encoder, the small KB; the payloads are tests/source_alerts.py's, each system's own shape."""
+"""Whether a pasted alert had a name is carried beside the name the note shows, not read back from that text: of
+another system (recur.retrieval.alert_sources), AlertName.given; of Alertmanager or Grafana, query.Prepared.alert ""
+for none. Found in review: SourceAlert.named matched the shown name against "(no <field>)", so an alert a team named
+"(no data)" or "(no alerts)" was taken for one with no name, and `recur suggest`, Slack and the site's box titled
+the command recording it by its query, not by its name; pasted_log.record_title did the same with "(no alertname)".
+Fake encoder, the small KB; the payloads are tests/source_alerts.py's, each system's own shape."""
 
 from __future__ import annotations
 
 import json
+import subprocess
 
 import pytest
-from query_js import NODE, run_query_js
+from query_js import NODE, QUERY_JS, run_query_js
 from serve_util import fake_app, running
 from source_alerts import AZURE, DATADOG, DATADOG_CUSTOM, FREE_STORAGE, GOOGLE, OPSGENIE, PAGERDUTY, eventbridge
 from test_alert_sources import _named, _with
+from test_browser_search import RECORD_JS
 from test_slack import SECRET, _record_command, slash
 
 from recur.ingest.pasted_log import TITLE_CHARS, record_title
+from recur.kb.incident_record import incident_command
 from recur.retrieval.query import prepare
 from recur.util.text import cut_words
 
@@ -41,6 +45,14 @@ PRINTER = _with(PRINTER, ("alert", "tags"), [])
 PRINTER = _with(PRINTER, ("alert", "details"), {})
 
 
+def alertmanager(name: str | None) -> dict:
+    """An Alertmanager webhook payload (as Grafana's has it too) whose alert is named ``name`` (None: no alertname)."""
+    labels = {"severity": "page"} | ({"alertname": name} if name is not None else {})
+    summary = "printer on floor three jams on every job since the toner swap"
+    alert = {"status": "firing", "labels": labels, "annotations": {"summary": summary}}
+    return {"version": "4", "status": "firing", "receiver": "recur", "alerts": [alert]}
+
+
 @pytest.mark.parametrize("payload, path", NAMED_BY, ids=IDS)
 def test_an_alert_named_like_the_note_says_none_is_named_and_one_with_none_is_not(payload, path):
     for name in LIKE_NONE:
@@ -53,6 +65,19 @@ def test_an_alert_named_like_the_note_says_none_is_named_and_one_with_none_is_no
         p = prepare(text)
         assert (p.alert, record_title(p, text)) == ("", cut_words(p.text, TITLE_CHARS)), (name, p.note)
         assert "'(no " in p.note, p.note
+
+
+@pytest.mark.parametrize("name", ["(no alertname)", *LIKE_NONE])
+def test_an_alertmanager_alert_named_like_the_note_says_none_is_named(name):
+    for text in (json.dumps(alertmanager(name)), json.dumps(alertmanager(name), indent=2)):
+        p = prepare(text)
+        assert (p.alert, record_title(p, text)) == (name, name), (p.alert, p.note)
+        assert p.note.startswith(f"a pasted alert: searched alert '{name}' by its name"), p.note
+    for unnamed in (None, "", "\u200b"):  # none: the note says "(no alertname)", the title is not the name
+        text = json.dumps(alertmanager(unnamed))
+        p = prepare(text)
+        assert p.alert == "" and p.note.startswith("a pasted alert: searched alert '(no alertname)' by"), p.note
+        assert record_title(p, text) == cut_words(text, TITLE_CHARS)  # a text of one line: that line, as before
 
 
 @pytest.fixture(scope="module")
@@ -69,8 +94,9 @@ def test_recur_suggest_and_slack_record_it_under_its_name(run, served):
     """The terminal's footer and Slack's reply (POST /api/slack/commands) propose the same command: titled "(no
     data)" when the alert is so named, by its description when it has no name."""
     said = PRINTER["alert"]["description"]
-    for name, title in (("(no data)", "(no data)"), ("", said)):
-        text = json.dumps(_named(PRINTER, ("alert", "message"), name))
+    texts = [json.dumps(_named(PRINTER, ("alert", "message"), name)) for name in ("(no data)", "")]
+    texts.append(json.dumps(alertmanager("(no alertname)")))
+    for text, title in zip(texts, ("(no data)", said, "(no alertname)")):
         out = run("suggest", "-", input=text).stdout
         assert f"recur incident new -t '{title}'" in out, out
         reply = slash(served, text).json()
@@ -87,3 +113,27 @@ def test_the_sites_box_reads_whether_it_is_named_as_query_py(tmp_path):
         p = prepare(text)
         assert got == [p.text, p.note or "", p.alert], text[:200]
     assert [prepare(t).alert for t in texts[:5]] == [*LIKE_NONE, "", ""]
+
+
+@pytest.mark.skipif(NODE is None, reason="node is not installed")
+def test_the_boxs_record_command_is_titled_as_the_terminals(tmp_path):
+    """recur-suggest.js recordCommand (a text of one line) as `recur suggest` prints it: named "(no data)" or "(no
+    alertname)", titled so; with no name, by what was searched (another system's) or the line (Alertmanager's)."""
+    texts = [json.dumps(_named(OPSGENIE, ("alert", "message"), n)) for n in ("(no data)", "")]
+    texts += [json.dumps(alertmanager(n)) for n in ("(no alertname)", "(no data)", None)]
+    (tmp_path / "texts.json").write_text(json.dumps(texts), encoding="utf-8")
+    (tmp_path / "record.js").write_text(RECORD_JS, encoding="utf-8")
+    suggest_js = QUERY_JS.parent / "recur-suggest.js"
+    run = subprocess.run(
+        [NODE, "record.js", str(QUERY_JS), str(suggest_js), "texts.json"],
+        cwd=tmp_path, capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert run.returncode == 0, run.stderr
+    terminal = [incident_command(t, title=record_title(prepare(t), t)) for t in texts]
+    assert json.loads(run.stdout) == terminal
+    assert [c.split(" -d ")[0] for c in terminal[:4]] == [
+        "recur incident new -t '(no data)'",
+        "recur incident new -t 'Consumer lag for group order-fulfilment on topic orders has grown above 250000…'",
+        "recur incident new -t '(no alertname)'",
+        "recur incident new -t '(no data)'",
+    ]

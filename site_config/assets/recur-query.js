@@ -931,15 +931,17 @@
     var first = alerts[0], q = alertQuery(first);
     q = withoutEmoji(wellFormed(q.indexOf("\x1b") >= 0 ? q.replace(ANSI, "") : q));  /* "\ud83d\udd25" escapes too */
     if (!q) return [text, null];  /* an alert that says nothing ({"labels": {}}): the paste is searched */
-    var said = { alert: alertName(first), alerts: alerts.length,
+    var said = { alert: ownAlertName(first), alerts: alerts.length,
                  alert_resolved: first.status !== "firing", alert_note: alertNote(first), alert_unread: first.unread,
                  alert_others: alerts.slice(1).map(function (a) { return named(a, heartbeat(a)); }),
                  alert_table: table };
     return [q, said];
   }
 
-  /* query._alertname: "(no alertname)" for none, or one of only invisible characters */
-  function alertName(a) { var name = pyStrip(label(a, "alertname")); return hasText(name) ? name : "(no alertname)"; }
+  /* query._alertname: NO_ALERTNAME for none, or one of only invisible characters; _own_alertname: "" for them */
+  var NO_ALERTNAME = "(no alertname)";
+  function ownAlertName(a) { var name = pyStrip(label(a, "alertname")); return hasText(name) ? name : ""; }
+  function alertName(a) { return ownAlertName(a) || NO_ALERTNAME; }
   /* query._named: an alert as the note names it among a paste's others */
   function named(a, always) {
     return "'" + alertName(a) + "'" +
@@ -1097,7 +1099,7 @@
     if (p.not_alert) return p.not_alert;  /* query.Prepared.said: no alert nor incident, nothing searched */
     if (p.alert_said) parts.push(p.alert_said);  /* a pasted alert of another system (alert_sources) */
     else if (p.alerts) {  /* query.Prepared._alert_note */
-      parts.push("a pasted alert: searched alert '" + p.alert + "'" + (p.alert_resolved ? ", resolved (none in it is firing)" : "") +
+      parts.push("a pasted alert: searched alert '" + (p.alert || NO_ALERTNAME) + "'" + (p.alert_resolved ? ", resolved (none in it is firing)" : "") +
                  " by its name, annotations and labels, as the webhook does" + unreadStatus(p.alert_unread) +
                  (p.alerts > 1 ? moreAlerts(p, others) : "") +
                  (p.alert_note ? "; " + rstripOf(p.alert_note, ".") : ""));
