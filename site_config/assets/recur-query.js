@@ -717,13 +717,13 @@
   function str(o, k) { var v = isObject(o) ? get(o, k) : undefined; return typeof v === "string" ? pyStrip(v) : ""; }
   /* alert_sources._name_given: the field that names an alert of that system is a string, empty or not */
   function nameGiven(o, k) { return isObject(o) && typeof get(o, k) === "string"; }
-  /* alert_sources._shown: "(no <field>)" for a name of only escape codes or invisible characters */
-  var UNNAMED = /^\(no [A-Za-z_ ]+\)$/;  /* alert_sources.UNNAMED: shown's name for an alert with none */
-  function shown(name, field) { return hasText(name) ? name : "(no " + field + ")"; }
+  /* alert_sources._shown, AlertName: {shown: the name, "(no <field>)" for one of only escape codes or invisible
+     characters; given: whether it had one}: kept apart, an alert named "(no data)" is named */
+  function shown(name, field) { var given = hasText(name); return { shown: given ? name : "(no " + field + ")", given: given }; }
   function joined(parts) {  /* alert_sources._joined: each non-empty text once */
     return textsJoined(parts.filter(function (p, i) { return p && parts.indexOf(p) === i; }));
   }
-  function sourceAlert(data) {  /* alert_sources.source_alert: {kind, noun, name, query, by, state} or null */
+  function sourceAlert(data) {  /* alert_sources.source_alert: {kind, noun, name (shown), query, by, state} or null */
     var readers = [cloudwatch, pagerduty, opsgenie, datadog, azure, google, sns];
     if (!isObject(data)) return null;
     for (var i = 0; i < readers.length; i++) {
@@ -770,7 +770,7 @@
              query: joined([subject, pyStrip(envelope.Message)]), by: subject ? "its subject and message" : "its message", state: "" };
   }
   function said(a) {  /* SourceAlert.said */
-    return "a pasted " + a.kind + ": searched " + a.noun + " '" + a.name + "'" + (a.state ? ", " + a.state : "") + " by " + a.by;
+    return "a pasted " + a.kind + ": searched " + a.noun + " '" + a.name.shown + "'" + (a.state ? ", " + a.state : "") + " by " + a.by;
   }
   function cloudwatch(data) {
     var alarm = alarmOf(data);
@@ -890,7 +890,7 @@
     q = withoutEmoji(wellFormed(q.indexOf("\x1b") >= 0 ? q.replace(ANSI, "") : q));
     if (!q) return [text, null];
     /* its name ("" for none, SourceAlert.named: the box's record command titles it by the query) */
-    return [q, { alert: UNNAMED.test(a.name) ? "" : wellFormed(a.name), alerts: 1, alert_said: wellFormed(said(a)) }];
+    return [q, { alert: a.name.given ? wellFormed(a.name.shown) : "", alerts: 1, alert_said: wellFormed(said(a)) }];
   }
 
   /* alerts.AMTOOL_HEADER, AMTOOL_ROW, amtool_alerts: `amtool alert query`'s table pasted whole, its alerts
@@ -931,15 +931,17 @@
     var first = alerts[0], q = alertQuery(first);
     q = withoutEmoji(wellFormed(q.indexOf("\x1b") >= 0 ? q.replace(ANSI, "") : q));  /* "\ud83d\udd25" escapes too */
     if (!q) return [text, null];  /* an alert that says nothing ({"labels": {}}): the paste is searched */
-    var said = { alert: alertName(first), alerts: alerts.length,
+    var said = { alert: ownAlertName(first), alerts: alerts.length,
                  alert_resolved: first.status !== "firing", alert_note: alertNote(first), alert_unread: first.unread,
                  alert_others: alerts.slice(1).map(function (a) { return named(a, heartbeat(a)); }),
                  alert_table: table };
     return [q, said];
   }
 
-  /* query._alertname: "(no alertname)" for none, or one of only invisible characters */
-  function alertName(a) { var name = pyStrip(label(a, "alertname")); return hasText(name) ? name : "(no alertname)"; }
+  /* query._alertname: NO_ALERTNAME for none, or one of only invisible characters; _own_alertname: "" for them */
+  var NO_ALERTNAME = "(no alertname)";
+  function ownAlertName(a) { var name = pyStrip(label(a, "alertname")); return hasText(name) ? name : ""; }
+  function alertName(a) { return ownAlertName(a) || NO_ALERTNAME; }
   /* query._named: an alert as the note names it among a paste's others */
   function named(a, always) {
     return "'" + alertName(a) + "'" +
@@ -1097,7 +1099,7 @@
     if (p.not_alert) return p.not_alert;  /* query.Prepared.said: no alert nor incident, nothing searched */
     if (p.alert_said) parts.push(p.alert_said);  /* a pasted alert of another system (alert_sources) */
     else if (p.alerts) {  /* query.Prepared._alert_note */
-      parts.push("a pasted alert: searched alert '" + p.alert + "'" + (p.alert_resolved ? ", resolved (none in it is firing)" : "") +
+      parts.push("a pasted alert: searched alert '" + (p.alert || NO_ALERTNAME) + "'" + (p.alert_resolved ? ", resolved (none in it is firing)" : "") +
                  " by its name, annotations and labels, as the webhook does" + unreadStatus(p.alert_unread) +
                  (p.alerts > 1 ? moreAlerts(p, others) : "") +
                  (p.alert_note ? "; " + rstripOf(p.alert_note, ".") : ""));

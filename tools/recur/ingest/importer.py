@@ -852,6 +852,7 @@ def _parsed(file, day=None):
     if pm.title:  # cut before anything compares it with a record's (an earlier import's, cut too)
         pm.title, cut = within_title_limit(pm.title)
         notes += [cut] if cut else []
+    pm.ref_tickets = frozenset(_ref_tickets(pm.sections.get("References", "")))  # once, for each look-up
     return text, pm, notes
 
 
@@ -1322,8 +1323,7 @@ def _earlier_import(kb, pm, digests, sources, asked: tuple, flagged: bool):
     dup = find_duplicate(kb, digests, sources, pm.title, days[1] or days[0])
     if not dup and not into:
         _refuse_claimed_in_error(kb, digests, sources, pm.title, days[1] or days[0])
-    tickets = _ref_tickets(pm.sections.get("References", ""))
-    dup = dup or _unmarked_import(kb, sources, pm.title, days[1] or days[0], (tickets, pm.sections))
+    dup = dup or _unmarked_import(kb, sources, pm.title, days[1] or days[0], (pm.ref_tickets, pm.sections))
     taken = None if into or keep else _taken_over(kb, pm, sources, (iid, days))
     if taken and (not dup or dup[0] == taken):
         return taken, str(Path(kb.root) / kb.incidents[taken].relpath), BY_NAMED
@@ -1362,8 +1362,9 @@ def _unmarked_named(inc, sources: set, pm) -> bool:
     named = _named_sources(inc)
     if inc.imported or not named:
         return False
-    tickets = _ref_tickets(pm.sections.get("References", ""))
-    return bool(sources & set(named)) or _elsewhere_match(inc, pm.title, pm.date, tickets, pm.sections) is not None
+    return (
+        bool(sources & set(named)) or _elsewhere_match(inc, pm.title, pm.date, pm.ref_tickets, pm.sections) is not None
+    )
 
 
 def _unmarked_import(kb, sources: set, title, day, tickets=(frozenset(), None)):
@@ -1463,7 +1464,7 @@ def _unmarked_into(kb, target, sources: set, pm, day) -> str | None:
     from recur.kb.loader import display_path
 
     inc = kb.incidents.get(target) if target else None
-    said = (pm.title, day, _ref_tickets(pm.sections.get("References", "")), pm.sections)
+    said = (pm.title, day, pm.ref_tickets, pm.sections)
     if inc is None or not any(_unmarked_of(inc, sources, said, elsewhere) for elsewhere in (False, True)):
         named = named_incident(pm, kb) if inc is not None else None
         if named is None or named.iid != target or not _unmarked_named(inc, sources, pm):
@@ -1502,8 +1503,7 @@ def _unmarked_note(kb, iid: str, source: str, file, changed: bool, pm, by: str =
             has = "title and date" if pm.date in (None, inc.date) else "title (its date differs)"
         names, refs = source, source
     else:  # imported from another path (_elsewhere_match): both paths said, and what matched
-        tickets = _ref_tickets(pm.sections.get("References", ""))
-        has = _elsewhere_match(inc, pm.title, pm.date, tickets, pm.sections) or "title and date"
+        has = _elsewhere_match(inc, pm.title, pm.date, pm.ref_tickets, pm.sections) or "title and date"
         names, refs = f"{and_listed(named)}, not {source} (imported from another path)", and_listed(named)
     return (
         f"{why}, so recur import cannot tell which version of the postmortem {iid} holds; its References line "

@@ -265,7 +265,7 @@ def record_title(prepared, text: str) -> str:
     from recur.retrieval.query import read_line
     from recur.util.text import cut_words, has_text
 
-    if prepared.alert and prepared.alert != "(no alertname)":
+    if prepared.alert:  # "" for none: an alert named "(no alertname)" is named
         return cut_words(prepared.alert, TITLE_CHARS)
     if prepared.alert_said and not prepared.alert:  # another system's alert with no name: by what was searched
         return cut_words(prepared.text, TITLE_CHARS)

@@ -515,6 +515,9 @@ class Postmortem:
     # (the text to_markdown read, the Markdown it gave): the importer's content hash (document_hashes) reads the
     # same Markdown, and converted an HTML export of a megabyte a second time. Kept as it is: _plain_text skips it
     markdown: tuple[str, str] | None = field(default=None, repr=False, compare=False)
+    # the tickets of its References section (importer._ref_tickets), read once by the importer when it reads the file
+    # (importer._parsed): each look-up for a record imported from it reads them. None until then
+    ref_tickets: frozenset[str] | None = field(default=None, repr=False, compare=False)
 
 
 # _norm's, compiled once: it reads each cell of each table row, and re.sub's cache look-ups were most of a

@@ -38,7 +38,16 @@ FOOTER = re.compile(r"^[-\[\]·|* \t]*$")
 DATAPOINTS = re.compile(r"[ \t]*(?:\[[^\]\n]*\]|\([^)\n]*\))")
 CLOSER = {"[": "]", "(": ")"}
 OPENER = re.compile(r"[\[(]")
-UNNAMED = re.compile(r"^\(no [A-Za-z_ ]+\)$")  # _shown's name for an alert with none: "(no Subject)"
+
+
+@dataclass(frozen=True)
+class AlertName:
+    """An alert's name as the note says it (``shown``: "(no <field>)" for none, _shown) and whether the alert
+    had one (``given``). Kept apart: read back from ``shown`` by a pattern of "(no ...)", an alert a team named
+    "(no data)" or "(no alerts)" was taken for one with no name, its record command titled by its query."""
+
+    shown: str
+    given: bool
 
 
 @dataclass(frozen=True)
@@ -48,23 +57,23 @@ class SourceAlert:
 
     kind: str
     noun: str
-    name: str
+    name: AlertName
     query: str
     by: str
     state: str = ""
 
     @property
     def named(self) -> bool:
-        """Whether it has a name of its own, not _shown's "(no <field>)": one without is titled by what was
-        searched (pasted_log.record_title; found in a re-read: an SNS Notification with a null Subject, as SNS
-        sends many, was to be recorded as "(no Subject)")."""
-        return not UNNAMED.match(self.name)
+        """Whether it has a name of its own: one without is titled by what was searched (pasted_log.record_title;
+        found in a re-read: an SNS Notification with a null Subject, as SNS sends many, was to be recorded as
+        "(no Subject)")."""
+        return self.name.given
 
     @property
     def said(self) -> str:
         """The note's words for it: 'a pasted AWS CloudWatch alarm: searched alarm 'X' by its name, ...'."""
         state = f", {self.state}" if self.state else ""
-        return f"a pasted {self.kind}: searched {self.noun} '{self.name}'{state} by {self.by}"
+        return f"a pasted {self.kind}: searched {self.noun} '{self.name.shown}'{state} by {self.by}"
 
 
 def source_alert(data) -> SourceAlert | None:
@@ -165,11 +174,12 @@ def _name_given(obj, key: str) -> bool:
     return isinstance(obj, dict) and isinstance(obj.get(key), str)
 
 
-def _shown(name: str, field: str) -> str:
-    """An alert's name as the note says it: "(no <field>)" for one of only escape codes or invisible characters
-    (``has_text``), as query._alertname says "(no alertname)" for Alertmanager's. A name of U+200B alone was
-    said as the alert's name, the note reading "searched alarm 'U+200B'"."""
-    return name if has_text(name) else f"(no {field})"
+def _shown(name: str, field: str) -> AlertName:
+    """An alert's name as the note says it, "(no <field>)" for one of only escape codes or invisible characters
+    (``has_text``), as query._alertname says "(no alertname)" for Alertmanager's; and whether it had one. A name
+    of U+200B alone was said as the alert's name, the note reading "searched alarm 'U+200B'"."""
+    given = has_text(name)
+    return AlertName(name if given else f"(no {field})", given)
 
 
 def _joined(parts: list[str]) -> str:
@@ -245,7 +255,7 @@ def _listed_alarm(alarm: dict) -> dict:
     }
 
 
-def _no_data(kind: str, noun: str, name: str, state: str, reason: str) -> SourceAlert:
+def _no_data(kind: str, noun: str, name: AlertName, state: str, reason: str) -> SourceAlert:
     """An alert whose metric had no data (CloudWatch's INSUFFICIENT_DATA, Datadog's No Data): its condition was not
     evaluated, so it is searched as missing data with its reason, nothing of the condition, as Grafana's
     DatasourceNoData is (retrieval.alerts). Measured on the starter KB: an INSUFFICIENT_DATA "FreeStorageSpace low"

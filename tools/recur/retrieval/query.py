@@ -332,6 +332,7 @@ API_OTHERS = "to have each answered, POST the payload to /api/alertmanager"
 API_TABLE_OTHERS = "to have one answered, POST that alert alone to /api/suggest (its name and summary)"
 ALWAYS_FIRING = " (always firing)"  # how the note names a heartbeat (retrieval.alerts.heartbeat)
 RESOLVED = " (resolved)"
+NO_ALERTNAME = "(no alertname)"  # how the note names a pasted alert with no name (_alertname)
 # A table's column header (`kubectl get`, `docker ps`): two or more columns of capitalised names, one or more words each
 # ("LAST SEEN", "CONTAINER ID"), set apart by a tab or two spaces or more. Read as words before the log (_before_log)
 # and searched as before; the note names it (Prepared._lines_before). recur-query.js COLUMN_HEADER is the same source
@@ -369,7 +370,8 @@ class Prepared:
     log_level: str = ""
     log_before: int = 0
     log_unlevelled: int = 0
-    # a pasted alert payload (retrieval.alerts): its first firing alert's name, how many alerts it had, whether
+    # a pasted alert payload (retrieval.alerts): its first firing alert's name ("" for none: the note says NO_ALERTNAME;
+    # kept apart, an alert named "(no alertname)" is named, pasted_log.record_title), how many alerts it had, whether
     # none was firing, and what its datasource problem means (alert_note); searched is that alert's query
     alert: str = ""
     alerts: int = 0
@@ -453,7 +455,8 @@ class Prepared:
             return self.alert_said
         resolved = ", resolved (none in it is firing)" if self.alert_resolved else ""
         more = self._more_alerts(others) if self.alerts > 1 else ""
-        said = f"a pasted alert: searched alert '{self.alert}'{resolved} by its name, annotations and labels, as "
+        name = self.alert or NO_ALERTNAME  # "" for none
+        said = f"a pasted alert: searched alert '{name}'{resolved} by its name, annotations and labels, as "
         note = f"; {self.alert_note.rstrip('.')}" if self.alert_note else ""
         return said + "the webhook does" + self._unread() + more + note
 
@@ -628,7 +631,7 @@ def _alert_paste(text: str) -> tuple[str, dict]:
     if not query:  # an alert with no name, annotation or label ({"labels": {}}) says nothing: the paste is searched
         return text, {}
     said = {
-        "alert": _alertname(first),
+        "alert": _own_alertname(first),
         "alerts": len(alerts),
         "alert_resolved": first.status != "firing",
         "alert_note": alert_note(first) or "",
@@ -640,9 +643,14 @@ def _alert_paste(text: str) -> tuple[str, dict]:
 
 
 def _alertname(alert) -> str:
-    """The alert's name as the note says it: "(no alertname)" for none, or one of only invisible characters."""
+    """The alert's name as the note says it: NO_ALERTNAME for none, or one of only invisible characters."""
+    return _own_alertname(alert) or NO_ALERTNAME
+
+
+def _own_alertname(alert) -> str:
+    """The alert's name, "" for none or one of only invisible characters."""
     name = alert.labels.get("alertname", "").strip()
-    return name if has_text(name) else "(no alertname)"
+    return name if has_text(name) else ""
 
 
 def _named(alert, always: bool) -> str:
@@ -669,8 +677,9 @@ def _source_paste(text: str, data) -> tuple[str, dict]:
     if not query:
         return text, {}
     # its strings were read from JSON (SNS's Message too): a "\\ud800" escape there is a lone surrogate
-    # its name ("" for none: record_title then titles it by the query, not "(no Subject)")
-    return query, {"alert": clean(alert.name) if alert.named else "", "alerts": 1, "alert_said": clean(alert.said)}
+    # its name ("" for none: record_title then titles it by the query, not "(no Subject)"; one named "(no data)" by it)
+    name = clean(alert.name.shown) if alert.named else ""
+    return query, {"alert": name, "alerts": 1, "alert_said": clean(alert.said)}
 
 
 @dataclass(frozen=True)
