@@ -350,3 +350,18 @@ def test_an_own_pages_front_matter_and_heading_reach_the_theme_escaped(tmp_path,
     heading = (out / "heading.html").read_text(encoding="utf-8")
     assert "<title>Notes &lt;/title&gt;&lt;script&gt;alert(&#39;h1&#39;)&lt;/script&gt; - Team KB</title>" in heading
     assert "Moved." in (out / "moved.html").read_text(encoding="utf-8")  # an ordinary page, not a redirect
+
+
+def test_an_own_page_cannot_pass_html_past_the_sanitiser_as_a_pre_rendered_block(tmp_path, monkeypatch):
+    """A generated page's pre-rendered HTML (between "<!-- recur:html -->" lines) skips Markdown and is put back
+    after the page is rendered; an own page's such lines did too, past the sanitiser, and its <img onerror> was
+    published as written (found in a security review). In an own page they are Markdown's raw HTML, sanitised."""
+    kb = small_kb(tmp_path / "kb")
+    repo = _team_repo(tmp_path, monkeypatch)
+    (repo / "docs/slot.md").write_text(
+        "# Slot\n\n<!-- recur:html -->\n<img src=x onerror=alert(1)>\n<!-- /recur:html -->\n\nAfter it.\n"
+    )
+    r, out = _site(kb, repo, tmp_path)
+    assert r.exit_code == 0, r.output
+    content = _content(out / "slot.html")
+    assert "onerror" not in content and "<img" in content and "After it." in content, content

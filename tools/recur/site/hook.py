@@ -306,16 +306,19 @@ def on_page_markdown(build: BuildState, markdown, page):
     else:
         page.meta = _inert_meta(page.meta, build.own_pages, page.file.src_uri)
     # pre-rendered HTML blocks (md.raw) skip Markdown, mkdocs' HTML scan and the search plugin:
-    # a one-token placeholder goes through instead and on_post_page puts the block back
+    # a one-token placeholder goes through instead and on_post_page puts the block back. Only in a generated
+    # page: an own page's "<!-- recur:html -->" lines skipped the sanitiser too, and its <img onerror> was
+    # published as written (found in a security review)
     blocks: list = []
+    page.recur_blocks = blocks
+    if page.file.src_uri in build.own_files:
+        return markdown
 
     def lift(match):
         blocks.append(match.group(1))
         return f"<!--recur-slot:{len(blocks) - 1}-->"
 
-    markdown = _RAW.sub(lift, markdown)
-    page.recur_blocks = blocks
-    return markdown
+    return _RAW.sub(lift, markdown)
 
 
 def _inert_meta(meta: dict, own_pages: Path | None, rel: str) -> dict:
