@@ -223,6 +223,35 @@ def test_security_headers_on_every_kind_of_response(tmp_path):
             assert b"\r\nserver:" not in raw.split(b"\r\n\r\n")[0].lower(), raw[:400]
 
 
+def test_no_cache_keeps_an_answer_of_the_api_and_the_site_files_keep_theirs(tmp_path):
+    """A token-guarded answer said nothing of caching: a reverse proxy's cache (nginx's proxy_cache_valid, which
+    keys on no Authorization) gave it to the next client without the token (found in a security review). Every
+    answer of the API, /metrics and /healthz, its errors too, is Cache-Control: no-store; a site file keeps
+    its ETag and no such header."""
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "index.html").write_text("<h1>site</h1>")
+    auth = {"Authorization": f"Bearer {TOKEN}"}
+    with running(app_for(tmp_path, site_dir=site, token=TOKEN, token_scope="all")) as base:
+        for method, path, headers in (
+            ("GET", "/api/patterns", auth),
+            ("GET", "/api/patterns/disk-full", auth),
+            ("GET", "/api/patterns", {}),
+            ("GET", "/api/nope", auth),
+            ("POST", "/api/suggest", auth),
+            ("GET", "/metrics", auth),
+            ("GET", "/healthz", {}),
+            ("POST", "/mcp", {**auth, **MCP_HEADERS}),
+        ):
+            body = INIT if path == "/mcp" else ({"text": "disk full"} if method == "POST" else None)
+            r = httpx.request(method, base + path, headers=headers, json=body)
+            # /mcp's event stream keeps the MCP SDK's own "no-cache, no-transform", which no cache serves again
+            wanted = "no-cache, no-transform" if path == "/mcp" else "no-store"
+            assert r.headers.get("cache-control") == wanted, (path, r.status_code, r.headers)
+        page = httpx.get(base + "/")
+        assert page.status_code == 200 and "cache-control" not in page.headers and page.headers["etag"]
+
+
 def raw_get(base: str, path: str) -> bytes:
     """The path exactly as given (httpx would normalise the dots away)."""
     import socket

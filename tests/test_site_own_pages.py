@@ -312,3 +312,56 @@ def test_an_own_page_links_a_kb_file_by_its_path_in_the_repository(tmp_path, mon
     assert "<code>../../kb/patterns/network/dns-failure.md</code>" in html, html
     assert "[not a link](../../kb/patterns/network/dns-failure.md)" in html, html
     assert (repo / "docs/team/guide.md").read_text().count("../../kb/") == 5  # the repository's page as written
+
+
+def test_an_own_pages_front_matter_and_heading_reach_the_theme_escaped(tmp_path, monkeypatch):
+    """mkdocs-material writes an own page's front matter (title, subtitle, description, author, status) into the
+    HTML as it is, past the sanitiser of the page's content: a title "<img src=x onerror=...>" ran script in the
+    navigation of every page of a static host, a description broke out of its <meta>; a heading with no title
+    in the front matter became the <title> through `| striptags`, which turns "&lt;" back into "<", and
+    "&lt;/title&gt;&lt;script&gt;" ran; the redirect template ran a javascript: location. Found in a security
+    review."""
+    kb = small_kb(tmp_path / "kb")
+    repo = _team_repo(tmp_path, monkeypatch)
+    (repo / "docs/guide.md").write_text(
+        "---\n"
+        "title: \"Guide <img src=x onerror=alert('title')> & co\"\n"
+        "subtitle: \"<img src=x onerror=alert('subtitle')>\"\n"
+        'description: \'desc"><img src=x onerror=alert("desc")>\'\n'
+        'author: \'au"><img src=x onerror=alert("author")>\'\n'
+        "status: 'new\" onmouseover=\"alert(1)'\n"
+        "---\n# Guide\n\nText.\n"
+    )
+    (repo / "docs/heading.md").write_text("# Notes &lt;/title&gt;&lt;script&gt;alert('h1')&lt;/script&gt;\n\nText.\n")
+    (repo / "docs/moved.md").write_text(
+        "---\ntemplate: redirect.html\nlocation: \"javascript:alert('moved')\"\n---\nMoved.\n"
+    )
+    r, out = _site(kb, repo, tmp_path)
+    assert r.exit_code == 0, r.output
+    assert "docs/moved.md: location \"javascript:alert('moved')\" left out" in r.output, r.output
+    for page in out.rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        assert "<img src=x" not in text and '"><img' not in text, page
+        assert "<script>alert" not in text and "javascript:alert" not in text, page
+        assert not re.search(r'<[^>]* onmouseover="', text), page
+    guide = (out / "guide.html").read_text(encoding="utf-8")
+    assert "<title>Guide &lt;img src=x onerror=alert('title')&gt; &amp; co - Team KB</title>" in guide, guide[:2000]
+    assert '<meta name="description" content="desc&quot;&gt;&lt;img' in guide
+    heading = (out / "heading.html").read_text(encoding="utf-8")
+    assert "<title>Notes &lt;/title&gt;&lt;script&gt;alert(&#39;h1&#39;)&lt;/script&gt; - Team KB</title>" in heading
+    assert "Moved." in (out / "moved.html").read_text(encoding="utf-8")  # an ordinary page, not a redirect
+
+
+def test_an_own_page_cannot_pass_html_past_the_sanitiser_as_a_pre_rendered_block(tmp_path, monkeypatch):
+    """A generated page's pre-rendered HTML (between "<!-- recur:html -->" lines) skips Markdown and is put back
+    after the page is rendered; an own page's such lines did too, past the sanitiser, and its <img onerror> was
+    published as written (found in a security review). In an own page they are Markdown's raw HTML, sanitised."""
+    kb = small_kb(tmp_path / "kb")
+    repo = _team_repo(tmp_path, monkeypatch)
+    (repo / "docs/slot.md").write_text(
+        "# Slot\n\n<!-- recur:html -->\n<img src=x onerror=alert(1)>\n<!-- /recur:html -->\n\nAfter it.\n"
+    )
+    r, out = _site(kb, repo, tmp_path)
+    assert r.exit_code == 0, r.output
+    content = _content(out / "slot.html")
+    assert "onerror" not in content and "<img" in content and "After it." in content, content

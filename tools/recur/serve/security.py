@@ -382,6 +382,18 @@ HEADERS = [
     (b"x-frame-options", b"DENY"),
     (b"cross-origin-opener-policy", b"same-origin"),
 ]
+# An answer of the API, /mcp, /metrics or /healthz is of this moment, and under --token-scope all for the token's
+# holder alone: it said nothing of caching, and a reverse proxy with a cache (nginx's proxy_cache_valid, which
+# keys on no Authorization header) kept a token-guarded answer and gave it to the next client without a token
+# (found in a security review). No cache keeps one; the site's files keep their ETag and Last-Modified.
+NO_STORE = (b"cache-control", b"no-store")
+
+
+def _no_store(scope) -> bool:
+    path = route_path(scope)
+    return path.startswith("/api/") or path.rstrip("/") in ("/api", "/mcp", "/metrics", "/healthz")
+
+
 _INLINE = re.compile(rb"<script(?![^>]*\bsrc=)[^>]*>(.*?)</script>", re.S | re.I)
 
 
@@ -409,10 +421,15 @@ class SecurityHeaders:
         if route_path(scope) in DOCS_HTML:  # fastapi's pages, one inline bootstrap script each: allowed by its hash
             return await self._doc_page(scope, receive, send, rid)
 
+        stored = _no_store(scope)
+
         async def with_headers(message):
             if message["type"] == "http.response.start":
                 csp = (b"content-security-policy", CSP.encode())
-                message["headers"] = [*message.get("headers", []), *HEADERS, csp, rid]
+                headers = message.get("headers", [])
+                if stored and not any(name.lower() == b"cache-control" for name, _ in headers):
+                    headers = [*headers, NO_STORE]
+                message["headers"] = [*headers, *HEADERS, csp, rid]
             await send(message)
 
         await self.app(scope, receive, with_headers)

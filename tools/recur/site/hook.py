@@ -303,17 +303,56 @@ def on_page_markdown(build: BuildState, markdown, page):
     # generated page; the site's own pages (from its docs_dir) keep the link mkdocs made from repo_url
     if page.file.src_uri not in build.own_files:
         page.edit_url = page.meta.get("recur_edit_url")
+    else:
+        page.meta = _inert_meta(page.meta, build.own_pages, page.file.src_uri)
     # pre-rendered HTML blocks (md.raw) skip Markdown, mkdocs' HTML scan and the search plugin:
-    # a one-token placeholder goes through instead and on_post_page puts the block back
+    # a one-token placeholder goes through instead and on_post_page puts the block back. Only in a generated
+    # page: an own page's "<!-- recur:html -->" lines skipped the sanitiser too, and its <img onerror> was
+    # published as written (found in a security review)
     blocks: list = []
+    page.recur_blocks = blocks
+    if page.file.src_uri in build.own_files:
+        return markdown
 
     def lift(match):
         blocks.append(match.group(1))
         return f"<!--recur-slot:{len(blocks) - 1}-->"
 
-    markdown = _RAW.sub(lift, markdown)
-    page.recur_blocks = blocks
-    return markdown
+    return _RAW.sub(lift, markdown)
+
+
+def _inert_meta(meta: dict, own_pages: Path | None, rel: str) -> dict:
+    """An own page's front matter, its text escaped as a generated page's title is (md.front_matter): the theme
+    writes ``title``, ``subtitle``, ``description``, ``author`` and ``status`` into every page's HTML as they are
+    (mkdocs-material's templates, no autoescape), so ``title: "<img src=x onerror=...>"`` ran script in the
+    navigation of every page of a site on a static host, and ``description: '"><script>...'`` broke out of its
+    ``<meta>`` (found in a security review). ``title`` is HTML text to the theme (it escapes it itself in an
+    attribute): ``<``, ``>`` and ``&``; any other value also its quotes. A ``location`` (the theme's redirect
+    template's target) of a scheme other than http(s) is left out, with a warning: ``javascript:`` ran there; the
+    page is then an ordinary page."""
+    import html
+
+    def escaped(value, quote: bool = True):
+        if isinstance(value, str):
+            return html.escape(value, quote=quote)
+        if isinstance(value, list):
+            return [escaped(v) for v in value]
+        if isinstance(value, dict):
+            return {k: escaped(v) for k, v in value.items()}
+        return value
+
+    out = {k: escaped(v, quote=k != "title") for k, v in meta.items()}
+    location = meta.get("location")
+    if isinstance(location, str) and re.match(r"\s*[A-Za-z][A-Za-z0-9+.-]*:", location) and not re.match(
+        r"\s*https?://", location, re.I
+    ):
+        out.pop("location")
+        if out.get("template") == "redirect.html":  # with no location it reloads itself without end
+            out.pop("template")
+        where = own_pages / rel if own_pages else Path(rel)
+        log.warning(f"recur: {where}: location {location[:80]!r} left out: the site redirects only to a page of its "
+                    "own or an http(s) address")
+    return out
 
 
 def on_page_content(build: BuildState, html, page):
