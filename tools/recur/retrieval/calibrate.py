@@ -173,8 +173,9 @@ UNREAD_WORDS = (2, 0.66)
 # shared word and a close view made wrong `high`s (0.83-0.92) where the pattern is not what the question is about.
 # Such a result is at most SAID_CAP (UNREAD_CAP's medium) unless something names it: a signal only it lists
 # (comp["named"]) or, while the question holds no status line several patterns list (a status names none of them),
-# the word is one of its title, id or tags (comp["name_word"]) or its title is the nearest of every candidate's.
-# Measured in docs/calibration.md ("One word and more").
+# the word is one of its title or id (comp["name_word"]; a tag is no name: "redis" is cache-stampede's tag and other
+# patterns' word) or its title is the nearest of every candidate's. Measured in docs/calibration.md ("One word and
+# more", "A tag is no name").
 SAID_CAP = UNREAD_CAP
 VERDICT_TOP = 3  # the results the verdict reads, whatever the question's --top
 # The features are z-scores over the candidates: with fewer patterns they mean little (a z-score over n is at most
@@ -260,7 +261,7 @@ def unread_capped(probs, evidence) -> np.ndarray:
 def said_capped(probs, named, title, title_max: float, shared_status: bool, name_word) -> np.ndarray:
     """``probs`` (ranked order) of a question that says one word BM25 reads and more, each at most SAID_CAP unless
     ``named`` (a signal only it lists) or, with no ``shared_status`` in the question, the pattern is what the question
-    is about: the word is one its author names it by (``name_word``: its title, id or tags) or its ``title`` cosine is
+    is about: the word is one its author names it by (``name_word``: its title or id) or its ``title`` cosine is
     the nearest of the candidates' (``title_max``)."""
     p = np.asarray(probs, dtype=np.float64)
     near = np.asarray(title, dtype=np.float64) >= title_max

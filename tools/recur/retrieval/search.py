@@ -362,8 +362,10 @@ def _said_capped(probs, order, comp: dict, sigarr: np.ndarray) -> np.ndarray:
 
 
 def name_words(doc: dict, pid: str) -> list[str]:
-    """The BM25 tokens of a pattern's title, id and tags: the words its author names it by."""
-    said = [doc.get("title") or "", pid, *(doc.get("tags") or [])]
+    """The BM25 tokens of a pattern's title and id: the words its author names it by. Not its tags: a tag is a topic
+    it touches, often other patterns' too ("redis" is cache-stampede's tag and three other patterns' word, "jvm" two
+    patterns' tag), and "redis down" was `high` for a stampede (docs/calibration.md, "A tag is no name")."""
+    said = [doc.get("title") or "", pid]
     return stems(bm25_words(" ".join(w.replace("-", " ") for w in said)))
 
 
@@ -874,7 +876,7 @@ class Searcher:
         comp["words"] = 0 if terms is None else terms[1]  # how many words it says (the rule's one-word caution)
         # ...and one that says more than that word ("github down", "is github down": stop words BM25 drops)
         comp["said"] = np.full(len(cidx), terms is not None and terms[1] < 2 and terms[2] >= 2)
-        # ...and the patterns it names by a word of their title, id or tags (calibrate.said_capped)
+        # ...and the patterns it names by a word of their title or id (calibrate.said_capped)
         # (looked up only for such a question: every other one, most, neither builds name_terms nor walks cidx)
         said_word = set(terms[0]) if comp["said"].any() else set()
         comp["name_word"] = np.zeros(len(cidx), dtype=bool)
@@ -894,7 +896,7 @@ class Searcher:
 
     @cached_property
     def name_terms(self) -> list[frozenset]:
-        """Per pattern (``pids`` order): the BM25 tokens of the words its author names it by, its title, id and tags
+        """Per pattern (``pids`` order): the BM25 tokens of the words its author names it by, its title and id
         (name_words): a question's one word among them is what the pattern is about (calibrate.said_capped)."""
         docs = self.index.docs
         return [frozenset(name_words(docs.get(pid, {}), pid)) for pid in self.pids]

@@ -361,7 +361,7 @@ def index_data(loaded) -> tuple[dict, bytes]:
         arrays.update(bm25_data=np.asarray(sc["data"], np.float32), bm25_indices=np.asarray(sc["indices"], np.int32),
                       bm25_indptr=np.asarray(sc["indptr"], np.int32))
         bm25 = {"vocab": vocab, "docs": int(sc["num_docs"]), "rows": [pos.get(pid, -1) for pid in loaded.ids]}
-        # per pattern, the BM25 tokens of its title, id and tags (search.name_words: calibrate.said_capped)
+        # per pattern, the BM25 tokens of its title and id (search.name_words: calibrate.said_capped)
         vd = loaded.bm25.vocab_dict
         bm25["name_terms"] = [
             sorted({vd[t] for t in name_words(loaded.docs.get(pid, {}), pid) if t in vd}) for pid in ids

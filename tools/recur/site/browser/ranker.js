@@ -211,7 +211,7 @@ function namedBySignal(found, statusLines) {
 
 /* calibrate.said_capped (search._said_capped), in place: a question that says one word BM25 reads and more ("401 from
    stripe"), each result at most cap unless a signal names it or, with no status line several patterns list in the
-   question, the word is one of its title, id or tags (nameWord) or its title is the nearest of the candidates' */
+   question, the word is one of its title or id (nameWord) or its title is the nearest of the candidates' */
 function saidCapped(fitted, pool, comp, cidx, sig, statusLines, cap, nameWord) {
   const named = cidx.map((c) => namedBySignal(sig.get(c), statusLines));
   const sharedStatus = cidx.some((c, j) => sig.has(c) && sig.get(c)[0] > 0 && !named[j]);
