@@ -252,14 +252,17 @@ model_option = click.option(
 
 class Utf8Text(click.ParamType):
     """Text that is written into the KB: a byte that is not UTF-8 (an argument arrives decoded with
-    surrogateescape) is refused with click's usage error naming the option, never written."""
+    surrogateescape), or a control character but a tab and line breaks (``util.text.control_refused``, the rule
+    MCP's record_incident and a library's record follow too), is refused with click's usage error naming the
+    option, exit 2, never written; a prompt asks again."""
 
     name = "text"
 
     def convert(self, value, param, ctx):
+        from recur.util.text import control_refused
         from recur.util.utf8 import problem
 
-        why = problem(value) if isinstance(value, str) else None
+        why = (problem(value) or control_refused(value)) if isinstance(value, str) else None
         if why:
             self.fail(why, param, ctx)
         return value

@@ -265,6 +265,13 @@ class _ByFlags(Asked):
         if iid in kb.incident_files or iid in kb.incidents:
             raise RecurError(f"--id: incident {iid!r} already exists")
 
+    def called(self, field: str) -> str:
+        return _FLAGS.get(field, field)
+
+
+# `recur new incident`'s flag for each field of NewIncident it takes
+_FLAGS = {"title": "--title", "description": "--summary", "services": "--service", "flags": "--flag"}
+
 
 BY_FLAGS = _ByFlags(date="--date")
 
