@@ -59,6 +59,14 @@ CASES = [
     (["site", "--kb", "KB", "--out", "OUT", "--model-dir", "MISSING"], "--model-dir"),
     (["init", "NEW", "--wheel", "MISSING"], "--wheel"),
     (["suggest", "--kb", "KB", "--top", "0", "disk full"], "--top"),
+    # a device name Windows reserves (found by fuzzing: CON.md, which a team's Windows users cannot check out)
+    ([*NEW_INCIDENT, "--kb", "KB", "-s", "sev2", "--id", "CON"], "--id"),
+    ([*NEW_RECORD, "--kb", "KB", "-s", "sev2", "--id", "nul.2026"], "--id"),
+    (["import", "PM", "--kb", "KB", "--dry-run", "--id", "Com1"], "--id"),
+    ([*NEW_PATTERN, "--kb", "KB", "--category", "capacity", "--severity", "sev2", "--id", "aux"], "--id"),
+    ([*NEW_PATTERN, "--kb", "KB", "--category", "lpt9", "--severity", "sev2"], "--category"),
+    (["import", "PM", "--kb", "KB", "--dry-run", "--category", "prn"], "--category"),
+    (["new", "path", "--no-input", "--kb", "KB", "--title", "Week one", "--step", "disk-full", "--id", "con"], "--id"),
     # an id or a category too long for a file's name (found by fuzzing: "File name too long" at the write)
     ([*NEW_INCIDENT, "--kb", "KB", "-s", "sev2", "--id", "x" * 300], "--id"),
     ([*NEW_RECORD, "--kb", "KB", "-s", "sev2", "--id", "x" * 201], "--id"),
