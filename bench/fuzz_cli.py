@@ -144,8 +144,9 @@ def review(rng, kb, ident):
 
 def expect_shown(shown, given):
     """What `show --json` says differs from what was given (a field each), or []. A one-line field is written as
-    util.text.one_line has it (control characters out, spacing folded), and one of only invisible characters not
-    at all (kb.incident_record.one_lines): what was given is compared as that."""
+    util.text.one_line has it (spacing folded; another control character is refused, util.text.control_refused),
+    and one of only invisible characters not at all (kb.incident_record.one_lines): what was given is compared as
+    that."""
     from recur.util.text import has_text, one_line
 
     def as_written(value):

@@ -51,12 +51,22 @@ CASES = [
         "--id",
     ),
     (["report", "--kb", "KB", "--as-of", "2026-02-30"], "--as-of"),
+    (["report", "--kb", "KB", "--as-of", ""], "--as-of"),  # found by fuzzing: the board of today, without a word
+    (["site", "--kb", "KB", "--out", "OUT", "--as-of", ""], "--as-of"),
     (["report", "--kb", "KB", "--limit", "0"], "--limit"),
     (["site", "--kb", "KB", "--out", "OUT", "--as-of", "now"], "--as-of"),
     (["site", "--kb", "KB", "--out", "OUT", "--config", "MISSING"], "--config"),
     (["site", "--kb", "KB", "--out", "OUT", "--model-dir", "MISSING"], "--model-dir"),
     (["init", "NEW", "--wheel", "MISSING"], "--wheel"),
     (["suggest", "--kb", "KB", "--top", "0", "disk full"], "--top"),
+    # a device name Windows reserves (found by fuzzing: CON.md, which a team's Windows users cannot check out)
+    ([*NEW_INCIDENT, "--kb", "KB", "-s", "sev2", "--id", "CON"], "--id"),
+    ([*NEW_RECORD, "--kb", "KB", "-s", "sev2", "--id", "nul.2026"], "--id"),
+    (["import", "PM", "--kb", "KB", "--dry-run", "--id", "Com1"], "--id"),
+    ([*NEW_PATTERN, "--kb", "KB", "--category", "capacity", "--severity", "sev2", "--id", "aux"], "--id"),
+    ([*NEW_PATTERN, "--kb", "KB", "--category", "lpt9", "--severity", "sev2"], "--category"),
+    (["import", "PM", "--kb", "KB", "--dry-run", "--category", "prn"], "--category"),
+    (["new", "path", "--no-input", "--kb", "KB", "--title", "Week one", "--step", "disk-full", "--id", "con"], "--id"),
     # an id or a category too long for a file's name (found by fuzzing: "File name too long" at the write)
     ([*NEW_INCIDENT, "--kb", "KB", "-s", "sev2", "--id", "x" * 300], "--id"),
     ([*NEW_RECORD, "--kb", "KB", "-s", "sev2", "--id", "x" * 201], "--id"),
@@ -164,3 +174,16 @@ def test_a_model_not_found_from_recur_model_names_the_variable(tmp_path, monkeyp
     assert f"model folder not found: {tmp_path / 'nope' / 'model'} (from RECUR_MODEL)" in r.stderr, r.stderr
     r = CliRunner().invoke(cli, ["suggest", "--kb", str(kb), "--model", str(tmp_path / "nope" / "model"), "disk"])
     assert r.exit_code == 1 and "model folder not found" in r.stderr and "(from RECUR_" not in r.stderr, r.stderr
+
+
+@pytest.mark.parametrize("command", [["report"], ["site", "--out", "OUT"]])
+def test_an_empty_as_of_is_no_date(tmp_path, monkeypatch, command):
+    """Found by fuzzing: `recur report --as-of ''` (a script's unset "$DAY") was the board of today, exit 0, as if
+    the flag were not given; `recur site` the same. A usage error naming the flag and the format, as a bad date."""
+    kb = small_kb(tmp_path / "kb")
+    monkeypatch.setenv("RECUR_TODAY", "2026-06-01")
+    args = [str(tmp_path / "site") if a == "OUT" else a for a in command]
+    r = CliRunner().invoke(cli, [*args, "--kb", str(kb), "--as-of", ""])
+    assert r.exit_code == 2, r.output
+    said = "Error: Invalid value for '--as-of': '' is not a date (YYYY-MM-DD); leave --as-of out for today"
+    assert said in r.stderr and not (tmp_path / "site").exists(), r.stderr

@@ -17,14 +17,14 @@ from recur.kb.incident_record import NewIncident, checked_incident, recorded_tod
 from recur.kb.loader import load_kb
 
 DAY = dt.date(2026, 5, 2)
-# a pasted terminal line (colour codes, a tab), services and flags with blanks and a zero-width space alone
+# a pasted line (spaces, a tab: white space), services and flags with blanks and a zero-width space alone
 GIVEN = NewIncident(
-    title="\x1b[31mCheckout\x1b[0m  hangs\t",
+    title="Checkout  hangs\t",
     severity="sev2",
     date=DAY,
-    description="  pods \x07down\n",
-    services=("checkout", " ", "\u200b", "pay\x1b[1mments"),
-    flags=("why \x00 now", "", "\u200b"),
+    description="  pods\tdown\n",
+    services=("checkout", " ", "\u200b", "payments\t"),
+    flags=("why\tnow", "", "\u200b"),
     patterns=("disk-full",),
 )
 
@@ -55,7 +55,7 @@ def test_recur_new_incident_and_recur_incident_new_write_the_same_cleaned_fields
         and 'services: ["checkout", "payments"]' in recorded
         and '  - "why now"' in recorded
     )
-    assert "pods down" in scaffolded and "pods down" in recorded
+    assert "pods\tdown" in scaffolded and "pods\tdown" in recorded
 
 
 def test_a_record_is_found_again_by_the_same_call_and_not_by_another(tmp_path):
@@ -105,7 +105,7 @@ def test_a_pattern_or_service_given_twice_is_recorded_once_by_every_surface(tmp_
 def test_a_flag_given_twice_is_recorded_once_by_every_surface(tmp_path):
     """A pattern or service given twice was recorded once (the test above), a flag twice: `recur incident new --flag x
     --flag x` wrote two open flags of one question. The one check drops a repeated flag as it does a repeated
-    pattern, the first one in its place, after cleaning ("why now" and "why \\x00 now" are one)."""
+    pattern, the first one in its place, after cleaning ("why now" and "why\\tnow" are one)."""
     from click.testing import CliRunner
 
     from recur.cli.main import cli
@@ -119,7 +119,7 @@ def test_a_flag_given_twice_is_recorded_once_by_every_surface(tmp_path):
         assert res.exit_code == 0, res.output
         (new,) = [inc for inc in load_kb(kb_dir).incidents.values() if inc.title == title]
         assert [f.text for f in new.flags] == ["why now", "and how"]
-    checked = checked_incident(load_kb(kb_dir), replace(GIVEN, flags=("why \x00 now", "and how", "why now", "and how")))
+    checked = checked_incident(load_kb(kb_dir), replace(GIVEN, flags=("why\tnow", "and how", "why now", "and how")))
     assert checked.flags == ("why now", "and how")
 
 
@@ -160,3 +160,31 @@ def test_a_pattern_id_in_other_letter_case_is_recorded_as_the_pattern_has_it(tmp
     # the API's and MCP's rule is the same one, the resource URI's prefix aside
     assert given_pattern_id("recur://patterns/Disk-Full") == given_pattern_id(" DISK-full") == "disk-full"
     assert given_pattern_id("Disk_Full") == "Disk_Full"  # no id in any case: left for the error to name
+
+
+def test_a_control_character_is_refused_by_the_one_check_naming_the_field(tmp_path):
+    """Found by fuzzing: the CLI took control characters out of what it was given without a word, and MCP's
+    record_incident refused them. One rule now (util.text.control_refused), in the one check of a new record: a
+    tab and line breaks are white space, any other control character is refused, naming the field as its caller
+    gave it (a library's ``flags[1]``, `recur new incident`'s --flag), and nothing is written."""
+    import re
+
+    import pytest
+
+    from recur.util.errors import RecurError
+
+    kb_dir = small_kb(tmp_path / "kb")
+    kb = load_kb(kb_dir)
+    before = sorted((kb_dir / "incidents").rglob("*.md"))
+    for field, value, named in [
+        ("title", "db \x1b]0;pwned\x07slow", "title: has the control character U+001B at character 4"),
+        ("description", "core dumped \x00 ELF", "description: has the control character U+0000 at character 13"),
+        ("services", ("api", "d\x9bb"), "services[1]: has the control character U+009B at character 2"),
+        ("flags", ("why\x7f",), "flags[0]: has the control character U+007F at character 4"),
+        ("review_owner", "bob\x08", "review_owner: has the control character U+0008 at character 4"),
+    ]:
+        with pytest.raises(RecurError, match=re.escape(named)):
+            checked_incident(kb, replace(GIVEN, **{field: value}))
+    with pytest.raises(RecurError, match=r"--flag\[0\]: has the control character U\+0007"):
+        scaffold.incident_file(kb, id=None, title="Disk", date=DAY, severity="sev2", flags=("a\x07",))
+    assert sorted((kb_dir / "incidents").rglob("*.md")) == before

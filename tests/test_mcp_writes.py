@@ -289,3 +289,35 @@ def test_record_incident_takes_a_review_owner_written_as_the_cli_writes_it(tmp_p
     assert not retry[0] and retry[1]["already_recorded"] is True and retry[1]["id"] == owned[1]["id"], retry
     assert not other[0] and "already_recorded" not in other[1] and other[1]["same_as"] == owned[1]["id"]
     assert other[1]["review"]["owner"] == "bob"
+
+
+def test_record_incident_follows_the_clis_rule_for_control_characters(tmp_path):
+    """Found by fuzzing: `recur incident new` took control characters out of its flags without a word while
+    record_incident refused them, and refused a tab or a line break in a title, which the CLI folded into a space.
+    One rule now (util.text.control_refused): a tab and line breaks are white space (a title's folded), any other
+    control character is refused in the words the CLI and a library's call are refused in, nothing written."""
+    from click.testing import CliRunner
+
+    from recur.cli.main import cli
+    from recur.kb.loader import load_kb
+
+    kb = small_kb(tmp_path / "kb")
+    server = in_process(kb, tmp_path / "index", allow_writes=True)
+    base = {"severity": "sev2", "description": "pods down\n\tsince 10:02"}
+
+    async def work(client):
+        return [
+            await call(client, "record_incident", {**base, "title": "Pods\tcrash\r\nlooping", "flags": ["why\tnow"]}),
+            await call(client, "record_incident", {**base, "title": "Pods \x07crash"}),
+        ]
+
+    spaced, bell = session(server, work)
+    assert not spaced[0], spaced[2]
+    inc = load_kb(kb).incidents[spaced[1]["id"]]
+    assert inc.title == "Pods crash looping" and [f.text for f in inc.flags] == ["why now"]
+    said = "has the control character U+0007 at character 6 (a control code, not text): give plain text"
+    assert bell[0] and bell[2].startswith(f"title: {said}") and bell[2].endswith("nothing written"), bell[2]
+    before = _records(kb)
+    by_cli = CliRunner().invoke(cli, ["incident", "new", "--kb", str(kb), "-t", "Pods \x07crash", "-s", "sev2"])
+    assert by_cli.exit_code == 2 and f"Invalid value for '--title' / '-t': {said}" in by_cli.stderr, by_cli.output
+    assert _records(kb) == before

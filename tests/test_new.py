@@ -701,11 +701,11 @@ def test_an_id_yaml_would_read_as_something_else_is_written_quoted(kb, title):
     assert any(pid in i.patterns for i in k.incidents.values())
 
 
-def test_text_with_lone_carriage_returns_and_nul_keeps_the_sections(kb):
+def test_text_with_lone_carriage_returns_keeps_the_sections(kb):
     """Found by fuzzing: a summary with "text\\r```" opened a fence the writer did not see (the
     reader takes a lone CR as a line break) and swallowed the Runbook; a NUL made the whole file
-    "binary". Prompted text can carry both (a paste from a terminal)."""
-    summary = "Writes fail.\r```\rdf -h\x00 shows 100%"
+    "binary" (now refused as any control character given is: test_control_characters)."""
+    summary = "Writes fail.\r```\rdf -h shows 100%"
     res = run(
         "new", "pattern", "--kb", "kb", "--no-input", "--title", "Pasted", "--category", "capacity",
         "--severity", "sev2", "--symptom", "writes fail", "--summary", summary, "--step", "Run `df -h`.",

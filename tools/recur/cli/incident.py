@@ -324,6 +324,7 @@ def _ask(kb, tty: bool, title, severity, description):
         say_paste("description")
         description = _read_description()
         _stdin_had_text(description)
+        description = _without_controls(description)
     if not title:
         if not tty:
             raise click.UsageError("--title is required (what happened, in a few words)")
@@ -376,6 +377,23 @@ def _read_description() -> str:
         click.echo(
             f"recur: {plural(bad, 'byte')} of stdin {are} not UTF-8; recording U+FFFD in {their} place.", err=True
         )
+    return text
+
+
+def _without_controls(text: str) -> str:
+    """stdin's text with its control characters but tabs and line breaks taken out, said on stderr: a pasted log
+    read whole (a coloured one's escape sequences, a binary line's NUL) is recorded, as `recur import` records a
+    document, where a value typed as a flag is refused (util.text.control_refused). It was taken out without
+    a word (found by fuzzing)."""
+    from recur.util.text import count_controls, without_controls
+
+    if n := count_controls(text):
+        click.echo(
+            f"recur: took {plural(n, 'control character')} out of stdin (a terminal's escape sequences such as "
+            "colour codes, and other characters that are not text); recording the rest.",
+            err=True,
+        )
+        return without_controls(text)
     return text
 
 

@@ -436,7 +436,7 @@ def pattern(
 @click.option("--service", "services", multiple=True, type=TEXT, help="Affected service (repeatable).")
 @click.option("--duration", "duration", type=click.IntRange(0), help="Minutes of user-visible impact.")
 @click.option("--summary", type=TEXT, help="What happened, the impact, and how it was restored.")
-@click.option("--flag", "flags", multiple=True, help="A 'dig into this later' marker (repeatable).")
+@click.option("--flag", "flags", multiple=True, type=TEXT, help="A 'dig into this later' marker (repeatable).")
 @click.option("--no-input", is_flag=True, help="Never prompt; a missing required value is an error.")
 def incident(kb_dir, iid, title, date, severity, patterns, services, duration, summary, flags, no_input):
     """Scaffold kb/incidents/<year>/<id>.md (review defaults come from the severity framework)."""

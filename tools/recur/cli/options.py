@@ -252,14 +252,17 @@ model_option = click.option(
 
 class Utf8Text(click.ParamType):
     """Text that is written into the KB: a byte that is not UTF-8 (an argument arrives decoded with
-    surrogateescape) is refused with click's usage error naming the option, never written."""
+    surrogateescape), or a control character but a tab and line breaks (``util.text.control_refused``, the rule
+    MCP's record_incident and a library's record follow too), is refused with click's usage error naming the
+    option, exit 2, never written; a prompt asks again."""
 
     name = "text"
 
     def convert(self, value, param, ctx):
+        from recur.util.text import control_refused
         from recur.util.utf8 import problem
 
-        why = problem(value) if isinstance(value, str) else None
+        why = (problem(value) or control_refused(value)) if isinstance(value, str) else None
         if why:
             self.fail(why, param, ctx)
         return value
@@ -384,6 +387,12 @@ def _date(value: str, flag: str) -> None:
     given_date(value, flag)
 
 
+def _date_given(value: str, flag: str) -> None:
+    if value == "":  # given_date reads "" as no value: the caller's default
+        raise RecurError(f"{flag}: '' is not a date (YYYY-MM-DD); leave {flag} out for today")
+    _date(value, flag)
+
+
 def _date_or_dash(value: str, flag: str) -> None:
     if value.strip() != "-":  # '-' takes the date out (`recur fix --due -`), as '-' takes an --owner out
         _date(value, flag)
@@ -407,6 +416,9 @@ def _kebab_stripped(value: str, flag: str) -> None:
 
 
 DATE = Checked("date", _date)  # YYYY-MM-DD, a day Recur takes (dates.given_date)
+# --as-of: "" is no date, refused as a malformed one is (it was the board of today, without a word: found by
+# fuzzing, `recur report --as-of "$DAY"` with DAY unset); RECUR_AS_OF set empty is still no value, as any variable
+AS_OF = Checked("date", _date_given, blank_ok=False)
 DATE_OR_DASH = Checked("date", _date_or_dash)  # a DATE, or '-': the date taken out
 INCIDENT_ID = Checked("id", _incident_id)  # it becomes the record's file name
 KEBAB_ID = Checked("id", _kebab)  # an onboarding path's id: a file name

@@ -1913,11 +1913,12 @@ def _check_names(iid, category) -> None:
     of ``import_postmortem(category="Disk Full")`` was told "--category: …", a flag it never passed)."""
     from recur.kb.incident_record import require_id
     from recur.kb.scaffold import kebab
+    from recur.kb.schema import name_fits
 
     if iid:
         require_id(iid)  # a file name
     if category is not None:
-        kebab(category, given_as("category"))  # a folder name
+        name_fits(kebab(category, given_as("category")), given_as("category"))  # a folder name
 
 
 class OneEngine:
@@ -2459,14 +2460,15 @@ def _draft_category(kb, cands: list, category) -> tuple[str, str | None]:
 
 def _draft(kb, pm, plan: ImportPlan, cands: list, cat: str, source_file, imported: dict) -> tuple:
     """(id, path, text) of the draft pattern: a free id from the title, in category ``cat``."""
-    from recur.kb.schema import id_from_title
+    from recur.kb.schema import id_from_title, windows_reserved
 
     # a postmortem's title is a sentence: its first six words that say something
     draft_id = base = (
         id_from_title(failure_words(plan.title), words=6) or id_from_title(plan.title, words=6) or "imported"
     )
     n = 2
-    while kb.pattern_known(draft_id):
+    # a title of a device name Windows reserves ("Con") made con.md, which a team's Windows users cannot check out
+    while kb.pattern_known(draft_id) or windows_reserved(draft_id):
         draft_id, n = f"{base}-{n}", n + 1
     # a pattern listing one of the draft's signals is compared with it, ranked among the closest or not:
     # tls-certificate-expired, whose signal a German postmortem's draft listed, was not under Compare with

@@ -900,12 +900,35 @@ def check_path(root, left_temps: bool = False, **options) -> tuple[KB, list[Prob
     check`): with a warning for each temp file a killed write left in its folders (kb.temps)."""
     # a format it cannot read is one of the problems it lists; the texts kept for lint, so each file is opened once
     kb = load_kb(root, any_format=True, keep_texts=True)
-    problems = run_checks(kb, **options)
+    problems = run_checks(kb, **options) + windows_name_warnings(kb.root)
     if left_temps:
         from recur.kb.temps import left_temp_problems
 
-        problems = sorted(problems + left_temp_problems(kb.root), key=Problem.sort_key)
-    return kb, problems
+        problems += left_temp_problems(kb.root)
+    return kb, sorted(problems, key=Problem.sort_key)
+
+
+def windows_name_warnings(root) -> list[Problem]:
+    """A warning for each file or folder of the KB (its root and the folders under KB_FOLDERS, hidden ones aside)
+    named with a device name Windows reserves (schema.windows_reserved: CON.md, patterns/aux/): `git checkout`
+    fails on it for a team's Windows users. Recur refuses such a new id (schema.name_fits); one written by hand or
+    before is read as any other, on every other system, so a warning, not an error: `recur check` keeps passing
+    where the KB works, and `--strict` (CI's, the pre-commit hook's) fails until it is renamed."""
+    from recur.kb.loader import display_path
+    from recur.kb.schema import reserved_said, windows_reserved
+    from recur.kb.temps import kb_folders
+
+    problems = []
+    for folder in kb_folders(root):
+        try:
+            names = sorted(p.name for p in folder.iterdir() if not p.name.startswith("."))
+        except OSError:  # gone or unreadable since the load: the loader's problems say what it could not read
+            continue
+        for name in names:
+            if device := windows_reserved(name):
+                said = f"{name!r} {reserved_said(device)}; rename it (an id is its file's name: its id: line too)"
+                problems.append(Problem(display_path(folder / name), 1, "file", said, "warning"))
+    return problems
 
 
 # The version of `recur check --format json`'s document, its last key: raised when a key changes meaning or goes,

@@ -21,7 +21,7 @@ from recur.kb.writer import dumps, flow_list, plain, q, section_text
 from recur.util.dates import iso_day, require_in_range
 from recur.util.errors import AlreadyExists, RecurError, given_as
 from recur.util.files import editing, write_atomic
-from recur.util.text import caseless, cut_words, has_text, one_line, without_controls
+from recur.util.text import caseless, cut_words, has_text, one_line, require_no_controls, without_controls
 
 ID_RE = re.compile(r"^INC-(\d{4})-(\d+)$")
 
@@ -871,6 +871,10 @@ class Asked:
         if iid in kb.incident_files:
             raise RecurError(f"incident {iid} already exists: {kb.incident_files[iid][0]}")
 
+    def called(self, field: str) -> str:
+        """What a refusal calls the field ``field`` of ``NewIncident``: as its caller gave it (``given_as``)."""
+        return given_as(field)
+
 
 RECORDED = Asked()  # `recur incident new`'s reading, MCP's record_incident's and a library's
 
@@ -882,6 +886,7 @@ def checked_incident(kb, given: NewIncident, asked: Asked = RECORDED) -> Checked
     severity or pattern, a date out of range, a bad or taken id, a title too long) is a RecurError, and a
     field of the wrong type (``given_types``) a TypeError."""
     given_types(given)
+    plain_given(given, asked)
     title = asked.title(given.title)
     require_title_length(title)
     description = without_controls(given.description or "").strip()
@@ -914,6 +919,19 @@ def checked_incident(kb, given: NewIncident, asked: Asked = RECORDED) -> Checked
             "review_owner": next(iter(one_lines([given.review_owner or ""])), None),
         }
     )
+
+
+def plain_given(given: NewIncident, asked: Asked = RECORDED) -> None:
+    """Each text of ``given`` as ``util.text.control_refused`` takes it, else a RecurError naming the field as
+    ``asked`` calls it (``flags[1]``): a control character but a tab and line breaks is refused on every surface
+    that records (MCP's record_incident, a library's call, the CLI's flags, which click refuses first), where
+    the CLI took it out without a word and MCP refused it (found by fuzzing). Text read whole from stdin (`-d -`)
+    is cleaned, and said, before it comes here."""
+    for name in ("title", "description", "log", "review_owner", "services", "flags"):
+        value = getattr(given, name)
+        for n, text in enumerate(value or ()) if name in ("services", "flags") else [(None, value)]:
+            if isinstance(text, str):
+                require_no_controls(text, asked.called(name) + ("" if n is None else f"[{n}]"))
 
 
 def given_types(given: NewIncident) -> None:

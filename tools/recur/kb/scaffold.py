@@ -46,7 +46,13 @@ def _id(given: str | None, title: str) -> str:
         raise RecurError(
             f"--id: the title {title!r} has no Latin letters or digits to make an id from (ids are lowercase a-z, 0-9 and hyphens); give one with --id"
         )
-    return kebab(_need(given or schema.id_from_title(title), "--id", "an id"), "--id")
+    made = schema.id_from_title(title)
+    if given is None and schema.windows_reserved(made):  # said as made from the title: no --id was given
+        raise RecurError(
+            f"--id: the id made from the title, {made!r}, {schema.reserved_said(schema.windows_reserved(made))}; "
+            "give another with --id"
+        )
+    return kebab(_need(given or made, "--id", "an id"), "--id")
 
 
 def existing_pattern_file(kb: KB, pid: str) -> str:
@@ -264,6 +270,13 @@ class _ByFlags(Asked):
     def free(self, kb: KB, iid: str) -> None:
         if iid in kb.incident_files or iid in kb.incidents:
             raise RecurError(f"--id: incident {iid!r} already exists")
+
+    def called(self, field: str) -> str:
+        return _FLAGS.get(field, field)
+
+
+# `recur new incident`'s flag for each field of NewIncident it takes
+_FLAGS = {"title": "--title", "description": "--summary", "services": "--service", "flags": "--flag"}
 
 
 BY_FLAGS = _ByFlags(date="--date")

@@ -37,10 +37,36 @@ MAX_NAME = 200
 
 
 def name_fits(value: str, flag: str) -> str:
-    """``value``, an id or category that names a new file or folder, when it is short enough for one."""
+    """``value``, an id or category that names a new file or folder, when it is short enough for one and no name
+    Windows reserves (``windows_reserved``). The one check of every new id and category: `recur new
+    pattern|incident|path`, `recur incident new`, `recur import`, a library's ``NewIncident(iid=…)``."""
     if len(value) > MAX_NAME:
         raise RecurError(f"{flag}: {len(value):,} characters long; the limit is {MAX_NAME} (it becomes a file's name)")
+    if device := windows_reserved(value):
+        raise RecurError(f"{flag}: {value!r} {reserved_said(device)}; choose another")
     return value
+
+
+# the device names Windows reserves, in any letter case: a file or folder named so, with any extension ("CON.md",
+# "nul.tar.gz"), cannot be made there (the superscript digits are its ISO 8859-1 ones). Found by fuzzing: `recur
+# incident new --id CON` wrote CON.md, which `git checkout` fails on for a team's Windows users.
+_WINDOWS_RESERVED = re.compile(r"(?:CON|PRN|AUX|NUL|COM[1-9\u00b9\u00b2\u00b3]|LPT[1-9\u00b9\u00b2\u00b3])")
+
+
+def windows_reserved(name: str) -> str | None:
+    """The device name Windows reserves that the file or folder name ``name`` is (its part before the first '.',
+    spaces after it aside, in capitals: "CON"), or None."""
+    base = name.split(".", 1)[0].rstrip(" ").upper()
+    return base if _WINDOWS_RESERVED.fullmatch(base) else None
+
+
+def reserved_said(device: str) -> str:
+    """Why a name that is the device ``device`` cannot be a file's: what refusals and `recur check` say."""
+    return (
+        f"names the device {device}, which Windows reserves (CON, PRN, AUX, NUL, COM1-COM9, LPT1-LPT9: in any "
+        "letter case, with any extension): a file or folder so named cannot be checked out on Windows, which breaks "
+        "the repository for its Windows users"
+    )
 
 
 def given_id(value: str) -> str:

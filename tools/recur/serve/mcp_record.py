@@ -13,7 +13,7 @@ from recur.serve.guard import CLIENT_GONE, ClientGone
 from recur.serve.mcp_server import server_kb
 from recur.util import utf8
 from recur.util.errors import RecurError
-from recur.util.text import TEXT_SPACING, control_character, has_text
+from recur.util.text import has_text, require_no_controls
 
 
 def record(get_engine: Callable, given: dict, patterns: list, allow_duplicate: bool) -> tuple[dict, str]:
@@ -23,7 +23,7 @@ def record(get_engine: Callable, given: dict, patterns: list, allow_duplicate: b
     from recur.kb import incident_record as ir
 
     title, description = given["title"], given["description"]
-    _intact(("description",), title=title, description=description, flags=given["flags"])
+    _intact(title=title, description=description, flags=given["flags"])
     _intact(review_owner=given["review_owner"])  # one line of text, as the CLI's --review-owner
     if not has_text(description):  # required: the record's Summary, and what its suggestions are searched by
         # U+200B alone was recorded as the Summary, and searched: refused as blank is
@@ -187,7 +187,7 @@ def _recorded(kb, new, written: tuple, suggested: tuple, recorded) -> tuple[dict
     return out, "\n".join(lines)
 
 
-def _intact(multiline=(), **fields) -> None:
+def _intact(**fields) -> None:
     """Text to be written into the KB must have arrived whole and be text: U+FFFD is what the
     transport puts in place of bytes that are not UTF-8 and of lone surrogate escapes (see
     ``mcp_stdio.run_stdio``), and a record must not keep it silently. A control character is refused too:
@@ -201,9 +201,6 @@ def _intact(multiline=(), **fields) -> None:
                     f"{where}: has U+FFFD in place of text that was not valid UTF-8 (a byte that is not UTF-8, "
                     "or a lone surrogate escape such as \\udcff); nothing written: send the text as UTF-8"
                 )
-            # the KB's one rule (recur.util.text); refused here, not cleaned: the caller is a program
-            if found := control_character(text, TEXT_SPACING if name in multiline else ""):
-                raise RecurError(
-                    f"{where}: has the control character U+{ord(found[1]):04X} at character {found[0]}; "
-                    "nothing written: send plain text"
-                )
+            # the one rule of every surface that records (util.text.control_refused): a tab and line breaks
+            # are white space, folded in a one-line field as the CLI folds them; refused before the KB is read
+            require_no_controls(text, where)

@@ -150,6 +150,34 @@ def control_character(text: str, allow: str = "") -> tuple[int, str] | None:
     return None
 
 
+def control_refused(text: str) -> str | None:
+    """Why ``text``, a value given to be written into the KB, is refused, or None: the one rule of every surface
+    that records what it is given (a `recur` flag, argument or prompt, MCP's record_incident, a library's
+    ``NewIncident``). A tab and line breaks (LF, CR) are white space: kept in text that has lines, folded into
+    one space in a one-line field (``one_line``). Any other control character (C0, DEL, C1: a terminal's escape
+    sequence, a NUL) is refused, naming where it is, as the caller can give the text again without it. The CLI
+    took them out without a word while MCP refused them (found by fuzzing). A document read whole (stdin's
+    `recur incident new -d -`, a postmortem `recur import` reads) has them taken out instead, and says so."""
+    found = control_character(text, TEXT_SPACING)
+    if found is None:
+        return None
+    at, ch = found
+    what = "a terminal escape sequence, such as a colour code" if ch == "\x1b" else "a control code, not text"
+    return (
+        f"has the control character U+{ord(ch):04X} at character {at} ({what}): give plain text "
+        "(a tab and line breaks are allowed)"
+    )
+
+
+def require_no_controls(text: str, where: str) -> str:
+    """``text`` when ``control_refused`` takes it, else a RecurError naming ``where`` (a field, an argument)."""
+    from recur.util.errors import RecurError
+
+    if why := control_refused(text):
+        raise RecurError(f"{where}: {why}; nothing written")
+    return text
+
+
 def one_line(text: str) -> str:
     """``text`` as one line of text for a one-line field (a title, an owner, a service, a flag):
     terminal escape sequences (a pasted coloured line) and other control characters removed,
