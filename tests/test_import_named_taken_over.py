@@ -8,6 +8,7 @@ import json
 import pytest
 from click.testing import CliRunner
 from import_helpers import import_file
+from kbfactory import fake_model_flags
 
 from recur.cli.main import cli
 from recur.kb.loader import load_kb
@@ -141,3 +142,27 @@ def test_a_named_record_that_holds_what_the_postmortem_says_is_left_as_it_is(fre
     assert r.stdout.startswith(f"Already imported as {iid} (named by its Incident line; "), r.output
     assert "it holds what this version says, nothing written" in " ".join(r.stdout.split()), r.output
     assert path.read_bytes() == before and r.stderr == ""
+
+
+@pytest.mark.parametrize("folder", [False, True])
+def test_the_postmortem_at_another_path_stops_too(fresh_kb, tmp_path, folder):
+    # found in a re-read: the postmortem moved into the team's folder (`recur import postmortems/`) named the record
+    # a person took over from another path: merged unasked, exit 0, `imported:` written back over the person's null
+    # and the postmortem's corrected Detection stored as one the record keeps its own over (the bug fixed for pm.md)
+    iid, path, pm = _taken_over(fresh_kb, tmp_path)
+    before = path.read_bytes()
+    moved = tmp_path / "postmortems" / "log-buffer.md"
+    fixed = pm.replace("20 minutes late", "25 minutes late")
+    if folder:
+        moved.parent.mkdir()
+        moved.write_text(fixed)
+        args = ["import", *fake_model_flags(fresh_kb, fresh_kb.parent / "idx"), str(moved.parent), "--no-draft"]
+        r = CliRunner().invoke(cli, args)
+    else:
+        r = import_file(fresh_kb, moved, fixed)
+    assert r.exit_code == 3, r.output
+    assert path.read_bytes() == before
+    said = " ".join(r.stdout.split())
+    assert f"Already imported as {iid} (named by its Incident line; a person took it over" in said, said
+    assert "its References line names pm.md, not " in said and f"recur import {moved} --into {iid}" in said, said
+    assert "Detection section" in said.split(f"it now differs from {iid} in: ")[1], said

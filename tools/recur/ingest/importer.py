@@ -1324,7 +1324,7 @@ def _earlier_import(kb, pm, digests, sources, asked: tuple, flagged: bool):
         _refuse_claimed_in_error(kb, digests, sources, pm.title, days[1] or days[0])
     tickets = _ref_tickets(pm.sections.get("References", ""))
     dup = dup or _unmarked_import(kb, sources, pm.title, days[1] or days[0], (tickets, pm.sections))
-    taken = None if into or keep else _taken_over(kb, pm, sources, (iid, days))
+    taken = None if into or keep else _taken_over(kb, pm, (iid, days))
     if taken and (not dup or dup[0] == taken):
         return taken, str(Path(kb.root) / kb.incidents[taken].relpath), BY_NAMED
     if not dup or (dup[2] not in ("source path", BY_REFERENCES) and not flagged):
@@ -1343,27 +1343,27 @@ BY_NAMED = "Incident line"
 _UNMARKED = (BY_REFERENCES, BY_NAMED)
 
 
-def _taken_over(kb, pm, sources: set, asked: tuple) -> str | None:
+def _taken_over(kb, pm, asked: tuple) -> str | None:
     """The id of the record the postmortem's Incident line names (the one _target would update, ``asked``: --id
-    and the days) when a person took it over: its `imported:` set to null or taken out, and its References line
-    naming this postmortem's source, or another path with what only this postmortem's record has
-    (_elsewhere_match); else None. It was merged into without a word: `imported:` written again, the person's
-    sections read as a responder's own, so the takeover undone and the next correction held (found in a re-read).
-    Its title need not be the postmortem's, as _unmarked_import asks: the merge kept the responder's."""
+    and the days) when a person took it over (_unmarked_named); else None. It was merged into without a word:
+    `imported:` written again, the person's sections read as a responder's own, so the takeover undone and the
+    next correction held (found in a re-read). Its title need not be the postmortem's, as _unmarked_import asks:
+    the merge kept the responder's."""
     try:
         target = _target(kb, pm, None, asked[0], asked[1], pm.title or "")[0]
     except RecurError:  # a named record in error: _target says so when it is updated
         return None
-    return target if target and _unmarked_named(kb.incidents[target], sources, pm) else None
+    return target if target and _unmarked_named(kb.incidents[target]) else None
 
 
-def _unmarked_named(inc, sources: set, pm) -> bool:
-    """Whether ``inc``, the record the postmortem names, is one a person took over (_taken_over)."""
-    named = _named_sources(inc)
-    if inc.imported or not named:
-        return False
-    tickets = _ref_tickets(pm.sections.get("References", ""))
-    return bool(sources & set(named)) or _elsewhere_match(inc, pm.title, pm.date, tickets, pm.sections) is not None
+def _unmarked_named(inc) -> bool:
+    """Whether ``inc``, the record the postmortem's Incident line names, is one a person took over: its `imported:`
+    set to null or taken out, its References line naming a postmortem an import wrote into it. That postmortem's
+    path need not be this one's: the Incident line says which record it is, and one moved into the team's folder
+    (`recur import postmortems/`) was merged into unasked, `imported:` written back over the person's null and a
+    correction stored as one the record keeps its own over (found in a re-read; the path or, else, title, date and
+    sections were asked, and a named record's title is the responder's)."""
+    return not inc.imported and bool(_named_sources(inc))
 
 
 def _unmarked_import(kb, sources: set, title, day, tickets=(frozenset(), None)):
@@ -1466,7 +1466,7 @@ def _unmarked_into(kb, target, sources: set, pm, day) -> str | None:
     said = (pm.title, day, _ref_tickets(pm.sections.get("References", "")), pm.sections)
     if inc is None or not any(_unmarked_of(inc, sources, said, elsewhere) for elsewhere in (False, True)):
         named = named_incident(pm, kb) if inc is not None else None
-        if named is None or named.iid != target or not _unmarked_named(inc, sources, pm):
+        if named is None or named.iid != target or not _unmarked_named(inc):
             return None
     shown, line = display_path(Path(kb.root) / inc.relpath), inc.lines.get(("imported",))
     return f"{shown}:{line}: imported: is null" if line else f"{shown}: imported: is missing"
