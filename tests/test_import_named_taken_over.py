@@ -76,8 +76,9 @@ def test_a_named_record_a_person_took_over_is_not_merged_into_unasked(fresh_kb, 
         "first)" in said, said  # fmt: skip
     assert f"to keep {iid}'s sections as they are, " in said and f"{cmd} --keep-record" in said, said
     differs = said.split(f"it now differs from {iid} in: ")[1].split(" (said, not written)")[0].split("; ")
-    # the record's title and Summary the responder's, kept by the first import; its Root cause the person's
-    want = ["title (Log buffer filled the ingest disks)", "Summary section", "Root cause section"]
+    # the record's Summary the responder's, kept by the first import; its Root cause the person's (its title, the
+    # responder's too, is none: no merge writes it)
+    want = ["Summary section", "Root cause section"]
     assert differs == want + ([] if version == "as imported" else ["Detection section"]), said
     err = " ".join(r.stderr.split())
     assert f"{cmd} --into {iid};" in err and f"{cmd} --keep-record (exit 3)" in err, err
@@ -166,3 +167,24 @@ def test_the_postmortem_at_another_path_stops_too(fresh_kb, tmp_path, folder):
     assert f"Already imported as {iid} (named by its Incident line; a person took it over" in said, said
     assert "its References line names pm.md, not " in said and f"recur import {moved} --into {iid}" in said, said
     assert "Detection section" in said.split(f"it now differs from {iid} in: ")[1], said
+
+
+def test_the_responders_title_alone_is_no_difference(fresh_kb, tmp_path):
+    # found in a re-read: a record written during the response (its Summary the title only, so the first import
+    # took the postmortem's), imported into, then only its `imported:` nulled: exit 3 every run, "it now differs
+    # in: title (…)", though no merge writes a title over the record's (--into and --keep-record both keep it)
+    made = CliRunner().invoke(cli, ["incident", "new", "--kb", str(fresh_kb), "-t", "ingest disk full", "-s", "sev2",
+                                    "--date", "2026-12-06", "--no-suggest", "--json"])  # fmt: skip
+    iid = json.loads(made.stdout)["id"]
+    pm = PM.format(iid=iid)
+    assert import_file(fresh_kb, tmp_path / "pm.md", pm).exit_code == 0
+    path = next((fresh_kb / "incidents").rglob(f"{iid}.md"))
+    text = path.read_text()
+    assert "ingest disk full" in text and "The log shipper's buffer filled /var" in text  # the Summary taken
+    path.write_text("\n".join("imported: null" if ln.startswith("imported: {") else ln for ln in text.split("\n")))
+    before = path.read_bytes()
+    r = import_file(fresh_kb, tmp_path / "pm.md", pm)
+    assert r.exit_code == 0, r.output
+    said = " ".join(r.stdout.split())
+    assert "it holds what this version says, nothing written" in said and "differs" not in said, said
+    assert path.read_bytes() == before and r.stderr == ""

@@ -1537,7 +1537,12 @@ def _unmarked(kb, dup, pm, file, changes: list, given: list, runbook: list, dry_
     """The report of a re-import of a document whose record has no `imported:` (_unmarked_import): nothing written,
     exit 0 when the record holds what the document says (no digest tells more), CHANGED when it holds otherwise
     (a person's edit or the document's: nothing tells which), the note saying why and what to run. --keep-record
-    counts no version as imported where no `imported:` is left to count it in: said, as --into merges it."""
+    counts no version as imported where no `imported:` is left to count it in: said, as --into merges it. Of a
+    record the postmortem's Incident line names (BY_NAMED), its title is none of what differs: the responder's,
+    which no merge writes over (--into and --keep-record keep it), it made the record that held all the import
+    left exit 3 on every run (found in a re-read)."""
+    if dup[2] == BY_NAMED:
+        changes = [c for c in changes if not c.startswith("title (")]
     out = _already(dup, pm, [g for g in given if g != "--keep-record"], changes or None)
     note = _unmarked_note(kb, dup[0], source_key(kb, file), file, bool(changes), pm, dup[2])
     said = [f"{_differs(dup[0], changes)} (said, not written)"] if changes else []
