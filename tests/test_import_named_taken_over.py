@@ -72,8 +72,9 @@ def test_a_named_record_a_person_took_over_is_not_merged_into_unasked(fresh_kb, 
     assert f"{field}: a person took {iid} over (the postmortem's 'Incident' line names it; its References line " \
         "names pm.md), so recur import does not merge into it unasked" in said, said  # fmt: skip
     cmd = f"recur import {tmp_path / 'pm.md'}"
-    assert f"a person's edit in them replaced, and write its imported: again: {cmd} --into {iid} (--dry-run " \
-        "first)" in said, said  # fmt: skip
+    # the record's title the responder's: its sections may be their own text, not an edit (the Summary is)
+    assert "where they differ, the record's in them, the responder's own text an import kept or a person's edit, " \
+        f"replaced, and write its imported: again: {cmd} --into {iid} (--dry-run first)" in said, said  # fmt: skip
     assert f"to keep {iid}'s sections as they are, " in said and f"{cmd} --keep-record" in said, said
     differs = said.split(f"it now differs from {iid} in: ")[1].split(" (said, not written)")[0].split("; ")
     # the record's Summary the responder's, kept by the first import; its Root cause the person's (its title, the
@@ -107,7 +108,7 @@ def test_into_takes_the_postmortems_sections_saying_a_persons_edit_is_replaced(f
     r = import_file(fresh_kb, tmp_path / "pm.md", fixed, "--into", iid)
     assert r.exit_code == 0, r.output
     said = " ".join(r.stdout.split())
-    assert "Root cause section (the postmortem's corrected; the record's replaced, a person's edit in it too" in said
+    assert "Root cause section (the postmortem's; the record's replaced, whoever wrote it" in said, said
     inc = load_kb(fresh_kb).incidents[iid]
     assert inc.sections["Root cause"] == "No size limit on the shipper's file buffer."
     assert inc.sections["Detection"] == "The disk alert fired 25 minutes late." and inc.imported["source"] == "pm.md"
@@ -188,3 +189,31 @@ def test_the_responders_title_alone_is_no_difference(fresh_kb, tmp_path):
     said = " ".join(r.stdout.split())
     assert "it holds what this version says, nothing written" in said and "differs" not in said, said
     assert path.read_bytes() == before and r.stderr == ""
+
+
+def test_into_says_the_responders_own_section_is_replaced(fresh_kb, tmp_path):
+    # the Summary the responder wrote during the incident, which the first import kept ("Kept the record's Summary
+    # section"), is replaced by --into: it was said "the postmortem's corrected; … a person's edit in it too",
+    # though the postmortem corrected nothing and no person edited it since
+    iid, path, pm = _taken_over(fresh_kb, tmp_path)
+    r = import_file(fresh_kb, tmp_path / "pm.md", pm, "--into", iid, "--dry-run")
+    assert r.exit_code == 0, r.output
+    said = " ".join(r.stdout.split())
+    assert "Summary section (the postmortem's corrected" not in said, said
+    assert "Summary section (the postmortem's; the record's replaced, whoever wrote it: the responder's own text " \
+        "an import kept, or a person's edit since" in said, said  # fmt: skip
+    assert "Root cause section (the postmortem's; the record's replaced, whoever wrote it, as above)" in said, said
+    # a record imported as the postmortem's own (its title), then named: its sections a person's edits, as before
+    own = PM.replace("**Incident:** {iid}\n", "").replace("No size limit", "No cap")
+    iid = json.loads(import_file(fresh_kb, tmp_path / "own.md", own, "--json").stdout)["incident"]
+    path = next((fresh_kb / "incidents").rglob(f"{iid}.md"))
+    text = path.read_text().replace("No cap", "A person's cause")
+    path.write_text("\n".join("imported: null" if ln.startswith("imported: {") else ln for ln in text.split("\n")))
+    r = import_file(fresh_kb, tmp_path / "own.md", PM.format(iid=iid))
+    assert r.exit_code == 3, r.output
+    assert "where they differ, a person's edit in them replaced, and" in " ".join(r.stdout.split()), r.output
+    r = import_file(fresh_kb, tmp_path / "own.md", PM.format(iid=iid), "--into", iid, "--dry-run")
+    said = " ".join(r.stdout.split())
+    assert (
+        "Root cause section (the postmortem's corrected; the record's replaced, a person's edit in it too: " in said
+    ), said

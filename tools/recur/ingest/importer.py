@@ -1517,16 +1517,20 @@ def _unmarked_note(kb, iid: str, source: str, file, changed: bool, pm, by: str =
 def _taken_over_note(kb, iid: str, said: tuple, file: str, pm, source: str) -> str:
     """What an import says of record ``iid`` that the postmortem's Incident line names and a person took over
     (_taken_over): ``said``, the field that says so and whether it holds this version; the two ways on, --into
-    (its sections replaced, a person's edit too: _unmarked_into) and --keep-record (the merge reads them as a
-    responder's own and keeps them)."""
+    (its sections replaced, a person's edit too, or the responder's own where the record's title is theirs:
+    _unmarked_into) and --keep-record (the merge reads them as a responder's own and keeps them)."""
     from recur.ingest.pm_merge import named_incident
 
-    named, label = _named_sources(kb.incidents[iid]), named_incident(pm, kb).label
+    inc = kb.incidents[iid]
+    named, label = _named_sources(inc), named_incident(pm, kb).label
     names = source if source in named else f"{and_listed(named)}, not {source} (imported from another path)"
+    # the record the responder wrote (its title theirs, the merge kept it): its Summary is their own, not an edit
+    whose = "a person's edit in them" if _title_key(inc.title) == _title_key(pm.title or "") else (
+        "the record's in them, the responder's own text an import kept or a person's edit,")  # fmt: skip
     return (
         f"{said[0]}: a person took {iid} over (the postmortem's {label!r} line names it; its References line names "
         f"{names}), so recur import does not merge into it unasked; {said[1]}, nothing written. To take this "
-        f"version's sections where they differ, a person's edit in them replaced, and write its imported: again: "
+        f"version's sections where they differ, {whose} replaced, and write its imported: again: "
         f"recur import {file} --into {iid} (--dry-run first); to keep {iid}'s sections as they are, take what "
         f"the postmortem adds (a section or follow-up the record lacks) and write its imported: again: recur import "
         f"{file} --keep-record"
