@@ -8,6 +8,7 @@ import json
 import pytest
 from click.testing import CliRunner
 from import_helpers import import_file
+from kbfactory import fake_model_flags
 
 from recur.cli.main import cli
 from recur.kb.loader import load_kb
@@ -71,12 +72,14 @@ def test_a_named_record_a_person_took_over_is_not_merged_into_unasked(fresh_kb, 
     assert f"{field}: a person took {iid} over (the postmortem's 'Incident' line names it; its References line " \
         "names pm.md), so recur import does not merge into it unasked" in said, said  # fmt: skip
     cmd = f"recur import {tmp_path / 'pm.md'}"
-    assert f"a person's edit in them replaced, and write its imported: again: {cmd} --into {iid} (--dry-run " \
-        "first)" in said, said  # fmt: skip
+    # the record's title the responder's: its sections may be their own text, not an edit (the Summary is)
+    assert "where they differ, the record's in them, the responder's own text an import kept or a person's edit, " \
+        f"replaced, and write its imported: again: {cmd} --into {iid} (--dry-run first)" in said, said  # fmt: skip
     assert f"to keep {iid}'s sections as they are, " in said and f"{cmd} --keep-record" in said, said
     differs = said.split(f"it now differs from {iid} in: ")[1].split(" (said, not written)")[0].split("; ")
-    # the record's title and Summary the responder's, kept by the first import; its Root cause the person's
-    want = ["title (Log buffer filled the ingest disks)", "Summary section", "Root cause section"]
+    # the record's Summary the responder's, kept by the first import; its Root cause the person's (its title, the
+    # responder's too, is none: no merge writes it)
+    want = ["Summary section", "Root cause section"]
     assert differs == want + ([] if version == "as imported" else ["Detection section"]), said
     err = " ".join(r.stderr.split())
     assert f"{cmd} --into {iid};" in err and f"{cmd} --keep-record (exit 3)" in err, err
@@ -105,7 +108,7 @@ def test_into_takes_the_postmortems_sections_saying_a_persons_edit_is_replaced(f
     r = import_file(fresh_kb, tmp_path / "pm.md", fixed, "--into", iid)
     assert r.exit_code == 0, r.output
     said = " ".join(r.stdout.split())
-    assert "Root cause section (the postmortem's corrected; the record's replaced, a person's edit in it too" in said
+    assert "Root cause section (the postmortem's; the record's replaced, whoever wrote it" in said, said
     inc = load_kb(fresh_kb).incidents[iid]
     assert inc.sections["Root cause"] == "No size limit on the shipper's file buffer."
     assert inc.sections["Detection"] == "The disk alert fired 25 minutes late." and inc.imported["source"] == "pm.md"
@@ -141,3 +144,76 @@ def test_a_named_record_that_holds_what_the_postmortem_says_is_left_as_it_is(fre
     assert r.stdout.startswith(f"Already imported as {iid} (named by its Incident line; "), r.output
     assert "it holds what this version says, nothing written" in " ".join(r.stdout.split()), r.output
     assert path.read_bytes() == before and r.stderr == ""
+
+
+@pytest.mark.parametrize("folder", [False, True])
+def test_the_postmortem_at_another_path_stops_too(fresh_kb, tmp_path, folder):
+    # found in a re-read: the postmortem moved into the team's folder (`recur import postmortems/`) named the record
+    # a person took over from another path: merged unasked, exit 0, `imported:` written back over the person's null
+    # and the postmortem's corrected Detection stored as one the record keeps its own over (the bug fixed for pm.md)
+    iid, path, pm = _taken_over(fresh_kb, tmp_path)
+    before = path.read_bytes()
+    moved = tmp_path / "postmortems" / "log-buffer.md"
+    fixed = pm.replace("20 minutes late", "25 minutes late")
+    if folder:
+        moved.parent.mkdir()
+        moved.write_text(fixed)
+        args = ["import", *fake_model_flags(fresh_kb, fresh_kb.parent / "idx"), str(moved.parent), "--no-draft"]
+        r = CliRunner().invoke(cli, args)
+    else:
+        r = import_file(fresh_kb, moved, fixed)
+    assert r.exit_code == 3, r.output
+    assert path.read_bytes() == before
+    said = " ".join(r.stdout.split())
+    assert f"Already imported as {iid} (named by its Incident line; a person took it over" in said, said
+    assert "its References line names pm.md, not " in said and f"recur import {moved} --into {iid}" in said, said
+    assert "Detection section" in said.split(f"it now differs from {iid} in: ")[1], said
+
+
+def test_the_responders_title_alone_is_no_difference(fresh_kb, tmp_path):
+    # found in a re-read: a record written during the response (its Summary the title only, so the first import
+    # took the postmortem's), imported into, then only its `imported:` nulled: exit 3 every run, "it now differs
+    # in: title (…)", though no merge writes a title over the record's (--into and --keep-record both keep it)
+    made = CliRunner().invoke(cli, ["incident", "new", "--kb", str(fresh_kb), "-t", "ingest disk full", "-s", "sev2",
+                                    "--date", "2026-12-06", "--no-suggest", "--json"])  # fmt: skip
+    iid = json.loads(made.stdout)["id"]
+    pm = PM.format(iid=iid)
+    assert import_file(fresh_kb, tmp_path / "pm.md", pm).exit_code == 0
+    path = next((fresh_kb / "incidents").rglob(f"{iid}.md"))
+    text = path.read_text()
+    assert "ingest disk full" in text and "The log shipper's buffer filled /var" in text  # the Summary taken
+    path.write_text("\n".join("imported: null" if ln.startswith("imported: {") else ln for ln in text.split("\n")))
+    before = path.read_bytes()
+    r = import_file(fresh_kb, tmp_path / "pm.md", pm)
+    assert r.exit_code == 0, r.output
+    said = " ".join(r.stdout.split())
+    assert "it holds what this version says, nothing written" in said and "differs" not in said, said
+    assert path.read_bytes() == before and r.stderr == ""
+
+
+def test_into_says_the_responders_own_section_is_replaced(fresh_kb, tmp_path):
+    # the Summary the responder wrote during the incident, which the first import kept ("Kept the record's Summary
+    # section"), is replaced by --into: it was said "the postmortem's corrected; … a person's edit in it too",
+    # though the postmortem corrected nothing and no person edited it since
+    iid, path, pm = _taken_over(fresh_kb, tmp_path)
+    r = import_file(fresh_kb, tmp_path / "pm.md", pm, "--into", iid, "--dry-run")
+    assert r.exit_code == 0, r.output
+    said = " ".join(r.stdout.split())
+    assert "Summary section (the postmortem's corrected" not in said, said
+    assert "Summary section (the postmortem's; the record's replaced, whoever wrote it: the responder's own text " \
+        "an import kept, or a person's edit since" in said, said  # fmt: skip
+    assert "Root cause section (the postmortem's; the record's replaced, whoever wrote it, as above)" in said, said
+    # a record imported as the postmortem's own (its title), then named: its sections a person's edits, as before
+    own = PM.replace("**Incident:** {iid}\n", "").replace("No size limit", "No cap")
+    iid = json.loads(import_file(fresh_kb, tmp_path / "own.md", own, "--json").stdout)["incident"]
+    path = next((fresh_kb / "incidents").rglob(f"{iid}.md"))
+    text = path.read_text().replace("No cap", "A person's cause")
+    path.write_text("\n".join("imported: null" if ln.startswith("imported: {") else ln for ln in text.split("\n")))
+    r = import_file(fresh_kb, tmp_path / "own.md", PM.format(iid=iid))
+    assert r.exit_code == 3, r.output
+    assert "where they differ, a person's edit in them replaced, and" in " ".join(r.stdout.split()), r.output
+    r = import_file(fresh_kb, tmp_path / "own.md", PM.format(iid=iid), "--into", iid, "--dry-run")
+    said = " ".join(r.stdout.split())
+    assert (
+        "Root cause section (the postmortem's corrected; the record's replaced, a person's edit in it too: " in said
+    ), said

@@ -266,7 +266,7 @@ def _print_report(file: str, out, as_json: bool, indent: int | None) -> None:
         # a person took the record over: the way on is theirs to choose, both named
         cmd = f"recur import {shlex.quote(file)}"
         click.echo(f"{file}: names {out.incident}, which a person took over (its imported: set to null or taken "
-                   f"out); not updated: to take the postmortem's sections, a person's edit in them replaced: {cmd} "
+                   f"out); not updated: to take the postmortem's sections, the record's replaced where they differ: {cmd} "
                    f"--into {out.incident}; to keep the record's: {cmd} --keep-record (exit {CHANGED})", err=True)  # fmt: skip
     elif out.changed and out.already and out.already.by == BY_REFERENCES:
         # no imported: left to count a version in (--keep-record could not): merging it is the way out

@@ -1324,7 +1324,7 @@ def _earlier_import(kb, pm, digests, sources, asked: tuple, flagged: bool):
     if not dup and not into:
         _refuse_claimed_in_error(kb, digests, sources, pm.title, days[1] or days[0])
     dup = dup or _unmarked_import(kb, sources, pm.title, days[1] or days[0], (pm.ref_tickets, pm.sections))
-    taken = None if into or keep else _taken_over(kb, pm, sources, (iid, days))
+    taken = None if into or keep else _taken_over(kb, pm, (iid, days))
     if taken and (not dup or dup[0] == taken):
         return taken, str(Path(kb.root) / kb.incidents[taken].relpath), BY_NAMED
     if not dup or (dup[2] not in ("source path", BY_REFERENCES) and not flagged):
@@ -1343,28 +1343,27 @@ BY_NAMED = "Incident line"
 _UNMARKED = (BY_REFERENCES, BY_NAMED)
 
 
-def _taken_over(kb, pm, sources: set, asked: tuple) -> str | None:
+def _taken_over(kb, pm, asked: tuple) -> str | None:
     """The id of the record the postmortem's Incident line names (the one _target would update, ``asked``: --id
-    and the days) when a person took it over: its `imported:` set to null or taken out, and its References line
-    naming this postmortem's source, or another path with what only this postmortem's record has
-    (_elsewhere_match); else None. It was merged into without a word: `imported:` written again, the person's
-    sections read as a responder's own, so the takeover undone and the next correction held (found in a re-read).
-    Its title need not be the postmortem's, as _unmarked_import asks: the merge kept the responder's."""
+    and the days) when a person took it over (_unmarked_named); else None. It was merged into without a word:
+    `imported:` written again, the person's sections read as a responder's own, so the takeover undone and the
+    next correction held (found in a re-read). Its title need not be the postmortem's, as _unmarked_import asks:
+    the merge kept the responder's."""
     try:
         target = _target(kb, pm, None, asked[0], asked[1], pm.title or "")[0]
     except RecurError:  # a named record in error: _target says so when it is updated
         return None
-    return target if target and _unmarked_named(kb.incidents[target], sources, pm) else None
+    return target if target and _unmarked_named(kb.incidents[target]) else None
 
 
-def _unmarked_named(inc, sources: set, pm) -> bool:
-    """Whether ``inc``, the record the postmortem names, is one a person took over (_taken_over)."""
-    named = _named_sources(inc)
-    if inc.imported or not named:
-        return False
-    return (
-        bool(sources & set(named)) or _elsewhere_match(inc, pm.title, pm.date, pm.ref_tickets, pm.sections) is not None
-    )
+def _unmarked_named(inc) -> bool:
+    """Whether ``inc``, the record the postmortem's Incident line names, is one a person took over: its `imported:`
+    set to null or taken out, its References line naming a postmortem an import wrote into it. That postmortem's
+    path need not be this one's: the Incident line says which record it is, and one moved into the team's folder
+    (`recur import postmortems/`) was merged into unasked, `imported:` written back over the person's null and a
+    correction stored as one the record keeps its own over (found in a re-read; the path or, else, title, date and
+    sections were asked, and a named record's title is the responder's)."""
+    return not inc.imported and bool(_named_sources(inc))
 
 
 def _unmarked_import(kb, sources: set, title, day, tickets=(frozenset(), None)):
@@ -1467,7 +1466,7 @@ def _unmarked_into(kb, target, sources: set, pm, day) -> str | None:
     said = (pm.title, day, pm.ref_tickets, pm.sections)
     if inc is None or not any(_unmarked_of(inc, sources, said, elsewhere) for elsewhere in (False, True)):
         named = named_incident(pm, kb) if inc is not None else None
-        if named is None or named.iid != target or not _unmarked_named(inc, sources, pm):
+        if named is None or named.iid != target or not _unmarked_named(inc):
             return None
     shown, line = display_path(Path(kb.root) / inc.relpath), inc.lines.get(("imported",))
     return f"{shown}:{line}: imported: is null" if line else f"{shown}: imported: is missing"
@@ -1517,16 +1516,20 @@ def _unmarked_note(kb, iid: str, source: str, file, changed: bool, pm, by: str =
 def _taken_over_note(kb, iid: str, said: tuple, file: str, pm, source: str) -> str:
     """What an import says of record ``iid`` that the postmortem's Incident line names and a person took over
     (_taken_over): ``said``, the field that says so and whether it holds this version; the two ways on, --into
-    (its sections replaced, a person's edit too: _unmarked_into) and --keep-record (the merge reads them as a
-    responder's own and keeps them)."""
+    (its sections replaced, a person's edit too, or the responder's own where the record's title is theirs:
+    _unmarked_into) and --keep-record (the merge reads them as a responder's own and keeps them)."""
     from recur.ingest.pm_merge import named_incident
 
-    named, label = _named_sources(kb.incidents[iid]), named_incident(pm, kb).label
+    inc = kb.incidents[iid]
+    named, label = _named_sources(inc), named_incident(pm, kb).label
     names = source if source in named else f"{and_listed(named)}, not {source} (imported from another path)"
+    # the record the responder wrote (its title theirs, the merge kept it): its Summary is their own, not an edit
+    whose = "a person's edit in them" if _title_key(inc.title) == _title_key(pm.title or "") else (
+        "the record's in them, the responder's own text an import kept or a person's edit,")  # fmt: skip
     return (
         f"{said[0]}: a person took {iid} over (the postmortem's {label!r} line names it; its References line names "
         f"{names}), so recur import does not merge into it unasked; {said[1]}, nothing written. To take this "
-        f"version's sections where they differ, a person's edit in them replaced, and write its imported: again: "
+        f"version's sections where they differ, {whose} replaced, and write its imported: again: "
         f"recur import {file} --into {iid} (--dry-run first); to keep {iid}'s sections as they are, take what "
         f"the postmortem adds (a section or follow-up the record lacks) and write its imported: again: recur import "
         f"{file} --keep-record"
@@ -1537,7 +1540,12 @@ def _unmarked(kb, dup, pm, file, changes: list, given: list, runbook: list, dry_
     """The report of a re-import of a document whose record has no `imported:` (_unmarked_import): nothing written,
     exit 0 when the record holds what the document says (no digest tells more), CHANGED when it holds otherwise
     (a person's edit or the document's: nothing tells which), the note saying why and what to run. --keep-record
-    counts no version as imported where no `imported:` is left to count it in: said, as --into merges it."""
+    counts no version as imported where no `imported:` is left to count it in: said, as --into merges it. Of a
+    record the postmortem's Incident line names (BY_NAMED), its title is none of what differs: the responder's,
+    which no merge writes over (--into and --keep-record keep it), it made the record that held all the import
+    left exit 3 on every run (found in a re-read)."""
+    if dup[2] == BY_NAMED:
+        changes = [c for c in changes if not c.startswith("title (")]
     out = _already(dup, pm, [g for g in given if g != "--keep-record"], changes or None)
     note = _unmarked_note(kb, dup[0], source_key(kb, file), file, bool(changes), pm, dup[2])
     said = [f"{_differs(dup[0], changes)} (said, not written)"] if changes else []

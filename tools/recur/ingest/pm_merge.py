@@ -804,9 +804,7 @@ def _section(m: _Merge, have, s, title: str, swaps: list) -> None:
     elif edited is False:
         said = "the postmortem's corrected; the record's was the one the import wrote, not edited since"
         if m.unmarked:  # said in full once: a person's edit replaced was said "Added", the postmortem's corrected
-            said = (f"the postmortem's corrected; the record's replaced, a person's edit in it too: {m.unmarked}, so no "
-                    "hash tells a person's edit from the import's text" if not m.corrected else
-                    "the postmortem's corrected; the record's replaced, a person's edit in it too, as above")  # fmt: skip
+            said = _unmarked_said(m, title)
         m.corrected.add(caseless(s.title))
     elif edited and m.edited(s.title, s.text) is False:
         m.kept.append(
@@ -825,6 +823,22 @@ def _section(m: _Merge, have, s, title: str, swaps: list) -> None:
     swaps.append((have.line, s.text))
     m.added.append(f"{have.title} section ({said})")
     m.written.add(s.title)
+
+
+def _unmarked_said(m: _Merge, title: str) -> str:
+    """How --into says a section of a record with no `imported:` left (``m.unmarked``) replaced by the postmortem's,
+    in full the first time, "as above" after. A record whose title (``title``) is not the postmortem's was the
+    responder's before an import merged into it: its section may be the responder's own text, written during the
+    incident and kept by that import (a Summary always is), which was said "the postmortem's corrected; … a person's
+    edit in it too", though the postmortem corrected nothing and no one edited it (found in a re-read)."""
+    if caseless(one_line(title)) == caseless(one_line(str(m.ours.get("title") or ""))):
+        return (f"the postmortem's corrected; the record's replaced, a person's edit in it too: {m.unmarked}, so no "
+                "hash tells a person's edit from the import's text" if not m.corrected else
+                "the postmortem's corrected; the record's replaced, a person's edit in it too, as above")  # fmt: skip
+    if m.corrected:
+        return "the postmortem's; the record's replaced, whoever wrote it, as above"
+    return (f"the postmortem's; the record's replaced, whoever wrote it: the responder's own text an import kept, or "
+            f"a person's edit since ({m.unmarked}, so no hash tells which)")  # fmt: skip
 
 
 def _held_copy_rows(m: _Merge, have, theirs: str, swaps: list) -> None:
