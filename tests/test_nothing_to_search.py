@@ -142,3 +142,25 @@ def test_the_webhook_answers_an_alert_with_nothing_to_search_as_the_api_does(ser
     nothing, found = mixed["alerts"]
     assert nothing["no_known_pattern"] is None and found["no_known_pattern"] is False, mixed
     assert mixed["no_known_pattern"] is False  # the disk alert matches one
+
+
+def test_recur_import_of_a_postmortem_with_nothing_to_search_drafts_no_pattern(run, kb_dir, tmp_path):
+    """A postmortem whose parts searched read as nothing (no Summary nor Root cause, a title of emoji alone: the
+    file's name) was said "No known pattern matches" and a draft pattern written for it, as if the KB had been
+    searched (found in a re-read): the record is written, linking nothing, its verdict null, no draft."""
+    pm = tmp_path / "🔥.md"
+    pm.write_text(
+        "Date: 2026-11-02\nSeverity: sev2\n\n## Timeline\n\n- 10:00 the pager went off and we looked at dashboards\n"
+        "- 10:30 the on-call engineer restarted the database primary node\n- 11:00 traffic returned to normal\n"
+    )
+    before = sorted(p.name for p in (kb_dir / "patterns").rglob("*.md"))
+    dry = run("import", "--dry-run", str(pm))
+    assert dry.exit_code == 0 and "No known pattern" not in dry.stdout, dry.output
+    assert f"Not linked (nothing searched: {NOTHING_LEFT}): it shows as needs analysis" in dry.stdout, dry.stdout
+    out = run("import", "--json", str(pm))
+    assert out.exit_code == 0, out.output
+    got = json.loads(out.stdout)
+    assert (got["no_known_pattern"], got["draft"], got["patterns"], got["candidates"]) == (None, None, [], []), got
+    assert got["link"]["reason"] == f"nothing searched: {NOTHING_LEFT}", got["link"]
+    assert sorted(p.name for p in (kb_dir / "patterns").rglob("*.md")) == before
+    assert [p.stem for p in (kb_dir / "incidents").rglob(f"{got['incident']}.md")] == [got["incident"]]
