@@ -12,7 +12,7 @@ import json
 import httpx
 import pytest
 from mcp import Client
-from serve_util import fake_app, run_async, running
+from serve_util import alert_payload, fake_app, metric, run_async, running
 from test_slack import SECRET, slash
 
 from recur.retrieval.query import NOTHING_LEFT
@@ -92,3 +92,75 @@ def test_slack_answers_its_usage_for_no_text_and_an_empty_fence(served):
     for text in (" ", FENCE):
         reply = slash(served, text).json()
         assert reply["text"].startswith("Usage: `/recur") and "no_known_pattern" not in reply, reply
+
+
+def test_mcp_past_incidents_by_an_empty_fence_says_nothing_was_searched(served):
+    """past_incidents reads its text as suggest_patterns does: an empty fence is searched for nothing, said so, with
+    no verdict and no incidents listed, not "No known pattern matches this text"; a blank text is refused."""
+
+    async def work():
+        async with Client(served["base"] + "/mcp", read_timeout_seconds=60) as client:
+            return [await client.call_tool("past_incidents", {"text": t}) for t in (" ", FENCE)]
+
+    blank, fence = run_async(work())
+    assert blank.is_error, blank.content[0].text
+    assert not fence.is_error, fence.content[0].text
+    assert fence.content[0].text == f"{NOTHING[:-1]}; so no linked incidents are listed", fence.content[0].text
+    got = fence.structured_content
+    assert (got["no_known_pattern"], got["patterns"], got["incidents"], got["query_note"]) == (
+        None,
+        [],
+        [],
+        NOTHING_LEFT,
+    )
+
+
+def test_the_webhook_answers_an_alert_with_nothing_to_search_as_the_api_does(served):
+    """An alert whose text is empty (no alertname, no annotations) and one whose text is an empty fence get the
+    same answer as /api/suggest's for an empty fence: no verdict (null), no results, the note saying why, and
+    counted under /metrics' not_searched. Found in a re-read: the empty one said true without the engine and was
+    not counted, the fence null; and a group of the fence alone said false, as if a known pattern matched (it said
+    true before: the fence was searched as ""). No firing alert of such a group matches a known pattern."""
+
+    def answers(**labels) -> float:
+        return metric(httpx.get(served["base"] + "/metrics").text, "recur_suggest_answers_total", **labels)
+
+    empty = {"labels": {"alertname": ""}}
+    fenced = {"labels": {"alertname": ""}, "annotations": {"summary": FENCE}}
+    disk = {"labels": {"alertname": "DiskFull"}, "annotations": {"summary": "No space left on device"}}
+    before = answers(no_known_pattern="not_searched")
+    url = served["base"] + "/api/alertmanager"
+    group = httpx.post(url, json=alert_payload(empty, fenced), timeout=60).json()
+    assert answers(no_known_pattern="not_searched") == before + 2
+    for alert in group["alerts"]:
+        assert (alert["no_known_pattern"], alert["results"], alert["query_note"]) == (None, [], NOTHING_LEFT), alert
+        assert (alert["likelier"], alert["credible"], alert["corrected"]) == (None, 0, []), alert
+    assert group["no_known_pattern"] is True, group  # none of its firing alerts matches a known pattern
+    for alone in (empty, fenced):
+        assert httpx.post(url, json=alert_payload(alone), timeout=60).json()["no_known_pattern"] is True
+    mixed = httpx.post(url, json=alert_payload(fenced, disk), timeout=60).json()
+    nothing, found = mixed["alerts"]
+    assert nothing["no_known_pattern"] is None and found["no_known_pattern"] is False, mixed
+    assert mixed["no_known_pattern"] is False  # the disk alert matches one
+
+
+def test_recur_import_of_a_postmortem_with_nothing_to_search_drafts_no_pattern(run, kb_dir, tmp_path):
+    """A postmortem whose parts searched read as nothing (no Summary nor Root cause, a title of emoji alone: the
+    file's name) was said "No known pattern matches" and a draft pattern written for it, as if the KB had been
+    searched (found in a re-read): the record is written, linking nothing, its verdict null, no draft."""
+    pm = tmp_path / "🔥.md"
+    pm.write_text(
+        "Date: 2026-11-02\nSeverity: sev2\n\n## Timeline\n\n- 10:00 the pager went off and we looked at dashboards\n"
+        "- 10:30 the on-call engineer restarted the database primary node\n- 11:00 traffic returned to normal\n"
+    )
+    before = sorted(p.name for p in (kb_dir / "patterns").rglob("*.md"))
+    dry = run("import", "--dry-run", str(pm))
+    assert dry.exit_code == 0 and "No known pattern" not in dry.stdout, dry.output
+    assert f"Not linked (nothing searched: {NOTHING_LEFT}): it shows as needs analysis" in dry.stdout, dry.stdout
+    out = run("import", "--json", str(pm))
+    assert out.exit_code == 0, out.output
+    got = json.loads(out.stdout)
+    assert (got["no_known_pattern"], got["draft"], got["patterns"], got["candidates"]) == (None, None, [], []), got
+    assert got["link"]["reason"] == f"nothing searched: {NOTHING_LEFT}", got["link"]
+    assert sorted(p.name for p in (kb_dir / "patterns").rglob("*.md")) == before
+    assert [p.stem for p in (kb_dir / "incidents").rglob(f"{got['incident']}.md")] == [got["incident"]]

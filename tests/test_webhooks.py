@@ -257,7 +257,7 @@ def test_each_alert_carries_the_credible_count_of_api_suggest(tmp_path):
     assert firing["credible"] == api["credible"] and len(firing["results"]) == 1, firing
     assert [a["credible"] for a in brief["alerts"]] == [2, None, 0]
     assert resolved["credible"] is None and resolved["no_known_pattern"] is None
-    assert nothing["credible"] == 0 and nothing["no_known_pattern"] is True
+    assert nothing["credible"] == 0 and nothing["no_known_pattern"] is None  # nothing to search: no verdict
 
 
 def test_resolved_alerts_are_reported_not_suggested(fake_served):
@@ -374,8 +374,11 @@ def test_another_alerting_systems_webhook_sent_here_is_named_with_where_it_is_re
 def test_an_alert_of_only_invisible_characters_is_answered_as_one_with_empty_annotations(fake_served):
     """recur.util.text.has_text on the webhook: an alert whose name, annotations and labels are only zero-width
     characters, no-break spaces or colour codes was searched by them (U+200B, ESC [0m ...) and answered with
-    the closest patterns; one with empty ones is not searched (query "", no results, no known pattern). A value
-    of them beside real text is left out of the query, as an empty one is."""
+    the closest patterns; one with empty ones is not searched (query "", no results, no verdict: null, its note
+    saying the text has nothing to search). A value of them beside real text is left out of the query, as an empty
+    one is."""
+    from recur.retrieval.query import NOTHING_LEFT
+
     empty = {"labels": {"alertname": "", "service": ""}, "annotations": {"summary": "", "description": ""}}
     invisible = {
         "labels": {"alertname": "\u200b", "service": "\ufeff\u2060"},
@@ -386,7 +389,8 @@ def test_an_alert_of_only_invisible_characters_is_answered_as_one_with_empty_ann
     r = httpx.post(fake_served + "/api/alertmanager", json=alert_payload(empty, invisible, named), timeout=30)
     assert r.status_code == 200, r.text
     nothing, blank, disk = r.json()["alerts"]
-    assert nothing["query"] == "" and nothing["results"] == [] and nothing["no_known_pattern"] is True, nothing
+    assert nothing["query"] == "" and nothing["results"] == [] and nothing["no_known_pattern"] is None, nothing
+    assert nothing["query_note"] == NOTHING_LEFT, nothing
     assert {k: blank[k] for k in ("query", "query_note", "results", "no_known_pattern")} == {
         k: nothing[k] for k in ("query", "query_note", "results", "no_known_pattern")
     }, blank

@@ -1227,7 +1227,7 @@ def import_postmortem(  # long: the import's steps in order, a call each; 16 key
     plan = ImportPlan(iid, numbered, title, day, sev, triage, digests[0], source, date_from, days, shared, by,
                       *_not_the_postmortems(triage, days, date=date, severity=severity, review_due=review_due),
                       keep=keep_record, unmarked=_unmarked_into(kb, into and target, sources, pm, day))  # fmt: skip
-    draft = draft and not linked and unknown and not pending  # a second draft would split one failure in two
+    draft = draft and not linked and unknown is True and not pending  # a second draft would split one failure in two
     notes += _no_draft_note(target) if draft and target else []
     draft = draft and not target
     written = _write(kb, pm, plan, linked, cands, draft=draft, category=category, source_file=source, dry=dry_run)
@@ -1950,7 +1950,9 @@ class OneEngine:
         return self.engine.answer(query[:4000], top=top)
 
 
-def _imported(plan: ImportPlan, pm, written: Written, link: Link, unknown: bool, cands: list, notes: list) -> Imported:
+def _imported(
+    plan: ImportPlan, pm, written: Written, link: Link, unknown: bool | None, cands: list, notes: list
+) -> Imported:
     """What ``import_postmortem`` reports (the JSON of `recur import --json`)."""
     out = Imported(
         incident=written.incident,

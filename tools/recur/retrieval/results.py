@@ -85,12 +85,12 @@ def rivals(results: list, skip=frozenset()) -> list[int]:
 
 class LinkChoice(NamedTuple):
     """What ``choose_link`` decided: the pattern to link (None: none), why, whether the answer is "no known
-    pattern", and ``rivals``: the ids rated at least as likely right as the top, when they are why none is
-    linked (a choice for a person), else empty."""
+    pattern" (None: nothing was searched, the answer's verdict), and ``rivals``: the ids rated at least as likely
+    right as the top, when they are why none is linked (a choice for a person), else empty."""
 
     pattern: str | None
     reason: str
-    no_known_pattern: bool
+    no_known_pattern: bool | None
     rivals: tuple[str, ...] = ()
 
 
@@ -104,6 +104,9 @@ def choose_link(answer: Answer, drafts=frozenset(), accept: str = "medium") -> L
     from recur.retrieval.engine import no_known_pattern
 
     results = answer.results
+    if answer.no_known_pattern is None:  # nothing searched (query.Prepared.unsearched): no verdict, nothing to link.
+        # Found in a re-read: `recur import` said "No known pattern matches" and drafted a pattern for such a text
+        return LinkChoice(None, f"nothing searched: {answer.query_note or 'the text has nothing to search'}", None)
     if not results or answer.no_known_pattern:
         return LinkChoice(None, "no known pattern matches", True)
     top = results[0]

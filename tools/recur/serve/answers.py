@@ -154,7 +154,9 @@ class WebhookAlert(BaseModel):
     labels: dict[str, str]
     query: str
     query_note: str | None
-    no_known_pattern: bool | None = Field(description="null for an alert not searched (resolved, a heartbeat).")
+    no_known_pattern: bool | None = Field(
+        description="null for an alert not searched (resolved, a heartbeat) or with nothing to search (query_note says so)."
+    )
     results: list[Result | BriefResult]
     likelier: Result | BriefResult | None
     credible: int | None = Field(description="null for an alert not searched.")

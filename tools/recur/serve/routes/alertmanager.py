@@ -65,7 +65,7 @@ def alertmanager(
     read = [alert_read(a) for a in alerts]  # (text, what a cut to MAX_PASTE_CHARS left out)
     keys = [(text, alert_link(a, engine.docs, site_url)) for a, (text, _) in zip(alerts, read)]
     skip = not_searched(alerts)  # resolved, or a heartbeat beside a real alert: no search, no verdict
-    searched = (k for k, x in zip(keys, skip) if k[0] and not x)
+    searched = (k for k, x in zip(keys, skip) if not x)  # one with nothing to search too: no verdict, as the API's
     by_query = {}
     for key in dict.fromkeys(searched):  # each query once
         # the webhooks' share of the model, after any responder waiting until one deadline for the
@@ -80,8 +80,8 @@ def alertmanager(
         "groupKey": body.groupKey,
         "source": WEBHOOK_VERSIONS[body.version],
         # the group's verdict, as every suggestion answer has one: no firing alert matches a
-        # known pattern (each alert has its own below; a group with none firing: false)
-        "no_known_pattern": bool(firing) and all(firing),
+        # known pattern (each alert has its own below, one with no verdict matching none; none firing: false)
+        "no_known_pattern": bool(firing) and False not in firing,
         "alerts": out,
         "skipped": len(body.alerts) - len(alerts),
         # alerts Alertmanager dropped before sending (the receiver's max_alerts): neither answered nor in
