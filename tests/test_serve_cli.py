@@ -1537,3 +1537,34 @@ def test_a_stop_signal_during_the_first_load_is_not_followed_by_ready(kb_dir, tm
     assert "stopping: SIGTERM received" in caplog.text, caplog.text
     err = capfd.readouterr().err
     assert "Ready:" not in err, err
+
+
+def test_a_server_off_loopback_with_no_allowed_host_says_its_hosts_are_not_checked(kb_dir, tmp_path):
+    """Bound to an address other than loopback with no --allowed-host, no request's Host is checked: a web page
+    whose name is pointed at the server's address (DNS rebinding) reads the site and the API from a responder's
+    browser. Only docs/operating.md said so; the start says it (a reviewer's suggestion), and not once a host is
+    named, nor on loopback."""
+    import re
+
+    def warnings(*extra: str) -> list[str]:
+        args = ["serve", *fake_model_flags(kb_dir, tmp_path / "i"), "--port", "0", *extra]
+        args += ["--feedback", str(tmp_path / "fb.jsonl"), "--site", str(tmp_path / "no-site")]
+        env = {k: v for k, v in os.environ.items() if k not in ("RECUR_HOST", "RECUR_MCP_ALLOWED_HOSTS")}
+        proc = subprocess.Popen(RECUR + args, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
+        said = []
+        try:
+            for line in proc.stdout:
+                said.append(line)
+                if re.search(r"Recur on http://", line):
+                    break
+            assert said and "Recur on http://" in said[-1], said
+        finally:
+            proc.terminate()
+            proc.communicate(timeout=30)
+        return [line for line in said if "WARNING" in line and "no built site" not in line]
+
+    off = warnings("--host", "0.0.0.0")
+    assert len(off) == 1 and "bound to 0.0.0.0 with no --allowed-host: no request's Host is checked" in off[0], off
+    assert "--allowed-host kb.example.com (env RECUR_MCP_ALLOWED_HOSTS)" in off[0], off
+    assert warnings("--host", "0.0.0.0", "--allowed-host", "kb.example.com") == []
+    assert warnings() == []  # 127.0.0.1, the default

@@ -365,3 +365,39 @@ def test_an_own_page_cannot_pass_html_past_the_sanitiser_as_a_pre_rendered_block
     assert r.exit_code == 0, r.output
     content = _content(out / "slot.html")
     assert "onerror" not in content and "<img" in content and "After it." in content, content
+
+
+def test_a_redirect_pages_location_is_read_as_a_browser_reads_it_and_keeps_its_query(tmp_path, monkeypatch):
+    """The check of an own page's redirect ``location`` read the text as written: a browser's URL parser takes out
+    every tab and newline and the C0 controls around it first, so ``"java\\tscript:alert(1)"`` and
+    ``"\\x01javascript:..."`` passed and ran in Chromium. And a kept address was HTML-escaped, though the theme writes
+    it into a ``<script>`` string: ``?space=OPS&page=Runbook`` redirected to ``&amp;page=`` (found in the re-read of
+    the fix). A page of the site or an http(s) address is kept, percent-encoded where a browser would encode it."""
+    kb = small_kb(tmp_path / "kb")
+    repo = _team_repo(tmp_path, monkeypatch)
+    redirect = '---\ntemplate: redirect.html\nlocation: "{}"\n---\nMoved.\n'
+    pages = {
+        "tab": "java\\tscript:alert(1)",
+        "ctl": "\\x01javascript:alert(2)",
+        "nl": "jav\\nascript:alert(3)",
+        "empty": " ",
+        "wiki": "https://wiki.example.com/view?space=OPS&page=Runbook",
+        "local": "oncall.html#paging",
+        "odd": 'https://x.example/a b\\"<\\\\é',
+    }
+    for name, location in pages.items():
+        (repo / f"docs/{name}.md").write_text(redirect.format(location))
+    r, out = _site(kb, repo, tmp_path)
+    assert r.exit_code == 0, r.output
+    for name in ("tab", "ctl", "nl", "empty"):
+        assert f"docs/{name}.md: location " in r.output, r.output
+        page = (out / f"{name}.html").read_text(encoding="utf-8")
+        assert "script:alert" not in page and "location.replace" not in page and "Moved." in page, page
+    for name in ("wiki", "local", "odd"):
+        assert f"docs/{name}.md: location" not in r.output, r.output
+    replace = re.compile(r'window\.location\.replace\(\["([^"]*)",')
+    wiki = replace.search((out / "wiki.html").read_text(encoding="utf-8"))
+    assert wiki and wiki.group(1) == "https://wiki.example.com/view?space=OPS&page=Runbook", wiki
+    assert replace.search((out / "local.html").read_text(encoding="utf-8")).group(1) == "oncall.html#paging"
+    odd = replace.search((out / "odd.html").read_text(encoding="utf-8"))
+    assert odd and odd.group(1) == "https://x.example/a%20b%22%3C%5C%C3%A9", odd

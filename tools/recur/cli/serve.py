@@ -613,6 +613,10 @@ def serve(
     feedback_path = _votes_wanted(no_feedback, feedback_path)
     index_dir = repository_index(kb_dir, index_dir)  # systemd starts it from `/`, as desktop clients start mcp
     token, site, feedback = _preflight(kb_dir, index_dir, model, host, port, site_dir, feedback_path, token_file)
+    from recur.serve.preflight import rebinding_unchecked
+
+    if unchecked := rebinding_unchecked(host, tuple(mcp_allowed_hosts or ())):  # after the checks that fail
+        click.echo(f"warning: {unchecked}", err=True)
     slack_secret = _slack_secret(slack_secret_file)
     site_url, url_said = _built_site_url(site, site_url)
     # the web stack (fastapi, the MCP SDK, uvicorn: seconds to import) only once every check has passed

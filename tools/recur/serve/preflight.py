@@ -116,6 +116,24 @@ def check_forwarded_allow_ips(value: str | None) -> None:
             ) from None
 
 
+# the names a server bound to loopback answers to (security.HostCheck); here, with no web stack, for the start-up check
+LOOPBACK_NAMES = ("127.0.0.1", "localhost", "::1")
+
+
+def rebinding_unchecked(host: str, allowed: tuple) -> str | None:
+    """The start-up warning of a server whose requests' Host and Origin nothing checks (security.HostCheck): one
+    bound to an address other than loopback with no --allowed-host, or None. It was said only in the docs, and a
+    server on an intranet address (--host 0.0.0.0) answered a web page whose name an attacker points at that
+    address (DNS rebinding) from a responder's browser: the site and the API (a reviewer's suggestion)."""
+    if host in LOOPBACK_NAMES or allowed:
+        return None
+    return (
+        f"bound to {host} with no --allowed-host: no request's Host is checked, so a web page whose name is "
+        "pointed at this server's address (DNS rebinding) can read the site and the API from a responder's "
+        "browser; name the host users reach it by: --allowed-host kb.example.com (env RECUR_MCP_ALLOWED_HOSTS)"
+    )
+
+
 # a DNS name (labels of letters, digits, '-' and '_', which some internal names use), with its final dot or not
 _HOST_NAME = re.compile(r"(?!-)[A-Za-z0-9_-]{1,63}(\.(?!-)[A-Za-z0-9_-]{1,63})*\.?")
 

@@ -21,7 +21,7 @@ from recur.serve.access import request_id
 from recur.serve.deps import Settings, get_settings
 from recur.serve.guard import ApiError, is_mcp_path
 from recur.serve.prefix import DOCS_HTML, route_path
-from recur.serve.preflight import hostname, is_address, names_a_host
+from recur.serve.preflight import LOOPBACK_NAMES, hostname, is_address, names_a_host
 
 
 def _check(request: Request, settings: Settings) -> None:
@@ -148,9 +148,6 @@ class TokenGate:
                 await error_response(exc.status, exc.code, exc.message, exc.headers, scope)(scope, receive, send)
                 return
         await self.app(scope, receive, send)
-
-
-LOOPBACK_NAMES = ("127.0.0.1", "localhost", "::1")
 
 
 # the headers a reverse proxy adds to a request it passes on (RFC 7239's, and the X-Forwarded-For nginx, HAProxy,

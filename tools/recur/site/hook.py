@@ -329,7 +329,7 @@ def _inert_meta(meta: dict, own_pages: Path | None, rel: str) -> dict:
     ``<meta>`` (found in a security review). ``title`` is HTML text to the theme (it escapes it itself in an
     attribute): ``<``, ``>`` and ``&``; any other value also its quotes. A ``location`` (the theme's redirect
     template's target) of a scheme other than http(s) is left out, with a warning: ``javascript:`` ran there; the
-    page is then an ordinary page."""
+    page is then an ordinary page. A ``location`` kept is written as ``_redirect_target`` makes it."""
     import html
 
     def escaped(value, quote: bool = True):
@@ -343,9 +343,9 @@ def _inert_meta(meta: dict, own_pages: Path | None, rel: str) -> dict:
 
     out = {k: escaped(v, quote=k != "title") for k, v in meta.items()}
     location = meta.get("location")
-    if isinstance(location, str) and re.match(r"\s*[A-Za-z][A-Za-z0-9+.-]*:", location) and not re.match(
-        r"\s*https?://", location, re.I
-    ):
+    if isinstance(location, str) and (target := _redirect_target(location)) is not None:
+        out["location"] = target
+    elif isinstance(location, str):
         out.pop("location")
         if out.get("template") == "redirect.html":  # with no location it reloads itself without end
             out.pop("template")
@@ -353,6 +353,29 @@ def _inert_meta(meta: dict, own_pages: Path | None, rel: str) -> dict:
         log.warning(f"recur: {where}: location {location[:80]!r} left out: the site redirects only to a page of its "
                     "own or an http(s) address")
     return out
+
+
+# what a browser's URL parser takes out of a URL before it reads the scheme (the WHATWG URL standard): leading
+# and trailing C0 controls and spaces, and every tab and newline: "java\tscript:" and "\x01javascript:" passed a
+# check of the text as written, and the redirect template ran them (found in the re-read of the fix)
+_URL_IGNORED = re.compile(r"[\t\n\r]")
+_URL_EDGES = "".join(map(chr, range(0x21)))
+_SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*):")
+
+
+def _redirect_target(location: str) -> str | None:
+    """``location`` (an own page's front matter, the theme's redirect template's target) as that template may write
+    it, or None when it leads elsewhere than an http(s) address or a page of the site (or is empty): its scheme
+    read as a browser reads it. The template writes it into a ``<script>`` string and a ``<meta>`` refresh: HTML-escaped, an
+    address with a query (``?space=OPS&page=Runbook``) redirected to ``&amp;page=``, so it is percent-encoded
+    instead, as a browser would (a quote, ``<``, ``\\``, a space or a letter outside ASCII), ``&`` kept."""
+    from urllib.parse import quote
+
+    url = _URL_IGNORED.sub("", location).strip(_URL_EDGES)
+    scheme = _SCHEME.match(url)
+    if not url or (scheme and scheme.group(1).lower() not in ("http", "https")):
+        return None  # an empty one reloaded the page itself without end
+    return quote(url, safe="/:?#[]@!$&'()*+,;=%~")
 
 
 def on_page_content(build: BuildState, html, page):
