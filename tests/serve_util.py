@@ -251,8 +251,9 @@ def nginx_proxy(upstream: str, prefix: str, workdir, location=None):
         proc.communicate(timeout=60)
 
 
-def _start_nginx(upstream: str, prefix: str, workdir, port: int, edit=None, timeout: float = 10.0):
-    """nginx listening on ``port`` (its process), or None when the port was taken before it bound it."""
+def _start_nginx(upstream: str, prefix: str, workdir, port: int, edit=None, timeout: float = 60.0):
+    """nginx listening on ``port`` (its process), or None when the port was taken before it bound it. ``timeout``
+    guards a hang only (it was 10 s: a loaded machine could take that long to start nginx)."""
     import shutil
     import subprocess
 

@@ -1196,16 +1196,17 @@ def test_http_mcp_behind_a_reverse_proxy_accepts_the_host_it_is_told(tmp_path):
         assert client.post(url, headers=evil, json=INIT).status_code == 403
 
 
-def test_http_mcp_session_cap_and_idle_timeout(tmp_path):
+def test_http_mcp_session_cap(tmp_path):
     """--mcp-max-sessions: past it, with every session busy (each with its event stream open, GET /mcp), a
     new session gets the SDK's 503 while open ones and the API keep working, and a closed session frees its
-    place (an idle one is closed for it: test_mcp_sessions); --mcp-idle-timeout closes an idle session."""
+    place (an idle one is closed for it: test_mcp_sessions)."""
     import contextlib
 
     kb = small_kb(tmp_path / "kb")
-    # idle timeout 4 s: long enough that a loaded machine (a parallel suite) does not close a session between its
-    # opening and its event stream's (1.5 s failed once so under load), short enough to wait out below
-    app = fake_app(kb, tmp_path, mcp_max_sessions=2, mcp_idle_seconds=4)
+    # an idle timeout far past the test (an hour): with 4 s, a loaded machine could close a session between its
+    # opening and its event stream's, and the stream was a 404 (1.5 s failed so under load; 4 s still could).
+    # The idle timeout itself: test_http_mcp_idle_sessions_are_closed_and_free_their_places below.
+    app = fake_app(kb, tmp_path, mcp_max_sessions=2, mcp_idle_seconds=3600)
     ping = {"jsonrpc": "2.0", "id": 2, "method": "ping"}
     with running(app) as base, httpx.Client(timeout=30) as client:
         url = base + "/mcp"
@@ -1226,15 +1227,38 @@ def test_http_mcp_session_cap_and_idle_timeout(tmp_path):
             assert client.delete(url, headers=session_headers(second)).status_code == 200
             third = initialize()
             assert third.status_code == 200, third.text
-        # both open sessions idle past 4 s (their event streams closed), closed by the idle sweep: waited for, not
-        # slept through (9 s), a bound on a hang only; /metrics is no session's activity
+        assert sessions_closed(client, base, "idle") == 0  # none idled out: every check above saw the sessions open
+
+
+def sessions_closed(client: httpx.Client, base: str, reason: str) -> float:
+    return metric(client.get(base + "/metrics").text, "recur_mcp_sessions_closed_total", reason=reason)
+
+
+def test_http_mcp_idle_sessions_are_closed_and_free_their_places(tmp_path):
+    """--mcp-idle-timeout closes a session with no request for that long: its id is then a 404, and its place
+    in --mcp-max-sessions is free again (not taken back by closing another to make room). Nothing here needs a
+    session to stay open for any time, so a loaded machine only makes the wait longer."""
+    kb = small_kb(tmp_path / "kb")
+    app = fake_app(kb, tmp_path, mcp_max_sessions=2, mcp_idle_seconds=1)
+    ping = {"jsonrpc": "2.0", "id": 2, "method": "ping"}
+    with running(app) as base, httpx.Client(timeout=30) as client:
+        url = base + "/mcp"
+
+        def initialize():
+            return client.post(url, headers=JSON_SSE, json=INIT)
+
+        first, second = (initialize().headers["mcp-session-id"] for _ in range(2))
+        # closed by the idle sweep: waited for, not slept through, a bound on a hang only; /metrics is no
+        # session's activity
         deadline = time.monotonic() + 120
-        while metric(client.get(base + "/metrics").text, "recur_mcp_sessions_closed_total", reason="idle") < 2:
+        while sessions_closed(client, base, "idle") < 2:
             assert time.monotonic() < deadline, "the two idle sessions were not closed in 120 s"
             time.sleep(0.1)
-        gone = client.post(url, headers=session_headers(first), json=ping)
-        assert gone.status_code == 404 and gone.json()["error"]["message"] == "Session not found"
+        for sid in (first, second):
+            gone = client.post(url, headers=session_headers(sid), json=ping)
+            assert gone.status_code == 404 and gone.json()["error"]["message"] == "Session not found"
         assert initialize().status_code == 200 and initialize().status_code == 200  # both places free again
+        assert sessions_closed(client, base, "cap") == 0  # free, not made by closing another session
 
 
 def test_http_text_that_is_not_valid_unicode_is_answered_as_over_stdio(served):

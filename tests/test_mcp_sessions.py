@@ -124,7 +124,7 @@ def test_a_full_table_closes_the_least_recently_used_idle_session_instead_of_ref
     """--mcp-max-sessions reached by clients of one session each: the least recently used idle session makes
     room, however short its idle time (it had to be idle 5 minutes, and the new client got the SDK's 503 until
     then); one used since stays open. (With every session busy the 503 stands: test_mcp's
-    test_http_mcp_session_cap_and_idle_timeout.)"""
+    test_http_mcp_session_cap.)"""
     kb = small_kb(tmp_path / "kb")
     app = fake_app(kb, tmp_path, mcp_max_sessions=2)
     with running(app) as base, httpx.Client(timeout=30) as client:

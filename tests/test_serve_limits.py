@@ -242,18 +242,21 @@ def test_trickled_headers_do_not_block_others_and_are_cut_off(base):
                 slow.sendall(b"X-Slow: 1\r\n")
                 assert httpx.get(base + "/healthz", timeout=60).status_code == 200
             # keep trickling: bytes arriving must not extend the header deadline (1.5 s here), so the server cuts
-            # the connection long before the 200th line (10 s); extending it, it cut only once they stopped,
-            # which the 408 read below alone did not tell apart
-            for _ in range(200):
+            # the connection while they still come; extending it, it cut only once they stopped, which the 408
+            # read below alone did not tell apart. Trickled until cut, for up to 60 s, a bound on a hang only (it
+            # was 200 lines, 10 s: a loaded machine's server could take that long to run its 1.5 s timer); 60 s
+            # is at most 1,200 lines, 13 KB, well under the 64 KiB that would be a 431 and a cut of its own
+            trickling = time.monotonic() + 60
+            while time.monotonic() < trickling:
                 slow.sendall(b"X-Slow: 1\r\n")
-                time.sleep(0.05)
+                time.sleep(0.05)  # a pace, not a synchronisation: the server is to cut while bytes arrive
         except (BrokenPipeError, ConnectionResetError):
             cut = True
         try:
             status, _, body = read_reply(slow)
         except ConnectionResetError:
             body = b""
-    assert cut, "still open after 200 trickled header lines: the bytes extended the header deadline"
+    assert cut, "still open after 60 s of trickled header lines: the bytes extended the header deadline"
     assert status in (408, None)
     if status == 408:
         assert json.loads(body)["error"]["code"] == "request_timeout"
@@ -357,19 +360,25 @@ def half_bodies(base: str, n: int, path: bytes = b"/api/suggest", length: int = 
     return socks
 
 
-def test_clients_stalling_their_bodies_hold_no_slot(base):
+def test_clients_stalling_their_bodies_hold_no_slot(tmp_path):
     """Found in the service audit: --max-concurrent clients that sent one byte of body and
     stalled held every slot until the body timeout: the site and the API were a 503 overloaded
     for everyone (30 s by default, again as soon as they reconnected)."""
-    stalled = half_bodies(base, 8)  # twice the four slots
-    try:
-        until(lambda: in_flight(base) >= 9, "the eight stalled requests in the app")  # and this scrape; not 0.3 s slept
-        assert httpx.get(base + "/api/patterns", timeout=60).status_code == 200
-        r = httpx.post(base + "/api/suggest", json={"text": "disk full"}, timeout=60)
-        assert r.status_code == 200, r.text
-    finally:
-        for s in stalled:
-            s.close()
+    # a body timeout of 10 minutes, not the module server's 3 s: on a loaded machine the first stalled requests
+    # were cut (408) before the eighth was in the app, which was then never seen; and the two requests below
+    # must come while all eight are still held. The sockets are closed at the end, long before it.
+    app = fake_app(small_kb(tmp_path / "kb"), tmp_path, max_concurrent=4, body_timeout=600)
+    with running(app) as base:
+        stalled = half_bodies(base, 8)  # twice the four slots
+        try:
+            until(lambda: in_flight(base) >= 9, "the eight stalled requests in the app")  # and this scrape
+            assert httpx.get(base + "/api/patterns", timeout=60).status_code == 200
+            r = httpx.post(base + "/api/suggest", json={"text": "disk full"}, timeout=60)
+            assert r.status_code == 200, r.text
+            assert in_flight(base) >= 9, "a stalled request was let go before the two answers: they proved nothing"
+        finally:
+            for s in stalled:
+                s.close()
 
 
 def body_guard(app):
