@@ -21,12 +21,12 @@ from recur import config
 from recur.cli.core import stdin_is_tty
 from recur.cli.main import RecurGroup
 from recur.cli.options import (
-    DATE,
     INCIDENT_ID,
     KEBAB_ID,
     PATTERN_CATEGORY,
     PATTERN_ID,
     TEXT,
+    TODAY_DATE,
     flag_severity,
     kb_option,
     prompt,
@@ -430,7 +430,7 @@ def pattern(
 # -t and -s as `recur incident new` takes them: its flags given here were "No such option '-t'" (found
 # adopting Recur for a team)
 @click.option("--title", "-t", type=TEXT, help="What happened, in a line.")
-@click.option("--date", type=DATE, metavar="DATE", help="When it started (YYYY-MM-DD; default: today).")
+@click.option("--date", type=TODAY_DATE, metavar="DATE", help="When it started (YYYY-MM-DD; default: today).")
 @click.option("--severity", "-s", help="A key of the severity framework (e.g. sev2).")
 @click.option("--pattern", "patterns", multiple=True, help="Id of a pattern it matched (repeatable; must exist).")
 @click.option("--service", "services", multiple=True, type=TEXT, help="Affected service (repeatable).")
