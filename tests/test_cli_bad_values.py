@@ -207,6 +207,7 @@ EMPTY_DATES = [
     (["incident", "review", INC, "--kb", "KB", "--done", "--on", ""], "--on", "leave --on out for today"),
     (["incident", "follow-up", INC, "--kb", "KB", "--add", "Alert on pool use", "--due", ""], "--due", "give -"),
     (["incident", "follow-up", INC, "1", "--kb", "KB", "--done", "--on", ""], "--on", "leave --on out for today"),
+    (["incident", "flag", INC, "--kb", "KB", "--done", "1", "--on", ""], "--on", "leave --on out for today"),
     (["fix", "disk-full", "--kb", "KB", "--due", ""], "--due", "leave --due out, or give - to take the date out"),
     (["fix", "disk-full", "--kb", "KB", "--done", "--on", ""], "--on", "leave --on out for today"),
     (["report", "--kb", "KB", "--as-of", ""], "--as-of", "leave --as-of out for today"),

@@ -721,6 +721,7 @@ class _Flag(TextCommand):
 @click.option(
     "--on",
     "done_on",
+    type=TODAY_DATE,
     metavar="YYYY-MM-DD",
     help="With --done: the day it was done (default today), kept as its done: date for a report --as-of before it.",
 )
