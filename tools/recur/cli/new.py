@@ -286,7 +286,8 @@ def _ask_pattern(kb, title, pid, category, severity, symptoms, signals, summary,
 
     title = title or prompt("Title (the failure mode in a few words)", type=TEXT)
     suggested = schema.id_from_title(title)
-    taken = bool(suggested) and kb.pattern_known(suggested)
+    # a device name Windows reserves ("Con" made con) is no id either: it was offered as the default, then refused
+    taken = bool(suggested) and (kb.pattern_known(suggested) or bool(schema.windows_reserved(suggested)))
     if taken and not pid:  # the Id prompt had no default and asked again on Enter without a word (found in review)
         try:
             scaffold.free_pattern_id(kb, suggested)
