@@ -187,3 +187,58 @@ def test_an_empty_as_of_is_no_date(tmp_path, monkeypatch, command):
     assert r.exit_code == 2, r.output
     said = "Error: Invalid value for '--as-of': '' is not a date (YYYY-MM-DD); leave --as-of out for today"
     assert said in r.stderr and not (tmp_path / "site").exists(), r.stderr
+
+
+# Every date flag, given an empty value (a script's unset "$DAY"), and what the refusal advises instead
+EMPTY_DATES = [
+    (["check", "--kb", "KB", "--today", ""], "--today", "leave --today out for today"),
+    (["incident", "list", "--kb", "KB", "--since", ""], "--since", "leave --since out"),
+    ([*NEW_INCIDENT, "--kb", "KB", "-s", "sev2", "--date", ""], "--date", "leave --date out for today"),
+    ([*NEW_INCIDENT, "--kb", "KB", "-s", "sev2", "--review-due", ""], "--review-due", "leave --review-due out"),
+    ([*NEW_RECORD, "--kb", "KB", "-s", "sev2", "--date", ""], "--date", "leave --date out for today"),
+    (["import", "PM", "--kb", "KB", "--dry-run", "--date", ""], "--date", "leave --date out"),
+    (["import", "PM", "--kb", "KB", "--dry-run", "--review-due", ""], "--review-due", "leave --review-due out"),
+    (
+        ["import", "PM", "--kb", "KB", "--dry-run", "--review-done", ""],
+        "--review-done",
+        "give --review-done with no date for today",
+    ),
+    (["incident", "review", INC, "--kb", "KB", "--due", ""], "--due", "leave --due out"),
+    (["incident", "review", INC, "--kb", "KB", "--done", "--on", ""], "--on", "leave --on out for today"),
+    (["incident", "follow-up", INC, "--kb", "KB", "--add", "Alert on pool use", "--due", ""], "--due", "give -"),
+    (["incident", "follow-up", INC, "1", "--kb", "KB", "--done", "--on", ""], "--on", "leave --on out for today"),
+    (["incident", "flag", INC, "--kb", "KB", "--done", "1", "--on", ""], "--on", "leave --on out for today"),
+    (["fix", "disk-full", "--kb", "KB", "--due", ""], "--due", "leave --due out, or give - to take the date out"),
+    (["fix", "disk-full", "--kb", "KB", "--done", "--on", ""], "--on", "leave --on out for today"),
+    (["report", "--kb", "KB", "--as-of", ""], "--as-of", "leave --as-of out for today"),
+]
+
+
+@pytest.mark.parametrize(("args", "flag", "advice"), EMPTY_DATES, ids=[_case_id(a, f) for a, f, _ in EMPTY_DATES])
+def test_every_date_flag_given_empty_is_no_date(tmp_path, monkeypatch, args, flag, advice):
+    """Found in review: only --as-of '' was refused; `recur check --today ''`, `recur incident new --date ''`,
+    `recur incident list --since ''` (and the other date flags) ran as if the flag were left out, without a word,
+    and `recur import --review-done ''` was a traceback. One rule: a date flag given "" is a usage error naming the
+    flag, nothing written."""
+    kb = small_kb(tmp_path / "kb")
+    pm = tmp_path / "pm.md"
+    pm.write_text("# Postmortem: checkout 502s\n\nDate: 2026-03-04\nSeverity: sev2\n\n## Summary\nCheckout 502s.\n")
+    monkeypatch.setenv("RECUR_TODAY", "2026-06-01")
+    monkeypatch.setenv("RECUR_MODEL", "fake:64")
+    monkeypatch.setenv("RECUR_INDEX", str(tmp_path / "index"))
+    before = {p: p.read_bytes() for p in kb.rglob("*") if p.is_file()}
+    res = CliRunner().invoke(cli, [str({"KB": kb, "PM": pm}.get(a, a)) for a in args])
+    assert res.exit_code == 2, res.output
+    said = f"Error: Invalid value for '{flag}': '' is not a date (YYYY-MM-DD); "
+    assert said in res.stderr and advice in res.stderr and "Traceback" not in res.output, res.output
+    assert {p: p.read_bytes() for p in kb.rglob("*") if p.is_file()} == before  # nothing written
+
+
+@pytest.mark.parametrize(("variable", "args"), [("RECUR_TODAY", ["check"]), ("RECUR_AS_OF", ["report"])])
+def test_a_date_variable_set_empty_is_unset(tmp_path, monkeypatch, variable, args):
+    """The other half of the rule: a variable set empty (RECUR_TODAY= in a CI file) is no value, as click reads
+    every variable, not a date refused: the flag was not typed."""
+    kb = small_kb(tmp_path / "kb")
+    monkeypatch.setenv(variable, "")
+    res = CliRunner().invoke(cli, [*args, "--kb", str(kb)])
+    assert res.exit_code == 0, res.output

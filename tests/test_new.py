@@ -220,6 +220,17 @@ def test_a_wrong_id_or_category_at_the_prompt_is_asked_again(kb):
     assert load_kb(kb).patterns["disk-full-on-var"].category == "capacity"
 
 
+def test_an_id_windows_reserves_is_not_offered_at_the_prompt(kb):
+    """Found re-reading fix-fuzz3: a title "Con" offered `Id [con]`, which Enter then had refused (a device name
+    Windows reserves); it is said at once and not offered, as a taken id is, and the id typed is written."""
+    answers = "\n".join(["Con", "con-pool-exhaustion", "capacity", "sev2", "pool has no free connection", "", "", ""])
+    res = run("new", "pattern", "--kb", "kb", input=answers + "\n")
+    assert res.exit_code == 0, res.output
+    assert "Id [con]" not in res.output and "Error: 'con' names the device CON" not in res.output, res.output
+    assert "'con' names the device CON, which Windows reserves" in res.stderr, res.stderr
+    assert load_kb(kb).patterns["con-pool-exhaustion"].title == "Con"
+
+
 def test_a_slip_of_a_category_is_refused_with_the_one_meant_and_a_new_folder_is_the_way_past(kb):
     """Found by a KB author: --category capacty made patterns/capacty/, a category of one pattern on the
     site and in the board, beside capacity/. A new category that close is made by creating its folder."""

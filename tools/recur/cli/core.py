@@ -13,8 +13,8 @@ import click
 
 from recur import config
 from recur.cli.options import (
-    DATE,
     JSON_ALIAS,
+    TODAY_DATE,
     UNIT,
     TextCommand,
     http_url,
@@ -58,7 +58,7 @@ from recur.util.text import ONLY_INVISIBLE, escape_controls, has_text, plural
 )
 @click.option(
     "--today",
-    type=DATE,
+    type=TODAY_DATE,
     metavar="DATE",  # read by given_date: an impossible date is "no such date", not a format error
     envvar=config.env("today"),
     help="Date to measure staleness, and dates after today, from (default: the clock; env RECUR_TODAY).",

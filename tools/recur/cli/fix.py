@@ -11,7 +11,7 @@ import json
 import click
 
 from recur import config
-from recur.cli.options import DATE, DATE_OR_DASH, TEXT, kb_option, writes_then_says
+from recur.cli.options import DATE_OR_DASH, TEXT, TODAY_DATE, kb_option, writes_then_says
 from recur.kb.schema import FIX_STATUS
 from recur.util.text import one_line
 
@@ -29,7 +29,7 @@ from recur.util.text import one_line
 @click.option(
     "--on",
     "done_on",
-    type=DATE,
+    type=TODAY_DATE,
     metavar="YYYY-MM-DD",
     help="With --done (or --status done): the day it landed (default today; not after today). The report counts "
     "an incident of the pattern after it as a recurrence after the fix.",

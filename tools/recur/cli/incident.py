@@ -15,6 +15,7 @@ from recur.cli.options import (
     DATE,
     INCIDENT_ID,
     TEXT,
+    TODAY_DATE,
     TextCommand,
     flag_severity,
     index_option,
@@ -64,7 +65,7 @@ def _answer(kb_dir, index_dir, model, text: str, top: int, linked=()):
 @click.option("--description", "-d", type=TEXT, help="What you see, free text (- reads stdin). Becomes the Summary.")
 @click.option("--flag", "flags", multiple=True, type=TEXT, help='"Dig into this later" marker (repeatable).')
 @click.option("--pattern", "patterns", multiple=True, help="Link a known pattern id now (repeatable).")
-@click.option("--date", "date", type=DATE, metavar="DATE", help="When it started (YYYY-MM-DD; default today).")
+@click.option("--date", "date", type=TODAY_DATE, metavar="DATE", help="When it started (YYYY-MM-DD; default today).")
 @click.option("--id", "iid", type=INCIDENT_ID, help="Incident id (default: next INC-<year>-NNNN).")
 @click.option("--duration", "duration", type=click.IntRange(0), help="User-visible impact in minutes.")
 @click.option(
@@ -720,6 +721,7 @@ class _Flag(TextCommand):
 @click.option(
     "--on",
     "done_on",
+    type=TODAY_DATE,
     metavar="YYYY-MM-DD",
     help="With --done: the day it was done (default today), kept as its done: date for a report --as-of before it.",
 )

@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from recur import config
-from recur.cli.options import DATE, DATE_OR_DASH, TEXT, day_come, kb_option, writes_then_says
+from recur.cli.options import DATE, DATE_OR_DASH, TEXT, TODAY_DATE, day_come, kb_option, writes_then_says
 from recur.problems.board import days_overdue
 from recur.util.text import plural
 
@@ -61,7 +61,7 @@ def _left_out_head(kb, iid: str) -> str:
 @click.option(
     "--on",
     "done_on",
-    type=DATE,
+    type=TODAY_DATE,
     metavar="YYYY-MM-DD",
     help="With --done: the day it was held (default today), kept as its done: date for a report --as-of before it.",
 )
@@ -277,7 +277,7 @@ def _follow_up_lines(kb, iid: str) -> list[str]:
 @click.option(
     "--on",
     "done_on",
-    type=DATE,
+    type=TODAY_DATE,
     metavar="YYYY-MM-DD",
     help="With --done or --wont-do: the day it was done or closed (default today), kept as its done: date for a "
     "report --as-of before it.",

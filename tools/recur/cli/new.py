@@ -21,12 +21,12 @@ from recur import config
 from recur.cli.core import stdin_is_tty
 from recur.cli.main import RecurGroup
 from recur.cli.options import (
-    DATE,
     INCIDENT_ID,
     KEBAB_ID,
     PATTERN_CATEGORY,
     PATTERN_ID,
     TEXT,
+    TODAY_DATE,
     flag_severity,
     kb_option,
     prompt,
@@ -286,7 +286,8 @@ def _ask_pattern(kb, title, pid, category, severity, symptoms, signals, summary,
 
     title = title or prompt("Title (the failure mode in a few words)", type=TEXT)
     suggested = schema.id_from_title(title)
-    taken = bool(suggested) and kb.pattern_known(suggested)
+    # a device name Windows reserves ("Con" made con) is no id either: it was offered as the default, then refused
+    taken = bool(suggested) and (kb.pattern_known(suggested) or bool(schema.windows_reserved(suggested)))
     if taken and not pid:  # the Id prompt had no default and asked again on Enter without a word (found in review)
         try:
             scaffold.free_pattern_id(kb, suggested)
@@ -430,7 +431,7 @@ def pattern(
 # -t and -s as `recur incident new` takes them: its flags given here were "No such option '-t'" (found
 # adopting Recur for a team)
 @click.option("--title", "-t", type=TEXT, help="What happened, in a line.")
-@click.option("--date", type=DATE, metavar="DATE", help="When it started (YYYY-MM-DD; default: today).")
+@click.option("--date", type=TODAY_DATE, metavar="DATE", help="When it started (YYYY-MM-DD; default: today).")
 @click.option("--severity", "-s", help="A key of the severity framework (e.g. sev2).")
 @click.option("--pattern", "patterns", multiple=True, help="Id of a pattern it matched (repeatable; must exist).")
 @click.option("--service", "services", multiple=True, type=TEXT, help="Affected service (repeatable).")

@@ -344,6 +344,8 @@ def day_come(value: str, flag: str, did: str) -> dt.date:
     from recur.util.dates import given_date
 
     try:
+        # "" too: given_date reads it as no value, a TypeError below (`recur import --review-done ''`)
+        _date(value, flag, f"; give {flag} with no date for today")
         day = given_date(value, flag)
     except RecurError as exc:
         raise click.BadParameter(str(exc).removeprefix(f"{flag}: "), param_hint=f"'{flag}'") from None
@@ -381,21 +383,26 @@ def _from_env(ctx, param) -> bool:
     return ctx is not None and param is not None and ctx.get_parameter_source(param.name) is from_env
 
 
-def _date(value: str, flag: str) -> None:
+def _date(value: str, flag: str, advice: str = "") -> None:
+    """One rule for every date flag: an empty value given (`--since "$DAY"`, DAY unset) is no date, refused as a
+    malformed one is; given_date reads "" as no value, the caller's default, so `--today ''`, `--date ''` and
+    `--since ''` ran as if the flag were left out, without a word, where `--as-of ''` was refused (found in
+    review). ``advice``: what to do instead (default: leave the flag out). A variable set empty (RECUR_TODAY=)
+    is unset, as click reads every variable: no flag was typed."""
     from recur.util.dates import given_date
 
+    if value == "":
+        raise RecurError(f"{flag}: '' is not a date (YYYY-MM-DD){advice or f'; leave {flag} out'}")
     given_date(value, flag)
 
 
-def _date_given(value: str, flag: str) -> None:
-    if value == "":  # given_date reads "" as no value: the caller's default
-        raise RecurError(f"{flag}: '' is not a date (YYYY-MM-DD); leave {flag} out for today")
-    _date(value, flag)
+def _date_or_today(value: str, flag: str) -> None:
+    _date(value, flag, f"; leave {flag} out for today")
 
 
 def _date_or_dash(value: str, flag: str) -> None:
     if value.strip() != "-":  # '-' takes the date out (`recur fix --due -`), as '-' takes an --owner out
-        _date(value, flag)
+        _date(value, flag, f"; leave {flag} out, or give - to take the date out")
 
 
 def _incident_id(value: str, flag: str) -> None:
@@ -415,11 +422,12 @@ def _kebab_stripped(value: str, flag: str) -> None:
     _kebab(value.strip(), flag)  # as `recur new pattern` reads it (scaffold._need): blanks around it taken off
 
 
-DATE = Checked("date", _date)  # YYYY-MM-DD, a day Recur takes (dates.given_date)
-# --as-of: "" is no date, refused as a malformed one is (it was the board of today, without a word: found by
-# fuzzing, `recur report --as-of "$DAY"` with DAY unset); RECUR_AS_OF set empty is still no value, as any variable
-AS_OF = Checked("date", _date_given, blank_ok=False)
-DATE_OR_DASH = Checked("date", _date_or_dash)  # a DATE, or '-': the date taken out
+# YYYY-MM-DD, a day Recur takes (dates.given_date); "" given is no date (_date), a variable set empty is unset
+DATE = Checked("date", _date, blank_ok=False)
+# a DATE whose flag left out is today (--as-of, --today, a record's --date, --on): the refusal of "" says so (`recur
+# report --as-of "$DAY"` with DAY unset was the board of today, without a word: found by fuzzing)
+TODAY_DATE = Checked("date", _date_or_today, blank_ok=False)
+DATE_OR_DASH = Checked("date", _date_or_dash, blank_ok=False)  # a DATE, or '-': the date taken out
 INCIDENT_ID = Checked("id", _incident_id)  # it becomes the record's file name
 KEBAB_ID = Checked("id", _kebab)  # an onboarding path's id: a file name
 CATEGORY = Checked("category", _kebab, blank_ok=False)  # recur import's: a folder name ("" names none)

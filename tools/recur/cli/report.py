@@ -8,7 +8,7 @@ import sys
 import click
 
 from recur import config
-from recur.cli.options import AS_OF, JSON_ALIAS, OutFile, http_url, json_alias, kb_option, setting, write_out
+from recur.cli.options import JSON_ALIAS, TODAY_DATE, OutFile, http_url, json_alias, kb_option, setting, write_out
 from recur.cli.render import for_terminal
 from recur.problems.board import not_counted, report_board, uncounted_problems
 from recur.problems.report import (
@@ -38,7 +38,7 @@ from recur.util.text import plural
 @click.option(
     "--as-of",
     "as_of",
-    type=AS_OF,
+    type=TODAY_DATE,
     metavar="DATE",
     help="Review as of this date (YYYY-MM-DD; env RECUR_AS_OF, as recur site takes it; default today).",
 )

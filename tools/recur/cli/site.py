@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from recur import config
-from recur.cli.options import AS_OF, http_url, index_option, kb_option, setting
+from recur.cli.options import TODAY_DATE, http_url, index_option, kb_option, setting
 
 
 @click.command("site")
@@ -34,7 +34,7 @@ from recur.cli.options import AS_OF, http_url, index_option, kb_option, setting
     "--as-of",
     "as_of",
     default=None,
-    type=AS_OF,
+    type=TODAY_DATE,
     metavar="YYYY-MM-DD",
     help="Date the problem board is computed for (env RECUR_AS_OF). Default: today.",
 )
