@@ -177,6 +177,40 @@ def test_views_that_tie_are_listed_in_the_why_in_their_order_as_the_browser_list
     assert [w["text"] for w in searcher._dense_why(rows, sims)] == [views[i]["text"] for i in by_order]
 
 
+def test_the_bundles_name_terms_are_the_servers_title_and_id_words_no_tag(kb_dir, tmp_path):
+    """The site's box reads a pattern's name words (calibrate.said_capped: "redis down" high only for a pattern its
+    title or id names) from the bundle's bm25.name_terms, which `recur site` writes; the server builds its own
+    (Searcher.name_terms) when it loads the index. With the tags put back in bundle.py alone (tried in a re-read),
+    the parity test below still passed: its fake vectors bring no tag-named result over the cap, so the box would
+    have said "redis down" high where the API says medium, unseen. So the two are compared here whole, and a word of
+    a pattern's tags alone is in neither."""
+    from recur.kb.loader import load_kb
+    from recur.retrieval import embed
+    from recur.retrieval import index as index_mod
+    from recur.retrieval.engine import Engine
+    from recur.util.text import bm25_words, stems
+
+    write_pattern(
+        kb_dir, "cache-stampede", "software", title="Cache stampede after expiry",
+        symptoms=("the database is swamped after redis restarts",), extra_front="tags: [redis, thundering-herd]",
+    )  # fmt: skip
+    index_mod.build(load_kb(kb_dir), tmp_path / "index", embed.FakeEncoder(64), progress=False)
+    searcher = Engine(kb_dir, tmp_path / "index", "fake:64").searcher
+    data, _ = bundle.index_data(searcher.index)
+    vocab = data["bm25"]["vocab"]
+    in_bundle = {pid: {vocab[t] for t in terms} for pid, terms in zip(data["ids"], data["bm25"]["name_terms"])}
+    server = {pid: set(searcher.name_terms[i]) & set(vocab) for i, pid in enumerate(searcher.pids)}
+    assert in_bundle == server
+
+    def tokens(*texts) -> set:
+        return set(stems(bm25_words(" ".join(texts).replace("-", " "))))
+
+    docs = searcher.index.docs
+    tag_only = {pid: tokens(*(docs[pid].get("tags") or [])) - tokens(docs[pid]["title"], pid) for pid in server}
+    assert tag_only["cache-stampede"] & set(vocab), tag_only  # "redis": a word BM25 reads, of its tags alone
+    assert all(not words & server[pid] for pid, words in tag_only.items()), (server, tag_only)
+
+
 @pytest.mark.skipif(NODE is None, reason="node is not installed")
 @pytest.mark.parametrize("which", ["small", "shipped"])
 def test_ranker_js_ranks_as_search_py_given_the_same_vectors(tmp_path, kb_dir, which, browser_runtime):
