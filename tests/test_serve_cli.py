@@ -279,8 +279,10 @@ def test_a_stop_ends_mcp_event_streams_at_once_and_a_tool_call_in_progress_still
     only what the server sends unasked and never ends by itself) held every stop for the whole 5 s grace
     period, then was cut. It now ends at the signal, as a whole answer (the chunked body's last chunk), while
     a tool call in progress (here a POST /mcp whose body is still coming) keeps its grace period: it is
-    answered after the signal. Nothing is left for the deadline, so no line says a request was cut there."""
-    with serve_process(kb_dir, tmp_path) as (base, result):
+    answered after the signal. Nothing is left for the deadline, so no line says a request was cut there.
+    A grace of 120 s (--shutdown-grace): under load the rest of the call, sent after the stream has ended, did not
+    always arrive within the default 5 s, and the test failed on a deadline it is not about."""
+    with serve_process(kb_dir, tmp_path, extra=["--shutdown-grace", "120"]) as (base, result):
         wait_healthy(base)
         sid = _mcp_session(base)
         call_ = {"jsonrpc": "2.0", "id": 2, "method": "tools/call"}
@@ -294,7 +296,7 @@ def test_a_stop_ends_mcp_event_streams_at_once_and_a_tool_call_in_progress_still
             _in_the_app(base, 2)  # the call, waiting for the rest of its body, and the event stream (slept 0.3 s)
             result["proc"].send_signal(signal.SIGTERM)
             sent = time.monotonic()
-            ended = _read_to_the_end(stream)  # on the code before, the deadline cut it 5 s later
+            ended = _read_to_the_end(stream)  # on the code before, the deadline cut it 5 s later (now: 120 s)
             s.sendall(body[10:])
             answer = _read_to_the_end(s)
         result["proc"].wait(timeout=120)
@@ -311,6 +313,62 @@ def test_a_stop_ends_mcp_event_streams_at_once_and_a_tool_call_in_progress_still
         f"WARNING recur.serve: no built site at {tmp_path / 'no-site'} yet (run: recur site --out "
         f"{tmp_path / 'no-site'}); serving the API, and the site once it is built."
     ], out
+
+
+def test_the_shutdown_grace_is_the_one_set(kb_dir, tmp_path):
+    """--shutdown-grace (RECUR_SHUTDOWN_GRACE) sets how long requests in progress have after SIGTERM; it was 5 s,
+    fixed, whatever the service manager allowed (Kubernetes gives 30 s; a long tool call needs more, some
+    operators want none). A request whose body never completes (the body timeout made 3600 s: nothing else ends
+    it) is cut at a grace of 0.5 s: answered 503 shutting_down, and the process exits. Under a grace of 120 s, a
+    request still going when the old fixed 5 s have passed is not cut then: sent its body, it is answered 200.
+    No timing is asserted: the connection is only watched for 7 s for an answer that must not come (a server
+    slowed by load would cut it later, not sooner), and the exit is awaited."""
+    import select
+
+    sent = b'{"text": "ENOSPC", "top": 1}'
+    head = b"POST /api/suggest HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+    head += b"Content-Length: %d\r\n\r\n" % len(sent)
+    for grace, how in (("0.5", "flag"), ("120", "variable")):
+        env = {**os.environ, "RECUR_SHUTDOWN_GRACE": grace} if how == "variable" else None
+        extra = ["--body-timeout", "3600"] + (["--shutdown-grace", grace] if how == "flag" else [])
+        with serve_process(kb_dir, tmp_path, env=env, extra=extra) as (base, result):
+            wait_healthy(base)
+            with _connect(base) as s:
+                s.sendall(head + sent[:9])
+                _in_the_app(base, 1)  # the request, waiting for the rest of its body
+                result["proc"].send_signal(signal.SIGTERM)
+                if grace == "120":
+                    assert not select.select([s], [], [], 7)[0], s.recv(65536)  # not cut at the old 5 s
+                    s.sendall(sent[9:])
+                answer = _read_to_the_end(s)
+            result["proc"].wait(timeout=600)  # the grace ends the stop: the body timeout would take an hour
+        out = result["out"]
+        said = f"stopping: SIGTERM received; requests in progress have up to {float(grace):g} s to finish"
+        assert said in out and result["returncode"] == -signal.SIGTERM, out
+        assert "Traceback" not in out and "ERROR" not in out, out
+        status, _, body = answer.partition(b"\r\n\r\n")
+        if grace == "0.5":  # cut at the grace: the request never completed
+            assert status.startswith(b"HTTP/1.1 503 "), answer
+            assert json.loads(body)["error"]["code"] == "shutting_down", answer
+            assert "stopping: 1 request still running at the shutdown deadline: 1 answered 503" in out, out
+        else:  # finished within the grace: answered, and nothing was cut
+            assert status.startswith(b"HTTP/1.1 200 "), answer
+            assert json.loads(body)["results"][0]["id"] == "disk-full", answer
+            assert "shutdown deadline" not in out, out
+
+
+def test_a_bad_shutdown_grace_is_a_usage_error_naming_the_flag_or_its_variable(kb_dir, tmp_path):
+    """--shutdown-grace takes a number of seconds, 0 or more: anything else stops serve before it starts (exit 2),
+    naming the flag, or the variable it came from."""
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1] / "tools")}
+    args = ["serve", "--kb", str(kb_dir), "--model", "fake:64", "--port", "0"]
+    for value, said in (("-1", "-1.0 is not in the range 0<=x<=86400"), ("nan", "'nan' is not a number")):
+        r = recur_run([*args, "--shutdown-grace", value], env=env)
+        assert r.returncode == 2 and f"Invalid value for '--shutdown-grace': {said}" in r.stderr, r.stderr
+        assert "(from RECUR_" not in r.stderr and "Traceback" not in r.stderr, r.stderr
+    r = recur_run(args, env={**env, "RECUR_SHUTDOWN_GRACE": "5s"})
+    assert r.returncode == 2 and "Invalid value for '--shutdown-grace': '5s'" in r.stderr, r.stderr
+    assert "(from RECUR_SHUTDOWN_GRACE)" in r.stderr and "Traceback" not in r.stderr, r.stderr
 
 
 def _connect(base: str) -> socket.socket:

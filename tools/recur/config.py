@@ -177,6 +177,12 @@ SETTINGS: dict[str, Setting] = {
     "send_timeout": Setting(
         "RECUR_SEND_TIMEOUT", 60.0, "seconds a response may wait on a client that reads none of it"
     ),
+    "shutdown_grace": Setting(
+        "RECUR_SHUTDOWN_GRACE",
+        5.0,
+        "seconds recur serve lets requests in progress (MCP tool calls too) finish after SIGTERM; then 503 "
+        "shutting_down; 0 = none",
+    ),
     "min_free_mib": Setting(
         "RECUR_MIN_FREE_MIB",
         100,

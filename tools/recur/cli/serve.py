@@ -496,6 +496,16 @@ def _slack_secret(path) -> str | None:
     "env RECUR_SEND_TIMEOUT.",
 )
 @click.option(
+    "--shutdown-grace",
+    **setting("shutdown_grace"),
+    show_default=True,
+    type=Range(0, 86400),
+    metavar="SECONDS",
+    help="Seconds requests in progress (MCP tool calls too) have to finish after SIGTERM or Ctrl-C; those still "
+    "running then are answered 503 shutting_down. 0: none. Keep it below the service manager's own limit "
+    "(Kubernetes' terminationGracePeriodSeconds, systemd's TimeoutStopSec); env RECUR_SHUTDOWN_GRACE.",
+)
+@click.option(
     "--slack-signing-secret-file",
     "slack_secret_file",
     type=click.Path(dir_okay=False, exists=True),
@@ -590,6 +600,7 @@ def serve(
     feedback_rate,
     header_timeout,
     send_timeout,
+    shutdown_grace,
     slack_secret_file,
     site_url,
     mcp_max_sessions,
@@ -642,7 +653,8 @@ def serve(
     )
     said = _access(token, token_scope, feedback[0] is not None) + feedback[1] + _slack_said(slack_secret, site_url)
     paths = (site / "index.html").is_file()  # a site to find /paths/ in (else a 404 named as a newcomer's way in)
-    _run(app, stop, (host, port, root_path), (header_timeout, send_timeout), said + url_said, paths)
+    timeouts = (header_timeout, send_timeout, shutdown_grace)
+    _run(app, stop, (host, port, root_path), timeouts, said + url_said, paths)
 
 
 def _process_setup(threads: int, access_log: bool, log_format: str) -> None:
@@ -792,27 +804,34 @@ def _say_stopping(server, grace: float, holder=None) -> list:
             holder.stopping.set()
         if not server.should_exit:  # the first signal; a second Ctrl-C forces the exit (uvicorn's)
             name = signal.Signals(sig).name
-            _said_on_signal(
-                f"stopping: {name} received; requests in progress have up to {grace:g} s to finish, "
-                "those still running then are answered 503 shutting_down."
-            )
+            _said_on_signal(f"stopping: {name} received; {_grace_said(grace)}")
         handle(sig, frame)
 
     server.handle_exit = handle_exit
     return received
 
 
+def _grace_said(grace: float) -> str:
+    """What the stop's line says of --shutdown-grace's ``grace`` seconds."""
+    if grace == 0:
+        return "no grace (--shutdown-grace 0): requests in progress are answered 503 shutting_down now."
+    return (
+        f"requests in progress have up to {grace:g} s to finish (--shutdown-grace), those still running then are "
+        "answered 503 shutting_down."
+    )
+
+
 def _run(app, stop: _StopOnFatal, where: tuple, timeouts: tuple, access: str, paths: bool = True) -> None:
     """Serve ``app`` with uvicorn until it stops; exit 1 when it stopped because of ``stop``.
-    ``where``: (host, port, root path); ``timeouts``: (header, send) seconds; ``paths``: a site is built, whose
-    onboarding paths the start-up line names."""
+    ``where``: (host, port, root path); ``timeouts``: (header, send, shutdown grace) seconds; ``paths``: a site
+    is built, whose onboarding paths the start-up line names."""
     import signal
 
     from recur.serve import applog
     from recur.serve import server as serve_server
 
     host, port, root_path = where
-    header_timeout, send_timeout = timeouts
+    header_timeout, send_timeout, grace = timeouts
     stop.server = serve_server.server(
         serve_server.config(
             app,
@@ -820,14 +839,16 @@ def _run(app, stop: _StopOnFatal, where: tuple, timeouts: tuple, access: str, pa
             port,
             header_timeout=header_timeout,
             send_timeout=send_timeout,
-            timeout_graceful_shutdown=5,  # docs/operating.md's "Stopping" says these 5 s
+            # --shutdown-grace (docs/operating.md's "Stopping"): it was 5 s, fixed, whatever the service
+            # manager allowed (Kubernetes' 30 s, a long tool call); uvicorn's asyncio.timeout takes a float, 0 too
+            timeout_graceful_shutdown=grace,
             root_path=root_path,
             log_config=applog.uvicorn_log_config(),  # uvicorn's lines in the server's format
         )
     )
     serve_server.quiet_shutdown_cancel(app.state.answering)
     serve_server.sdk_logs_as_the_servers()
-    received = _say_stopping(stop.server, grace=5, holder=app.state.holder)
+    received = _say_stopping(stop.server, grace=grace, holder=app.state.holder)
     sockets = None
     if port == 0:  # any free port: bound here, so that the line below can say which one
         sockets = _bind(host, 0)
