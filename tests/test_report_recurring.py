@@ -261,3 +261,23 @@ def test_limit_keeps_the_most_overdue_rows_not_the_first_by_owner(tmp_path):
     whole = run("report", "--kb", str(kb), "--as-of", AS_OF).output  # no --limit: by owner, as before
     fixes = _section(whole, "Open permanent fixes (")
     assert fixes.index("aaa-later") < fixes.index("zzz-late"), fixes
+
+
+def test_the_headline_names_a_fix_that_did_not_hold_in_the_last_30_days(tmp_path):
+    """A pattern whose fix was marked done struck again last week: the headline said "nothing recurred in the
+    last 30 days" (no pattern had two incidents then), the one thing a manager acts on first left to a table
+    further down. Now it names the pattern and the incident; an older recurrence after a fix is not named."""
+    kb = recurring_kb(tmp_path / "kb")
+    _incident(kb, 30, "2026-08-20", "dns-failure")  # after dns-failure's fix (done 2026-03-01)
+    head = run("report", "--kb", str(kb), "--as-of", "2026-09-01").output.splitlines()[1]
+    assert "nothing recurred in the last 30 days" in head, head
+    assert head.endswith("; the fix did not hold in the last 30 days: dns-failure (INC-2026-0030)."), head
+    md = run("report", "--kb", str(kb), "--as-of", "2026-09-01", "--format", "markdown").output.splitlines()[2]
+    assert md.endswith("; the fix did not hold in the last 30 days: dns-failure (INC-2026-0030)."), md
+    # its two recurrences in March and the other older ones are not this month's news
+    later = run("report", "--kb", str(kb), "--as-of", "2026-10-15").output.splitlines()[1]
+    assert "did not hold" not in later, later
+    # the owner's view names it only for the fix's owner (alice), as its recurrence list does
+    bob = run("report", "--kb", str(kb), "--as-of", "2026-09-01", "--owner", "bob").output.splitlines()[2]
+    alice = run("report", "--kb", str(kb), "--as-of", "2026-09-01", "--owner", "alice").output.splitlines()[2]
+    assert "did not hold" not in bob and "dns-failure (INC-2026-0030)" in alice, (bob, alice)

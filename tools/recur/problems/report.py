@@ -432,7 +432,25 @@ def more_line(more: int, limit: int | None) -> str:
 
 def _headline(b: Board) -> str:
     left_out = (b.get("filtered") or {}).get("left_out", ())
-    return _counts_line(b["counts"], b["recurring"]["30"], left_out, (b.get("recurring_more") or {}).get("30", 0))
+    line = _counts_line(b["counts"], b["recurring"]["30"], left_out, (b.get("recurring_more") or {}).get("30", 0))
+    held_not = did_not_hold_30(b)
+    return f"{line[:-1]}; the fix did not hold in the last 30 days: {held_not}." if held_not else line
+
+
+def did_not_hold_30(b: Board, most: int = 3) -> str:
+    """The recurrences after a fix whose incident is in the last 30 days, by pattern, "disk-full (INC-…, INC-…)":
+    the headline said "nothing recurred in the last 30 days" (no pattern had two incidents) while a fix marked
+    done had just failed, named only in a table further down (found in review). "" when there is none."""
+    from recur.util.dates import shift
+
+    start = shift(dt.date.fromisoformat(b["as_of"]), -30).isoformat()  # as incidents_30 counts: after this day
+    by_pattern: dict[str, list[str]] = {}
+    for r in sorted(b["recurrence_after_fix"], key=lambda r: (r["incident_date"], r["incident"]), reverse=True):
+        if r["incident_date"] > start:
+            by_pattern.setdefault(r["pattern"], []).append(r["incident"])
+    said = [f"{pid} ({', '.join(ids)})" for pid, ids in list(by_pattern.items())[:most]]
+    more = len(by_pattern) - len(said)
+    return ", ".join(said) + (f" and {more} more" if more else "")
 
 
 def filtered_line(b: Board) -> str | None:
