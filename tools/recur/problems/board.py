@@ -83,7 +83,10 @@ Keys of the returned dict:
   again, keeping its ``done`` date: listed, not gated), under (the retired id the incident names, which
   ``pattern`` replaced, ``credited``; null for its own)}; newest first.
 - ``trends``: {"months": ["YYYY-MM", ...] (the ``months`` months ending with as_of's month),
-  "total": [count per month], "by_category": {category: [counts]}, "by_service": {service: [counts]}}.
+  "total": [count per month], "by_category": {category: [counts]}, "by_service": {service: [counts]},
+  "quarters": [{"quarter": "YYYY-QN", "incidents", "repeats", "needs_analysis"}, ...] (the 8 quarters ending
+  with as_of's, oldest first; ``repeats``: incidents of a pattern, counted as the recurring lists count it, that
+  had an incident before)}.
   An incident counts once per distinct category of its patterns (``unknown`` when it has none but
   unpromoted import drafts) and
   once per service it lists (``(none)`` when it lists none).
@@ -868,7 +871,49 @@ def _trends(patterns, incidents, as_of: dt.date, months: int, drafts: set = froz
     def _ordered(d: dict) -> dict:
         return {k: d[k] for k in sorted(d, key=lambda k: (-sum(d[k]), k))}
 
-    return {"months": month_keys, "total": total, "by_category": _ordered(by_cat), "by_service": _ordered(by_svc)}
+    return {
+        "months": month_keys,
+        "total": total,
+        "by_category": _ordered(by_cat),
+        "by_service": _ordered(by_svc),
+        "quarters": _quarters(patterns, incidents, as_of, drafts),
+    }
+
+
+QUARTERS = 8  # the trends' quarters: two years, a year-on-year look the 12 months cannot give
+
+
+def quarter_of(d: dt.date) -> str:
+    return f"{d.year}-Q{(d.month - 1) // 3 + 1}"
+
+
+def _quarters(patterns, incidents, as_of: dt.date, drafts: set = frozenset()) -> list[dict]:
+    """The last ``QUARTERS`` calendar quarters ending with as_of's, oldest first: each one's incidents, those
+    ``repeats`` of a known pattern (one it counts for, as the recurring lists count it, had an incident before
+    it, in any quarter) and those that need analysis. Whether problem management works shows here: repeats
+    falling quarter on quarter; the monthly trend was one year of totals, no year-on-year and no repeats."""
+    keys: list[str] = []
+    y, q = as_of.year, (as_of.month - 1) // 3 + 1
+    for _ in range(QUARTERS):
+        keys.insert(0, f"{y}-Q{q}")
+        y, q = (y, q - 1) if q > 1 else (y - 1, 4)
+    rows = {k: {"quarter": k, "incidents": 0, "repeats": 0, "needs_analysis": 0} for k in keys}
+    ordered = sorted(incidents, key=lambda i: (i.date, i.id))
+    seen: set = set()
+    repeat: set = set()  # ids of incidents whose pattern had struck before
+    for i, pid, _old in credited(patterns, ordered):
+        if pid in drafts:
+            continue
+        if pid in seen:
+            repeat.add(i.id)
+        seen.add(pid)
+    for i in ordered:
+        row = rows.get(quarter_of(i.date))
+        if row is not None:
+            row["incidents"] += 1
+            row["repeats"] += i.id in repeat
+            row["needs_analysis"] += needs_analysis(i, drafts)
+    return list(rows.values())
 
 
 def overdue_items(b: Board) -> list[str]:

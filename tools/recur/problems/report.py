@@ -349,6 +349,25 @@ def _trends(b: Board) -> tuple:
     return (f"Incidents per month {span} (· = none that month{so_far})", ["", "trend", "total"], rows)
 
 
+def _quarters(b: Board) -> tuple:
+    """The trends' quarters (``trends.quarters``), a row each, oldest first: incidents, repeats of a known pattern,
+    needs analysis; the quarter of as_of said as so far."""
+    qs = b["trends"].get("quarters") or []
+    as_of = dt.date.fromisoformat(b["as_of"])
+    now = f"{as_of.year}-Q{(as_of.month - 1) // 3 + 1}"
+    rows = [
+        [q["quarter"] + (f" (to {as_of:%b} {as_of.day})" if q["quarter"] == now else ""), str(q["incidents"]),
+         str(q["repeats"]), str(q["needs_analysis"])]
+        for q in qs
+    ]  # fmt: skip
+    return (
+        "Incidents per quarter (repeats: of a pattern that had struck before)",
+        ["quarter", "incidents", "repeats", "needs analysis"],
+        rows,
+        "None.",
+    )
+
+
 # each section(board, named): ``named`` the board's ``owner_names``, which ``sections`` builds once for the report
 _SECTIONS = (
     _reviews,
@@ -377,7 +396,7 @@ def sections(b: Board, limit: int | None = None) -> list[tuple[str, list[str], l
     kept = [f for f in _SECTIONS if UNOWNED_LISTS.get(f) not in gone]
     out = [_urgent_first(f, b, named) if limit is not None else f(b, named) for f in kept]
     out += [_recurring(b, days, named) for days in b["recurring"]]  # 30, 90, then any `--window` added
-    out.append(_trends(b))
+    out += [_trends(b), _quarters(b)]  # both whole: _cut cuts neither (WHOLE)
     return [(*x, *(None,) * (5 - len(x))) for x in out]
 
 
@@ -416,12 +435,15 @@ def _busiest(owner: tuple) -> tuple:
     return (-sum(v.get(f"{k}_overdue", 0) for k in kinds), -sum(v.get(k, 0) for k in kinds))
 
 
+WHOLE = 2  # the last sections, the monthly trends and the quarters, shown whole whatever --limit says
+
+
 def _cut(sections_: list, limit: int | None) -> list:
     """``sections`` with at most ``limit`` rows in each list (the trends, a chart, whole) and how many more
     each had: the report of 755 incidents was 1,166 lines, too long for a meeting, a ticket or a chat."""
     return [
-        (t, cols, rows if limit is None or n == len(sections_) - 1 else rows[:limit], empty, note,
-         0 if limit is None or n == len(sections_) - 1 else max(0, len(rows) - limit))
+        (t, cols, rows if limit is None or n >= len(sections_) - WHOLE else rows[:limit], empty, note,
+         0 if limit is None or n >= len(sections_) - WHOLE else max(0, len(rows) - limit))
         for n, (t, cols, rows, empty, note) in enumerate(sections_)
     ]  # fmt: skip
 
