@@ -326,6 +326,7 @@ def report_board(
     today: dt.date | None = None,
     owner: str | None = None,
     windows: tuple = (),
+    since: dt.date | None = None,
 ) -> Board:
     """The board as `recur report --format json`, its Markdown, MCP's problem_report and the site give
     it, as of ``as_of`` (``board``'s name, which docs/library.md and its TypeError use: it was ``day``), with
@@ -333,12 +334,62 @@ def report_board(
     caller has it already (`recur report` names them from here as well). ``today``: the date an
     incident dated after cannot have happened yet (``dated_after``); default the clock's (``RECUR_TODAY``).
     ``owner``: its recurring lists are that owner's (``board``'s ``owner``), for ``problems.owner.for_owner``.
-    ``windows``: recurring lists added to those of 30 and 90 days (``board``'s)."""
+    ``windows``: recurring lists added to those of 30 and 90 days (``board``'s). ``since``: the day of the last
+    review, what came after it as ``since`` (``new_since``; `recur report --since`), else no such key."""
     from recur import config
 
     if today is None:
         today = config.today()
-    return {**board(kb, as_of, today=today, owner=owner, windows=windows), **not_counted(kb, uncounted=uncounted)}
+    b = {**board(kb, as_of, today=today, owner=owner, windows=windows), **not_counted(kb, uncounted=uncounted)}
+    if since is not None:
+        b["since"] = new_since(kb, since, as_of)
+    return b
+
+
+def new_since(kb, since: dt.date, as_of: dt.date) -> dict:
+    """What happened after ``since`` (the last review) and up to ``as_of``, for the weekly review's "what came back
+    since we last met": {date, incidents, repeats, needs_analysis, rows}, ``rows`` newest first, one per incident and
+    pattern it counts for (``credited``: a retired pattern's for the one that replaced it, ``under`` the old id),
+    ``seen_before`` that pattern's incidents before this one (0: new), its fix on ``as_of`` (``fix_state``), as the
+    recurring rows give it; an incident with no known pattern one row, ``pattern`` null. The recurring lists
+    needed two incidents in a window: one repeat of a pattern seen 8 times before was in none of them."""
+    incidents = sorted((i for i in counted_incidents(kb) if i.date <= as_of), key=lambda i: (i.date, i.id))
+    drafts, patterns = kb.import_drafts(), kb.patterns
+    counts_for: dict = defaultdict(list)
+    for i, pid, old in credited(patterns, incidents):
+        if pid not in drafts:
+            counts_for[i.id].append((pid, old))
+    seen: Counter = Counter()
+    rows: list = []
+    for i in incidents:
+        new = i.date > since
+        for pid, old in counts_for[i.id] or [(None, None)]:
+            if new:
+                p = patterns.get(pid) if pid else None
+                rows.append(
+                    {
+                        "incident": i.id,
+                        "date": iso_day(i.date),
+                        "title": i.title,
+                        "severity": i.severity,
+                        "pattern": pid,
+                        "under": old,
+                        "seen_before": seen[pid] if pid else 0,
+                        "fix": fix_state(p, as_of) if p else None,
+                        "retired": bool(p and p.status == "retired"),
+                        "path": i.relpath,
+                    }
+                )
+            if pid:
+                seen[pid] += 1
+    mine = {r["incident"] for r in rows}
+    return {
+        "date": iso_day(since),
+        "incidents": len(mine),
+        "repeats": len({r["incident"] for r in rows if r["seen_before"]}),
+        "needs_analysis": len({r["incident"] for r in rows if r["pattern"] is None}),
+        "rows": sorted(rows, key=lambda r: (r["date"], r["incident"]), reverse=True),
+    }  # stable: the record's order
 
 
 def uncounted_problems(kb) -> tuple[list, list]:

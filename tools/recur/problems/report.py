@@ -316,6 +316,25 @@ def recurring_more_note(b: Board, days: str) -> str | None:
     return f"{plural(more, 'more pattern')} recurred, each fewer times than those above ({k - 1} or fewer), not listed"
 
 
+def _since(b: Board, named) -> tuple:
+    """``since`` (`recur report --since DATE`): each incident after the last review with its pattern, how often that
+    pattern struck before and its fix, newest first."""
+    n = b["since"]
+    rows = [
+        [r["incident"], r["date"], (r["pattern"] + (f" (under {r['under']})" if r["under"] else "")) if r["pattern"]
+         else "needs analysis", str(r["seen_before"]) if r["pattern"] else "-", fix_cell({**r, "last": r["date"]}, named) if r["pattern"]
+         else "-", r["title"]]
+        for r in n["rows"]
+    ]  # fmt: skip
+    return (
+        f"Since {n['date']}: {plural(n['incidents'], 'incident')}, {n['repeats']} of a pattern seen before, "
+        f"{n['needs_analysis']} with no known pattern",
+        ["incident", "date", "pattern", "seen before", "fix", "title"],
+        rows,
+        f"No incident after {n['date']}.",
+    )
+
+
 def _recurring(b: Board, days: str, named) -> tuple:
     rows = b["recurring"][days]
     # cut at ten rows with no word, a pattern recurring as often as the tenth looked like none (found in review)
@@ -394,7 +413,8 @@ def sections(b: Board, limit: int | None = None) -> list[tuple[str, list[str], l
     gone = set((b.get("filtered") or {}).get("left_out", ()))
     named = owner_names(b)  # once for the report: each section that names owners built its own (seven a report)
     kept = [f for f in _SECTIONS if UNOWNED_LISTS.get(f) not in gone]
-    out = [_urgent_first(f, b, named) if limit is not None else f(b, named) for f in kept]
+    out = [_since(b, named)] if b.get("since") else []  # what came since the last review, first
+    out += [_urgent_first(f, b, named) if limit is not None else f(b, named) for f in kept]
     out += [_recurring(b, days, named) for days in b["recurring"]]  # 30, 90, then any `--window` added
     out += [_trends(b), _quarters(b)]  # both whole: _cut cuts neither (WHOLE)
     return [(*x, *(None,) * (5 - len(x))) for x in out]
