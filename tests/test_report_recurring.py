@@ -261,3 +261,50 @@ def test_limit_keeps_the_most_overdue_rows_not_the_first_by_owner(tmp_path):
     whole = run("report", "--kb", str(kb), "--as-of", AS_OF).output  # no --limit: by owner, as before
     fixes = _section(whole, "Open permanent fixes (")
     assert fixes.index("aaa-later") < fixes.index("zzz-late"), fixes
+
+
+def test_the_headline_names_a_fix_that_did_not_hold_in_the_last_30_days(tmp_path):
+    """A pattern whose fix was marked done struck again last week: the headline said "nothing recurred in the
+    last 30 days" (no pattern had two incidents then), the one thing a manager acts on first left to a table
+    further down. Now it names the pattern and the incident; an older recurrence after a fix is not named."""
+    kb = recurring_kb(tmp_path / "kb")
+    _incident(kb, 30, "2026-08-20", "dns-failure")  # after dns-failure's fix (done 2026-03-01)
+    head = run("report", "--kb", str(kb), "--as-of", "2026-09-01").output.splitlines()[1]
+    assert "nothing recurred in the last 30 days" in head, head
+    assert head.endswith("; the fix did not hold in the last 30 days: dns-failure (INC-2026-0030)."), head
+    md = run("report", "--kb", str(kb), "--as-of", "2026-09-01", "--format", "markdown").output.splitlines()[2]
+    assert md.endswith("; the fix did not hold in the last 30 days: dns-failure (INC-2026-0030)."), md
+    # its two recurrences in March and the other older ones are not this month's news
+    later = run("report", "--kb", str(kb), "--as-of", "2026-10-15").output.splitlines()[1]
+    assert "did not hold" not in later, later
+    # the owner's view names it only for the fix's owner (alice), as its recurrence list does
+    bob = run("report", "--kb", str(kb), "--as-of", "2026-09-01", "--owner", "bob").output.splitlines()[2]
+    alice = run("report", "--kb", str(kb), "--as-of", "2026-09-01", "--owner", "alice").output.splitlines()[2]
+    assert "did not hold" not in bob and "dns-failure (INC-2026-0030)" in alice, (bob, alice)
+
+
+def test_since_lists_what_came_after_the_last_review_with_how_often_its_pattern_struck_before(tmp_path):
+    """The weekly review asks what came back since last week: the recurring lists need two incidents in a window,
+    so a pattern striking once more after five earlier incidents was in none of them. `--since DATE` lists each
+    incident after DATE with its pattern (a retired one's under the pattern that replaced it), how often that
+    pattern struck before and its fix, newest first; JSON `since`; absent without the flag."""
+    kb = recurring_kb(tmp_path / "kb")
+    _incident(kb, 31, "2026-04-30", "dns-failure")
+    args = ["report", "--kb", str(kb), "--as-of", AS_OF]
+    assert "since" not in json.loads(run(*args, "--json").output)
+    s = json.loads(run(*args, "--json", "--since", "2026-04-24").output)["since"]
+    assert (s["date"], s["incidents"], s["repeats"], s["needs_analysis"]) == ("2026-04-24", 4, 3, 1), s
+    got = [(r["incident"], r["pattern"], r["seen_before"]) for r in s["rows"]]
+    # disk-full: old-cache's two (under it) and two of its own before INC-2026-0003
+    assert got == [
+        ("INC-2026-0031", "dns-failure", 2),
+        ("INC-2026-0020", None, 0),
+        ("INC-2026-0005", "queue-lag", 1),
+        ("INC-2026-0003", "disk-full", 4),
+    ], got
+    text = run(*args, "--since", "2026-04-24").output
+    section = text.split("Since 2026-04-24: 4 incidents, 3 of a pattern seen before, 1 with no known pattern\n")[1]
+    lines = section.split("\n\n")[0].splitlines()
+    assert "done 2026-03-01, did not hold" in lines[1] and "needs analysis" in lines[2], lines
+    none = run(*args, "--since", AS_OF, "--format", "markdown").output
+    assert "No incident after 2026-05-01." in none

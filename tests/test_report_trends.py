@@ -141,3 +141,57 @@ def test_the_last_month_of_the_trends_says_it_counts_only_the_days_so_far(kb_dir
     assert "2026-05 counts May 1–5 only" in heading
     md = render_markdown(board(kb, dt.date(2026, 5, 31)))
     assert "(· = none that month)" in md and "counts May" not in md  # the month is over on its last day
+
+
+def _inc(root, n: int, day: str, patterns: str) -> None:
+    write(
+        root,
+        f"incidents/{day[:4]}/INC-{day[:4]}-{n:04d}.md",
+        f"---\nid: INC-{day[:4]}-{n:04d}\ntitle: Incident {n}\ndate: {day}\nseverity: sev3\npatterns: [{patterns}]\n"
+        "---\n\n## Summary\nSomething broke.\n",
+    )
+
+
+def test_the_trends_count_each_quarter_its_incidents_repeats_and_those_needing_analysis(tmp_path):
+    """18 months of history showed as 12 monthly totals: no year-on-year look, nothing of whether the same
+    failures keep coming back. Now the last 8 quarters: incidents, repeats of a pattern that had struck before
+    (a retired pattern's incidents for the one that replaced it, as the recurring lists count them) and
+    incidents that need analysis, the same in the JSON, the text, the Markdown and the site's trends page."""
+    from recur.site.build import build_site
+
+    kb = tmp_path / "kb"
+    write_pattern(kb, "disk-full", "capacity", title="Disk full")
+    write_pattern(
+        kb, "old-disk", "capacity", title="Old disk", status="retired", extra_front="superseded_by: disk-full\n"
+    )
+    write_pattern(kb, "dns", "network", title="DNS fails")
+    for n, (day, pid) in enumerate(
+        [
+            ("2024-11-02", "dns"),  # before the 8 quarters: dns's first, so its 2025 one is a repeat
+            ("2025-02-10", "old-disk"),
+            ("2025-02-20", "dns"),
+            ("2025-08-01", "disk-full"),  # a repeat: old-disk's incident counts for disk-full
+            ("2025-08-02", ""),
+            ("2026-11-30", "disk-full"),
+            ("2026-12-01", ""),
+            ("2026-12-20", "disk-full"),  # after the as-of date: not counted
+        ],
+        start=1,
+    ):
+        _inc(kb, n, day, pid)
+    out = CliRunner().invoke(cli, ["report", "--kb", str(kb), "--as-of", "2026-12-07", "--json"]).stdout
+    quarters = json.loads(out)["trends"]["quarters"]
+    assert [q["quarter"] for q in quarters] == [f"{y}-Q{q}" for y in (2025, 2026) for q in (1, 2, 3, 4)]
+    got = {q["quarter"]: (q["incidents"], q["repeats"], q["needs_analysis"]) for q in quarters}
+    assert got["2025-Q1"] == (2, 1, 0) and got["2025-Q3"] == (2, 1, 1) and got["2026-Q4"] == (2, 1, 1), got
+    assert got["2025-Q2"] == got["2026-Q1"] == (0, 0, 0)
+    text = CliRunner().invoke(cli, ["report", "--kb", str(kb), "--as-of", "2026-12-07", "--limit", "1"]).stdout
+    section = text.split("Incidents per quarter")[1]
+    assert "2025-Q1             2          1        0" in section and "2026-Q4 (to Dec 7)  2" in section, section
+    md = CliRunner().invoke(cli, ["report", "--kb", str(kb), "--as-of", "2026-12-07", "--format", "markdown"]).stdout
+    assert "| 2025-Q3 | 2 | 1 | 1 |" in md and "| 2026-Q4 (to Dec 7) | 2 | 1 | 1 |" in md
+    site = tmp_path / "site"
+    build_site(kb, site, browser_search=False, index_dir=tmp_path / "none", as_of=dt.date(2026, 12, 7))
+    assert json.loads((site / "board/board.json").read_text())["trends"]["quarters"] == quarters
+    page = (site / "board/trends.html").read_text()
+    assert 'id="incidents-per-quarter"' in page and "<td>2026-Q4 (to Dec 7)</td><td>2</td><td>1</td><td>1</td>" in page

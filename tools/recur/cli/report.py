@@ -8,7 +8,7 @@ import sys
 import click
 
 from recur import config
-from recur.cli.options import JSON_ALIAS, TODAY_DATE, OutFile, http_url, json_alias, kb_option, setting, write_out
+from recur.cli.options import DATE, JSON_ALIAS, TODAY_DATE, OutFile, http_url, json_alias, kb_option, setting, write_out
 from recur.cli.render import for_terminal
 from recur.problems.board import not_counted, report_board, uncounted_problems
 from recur.problems.report import (
@@ -69,6 +69,14 @@ from recur.util.text import plural
     help="Add a recurring list over the last DAYS days to the 30 and 90 (repeatable; --window 365 for a "
     'year-end review); in JSON as recurring["365"]. Without it the report is as before.',
 )
+@click.option(
+    "--since",
+    "since",
+    type=DATE,
+    metavar="DATE",
+    help="Add what happened after DATE (the last review) first: each incident with its pattern, how often that "
+    "pattern struck before, and its fix; in JSON as 'since'.",
+)
 @click.option("--out", "out", type=OutFile(), help="Write the report to a file (atomically; - is stdout).")
 @click.option(
     "--owner",
@@ -97,7 +105,7 @@ from recur.util.text import plural
     "its page there (env RECUR_SITE_URL; default: site_url in ./mkdocs.yml, as recur site takes it).",
 )
 def report(
-    kb_dir, fmt, as_json, as_of, fail_on, windows, out, recurrence_days, owner, limit, site_url
+    kb_dir, fmt, as_json, as_of, fail_on, windows, out, recurrence_days, owner, limit, site_url, since
 ):  # long: one option each, then the renderings
     """The weekly problem-management review.
 
@@ -112,6 +120,7 @@ def report(
     recur report --owner bob --limit 10 --format markdown --site-url https://kb.example.com/
     """
     from recur.kb.loader import load_kb
+    from recur.util.dates import given_date
 
     fmt = json_alias(fmt, as_json)
     day = config.as_of(as_of)
@@ -120,7 +129,8 @@ def report(
     # JSON and Markdown, read away from here: each file by its path in the KB
     # its recurring lists the owner's, ranked before the cut; 30 and 90 days, then each --window asked for (a
     # year-end review's 365), in the order given, each once (the board adds them)
-    b = report_board(kb, day, uncounted, owner=owner, windows=windows)
+    since_day = given_date(since, "--since") if since else None  # checked by DATE already
+    b = report_board(kb, day, uncounted, owner=owner, windows=windows, since=since_day)
     if owner is not None:
         b = _owned(b, owner, kb, fail_on)
     shown = for_terminal(b)  # text for people: no control character from the KB acts on their terminal

@@ -83,7 +83,10 @@ Keys of the returned dict:
   again, keeping its ``done`` date: listed, not gated), under (the retired id the incident names, which
   ``pattern`` replaced, ``credited``; null for its own)}; newest first.
 - ``trends``: {"months": ["YYYY-MM", ...] (the ``months`` months ending with as_of's month),
-  "total": [count per month], "by_category": {category: [counts]}, "by_service": {service: [counts]}}.
+  "total": [count per month], "by_category": {category: [counts]}, "by_service": {service: [counts]},
+  "quarters": [{"quarter": "YYYY-QN", "incidents", "repeats", "needs_analysis"}, ...] (the 8 quarters ending
+  with as_of's, oldest first; ``repeats``: incidents of a pattern, counted as the recurring lists count it, that
+  had an incident before)}.
   An incident counts once per distinct category of its patterns (``unknown`` when it has none but
   unpromoted import drafts) and
   once per service it lists (``(none)`` when it lists none).
@@ -323,6 +326,7 @@ def report_board(
     today: dt.date | None = None,
     owner: str | None = None,
     windows: tuple = (),
+    since: dt.date | None = None,
 ) -> Board:
     """The board as `recur report --format json`, its Markdown, MCP's problem_report and the site give
     it, as of ``as_of`` (``board``'s name, which docs/library.md and its TypeError use: it was ``day``), with
@@ -330,12 +334,62 @@ def report_board(
     caller has it already (`recur report` names them from here as well). ``today``: the date an
     incident dated after cannot have happened yet (``dated_after``); default the clock's (``RECUR_TODAY``).
     ``owner``: its recurring lists are that owner's (``board``'s ``owner``), for ``problems.owner.for_owner``.
-    ``windows``: recurring lists added to those of 30 and 90 days (``board``'s)."""
+    ``windows``: recurring lists added to those of 30 and 90 days (``board``'s). ``since``: the day of the last
+    review, what came after it as ``since`` (``new_since``; `recur report --since`), else no such key."""
     from recur import config
 
     if today is None:
         today = config.today()
-    return {**board(kb, as_of, today=today, owner=owner, windows=windows), **not_counted(kb, uncounted=uncounted)}
+    b = {**board(kb, as_of, today=today, owner=owner, windows=windows), **not_counted(kb, uncounted=uncounted)}
+    if since is not None:
+        b["since"] = new_since(kb, since, as_of)
+    return b
+
+
+def new_since(kb, since: dt.date, as_of: dt.date) -> dict:
+    """What happened after ``since`` (the last review) and up to ``as_of``, for the weekly review's "what came back
+    since we last met": {date, incidents, repeats, needs_analysis, rows}, ``rows`` newest first, one per incident and
+    pattern it counts for (``credited``: a retired pattern's for the one that replaced it, ``under`` the old id),
+    ``seen_before`` that pattern's incidents before this one (0: new), its fix on ``as_of`` (``fix_state``), as the
+    recurring rows give it; an incident with no known pattern one row, ``pattern`` null. The recurring lists
+    needed two incidents in a window: one repeat of a pattern seen 8 times before was in none of them."""
+    incidents = sorted((i for i in counted_incidents(kb) if i.date <= as_of), key=lambda i: (i.date, i.id))
+    drafts, patterns = kb.import_drafts(), kb.patterns
+    counts_for: dict = defaultdict(list)
+    for i, pid, old in credited(patterns, incidents):
+        if pid not in drafts:
+            counts_for[i.id].append((pid, old))
+    seen: Counter = Counter()
+    rows: list = []
+    for i in incidents:
+        new = i.date > since
+        for pid, old in counts_for[i.id] or [(None, None)]:
+            if new:
+                p = patterns.get(pid) if pid else None
+                rows.append(
+                    {
+                        "incident": i.id,
+                        "date": iso_day(i.date),
+                        "title": i.title,
+                        "severity": i.severity,
+                        "pattern": pid,
+                        "under": old,
+                        "seen_before": seen[pid] if pid else 0,
+                        "fix": fix_state(p, as_of) if p else None,
+                        "retired": bool(p and p.status == "retired"),
+                        "path": i.relpath,
+                    }
+                )
+            if pid:
+                seen[pid] += 1
+    mine = {r["incident"] for r in rows}
+    return {
+        "date": iso_day(since),
+        "incidents": len(mine),
+        "repeats": len({r["incident"] for r in rows if r["seen_before"]}),
+        "needs_analysis": len({r["incident"] for r in rows if r["pattern"] is None}),
+        "rows": sorted(rows, key=lambda r: (r["date"], r["incident"]), reverse=True),
+    }  # stable: the record's order
 
 
 def uncounted_problems(kb) -> tuple[list, list]:
@@ -868,7 +922,49 @@ def _trends(patterns, incidents, as_of: dt.date, months: int, drafts: set = froz
     def _ordered(d: dict) -> dict:
         return {k: d[k] for k in sorted(d, key=lambda k: (-sum(d[k]), k))}
 
-    return {"months": month_keys, "total": total, "by_category": _ordered(by_cat), "by_service": _ordered(by_svc)}
+    return {
+        "months": month_keys,
+        "total": total,
+        "by_category": _ordered(by_cat),
+        "by_service": _ordered(by_svc),
+        "quarters": _quarters(patterns, incidents, as_of, drafts),
+    }
+
+
+QUARTERS = 8  # the trends' quarters: two years, a year-on-year look the 12 months cannot give
+
+
+def quarter_of(d: dt.date) -> str:
+    return f"{d.year}-Q{(d.month - 1) // 3 + 1}"
+
+
+def _quarters(patterns, incidents, as_of: dt.date, drafts: set = frozenset()) -> list[dict]:
+    """The last ``QUARTERS`` calendar quarters ending with as_of's, oldest first: each one's incidents, those
+    ``repeats`` of a known pattern (one it counts for, as the recurring lists count it, had an incident before
+    it, in any quarter) and those that need analysis. Whether problem management works shows here: repeats
+    falling quarter on quarter; the monthly trend was one year of totals, no year-on-year and no repeats."""
+    keys: list[str] = []
+    y, q = as_of.year, (as_of.month - 1) // 3 + 1
+    for _ in range(QUARTERS):
+        keys.insert(0, f"{y}-Q{q}")
+        y, q = (y, q - 1) if q > 1 else (y - 1, 4)
+    rows = {k: {"quarter": k, "incidents": 0, "repeats": 0, "needs_analysis": 0} for k in keys}
+    ordered = sorted(incidents, key=lambda i: (i.date, i.id))
+    seen: set = set()
+    repeat: set = set()  # ids of incidents whose pattern had struck before
+    for i, pid, _old in credited(patterns, ordered):
+        if pid in drafts:
+            continue
+        if pid in seen:
+            repeat.add(i.id)
+        seen.add(pid)
+    for i in ordered:
+        row = rows.get(quarter_of(i.date))
+        if row is not None:
+            row["incidents"] += 1
+            row["repeats"] += i.id in repeat
+            row["needs_analysis"] += needs_analysis(i, drafts)
+    return list(rows.values())
 
 
 def overdue_items(b: Board) -> list[str]:

@@ -316,6 +316,25 @@ def recurring_more_note(b: Board, days: str) -> str | None:
     return f"{plural(more, 'more pattern')} recurred, each fewer times than those above ({k - 1} or fewer), not listed"
 
 
+def _since(b: Board, named) -> tuple:
+    """``since`` (`recur report --since DATE`): each incident after the last review with its pattern, how often that
+    pattern struck before and its fix, newest first."""
+    n = b["since"]
+    rows = [
+        [r["incident"], r["date"], (r["pattern"] + (f" (under {r['under']})" if r["under"] else "")) if r["pattern"]
+         else "needs analysis", str(r["seen_before"]) if r["pattern"] else "-", fix_cell({**r, "last": r["date"]}, named) if r["pattern"]
+         else "-", r["title"]]
+        for r in n["rows"]
+    ]  # fmt: skip
+    return (
+        f"Since {n['date']}: {plural(n['incidents'], 'incident')}, {n['repeats']} of a pattern seen before, "
+        f"{n['needs_analysis']} with no known pattern",
+        ["incident", "date", "pattern", "seen before", "fix", "title"],
+        rows,
+        f"No incident after {n['date']}.",
+    )
+
+
 def _recurring(b: Board, days: str, named) -> tuple:
     rows = b["recurring"][days]
     # cut at ten rows with no word, a pattern recurring as often as the tenth looked like none (found in review)
@@ -349,6 +368,25 @@ def _trends(b: Board) -> tuple:
     return (f"Incidents per month {span} (· = none that month{so_far})", ["", "trend", "total"], rows)
 
 
+def _quarters(b: Board) -> tuple:
+    """The trends' quarters (``trends.quarters``), a row each, oldest first: incidents, repeats of a known pattern,
+    needs analysis; the quarter of as_of said as so far."""
+    qs = b["trends"].get("quarters") or []
+    as_of = dt.date.fromisoformat(b["as_of"])
+    now = f"{as_of.year}-Q{(as_of.month - 1) // 3 + 1}"
+    rows = [
+        [q["quarter"] + (f" (to {as_of:%b} {as_of.day})" if q["quarter"] == now else ""), str(q["incidents"]),
+         str(q["repeats"]), str(q["needs_analysis"])]
+        for q in qs
+    ]  # fmt: skip
+    return (
+        "Incidents per quarter (repeats: of a pattern that had struck before)",
+        ["quarter", "incidents", "repeats", "needs analysis"],
+        rows,
+        "None.",
+    )
+
+
 # each section(board, named): ``named`` the board's ``owner_names``, which ``sections`` builds once for the report
 _SECTIONS = (
     _reviews,
@@ -375,9 +413,10 @@ def sections(b: Board, limit: int | None = None) -> list[tuple[str, list[str], l
     gone = set((b.get("filtered") or {}).get("left_out", ()))
     named = owner_names(b)  # once for the report: each section that names owners built its own (seven a report)
     kept = [f for f in _SECTIONS if UNOWNED_LISTS.get(f) not in gone]
-    out = [_urgent_first(f, b, named) if limit is not None else f(b, named) for f in kept]
+    out = [_since(b, named)] if b.get("since") else []  # what came since the last review, first
+    out += [_urgent_first(f, b, named) if limit is not None else f(b, named) for f in kept]
     out += [_recurring(b, days, named) for days in b["recurring"]]  # 30, 90, then any `--window` added
-    out.append(_trends(b))
+    out += [_trends(b), _quarters(b)]  # both whole: _cut cuts neither (WHOLE)
     return [(*x, *(None,) * (5 - len(x))) for x in out]
 
 
@@ -416,12 +455,15 @@ def _busiest(owner: tuple) -> tuple:
     return (-sum(v.get(f"{k}_overdue", 0) for k in kinds), -sum(v.get(k, 0) for k in kinds))
 
 
+WHOLE = 2  # the last sections, the monthly trends and the quarters, shown whole whatever --limit says
+
+
 def _cut(sections_: list, limit: int | None) -> list:
     """``sections`` with at most ``limit`` rows in each list (the trends, a chart, whole) and how many more
     each had: the report of 755 incidents was 1,166 lines, too long for a meeting, a ticket or a chat."""
     return [
-        (t, cols, rows if limit is None or n == len(sections_) - 1 else rows[:limit], empty, note,
-         0 if limit is None or n == len(sections_) - 1 else max(0, len(rows) - limit))
+        (t, cols, rows if limit is None or n >= len(sections_) - WHOLE else rows[:limit], empty, note,
+         0 if limit is None or n >= len(sections_) - WHOLE else max(0, len(rows) - limit))
         for n, (t, cols, rows, empty, note) in enumerate(sections_)
     ]  # fmt: skip
 
@@ -432,7 +474,25 @@ def more_line(more: int, limit: int | None) -> str:
 
 def _headline(b: Board) -> str:
     left_out = (b.get("filtered") or {}).get("left_out", ())
-    return _counts_line(b["counts"], b["recurring"]["30"], left_out, (b.get("recurring_more") or {}).get("30", 0))
+    line = _counts_line(b["counts"], b["recurring"]["30"], left_out, (b.get("recurring_more") or {}).get("30", 0))
+    held_not = did_not_hold_30(b)
+    return f"{line[:-1]}; the fix did not hold in the last 30 days: {held_not}." if held_not else line
+
+
+def did_not_hold_30(b: Board, most: int = 3) -> str:
+    """The recurrences after a fix whose incident is in the last 30 days, by pattern, "disk-full (INC-…, INC-…)":
+    the headline said "nothing recurred in the last 30 days" (no pattern had two incidents) while a fix marked
+    done had just failed, named only in a table further down (found in review). "" when there is none."""
+    from recur.util.dates import shift
+
+    start = shift(dt.date.fromisoformat(b["as_of"]), -30).isoformat()  # as incidents_30 counts: after this day
+    by_pattern: dict[str, list[str]] = {}
+    for r in sorted(b["recurrence_after_fix"], key=lambda r: (r["incident_date"], r["incident"]), reverse=True):
+        if r["incident_date"] > start:
+            by_pattern.setdefault(r["pattern"], []).append(r["incident"])
+    said = [f"{pid} ({', '.join(ids)})" for pid, ids in list(by_pattern.items())[:most]]
+    more = len(by_pattern) - len(said)
+    return ", ".join(said) + (f" and {more} more" if more else "")
 
 
 def filtered_line(b: Board) -> str | None:

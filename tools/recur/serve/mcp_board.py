@@ -272,7 +272,9 @@ def _follow_up_line(f: dict, named) -> str:
 
 
 def _review_line(r: dict, named) -> str:
-    owner = f", {_owner(r, named)}" if r.get("owner") else ""  # who holds it (review.owner), when recorded
+    # who holds it (review.owner), "none" as the follow-up and fix lines say it: an unlabelled ", alice", and
+    # nothing for a review no one holds, which `recur report` shows as (unowned) (found in a manager's review)
+    owner = f", owner {_owner(r, named)}"
     return (
         f"{r['incident']}: {_short(r['title'])} ({r['severity']}, {r['level']} review due {r['due']}{owner}{_late(r)})"
         f"{_page(r)}"

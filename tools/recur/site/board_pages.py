@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from recur.problems.board import month_so_far, other_dues_note, owner_names, owner_of
+from recur.problems.board import Board, month_so_far, other_dues_note, owner_names, owner_of, quarter_of
 from recur.problems.report import (
     BY_OWNER,
     fix_done_cell,
@@ -255,12 +255,24 @@ def trends_page(site: Site) -> str:
     rows = [[m, str(n)] for m, n in zip(months, t["total"], strict=True)]
     out.append(raw('<details class="info" data-search-exclude><summary>The numbers</summary>\n'
                    + html_table(["month", "incidents"], rows) + "</details>"))
+    out.append(_quarters_section(b))
     for days in ("30", "90"):
         # each pattern's fix (state, owner, due) is in the board's table: the chart names the pattern only
         out.append(f"## Top recurring patterns, last {days} days\n\nWith each one's permanent fix: "
                    + mdlink(page, BOARD, "the problem board", f"{SECTIONS['recurring']}-{days}") + ".\n")
         out.append(_recurring_chart(site, page, b["recurring"][days], f"top recurring patterns, last {days} days"))
     return unsearched("\n".join(out))  # the title and intro indexed, as the board's
+
+
+def _quarters_section(b: Board) -> str:
+    """The quarters of ``trends.quarters`` as `recur report` gives them: incidents, repeats, needs analysis."""
+    as_of = dt.date.fromisoformat(b["as_of"])
+    now = quarter_of(as_of)
+    rows = [[esc(q["quarter"]) + (f" (to {as_of:%b} {as_of.day})" if q["quarter"] == now else ""),
+             str(q["incidents"]), str(q["repeats"]), str(q["needs_analysis"])] for q in b["trends"]["quarters"]]
+    return ("## Incidents per quarter\n\nRepeats: incidents of a pattern that had struck before; whether problem "
+            "management works shows as fewer of them quarter on quarter.\n\n"
+            + raw(html_table(["quarter", "incidents", "repeats", "needs analysis"], rows)) + "\n")
 
 
 def _stack_table(months: list, series: dict, what: str) -> str:
