@@ -60,6 +60,7 @@ from test_query_logs import (
 )
 
 from recur.cli.main import cli
+from recur.retrieval.query import NOTHING_LEFT
 from recur.retrieval.results import confidence_text
 from recur.site import bundle
 from recur.util.files import file_version
@@ -116,7 +117,9 @@ const r = new Ranker(input.index, b.buffer.slice(b.byteOffset, b.byteOffset + b.
 r.knownWords = new Set(input.known);  /* as the loader sets the tokenizer's whole words */
 const f32 = (v) => (v ? Float32Array.from(v) : null);
 return input.queries.map(({text, q, fq, rq, rfq}) => {
-  const t = r.clipQuery(text);  /* as Engine.answer does: as typed, and with its typos read only when that finds nothing credible */
+  const prepared = r.readQuery(text), t = prepared.text;  /* as Engine.answer does: as typed, and with its typos read only when that finds nothing credible */
+  const none = r.notSearched(prepared);  /* nothing to search: not ranked, no verdict */
+  if (none) return { ...none, credible_top1: none.credible };
   const one = (top) => {
     const asked = Math.max(top, r.p.calibration.verdict_top);
     const typed = r.withReading(false, () => r.answer(t, r.search(t, f32(q), f32(fq), asked), top));
@@ -216,6 +219,8 @@ def test_the_bundles_name_terms_are_the_servers_title_and_id_words_no_tag(kb_dir
 def test_ranker_js_ranks_as_search_py_given_the_same_vectors(tmp_path, kb_dir, which, browser_runtime):
     """The ranking's structure, not the model: the fake encoder's vectors go to both sides. The
     shipped KB has enough patterns to be calibrated (probability, its confidence and verdict)."""
+    from test_sns_paste import CONFIRMATION, CONFIRMED_SAID  # which imports this module
+
     if which == "shipped":
         kb_dir = tmp_path / "shipped-kb"
         shutil.copytree(Path(__file__).resolve().parents[1] / "kb", kb_dir)
@@ -312,8 +317,11 @@ def test_ranker_js_ranks_as_search_py_given_the_same_vectors(tmp_path, kb_dir, w
     texts += ["invoices printed on 30 December carry next year's date"]  # a person's draft (the shipped KB's)
     # a bare number is no identifier but an HTTP status not followed by a unit (util.text.identifiers)
     texts += ['checkout is slow: p99 took 200 ms on 14 pods, "status": 200, the clients got 429 from us, 503/s']
-    # blank to Python's str.strip (NEL, information separators), not to JS's trim: ranked in the browser only
-    texts += ["\x85 \x1c\x1f\u3000"]
+    # nothing to search (query.Prepared.unsearched): blank to Python's str.strip (NEL, information separators), not
+    # to JS's trim; an empty code fence; a pasted SNS subscription confirmation. No verdict (null) and the same note
+    # on both sides: the browser ranked the first two as "" and said no_known_pattern true (found when the server's
+    # answer turned null)
+    texts += ["\x85 \x1c\x1f\u3000", "```json\n```", json.dumps(CONFIRMATION)]
     # hex values are no BM25 words (util.text.HEX_RUN), an address no identifier, on either side
     texts += ["ERROR 0x8007000E E_OUTOFMEMORY at 0x7ffde2a1c3b0 trace 4bf92f3577b34da6a3ce929d0e0e4736 disk full"]
     texts += ["segfault at 0x7ffde2a1c3b0"]
@@ -399,6 +407,9 @@ def test_ranker_js_ranks_as_search_py_given_the_same_vectors(tmp_path, kb_dir, w
     for text, signal in UNLIKE_TEXTS.items():  # not even close in meaning (its view at search.UNLIKE), in either
         got = [[w for r in a[texts.index(text)]["results"] for w in r["why"] if w["text"] == signal] for a in (py, js)]
         assert got == [[], []], (text, got)
+    unsearched = [(p["query_note"], j.get("query_note")) for p, j in zip(py, js) if p["no_known_pattern"] is None]
+    assert unsearched == [(NOTHING_LEFT, NOTHING_LEFT)] * 2 + [(CONFIRMED_SAID, CONFIRMED_SAID)], unsearched
+    assert all("query_note" not in j for j in js if j["no_known_pattern"] is not None)  # the box's note is its own
     for p, j in zip(py, js):
         assert j["query"] == p["query"]  # the same text read: cut at the same character, surrogates cleaned
         assert [r["id"] for r in j["results"]] == [r["id"] for r in p["results"]], j["query"]
@@ -1921,6 +1932,35 @@ def test_a_text_blank_to_recur_suggest_is_asked_for_again(page, static_site):
     assert page.errors == []
 
 
+@pytest.mark.browser
+def test_the_browsers_engine_answers_a_text_with_nothing_to_search_with_no_verdict(page, static_site):
+    """recur-browser-search.js's Engine.answer, the engine the box loads (and bench/static_suggest.py asks): a text
+    with nothing to search (query.Prepared.unsearched) is not ranked, and is answered with no verdict, no result and
+    the note saying why, as /api/suggest (test_nothing_to_search, test_sns_surfaces). It said no_known_pattern true
+    for the blank text and the empty fence. The box asks such a text again or says what the paste is before that."""
+    from test_sns_paste import CONFIRMATION, CONFIRMED_SAID  # which imports this module
+
+    from recur.retrieval.query import prepare
+
+    url, *_ = static_site
+    page.goto(url + "/suggest.html")
+    page.wait_for_selector("div.recur-suggest[data-mode=browser]")
+    shown = _ask(page, QUERIES[0])
+    assert shown, (page.inner_text(".recur-suggest__status"), page.errors)  # the engine loaded, and ranking
+    notes = {
+        "\x85 \x1c\x1f\u3000": NOTHING_LEFT,
+        "```json\n```": NOTHING_LEFT,
+        json.dumps(CONFIRMATION): CONFIRMED_SAID,
+    }
+    answers = page.evaluate(
+        "ts => document.querySelector('div.recur-suggest').recurEngine.then(e => Promise.all(ts.map(t => e.answer(t))))",
+        list(notes),
+    )
+    got = [(a["query"], a["no_known_pattern"], a["results"], a.get("query_note")) for a in answers]
+    assert got == [(prepare(t).text, None, [], note) for t, note in notes.items()], got
+    assert page.errors == []
+
+
 def test_a_browser_search_setting_that_is_neither_on_nor_off_is_an_error(tmp_path):
     """Found in the architecture audit: any value but off/0/false/no (a typo such as 'of') meant on."""
     kb, out = site_kb(tmp_path / "kb"), tmp_path / "out"
@@ -2477,11 +2517,12 @@ def test_the_pages_query_reads_a_go_crash_beside_a_line_of_blanks_in_linear_time
 @pytest.mark.skipif(NODE is None, reason="node is not installed")
 def test_the_pages_query_limits_are_query_pys(tmp_path):
     """assets/recur-query.js spells out retrieval.query's MAX_PASTE_CHARS and MAX_QUERY_CHARS: a change to one
-    side only would cut an alert's texts at another length in the browser than recur suggest does."""
+    side only would cut an alert's texts at another length in the browser than recur suggest does. And its
+    NOTHING_LEFT, the note of a text with nothing to search, the API's word for word."""
     from recur.retrieval import query
 
-    limits = run_query_js(tmp_path, "return [q.MAX_PASTE_CHARS, q.MAX_QUERY_CHARS];")
-    assert limits == [query.MAX_PASTE_CHARS, query.MAX_QUERY_CHARS]
+    limits = run_query_js(tmp_path, "return [q.MAX_PASTE_CHARS, q.MAX_QUERY_CHARS, q.NOTHING_LEFT];")
+    assert limits == [query.MAX_PASTE_CHARS, query.MAX_QUERY_CHARS, query.NOTHING_LEFT]
 
 
 def _node_typo_corrections(tmp_path, words: list[str], texts: list[str]) -> list:

@@ -85,6 +85,12 @@
      nothing: white space, control characters, the default-ignorable ones such as U+200B and U+FEFF) */
   var VISIBLE = /[^\x00-\x20\x7f-\xa0\xad\u034f\u061c\u115f\u1160\u1680\u17b4\u17b5\u180b-\u180f\u2000-\u200f\u2028-\u202f\u205f-\u206f\u3000\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8\u{1bca0}-\u{1bca3}\u{1d173}-\u{1d17a}\u{e0000}-\u{e0fff}]/u;
   function hasText(s) { return VISIBLE.test(withoutEmoji(s.indexOf("\x1b") >= 0 ? s.replace(ANSI, "") : s)); }  /* emoji alone: none */
+  /* query.NOTHING_LEFT and Prepared.unsearched: why nothing of a prepared text is searched, or "": a paste that is no
+     alert nor incident (not_alert: an SNS subscription confirmation), or nothing left to search once read (blank to
+     Python's str.strip, "\x85 \x1c", an empty code fence). The in-browser ranker answers it with no verdict, as
+     Engine.answer_many; the box asks such a text again before it gets there ("Type or paste what you see first.") */
+  var NOTHING_LEFT = "the text has nothing to search (it is empty, or white space, invisible characters or code fences alone)";
+  function unsearched(p) { return p.not_alert || (hasText(p.text) ? "" : NOTHING_LEFT); }
 
   /* query.py's log reading (read_log): LOG_MIN_LINES, LOG_SHARE, PREAMBLE_LINES, PREAMBLE_CHARS, WS, LEVELS,
      _NO_COLON, LEVEL_AT, LEVEL_LATER, STAMP, CLOCK, KLOG, HOST, LOGFMT, LOGFMT_FIELD, STACK, TRACEBACK, CHAINED,
@@ -1336,7 +1342,7 @@
     return meant <= NOT_A_FAILURE_MEANINGS;
   }
 
-  root.RecurQuery = { prepare: prepare, note: note, hasText: hasText, readLine: readLine, wasmSimd: wasmSimd, MAX_QUERY_CHARS: MAX_QUERY_CHARS,
+  root.RecurQuery = { prepare: prepare, note: note, hasText: hasText, unsearched: unsearched, NOTHING_LEFT: NOTHING_LEFT, readLine: readLine, wasmSimd: wasmSimd, MAX_QUERY_CHARS: MAX_QUERY_CHARS,
                      MAX_PASTE_CHARS: MAX_PASTE_CHARS, Typos: Typos,
                      TYPO: TYPO, TYPO_WORD_ENDINGS: TYPO_WORD_ENDINGS, TYPO_NEVER: TYPO_NEVER,
                      aboutFailure: aboutFailure, aboutNoFailure: aboutNoFailure, FAILURE_WORDS: FAILURE_WORDS,

@@ -605,8 +605,24 @@ export class Ranker {
    * does (code points), not UTF-16 units: an emoji is two units, and a pasted log with emoji lost its
    * tail, and with it the verdict. */
   clipQuery(text) {
+    return this.readQuery(text).text;
+  }
+
+  /* clipQuery's text with all the page's prepare read of it (not_alert, what was condensed), for notSearched */
+  readQuery(text) {
     const plain = String(text).includes("\x1b") ? String(text).replace(new RegExp(this.p.ansi, "g"), "") : String(text);
-    return this.prepare(wellFormed(plain), this.p.max_query_chars).text;
+    return this.prepare(wellFormed(plain), this.p.max_query_chars);
+  }
+
+  /* Engine.answer_many's answer to a text nothing of which is searched (query.Prepared.unsearched, RecurQuery.unsearched:
+     a pasted SNS subscription confirmation, or nothing left once read, "\x85 \x1c" or an empty code fence), given
+     readQuery's: not ranked, no result, no verdict (null) and the note saying why; null for a text to search. It was
+     ranked as "" and answered no_known_pattern true, where the server answers null. */
+  notSearched(read) {
+    const why = globalThis.RecurQuery.unsearched(read);
+    if (!why) return null;
+    return { query: read.text, no_known_pattern: null, results: [], credible: 0, corrected: [], meant: [],
+             borderline: false, edge: null, query_note: why };
   }
 
   similarities(q) {

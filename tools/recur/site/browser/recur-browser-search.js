@@ -9,6 +9,7 @@
  * (cache: "no-cache"), so a rebuilt site is not answered from the last build's cached index or model.
  * ranker.js is imported the same way (not statically), for the same reason.
  *   const answer = await engine.answer(text, 5);                   // {query, no_known_pattern, results, credible}
+ *   // no_known_pattern null, results [] and query_note why, for a text with nothing to search (as /api/suggest)
  *   const index = await wordIndex(bundleUrl, manifest);           // the site search's index, kept with the model
  */
 
@@ -273,7 +274,9 @@ class Engine {
    * (engine.Engine._rank_read), kept when better (engine._read_better). Ranked inside withReading, which runs at once: another
    * answer awaiting the model meanwhile reads its own way. */
   async answer(text, top = 5) {
-    const r = this.ranker, t = r.clipQuery(text);
+    const r = this.ranker, prepared = r.readQuery(text), t = prepared.text;
+    const none = r.notSearched(prepared);  /* nothing to search (Prepared.unsearched): no verdict, the model not run */
+    if (none) return none;
     const asked = Math.max(top, r.p.calibration.verdict_top);  /* the verdict reads the first 3, as the server */
     const vectors = async (read) => {
       const focus = r.focusText(read);
