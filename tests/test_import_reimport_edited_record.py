@@ -155,6 +155,28 @@ def test_keep_record_says_what_it_kept_and_took_on_every_later_version(fresh_kb,
     assert "(owner: Lena Fischer)" in inc.sections["Action items"]  # the import's copy, as the person left it
 
 
+def test_keep_record_of_a_record_0_2_0_imported_does_not_call_its_section_edited(fresh_kb, tmp_path):
+    # found upgrading a 0.2.0 team KB: a record 0.2.0 imported keeps no section hashes, and --keep-record over a
+    # corrected Root cause said "Kept the record's Root cause section (a person edited it since the import wrote
+    # it; ...)" of a section no one had touched: it cannot tell, and says so
+    iid, path = _record_of(fresh_kb, import_file(fresh_kb, tmp_path / "pm.md", PM, "--json"))
+    text = path.read_text()
+    as_0_2_0 = re.sub(r', "?(sections_sha256|summary_sha256|kept_sha256)"?: \{[^}]*\}', "", text)
+    assert as_0_2_0 != text and "sha256" in as_0_2_0 and "sections_sha256" not in as_0_2_0, as_0_2_0
+    path.write_text(as_0_2_0)
+    corrected = PM.replace("No cleanup of the scratch disk.", "No cleanup job for the scratch disk's temp files.")
+    held = import_file(fresh_kb, tmp_path / "pm.md", corrected)
+    assert held.exit_code == 3, held.output  # held back, as 0.2.0 held it: the changelog's upgrade step
+    r = import_file(fresh_kb, tmp_path / "pm.md", corrected, "--keep-record")
+    assert r.exit_code == 0, r.output
+    kept = [ln for ln in r.output.splitlines() if ln.startswith("Kept the record's ")]
+    assert kept == [
+        "Kept the record's Root cause section (the record keeps no hash of the text the import wrote, so an edit "
+        "cannot be told from a correction; the document's differs)"
+    ], r.output
+    assert load_kb(fresh_kb).incidents[iid].sections["Root cause"] == "No cleanup of the scratch disk."
+
+
 def test_keep_record_json_lists_what_it_kept(fresh_kb, tmp_path):
     iid, path = _record_of(fresh_kb, import_file(fresh_kb, tmp_path / "pm.md", OWN, "--json"))
     _edit(path, "No size limit on the shipper's file buffer.", "The shipper buffered to /var with no cap.")

@@ -725,6 +725,26 @@ def test_keep_existing_with_the_teams_own_makefile_does_not_advise_its_missing_t
     assert f"merge its targets: {', '.join(phony.split()[1:])}" in hint
 
 
+def test_keep_existing_with_an_earlier_recur_init_makefile_says_its_targets_run(tmp_path):
+    """Found upgrading a 0.2.0 team KB: `recur init . --keep-existing` called 0.2.0's own Makefile "your Makefile",
+    said to run Recur's commands directly instead of its targets and that kb.yml calls make targets to merge
+    "before the first pull request". An earlier recur init's Makefile (its `constraints:` target) has the targets:
+    make install and make test are the next steps, and what to merge is said."""
+    repo = tmp_path / "team"
+    assert run("init", repo).exit_code == 0
+    makefile = repo / "Makefile"
+    lines = makefile.read_text().splitlines(keepends=True)
+    earlier = "".join(ln for ln in lines if "CHECK_CHANGED" not in ln)  # one of the lines 0.2.0's did not have
+    assert earlier != makefile.read_text() and "\nconstraints:" in earlier
+    makefile.write_text(earlier)
+    res = run("init", repo, "--keep-existing")
+    assert res.exit_code == 0 and "Makefile" in res.output.split("Left as they were", 1)[1].split("\n")[0], res.output
+    steps = res.output[res.output.index("Next:") :]
+    assert "your Makefile was kept" not in steps and "calls those make targets" not in steps, steps
+    assert "make install" in steps and "make test" in steps, steps
+    assert "recur init a-new-folder writes its Makefile: diff the two" in steps, steps
+
+
 def test_starter_with_a_kept_severity_framework_that_lacks_its_levels_is_refused(tmp_path):
     """Found in review: `init --keep-existing --starter` kept the team's severity.yml (P1 only) and
     wrote 60 starter patterns that all failed `recur check` against it, and said it had succeeded."""

@@ -290,12 +290,18 @@ def _next_steps(directory: str, starter: bool, kept: list[str] | None, wheel: st
 
     _python_disagrees(Path(directory), kept or [])
     click.echo("Next:")
-    if kept and "Makefile" in kept:  # the team's own Makefile has none of Recur's targets
+    older = bool(kept and "Makefile" in kept and _recur_makefile(directory))
+    if kept and "Makefile" in kept and not older:  # the team's own Makefile has none of Recur's targets
         _where_recur_comes_from(directory, wheel, "CI installs", named)
         _kept_makefile(directory)
         return
     _where_recur_comes_from(directory, wheel, "make install and CI install", named)
     click.echo("  " + _first_step(directory))
+    if older:  # an earlier recur init's, kept: its targets run this recur (found upgrading a 0.2.0 team KB)
+        click.echo("  # the Makefile kept is Recur's, not as this recur init writes it: its targets run this recur;")
+        click.echo(
+            "  # merge this version's changes into it (recur init a-new-folder writes its Makefile: diff the two)"
+        )
     if starter or has_patterns(directory):  # run again in a KB with patterns: "your first" was no next step
         click.echo("  make test      # check, near-duplicates, eval, the site: as CI runs them on a change")
         from recur.kb.init import serve_url
@@ -409,6 +415,15 @@ def _other_wheel(directory: str, line: str) -> str | None:
         f"  Then run {_remake(directory)}; commit requirements.txt, constraints.txt, KB-FORMAT.md and the new wheel "
         "together (the old one can go)"
     )
+
+
+def _recur_makefile(directory: str) -> bool:
+    """Whether the repository's Makefile is one a ``recur init`` wrote (this version's or an earlier one's): it
+    has the ``constraints`` target, which runs ``recur init --constraints-only`` (a team's own may have a
+    ``constraints`` target of its own)."""
+    makefile = Path(directory) / "Makefile"
+    text = makefile.read_text(encoding="utf-8", errors="replace") if makefile.is_file() else ""
+    return bool(re.search(r"(?m)^constraints:", text)) and "init --constraints-only" in text
 
 
 def _remake(directory: str) -> str:

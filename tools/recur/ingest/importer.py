@@ -2619,6 +2619,9 @@ def _kept_lines(kept, changes: list, recorded: dict) -> list[str]:
     person edited, each value the document says otherwise (a record's own, in ``recorded``: never taken by an
     import), and a duration set by hand."""
     how = {h: "a person took it out of the record" for h in kept.gone}  # said "edited" (found in review)
+    # a record an import before 0.2.1 wrote keeps no section hashes: "edited" was said of one no one touched
+    how |= {h: "the record keeps no hash of the text the import wrote, so an edit cannot be told from a correction"
+            for h in kept.unhashed}  # fmt: skip
     lines = [f"{h} section ({how.get(h, 'a person edited it since the import wrote it')}; the document's differs)"
              for h in kept.kept if h != "Action items"]  # fmt: skip
     # taken, or said by a line of its own: not said again

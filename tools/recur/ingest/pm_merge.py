@@ -939,6 +939,7 @@ class KeptVersion:
     said: list = ()
     removed: list = ()  # the sections the document no longer has, taken out (no one edited them): lines of words
     gone: list = ()  # of ``kept``, the headings of the sections a person took out of the record
+    unhashed: list = ()  # of ``kept``, those the record keeps no hash of (a record 0.2.0 imported): edited or not
 
 
 def document_digests(sections: dict[str, str]) -> dict[str, str]:
@@ -1000,7 +1001,7 @@ def keep_as_imported(
         _check_follow_ups(shown, doc.data, text, len(follow_ups))
         if not dry:
             write_atomic(path, as_written("\n".join(["---", text, body])), overwrite=True)
-    return KeptVersion(out.kept, out.added, out.said, out.removed, out.gone)
+    return KeptVersion(out.kept, out.added, out.said, out.removed, out.gone, out.unhashed)
 
 
 def _kept_duration(text: str, data: dict, out: _Kept, duration, shown: str) -> str:
@@ -1064,6 +1065,7 @@ class _Kept:
     said: list
     removed: list = dc_field(default_factory=list)
     gone: list = dc_field(default_factory=list)  # the headings kept out of the record: a person took them out
+    unhashed: list = dc_field(default_factory=list)  # the headings kept with no hash of the import's text to compare
 
 
 def _kept_body(rest: str, sections: dict[str, str], have: dict, copy_held=(), new_titles=()) -> tuple[str, _Kept]:
@@ -1096,6 +1098,8 @@ def _kept_body(rest: str, sections: dict[str, str], have: dict, copy_held=(), ne
             continue
         elif _kept_section(out, h, mark, mine, _stored(have)):
             swaps.append((mine.line, section_text(sections[h])))
+        elif mine is not None and h in out.kept and caseless(h) not in hashed:
+            out.unhashed.append(h)  # kept with no hash of the import's text: edited or not, no one can tell
     body = lines[1:]
     _edit_body(body, swaps, _kept_dropped(out, record, {caseless(h) for h in sections}, have))
     while adds and body and not body[-1].strip():
