@@ -9,7 +9,7 @@ import datetime as dt
 import html
 import re
 
-from recur.problems.board import OPEN_FIX, Board, month_so_far, other_dues_note, owner_names, owner_of
+from recur.problems.board import OPEN_FIX, Board, month_so_far, other_dues_note, owner_names, owner_of, quarter_label
 from recur.problems.owner import NOT_OWNED, filtered_sentence
 from recur.util.text import and_listed, display_width, plural
 
@@ -373,12 +373,10 @@ def _quarters(b: Board) -> tuple:
     needs analysis; the quarter of as_of said as so far."""
     qs = b["trends"].get("quarters") or []
     as_of = dt.date.fromisoformat(b["as_of"])
-    now = f"{as_of.year}-Q{(as_of.month - 1) // 3 + 1}"
     rows = [
-        [q["quarter"] + (f" (to {as_of:%b} {as_of.day})" if q["quarter"] == now else ""), str(q["incidents"]),
-         str(q["repeats"]), str(q["needs_analysis"])]
+        [quarter_label(q["quarter"], as_of), str(q["incidents"]), str(q["repeats"]), str(q["needs_analysis"])]
         for q in qs
-    ]  # fmt: skip
+    ]
     return (
         "Incidents per quarter (repeats: of a pattern that had struck before)",
         ["quarter", "incidents", "repeats", "needs analysis"],
