@@ -320,3 +320,20 @@ def test_since_after_the_reports_date_is_a_usage_error(tmp_path):
     assert "No incident after" not in r.output and "Traceback" not in r.output
     same = run("report", "--kb", str(kb), "--as-of", AS_OF, "--since", AS_OF, "--json")
     assert same.exit_code == 0 and json.loads(same.stdout)["since"]["incidents"] == 0, same.output
+
+
+def test_the_headline_says_what_the_more_fixes_that_did_not_hold_are(tmp_path):
+    """Four patterns whose fixes failed in the last 30 days: the headline names three and said "and 1 more", with
+    no word of one more what (an incident? it had just listed incident ids). It says "and 1 more pattern"."""
+    kb = tmp_path / "kb"
+    for k, pid in enumerate(("alpha", "bravo", "charlie", "delta")):
+        write_pattern(
+            kb, pid, title=f"Failure {pid}", symptoms=(f"{pid} words",),
+            extra_front="fix:\n  status: done\n  owner: carol\n  done: 2026-01-10\n",
+        )  # fmt: skip
+        _incident(kb, k + 40, f"2026-04-{10 + k:02d}", pid)
+    head = run("report", "--kb", str(kb), "--as-of", AS_OF).output.splitlines()[1]
+    assert head.endswith(
+        "the fix did not hold in the last 30 days: delta (INC-2026-0043), charlie (INC-2026-0042), "
+        "bravo (INC-2026-0041) and 1 more pattern."
+    ), head

@@ -490,7 +490,7 @@ def did_not_hold_30(b: Board, most: int = 3) -> str:
             by_pattern.setdefault(r["pattern"], []).append(r["incident"])
     said = [f"{pid} ({', '.join(ids)})" for pid, ids in list(by_pattern.items())[:most]]
     more = len(by_pattern) - len(said)
-    return ", ".join(said) + (f" and {more} more" if more else "")
+    return ", ".join(said) + (f" and {plural(more, 'more pattern')}" if more else "")  # "1 more": incident?
 
 
 def filtered_line(b: Board) -> str | None:
