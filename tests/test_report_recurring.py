@@ -308,3 +308,32 @@ def test_since_lists_what_came_after_the_last_review_with_how_often_its_pattern_
     assert "done 2026-03-01, did not hold" in lines[1] and "needs analysis" in lines[2], lines
     none = run(*args, "--since", AS_OF, "--format", "markdown").output
     assert "No incident after 2026-05-01." in none
+
+
+def test_since_after_the_reports_date_is_a_usage_error(tmp_path):
+    """`--since` a day after the report's date (`--as-of`, or today) said "Since 2027-06-01: 0 incidents" and
+    "No incident after 2027-06-01.", as if nothing had happened, whatever the KB held: a typo in the year read as
+    a quiet week. It is click's usage error naming the flag and both days, exit 2; the report's own day is fine."""
+    kb = recurring_kb(tmp_path / "kb")
+    r = run("report", "--kb", str(kb), "--as-of", AS_OF, "--since", "2026-05-02")
+    assert r.exit_code == 2 and "'--since'" in r.output and "2026-05-02" in r.output and AS_OF in r.output, r.output
+    assert "No incident after" not in r.output and "Traceback" not in r.output
+    same = run("report", "--kb", str(kb), "--as-of", AS_OF, "--since", AS_OF, "--json")
+    assert same.exit_code == 0 and json.loads(same.stdout)["since"]["incidents"] == 0, same.output
+
+
+def test_the_headline_says_what_the_more_fixes_that_did_not_hold_are(tmp_path):
+    """Four patterns whose fixes failed in the last 30 days: the headline names three and said "and 1 more", with
+    no word of one more what (an incident? it had just listed incident ids). It says "and 1 more pattern"."""
+    kb = tmp_path / "kb"
+    for k, pid in enumerate(("alpha", "bravo", "charlie", "delta")):
+        write_pattern(
+            kb, pid, title=f"Failure {pid}", symptoms=(f"{pid} words",),
+            extra_front="fix:\n  status: done\n  owner: carol\n  done: 2026-01-10\n",
+        )  # fmt: skip
+        _incident(kb, k + 40, f"2026-04-{10 + k:02d}", pid)
+    head = run("report", "--kb", str(kb), "--as-of", AS_OF).output.splitlines()[1]
+    assert head.endswith(
+        "the fix did not hold in the last 30 days: delta (INC-2026-0043), charlie (INC-2026-0042), "
+        "bravo (INC-2026-0041) and 1 more pattern."
+    ), head

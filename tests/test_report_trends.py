@@ -195,3 +195,24 @@ def test_the_trends_count_each_quarter_its_incidents_repeats_and_those_needing_a
     assert json.loads((site / "board/board.json").read_text())["trends"]["quarters"] == quarters
     page = (site / "board/trends.html").read_text()
     assert 'id="incidents-per-quarter"' in page and "<td>2026-Q4 (to Dec 7)</td><td>2</td><td>1</td><td>1</td>" in page
+
+
+def test_a_quarter_is_said_as_so_far_only_while_it_runs(tmp_path):
+    """On a quarter's last day the quarter is whole: `2026-Q1 (to Mar 31)` said a finished quarter was partial,
+    where the monthly trend says a month is over on its last day. The day after, the new quarter is the partial
+    one, its incident of Apr 1 in it and the one of Mar 31 in the quarter before; the site's trends page alike."""
+    from recur.site.build import build_site
+
+    kb = tmp_path / "kb"
+    write_pattern(kb, "dns", "network", title="DNS fails")
+    _inc(kb, 1, "2026-03-31", "dns")
+    _inc(kb, 2, "2026-04-01", "dns")
+    args = ["report", "--kb", str(kb), "--format", "markdown", "--as-of"]
+    end = CliRunner().invoke(cli, [*args, "2026-03-31"]).stdout
+    assert "| 2026-Q1 | 1 | 0 | 0 |" in end and "(to Mar 31)" not in end, end
+    after = CliRunner().invoke(cli, [*args, "2026-04-01"]).stdout
+    assert "| 2026-Q1 | 1 | 0 | 0 |" in after and "| 2026-Q2 (to Apr 1) | 1 | 1 | 0 |" in after, after
+    site = tmp_path / "site"
+    build_site(kb, site, browser_search=False, index_dir=tmp_path / "none", as_of=dt.date(2026, 3, 31))
+    page = (site / "board/trends.html").read_text()
+    assert "<td>2026-Q1</td><td>1</td><td>0</td><td>0</td>" in page and "(to Mar 31)" not in page

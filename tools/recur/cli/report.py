@@ -24,6 +24,21 @@ from recur.problems.report import (
 from recur.util.text import plural
 
 
+def _since_day(since, day):
+    """``--since`` read (checked by DATE already), None when not given; a day after the report's ``day`` is
+    click's usage error, exit 2: it said "Since 2027-06-01: 0 incidents", a quiet week whatever the KB held."""
+    from recur.util.dates import given_date
+
+    since_day = given_date(since, "--since") if since else None
+    if since_day is not None and since_day > day:
+        raise click.BadParameter(
+            f"{since_day.isoformat()} is after the report's date ({day.isoformat()}): give the day of the last "
+            "review, on or before it",
+            param_hint="'--since'",
+        )
+    return since_day
+
+
 @click.command()
 @kb_option
 @click.option(
@@ -120,16 +135,15 @@ def report(
     recur report --owner bob --limit 10 --format markdown --site-url https://kb.example.com/
     """
     from recur.kb.loader import load_kb
-    from recur.util.dates import given_date
 
     fmt = json_alias(fmt, as_json)
     day = config.as_of(as_of)
+    since_day = _since_day(since, day)
     kb = load_kb(kb_dir)
     uncounted = uncounted_problems(kb)  # found once, named two ways below
     # JSON and Markdown, read away from here: each file by its path in the KB
     # its recurring lists the owner's, ranked before the cut; 30 and 90 days, then each --window asked for (a
     # year-end review's 365), in the order given, each once (the board adds them)
-    since_day = given_date(since, "--since") if since else None  # checked by DATE already
     b = report_board(kb, day, uncounted, owner=owner, windows=windows, since=since_day)
     if owner is not None:
         b = _owned(b, owner, kb, fail_on)

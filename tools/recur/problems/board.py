@@ -938,6 +938,15 @@ def quarter_of(d: dt.date) -> str:
     return f"{d.year}-Q{(d.month - 1) // 3 + 1}"
 
 
+def quarter_label(quarter: str, as_of: dt.date) -> str:
+    """A quarter of ``trends.quarters`` as the report and the trends page name it: as_of's, while it runs, with the
+    day counted to, `2026-Q4 (to Dec 7)`; on the quarter's last day it is whole, as ``month_so_far`` says a month
+    (`2026-Q1 (to Mar 31)` called a finished quarter partial). The month's name is not the locale's (``MONTHS``)."""
+    if quarter != quarter_of(as_of) or quarter_of(as_of + dt.timedelta(days=1)) != quarter:  # over, or its last day
+        return quarter
+    return f"{quarter} (to {MONTHS[as_of.month - 1]} {as_of.day})"
+
+
 def _quarters(patterns, incidents, as_of: dt.date, drafts: set = frozenset()) -> list[dict]:
     """The last ``QUARTERS`` calendar quarters ending with as_of's, oldest first: each one's incidents, those
     ``repeats`` of a known pattern (one it counts for, as the recurring lists count it, had an incident before

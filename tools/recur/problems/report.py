@@ -9,7 +9,7 @@ import datetime as dt
 import html
 import re
 
-from recur.problems.board import OPEN_FIX, Board, month_so_far, other_dues_note, owner_names, owner_of
+from recur.problems.board import OPEN_FIX, Board, month_so_far, other_dues_note, owner_names, owner_of, quarter_label
 from recur.problems.owner import NOT_OWNED, filtered_sentence
 from recur.util.text import and_listed, display_width, plural
 
@@ -373,12 +373,10 @@ def _quarters(b: Board) -> tuple:
     needs analysis; the quarter of as_of said as so far."""
     qs = b["trends"].get("quarters") or []
     as_of = dt.date.fromisoformat(b["as_of"])
-    now = f"{as_of.year}-Q{(as_of.month - 1) // 3 + 1}"
     rows = [
-        [q["quarter"] + (f" (to {as_of:%b} {as_of.day})" if q["quarter"] == now else ""), str(q["incidents"]),
-         str(q["repeats"]), str(q["needs_analysis"])]
+        [quarter_label(q["quarter"], as_of), str(q["incidents"]), str(q["repeats"]), str(q["needs_analysis"])]
         for q in qs
-    ]  # fmt: skip
+    ]
     return (
         "Incidents per quarter (repeats: of a pattern that had struck before)",
         ["quarter", "incidents", "repeats", "needs analysis"],
@@ -492,7 +490,7 @@ def did_not_hold_30(b: Board, most: int = 3) -> str:
             by_pattern.setdefault(r["pattern"], []).append(r["incident"])
     said = [f"{pid} ({', '.join(ids)})" for pid, ids in list(by_pattern.items())[:most]]
     more = len(by_pattern) - len(said)
-    return ", ".join(said) + (f" and {more} more" if more else "")
+    return ", ".join(said) + (f" and {plural(more, 'more pattern')}" if more else "")  # "1 more": incident?
 
 
 def filtered_line(b: Board) -> str | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from recur.problems.board import Board, month_so_far, other_dues_note, owner_names, owner_of, quarter_of
+from recur.problems.board import Board, month_so_far, other_dues_note, owner_names, owner_of, quarter_label
 from recur.problems.report import (
     BY_OWNER,
     fix_done_cell,
@@ -267,9 +267,8 @@ def trends_page(site: Site) -> str:
 def _quarters_section(b: Board) -> str:
     """The quarters of ``trends.quarters`` as `recur report` gives them: incidents, repeats, needs analysis."""
     as_of = dt.date.fromisoformat(b["as_of"])
-    now = quarter_of(as_of)
-    rows = [[esc(q["quarter"]) + (f" (to {as_of:%b} {as_of.day})" if q["quarter"] == now else ""),
-             str(q["incidents"]), str(q["repeats"]), str(q["needs_analysis"])] for q in b["trends"]["quarters"]]
+    rows = [[esc(quarter_label(q["quarter"], as_of)), str(q["incidents"]), str(q["repeats"]), str(q["needs_analysis"])]
+            for q in b["trends"]["quarters"]]
     return ("## Incidents per quarter\n\nRepeats: incidents of a pattern that had struck before; whether problem "
             "management works shows as fewer of them quarter on quarter.\n\n"
             + raw(html_table(["quarter", "incidents", "repeats", "needs analysis"], rows)) + "\n")
