@@ -13,7 +13,7 @@ import subprocess
 import pytest
 from query_js import NODE, QUERY_JS, run_query_js
 from serve_util import fake_app, running
-from source_alerts import AZURE, DATADOG, DATADOG_CUSTOM, FREE_STORAGE, GOOGLE, OPSGENIE, PAGERDUTY, eventbridge
+from source_alerts import AZURE, DATADOG, DATADOG_CUSTOM, FREE_STORAGE, GOOGLE, OPSGENIE, PAGERDUTY, eventbridge, sns
 from test_alert_sources import _named, _with
 from test_browser_search import RECORD_JS
 from test_slack import SECRET, _record_command, slash
@@ -77,7 +77,20 @@ def test_an_alertmanager_alert_named_like_the_note_says_none_is_named(name):
         text = json.dumps(alertmanager(unnamed))
         p = prepare(text)
         assert p.alert == "" and p.note.startswith("a pasted alert: searched alert '(no alertname)' by"), p.note
-        assert record_title(p, text) == cut_words(text, TITLE_CHARS)  # a text of one line: that line, as before
+
+
+def test_an_alertmanager_alert_with_no_name_is_titled_by_what_was_searched_as_another_systems_is():
+    """Found in a re-read: one with no alertname was titled by the pasted line, its JSON ('{"version": "4",
+    "status": "firing", …'), or relayed by SNS by the envelope's ('{"Type": "Notification", "MessageId": …'), and
+    pasted indented got the fields to fill in; another system's with no name is titled by what was searched."""
+    for unnamed in (None, "", "\u200b"):
+        payload = alertmanager(unnamed)
+        relayed = {**sns(FREE_STORAGE), "Subject": None, "Message": json.dumps(payload)}
+        for text in (json.dumps(payload), json.dumps(payload, indent=2), json.dumps(relayed)):
+            p = prepare(text)
+            assert p.alert == "" and p.alerts == 1, p.note
+            assert record_title(p, text) == cut_words(p.text, TITLE_CHARS), (text[:80], p.text)
+            assert record_title(p, text).startswith("printer on floor three jams"), record_title(p, text)
 
 
 @pytest.fixture(scope="module")
@@ -118,9 +131,11 @@ def test_the_sites_box_reads_whether_it_is_named_as_query_py(tmp_path):
 @pytest.mark.skipif(NODE is None, reason="node is not installed")
 def test_the_boxs_record_command_is_titled_as_the_terminals(tmp_path):
     """recur-suggest.js recordCommand (a text of one line) as `recur suggest` prints it: named "(no data)" or "(no
-    alertname)", titled so; with no name, by what was searched (another system's) or the line (Alertmanager's)."""
+    alertname)", titled so; with no name, by what was searched (another system's and Alertmanager's alike)."""
     texts = [json.dumps(_named(OPSGENIE, ("alert", "message"), n)) for n in ("(no data)", "")]
-    texts += [json.dumps(alertmanager(n)) for n in ("(no alertname)", "(no data)", None)]
+    texts += [json.dumps(alertmanager(n)) for n in ("(no alertname)", "(no data)", None, "")]
+    relayed = {**sns(FREE_STORAGE), "Subject": None, "Message": json.dumps(alertmanager(None))}
+    texts.append(json.dumps(relayed))
     (tmp_path / "texts.json").write_text(json.dumps(texts), encoding="utf-8")
     (tmp_path / "record.js").write_text(RECORD_JS, encoding="utf-8")
     suggest_js = QUERY_JS.parent / "recur-suggest.js"
@@ -137,3 +152,5 @@ def test_the_boxs_record_command_is_titled_as_the_terminals(tmp_path):
         "recur incident new -t '(no alertname)'",
         "recur incident new -t '(no data)'",
     ]
+    # with no name, by what was searched, not by its JSON (the payload's, or the SNS envelope's relaying it)
+    assert all(c.startswith("recur incident new -t 'printer on floor three jams") for c in terminal[4:]), terminal[4:]

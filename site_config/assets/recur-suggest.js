@@ -64,7 +64,7 @@
   function recordTitle(given, line) {
     var q = window.RecurQuery, p = q ? q.prepare(given) : null, firing = FIRING.exec(given);
     if (p && p.alert) return cutWords(p.alert, TITLE_CHARS);  /* "" for none: one named "(no alertname)" is named */
-    if (p && p.alert_said && !p.alert) return cutWords(p.text, TITLE_CHARS);  /* another system's, with no name */
+    if (p && (p.alert_said || p.alerts)) return cutWords(p.text, TITLE_CHARS);  /* an alert with no name (any system's) */
     if (p && p.log_lines) {
       var said = q.readLine(p.text.split("\n")[p.log_before].trim())[2];
       if (q.hasText(said)) return cutWords(said, TITLE_CHARS);

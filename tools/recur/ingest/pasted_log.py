@@ -257,7 +257,8 @@ TITLE_CHARS = 80  # a title made of a line: what a list shows of one (the board,
 
 def record_title(prepared, text: str) -> str:
     """The title `recur suggest`'s footer gives the command recording ``text`` (searched as ``prepared``,
-    retrieval.query.prepare): a pasted alert's name (an alert e-mail's subject too); the first line a log or a trace was searched by, as it
+    retrieval.query.prepare): a pasted alert's name (an alert e-mail's subject too), what was searched of one with
+    none (its JSON was the title of an Alertmanager alert's: found in a re-read); the first line a log or a trace was searched by, as it
     says it (query.read_line: its timestamp, host and level out); a trace's exception line; a text of one line,
     that line; else placeholders.RECORD_TITLE for the responder to fill in. Its first line was the title, found
     in review: "Maya Chen 3:04 AM" of a Slack thread, "Traceback (most recent call last):", a table's header."""
@@ -267,7 +268,7 @@ def record_title(prepared, text: str) -> str:
 
     if prepared.alert:  # "" for none: an alert named "(no alertname)" is named
         return cut_words(prepared.alert, TITLE_CHARS)
-    if prepared.alert_said and not prepared.alert:  # another system's alert with no name: by what was searched
+    if prepared.alert_said or prepared.alerts:  # an alert with no name (any system's): by what was searched
         return cut_words(prepared.text, TITLE_CHARS)
     if prepared.log_lines:
         said = read_line(prepared.text.split("\n")[prepared.log_before].strip())[2]
