@@ -213,6 +213,54 @@ def test_check_and_index_take_a_kb_roots_file_named_like_an_older_recurs_temp_fo
     assert teams.read_text() == "x" and not old_yml.exists() and not old_record.exists()
 
 
+def test_check_tells_to_remove_by_hand_a_killed_writes_temp_file_index_cannot_remove_and_index_names_it(tmp_path):
+    """Found in review: on a KB this user cannot write (a read-only checkout, a KB another user owns) `recur check`
+    still said to let `recur index` remove a killed write's temp file, and `recur index` left it without a word
+    (exit 0). Check now says the folder is not writable, who can remove it by hand, and the command naming the file;
+    index names it the same way and still exits 0 (the index is built: the file is a leftover, never read). Once the
+    folder is writable again, both are as before: check's advice is `recur index`, which removes it."""
+    from click.testing import CliRunner
+    from kbfactory import small_kb
+
+    from recur.cli.main import cli
+
+    kb = small_kb(tmp_path / "kb")
+    folder = next((kb / "incidents").rglob("INC-*.md")).parent
+    temp = folder / _killed_mid_write(folder / "INC-2026-0999.md")
+    _aged(temp, 120)
+    base, shown = ["--kb", str(kb)], os.path.relpath(temp)
+    index = ["index", "--model", "fake:64", "--index", str(tmp_path / "idx"), *base]
+    folder.chmod(0o555)
+    try:
+        if os.access(folder, os.W_OK):
+            pytest.skip("chmod does not restrict this user (root)")
+        res = CliRunner().invoke(cli, ["check", "--strict", *base])
+        assert res.exit_code == 0, res.output
+        (said,) = [line for line in res.stdout.splitlines() if line.startswith(f"{shown}:1: file: warning:")]
+        assert "its folder is not writable by this user, so `recur index` cannot remove it: " in said, said
+        assert f"have its folder's owner ({_owner(folder)}), or a user who can write there, remove it by hand" in said
+        assert said.endswith(f": rm {shown}") and "let `recur index`" not in said, said
+        res = CliRunner().invoke(cli, index)
+        assert res.exit_code == 0, res.output
+        left = f"Left {shown}, a temp file a write killed mid-way left: its folder is not writable by this user"
+        assert left in res.stderr and f": rm {shown}\n" in res.stderr and "Traceback" not in res.output, res.stderr
+        assert temp.exists()
+    finally:
+        folder.chmod(0o755)
+    res = CliRunner().invoke(cli, ["check", *base])
+    assert "let `recur index` or the next write in its folder remove it" in res.stdout, res.stdout
+    assert "by hand" not in res.stdout, res.stdout
+    res = CliRunner().invoke(cli, index)
+    assert res.exit_code == 0 and f"Removed 1 temp file that writes killed mid-way left: {shown}" in res.stderr
+    assert not temp.exists()
+
+
+def _owner(path) -> str:
+    import pwd
+
+    return pwd.getpwuid(path.stat().st_uid).pw_name
+
+
 HOLDING_A_TEMP = """
 import os, sys, time
 from pathlib import Path

@@ -463,14 +463,22 @@ def index(kb_dir, index_dir, model, rebuild, strict, quiet):
 
 def _remove_left_temps(kb_dir, quiet: bool) -> None:
     """Remove the temp files writes killed mid-way left in the KB's folders (kb.temps), said unless ``quiet``: a
-    write removes those of its own folder, but a folder nothing writes to again kept them for good."""
+    write removes those of its own folder, but a folder nothing writes to again kept them for good. One in a folder
+    this user cannot remove it from (a read-only mount, a KB another user owns) is named with who can, by hand: it
+    was left unsaid, after `recur check` had said `recur index` would remove it."""
     from recur.kb.loader import display_path, require_kb_root
-    from recur.kb.temps import remove_left_temps
+    from recur.kb.temps import removal_advice, remove_left_temps
 
-    removed = remove_left_temps(require_kb_root(kb_dir))
-    if removed and not quiet:
+    removed, refused = remove_left_temps(require_kb_root(kb_dir))
+    if quiet:
+        return
+    if removed:
         names = ", ".join(display_path(p) for p in removed)
         click.echo(f"Removed {plural(len(removed), 'temp file')} that writes killed mid-way left: {names}", err=True)
+    for path in refused:
+        click.echo(
+            f"Left {display_path(path)}, a temp file a write killed mid-way left: {removal_advice(path)}", err=True
+        )
 
 
 def _warn_left_out(index_dir) -> None:

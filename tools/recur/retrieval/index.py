@@ -50,7 +50,7 @@ from recur.util.files import (
     work_folder,
     writing,
 )
-from recur.util.text import escape_controls, plain, tokens, words
+from recur.util.text import escape_controls, kb_words, plain, tokens, words
 
 LOG = logging.getLogger(__name__)  # what it says while it works: engine.py's LOG says how it is read
 
@@ -364,6 +364,7 @@ def kb_relative(path: Path, root: Path) -> str | None:
     return None
 
 
+@kb_words()  # a KB's words: kept for the process (util.text), not in the questions' small cache
 def build(kb: KB, index_dir, encoder, progress=None, reuse_vectors: bool = True) -> BuildStats:
     """Build or update the index for ``kb`` with ``encoder``; atomic and incremental.
 

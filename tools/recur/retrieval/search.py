@@ -40,6 +40,7 @@ from recur.util.text import (
     bm25_words,
     camel_names,
     identifiers,
+    kb_words,
     negates,
     normalise_signal,
     numbers_at,
@@ -633,6 +634,7 @@ def _z(x: np.ndarray) -> np.ndarray:
 
 
 class Searcher:
+    @kb_words()  # its signals' words are the KB's: kept for the process (util.text)
     def __init__(self, index: LoadedIndex, encoder):
         self.index = index
         self.encoder = encoder
@@ -1002,7 +1004,8 @@ class Searcher:
             if stems([w])[0] in vocab or self._a_word(w):
                 continue
             if self._typo_targets is None:  # most questions have no typo
-                self._typo_targets = typo_targets(self.index.vocab, lambda x: _known_stem(x, vocab))
+                with kb_words():
+                    self._typo_targets = typo_targets(self.index.vocab, lambda x: _known_stem(x, vocab))
             read = read_typo(w, self._typo_targets)
             if read is not None:
                 out[w] = read
@@ -1147,9 +1150,10 @@ class Searcher:
         fields = self._field_words.get(pid)
         if fields is None:
             doc = self.index.docs[pid]
-            fields = self._field_words[pid] = frozenset(
-                words(" ".join([doc["title"], *doc["symptoms"], *doc.get("tags", [])]))
-            )
+            with kb_words():
+                fields = self._field_words[pid] = frozenset(
+                    words(" ".join([doc["title"], *doc["symptoms"], *doc.get("tags", [])]))
+                )
         read = list(self._read(text).values())  # a typo's word as read (TYPO), when read
         shared = sorted({w for w in [*words(text), *read] if w not in STOPWORDS and len(w) > 2} & fields - WHY_COMMON)
         if not shared:

@@ -285,6 +285,34 @@ def remove_stale_temps_in(folder, targets: Collection[str] | None = None) -> lis
     return removed
 
 
+def removal_refused(folder) -> str | None:
+    """Why this process cannot remove a file from ``folder``, as the OS says beforehand: the folder is on a read-only
+    file system (``READ_ONLY_FS``: a read-only mount in CI) or not writable by this user (``NOT_WRITABLE``: a KB
+    another user owns); None when it can. `recur check` advised `recur index` for a temp file it then could not
+    remove (``remove_stale_temps_in`` leaves such a folder as it is)."""
+    with contextlib.suppress(OSError, AttributeError):  # AttributeError: no statvfs (Windows)
+        if os.statvfs(folder).f_flag & os.ST_RDONLY:
+            return READ_ONLY_FS
+    return None if os.access(folder, os.W_OK | os.X_OK) else NOT_WRITABLE
+
+
+READ_ONLY_FS, NOT_WRITABLE = "on a read-only file system", "not writable by this user"
+
+
+def owner_name(path) -> str:
+    """The name of the user owning ``path``, its number where none is known, "unknown" where it cannot be read."""
+    try:
+        uid = Path(path).stat().st_uid
+    except OSError:
+        return "unknown"
+    try:
+        import pwd
+
+        return pwd.getpwuid(uid).pw_name
+    except (ImportError, KeyError):
+        return f"user {uid}"
+
+
 # How often a process reads a folder it writes to again for temp files killed writers left (seconds). Listing the
 # whole folder on every write made a write in a folder of 5,000 files 1.39x slower (bench/atomic_write.py). A temp
 # file is only removed once a minute unchanged (STALE_TEMP_S[0]): read again sooner, the folder rarely holds one

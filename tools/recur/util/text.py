@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import lru_cache
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9_']*|\d+[A-Za-z]*")  # ASCII text's words, as they always were
@@ -282,8 +284,39 @@ def stemmer():
     return Stemmer.Stemmer("english")
 
 
-@lru_cache(maxsize=200_000)
+# The word caches (``_split``, ``_stem``): a KB's words, read inside ``kb_words()`` (an index build, a loaded
+# index's signals and the words a typo may be read as), are kept for the process (_KEPT_*: a KB repeats its words;
+# indexing 1,000 patterns split about 600,000 of them); any other text's, a question's, are in an LRU of
+# QUERY_WORDS. Both caches were LRUs of 200,000 entries that every distinct word of every question filled: a
+# long-running `recur serve` held about 100 MB for them once full (bench/word_cache.py).
+QUERY_WORDS = 4096
+_KEEP: ContextVar[bool] = ContextVar("recur_kb_words", default=False)
+_KEPT_SPLIT: dict[str, tuple[str, ...]] = {}
+_KEPT_STEM: dict[str, str] = {}
+
+
+@contextmanager
+def kb_words():
+    """The words read inside (in this thread) are a KB's: kept for the process (``_split``, ``_stem``), not in
+    the questions' LRU. Only around text of the KB: a question's words read here would be kept for good."""
+    token = _KEEP.set(True)
+    try:
+        yield
+    finally:
+        _KEEP.reset(token)
+
+
 def _stem(word: str) -> str:
+    got = _KEPT_STEM.get(word)
+    if got is None:
+        if not _KEEP.get():
+            return _recent_stem(word)
+        got = _KEPT_STEM[word] = stemmer().stemWord(word)
+    return got
+
+
+@lru_cache(maxsize=QUERY_WORDS)
+def _recent_stem(word: str) -> str:
     return stemmer().stemWord(word)
 
 
@@ -292,8 +325,10 @@ def words(text: str) -> list[str]:
     a run of CJK letters as its two-character pieces (CJK)."""
     out = []
     if text.isascii():
+        kept = _KEPT_SPLIT  # a KB's word looked up here: no call (words are read ~170 times an answer)
         for raw in _WORD.findall(text):
-            out.extend(_split(raw))
+            got = kept.get(raw)
+            out.extend(_split(raw) if got is None else got)
         return out
     # NFKC: "u" and a combining diaeresis (a macOS file name, a paste) as "ü", full-width "ＡＰＩ" and "５０３" of a
     # Japanese text as "API" and "503", half-width katakana as the full-width ones: each written as the KB writes it
@@ -313,11 +348,23 @@ def is_cjk(word: str) -> bool:
     return _CJK_RUN.match(word) is not None
 
 
-@lru_cache(maxsize=200_000)
 def _split(raw: str) -> tuple[str, ...]:
-    """One raw word's parts. Cached: a KB repeats its words, and indexing 1,000 patterns split
-    about 600,000 of them (a second of a one-pattern re-index). A possessive's "'s" is no part: the word
-    alone (POSSESSIVE)."""
+    """One raw word's parts (``_parts``), cached: kept for a KB's word, in the LRU for a question's (QUERY_WORDS)."""
+    got = _KEPT_SPLIT.get(raw)
+    if got is None:
+        if not _KEEP.get():
+            return _recent_split(raw)
+        got = _KEPT_SPLIT[raw] = _parts(raw)
+    return got
+
+
+@lru_cache(maxsize=QUERY_WORDS)
+def _recent_split(raw: str) -> tuple[str, ...]:
+    return _parts(raw)
+
+
+def _parts(raw: str) -> tuple[str, ...]:
+    """One raw word's parts. A possessive's "'s" is no part: the word alone (POSSESSIVE)."""
     if raw[-2:] in ("'s", "'S") and len(raw) > 2:
         raw = raw[:-2]
     parts = [p for p in _UNDERSCORE.split(_CAMEL.sub(" ", raw).replace(" ", "_")) if p]
@@ -438,7 +485,8 @@ def signal_words(signal: str) -> set[str]:
 
 
 def stems(ws) -> list[str]:
-    return [_stem(w) for w in ws]
+    kept = _KEPT_STEM
+    return [kept.get(w) or _stem(w) for w in ws]
 
 
 def tokens(text: str) -> list[str]:

@@ -1,0 +1,62 @@
+"""util.text's word caches (``_split``, ``_stem``) in a process that answers questions for weeks (`recur serve`)."""
+
+import gc
+import json
+import random
+import string
+import tracemalloc
+
+from kbfactory import small_kb
+
+from recur.retrieval.engine import Engine
+
+QUESTIONS = [
+    "database connection pool exhausted, too many clients",
+    "HikariPool-1 - Connection is not available on every checkout pod",
+    "disk full on the db host: ENOSPC",
+    "KubePodCrashLooping for the payments-api's pods after the deploy",
+]
+
+
+def _new_words(rng: random.Random, n: int, seen: set) -> list[str]:
+    """``n`` random words of 8-12 letters not given before (``seen``), no KB's word in all likelihood."""
+    out = []
+    while len(out) < n:
+        w = "".join(rng.choice(string.ascii_lowercase) for _ in range(rng.randint(8, 12)))
+        if w not in seen:
+            seen.add(w)
+            out.append(w)
+    return out
+
+
+def _ask(engine, ws: list[str], per: int = 50) -> None:
+    for i in range(0, len(ws), per):
+        engine.answer(" ".join(ws[i : i + per]))
+
+
+def _answers(engine) -> list[str]:
+    return [json.dumps(engine.answer(q).to_json(), sort_keys=True) for q in QUESTIONS]
+
+
+def test_the_word_caches_of_a_server_stay_small_whatever_words_questions_bring(tmp_path):
+    """Found in review: the word caches were LRUs of 200,000 entries each that every distinct word of every question
+    filled, about 100 MB of a long-running `recur serve` once full (a bound, not a leak). A KB's words are kept for
+    the process; a question's go to a small LRU (util.text.QUERY_WORDS), so once it is full, 10,000 more new words
+    asked hold no more memory (they held ~5 MB more), and every answer is as it was before the words were asked."""
+    kb = small_kb(tmp_path / "kb")
+    engine = Engine.open(kb, tmp_path / "idx", model="fake:64", quiet=True)
+    before = _answers(engine)
+    rng, seen = random.Random(11), set()
+    first, then = _new_words(rng, 10_000, seen), _new_words(rng, 10_000, seen)  # made before memory is traced
+    tracemalloc.start()
+    try:
+        _ask(engine, first)
+        gc.collect()
+        filled = tracemalloc.get_traced_memory()[0]
+        _ask(engine, then)
+        gc.collect()
+        grew = tracemalloc.get_traced_memory()[0] - filled
+    finally:
+        tracemalloc.stop()
+    assert grew < 1_000_000, f"10,000 more words asked held {grew:,} bytes more"
+    assert _answers(engine) == before
