@@ -745,6 +745,24 @@ def test_keep_existing_with_an_earlier_recur_init_makefile_says_its_targets_run(
     assert "recur init a-new-folder writes its Makefile: diff the two" in steps, steps
 
 
+def test_keep_existing_with_the_teams_own_makefile_holding_recurs_constraints_target_is_still_the_teams(tmp_path):
+    """Found in re-read: a team's own Makefile with Recur's `constraints` target merged in (init's hint for a kept
+    Makefile says to merge its targets), `recur init --constraints-only` and all, but no install or test target,
+    was taken for an earlier recur init's: the next steps were `make install` and `make test`, which it has not.
+    It is the team's: Recur's commands to run directly, and the make targets the workflows call."""
+    repo = tmp_path / "team"
+    assert run("init", repo).exit_code == 0
+    (repo / "Makefile").write_text(
+        ".PHONY: lint constraints deploy\nlint:\n\tyamllint .\n"
+        "constraints:\n\t.venv/bin/recur init --constraints-only .\ndeploy:\n\t./deploy.sh\n"
+    )
+    res = run("init", repo, "--keep-existing")
+    assert res.exit_code == 0, res.output
+    steps = res.output[res.output.index("Next:") :]
+    assert "make install" not in steps and "make test" not in steps and "the Makefile kept is Recur's" not in steps
+    assert "your Makefile was kept" in steps and "calls those make targets" in steps, steps
+
+
 def test_starter_with_a_kept_severity_framework_that_lacks_its_levels_is_refused(tmp_path):
     """Found in review: `init --keep-existing --starter` kept the team's severity.yml (P1 only) and
     wrote 60 starter patterns that all failed `recur check` against it, and said it had succeeded."""
