@@ -1756,6 +1756,21 @@ def test_keep_existing_on_a_0_2_0_repository_says_the_old_pin_and_the_old_format
     assert {p: (dest / p).read_bytes() for p in before} == before  # said, never rewritten
 
 
+def test_keep_existing_with_the_teams_own_constraints_target_names_recurs_option_not_it(tmp_path):
+    """Found in re-read: an old pin kept beside a Makefile of the team's own whose `constraints` target is its own
+    (pip-compile) was told "Change it, then run make constraints", which writes no constraints.txt of Recur's;
+    recur's own option is named, as for a repository with no Makefile."""
+    dest = tmp_path / "team"
+    assert run("init", dest).exit_code == 0
+    _as_0_2_0_made_it(dest)
+    (dest / "Makefile").write_text(".PHONY: constraints\nconstraints:\n\tpip-compile requirements.in\n")
+    res = run("init", dest, "--keep-existing")
+    assert res.exit_code == 0, res.output
+    said = " ".join(res.output.split())
+    assert "Change it, then run make constraints" not in said, res.output
+    assert f"Change it, then run recur init --constraints-only {dest} with it installed" in said, res.output
+
+
 def test_keep_existing_says_an_old_pin_in_a_requirements_txt_the_team_edited_and_leaves_it(tmp_path):
     from recur import __version__
 

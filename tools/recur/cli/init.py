@@ -431,11 +431,12 @@ def _recur_makefile(directory: str) -> bool:
 
 def _remake(directory: str) -> str:
     """The command that writes constraints.txt (and KB-FORMAT.md) for this recur: the Makefile's target when the
-    repository has Recur's Makefile, else recur's own option."""
+    repository has Recur's Makefile, else recur's own option. A ``constraints`` target is Recur's when it runs
+    ``recur init --constraints-only``: a team's own (pip-compile of its own requirements) was named to run (found
+    in re-read)."""
     makefile = Path(directory) / "Makefile"
-    ours = makefile.is_file() and re.search(
-        r"(?m)^constraints:", makefile.read_text(encoding="utf-8", errors="replace")
-    )
+    text = makefile.read_text(encoding="utf-8", errors="replace") if makefile.is_file() else ""
+    ours = re.search(r"(?m)^constraints[ \t]*:(?!=)", text) and "init --constraints-only" in text
     return "make constraints" if ours else f"recur init --constraints-only {directory} with it installed"
 
 
