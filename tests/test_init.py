@@ -745,6 +745,24 @@ def test_keep_existing_with_an_earlier_recur_init_makefile_says_its_targets_run(
     assert "recur init a-new-folder writes its Makefile: diff the two" in steps, steps
 
 
+def test_keep_existing_with_the_teams_own_makefile_holding_recurs_constraints_target_is_still_the_teams(tmp_path):
+    """Found in re-read: a team's own Makefile with Recur's `constraints` target merged in (init's hint for a kept
+    Makefile says to merge its targets), `recur init --constraints-only` and all, but no install or test target,
+    was taken for an earlier recur init's: the next steps were `make install` and `make test`, which it has not.
+    It is the team's: Recur's commands to run directly, and the make targets the workflows call."""
+    repo = tmp_path / "team"
+    assert run("init", repo).exit_code == 0
+    (repo / "Makefile").write_text(
+        ".PHONY: lint constraints deploy\nlint:\n\tyamllint .\n"
+        "constraints:\n\t.venv/bin/recur init --constraints-only .\ndeploy:\n\t./deploy.sh\n"
+    )
+    res = run("init", repo, "--keep-existing")
+    assert res.exit_code == 0, res.output
+    steps = res.output[res.output.index("Next:") :]
+    assert "make install" not in steps and "make test" not in steps and "the Makefile kept is Recur's" not in steps
+    assert "your Makefile was kept" in steps and "calls those make targets" in steps, steps
+
+
 def test_starter_with_a_kept_severity_framework_that_lacks_its_levels_is_refused(tmp_path):
     """Found in review: `init --keep-existing --starter` kept the team's severity.yml (P1 only) and
     wrote 60 starter patterns that all failed `recur check` against it, and said it had succeeded."""
@@ -1736,6 +1754,21 @@ def test_keep_existing_on_a_0_2_0_repository_says_the_old_pin_and_the_old_format
     assert f"KB-FORMAT.md (kept) is the KB format reference of Recur 0.2.0, not of this recur ({__version__})" in said
     assert "Left as they were" not in res.output, res.output  # nothing of the team's to merge
     assert {p: (dest / p).read_bytes() for p in before} == before  # said, never rewritten
+
+
+def test_keep_existing_with_the_teams_own_constraints_target_names_recurs_option_not_it(tmp_path):
+    """Found in re-read: an old pin kept beside a Makefile of the team's own whose `constraints` target is its own
+    (pip-compile) was told "Change it, then run make constraints", which writes no constraints.txt of Recur's;
+    recur's own option is named, as for a repository with no Makefile."""
+    dest = tmp_path / "team"
+    assert run("init", dest).exit_code == 0
+    _as_0_2_0_made_it(dest)
+    (dest / "Makefile").write_text(".PHONY: constraints\nconstraints:\n\tpip-compile requirements.in\n")
+    res = run("init", dest, "--keep-existing")
+    assert res.exit_code == 0, res.output
+    said = " ".join(res.output.split())
+    assert "Change it, then run make constraints" not in said, res.output
+    assert f"Change it, then run recur init --constraints-only {dest} with it installed" in said, res.output
 
 
 def test_keep_existing_says_an_old_pin_in_a_requirements_txt_the_team_edited_and_leaves_it(tmp_path):

@@ -357,6 +357,36 @@ def test_the_shutdown_grace_is_the_one_set(kb_dir, tmp_path):
             assert "shutdown deadline" not in out, out
 
 
+def test_a_second_ctrl_c_in_the_grace_stops_at_once_with_no_traceback(kb_dir, tmp_path):
+    """Found in re-read: with a long --shutdown-grace, a second Ctrl-C (uvicorn's forced exit) stopped the server at
+    once, as it should, but logged an ERROR and a traceback (the application's lifespan, its shutdown skipped,
+    cancelled as the process exited). It is an operator's own stop: a WARNING saying what it did, no traceback.
+    The request in progress is cut: answered 503 shutting_down."""
+    sent = b'{"text": "ENOSPC", "top": 1}'
+    head = b"POST /api/suggest HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+    head += b"Content-Length: %d\r\n\r\n" % len(sent)
+    extra = ["--body-timeout", "3600", "--shutdown-grace", "3600"]  # nothing but the second Ctrl-C ends the stop
+    with serve_process(kb_dir, tmp_path, extra=extra) as (base, result):
+        wait_healthy(base)
+        with _connect(base) as s:
+            s.sendall(head + sent[:9])
+            _in_the_app(base, 1)  # the request, waiting for the rest of its body
+            result["proc"].send_signal(signal.SIGINT)
+            read = []  # up to the first's stop line: two signals sent at once may be taken as one
+            while "stopping: SIGINT received" not in (read or [""])[-1]:
+                read.append(result["proc"].stdout.readline())
+                assert read[-1], read  # not ended before its stop line
+            result["proc"].send_signal(signal.SIGINT)
+            s.settimeout(600)
+            answer = _read_to_the_end(s)
+        result["proc"].wait(timeout=600)
+    out = "".join(read) + result["out"]
+    assert "stopping: SIGINT received" in out and result["returncode"] == 130, out
+    assert "Traceback" not in out and "ERROR" not in out, out
+    assert "WARNING uvicorn.error: stopping: stopped at once by a second Ctrl-C (SIGINT)" in out, out
+    assert answer.startswith(b"HTTP/1.1 503 "), answer
+
+
 def test_a_bad_shutdown_grace_is_a_usage_error_naming_the_flag_or_its_variable(kb_dir, tmp_path):
     """--shutdown-grace takes a number of seconds, 0 or more: anything else stops serve before it starts (exit 2),
     naming the flag, or the variable it came from."""

@@ -420,19 +420,23 @@ def _other_wheel(directory: str, line: str) -> str | None:
 def _recur_makefile(directory: str) -> bool:
     """Whether the repository's Makefile is one a ``recur init`` wrote (this version's or an earlier one's): it
     has the ``constraints`` target, which runs ``recur init --constraints-only`` (a team's own may have a
-    ``constraints`` target of its own)."""
+    ``constraints`` target of its own), and the targets the next steps name (``install``, ``test``, ``run``): a
+    team's own Makefile with Recur's ``constraints`` target merged in, as init advises, has no others of them,
+    and was called Recur's, its next steps ``make install`` and ``make test`` (found in re-read)."""
     makefile = Path(directory) / "Makefile"
     text = makefile.read_text(encoding="utf-8", errors="replace") if makefile.is_file() else ""
-    return bool(re.search(r"(?m)^constraints:", text)) and "init --constraints-only" in text
+    targets = set(re.findall(r"(?m)^([A-Za-z][\w.-]*)[ \t]*:(?!=)", text))
+    return {"constraints", "install", "test", "run"} <= targets and "init --constraints-only" in text
 
 
 def _remake(directory: str) -> str:
     """The command that writes constraints.txt (and KB-FORMAT.md) for this recur: the Makefile's target when the
-    repository has Recur's Makefile, else recur's own option."""
+    repository has Recur's Makefile, else recur's own option. A ``constraints`` target is Recur's when it runs
+    ``recur init --constraints-only``: a team's own (pip-compile of its own requirements) was named to run (found
+    in re-read)."""
     makefile = Path(directory) / "Makefile"
-    ours = makefile.is_file() and re.search(
-        r"(?m)^constraints:", makefile.read_text(encoding="utf-8", errors="replace")
-    )
+    text = makefile.read_text(encoding="utf-8", errors="replace") if makefile.is_file() else ""
+    ours = re.search(r"(?m)^constraints[ \t]*:(?!=)", text) and "init --constraints-only" in text
     return "make constraints" if ours else f"recur init --constraints-only {directory} with it installed"
 
 

@@ -458,6 +458,13 @@ class ShutdownCancelIsNotAnError:
                 "shutdown deadline; its connection is closed"
             )
             record.exc_info, record.exc_text = None, None
+        elif _lifespan_cancelled(record):
+            record.levelno, record.levelname = logging.WARNING, "WARNING"
+            record.args = ()
+            record.msg = (
+                "stopping: stopped at once by a second Ctrl-C (SIGINT), without the rest of the grace "
+                "(--shutdown-grace); requests still running were cut short"
+            )
         return True
 
     def _stop_line(self, args) -> tuple[str, tuple]:
@@ -477,6 +484,16 @@ class ShutdownCancelIsNotAnError:
             plural(counts.running, "request"),
             ", ".join(said),
         )
+
+
+def _lifespan_cancelled(record) -> bool:
+    """Whether ``record`` is Starlette's lifespan traceback of a forced stop: a second Ctrl-C in the grace period
+    (uvicorn's force_exit) skips the application's shutdown, and the lifespan task, still waiting for it, is
+    cancelled as the process exits; Starlette reports that as a failed shutdown, uvicorn logged it as an ERROR
+    with a traceback, for an operator's own Ctrl-C (found in re-read: --shutdown-grace made the grace long enough
+    to press it twice)."""
+    text = str(record.msg).rstrip()
+    return text.startswith("Traceback") and "in lifespan" in text and text.endswith("CancelledError")
 
 
 class InvalidRequestsCondensed:
