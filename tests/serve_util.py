@@ -124,6 +124,22 @@ def wait_connections_closed(base: str, timeout: float = 60) -> None:
         time.sleep(0.02)
 
 
+def requests_running(base: str) -> int:
+    """The requests the server running() serves ``base`` with is still running: each is a task of uvicorn's
+    until the app has returned, which is after its response's background task (a Slack acknowledgement's
+    post, its warning printed when it fails) has ended."""
+    return len(_SERVERS[base].server_state.tasks)
+
+
+def wait_requests_done(base: str, timeout: float = 60) -> None:
+    """Until the server at ``base`` (running()'s) runs no request, background tasks included; the timeout
+    only guards a hang."""
+    deadline = time.monotonic() + timeout
+    while (n := requests_running(base)) > 0:
+        assert time.monotonic() < deadline, f"the server still runs {n} request(s) after {timeout:.0f} s"
+        time.sleep(0.02)
+
+
 def wait_healthy(base: str, timeout: float = 60.0) -> dict:
     deadline = time.monotonic() + timeout
     last = None
