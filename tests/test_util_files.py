@@ -239,11 +239,11 @@ def test_check_tells_to_remove_by_hand_a_killed_writes_temp_file_index_cannot_re
         (said,) = [line for line in res.stdout.splitlines() if line.startswith(f"{shown}:1: file: warning:")]
         assert "its folder is not writable by this user, so `recur index` cannot remove it: " in said, said
         assert f"have its folder's owner ({_owner(folder)}), or a user who can write there, remove it by hand" in said
-        assert said.endswith(f": rm {shown}") and "let `recur index`" not in said, said
+        assert said.endswith(f": rm {temp}") and "let `recur index`" not in said, said  # absolute: the owner runs it
         res = CliRunner().invoke(cli, index)
         assert res.exit_code == 0, res.output
         left = f"Left {shown}, a temp file a write killed mid-way left: its folder is not writable by this user"
-        assert left in res.stderr and f": rm {shown}\n" in res.stderr and "Traceback" not in res.output, res.stderr
+        assert left in res.stderr and f": rm {temp}\n" in res.stderr and "Traceback" not in res.output, res.stderr
         assert temp.exists()
     finally:
         folder.chmod(0o755)
@@ -253,6 +253,40 @@ def test_check_tells_to_remove_by_hand_a_killed_writes_temp_file_index_cannot_re
     res = CliRunner().invoke(cli, index)
     assert res.exit_code == 0 and f"Removed 1 temp file that writes killed mid-way left: {shown}" in res.stderr
     assert not temp.exists()
+
+
+def test_the_command_told_to_a_kbs_owner_names_the_temp_file_from_any_folder(tmp_path, monkeypatch):
+    """Found in review: the `rm` told to the owner of a KB this user cannot write named the temp file relative to
+    this user's working folder (`rm ../kb/incidents/…/.INC….tmp`), a file the owner, another user in a folder of
+    their own, could not remove with it. It is named by its absolute path, quoted (a folder with a space), by check
+    and by index."""
+    import shlex
+
+    from click.testing import CliRunner
+    from kbfactory import small_kb
+
+    from recur.cli.main import cli
+
+    kb = small_kb(tmp_path / "team kb")
+    folder = next((kb / "incidents").rglob("INC-*.md")).parent
+    temp = folder / _killed_mid_write(folder / "INC-2026-0999.md")
+    _aged(temp, 120)
+    (tmp_path / "elsewhere").mkdir()
+    monkeypatch.chdir(tmp_path / "elsewhere")
+    rm = f": rm {shlex.quote(str(temp))}"
+    folder.chmod(0o555)
+    try:
+        if os.access(folder, os.W_OK):
+            pytest.skip("chmod does not restrict this user (root)")
+        res = CliRunner().invoke(cli, ["check", "--kb", str(kb)])
+        (said,) = [line for line in res.stdout.splitlines() if "by hand" in line]
+        assert said.endswith(rm), said
+        res = CliRunner().invoke(
+            cli, ["index", "--model", "fake:64", "--index", str(tmp_path / "idx"), "--kb", str(kb)]
+        )
+        assert res.exit_code == 0 and f"{rm}\n" in res.stderr, res.stderr
+    finally:
+        folder.chmod(0o755)
 
 
 def _owner(path) -> str:

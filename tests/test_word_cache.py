@@ -60,3 +60,34 @@ def test_the_word_caches_of_a_server_stay_small_whatever_words_questions_bring(t
         tracemalloc.stop()
     assert grew < 1_000_000, f"10,000 more words asked held {grew:,} bytes more"
     assert _answers(engine) == before
+
+
+def test_a_question_answered_while_another_thread_reads_the_kbs_words_is_not_kept(tmp_path):
+    """`recur serve` answers in a thread pool while its engine thread loads a rebuilt index inside ``kb_words()``
+    (SIGHUP, a re-index): that flag is the reading thread's (a ContextVar), so the words of a question answered
+    meanwhile go to the small LRU, never to the words kept for the process (a flag for the whole process kept
+    440 random query words over 6 reloads of a real server in review)."""
+    import threading
+
+    from recur.util import text
+
+    kb = small_kb(tmp_path / "kb")
+    engine = Engine.open(kb, tmp_path / "idx", model="fake:64", quiet=True)
+    asked = _new_words(random.Random(5), 200, set())
+    inside, answered = threading.Event(), threading.Event()
+
+    def reload_reading_kb_words():
+        with text.kb_words():
+            inside.set()
+            answered.wait()
+
+    reader = threading.Thread(target=reload_reading_kb_words)
+    reader.start()
+    try:
+        assert inside.wait(60)
+        _ask(engine, asked)
+    finally:
+        answered.set()
+        reader.join()
+    kept = set(text._KEPT_SPLIT) | set(text._KEPT_STEM)
+    assert not kept & set(asked), sorted(kept & set(asked))[:5]

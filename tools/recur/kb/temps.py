@@ -45,13 +45,16 @@ def removal_advice(path: Path) -> str:
     """How the temp file ``path`` can be removed: by `recur index` or a write, or, where this user cannot
     (``files.removal_refused``), by hand, by whom, and the command."""
     refused = files.removal_refused(path.parent)
-    rm = f"rm {shlex.quote(display_path(path))}"
     if refused is None:
         return "delete it, or let `recur index` or the next write in its folder remove it"
     if refused == files.READ_ONLY_FS:
         by = "remove it by hand where the KB is writable (the checkout mounted here)"
+        rm = f"rm {shlex.quote(display_path(path))}"
     else:
         by = f"have its folder's owner ({files.owner_name(path.parent)}), or a user who can write there, remove it by hand"
+        # the absolute path: another user runs it, from a folder of their own (one relative to this working folder,
+        # `rm ../../srv/kb/…`, named no file from theirs)
+        rm = f"rm {shlex.quote(os.path.abspath(path))}"
     return f"its folder is {refused}, so `recur index` cannot remove it: {by}: {rm}"
 
 
