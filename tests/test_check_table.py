@@ -1854,6 +1854,23 @@ def test_a_pattern_twice_on_a_path_with_another_error_is_said_in_the_same_run(tm
     ) in res.output.splitlines(), res.output
 
 
+def test_a_step_written_as_recur_new_path_takes_it_says_how_to_write_it(tmp_path, monkeypatch):
+    """`- disk-full: why it matters` (as `recur new path --step` takes a step) reads as a key named for the pattern:
+    it was "steps[1].pattern: is required" and a warning of an unknown key "kept, not used; a key of your own",
+    which told a first-time path author neither what was wrong nor what to write."""
+    monkeypatch.chdir(tmp_path)
+    small_kb(tmp_path / "kb")
+    text = "title: T\nsteps:\n  - pattern: dns-failure\n    why: w\n  - disk-full: the page you get first\n"
+    write(tmp_path / "kb", "paths/storage.yml", text)
+    res = CliRunner().invoke(cli, ["check", "--kb", "kb", "--stale-days", "0"])
+    assert res.exit_code == 1, res.output
+    said = [line for line in res.output.splitlines() if line.startswith("kb/paths/storage.yml")]
+    assert said == [
+        "kb/paths/storage.yml:5: steps[1]: '- disk-full: ...' names the pattern as a key, and a step needs pattern: "
+        "write it '- pattern: disk-full' and its 'why: ...' on the next line, under pattern"
+    ], res.output
+
+
 def test_a_retired_step_on_a_path_with_another_error_is_said_in_the_same_run(tmp_path, monkeypatch):
     """A path left out for an error of its own (a step with no pattern) still has its step naming a retired
     pattern warned of, as its repeated step is: a newcomer's first path was told of the missing pattern, fixed
