@@ -1854,6 +1854,41 @@ def test_a_pattern_twice_on_a_path_with_another_error_is_said_in_the_same_run(tm
     ) in res.output.splitlines(), res.output
 
 
+def test_a_step_written_as_recur_new_path_takes_it_says_how_to_write_it(tmp_path, monkeypatch):
+    """`- disk-full: why it matters` (as `recur new path --step` takes a step) reads as a key named for the pattern:
+    it was "steps[1].pattern: is required" and a warning of an unknown key "kept, not used; a key of your own",
+    which told a first-time path author neither what was wrong nor what to write."""
+    monkeypatch.chdir(tmp_path)
+    small_kb(tmp_path / "kb")
+    text = "title: T\nsteps:\n  - pattern: dns-failure\n    why: w\n  - disk-full: the page you get first\n"
+    write(tmp_path / "kb", "paths/storage.yml", text)
+    res = CliRunner().invoke(cli, ["check", "--kb", "kb", "--stale-days", "0"])
+    assert res.exit_code == 1, res.output
+    said = [line for line in res.output.splitlines() if line.startswith("kb/paths/storage.yml")]
+    assert said == [
+        "kb/paths/storage.yml:5: steps[1]: '- disk-full: ...' names the pattern as a key, and a step needs pattern: "
+        "write it '- pattern: disk-full' and its 'why: ...' on the next line, under pattern"
+    ], res.output
+
+
+def test_a_retired_step_on_a_path_with_another_error_is_said_in_the_same_run(tmp_path, monkeypatch):
+    """A path left out for an error of its own (a step with no pattern) still has its step naming a retired
+    pattern warned of, as its repeated step is: a newcomer's first path was told of the missing pattern, fixed
+    it, and only the second run said the path teaches a pattern that no longer happens."""
+    monkeypatch.chdir(tmp_path)
+    small_kb(tmp_path / "kb")
+    text = "title: T\nsteps:\n  - pattern: disk-full\n    why: w\n  - why: no pattern\n  - pattern: old-retired\n"
+    write(tmp_path / "kb", "paths/payments.yml", text + "    why: w\n")
+    res = CliRunner().invoke(cli, ["check", "--kb", "kb", "--stale-days", "0"])
+    assert res.exit_code == 1, res.output
+    lines = res.output.splitlines()
+    assert "kb/paths/payments.yml:5: steps[1].pattern: is required" in lines, res.output
+    assert any(
+        line.startswith("kb/paths/payments.yml:6: steps[2].pattern: warning: 'old-retired' is retired")
+        for line in lines
+    ), res.output
+
+
 def test_an_id_twice_in_an_incident_with_another_error_is_said_in_the_same_run(tmp_path, monkeypatch):
     """An incident left out for an error of its own (a severity the framework lacks) still has its pattern
     listed twice named, as a path's repeated step is: it was said only by a second run, once that error was

@@ -351,6 +351,19 @@ def test_paths_lists_the_onboarding_paths_and_one_paths_steps(run):
     assert r.exit_code == 1 and "no onboarding path with id 'first-wek'" in r.stderr and "did you mean" in r.stderr
 
 
+def test_paths_given_a_patterns_id_says_it_is_a_pattern_and_where_the_paths_list_it(run):
+    """`recur paths db-pool-exhausted` (an id read off a path's step) said "no onboarding path with id" and the
+    list of paths: a newcomer could not tell a pattern's id from a path's. `recur show first-week` says the
+    reverse already."""
+    r = run("paths", "DB-Pool-Exhausted")
+    assert r.exit_code == 1 and "Traceback" not in r.output, r.output
+    assert "'db-pool-exhausted' is a pattern (" in r.stderr, r.stderr
+    assert "not an onboarding path: recur show db-pool-exhausted prints it" in r.stderr, r.stderr
+    assert "it is step 1 of first-week" in r.stderr, r.stderr
+    r = run("paths", "disk-full")
+    assert r.exit_code == 1 and "no onboarding path lists it" in r.stderr, r.stderr
+
+
 def test_suggest_finds_a_recorded_title_with_quotes_and_apostrophes(run, kb_dir):
     """The quick word check ran on the file as YAML escapes a title (`\\"MOVED\\"`, `can''t`): a title with double
     quotes, or an apostrophe in a single-quoted title, was never found and a duplicate record was proposed."""

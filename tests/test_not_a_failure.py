@@ -255,6 +255,9 @@ def test_the_box_says_it_too_and_links_the_onboarding_paths(chromium, real_serve
         status = page.inner_text(".recur-suggest__status")
         assert status.startswith(f"No known pattern matches this: {NOTHING}. If it is an incident"), status
         assert "recur incident new" in status and "New to on-call?" in status
+        # before the closest patterns' colon, as the terminal says it: after it, the paths read as that list
+        assert status.index("New to on-call?") < status.index("The closest patterns, for comparison only"), status
+        assert status.rstrip().endswith("for comparison only:"), status
         href = page.get_attribute(".recur-suggest__status a.recur-suggest__paths", "href")
         assert href.endswith(("/paths/index.html", "/paths/")), href
         ask(page, "how do I get VPN access")

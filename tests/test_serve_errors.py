@@ -273,6 +273,29 @@ def test_unicode_and_control_characters_are_fine(base):
     assert r.status_code == 200 and r.json()["results"]
 
 
+def test_a_pages_address_without_html_is_redirected_to_the_page(tmp_path):
+    """/paths/first-week-on-call (a path's address as a teammate says it, or as `recur paths` names the path) was the
+    site's 404 page: the site's pages end in .html. It is redirected to the page, relative, so a proxy's prefix
+    is kept; a folder's address, a missing page and a dotted name are not."""
+    site = stub_site(tmp_path)
+    (site / "paths").mkdir()
+    (site / "paths" / "first-week.html").write_text("<h1>First week</h1>")
+    (site / "paths" / "index.html").write_text("<h1>Paths</h1>")
+    app = fake_app(small_kb(tmp_path / "kb"), tmp_path, site_dir=site, feedback_path=tmp_path / "fb.jsonl")
+    browser = {"accept": "text/html"}
+    with running(app) as url:
+        r = httpx.get(url + "/paths/first-week?from=chat", headers=browser)
+        assert r.status_code == 307 and r.headers["location"] == "./first-week.html?from=chat", r.headers
+        r = httpx.get(url + "/paths/first-week", headers=browser, follow_redirects=True)
+        assert r.status_code == 200 and "First week" in r.text and str(r.url).endswith("/paths/first-week.html")
+        for gone in ("/paths/first-wek", "/paths/first-week/", "/paths/first-week.htm", "/paths/index"):
+            r = httpx.get(url + gone, headers=browser)
+            if gone == "/paths/index":  # index.html is a page too
+                assert r.status_code == 307 and r.headers["location"] == "./index.html", gone
+            else:
+                assert r.status_code == 404 and "mkdocs 404" in r.text, (gone, r.status_code)
+
+
 def test_site_is_served_at_root(base):
     r = httpx.get(base + "/")
     assert r.status_code == 200 and "Recur site" in r.text

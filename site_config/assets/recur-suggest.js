@@ -1626,9 +1626,17 @@
     this.listed();
     var stale = this.staleNote();
     if (noKnown && notAFailure(query, results)) {
-      this.say(NOTHING_ABOUT_IT + cut + " " + nextSteps(this.askedText, INCIDENT_LEAD) + " The closest patterns, for comparison only" + where + ":" + note + stale, "warn", true);
-      /* only where the site lists paths (site/generate.describe_box's data-paths): its paths page may list none */
-      if (NEWCOMER.test(query) && this.node.hasAttribute("data-paths")) this.newcomerPaths();
+      var closest = " The closest patterns, for comparison only" + where + ":" + note + stale;
+      /* only where the site lists paths (site/generate.describe_box's data-paths): its paths page may list none.
+         Said before the closest patterns, as the terminal says it: after their colon it read "for comparison
+         only: New to on-call? The onboarding paths …", the paths taken for the list it announced. */
+      var newcomer = NEWCOMER.test(query) && this.node.hasAttribute("data-paths");
+      this.say(NOTHING_ABOUT_IT + cut + " " + nextSteps(this.askedText, INCIDENT_LEAD) + (newcomer ? "" : closest), "warn", true);
+      if (newcomer) {
+        this.newcomerPaths();
+        this.status.appendChild(document.createTextNode(closest));
+        this.statusText += closest;
+      }
     } else if (noKnown) {
       this.say("No known pattern matches this." + cut + " " + nextSteps(this.askedText, NEW_LEAD) + " The closest patterns, for comparison only" + where + ":" + note + stale, "warn", true);
     } else {

@@ -168,6 +168,7 @@ def paths(kb_dir, as_json, path_id):
     # case folded as a pattern id is (retrieval.patterns.given_pattern_id): `First-Week-On-Call` is one
     path = kb.paths.get(path_id.strip()) or kb.paths.get(path_id.strip().lower())
     if path is None:
+        _not_a_path_but_a_pattern(kb, path_id.strip())
         meant = _meant(path_id.strip(), kb.paths)
         known = f"; the paths: {', '.join(sorted(kb.paths))}" if kb.paths and not meant else ""
         raise RecurError(f"no onboarding path with id {path_id.strip()!r} in {kb_dir}{meant}{known}")
@@ -187,6 +188,29 @@ def paths(kb_dir, as_json, path_id):
         ],
     }
     click.echo(json.dumps(doc, ensure_ascii=False, indent=1) if as_json else render_path(doc))
+
+
+def _not_a_path_but_a_pattern(kb, given: str) -> None:
+    """A pattern's id given to `recur paths` (`recur paths disk-full`): said so, with the command that prints it and
+    the paths that list it, as `recur show first-week-on-call` says a path's id is no pattern's. It was "no
+    onboarding path with id 'disk-full'" and the list of paths, and a newcomer who had just read the id as a
+    path's step did not know which it was."""
+    from recur.site.record_pages import path_order
+
+    pid = given if given in kb.patterns else given.lower()
+    if pid not in kb.patterns:
+        return
+    places = [  # in the site's order of paths, as `recur paths` lists them
+        f"step {i + 1} of {p.id}"
+        for p in sorted(kb.paths.values(), key=path_order)
+        for i, step in enumerate(p.steps)
+        if step.pattern == pid
+    ]
+    where = f"it is {', '.join(places)}" if places else "no onboarding path lists it"
+    raise RecurError(
+        f"{pid!r} is a pattern ({kb.patterns[pid].relpath}), not an onboarding path: recur show {pid} prints it; "
+        f"{where}; recur paths lists the paths"
+    )
 
 
 def _meant(given: str, known) -> str:

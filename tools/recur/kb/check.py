@@ -817,18 +817,22 @@ def _folded(text: str) -> str:
 def _step_problems(kb: KB, status: str, severity: str, what) -> list[Problem]:
     """A problem of ``severity`` at each onboarding path step that names a pattern of ``status``, saying
     ``what(pattern id)``: one place that finds such steps and points at their line and field, for each
-    status a path's author is told of."""
-    return [
-        Problem(
-            _shown(kb, path.relpath),
-            path.line("steps", i, "pattern"),
-            f"steps[{i}].pattern",
-            what(step.pattern),
-            severity,
-        )
+    status a path's author is told of. A path left out for an error of its own (a step with no pattern) is told
+    too, from ``kb.unloaded_refs``: that error alone was said, and the retired step only by a second run."""
+    steps = [
+        (_shown(kb, path.relpath), path.line("steps", i, "pattern"), f"steps[{i}].pattern", step.pattern)
         for path in kb.paths.values()
         for i, step in enumerate(path.steps)
-        if step.pattern in kb.patterns and kb.patterns[step.pattern].status == status
+    ]
+    steps += [
+        (shown, line, name, pid)
+        for shown, name, line, pid in kb.unloaded_refs
+        if re.fullmatch(r"steps\[\d+\]\.pattern", name)
+    ]
+    return [
+        Problem(shown, line, name, what(pid), severity)
+        for shown, line, name, pid in steps
+        if pid in kb.patterns and kb.patterns[pid].status == status
     ]
 
 

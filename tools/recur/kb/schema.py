@@ -392,6 +392,19 @@ def record_kind(shape: dict) -> str | None:
     return next((kind for kind, known in RECORD_KINDS.items() if known is shape), None)
 
 
+def _step_as_key(value: dict) -> str | None:
+    """A path's step written as `recur new path --step` takes it, ``- disk-full: why it matters``: YAML reads the
+    pattern's id as a key. Said as such, with what to write; it was "steps[1].pattern: is required" and a warning
+    of an unknown key "kept, not used" (found writing a first path from the docs). None for any other step."""
+    if len(value) != 1:
+        return None
+    ((key, why),) = value.items()
+    if key in PATH_STEP or not isinstance(key, str) or not KEBAB.fullmatch(key) or isinstance(why, (dict, list)):
+        return None
+    under = " and its 'why: ...' on the next line, under pattern" if why not in (None, "") else ""
+    return f"'- {key}: ...' names the pattern as a key, and a step needs pattern: write it '- pattern: {key}'{under}"
+
+
 class Validator:
     """Collects problems for one file."""
 
@@ -472,6 +485,9 @@ class Validator:
                 needed = [k for k, rule in schema.items() if rule.required]
                 what = f"is empty: it needs {', '.join(needed[:-1])} and {needed[-1]}" if len(needed) > 1 else what
             self.error(path, label or whole, what + (_placed_hint(value, schema, label) if label else ""))
+            return {}
+        if schema is PATH_STEP and label and (said := _step_as_key(value)):
+            self.error(path, label, said)  # one error at the step: it was "pattern: is required" and "unknown key"
             return {}
         out: dict = {}
         # a required key missing and a slip of it there ("severty:"): one error at the slip, not two messages

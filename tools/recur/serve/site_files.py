@@ -8,6 +8,7 @@ import os
 import stat
 from contextlib import asynccontextmanager
 from pathlib import Path
+from urllib.parse import quote
 
 import anyio
 from fastapi.responses import HTMLResponse, RedirectResponse
@@ -46,6 +47,8 @@ class SiteFiles(StaticFiles):
         if scope["method"] not in ("GET", "HEAD"):
             await self._not_taken(path, scope)
         response = await super().get_response(path, scope)
+        if response.status_code == 404 and (page := await self._page_of(path, scope)):
+            return RedirectResponse(page_redirect(scope), status_code=307)
         if response.status_code == 404:
             if not (_wants_html(scope) and response.media_type == "text/html") or too_deep_for_404_page(scope):
                 raise StarletteHTTPException(404)
@@ -66,6 +69,16 @@ class SiteFiles(StaticFiles):
                 scope[NOT_MODIFIED_OF] = response.raw_headers  # its ETag and Vary are the 200's (guard.Compressed)
                 return NotModifiedResponse(response.headers)
         return response
+
+    async def _page_of(self, path: str, scope) -> bool:
+        """Whether ``path`` is a page's address without its ``.html`` (``/paths/first-week-on-call``, as a teammate
+        says it or `recur paths` names the path): the site's own 404 answered it, and a newcomer typing the
+        address of a path or a pattern page did not find it. A name with a dot in its last segment is left alone."""
+        name = route_path(scope).rsplit("/", 1)[-1]  # as asked: /paths/x/ is a folder's address, not a page's
+        if not name or "." in name:
+            return False
+        _, found = await anyio.to_thread.run_sync(self.lookup_path, path + ".html")
+        return found is not None and stat.S_ISREG(found.st_mode)
 
     def is_not_modified(self, response_headers: Headers, request_headers: Headers) -> bool:
         """Starlette's check, with every If-None-Match line read as one list (RFC 9110 section 5.3): it read the
@@ -94,6 +107,14 @@ class SiteFiles(StaticFiles):
         opened file, not from the ``stat_result`` of Starlette's lookup: ``recur site`` may have
         swapped the folder in between."""
         return SiteFile(full_path, status_code=status_code, media_type=stored_media_type(full_path))
+
+
+def page_redirect(scope) -> str:
+    """The Location of a page's address without ``.html`` to the page, relative to the address itself
+    (``./first-week-on-call.html`` for /paths/first-week-on-call), so it keeps whatever prefix the browser used."""
+    segment = route_path(scope).rsplit("/", 1)[-1]
+    query = scope.get("query_string", b"").decode("latin-1")
+    return "./" + quote(segment, safe="!$&'()*+,;=:@~") + ".html" + ("?" + query if query else "")
 
 
 def stored_media_type(path) -> str | None:
