@@ -319,6 +319,22 @@ def test_a_pages_address_is_redirected_only_where_the_location_leads_to_it(tmp_p
             assert httpx.URL(url + sent).join(location).host == httpx.URL(url).host, location
 
 
+def test_a_folder_sent_with_an_encoded_slash_is_redirected_to_itself(tmp_path):
+    """/x%2Fsub (the folder x/sub, its slash encoded) was redirected to ./sub/, which the browser resolves against
+    the segment it sent, x%2Fsub, to /sub/: a 404. Its Location is the segment as sent, ./x%2Fsub/, the folder."""
+    site = stub_site(tmp_path)
+    (site / "x" / "sub").mkdir(parents=True)
+    (site / "x" / "sub" / "index.html").write_text("<h1>The sub folder</h1>")
+    app = fake_app(small_kb(tmp_path / "kb"), tmp_path, site_dir=site, feedback_path=tmp_path / "fb.jsonl")
+    with running(app) as url:
+        r = httpx.get(url + "/x%2Fsub?q=1")
+        assert r.status_code == 307 and r.headers["location"] == "./x%2Fsub/?q=1", r.headers
+        r = httpx.get(url + "/x%2Fsub", follow_redirects=True)
+        assert r.status_code == 200 and "The sub folder" in r.text, (r.url, r.status_code)
+        r = httpx.get(url + "/x/sub")
+        assert r.status_code == 307 and r.headers["location"] == "./sub/", r.headers
+
+
 def test_site_is_served_at_root(base):
     r = httpx.get(base + "/")
     assert r.status_code == 200 and "Recur site" in r.text
