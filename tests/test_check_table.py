@@ -1871,6 +1871,29 @@ def test_a_step_written_as_recur_new_path_takes_it_says_how_to_write_it(tmp_path
     ], res.output
 
 
+@pytest.mark.parametrize(
+    "step, said",
+    [
+        ("- patern: disk-full", "steps[0].patern: unknown key in steps[0]: did you mean 'pattern'?"),
+        ("- patterns: disk-full", "steps[0].patterns: unknown key in steps[0]: did you mean 'pattern'?"),
+        ("- title: Storage", "steps[0].pattern: is required"),
+        ("- id: disk-full", "steps[0].pattern: is required"),
+    ],
+)
+def test_a_slip_of_pattern_or_a_paths_key_as_a_step_is_not_read_as_a_pattern_id(tmp_path, monkeypatch, step, said):
+    """A step's single key that is a slip of `pattern` (`- patern: disk-full`) or a path's own key (`- title: ...`)
+    names no pattern: it was told "write it '- pattern: patern'", a pattern id that does not exist, in place of the
+    "did you mean 'pattern'?" it had before `- disk-full: why` was read as a step written as a key."""
+    monkeypatch.chdir(tmp_path)
+    small_kb(tmp_path / "kb")
+    write(tmp_path / "kb", "paths/storage.yml", f"title: T\nsteps:\n  {step}\n")
+    res = CliRunner().invoke(cli, ["check", "--kb", "kb", "--stale-days", "0"])
+    assert res.exit_code == 1, res.output
+    said_of_it = [line for line in res.output.splitlines() if line.startswith("kb/paths/storage.yml")]
+    assert any(line.startswith(f"kb/paths/storage.yml:3: {said}") for line in said_of_it), res.output
+    assert not any("names the pattern as a key" in line for line in said_of_it), res.output
+
+
 def test_a_retired_step_on_a_path_with_another_error_is_said_in_the_same_run(tmp_path, monkeypatch):
     """A path left out for an error of its own (a step with no pattern) still has its step naming a retired
     pattern warned of, as its repeated step is: a newcomer's first path was told of the missing pattern, fixed

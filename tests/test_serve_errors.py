@@ -296,6 +296,45 @@ def test_a_pages_address_without_html_is_redirected_to_the_page(tmp_path):
                 assert r.status_code == 404 and "mkdocs 404" in r.text, (gone, r.status_code)
 
 
+def test_a_pages_address_is_redirected_only_where_the_location_leads_to_it(tmp_path):
+    """The relative Location (./evil.html) resolves against the last segment as the browser sent it: one with an
+    encoded slash (/a/..%2Fevil, /paths%2Ffirst-week) was redirected to another address (/a/evil.html,
+    /first-week.html), and a name of 251 to 255 bytes, too long for the system once .html is added, was a 500.
+    Each is the 404 it was before the redirect; the Location is never anything but ./NAME.html, on the site."""
+    site = stub_site(tmp_path)
+    (site / "paths").mkdir()
+    (site / "paths" / "first-week.html").write_text("<h1>First week</h1>")
+    (site / "evil.html").write_text("<h1>A page named evil</h1>")
+    app = fake_app(small_kb(tmp_path / "kb"), tmp_path, site_dir=site, feedback_path=tmp_path / "fb.jsonl")
+    browser = {"accept": "text/html"}
+    with running(app) as url:
+        for sent in ("/a/..%2Fevil", "/paths%2Ffirst-week", "/%2F%2Fevil", "/" + "a" * 252, "/x%0d%0aevil"):
+            r = httpx.get(url + sent, headers=browser)
+            assert r.status_code == 404 and "location" not in r.headers, (sent, r.status_code, r.headers)
+        for sent in ("//evil", "/paths//first-week", "/evil?next=//evil.com"):
+            r = httpx.get(url + sent, headers=browser)
+            assert r.status_code == 307, (sent, r.status_code)
+            location = r.headers["location"]
+            assert location.startswith("./") and "\r" not in location and "\n" not in location, location
+            assert httpx.URL(url + sent).join(location).host == httpx.URL(url).host, location
+
+
+def test_a_folder_sent_with_an_encoded_slash_is_redirected_to_itself(tmp_path):
+    """/x%2Fsub (the folder x/sub, its slash encoded) was redirected to ./sub/, which the browser resolves against
+    the segment it sent, x%2Fsub, to /sub/: a 404. Its Location is the segment as sent, ./x%2Fsub/, the folder."""
+    site = stub_site(tmp_path)
+    (site / "x" / "sub").mkdir(parents=True)
+    (site / "x" / "sub" / "index.html").write_text("<h1>The sub folder</h1>")
+    app = fake_app(small_kb(tmp_path / "kb"), tmp_path, site_dir=site, feedback_path=tmp_path / "fb.jsonl")
+    with running(app) as url:
+        r = httpx.get(url + "/x%2Fsub?q=1")
+        assert r.status_code == 307 and r.headers["location"] == "./x%2Fsub/?q=1", r.headers
+        r = httpx.get(url + "/x%2Fsub", follow_redirects=True)
+        assert r.status_code == 200 and "The sub folder" in r.text, (r.url, r.status_code)
+        r = httpx.get(url + "/x/sub")
+        assert r.status_code == 307 and r.headers["location"] == "./sub/", r.headers
+
+
 def test_site_is_served_at_root(base):
     r = httpx.get(base + "/")
     assert r.status_code == 200 and "Recur site" in r.text

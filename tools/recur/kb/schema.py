@@ -395,11 +395,15 @@ def record_kind(shape: dict) -> str | None:
 def _step_as_key(value: dict) -> str | None:
     """A path's step written as `recur new path --step` takes it, ``- disk-full: why it matters``: YAML reads the
     pattern's id as a key. Said as such, with what to write; it was "steps[1].pattern: is required" and a warning
-    of an unknown key "kept, not used" (found writing a first path from the docs). None for any other step."""
+    of an unknown key "kept, not used" (found writing a first path from the docs). None for any other step, and for
+    a key that is a slip of a step's (``- patern: disk-full``: "did you mean 'pattern'?", not "write it '- pattern:
+    patern'") or a path's own key indented as a step (``- title: ...``): neither names a pattern (found in a re-read)."""
     if len(value) != 1:
         return None
     ((key, why),) = value.items()
     if key in PATH_STEP or not isinstance(key, str) or not KEBAB.fullmatch(key) or isinstance(why, (dict, list)):
+        return None
+    if key in PATH or meant_key(key, PATH_STEP):
         return None
     under = " and its 'why: ...' on the next line, under pattern" if why not in (None, "") else ""
     return f"'- {key}: ...' names the pattern as a key, and a step needs pattern: write it '- pattern: {key}'{under}"

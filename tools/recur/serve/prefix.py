@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import json
 import re
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
 # the 404 page's root-absolute references: attributes (href, src, and the data-scope of
 # recur-md-base.js) and mkdocs-material's config JSON ("base", "search"); never "//host" ones
@@ -190,8 +190,10 @@ def up_to_root(scope) -> str:
 def relative_redirect(scope) -> str:
     """The Location of a folder URL's redirect to its trailing slash, relative to the folder
     itself ("./patterns/" for /patterns), so it keeps whatever prefix the browser used; "./"
-    keeps a segment with a colon from reading as a scheme."""
-    segment = route_path(scope).rsplit("/", 1)[-1]
+    keeps a segment with a colon from reading as a scheme. The segment is the last one as the browser sent it, which
+    the Location resolves against: one sent with an encoded slash (/x%2Fsub, the folder x/sub) was redirected to
+    ./sub/, /sub/ (found in a re-read); it is ./x%2Fsub/ now."""
+    segment = unquote(received_path(scope).split(b"?")[0].rsplit(b"/", 1)[-1].decode("latin-1"))
     query = scope.get("query_string", b"").decode("latin-1")
     return "./" + quote(segment, safe="!$&'()*+,;=:@~") + "/" + ("?" + query if query else "")
 

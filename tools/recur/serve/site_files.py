@@ -8,7 +8,7 @@ import os
 import stat
 from contextlib import asynccontextmanager
 from pathlib import Path
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
 import anyio
 from fastapi.responses import HTMLResponse, RedirectResponse
@@ -20,7 +20,7 @@ from starlette.staticfiles import NotModifiedResponse
 
 from recur.serve.guard import HEAD_AS_GET, NOT_MODIFIED_OF, send_file_head
 from recur.serve.negotiate import header, prefers_html
-from recur.serve.prefix import rebase_404, relative_redirect, route_methods, route_path, up_to_root
+from recur.serve.prefix import rebase_404, received_path, relative_redirect, route_methods, route_path, up_to_root
 
 
 class SiteFiles(StaticFiles):
@@ -73,11 +73,18 @@ class SiteFiles(StaticFiles):
     async def _page_of(self, path: str, scope) -> bool:
         """Whether ``path`` is a page's address without its ``.html`` (``/paths/first-week-on-call``, as a teammate
         says it or `recur paths` names the path): the site's own 404 answered it, and a newcomer typing the
-        address of a path or a pattern page did not find it. A name with a dot in its last segment is left alone."""
+        address of a path or a pattern page did not find it. A name with a dot in its last segment is left alone, and
+        so is a last segment the browser sent with an encoded slash in it (``/paths%2Fx``, ``/a/..%2Fx``): the relative
+        Location resolves against the segment as sent, so it pointed at another address (found in a re-read). A name
+        too long for the system once ``.html`` is added is no page (it was a 500)."""
         name = route_path(scope).rsplit("/", 1)[-1]  # as asked: /paths/x/ is a folder's address, not a page's
-        if not name or "." in name:
+        sent = received_path(scope).split(b"?")[0].rsplit(b"/", 1)[-1].decode("latin-1")
+        if not name or "." in name or unquote(sent) != name:
             return False
-        _, found = await anyio.to_thread.run_sync(self.lookup_path, path + ".html")
+        try:
+            _, found = await anyio.to_thread.run_sync(self.lookup_path, path + ".html")
+        except OSError:  # ENAMETOOLONG: a name of 251 to 255 bytes is one the system takes, not with .html
+            return False
         return found is not None and stat.S_ISREG(found.st_mode)
 
     def is_not_modified(self, response_headers: Headers, request_headers: Headers) -> bool:
