@@ -288,7 +288,7 @@ def test_a_pages_address_without_html_is_redirected_to_the_page(tmp_path):
         assert r.status_code == 307 and r.headers["location"] == "./first-week.html?from=chat", r.headers
         r = httpx.get(url + "/paths/first-week", headers=browser, follow_redirects=True)
         assert r.status_code == 200 and "First week" in r.text and str(r.url).endswith("/paths/first-week.html")
-        for gone in ("/paths/first-wek", "/paths/first-week/", "/paths/first-week.htm", "/paths/index"):
+        for gone in ("/paths/first-wek", "/paths/first-wek/", "/paths/first-week.htm", "/paths/index"):
             r = httpx.get(url + gone, headers=browser)
             if gone == "/paths/index":  # index.html is a page too
                 assert r.status_code == 307 and r.headers["location"] == "./index.html", gone
@@ -317,6 +317,40 @@ def test_a_pages_address_is_redirected_only_where_the_location_leads_to_it(tmp_p
             location = r.headers["location"]
             assert location.startswith("./") and "\r" not in location and "\n" not in location, location
             assert httpx.URL(url + sent).join(location).host == httpx.URL(url).host, location
+
+
+def test_a_pages_address_with_a_trailing_slash_is_redirected_to_the_page(tmp_path):
+    """/paths/first-week/ (the address with a slash a newcomer or a chat client adds) was the site's 404 page where
+    no such folder is but first-week.html is. It is redirected to ../first-week.html (relative, query kept, HEAD
+    alike), under the rules of the address without one: an encoded slash, a name too long, two slashes, a dotted
+    name, /api/ and /mcp/ are not redirected, and a real folder with its index.html is still served."""
+    site = stub_site(tmp_path)
+    (site / "paths" / "folder").mkdir(parents=True)
+    (site / "paths" / "first-week.html").write_text("<h1>First week</h1>")
+    (site / "paths" / "folder.html").write_text("<h1>Not the folder</h1>")
+    (site / "paths" / "folder" / "index.html").write_text("<h1>The folder</h1>")
+    for name in ("evil", "api", "mcp"):
+        (site / f"{name}.html").write_text(f"<h1>A page named {name}</h1>")
+    app = fake_app(small_kb(tmp_path / "kb"), tmp_path, site_dir=site, feedback_path=tmp_path / "fb.jsonl")
+    browser = {"accept": "text/html"}
+    with running(app) as url:
+        for method in ("GET", "HEAD"):
+            r = httpx.request(method, url + "/paths/first-week/?from=chat", headers=browser)
+            assert r.status_code == 307 and r.headers["location"] == "../first-week.html?from=chat", (method, r.headers)
+        r = httpx.get(url + "/paths/first-week/", headers=browser, follow_redirects=True)
+        assert r.status_code == 200 and "First week" in r.text and str(r.url).endswith("/paths/first-week.html")
+        r = httpx.get(url + "/paths/folder/", headers=browser)
+        assert r.status_code == 200 and "The folder" in r.text, (r.status_code, r.headers)
+        for sent in ("/a/..%2Fevil/", "/paths%2Ffirst-week/", "/" + "a" * 252 + "/", "/paths/first-week//"):
+            r = httpx.get(url + sent, headers=browser)
+            assert r.status_code == 404 and "location" not in r.headers, (sent, r.status_code, r.headers)
+        for sent in ("/x%0d%0aevil/", "/paths/first-week.x/", "/api/", "/mcp/"):
+            r = httpx.get(url + sent, headers=browser)
+            assert "html" not in r.headers.get("location", ""), (sent, r.status_code, r.headers)
+        r = httpx.get(url + "//evil/", headers=browser)
+        location = r.headers["location"]
+        assert r.status_code == 307 and location == "../evil.html" and "\r" not in location, (r.status_code, location)
+        assert httpx.URL(url + "//evil/").join(location).host == httpx.URL(url).host, location
 
 
 def test_a_folder_sent_with_an_encoded_slash_is_redirected_to_itself(tmp_path):

@@ -48,7 +48,7 @@ class SiteFiles(StaticFiles):
             await self._not_taken(path, scope)
         response = await super().get_response(path, scope)
         if response.status_code == 404 and (page := await self._page_of(path, scope)):
-            return RedirectResponse(page_redirect(scope), status_code=307)
+            return RedirectResponse(page_redirect(scope, page), status_code=307)
         if response.status_code == 404:
             if not (_wants_html(scope) and response.media_type == "text/html") or too_deep_for_404_page(scope):
                 raise StarletteHTTPException(404)
@@ -70,22 +70,22 @@ class SiteFiles(StaticFiles):
                 return NotModifiedResponse(response.headers)
         return response
 
-    async def _page_of(self, path: str, scope) -> bool:
+    async def _page_of(self, path: str, scope) -> str:
         """Whether ``path`` is a page's address without its ``.html`` (``/paths/first-week-on-call``, as a teammate
-        says it or `recur paths` names the path): the site's own 404 answered it, and a newcomer typing the
-        address of a path or a pattern page did not find it. A name with a dot in its last segment is left alone, and
-        so is a last segment the browser sent with an encoded slash in it (``/paths%2Fx``, ``/a/..%2Fx``): the relative
-        Location resolves against the segment as sent, so it pointed at another address (found in a re-read). A name
-        too long for the system once ``.html`` is added is no page (it was a 500)."""
-        name = route_path(scope).rsplit("/", 1)[-1]  # as asked: /paths/x/ is a folder's address, not a page's
-        sent = received_path(scope).split(b"?")[0].rsplit(b"/", 1)[-1].decode("latin-1")
+        says it or `recur paths` names the path), or that address with one trailing slash (``/paths/first-week-on-call/``,
+        as a newcomer or a chat client writes it, where no such folder is): the site's own 404 answered it. The
+        Location's way from the address to the page, "./" or "../" (``page_redirect``), "" for none. A name with a dot
+        in it is left alone, and so is a segment the browser sent with an encoded slash in it (``/paths%2Fx``,
+        ``/a/..%2Fx/``): the relative Location resolves against the path as sent, so it pointed at another address
+        (found in a re-read). A name too long for the system once ``.html`` is added is no page (it was a 500)."""
+        name, sent, way = asked_page(scope)
         if not name or "." in name or unquote(sent) != name:
-            return False
+            return ""
         try:
             _, found = await anyio.to_thread.run_sync(self.lookup_path, path + ".html")
         except OSError:  # ENAMETOOLONG: a name of 251 to 255 bytes is one the system takes, not with .html
-            return False
-        return found is not None and stat.S_ISREG(found.st_mode)
+            return ""
+        return way if found is not None and stat.S_ISREG(found.st_mode) else ""
 
     def is_not_modified(self, response_headers: Headers, request_headers: Headers) -> bool:
         """Starlette's check, with every If-None-Match line read as one list (RFC 9110 section 5.3): it read the
@@ -116,12 +116,25 @@ class SiteFiles(StaticFiles):
         return SiteFile(full_path, status_code=status_code, media_type=stored_media_type(full_path))
 
 
-def page_redirect(scope) -> str:
+def asked_page(scope) -> tuple[str, str, str]:
+    """The page name an address asks for (decoded), its segment as the browser sent it, and the way from the address
+    to the page: "./" for /paths/first-week-on-call, "../" for /paths/first-week-on-call/ (one trailing slash; the
+    segment before it). Two slashes (``/paths/x//``) ask for no page: ("", "", "")."""
+    route, sent = route_path(scope), received_path(scope).split(b"?")[0].decode("latin-1")
+    way = "./"
+    if route.endswith("/") and sent.endswith("/"):
+        route, sent, way = route[:-1], sent[:-1], "../"
+    name = route.rsplit("/", 1)[-1]
+    return (name, sent.rsplit("/", 1)[-1], way) if name else ("", "", "")
+
+
+def page_redirect(scope, way: str = "./") -> str:
     """The Location of a page's address without ``.html`` to the page, relative to the address itself
-    (``./first-week-on-call.html`` for /paths/first-week-on-call), so it keeps whatever prefix the browser used."""
-    segment = route_path(scope).rsplit("/", 1)[-1]
+    (``./first-week-on-call.html`` for /paths/first-week-on-call, ``../first-week-on-call.html`` for
+    /paths/first-week-on-call/), so it keeps whatever prefix the browser used."""
+    name, _, _ = asked_page(scope)
     query = scope.get("query_string", b"").decode("latin-1")
-    return "./" + quote(segment, safe="!$&'()*+,;=:@~") + ".html" + ("?" + query if query else "")
+    return way + quote(name, safe="!$&'()*+,;=:@~") + ".html" + ("?" + query if query else "")
 
 
 def stored_media_type(path) -> str | None:
