@@ -23,7 +23,9 @@ OLD_DAYS = ("2025-03-10", "2025-05-02", "2025-08-19", "2025-11-30", "2026-02-14"
 
 def _kb(root):
     write(
-        root, "patterns/capacity/disk-full.md", pattern_text("disk-full", fix="fix: {status: done, done: 2025-01-15}")
+        root,
+        "patterns/capacity/disk-full.md",
+        pattern_text("disk-full", fix="fix: {status: done, done: 2025-01-15, owner: alice}"),
     )
     write(root, "patterns/network/dns-down.md", pattern_text("dns-down", "network", fix="fix: {status: done, done: 2026-10-01}"))  # fmt: skip
     days = [(d, "disk-full") for d in OLD_DAYS] + [("2026-12-02", "dns-down")]
@@ -60,6 +62,10 @@ def test_the_report_lists_one_row_a_pattern_newest_first_and_the_json_keeps_ever
         ("disk-full", 7, 0, "INC-2026-0007"),
     ]
     assert grouped[1]["first_date"] == "2025-03-10" and grouped[1]["path"] == "incidents/2026/INC-2026-0007.md"
+    mine = _report(root, "--owner", "alice")  # a row by its fix's owner, the heading counting what is left
+    assert "the fix did not hold (7 incidents of 1 pattern)" in mine and "dns-down " not in mine, mine
+    cut = _report(root, "--limit", "1").split("Recurrence after fix")[1].split("\n\n")[0]
+    assert "INC-2026-0008" in cut and "INC-2026-0007" not in cut and "… and 1 more not shown" in cut, cut  # newest kept
 
 
 def test_the_site_board_and_mcp_text_list_one_row_a_pattern(tmp_path):
