@@ -607,7 +607,9 @@ def test_a_recurrence_after_a_fix_names_its_incident_record_and_links_its_page(t
     ((err, board, text),) = calls(served(kb, tmp_path / "i", site_url=SITE), ("problem_report", {"as_of": AS_OF}))
     assert not err and [r["url"] for r in board["recurrence_after_fix"]] == [page]
     lines = text.splitlines()
-    assert lines[lines.index("Recurred after a permanent fix (1):") + 1].endswith(f"(2026-05-15) {page}")
+    assert lines[lines.index("Recurred after a permanent fix, by pattern (1):") + 1].endswith(
+        f"INC-2026-0032 (2026-05-20) {page}"
+    )
     md = CliRunner().invoke(
         cli, ["report", "--kb", str(kb), "--as-of", AS_OF, "--format", "markdown", "--site-url", SITE]
     )

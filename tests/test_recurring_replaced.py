@@ -157,13 +157,13 @@ def test_recurrence_after_fix_counts_the_replaced_pattern_s_incidents_for_its_su
     res = CliRunner().invoke(cli, args, env=env)
     assert res.exit_code != 0
     assert "INC-2026-0021 matched disk-full (under disk-old) after its fix was done on 2026-11-01" in res.output
-    row = next(ln for ln in res.output.splitlines() if ln.startswith("  INC-2026-0022"))
-    assert "disk-full (under disk-old)" in row, row
+    row = next(ln for ln in res.output.splitlines() if ln.startswith("  disk-full ("))  # one row a pattern
+    assert "disk-full (2 under disk-old)" in row and "INC-2026-0022" in row, row
     text = board_text(b, b, 10)
-    assert "INC-2026-0022" in text and "disk-full (under disk-old)" in text, text
+    assert "INC-2026-0022" in text and "disk-full (2 under disk-old)" in text, text
     site = pages(kb, as_of=AS_OF, board=report_board(kb, AS_OF, today=AS_OF))
     after = site["board/index.md"].split("Recurred after the fix")[1]
-    assert 'Disk full on a host</a> (under <a href="../patterns/capacity/disk-old.html">disk-old</a>)' in after
+    assert 'Disk full on a host</a> (2 under <a href="../patterns/capacity/disk-old.html">disk-old</a>)' in after
     # the pattern page's green "done" says it did not hold, as its recurring row does
     assert "recurred 22 days after the fix, and 1 more time" in site["patterns/capacity/disk-full.md"]
 

@@ -551,8 +551,9 @@ def test_board_recurred_after_fix_names_the_incident_date_column(tmp_path):
     kb = load_kb(root)
     page = pages(kb, as_of=DAY, board=board(kb, DAY))["board/index.md"]
     table = page.split("## Recurred after the fix")[1]
-    head = re.findall(r"<th>(.*?)</th>", table)[:5]
-    assert head == ["incident", "pattern", "fix done", "date", "after"], head
+    head = re.findall(r"<th>(.*?)</th>", table)[:7]
+    # one row a pattern now (test_after_fix_by_pattern), its latest incident and that one's date
+    assert head == ["pattern", "fix done", "incidents since", "last 30 days", "latest", "date", "after"], head
 
 
 def test_the_incident_list_shows_the_newest_and_each_year_has_a_page_of_all_its_incidents(tmp_path, monkeypatch):
@@ -1075,8 +1076,8 @@ def test_a_count_under_a_replaced_id_links_the_retired_patterns_page(tmp_path):
     kb = load_kb(root)
     assert not kb.errors, kb.errors
     out = _pages(kb)
-    # the recurrence after the fix whose incident names the old id: "DNS resolution failure (under old-retired)"
-    assert '</a> (under <a href="../patterns/deploys/old-retired.html">old-retired</a>)' in out[BOARD]
+    # the recurrences after the fix whose incidents name the old id, one row: "DNS resolution failure (2 under old-retired)"
+    assert '</a> (2 under <a href="../patterns/deploys/old-retired.html">old-retired</a>)' in out[BOARD]
     for page in (BOARD, HOME):
         up = "../" * page.count("/")
         linked = f'3 (2 under <a href="{up}patterns/deploys/old-retired.html">old-retired</a>)'

@@ -81,7 +81,14 @@ Keys of the returned dict:
   hold, as ``recur report --owner`` and MCP's problem_report ``owner`` list it; null when none), path (the
   incident record's, in the KB, as other incident rows have it), fix_reopened (the fix is open or in progress
   again, keeping its ``done`` date: listed, not gated), under (the retired id the incident names, which
-  ``pattern`` replaced, ``credited``; null for its own)}; newest first.
+  ``pattern`` replaced, ``credited``; null for its own)}; newest first. Every one, since any date: the
+  report's own list is ``recurrence_after_fix_by_pattern``.
+- ``recurrence_after_fix_by_pattern``: those incidents one row a pattern (``after_fix_by_pattern``), what
+  the report, the site's board and MCP's text list: {pattern, pattern_title, fix_done, fix_reopened,
+  fix_owner, incidents (how many after the fix), incidents_30 (of those, in the last 30 days),
+  incidents_inherited ({retired id: how many}, as the recurring rows have it), first_date, latest (the newest
+  incident's id), latest_date, latest_title, latest_days_after_fix, path (the newest incident record's)};
+  newest first, by their newest incident. A fix done in 2025 and never reopened was 7 rows of 21, for ever.
 - ``trends``: {"months": ["YYYY-MM", ...] (the ``months`` months ending with as_of's month),
   "total": [count per month], "by_category": {category: [counts]}, "by_service": {service: [counts]},
   "quarters": [{"quarter": "YYYY-QN", "incidents", "repeats", "needs_analysis"}, ...] (the 8 quarters ending
@@ -195,6 +202,7 @@ class _Computed(TypedDict):
     recurring_tied: dict
     recurring_owner: str | None
     recurrence_after_fix: list
+    recurrence_after_fix_by_pattern: list
     trends: dict
     dated_after: list
 
@@ -284,6 +292,7 @@ def board(  # long: seven parameters, one a line (ruff's format); the body is un
         "recurring_tied": recurring_tied,
         "recurring_owner": owner_key(owner) if owner is not None else None,  # for_owner refuses another's
         "recurrence_after_fix": after_fix,
+        "recurrence_after_fix_by_pattern": after_fix_by_pattern(after_fix, as_of),
         "trends": _trends(patterns, incidents, as_of, months, drafts),
         "dated_after": _dated_after(ahead, as_of),
     }
@@ -891,6 +900,40 @@ def _after_fix(patterns, incidents) -> list:
             }
         )
     return after_fix
+
+
+def after_fix_by_pattern(after_fix: list, as_of: dt.date) -> list:
+    """The recurrences after a fix (``_after_fix``'s rows, newest first) one row a pattern, newest first by its
+    newest incident: the report listed every incident since any date, 21 rows on an 18-month KB, 7 of them one
+    pattern whose fix was done in 2025, burying this week's (found in a problem manager's review). Each says how
+    many, how many in the last 30 days, and the newest; the board's ``recurrence_after_fix`` keeps them all."""
+    start = iso_day(shift(as_of, -30))
+    out: dict[str, dict] = {}
+    for r in after_fix:
+        g = out.get(r["pattern"])
+        if g is None:
+            g = out[r["pattern"]] = {
+                "pattern": r["pattern"],
+                "pattern_title": r["pattern_title"],
+                "fix_done": r["fix_done"],
+                "fix_reopened": r["fix_reopened"],
+                "fix_owner": r["fix_owner"],
+                "incidents": 0,
+                "incidents_30": 0,
+                "incidents_inherited": {},
+                "first_date": r["incident_date"],
+                "latest": r["incident"],
+                "latest_date": r["incident_date"],
+                "latest_title": r["title"],
+                "latest_days_after_fix": r["days_after_fix"],
+                "path": r["path"],  # the newest incident record's, as every incident row's: a page to link
+            }
+        g["incidents"] += 1
+        g["incidents_30"] += r["incident_date"] > start
+        g["first_date"] = r["incident_date"]  # newest first: the last one read is the first after the fix
+        if r.get("under"):
+            g["incidents_inherited"][r["under"]] = g["incidents_inherited"].get(r["under"], 0) + 1
+    return list(out.values())
 
 
 def incidents_after_done(patterns: dict, incidents, pid: str, done: dt.date, as_of: dt.date) -> list:

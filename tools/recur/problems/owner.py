@@ -44,6 +44,10 @@ def for_owner(b: Board, name: str) -> Board:
         out[k] = [x for x in b[k] if mine(x["owner"])]
     out["by_owner"] = {o: v for o, v in b["by_owner"].items() if mine(None if o == UNOWNED else o)}
     out["recurrence_after_fix"] = [r for r in b["recurrence_after_fix"] if mine(r["fix_owner"])]
+    if "recurrence_after_fix_by_pattern" in b:  # one fix one owner: its pattern's row is theirs whole
+        out["recurrence_after_fix_by_pattern"] = [
+            r for r in b["recurrence_after_fix_by_pattern"] if mine(r["fix_owner"])
+        ]
     out["counts"] = _recount(b["counts"], out)
     spellings = {x["owner"] for k in ("reviews", "follow_ups", "fixes") for x in out[k] if x["owner"]}
     out["filtered"] = {"owner": name, "spellings": sorted(spellings), "left_out": list(NOT_OWNED)}

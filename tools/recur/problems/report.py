@@ -217,15 +217,47 @@ def _flags(b: Board, named=None) -> tuple:
 
 
 def _recurrence_after_fix(b: Board, named=None) -> tuple:
+    """One row a pattern, newest first (``after_fix_groups``): every incident since any date, the list grew without
+    end and buried this week's (a fix done in 2025 was 7 rows of 21); the JSON keeps each incident."""
+    groups = after_fix_groups(b)
     rows = [
-        [r["incident"], r["incident_date"], after_fix_pattern(r), fix_done_cell(r), str(r["days_after_fix"])]
-        for r in b["recurrence_after_fix"]
-    ]
+        [after_fix_group_pattern(g), fix_done_cell(g), str(g["incidents"]), str(g["incidents_30"]), g["latest"],
+         g["latest_date"], str(g["latest_days_after_fix"])]
+        for g in groups
+    ]  # fmt: skip
     return (
-        f"Recurrence after fix: the fix did not hold ({b['counts']['recurrence_after_fix']})",
-        ["incident", "date", "pattern", "fix done", "days after"],
+        f"Recurrence after fix: the fix did not hold ({after_fix_count(b)})",
+        ["pattern", "fix done", "incidents since", "last 30 days", "latest", "date", "days after"],
         rows,
+        None,
+        AFTER_FIX_NOTE if rows else None,
     )
+
+
+AFTER_FIX_NOTE = "One row a pattern, newest first; every incident after its fix: --format json (recurrence_after_fix)"
+
+
+def after_fix_groups(b: Board) -> list[dict]:
+    """The board's recurrences after a fix one row a pattern (``recurrence_after_fix_by_pattern``), grouped here for
+    a board saved before it had them."""
+    from recur.problems.board import after_fix_by_pattern
+
+    if "recurrence_after_fix_by_pattern" in b:
+        return b["recurrence_after_fix_by_pattern"]
+    return after_fix_by_pattern(b["recurrence_after_fix"], dt.date.fromisoformat(b["as_of"]))
+
+
+def after_fix_count(b: Board) -> str:
+    """ "21 incidents of 5 patterns": how many recurrences after a fix, and of how many patterns."""
+    n = b["counts"]["recurrence_after_fix"]
+    return f"{plural(n, 'incident')} of {plural(len(after_fix_groups(b)), 'pattern')}"
+
+
+def after_fix_group_pattern(g: dict, name=str) -> str:
+    """A pattern's row of the recurrences after its fix, "disk-full (2 under disk-old)" when some of its incidents
+    name a retired pattern it replaced (``inherited_said``); ``name`` as ``inherited_said``'s."""
+    under = inherited_said(g, name)
+    return f"{g['pattern']} ({under})" if under else g["pattern"]
 
 
 def fix_done_cell(r: dict) -> str:
@@ -646,6 +678,9 @@ def _md_id(v, url: str | None) -> str:
     return f"[{_md_cell(v)}]({url})" if url else _md_cell(v)
 
 
+LINKED = {"latest": "incident"}  # a column of incident ids by another name: linked as the incident column
+
+
 def render_markdown(b: Board, limit: int | None = None, urls: dict | None = None, flags: str = "") -> str:
     """The board as Markdown; ``limit`` as for ``render_text``; ``urls``: {"incident"|"pattern": {id: URL}},
     the pages of the site the ids of those columns link to (`recur report --site-url`)."""
@@ -683,7 +718,7 @@ def render_markdown(b: Board, limit: int | None = None, urls: dict | None = None
         rows, notes = footnotes(rows)
         lines.append("| " + " | ".join(_md_cell(x) or " " for x in cols) + " |")
         lines.append("|" + "---|" * len(cols))
-        links = [urls.get(c, {}) for c in cols]  # the incident and pattern columns' pages
+        links = [urls.get(LINKED.get(c, c), {}) for c in cols]  # the incident and pattern columns' pages
         lines += ["| " + " | ".join(_md_id(x, u.get(x)) for x, u in zip(r, links)) + " |" for r in rows]
         lines += ["", f"*{more_line(more, limit)}*"] if more else []
         lines += ["", *(f"- {_md_cell(x)}" for x in notes)] if notes else []

@@ -23,7 +23,7 @@ from functools import partial
 
 from recur.problems.board import UNOWNED, Board, owner_key, owner_names
 from recur.problems.owner import NOT_OWNED, OWNED, filtered_sentence, for_owner, nothing_owned, owns_nothing
-from recur.problems.report import after_fix_pattern, fix_state, fix_words, inherited_said
+from recur.problems.report import after_fix_group_pattern, fix_state, fix_words, inherited_said
 from recur.retrieval.patterns import MAX_INCIDENTS as MOST  # problem_report's largest limit
 from recur.retrieval.patterns import bad_cursor
 from recur.util.errors import RecurError
@@ -37,7 +37,7 @@ SHOWN = 10  # items per list, in the text and the structured content, when no li
 # today (no one's work but a record to correct, kept whole by ``owner`` as ``left_out`` is). By ``problems.owner``'s
 # own tuples: written out, the open fixes with no due date were left out, never cut by ``limit`` nor given a url;
 # so were the incidents dated after today, the one list of KB files ``problems.owner`` does not name
-CUT = (*OWNED, *NOT_OWNED, "recurrence_after_fix", "dated_after")
+CUT = (*OWNED, *NOT_OWNED, "recurrence_after_fix", "recurrence_after_fix_by_pattern", "dated_after")
 # problem_report's cursor: this, then how many items of each list the pages before it listed. An offset, not an
 # id as list_patterns' (after:ID): the board's lists are not sorted by a key a page could go on after, and an
 # item done between two pages leaves its list (the next page then starts one later than the item it held)
@@ -161,7 +161,12 @@ def board_text(  # long: one section after another, each bounded and paged alike
             page["recurring"]["30"],
             partial(_recurring_line, named=named),
         ),
-        ("Recurred after a permanent fix", b["recurrence_after_fix"], page["recurrence_after_fix"], _after_fix_line),
+        (  # one line a pattern, newest first, as `recur report` lists them; each incident in the structured content
+            "Recurred after a permanent fix, by pattern",
+            b["recurrence_after_fix_by_pattern"],
+            page["recurrence_after_fix_by_pattern"],
+            _after_fix_line,
+        ),
         ("Needs analysis (no known pattern)", b["unknown"], page["unknown"], _unknown_line),
     ]
     sections = [
@@ -299,12 +304,15 @@ def _recurring_line(r: dict, named) -> str:
     return f"{r['pattern']}: {_short(r['title'])} ({r['count']} incidents{under}, last {r['last']}; {fix})"
 
 
-def _after_fix_line(r: dict) -> str:
+def _after_fix_line(g: dict) -> str:
+    """A pattern's recurrences after its fix (a row of ``recurrence_after_fix_by_pattern``): how many since the fix
+    was done, how many in the last 30 days, and the newest, linked; the structured ``recurrence_after_fix`` has
+    each incident."""
+    reopened = "; the fix is reopened" if g.get("fix_reopened") else ""
     return (
-        f"{r['incident']} ({r['incident_date']}): {_short(r['title'])}, pattern {after_fix_pattern(r)}, "
-        f"{r['days_after_fix']} days after its fix was done ({r['fix_done']}"
-        + ("; the fix is reopened" if r.get("fix_reopened") else "")
-        + f"){_page(r)}"
+        f"{after_fix_group_pattern(g)}: {_short(g['pattern_title'])}, fix done {g['fix_done']}{reopened}: "
+        f"{plural(g['incidents'], 'incident')} since ({g['incidents_30']} in the last 30 days), the latest "
+        f"{g['latest_days_after_fix']} days after the fix: {g['latest']} ({g['latest_date']}){_page(g)}"
     )
 
 

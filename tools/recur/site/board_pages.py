@@ -7,10 +7,13 @@ import datetime as dt
 from recur.problems.board import Board, month_so_far, other_dues_note, owner_names, owner_of, quarter_label
 from recur.problems.report import (
     BY_OWNER,
+    after_fix_count,
+    after_fix_groups,
     fix_done_cell,
     fix_howto,
     fix_state,
     fix_words,
+    inherited_said,
     recurring_more_note,
     unknown_cell,
 )
@@ -209,18 +212,23 @@ def _analysis_tables(site: Site, b: dict, page: str) -> list:
              (f" ({esc(f['note'])})" if f.get("note") else "")] for f in b["flags"]]
     out.append(card_table(["incident", "date", "age", "flag"], rows, "No open flag.\n"))
 
+    # one row a pattern, newest first: every incident since any date grew without end (recur report's rule)
     out.append(f"## Recurred after the fix {{#{SECTIONS['after_fix']}}}\n\nThe permanent fix was marked done, yet "
-               "the pattern struck again.\n")
-    rows = [[_il(site, page, r["incident"]), _pl(site, page, r["pattern"], r["pattern_title"]) + _under(site, page, r), esc(fix_done_cell(r)),
-             esc(r["incident_date"]), f"{r['days_after_fix']}d"] for r in b["recurrence_after_fix"]]
-    out.append(card_table(["incident", "pattern", "fix done", "date", "after"], rows, "None.\n"))
+               f"the pattern struck again: {esc(after_fix_count(b))}, one row a pattern, newest first. Each "
+               "pattern's page lists its incidents after the fix; `board.json` every one (`recurrence_after_fix`).\n")
+    rows = [[_pl(site, page, g["pattern"], g["pattern_title"]) + _under(site, page, g), esc(fix_done_cell(g)),
+             str(g["incidents"]), str(g["incidents_30"]), _il(site, page, g["latest"]), esc(g["latest_date"]),
+             f"{g['latest_days_after_fix']}d"] for g in after_fix_groups(b)]
+    out.append(card_table(["pattern", "fix done", "incidents since", "last 30 days", "latest", "date", "after"], rows,
+                          "None.\n"))
     return out
 
 
-def _under(site: Site, page: str, r: dict) -> str:
-    """ " (under disk-old)" after a recurrence's pattern when its incident names the retired id it replaced, the id
-    linked to its page as in the counts (``Site.old_id_html``)."""
-    return f" (under {site.old_id_html(page, r['under'])})" if r.get("under") else ""
+def _under(site: Site, page: str, g: dict) -> str:
+    """ " (2 under disk-old)" after a recurring pattern's row when some of its incidents name a retired id it
+    replaced, each id linked to its page as in the counts (``Site.old_id_html``)."""
+    under = inherited_said(g, lambda old: site.old_id_html(page, old))
+    return f" ({under})" if under else ""
 
 
 def _recurring_chart(site: Site, page: str, items: list, label: str) -> str:
