@@ -77,12 +77,13 @@ def started_on(lines, said: list) -> int:
 
 
 @contextlib.contextmanager
-def running(app, wait_ready: bool = True, timeout: float = 60.0, **config):
+def running(app, wait_ready: bool = True, timeout: float = 60.0, sock: socket.socket | None = None, **config):
     """Serve ``app`` with uvicorn on 127.0.0.1:<free port>, configured as `recur serve` does
-    (``config``: e.g. header_timeout); yields the base URL."""
+    (``config``: e.g. header_timeout); yields the base URL. ``sock``: a bound socket to serve on instead
+    (e.g. already listening, with connections waiting to be accepted)."""
     from recur.serve import server as serve_server
 
-    sock = free_socket()
+    sock = sock or free_socket()
     port = sock.getsockname()[1]
     server = serve_server.server(serve_server.config(app, lifespan="on", **config))
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)

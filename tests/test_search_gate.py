@@ -134,6 +134,13 @@ def test_a_webhook_search_gets_a_slot_under_a_steady_interactive_stream_once_it_
     assert len(late) <= 2, "past the limit it still let every later interactive search go first"
 
 
+def overdue_in_line(gate: SearchGate) -> bool:
+    """Whether an overdue webhook search waits in ``gate``'s line (read under its lock: a search that
+    joins the line and takes a slot at once is never seen there)."""
+    with gate._cond:
+        return any(turn.webhook for turn in gate._line)
+
+
 def test_an_overdue_webhook_search_still_keeps_to_the_webhooks_share():
     """Past the limit, a webhook search goes before later interactive searches only within the
     webhooks' share of the slots; when that share is full it lets the interactive ones go."""
@@ -146,7 +153,12 @@ def test_an_overdue_webhook_search_still_keeps_to_the_webhooks_share():
         got[name].set()
 
     threading.Thread(target=search, args=("webhook", True), daemon=True).start()
-    assert not got["webhook"].wait(0.3), "the second webhook search took a slot past the webhooks' share"
+    deadline = time.monotonic() + 60  # only guards a hang
+    while not overdue_in_line(gate):  # past its limit and waiting in line: where it could have taken the slot
+        assert not got["webhook"].is_set(), "the second webhook search took a slot past the webhooks' share"
+        assert time.monotonic() < deadline, "the second webhook search never got in line"
+        time.sleep(0.01)
+    assert not got["webhook"].is_set(), "the second webhook search took a slot past the webhooks' share"
     threading.Thread(target=search, args=("interactive", False), daemon=True).start()
     assert got["interactive"].wait(60), "the interactive search waited behind an overdue webhook one"
     assert not got["webhook"].is_set()

@@ -49,7 +49,8 @@ def serve_process(kb_dir, tmp_path, env=None, extra=(), cwd=None, feedback=True,
     proc = subprocess.Popen(
         wrap(RECUR + ["serve", *args]), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env, cwd=cwd
     )
-    result, said = {"proc": proc}, []
+    said: list = []
+    result = {"proc": proc, "said": said}  # "said": the lines read so far (a test reading on keeps them there)
     try:
         yield f"http://127.0.0.1:{started_on(proc.stdout, said)}", result
     finally:
@@ -65,8 +66,11 @@ def test_sighup_checks_for_a_rebuilt_index_and_keeps_serving(kb_dir, tmp_path):
     with serve_process(kb_dir, tmp_path) as (base, result):
         wait_healthy(base)
         result["proc"].send_signal(signal.SIGHUP)
-        time.sleep(1)
-        assert result["proc"].poll() is None  # still running
+        for line in result["proc"].stdout:  # until the handler has run (not a pause that may end before it)
+            result["said"].append(line)
+            if "SIGHUP: checking the index for a rebuild" in line:
+                break
+        assert result["proc"].poll() is None, "".join(result["said"])  # still running, after the handler
         assert httpx.post(base + "/api/suggest", json={"text": "ENOSPC", "top": 1}).status_code == 200
     assert "INFO recur.serve: SIGHUP: checking the index for a rebuild" in result["out"]
     assert result["returncode"] == -signal.SIGTERM

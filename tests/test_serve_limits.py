@@ -16,7 +16,16 @@ from contextlib import contextmanager
 import httpx
 import pytest
 from kbfactory import small_kb
-from serve_util import MCP_ACCEPT, MCP_INIT, alert_payload, fake_app, metric, running, wait_connections_closed
+from serve_util import (
+    MCP_ACCEPT,
+    MCP_INIT,
+    alert_payload,
+    fake_app,
+    free_socket,
+    metric,
+    running,
+    wait_connections_closed,
+)
 
 from recur.retrieval.engine import Engine
 from recur.serve import create_app
@@ -481,24 +490,31 @@ def _protocol_count(base: str, status: int) -> float:
     return next((float(ln.removeprefix(key)) for ln in text.splitlines() if ln.startswith(key)), 0.0)
 
 
-def test_errors_answered_before_the_app_are_in_the_metrics(base):
+def test_errors_answered_before_the_app_are_in_the_metrics(tmp_path):
     """A 400 the parser answers, a 431 and a 408 never reach the app: /metrics did not count them,
     so a flood of broken requests was invisible to the error-rate alert."""
-    before = {code: _protocol_count(base, code) for code in (400, 408, 431)}
-    for request in (b"FOO / HTTP/1.1\r\nHost: x\r\n\r\n", b"GET / HTTP/1.1\r\nX-Big: " + b"a" * 70000):
-        with socket.create_connection(address(base), timeout=30) as s:
-            s.sendall(request)
-            read_reply(s)
-    # the two header timeouts (1.5 s here) run out side by side, not one after the other
-    with (
-        socket.create_connection(address(base), timeout=30) as cut,
-        socket.create_connection(address(base), timeout=30) as idle,  # sends nothing: a browser's preconnect
-    ):
+    kb = small_kb(tmp_path / "kb")
+    app = create_app(
+        lambda: Engine.open(kb, tmp_path / "index", model="fake:64", quiet=True),
+        feedback_path=tmp_path / "feedback.jsonl",
+        max_concurrent=4,
+    )
+    listener = free_socket()
+    listener.listen()
+    # the cut request's bytes are sent before the server runs, so before it accepts the connection and
+    # starts its header timer: however long this thread stalls, they are there when that timer runs out
+    with socket.create_connection(listener.getsockname(), timeout=30) as cut:
         cut.sendall(b"GET / HTTP/1.1\r\n")  # and nothing more
-        assert read_reply(cut)[0] == 408
-        assert read_reply(idle)[0] == 408
-    after = {code: _protocol_count(base, code) for code in (400, 408, 431)}
-    assert {code: after[code] - before[code] for code in after} == {400: 1, 408: 1, 431: 1}  # not the idle one
+        with running(app, sock=listener, header_timeout=1.5) as base:
+            with socket.create_connection(address(base), timeout=30) as idle:  # sends nothing: a browser's preconnect
+                for request in (b"FOO / HTTP/1.1\r\nHost: x\r\n\r\n", b"GET / HTTP/1.1\r\nX-Big: " + b"a" * 70000):
+                    with socket.create_connection(address(base), timeout=30) as s:
+                        s.sendall(request)
+                        read_reply(s)
+                assert read_reply(cut)[0] == 408
+                assert read_reply(idle)[0] == 408
+            counts = {code: _protocol_count(base, code) for code in (400, 408, 431)}
+    assert counts == {400: 1, 408: 1, 431: 1}  # not the idle one
 
 
 def test_clients_that_stop_reading_do_not_keep_the_slots(tmp_path):
