@@ -8,14 +8,14 @@ Fake encoder, the small KB; the payloads are tests/source_alerts.py's, each syst
 from __future__ import annotations
 
 import json
-import subprocess
 
 import pytest
-from query_js import NODE, QUERY_JS, run_query_js
+import test_alert_sources
+from query_js import NODE, run_query_js
 from serve_util import fake_app, running
-from source_alerts import AZURE, DATADOG, DATADOG_CUSTOM, FREE_STORAGE, GOOGLE, OPSGENIE, PAGERDUTY, eventbridge, sns
+from source_alerts import AZURE, FREE_STORAGE, GOOGLE, OPSGENIE, sns
 from test_alert_sources import _named, _with
-from test_browser_search import RECORD_JS
+from test_browser_search import run_record_js
 from test_slack import SECRET, _record_command, slash
 
 from recur.ingest.pasted_log import TITLE_CHARS, record_title
@@ -26,19 +26,9 @@ from recur.util.text import cut_words
 # names a team may give an alert that read like the note's "(no <field>)" for one with none
 LIKE_NONE = ["(no data)", "(no alerts)", "(no title)"]
 # each system's payload and the path of the field naming its alert
-NAMED_BY = [
-    (None, ("Message", "AlarmName")),  # a CloudWatch alarm through SNS
-    ({**FREE_STORAGE, "NewStateValue": "INSUFFICIENT_DATA"}, ("AlarmName",)),
-    (eventbridge(FREE_STORAGE), ("detail", "alarmName")),
-    (DATADOG, ("title",)),
-    (DATADOG_CUSTOM, ("alert_title",)),
-    (PAGERDUTY, ("event", "data", "title")),
-    (OPSGENIE, ("alert", "message")),
-    (AZURE, ("data", "essentials", "alertRule")),
-    (GOOGLE, ("incident", "policy_name")),
-]
-IDS = ["cloudwatch", "cloudwatch-insufficient", "eventbridge", "datadog", "datadog-alert-title", "pagerduty"]
-IDS += ["opsgenie", "azure", "google"]
+NAMED_BY = [*test_alert_sources.NAMED_BY, (AZURE, ("data", "essentials", "alertRule"))]
+NAMED_BY += [(GOOGLE, ("incident", "policy_name"))]
+IDS = [*test_alert_sources.NAMED_BY_IDS, "azure", "google"]
 # an Opsgenie alert no pattern of the small KB answers: its record command is proposed
 PRINTER = _with(OPSGENIE, ("alert", "description"), "printer on floor three jams on every job since the toner swap")
 PRINTER = _with(PRINTER, ("alert", "tags"), [])
@@ -136,16 +126,9 @@ def test_the_boxs_record_command_is_titled_as_the_terminals(tmp_path):
     texts += [json.dumps(alertmanager(n)) for n in ("(no alertname)", "(no data)", None, "")]
     relayed = {**sns(FREE_STORAGE), "Subject": None, "Message": json.dumps(alertmanager(None))}
     texts.append(json.dumps(relayed))
-    (tmp_path / "texts.json").write_text(json.dumps(texts), encoding="utf-8")
-    (tmp_path / "record.js").write_text(RECORD_JS, encoding="utf-8")
-    suggest_js = QUERY_JS.parent / "recur-suggest.js"
-    run = subprocess.run(
-        [NODE, "record.js", str(QUERY_JS), str(suggest_js), "texts.json"],
-        cwd=tmp_path, capture_output=True, text=True, timeout=60,
-    )  # fmt: skip
-    assert run.returncode == 0, run.stderr
+    js = run_record_js(tmp_path, texts)
     terminal = [incident_command(t, title=record_title(prepare(t), t)) for t in texts]
-    assert json.loads(run.stdout) == terminal
+    assert js == terminal
     assert [c.split(" -d ")[0] for c in terminal[:4]] == [
         "recur incident new -t '(no data)'",
         "recur incident new -t 'Consumer lag for group order-fulfilment on topic orders has grown above 250000…'",

@@ -136,27 +136,21 @@ def _named(payload: dict, path: tuple, name: str) -> dict:
     return _with(payload, path, name)
 
 
-@pytest.mark.parametrize(
-    "payload, path",
-    [
-        (None, ("Message", "AlarmName")),
-        ({**FREE_STORAGE, "NewStateValue": "INSUFFICIENT_DATA"}, ("AlarmName",)),
-        (eventbridge(FREE_STORAGE), ("detail", "alarmName")),
-        (DATADOG, ("title",)),
-        (DATADOG_CUSTOM, ("alert_title",)),
-        (PAGERDUTY, ("event", "data", "title")),
-        (OPSGENIE, ("alert", "message")),
-    ],
-    ids=[
-        "cloudwatch",
-        "cloudwatch-insufficient",
-        "eventbridge",
-        "datadog",
-        "datadog-alert-title",
-        "pagerduty",
-        "opsgenie",
-    ],
-)
+# each system's payload and the path of the field naming its alert (tests/test_alert_source_names.py adds more)
+NAMED_BY = [
+    (None, ("Message", "AlarmName")),  # a CloudWatch alarm through SNS
+    ({**FREE_STORAGE, "NewStateValue": "INSUFFICIENT_DATA"}, ("AlarmName",)),
+    (eventbridge(FREE_STORAGE), ("detail", "alarmName")),
+    (DATADOG, ("title",)),
+    (DATADOG_CUSTOM, ("alert_title",)),
+    (PAGERDUTY, ("event", "data", "title")),
+    (OPSGENIE, ("alert", "message")),
+]
+NAMED_BY_IDS = ["cloudwatch", "cloudwatch-insufficient", "eventbridge", "datadog", "datadog-alert-title"]
+NAMED_BY_IDS += ["pagerduty", "opsgenie"]
+
+
+@pytest.mark.parametrize("payload, path", NAMED_BY, ids=NAMED_BY_IDS)
 def test_an_alert_whose_name_is_empty_is_read_by_its_other_fields(payload, path):
     """A name of "" (or blanks) is one that shows nothing, as U+200B alone is: read by its other fields, the note
     saying "(no <field>)". Before, an empty name made it no alert of that system, its JSON searched as pasted

@@ -2682,6 +2682,19 @@ process.stdout.write(JSON.stringify(JSON.parse(fs.readFileSync(process.argv[4], 
 """
 
 
+def run_record_js(tmp_path: Path, texts: list[str]) -> list[str]:
+    """recur-suggest.js recordCommand of each of ``texts``, run by node in ``tmp_path``."""
+    (tmp_path / "texts.json").write_text(json.dumps(texts), encoding="utf-8")
+    (tmp_path / "record.js").write_text(RECORD_JS, encoding="utf-8")
+    suggest_js = QUERY_JS.parent / "recur-suggest.js"
+    run = subprocess.run(
+        [NODE, "record.js", str(QUERY_JS), str(suggest_js), "texts.json"],
+        cwd=tmp_path, capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert run.returncode == 0, run.stderr
+    return json.loads(run.stdout)
+
+
 @pytest.mark.skipif(NODE is None, reason="node is not installed")
 def test_the_boxs_record_command_is_the_terminals_or_the_fields_to_fill_in(tmp_path):
     """The site's "no known pattern" gives the command `recur suggest` prints to record a text of one line
@@ -2704,15 +2717,7 @@ def test_the_boxs_record_command_is_the_terminals_or_the_fields_to_fill_in(tmp_p
         "[FIRING:3] KubePodCrashLooping payments-worker-7f9c6d5b4-x2k8p in namespace payments-prod restarted 14 times",
     ]  # fmt: skip
     fill_in = ["line one\nline two", "a `code` span", "two lines\n" + LONG_LINE, "a `code` span " + LONG_LINE]
-    (tmp_path / "texts.json").write_text(json.dumps(same + fill_in), encoding="utf-8")
-    (tmp_path / "record.js").write_text(RECORD_JS, encoding="utf-8")
-    suggest_js = QUERY_JS.parent / "recur-suggest.js"
-    run = subprocess.run(
-        [NODE, "record.js", str(QUERY_JS), str(suggest_js), "texts.json"],
-        cwd=tmp_path, capture_output=True, text=True, timeout=60,
-    )  # fmt: skip
-    assert run.returncode == 0, run.stderr
-    js = json.loads(run.stdout)
+    js = run_record_js(tmp_path, same + fill_in)
     terminal = [incident_command(t, title=record_title(prepare(t), t)) for t in same]
     assert js[: len(same)] == terminal, js
     assert js[len(same) :] == ["recur incident new -t '<what happened>' -d '<what you saw>'"] * len(fill_in), js

@@ -1838,15 +1838,21 @@ def test_a_path_id_written_as_its_file_name_is_no_problem(tmp_path, monkeypatch)
     assert res.exit_code == 0 and res.output.startswith("OK: "), res.output
 
 
+def _check_one_file(tmp_path: Path, monkeypatch, name: str, text: str):
+    """`recur check` (found errors: exit 1) of the small KB with ``text`` written to its file ``name``."""
+    monkeypatch.chdir(tmp_path)
+    small_kb(tmp_path / "kb")
+    write(tmp_path / "kb", name, text)
+    res = CliRunner().invoke(cli, ["check", "--kb", "kb", "--stale-days", "0"])
+    assert res.exit_code == 1, res.output
+    return res
+
+
 def test_a_pattern_twice_on_a_path_with_another_error_is_said_in_the_same_run(tmp_path, monkeypatch):
     """A path left out for an error of its own (an empty why) still has its repeated step named: it was said
     only by a second run, once the first error was fixed."""
-    monkeypatch.chdir(tmp_path)
-    small_kb(tmp_path / "kb")
     text = "title: T\nsteps:\n  - pattern: disk-full\n    why: w\n  - pattern: dns-failure\n    why: '  '\n"
-    write(tmp_path / "kb", "paths/storage.yml", text + "  - pattern: disk-full\n    why: w\n")
-    res = CliRunner().invoke(cli, ["check", "--kb", "kb", "--stale-days", "0"])
-    assert res.exit_code == 1, res.output
+    res = _check_one_file(tmp_path, monkeypatch, "paths/storage.yml", text + "  - pattern: disk-full\n    why: w\n")
     assert "kb/paths/storage.yml:6: steps[1].why: must not be empty" in res.output.splitlines()
     assert (
         "kb/paths/storage.yml:7: steps[2].pattern: warning: 'disk-full' is already steps[0] (line 3): remove one, "
@@ -1858,12 +1864,8 @@ def test_a_step_written_as_recur_new_path_takes_it_says_how_to_write_it(tmp_path
     """`- disk-full: why it matters` (as `recur new path --step` takes a step) reads as a key named for the pattern:
     it was "steps[1].pattern: is required" and a warning of an unknown key "kept, not used; a key of your own",
     which told a first-time path author neither what was wrong nor what to write."""
-    monkeypatch.chdir(tmp_path)
-    small_kb(tmp_path / "kb")
     text = "title: T\nsteps:\n  - pattern: dns-failure\n    why: w\n  - disk-full: the page you get first\n"
-    write(tmp_path / "kb", "paths/storage.yml", text)
-    res = CliRunner().invoke(cli, ["check", "--kb", "kb", "--stale-days", "0"])
-    assert res.exit_code == 1, res.output
+    res = _check_one_file(tmp_path, monkeypatch, "paths/storage.yml", text)
     said = [line for line in res.output.splitlines() if line.startswith("kb/paths/storage.yml")]
     assert said == [
         "kb/paths/storage.yml:5: steps[1]: '- disk-full: ...' names the pattern as a key, and a step needs pattern: "
@@ -1884,11 +1886,7 @@ def test_a_slip_of_pattern_or_a_paths_key_as_a_step_is_not_read_as_a_pattern_id(
     """A step's single key that is a slip of `pattern` (`- patern: disk-full`) or a path's own key (`- title: ...`)
     names no pattern: it was told "write it '- pattern: patern'", a pattern id that does not exist, in place of the
     "did you mean 'pattern'?" it had before `- disk-full: why` was read as a step written as a key."""
-    monkeypatch.chdir(tmp_path)
-    small_kb(tmp_path / "kb")
-    write(tmp_path / "kb", "paths/storage.yml", f"title: T\nsteps:\n  {step}\n")
-    res = CliRunner().invoke(cli, ["check", "--kb", "kb", "--stale-days", "0"])
-    assert res.exit_code == 1, res.output
+    res = _check_one_file(tmp_path, monkeypatch, "paths/storage.yml", f"title: T\nsteps:\n  {step}\n")
     said_of_it = [line for line in res.output.splitlines() if line.startswith("kb/paths/storage.yml")]
     assert any(line.startswith(f"kb/paths/storage.yml:3: {said}") for line in said_of_it), res.output
     assert not any("names the pattern as a key" in line for line in said_of_it), res.output
@@ -1898,12 +1896,8 @@ def test_a_retired_step_on_a_path_with_another_error_is_said_in_the_same_run(tmp
     """A path left out for an error of its own (a step with no pattern) still has its step naming a retired
     pattern warned of, as its repeated step is: a newcomer's first path was told of the missing pattern, fixed
     it, and only the second run said the path teaches a pattern that no longer happens."""
-    monkeypatch.chdir(tmp_path)
-    small_kb(tmp_path / "kb")
     text = "title: T\nsteps:\n  - pattern: disk-full\n    why: w\n  - why: no pattern\n  - pattern: old-retired\n"
-    write(tmp_path / "kb", "paths/payments.yml", text + "    why: w\n")
-    res = CliRunner().invoke(cli, ["check", "--kb", "kb", "--stale-days", "0"])
-    assert res.exit_code == 1, res.output
+    res = _check_one_file(tmp_path, monkeypatch, "paths/payments.yml", text + "    why: w\n")
     lines = res.output.splitlines()
     assert "kb/paths/payments.yml:5: steps[1].pattern: is required" in lines, res.output
     assert any(

@@ -6,6 +6,8 @@ mistake in its own command line from one in the KB."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from click.testing import CliRunner
 from kbfactory import small_kb
@@ -80,18 +82,24 @@ CASES = [
 ]
 
 
-def _case_id(args: list, flag: str) -> str:
-    return "-".join([*args[: 2 if args[0] in ("incident", "new") else 1], flag.lstrip("-")])
-
-
-@pytest.mark.parametrize(("args", "flag"), CASES, ids=[_case_id(a, f) for a, f in CASES])
-def test_a_bad_flag_value_is_a_usage_error_naming_the_flag(tmp_path, monkeypatch, args, flag):
+def _kb_and_postmortem(tmp_path: Path, monkeypatch) -> tuple[Path, Path]:
+    """The small KB and a postmortem to import, the date fixed, the fake encoder and an index of the test's own."""
     kb = small_kb(tmp_path / "kb")
     pm = tmp_path / "pm.md"
     pm.write_text("# Postmortem: checkout 502s\n\nDate: 2026-03-04\nSeverity: sev2\n\n## Summary\nCheckout 502s.\n")
     monkeypatch.setenv("RECUR_TODAY", "2026-06-01")
     monkeypatch.setenv("RECUR_MODEL", "fake:64")
     monkeypatch.setenv("RECUR_INDEX", str(tmp_path / "index"))
+    return kb, pm
+
+
+def _case_id(args: list, flag: str) -> str:
+    return "-".join([*args[: 2 if args[0] in ("incident", "new") else 1], flag.lstrip("-")])
+
+
+@pytest.mark.parametrize(("args", "flag"), CASES, ids=[_case_id(a, f) for a, f in CASES])
+def test_a_bad_flag_value_is_a_usage_error_naming_the_flag(tmp_path, monkeypatch, args, flag):
+    kb, pm = _kb_and_postmortem(tmp_path, monkeypatch)
     where = {"KB": kb, "PM": pm, "MISSING": tmp_path / "missing", "OUT": tmp_path / "site", "NEW": tmp_path / "new"}
     before = sorted(kb.rglob("*"))
     res = CliRunner().invoke(cli, [str(where.get(a, a)) for a in args])
@@ -220,12 +228,7 @@ def test_every_date_flag_given_empty_is_no_date(tmp_path, monkeypatch, args, fla
     `recur incident list --since ''` (and the other date flags) ran as if the flag were left out, without a word,
     and `recur import --review-done ''` was a traceback. One rule: a date flag given "" is a usage error naming the
     flag, nothing written."""
-    kb = small_kb(tmp_path / "kb")
-    pm = tmp_path / "pm.md"
-    pm.write_text("# Postmortem: checkout 502s\n\nDate: 2026-03-04\nSeverity: sev2\n\n## Summary\nCheckout 502s.\n")
-    monkeypatch.setenv("RECUR_TODAY", "2026-06-01")
-    monkeypatch.setenv("RECUR_MODEL", "fake:64")
-    monkeypatch.setenv("RECUR_INDEX", str(tmp_path / "index"))
+    kb, pm = _kb_and_postmortem(tmp_path, monkeypatch)
     before = {p: p.read_bytes() for p in kb.rglob("*") if p.is_file()}
     res = CliRunner().invoke(cli, [str({"KB": kb, "PM": pm}.get(a, a)) for a in args])
     assert res.exit_code == 2, res.output
