@@ -47,8 +47,8 @@ class SiteFiles(StaticFiles):
         if scope["method"] not in ("GET", "HEAD"):
             await self._not_taken(path, scope)
         response = await super().get_response(path, scope)
-        if response.status_code == 404 and (page := await self._page_of(path, scope)):
-            return RedirectResponse(page_redirect(scope, page), status_code=307)
+        if response.status_code == 404 and (location := await self._page_of(path, scope)):
+            return RedirectResponse(location, status_code=307)
         if response.status_code == 404:
             if not (_wants_html(scope) and response.media_type == "text/html") or too_deep_for_404_page(scope):
                 raise StarletteHTTPException(404)
@@ -74,7 +74,7 @@ class SiteFiles(StaticFiles):
         """Whether ``path`` is a page's address without its ``.html`` (``/paths/first-week-on-call``, as a teammate
         says it or `recur paths` names the path), or that address with one trailing slash (``/paths/first-week-on-call/``,
         as a newcomer or a chat client writes it, where no such folder is): the site's own 404 answered it. The
-        Location's way from the address to the page, "./" or "../" (``page_redirect``), "" for none. A name with a dot
+        redirect's Location to the page (``page_redirect``), "" for none. A name with a dot
         in it is left alone, and so is a segment the browser sent with an encoded slash in it (``/paths%2Fx``,
         ``/a/..%2Fx/``): the relative Location resolves against the path as sent, so it pointed at another address
         (found in a re-read). A name too long for the system once ``.html`` is added is no page (it was a 500)."""
@@ -85,7 +85,7 @@ class SiteFiles(StaticFiles):
             _, found = await anyio.to_thread.run_sync(self.lookup_path, path + ".html")
         except OSError:  # ENAMETOOLONG: a name of 251 to 255 bytes is one the system takes, not with .html
             return ""
-        return way if found is not None and stat.S_ISREG(found.st_mode) else ""
+        return page_redirect(scope, name, way) if found is not None and stat.S_ISREG(found.st_mode) else ""
 
     def is_not_modified(self, response_headers: Headers, request_headers: Headers) -> bool:
         """Starlette's check, with every If-None-Match line read as one list (RFC 9110 section 5.3): it read the
@@ -128,11 +128,10 @@ def asked_page(scope) -> tuple[str, str, str]:
     return (name, sent.rsplit("/", 1)[-1], way) if name else ("", "", "")
 
 
-def page_redirect(scope, way: str = "./") -> str:
-    """The Location of a page's address without ``.html`` to the page, relative to the address itself
-    (``./first-week-on-call.html`` for /paths/first-week-on-call, ``../first-week-on-call.html`` for
+def page_redirect(scope, name: str, way: str = "./") -> str:
+    """The Location of a page's address without ``.html`` to the page ``name`` (``asked_page``'s), relative to the
+    address itself (``./first-week-on-call.html`` for /paths/first-week-on-call, ``../first-week-on-call.html`` for
     /paths/first-week-on-call/), so it keeps whatever prefix the browser used."""
-    name, _, _ = asked_page(scope)
     query = scope.get("query_string", b"").decode("latin-1")
     return way + quote(name, safe="!$&'()*+,;=:@~") + ".html" + ("?" + query if query else "")
 
