@@ -881,6 +881,52 @@ def test_stdio_lists_its_tools_while_its_patterns_wait_for_the_load(kb_dir, tmp_
     assert tools == READ_TOOLS and "disk-full" in patterns
 
 
+def test_stdio_a_call_made_while_the_load_goes_is_told_at_once_when_the_load_fails():
+    """Seen in CI: `recur mcp` over an index built with another model, resources/list sent while the load was still
+    going, timed out: a call that waited for the load (holder_engine) waited the whole wait (LOAD_WAIT, 300 s)
+    when the load then failed, where a call made after the failure was told at once. It is told once it fails."""
+    import threading
+
+    from recur.serve import mcp_stdio
+    from recur.serve.runtime import EngineHolder
+    from recur.util.errors import RecurError
+
+    release, waiting = threading.Event(), threading.Event()
+
+    def failing_load():
+        release.wait(60)
+        raise RecurError("the index was built with another model")
+
+    class SeenWaiting(threading.Event):  # the real event, which says when the call has begun to wait on it
+        def wait(self, timeout=None):
+            waiting.set()
+            return super().wait(timeout)
+
+    holder = EngineHolder(failing_load)
+    holder.ready = SeenWaiting()
+    holder.start()
+    told: list = []
+
+    def call():
+        try:
+            mcp_stdio.holder_engine(holder, wait=3600)()  # an hour: the old wait, far past the join below
+        except Exception as exc:  # what the tool call is told
+            told.append(exc)
+
+    caller = threading.Thread(target=call, daemon=True)
+    caller.start()
+    try:
+        assert waiting.wait(60), "the call never waited for the load"
+        release.set()  # the load fails while the call waits for it
+        caller.join(60)  # a bound on a hang, not a timing
+    finally:
+        release.set()
+        holder.stop()
+    assert not caller.is_alive(), "the call still waits for a load that failed"
+    assert [getattr(e, "code", None) for e in told] == ["engine_failed"], told
+    assert str(told[0]).startswith("the search engine failed to load: the index was built with another model")
+
+
 def test_http_mcp_needs_the_token_with_scope_all_and_slack_does_not(tmp_path):
     """/mcp follows the API's read-route token rule (--token-scope all): no token, the API's 401;
     with the token, an MCP session works. Slack routes answer on their own signature instead."""

@@ -345,14 +345,14 @@ def holder_engine(holder, wait: float = LOAD_WAIT, stopping: threading.Event | N
 
 
 def _loaded(holder, wait: float, stopping: threading.Event | None) -> bool:
-    """Whether ``holder`` loaded within ``wait`` seconds; False as soon as ``stopping`` is set. Looked at every
-    quarter second: the two events cannot be waited for at once."""
+    """Whether ``holder`` loaded within ``wait`` seconds; False as soon as its load failed (``holder.error``) or
+    ``stopping`` is set. Looked at every quarter second: the events cannot be waited for at once. A call made
+    while a load was still going, which then failed (an index built with another model), waited the whole
+    LOAD_WAIT, 300 s, where one made after the failure was told at once (seen in CI: resources/list timed out)."""
     import time
 
-    if stopping is None:
-        return holder.ready.wait(wait)
     end = time.monotonic() + wait
     while not holder.ready.wait(max(0.0, min(0.25, end - time.monotonic()))):
-        if stopping.is_set() or time.monotonic() >= end:
+        if holder.error or (stopping is not None and stopping.is_set()) or time.monotonic() >= end:
             return False
     return True
