@@ -366,23 +366,25 @@ def new_since(kb, since: dt.date, as_of: dt.date) -> dict:
     drafts, patterns = kb.import_drafts(), kb.patterns
     before = _seen_before(patterns, incidents, drafts)
     rows: list = []
-    for i in (i for i in incidents if i.date > since):
+    for i in incidents:
+        new = i.date > since
         for pid, old, seen in before[i.id] or [(None, None, 0)]:
-            p = patterns.get(pid) if pid else None
-            rows.append(
-                {
-                    "incident": i.id,
-                    "date": iso_day(i.date),
-                    "title": i.title,
-                    "severity": i.severity,
-                    "pattern": pid,
-                    "under": old,
-                    "seen_before": seen,
-                    "fix": fix_state(p, as_of) if p else None,
-                    "retired": bool(p and p.status == "retired"),
-                    "path": i.relpath,
-                }
-            )
+            if new:
+                p = patterns.get(pid) if pid else None
+                rows.append(
+                    {
+                        "incident": i.id,
+                        "date": iso_day(i.date),
+                        "title": i.title,
+                        "severity": i.severity,
+                        "pattern": pid,
+                        "under": old,
+                        "seen_before": seen,
+                        "fix": fix_state(p, as_of) if p else None,
+                        "retired": bool(p and p.status == "retired"),
+                        "path": i.relpath,
+                    }
+                )
     mine = {r["incident"] for r in rows}
     return {
         "date": iso_day(since),
