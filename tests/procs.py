@@ -1,10 +1,13 @@
-"""Python processes released at the same moment, for the tests of writers that race."""
+"""Python processes for the tests: released at the same moment (the tests of writers that race), run under a
+guard against a hang, and a process's output read a line at a time within a bound (read_line, read_until)."""
 
 from __future__ import annotations
 
 import os
 import subprocess
 import sys
+import threading
+import time
 from pathlib import Path
 
 
@@ -54,3 +57,52 @@ def finishes(fn, *args):
             raise AssertionError(
                 f"{getattr(fn, '__name__', fn)} still running after 60 s: a hang on this input"
             ) from None
+
+
+HANG = 300  # seconds: the bound on a wait for a process's line; a guard against a hang, not a measure of speed
+
+
+def read_line(stream, seconds: float = HANG, what: str = "a line"):
+    """``stream.readline()`` (a process's output, text or bytes; "" or b"" at its end) within ``seconds``, read by
+    a thread: a bare readline has no timeout, and a process that never printed hung the whole run instead of
+    failing. Past the bound, an AssertionError naming ``what`` was awaited; the thread is a daemon, left in its
+    read (the test then ends the process, which ends the read)."""
+    got: list = []
+
+    def read() -> None:
+        try:
+            got.append(stream.readline())
+        except Exception as exc:  # handed to the caller, as a plain readline would raise it
+            got.append(exc)
+
+    reader = threading.Thread(target=read, name="read_line", daemon=True)
+    reader.start()
+    reader.join(max(0.0, seconds))
+    if not got:
+        raise AssertionError(f"waited {seconds:.0f} s for {what}: no line (a bound on a hang)")
+    if isinstance(got[0], Exception):
+        raise got[0]
+    return got[0]
+
+
+def read_until(stream, said: list, wanted, seconds: float = HANG, what: str = "the line awaited"):
+    """``stream``'s lines (a process's output) read one at a time, each kept in ``said``, up to the first for which
+    ``wanted(line)`` is true: that value. The output's end, or no such line within ``seconds`` (a guard against a
+    hang, not a timing), is an AssertionError naming ``what`` and giving the lines read."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            line = read_line(stream, deadline - time.monotonic(), what)
+        except AssertionError:
+            raise AssertionError(
+                f"waited {seconds:.0f} s for {what} (a bound on a hang); the output so far:\n{_joined(said)}"
+            ) from None
+        if not line:
+            raise AssertionError(f"the output ended before {what}:\n{_joined(said)}")
+        said.append(line)
+        if found := wanted(line):
+            return found
+
+
+def _joined(lines: list) -> str:
+    return "".join(x.decode(errors="replace") if isinstance(x, bytes) else x for x in lines)

@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 
 import httpx
+from procs import HANG, read_until
 
 # /mcp driven by hand, as the protocol says (the tests that need what the SDK client does not do): the first
 # message of a session, and the Accept a streamable-HTTP client sends with it
@@ -62,18 +63,16 @@ def untimed(out: str) -> list[str]:
     return [re.sub(rf"^{LOG_TIME} (?=[A-Z]+ [\w.]+: )", "", line) for line in out.splitlines()]
 
 
-def started_on(lines, said: list) -> int:
-    """The port `recur serve --port 0` listens on, from its start-up line in ``lines`` (its output, read a
-    line at a time; each line read is kept in ``said``). A port found free and closed before the server was
-    started could be taken meanwhile, by another test worker's server or a client's connection: the server
-    then failed to bind, or the test asked the other worker's server. Port 0 binds a free one atomically."""
+def started_on(stream, said: list, seconds: float = HANG) -> int:
+    """The port `recur serve --port 0` listens on, from its start-up line in ``stream`` (its output, read a
+    line at a time, within ``seconds``: a guard against a hang; each line read is kept in ``said``). A port found
+    free and closed before the server was started could be taken meanwhile, by another test worker's server or a
+    client's connection: the server then failed to bind, or the test asked the other worker's server. Port 0
+    binds a free one atomically."""
     import re
 
-    for line in lines:
-        said.append(line)
-        if m := re.match(rf"{LOG_TIME} INFO recur\.serve: Recur on http://\S+?:(\d+)/", line):
-            return int(m.group(1))
-    raise AssertionError("recur serve ended before its start-up line:\n" + "".join(said))
+    started = re.compile(rf"{LOG_TIME} INFO recur\.serve: Recur on http://\S+?:(\d+)/")
+    return int(read_until(stream, said, started.match, seconds, "recur serve's start-up line").group(1))
 
 
 @contextlib.contextmanager
@@ -303,7 +302,7 @@ def _start_nginx(upstream: str, prefix: str, workdir, port: int, edit=None, time
             raise RuntimeError(f"nginx stopped: {said}")
         if time.monotonic() > deadline:
             proc.kill()
-            proc.communicate()
+            proc.communicate(timeout=60)  # a guard against a hang: a worker left holding the pipe
             raise RuntimeError(f"nginx is not listening on {port}")
         time.sleep(0.05)
     return proc

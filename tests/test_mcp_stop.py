@@ -18,6 +18,7 @@ import threading
 
 import pytest
 from kbfactory import small_kb
+from procs import read_line
 
 HELLO = {"protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "t", "version": "1"}}
 
@@ -192,9 +193,9 @@ def stuck():
         proc.stdin.write(json.dumps({"jsonrpc": "2.0", "id": 2, "method": "tools/call", "params": call}).encode())
         proc.stdin.write(b"\n")
         proc.stdin.flush()
-        assert proc.stderr.readline() == b"stuck\n"
+        assert read_line(proc.stderr, what="the call stuck") == b"stuck\n"
         proc.send_signal(signal.SIGINT)
-        assert proc.stderr.readline() == b"first taken\n"
+        assert read_line(proc.stderr, what="the first Ctrl-C taken") == b"first taken\n"
         proc.send_signal(signal.SIGINT)
         rc = proc.wait(timeout=60)  # a guard against running on, not a timing
         assert rc == -signal.SIGINT, proc.stderr.read().decode()

@@ -629,34 +629,6 @@ def test_recur_serve_answers_without_loading_torch(cached_export, tmp_path):
         proc.wait(timeout=30)
 
 
-def _lines_by(proc, seconds: float, said: list[str]):
-    """``proc``'s output lines, read by a thread so that reading stops at the deadline: a server that hung
-    before printing what the test waits for hung the whole run (`for line in proc.stdout` has no timeout).
-    At the deadline, an AssertionError with the lines read so far (``said``, kept by the caller)."""
-    import queue
-    import threading
-
-    got: queue.Queue = queue.Queue()
-
-    def read():
-        for line in proc.stdout:
-            got.put(line)
-        got.put(None)  # the output ended
-
-    threading.Thread(target=read, daemon=True).start()
-    deadline = time.monotonic() + seconds
-    while True:
-        try:
-            line = got.get(timeout=max(0.0, deadline - time.monotonic()))
-        except queue.Empty:
-            raise AssertionError(
-                f"no line awaited within {seconds:.0f} s; its output so far:\n" + "".join(said)
-            ) from None
-        if line is None:
-            return
-        yield line
-
-
 SERVE_WITH_PRELUDE = (
     "import sys\nfrom pathlib import Path\nfrom recur.retrieval import embed\nfrom recur.cli.main import cli\n"
     "{prelude}cli.main(sys.argv[1:])\n"
@@ -670,6 +642,7 @@ def test_a_server_that_builds_its_own_index_never_loads_pytorch(cached_export, t
     size. Here a new `recur serve` process, told its CPU has bf16 and that any build is a bulk one
     (BULK_TEXTS = 2), builds a small KB's index, answers, and has no torch library mapped."""
     from kbfactory import small_kb
+    from procs import read_until
     from serve_util import started_on, wait_healthy
 
     monkeypatch.delenv("RECUR_PRECISION")  # auto: bf16 on the CPU the file below describes
@@ -688,21 +661,15 @@ def test_a_server_that_builds_its_own_index_never_loads_pytorch(cached_export, t
     )
     said: list[str] = []
     try:
-        lines = _lines_by(proc, 300, said)  # a server that stops printing fails the test, not hangs it
-        base = f"http://127.0.0.1:{started_on(lines, said)}"
-        for line in lines:  # up to the line saying the engine is loaded
-            said.append(line)
-            if "Ready:" in line:
-                break
-        else:
-            raise AssertionError("recur serve ended before its Ready: line:\n" + "".join(said))
+        base = f"http://127.0.0.1:{started_on(proc.stdout, said)}"  # a server that stops printing fails, not hangs
+        read_until(proc.stdout, said, lambda line: "Ready:" in line, what="its Ready: line")  # the engine loaded
         assert "building it now" in "".join(said) and (index / "manifest.json").is_file(), "".join(said)
         assert wait_healthy(base)["patterns"] > 0
         maps = Path(f"/proc/{proc.pid}/maps").read_text()
         assert "libtorch" not in maps, "".join(said)
         assert "onnxruntime" in maps  # what runs the model instead
     finally:
-        proc.kill()  # its output's reader thread ends with the pipe
+        proc.kill()
         proc.wait(timeout=60)
 
 

@@ -111,7 +111,9 @@ def documented_scrape(tmp_path) -> dict:
     if shutil.which("promtool"):
         config = tmp_path / "prometheus.yml"
         config.write_text(textwrap.dedent(m.group(1)).replace(auth["credentials_file"], str(token_file)))
-        checked = subprocess.run(["promtool", "check", "config", str(config)], capture_output=True, text=True)
+        checked = subprocess.run(
+            ["promtool", "check", "config", str(config)], capture_output=True, text=True, timeout=60
+        )
         assert checked.returncode == 0, checked.stdout + checked.stderr
     credentials = token_file.read_text().strip()  # Prometheus trims the file's whitespace
     return {"path": job.get("metrics_path", "/metrics"), "headers": {"Authorization": f"{auth['type']} {credentials}"}}

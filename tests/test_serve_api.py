@@ -1015,7 +1015,9 @@ def test_a_nearly_full_disk_where_votes_go_is_in_metrics(tmp_path):
         assert 0 < metric(text, "recur_feedback_free_bytes") < (free // 2**20 + 1000) * 2**20, text
         assert "# TYPE recur_feedback_free_bytes gauge" in text and "# TYPE recur_feedback_space_low gauge" in text
     if shutil.which("promtool"):
-        checked = subprocess.run(["promtool", "check", "metrics"], input=low, capture_output=True, text=True)
+        checked = subprocess.run(
+            ["promtool", "check", "metrics"], input=low, capture_output=True, text=True, timeout=60
+        )
         assert checked.returncode == 0, checked.stdout + checked.stderr
 
 

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import httpx
 from kbfactory import fake_model_flags
+from procs import read_until
 from serve_util import wait_healthy
 from test_serve_cli import RECUR, serve_process
 
@@ -90,12 +91,13 @@ def _json_serve(kb_dir, tmp_path, env: dict):
     proc = subprocess.Popen(
         [*RECUR, "serve", *args], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env
     )
-    read = []
-    for line in proc.stdout:
-        read.append(json.loads(line))
-        if m := re.match(r"Recur on (http://\S+?:\d+)/", read[-1]["message"]):
-            return proc, m.group(1), read
-    raise AssertionError(f"no start-up line: {read}")
+
+    def started(line: str):
+        return re.match(r"Recur on (http://\S+?:\d+)/", json.loads(line)["message"])
+
+    said: list = []
+    url = read_until(proc.stdout, said, started, what="the start-up line").group(1)
+    return proc, url, [json.loads(line) for line in said]
 
 
 def test_log_format_json_one_object_a_line(kb_dir, tmp_path):

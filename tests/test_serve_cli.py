@@ -15,6 +15,7 @@ from pathlib import Path
 import httpx
 import pytest
 from kbfactory import fake_model_flags
+from procs import HANG, read_until
 from serve_util import (
     BAD_ENGINE_IDS,
     BAD_ENGINE_INPUTS,
@@ -66,10 +67,9 @@ def test_sighup_checks_for_a_rebuilt_index_and_keeps_serving(kb_dir, tmp_path):
     with serve_process(kb_dir, tmp_path) as (base, result):
         wait_healthy(base)
         result["proc"].send_signal(signal.SIGHUP)
-        for line in result["proc"].stdout:  # until the handler has run (not a pause that may end before it)
-            result["said"].append(line)
-            if "SIGHUP: checking the index for a rebuild" in line:
-                break
+        # until the handler has run (not a pause that may end before it); 60 s bounds a hang, it is no timing
+        logged = "SIGHUP: checking the index for a rebuild"
+        read_until(result["proc"].stdout, result["said"], lambda line: logged in line, 60, "the SIGHUP handler's line")
         assert result["proc"].poll() is None, "".join(result["said"])  # still running, after the handler
         assert httpx.post(base + "/api/suggest", json={"text": "ENOSPC", "top": 1}).status_code == 200
     assert "INFO recur.serve: SIGHUP: checking the index for a rebuild" in result["out"]
@@ -91,10 +91,11 @@ def test_sighup_while_starting_neither_kills_nor_stops_the_server(kb_dir, tmp_pa
     )  # fmt: skip
     said: list = []
     try:
-        writer = None
+        writer, deadline = None, time.monotonic() + HANG  # a guard against a hang, not a timing
         while writer is None and proc.poll() is None:  # opened once serve opens it to read
             with contextlib.suppress(OSError):  # ENXIO: no reader yet
                 writer = os.open(fifo, os.O_WRONLY | os.O_NONBLOCK)
+            assert writer or time.monotonic() < deadline, f"serve did not open its --token-file within {HANG} s"
             time.sleep(0.01)
         assert writer is not None, proc.communicate()[0]
         proc.send_signal(signal.SIGHUP)
@@ -377,9 +378,8 @@ def test_a_second_ctrl_c_in_the_grace_stops_at_once_with_no_traceback(kb_dir, tm
             _in_the_app(base, 1)  # the request, waiting for the rest of its body
             result["proc"].send_signal(signal.SIGINT)
             read = []  # up to the first's stop line: two signals sent at once may be taken as one
-            while "stopping: SIGINT received" not in (read or [""])[-1]:
-                read.append(result["proc"].stdout.readline())
-                assert read[-1], read  # not ended before its stop line
+            stop = "stopping: SIGINT received"
+            read_until(result["proc"].stdout, read, lambda line: stop in line, what="the first SIGINT's stop line")
             result["proc"].send_signal(signal.SIGINT)
             s.settimeout(600)
             answer = _read_to_the_end(s)
@@ -1029,12 +1029,8 @@ def test_port_0_serves_on_a_free_port_and_says_which(kb_dir, tmp_path):
     args += ["--feedback", str(tmp_path / "fb.jsonl"), "--site", str(tmp_path / "no-site")]
     proc = subprocess.Popen(RECUR + args, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
-        port = None
-        for line in proc.stdout:
-            if m := re.search(r"Recur on http://127\.0\.0\.1:(\d+)/", line):
-                port = int(m.group(1))
-                break
-        assert port, "no start-up line"
+        started = re.compile(r"Recur on http://127\.0\.0\.1:(\d+)/").search
+        port = int(read_until(proc.stdout, [], started, what="the start-up line").group(1))
         assert wait_healthy(f"http://127.0.0.1:{port}")["patterns"] == 3
     finally:
         proc.terminate()
@@ -1073,18 +1069,15 @@ def test_ctrl_c_while_the_first_index_is_built_exits_130_without_an_abort(tmp_pa
         preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     try:
-        said = []
-        for line in proc.stdout:  # up to the line saying the build has begun
-            said.append(line)
-            if "building it now" in line:
-                break
+        said = []  # up to the line saying the build has begun
+        read_until(proc.stdout, said, lambda line: "building it now" in line, what="the line saying the build began")
         assert not (tmp_path / "index" / "manifest.json").exists(), said  # still building
         proc.send_signal(signal.SIGINT)
         out, _ = proc.communicate(timeout=120)
     finally:
         if proc.poll() is None:
             proc.kill()
-            proc.communicate()
+            proc.communicate(timeout=60)  # a guard against a hang
     assert "terminate called" not in out, out
     assert proc.returncode == 130 and out.strip().endswith("INFO recur.serve: Interrupted."), (
         proc.returncode,
@@ -1636,7 +1629,6 @@ def test_a_server_off_loopback_with_no_allowed_host_says_its_hosts_are_not_check
     whose name is pointed at the server's address (DNS rebinding) reads the site and the API from a responder's
     browser. Only docs/operating.md said so; the start says it (a reviewer's suggestion), and not once a host is
     named, nor on loopback."""
-    import re
 
     def warnings(*extra: str) -> list[str]:
         args = ["serve", *fake_model_flags(kb_dir, tmp_path / "i"), "--port", "0", *extra]
@@ -1645,11 +1637,7 @@ def test_a_server_off_loopback_with_no_allowed_host_says_its_hosts_are_not_check
         proc = subprocess.Popen(RECUR + args, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
         said = []
         try:
-            for line in proc.stdout:
-                said.append(line)
-                if re.search(r"Recur on http://", line):
-                    break
-            assert said and "Recur on http://" in said[-1], said
+            read_until(proc.stdout, said, lambda line: "Recur on http://" in line, what="the start-up line")
         finally:
             proc.terminate()
             proc.communicate(timeout=30)

@@ -58,5 +58,7 @@ def test_metrics_have_the_process_python_and_build_series(kb_dir, tmp_path):
     buckets = {labels["le"] for labels, _ in got["recur_http_request_duration_seconds_bucket"]}
     assert {"30.0", "60.0", "120.0", "+Inf"} <= buckets
     if shutil.which("promtool"):  # Prometheus' own lint of the exposition (names, types, help)
-        checked = subprocess.run(["promtool", "check", "metrics"], input=text, capture_output=True, text=True)
+        checked = subprocess.run(
+            ["promtool", "check", "metrics"], input=text, capture_output=True, text=True, timeout=60
+        )
         assert checked.returncode == 0, checked.stdout + checked.stderr

@@ -1276,7 +1276,9 @@ def _record_command(first: str) -> list[str]:
     import subprocess
 
     command = html.unescape(re.search(r"```(recur incident new .*)```", first, re.S).group(1))
-    run = subprocess.run(["bash", "-c", 'recur() { printf "%s\\0" "$@"; }; ' + command], capture_output=True, text=True)
+    run = subprocess.run(
+        ["bash", "-c", 'recur() { printf "%s\\0" "$@"; }; ' + command], capture_output=True, text=True, timeout=60
+    )
     assert run.returncode == 0, run.stderr
     return ["recur", *run.stdout.split("\0")[:-1]]
 

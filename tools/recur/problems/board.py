@@ -364,15 +364,11 @@ def new_since(kb, since: dt.date, as_of: dt.date) -> dict:
     needed two incidents in a window: one repeat of a pattern seen 8 times before was in none of them."""
     incidents = sorted((i for i in counted_incidents(kb) if i.date <= as_of), key=lambda i: (i.date, i.id))
     drafts, patterns = kb.import_drafts(), kb.patterns
-    counts_for: dict = defaultdict(list)
-    for i, pid, old in credited(patterns, incidents):
-        if pid not in drafts:
-            counts_for[i.id].append((pid, old))
-    seen: Counter = Counter()
+    before = _seen_before(patterns, incidents, drafts)
     rows: list = []
     for i in incidents:
         new = i.date > since
-        for pid, old in counts_for[i.id] or [(None, None)]:
+        for pid, old, seen in before[i.id] or [(None, None, 0)]:
             if new:
                 p = patterns.get(pid) if pid else None
                 rows.append(
@@ -383,14 +379,12 @@ def new_since(kb, since: dt.date, as_of: dt.date) -> dict:
                         "severity": i.severity,
                         "pattern": pid,
                         "under": old,
-                        "seen_before": seen[pid] if pid else 0,
+                        "seen_before": seen,
                         "fix": fix_state(p, as_of) if p else None,
                         "retired": bool(p and p.status == "retired"),
                         "path": i.relpath,
                     }
                 )
-            if pid:
-                seen[pid] += 1
     mine = {r["incident"] for r in rows}
     return {
         "date": iso_day(since),
@@ -399,6 +393,20 @@ def new_since(kb, since: dt.date, as_of: dt.date) -> dict:
         "needs_analysis": len({r["incident"] for r in rows if r["pattern"] is None}),
         "rows": sorted(rows, key=lambda r: (r["date"], r["incident"]), reverse=True),
     }  # stable: the record's order
+
+
+def _seen_before(patterns, ordered: list, drafts: set) -> defaultdict:
+    """{incident id: [(pattern it counts for, the retired id it names or None, that pattern's incidents before this
+    one)]} for ``ordered`` (oldest first), each incident's patterns as the recurring lists count them (``credited``),
+    drafts left out; an incident with none: []. "Seen before" as ``new_since``'s rows and ``_quarters``' repeats
+    read it, one walk for both."""
+    seen: Counter = Counter()
+    before: defaultdict = defaultdict(list)
+    for i, pid, old in credited(patterns, ordered):
+        if pid not in drafts:
+            before[i.id].append((pid, old, seen[pid]))
+            seen[pid] += 1
+    return before
 
 
 def uncounted_problems(kb) -> tuple[list, list]:
@@ -1002,14 +1010,8 @@ def _quarters(patterns, incidents, as_of: dt.date, drafts: set = frozenset()) ->
         y, q = (y, q - 1) if q > 1 else (y - 1, 4)
     rows = {k: {"quarter": k, "incidents": 0, "repeats": 0, "needs_analysis": 0} for k in keys}
     ordered = sorted(incidents, key=lambda i: (i.date, i.id))
-    seen: set = set()
-    repeat: set = set()  # ids of incidents whose pattern had struck before
-    for i, pid, _old in credited(patterns, ordered):
-        if pid in drafts:
-            continue
-        if pid in seen:
-            repeat.add(i.id)
-        seen.add(pid)
+    before = _seen_before(patterns, ordered, drafts)
+    repeat = {iid for iid, counted in before.items() if any(seen for _pid, _old, seen in counted)}  # struck before
     for i in ordered:
         row = rows.get(quarter_of(i.date))
         if row is not None:

@@ -187,13 +187,23 @@ def up_to_root(scope) -> str:
     return "../" * depth if depth > 0 else "./"
 
 
+def sent_segment(scope, before_slash: bool = False) -> str:
+    """The path's last segment as the browser sent it, still percent-encoded, each byte one character (latin-1):
+    the one a relative Location resolves against (``relative_redirect``, ``site_files.asked_page``); "" when the
+    path ends in a slash. ``before_slash``: of a path ending in one, the segment before it ("x" for /paths/x/)."""
+    sent = received_path(scope).split(b"?")[0].decode("latin-1")
+    if before_slash and sent.endswith("/"):
+        sent = sent[:-1]
+    return sent.rsplit("/", 1)[-1]
+
+
 def relative_redirect(scope) -> str:
     """The Location of a folder URL's redirect to its trailing slash, relative to the folder
     itself ("./patterns/" for /patterns), so it keeps whatever prefix the browser used; "./"
     keeps a segment with a colon from reading as a scheme. The segment is the last one as the browser sent it, which
     the Location resolves against: one sent with an encoded slash (/x%2Fsub, the folder x/sub) was redirected to
     ./sub/, /sub/ (found in a re-read); it is ./x%2Fsub/ now."""
-    segment = unquote(received_path(scope).split(b"?")[0].rsplit(b"/", 1)[-1].decode("latin-1"))
+    segment = unquote(sent_segment(scope))
     query = scope.get("query_string", b"").decode("latin-1")
     return "./" + quote(segment, safe="!$&'()*+,;=:@~") + "/" + ("?" + query if query else "")
 

@@ -20,7 +20,7 @@ from starlette.staticfiles import NotModifiedResponse
 
 from recur.serve.guard import HEAD_AS_GET, NOT_MODIFIED_OF, send_file_head
 from recur.serve.negotiate import header, prefers_html
-from recur.serve.prefix import rebase_404, received_path, relative_redirect, route_methods, route_path, up_to_root
+from recur.serve.prefix import rebase_404, relative_redirect, route_methods, route_path, sent_segment, up_to_root
 
 
 class SiteFiles(StaticFiles):
@@ -120,12 +120,11 @@ def asked_page(scope) -> tuple[str, str, str]:
     """The page name an address asks for (decoded), its segment as the browser sent it, and the way from the address
     to the page: "./" for /paths/first-week-on-call, "../" for /paths/first-week-on-call/ (one trailing slash; the
     segment before it). Two slashes (``/paths/x//``) ask for no page: ("", "", "")."""
-    route, sent = route_path(scope), received_path(scope).split(b"?")[0].decode("latin-1")
-    way = "./"
-    if route.endswith("/") and sent.endswith("/"):
-        route, sent, way = route[:-1], sent[:-1], "../"
+    route, sent, way = route_path(scope), sent_segment(scope), "./"
+    if route.endswith("/") and not sent:  # sent with a trailing slash too
+        route, sent, way = route[:-1], sent_segment(scope, before_slash=True), "../"
     name = route.rsplit("/", 1)[-1]
-    return (name, sent.rsplit("/", 1)[-1], way) if name else ("", "", "")
+    return (name, sent, way) if name else ("", "", "")
 
 
 def page_redirect(scope, name: str, way: str = "./") -> str:
