@@ -72,7 +72,7 @@ Keys of the returned dict:
   for another kept that one's rows.
   ``fix``: the pattern's permanent fix on ``as_of``, {status,
   owner, due, done (when ``done``), overdue, days_overdue (of an open one; a retired pattern's is never
-  overdue)}, or null when it records none. ``retired``: the pattern is ``status: retired`` (its incidents
+  overdue)}, or null when it records none. ``retired``: the pattern is ``status: retired`` on ``as_of`` (``patterns_on``; its incidents
   still count); ``superseded_by``: the patterns in use that replaced it, always empty now (kept for readers of
   the key): a retired pattern something in use replaced has no row, its incidents counting for that one.
 - ``recurrence_after_fix``: an incident matched a pattern whose fix is ``done`` with a ``done`` date
@@ -89,6 +89,9 @@ Keys of the returned dict:
   incidents_inherited ({retired id: how many}, as the recurring rows have it), first_date, latest (the newest
   incident's id), latest_date, latest_title, latest_days_after_fix, path (the newest incident record's)};
   newest first, by their newest incident. A fix done in 2025 and never reopened was 7 rows of 21, for ever.
+- ``retired_undated``: the ids of the retired patterns that record no day they were retired (``retired:``) and that
+  a board as of a day before ``today`` takes as retired on it, as they are today (``retired_undated``): a pattern
+  retired after ``as_of`` (its ``retired:`` date) is counted as in use on it (``patterns_on``); usually empty.
 - ``trends``: {"months": ["YYYY-MM", ...] (the ``months`` months ending with as_of's month),
   "total": [count per month], "by_category": {category: [counts]}, "by_service": {service: [counts]},
   "quarters": [{"quarter": "YYYY-QN", "incidents", "repeats", "needs_analysis"}, ...] (the 8 quarters ending
@@ -101,6 +104,7 @@ Keys of the returned dict:
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections import Counter, defaultdict
 from collections.abc import Callable
@@ -205,6 +209,7 @@ class _Computed(TypedDict):
     recurrence_after_fix_by_pattern: list
     trends: dict
     dated_after: list
+    retired_undated: list
 
 
 class Board(_Computed, total=False):
@@ -248,7 +253,7 @@ def board(  # long: seven parameters, one a line (ruff's format); the body is un
     ahead_of = max(as_of, today) if today is not None else dt.date.max
     ahead = sorted((i for i in counted if i.date > ahead_of), key=lambda i: (i.date, i.id))
     work = incidents + ahead  # whose reviews, follow-ups and flags are listed: a due date is a due date
-    patterns = kb.patterns
+    patterns = patterns_on(kb.patterns, as_of)  # a pattern retired after as_of was in use on it
     reviews, follow_ups = _reviews(work, as_of), _follow_ups(work, as_of)
     fixes = _fixes(patterns, incidents, as_of)
     _other_dues(fixes, follow_ups)
@@ -295,7 +300,36 @@ def board(  # long: seven parameters, one a line (ruff's format); the body is un
         "recurrence_after_fix_by_pattern": after_fix_by_pattern(after_fix, as_of),
         "trends": _trends(patterns, incidents, as_of, months, drafts),
         "dated_after": _dated_after(ahead, as_of),
+        "retired_undated": retired_undated(patterns, incidents, as_of, today),
     }
+
+
+def patterns_on(patterns: dict, as_of: dt.date) -> dict:
+    """The KB's patterns ({id: Pattern}) as they stood on ``as_of``: one retired after that day (its ``retired:``
+    date, ``retired_on``) was in use then, ``status: active``, so its incidents count for it and not for what
+    replaced it, and its open fix is on the board. A board as of a past date took today's retired status: a pattern
+    retired in October had its May incidents counted for a successor written in October, and its fix, open in May,
+    was on no list (found in review). A retired pattern with no ``retired:`` date is taken as retired on any day
+    (``retired_undated`` names them on a past board)."""
+    later = {pid for pid, p in patterns.items() if p.status == "retired" and p.retired_on and p.retired_on > as_of}
+    if not later:
+        return patterns
+    return {pid: dataclasses.replace(p, status="active") if pid in later else p for pid, p in patterns.items()}
+
+
+def retired_undated(patterns: dict, incidents, as_of: dt.date, today: dt.date | None) -> list[str]:
+    """The ids of the retired patterns with no ``retired:`` date that a board as of a past day (``as_of`` before
+    ``today``) takes as retired on it, as today, though they may have been in use then: those with an incident by
+    ``as_of`` or a fix, which the board counts otherwise. None on today's board, or with no clock date (``today``)."""
+    if today is None or as_of >= today:
+        return []
+    named = {pid for i in incidents for pid in i.patterns}
+    return sorted(
+        pid
+        for pid, p in patterns.items()
+        if p.status == "retired" and p.retired_on is None and (pid in named or p.fix is not None)
+        if p.created is None or p.created <= as_of
+    )
 
 
 def _day(as_of) -> dt.date:
@@ -363,7 +397,7 @@ def new_since(kb, since: dt.date, as_of: dt.date) -> dict:
     recurring rows give it; an incident with no known pattern one row, ``pattern`` null. The recurring lists
     needed two incidents in a window: one repeat of a pattern seen 8 times before was in none of them."""
     incidents = sorted((i for i in counted_incidents(kb) if i.date <= as_of), key=lambda i: (i.date, i.id))
-    drafts, patterns = kb.import_drafts(), kb.patterns
+    drafts, patterns = kb.import_drafts(), patterns_on(kb.patterns, as_of)
     counts_for: dict = defaultdict(list)
     for i, pid, old in credited(patterns, incidents):
         if pid not in drafts:

@@ -525,6 +525,27 @@ def did_not_hold_30(b: Board, most: int = 3) -> str:
     return ", ".join(said) + (f" and {plural(more, 'more pattern')}" if more else "")  # "1 more": incident?
 
 
+RETIRED_SHOWN = 10  # ids named in the line of patterns retired with no date; then how many more
+
+
+def retired_undated_line(b: Board) -> str | None:
+    """What a board as of a past day says of the retired patterns that record no day they were retired (its
+    ``retired_undated``), taken as retired on it as today, or None: `recur report`, MCP's problem_report and the
+    site's board say it alike. Counted so without a word, a pattern retired after that day looked retired on it."""
+    ids = b.get("retired_undated") or []
+    if not ids:
+        return None
+    more = f" and {len(ids) - RETIRED_SHOWN} more" if len(ids) > RETIRED_SHOWN else ""
+    one = len(ids) == 1
+    return (
+        f"{plural(len(ids), 'retired pattern')} {'records' if one else 'record'} no day {'it was' if one else 'they were'} "
+        f"retired, so {'it is' if one else 'they are'} taken as retired on {b['as_of']} as today, "
+        f"{'its' if one else 'their'} incidents counted for what replaced {'it' if one else 'them'}: "
+        f"{', '.join(ids[:RETIRED_SHOWN])}{more}. Write retired: YYYY-MM-DD in a retired pattern's file, the day it "
+        "was retired, to count it as in use before that day."
+    )
+
+
 def filtered_line(b: Board) -> str | None:
     """What a board narrowed to one owner (`recur report --owner`) shows and leaves out, under the title."""
     f = b.get("filtered")
@@ -623,7 +644,7 @@ def render_text(b: Board, style=_plain, limit: int | None = None, flags: str = "
     """The board as terminal text; ``style`` (e.g. click.style) marks headings, plain by default;
     ``limit``: at most so many rows per list, the rest counted."""
     lines = [style(f"Problem-management review as of {b['as_of']}", bold=True)]
-    lines += [x for x in (filtered_line(b), _headline(b)) if x] + [""]
+    lines += [x for x in (filtered_line(b), _headline(b), retired_undated_line(b)) if x] + [""]
     if b.get("left_out"):
         lines += [style(left_out_heading(b), bold=True), *(f"  {left_out_line(x)}" for x in b["left_out"]), ""]
     if b.get("unread"):
@@ -688,7 +709,8 @@ def render_markdown(b: Board, limit: int | None = None, urls: dict | None = None
     lines = [f"# Problem-management review — {b['as_of']}", ""]
     # the owner's name as the KB's owner fields spell it, anyone's by PR: text, as a table cell is, not markup
     only = filtered_line(b)
-    lines += [x for x in (only and _md_cell(only), _headline(b)) if x] + [""]
+    undated = retired_undated_line(b)
+    lines += [x for x in (only and _md_cell(only), _headline(b), undated and _md_cell(undated)) if x] + [""]
     if b.get("left_out"):
         lines += [
             f"**{left_out_heading(b)}**",

@@ -23,7 +23,7 @@ from functools import partial
 
 from recur.problems.board import UNOWNED, Board, owner_key, owner_names
 from recur.problems.owner import NOT_OWNED, OWNED, filtered_sentence, for_owner, nothing_owned, owns_nothing
-from recur.problems.report import after_fix_group_pattern, fix_state, fix_words, inherited_said
+from recur.problems.report import after_fix_group_pattern, fix_state, fix_words, inherited_said, retired_undated_line
 from recur.retrieval.patterns import MAX_INCIDENTS as MOST  # problem_report's largest limit
 from recur.retrieval.patterns import bad_cursor
 from recur.util.errors import RecurError
@@ -121,6 +121,8 @@ def board_text(  # long: one section after another, each bounded and paged alike
     end = start + shown
     if start:  # a later page: which items, the counts still the whole board's
         lines.append(f'{_span(start, end, "Item")} of each list (cursor="{FROM}{start}"); the counts are all of them.')
+    if undated := retired_undated_line(b):  # a board as of a past day: what it could not tell of retired patterns
+        lines.append(undated)
     if b.get("filtered"):
         f = b["filtered"]
         lines.append(filtered_sentence(f))  # `recur report --owner`'s: this one left out the reviews it lists

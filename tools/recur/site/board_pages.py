@@ -15,6 +15,7 @@ from recur.problems.report import (
     fix_words,
     inherited_said,
     recurring_more_note,
+    retired_undated_line,
     unknown_cell,
 )
 from recur.site import charts
@@ -89,11 +90,18 @@ def _not_counted(site: Site, b: dict) -> list:
                 f"<ul>{items}</ul></div>")]  # fmt: skip
 
 
+def _retired_undated(b: dict) -> list:
+    """A board as of a past day (``RECUR_AS_OF``) says which retired patterns it took as retired on it for want
+    of a ``retired:`` date, as `recur report` says it (``retired_undated_line``)."""
+    line = retired_undated_line(b)
+    return [raw(f'<p class="recur-retired-undated" data-search-exclude>{esc(line)}</p>')] if line else []
+
+
 def board_page(site: Site) -> str:
     b, page = site.board, BOARD
     out = [front_matter(title="Problem board", hide=["navigation"]), "# Problem board\n",
            f"As of **{b['as_of']}**. " + mdlink(page, TRENDS, "Trends and charts") + "\n", _tiles(b["counts"]),
-           *_not_counted(site, b), AGE_LEGEND]
+           *_not_counted(site, b), *_retired_undated(b), AGE_LEGEND]
 
     # the reviews each owner holds are counted here too (the heading named fixes and follow-ups only); the id
     # the old heading had is kept, so links to it still land
