@@ -18,8 +18,9 @@ Keys of the returned dict:
 
 - ``as_of``: the date, ISO.
 - ``counts``: {reviews_pending, reviews_overdue, follow_ups_open, follow_ups_overdue, follow_ups_no_due,
-  fixes_open, fixes_overdue, fixes_no_due, unknown, triage, flags_open, recurrence_after_fix, incidents_30,
-  incidents_90, dated_after} — headline numbers.
+  fixes_open, fixes_overdue, fixes_no_due, unknown, triage, flags_open, recurrence_after_fix (incidents),
+  recurrence_after_fix_patterns (how many patterns those are of), incidents_30, incidents_90, dated_after} —
+  headline numbers.
 - ``dated_after``: incidents dated after the later of ``as_of`` and ``today`` (see above): {incident,
   title, date, days_ahead, path}; soonest first.
 - ``reviews``: incidents whose review is pending (level not ``none``): {incident, title, date, severity,
@@ -181,6 +182,7 @@ class Counts(TypedDict):
     triage: int
     flags_open: int
     recurrence_after_fix: int
+    recurrence_after_fix_patterns: int
     incidents_30: int
     incidents_90: int
     dated_after: int
@@ -275,6 +277,7 @@ def board(  # long: seven parameters, one a line (ruff's format); the body is un
         "triage": len(triage),
         "flags_open": len(flags),
         "recurrence_after_fix": len(after_fix),
+        "recurrence_after_fix_patterns": len({r["pattern"] for r in after_fix}),
         "incidents_30": sum(1 for i in incidents if i.date > shift(as_of, -30)),
         "incidents_90": sum(1 for i in incidents if i.date > shift(as_of, -90)),
         "dated_after": len(ahead),

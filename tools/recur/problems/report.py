@@ -247,10 +247,17 @@ def after_fix_groups(b: Board) -> list[dict]:
     return after_fix_by_pattern(b["recurrence_after_fix"], dt.date.fromisoformat(b["as_of"]))
 
 
-def after_fix_count(b: Board) -> str:
-    """ "21 incidents of 5 patterns": how many recurrences after a fix, and of how many patterns."""
-    n = b["counts"]["recurrence_after_fix"]
-    return f"{plural(n, 'incident')} of {plural(len(after_fix_groups(b)), 'pattern')}"
+def after_fix_count(b: Board, number: bool = True) -> str:
+    """ "21 incidents of 5 patterns": how many recurrences after a fix, and of how many patterns (the counts'
+    ``recurrence_after_fix_patterns``; a board saved before it had them, its groups); ``number`` False: "incidents
+    of 5 patterns", for a tile showing the number apart. The one wording of `recur report`'s heading, MCP's
+    problem_report headline and the site's tile: MCP said "21 recurrences" and the tile "21 Recurred after fix" over
+    a list of 5 patterns, an incident count read as one of patterns (found in review)."""
+    c = b["counts"]
+    n = c["recurrence_after_fix"]
+    groups = c.get("recurrence_after_fix_patterns", len(after_fix_groups(b)))
+    incidents = plural(n, "incident") if number else ("incident" if n == 1 else "incidents")
+    return f"{incidents} of {plural(groups, 'pattern')}"
 
 
 def after_fix_group_pattern(g: dict, name=str) -> str:

@@ -23,7 +23,14 @@ from functools import partial
 
 from recur.problems.board import UNOWNED, Board, owner_key, owner_names
 from recur.problems.owner import NOT_OWNED, OWNED, filtered_sentence, for_owner, nothing_owned, owns_nothing
-from recur.problems.report import after_fix_group_pattern, fix_state, fix_words, inherited_said, retired_undated_line
+from recur.problems.report import (
+    after_fix_count,
+    after_fix_group_pattern,
+    fix_state,
+    fix_words,
+    inherited_said,
+    retired_undated_line,
+)
 from recur.retrieval.patterns import MAX_INCIDENTS as MOST  # problem_report's largest limit
 from recur.retrieval.patterns import bad_cursor
 from recur.util.errors import RecurError
@@ -228,7 +235,7 @@ def _headline(b: Board) -> str:
         f"{c['follow_ups_overdue']} of {plural(c['follow_ups_open'], 'open follow-up')}, {c['reviews_overdue']} of "
         f"{plural(c['reviews_pending'], 'pending review')}; {plural(c['unknown'], 'incident')} "
         f"{'needs' if c['unknown'] == 1 else 'need'} analysis (no known pattern); "
-        f"{plural(c['recurrence_after_fix'], 'recurrence')} after a fix; {plural(c['flags_open'], 'open flag')}."
+        f"{after_fix_count(b)} recurred after a fix; {plural(c['flags_open'], 'open flag')}."
     )
     if not b.get("filtered"):
         return head

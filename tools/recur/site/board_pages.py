@@ -54,14 +54,18 @@ AGE_LEGEND = ("**Age** counts days up to the as-of date: for a permanent fix, fr
               "incident's date.\n")
 
 
-def _tiles(c: dict) -> str:
-    trends = href(BOARD, TRENDS)
+def _tiles(b: Board) -> str:
+    """The board's counts as tiles, each linking to what it counts; the recurrences after a fix said as `recur
+    report` and MCP say them (``after_fix_count``): "Recurred after fix" over an incident count read as patterns."""
+    c, trends = b["counts"], href(BOARD, TRENDS)
+    after_fix = after_fix_count(b, number=False)
     tiles = [("Permanent fixes open", c["fixes_open"], c["fixes_overdue"], "#" + SECTIONS["fixes"]),
              ("Reviews pending", c["reviews_pending"], c["reviews_overdue"], "#" + SECTIONS["reviews"]),
              ("Follow-ups open", c["follow_ups_open"], c["follow_ups_overdue"], "#" + SECTIONS["follow_ups"]),
              ("Needs analysis", c["unknown"], None, "#" + SECTIONS["unknown"]),
              ("Flags open", c["flags_open"], None, "#" + SECTIONS["flags"]),
-             ("Recurred after fix", c["recurrence_after_fix"], None, "#" + SECTIONS["after_fix"]),
+             (f"{after_fix[0].upper()}{after_fix[1:]} recurred after a fix", c["recurrence_after_fix"], None,
+              "#" + SECTIONS["after_fix"]),
              ("Incidents, last 30 days", c["incidents_30"], None, trends),
              ("Incidents, last 90 days", c["incidents_90"], None, trends)]
     out = []
@@ -100,7 +104,7 @@ def _retired_undated(b: dict) -> list:
 def board_page(site: Site) -> str:
     b, page = site.board, BOARD
     out = [front_matter(title="Problem board", hide=["navigation"]), "# Problem board\n",
-           f"As of **{b['as_of']}**. " + mdlink(page, TRENDS, "Trends and charts") + "\n", _tiles(b["counts"]),
+           f"As of **{b['as_of']}**. " + mdlink(page, TRENDS, "Trends and charts") + "\n", _tiles(b),
            *_not_counted(site, b), *_retired_undated(b), AGE_LEGEND]
 
     # the reviews each owner holds are counted here too (the heading named fixes and follow-ups only); the id
