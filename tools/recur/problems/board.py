@@ -25,7 +25,9 @@ Keys of the returned dict:
   title, date, days_ahead, path}; soonest first.
 - ``reviews``: incidents whose review is pending (level not ``none``): {incident, title, date, severity,
   level, due, overdue, days_overdue, path, owner (Recur's ``review.owner``: who holds it; null when none is
-  recorded)}; most overdue first.
+  recorded), default_owner (with no ``owner``, the ``owner:`` of the pattern the incident counts for, when its
+  patterns name one owner, ``pattern_owner``; else null: not counted as the review's owner in ``by_owner`` nor by
+  ``--owner``), default_owner_pattern (that pattern's id, else null)}; most overdue first.
 - ``follow_ups``: follow-ups open on ``as_of`` (one ``done`` after it, by its ``done`` date, was still
   open then): {incident, title, owner, due, ticket, age_days (since the incident),
   overdue, days_overdue, path, other_dues}; most overdue first, then oldest. ``other_dues``: the
@@ -256,10 +258,10 @@ def board(  # long: seven parameters, one a line (ruff's format); the body is un
     ahead = sorted((i for i in counted if i.date > ahead_of), key=lambda i: (i.date, i.id))
     work = incidents + ahead  # whose reviews, follow-ups and flags are listed: a due date is a due date
     patterns = patterns_on(kb.patterns, as_of)  # a pattern retired after as_of was in use on it
-    reviews, follow_ups = _reviews(work, as_of), _follow_ups(work, as_of)
+    drafts = kb.import_drafts()  # an import's own draft, not yet promoted, is no analysis: still "unknown"
+    reviews, follow_ups = _reviews(work, as_of, patterns, drafts), _follow_ups(work, as_of)
     fixes = _fixes(patterns, incidents, as_of)
     _other_dues(fixes, follow_ups)
-    drafts = kb.import_drafts()  # an import's own draft, not yet promoted, is no analysis: still "unknown"
     unknown, triage, flags = _unknown(work, as_of, drafts), _triage(work), _flags(work, as_of)
     after_fix, aliases = _after_fix(patterns, incidents), kb_aliases(kb, owner)  # aliases: a handle, its full name
     windows = tuple(dict.fromkeys((*RECURRING_WINDOWS, *windows)))
@@ -547,13 +549,15 @@ def _flags(incidents, as_of: dt.date) -> list:
     return flags
 
 
-def _reviews(incidents, as_of: dt.date) -> list:
+def _reviews(incidents, as_of: dt.date, patterns: dict, drafts: set) -> list:
     reviews = []
     for i in incidents:
         r = i.review
         if r is None or not review_pending(r, as_of) or r.level == "none":
             continue
         late, days = _overdue(r.due, as_of)
+        # no one recorded: the owner of its pattern, said as such (``default_owner``), the review still no one's
+        default = pattern_owner(i, patterns, drafts) if not str(r.owner or "").strip() else (None, None)
         reviews.append(
             {
                 "incident": i.id,
@@ -566,10 +570,24 @@ def _reviews(incidents, as_of: dt.date) -> list:
                 "days_overdue": days,
                 "path": i.relpath,
                 "owner": r.owner,  # who to chase for an overdue one (found in a problem manager's review)
+                **dict(zip(("default_owner", "default_owner_pattern"), default, strict=True)),
             }
         )
     reviews.sort(key=lambda r: (-r["days_overdue"], r["due"] or "9999", r["incident"]))
     return reviews
+
+
+def pattern_owner(incident, patterns: dict, drafts: set = frozenset()) -> tuple[str | None, str | None]:
+    """(owner, pattern id) of the pattern an incident counts for whose ``owner:`` holds a review that records none
+    (``review.owner``): the one owner its patterns name (``credited``: a retired one's successor's; not an import's
+    draft), as the first of them names it, with that pattern; (None, None) when none names one, or two name different
+    owners (no one is picked). A review with no owner said "(unowned)" and "none", with a team on the pattern."""
+    owners: dict = {}  # owner_key -> (owner as written, pattern)
+    for _i, pid, _old in credited(patterns, [incident]):
+        p = patterns.get(pid)
+        if p is not None and pid not in drafts and p.owner and owner_key(p.owner):
+            owners.setdefault(owner_key(p.owner), (p.owner.strip(), pid))
+    return next(iter(owners.values())) if len(owners) == 1 else (None, None)
 
 
 def _follow_ups(incidents, as_of: dt.date) -> list:

@@ -74,19 +74,41 @@ def _by_owner_name(b: Board, kind: str) -> list:
     return sorted(b[kind], key=lambda f: (not f["owner"], owner_of(f["owner"] or "", aliases)))
 
 
+FROM_PATTERN = "(from the pattern)"  # after a review's owner that is its pattern's owner:, none being recorded
+
+
+def review_owner(r: dict, named) -> str:
+    """Who holds a pending review, as `recur report`, MCP's problem_report and the site's board name them: its
+    ``owner`` (``named``: the board's ``owner_names``), else its pattern's owner marked "(from the pattern)"
+    (``default_owner``: the record names no one, the pattern a team to ask), else ``(unowned)``."""
+    if r.get("owner") or not r.get("default_owner"):
+        return named(r.get("owner"))
+    return f"{named(r['default_owner'])} {FROM_PATTERN}"
+
+
 def _reviews(b: Board, named) -> tuple:
-    """The pending reviews, with who holds each (Recur's ``review.owner``; ``(unowned)`` when none is recorded):
-    the overdue ones named no one to chase (found in a problem manager's review)."""
+    """The pending reviews, with who holds each (Recur's ``review.owner``; its pattern's owner, marked so, when none
+    is recorded; ``(unowned)`` when neither is, ``review_owner``): the overdue ones named no one to chase (found in a
+    problem manager's review)."""
     c = b["counts"]
     rows = [
-        [r["incident"], named(r.get("owner")), r["severity"], r["level"], r["due"] or "-", _late(r), r["title"]]
+        [r["incident"], review_owner(r, named), r["severity"], r["level"], r["due"] or "-", _late(r), r["title"]]
         for r in b["reviews"]
     ]
+    defaulted = any(r.get("default_owner") and not r.get("owner") for r in b["reviews"])
     return (
         f"Reviews pending ({c['reviews_pending']}, {c['reviews_overdue']} overdue)",
         ["incident", "owner", "severity", "level", "due", LATE, "title"],
         rows,
+        None,
+        DEFAULT_OWNER_NOTE if defaulted else None,
     )
+
+
+DEFAULT_OWNER_NOTE = (
+    f"{FROM_PATTERN}: the review records no owner, its pattern's owner is shown (By owner and --owner count it as "
+    "(unowned)); give it one with: recur incident review ID --owner NAME"
+)
 
 
 def _follow_ups(b: Board, named) -> tuple:

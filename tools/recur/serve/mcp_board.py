@@ -30,6 +30,7 @@ from recur.problems.report import (
     fix_words,
     inherited_said,
     retired_undated_line,
+    review_owner,
 )
 from recur.retrieval.patterns import MAX_INCIDENTS as MOST  # problem_report's largest limit
 from recur.retrieval.patterns import bad_cursor
@@ -288,7 +289,7 @@ def _follow_up_line(f: dict, named) -> str:
 def _review_line(r: dict, named) -> str:
     # who holds it (review.owner), "none" as the follow-up and fix lines say it: an unlabelled ", alice", and
     # nothing for a review no one holds, which `recur report` shows as (unowned) (found in a manager's review)
-    owner = f", owner {_owner(r, named)}"
+    owner = f", owner {review_owner(r, named) if r.get('default_owner') else _owner(r, named)}"
     return (
         f"{r['incident']}: {_short(r['title'])} ({r['severity']}, {r['level']} review due {r['due']}{owner}{_late(r)})"
         f"{_page(r)}"

@@ -7,6 +7,7 @@ import datetime as dt
 from recur.problems.board import Board, month_so_far, other_dues_note, owner_names, owner_of, quarter_label
 from recur.problems.report import (
     BY_OWNER,
+    DEFAULT_OWNER_NOTE,
     after_fix_count,
     after_fix_groups,
     fix_done_cell,
@@ -16,6 +17,7 @@ from recur.problems.report import (
     inherited_said,
     recurring_more_note,
     retired_undated_line,
+    review_owner,
     unknown_cell,
 )
 from recur.site import charts
@@ -175,10 +177,12 @@ def _work_tables(site: Site, b: dict, page: str) -> list:
                "severity sets the review level and how many days it may take. Held: `recur incident review ID "
                "--done`; postponed: `recur incident review ID --due YYYY-MM-DD`.\n")
     # who holds it (review.owner): an overdue review named no one to chase
-    rows = [[_il(site, page, r["incident"]), _late(r), esc(named(r.get("owner"))), esc(site.sev_label(r["severity"])),
+    rows = [[_il(site, page, r["incident"]), _late(r), esc(review_owner(r, named)), esc(site.sev_label(r["severity"])),
              esc(r["level"]), esc(r["due"] or "-"), title_html(r["title"])] for r in b["reviews"]]
     out.append(card_table(["incident", "overdue", "owner", "severity", "review", "due", "title"], rows,
                           "No review pending.\n"))
+    if any(r.get("default_owner") and not r.get("owner") for r in b["reviews"]):  # as `recur report` notes it
+        out.append(f"{esc(DEFAULT_OWNER_NOTE)}.\n")
 
     out.append(f"## Open follow-ups {{#{SECTIONS['follow_ups']}}}\n\nDone: `recur incident follow-up ID WHICH --done` "
                "(WHICH: its number, ticket or title words).\n")
