@@ -228,6 +228,10 @@ class Board(_Computed, total=False):
     more: dict  # ``serve.mcp_board`` with a ``limit``: {list name: how many rows were cut}
 
 
+# the monthly trend's months by default (`recur report --months N`, at most TREND_MONTHS_MOST: one sparkline mark a
+# month, ten years a line of 120; the site's trends page and MCP have the default)
+TREND_MONTHS = 12
+TREND_MONTHS_MOST = 120
 # the recurring lists' windows in days, the board's keys "30" and "90", always there (the renderers read them), the
 # site, MCP and a plain `recur report` having no other; `windows` adds to them
 RECURRING_WINDOWS = (30, 90)
@@ -238,7 +242,7 @@ def board(  # long: seven parameters, one a line (ruff's format); the body is un
     as_of: dt.date,
     *,
     top: int = 10,
-    months: int = 12,
+    months: int = TREND_MONTHS,
     today: dt.date | None = None,
     owner: str | None = None,
     windows: tuple = (),
@@ -375,6 +379,7 @@ def report_board(
     owner: str | None = None,
     windows: tuple = (),
     since: dt.date | None = None,
+    months: int = TREND_MONTHS,
 ) -> Board:
     """The board as `recur report --format json`, its Markdown, MCP's problem_report and the site give
     it, as of ``as_of`` (``board``'s name, which docs/library.md and its TypeError use: it was ``day``), with
@@ -383,12 +388,14 @@ def report_board(
     incident dated after cannot have happened yet (``dated_after``); default the clock's (``RECUR_TODAY``).
     ``owner``: its recurring lists are that owner's (``board``'s ``owner``), for ``problems.owner.for_owner``.
     ``windows``: recurring lists added to those of 30 and 90 days (``board``'s). ``since``: the day of the last
-    review, what came after it as ``since`` (``new_since``; `recur report --since`), else no such key."""
+    review, what came after it as ``since`` (``new_since``; `recur report --since`), else no such key. ``months``: the
+    monthly trend's (``board``'s; `recur report --months`)."""
     from recur import config
 
     if today is None:
         today = config.today()
-    b = {**board(kb, as_of, today=today, owner=owner, windows=windows), **not_counted(kb, uncounted=uncounted)}
+    b = board(kb, as_of, today=today, owner=owner, windows=windows, months=months)
+    b = {**b, **not_counted(kb, uncounted=uncounted)}
     if since is not None:
         b["since"] = new_since(kb, since, as_of)
     return b
