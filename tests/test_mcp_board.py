@@ -90,7 +90,10 @@ def test_problem_report_text_is_a_bounded_summary_an_assistant_can_act_on(tmp_pa
     # counts as read aloud: "1 open permanent fix", "13 incidents need analysis" (not "fix(es)", "incident(s)")
     assert (c["fixes_overdue"], c["fixes_open"], c["follow_ups_open"], c["unknown"]) == (1, 1, 15, 13), c
     assert f"overdue: 1 of 1 open permanent fix, {c['follow_ups_overdue']} of 15 open follow-ups" in lines[0]
-    assert "; 13 incidents need analysis (no known pattern); 0 recurrences after a fix; 1 open flag." in lines[0]
+    assert (
+        "; 13 incidents need analysis (no known pattern); 0 incidents of 0 patterns recurred after a fix; 1 open flag."
+        in lines[0]
+    )
     assert "recur " not in text and "·" not in text and "▁" not in text  # no commands, no sparklines
     assert "- INC-2026-0003: Item 0 (owner team-a, due 2026-04-01, 61 days late)" in lines
     assert "- INC-2026-0003 [OPS-7]: The other team's (owner @Team-B, due 2026-03-15, 78 days late)" in lines

@@ -216,3 +216,26 @@ def test_a_quarter_is_said_as_so_far_only_while_it_runs(tmp_path):
     build_site(kb, site, browser_search=False, index_dir=tmp_path / "none", as_of=dt.date(2026, 3, 31))
     page = (site / "board/trends.html").read_text()
     assert "<td>2026-Q1</td><td>1</td><td>0</td><td>0</td>" in page and "(to Mar 31)" not in page
+
+
+def test_months_sets_the_monthly_trend_s_span_and_is_checked(kb_dir):
+    """Found in review: the monthly trend was a fixed 12 months; a year-on-year look or a quarter's wanted another
+    span. `--months N` sets it, checked as --window is (a usage error, exit 2); the JSON keys are as before."""
+    env = {"RECUR_TODAY": "2026-12-07"}
+    args = ["report", "--kb", str(kb_dir), "--as-of", "2026-05-01"]
+    res = CliRunner().invoke(cli, [*args, "--months", "24", "--format", "json"], env=env)
+    assert res.exit_code == 0, res.output
+    t = json.loads(res.output)["trends"]
+    assert t["months"][0] == "2024-06" and t["months"][-1] == "2026-05" and len(t["total"]) == 24
+    assert all(len(v) == 24 for v in [*t["by_category"].values(), *t["by_service"].values()])
+    assert sum(t["total"]) == 2 and len(t["quarters"]) == 8  # the quarters stay two years
+    res = CliRunner().invoke(cli, [*args, "--months", "3"], env=env)
+    head = next(ln for ln in res.output.splitlines() if ln.startswith("Incidents per month"))
+    assert head.startswith("Incidents per month 2026-03 … 2026-05 "), head
+    row = next(ln for ln in res.output.splitlines() if ln.startswith("  (all)"))
+    assert row.split()[2] == "2" and len(row.split()[1]) == 3, row  # March and April's incidents, three marks
+    default = CliRunner().invoke(cli, [*args, "--format", "json"], env=env)
+    assert len(json.loads(default.output)["trends"]["months"]) == 12
+    for bad in ("0", "121", "a-year"):
+        res = CliRunner().invoke(cli, [*args, "--months", bad], env=env)
+        assert res.exit_code == 2 and "Invalid value for '--months'" in res.output, res.output

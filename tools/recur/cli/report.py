@@ -10,7 +10,7 @@ import click
 from recur import config
 from recur.cli.options import DATE, JSON_ALIAS, TODAY_DATE, OutFile, http_url, json_alias, kb_option, setting, write_out
 from recur.cli.render import for_terminal
-from recur.problems.board import not_counted, report_board, uncounted_problems
+from recur.problems.board import TREND_MONTHS, TREND_MONTHS_MOST, not_counted, report_board, uncounted_problems
 from recur.problems.report import (
     FAIL_ON,
     RECURRENCE_DAYS,
@@ -92,6 +92,16 @@ def _since_day(since, day):
     help="Add what happened after DATE (the last review) first: each incident with its pattern, how often that "
     "pattern struck before, and its fix; in JSON as 'since'.",
 )
+@click.option(
+    "--months",
+    "months",
+    type=click.IntRange(min=1, max=TREND_MONTHS_MOST),
+    default=TREND_MONTHS,
+    show_default=True,
+    metavar="N",
+    help=f"The monthly trend over the last N months, the report's month the last (1 to {TREND_MONTHS_MOST}; "
+    "--months 24 for two years); in JSON as trends.months.",
+)
 @click.option("--out", "out", type=OutFile(), help="Write the report to a file (atomically; - is stdout).")
 @click.option(
     "--owner",
@@ -120,7 +130,7 @@ def _since_day(since, day):
     "its page there (env RECUR_SITE_URL; default: site_url in ./mkdocs.yml, as recur site takes it).",
 )
 def report(
-    kb_dir, fmt, as_json, as_of, fail_on, windows, out, recurrence_days, owner, limit, site_url, since
+    kb_dir, fmt, as_json, as_of, fail_on, windows, out, recurrence_days, owner, limit, site_url, since, months
 ):  # long: one option each, then the renderings
     """The weekly problem-management review.
 
@@ -144,7 +154,7 @@ def report(
     # JSON and Markdown, read away from here: each file by its path in the KB
     # its recurring lists the owner's, ranked before the cut; 30 and 90 days, then each --window asked for (a
     # year-end review's 365), in the order given, each once (the board adds them)
-    b = report_board(kb, day, uncounted, owner=owner, windows=windows, since=since_day)
+    b = report_board(kb, day, uncounted, owner=owner, windows=windows, since=since_day, months=months)
     if owner is not None:
         b = _owned(b, owner, kb, fail_on)
     shown = for_terminal(b)  # text for people: no control character from the KB acts on their terminal

@@ -316,7 +316,7 @@ def _pattern_refs(kb: KB) -> list[Problem]:
 def superseded_problems(kb: KB) -> list[Problem]:
     """``superseded_by`` of every pattern: an id no pattern has (an error, as for ``related``), on a
     pattern that is not retired (a warning: a live pattern has no successor, so one of the two is a
-    slip), and a cycle of retired patterns each naming the next (an error: the way to the pattern in
+    slip; so is a ``retired:`` day), and a cycle of retired patterns each naming the next (an error: the way to the pattern in
     use never ends). A retired successor is followed to its own (A -> B -> C), as ``KB.successors`` does."""
     problems = []
     for p in kb.all_patterns():
@@ -335,6 +335,9 @@ def superseded_problems(kb: KB) -> list[Problem]:
         if p.superseded_by and p.status != "retired":
             what = f"superseded_by on a pattern that is {p.status}: set status: retired, or remove superseded_by"
             problems.append(Problem(shown, p.line("superseded_by"), "superseded_by", what, "warning"))
+        if p.retired_on is not None and p.status != "retired":  # the day it was retired, on a pattern in use
+            what = f"retired on a pattern that is {p.status}: set status: retired, or remove retired"
+            problems.append(Problem(shown, p.line("retired"), "retired", what, "warning"))
         if p.status != "retired" or p is not kb.patterns.get(p.id):  # the way on: of the file the KB kept
             continue
         loop = _supersede_cycle(kb, p)

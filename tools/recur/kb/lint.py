@@ -857,6 +857,7 @@ def _future_dates(kb: KB, now: dt.date) -> list[Problem]:
             found.append((i.relpath, i.line("flags", n, "done"), f"flags[{n}].done", f.done, "a flag's done date"))
     for p in kb.all_patterns():
         found.append((p.relpath, p.line("created"), "created", p.created, "the pattern's creation date"))
+        found.append((p.relpath, p.line("retired"), "retired", p.retired_on, "the day the pattern was retired"))
         done = p.fix.done if p.fix else None
         found.append((p.relpath, p.line("fix", "done"), "fix.done", done, "the fix's done date"))
     return [

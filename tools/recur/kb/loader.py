@@ -1242,6 +1242,7 @@ def _pattern(meta: dict, raw: dict, relpath: str, status: str, body: tuple, line
         created=meta.get("created"),
         imported=meta.get("imported"),
         superseded_by=meta.get("superseded_by", []),
+        retired_on=meta.get("retired"),
         sections=sections,
         runbook=runbook,
         evidence=evidence,

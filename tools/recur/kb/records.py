@@ -64,6 +64,7 @@ class Pattern:
     created: dt.date | None = None
     imported: dict | None = None  # extension: {source, sha256} of a draft written by recur import
     superseded_by: list = field(default_factory=list)  # extension: the ids that replaced it, when retired
+    retired_on: dt.date | None = None  # extension: the day it was retired (its ``retired:``), None when not written
     sections: dict = field(default_factory=dict)  # heading -> Markdown text
     runbook: list = field(default_factory=list)
     evidence: list = field(default_factory=list)

@@ -238,6 +238,7 @@ PATTERN = {
     "created": Field("date", doc="extension: when the pattern was first written"),
     "imported": Field("mapping", schema=IMPORTED, doc="extension: a draft written by recur import from this source"),
     "superseded_by": Field("ids", item="kebab", doc="extension: the pattern(s) that replaced a retired one"),
+    "retired": Field("date", doc="extension: the day a retired pattern was retired"),
 }
 REVIEW = {
     "level": Field("enum", choices=REVIEW_LEVELS),

@@ -18,13 +18,16 @@ Keys of the returned dict:
 
 - ``as_of``: the date, ISO.
 - ``counts``: {reviews_pending, reviews_overdue, follow_ups_open, follow_ups_overdue, follow_ups_no_due,
-  fixes_open, fixes_overdue, fixes_no_due, unknown, triage, flags_open, recurrence_after_fix, incidents_30,
-  incidents_90, dated_after} — headline numbers.
+  fixes_open, fixes_overdue, fixes_no_due, unknown, triage, flags_open, recurrence_after_fix (incidents),
+  recurrence_after_fix_patterns (how many patterns those are of), incidents_30, incidents_90, dated_after} —
+  headline numbers.
 - ``dated_after``: incidents dated after the later of ``as_of`` and ``today`` (see above): {incident,
   title, date, days_ahead, path}; soonest first.
 - ``reviews``: incidents whose review is pending (level not ``none``): {incident, title, date, severity,
   level, due, overdue, days_overdue, path, owner (Recur's ``review.owner``: who holds it; null when none is
-  recorded)}; most overdue first.
+  recorded), default_owner (with no ``owner``, the ``owner:`` of the pattern the incident counts for, when its
+  patterns name one owner, ``pattern_owner``; else null: not counted as the review's owner in ``by_owner`` nor by
+  ``--owner``), default_owner_pattern (that pattern's id, else null)}; most overdue first.
 - ``follow_ups``: follow-ups open on ``as_of`` (one ``done`` after it, by its ``done`` date, was still
   open then): {incident, title, owner, due, ticket, age_days (since the incident),
   overdue, days_overdue, path, other_dues}; most overdue first, then oldest. ``other_dues``: the
@@ -72,7 +75,7 @@ Keys of the returned dict:
   for another kept that one's rows.
   ``fix``: the pattern's permanent fix on ``as_of``, {status,
   owner, due, done (when ``done``), overdue, days_overdue (of an open one; a retired pattern's is never
-  overdue)}, or null when it records none. ``retired``: the pattern is ``status: retired`` (its incidents
+  overdue)}, or null when it records none. ``retired``: the pattern is ``status: retired`` on ``as_of`` (``patterns_on``; its incidents
   still count); ``superseded_by``: the patterns in use that replaced it, always empty now (kept for readers of
   the key): a retired pattern something in use replaced has no row, its incidents counting for that one.
 - ``recurrence_after_fix``: an incident matched a pattern whose fix is ``done`` with a ``done`` date
@@ -89,6 +92,9 @@ Keys of the returned dict:
   incidents_inherited ({retired id: how many}, as the recurring rows have it), first_date, latest (the newest
   incident's id), latest_date, latest_title, latest_days_after_fix, path (the newest incident record's)};
   newest first, by their newest incident. A fix done in 2025 and never reopened was 7 rows of 21, for ever.
+- ``retired_undated``: the ids of the retired patterns that record no day they were retired (``retired:``) and that
+  a board as of a day before ``today`` takes as retired on it, as they are today (``retired_undated``): a pattern
+  retired after ``as_of`` (its ``retired:`` date) is counted as in use on it (``patterns_on``); usually empty.
 - ``trends``: {"months": ["YYYY-MM", ...] (the ``months`` months ending with as_of's month),
   "total": [count per month], "by_category": {category: [counts]}, "by_service": {service: [counts]},
   "quarters": [{"quarter": "YYYY-QN", "incidents", "repeats", "needs_analysis"}, ...] (the 8 quarters ending
@@ -101,6 +107,7 @@ Keys of the returned dict:
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections import Counter, defaultdict
 from collections.abc import Callable
@@ -177,6 +184,7 @@ class Counts(TypedDict):
     triage: int
     flags_open: int
     recurrence_after_fix: int
+    recurrence_after_fix_patterns: int
     incidents_30: int
     incidents_90: int
     dated_after: int
@@ -205,6 +213,7 @@ class _Computed(TypedDict):
     recurrence_after_fix_by_pattern: list
     trends: dict
     dated_after: list
+    retired_undated: list
 
 
 class Board(_Computed, total=False):
@@ -219,6 +228,10 @@ class Board(_Computed, total=False):
     more: dict  # ``serve.mcp_board`` with a ``limit``: {list name: how many rows were cut}
 
 
+# the monthly trend's months by default (`recur report --months N`, at most TREND_MONTHS_MOST: one sparkline mark a
+# month, ten years a line of 120; the site's trends page and MCP have the default)
+TREND_MONTHS = 12
+TREND_MONTHS_MOST = 120
 # the recurring lists' windows in days, the board's keys "30" and "90", always there (the renderers read them), the
 # site, MCP and a plain `recur report` having no other; `windows` adds to them
 RECURRING_WINDOWS = (30, 90)
@@ -229,7 +242,7 @@ def board(  # long: seven parameters, one a line (ruff's format); the body is un
     as_of: dt.date,
     *,
     top: int = 10,
-    months: int = 12,
+    months: int = TREND_MONTHS,
     today: dt.date | None = None,
     owner: str | None = None,
     windows: tuple = (),
@@ -248,11 +261,11 @@ def board(  # long: seven parameters, one a line (ruff's format); the body is un
     ahead_of = max(as_of, today) if today is not None else dt.date.max
     ahead = sorted((i for i in counted if i.date > ahead_of), key=lambda i: (i.date, i.id))
     work = incidents + ahead  # whose reviews, follow-ups and flags are listed: a due date is a due date
-    patterns = kb.patterns
-    reviews, follow_ups = _reviews(work, as_of), _follow_ups(work, as_of)
+    patterns = patterns_on(kb.patterns, as_of)  # a pattern retired after as_of was in use on it
+    drafts = kb.import_drafts()  # an import's own draft, not yet promoted, is no analysis: still "unknown"
+    reviews, follow_ups = _reviews(work, as_of, patterns, drafts), _follow_ups(work, as_of)
     fixes = _fixes(patterns, incidents, as_of)
     _other_dues(fixes, follow_ups)
-    drafts = kb.import_drafts()  # an import's own draft, not yet promoted, is no analysis: still "unknown"
     unknown, triage, flags = _unknown(work, as_of, drafts), _triage(work), _flags(work, as_of)
     after_fix, aliases = _after_fix(patterns, incidents), kb_aliases(kb, owner)  # aliases: a handle, its full name
     windows = tuple(dict.fromkeys((*RECURRING_WINDOWS, *windows)))
@@ -270,6 +283,7 @@ def board(  # long: seven parameters, one a line (ruff's format); the body is un
         "triage": len(triage),
         "flags_open": len(flags),
         "recurrence_after_fix": len(after_fix),
+        "recurrence_after_fix_patterns": len({r["pattern"] for r in after_fix}),
         "incidents_30": sum(1 for i in incidents if i.date > shift(as_of, -30)),
         "incidents_90": sum(1 for i in incidents if i.date > shift(as_of, -90)),
         "dated_after": len(ahead),
@@ -295,7 +309,36 @@ def board(  # long: seven parameters, one a line (ruff's format); the body is un
         "recurrence_after_fix_by_pattern": after_fix_by_pattern(after_fix, as_of),
         "trends": _trends(patterns, incidents, as_of, months, drafts),
         "dated_after": _dated_after(ahead, as_of),
+        "retired_undated": retired_undated(patterns, incidents, as_of, today),
     }
+
+
+def patterns_on(patterns: dict, as_of: dt.date) -> dict:
+    """The KB's patterns ({id: Pattern}) as they stood on ``as_of``: one retired after that day (its ``retired:``
+    date, ``retired_on``) was in use then, ``status: active``, so its incidents count for it and not for what
+    replaced it, and its open fix is on the board. A board as of a past date took today's retired status: a pattern
+    retired in October had its May incidents counted for a successor written in October, and its fix, open in May,
+    was on no list (found in review). A retired pattern with no ``retired:`` date is taken as retired on any day
+    (``retired_undated`` names them on a past board)."""
+    later = {pid for pid, p in patterns.items() if p.status == "retired" and p.retired_on and p.retired_on > as_of}
+    if not later:
+        return patterns
+    return {pid: dataclasses.replace(p, status="active") if pid in later else p for pid, p in patterns.items()}
+
+
+def retired_undated(patterns: dict, incidents, as_of: dt.date, today: dt.date | None) -> list[str]:
+    """The ids of the retired patterns with no ``retired:`` date that a board as of a past day (``as_of`` before
+    ``today``) takes as retired on it, as today, though they may have been in use then: those with an incident by
+    ``as_of`` or a fix, which the board counts otherwise. None on today's board, or with no clock date (``today``)."""
+    if today is None or as_of >= today:
+        return []
+    named = {pid for i in incidents for pid in i.patterns}
+    return sorted(
+        pid
+        for pid, p in patterns.items()
+        if p.status == "retired" and p.retired_on is None and (pid in named or p.fix is not None)
+        if p.created is None or p.created <= as_of
+    )
 
 
 def _day(as_of) -> dt.date:
@@ -336,6 +379,7 @@ def report_board(
     owner: str | None = None,
     windows: tuple = (),
     since: dt.date | None = None,
+    months: int = TREND_MONTHS,
 ) -> Board:
     """The board as `recur report --format json`, its Markdown, MCP's problem_report and the site give
     it, as of ``as_of`` (``board``'s name, which docs/library.md and its TypeError use: it was ``day``), with
@@ -344,12 +388,14 @@ def report_board(
     incident dated after cannot have happened yet (``dated_after``); default the clock's (``RECUR_TODAY``).
     ``owner``: its recurring lists are that owner's (``board``'s ``owner``), for ``problems.owner.for_owner``.
     ``windows``: recurring lists added to those of 30 and 90 days (``board``'s). ``since``: the day of the last
-    review, what came after it as ``since`` (``new_since``; `recur report --since`), else no such key."""
+    review, what came after it as ``since`` (``new_since``; `recur report --since`), else no such key. ``months``: the
+    monthly trend's (``board``'s; `recur report --months`)."""
     from recur import config
 
     if today is None:
         today = config.today()
-    b = {**board(kb, as_of, today=today, owner=owner, windows=windows), **not_counted(kb, uncounted=uncounted)}
+    b = board(kb, as_of, today=today, owner=owner, windows=windows, months=months)
+    b = {**b, **not_counted(kb, uncounted=uncounted)}
     if since is not None:
         b["since"] = new_since(kb, since, as_of)
     return b
@@ -363,7 +409,7 @@ def new_since(kb, since: dt.date, as_of: dt.date) -> dict:
     recurring rows give it; an incident with no known pattern one row, ``pattern`` null. The recurring lists
     needed two incidents in a window: one repeat of a pattern seen 8 times before was in none of them."""
     incidents = sorted((i for i in counted_incidents(kb) if i.date <= as_of), key=lambda i: (i.date, i.id))
-    drafts, patterns = kb.import_drafts(), kb.patterns
+    drafts, patterns = kb.import_drafts(), patterns_on(kb.patterns, as_of)
     before = _seen_before(patterns, incidents, drafts)
     rows: list = []
     for i in incidents:
@@ -518,13 +564,15 @@ def _flags(incidents, as_of: dt.date) -> list:
     return flags
 
 
-def _reviews(incidents, as_of: dt.date) -> list:
+def _reviews(incidents, as_of: dt.date, patterns: dict, drafts: set) -> list:
     reviews = []
     for i in incidents:
         r = i.review
         if r is None or not review_pending(r, as_of) or r.level == "none":
             continue
         late, days = _overdue(r.due, as_of)
+        # no one recorded: the owner of its pattern, said as such (``default_owner``), the review still no one's
+        default = pattern_owner(i, patterns, drafts) if not str(r.owner or "").strip() else (None, None)
         reviews.append(
             {
                 "incident": i.id,
@@ -537,10 +585,24 @@ def _reviews(incidents, as_of: dt.date) -> list:
                 "days_overdue": days,
                 "path": i.relpath,
                 "owner": r.owner,  # who to chase for an overdue one (found in a problem manager's review)
+                **dict(zip(("default_owner", "default_owner_pattern"), default, strict=True)),
             }
         )
     reviews.sort(key=lambda r: (-r["days_overdue"], r["due"] or "9999", r["incident"]))
     return reviews
+
+
+def pattern_owner(incident, patterns: dict, drafts: set = frozenset()) -> tuple[str | None, str | None]:
+    """(owner, pattern id) of the pattern an incident counts for whose ``owner:`` holds a review that records none
+    (``review.owner``): the one owner its patterns name (``credited``: a retired one's successor's; not an import's
+    draft), as the first of them names it, with that pattern; (None, None) when none names one, or two name different
+    owners (no one is picked). A review with no owner said "(unowned)" and "none", with a team on the pattern."""
+    owners: dict = {}  # owner_key -> (owner as written, pattern)
+    for _i, pid, _old in credited(patterns, [incident]):
+        p = patterns.get(pid)
+        if p is not None and pid not in drafts and p.owner and owner_key(p.owner):
+            owners.setdefault(owner_key(p.owner), (p.owner.strip(), pid))
+    return next(iter(owners.values())) if len(owners) == 1 else (None, None)
 
 
 def _follow_ups(incidents, as_of: dt.date) -> list:

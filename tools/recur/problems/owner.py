@@ -126,4 +126,5 @@ def _recount(c: dict, b: Board) -> dict:
         "fixes_overdue": sum(f["overdue"] for f in b["fixes"]),
         "fixes_no_due": len(b["fixes_no_due"]),
         "recurrence_after_fix": len(b["recurrence_after_fix"]),
+        "recurrence_after_fix_patterns": len({r["pattern"] for r in b["recurrence_after_fix"]}),
     }

@@ -74,19 +74,41 @@ def _by_owner_name(b: Board, kind: str) -> list:
     return sorted(b[kind], key=lambda f: (not f["owner"], owner_of(f["owner"] or "", aliases)))
 
 
+FROM_PATTERN = "(from the pattern)"  # after a review's owner that is its pattern's owner:, none being recorded
+
+
+def review_owner(r: dict, named) -> str:
+    """Who holds a pending review, as `recur report`, MCP's problem_report and the site's board name them: its
+    ``owner`` (``named``: the board's ``owner_names``), else its pattern's owner marked "(from the pattern)"
+    (``default_owner``: the record names no one, the pattern a team to ask), else ``(unowned)``."""
+    if r.get("owner") or not r.get("default_owner"):
+        return named(r.get("owner"))
+    return f"{named(r['default_owner'])} {FROM_PATTERN}"
+
+
 def _reviews(b: Board, named) -> tuple:
-    """The pending reviews, with who holds each (Recur's ``review.owner``; ``(unowned)`` when none is recorded):
-    the overdue ones named no one to chase (found in a problem manager's review)."""
+    """The pending reviews, with who holds each (Recur's ``review.owner``; its pattern's owner, marked so, when none
+    is recorded; ``(unowned)`` when neither is, ``review_owner``): the overdue ones named no one to chase (found in a
+    problem manager's review)."""
     c = b["counts"]
     rows = [
-        [r["incident"], named(r.get("owner")), r["severity"], r["level"], r["due"] or "-", _late(r), r["title"]]
+        [r["incident"], review_owner(r, named), r["severity"], r["level"], r["due"] or "-", _late(r), r["title"]]
         for r in b["reviews"]
     ]
+    defaulted = any(r.get("default_owner") and not r.get("owner") for r in b["reviews"])
     return (
         f"Reviews pending ({c['reviews_pending']}, {c['reviews_overdue']} overdue)",
         ["incident", "owner", "severity", "level", "due", LATE, "title"],
         rows,
+        None,
+        DEFAULT_OWNER_NOTE if defaulted else None,
     )
+
+
+DEFAULT_OWNER_NOTE = (
+    f"{FROM_PATTERN}: the review records no owner, its pattern's owner is shown (By owner and --owner count it as "
+    "(unowned)); give it one with: recur incident review ID --owner NAME"
+)
 
 
 def _follow_ups(b: Board, named) -> tuple:
@@ -247,10 +269,17 @@ def after_fix_groups(b: Board) -> list[dict]:
     return after_fix_by_pattern(b["recurrence_after_fix"], dt.date.fromisoformat(b["as_of"]))
 
 
-def after_fix_count(b: Board) -> str:
-    """ "21 incidents of 5 patterns": how many recurrences after a fix, and of how many patterns."""
-    n = b["counts"]["recurrence_after_fix"]
-    return f"{plural(n, 'incident')} of {plural(len(after_fix_groups(b)), 'pattern')}"
+def after_fix_count(b: Board, number: bool = True) -> str:
+    """ "21 incidents of 5 patterns": how many recurrences after a fix, and of how many patterns (the counts'
+    ``recurrence_after_fix_patterns``; a board saved before it had them, its groups); ``number`` False: "incidents
+    of 5 patterns", for a tile showing the number apart. The one wording of `recur report`'s heading, MCP's
+    problem_report headline and the site's tile: MCP said "21 recurrences" and the tile "21 Recurred after fix" over
+    a list of 5 patterns, an incident count read as one of patterns (found in review)."""
+    c = b["counts"]
+    n = c["recurrence_after_fix"]
+    groups = c.get("recurrence_after_fix_patterns", len(after_fix_groups(b)))
+    incidents = plural(n, "incident") if number else ("incident" if n == 1 else "incidents")
+    return f"{incidents} of {plural(groups, 'pattern')}"
 
 
 def after_fix_group_pattern(g: dict, name=str) -> str:
@@ -525,6 +554,27 @@ def did_not_hold_30(b: Board, most: int = 3) -> str:
     return ", ".join(said) + (f" and {plural(more, 'more pattern')}" if more else "")  # "1 more": incident?
 
 
+RETIRED_SHOWN = 10  # ids named in the line of patterns retired with no date; then how many more
+
+
+def retired_undated_line(b: Board) -> str | None:
+    """What a board as of a past day says of the retired patterns that record no day they were retired (its
+    ``retired_undated``), taken as retired on it as today, or None: `recur report`, MCP's problem_report and the
+    site's board say it alike. Counted so without a word, a pattern retired after that day looked retired on it."""
+    ids = b.get("retired_undated") or []
+    if not ids:
+        return None
+    more = f" and {len(ids) - RETIRED_SHOWN} more" if len(ids) > RETIRED_SHOWN else ""
+    one = len(ids) == 1
+    return (
+        f"{plural(len(ids), 'retired pattern')} {'records' if one else 'record'} no day {'it was' if one else 'they were'} "
+        f"retired, so {'it is' if one else 'they are'} taken as retired on {b['as_of']} as today, "
+        f"{'its' if one else 'their'} incidents counted for what replaced {'it' if one else 'them'}: "
+        f"{', '.join(ids[:RETIRED_SHOWN])}{more}. Write retired: YYYY-MM-DD in a retired pattern's file, the day it "
+        "was retired, to count it as in use before that day."
+    )
+
+
 def filtered_line(b: Board) -> str | None:
     """What a board narrowed to one owner (`recur report --owner`) shows and leaves out, under the title."""
     f = b.get("filtered")
@@ -623,7 +673,7 @@ def render_text(b: Board, style=_plain, limit: int | None = None, flags: str = "
     """The board as terminal text; ``style`` (e.g. click.style) marks headings, plain by default;
     ``limit``: at most so many rows per list, the rest counted."""
     lines = [style(f"Problem-management review as of {b['as_of']}", bold=True)]
-    lines += [x for x in (filtered_line(b), _headline(b)) if x] + [""]
+    lines += [x for x in (filtered_line(b), _headline(b), retired_undated_line(b)) if x] + [""]
     if b.get("left_out"):
         lines += [style(left_out_heading(b), bold=True), *(f"  {left_out_line(x)}" for x in b["left_out"]), ""]
     if b.get("unread"):
@@ -688,7 +738,8 @@ def render_markdown(b: Board, limit: int | None = None, urls: dict | None = None
     lines = [f"# Problem-management review — {b['as_of']}", ""]
     # the owner's name as the KB's owner fields spell it, anyone's by PR: text, as a table cell is, not markup
     only = filtered_line(b)
-    lines += [x for x in (only and _md_cell(only), _headline(b)) if x] + [""]
+    undated = retired_undated_line(b)
+    lines += [x for x in (only and _md_cell(only), _headline(b), undated and _md_cell(undated)) if x] + [""]
     if b.get("left_out"):
         lines += [
             f"**{left_out_heading(b)}**",

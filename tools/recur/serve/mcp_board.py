@@ -23,7 +23,15 @@ from functools import partial
 
 from recur.problems.board import UNOWNED, Board, owner_key, owner_names
 from recur.problems.owner import NOT_OWNED, OWNED, filtered_sentence, for_owner, nothing_owned, owns_nothing
-from recur.problems.report import after_fix_group_pattern, fix_state, fix_words, inherited_said
+from recur.problems.report import (
+    after_fix_count,
+    after_fix_group_pattern,
+    fix_state,
+    fix_words,
+    inherited_said,
+    retired_undated_line,
+    review_owner,
+)
 from recur.retrieval.patterns import MAX_INCIDENTS as MOST  # problem_report's largest limit
 from recur.retrieval.patterns import bad_cursor
 from recur.util.errors import RecurError
@@ -121,6 +129,8 @@ def board_text(  # long: one section after another, each bounded and paged alike
     end = start + shown
     if start:  # a later page: which items, the counts still the whole board's
         lines.append(f'{_span(start, end, "Item")} of each list (cursor="{FROM}{start}"); the counts are all of them.')
+    if undated := retired_undated_line(b):  # a board as of a past day: what it could not tell of retired patterns
+        lines.append(undated)
     if b.get("filtered"):
         f = b["filtered"]
         lines.append(filtered_sentence(f))  # `recur report --owner`'s: this one left out the reviews it lists
@@ -226,7 +236,7 @@ def _headline(b: Board) -> str:
         f"{c['follow_ups_overdue']} of {plural(c['follow_ups_open'], 'open follow-up')}, {c['reviews_overdue']} of "
         f"{plural(c['reviews_pending'], 'pending review')}; {plural(c['unknown'], 'incident')} "
         f"{'needs' if c['unknown'] == 1 else 'need'} analysis (no known pattern); "
-        f"{plural(c['recurrence_after_fix'], 'recurrence')} after a fix; {plural(c['flags_open'], 'open flag')}."
+        f"{after_fix_count(b)} recurred after a fix; {plural(c['flags_open'], 'open flag')}."
     )
     if not b.get("filtered"):
         return head
@@ -279,7 +289,7 @@ def _follow_up_line(f: dict, named) -> str:
 def _review_line(r: dict, named) -> str:
     # who holds it (review.owner), "none" as the follow-up and fix lines say it: an unlabelled ", alice", and
     # nothing for a review no one holds, which `recur report` shows as (unowned) (found in a manager's review)
-    owner = f", owner {_owner(r, named)}"
+    owner = f", owner {review_owner(r, named) if r.get('default_owner') else _owner(r, named)}"
     return (
         f"{r['incident']}: {_short(r['title'])} ({r['severity']}, {r['level']} review due {r['due']}{owner}{_late(r)})"
         f"{_page(r)}"

@@ -7,6 +7,7 @@ import datetime as dt
 from recur.problems.board import Board, month_so_far, other_dues_note, owner_names, owner_of, quarter_label
 from recur.problems.report import (
     BY_OWNER,
+    DEFAULT_OWNER_NOTE,
     after_fix_count,
     after_fix_groups,
     fix_done_cell,
@@ -15,6 +16,8 @@ from recur.problems.report import (
     fix_words,
     inherited_said,
     recurring_more_note,
+    retired_undated_line,
+    review_owner,
     unknown_cell,
 )
 from recur.site import charts
@@ -53,14 +56,18 @@ AGE_LEGEND = ("**Age** counts days up to the as-of date: for a permanent fix, fr
               "incident's date.\n")
 
 
-def _tiles(c: dict) -> str:
-    trends = href(BOARD, TRENDS)
+def _tiles(b: Board) -> str:
+    """The board's counts as tiles, each linking to what it counts; the recurrences after a fix said as `recur
+    report` and MCP say them (``after_fix_count``): "Recurred after fix" over an incident count read as patterns."""
+    c, trends = b["counts"], href(BOARD, TRENDS)
+    after_fix = after_fix_count(b, number=False)
     tiles = [("Permanent fixes open", c["fixes_open"], c["fixes_overdue"], "#" + SECTIONS["fixes"]),
              ("Reviews pending", c["reviews_pending"], c["reviews_overdue"], "#" + SECTIONS["reviews"]),
              ("Follow-ups open", c["follow_ups_open"], c["follow_ups_overdue"], "#" + SECTIONS["follow_ups"]),
              ("Needs analysis", c["unknown"], None, "#" + SECTIONS["unknown"]),
              ("Flags open", c["flags_open"], None, "#" + SECTIONS["flags"]),
-             ("Recurred after fix", c["recurrence_after_fix"], None, "#" + SECTIONS["after_fix"]),
+             (f"{after_fix[0].upper()}{after_fix[1:]} recurred after a fix", c["recurrence_after_fix"], None,
+              "#" + SECTIONS["after_fix"]),
              ("Incidents, last 30 days", c["incidents_30"], None, trends),
              ("Incidents, last 90 days", c["incidents_90"], None, trends)]
     out = []
@@ -89,11 +96,18 @@ def _not_counted(site: Site, b: dict) -> list:
                 f"<ul>{items}</ul></div>")]  # fmt: skip
 
 
+def _retired_undated(b: dict) -> list:
+    """A board as of a past day (``RECUR_AS_OF``) says which retired patterns it took as retired on it for want
+    of a ``retired:`` date, as `recur report` says it (``retired_undated_line``)."""
+    line = retired_undated_line(b)
+    return [raw(f'<p class="recur-retired-undated" data-search-exclude>{esc(line)}</p>')] if line else []
+
+
 def board_page(site: Site) -> str:
     b, page = site.board, BOARD
     out = [front_matter(title="Problem board", hide=["navigation"]), "# Problem board\n",
-           f"As of **{b['as_of']}**. " + mdlink(page, TRENDS, "Trends and charts") + "\n", _tiles(b["counts"]),
-           *_not_counted(site, b), AGE_LEGEND]
+           f"As of **{b['as_of']}**. " + mdlink(page, TRENDS, "Trends and charts") + "\n", _tiles(b),
+           *_not_counted(site, b), *_retired_undated(b), AGE_LEGEND]
 
     # the reviews each owner holds are counted here too (the heading named fixes and follow-ups only); the id
     # the old heading had is kept, so links to it still land
@@ -163,10 +177,12 @@ def _work_tables(site: Site, b: dict, page: str) -> list:
                "severity sets the review level and how many days it may take. Held: `recur incident review ID "
                "--done`; postponed: `recur incident review ID --due YYYY-MM-DD`.\n")
     # who holds it (review.owner): an overdue review named no one to chase
-    rows = [[_il(site, page, r["incident"]), _late(r), esc(named(r.get("owner"))), esc(site.sev_label(r["severity"])),
+    rows = [[_il(site, page, r["incident"]), _late(r), esc(review_owner(r, named)), esc(site.sev_label(r["severity"])),
              esc(r["level"]), esc(r["due"] or "-"), title_html(r["title"])] for r in b["reviews"]]
     out.append(card_table(["incident", "overdue", "owner", "severity", "review", "due", "title"], rows,
                           "No review pending.\n"))
+    if any(r.get("default_owner") and not r.get("owner") for r in b["reviews"]):  # as `recur report` notes it
+        out.append(f"{esc(DEFAULT_OWNER_NOTE)}.\n")
 
     out.append(f"## Open follow-ups {{#{SECTIONS['follow_ups']}}}\n\nDone: `recur incident follow-up ID WHICH --done` "
                "(WHICH: its number, ticket or title words).\n")

@@ -1,0 +1,67 @@
+"""A pending review that records no owner names its pattern's owner, marked as such: found in review, the board said
+"(unowned)" (MCP "none") of every such review while the pattern the incident counts for names the team that owns it.
+The JSON's ``owner`` stays the review's own (null), ``default_owner`` and ``default_owner_pattern`` are added, and By
+owner and ``--owner`` still count the review by its record (``(unowned)``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+from click.testing import CliRunner
+from kbfactory import small_kb, write, write_pattern
+
+from recur.cli.main import cli
+from recur.kb.loader import load_kb
+from recur.problems.board import report_board
+from recur.serve.mcp_board import board_answer
+from recur.site import pages
+
+TODAY = dt.date(2026, 12, 7)
+ENV = {"RECUR_TODAY": TODAY.isoformat()}
+
+
+def _kb(tmp_path):
+    """Reviews of: a team-db pattern (0021), a renamed one's old id (0022, new-pool's team), one with its own owner
+    (0023), two patterns of two teams (0024), a pattern with no owner (0025)."""
+    kb_dir = small_kb(tmp_path / "kb")
+    write_pattern(kb_dir, "pool", extra_front="owner: team-db")
+    write_pattern(kb_dir, "old-pool", status="retired", extra_front="superseded_by: new-pool")
+    write_pattern(kb_dir, "new-pool", extra_front="owner: team-pool")
+    write_pattern(kb_dir, "cache", extra_front="owner: team-web")
+    for n, pids, owner in [(21, "pool", ""), (22, "old-pool", ""), (23, "pool", ", owner: alice"),
+                           (24, "pool, cache", ""), (25, "disk-full", "")]:  # fmt: skip
+        write(kb_dir, f"incidents/2026/INC-2026-{n:04d}.md",
+              f"---\nid: INC-2026-{n:04d}\ntitle: Outage {n}\ndate: 2026-11-{n}\nseverity: sev2\npatterns: [{pids}]\n"
+              f"review: {{level: full, status: pending, due: 2026-12-01{owner}}}\n---\n\n## Summary\nIt happened.\n")  # fmt: skip
+    return kb_dir
+
+
+def test_a_review_with_no_owner_names_its_pattern_s_owner_marked_so(tmp_path):
+    kb_dir = _kb(tmp_path)
+    kb = load_kb(kb_dir)
+    b = report_board(kb, TODAY, today=TODAY)
+    got = {r["incident"]: (r["owner"], r["default_owner"], r["default_owner_pattern"]) for r in b["reviews"]}
+    assert got["INC-2026-0021"] == (None, "team-db", "pool")
+    assert got["INC-2026-0022"] == (None, "team-pool", "new-pool")  # the pattern that replaced the id it names
+    assert got["INC-2026-0023"] == ("alice", None, None)  # its own owner: no default
+    assert got["INC-2026-0024"] == (None, None, None)  # two teams: no one is picked
+    assert got["INC-2026-0025"] == (None, None, None)  # the pattern names no owner
+    no_one = sum(1 for r in b["reviews"] if r["owner"] is None)  # small_kb's two with these four
+    assert no_one == 6 and b["by_owner"]["(unowned)"]["reviews"] == no_one and "team-db" not in b["by_owner"]
+
+    res = CliRunner().invoke(cli, ["report", "--kb", str(kb_dir)], env=ENV)
+    row = next(ln for ln in res.output.splitlines() if ln.startswith("  INC-2026-0021"))
+    assert row.split()[1:5] == ["team-db", "(from", "the", "pattern)"], row
+    assert "(from the pattern): the review records no owner, its pattern's owner is shown" in res.output
+    assert "INC-2026-0024  (unowned)" in res.output
+    res = CliRunner().invoke(cli, ["report", "--kb", str(kb_dir), "--format", "json"], env=ENV)
+    [r21] = [r for r in json.loads(res.output)["reviews"] if r["incident"] == "INC-2026-0021"]
+    assert r21["owner"] is None and r21["default_owner"] == "team-db"
+
+    _, text = board_answer(b, owner=None, limit=None, paged=lambda rows: rows)
+    assert "- INC-2026-0021: Outage 21 (sev2, full review due 2026-12-01, owner team-db (from the pattern), " in text
+    assert "(sev2, full review due 2026-12-01, owner none, " in text  # 0024 and 0025
+    page = pages(kb, as_of=TODAY, board=b)["board/index.md"]
+    reviews = page.split("## Reviews pending")[1].split("\n## ")[0]
+    assert "team-db (from the pattern)" in reviews and "the review records no owner, its pattern" in reviews, reviews
