@@ -51,6 +51,7 @@ from recur.serve.mcp_text import (
     stale_text,
     under_suffix,
 )
+from recur.serve.served_kb import KB_UNAVAILABLE, ServedKB
 from recur.util.errors import Caller, RecurError, calling
 from recur.util.text import plural
 
@@ -540,6 +541,7 @@ def build_server(
     severities: list[str] | None = None,
     served_by: str = "recur mcp",
     kb_files: Callable[[], dict | None] | None = None,
+    kbs: ServedKB | None = None,
 ) -> MCPServer:
     """The server and its tools. ``site_url``: the built site's base URL (`recur serve --site-url`,
     `recur mcp --site-url`): each pattern and incident in an answer has its page's ``url`` beside its
@@ -551,7 +553,8 @@ def build_server(
     ``served_by``: the command serving it (`recur mcp`; mcp_http's `recur serve`), named where a call fails for
     the server's configuration (kb_unavailable, ``_named``).
     ``kb_files``: the KB's signature at that owner's last look (its ``kb_files``): the KB past_incidents and
-    problem_report read is kept until it changes (``ServedKB``)."""
+    problem_report read is kept until it changes (``ServedKB``); ``kbs``: that ServedKB, given when another reads
+    it too (`recur serve`'s GET /api/report), else one of its own over ``kb_files``."""
     from recur import __version__
 
     root = logging.getLogger()
@@ -568,7 +571,7 @@ def build_server(
         served_by=served_by,
     )
     root.handlers[:], root.level = kept  # the SDK's logging.basicConfig must not make every library's logs loud
-    kbs = ServedKB(kb_files)
+    kbs = kbs if kbs is not None else ServedKB(kb_files)
     _read_tools(server, get_engine, kbs, writes=allow_writes, site_url=site_url)
     _report_tools(server, get_engine, kbs, site_url)
     if allow_writes:
@@ -690,47 +693,6 @@ class IncidentPaths:
         return entry is not None and entry[1] is not None and file_stamp(root / entry[0]) == list(entry[1])
 
 
-class ServedKB:
-    """The KB past_incidents and problem_report read, kept between calls and read again when its files changed:
-    each call read it whole (load_kb), 244 ms and 312 ms a call on the starter KB, about 2 s each on 1,000
-    patterns and 1,000 incidents (found in review). ``files()``: the KB's signature as the engine's owner last
-    walked it (an EngineHolder's ``kb_files``, the look whose changed files the answers' ``stale`` names, made
-    every few seconds), so no walk of its own; without one (a server built over a bare engine), a stat walk per
-    call, no reading. A KB read while another changed its files is read again at the owner's next look (its
-    signature then differs from the one this read was kept with); record_incident's write drops it at once."""
-
-    def __init__(self, files: Callable[[], dict | None] | None = None):
-        self._files = files
-        self._lock = threading.Lock()  # tool calls run in worker threads
-        self._kept: tuple = (None, None, None)  # (the KB folder, the signature it was kept with, the KB read)
-
-    def kb(self, engine):
-        """The KB at ``engine.kb_dir`` as its files are now (within the owner's look); ``kb_unavailable`` as
-        server_kb."""
-        from pathlib import Path
-
-        from recur.kb.loader import files_signature
-
-        root = Path(engine.kb_dir) if engine.kb_dir is not None else None
-        with self._lock:
-            if self._files is not None:
-                seen = self._files()
-            else:
-                seen = files_signature(root) if root is not None and root.is_dir() else None
-            folder, kept_at, kb = self._kept
-            if kb is not None and seen is not None and folder == root and kept_at == seen:
-                return kb
-            kb = server_kb(engine)
-            # kept with what the owner saw (its next look that differs reads it again), or what this read saw
-            self._kept = (root, seen if self._files is not None else kb.signature, kb)
-            return kb
-
-    def forget(self) -> None:
-        """Read the KB again at the next call (a record was written into it)."""
-        with self._lock:
-            self._kept = (None, None, None)
-
-
 def _get_pattern(get_engine: Callable, given: str, site_url: str | None, where: IncidentPaths) -> tuple[dict, str]:
     if isinstance(given, str) and not given.strip():  # as suggest_patterns' text: it was "no pattern ''"
         raise pat.LookupFailure("id: must not be empty: give a pattern id, e.g. disk-full (see list_patterns)")
@@ -803,23 +765,6 @@ def _list_patterns(docs: dict, given: dict, site_url: str | None, page: tuple[in
         out["known_values"] = unknown
         head += "".join(f"; {no_such_value(name, given[name], values)}" for name, values in unknown.items())
     return out, head + ("\n" + "\n".join(lines) if lines else "")
-
-
-def server_kb(engine):
-    """The KB the server reads incidents from, read now. A KB it cannot read (a --kb folder that is gone, a
-    recur.yml of a newer format) is the server's configuration, not the call's: ``kb_unavailable``, as the
-    API says a failed load with ``engine_failed``. It was ``invalid_request``, which a model reads as its own
-    bad argument, and tried again with others (found in review). Its message is the reason alone: the server,
-    which knows the command that runs it, says the rest (``_named``)."""
-    from recur.kb.loader import load_kb
-
-    try:
-        return load_kb(engine.kb_dir)
-    except RecurError as exc:
-        raise pat.LookupFailure(str(exc), KB_UNAVAILABLE) from None
-
-
-KB_UNAVAILABLE = "kb_unavailable"
 
 
 def _named(result, served_by: str):
