@@ -911,10 +911,20 @@ ReportLimit = Annotated[
         json_schema_extra={"minimum": 1, "maximum": pat.MAX_INCIDENTS},
     ),
 ]
+ReportSince = Annotated[
+    str,
+    Field(
+        description="The day of the last review, YYYY-MM-DD, on or before the board's date, as `recur report --since`: "
+        "what happened after it comes first, each incident with the pattern it counts for, how often that pattern "
+        "struck before and its fix (structured content: `since`, its rows paged as the lists are; empty or left "
+        "out: none)."
+    ),
+]
 ReportCursor = Annotated[
     str,
     Field(
-        description="Where to go on: the next_cursor of the answer before (with the same as_of, owner and limit), "
+        description="Where to go on: the next_cursor of the answer before (with the same as_of, owner, since and "
+        "limit), "
         "for the items of each list after those it listed (empty or left out: from the first)."
     ),
 ]
@@ -927,10 +937,12 @@ def _report_tools(server: MCPServer, get_engine: Callable, kbs: "ServedKB", site
         owner: ReportOwner = None,
         limit: ReportLimit = None,
         cursor: ReportCursor = None,
+        since: ReportSince = None,
     ) -> CallToolResult:
         """The problem-management board (what `recur report --format json` prints): reviews pending and
         overdue, open follow-ups and permanent fixes by owner, incidents with no known pattern, open flags,
-        the most recurring patterns, recurrence after a fix, monthly trends. Its text is a summary: the counts,
+        the most recurring patterns, recurrence after a fix, monthly trends; with `since` (the last review's day)
+        what happened after it, first. Its text is a summary: the counts,
         what is overdue with its owner and due date, what recurred in the last 30 days and what needs analysis,
         each list bounded ("N more"). The structured content's lists are cut to the same limit (10 left out), its
         counts whole and `more` saying how many each list has after this page; next_cursor, given as cursor, lists
@@ -938,6 +950,7 @@ def _report_tools(server: MCPServer, get_engine: Callable, kbs: "ServedKB", site
 
         def work():
             from recur.problems.board import kb_owners, report_board
+            from recur.problems.query import check_since
             from recur.serve.mcp_board import board_answer, board_start
             from recur.util.dates import given_date
 
@@ -949,7 +962,10 @@ def _report_tools(server: MCPServer, get_engine: Callable, kbs: "ServedKB", site
             kb = kbs.kb(get_engine())
             # left out: RECUR_TODAY when set, as `recur report` without --as-of (the clock's day was the board's)
             day = config.today() if _given(as_of) is None else given_date(as_of, "as_of")
-            b = report_board(kb, day, owner=_given(owner))
+            # `recur report --since`'s meaning and refusals: not a date, or a day after the board's
+            asked = _given(since)
+            since_day = check_since(None if asked is None else given_date(asked, "since"), day, "since")
+            b = report_board(kb, day, owner=_given(owner), since=since_day)
             known = kb_owners(kb) if _given(owner) is not None else ()
             return board_answer(
                 b,
