@@ -28,6 +28,8 @@ router = APIRouter(tags=["report"], dependencies=[Depends(require_read)])
 
 ASKED = ("as_of", "since", "owner", "window")
 MOST_WINDOWS = 10  # recurring lists one request may add: each is a ranking of the KB's incidents
+# what a parameter left out means, said when it is given empty (a script's unset variable)
+LEFT_OUT = {"as_of": "today", "since": "no since list", "owner": "everyone's"}
 
 
 @router.get(
@@ -66,7 +68,7 @@ def problem_report(
 
     for name, value in (("as_of", as_of), ("since", since), ("owner", owner)):
         if value is not None and not value.strip():  # a script's unset variable: not "today" nor "everyone"
-            raise ApiError(422, "invalid_request", f"{name}: must not be empty (leave it out for {_left_out[name]})")
+            raise ApiError(422, "invalid_request", f"{name}: must not be empty (leave it out for {LEFT_OUT[name]})")
     windows = _windows(window or [])
     try:
         day = _date(as_of, "as_of") or config.today()
@@ -79,9 +81,6 @@ def problem_report(
     except OwnerRefused as exc:
         raise ApiError(422, "invalid_request", f"owner: {exc}") from None
     return JSONResponse(board)
-
-
-_left_out = {"as_of": "today", "since": "no since list", "owner": "everyone's"}
 
 
 def _date(value: str | None, name: str):
