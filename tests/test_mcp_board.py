@@ -790,3 +790,44 @@ def test_problem_report_names_who_holds_each_overdue_review_and_says_none(tmp_pa
     lines = {ln.split(":")[0]: ln for ln in text.split("Overdue reviews (")[1].split("\n\n")[0].splitlines()[1:]}
     assert "full review due 2026-04-20, owner alice, 42 days late" in lines["- INC-2026-0030"], lines
     assert "full review due 2026-04-20, owner none, 42 days late" in lines["- INC-2026-0031"], lines
+
+
+def test_problem_report_takes_since_with_recur_reports_meaning_and_refusals(tmp_path):
+    """`recur report --since DATE` lists what came after the last review first; problem_report had no `since`, so
+    an assistant asked "what happened since Monday's review?" had no way to say it. `since` gives the same `since`
+    object as the CLI's JSON (its rows linked and paged as the lists are, by `limit` and `cursor`), its counts and
+    rows first in the text, and refuses a date that is none and a day after the board's in the CLI's words."""
+    kb = fixes_kb(tmp_path / "kb")
+    asked = {"as_of": AS_OF, "since": "2026-03-01"}
+    whole, first, blank, after, nodate = calls(
+        served(kb, tmp_path / "i", site_url=SITE),
+        ("problem_report", {**asked, "limit": 100}),
+        ("problem_report", {**asked, "limit": 2}),
+        ("problem_report", {"as_of": AS_OF, "since": ""}),
+        ("problem_report", {"as_of": AS_OF, "since": "2026-06-02"}),
+        ("problem_report", {"as_of": AS_OF, "since": "last monday"}),
+    )
+    cli_since = json.loads(
+        CliRunner().invoke(cli, ["report", "--kb", str(kb), "--json", "--as-of", AS_OF, "--since", "2026-03-01"]).stdout
+    )["since"]
+    assert not whole[0] and {**whole[1]["since"], "rows": [
+        {k: v for k, v in r.items() if k != "url"} for r in whole[1]["since"]["rows"]]} == cli_since  # fmt: skip
+    assert whole[1]["since"]["rows"][0]["url"] == f"{SITE}/incidents/2026/INC-2026-0036.html"
+    lines = first[2].splitlines()
+    assert lines[1] == "Since 2026-03-01: 9 incidents, 3 of a pattern seen before, 1 with no known pattern."
+    assert lines[3:6] == [
+        "Since 2026-03-01, newest first (9):",
+        f"- INC-2026-0036: Incident 36 (sev3, 2026-05-22; left-be, seen 1 time before; fix wont-fix, owner carol) "
+        f"{SITE}/incidents/2026/INC-2026-0036.html",
+        f"- INC-2026-0034: Incident 34 (sev3, 2026-05-21; held-up, seen 1 time before; fix done 2026-05-25, owner "
+        f"bob) {SITE}/incidents/2026/INC-2026-0034.html",
+    ]
+    assert first[1]["more"]["since"] == 7 and first[1]["since"]["incidents"] == 9
+    ((_, second, _),) = calls(served(kb, tmp_path / "i"), ("problem_report", {**asked, "limit": 2, "cursor": "from:2"}))
+    assert [r["incident"] for r in second["since"]["rows"]] == [r["incident"] for r in cli_since["rows"][2:4]]
+    assert not blank[0] and "since" not in blank[1] and "Since" not in blank[2]  # blank: left out, as the others
+    assert after[0] and after[1]["error"]["code"] == "invalid_request"
+    assert after[2] == (
+        "since: 2026-06-02 is after the report's date (2026-06-01): give the day of the last review, on or before it"
+    )
+    assert nodate[0] and nodate[2] == "since: 'last monday' is not a date (YYYY-MM-DD)"

@@ -134,6 +134,10 @@ ANSWERS = [
     ("GET", "/api/patterns/{pattern_id}", "/api/patterns/Disk-Full", None, 200),
     ("GET", "/api/patterns/{pattern_id}", "/api/patterns/db-pool-exhausted", None, 200),
     ("GET", "/api/patterns/{pattern_id}", "/api/patterns/old-retired", None, 404),
+    ("GET", "/api/report", "/api/report", None, 200),
+    ("GET", "/api/report", "/api/report?as_of=2026-05-01&since=2026-03-01&window=365", None, 200),  # since
+    ("GET", "/api/report", "/api/report?as_of=2026-05-01&owner=storage-team", None, 200),  # filtered
+    ("GET", "/api/report", "/api/report?as_of=2026-04-31", None, 422),
     (
         "POST",
         "/api/alertmanager",
@@ -319,7 +323,11 @@ def test_request_limits_are_json_schema_words(served):
     [
         (None, "write", set()),
         ("s3cret", "write", {"feedback"}),
-        ("s3cret", "all", {"feedback", "suggest", "listPatterns", "getPattern", "alertmanager", "metrics"}),
+        (
+            "s3cret",
+            "all",
+            {"feedback", "suggest", "listPatterns", "getPattern", "problemReport", "alertmanager", "metrics"},
+        ),
     ],
 )
 def test_the_token_is_published_as_the_server_asks_for_it(tmp_path, token, scope, guarded):
@@ -329,6 +337,14 @@ def test_the_token_is_published_as_the_server_asks_for_it(tmp_path, token, scope
     spec = app.openapi()
     said = {op["operationId"]: op.get("security") for ops in spec["paths"].values() for op in ops.values()}
     assert {name for name, security in said.items() if security == [{"token": []}]} == guarded
-    optional = {"suggest", "listPatterns", "getPattern", "alertmanager", "metrics", "feedback"} - guarded
+    optional = {
+        "suggest",
+        "listPatterns",
+        "getPattern",
+        "problemReport",
+        "alertmanager",
+        "metrics",
+        "feedback",
+    } - guarded
     assert {name for name, security in said.items() if security == [{}, {"token": []}]} == optional
     assert said["healthz"] is None and said["slackCommand"] is None

@@ -26,16 +26,15 @@ from recur.util.text import plural
 
 def _since_day(since, day):
     """``--since`` read (checked by DATE already), None when not given; a day after the report's ``day`` is
-    click's usage error, exit 2: it said "Since 2027-06-01: 0 incidents", a quiet week whatever the KB held."""
+    click's usage error, exit 2 (``problems.query.since_after``: the reason GET /api/report and MCP's problem_report
+    give too)."""
+    from recur.problems.query import since_after
     from recur.util.dates import given_date
 
     since_day = given_date(since, "--since") if since else None
-    if since_day is not None and since_day > day:
-        raise click.BadParameter(
-            f"{since_day.isoformat()} is after the report's date ({day.isoformat()}): give the day of the last "
-            "review, on or before it",
-            param_hint="'--since'",
-        )
+    refused = since_day and since_after(since_day, day)
+    if refused:
+        raise click.BadParameter(refused, param_hint="'--since'")
     return since_day
 
 
@@ -155,7 +154,7 @@ def report(
     # its recurring lists the owner's, ranked before the cut; 30 and 90 days, then each --window asked for (a
     # year-end review's 365), in the order given, each once (the board adds them)
     b = report_board(kb, day, uncounted, owner=owner, windows=windows, since=since_day, months=months)
-    if owner is not None:
+    if owner is not None:  # the board report_json gives (GET /api/report's answer), the whole one kept to warn
         b = _owned(b, owner, kb, fail_on)
     shown = for_terminal(b)  # text for people: no control character from the KB acts on their terminal
     # the warnings, the gate and the text, on a terminal: each file as `recur check` names it, from here
@@ -214,18 +213,19 @@ def _misspelt(n: int) -> str:
 
 
 def _owned(b: dict, name: str, kb, fail_on: tuple) -> dict:
-    """``problems.owner.for_owner`` (the rule MCP's problem_report ``owner`` shares), warning on stderr when
-    NAME owns nothing on the board (a misspelt name gave an empty report), with the owners it has and the one
-    meant. With ``--fail-on``, a name the KB never names as an owner (``kb_owners``) is a usage error (exit 2):
-    `--owner team-platfrom --fail-on overdue` passed on nothing, a scheduled per-team gate green for ever
-    (found in a problem manager's review); an owner the KB knows with nothing open passes, as before."""
+    """``problems.query.narrowed`` (the rule MCP's problem_report ``owner`` and GET /api/report's share; a blank
+    name, " @ ", a usage error, exit 2, as click says of a bad option), warning on stderr when NAME owns nothing on
+    the board (a misspelt name gave an empty report), with the owners it has and the one meant. With ``--fail-on``,
+    a name the KB never names as an owner (``kb_owners``) is a usage error (exit 2): `--owner team-platfrom
+    --fail-on overdue` passed on nothing, a scheduled per-team gate green for ever (found in a problem manager's
+    review); an owner the KB knows with nothing open passes, as before."""
     from recur.problems.board import UNOWNED, kb_owners, owner_key, owner_of
-    from recur.problems.owner import for_owner, nothing_owned, owns_nothing
-    from recur.util.errors import RecurError
+    from recur.problems.owner import nothing_owned, owns_nothing
+    from recur.problems.query import OwnerRefused, narrowed
 
     try:
-        mine = for_owner(b, name)
-    except RecurError as exc:  # a usage error, as click says of a bad option: exit 2
+        mine = narrowed(b, name)
+    except OwnerRefused as exc:
         raise click.BadParameter(str(exc), param_hint="'--owner'") from None
     if owns_nothing(mine):
         known, aliases = kb_owners(kb), b.get("owner_aliases") or {}

@@ -615,7 +615,8 @@ def serve(
     \b
     The model and index load once in the background (GET /healthz turns 200 when warm);
     a rebuilt index (`recur index`) is picked up without a restart.
-    API: POST /api/suggest, GET /api/patterns[/ID], POST /api/alertmanager, POST /api/feedback;
+    API: POST /api/suggest, GET /api/patterns[/ID], GET /api/report (the problem board), POST /api/alertmanager,
+    POST /api/feedback;
     documentation at /docs (works offline). MCP (streamable HTTP, read-only tools): /mcp.
     Slack: POST /api/slack/commands and /api/slack/interactions, with a signing secret.
     """

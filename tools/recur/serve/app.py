@@ -1,4 +1,4 @@
-"""The FastAPI app: suggestions, patterns, Alertmanager, feedback, health, metrics, docs, the site.
+"""The FastAPI app: suggestions, patterns, the problem board, Alertmanager, feedback, health, metrics, docs, the site.
 
 ``create_app(engine_factory, site_dir, feedback_path)`` builds it; ``engine_factory`` is a
 callable returning a ``recur.retrieval.engine.Engine`` (e.g. ``lambda: Engine.open(kb, index)``), run
@@ -34,6 +34,7 @@ from recur.serve.guard import (
     install_error_handlers,
 )
 from recur.serve.runtime import EngineHolder
+from recur.serve.served_kb import ServedKB
 
 JSON_PATHS = frozenset({"/api/suggest", "/api/alertmanager", "/api/feedback"})
 # a text to search or vote on, or an MCP tool's call (suggest_patterns' text, record_incident's description): each
@@ -124,6 +125,9 @@ def create_app(
     mcp.update(on_session_closed=lambda reason: app.state.metrics.mcp_closed.labels(reason).inc())
     # /mcp's answers say the staleness the server's own check found (/healthz's), not a second walk of the KB
     mcp.update(stale_files=lambda: holder.kb_changed, kb_files=lambda: holder.kb_files)
+    # the KB GET /api/report and /mcp's problem_report read, one for both: read again once the holder's look finds
+    # its files changed (served_kb.ServedKB), not at each request, nor once at start
+    app.state.served_kb = mcp["kbs"] = ServedKB(lambda: holder.kb_files)
     _routes(app, settings, slack=slack, mcp=mcp)
     per_client = max_concurrent_per_client or max(1, max_concurrent // 4)
     _middleware(app, max_body=max_body, pools=(max_concurrent, webhooks, per_client), body_timeout=body_timeout)
@@ -258,7 +262,7 @@ class _Gated:
 def _routes(app, settings: Settings, *, slack: dict, mcp: dict) -> None:
     from recur.serve.mcp_http import http_router
     from recur.serve.openapi_doc import publish
-    from recur.serve.routes import alertmanager, feedback, meta, patterns, site, suggest
+    from recur.serve.routes import alertmanager, feedback, meta, patterns, report, site, suggest
     from recur.serve.security import TokenGate
     from recur.serve.slack import slack_router
 
@@ -273,7 +277,8 @@ def _routes(app, settings: Settings, *, slack: dict, mcp: dict) -> None:
     mcp_api = http_router(engine, site_url=slack["site_url"], stopping=app.state.stopping, **mcp)
     for route in mcp_api.routes:  # a plain ASGI route: the token rule is applied around it (include_router
         route.endpoint = route.app = TokenGate(route.endpoint, settings)  # copies the endpoint)
-    app.state.api_routers = [m.router for m in (meta, suggest, patterns, alertmanager, feedback)] + [slack_api, mcp_api]
+    api = (meta, suggest, patterns, report, alertmanager, feedback)
+    app.state.api_routers = [m.router for m in api] + [slack_api, mcp_api]
     for router in app.state.api_routers:
         app.include_router(router)
     # the catch-all 404/405 for /api goes after every API route, and the site after everything

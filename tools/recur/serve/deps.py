@@ -333,12 +333,15 @@ def get_slot(request: Request):
     return slot
 
 
-def only_query(*allowed: str, named: str | None = None, none: str = "the request is the JSON body"):
+def only_query(
+    *allowed: str, named: str | None = None, none: str = "the request is the JSON body", repeatable: tuple = ()
+):
     """A route's dependency refusing query parameters it does not read, and any given twice, with the
     API's 422: POST /api/suggest?top=1 answered 5 results (top goes in the body), a webhook relay's
     ?breif=true got answers 10-20x bigger, and ?category=a&category=b used b alone, all without a
     word (found in review). ``named``: what the message calls the parameters it takes ("filters"); ``none``: where
-    the request is said instead, for a route that takes none."""
+    the request is said instead, for a route that takes none; ``repeatable``: those of ``allowed`` a list is given in,
+    one value each (GET /api/report's ``window``, as `recur report --window` repeats)."""
 
     def check(request: Request) -> None:
         names = [k for k, _ in request.query_params.multi_items()]
@@ -347,7 +350,7 @@ def only_query(*allowed: str, named: str | None = None, none: str = "the request
             takes = f"{named}: {', '.join(allowed)}" if named else f"it takes {', '.join(allowed)}"
             takes = takes if allowed else f"it takes none: {none}"
             raise ApiError(422, "invalid_request", f"unknown query parameter(s): {', '.join(unknown)} ({takes})")
-        twice = sorted({k for k in names if names.count(k) > 1})
+        twice = sorted({k for k in names if names.count(k) > 1 and k not in repeatable})
         if twice:
             raise ApiError(422, "invalid_request", f"query parameter(s) given more than once: {', '.join(twice)}")
 

@@ -13,7 +13,8 @@ counting what each has after the page; the counts stay whole. Left out, the limi
 structured content was the whole board: 577 KB on 2,000 patterns and 4,000 incidents, where the text was 5.7 KB (a
 scale review). ``cursor`` (the answer's ``next_cursor``: ``FROM`` and a count) pages on through every list at once,
 in the text and the structured content, as list_patterns' cursor pages its patterns: past the limit, the rest of a
-list could be had only by narrowing the board to one owner.
+list could be had only by narrowing the board to one owner. ``since`` (a board built with `recur report --since`'s
+day) is said first, its counts in `recur report`'s words and its rows a line each, cut and paged as the lists are.
 """
 
 from __future__ import annotations
@@ -81,6 +82,8 @@ def board_answer(
     shown = limit or SHOWN
     whole = b
     b = {**b, "recurring": dict(b["recurring"])}
+    if "since" in b:  # its rows cut and paged as the lists are; its counts whole
+        b["since"] = {**b["since"], "rows": paged(b["since"]["rows"])}
     b["more"] = _cut(b, shown, start)  # the text's "… and N more", list by list: after this page
     # as list_patterns': the next page's cursor while any list goes on past this page, else null
     b["next_cursor"] = f"{FROM}{start + shown}" if b["more"] else None
@@ -105,6 +108,11 @@ def _cut(b: Board, limit: int, start: int = 0) -> dict:
         if len(rows) > end:
             more[f"recurring_{days}"] = len(rows) - end
         b["recurring"][days] = rows[start:end]
+    if "since" in b:
+        rows = b["since"]["rows"]
+        if len(rows) > end:
+            more["since"] = len(rows) - end
+        b["since"]["rows"] = rows[start:end]
     return more
 
 
@@ -136,6 +144,8 @@ def board_text(  # long: one section after another, each bounded and paged alike
         lines.append(filtered_sentence(f))  # `recur report --owner`'s: this one left out the reviews it lists
         if owns_nothing(b):
             lines.append(f"{nothing_owned(f['owner'], owners or {}, known, b.get('owner_aliases'))}.")
+    if b.get("since"):  # `recur report --since`'s line: what came after the last review, before the rest
+        lines.append(_since_said(b["since"]))
     # one owner's board lists all their open work, the overdue first (a team asks what it owes, not only what is late)
     mine = bool(b.get("filtered"))
     overdue_fixes = _late_first(b["fixes"]) if mine else [f for f in b["fixes"] if f.get("overdue")]
@@ -146,7 +156,13 @@ def board_text(  # long: one section after another, each bounded and paged alike
     # (title, the whole list, its page, line): the overdue lists are the text's own (a filter of the board's, or
     # one owner's reordered), paged here; the others are the structured content's, paged by board_answer
     named = owner_names(b)  # one person one name in every line, as By owner names them (`recur report`'s rows too)
-    sections = [
+    since = (  # first, as `recur report --since` lists it: what came since the last review
+        [(f"Since {b['since']['date']}, newest first", b["since"]["rows"], page["since"]["rows"], partial(
+            _since_line, named=named))]
+        if b.get("since")
+        else []
+    )  # fmt: skip
+    sections = since + [
         (
             "Open permanent fixes, overdue first" if mine else "Overdue permanent fixes",
             overdue_fixes,
@@ -300,18 +316,46 @@ def _recurring_line(r: dict, named) -> str:
     """A recurring pattern with its fix's state by the one rule (``fix_state``) `recur report`'s fix column and the
     site's board follow: a done fix the pattern recurred after "did not hold" (this text had its own rule, and
     said "fix done" of it as of one that held)."""
+    under = f", {inherited_said(r)}" if r.get("incidents_inherited") else ""  # which came under a replaced id
+    return f"{r['pattern']}: {_short(r['title'])} ({r['count']} incidents{under}, last {r['last']}; {_fix(r, named)})"
+
+
+def _fix(r: dict, named) -> str:
+    """A pattern's permanent fix in a few words (a recurring row's, or a ``since`` row's with its date as ``last``),
+    by ``fix_state``'s rule: "fix open, owner team-b, due 2026-05-15, 17 days late", "fix done 2026-03-01, did not
+    hold", "no permanent fix recorded", "retired, superseded by ..."."""
     parts = fix_state(r)
     if parts["kind"] == "retired":
-        fix = fix_words(parts, ", ".join(parts["successors"]))
-    elif parts["kind"] == "none":
-        fix = "no permanent fix recorded"
+        return fix_words(parts, ", ".join(parts["successors"]))
+    if parts["kind"] == "none":
+        return "no permanent fix recorded"
+    f = parts["fix"]
+    fix = f"fix {fix_words(parts)}" + (f", owner {_owner(f, named)}" if f.get("owner") else "")
+    if parts["kind"] == "open":  # by when, and how late: a fix still to chase
+        fix += (f", due {f['due']}" if f.get("due") else "") + _late(f)
+    return fix
+
+
+def _since_said(n: dict) -> str:
+    """The ``since`` counts in `recur report --since`'s words, and its words when nothing came after the day."""
+    if not n["incidents"]:
+        return f"No incident after {n['date']}."
+    return (
+        f"Since {n['date']}: {plural(n['incidents'], 'incident')}, {n['repeats']} of a pattern seen before, "
+        f"{n['needs_analysis']} with no known pattern."
+    )
+
+
+def _since_line(r: dict, named) -> str:
+    """A row of ``since``: an incident after the last review, with the pattern it counts for, how often that pattern
+    struck before, and its fix (as `recur report --since` lists them); "needs analysis" when it has no known one."""
+    if r["pattern"] is None:
+        what = "needs analysis (no known pattern)"
     else:
-        f = parts["fix"]
-        fix = f"fix {fix_words(parts)}" + (f", owner {_owner(f, named)}" if f.get("owner") else "")
-        if parts["kind"] == "open":  # by when, and how late: a fix still to chase
-            fix += (f", due {f['due']}" if f.get("due") else "") + _late(f)
-    under = f", {inherited_said(r)}" if r.get("incidents_inherited") else ""  # which came under a replaced id
-    return f"{r['pattern']}: {_short(r['title'])} ({r['count']} incidents{under}, last {r['last']}; {fix})"
+        under = f" (under {r['under']})" if r.get("under") else ""
+        seen = f"seen {plural(r['seen_before'], 'time')} before" if r["seen_before"] else "new"
+        what = f"{r['pattern']}{under}, {seen}; {_fix({**r, 'last': r['date']}, named)}"
+    return f"{r['incident']}: {_short(r['title'])} ({r['severity']}, {r['date']}; {what}){_page(r)}"
 
 
 def _after_fix_line(g: dict) -> str:

@@ -180,6 +180,7 @@ def http_app(
     on_session_closed: Callable[[str], None] | None = None,
     stale_files: Callable[[], list[str]],
     kb_files: Callable[[], dict | None] | None = None,
+    kbs=None,
 ):
     """(session manager, ASGI app): the MCP server at ``path`` (streamable HTTP, read-only tools; ``site_url``:
     build_server's); http_router serves the app and runs the manager, from the first request to /mcp.
@@ -193,7 +194,8 @@ def http_app(
     for the 30-minute idle timeout. ``max_sessions_per_client``: see mcp_sessions.SessionCaps, in front of the
     SDK's app, which says each session closed and tells ``on_session_closed`` its reason; the manager returned
     runs its sweep for idle ones (mcp_sessions.Managed). A call its client gave up on is a 499 (``GivenUp``).
-    ``stale_files``, ``kb_files``: build_server's (`recur serve`: its own check's changed files, KB signature)."""
+    ``stale_files``, ``kb_files``, ``kbs``: build_server's (`recur serve`: its own check's changed files, KB signature,
+    and the served_kb.ServedKB its GET /api/report reads)."""
     from mcp.server.streamable_http_manager import StreamableHTTPASGIApp
 
     from recur.serve.mcp_server import build_server
@@ -206,6 +208,7 @@ def http_app(
         served_by="recur serve",
         stale_files=stale_files,
         kb_files=kb_files,
+        kbs=kbs,
     )
     server.streamable_http_app(
         streamable_http_path=path,

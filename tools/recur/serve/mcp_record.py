@@ -10,7 +10,7 @@ from collections.abc import Callable
 from recur import config
 from recur.retrieval.results import confidence_text, match_line
 from recur.serve.guard import CLIENT_GONE, ClientGone
-from recur.serve.mcp_server import server_kb
+from recur.serve.served_kb import server_kb
 from recur.util import utf8
 from recur.util.errors import RecurError
 from recur.util.text import has_text, require_no_controls

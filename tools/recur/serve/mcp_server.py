@@ -51,6 +51,7 @@ from recur.serve.mcp_text import (
     stale_text,
     under_suffix,
 )
+from recur.serve.served_kb import KB_UNAVAILABLE, ServedKB
 from recur.util.errors import Caller, RecurError, calling
 from recur.util.text import plural
 
@@ -540,6 +541,7 @@ def build_server(
     severities: list[str] | None = None,
     served_by: str = "recur mcp",
     kb_files: Callable[[], dict | None] | None = None,
+    kbs: ServedKB | None = None,
 ) -> MCPServer:
     """The server and its tools. ``site_url``: the built site's base URL (`recur serve --site-url`,
     `recur mcp --site-url`): each pattern and incident in an answer has its page's ``url`` beside its
@@ -551,7 +553,8 @@ def build_server(
     ``served_by``: the command serving it (`recur mcp`; mcp_http's `recur serve`), named where a call fails for
     the server's configuration (kb_unavailable, ``_named``).
     ``kb_files``: the KB's signature at that owner's last look (its ``kb_files``): the KB past_incidents and
-    problem_report read is kept until it changes (``ServedKB``)."""
+    problem_report read is kept until it changes (``ServedKB``); ``kbs``: that ServedKB, given when another reads
+    it too (`recur serve`'s GET /api/report), else one of its own over ``kb_files``."""
     from recur import __version__
 
     root = logging.getLogger()
@@ -568,7 +571,7 @@ def build_server(
         served_by=served_by,
     )
     root.handlers[:], root.level = kept  # the SDK's logging.basicConfig must not make every library's logs loud
-    kbs = ServedKB(kb_files)
+    kbs = kbs if kbs is not None else ServedKB(kb_files)
     _read_tools(server, get_engine, kbs, writes=allow_writes, site_url=site_url)
     _report_tools(server, get_engine, kbs, site_url)
     if allow_writes:
@@ -690,47 +693,6 @@ class IncidentPaths:
         return entry is not None and entry[1] is not None and file_stamp(root / entry[0]) == list(entry[1])
 
 
-class ServedKB:
-    """The KB past_incidents and problem_report read, kept between calls and read again when its files changed:
-    each call read it whole (load_kb), 244 ms and 312 ms a call on the starter KB, about 2 s each on 1,000
-    patterns and 1,000 incidents (found in review). ``files()``: the KB's signature as the engine's owner last
-    walked it (an EngineHolder's ``kb_files``, the look whose changed files the answers' ``stale`` names, made
-    every few seconds), so no walk of its own; without one (a server built over a bare engine), a stat walk per
-    call, no reading. A KB read while another changed its files is read again at the owner's next look (its
-    signature then differs from the one this read was kept with); record_incident's write drops it at once."""
-
-    def __init__(self, files: Callable[[], dict | None] | None = None):
-        self._files = files
-        self._lock = threading.Lock()  # tool calls run in worker threads
-        self._kept: tuple = (None, None, None)  # (the KB folder, the signature it was kept with, the KB read)
-
-    def kb(self, engine):
-        """The KB at ``engine.kb_dir`` as its files are now (within the owner's look); ``kb_unavailable`` as
-        server_kb."""
-        from pathlib import Path
-
-        from recur.kb.loader import files_signature
-
-        root = Path(engine.kb_dir) if engine.kb_dir is not None else None
-        with self._lock:
-            if self._files is not None:
-                seen = self._files()
-            else:
-                seen = files_signature(root) if root is not None and root.is_dir() else None
-            folder, kept_at, kb = self._kept
-            if kb is not None and seen is not None and folder == root and kept_at == seen:
-                return kb
-            kb = server_kb(engine)
-            # kept with what the owner saw (its next look that differs reads it again), or what this read saw
-            self._kept = (root, seen if self._files is not None else kb.signature, kb)
-            return kb
-
-    def forget(self) -> None:
-        """Read the KB again at the next call (a record was written into it)."""
-        with self._lock:
-            self._kept = (None, None, None)
-
-
 def _get_pattern(get_engine: Callable, given: str, site_url: str | None, where: IncidentPaths) -> tuple[dict, str]:
     if isinstance(given, str) and not given.strip():  # as suggest_patterns' text: it was "no pattern ''"
         raise pat.LookupFailure("id: must not be empty: give a pattern id, e.g. disk-full (see list_patterns)")
@@ -803,23 +765,6 @@ def _list_patterns(docs: dict, given: dict, site_url: str | None, page: tuple[in
         out["known_values"] = unknown
         head += "".join(f"; {no_such_value(name, given[name], values)}" for name, values in unknown.items())
     return out, head + ("\n" + "\n".join(lines) if lines else "")
-
-
-def server_kb(engine):
-    """The KB the server reads incidents from, read now. A KB it cannot read (a --kb folder that is gone, a
-    recur.yml of a newer format) is the server's configuration, not the call's: ``kb_unavailable``, as the
-    API says a failed load with ``engine_failed``. It was ``invalid_request``, which a model reads as its own
-    bad argument, and tried again with others (found in review). Its message is the reason alone: the server,
-    which knows the command that runs it, says the rest (``_named``)."""
-    from recur.kb.loader import load_kb
-
-    try:
-        return load_kb(engine.kb_dir)
-    except RecurError as exc:
-        raise pat.LookupFailure(str(exc), KB_UNAVAILABLE) from None
-
-
-KB_UNAVAILABLE = "kb_unavailable"
 
 
 def _named(result, served_by: str):
@@ -966,10 +911,20 @@ ReportLimit = Annotated[
         json_schema_extra={"minimum": 1, "maximum": pat.MAX_INCIDENTS},
     ),
 ]
+ReportSince = Annotated[
+    str,
+    Field(
+        description="The day of the last review, YYYY-MM-DD, on or before the board's date, as `recur report --since`: "
+        "what happened after it comes first, each incident with the pattern it counts for, how often that pattern "
+        "struck before and its fix (structured content: `since`, its rows paged as the lists are; empty or left "
+        "out: none)."
+    ),
+]
 ReportCursor = Annotated[
     str,
     Field(
-        description="Where to go on: the next_cursor of the answer before (with the same as_of, owner and limit), "
+        description="Where to go on: the next_cursor of the answer before (with the same as_of, owner, since and "
+        "limit), "
         "for the items of each list after those it listed (empty or left out: from the first)."
     ),
 ]
@@ -982,10 +937,12 @@ def _report_tools(server: MCPServer, get_engine: Callable, kbs: "ServedKB", site
         owner: ReportOwner = None,
         limit: ReportLimit = None,
         cursor: ReportCursor = None,
+        since: ReportSince = None,
     ) -> CallToolResult:
         """The problem-management board (what `recur report --format json` prints): reviews pending and
         overdue, open follow-ups and permanent fixes by owner, incidents with no known pattern, open flags,
-        the most recurring patterns, recurrence after a fix, monthly trends. Its text is a summary: the counts,
+        the most recurring patterns, recurrence after a fix, monthly trends; with `since` (the last review's day)
+        what happened after it, first. Its text is a summary: the counts,
         what is overdue with its owner and due date, what recurred in the last 30 days and what needs analysis,
         each list bounded ("N more"). The structured content's lists are cut to the same limit (10 left out), its
         counts whole and `more` saying how many each list has after this page; next_cursor, given as cursor, lists
@@ -993,6 +950,7 @@ def _report_tools(server: MCPServer, get_engine: Callable, kbs: "ServedKB", site
 
         def work():
             from recur.problems.board import kb_owners, report_board
+            from recur.problems.query import check_since
             from recur.serve.mcp_board import board_answer, board_start
             from recur.util.dates import given_date
 
@@ -1004,7 +962,10 @@ def _report_tools(server: MCPServer, get_engine: Callable, kbs: "ServedKB", site
             kb = kbs.kb(get_engine())
             # left out: RECUR_TODAY when set, as `recur report` without --as-of (the clock's day was the board's)
             day = config.today() if _given(as_of) is None else given_date(as_of, "as_of")
-            b = report_board(kb, day, owner=_given(owner))
+            # `recur report --since`'s meaning and refusals: not a date, or a day after the board's
+            asked = _given(since)
+            since_day = check_since(None if asked is None else given_date(asked, "since"), day, "since")
+            b = report_board(kb, day, owner=_given(owner), since=since_day)
             known = kb_owners(kb) if _given(owner) is not None else ()
             return board_answer(
                 b,

@@ -198,6 +198,7 @@ FIXED_ROUTES = frozenset(
         "/api/alertmanager",
         "/api/feedback",
         "/api/patterns",
+        "/api/report",
         "/api/slack/commands",
         "/api/slack/interactions",
         "/healthz",

@@ -1,0 +1,183 @@
+"""GET /api/report: the problem board over HTTP, for a problem manager's dashboard or script, which could only run
+`recur report` before. A real uvicorn server (fake:64 encoder) over a small KB with incidents, fixes and reviews in
+tmp_path; the answer is `recur report --format json`'s for the same date and filters, the KB as it is now."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import time
+
+import httpx
+from click.testing import CliRunner
+from kbfactory import write
+from serve_util import fake_app, running
+from test_mcp_board import fixes_kb
+from test_serve_errors import assert_error
+
+from recur.cli.main import cli
+from recur.retrieval.engine import Engine
+
+AS_OF = "2026-06-01"
+TOKEN = "s3cret-token-for-the-board"
+
+
+def cli_json(kb, *args) -> dict:
+    r = CliRunner().invoke(cli, ["report", "--kb", str(kb), "--json", "--as-of", AS_OF, *args])
+    assert r.exit_code == 0, r.output
+    return json.loads(r.stdout)
+
+
+def test_the_route_answers_the_board_recur_report_json_prints_with_its_filters(tmp_path):
+    """The same board, key for key, as `recur report --format json` for the same --as-of, --since, --owner and
+    --window: one result object (problems.query), not a second rendering of it."""
+    kb = fixes_kb(tmp_path / "kb")
+    with running(fake_app(kb, tmp_path)) as base:
+        for query, flags in (
+            (f"as_of={AS_OF}", ()),
+            (f"as_of={AS_OF}&since=2026-03-01", ("--since", "2026-03-01")),
+            (f"as_of={AS_OF}&owner=@Dan", ("--owner", "@Dan")),
+            (f"as_of={AS_OF}&window=365&window=180", ("--window", "365", "--window", "180")),
+            (f"as_of={AS_OF}&owner=bob&since={AS_OF}&window=7", ("--owner", "bob", "--since", AS_OF, "--window", "7")),
+        ):
+            r = httpx.get(f"{base}/api/report?{query}", timeout=60)
+            assert r.status_code == 200, (query, r.text[:300])
+            assert r.json() == cli_json(kb, *flags), query
+            assert r.headers["cache-control"] == "no-store"
+        board = httpx.get(f"{base}/api/report?as_of={AS_OF}&window=365&window=180").json()
+        assert list(board["recurring"]) == ["30", "90", "365", "180"]
+        assert httpx.get(f"{base}/api/report?as_of={AS_OF}&owner=dan").json()["filtered"]["owner"] == "dan"
+        metrics = httpx.get(base + "/metrics").text
+        assert 'recur_http_requests_total{method="GET",route="/api/report",status="200"}' in metrics
+
+
+def full_kb(root):
+    """fixes_kb, with an incident of every list the board has: follow-ups (one with no due date, two sharing a
+    ticket due on two days), a triage, a stored candidate, a flag, one dated after today, a file with errors and a
+    misspelt key."""
+    kb = fixes_kb(root)
+    write(
+        kb,
+        "incidents/2026/INC-2026-0080.md",
+        "---\nid: INC-2026-0080\ntitle: Everything at once\ndate: 2026-05-28\nseverity: sev2\npatterns: []\n"
+        "services: [checkout]\ntriage: [severity]\nflags: [look at the pool]\n"
+        "candidates:\n  - {id: disk-full, rank: 1, confidence: low, score: 0.2, title: Disk full on a host, why: []}\n"
+        "review: {level: full, owner: alice, due: 2026-05-30}\n"
+        "follow_ups:\n  - {title: Alert on it, owner: bob, due: 2026-05-29, ticket: OPS-1}\n"
+        "  - {title: Same ticket, owner: bob, due: 2026-06-20, ticket: OPS-1}\n  - {title: Someday, owner: carol}\n"
+        "---\n\n## Summary\nAll of it.\n",
+    )
+    write(
+        kb,
+        "incidents/2099/INC-2099-0001.md",
+        "---\nid: INC-2099-0001\ntitle: From the future\ndate: 2099-01-01\nseverity: sev3\npatterns: []\n---\n\n"
+        "## Summary\nA typo.\n",
+    )
+    write(kb, "incidents/2026/INC-2026-0081.md", "---\nid: INC-2026-0081\ntitle: [broken\n---\n")
+    write(
+        kb,
+        "incidents/2026/INC-2026-0082.md",
+        "---\nid: INC-2026-0082\ntitle: Misspelt\ndate: 2026-05-01\nseverity: sev4\npatterns: [disk-full]\n"
+        "follow-ups:\n  - {title: Not read, owner: bob}\n---\n\n## Summary\nA key not read.\n",
+    )
+    return kb
+
+
+def test_every_key_of_a_full_board_is_published(tmp_path):
+    """Each key of a board with a row in every list (since, filtered and a window too) is declared in the published
+    schema (test_serve_answers' check, every object closed): a generated client's types are the board's."""
+    from test_serve_answers import assert_published
+
+    kb = full_kb(tmp_path / "kb")
+    with running(fake_app(kb, tmp_path)) as base:
+        spec = httpx.get(base + "/openapi.json").json()
+        for query in (f"as_of={AS_OF}&since=2026-01-01&window=365", f"as_of={AS_OF}&owner=bob"):
+            r = httpx.get(f"{base}/api/report?{query}", timeout=60)
+            assert_published(spec, "GET", "/api/report", r)
+        board = httpx.get(f"{base}/api/report?as_of={AS_OF}&since=2026-01-01").json()
+        assert not [k for k, v in board.items() if isinstance(v, list) and not v]  # a row in every list
+        assert board["recurring"]["30"] and board["since"]["rows"] and any(u["candidates"] for u in board["unknown"])
+
+
+def test_a_bad_parameter_is_a_422_naming_it_in_the_clis_words(tmp_path):
+    """A date that is no date, a `since` after the board's date (the words of `recur report --since`, which exits 2
+    on it), an empty parameter (a script's unset variable: not read as today, nor as everyone), a blank owner, a
+    window under a day, a parameter the route does not read and one given twice: each the API's 422
+    invalid_request, naming the parameter."""
+    kb = fixes_kb(tmp_path / "kb")
+    with running(fake_app(kb, tmp_path)) as base:
+        for query, said in (
+            ("as_of=2026-13-01", "as_of: no such date: 2026-13-01"),
+            ("as_of=01/06/2026", "as_of: '01/06/2026' is not a date (YYYY-MM-DD)"),
+            ("since=last-week", "since: 'last-week' is not a date (YYYY-MM-DD)"),
+            (
+                f"as_of={AS_OF}&since=2026-06-02",
+                "since: 2026-06-02 is after the report's date (2026-06-01): give the day of the last review, on or "
+                "before it",
+            ),
+            ("as_of=", "as_of: must not be empty (leave it out for today)"),
+            ("since=", "since: must not be empty"),
+            ("owner=", "owner: must not be empty"),
+            ("owner=%20@%20", "owner: give an owner's name (or '(unowned)')"),
+            ("window=0", "window"),
+            ("window=a", "window"),
+            ("as_of=2026-06-01&as_of=2026-06-02", "given more than once: as_of"),
+            ("limit=5", "unknown query parameter(s): limit (it takes as_of, since, owner, window)"),
+        ):
+            r = httpx.get(f"{base}/api/report?{query}", timeout=60)
+            assert_error(r, 422, "invalid_request")
+            assert said in r.json()["error"]["message"], (query, r.json())
+        cli_says = CliRunner().invoke(cli, ["report", "--kb", str(kb), "--as-of", AS_OF, "--since", "2026-06-02"])
+        assert cli_says.exit_code == 2 and "is after the report's date (2026-06-01)" in cli_says.output
+
+
+def test_the_board_is_read_again_when_the_kb_changes_not_once_at_start(tmp_path):
+    """A record written while the server runs (a responder's `recur incident new`, a `git pull`) is on the board
+    once the server's look at the KB's files sees it (every few seconds, as /healthz's stale), with no restart."""
+    kb = fixes_kb(tmp_path / "kb")
+    with running(fake_app(kb, tmp_path)) as base:
+        url = f"{base}/api/report?as_of={AS_OF}"
+        before = httpx.get(url).json()
+        assert before["counts"]["unknown"] == 1
+        write(
+            kb,
+            "incidents/2026/INC-2026-0090.md",
+            "---\nid: INC-2026-0090\ntitle: Fresh mystery\ndate: 2026-05-30\nseverity: sev4\npatterns: []\n---\n\n"
+            "## Summary\nNobody knows yet.\n",
+        )
+        deadline, board = time.monotonic() + 60, before  # a bound on a hang, not a pause
+        while board["counts"]["unknown"] == 1 and time.monotonic() < deadline:
+            time.sleep(0.1)
+            board = httpx.get(url).json()
+        assert [u["incident"] for u in board["unknown"]][:1] == ["INC-2026-0090"], board["unknown"]
+        assert board == cli_json(kb)
+
+
+def test_an_index_only_deployment_says_why_there_is_no_board(tmp_path):
+    """Served from its index alone (no KB folder), the server answers suggestions and patterns; the board is made
+    from incident records the index does not hold: a 503 kb_unavailable saying so and what to do, naming no server
+    path (the route may be open to anyone, as /healthz is)."""
+    kb = fixes_kb(tmp_path / "kb")
+    Engine.open(kb, tmp_path / "index", model="fake:64", quiet=True)
+    shutil.move(kb, tmp_path / "elsewhere")
+    with running(fake_app(kb, tmp_path)) as base:
+        assert httpx.get(base + "/api/patterns/disk-full").status_code == 200
+        r = httpx.get(f"{base}/api/report?as_of={AS_OF}")
+        assert_error(r, 503, "kb_unavailable")
+        message = r.json()["error"]["message"]
+        assert "index-only deployment" in message and "recur report --json" in message, message
+        assert str(tmp_path) not in message and "retry-after" not in r.headers
+
+
+def test_the_board_needs_the_token_under_token_scope_all_only(tmp_path):
+    """A read route: open with a write token (--token-scope write), the token needed under --token-scope all, as
+    /api/patterns; /openapi.json says so."""
+    kb = fixes_kb(tmp_path / "kb")
+    with running(fake_app(kb, tmp_path, token=TOKEN, token_scope="all")) as base:
+        assert_error(httpx.get(f"{base}/api/report?as_of={AS_OF}"), 401, "unauthorized")
+        auth = {"Authorization": f"Bearer {TOKEN}"}
+        assert httpx.get(f"{base}/api/report?as_of={AS_OF}", headers=auth).status_code == 200
+        spec = httpx.get(base + "/openapi.json", headers=auth).json()
+        assert spec["paths"]["/api/report"]["get"]["security"] == [{"token": []}]
+    with running(fake_app(kb, tmp_path / "w", token=TOKEN)) as base:
+        assert httpx.get(f"{base}/api/report?as_of={AS_OF}").status_code == 200

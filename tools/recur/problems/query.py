@@ -1,0 +1,71 @@
+"""The board as a problem manager asks for it: the one call behind `recur report --format json`, `GET /api/report`
+and (its ``since``) MCP's problem_report.
+
+Each surface reads its own arguments (click's options, the query string, a tool call's) and names them its own way
+(``--since``, ``since``); what the arguments mean, and when one is refused, is said here once: the API route would
+otherwise have been a third copy of the command's checks, each free to drift from the others.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from recur.problems.board import Board, report_board
+from recur.util.errors import RecurError
+
+
+class OwnerRefused(RecurError):
+    """The owner asked for is no name (blank once spelling is set aside: ``" @ "``): ``problems.owner.for_owner``'s
+    refusal, apart from any other error, so each surface names its own argument (``--owner``, ``owner``)."""
+
+
+def since_after(since: dt.date, as_of: dt.date) -> str | None:
+    """Why ``since`` (the day of the last review) is refused for a board as of ``as_of``, or None when it is not:
+    a day after the board's. `recur report --since 2027-06-01` said "Since 2027-06-01: 0 incidents", a quiet week
+    whatever the KB held (a typo in the year). The board's own day is fine: nothing since."""
+    if since <= as_of:
+        return None
+    return (
+        f"{since.isoformat()} is after the report's date ({as_of.isoformat()}): give the day of the last review, "
+        "on or before it"
+    )
+
+
+def check_since(since: dt.date | None, as_of: dt.date, what: str) -> dt.date | None:
+    """``since`` when a board as of ``as_of`` takes it (None: not asked), else a RecurError naming ``what`` (the
+    surface's name of the argument: ``since``) with ``since_after``'s reason."""
+    if since is None:
+        return None
+    refused = since_after(since, as_of)
+    if refused:
+        raise RecurError(f"{what}: {refused}")
+    return since
+
+
+def report_json(
+    kb,
+    as_of: dt.date,
+    *,
+    owner: str | None = None,
+    windows: tuple = (),
+    since: dt.date | None = None,
+    uncounted: tuple | None = None,
+) -> Board:
+    """The board `recur report --format json` prints and `GET /api/report` answers: ``report_board`` as of
+    ``as_of`` (its recurring lists ranked for ``owner``, ``windows`` added to 30 and 90 days, ``since`` the day of
+    the last review, which the caller checks with ``check_since``, naming its argument; ``uncounted``:
+    ``report_board``'s), narrowed to ``owner``'s items (``narrowed``) when one is given."""
+    b = report_board(kb, as_of, uncounted, owner=owner, windows=windows, since=since)
+    return b if owner is None else narrowed(b, owner)
+
+
+def narrowed(b: Board, owner: str) -> Board:
+    """``b`` (``report_board``'s, built for ``owner``) narrowed to what ``owner`` owns by ``for_owner``, the one rule
+    of `recur report --owner`, GET /api/report's ``owner`` and MCP's problem_report ``owner``; ``OwnerRefused`` for a
+    blank name. `recur report` keeps ``b`` whole beside it, to name the board's owners when the name owns nothing."""
+    from recur.problems.owner import for_owner
+
+    try:
+        return for_owner(b, owner)
+    except RecurError as exc:
+        raise OwnerRefused(str(exc)) from None

@@ -1,0 +1,119 @@
+"""GET /api/report: the problem board (open fixes, overdue reviews, what keeps recurring) as `recur report --format
+json` prints it, one result object for both (problems.query.report_json), for a problem manager's dashboard or
+script; MCP's problem_report gives the same board to an assistant, paged.
+
+The board is made from the KB's records (incidents, their reviews, follow-ups and flags), not from the index: the
+route reads the KB the server serves, kept between requests and read again once the server's look at its files
+(every few seconds, /healthz's ``stale``) finds them changed (served_kb.ServedKB, the one /mcp's tools read). A
+server with no KB folder to read (an index-only deployment) answers 503 ``kb_unavailable`` saying so.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Request
+from pydantic import Field
+
+from recur import config
+from recur.serve.answers import ok
+from recur.serve.deps import JSONResponse, errors, get_engine, only_query
+from recur.serve.guard import ApiError
+from recur.serve.report_answer import ReportAnswer
+from recur.serve.security import require_read
+from recur.util.errors import RecurError
+
+router = APIRouter(tags=["report"], dependencies=[Depends(require_read)])
+
+ASKED = ("as_of", "since", "owner", "window")
+MOST_WINDOWS = 10  # recurring lists one request may add: each is a ranking of the KB's incidents
+# what a parameter left out means, said when it is given empty (a script's unset variable)
+LEFT_OUT = {"as_of": "today", "since": "no since list", "owner": "everyone's"}
+
+
+@router.get(
+    "/api/report",
+    operation_id="problemReport",
+    responses={200: ok(ReportAnswer, "The board `recur report --format json` prints"), **errors(401, 422, 503)},
+    dependencies=[Depends(only_query(*ASKED, repeatable=("window",)))],
+)
+def problem_report(
+    as_of: str | None = Query(None, description="The board's date, YYYY-MM-DD (left out: today, the server's)."),
+    since: str | None = Query(
+        None,
+        description="The day of the last review, YYYY-MM-DD, on or before the board's date: `since` lists what came "
+        "after it (`recur report --since`).",
+    ),
+    owner: str | None = Query(
+        None,
+        description="Only what this owner owns, by `recur report --owner`'s rule (`filtered` says so; "
+        "'(unowned)': what no one owns).",
+    ),
+    window: list[Annotated[int, Field(ge=1)]] | None = Query(
+        None,
+        description=f"Days of a recurring list to add to 30 and 90, as `recur report --window` (repeatable, up to "
+        f'{MOST_WINDOWS}: ?window=180&window=365): `recurring["365"]`.',
+    ),
+    *,
+    request: Request,
+    engine=Depends(get_engine),
+):
+    """The problem-management board as `recur report --format json` prints it for the same date and filters, the KB
+    as it is now: reviews pending and overdue, open follow-ups and permanent fixes by owner, incidents with no known
+    pattern, open flags, the most recurring patterns, recurrence after a fix, monthly trends. A date that is no
+    date, an empty parameter, a `since` after the board's date, a blank owner or a window under 1 day is a 422
+    naming the parameter; a server with no knowledge base folder (an index-only deployment) a 503 `kb_unavailable`."""
+    from recur.problems.query import OwnerRefused, check_since, report_json
+
+    for name, value in (("as_of", as_of), ("since", since), ("owner", owner)):
+        if value is not None and not value.strip():  # a script's unset variable: not "today" nor "everyone"
+            raise ApiError(422, "invalid_request", f"{name}: must not be empty (leave it out for {LEFT_OUT[name]})")
+    windows = _windows(window or [])
+    try:
+        day = _date(as_of, "as_of") or config.today()
+        since_day = check_since(_date(since, "since"), day, "since")
+    except RecurError as exc:
+        raise ApiError(422, "invalid_request", str(exc)) from None
+    kb = _served_kb(request, engine)
+    try:
+        board = report_json(kb, day, owner=owner, windows=windows, since=since_day)
+    except OwnerRefused as exc:
+        raise ApiError(422, "invalid_request", f"owner: {exc}") from None
+    return JSONResponse(board)
+
+
+def _date(value: str | None, name: str):
+    from recur.util.dates import given_date
+
+    return given_date(value.strip(), name) if value is not None else None
+
+
+def _windows(given: list[int]) -> tuple:
+    """The windows asked for, each once, in the order given (1 day or more: the parameter's schema checks it)."""
+    windows = tuple(dict.fromkeys(given))
+    if len(windows) > MOST_WINDOWS:
+        raise ApiError(422, "invalid_request", f"window: at most {MOST_WINDOWS} windows")
+    return windows
+
+
+def _served_kb(request: Request, engine):
+    """The KB the server serves, as its files are now (served_kb.ServedKB); 503 ``kb_unavailable`` when there is
+    none to read, saying why without the server's paths (recur.serve.public: the route may be open to anyone)."""
+    from recur.retrieval.patterns import LookupFailure
+    from recur.serve.public import public
+
+    holder = request.app.state.holder
+    if engine.kb_dir is None or not Path(engine.kb_dir).is_dir():
+        raise ApiError(
+            503,
+            "kb_unavailable",
+            "this server has no knowledge base folder to read (an index-only deployment, or its --kb folder was "
+            "moved or removed): the board is made from the incident records, which the index does not hold; serve "
+            "it with --kb at the knowledge base's folder, or run recur report --json where the knowledge base is",
+        )
+    try:
+        return request.app.state.served_kb.kb(engine)
+    except LookupFailure as exc:  # a KB the server cannot read: a recur.yml of a newer format, say
+        said = public(str(exc), holder.folders())
+        raise ApiError(503, "kb_unavailable", f"the server cannot read its knowledge base: {said}") from None

@@ -1,0 +1,74 @@
+"""The knowledge base a running server reads records from (MCP's past_incidents and problem_report, GET
+/api/report), kept between calls and read again when its files change (``ServedKB``), and read at all by
+``server_kb``, whose refusal is the server's configuration (``kb_unavailable``), not the caller's.
+
+Apart from mcp_server.py, whose import loads the MCP SDK: the API's route reads the same KB the same way, and a
+server answering no MCP call has no need of the SDK (mcp_http.LazyMcp builds it at the first).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+
+from recur.retrieval import patterns as pat
+from recur.util.errors import RecurError
+
+
+def server_kb(engine):
+    """The KB the server reads incidents from, read now. A KB it cannot read (a --kb folder that is gone, a
+    recur.yml of a newer format) is the server's configuration, not the call's: ``kb_unavailable``, as the
+    API says a failed load with ``engine_failed``. It was ``invalid_request``, which a model reads as its own
+    bad argument, and tried again with others (found in review). Its message is the reason alone: the server,
+    which knows the command that runs it, says the rest (``_named``)."""
+    from recur.kb.loader import load_kb
+
+    try:
+        return load_kb(engine.kb_dir)
+    except RecurError as exc:
+        raise pat.LookupFailure(str(exc), KB_UNAVAILABLE) from None
+
+
+KB_UNAVAILABLE = "kb_unavailable"
+
+
+class ServedKB:
+    """The KB past_incidents, problem_report and GET /api/report read (one for both under `recur serve`: a record
+    written by record_incident is on the API's board at once), kept between calls and read again when its files changed:
+    each call read it whole (load_kb), 244 ms and 312 ms a call on the starter KB, about 2 s each on 1,000
+    patterns and 1,000 incidents (found in review). ``files()``: the KB's signature as the engine's owner last
+    walked it (an EngineHolder's ``kb_files``, the look whose changed files the answers' ``stale`` names, made
+    every few seconds), so no walk of its own; without one (a server built over a bare engine), a stat walk per
+    call, no reading. A KB read while another changed its files is read again at the owner's next look (its
+    signature then differs from the one this read was kept with); record_incident's write drops it at once."""
+
+    def __init__(self, files: Callable[[], dict | None] | None = None):
+        self._files = files
+        self._lock = threading.Lock()  # tool calls run in worker threads
+        self._kept: tuple = (None, None, None)  # (the KB folder, the signature it was kept with, the KB read)
+
+    def kb(self, engine):
+        """The KB at ``engine.kb_dir`` as its files are now (within the owner's look); ``kb_unavailable`` as
+        server_kb."""
+        from pathlib import Path
+
+        from recur.kb.loader import files_signature
+
+        root = Path(engine.kb_dir) if engine.kb_dir is not None else None
+        with self._lock:
+            if self._files is not None:
+                seen = self._files()
+            else:
+                seen = files_signature(root) if root is not None and root.is_dir() else None
+            folder, kept_at, kb = self._kept
+            if kb is not None and seen is not None and folder == root and kept_at == seen:
+                return kb
+            kb = server_kb(engine)
+            # kept with what the owner saw (its next look that differs reads it again), or what this read saw
+            self._kept = (root, seen if self._files is not None else kb.signature, kb)
+            return kb
+
+    def forget(self) -> None:
+        """Read the KB again at the next call (a record was written into it)."""
+        with self._lock:
+            self._kept = (None, None, None)
