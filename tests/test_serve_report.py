@@ -10,7 +10,7 @@ import time
 
 import httpx
 from click.testing import CliRunner
-from kbfactory import write
+from kbfactory import write, write_pattern
 from serve_util import fake_app, running
 from test_mcp_board import fixes_kb
 from test_serve_errors import assert_error
@@ -39,6 +39,7 @@ def test_the_route_answers_the_board_recur_report_json_prints_with_its_filters(t
             (f"as_of={AS_OF}&owner=@Dan", ("--owner", "@Dan")),
             (f"as_of={AS_OF}&window=365&window=180", ("--window", "365", "--window", "180")),
             (f"as_of={AS_OF}&owner=bob&since={AS_OF}&window=7", ("--owner", "bob", "--since", AS_OF, "--window", "7")),
+            (f"as_of={AS_OF}&months=24", ("--months", "24")),
         ):
             r = httpx.get(f"{base}/api/report?{query}", timeout=60)
             assert r.status_code == 200, (query, r.text[:300])
@@ -46,6 +47,7 @@ def test_the_route_answers_the_board_recur_report_json_prints_with_its_filters(t
             assert r.headers["cache-control"] == "no-store"
         board = httpx.get(f"{base}/api/report?as_of={AS_OF}&window=365&window=180").json()
         assert list(board["recurring"]) == ["30", "90", "365", "180"]
+        assert len(httpx.get(f"{base}/api/report?as_of={AS_OF}&months=3").json()["trends"]["months"]) == 3
         assert httpx.get(f"{base}/api/report?as_of={AS_OF}&owner=dan").json()["filtered"]["owner"] == "dan"
         metrics = httpx.get(base + "/metrics").text
         assert 'recur_http_requests_total{method="GET",route="/api/report",status="200"}' in metrics
@@ -80,6 +82,9 @@ def full_kb(root):
         "---\nid: INC-2026-0082\ntitle: Misspelt\ndate: 2026-05-01\nseverity: sev4\npatterns: [disk-full]\n"
         "follow-ups:\n  - {title: Not read, owner: bob}\n---\n\n## Summary\nA key not read.\n",
     )
+    # retired with no day it was retired (retired_undated on a past board), its fix still recorded
+    write_pattern(kb, "old-disk", status="retired", extra_front="superseded_by: disk-full",
+                  fix="fix:\n  status: done\n  owner: alice\n  due: 2026-03-01\n  done: 2026-03-01")  # fmt: skip
     return kb
 
 
@@ -121,8 +126,10 @@ def test_a_bad_parameter_is_a_422_naming_it_in_the_clis_words(tmp_path):
             ("owner=%20@%20", "owner: give an owner's name (or '(unowned)')"),
             ("window=0", "window"),
             ("window=a", "window"),
+            ("months=0", "months"),
+            ("months=121", "months"),
             ("as_of=2026-06-01&as_of=2026-06-02", "given more than once: as_of"),
-            ("limit=5", "unknown query parameter(s): limit (it takes as_of, since, owner, window)"),
+            ("limit=5", "unknown query parameter(s): limit (it takes as_of, since, owner, window, months)"),
         ):
             r = httpx.get(f"{base}/api/report?{query}", timeout=60)
             assert_error(r, 422, "invalid_request")

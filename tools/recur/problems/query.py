@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from recur.problems.board import Board, report_board
+from recur.problems.board import TREND_MONTHS, Board, report_board
 from recur.util.errors import RecurError
 
 
@@ -50,12 +50,13 @@ def report_json(
     windows: tuple = (),
     since: dt.date | None = None,
     uncounted: tuple | None = None,
+    months: int = TREND_MONTHS,
 ) -> Board:
     """The board `recur report --format json` prints and `GET /api/report` answers: ``report_board`` as of
     ``as_of`` (its recurring lists ranked for ``owner``, ``windows`` added to 30 and 90 days, ``since`` the day of
-    the last review, which the caller checks with ``check_since``, naming its argument; ``uncounted``:
+    the last review, which the caller checks with ``check_since``, naming its argument; ``uncounted``, ``months``:
     ``report_board``'s), narrowed to ``owner``'s items (``narrowed``) when one is given."""
-    b = report_board(kb, as_of, uncounted, owner=owner, windows=windows, since=since)
+    b = report_board(kb, as_of, uncounted, owner=owner, windows=windows, since=since, months=months)
     return b if owner is None else narrowed(b, owner)
 
 

@@ -31,7 +31,8 @@ class Counts(BaseModel):
     unknown: int = Field(description="Incidents with no known pattern (needs analysis).")
     triage: int
     flags_open: int
-    recurrence_after_fix: int
+    recurrence_after_fix: int = Field(description="Incidents after a permanent fix was done.")
+    recurrence_after_fix_patterns: int = Field(description="How many patterns those incidents are of.")
     incidents_30: int
     incidents_90: int
     dated_after: int
@@ -54,6 +55,11 @@ class Review(BaseModel):
     days_overdue: int
     path: str = Field(description="The incident record's file, relative to the knowledge base.")
     owner: str | None = Field(description="Who holds the review (its review.owner), or null.")
+    default_owner: str | None = Field(
+        description="With no `owner`: the owner of the pattern the incident counts for (when its patterns name one), "
+        "shown as who to ask, not counted as the review's owner in `by_owner`; else null."
+    )
+    default_owner_pattern: str | None = Field(description="The pattern `default_owner` is read from, else null.")
 
 
 class FollowUp(BaseModel):
@@ -290,6 +296,10 @@ class ReportAnswer(BaseModel):
     recurrence_after_fix: list[AfterFix]
     recurrence_after_fix_by_pattern: list[AfterFixByPattern]
     trends: Trends
+    retired_undated: list[str] = Field(
+        description="Retired patterns that record no day they were retired (`retired:`), which a board of a past "
+        "day takes as retired on it, as they are today; usually []."
+    )
     dated_after: list[DatedAfter]
     left_out: list[NotCounted] = Field(description="Files with errors, not counted (run: recur check).")
     unread: list[NotCounted] = Field(description="Keys that look like a misspelt one, whose items were not read.")

@@ -17,6 +17,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from pydantic import Field
 
 from recur import config
+from recur.problems.board import TREND_MONTHS, TREND_MONTHS_MOST
 from recur.serve.answers import ok
 from recur.serve.deps import JSONResponse, errors, get_engine, only_query
 from recur.serve.guard import ApiError
@@ -26,7 +27,7 @@ from recur.util.errors import RecurError
 
 router = APIRouter(tags=["report"], dependencies=[Depends(require_read)])
 
-ASKED = ("as_of", "since", "owner", "window")
+ASKED = ("as_of", "since", "owner", "window", "months")
 MOST_WINDOWS = 10  # recurring lists one request may add: each is a ranking of the KB's incidents
 # what a parameter left out means, said when it is given empty (a script's unset variable)
 LEFT_OUT = {"as_of": "today", "since": "no since list", "owner": "everyone's"}
@@ -55,6 +56,13 @@ def problem_report(
         description=f"Days of a recurring list to add to 30 and 90, as `recur report --window` (repeatable, up to "
         f'{MOST_WINDOWS}: ?window=180&window=365): `recurring["365"]`.',
     ),
+    months: int = Query(
+        TREND_MONTHS,
+        ge=1,
+        le=TREND_MONTHS_MOST,
+        description=f"The monthly trend over the last N months, the board's month the last, as `recur report --months` "
+        f"(1 to {TREND_MONTHS_MOST}): `trends.months`.",
+    ),
     *,
     request: Request,
     engine=Depends(get_engine),
@@ -62,7 +70,7 @@ def problem_report(
     """The problem-management board as `recur report --format json` prints it for the same date and filters, the KB
     as it is now: reviews pending and overdue, open follow-ups and permanent fixes by owner, incidents with no known
     pattern, open flags, the most recurring patterns, recurrence after a fix, monthly trends. A date that is no
-    date, an empty parameter, a `since` after the board's date, a blank owner or a window under 1 day is a 422
+    date, an empty parameter, a `since` after the board's date, a blank owner, a window under 1 day or months out of its range is a 422
     naming the parameter; a server with no knowledge base folder (an index-only deployment) a 503 `kb_unavailable`."""
     from recur.problems.query import OwnerRefused, check_since, report_json
 
@@ -77,7 +85,7 @@ def problem_report(
         raise ApiError(422, "invalid_request", str(exc)) from None
     kb = _served_kb(request, engine)
     try:
-        board = report_json(kb, day, owner=owner, windows=windows, since=since_day)
+        board = report_json(kb, day, owner=owner, windows=windows, since=since_day, months=months)
     except OwnerRefused as exc:
         raise ApiError(422, "invalid_request", f"owner: {exc}") from None
     return JSONResponse(board)
