@@ -30,7 +30,8 @@ def terms(page: str = GLOSSARY) -> list[tuple[str, str, str]]:  # long: one tabl
         ("Runbook", "runbook",
          "The numbered steps on a pattern's page that restore service, in order, each with a Copy button for the "
          "incident channel. Run them during an incident, not to practise: an onboarding path asks you to read them."),
-        ("Evidence to preserve", "evidence-to-preserve",
+        # not #evidence-to-preserve: the id of a pattern page's box, which is no entry of the site search (hook)
+        ("Evidence to preserve", "evidence",
          "What to capture (logs, dumps, a query's output) before you restore: a restart or a failover loses it, "
          "and without it the root cause cannot be found afterwards."),
         ("Describe what you see", "describe-what-you-see",
