@@ -246,6 +246,9 @@ def real_server(built, real_engine, tmp_path_factory):  # noqa: F811
 
 
 def test_the_box_says_it_too_and_links_the_onboarding_paths(chromium, real_server):
+    """A question that is no incident is told first what a question is told (a new hire's review: "how do I get VPN
+    access" was answered "If it is an incident, record it" and nothing more): the box knows failure patterns only,
+    ask your team, the onboarding paths and the glossary; then the incident's reading, with its command."""
     base = real_server
     text = "I am new, what should I read first"
     assert httpx.post(base + "/api/suggest", json={"text": text, "top": 3}, timeout=60).json()["no_known_pattern"]
@@ -253,21 +256,34 @@ def test_the_box_says_it_too_and_links_the_onboarding_paths(chromium, real_serve
         ask(page, text)
         page.wait_for_selector(".recur-suggest__status a.recur-suggest__paths", timeout=30000)
         status = page.inner_text(".recur-suggest__status")
-        assert status.startswith(f"No known pattern matches this: {NOTHING}. If it is an incident"), status
-        assert "recur incident new" in status and "New to on-call?" in status
+        assert status.startswith(f"No known pattern matches this: {NOTHING}. New to on-call? The onboarding paths"), (
+            status
+        )
+        assert "the glossary says what this site\u2019s words mean." in status and "recur incident new" in status
         # before the closest patterns' colon, as the terminal says it: after it, the paths read as that list
-        assert status.index("New to on-call?") < status.index("The closest patterns, for comparison only"), status
+        assert status.index("New to on-call?") < status.index("If it is an incident, record it"), status
+        assert status.index("If it is an incident") < status.index("The closest patterns, for comparison only"), status
         assert status.rstrip().endswith("for comparison only:"), status
         href = page.get_attribute(".recur-suggest__status a.recur-suggest__paths", "href")
         assert href.endswith(("/paths/index.html", "/paths/")), href
+        assert page.get_attribute(".recur-suggest__status a.recur-suggest__glossary", "href") == base + "/glossary.html"
         ask(page, "how do I get VPN access")
         page.wait_for_function(  # its answer, not "Looking for matching patterns…" in between
             f"() => document.querySelector('.recur-suggest__status').textContent.indexOf({NOTHING!r}) >= 0 && "
-            "!document.querySelector('.recur-suggest__status a.recur-suggest__paths')"
+            "document.querySelector('.recur-suggest__status').textContent.indexOf('New to on-call') < 0"
         )
+        status = page.inner_text(".recur-suggest__status")
+        assert status.startswith(
+            f"No known pattern matches this: {NOTHING}. If it is a question (access to a tool, who does what), this box "
+            "has no answer: it knows failure patterns only. Ask your team; the onboarding paths and the glossary (what "
+            "this site\u2019s words mean) are where a new hire starts. If it is an incident, record it"
+        ), status
+        assert "recur incident new -t 'how do I get VPN access'" in status, status
+        assert page.get_attribute(".recur-suggest__status a.recur-suggest__glossary", "href") == base + "/glossary.html"
         ask(page, "writes fail: No space left on device")
         page.wait_for_selector('.recur-suggest[data-no-known-pattern="false"]', timeout=30000)
         assert NOTHING not in page.inner_text(".recur-suggest__status")
+        assert not page.query_selector(".recur-suggest__status a.recur-suggest__glossary")
         assert not errors, errors
     # a site without onboarding paths (no data-paths): said to be about nothing, no link to an empty list
     with box_page(chromium, base + "/guide/deep.html", "api") as (page, errors):
@@ -276,6 +292,9 @@ def test_the_box_says_it_too_and_links_the_onboarding_paths(chromium, real_serve
             f"() => document.querySelector('.recur-suggest__status').textContent.indexOf({NOTHING!r}) >= 0"
         )
         assert not page.query_selector(".recur-suggest__status a.recur-suggest__paths") and not errors
+        status = page.inner_text(".recur-suggest__status")
+        assert "Ask your team; the glossary (what this site\u2019s words mean) is where a new hire starts." in status
+        assert page.get_attribute(".recur-suggest__status a.recur-suggest__glossary", "href") == base + "/glossary.html"
 
 
 def test_the_box_on_a_kb_too_small_to_calibrate_says_no_such_thing(chromium, server):  # noqa: F811

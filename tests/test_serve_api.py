@@ -1120,6 +1120,36 @@ def test_a_site_built_from_other_kb_files_than_the_served_index_shows_in_healthz
     ), log
 
 
+def test_a_site_built_with_the_served_index_is_stale_once_the_kb_changes(tmp_path, quick_stale_checks, capfd):
+    """Found in review: site_stale compared the site with the served index only, so after a `git pull` with no
+    `recur index` nor `recur site`, the site (its pages, its box's ranking data) was the KB's before the pull and
+    /healthz said site_stale null. What the site was built from is compared with the KB's files too."""
+    from serve_util import metric
+
+    from recur.site.build import build_site
+
+    kb, idx, site = small_kb(tmp_path / "kb"), tmp_path / "index", tmp_path / "site"
+    fake_index(kb, idx)
+    build_site(kb, site, browser_search=False, index_dir=idx)
+    app = fake_app(kb, tmp_path, site_dir=site, feedback_path=tmp_path / "f.jsonl", reload_interval=0.1)
+    with running(app) as base:
+        assert httpx.get(base + "/healthz").json()["site_stale"] is None
+        (kb / "patterns/capacity/inode-exhaustion.md").write_text(
+            pattern_text("inode-exhaustion", title="Inodes exhausted", symptoms=("No space left, df shows free",))
+        )  # a `git pull`, nothing rebuilt
+        h = health_when(base, lambda h: h["site_stale"])
+        assert h["stale"] and "is behind the knowledge base" in h["site_stale"], h
+        assert "patterns/capacity/inode-exhaustion.md" in h["site_stale"] and "recur site" in h["site_stale"], h
+        assert str(site) not in h["site_stale"] and str(tmp_path) not in h["site_stale"], h  # open to anyone
+        assert metric(httpx.get(base + "/metrics").text, "recur_site_stale") == 1
+        fake_index(kb, idx)  # `recur index`, then `recur site`
+        build_site(kb, site, browser_search=False, index_dir=idx)
+        h = health_when(base, lambda h: h["site_stale"] is None and h["stale"] is None)
+        assert metric(httpx.get(base + "/metrics").text, "recur_site_stale") == 0
+    log = capfd.readouterr().err
+    assert log.count(f"warning: the site at {site} is behind the knowledge base") == 1, log
+
+
 def test_a_served_site_removed_while_serving_is_said_until_it_is_back(tmp_path, quick_stale_checks, capfd, monkeypatch):
     """Found in an SRE's review: `mv site site.gone` took the in-sync path (no marker read: None), /healthz
     said site_stale null, recur_site_stale 0 (the RecurOutOfDate alert cleared) and the log said the site

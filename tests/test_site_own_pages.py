@@ -352,6 +352,31 @@ def test_an_own_pages_front_matter_and_heading_reach_the_theme_escaped(tmp_path,
     assert "Moved." in (out / "moved.html").read_text(encoding="utf-8")  # an ordinary page, not a redirect
 
 
+def test_the_footers_previous_and_next_links_are_named_by_the_titles_escaped_once(tmp_path, monkeypatch):
+    """With navigation.footer on, mkdocs-material escaped a page's title, which mkdocs gives as HTML, again in the
+    previous and next links' aria-label: a screen reader said "Next: Tools &amp; access" (found in review). Recur's
+    theme has material's footer with the title read as HTML (overrides/partials/footer.html)."""
+    kb = small_kb(tmp_path / "kb")
+    repo = _team_repo(tmp_path, monkeypatch)
+    cfg = repo / "mkdocs.yml"
+    cfg.write_text(
+        cfg.read_text().replace("  name: material\n", "  name: material\n  features: [navigation.footer]\n", 1)
+    )
+    (repo / "docs/oncall.md").write_text('# Tools & access &lt;for&gt; "new" hires\n\nText.\n')
+    (repo / "docs/zz.md").write_text("---\ntitle: Q&A <b>\n---\nText.\n")
+    r, out = _site(kb, repo, tmp_path)
+    assert r.exit_code == 0, r.output
+    named = dict(
+        re.findall(
+            r'<a href="([^"]+)" class="md-footer__link[^"]*" aria-label="([^"]+)"',
+            (out / "oncall.html").read_text(encoding="utf-8"),
+        )
+    )
+    assert named["zz.html"] == "Next: Q&amp;A &lt;b&gt;", named
+    previous = re.search(r'md-footer__link--prev" aria-label="([^"]+)"', (out / "zz.html").read_text(encoding="utf-8"))
+    assert previous.group(1) == "Previous: Tools &amp; access &lt;for&gt; &#34;new&#34; hires", previous.group(1)
+
+
 def test_an_own_page_cannot_pass_html_past_the_sanitiser_as_a_pre_rendered_block(tmp_path, monkeypatch):
     """A generated page's pre-rendered HTML (between "<!-- recur:html -->" lines) skips Markdown and is put back
     after the page is rendered; an own page's such lines did too, past the sanitiser, and its <img onerror> was

@@ -174,8 +174,8 @@
 
   /* ``node`` holding ``text``, the box's own words (SERVE), its `code` spans as <code>: set as plain text, the
      file:// notice showed the Markdown's backticks (found in review). Built as nodes, never as HTML. */
-  function withCode(node, text) {
-    node.textContent = "";
+  function withCode(node, text, keep) {  /* keep: after what the node holds already */
+    if (!keep) node.textContent = "";
     String(text).split(/(`[^`]+`)/).forEach(function (part) {
       if (/^`[^`]+`$/.test(part)) node.appendChild(el("code", { text: part.slice(1, -1) }));
       else if (part) node.appendChild(document.createTextNode(part));
@@ -1630,13 +1630,13 @@
       /* only where the site lists paths (site/generate.describe_box's data-paths): its paths page may list none.
          Said before the closest patterns, as the terminal says it: after their colon it read "for comparison
          only: New to on-call? The onboarding paths …", the paths taken for the list it announced. */
-      var newcomer = NEWCOMER.test(query) && this.node.hasAttribute("data-paths");
-      this.say(NOTHING_ABOUT_IT + cut + " " + nextSteps(this.askedText, INCIDENT_LEAD) + (newcomer ? "" : closest), "warn", true);
-      if (newcomer) {
-        this.newcomerPaths();
-        this.status.appendChild(document.createTextNode(closest));
-        this.statusText += closest;
-      }
+      /* what a question is told comes first, then the incident's reading: "If it is an incident, record it" was
+         all a newcomer asking "how do I get VPN access" was told (found in a new hire's review) */
+      var rest = " " + nextSteps(this.askedText, INCIDENT_LEAD) + closest;
+      this.say(NOTHING_ABOUT_IT + cut, "warn", true);
+      this.questionHelp(NEWCOMER.test(query) && this.node.hasAttribute("data-paths"));
+      withCode(this.status, rest, true);
+      this.statusText += rest;
     } else if (noKnown) {
       this.say("No known pattern matches this." + cut + " " + nextSteps(this.askedText, NEW_LEAD) + " The closest patterns, for comparison only" + where + ":" + note + stale, "warn", true);
     } else {
@@ -1659,13 +1659,28 @@
     this.status.insertBefore(line, this.status.firstChild);
   };
 
-  /* After "Nothing in the knowledge base is about this", for a newcomer's question: the onboarding paths page
-     (site/context.PATHS), as `recur paths` is in the terminal's answer. */
-  Box.prototype.newcomerPaths = function () {
-    var href = new URL(urlStyle(this.node) === "html" ? "paths/index.html" : "paths/", siteRoot()).href;
-    this.status.appendChild(document.createTextNode(" New to on-call? "));
-    this.status.appendChild(el("a", { href: href, class: "recur-suggest__paths", text: "The onboarding paths" }));
-    this.status.appendChild(document.createTextNode(" list the patterns to read first, in order."));
+  /* After "Nothing in the knowledge base is about this": what a question that is no incident is told, before the
+     incident's reading. A newcomer's question (``newcomer``, on a site with paths): the onboarding paths page
+     (site/context.PATHS), as `recur paths` is in the terminal's answer. Any other ("how do I get VPN access"): the
+     box knows failure patterns only, whom to ask, and where a new hire starts: the paths, where the site lists
+     some (data-paths), and the glossary (site/context.GLOSSARY, on every site Recur builds). */
+  Box.prototype.questionHelp = function (newcomer) {
+    var self = this, html = urlStyle(this.node) === "html", listed = this.node.hasAttribute("data-paths");
+    function link(path, cls, text) {
+      return el("a", { href: new URL(path, siteRoot()).href, class: cls, text: text });
+    }
+    var glossary = link(html ? "glossary.html" : "glossary/", "recur-suggest__glossary", "the glossary");
+    var paths = link(html ? "paths/index.html" : "paths/", "recur-suggest__paths",
+                     newcomer ? "The onboarding paths" : "the onboarding paths");
+    var words = " (what this site\u2019s words mean) ";
+    var parts = newcomer
+      ? [" New to on-call? ", paths, " list the patterns to read first, in order, and ", glossary,
+         " says what this site\u2019s words mean."]
+      : [" If it is a question (access to a tool, who does what), this box has no answer: it knows failure " +
+         "patterns only. Ask your team; "].concat(listed ? [paths, " and ", glossary, words + "are"] : [glossary, words + "is"],
+                                                  [" where a new hire starts."]);
+    parts.forEach(function (p) { self.status.appendChild(typeof p === "string" ? document.createTextNode(p) : p); });
+    this.statusText += parts.map(function (p) { return typeof p === "string" ? p : p.textContent; }).join("");
   };
 
   /* "850 ms", "2.4 s": a time as a reader takes it in (173376 ms was said; found in review) */

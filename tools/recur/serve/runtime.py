@@ -341,10 +341,35 @@ class EngineHolder:
             return self._say("site_stale", None, f"The served site at {self.site_dir} is there again.")
         same = self._same_kb_files(record, engine.manifest)
         other_recur = record.recur_version != __version__
-        if same is not False and not other_recur:  # the same files, or nothing to compare, by this recur
+        # built from the files of the served index, which the KB no longer holds (a `git pull` with no `recur index`
+        # nor `recur site` after it): compared with the index alone, the site was called up to date while its pages
+        # and its box's ranking data (name_terms, signals) were the KB's before the pull (found in review)
+        kb_moved = same is True and bool(self.kb_changed)
+        if same is not False and not other_recur and not kb_moved:  # the same files, or nothing to compare
             return self._say("site_stale", None, SITE_STALE_CLEARED)
+        if kb_moved and not other_recur:
+            return self._say("site_stale", self._site_behind_kb_message(record, engine), SITE_STALE_CLEARED, "kb")
         kind = "other recur" if other_recur else "other files"
         self._say("site_stale", self._site_stale_message(record, engine, same, other_recur), SITE_STALE_CLEARED, kind)
+
+    def _site_behind_kb_message(self, record, engine) -> str:
+        """What /healthz site_stale and the log say of a site built from the files the served index was built from,
+        which the KB has changed since (``kb_changed``, named as ``stale`` names them)."""
+        from recur.kb.site_record import rebuild_site_command
+        from recur.retrieval import index as index_mod
+
+        folders = self.folders()
+        rebuild = command(
+            rebuild_site_command(self.site_dir, getattr(engine, "kb_dir", None), engine.index_dir), folders
+        )
+        return said(
+            at(folders, "<site>"),
+            f" is behind the knowledge base: built {record.built or 'at an unknown time'} from its files as the "
+            f"served index was, and the KB changed since ({index_mod.shown_files(self.kb_changed)}); its pages and "
+            "its describe box's data are the KB's before the change until it is rebuilt (",
+            rebuild,
+            ")",
+        )
 
     def _site_missing(self, engine) -> None:
         """No built site in the site folder. Not built yet at start-up: nothing to say (`recur serve` warned at

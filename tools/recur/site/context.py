@@ -30,6 +30,7 @@ PATHS = "paths/index.md"
 BOARD = "board/index.md"
 TRENDS = "board/trends.md"
 MODEL = "model.md"
+GLOSSARY = "glossary.md"  # the words the site uses, for a new hire (glossary_page)
 # the retired patterns' pages, for the describe box's word ranking (recur-suggest.js), which reads
 # the site search's index: that index has every pattern page, retired ones too (kept for history)
 RETIRED = "patterns/retired.json"

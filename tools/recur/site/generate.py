@@ -17,12 +17,13 @@ from pathlib import Path, PurePosixPath
 from recur.kb.loader import display_path
 from recur.problems.board import owner_names, recurring_row, tally
 from recur.problems.report import fix_cell
-from recur.site import board_pages, model_page, pattern_pages, record_pages
+from recur.site import board_pages, glossary_page, model_page, pattern_pages, record_pages
 from recur.site.context import (
     BOARD,
     BY_SERVICE,
     BY_SEVERITY,
     BY_TAG,
+    GLOSSARY,
     HOME,
     INCIDENTS,
     MODEL,
@@ -93,6 +94,8 @@ def home_page(site: Site, file_search: bool = False) -> str:
             f"- {mdlink(page, INCIDENTS, 'Incidents')} ({len(site.listed)})",
             f"- {mdlink(page, PATHS, 'Onboarding paths')} for new on-call engineers ({len(site.kb.paths)})",
             f"- {mdlink(page, BOARD, 'Problem board')} and {mdlink(page, TRENDS, 'trends')} for problem managers",
+            f"- {mdlink(page, GLOSSARY, 'Glossary')}: what the words this site uses mean (runbook, needs analysis, "
+            "retired, confidence ...)",
             f"- {mdlink(page, MODEL, 'Retrieval model')}: which model ranks the suggestions, and what tuning it on "
             "this KB changed", ""]
     recent = site.listed[-5:][::-1]
@@ -186,7 +189,7 @@ def pages(kb, *, as_of: dt.date, board: dict, lookalikes=None, edit_base: str | 
            BY_TAG: pattern_pages.tag_index(site), BY_SEVERITY: pattern_pages.severity_index(site),
            INCIDENTS: record_pages.incident_index(site), PATHS: record_pages.path_index(site),
            BOARD: board_pages.board_page(site), TRENDS: board_pages.trends_page(site),
-           MODEL: model_page.model_page(site, model),
+           MODEL: model_page.model_page(site, model), GLOSSARY: glossary_page.glossary_page(),
            "board/board.json": json.dumps(board, indent=1, ensure_ascii=False) + "\n",
            RETIRED: pattern_pages.retired_list(site)}
     for year in record_pages.incident_years(site):

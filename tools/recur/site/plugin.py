@@ -40,6 +40,7 @@ NAV = [
     {"Incidents": "incidents/index.md"},
     {"Onboarding": "paths/index.md"},
     {"Problem board": "board/index.md"},
+    {"Glossary": "glossary.md"},  # context.GLOSSARY: the site's words, for a new hire
 ]
 ASSETS_CSS = ["assets/recur.css", "assets/recur-suggest.css"]
 ASSETS_JS = ["assets/recur.js", "assets/recur-query.js", "assets/recur-suggest.js"]  # recur-query.js: the box uses it
