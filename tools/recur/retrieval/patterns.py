@@ -140,10 +140,20 @@ class PatternNotFound(LookupFailure):
                 f"{f' ({error})' if error else ''}; fix it (`recur check` names them){rebuild}"
             )
             return
-        if retired_path:
-            by = f" and superseded by {' and '.join(map(repr, successors))}" if successors else ""
+        if retired_path and successors:  # renamed, merged or split: the failure goes on under its successors
+            # it said "the failure no longer happens" here too, of a rename (kb-format's way to rename a pattern),
+            # and an assistant told a responder so of a live failure (found in an MCP review)
+            named = " and ".join(map(repr, successors))
             super().__init__(
-                f"pattern {pattern_id!r} is retired ({retired_path}){by}: the failure no longer happens, so it is "
+                f"pattern {pattern_id!r} is retired ({retired_path}) and superseded by {named}: ask for "
+                f"{' or '.join(map(repr, successors))}, which {'covers' if len(successors) == 1 else 'cover'} this "
+                "failure now (a retired pattern is left out of the index and its answers; its page on the site "
+                "keeps it for history)"
+            )
+            return
+        if retired_path:
+            super().__init__(
+                f"pattern {pattern_id!r} is retired ({retired_path}): the failure no longer happens, so it is "
                 "left out of the index and its answers (its page on the site keeps it for history)"
             )
             return
