@@ -836,7 +836,8 @@ def test_an_incidents_id_given_for_a_pattern_is_told_as_what_lists_it(tmp_path, 
     get_pattern or past_incidents given one said "no pattern with id 'inc-2026-0001' in the index", the id lowered,
     naming nothing to call (the resource the same). Each says it is an incident record, its file, and what lists
     it: past_incidents by a pattern it links, or that it links none yet (needs analysis); the resource alike. An
-    onboarding path's id read as a resource was "no pattern" too, where get_pattern said what it is."""
+    onboarding path's id read as a resource was "no pattern" too, where get_pattern said what it is, and an empty
+    one "no pattern with id ''"."""
     monkeypatch.setenv("RECUR_TODAY", AS_OF)
     kb = small_kb(tmp_path / "kb")
     server = served(kb, tmp_path / "i")
@@ -873,3 +874,8 @@ def test_an_incidents_id_given_for_a_pattern_is_told_as_what_lists_it(tmp_path, 
         assert pool.submit(asyncio.run, read("recur://patterns/first-week")).result() == (
             "'first-week' is an onboarding path (paths/first-week.yml), not a pattern: recur paths first-week"
         )
+        for empty in ("recur://patterns/", "recur://patterns/%20"):  # was "no pattern with id '' in the index"
+            assert pool.submit(asyncio.run, read(empty)).result() == (
+                f"{empty.replace('%20', ' ')} names no pattern: give a pattern id, e.g. recur://patterns/disk-full "
+                "(resources/list lists them)"
+            )

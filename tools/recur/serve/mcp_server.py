@@ -1166,6 +1166,10 @@ def read_pattern(get_engine: Callable, uri: str, kbs: "ServedKB | None" = None) 
         engine = get_engine()
         # the id as get_pattern reads it: recur://patterns/Disk-Full was "not found" where get_pattern answered
         given = pat.given_pattern_id(uri)
+        if not given.strip():  # it was "no pattern with id '' in the index"; get_pattern's id "" is said so too
+            raise ResourceNotFoundError(
+                f"{uri} names no pattern: give a pattern id, e.g. {RESOURCE}disk-full (resources/list lists them)"
+            )
         with incident_told(engine, kbs) if kbs is not None else nullcontext():
             return pat.pattern_markdown(engine.kb_dir, engine.docs, given, pat.retired(engine.manifest))
     except (pat.PatternNotFound, IncidentNotPattern) as exc:
