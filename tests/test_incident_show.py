@@ -398,3 +398,25 @@ def test_an_id_too_long_for_a_file_name_is_refused_naming_the_flag(run, kb_dir):
     )
     assert written.exit_code == 0, written.output
     assert run("check", "-q").exit_code == 0 and json.loads(run("show", "y" * 200, "--json").stdout)["title"] == "t"
+
+
+def test_an_incidents_file_or_id_where_a_pattern_is_asked_for_is_said_to_be_an_incident(
+    run, kb_dir, tmp_path, monkeypatch
+):
+    """Found in an MCP review: an incident's id or file where a pattern is asked for (`recur show` of its file, as
+    answers print it; GET /api/patterns/INC-…, which problem_report's ids lead to) said "no pattern with id
+    'inc-2026-0001'", the id lowered. Each says it is an incident record, its file, and `recur show ID` (with this
+    run's --kb in the terminal, as an onboarding path's `recur paths ID`)."""
+    import httpx
+    from serve_util import fake_app, running
+
+    said = "'INC-2026-0001' is an incident record (incidents/2026/INC-2026-0001.md), not a pattern: recur show "
+    monkeypatch.delenv("RECUR_KB")  # the KB named by --kb alone, which the command to copy then names
+    shown = run("show", "--kb", str(kb_dir), "incidents/2026/INC-2026-0001.md")
+    assert shown.exit_code != 0 and f"Error: {said}--kb {kb_dir} INC-2026-0001\n" in shown.output, shown.output
+    with running(fake_app(kb_dir, tmp_path)) as base:
+        r = httpx.get(base + "/api/patterns/INC-2026-0001")
+    assert r.status_code == 404 and r.json()["error"] == {
+        "code": "pattern_not_found",
+        "message": said + "INC-2026-0001",
+    }

@@ -11,6 +11,7 @@ from concurrent.futures import ThreadPoolExecutor
 from click.testing import CliRunner
 from kbfactory import small_kb, write, write_pattern
 from mcp import Client
+from mcp.shared.exceptions import MCPError
 
 from recur.cli.main import cli
 from recur.retrieval.engine import Engine
@@ -383,14 +384,55 @@ def test_past_incidents_by_text_names_the_patterns_matched_and_each_incidents(tm
     server = served(kb, tmp_path / "i")
     ((err, got, said),) = calls(server, ("past_incidents", {"text": text}))
     assert not err and got["patterns"] == ["db-pool-exhausted", "disk-full"], got
+    summaries = {i["id"]: "  " + i["summary"] for i in got["incidents"]}  # each under its line (test below)
     assert said.splitlines() == [
         "2 incidents, newest first, linked to the 2 patterns this text matches (medium or high confidence): "
         "db-pool-exhausted, disk-full",
         "- 2026-05-10 INC-2026-0005 (sev2): Disk filled on db-1 [patterns: db-pool-exhausted, disk-full]",
+        summaries["INC-2026-0005"],
         "- 2026-03-02 INC-2026-0001 (sev2): Checkout hung on database connections [pattern: db-pool-exhausted]",
+        summaries["INC-2026-0001"],
     ]
     ((_, _, by_id),) = calls(server, ("past_incidents", {"pattern_id": "disk-full"}))  # by id: as before
-    assert by_id.splitlines()[1] == "- 2026-05-10 INC-2026-0005 (sev2): Disk filled on db-1"
+    assert by_id.splitlines()[1:] == [
+        "- 2026-05-10 INC-2026-0005 (sev2): Disk filled on db-1",
+        "  The WAL volume filled.",
+    ]
+
+
+def test_past_incidents_text_says_what_happened_in_each_incident_within_a_bound(tmp_path, monkeypatch):
+    """Found in an MCP review: past_incidents' text listed each incident's date, id and title alone, and a
+    client that gives its model the text, not the structured content (Claude Code gives the structured
+    content) had titles alone: asked what happened last time and what ended it, the assistant could not say. Each incident's summary
+    is under its line now, on one line, cut between words at 600 characters, fewer when many are listed (15,000
+    in all, never under 150 each)."""
+    monkeypatch.setenv("RECUR_TODAY", AS_OF)
+    kb = small_kb(tmp_path / "kb")
+    ended = "Cancelling the migration released the queue within seconds."
+    long = " ".join(f"Step {n}: the replicas were restarted one by one and the pool drained again." for n in range(20))
+    for n in range(2, 100):
+        summary = f"The WAL volume filled on db-{n}.\n\nThe disk was grown online. {ended}" if n == 2 else long
+        write(
+            kb,
+            f"incidents/2026/INC-2026-{n:04d}.md",
+            f"---\nid: INC-2026-{n:04d}\ntitle: Disk filled on db-{n}\ndate: 2026-05-{31 if n == 2 else n % 28 + 1:02d}\n"
+            f"severity: sev2\npatterns: [disk-full]\n---\n\n## Summary\n{summary}\n",
+        )
+    server = served(kb, tmp_path / "i")
+    (few, many) = calls(
+        server,
+        ("past_incidents", {"pattern_id": "disk-full", "limit": 20}),
+        ("past_incidents", {"pattern_id": "disk-full", "limit": 100}),
+    )
+    lines = few[2].splitlines()
+    at = lines.index(next(x for x in lines if " INC-2026-0002 " in x))
+    assert lines[at + 1] == f"  The WAL volume filled on db-2. The disk was grown online. {ended}"  # whole, one line
+    summaries = [x for x in lines if x.startswith("  ")]
+    assert len(summaries) == 20 and all(len(x) <= 2 + 600 for x in summaries)
+    assert any(x.endswith("…") and len(x) > 2 + 500 for x in summaries)  # cut between words at 600
+    under = [x for x in many[2].splitlines() if x.startswith("  ")]
+    assert len(under) == len(many[1]["incidents"]) > 20 and sum(map(len, under)) <= 15_000 + 2 * len(under)
+    assert all(len(x) <= 2 + 150 for x in under)
 
 
 def test_stdio_started_from_elsewhere_uses_the_index_beside_its_kb(tmp_path):
@@ -831,3 +873,53 @@ def test_problem_report_takes_since_with_recur_reports_meaning_and_refusals(tmp_
         "since: 2026-06-02 is after the report's date (2026-06-01): give the day of the last review, on or before it"
     )
     assert nodate[0] and nodate[2] == "since: 'last monday' is not a date (YYYY-MM-DD)"
+
+
+def test_an_incidents_id_given_for_a_pattern_is_told_as_what_lists_it(tmp_path, monkeypatch):
+    """Found in an MCP review: problem_report lists incidents by id (needs analysis, overdue reviews), and
+    get_pattern or past_incidents given one said "no pattern with id 'inc-2026-0001' in the index", the id lowered,
+    naming nothing to call (the resource the same). Each says it is an incident record, its file, and what lists
+    it: past_incidents by a pattern it links, or that it links none yet (needs analysis); the resource alike. An
+    onboarding path's id read as a resource was "no pattern" too, where get_pattern said what it is, and an empty
+    one "no pattern with id ''"."""
+    monkeypatch.setenv("RECUR_TODAY", AS_OF)
+    kb = small_kb(tmp_path / "kb")
+    server = served(kb, tmp_path / "i")
+    linked, none, by_uri, past = calls(
+        server,
+        ("get_pattern", {"id": "INC-2026-0001"}),
+        ("get_pattern", {"id": "inc-2026-0002"}),
+        ("get_pattern", {"id": "incidents/2026/INC-2026-0001.md"}),
+        ("past_incidents", {"pattern_id": "INC-2026-0001"}),
+    )
+    said = (
+        "'INC-2026-0001' is an incident record (incidents/2026/INC-2026-0001.md), not a pattern: past_incidents "
+        "with pattern_id db-pool-exhausted lists it, with its summary and sections (it links db-pool-exhausted); "
+        "`recur show INC-2026-0001` prints it"
+    )
+    assert linked == (True, {"error": {"code": "pattern_not_found", "message": said}}, said)
+    assert by_uri == linked and past == linked
+    assert none[0] and none[2] == (
+        "'INC-2026-0002' is an incident record (incidents/2026/INC-2026-0002.md), not a pattern: it links no "
+        "pattern yet (needs analysis), so past_incidents does not list it; `recur show INC-2026-0002` prints it"
+    )
+    ((_, _, unknown),) = calls(server, ("get_pattern", {"id": "INC-2026-0099"}))  # no such record: as before
+    assert unknown == "no pattern with id 'inc-2026-0099' in the index"
+
+    async def read(uri):
+        async with Client(server, read_timeout_seconds=120) as client:
+            try:
+                await client.read_resource(uri)
+            except MCPError as exc:
+                return exc.error.message
+
+    with ThreadPoolExecutor(1) as pool:
+        assert pool.submit(asyncio.run, read("recur://patterns/INC-2026-0001")).result() == said
+        assert pool.submit(asyncio.run, read("recur://patterns/first-week")).result() == (
+            "'first-week' is an onboarding path (paths/first-week.yml), not a pattern: recur paths first-week"
+        )
+        for empty in ("recur://patterns/", "recur://patterns/%20"):  # was "no pattern with id '' in the index"
+            assert pool.submit(asyncio.run, read(empty)).result() == (
+                f"{empty.replace('%20', ' ')} names no pattern: give a pattern id, e.g. recur://patterns/disk-full "
+                "(resources/list lists them)"
+            )

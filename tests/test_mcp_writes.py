@@ -321,3 +321,54 @@ def test_record_incident_follows_the_clis_rule_for_control_characters(tmp_path):
     by_cli = CliRunner().invoke(cli, ["incident", "new", "--kb", str(kb), "-t", "Pods \x07crash", "-s", "sev2"])
     assert by_cli.exit_code == 2 and f"Invalid value for '--title' / '-t': {said}" in by_cli.stderr, by_cli.output
     assert _records(kb) == before
+
+
+def test_record_incident_says_a_linked_pattern_is_retired_as_incident_new_does(tmp_path, monkeypatch):
+    """Found in an MCP review: `recur incident new --pattern OLD` notes on stderr that OLD is retired and names
+    what superseded it ("link that instead if it fits"); record_incident linked a retired id from an old
+    postmortem without a word, and the assistant told the user it was linked to a known pattern. The answer says it
+    (retired_linked, {id: note}, and a line of its text), in the CLI's words; a current pattern is said nothing of."""
+    from click.testing import CliRunner
+
+    from recur.cli.main import cli
+
+    monkeypatch.setenv("RECUR_TODAY", "2026-06-01")
+    kb = small_kb(tmp_path / "kb")
+    path = kb / "patterns/deploys/old-retired.md"
+    path.write_text(path.read_text().replace("status: retired\n", "status: retired\nsuperseded_by: disk-full\n"))
+    args = {"title": "Deploy broke checkout", "severity": "sev2", "description": "pods restarting after deploy"}
+
+    async def work(client):
+        return [
+            await call(client, "record_incident", {**args, "patterns": ["old-retired"]}),
+            await call(client, "record_incident", {**args, "title": "Disk full on db-1", "patterns": ["disk-full"]}),
+        ]
+
+    (err, got, text), (_, current, _) = session(in_process(kb, tmp_path / "index", allow_writes=True), work)
+    note = (
+        "old-retired is retired (patterns/deploys/old-retired.md) and superseded by disk-full: link that instead if "
+        "it fits; if it struck again, it can recur: set status: active (retired patterns are left out of "
+        "suggestions and the board's fixes)"
+    )
+    assert not err and got["linked"] == ["old-retired"] and got["retired_linked"] == {"old-retired": note}
+    assert f"\nNote: {note} (the user can, in the knowledge base's checkout)." in text
+    assert "retired_linked" not in current
+    cli_said = CliRunner().invoke(
+        cli,
+        [
+            "incident",
+            "new",
+            "--kb",
+            str(kb),
+            "-t",
+            "Again",
+            "-s",
+            "sev3",
+            "-d",
+            "x",
+            "--pattern",
+            "old-retired",
+            "--no-suggest",
+        ],
+    )
+    assert f"note: {note}\n" in cli_said.stderr

@@ -72,7 +72,8 @@ def test_a_retired_id_names_its_successors_from_the_manifest():
     with pytest.raises(pat.PatternNotFound) as info:
         pat.pattern_object(DOCS, "old", retired)
     assert str(info.value).startswith(
-        "pattern 'old' is retired (patterns/deploys/old.md) and superseded by 'a' and 'b': "
+        "pattern 'old' is retired (patterns/deploys/old.md) and superseded by 'a' and 'b': ask for 'a' or 'b', which "
+        "cover this failure now"
     )
 
 

@@ -123,7 +123,7 @@ def test_a_retired_pattern_names_what_superseded_it(tmp_path):
         r = httpx.get(base + "/api/patterns/old-retired")
         assert r.status_code == 404 and r.json()["error"]["message"].startswith(
             "pattern 'old-retired' is retired (patterns/deploys/old-retired.md) and superseded by 'disk-full': "
-            "the failure no longer happens"
+            "ask for 'disk-full', which covers this failure now"
         ), r.json()
         vote = post(base, "/api/feedback", {"query": "deploy broke", "pattern": "old-retired", "useful": True})
         assert vote.status_code == 404 and vote.json() == r.json()

@@ -971,22 +971,11 @@ def _left_out_note(kb, incident_id: str) -> None:
 
 
 def _retired_note(kb, pattern_ids) -> None:
-    """A retired pattern was thought gone: one that strikes again deserves a look, and while it is
-    retired it is left out of suggestions and its open fix out of the board. When it names what replaced
-    it (superseded_by), the incident may well be that one's: the note names it (an old id linked from
-    memory or an old postmortem)."""
-    for pid in pattern_ids:
-        p = kb.patterns.get(pid)
-        if p is not None and p.status == "retired":
-            found = kb.successors(pid)
-            # "link that instead" named one pattern when a split named two ("... and y (link that instead")
-            which = "that" if len(found) == 1 else "one of those"
-            by = f" and superseded by {' and '.join(found)}: link {which} instead if it fits" if found else ""
-            click.echo(
-                f"note: {pid} is retired ({p.relpath}){by}; if it struck again, it can recur: set status: active "
-                "(retired patterns are left out of suggestions and the board's fixes)",
-                err=True,
-            )
+    """A retired pattern linked: said on stderr (incident_record.retired_notes)."""
+    from recur.kb.incident_record import retired_notes
+
+    for note in retired_notes(kb, pattern_ids).values():
+        click.echo(f"note: {note}", err=True)
 
 
 @incident.command("list")

@@ -1053,6 +1053,27 @@ def require_title_length(title: str) -> None:
         )
 
 
+def retired_notes(kb, pattern_ids) -> dict[str, str]:
+    """{id: note} of the retired patterns among ``pattern_ids`` an incident links: one thought gone that strikes
+    again deserves a look, and while it is retired it is left out of suggestions and its open fix out of the
+    board. When it names what replaced it (superseded_by), the incident may well be that one's: the note names it
+    (an old id linked from memory or an old postmortem). `recur incident new` and `link` say each on stderr, MCP's
+    record_incident in its answer (it said nothing of it: found in an MCP review)."""
+    notes = {}
+    for pid in pattern_ids:
+        p = kb.patterns.get(pid)
+        if p is not None and p.status == "retired":
+            found = kb.successors(pid)
+            # "link that instead" named one pattern when a split named two ("... and y (link that instead")
+            which = "that" if len(found) == 1 else "one of those"
+            by = f" and superseded by {' and '.join(found)}: link {which} instead if it fits" if found else ""
+            notes[pid] = (
+                f"{pid} is retired ({p.relpath}){by}; if it struck again, it can recur: set status: active "
+                "(retired patterns are left out of suggestions and the board's fixes)"
+            )
+    return notes
+
+
 def priority_note(kb, severity: str, asked_as: str = "-s") -> str | None:
     """What to say of a priority given as the severity ("P1", recorded as the framework's level numbered 1, as
     `recur import` reads a "Priority: P1" field), since a team's priority is not always its severity; None for

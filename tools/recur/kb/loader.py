@@ -149,6 +149,28 @@ def onboarding_path_file(root, pid: str) -> str | None:
     return None
 
 
+# an incident id as `recur incident new` numbers them, in any letter case (the pattern ids' rule lowers it)
+NUMBERED_INCIDENT = re.compile(r"INC-\d{4}-\d+", re.IGNORECASE)
+
+
+def incident_record_file(root, iid: str) -> str | None:
+    """``incidents/<year>/<ID>.md`` (its path in the KB at ``root``) when an incident record has the numbered id
+    ``iid`` in any letter case, else None: an incident's id given where a pattern id is wanted (MCP's get_pattern
+    asked for an incident problem_report listed) is told so, not "no pattern with id 'inc-2026-0209'" (found in an
+    MCP review). Only a numbered id is looked for, in the year folder it names first, then in any."""
+    if not isinstance(iid, str) or not NUMBERED_INCIDENT.fullmatch(iid):
+        return None
+    folder, name = Path(root) / "incidents", iid.upper()
+    try:
+        if (folder / name[4:8] / f"{name}.md").is_file():
+            return f"incidents/{name[4:8]}/{name}.md"
+        found = sorted(p for p in folder.rglob("*.md") if p.stem.upper() == name and p.is_file())
+    except OSError:
+        return None
+    found = [p.relative_to(Path(root)).as_posix() for p in found if not hidden(p.relative_to(folder).parts)]
+    return found[0] if found else None
+
+
 def require_kb_root(root: str | os.PathLike, flag: str = "--kb") -> Path:
     """``root`` if it is a KB folder (one with ``patterns/``), else a RecurError that says where one is.
     ``flag`` is the option that named it: its hints say that flag (`recur eval --baseline DIR` is told

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from recur import config
 from recur.kb.incident_record import flag_json, follow_up_json, review_json
-from recur.kb.loader import onboarding_path_file, read_again
+from recur.kb.loader import incident_record_file, onboarding_path_file, read_again
 from recur.kb.parse import FENCE_LINE, fence_step
 from recur.kb.schema import KEBAB, given_id
 from recur.retrieval.lookalikes import shared_signals
@@ -119,13 +119,17 @@ class PatternNotFound(LookupFailure):
         where="the index",
         broken=None,
         onboarding: str | None = None,
+        incident: str | None = None,
     ):
         """``successors``: the patterns that superseded a retired one (its superseded_by), to ask for instead;
         ``where``: what was looked in (`recur show` reading the KB's files names the KB); ``broken``: the file of
         that name left out for errors, and its first error when known (``Retired.left_out``); ``onboarding``: the
         file of the onboarding path of that id (kb.loader.onboarding_path_file). ``unknown``: no file of any kind
-        has that id (the CLI adds a search by the words to what it says)."""
+        has that id (the CLI adds a search by the words to what it says). ``incident``: the file of the incident
+        record of that id (kb.loader.incident_record_file), whose id ``incident_id`` is then, in upper case."""
         self.unknown = False
+        self.incident_id = str(pattern_id).upper() if incident and broken is None and not retired_path else None
+        self.incident_file = incident
         self.meant: list[str] = []
         self.path_id = str(pattern_id) if onboarding and broken is None and not retired_path else None
         if broken is not None:
@@ -136,16 +140,31 @@ class PatternNotFound(LookupFailure):
                 f"{f' ({error})' if error else ''}; fix it (`recur check` names them){rebuild}"
             )
             return
-        if retired_path:
-            by = f" and superseded by {' and '.join(map(repr, successors))}" if successors else ""
+        if retired_path and successors:  # renamed, merged or split: the failure goes on under its successors
+            # it said "the failure no longer happens" here too, of a rename (kb-format's way to rename a pattern),
+            # and an assistant told a responder so of a live failure (found in an MCP review)
+            named = " and ".join(map(repr, successors))
             super().__init__(
-                f"pattern {pattern_id!r} is retired ({retired_path}){by}: the failure no longer happens, so it is "
+                f"pattern {pattern_id!r} is retired ({retired_path}) and superseded by {named}: ask for "
+                f"{' or '.join(map(repr, successors))}, which {'covers' if len(successors) == 1 else 'cover'} this "
+                "failure now (a retired pattern is left out of the index and its answers; its page on the site "
+                "keeps it for history)"
+            )
+            return
+        if retired_path:
+            super().__init__(
+                f"pattern {pattern_id!r} is retired ({retired_path}): the failure no longer happens, so it is "
                 "left out of the index and its answers (its page on the site keeps it for history)"
             )
             return
         if onboarding:  # as recur check says of a path id in a step (kb.check.unknown_step)
             super().__init__(
                 f"{pattern_id!r} is an onboarding path ({onboarding}), not a pattern: recur paths {pattern_id}"
+            )
+            return
+        if incident:  # as an onboarding path's: `recur show` prints an incident too
+            super().__init__(
+                f"{self.incident_id!r} is an incident record ({incident}), not a pattern: recur show {self.incident_id}"
             )
             return
         self.unknown = True
@@ -210,7 +229,11 @@ def said_for_cli(exc: PatternNotFound, flags: str) -> str:
     """``exc``'s message as the CLI prints it: an onboarding path's `recur paths ID` with the run's --kb (``flags``,
     config.where_flags), which read ./kb without it (found in a responder review); the API's and MCP's keep none."""
     said = str(exc)
-    if exc.path_id is None or not flags:
+    if not flags:
+        return said
+    if exc.incident_id is not None:  # an incident's `recur show ID` alike
+        return said.replace(f"recur show {exc.incident_id}", f"recur show {flags}{exc.incident_id}")
+    if exc.path_id is None:
         return said
     return said.replace(f"recur paths {exc.path_id}", f"recur paths {flags}{exc.path_id}")
 
@@ -219,14 +242,15 @@ def not_found(
     pattern_id: str, gone: Retired | None, known=(), where: str = "the index", kb_dir=None
 ) -> PatternNotFound:
     """The error for an id the index (or ``where``) does not have: retired (with its successors), an onboarding
-    path's id (the KB at ``kb_dir`` has paths/<id>.yml), or unknown."""
+    path's id (the KB at ``kb_dir`` has paths/<id>.yml), an incident record's, or unknown."""
     gone = gone or Retired()
     broken = gone.left_out.get(pattern_id) if pattern_id not in gone.paths else None
-    path = None
+    path = record = None
     if kb_dir is not None and pattern_id not in gone.paths and broken is None:
         path = onboarding_path_file(kb_dir, str(pattern_id))
+        record = None if path else incident_record_file(kb_dir, str(pattern_id))
     return PatternNotFound(
-        pattern_id, gone.paths.get(pattern_id), known, gone.successors.get(pattern_id, ()), where, broken, path
+        pattern_id, gone.paths.get(pattern_id), known, gone.successors.get(pattern_id, ()), where, broken, path, record
     )
 
 
@@ -432,8 +456,10 @@ def unmatched_filters(docs: dict, **filters) -> dict[str, list[str]]:
 
 
 def pattern_markdown(kb_dir, docs: dict, pattern_id: str, gone: Retired | None = None) -> str:
-    """The pattern's Markdown file as written in the KB (front matter and all)."""
-    doc = pattern_object(docs, pattern_id, gone)
+    """The pattern's Markdown file as written in the KB (front matter and all); no such pattern the error
+    pattern_object gives with ``kb_dir`` (an onboarding path's or an incident's id said to be one: the resource
+    said "no pattern with id" where get_pattern said what the id is, found in an MCP review)."""
+    doc = pattern_object(docs, pattern_id, gone, kb_dir=kb_dir)
     try:  # read now, as the loader reads: the file may have changed (to a symlink out) since the index
         return read_again(kb_dir, Path(kb_dir) / doc["path"])
     except RecurError as exc:  # the pattern by its id: the server's paths are not the caller's to know

@@ -65,6 +65,9 @@ def record(get_engine: Callable, given: dict, patterns: list, allow_duplicate: b
         written = ir.write_incident(kb, checked, suggest=suggest)
     out, text = _severity_noted(kb, new, *_recorded(kb, new, written, found[0], recorded))
     out, text = _fix_not_held(kb, new, out, text)
+    if notes := ir.retired_notes(kb, out["linked"]):  # as `recur incident new` says it on stderr
+        out["retired_linked"] = notes
+        text += "".join(f"\nNote: {note} (the user can, in the knowledge base's checkout)." for note in notes.values())
     if same is not None:  # the same title and description, other severity, links or flags: written, and said
         out["same_as"] = same.id
         text += (

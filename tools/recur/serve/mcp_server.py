@@ -21,6 +21,7 @@ import logging
 import re
 import threading
 from collections.abc import Callable
+from contextlib import contextmanager, nullcontext
 from typing import Annotated
 from urllib.parse import unquote
 
@@ -49,6 +50,7 @@ from recur.serve.mcp_text import (
     resource_about,
     stale_object,
     stale_text,
+    summary_line,
     under_suffix,
 )
 from recur.serve.served_kb import KB_UNAVAILABLE, ServedKB
@@ -217,6 +219,7 @@ class _Server(MCPServer):
         self._served_by = served_by  # the command kb_unavailable names (_named)
         self._load_wait = load_wait  # over HTTP: how long a request waits for an engine still loading
         self._stale = Staleness(get_engine, stale_files)
+        self.kbs: ServedKB | None = None  # the KB the tools read (build_server's), an incident's id told by it
 
     async def _loaded(self) -> None:
         """Over HTTP (``load_wait``), a request that needs the engine while it loads waits for it, polled
@@ -310,7 +313,7 @@ class _Server(MCPServer):
         import anyio.to_thread
         from mcp.server.lowlevel.helper_types import ReadResourceContents
 
-        text = await anyio.to_thread.run_sync(read_pattern, self._get_engine, unquote(str(uri)))
+        text = await anyio.to_thread.run_sync(read_pattern, self._get_engine, unquote(str(uri)), self.kbs)
         return [ReadResourceContents(content=text, mime_type="text/markdown")]
 
     async def call_tool(self, name, arguments, context=None):
@@ -576,7 +579,7 @@ def build_server(
     _report_tools(server, get_engine, kbs, site_url)
     if allow_writes:
         _write_tools(server, get_engine, kbs, severities or [])
-    _resources(server, get_engine)
+    _resources(server, get_engine, kbs)
     return server
 
 
@@ -667,7 +670,7 @@ class IncidentPaths:
     problem_report (each read the KB whole after a record_incident, twice the load; found in review)."""
 
     def __init__(self, kbs: "ServedKB"):
-        self._kbs = kbs
+        self.kbs = kbs
         self._lock = threading.Lock()  # tool calls run in worker threads
         self._read: tuple = (None, {})  # (the KB folder read, {incident id: (its file, its util.stamp)})
 
@@ -679,7 +682,7 @@ class IncidentPaths:
         with self._lock:
             read, known = self._read
             if read != root or not all(self._same(root, known.get(i)) for i in ids):
-                kb = self._kbs.kb(engine)
+                kb = self.kbs.kb(engine)
                 signature = kb.signature or {}
                 known = {i.id: (i.relpath, signature.get(i.relpath)) for i in kb.incidents.values()}
                 self._read = (root, known)
@@ -697,7 +700,8 @@ def _get_pattern(get_engine: Callable, given: str, site_url: str | None, where: 
     if isinstance(given, str) and not given.strip():  # as suggest_patterns' text: it was "no pattern ''"
         raise pat.LookupFailure("id: must not be empty: give a pattern id, e.g. disk-full (see list_patterns)")
     engine, pattern_id = get_engine(), pat.given_pattern_id(given)
-    found = pat.pattern_object(engine.docs, pattern_id, pat.retired(engine.manifest), kb_dir=engine.kb_dir)
+    with incident_told(engine, where.kbs):
+        found = pat.pattern_object(engine.docs, pattern_id, pat.retired(engine.manifest), kb_dir=engine.kb_dir)
     (doc,) = with_urls([found], site_url)
     if site_url:  # its incidents and look-alikes linked too (the docs promise every pattern and incident a url)
         doc["incidents"] = _incident_pages(engine, doc, site_url, where)
@@ -711,6 +715,41 @@ def _get_pattern(get_engine: Callable, given: str, site_url: str | None, where: 
         if a.get("id") in engine.docs
     }
     return doc, pattern_text(doc, titles)
+
+
+class IncidentNotPattern(pat.LookupFailure):
+    """An incident's id given for a pattern's, said as an assistant can act on it (incident_told)."""
+
+    code = "pattern_not_found"
+
+
+@contextmanager
+def incident_told(engine, kbs: "ServedKB"):
+    """A pattern id that is an incident record's (PatternNotFound's ``incident_id``) told as what an assistant can
+    do: past_incidents by a pattern it links lists it, with its summary and sections. problem_report lists
+    incidents by id (needs analysis, overdue reviews), and get_pattern of one said "no pattern with id
+    'inc-2026-0209'", the id lowered, naming nothing to call (found in an MCP review)."""
+    try:
+        yield
+    except pat.PatternNotFound as exc:
+        iid = exc.incident_id
+        try:
+            incident = kbs.kb(engine).incidents.get(iid) if iid else None
+        except RecurError:  # a KB the server cannot read: the error as it was
+            incident = None
+        if incident is None:
+            raise
+        linked = list(dict.fromkeys(incident.patterns))
+        how = (
+            f"past_incidents with pattern_id {linked[0]} lists it, with its summary and sections (it links "
+            f"{', '.join(linked)})"
+            if linked
+            else "it links no pattern yet (needs analysis), so past_incidents does not list it"
+        )
+        said = (
+            f"{iid!r} is an incident record ({exc.incident_file}), not a pattern: {how}; `recur show {iid}` prints it"
+        )
+        raise IncidentNotPattern(said) from None
 
 
 def _incident_pages(engine, doc: dict, site_url: str, where: IncidentPaths) -> list[dict]:
@@ -796,11 +835,13 @@ def _past_incidents(get_engine: Callable, kbs, pattern_id, text, limit: int, sit
         q = PasteIn(text=text, top=5)
         answer = engine.answer(q.text, top=q.top)
     kb = kbs.kb(engine)
-    out = pat.past_incidents(engine, kb, pattern_id=pattern_id, answer=answer, limit=limit)
+    with incident_told(engine, kbs):
+        out = pat.past_incidents(engine, kb, pattern_id=pattern_id, answer=answer, limit=limit)
     if answer is not None and answer.no_known_pattern is None:  # what it is, for a client reading structured content
         out["query_note"] = answer.query_note
     # each section cut, and said to be, the whole answer bounded: for an assistant's context. The note and the
     # answer's other keys (a query as long as the text asked with) counted in its characters
+    summaries = {i["id"]: i.get("summary") for i in out["incidents"]}  # whole: the text cuts them its own way
     rest = {**out, "incidents": [], "section_chars": 0, "incidents_without_sections": [], "incidents_left_out": []}
     room = config.MCP_ANSWER_CHARS - NOTE_ROOM - pat.json_chars(rest)
     given = pat.given_sections(with_urls(out["incidents"], site_url), config.get("mcp_section_chars"), room=room)
@@ -810,11 +851,17 @@ def _past_incidents(get_engine: Callable, kbs, pattern_id, text, limit: int, sit
     if note:
         out["sections_note"] = note
     matched = out.get("patterns")  # by text: which of the matched patterns each incident is listed for
+    listed = out["incidents"]
     lines = [
-        f"- {i['date']} {i['id']} ({i['severity']}): {i['title']}{linked_of(i, matched)}{under_suffix(i)}{page_suffix(i)}"
-        for i in out["incidents"]
+        said
+        for i in listed
+        for said in (
+            f"- {i['date']} {i['id']} ({i['severity']}): {i['title']}{linked_of(i, matched)}{under_suffix(i)}"
+            f"{page_suffix(i)}",
+            *summary_line(summaries.get(i["id"]), len(listed)),
+        )
     ]
-    head = f"{plural(len(lines), 'incident')}, newest first" if lines else "No recorded incidents"
+    head = f"{plural(len(listed), 'incident')}, newest first" if listed else "No recorded incidents"
     if answer is not None and answer.no_known_pattern is None:  # an SNS subscription confirmation: no verdict
         # found in a re-read: "No pattern matches with medium or high confidence" was said of a text not searched
         head = f"{nothing_searched(answer.query_note)[:-1]}; so no linked incidents are listed"
@@ -1058,7 +1105,9 @@ def _write_tools(server: MCPServer, get_engine: Callable, kbs: "ServedKB", sever
             kbs.forget()
 
 
-def _resources(server: MCPServer, get_engine: Callable) -> None:
+def _resources(server: MCPServer, get_engine: Callable, kbs: "ServedKB") -> None:
+    server.kbs = kbs  # _Server.read_resource's: an incident's id said as get_pattern says it (incident_told)
+
     @server.resource(
         RESOURCE + "{id}",
         name="pattern",
@@ -1067,10 +1116,10 @@ def _resources(server: MCPServer, get_engine: Callable) -> None:
     )
     def pattern_resource(id: str) -> str:  # noqa: A002
         # resources/templates/list's template; a read of any recur://patterns/ URI is _Server.read_resource's
-        return read_pattern(get_engine, RESOURCE + id)
+        return read_pattern(get_engine, RESOURCE + id, kbs)
 
 
-def read_pattern(get_engine: Callable, uri: str) -> str:
+def read_pattern(get_engine: Callable, uri: str, kbs: "ServedKB | None" = None) -> str:
     """The Markdown file of the pattern a ``recur://patterns/…`` URI names, read as get_pattern reads its id
     (given_pattern_id: the id, in any case, or a file path's last segment); no such pattern is the error
     get_pattern gives, naming the URI."""
@@ -1078,8 +1127,13 @@ def read_pattern(get_engine: Callable, uri: str) -> str:
         engine = get_engine()
         # the id as get_pattern reads it: recur://patterns/Disk-Full was "not found" where get_pattern answered
         given = pat.given_pattern_id(uri)
-        return pat.pattern_markdown(engine.kb_dir, engine.docs, given, pat.retired(engine.manifest))
-    except pat.PatternNotFound as exc:
+        if not given.strip():  # it was "no pattern with id '' in the index"; get_pattern's id "" is said so too
+            raise ResourceNotFoundError(
+                f"{uri} names no pattern: give a pattern id, e.g. {RESOURCE}disk-full (resources/list lists them)"
+            )
+        with incident_told(engine, kbs) if kbs is not None else nullcontext():
+            return pat.pattern_markdown(engine.kb_dir, engine.docs, given, pat.retired(engine.manifest))
+    except (pat.PatternNotFound, IncidentNotPattern) as exc:
         raise ResourceNotFoundError(str(exc)) from None
     except ApiError as exc:
         raise ResourceError(exc.message) from None

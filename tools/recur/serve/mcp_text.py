@@ -26,7 +26,7 @@ from recur.retrieval.results import (
     under_said,
     why_text,
 )
-from recur.util.text import close_names, plural
+from recur.util.text import close_names, cut_words, plural
 
 
 def page_suffix(row: dict) -> str:
@@ -253,6 +253,20 @@ def matched_said(matched: list[str]) -> str:
     content's ``patterns`` named them; found in an MCP review)."""
     which = "the pattern" if len(matched) == 1 else f"the {len(matched)} patterns"
     return f" linked to {which} this text matches (medium or high confidence): {', '.join(matched)}"
+
+
+# past_incidents' text: under each incident's line its summary on one line, cut at SUMMARY_SHOWN characters, fewer
+# when many are listed (SUMMARIES_SHOWN shared), never under SUMMARY_FLOOR: 15,000 at most at any limit (100 listed)
+SUMMARY_SHOWN, SUMMARIES_SHOWN, SUMMARY_FLOOR = 600, 15_000, 150
+
+
+def summary_line(summary: str | None, listed: int) -> list[str]:
+    """An incident's summary under its line in past_incidents' text (none when it has none), cut between words. The
+    text listed date, id and title alone: a client that gives its model the text and not the structured content
+    (Claude Code gives the structured content) could not tell what happened or what ended it (found in review)."""
+    if not summary or not str(summary).strip():
+        return []
+    return ["  " + cut_words(summary, max(SUMMARY_FLOOR, min(SUMMARY_SHOWN, SUMMARIES_SHOWN // max(listed, 1))))]
 
 
 def linked_of(incident: dict, matched: list[str] | None) -> str:
