@@ -160,3 +160,21 @@ def test_a_copy_beside_the_original_is_still_another_record_with_a_look_alike_no
     r = import_file(fresh_kb, tmp_path / "pm (1).md", text.replace("20 minutes late", "25 minutes late"))
     assert r.exit_code == 0 and r.stdout.startswith("Wrote incident INC-2026-0002"), r.output
     assert f"{iid} has the same title and date" in _said(r), r.output
+
+
+def test_a_taken_over_record_named_by_another_postmortem_is_not_said_to_be_this_ones_at_another_path(
+    fresh_kb, tmp_path
+):
+    # the review's case: imported from pm.md, its imported: then set to null by its author, and another postmortem
+    # naming it. Nothing written, exit 3 (as on main), but the note said the record "imported from another path", as
+    # if this were pm.md moved: it may as well be another postmortem of the incident
+    iid, path, _ = _imported(fresh_kb, tmp_path)
+    path.write_text(
+        "\n".join("imported: null" if ln.startswith("imported: {") else ln for ln in path.read_text().split("\n"))
+    )
+    before = path.read_bytes()
+    r = import_file(fresh_kb, tmp_path / "restart.md", OTHER.format(iid=iid))
+    assert r.exit_code == 3 and path.read_bytes() == before, r.output
+    said = _said(r)
+    assert f"{path.name}:11: imported: is null: a person took {iid} over" in said, said
+    assert "its References line names pm.md, not restart.md (imported from another path or postmortem)" in said, said

@@ -1536,7 +1536,11 @@ def _taken_over_note(kb, iid: str, said: tuple, file: str, pm, source: str) -> s
 
     inc = kb.incidents[iid]
     named, label = _named_sources(inc), named_incident(pm, kb).label
-    names = source if source in named else f"{and_listed(named)}, not {source} (imported from another path)"
+    # the Incident line alone names it: this postmortem moved, or another one of the incident (found in a re-read:
+    # "imported from another path" was said of a second postmortem, a vendor's RCA)
+    names = (
+        source if source in named else f"{and_listed(named)}, not {source} (imported from another path or postmortem)"
+    )
     # the record the responder wrote (its title theirs, the merge kept it): its Summary is their own, not an edit
     whose = "a person's edit in them" if _title_key(inc.title) == _title_key(pm.title or "") else (
         "the record's in them, the responder's own text an import kept or a person's edit,")  # fmt: skip
