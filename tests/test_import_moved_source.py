@@ -154,6 +154,13 @@ def test_the_same_document_at_another_path_says_it_moved(fresh_kb, tmp_path):
         'saved under another name; ' in said and 'field to "postmortems/log-buffer.md"' in said, said  # fmt: skip
 
 
+def test_an_unchanged_copy_beside_the_original_is_not_said_moved(fresh_kb, tmp_path):
+    iid, path, text = _imported(fresh_kb, tmp_path)
+    r = import_file(fresh_kb, tmp_path / "pm (1).md", text)
+    assert r.exit_code == 0 and r.stdout.startswith(f"Already imported as {iid} (same content)"), r.output
+    assert "moved" not in r.stdout, r.stdout
+
+
 def test_a_copy_beside_the_original_is_still_another_record_with_a_look_alike_note(fresh_kb, tmp_path):
     # the first path still holds the document: a copy saved under another name and edited, as before
     iid, path, text = _imported(fresh_kb, tmp_path)

@@ -1209,7 +1209,7 @@ def import_postmortem(  # long: the import's steps in order, a call each; 16 key
             # --into another record: not merged, so not counted as imported into this one either (a re-read)
             keep=keep_record and not flags["into"] and (source, dry_run),
         )
-        return replace(out, notes=out.notes + _moved_note(kb, dup, source, sources) + runbook, dry_run=dry_run)
+        return replace(out, notes=out.notes + _moved_note(kb, dup, source, (sources, file)) + runbook, dry_run=dry_run)
     title, day, sev, triage, notes = resolve_meta(pm, kb, file, date=date, severity=severity, today=today)
     if date:  # a due date without its year is read against the date given, not the document's
         dues_against(pm, day)
@@ -1702,15 +1702,15 @@ def _moved_sections(inc, pm) -> tuple[list[str], str] | None:
     return alike, f"its {and_listed(alike)} section{'s' if len(alike) > 1 else ''} as imported"
 
 
-def _moved_note(kb, dup, source: str, sources: set) -> list[str]:
+def _moved_note(kb, dup, source: str, this: tuple) -> list[str]:
     """Of the same document found by its content (``dup``) at another path than its record's `imported:` names: the
     note saying it moved, and the hand edit of `source` that has an edit made at this path recognised (else the
     next version there was written as a second record, or merged with its corrections kept out; found in review)."""
     from recur.kb.loader import display_path
 
-    inc = kb.incidents[dup[0]]
-    if dup[2] != "content" or not (old := _other_source(inc, sources)):
-        return []
+    inc, (sources, file) = kb.incidents[dup[0]], this
+    if dup[2] != "content" or not (old := _other_source(inc, sources)) or _still_there(kb, old, file):
+        return []  # a copy beside the first: the first path still the record's
     line = inc.lines.get(("imported", "source")) or inc.lines.get(("imported",))
     return [
         f"{display_path(Path(kb.root) / inc.relpath)}:{line}: imported.source is {old}, not {source}: the same "
