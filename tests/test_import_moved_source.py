@@ -71,13 +71,14 @@ def _said(r) -> str:
     return " ".join(r.stdout.split())
 
 
-@pytest.mark.parametrize("dry", [False, True])
-def test_a_record_imported_from_another_postmortem_is_not_merged_into_unasked(fresh_kb, tmp_path, dry):
+@pytest.mark.parametrize("extra", [[], ["--dry-run"], ["--severity", "sev1"]])
+def test_a_record_imported_from_another_postmortem_is_not_merged_into_unasked(fresh_kb, tmp_path, extra):
     # found in a re-read: the second postmortem naming the record was merged into it, exit 0: its follow-up and
     # References lines added to a record its imported: says is another document's, every section it says "kept"
+    # (with --severity, the way a flag given to the same document again merges, too)
     iid, path, _ = _imported(fresh_kb, tmp_path)
     before = path.read_bytes()
-    r = import_file(fresh_kb, tmp_path / "restart.md", OTHER.format(iid=iid), *(["--dry-run"] if dry else []))
+    r = import_file(fresh_kb, tmp_path / "restart.md", OTHER.format(iid=iid), *extra)
     assert r.exit_code == 3, r.output
     assert path.read_bytes() == before and sorted(p.name for p in (fresh_kb / "incidents").rglob("*.md")) == [
         f"{iid}.md"

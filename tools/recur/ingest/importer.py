@@ -1332,8 +1332,8 @@ def _earlier_import(kb, pm, digests, sources, asked: tuple, flagged: bool):
     taken = None if into or keep else _taken_over(kb, pm, (iid, days))
     if taken and (not dup or dup[0] == taken):
         return taken, str(Path(kb.root) / kb.incidents[taken].relpath), BY_NAMED
-    if not dup and not into:
-        dup = _imported_elsewhere(kb, pm, (sources, file), (iid, days))
+    if not dup and not into and (elsewhere := _imported_elsewhere(kb, pm, (sources, file), (iid, days))):
+        return elsewhere  # --severity or --date given too: still not merged (_target names it)
     if not dup or (dup[2] not in ("source path", BY_REFERENCES) and not flagged):
         return dup
     try:
