@@ -399,8 +399,8 @@ def test_an_incident_line_with_words_after_the_id_names_the_record_the_kb_has(fr
         assert m is None or m.group(2) != "INC-2026-0105", line
     iid = _responder_record(run)
     for n, ref in enumerate([f"{iid} (SEV-2)", f"{iid} — ingest disk full"]):
-        r = _import(run, fresh_kb, tmp_path, monkeypatch, POSTMORTEM.format(ref=ref).replace("47", str(40 + n)),
-                    name=f"pm{n}.md")  # fmt: skip
+        # one path, edited: from another path, the record imported from pm.md is another document's (exit 3)
+        r = _import(run, fresh_kb, tmp_path, monkeypatch, POSTMORTEM.format(ref=ref).replace("47", str(40 + n)))
         assert r.exit_code == 0 and r.output.startswith(f"Updated incident {iid}, "), r.output
         assert _records(fresh_kb) == [f"{iid}.md"], r.output  # no second record
     # of another date, still not updated: the 2-day check applies
@@ -774,11 +774,13 @@ def test_a_date_given_to_correct_the_named_record_updates_it_and_writes_no_secon
     assert str(load_kb(fresh_kb).incidents[iid].date) == "2026-12-01"
     # a --date near the record's corrects a postmortem's date typo the same way: either date near it will do
     typo = POSTMORTEM.format(ref=iid).replace("**Date:** 2026-12-06", "**Date:** 2026-11-06")
-    again = _import(run, fresh_kb, tmp_path, monkeypatch, typo, "--date", "2026-12-02", name="typo.md")
+    # (the postmortem at the path it was imported from: at another, the record is another document's, exit 3)
+    again = _import(run, fresh_kb, tmp_path, monkeypatch, typo, "--date", "2026-12-02")
     assert again.exit_code == 0 and again.output.startswith(f"Updated incident {iid}"), again.output
     assert str(load_kb(fresh_kb).incidents[iid].date) == "2026-12-02"
     # neither date near it: a typo'd id, not that incident; said, a new record written
-    far = _import(run, fresh_kb, tmp_path, monkeypatch, typo, "--date", "2026-11-07", "--json", name="far.md")
+    other = typo.replace("for 47 minutes", "for 48 minutes")  # not the content pm.md holds now
+    far = _import(run, fresh_kb, tmp_path, monkeypatch, other, "--date", "2026-11-07", "--json", name="far.md")
     assert far.exit_code == 0 and json.loads(far.stdout)["updated"] is None, far.output
     assert any(
         f"names {iid}, dated 2026-12-02 ('ingest disk full'), not within 2 days of the postmortem's 2026-11-06 nor "

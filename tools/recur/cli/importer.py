@@ -22,6 +22,8 @@ from recur.cli.options import (
     writes_then_says,
 )
 from recur.ingest.importer import (
+    BY_ELSEWHERE,
+    BY_MOVED,
     BY_NAMED,
     BY_REFERENCES,
     CHANGED,
@@ -268,6 +270,14 @@ def _print_report(file: str, out, as_json: bool, indent: int | None) -> None:
         click.echo(f"{file}: names {out.incident}, which a person took over (its imported: set to null or taken "
                    f"out); not updated: to take the postmortem's sections, the record's replaced where they differ: {cmd} "
                    f"--into {out.incident}; to keep the record's: {cmd} --keep-record (exit {CHANGED})", err=True)  # fmt: skip
+    elif out.changed and out.already and out.already.by == BY_MOVED:
+        # the same postmortem at another path: --into would merge it as another document's, its corrections kept out
+        click.echo(f"{file}: the postmortem {out.incident} was imported from, moved or renamed; not updated: set the "
+                   f"source in {out.incident}'s imported: to this path (the note gives it) and import again "
+                   f"(exit {CHANGED})", err=True)  # fmt: skip
+    elif out.changed and out.already and out.already.by == BY_ELSEWHERE:
+        click.echo(f"{file}: names {out.incident}, which was imported from another postmortem; not updated: to merge "
+                   f"it: recur import {shlex.quote(file)} --into {out.incident} (exit {CHANGED})", err=True)  # fmt: skip
     elif out.changed and out.already and out.already.by == BY_REFERENCES:
         # no imported: left to count a version in (--keep-record could not): merging it is the way out
         click.echo(f"{file}: may have changed since it was imported as {out.incident}, whose imported: a person "

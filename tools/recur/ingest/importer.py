@@ -1185,15 +1185,19 @@ def import_postmortem(  # long: the import's steps in order, a call each; 16 key
     # as the patterns have them: "Disk-Full" too; named as _check_names names its arguments
     patterns = require_patterns(kb, patterns, given_as("patterns"))
     digests, source, sources = document_hashes(text, pm.markdown), source_key(kb, file), _sources(kb, file)
-    dup = _earlier_import(kb, pm, digests, sources, (into, iid, (pm.date, date), keep_record), bool(severity or date))
+    dup = _earlier_import(
+        kb, pm, digests, sources, (into, iid, (pm.date, date), keep_record, file), bool(severity or date)
+    )
     runbook = _runbook_note(file, pm, dup)
     if dup:
         # the same path with other content: a changed document, what differs named
         # --into was said of none (found in review); into the record imported already, no flag to say
         flags = {"iid": iid, "date": date, "severity": severity, "pattern": patterns, "review_due": review_due,
                  "into": into != dup[0] and into, "keep_record": keep_record is True}  # fmt: skip
-        changes = _changes(kb, dup[0], pm, source, today) if dup[2] in ("source path", *_UNMARKED) else None
-        if dup[2] in _UNMARKED:
+        changes = (
+            _changes(kb, dup[0], pm, source, today) if dup[2] in ("source path", *_UNMARKED, *_ELSEWHERE) else None
+        )
+        if dup[2] in (*_UNMARKED, *_ELSEWHERE):
             return _unmarked(kb, dup, pm, file, changes, _given(**flags, review_done=review_done), runbook, dry_run)
         out = _already(  # keep: with --keep-record, a changed one counted as imported, the record as it is
             dup,
@@ -1205,7 +1209,7 @@ def import_postmortem(  # long: the import's steps in order, a call each; 16 key
             # --into another record: not merged, so not counted as imported into this one either (a re-read)
             keep=keep_record and not flags["into"] and (source, dry_run),
         )
-        return replace(out, notes=out.notes + runbook, dry_run=dry_run)
+        return replace(out, notes=out.notes + _moved_note(kb, dup, source, (sources, file)) + runbook, dry_run=dry_run)
     title, day, sev, triage, notes = resolve_meta(pm, kb, file, date=date, severity=severity, today=today)
     if date:  # a due date without its year is read against the date given, not the document's
         dues_against(pm, day)
@@ -1318,8 +1322,9 @@ def _earlier_import(kb, pm, digests, sources, asked: tuple, flagged: bool):
     hand", which listed the title and severity the merge keeps on purpose (found in review). So too for the same
     document again with --severity or --date (``flagged``): merged, the flags set on the record (they were "not
     applied: set it by hand"). But a record it names that a person took over (_taken_over) is not merged into
-    unasked: it is the found one, BY_NAMED. ``asked``: (--into, --id, the postmortem's day, --keep-record)."""
-    into, iid, days, keep = asked
+    unasked: it is the found one, BY_NAMED; nor one whose `imported:` names another document (_imported_elsewhere).
+    ``asked``: (--into, --id, the postmortem's day, --keep-record, the file)."""
+    into, iid, days, keep, file = asked
     dup = find_duplicate(kb, digests, sources, pm.title, days[1] or days[0])
     if not dup and not into:
         _refuse_claimed_in_error(kb, digests, sources, pm.title, days[1] or days[0])
@@ -1327,6 +1332,8 @@ def _earlier_import(kb, pm, digests, sources, asked: tuple, flagged: bool):
     taken = None if into or keep else _taken_over(kb, pm, (iid, days))
     if taken and (not dup or dup[0] == taken):
         return taken, str(Path(kb.root) / kb.incidents[taken].relpath), BY_NAMED
+    if not dup and not into and (elsewhere := _imported_elsewhere(kb, pm, (sources, file), (iid, days))):
+        return elsewhere  # --severity or --date given too: still not merged (_target names it)
     if not dup or (dup[2] not in ("source path", BY_REFERENCES) and not flagged):
         return dup
     try:
@@ -1341,6 +1348,13 @@ BY_REFERENCES = "References line"
 # and such a record the postmortem's Incident line names (_taken_over): a person took it over, not merged unasked
 BY_NAMED = "Incident line"
 _UNMARKED = (BY_REFERENCES, BY_NAMED)
+# and a record whose `imported:` names another document than this one (_imported_elsewhere): this one moved, or
+# another postmortem naming it by its Incident line; not merged unasked either
+BY_ELSEWHERE = "another document"
+# and the record of this very postmortem, moved or renamed since (_moved_match, _moved_sections): not merged as
+# another's, nor written as a second record
+BY_MOVED = "moved"
+_ELSEWHERE = (BY_ELSEWHERE, BY_MOVED)
 
 
 def _taken_over(kb, pm, asked: tuple) -> str | None:
@@ -1522,7 +1536,11 @@ def _taken_over_note(kb, iid: str, said: tuple, file: str, pm, source: str) -> s
 
     inc = kb.incidents[iid]
     named, label = _named_sources(inc), named_incident(pm, kb).label
-    names = source if source in named else f"{and_listed(named)}, not {source} (imported from another path)"
+    # the Incident line alone names it: this postmortem moved, or another one of the incident (found in a re-read:
+    # "imported from another path" was said of a second postmortem, a vendor's RCA)
+    names = (
+        source if source in named else f"{and_listed(named)}, not {source} (imported from another path or postmortem)"
+    )
     # the record the responder wrote (its title theirs, the merge kept it): its Summary is their own, not an edit
     whose = "a person's edit in them" if _title_key(inc.title) == _title_key(pm.title or "") else (
         "the record's in them, the responder's own text an import kept or a person's edit,")  # fmt: skip
@@ -1544,6 +1562,8 @@ def _unmarked(kb, dup, pm, file, changes: list, given: list, runbook: list, dry_
     record the postmortem's Incident line names (BY_NAMED), its title is none of what differs: the responder's,
     which no merge writes over (--into and --keep-record keep it), it made the record that held all the import
     left exit 3 on every run (found in a re-read)."""
+    if dup[2] in _ELSEWHERE:  # its imported: names another document: its own report
+        return _elsewhere(kb, dup, (pm, file), changes, runbook + _keep_not_applied(dup[0], given), dry_run)
     if dup[2] == BY_NAMED:
         changes = [c for c in changes if not c.startswith("title (")]
     out = _already(dup, pm, [g for g in given if g != "--keep-record"], changes or None)
@@ -1554,6 +1574,150 @@ def _unmarked(kb, dup, pm, file, changes: list, given: list, runbook: list, dry_
                     f"with --into {dup[0]}")  # fmt: skip
     notes = [out.notes[0], note, *said, *[n for n in out.notes[1:] if not n.startswith("the document changed")]]
     return replace(out, notes=notes + runbook, dry_run=dry_run)
+
+
+def _imported_elsewhere(kb, pm, this: tuple, asked: tuple):
+    """(incident id, path, BY_ELSEWHERE or BY_MOVED) of a record whose `imported:` names another document than this one
+    (``this``: its sources, its file), or None: the one the postmortem's Incident line names (_target; ``asked``:
+    --id and the days), unless its References line names this document (merged into it before: --into, or an import
+    before this check); else, no --id asking for a new record, the one this postmortem is, moved or renamed and
+    changed since (_moved_match), its old path gone (a copy beside it is another incident's start, as before: a
+    look-alike note). The named one was merged into unasked, exit 0, each section this version corrects "kept"
+    (the record's the other path's), and the unnamed one written as a second record of the incident beside the one
+    holding a person's edits (found in review)."""
+    sources, file = this
+    try:
+        target = _target(kb, pm, None, asked[0], asked[1], pm.title or "")[0]
+    except RecurError:  # a named record in error: _target says so when it is updated
+        target = None
+    if target:
+        inc = kb.incidents[target]
+        if not _other_source(inc, sources) or sources & set(_named_sources(inc)):
+            return None
+        return target, str(Path(kb.root) / inc.relpath), BY_MOVED if _moved_sections(inc, pm) else BY_ELSEWHERE
+    for inc in sorted(kb.incidents.values(), key=lambda i: i.id) if not asked[0] and file else ():
+        if (old := _other_source(inc, sources)) and _moved_match(inc, pm) and not _still_there(kb, old, file):
+            return inc.id, str(Path(kb.root) / inc.relpath), BY_MOVED
+    return None
+
+
+def _still_there(kb, old: str, file) -> bool:
+    """Whether the document a record says it was imported from (``old``, its imported.source) is still a file other
+    than ``file``: copied, not moved. A path relative to the folder holding the KB is looked for there; a file name
+    (a document from outside it) there and beside ``file``; an absolute path (records written before 2026-12) as is."""
+    here, path = Path(file).resolve(), Path(old)
+    places = [path] if path.is_absolute() else [Path(kb.root).resolve().parent / path]
+    places += [here.parent / path] if not path.is_absolute() and len(path.parts) == 1 else []
+    return any(p.resolve() != here and p.is_file() for p in places)
+
+
+def _other_source(inc, sources: set) -> str | None:
+    """The source ``inc``'s `imported:` names when it is not this document's (``sources``), else None."""
+    source = inc.imported.get("source") if isinstance(inc.imported, dict) else None
+    return source if isinstance(source, str) and source not in sources else None
+
+
+def _moved_match(inc, pm) -> str | None:
+    """What makes ``pm`` the document ``inc`` was imported from, at another path now (said in the note), or None:
+    its title or its date, and at least half its sections (one of them the Summary, or two) hashing as the ones
+    the import wrote into the record (imported.sections_sha256): a correction aside, the same text. Title and date
+    alone are a team's recurring postmortem ("Weekly DB failover test")."""
+    same_title = pm.title is not None and _title_key(inc.title) == _title_key(pm.title)
+    if not (same_title or (pm.date is not None and inc.date == pm.date)):
+        return None
+    alike = _moved_sections(inc, pm)
+    if not alike or ("Summary" not in alike[0] and len(alike[0]) < 2):
+        return None
+    return f"its {'title' if same_title else 'date'}, and {alike[1]}"
+
+
+def _as_imported(inc, pm) -> list[str]:
+    """The headings of the postmortem's sections (as the import writes them) whose hash is one the record keeps of
+    the document it was imported from (imported.sections_sha256, kept_sha256)."""
+    from recur.ingest.pm_merge import document_digests, seen_digests
+
+    sections = _incident_sections(pm, pm.title or inc.title, "")
+    sections.pop("References", None)
+    digests, seen = document_digests(sections), seen_digests(inc.imported)
+    return [h for h, d in digests.items() if d in seen.get(caseless(h), ())]
+
+
+def _elsewhere(kb, dup, read: tuple, changes: list, runbook: list, dry_run: bool) -> Imported:
+    """The report of an import that found a record imported from another document (_imported_elsewhere): nothing
+    written, exit 0 when the record holds what this version says, CHANGED when not, the note naming the record's
+    file, line and field and the way on (_elsewhere_note). ``read``: the postmortem and its file."""
+    pm, file = read
+    out = _already(dup, pm, [], changes or None)
+    note = _elsewhere_note(kb, dup, source_key(kb, file), file, (bool(changes), pm))
+    said = [f"{_differs(dup[0], changes)} (said, not written)"] if changes else []
+    notes = [out.notes[0], note, *said, *[n for n in out.notes[1:] if not n.startswith("the document changed")]]
+    return replace(out, notes=notes + runbook, dry_run=dry_run)
+
+
+def _keep_not_applied(iid: str, given: list) -> list[str]:
+    """--keep-record given where the record's `imported:` names another document: said not applied (it would write
+    this document's over the other's)."""
+    return [f"--keep-record not applied: {iid}'s imported: names another document"] if "--keep-record" in given else []
+
+
+def _elsewhere_note(kb, dup: tuple, source: str, file, said: tuple) -> str:
+    """What an import says of record ``dup`` (_imported_elsewhere's) whose `imported:` names another document
+    (``said``: whether it differs from this version, the postmortem): this one moved or renamed (BY_MOVED), the hand
+    edit of `source` that makes this path its own; or another postmortem naming it, the --into that merges it."""
+    import shlex
+
+    from recur.ingest.pm_merge import named_incident
+    from recur.kb.loader import display_path
+
+    changed, pm = said
+    iid, inc = dup[0], kb.incidents[dup[0]]
+    old, line = inc.imported["source"], inc.lines.get(("imported", "source")) or inc.lines.get(("imported",))
+    where = f"{display_path(Path(kb.root) / inc.relpath)}:{line}: imported.source is {old}, not {source}"
+    what = "it may differ from this version (below)" if changed else "it holds what this version says"
+    named = named_incident(pm, kb)
+    named_by = f"the postmortem's {named.label!r} line names it" if named and named.iid == iid else None
+    set_source = f'set "source" in its imported: field to "{source}" and import again'
+    if dup[2] == BY_MOVED:
+        moved = _moved_match(inc, pm) or (_moved_sections(inc, pm) or ([], ""))[1]
+        return (
+            f"{where}: this postmortem moved or was saved under another name ({'; '.join(filter(None, (named_by, moved)))}), "
+            f"so recur import does not take it for {iid}'s document unasked; {what}, nothing written. To have this "
+            f"path recognised as {iid}'s postmortem (what it corrects then handled as on any re-import of it): {set_source}"
+        )
+    return (
+        f"{where}: {iid} was imported from another postmortem ({named_by}), so recur import does not merge this one "
+        f"into it unasked; {what}, nothing written. To merge it (what {iid} lacks added, its own sections kept, its "
+        f"imported: still naming {old}): recur import {shlex.quote(str(file))} --into {iid}; if this is {old} "
+        f"moved or renamed: {set_source}"
+    )
+
+
+def _moved_sections(inc, pm) -> tuple[list[str], str] | None:
+    """(the headings, said) of the postmortem's sections that hash as the ones imported into ``inc``
+    (_as_imported), when they are at least half of its sections; else None."""
+    alike = _as_imported(inc, pm)
+    sections = [h for h in _incident_sections(pm, pm.title or inc.title, "") if h != "References"]
+    if not alike or 2 * len(alike) < len(sections):
+        return None
+    return alike, f"its {and_listed(alike)} section{'s' if len(alike) > 1 else ''} as imported"
+
+
+def _moved_note(kb, dup, source: str, this: tuple) -> list[str]:
+    """Of the same document found by its content (``dup``) at another path than its record's `imported:` names: the
+    note saying it moved, and the hand edit of `source` that has an edit made at this path recognised (else the
+    next version there was written as a second record, or merged with its corrections kept out; found in review)."""
+    from recur.kb.loader import display_path
+
+    inc, (sources, file) = kb.incidents[dup[0]], this
+    if dup[2] != "content" or not (old := _other_source(inc, sources)) or _still_there(kb, old, file):
+        return []  # a copy beside the first: the first path still the record's
+    line = inc.lines.get(("imported", "source")) or inc.lines.get(("imported",))
+    return [
+        f"{display_path(Path(kb.root) / inc.relpath)}:{line}: imported.source is {old}, not {source}: the same "
+        f"document (its sha256), moved or saved under another name; to have its later versions at {source} taken as "
+        f'{dup[0]}\'s postmortem (a correction handled as on any re-import of it), set "source" in its imported: field to '
+        f'"{source}"'
+    ]
 
 
 def _refuse_claimed_in_error(kb, digests, sources: set, title, day) -> None:
@@ -2064,6 +2228,10 @@ def _same(by: str) -> str:
     """How an earlier import was recognised, as the report says it."""
     if by == BY_NAMED:
         return "named by its Incident line; a person took it over: no imported: field"
+    if by == BY_ELSEWHERE:
+        return "its imported: names another document"
+    if by == BY_MOVED:
+        return "moved: its imported: names another path"
     return "found by its References line: no imported: field" if by == BY_REFERENCES else f"same {by}"
 
 

@@ -155,8 +155,24 @@ def callouts(text: str) -> str:
     return "\n".join(out)
 
 
+# Jira's printable, Word and text views head an issue with its key in brackets and its summary, "[PIR-212] Payment
+# webhooks delayed": the document's title. It was the Summary's first line, and the title the file name's ("jira")
+_JIRA_TITLE = re.compile(r"^\s*\[([A-Z][A-Z0-9]*-\d+)\]\s+(\S.*?)\s*$")
+
+
+def _jira_title(lines: list[str]) -> list[str]:
+    """``lines`` with a first line that is an issue's key and summary (_JIRA_TITLE) as a heading "h1. KEY: summary",
+    which the title reader takes as "Incident INC-7781: X" is (the key kept in References), when none is an h1."""
+    first = next((k for k, ln in enumerate(lines) if ln.strip()), None)
+    m = _JIRA_TITLE.match(lines[first]) if first is not None else None
+    if m is None or any(ln.startswith("h1.") for ln in lines):
+        return lines
+    return [*lines[:first], f"h1. {m.group(1)}: {m.group(2)}", *lines[first + 1 :]]
+
+
 def jira_to_markdown(lines: list[str]) -> str:
     out, fenced = [], False
+    lines = _jira_title(lines)
     for ln in lines:
         if JIRA_BLOCK.match(ln):
             fenced = not fenced

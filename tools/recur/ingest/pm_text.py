@@ -144,7 +144,11 @@ TITLE_PREFIX = re.compile(
     # incident.io's and Jira's "INC-482: Search API latency …": the key alone, in capitals (kept in References)
     rf"(?-i:{PROJECT_KEY})(?=\s*[:—–])|"
     # the separator: a colon, a dash; a hyphen only spaced ("Incident-free deploys" is a title) or doubled
-    r"pir|rca|root cause analysis|retrospective)\s*(?:(?:for|of)\s*)?(?:[:—–]{1,2}|(?<=\s)-{1,2}|--)\s*",  # "--": pandoc's en dash
+    r"pir|rca|root cause analysis|retrospective)"
+    # the day after the word, "Incident 2026-11-21: X", "Postmortem 2026-11-21 – X" (a page's name): the title was kept
+    # whole, and a copy titled "X" was no look-alike of it
+    r"(?:\s+\d{4}-\d{2}-\d{2})?"
+    r"\s*(?:(?:for|of)\s*)?(?:[:—–]{1,2}|(?<=\s)-{1,2}|--)\s*",  # "--": pandoc's en dash
     re.I,
 )
 # "X Postmortem", "X - Postmortem (incident #465)"; and PagerDuty's page title of a postmortem, "X -

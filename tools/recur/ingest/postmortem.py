@@ -386,6 +386,8 @@ META_KEYS = {
     "watchers": "watchers",
     "sprint": "sprint",
     "epic link": "epic link",
+    # a Jira issue's project ("Project: Post Incident Reviews"), beside its Reporter: the summary's second line it was
+    "project": "project",
     # Notion's page properties sit beside Owner, Date and Severity: topics, not the services a record
     # holds ("dns, coredns, kubernetes"); they were the summary's first line
     "tags": "tags",

@@ -1,0 +1,188 @@
+"""`recur import` of a postmortem whose record's `imported:` names another document (re-read, 2026-12-07).
+
+A postmortem whose Incident line names a record imported from another postmortem was merged into it unasked, exit 0
+(follow-ups and References lines added, each section it says otherwise "kept"); and a postmortem moved or renamed,
+then corrected, was merged with its correction kept out (named), or written as a second record of the incident
+(unnamed), exit 0 either way. Now nothing is written: exit 3 when the record differs, the note naming the record's
+file, line and field and the way on (--into for another postmortem; for a moved one, its `source` set to the new
+path, after which the correction is taken as on any re-import)."""
+
+import json
+
+import pytest
+from import_helpers import import_file
+
+from recur.kb.loader import load_kb
+
+PM = """\
+# Postmortem: Log buffer filled the ingest disks
+
+**Date:** 2026-12-06
+**Severity:** SEV-2
+{named}
+## Summary
+The log shipper's buffer filled /var on every ingest node for 47 minutes.
+
+## Root cause
+No size limit on the shipper's file buffer.
+
+## Detection
+The disk alert fired 20 minutes late.
+
+## Action Items
+- [ ] Cap the buffer size per input (owner: Lena Fischer)
+"""
+
+OTHER = """\
+# Postmortem: Ingest disks full again after the shipper restart
+
+**Date:** 2026-12-06
+**Severity:** SEV-2
+**Incident:** {iid}
+
+## Summary
+The shipper restarted without its buffer cap and filled /var again.
+
+## Root cause
+The restart script dropped the cap flag.
+
+## Action Items
+- [ ] Keep the cap in the restart script (owner: Omar Haddad)
+"""
+
+
+def _imported(kb, tmp_path, named: bool = False) -> tuple[str, object, str]:
+    """PM imported from tmp_path/pm.md (the folder holding the KB: its source is "pm.md"); with ``named``, into a
+    record written during the response, which its Incident line names. (The record's id, its path, the text.)"""
+    iid = "INC-2026-0001"
+    if named:
+        path = kb / "incidents" / "2026" / f"{iid}.md"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(f"---\nid: {iid}\ntitle: ingest disk full\ndate: 2026-12-06\nseverity: sev2\npatterns: []\n"
+                        "---\n\n## Summary\nDisk full.\n")  # fmt: skip
+    text = PM.format(named=f"**Incident:** {iid}\n" if named else "")
+    r = import_file(kb, tmp_path / "pm.md", text, "--json")
+    assert r.exit_code == 0, r.output
+    assert json.loads(r.stdout)["incident"] == iid
+    return iid, next((kb / "incidents").rglob(f"{iid}.md")), text
+
+
+def _said(r) -> str:
+    return " ".join(r.stdout.split())
+
+
+@pytest.mark.parametrize("extra", [[], ["--dry-run"], ["--severity", "sev1"]])
+def test_a_record_imported_from_another_postmortem_is_not_merged_into_unasked(fresh_kb, tmp_path, extra):
+    # found in a re-read: the second postmortem naming the record was merged into it, exit 0: its follow-up and
+    # References lines added to a record its imported: says is another document's, every section it says "kept"
+    # (with --severity, the way a flag given to the same document again merges, too)
+    iid, path, _ = _imported(fresh_kb, tmp_path)
+    before = path.read_bytes()
+    r = import_file(fresh_kb, tmp_path / "restart.md", OTHER.format(iid=iid), *extra)
+    assert r.exit_code == 3, r.output
+    assert path.read_bytes() == before and sorted(p.name for p in (fresh_kb / "incidents").rglob("*.md")) == [
+        f"{iid}.md"
+    ]
+    said = _said(r)
+    assert said.startswith(f"Already imported as {iid} (its imported: names another document)"), said
+    line = next(n for n, ln in enumerate(before.decode().split("\n"), 1) if ln.startswith("imported:"))
+    assert f"{path.name}:{line}: imported.source is pm.md, not restart.md: {iid} was imported from another " \
+        "postmortem (the postmortem's 'Incident' line names it), so recur import does not merge this one into it " \
+        "unasked" in said, said  # fmt: skip
+    assert f"recur import {tmp_path / 'restart.md'} --into {iid}" in said, said
+    err = " ".join(r.stderr.split())
+    assert f"names {iid}, which was imported from another postmortem; not updated" in err, err
+    as_json = import_file(fresh_kb, tmp_path / "restart.md", OTHER.format(iid=iid), "--json")
+    assert as_json.exit_code == 3 and json.loads(as_json.stdout)["already"]["by"] == "another document"
+
+
+def test_into_merges_it_and_a_later_run_merges_again_without_asking(fresh_kb, tmp_path):
+    iid, path, _ = _imported(fresh_kb, tmp_path)
+    r = import_file(fresh_kb, tmp_path / "restart.md", OTHER.format(iid=iid), "--into", iid)
+    assert r.exit_code == 0, r.output
+    inc = load_kb(fresh_kb).incidents[iid]
+    assert inc.imported["source"] == "pm.md" and len(inc.follow_ups) == 2
+    assert inc.sections["Root cause"] == "No size limit on the shipper's file buffer."  # the record's own kept
+    again = import_file(fresh_kb, tmp_path / "restart.md", OTHER.format(iid=iid))  # its References line names it
+    assert again.exit_code == 0 and "nothing written" in again.stdout, again.output
+
+
+def test_keep_record_is_said_not_applied(fresh_kb, tmp_path):
+    iid, path, _ = _imported(fresh_kb, tmp_path)
+    before = path.read_bytes()
+    r = import_file(fresh_kb, tmp_path / "restart.md", OTHER.format(iid=iid), "--keep-record")
+    assert r.exit_code == 3 and path.read_bytes() == before, r.output
+    assert f"--keep-record not applied: {iid}'s imported: names another document" in _said(r), r.output
+
+
+@pytest.mark.parametrize("named", [False, True])
+def test_a_moved_and_corrected_postmortem_is_said_moved_and_nothing_written(fresh_kb, tmp_path, named):
+    # found in review: moved into the team's folder and corrected, it was written as a second record of the incident
+    # (unnamed), or merged with "Kept the record's Detection section (the postmortem's differs; not written)", exit 0
+    iid, path, text = _imported(fresh_kb, tmp_path, named)
+    (tmp_path / "pm.md").unlink()
+    before = path.read_bytes()
+    moved = tmp_path / "postmortems" / "log-buffer.md"
+    fixed = text.replace("20 minutes late", "25 minutes late")
+    r = import_file(fresh_kb, moved, fixed)
+    assert r.exit_code == 3, r.output
+    assert path.read_bytes() == before and len(list((fresh_kb / "incidents").rglob("*.md"))) == 1
+    said = _said(r)
+    assert said.startswith(f"Already imported as {iid} (moved: its imported: names another path)"), said
+    assert "imported.source is pm.md, not postmortems/log-buffer.md: this postmortem moved or was saved under " \
+        "another name (" in said, said  # fmt: skip
+    assert 'set "source" in its imported: field to "postmortems/log-buffer.md" and import again' in said, said
+    # named: the record's title and Summary are the responder's, kept by the first import, and said too
+    assert said.split(f"it now differs from {iid} in: ")[1].endswith("Detection section (said, not written)"), said
+    assert "moved or renamed; not updated: set the source" in " ".join(r.stderr.split()), r.stderr
+    # the way on, as said: the correction is then taken as on any re-import of the document
+    path.write_text(path.read_text().replace('"source": "pm.md"', '"source": "postmortems/log-buffer.md"'))
+    after = import_file(fresh_kb, moved, fixed, *(["--keep-record"] if not named else []))
+    assert after.exit_code == 0, after.output
+    inc = load_kb(fresh_kb).incidents[iid]
+    assert inc.sections["Detection"] == "The disk alert fired 25 minutes late.", after.output
+
+
+def test_the_same_document_at_another_path_says_it_moved(fresh_kb, tmp_path):
+    iid, path, text = _imported(fresh_kb, tmp_path)
+    (tmp_path / "pm.md").unlink()
+    before = path.read_bytes()
+    r = import_file(fresh_kb, tmp_path / "postmortems" / "log-buffer.md", text)
+    assert r.exit_code == 0 and path.read_bytes() == before, r.output
+    said = _said(r)
+    assert said.startswith(f"Already imported as {iid} (same content)"), said
+    assert "imported.source is pm.md, not postmortems/log-buffer.md: the same document (its sha256), moved or " \
+        'saved under another name; ' in said and 'field to "postmortems/log-buffer.md"' in said, said  # fmt: skip
+
+
+def test_an_unchanged_copy_beside_the_original_is_not_said_moved(fresh_kb, tmp_path):
+    iid, path, text = _imported(fresh_kb, tmp_path)
+    r = import_file(fresh_kb, tmp_path / "pm (1).md", text)
+    assert r.exit_code == 0 and r.stdout.startswith(f"Already imported as {iid} (same content)"), r.output
+    assert "moved" not in r.stdout, r.stdout
+
+
+def test_a_copy_beside_the_original_is_still_another_record_with_a_look_alike_note(fresh_kb, tmp_path):
+    # the first path still holds the document: a copy saved under another name and edited, as before
+    iid, path, text = _imported(fresh_kb, tmp_path)
+    r = import_file(fresh_kb, tmp_path / "pm (1).md", text.replace("20 minutes late", "25 minutes late"))
+    assert r.exit_code == 0 and r.stdout.startswith("Wrote incident INC-2026-0002"), r.output
+    assert f"{iid} has the same title and date" in _said(r), r.output
+
+
+def test_a_taken_over_record_named_by_another_postmortem_is_not_said_to_be_this_ones_at_another_path(
+    fresh_kb, tmp_path
+):
+    # the review's case: imported from pm.md, its imported: then set to null by its author, and another postmortem
+    # naming it. Nothing written, exit 3 (as on main), but the note said the record "imported from another path", as
+    # if this were pm.md moved: it may as well be another postmortem of the incident
+    iid, path, _ = _imported(fresh_kb, tmp_path)
+    path.write_text(
+        "\n".join("imported: null" if ln.startswith("imported: {") else ln for ln in path.read_text().split("\n"))
+    )
+    before = path.read_bytes()
+    r = import_file(fresh_kb, tmp_path / "restart.md", OTHER.format(iid=iid))
+    assert r.exit_code == 3 and path.read_bytes() == before, r.output
+    said = _said(r)
+    assert f"{path.name}:11: imported: is null: a person took {iid} over" in said, said
+    assert "its References line names pm.md, not restart.md (imported from another path or postmortem)" in said, said
