@@ -106,6 +106,12 @@ def running(app, wait_ready: bool = True, timeout: float = 60.0, sock: socket.so
         _SERVERS.pop(base, None)
 
 
+def begin_stop(base: str) -> None:
+    """Begin the stop of the server running() serves ``base`` with, as SIGTERM does (uvicorn's handle_exit sets
+    should_exit): its requests in progress then have their grace (``timeout_graceful_shutdown``)."""
+    _SERVERS[base].should_exit = True
+
+
 _SERVERS: dict = {}  # base URL -> the uvicorn server running() serves it with (connections_open)
 
 

@@ -29,6 +29,7 @@ from serve_util import (
     MCP_INIT,
     CountedGate,
     asked_engine,
+    begin_stop,
     fake_app,
     fake_index,
     long_trace,
@@ -836,6 +837,49 @@ def test_http_mcp_a_call_while_the_engine_loads_waits_for_it_as_over_stdio(kb_di
     release.clear()
     with running(create_app(slow_load, site_dir=None, feedback_path=tmp_path / "fb.jsonl"), wait_ready=False) as base:
         assert "id: disk-full" in session(base + "/mcp", read)
+
+
+def test_http_mcp_a_call_waiting_for_the_load_is_answered_at_the_stop_not_held_to_its_grace(
+    kb_dir, tmp_path, monkeypatch
+):
+    """A tool call over /mcp that waits for the engine's load (``_Server._loaded``) looked only at the load: a stop
+    (SIGTERM: uvicorn's should_exit, as here) during it left the call waiting, and the stop with it, for the whole
+    --shutdown-grace (Kubernetes' 30 s), where the call was then cut. It is answered at the stop, "still loading;
+    retry", as `recur mcp`'s wait ends at its signal, and the server stops. The wait is made an hour and the grace
+    120 s, so that the call returns only if the stop ends its wait; the bound below is on a hang, not a timing."""
+    import threading
+
+    from recur.serve import mcp_http
+
+    monkeypatch.setattr(mcp_http, "HTTP_LOAD_WAIT", 3600.0)
+    release, asked = threading.Event(), threading.Event()
+
+    def slow_load():
+        release.wait(600)
+        return Engine.open(kb_dir, tmp_path / "index", model="fake:64", quiet=True)
+
+    app = create_app(slow_load, site_dir=None, feedback_path=tmp_path / "fb.jsonl", host="127.0.0.1")
+    holder = app.state.holder
+    said = holder.not_ready
+
+    def not_ready():  # what the real getter says of the load, seen said: the call is waiting for the load
+        asked.set()
+        return said()
+
+    holder.not_ready = not_ready
+
+    async def work(client):
+        answer = asyncio.ensure_future(call(client, "suggest_patterns", {"text": "ENOSPC"}))
+        assert await asyncio.to_thread(asked.wait, 60), "the call never waited for the load"
+        begin_stop(base)
+        return await asyncio.wait_for(answer, 60)  # a bound on the hang: before, held to the grace (120 s)
+
+    try:
+        with running(app, wait_ready=False, timeout_graceful_shutdown=120) as base:
+            err, body, text = session(base + "/mcp", work)
+    finally:
+        release.set()
+    assert err and body["error"]["code"] == "not_ready" and "retry" in text, text
 
 
 def test_stdio_lists_its_tools_while_its_patterns_wait_for_the_load(kb_dir, tmp_path):
