@@ -62,18 +62,35 @@ def untimed(out: str) -> list[str]:
     return [re.sub(rf"^{LOG_TIME} (?=[A-Z]+ [\w.]+: )", "", line) for line in out.splitlines()]
 
 
-def started_on(lines, said: list) -> int:
+def started_on(lines, said: list, proc=None, timeout: float = 300) -> int:
     """The port `recur serve --port 0` listens on, from its start-up line in ``lines`` (its output, read a
     line at a time; each line read is kept in ``said``). A port found free and closed before the server was
     started could be taken meanwhile, by another test worker's server or a client's connection: the server
-    then failed to bind, or the test asked the other worker's server. Port 0 binds a free one atomically."""
+    then failed to bind, or the test asked the other worker's server. Port 0 binds a free one atomically.
+    ``proc``: the server's process, killed if it has not said its start-up line within ``timeout`` s (a bound on
+    a hang, not a timing): a server stuck before it (a check that waits) held the read, and the suite, for ever."""
     import re
 
-    for line in lines:
-        said.append(line)
-        if m := re.match(rf"{LOG_TIME} INFO recur\.serve: Recur on http://\S+?:(\d+)/", line):
-            return int(m.group(1))
-    raise AssertionError("recur serve ended before its start-up line:\n" + "".join(said))
+    killed = threading.Event()
+
+    def kill() -> None:
+        killed.set()
+        proc.kill()
+
+    stuck = threading.Timer(timeout, kill) if proc is not None else None
+    if stuck is not None:
+        stuck.daemon = True
+        stuck.start()
+    try:
+        for line in lines:
+            said.append(line)
+            if m := re.match(rf"{LOG_TIME} INFO recur\.serve: Recur on http://\S+?:(\d+)/", line):
+                return int(m.group(1))
+    finally:
+        if stuck is not None:
+            stuck.cancel()
+    why = f" (killed: no start-up line within {timeout:g} s)" if killed.is_set() else ""
+    raise AssertionError(f"recur serve ended before its start-up line{why}:\n" + "".join(said))
 
 
 @contextlib.contextmanager
@@ -97,13 +114,17 @@ def running(app, wait_ready: bool = True, timeout: float = 60.0, sock: socket.so
                 raise RuntimeError("uvicorn did not start")
             time.sleep(0.02)
         if wait_ready:
-            wait_healthy(base, timeout)
+            wait_healthy(base, timeout, alive=thread.is_alive)
         yield base
     finally:
         server.should_exit = True
         thread.join(timeout=60)
         sock.close()
         _SERVERS.pop(base, None)
+        if thread.is_alive():  # said, not asserted: its test's outcome is its own; a later test may find it running
+            import warnings
+
+            warnings.warn(f"the server at {base} had not stopped 60 s after its stop began", stacklevel=3)
 
 
 def begin_stop(base: str) -> None:
@@ -147,7 +168,10 @@ def wait_requests_done(base: str, timeout: float = 60) -> None:
         time.sleep(0.02)
 
 
-def wait_healthy(base: str, timeout: float = 60.0) -> dict:
+def wait_healthy(base: str, timeout: float = 60.0, alive=None) -> dict:
+    """/healthz's answer once it is a 200. A load that failed (503 ``engine_failed``: the server does not load
+    again) and a server that has stopped (``alive()``: False) are said at once: each was polled for the whole
+    ``timeout``, then said as "never turned 200"."""
     deadline = time.monotonic() + timeout
     last = None
     while time.monotonic() < deadline:
@@ -156,10 +180,21 @@ def wait_healthy(base: str, timeout: float = 60.0) -> dict:
             if r.status_code == 200:
                 return r.json()
             last = r.text
+            if r.status_code == 503 and _error_code(r) == "engine_failed":
+                raise RuntimeError(f"{base}/healthz: the engine failed to load: {last}")
         except httpx.TransportError as exc:
             last = repr(exc)
+        if alive is not None and not alive():
+            raise RuntimeError(f"the server at {base} stopped before /healthz turned 200: {last}")
         time.sleep(0.05)
-    raise RuntimeError(f"{base}/healthz never turned 200: {last}")
+    raise RuntimeError(f"{base}/healthz never turned 200 in {timeout:g} s: {last}")
+
+
+def _error_code(r: httpx.Response) -> str | None:
+    try:
+        return r.json()["error"]["code"]
+    except (ValueError, KeyError, TypeError):
+        return None
 
 
 def alert_payload(*alerts: dict, status: str = "firing") -> dict:
