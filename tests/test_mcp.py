@@ -971,6 +971,62 @@ def test_stdio_a_call_made_while_the_load_goes_is_told_at_once_when_the_load_fai
     assert str(told[0]).startswith("the search engine failed to load: the index was built with another model")
 
 
+def test_stdio_a_call_made_while_a_rebuilt_index_loads_waits_for_it_not_told_the_old_failure(kb_dir, tmp_path):
+    """`recur mcp` tries a failed first load again once the index is rebuilt ("The index changed: loading it
+    again."), but the old failure stayed in ``holder.error`` while that load went: a call made then was told at once
+    that the engine had failed to load, for the reason the rebuild had just mended. It waits for the load, as a call
+    during the first load does (and is told at once should that one fail too)."""
+    import threading
+
+    from recur.serve import mcp_stdio
+    from recur.serve.runtime import EngineHolder
+    from recur.util.errors import RecurError
+
+    Engine.open(kb_dir, tmp_path / "index", model="fake:64", quiet=True)
+    rebuilt, again, release, waiting = [False], threading.Event(), threading.Event(), threading.Event()
+
+    def load():
+        if not rebuilt[0]:
+            raise RecurError("the index was built with another model")
+        again.set()
+        release.wait(60)
+        return Engine.open(kb_dir, tmp_path / "index", model="fake:64", quiet=True, update=False)
+
+    class SeenWaiting(threading.Event):  # the real event, which says when the call has begun to wait on it
+        def wait(self, timeout=None):
+            waiting.set()
+            return super().wait(timeout)
+
+    holder = EngineHolder(load, reload_interval=0.05, retry_when=lambda: rebuilt[0])
+    holder.start()
+    told: list = []
+
+    def call():
+        try:
+            told.append(mcp_stdio.holder_engine(holder, wait=3600)())
+        except Exception as exc:  # what the tool call is told
+            told.append(exc)
+
+    try:
+        deadline = time.monotonic() + 60  # a state waited for, the first load's failure; the bound is on a hang
+        while holder.error is None:
+            assert time.monotonic() < deadline, "the first load never failed"
+            time.sleep(0.01)
+        rebuilt[0] = True  # the index is rebuilt: the holder loads it again
+        assert again.wait(60), "the rebuilt index was never loaded"
+        holder.ready = SeenWaiting()
+        caller = threading.Thread(target=call, daemon=True)
+        caller.start()
+        assert waiting.wait(60), "the call never looked at the load"
+        release.set()  # the load ends once the call is made
+        caller.join(60)
+    finally:
+        release.set()
+        holder.stop()
+    assert not caller.is_alive(), "the call still waits for a load that ended"
+    assert told == [holder.engine], told
+
+
 def test_http_mcp_needs_the_token_with_scope_all_and_slack_does_not(tmp_path):
     """/mcp follows the API's read-route token rule (--token-scope all): no token, the API's 401;
     with the token, an MCP session works. Slack routes answer on their own signature instead."""

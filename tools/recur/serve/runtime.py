@@ -153,6 +153,10 @@ class EngineHolder:
                 if self._stop.wait(self.reload_interval):
                     return
             print("The index changed: loading it again.", file=sys.stderr)
+            # the old failure is not this load's: kept, a call made while the rebuilt index loaded was told at once
+            # that the engine had failed, for the reason the rebuild mended (mcp_stdio.holder_engine: a call now
+            # waits for the load, and is told at once if it fails too)
+            self.error = None
         self.error = None
         self.engine = engine
         self._served = index_files_signature(engine.index_dir)
