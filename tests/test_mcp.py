@@ -1027,6 +1027,42 @@ def test_stdio_a_call_made_while_a_rebuilt_index_loads_waits_for_it_not_told_the
     assert told == [holder.engine], told
 
 
+def test_stdio_an_index_rebuilt_while_a_failed_load_read_it_is_loaded_again(kb_dir, tmp_path):
+    """`recur mcp` loads the index again once its files change after a failed load, but it took the files' signature
+    only after the load had failed: an index rebuilt while the load read the old one (`recur mcp` started by an
+    editor while `recur index --rebuild` ran) was the signature it then waited to see change, and the server stayed
+    failed, every call told so, until the index changed once more or a restart. The signature is the one the load
+    began with. The bound below is on that hang, not a timing."""
+    from recur.cli.startup import open_engine
+    from recur.kb.loader import load_kb
+    from recur.retrieval import embed
+    from recur.retrieval.index import build
+    from recur.serve import mcp_stdio
+    from recur.serve.runtime import EngineHolder, index_files_signature
+    from recur.util.errors import RecurError
+
+    index = tmp_path / "index"
+    build(load_kb(kb_dir), index, embed.load_encoder("fake:32"), progress=False)  # another model's index
+    rebuilt = []
+
+    def load():  # as `recur mcp` loads, the rebuild finishing after the load read the old index, before it failed
+        try:
+            return open_engine(kb_dir, index, "fake:64")
+        except RecurError:
+            if not rebuilt:
+                rebuilt.append(build(load_kb(kb_dir), index, embed.load_encoder("fake:64"), progress=False))
+            raise
+
+    holder = EngineHolder(load, reload_interval=0.05, retry_when=lambda: index_files_signature(index))
+    holder.start()
+    try:
+        assert holder.ready.wait(60), f"the index rebuilt during the failed load was never loaded: {holder.error}"
+        engine = mcp_stdio.holder_engine(holder, wait=60)()
+    finally:
+        holder.stop()
+    assert rebuilt and engine.manifest["model"] == "fake-hash-64", engine.manifest
+
+
 def test_http_mcp_needs_the_token_with_scope_all_and_slack_does_not(tmp_path):
     """/mcp follows the API's read-route token rule (--token-scope all): no token, the API's 401;
     with the token, an MCP session works. Slack routes answer on their own signature instead."""

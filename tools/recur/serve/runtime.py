@@ -145,10 +145,13 @@ class EngineHolder:
             t.join(timeout=5)
 
     def _load_then_watch(self) -> None:
+        # the index's files as the load begins to read them: taken once it had failed, an index rebuilt while the
+        # load read the old one (`recur index --rebuild` finishing meanwhile) was what the retry waited to see
+        # change, and it never was: the server stayed failed until the next change or a restart
+        seen = self.retry_when() if self.retry_when is not None else None
         while (engine := self._load()) is None:
             if self.on_fatal or self.retry_when is None:
                 return
-            seen = self.retry_when()
             while self.retry_when() == seen:
                 if self._stop.wait(self.reload_interval):
                     return
@@ -157,6 +160,7 @@ class EngineHolder:
             # that the engine had failed, for the reason the rebuild mended (mcp_stdio.holder_engine: a call now
             # waits for the load, and is told at once if it fails too)
             self.error = None
+            seen = self.retry_when()
         self.error = None
         self.engine = engine
         self._served = index_files_signature(engine.index_dir)
