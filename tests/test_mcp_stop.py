@@ -134,6 +134,17 @@ def _run_stdio(run: str, setup: str = "") -> subprocess.Popen:
     )
 
 
+def _stderr_line(proc: subprocess.Popen, timeout: float = 120) -> bytes:
+    """``proc``'s next line on stderr, within ``timeout`` s: a bound on a hang (a server that never got to write it
+    held the read, and the suite, for ever), not a timing."""
+    got: queue.Queue = queue.Queue()
+    threading.Thread(target=lambda: got.put(proc.stderr.readline()), daemon=True).start()
+    try:
+        return got.get(timeout=timeout)
+    except queue.Empty:
+        raise AssertionError(f"no line on stderr within {timeout:g} s") from None
+
+
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
 def test_a_signal_cancels_the_stdio_server_and_is_reported_after_its_loop(sig):
     """The event loop receives SIGINT and SIGTERM and cancels the serving tasks; run_stdio returns the signal once
@@ -192,9 +203,9 @@ def stuck():
         proc.stdin.write(json.dumps({"jsonrpc": "2.0", "id": 2, "method": "tools/call", "params": call}).encode())
         proc.stdin.write(b"\n")
         proc.stdin.flush()
-        assert proc.stderr.readline() == b"stuck\n"
+        assert _stderr_line(proc) == b"stuck\n"
         proc.send_signal(signal.SIGINT)
-        assert proc.stderr.readline() == b"first taken\n"
+        assert _stderr_line(proc) == b"first taken\n"
         proc.send_signal(signal.SIGINT)
         rc = proc.wait(timeout=60)  # a guard against running on, not a timing
         assert rc == -signal.SIGINT, proc.stderr.read().decode()
