@@ -102,13 +102,20 @@ class SharedStdio:
                     waiting[1].set_exception(exc)
 
     def run(self, work):
-        from concurrent.futures import Future
+        """``await work(client)`` in the shared session; the session's end is said as soon as it is seen (a job put
+        as it broke was never taken, and its test waited the whole bound for an answer, then a bare TimeoutError)."""
+        from concurrent.futures import Future, wait
 
         if self.broken:
             raise self.broken
         done: Future = Future()
         self.jobs.put((work, done))
-        return done.result(timeout=300)
+        deadline = time.monotonic() + 300  # a bound on a hang, not a timing
+        while not wait([done], timeout=0.5).done:
+            if not self.thread.is_alive():
+                raise RuntimeError("the shared `recur mcp` session has ended") from self.broken
+            assert time.monotonic() < deadline, "the shared `recur mcp` session gave no answer within 300 s"
+        return done.result()
 
     def close(self) -> None:
         self.jobs.put(None)
