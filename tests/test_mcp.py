@@ -5,6 +5,7 @@ checked against the HTTP API's answers for the same input."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import json
 import os
@@ -1068,6 +1069,52 @@ def test_stdio_an_index_rebuilt_while_a_failed_load_read_it_is_loaded_again(kb_d
     finally:
         holder.stop()
     assert rebuilt and engine.manifest["model"] == "fake-hash-64", engine.manifest
+
+
+def test_a_log_line_that_cannot_be_written_does_not_keep_the_engine_from_being_ready_or_its_failure_said(
+    kb_dir, tmp_path, monkeypatch
+):
+    """The engine's thread said "Ready: …" (and "Error: …") on stderr before it signalled the load's end, and a
+    write that failed (a client that closed `recur mcp`'s stderr, a log file on a full disk) ended the thread there:
+    the engine was set but never ready, so each call waited its whole LOAD_WAIT (300 s) for it; a failed load's
+    on_fatal (`recur serve`'s stop) was never called. A line that cannot be written is lost; the load ends as it
+    would have. stderr here is a pipe whose reader has closed (EPIPE)."""
+    import os
+    import sys
+    import threading
+
+    from recur.serve.runtime import EngineHolder
+    from recur.util.errors import RecurError
+
+    Engine.open(kb_dir, tmp_path / "index", model="fake:64", quiet=True)
+    read, write = os.pipe()
+    os.close(read)
+    broken = os.fdopen(write, "w", buffering=1)
+    monkeypatch.setattr(sys, "stderr", broken)
+    loaded = EngineHolder(lambda: Engine.open(kb_dir, tmp_path / "index", model="fake:64", quiet=True))
+    told: list = []
+
+    def failing():
+        raise RecurError("the index was built with another model")
+
+    def fatal(message: str) -> None:
+        told.append(message)
+        fatal_told.set()
+
+    fatal_told = threading.Event()
+    failed = EngineHolder(failing, on_fatal=fatal)
+    loaded.start()
+    failed.start()
+    try:  # bounds on the hangs
+        assert loaded.ready.wait(60), "the engine loaded but was never ready"
+        assert fatal_told.wait(60), "the failed load's on_fatal was never called"
+    finally:
+        loaded.stop()
+        failed.stop()
+        monkeypatch.undo()
+        with contextlib.suppress(OSError):  # what it holds cannot be written: closed all the same
+            broken.close()
+    assert told == ["the index was built with another model"], told
 
 
 def test_http_mcp_needs_the_token_with_scope_all_and_slack_does_not(tmp_path):
