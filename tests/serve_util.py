@@ -63,16 +63,22 @@ def untimed(out: str) -> list[str]:
     return [re.sub(rf"^{LOG_TIME} (?=[A-Z]+ [\w.]+: )", "", line) for line in out.splitlines()]
 
 
-def started_on(stream, said: list, seconds: float = HANG) -> int:
+def started_on(stream, said: list, proc=None, seconds: float = HANG) -> int:
     """The port `recur serve --port 0` listens on, from its start-up line in ``stream`` (its output, read a
     line at a time, within ``seconds``: a guard against a hang; each line read is kept in ``said``). A port found
     free and closed before the server was started could be taken meanwhile, by another test worker's server or a
     client's connection: the server then failed to bind, or the test asked the other worker's server. Port 0
-    binds a free one atomically."""
+    binds a free one atomically. ``proc``: the server's process, killed when no start-up line came in time (a server
+    stuck before it, a check that waits, is not left running past the test)."""
     import re
 
     started = re.compile(rf"{LOG_TIME} INFO recur\.serve: Recur on http://\S+?:(\d+)/")
-    return int(read_until(stream, said, started.match, seconds, "recur serve's start-up line").group(1))
+    try:
+        return int(read_until(stream, said, started.match, seconds, "recur serve's start-up line").group(1))
+    except AssertionError:
+        if proc is not None and proc.poll() is None:
+            proc.kill()
+        raise
 
 
 @contextlib.contextmanager
@@ -96,13 +102,23 @@ def running(app, wait_ready: bool = True, timeout: float = 60.0, sock: socket.so
                 raise RuntimeError("uvicorn did not start")
             time.sleep(0.02)
         if wait_ready:
-            wait_healthy(base, timeout)
+            wait_healthy(base, timeout, alive=thread.is_alive)
         yield base
     finally:
         server.should_exit = True
         thread.join(timeout=60)
         sock.close()
         _SERVERS.pop(base, None)
+        if thread.is_alive():  # said, not asserted: its test's outcome is its own; a later test may find it running
+            import warnings
+
+            warnings.warn(f"the server at {base} had not stopped 60 s after its stop began", stacklevel=3)
+
+
+def begin_stop(base: str) -> None:
+    """Begin the stop of the server running() serves ``base`` with, as SIGTERM does (uvicorn's handle_exit sets
+    should_exit): its requests in progress then have their grace (``timeout_graceful_shutdown``)."""
+    _SERVERS[base].should_exit = True
 
 
 _SERVERS: dict = {}  # base URL -> the uvicorn server running() serves it with (connections_open)
@@ -140,7 +156,10 @@ def wait_requests_done(base: str, timeout: float = 60) -> None:
         time.sleep(0.02)
 
 
-def wait_healthy(base: str, timeout: float = 60.0) -> dict:
+def wait_healthy(base: str, timeout: float = 60.0, alive=None) -> dict:
+    """/healthz's answer once it is a 200. A load that failed (503 ``engine_failed``: the server does not load
+    again) and a server that has stopped (``alive()``: False) are said at once: each was polled for the whole
+    ``timeout``, then said as "never turned 200"."""
     deadline = time.monotonic() + timeout
     last = None
     while time.monotonic() < deadline:
@@ -149,10 +168,21 @@ def wait_healthy(base: str, timeout: float = 60.0) -> dict:
             if r.status_code == 200:
                 return r.json()
             last = r.text
+            if r.status_code == 503 and _error_code(r) == "engine_failed":
+                raise RuntimeError(f"{base}/healthz: the engine failed to load: {last}")
         except httpx.TransportError as exc:
             last = repr(exc)
+        if alive is not None and not alive():
+            raise RuntimeError(f"the server at {base} stopped before /healthz turned 200: {last}")
         time.sleep(0.05)
-    raise RuntimeError(f"{base}/healthz never turned 200: {last}")
+    raise RuntimeError(f"{base}/healthz never turned 200 in {timeout:g} s: {last}")
+
+
+def _error_code(r: httpx.Response) -> str | None:
+    try:
+        return r.json()["error"]["code"]
+    except (ValueError, KeyError, TypeError):
+        return None
 
 
 def alert_payload(*alerts: dict, status: str = "firing") -> dict:

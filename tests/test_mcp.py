@@ -5,6 +5,7 @@ checked against the HTTP API's answers for the same input."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import json
 import os
@@ -29,6 +30,7 @@ from serve_util import (
     MCP_INIT,
     CountedGate,
     asked_engine,
+    begin_stop,
     fake_app,
     fake_index,
     long_trace,
@@ -101,13 +103,20 @@ class SharedStdio:
                     waiting[1].set_exception(exc)
 
     def run(self, work):
-        from concurrent.futures import Future
+        """``await work(client)`` in the shared session; the session's end is said as soon as it is seen (a job put
+        as it broke was never taken, and its test waited the whole bound for an answer, then a bare TimeoutError)."""
+        from concurrent.futures import Future, wait
 
         if self.broken:
             raise self.broken
         done: Future = Future()
         self.jobs.put((work, done))
-        return done.result(timeout=300)
+        deadline = time.monotonic() + 300  # a bound on a hang, not a timing
+        while not wait([done], timeout=0.5).done:
+            if not self.thread.is_alive():
+                raise RuntimeError("the shared `recur mcp` session has ended") from self.broken
+            assert time.monotonic() < deadline, "the shared `recur mcp` session gave no answer within 300 s"
+        return done.result()
 
     def close(self) -> None:
         self.jobs.put(None)
@@ -842,6 +851,49 @@ def test_http_mcp_a_call_while_the_engine_loads_waits_for_it_as_over_stdio(kb_di
         assert "id: disk-full" in session(base + "/mcp", read)
 
 
+def test_http_mcp_a_call_waiting_for_the_load_is_answered_at_the_stop_not_held_to_its_grace(
+    kb_dir, tmp_path, monkeypatch
+):
+    """A tool call over /mcp that waits for the engine's load (``_Server._loaded``) looked only at the load: a stop
+    (SIGTERM: uvicorn's should_exit, as here) during it left the call waiting, and the stop with it, for the whole
+    --shutdown-grace (Kubernetes' 30 s), where the call was then cut. It is answered at the stop, "still loading;
+    retry", as `recur mcp`'s wait ends at its signal, and the server stops. The wait is made an hour and the grace
+    120 s, so that the call returns only if the stop ends its wait; the bound below is on a hang, not a timing."""
+    import threading
+
+    from recur.serve import mcp_http
+
+    monkeypatch.setattr(mcp_http, "HTTP_LOAD_WAIT", 3600.0)
+    release, asked = threading.Event(), threading.Event()
+
+    def slow_load():
+        release.wait(600)
+        return Engine.open(kb_dir, tmp_path / "index", model="fake:64", quiet=True)
+
+    app = create_app(slow_load, site_dir=None, feedback_path=tmp_path / "fb.jsonl", host="127.0.0.1")
+    holder = app.state.holder
+    said = holder.not_ready
+
+    def not_ready():  # what the real getter says of the load, seen said: the call is waiting for the load
+        asked.set()
+        return said()
+
+    holder.not_ready = not_ready
+
+    async def work(client):
+        answer = asyncio.ensure_future(call(client, "suggest_patterns", {"text": "ENOSPC"}))
+        assert await asyncio.to_thread(asked.wait, 60), "the call never waited for the load"
+        begin_stop(base)
+        return await asyncio.wait_for(answer, 60)  # a bound on the hang: before, held to the grace (120 s)
+
+    try:
+        with running(app, wait_ready=False, timeout_graceful_shutdown=120) as base:
+            err, body, text = session(base + "/mcp", work)
+    finally:
+        release.set()
+    assert err and body["error"]["code"] == "not_ready" and "retry" in text, text
+
+
 def test_stdio_lists_its_tools_while_its_patterns_wait_for_the_load(kb_dir, tmp_path):
     """Found starting `recur mcp` as an assistant's client does (initialize, then tools/list and resources/list at
     once): resources/list waited for the model's load on the event loop, so tools/list, which needs no engine,
@@ -929,6 +981,144 @@ def test_stdio_a_call_made_while_the_load_goes_is_told_at_once_when_the_load_fai
     assert not caller.is_alive(), "the call still waits for a load that failed"
     assert [getattr(e, "code", None) for e in told] == ["engine_failed"], told
     assert str(told[0]).startswith("the search engine failed to load: the index was built with another model")
+
+
+def test_stdio_a_call_made_while_a_rebuilt_index_loads_waits_for_it_not_told_the_old_failure(kb_dir, tmp_path):
+    """`recur mcp` tries a failed first load again once the index is rebuilt ("The index changed: loading it
+    again."), but the old failure stayed in ``holder.error`` while that load went: a call made then was told at once
+    that the engine had failed to load, for the reason the rebuild had just mended. It waits for the load, as a call
+    during the first load does (and is told at once should that one fail too)."""
+    import threading
+
+    from recur.serve import mcp_stdio
+    from recur.serve.runtime import EngineHolder
+    from recur.util.errors import RecurError
+
+    Engine.open(kb_dir, tmp_path / "index", model="fake:64", quiet=True)
+    rebuilt, again, release, waiting = [False], threading.Event(), threading.Event(), threading.Event()
+
+    def load():
+        if not rebuilt[0]:
+            raise RecurError("the index was built with another model")
+        again.set()
+        release.wait(60)
+        return Engine.open(kb_dir, tmp_path / "index", model="fake:64", quiet=True, update=False)
+
+    class SeenWaiting(threading.Event):  # the real event, which says when the call has begun to wait on it
+        def wait(self, timeout=None):
+            waiting.set()
+            return super().wait(timeout)
+
+    holder = EngineHolder(load, reload_interval=0.05, retry_when=lambda: rebuilt[0])
+    holder.start()
+    told: list = []
+
+    def call():
+        try:
+            told.append(mcp_stdio.holder_engine(holder, wait=3600)())
+        except Exception as exc:  # what the tool call is told
+            told.append(exc)
+
+    try:
+        deadline = time.monotonic() + 60  # a state waited for, the first load's failure; the bound is on a hang
+        while holder.error is None:
+            assert time.monotonic() < deadline, "the first load never failed"
+            time.sleep(0.01)
+        rebuilt[0] = True  # the index is rebuilt: the holder loads it again
+        assert again.wait(60), "the rebuilt index was never loaded"
+        holder.ready = SeenWaiting()
+        caller = threading.Thread(target=call, daemon=True)
+        caller.start()
+        assert waiting.wait(60), "the call never looked at the load"
+        release.set()  # the load ends once the call is made
+        caller.join(60)
+    finally:
+        release.set()
+        holder.stop()
+    assert not caller.is_alive(), "the call still waits for a load that ended"
+    assert told == [holder.engine], told
+
+
+def test_stdio_an_index_rebuilt_while_a_failed_load_read_it_is_loaded_again(kb_dir, tmp_path):
+    """`recur mcp` loads the index again once its files change after a failed load, but it took the files' signature
+    only after the load had failed: an index rebuilt while the load read the old one (`recur mcp` started by an
+    editor while `recur index --rebuild` ran) was the signature it then waited to see change, and the server stayed
+    failed, every call told so, until the index changed once more or a restart. The signature is the one the load
+    began with. The bound below is on that hang, not a timing."""
+    from recur.cli.startup import open_engine
+    from recur.kb.loader import load_kb
+    from recur.retrieval import embed
+    from recur.retrieval.index import build
+    from recur.serve import mcp_stdio
+    from recur.serve.runtime import EngineHolder, index_files_signature
+    from recur.util.errors import RecurError
+
+    index = tmp_path / "index"
+    build(load_kb(kb_dir), index, embed.load_encoder("fake:32"), progress=False)  # another model's index
+    rebuilt = []
+
+    def load():  # as `recur mcp` loads, the rebuild finishing after the load read the old index, before it failed
+        try:
+            return open_engine(kb_dir, index, "fake:64")
+        except RecurError:
+            if not rebuilt:
+                rebuilt.append(build(load_kb(kb_dir), index, embed.load_encoder("fake:64"), progress=False))
+            raise
+
+    holder = EngineHolder(load, reload_interval=0.05, retry_when=lambda: index_files_signature(index))
+    holder.start()
+    try:
+        assert holder.ready.wait(60), f"the index rebuilt during the failed load was never loaded: {holder.error}"
+        engine = mcp_stdio.holder_engine(holder, wait=60)()
+    finally:
+        holder.stop()
+    assert rebuilt and engine.manifest["model"] == "fake-hash-64", engine.manifest
+
+
+def test_a_log_line_that_cannot_be_written_does_not_keep_the_engine_from_being_ready_or_its_failure_said(
+    kb_dir, tmp_path, monkeypatch
+):
+    """The engine's thread said "Ready: …" (and "Error: …") on stderr before it signalled the load's end, and a
+    write that failed (a client that closed `recur mcp`'s stderr, a log file on a full disk) ended the thread there:
+    the engine was set but never ready, so each call waited its whole LOAD_WAIT (300 s) for it; a failed load's
+    on_fatal (`recur serve`'s stop) was never called. A line that cannot be written is lost; the load ends as it
+    would have. stderr here is a pipe whose reader has closed (EPIPE)."""
+    import os
+    import sys
+    import threading
+
+    from recur.serve.runtime import EngineHolder
+    from recur.util.errors import RecurError
+
+    Engine.open(kb_dir, tmp_path / "index", model="fake:64", quiet=True)
+    read, write = os.pipe()
+    os.close(read)
+    broken = os.fdopen(write, "w", buffering=1)
+    monkeypatch.setattr(sys, "stderr", broken)
+    loaded = EngineHolder(lambda: Engine.open(kb_dir, tmp_path / "index", model="fake:64", quiet=True))
+    told: list = []
+
+    def failing():
+        raise RecurError("the index was built with another model")
+
+    def fatal(message: str) -> None:
+        told.append(message)
+        fatal_told.set()
+
+    fatal_told = threading.Event()
+    failed = EngineHolder(failing, on_fatal=fatal)
+    loaded.start()
+    failed.start()
+    try:  # bounds on the hangs
+        assert loaded.ready.wait(60), "the engine loaded but was never ready"
+        assert fatal_told.wait(60), "the failed load's on_fatal was never called"
+    finally:
+        loaded.stop()
+        failed.stop()
+        monkeypatch.undo()
+        with contextlib.suppress(OSError):  # what it holds cannot be written: closed all the same
+            broken.close()
+    assert told == ["the index was built with another model"], told
 
 
 def test_http_mcp_needs_the_token_with_scope_all_and_slack_does_not(tmp_path):

@@ -53,7 +53,7 @@ def serve_process(kb_dir, tmp_path, env=None, extra=(), cwd=None, feedback=True,
     said: list = []
     result = {"proc": proc, "said": said}  # "said": the lines read so far (a test reading on keeps them there)
     try:
-        yield f"http://127.0.0.1:{started_on(proc.stdout, said)}", result
+        yield f"http://127.0.0.1:{started_on(proc.stdout, said, proc)}", result
     finally:
         proc.terminate()
         rest, _ = proc.communicate(timeout=30)
@@ -101,7 +101,7 @@ def test_sighup_while_starting_neither_kills_nor_stops_the_server(kb_dir, tmp_pa
         proc.send_signal(signal.SIGHUP)
         os.write(writer, b"a-token-of-at-least-16-characters\n")
         os.close(writer)
-        base = f"http://127.0.0.1:{started_on(proc.stdout, said)}"
+        base = f"http://127.0.0.1:{started_on(proc.stdout, said, proc)}"
         assert wait_healthy(base)["patterns"] == 3
     finally:
         proc.terminate()
@@ -258,10 +258,12 @@ def _answer_and_when(s: socket.socket) -> tuple[bytes, range]:
     import select
 
     nothing_at = time.time()
+    bound = time.monotonic() + 600  # a guard against a hang (a server that never answers), not a timing
     while True:
         began = time.time()
         if select.select([s], [], [], 0.05)[0]:
             break
+        assert time.monotonic() < bound, "no answer, nor the connection's close, within 600 s"
         nothing_at = began
     answer = s.recv(65536)
     read_at = time.time()

@@ -1075,7 +1075,10 @@ class SlackStandIn:
                 await asyncio.sleep(0.05)
             return {"ok": True}
 
-    def wait(self, n: int, timeout: float = 30) -> list:
+    def wait(self, n: int, timeout: float = 60) -> list:
+        """What was posted to /hook once ``n`` posts have arrived, or what has at ``timeout`` (a bound on a hang, as
+        generous as the suite's others: 30 s could pass on a loaded machine before a reply made after a load was
+        posted, and the test's assertion then named a missing post, not the load)."""
         deadline = time.monotonic() + timeout
         while len(self.got) < n and time.monotonic() < deadline:
             time.sleep(0.05)

@@ -11,6 +11,7 @@ import datetime as dt
 import json
 import threading
 import time
+from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -295,14 +296,16 @@ def engine_loading(get_engine) -> bool:
     return False
 
 
-def load_pauses(get_engine, wait: float):
+def load_pauses(get_engine, wait: float, stopped: Callable[[], bool] = lambda: False):
     """The pauses (seconds) of a wait of at most ``wait`` seconds for an engine still loading
     (``engine_loading``), each for the caller to sleep its own way: Slack's answer in its worker thread
     (``time.sleep``), MCP over HTTP on the event loop (``anyio.sleep``, holding no thread). Ends once the
-    engine has loaded, its load failed, or the wait is over; the caller's ``get_engine()`` then says which.
-    A request that came while the model loaded (after every restart) was told to retry in a few seconds."""
+    engine has loaded, its load failed, the wait is over, or ``stopped()`` (the server's stop has begun); the
+    caller's ``get_engine()`` then says which. A request that came while the model loaded (after every restart)
+    was told to retry in a few seconds. A stop during the load left the wait, and the stop with it, going for the
+    whole grace period, where the request was then cut."""
     deadline = time.monotonic() + wait
-    while time.monotonic() < deadline and engine_loading(get_engine):
+    while time.monotonic() < deadline and not stopped() and engine_loading(get_engine):
         yield LOAD_POLL
 
 

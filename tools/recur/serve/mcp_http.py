@@ -151,8 +151,8 @@ def http_router(get_engine: Callable, *, path: str = "/mcp", stopping=None, **op
     site, whose 405 said POST was not allowed there)."""
     from fastapi import APIRouter
 
-    def build():
-        return http_app(get_engine, path=path, **options)
+    def build():  # a call waiting for the engine's load is answered at the stop (_Server._loaded)
+        return http_app(get_engine, path=path, stopped=lambda: stopping is not None and stopping.stopped, **options)
 
     lazy = LazyMcp(build, stopping)
     router = APIRouter(lifespan=lazy.lifespan)
@@ -181,6 +181,7 @@ def http_app(
     stale_files: Callable[[], list[str]],
     kb_files: Callable[[], dict | None] | None = None,
     kbs=None,
+    stopped: Callable[[], bool] = lambda: False,
 ):
     """(session manager, ASGI app): the MCP server at ``path`` (streamable HTTP, read-only tools; ``site_url``:
     build_server's); http_router serves the app and runs the manager, from the first request to /mcp.
@@ -194,8 +195,8 @@ def http_app(
     for the 30-minute idle timeout. ``max_sessions_per_client``: see mcp_sessions.SessionCaps, in front of the
     SDK's app, which says each session closed and tells ``on_session_closed`` its reason; the manager returned
     runs its sweep for idle ones (mcp_sessions.Managed). A call its client gave up on is a 499 (``GivenUp``).
-    ``stale_files``, ``kb_files``, ``kbs``: build_server's (`recur serve`: its own check's changed files, KB signature,
-    and the served_kb.ServedKB its GET /api/report reads)."""
+    ``stale_files``, ``kb_files``, ``kbs``, ``stopped``: build_server's (`recur serve`: its own check's changed files,
+    KB signature, the served_kb.ServedKB its GET /api/report reads, whether its stop has begun)."""
     from mcp.server.streamable_http_manager import StreamableHTTPASGIApp
 
     from recur.serve.mcp_server import build_server
@@ -205,6 +206,7 @@ def http_app(
         get_engine,
         site_url=site_url,
         load_wait=HTTP_LOAD_WAIT,
+        stopped=stopped,
         served_by="recur serve",
         stale_files=stale_files,
         kb_files=kb_files,

@@ -211,6 +211,7 @@ class _Server(MCPServer):
         get_engine: Callable,
         stale_files: Callable[[], list[str]],
         load_wait: float = 0,
+        stopped: Callable[[], bool] = lambda: False,
         served_by: str = "recur mcp",
         **kwargs,
     ):
@@ -218,6 +219,7 @@ class _Server(MCPServer):
         self._get_engine = get_engine
         self._served_by = served_by  # the command kb_unavailable names (_named)
         self._load_wait = load_wait  # over HTTP: how long a request waits for an engine still loading
+        self._stopped = stopped  # over HTTP: whether the server's stop has begun, which ends that wait
         self._stale = Staleness(get_engine, stale_files)
         self.kbs: ServedKB | None = None  # the KB the tools read (build_server's), an incident's id told by it
 
@@ -226,10 +228,11 @@ class _Server(MCPServer):
         here without holding a thread (the API's getter answers 503 ``not_ready`` at once). A tool call
         right after `recur serve` started was the tool error "still loading; retry in a few seconds", where
         `recur mcp` waits (holder_engine; found calling /mcp after a restart). Any other refusal, or the wait
-        ended, and the request goes on to say it."""
+        ended, and the request goes on to say it. A stop ends the wait too (``stopped``): it held the call, and the
+        stop, to the end of the grace period (--shutdown-grace), where the call was cut."""
         import anyio
 
-        for pause in load_pauses(self._get_engine, self._load_wait):
+        for pause in load_pauses(self._get_engine, self._load_wait, self._stopped):
             await anyio.sleep(pause)
 
     def tool(self, *args, description: str | None = None, **kwargs):
@@ -541,6 +544,7 @@ def build_server(
     site_url: str | None = None,
     stale_files: Callable[[], list[str]],
     load_wait: float = 0,
+    stopped: Callable[[], bool] = lambda: False,
     severities: list[str] | None = None,
     served_by: str = "recur mcp",
     kb_files: Callable[[], dict | None] | None = None,
@@ -549,7 +553,8 @@ def build_server(
     """The server and its tools. ``site_url``: the built site's base URL (`recur serve --site-url`,
     `recur mcp --site-url`): each pattern and incident in an answer has its page's ``url`` beside its
     ``path``, in the structured content and the text, as Slack links its titles. ``load_wait``: seconds a
-    request waits for an engine that ``get_engine`` says is still loading (HTTP: it does not wait itself).
+    request waits for an engine that ``get_engine`` says is still loading (HTTP: it does not wait itself), until
+    ``stopped()`` says the server's stop has begun.
     ``stale_files``: the KB files changed since the served index was built, as the engine's owner found them
     (an EngineHolder's ``kb_changed``, `recur serve`'s and `recur mcp`'s): each answer says them (``Staleness``).
     ``severities``: the framework's level keys (loader.severity_keys), named in record_incident's schema.
@@ -566,6 +571,7 @@ def build_server(
         "recur",
         get_engine=get_engine,
         load_wait=load_wait,
+        stopped=stopped,
         stale_files=stale_files,
         title="Recur: known failure patterns",
         version=__version__,

@@ -9,6 +9,7 @@ at most once per ``reload_interval`` seconds and swaps in a rebuilt index
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 import threading
@@ -145,19 +146,27 @@ class EngineHolder:
             t.join(timeout=5)
 
     def _load_then_watch(self) -> None:
+        # the index's files as the load begins to read them: taken once it had failed, an index rebuilt while the
+        # load read the old one (`recur index --rebuild` finishing meanwhile) was what the retry waited to see
+        # change, and it never was: the server stayed failed until the next change or a restart
+        seen = self.retry_when() if self.retry_when is not None else None
         while (engine := self._load()) is None:
             if self.on_fatal or self.retry_when is None:
                 return
-            seen = self.retry_when()
             while self.retry_when() == seen:
                 if self._stop.wait(self.reload_interval):
                     return
-            print("The index changed: loading it again.", file=sys.stderr)
+            _tell("The index changed: loading it again.")
+            # the old failure is not this load's: kept, a call made while the rebuilt index loaded was told at once
+            # that the engine had failed, for the reason the rebuild mended (mcp_stdio.holder_engine: a call now
+            # waits for the load, and is told at once if it fails too)
+            self.error = None
+            seen = self.retry_when()
         self.error = None
         self.engine = engine
         self._served = index_files_signature(engine.index_dir)
         if not self.stopping.is_set():
-            print(f"Ready: {len(engine.docs)} patterns, model {engine.manifest.get('model')}.", file=sys.stderr)
+            _tell(f"Ready: {len(engine.docs)} patterns, model {engine.manifest.get('model')}.")
         try:
             self.check_stale()
             self.check_site()
@@ -195,7 +204,7 @@ class EngineHolder:
 
     def _fail(self, message: str) -> None:
         self.error = message
-        print(f"Error: {message}", file=sys.stderr)
+        _tell(f"Error: {message}")
         if self.on_fatal:
             self.on_fatal(message)
 
@@ -258,7 +267,7 @@ class EngineHolder:
                 return self._warn(said(elsewhere(str(exc), self.folders()), restart))
             self._served = files  # the same build, whole
         if self.reload_error is not None:
-            print("The index on disk can be loaded again.", file=sys.stderr)
+            _tell("The index on disk can be loaded again.")
         self.reload_error = None
         return False
 
@@ -270,7 +279,7 @@ class EngineHolder:
     def _warn(self, message: str) -> bool:
         if message != self.reload_error:
             self.reload_error = message
-            print(f"warning: {message}", file=sys.stderr)
+            _tell(f"warning: {message}")
         return False
 
     def check_stale(self) -> None:
@@ -433,7 +442,7 @@ class EngineHolder:
         kind = None if message is None else (kind or message)
         if kind != self._said.get(name):
             self._said[name] = kind
-            print(f"warning: {message}" if message else cleared, file=sys.stderr)
+            _tell(f"warning: {message}" if message else cleared)
 
     def _same_kb_files(self, record, manifest: dict) -> bool | None:
         """Whether the site (its ``record``) and the index (its ``manifest``) were made from the same
@@ -455,13 +464,22 @@ class EngineHolder:
     def _refuse(self, build: str, why: str) -> bool:
         """Keep serving the old index; /healthz and /metrics say the rebuilt one is not served."""
         self.reload_error = said(f"not reloading the rebuilt index (build {build}): ", elsewhere(why, self.folders()))
-        print(f"warning: {self.reload_error}", file=sys.stderr)
+        _tell(f"warning: {self.reload_error}")
         return False
+
+
+def _tell(line: str) -> None:
+    """``line`` on stderr, the log of the engine's thread. A line that cannot be written (a client that closed `recur
+    mcp`'s stderr, a log file on a full disk) is lost, not the thread: "Ready" raising ended it before the engine
+    was said ready, and each call then waited its whole LOAD_WAIT for it; "Error" raising skipped a failed load's
+    on_fatal (`recur serve`'s stop). `recur serve`'s stderr is its log (applog), whose handler does not raise."""
+    with contextlib.suppress(OSError, ValueError):  # ValueError: stderr closed
+        print(line, file=sys.stderr)
 
 
 def _say_reloaded(engine, build: str, served_model) -> None:
     """The reload's line (reloaded_line) on stderr."""
-    print(reloaded_line(engine.manifest, len(engine.docs), build, served_model), file=sys.stderr)
+    _tell(reloaded_line(engine.manifest, len(engine.docs), build, served_model))
 
 
 def reloaded_line(manifest: dict, count: int, build: str, served_model) -> str:
