@@ -167,7 +167,7 @@ LOOPBACK = ("127.0.0.1", "localhost", "::1")
 HTTP_LOAD_WAIT = 45.0
 
 
-def http_app(
+def http_app(  # long: one keyword argument a line, each of `recur serve`'s /mcp settings, and their doc
     get_engine: Callable,
     *,
     host: str | None = None,
