@@ -9,7 +9,16 @@ import datetime as dt
 import html
 import re
 
-from recur.problems.board import OPEN_FIX, Board, month_so_far, other_dues_note, owner_names, owner_of, quarter_label
+from recur.problems.board import (
+    FROM_PATTERN,
+    OPEN_FIX,
+    Board,
+    month_so_far,
+    other_dues_note,
+    owner_names,
+    owner_of,
+    quarter_label,
+)
 from recur.problems.owner import NOT_OWNED, filtered_sentence
 from recur.util.text import and_listed, display_width, plural
 
@@ -72,9 +81,6 @@ def _by_owner_name(b: Board, kind: str) -> list:
     the spelling, "Noor Ahmed", "Noor Zafar", "@noor-ahmed" split Noor Ahmed's rows."""
     aliases = b.get("owner_aliases") or {}
     return sorted(b[kind], key=lambda f: (not f["owner"], owner_of(f["owner"] or "", aliases)))
-
-
-FROM_PATTERN = "(from the pattern)"  # after a review's owner that is its pattern's owner:, none being recorded
 
 
 def review_owner(r: dict, named) -> str:
