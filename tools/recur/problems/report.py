@@ -420,7 +420,8 @@ TOP_SERVICES = 10  # service rows shown in the trends section; the rest share on
 
 def _trends(b: Board) -> tuple:
     t = b["trends"]
-    span = f"{t['months'][0]} … {t['months'][-1]}" if t["months"] else ""
+    # one month (--months 1) is named once: "2026-12 … 2026-12" read as a range
+    span = " … ".join(dict.fromkeys(t["months"][:1] + t["months"][-1:]))
     rows = [["(all)", _sparkline(t["total"]), str(sum(t["total"]))]]
     rows += [[f"category {k}", _sparkline(v), str(sum(v))] for k, v in t["by_category"].items()]
     services = list(t["by_service"].items())
