@@ -234,6 +234,9 @@ def test_months_sets_the_monthly_trend_s_span_and_is_checked(kb_dir):
     assert head.startswith("Incidents per month 2026-03 … 2026-05 "), head
     row = next(ln for ln in res.output.splitlines() if ln.startswith("  (all)"))
     assert row.split()[2] == "2" and len(row.split()[1]) == 3, row  # March and April's incidents, three marks
+    res = CliRunner().invoke(cli, [*args, "--months", "1"], env=env)
+    head = next(ln for ln in res.output.splitlines() if ln.startswith("Incidents per month"))
+    assert head.startswith("Incidents per month 2026-05 (· = none that month; 2026-05 counts May 1 only"), head
     default = CliRunner().invoke(cli, [*args, "--format", "json"], env=env)
     assert len(json.loads(default.output)["trends"]["months"]) == 12
     for bad in ("0", "121", "a-year"):

@@ -65,3 +65,14 @@ def test_a_review_with_no_owner_names_its_pattern_s_owner_marked_so(tmp_path):
     page = pages(kb, as_of=TODAY, board=b)["board/index.md"]
     reviews = page.split("## Reviews pending")[1].split("\n## ")[0]
     assert "team-db (from the pattern)" in reviews and "the review records no owner, its pattern" in reviews, reviews
+
+
+def test_the_overdue_gate_names_a_review_s_owner_from_its_pattern_as_the_table_does(tmp_path):
+    """`--fail-on overdue` named a follow-up's owner but said nothing of a review the table shows as team-db's."""
+    kb_dir = _kb(tmp_path)
+    res = CliRunner().invoke(cli, ["report", "--kb", str(kb_dir), "--fail-on", "overdue"], env=ENV)
+    assert res.exit_code == 1, res.output
+    lines = {ln.split()[2]: ln.strip() for ln in res.output.splitlines() if ln.strip().startswith("review of ")}
+    assert lines["INC-2026-0021"] == "review of INC-2026-0021 (team-db, from the pattern) overdue by 6 days"
+    assert lines["INC-2026-0023"] == "review of INC-2026-0023 (alice) overdue by 6 days"
+    assert lines["INC-2026-0024"] == "review of INC-2026-0024 overdue by 6 days"  # two teams: no one is picked

@@ -313,6 +313,22 @@ def _pattern_refs(kb: KB) -> list[Problem]:
     return problems
 
 
+def _retired_day(p, shown: str) -> list[Problem]:
+    """A pattern's ``retired:`` day that cannot be the day it was retired: on a pattern in use (a team's own key of
+    that name, written before Recur read it, may say something else: not failing --strict, as a key of its own
+    does not), or before the day it was written (``created:``), where a board of a day between took it as retired
+    before it existed."""
+    if p.retired_on is None:
+        return []
+    if p.status != "retired":  # the day it was retired, on a pattern in use
+        what = f"retired on a pattern that is {p.status}: set status: retired, or remove retired"
+        return [Problem(shown, p.line("retired"), "retired", what, "warning", strict=False)]
+    if p.created is not None and p.retired_on < p.created:
+        what = f"retired {p.retired_on} is before created {p.created}: a pattern is retired after it was written"
+        return [Problem(shown, p.line("retired"), "retired", what, "warning")]
+    return []
+
+
 def superseded_problems(kb: KB) -> list[Problem]:
     """``superseded_by`` of every pattern: an id no pattern has (an error, as for ``related``), on a
     pattern that is not retired (a warning: a live pattern has no successor, so one of the two is a
@@ -335,9 +351,7 @@ def superseded_problems(kb: KB) -> list[Problem]:
         if p.superseded_by and p.status != "retired":
             what = f"superseded_by on a pattern that is {p.status}: set status: retired, or remove superseded_by"
             problems.append(Problem(shown, p.line("superseded_by"), "superseded_by", what, "warning"))
-        if p.retired_on is not None and p.status != "retired":  # the day it was retired, on a pattern in use
-            what = f"retired on a pattern that is {p.status}: set status: retired, or remove retired"
-            problems.append(Problem(shown, p.line("retired"), "retired", what, "warning"))
+        problems += _retired_day(p, shown)
         if p.status != "retired" or p is not kb.patterns.get(p.id):  # the way on: of the file the KB kept
             continue
         loop = _supersede_cycle(kb, p)

@@ -112,6 +112,10 @@ class Field:
     # for enum: what to write instead of a value in other words (``_OTHER_WORDS``): a follow-up's
     # `status: cancelled` is written status: done and resolution: wont-do, a value of no one key
     instead: str = ""
+    # a key Recur read only lately, which a team may have written as its own before (`retired: true`): a value
+    # of the wrong kind is a warning, kept and not used, and the record is kept (it was an error, and a team's
+    # CI failed on upgrade with the pattern left out of search, board and site: found re-reading `retired:`)
+    lenient: bool = False
 
 
 FIX_STATUS = ("open", "in-progress", "done", "wont-fix")
@@ -238,7 +242,7 @@ PATTERN = {
     "created": Field("date", doc="extension: when the pattern was first written"),
     "imported": Field("mapping", schema=IMPORTED, doc="extension: a draft written by recur import from this source"),
     "superseded_by": Field("ids", item="kebab", doc="extension: the pattern(s) that replaced a retired one"),
-    "retired": Field("date", doc="extension: the day a retired pattern was retired"),
+    "retired": Field("date", doc="extension: the day a retired pattern was retired", lenient=True),
 }
 REVIEW = {
     "level": Field("enum", choices=REVIEW_LEVELS),
@@ -386,6 +390,15 @@ def declarable(key: str, kind: str | None = None) -> bool:
     if kind is not None:
         return key not in RECORD_KINDS[kind]
     return all(key not in shape for shape in RECORD_KINDS.values())
+
+
+def lately_read(key: str, kind: str | None = None) -> str | None:
+    """What a top-level key Recur read only lately (a ``lenient`` one, ``retired``) is, when ``key`` is one (of
+    ``kind``'s records, or of any): a team's recur.yml may have declared it as its own before (own_keys), and that
+    is a warning, not an error failing its CI on upgrade; else None."""
+    shapes = [RECORD_KINDS[kind]] if kind is not None else RECORD_KINDS.values()
+    rule = next((shape[key] for shape in shapes if key in shape and shape[key].lenient), None)
+    return None if rule is None else rule.doc.removeprefix("extension: ")
 
 
 def record_kind(shape: dict) -> str | None:
@@ -590,13 +603,7 @@ class Validator:
                 return None
             return text
         if kind == "date":
-            parsed = iso_date(value)
-            if parsed is None:
-                self.error(path, dotted, f"must be a date like 2026-01-31, not {show_value(value)}{iso_hint(value)}")
-            elif not in_range(parsed):
-                self.error(path, dotted, f"must be a date from {RANGE}, not {parsed.isoformat()}")
-                return None
-            return parsed
+            return self.date_value(value, rule, path, dotted)
         if kind == "int":
             if isinstance(value, bool) or not isinstance(value, int) or value < 0:
                 hint = _minutes(value, dotted)  # "45m": the number to write
@@ -618,6 +625,34 @@ class Validator:
         if kind in ("records", "flags"):
             return self.records(value, rule, path, dotted)
         raise AssertionError(f"unknown field kind {kind}")
+
+    def date_value(self, value, rule: Field, path: tuple, dotted: str):
+        """A date field's value, or None and an error saying what to write (a warning for a ``lenient`` key's)."""
+        if rule.lenient:
+            return self.lenient_date(value, path, dotted, rule.doc.removeprefix("extension: "))
+        parsed = iso_date(value)
+        if parsed is None:
+            self.error(path, dotted, f"must be a date like 2026-01-31, not {show_value(value)}{iso_hint(value)}")
+        elif not in_range(parsed):
+            self.error(path, dotted, f"must be a date from {RANGE}, not {parsed.isoformat()}")
+            return None
+        return parsed
+
+    def lenient_date(self, value, path: tuple, dotted: str, rule_doc: str):
+        """A date of a ``lenient`` key (``retired:``), or None and a warning: a value that is no date, the team's own
+        use of the key before Recur read it (``retired: true``, ``"Q3 2026"``), is kept, not used, and never fails
+        --strict; one that was meant as a date (``2026-13-01``, ``12/19/2026``, a year out of range) fails it."""
+        parsed = iso_date(value)
+        if parsed is not None and in_range(parsed):
+            return parsed
+        hint = "" if parsed is not None else iso_hint(value)
+        meant = bool(hint) or parsed is not None  # a date meant: a slip, which --strict fails on
+        what = f"a date from {RANGE}, {parsed.isoformat()}" if parsed else f"a date (YYYY-MM-DD), {show_value(value)}"
+        message = f"not {what}; kept, not used{hint}"
+        if not meant:  # a key of the team's own: what Recur reads it as, and how to keep theirs
+            message += f" (Recur reads {dotted}: as {rule_doc}; a key of your own: rename it)"
+        self.problems.append(Problem(self.relpath, self.doc.line(*path), dotted, message, "warning", strict=meant))
+        return None
 
     def texts(self, value, path: tuple, dotted: str) -> dict | None:
         """A mapping whose keys are the writer's (a section's heading), text to text: no schema of its own."""

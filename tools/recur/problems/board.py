@@ -1083,16 +1083,24 @@ def _quarters(patterns, incidents, as_of: dt.date, drafts: set = frozenset()) ->
     return list(rows.values())
 
 
+FROM_PATTERN = "(from the pattern)"  # after a review's owner that is its pattern's owner:, none being recorded
+
+
+def _review_whose(r: dict, named) -> str:
+    """Whose an overdue review is in the gate's line, as the report's table says it: " (alice)", " (team-db, from
+    the pattern)" for one that records no owner whose pattern names one (``default_owner``; the line said nothing,
+    where the table named the team: found in a re-read), else ""."""
+    if o := r.get("owner"):
+        return f" ({named(o)})"
+    return f" ({named(d)}, {FROM_PATTERN[1:-1]})" if (d := r.get("default_owner")) else ""
+
+
 def overdue_items(b: Board) -> list[str]:
     """One line per overdue review, follow-up or permanent fix on a board (for ``--fail-on overdue``), each owner
     named as the report's rows name them (``owner_names``): "@lena-fischer" here, "Lena Fischer" there (a re-read)."""
     named = owner_names(b)
-    out = [
-        f"review of {r['incident']}{f' ({named(o)})' if (o := r.get('owner')) else ''} overdue by "
-        f"{plural(r['days_overdue'], 'day')}"
-        for r in b["reviews"]
-        if r["overdue"]
-    ]
+    out = [f"review of {r['incident']}{_review_whose(r, named)} overdue by {plural(r['days_overdue'], 'day')}"
+           for r in b["reviews"] if r["overdue"]]  # fmt: skip
     # whose, as the report's tables say: a gate's message posted to a channel named the work, not who to ask
     out += [
         f"follow-up {f['title']!r} of {f['incident']} ({named(f['owner'])}) overdue by {plural(f['days_overdue'], 'day')}"

@@ -9,7 +9,16 @@ import datetime as dt
 import html
 import re
 
-from recur.problems.board import OPEN_FIX, Board, month_so_far, other_dues_note, owner_names, owner_of, quarter_label
+from recur.problems.board import (
+    FROM_PATTERN,
+    OPEN_FIX,
+    Board,
+    month_so_far,
+    other_dues_note,
+    owner_names,
+    owner_of,
+    quarter_label,
+)
 from recur.problems.owner import NOT_OWNED, filtered_sentence
 from recur.util.text import and_listed, display_width, plural
 
@@ -72,9 +81,6 @@ def _by_owner_name(b: Board, kind: str) -> list:
     the spelling, "Noor Ahmed", "Noor Zafar", "@noor-ahmed" split Noor Ahmed's rows."""
     aliases = b.get("owner_aliases") or {}
     return sorted(b[kind], key=lambda f: (not f["owner"], owner_of(f["owner"] or "", aliases)))
-
-
-FROM_PATTERN = "(from the pattern)"  # after a review's owner that is its pattern's owner:, none being recorded
 
 
 def review_owner(r: dict, named) -> str:
@@ -414,7 +420,8 @@ TOP_SERVICES = 10  # service rows shown in the trends section; the rest share on
 
 def _trends(b: Board) -> tuple:
     t = b["trends"]
-    span = f"{t['months'][0]} … {t['months'][-1]}" if t["months"] else ""
+    # one month (--months 1) is named once: "2026-12 … 2026-12" read as a range
+    span = " … ".join(dict.fromkeys(t["months"][:1] + t["months"][-1:]))
     rows = [["(all)", _sparkline(t["total"]), str(sum(t["total"]))]]
     rows += [[f"category {k}", _sparkline(v), str(sum(v))] for k, v in t["by_category"].items()]
     services = list(t["by_service"].items())
