@@ -4,8 +4,9 @@ script; MCP's problem_report gives the same board to an assistant, paged.
 
 The board is made from the KB's records (incidents, their reviews, follow-ups and flags), not from the index: the
 route reads the KB the server serves, kept between requests and read again once the server's look at its files
-(every few seconds, /healthz's ``stale``) finds them changed (served_kb.ServedKB, the one /mcp's tools read). A
-server with no KB folder to read (an index-only deployment) answers 503 ``kb_unavailable`` saying so.
+(every few seconds, /healthz's ``stale``) finds them changed (served_kb.ServedKB, the one /mcp's tools read); the board
+made for a request is kept, as sent, for that KB and the same parameters and day (served_kb.Boards). A server with
+no KB folder to read (an index-only deployment) answers 503 ``kb_unavailable`` saying so.
 """
 
 from __future__ import annotations
