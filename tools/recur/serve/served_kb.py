@@ -36,11 +36,12 @@ class ServedKB:
     """The KB past_incidents, problem_report and GET /api/report read (one for both under `recur serve`, whose /mcp
     writes nothing: a record `recur incident new` or `recur mcp --allow-writes` wrote is on both at the next look),
     kept between calls and read again when its files changed: each call read it whole (load_kb), 244 ms and 312 ms
-    a call on the starter KB, about 2 s each on 1,000 patterns and 1,000 incidents (found in review). ``files()``: the KB's signature as the engine's owner last
-    walked it (an EngineHolder's ``kb_files``, the look whose changed files the answers' ``stale`` names, made
-    every few seconds), so no walk of its own; without one (a server built over a bare engine), a stat walk per
-    call, no reading. A KB read while another changed its files is read again at the owner's next look (its
-    signature then differs from the one this read was kept with); record_incident's write drops it at once."""
+    a call on the starter KB, about 2 s each on 1,000 patterns and 1,000 incidents (found in review). ``files()``:
+    the KB's signature as the engine's owner last walked it (an EngineHolder's ``kb_files``, the look whose changed
+    files the answers' ``stale`` names, made every few seconds), so no walk of its own; without one (a server built
+    over a bare engine), a stat walk per call, no reading. A KB read while another changed its files is read again
+    at the owner's next look (its signature then differs from the one this read was kept with); record_incident's
+    write drops it at once."""
 
     def __init__(self, files: Callable[[], dict | None] | None = None):
         self._files = files
