@@ -34,7 +34,7 @@ from recur.serve.guard import (
     install_error_handlers,
 )
 from recur.serve.runtime import EngineHolder
-from recur.serve.served_kb import ServedKB
+from recur.serve.served_kb import Boards, ServedKB
 
 JSON_PATHS = frozenset({"/api/suggest", "/api/alertmanager", "/api/feedback"})
 # a text to search or vote on, or an MCP tool's call (suggest_patterns' text, record_incident's description): each
@@ -128,6 +128,7 @@ def create_app(
     # the KB GET /api/report and /mcp's problem_report read, one for both: read again once the holder's look finds
     # its files changed (served_kb.ServedKB), not at each request, nor once at start
     app.state.served_kb = mcp["kbs"] = ServedKB(lambda: holder.kb_files)
+    app.state.report_boards = Boards()  # GET /api/report's answers, kept for that KB (served_kb.Boards)
     _routes(app, settings, slack=slack, mcp=mcp)
     per_client = max_concurrent_per_client or max(1, max_concurrent // 4)
     _middleware(app, max_body=max_body, pools=(max_concurrent, webhooks, per_client), body_timeout=body_timeout)

@@ -33,14 +33,15 @@ KB_UNAVAILABLE = "kb_unavailable"
 
 
 class ServedKB:
-    """The KB past_incidents, problem_report and GET /api/report read (one for both under `recur serve`: a record
-    written by record_incident is on the API's board at once), kept between calls and read again when its files changed:
-    each call read it whole (load_kb), 244 ms and 312 ms a call on the starter KB, about 2 s each on 1,000
-    patterns and 1,000 incidents (found in review). ``files()``: the KB's signature as the engine's owner last
-    walked it (an EngineHolder's ``kb_files``, the look whose changed files the answers' ``stale`` names, made
-    every few seconds), so no walk of its own; without one (a server built over a bare engine), a stat walk per
-    call, no reading. A KB read while another changed its files is read again at the owner's next look (its
-    signature then differs from the one this read was kept with); record_incident's write drops it at once."""
+    """The KB past_incidents, problem_report and GET /api/report read (one for both under `recur serve`, whose /mcp
+    writes nothing: a record `recur incident new` or `recur mcp --allow-writes` wrote is on both at the next look),
+    kept between calls and read again when its files changed: each call read it whole (load_kb), 244 ms and 312 ms
+    a call on the starter KB, about 2 s each on 1,000 patterns and 1,000 incidents (found in review). ``files()``:
+    the KB's signature as the engine's owner last walked it (an EngineHolder's ``kb_files``, the look whose changed
+    files the answers' ``stale`` names, made every few seconds), so no walk of its own; without one (a server built
+    over a bare engine), a stat walk per call, no reading. A KB read while another changed its files is read again
+    at the owner's next look (its signature then differs from the one this read was kept with); record_incident's
+    write drops it at once."""
 
     def __init__(self, files: Callable[[], dict | None] | None = None):
         self._files = files
@@ -72,3 +73,40 @@ class ServedKB:
         """Read the KB again at the next call (a record was written into it)."""
         with self._lock:
             self._kept = (None, None, None)
+
+
+class Boards:
+    """GET /api/report's answers, the JSON as sent, kept for the KB they were made from (``ServedKB``'s: another
+    KB read, all dropped) and the request's date, filters and clock's day (``key``), the last few at most.
+
+    Each request made the board again, in a worker thread, with the JSON of it: on 1,000 patterns and 2,000
+    incidents 90 to 180 ms of CPU and 1 MB, and ten dashboards asking at once held the GIL from the event loop
+    long enough that /healthz waited up to 0.7 s and /api/suggest 0.9 s (found in review; bench/report_api.py).
+    One board is made at a time (the GIL runs one anyway): the same request waiting for it gets it made, and
+    others wait their turn instead of each slowing the rest."""
+
+    KEEP = 16  # answers kept: a dashboard's few filters, each asked again and again
+    KEEP_BYTES = 32 * 1024 * 1024  # and at most this much of them (the newest is kept whatever its size)
+
+    def __init__(self):
+        from collections import OrderedDict
+
+        self._lock = threading.Lock()
+        self._kb = None
+        self._kept: OrderedDict = OrderedDict()
+
+    def body(self, kb, key: tuple, make: Callable[[], bytes]) -> bytes:
+        """The answer for ``key`` on ``kb``: kept, or ``make()`` (whose exception is the caller's, nothing kept)."""
+        with self._lock:
+            if kb is not self._kb:  # the KB read again: its boards are of files that changed
+                self._kb = kb
+                self._kept.clear()
+            if key in self._kept:
+                self._kept.move_to_end(key)
+                return self._kept[key]
+            body = self._kept[key] = make()
+            while len(self._kept) > 1 and (
+                len(self._kept) > self.KEEP or sum(map(len, self._kept.values())) > self.KEEP_BYTES
+            ):
+                self._kept.popitem(last=False)
+            return body

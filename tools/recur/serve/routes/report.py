@@ -4,8 +4,9 @@ script; MCP's problem_report gives the same board to an assistant, paged.
 
 The board is made from the KB's records (incidents, their reviews, follow-ups and flags), not from the index: the
 route reads the KB the server serves, kept between requests and read again once the server's look at its files
-(every few seconds, /healthz's ``stale``) finds them changed (served_kb.ServedKB, the one /mcp's tools read). A
-server with no KB folder to read (an index-only deployment) answers 503 ``kb_unavailable`` saying so.
+(every few seconds, /healthz's ``stale``) finds them changed (served_kb.ServedKB, the one /mcp's tools read); the board
+made for a request is kept, as sent, for that KB and the same parameters and day (served_kb.Boards). A server with
+no KB folder to read (an index-only deployment) answers 503 ``kb_unavailable`` saying so.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Query, Request, Response
 from pydantic import Field
 
 from recur import config
@@ -84,11 +85,18 @@ def problem_report(
     except RecurError as exc:
         raise ApiError(422, "invalid_request", str(exc)) from None
     kb = _served_kb(request, engine)
-    try:
+
+    def made() -> bytes:
         board = report_json(kb, day, owner=owner, windows=windows, since=since_day, months=months)
+        return JSONResponse(board).body
+
+    # the same board for the same KB, request and clock's day (dated_after, retired_undated read the clock's)
+    key = (day, config.today(), owner, windows, since_day, months)
+    try:
+        body = request.app.state.report_boards.body(kb, key, made)
     except OwnerRefused as exc:
         raise ApiError(422, "invalid_request", f"owner: {exc}") from None
-    return JSONResponse(board)
+    return Response(body, media_type="application/json")
 
 
 def _date(value: str | None, name: str):
