@@ -426,3 +426,26 @@ def test_a_redirect_pages_location_is_read_as_a_browser_reads_it_and_keeps_its_q
     assert replace.search((out / "local.html").read_text(encoding="utf-8")).group(1) == "oncall.html#paging"
     odd = replace.search((out / "odd.html").read_text(encoding="utf-8"))
     assert odd and odd.group(1) == "https://x.example/a%20b%22%3C%5C%C3%A9", odd
+
+
+def test_a_teams_own_glossary_is_the_sites_glossary_and_strict_passes(tmp_path, monkeypatch):
+    """The site began generating glossary.md after teams may have written their own docs/glossary.md: left out with
+    a warning, as an own page at any generated path is, it turned the team's `recur site --strict` red on upgrade
+    and dropped their page (found in a re-read). Theirs is the site's glossary (the nav's "Glossary" and every link
+    to it), said in a note; a page at another generated path (model.md) is still left out with a warning."""
+    kb = small_kb(tmp_path / "kb")
+    repo = _team_repo(tmp_path, monkeypatch)
+    (repo / "docs/glossary.md").write_text("# Our glossary\n\n**Toil**: work we automate away.\n")
+    r, out = _site(kb, repo, tmp_path, "--strict")
+    assert r.exit_code == 0, r.output
+    assert "note: docs/glossary.md: your own page is the site's glossary" in r.output, r.output
+    assert "warning" not in r.output.lower(), r.output
+    glossary = (out / "glossary.html").read_text(encoding="utf-8")
+    assert "work we automate away" in glossary and 'id="confidence"' not in glossary
+    home = (out / "index.html").read_text(encoding="utf-8")
+    assert home.count('href="glossary.html"') == 2, home.count('href="glossary.html"')  # the nav's once, Ways in
+    assert "the team&rsquo;s own" in home or "the team's own" in home
+    assert "(runbook, needs analysis" not in home  # what the generated one says is not said of theirs
+    (repo / "docs/model.md").write_text("# Model\n")
+    r, out = _site(kb, repo, tmp_path, "--strict")
+    assert r.exit_code == 1 and "docs/model.md: the site generates a page of its own there" in r.output, r.output

@@ -128,8 +128,9 @@ class RecurPlugin(BasePlugin[RecurConfig]):
 
 def own_nav_pages(own_files) -> list[str]:
     """The site's own Markdown pages (copied from its docs_dir), as nav entries titled by the pages'
-    own headings, in path order."""
-    return sorted(rel for rel in own_files if rel.endswith(".md"))
+    own headings, in path order, but for one NAV already lists."""
+    in_nav = {rel for entry in NAV for rel in entry.values()}  # an own glossary.md is NAV's "Glossary" (YIELDED)
+    return sorted(rel for rel in own_files if rel.endswith(".md") and rel not in in_nav)
 
 
 def _in_nav(file) -> bool:
