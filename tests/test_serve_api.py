@@ -1150,6 +1150,39 @@ def test_a_site_built_with_the_served_index_is_stale_once_the_kb_changes(tmp_pat
     assert log.count(f"warning: the site at {site} is behind the knowledge base") == 1, log
 
 
+def test_a_site_rebuilt_after_the_kb_changed_is_not_called_stale_while_the_index_is_behind(
+    tmp_path, quick_stale_checks
+):
+    """Found in a re-read: a `git pull` then `recur site` (no `recur index` yet) turned site_stale from "is behind the
+    knowledge base" into "was built from other KB files than the served index: pages ... out of date until it is
+    rebuilt (recur site ...)", the command just run; it stayed so after it was run again. The site is the KB as it
+    is now: the index is behind, which `stale` says with its command. A KB edited then put back clears both."""
+    from serve_util import metric
+
+    from recur.site.build import build_site
+
+    kb, idx, site = small_kb(tmp_path / "kb"), tmp_path / "index", tmp_path / "site"
+    fake_index(kb, idx)
+    build_site(kb, site, browser_search=False, index_dir=idx)
+    app = fake_app(kb, tmp_path, site_dir=site, feedback_path=tmp_path / "f.jsonl", reload_interval=0.1)
+    edited = kb / "patterns/network/dns-failure.md"
+    before = edited.read_text(encoding="utf-8")
+    with running(app) as base:
+        edited.write_text(before + "\nMore.\n", encoding="utf-8")
+        assert "is behind the knowledge base" in health_when(base, lambda h: h["site_stale"])["site_stale"]
+        edited.write_text(before, encoding="utf-8")  # put back: nothing to rebuild
+        health_when(base, lambda h: h["site_stale"] is None and h["stale"] is None)
+        edited.write_text(before + "\nMore.\n", encoding="utf-8")
+        health_when(base, lambda h: h["site_stale"])
+        build_site(kb, site, browser_search=False, index_dir=idx)  # `recur site`, the index not rebuilt
+        h = health_when(base, lambda h: h["site_stale"] is None or "behind" not in h["site_stale"])
+        assert h["site_stale"] is None and "recur index" in h["stale"], h
+        assert metric(httpx.get(base + "/metrics").text, "recur_site_stale") == 0
+        fake_index(kb, idx)  # `recur index`: both agree
+        h = health_when(base, lambda h: h["stale"] is None)
+        assert h["site_stale"] is None, h
+
+
 def test_a_served_site_removed_while_serving_is_said_until_it_is_back(tmp_path, quick_stale_checks, capfd, monkeypatch):
     """Found in an SRE's review: `mv site site.gone` took the in-sync path (no marker read: None), /healthz
     said site_stale null, recur_site_stale 0 (the RecurOutOfDate alert cleared) and the log said the site

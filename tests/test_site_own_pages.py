@@ -354,8 +354,8 @@ def test_an_own_pages_front_matter_and_heading_reach_the_theme_escaped(tmp_path,
 
 def test_the_footers_previous_and_next_links_are_named_by_the_titles_escaped_once(tmp_path, monkeypatch):
     """With navigation.footer on, mkdocs-material escaped a page's title, which mkdocs gives as HTML, again in the
-    previous and next links' aria-label: a screen reader said "Next: Tools &amp; access" (found in review). Recur's
-    theme has material's footer with the title read as HTML (overrides/partials/footer.html)."""
+    previous and next links' aria-label: a screen reader said "Next: Tools &amp; access" (found in review). Recur
+    reads material's footer with the title read as HTML (plugin.FooterFixed)."""
     kb = small_kb(tmp_path / "kb")
     repo = _team_repo(tmp_path, monkeypatch)
     cfg = repo / "mkdocs.yml"
@@ -426,3 +426,48 @@ def test_a_redirect_pages_location_is_read_as_a_browser_reads_it_and_keeps_its_q
     assert replace.search((out / "local.html").read_text(encoding="utf-8")).group(1) == "oncall.html#paging"
     odd = replace.search((out / "odd.html").read_text(encoding="utf-8"))
     assert odd and odd.group(1) == "https://x.example/a%20b%22%3C%5C%C3%A9", odd
+
+
+def test_a_teams_own_glossary_is_the_sites_glossary_and_strict_passes(tmp_path, monkeypatch):
+    """The site began generating glossary.md after teams may have written their own docs/glossary.md: left out with
+    a warning, as an own page at any generated path is, it turned the team's `recur site --strict` red on upgrade
+    and dropped their page (found in a re-read). Theirs is the site's glossary (the nav's "Glossary" and every link
+    to it), said in a note; a page at another generated path (model.md) is still left out with a warning."""
+    kb = small_kb(tmp_path / "kb")
+    repo = _team_repo(tmp_path, monkeypatch)
+    (repo / "docs/glossary.md").write_text("# Our glossary\n\n**Toil**: work we automate away.\n")
+    r, out = _site(kb, repo, tmp_path, "--strict")
+    assert r.exit_code == 0, r.output
+    assert "note: docs/glossary.md: your own page is the site's glossary" in r.output, r.output
+    assert "warning" not in r.output.lower(), r.output
+    glossary = (out / "glossary.html").read_text(encoding="utf-8")
+    assert "work we automate away" in glossary and 'id="confidence"' not in glossary
+    home = (out / "index.html").read_text(encoding="utf-8")
+    assert home.count('href="glossary.html"') == 2, home.count('href="glossary.html"')  # the nav's once, Ways in
+    assert "the team&rsquo;s own" in home or "the team's own" in home
+    assert "(runbook, needs analysis" not in home  # what the generated one says is not said of theirs
+    (repo / "docs/model.md").write_text("# Model\n")
+    r, out = _site(kb, repo, tmp_path, "--strict")
+    assert r.exit_code == 1 and "docs/model.md: the site generates a page of its own there" in r.output, r.output
+
+
+def test_the_theme_keeps_no_copy_of_a_material_template_it_renders_in_its_place():
+    """The footer's fix was a copy of mkdocs-material 9.8.2's partials/footer.html in the theme overrides: a team's
+    `make constraints` may take a later material (pyproject asks >=9.5), and the copy outlived it, its footer the
+    old one's (found in a re-read). The fix is made to the installed material's footer as it is read
+    (plugin.FooterFixed); the overrides shadow only what they must: main.html (extends material's base.html) and
+    the inline scripts served as files for the Content-Security-Policy."""
+    import material
+
+    from recur.site.plugin import FOOTER, FOOTER_FIX
+    from recur.util import resources
+
+    upstream = Path(material.__file__).parent / "templates"
+    root = resources.overrides_dir()
+    shadowed = {
+        p.relative_to(root).as_posix() for p in root.rglob("*.html") if (upstream / p.relative_to(root)).exists()
+    }
+    assert shadowed == {"main.html", *(f"partials/javascripts/{n}.html" for n in ("base", "content", "palette"))}
+    # the installed material's footer has what the fix replaces, once for each link: when an upgrade changes it,
+    # this says so (the footer is then material's as it is: see if it still escapes a title twice)
+    assert (upstream / FOOTER).read_text(encoding="utf-8").count(FOOTER_FIX[0]) == 2

@@ -156,6 +156,9 @@ def _say_built(built, out_dir, quiet: bool) -> None:
     """What the build warned of, what it left out and, unless --quiet, what it built."""
     for message in built.warnings:
         click.echo(f"warning: {message}", err=True)
+    if not quiet:
+        for message in built.notes:
+            click.echo(f"note: {message}", err=True)
     if built.browser_skipped:
         click.echo(f"note: browser search left out: {built.browser_skipped}", err=True)
     if not quiet:

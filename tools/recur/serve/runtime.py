@@ -129,6 +129,7 @@ class EngineHolder:
         self._kb_seen = False  # a look found the KB folder: its going is said (check_stale), not taken for none
         self._site_seen = False  # a look found a built site: its going is said (check_site), not taken for none
         self._files_digest: tuple = (None, None)  # (build_id, digest of its manifest's KB files)
+        self._kb_digest: tuple = (None, None)  # (digest of kb_files, loader.content_digest of those files)
         self._said: dict = {}  # {"stale" | "site_stale": the kind of message the log said last} (_say)
 
     # -- lifecycle -------------------------------------------------------------------------
@@ -354,12 +355,37 @@ class EngineHolder:
         # nor `recur site` after it): compared with the index alone, the site was called up to date while its pages
         # and its box's ranking data (name_terms, signals) were the KB's before the pull (found in review)
         kb_moved = same is True and bool(self.kb_changed)
-        if same is not False and not other_recur and not kb_moved:  # the same files, or nothing to compare
+        # built from the KB as it is now, the index behind it (`recur site` after a `git pull`, `recur index` not
+        # yet): the site needs nothing, and `stale` says the index does; it was told to run `recur site` again
+        ahead = same is False and not other_recur and self._site_is_kb_now(record)
+        if (same is not False or ahead) and not other_recur and not kb_moved:  # the same files, or nothing to compare
             return self._say("site_stale", None, SITE_STALE_CLEARED)
         if kb_moved and not other_recur:
             return self._say("site_stale", self._site_behind_kb_message(record, engine), SITE_STALE_CLEARED, "kb")
         kind = "other recur" if other_recur else "other files"
         self._say("site_stale", self._site_stale_message(record, engine, same, other_recur), SITE_STALE_CLEARED, kind)
+
+    def _site_is_kb_now(self, record) -> bool:
+        """Whether the site (its ``record``) was built from the KB's files as the last look found them (``kb_files``)
+        while the served index was not (``kb_changed``): by their stamps, else by their contents (a site built in CI),
+        read once each time the KB changes."""
+        from recur.kb.loader import content_digest
+        from recur.kb.site_record import signature_digest
+
+        files, engine = self.kb_files, self.engine
+        if not files or not self.kb_changed or engine is None or engine.kb_dir is None:
+            return False
+        stamps = signature_digest(files)
+        if record.kb_files == stamps:
+            return True
+        if record.kb_content is None:
+            return False
+        if self._kb_digest[0] != stamps:
+            try:
+                self._kb_digest = (stamps, content_digest(Path(engine.kb_dir), files))
+            except OSError:  # the KB went away mid-read: the next look says so (check_stale)
+                return False
+        return record.kb_content == self._kb_digest[1]
 
     def _site_behind_kb_message(self, record, engine) -> str:
         """What /healthz site_stale and the log say of a site built from the files the served index was built from,

@@ -52,6 +52,7 @@ class SiteBuild:
     browser: Bundle | None = None
     browser_skipped: str | None = None
     site_url: str | None = None  # the one built with (mkdocs' site_url), None without one
+    notes: tuple[str, ...] = ()  # what the generation said that is no warning (an own page the site took for one of its own)
 
 
 @dataclass(frozen=True)
@@ -187,7 +188,7 @@ def build_site(kb_dir, out, *, config_file=None, as_of: dt.date | None = None, e
         return SiteBuild(pages=pages, bytes=size, patterns=made.patterns, incidents=made.incidents,
                          paths=made.paths, seconds=time.perf_counter() - t0, seconds_generate=generated,
                          seconds_mkdocs=built - generated, warnings=warnings, browser=bundle, browser_skipped=skipped,
-                         site_url=cfg.site_url or None, seconds_index=browser.seconds)
+                         site_url=cfg.site_url or None, seconds_index=browser.seconds, notes=made.notes)
     finally:
         mk_log.removeHandler(capture)
         shutil.rmtree(work, ignore_errors=True)

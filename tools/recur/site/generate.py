@@ -54,7 +54,7 @@ from recur.util.errors import RecurError
 MARKER = ".recur-generated"
 
 
-def home_page(site: Site, file_search: bool = False) -> str:
+def home_page(site: Site, file_search: bool = False, own_glossary: bool = False) -> str:
     page = HOME
     b = site.board
     recurring = b["recurring"]["90"]
@@ -94,8 +94,10 @@ def home_page(site: Site, file_search: bool = False) -> str:
             f"- {mdlink(page, INCIDENTS, 'Incidents')} ({len(site.listed)})",
             f"- {mdlink(page, PATHS, 'Onboarding paths')} for new on-call engineers ({len(site.kb.paths)})",
             f"- {mdlink(page, BOARD, 'Problem board')} and {mdlink(page, TRENDS, 'trends')} for problem managers",
-            f"- {mdlink(page, GLOSSARY, 'Glossary')}: what the words this site uses mean (runbook, needs analysis, "
-            "retired, confidence ...)",
+            # a team's own glossary (docs/glossary.md) is the page there instead: it says what it says, not this
+            f"- {mdlink(page, GLOSSARY, 'Glossary')}" + (": the team's own" if own_glossary else
+                                                     ": what the words this site uses mean (runbook, needs "
+                                                     "analysis, retired, confidence ...)"),
             f"- {mdlink(page, MODEL, 'Retrieval model')}: which model ranks the suggestions, and what tuning it on "
             "this KB changed", ""]
     recent = site.listed[-5:][::-1]
@@ -181,17 +183,21 @@ def suggest_page(site: Site) -> str:
 
 
 def pages(kb, *, as_of: dt.date, board: dict, lookalikes=None, edit_base: str | None = None, model=None,
-          file_search: bool = False) -> dict:
-    """Every generated file as {relative path: text}; ``model`` is ``model_page.find_model(...)`` or None."""
+          file_search: bool = False, own_glossary: bool = False) -> dict:
+    """Every generated file as {relative path: text}; ``model`` is ``model_page.find_model(...)`` or None.
+    ``own_glossary``: the site's own pages have a ``glossary.md``, which is the site's glossary: none is generated
+    (the pages link it as they would the generated one)."""
     site = Site(kb, as_of, board, lookalikes, edit_base)
-    out = {HOME: home_page(site, file_search), SUGGEST: suggest_page(site),
+    out = {HOME: home_page(site, file_search, own_glossary), SUGGEST: suggest_page(site),
            PATTERNS: pattern_pages.category_index(site), BY_SERVICE: pattern_pages.service_index(site),
            BY_TAG: pattern_pages.tag_index(site), BY_SEVERITY: pattern_pages.severity_index(site),
            INCIDENTS: record_pages.incident_index(site), PATHS: record_pages.path_index(site),
            BOARD: board_pages.board_page(site), TRENDS: board_pages.trends_page(site),
-           MODEL: model_page.model_page(site, model), GLOSSARY: glossary_page.glossary_page(),
+           MODEL: model_page.model_page(site, model),
            "board/board.json": json.dumps(board, indent=1, ensure_ascii=False) + "\n",
            RETIRED: pattern_pages.retired_list(site)}
+    if not own_glossary:
+        out[GLOSSARY] = glossary_page.glossary_page()
     for year in record_pages.incident_years(site):
         out[incident_year(year)] = record_pages.incident_year_page(site, year)
     for p in site.patterns:
@@ -213,14 +219,21 @@ def generate(kb, out_dir, *, as_of: dt.date, board: dict, lookalikes=None, edit_
     The assets (CSS/JS) are copied into ``assets/`` so the tree is self-contained, and the files of
     ``extra_dir`` (a KB repository's own pages) beside the generated ones; a generated page wins
     (``"shadowed"``: the own files left out for it, ``"own"``: those copied, ``"readmes"``: README.md files
-    left out beside an index page (``_readme_beside_index``), relative to ``extra_dir``). A symlink or a
+    left out beside an index page (``_readme_beside_index``), relative to ``extra_dir``), but for a page of
+    YIELDED, which an own page replaces (``"yielded"``: those not generated for it). A symlink or a
     file a browser runs as it is in ``extra_dir`` is an error (``_refused_own_files``); ``extra_scripts``
     are the scripts mkdocs.yml's extra_javascript names there (paths relative to it), which it may hold;
     ``extra_base`` is the folder of that mkdocs.yml, which ``extra_dir`` must be inside (``_own_folder_checked``).
     ``file_search``: the site makes its header search work opened from disk (``recur site --file-search``).
     """
+    extra = _extra_pages(extra_dir, out_dir, extra_scripts, extra_base)
+    # a team's own glossary takes the place of the generated one: a name the site began generating after teams
+    # had theirs (0.2.0's sites had none), and a glossary of the team's words is theirs to keep; left out with a
+    # warning, it turned a team's `recur site --strict` red on upgrade (found in a re-read)
+    yielded = [rel for rel in YIELDED if rel in extra]
     files = {k: v.encode("utf-8") for k, v in pages(kb, as_of=as_of, board=board, lookalikes=lookalikes,
-                                                      edit_base=edit_base, model=model, file_search=file_search).items()}
+                                                      edit_base=edit_base, model=model, file_search=file_search,
+                                                      own_glossary=GLOSSARY in yielded).items()}
     for relpath in kb.attachments:  # the images beside patterns and incidents, where their pages link them
         files.setdefault(relpath, (Path(kb.root) / relpath).read_bytes())
     assets = resources.assets_dir()
@@ -228,7 +241,6 @@ def generate(kb, out_dir, *, as_of: dt.date, board: dict, lookalikes=None, edit_
         for f in sorted(assets.iterdir()):
             if f.is_file() and not f.name.startswith("."):
                 files[f"assets/{f.name}"] = f.read_bytes()
-    extra = _extra_pages(extra_dir, out_dir, extra_scripts, extra_base)
     if extra:
         extra = _own_kb_links(extra, Path(extra_dir), Path(kb.root), files.keys(), extra_base)
     readmes = [rel for rel in extra if _readme_beside_index(rel, files.keys() | extra.keys())]
@@ -239,7 +251,12 @@ def generate(kb, out_dir, *, as_of: dt.date, board: dict, lookalikes=None, edit_
         elif rel not in readmes:
             files[rel] = data
             own.append(rel)
-    return {**sync(files, Path(out_dir)), "shadowed": shadowed, "own": own, "readmes": readmes}
+    return {**sync(files, Path(out_dir)), "shadowed": shadowed, "own": own, "readmes": readmes, "yielded": yielded}
+
+
+# generated pages a page of the site's own at the same path replaces (``generate``'s "yielded"), where every other
+# generated page wins: the glossary, which the site began generating after teams may have written their own
+YIELDED = (GLOSSARY,)
 
 
 # what mkdocs reads as pages (mkdocs.utils.markdown_extensions; not imported: `recur --help` stays light)

@@ -47,7 +47,8 @@ def terms(page: str = GLOSSARY) -> list[tuple[str, str, str]]:  # long: one tabl
          "confidence comes from a fixed rule (an exact signal or a close match)."),
         ("No known pattern", "no-known-pattern",
          f"The answer when none of the first {VERDICT_TOP} suggestions is at least {_pct(NO_MATCH_BELOW)} likely "
-         "right (by rule on a knowledge base too small to estimate): nothing in the knowledge base is known to match. The closest patterns are still listed, for "
+         "right (on a knowledge base too small to estimate: when every suggestion has low confidence): nothing in the "
+         "knowledge base is known to match. The closest patterns are still listed, for "
          "comparison only. If it is an incident, record it: it then shows under needs analysis on the "
          f"{board}. If it is a question, not an incident, ask your team; the "
          f"{mdlink(page, PATHS, 'onboarding paths')} and this glossary are where a new hire starts."),
@@ -67,7 +68,8 @@ def terms(page: str = GLOSSARY) -> list[tuple[str, str, str]]:  # long: one tabl
          "How bad an incident is (sev1, sev2, ..., as this knowledge base names its levels); each level says "
          f"what review it asks for and within how many days: {mdlink(page, BY_SEVERITY, 'the severity levels', LEVELS_ANCHOR)}."),
         ("Needs analysis", "needs-analysis",
-         "An incident that matched no known pattern: someone has to find its cause and write the pattern, so "
+         "An incident that no known pattern explains yet (it links none, or only a draft an import wrote that no "
+         "one has reviewed): someone has to find its cause and write the pattern, so "
          f"that the next time it is recognised. Listed on the {board}."),
         ("Problem management and problem manager", "problem-manager",
          "Incident response restores service fast; problem management makes sure the same failure does not come "

@@ -41,6 +41,7 @@ class GeneratedTree:
     paths: int
     kb_files: dict | None  # recur.kb.loader.files_signature as the KB was read
     kb_content: str | None  # recur.kb.loader.content_digest of those files
+    notes: tuple[str, ...] = ()  # an own page in place of a generated one (generate's "yielded"), said, not warned
 
 
 @dataclass
@@ -221,7 +222,7 @@ def prepare(kb_path, src_dir, *, as_of: dt.date, edit_url: str | None = None, in
     ``extra_base``: the folder of that mkdocs.yml, which the own pages must be inside. ``file_search``: the
     build makes the header search work from file:// (what the home page says of a site opened from disk)."""
     from recur.kb.check import cross_checks
-    from recur.kb.loader import load_kb
+    from recur.kb.loader import display_path, load_kb
     from recur.problems.board import report_board
     from recur.site.generate import generate
     from recur.site.model_page import find_model
@@ -239,6 +240,13 @@ def prepare(kb_path, src_dir, *, as_of: dt.date, edit_url: str | None = None, in
     for rel in stats["shadowed"]:
         log.warning(f"recur: {Path(extra_dir) / rel}: the site generates a page of its own there, so this file is "
                     f"left out; rename it (and link it from your nav or another page)")
+    # not a warning (which fails --strict): the team's page is kept and nothing is broken
+    notes = tuple(f"{display_path(Path(extra_dir) / rel)}: your own page is the site's {Path(rel).stem} (in the navigation, "
+                  "linked from the home page, the onboarding paths and the describe box), in place of the one Recur "
+                  "generates (what the site's words mean: confidence, no known pattern, needs analysis ...); to have "
+                  "both, rename yours (and link it from your nav or another page)" for rel in stats["yielded"])
+    for note in notes:
+        log.info(f"recur: {note}")
     for rel in stats["readmes"]:  # not a warning: a folder's readme is for the repository, not the site
         log.info(f"recur: {Path(extra_dir) / rel}: the folder's readme, left out of the site (it has an index page)")
     # own_pages: for messages naming an own page (recur site does not run on_config); kb_files, kb_content: the
@@ -246,7 +254,7 @@ def prepare(kb_path, src_dir, *, as_of: dt.date, edit_url: str | None = None, in
     return GeneratedTree(files=stats["files"], written=stats["written"],
                          own_pages=Path(extra_dir) if extra_dir else None, own=frozenset(stats["own"]),
                          patterns=len(kb.patterns), incidents=len(kb.incidents), paths=len(kb.paths),
-                         kb_files=kb.signature, kb_content=kb.content)
+                         kb_files=kb.signature, kb_content=kb.content, notes=notes)
 
 
 def src_dir(config, kb: Path) -> Path:

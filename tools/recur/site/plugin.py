@@ -19,6 +19,7 @@ import functools
 import logging
 from pathlib import Path
 
+from jinja2 import BaseLoader
 from mkdocs.config import config_options
 from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
@@ -105,6 +106,10 @@ class RecurPlugin(BasePlugin[RecurConfig]):
             config.nav = [*NAV, *shown]
         return files
 
+    def on_env(self, env, config, files, **kwargs):
+        env.loader = FooterFixed(env.loader)
+        return env
+
     def on_serve(self, server, config, builder, **kwargs):
         return hook.on_serve(self.build, server, config)
 
@@ -126,10 +131,45 @@ class RecurPlugin(BasePlugin[RecurConfig]):
         return hook.on_post_build(self.build, config)
 
 
+# mkdocs gives a page's title as HTML ("Tools &amp; access"), and material's footer escaped it again in the previous
+# and next links' aria-label: a screen reader said "Next: Tools &amp;amp; access" (found in review, with
+# navigation.footer on). Read as HTML there, as material's toc-item.html and Recur's main.html title it. Applied to
+# the installed material's own footer as it is read, not to a copy of it kept in the theme overrides: a copy (of
+# 9.8.2's) outlived any upgrade of mkdocs-material, which a team's `make constraints` may take (found in a re-read).
+# Where material's footer no longer has this text, it is used as it is (tests/test_site_own_pages.py says so).
+FOOTER = "partials/footer.html"
+FOOTER_FIX = ("_page.title | e }}", "_page.title | striptags | e }}")
+
+
+class FooterFixed(BaseLoader):
+    """A Jinja loader: ``inner``'s templates, material's own ``partials/footer.html`` with FOOTER_FIX made (a
+    team's custom_dir copy, its own, is left as it is)."""
+
+    def __init__(self, inner):
+        self.inner = inner
+
+    def list_templates(self):
+        return self.inner.list_templates()
+
+    def get_source(self, environment, template):
+        source, filename, uptodate = self.inner.get_source(environment, template)
+        if template == FOOTER and filename and Path(filename).resolve() == material_footer():
+            source = source.replace(*FOOTER_FIX)
+        return source, filename, uptodate
+
+
+@functools.cache
+def material_footer() -> Path:
+    import material
+
+    return (Path(material.__file__).parent / "templates" / FOOTER).resolve()
+
+
 def own_nav_pages(own_files) -> list[str]:
     """The site's own Markdown pages (copied from its docs_dir), as nav entries titled by the pages'
-    own headings, in path order."""
-    return sorted(rel for rel in own_files if rel.endswith(".md"))
+    own headings, in path order, but for one NAV already lists."""
+    in_nav = {rel for entry in NAV for rel in entry.values()}  # an own glossary.md is NAV's "Glossary" (YIELDED)
+    return sorted(rel for rel in own_files if rel.endswith(".md") and rel not in in_nav)
 
 
 def _in_nav(file) -> bool:
