@@ -271,3 +271,16 @@ def test_a_final_replacing_its_draft_takes_its_corrections_once_it_is_gone_and_t
     again = import_file(fresh_kb, tmp_path / "final.md", final)
     assert again.exit_code == 0 and again.stdout.startswith(f"Already imported as {iid}"), again.output
     assert [p.name for p in (fresh_kb / "incidents").rglob("*.md")] == [f"{iid}.md"]
+
+
+def test_a_case_only_rename_on_a_case_insensitive_disk_is_said_moved_not_recorded_again(fresh_kb, tmp_path):
+    # a Mac's or Windows' disk: `git mv pm.md PM.md`, then a correction; the old name still opens the file (here a hard
+    # link, two names of one file, as such a disk has them). It was taken for a copy beside the original, and the
+    # corrected postmortem written as a second record of the incident, exit 0
+    iid, path, text = _imported(fresh_kb, tmp_path)
+    (tmp_path / "PM.md").hardlink_to(tmp_path / "pm.md")
+    r = import_file(fresh_kb, tmp_path / "PM.md", text.replace("20 minutes late", "25 minutes late"))
+    assert r.exit_code == 3, r.output
+    assert _said(r).startswith(f"Already imported as {iid} (moved: its imported: names another path)"), r.output
+    assert 'set "source" in its imported: field to "PM.md"' in _said(r), r.output
+    assert [p.name for p in (fresh_kb / "incidents").rglob("*.md")] == [f"{iid}.md"]

@@ -1607,11 +1607,13 @@ def _imported_elsewhere(kb, pm, this: tuple, asked: tuple):
 def _still_there(kb, old: str, file) -> bool:
     """Whether the document a record says it was imported from (``old``, its imported.source) is still a file other
     than ``file``: copied, not moved. A path relative to the folder holding the KB is looked for there; a file name
-    (a document from outside it) there and beside ``file``; an absolute path (records written before 2026-12) as is."""
+    (a document from outside it) there and beside ``file``; an absolute path (records written before 2026-12) as is.
+    The same file under the old name is no copy: a case-only rename on a Mac's or Windows' disk, where the old name
+    still opens it (it was taken for a copy, and the corrected postmortem written as a second record)."""
     here, path = Path(file).resolve(), Path(old)
     places = [path] if path.is_absolute() else [Path(kb.root).resolve().parent / path]
     places += [here.parent / path] if not path.is_absolute() and len(path.parts) == 1 else []
-    return any(p.resolve() != here and p.is_file() for p in places)
+    return any(p.is_file() and not p.samefile(here) for p in places)
 
 
 def _other_source(inc, sources: set) -> str | None:
