@@ -284,3 +284,19 @@ def test_a_case_only_rename_on_a_case_insensitive_disk_is_said_moved_not_recorde
     assert _said(r).startswith(f"Already imported as {iid} (moved: its imported: names another path)"), r.output
     assert 'set "source" in its imported: field to "PM.md"' in _said(r), r.output
     assert [p.name for p in (fresh_kb / "incidents").rglob("*.md")] == [f"{iid}.md"]
+
+
+@pytest.mark.parametrize("written", ["./postmortems/pm.md", "postmortems\\\\pm.md"])
+def test_a_source_written_with_dot_slash_or_backslashes_is_this_path_not_a_move(fresh_kb, tmp_path, written):
+    # found in a re-read: `source` set by hand as a shell or Windows writes a path named this very file, and the
+    # import said the postmortem "moved or was saved under another name" (`imported.source is ./postmortems/pm.md,
+    # not postmortems/pm.md`), unchanged or corrected
+    moved = tmp_path / "postmortems" / "pm.md"
+    r = import_file(fresh_kb, moved, PM.format(named=""), "--json")
+    assert r.exit_code == 0, r.output
+    path = next((fresh_kb / "incidents").rglob("*.md"))
+    path.write_text(path.read_text().replace('"source": "postmortems/pm.md"', f'"source": "{written}"'))
+    same = import_file(fresh_kb, moved, PM.format(named=""))
+    assert same.exit_code == 0 and "moved" not in same.stdout, same.output
+    fixed = import_file(fresh_kb, moved, PM.format(named="").replace("20 minutes late", "25 minutes late"))
+    assert fixed.exit_code == 3 and "(same source path)" in fixed.stdout, fixed.output

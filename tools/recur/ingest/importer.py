@@ -402,6 +402,17 @@ def _sources(kb, file) -> set:
     return {source_key(kb, file), Path(file).resolve().as_posix()}
 
 
+def _source_form(source):
+    """A record's ``imported.source`` as ``source_key`` writes it, a path a person set by hand as a shell or Windows
+    writes it ("./postmortems/db.md", "postmortems\\db.md") the same as "postmortems/db.md": the import said this
+    very file "moved or was saved under another name" (found in a re-read). Another value (a number, None) as is."""
+    from pathlib import PurePosixPath
+
+    if not isinstance(source, str) or not source.strip():
+        return source
+    return PurePosixPath(source.strip().replace("\\", "/")).as_posix()
+
+
 def find_duplicate(kb, digest, sources: set, title=None, day=None):
     """(incident id, path, "content"|"source path") of an earlier import of the same document, or None.
 
@@ -413,7 +424,7 @@ def find_duplicate(kb, digest, sources: set, title=None, day=None):
         for inc in sorted(kb.incidents.values(), key=lambda i: i.id):
             imp = inc.imported or {}
             if (by == "content" and imp.get("sha256") in digests) or (
-                by == "source path" and imp.get("source") in sources and _same_document(inc, title, day)
+                by == "source path" and _source_form(imp.get("source")) in sources and _same_document(inc, title, day)
             ):
                 return inc.id, str(Path(kb.root) / inc.relpath), by
     return None
@@ -1619,7 +1630,7 @@ def _still_there(kb, old: str, file) -> bool:
 def _other_source(inc, sources: set) -> str | None:
     """The source ``inc``'s `imported:` names when it is not this document's (``sources``), else None."""
     source = inc.imported.get("source") if isinstance(inc.imported, dict) else None
-    return source if isinstance(source, str) and source not in sources else None
+    return source if isinstance(source, str) and _source_form(source) not in sources else None
 
 
 def _moved_match(inc, pm) -> str | None:
