@@ -46,3 +46,14 @@ def test_the_day_after_the_documents_kind_is_no_word_of_the_title(fresh_kb, tmp_
         text = f"# {heading}\n\n**Date:** 2026-11-21\n\n## Summary\nA metadata shard ran out of file descriptors.\n"
         _, inc = imported_record(fresh_kb, tmp_path, text, name=f"pm{n}.md")
         assert inc.title == "Object storage 503s", heading
+
+
+def test_an_issue_summary_named_incident_date_loses_both_prefixes(fresh_kb, tmp_path):
+    # found in a re-read: a PIR project's issue summary "Incident 2026-11-24: Cache flush" kept "Incident 2026-11-24:"
+    # in the record's title once its key was taken off ("PIR-9: Incident 2026-11-24: Cache flush": one prefix taken)
+    text = JIRA.replace("[PIR-212] Payment webhooks delayed", "[PIR-9] Incident 2026-12-01: Payment webhooks delayed")
+    _, inc = imported_record(fresh_kb, tmp_path, text, name="jira.txt")
+    assert inc.title == "Payment webhooks delayed" and "PIR-9" in inc.sections["References"], inc.title
+    md = "# INC-482: Postmortem: Object storage 503s\n\n**Date:** 2026-11-21\n\n## Summary\nA metadata shard ran out of file descriptors and returned 503s.\n"
+    _, inc = imported_record(fresh_kb, tmp_path, md, name="pm.md")
+    assert inc.title == "Object storage 503s" and "INC-482" in inc.sections["References"], inc.title

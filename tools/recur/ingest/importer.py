@@ -402,6 +402,17 @@ def _sources(kb, file) -> set:
     return {source_key(kb, file), Path(file).resolve().as_posix()}
 
 
+def _source_form(source):
+    """A record's ``imported.source`` as ``source_key`` writes it, a path a person set by hand as a shell or Windows
+    writes it ("./postmortems/db.md", "postmortems\\db.md") the same as "postmortems/db.md": the import said this
+    very file "moved or was saved under another name" (found in a re-read). Another value (a number, None) as is."""
+    from pathlib import PurePosixPath
+
+    if not isinstance(source, str) or not source.strip():
+        return source
+    return PurePosixPath(source.strip().replace("\\", "/")).as_posix()
+
+
 def find_duplicate(kb, digest, sources: set, title=None, day=None):
     """(incident id, path, "content"|"source path") of an earlier import of the same document, or None.
 
@@ -413,7 +424,7 @@ def find_duplicate(kb, digest, sources: set, title=None, day=None):
         for inc in sorted(kb.incidents.values(), key=lambda i: i.id):
             imp = inc.imported or {}
             if (by == "content" and imp.get("sha256") in digests) or (
-                by == "source path" and imp.get("source") in sources and _same_document(inc, title, day)
+                by == "source path" and _source_form(imp.get("source")) in sources and _same_document(inc, title, day)
             ):
                 return inc.id, str(Path(kb.root) / inc.relpath), by
     return None
@@ -1592,9 +1603,12 @@ def _imported_elsewhere(kb, pm, this: tuple, asked: tuple):
         target = None
     if target:
         inc = kb.incidents[target]
-        if not _other_source(inc, sources) or sources & set(_named_sources(inc)):
+        if not (old := _other_source(inc, sources)) or sources & set(_named_sources(inc)):
             return None
-        return target, str(Path(kb.root) / inc.relpath), BY_MOVED if _moved_sections(inc, pm) else BY_ELSEWHERE
+        # its document still at its path: another postmortem of the incident (a final beside the draft), however
+        # much of it is the same (it was said moved, and once its source was set, the draft a second record)
+        moved = _moved_sections(inc, pm) and not (file and _still_there(kb, old, file))
+        return target, str(Path(kb.root) / inc.relpath), BY_MOVED if moved else BY_ELSEWHERE
     for inc in sorted(kb.incidents.values(), key=lambda i: i.id) if not asked[0] and file else ():
         if (old := _other_source(inc, sources)) and _moved_match(inc, pm) and not _still_there(kb, old, file):
             return inc.id, str(Path(kb.root) / inc.relpath), BY_MOVED
@@ -1604,27 +1618,32 @@ def _imported_elsewhere(kb, pm, this: tuple, asked: tuple):
 def _still_there(kb, old: str, file) -> bool:
     """Whether the document a record says it was imported from (``old``, its imported.source) is still a file other
     than ``file``: copied, not moved. A path relative to the folder holding the KB is looked for there; a file name
-    (a document from outside it) there and beside ``file``; an absolute path (records written before 2026-12) as is."""
+    (a document from outside it) there and beside ``file``; an absolute path (records written before 2026-12) as is.
+    The same file under the old name is no copy: a case-only rename on a Mac's or Windows' disk, where the old name
+    still opens it (it was taken for a copy, and the corrected postmortem written as a second record)."""
     here, path = Path(file).resolve(), Path(old)
     places = [path] if path.is_absolute() else [Path(kb.root).resolve().parent / path]
     places += [here.parent / path] if not path.is_absolute() and len(path.parts) == 1 else []
-    return any(p.resolve() != here and p.is_file() for p in places)
+    return any(p.is_file() and not p.samefile(here) for p in places)
 
 
 def _other_source(inc, sources: set) -> str | None:
     """The source ``inc``'s `imported:` names when it is not this document's (``sources``), else None."""
     source = inc.imported.get("source") if isinstance(inc.imported, dict) else None
-    return source if isinstance(source, str) and source not in sources else None
+    return source if isinstance(source, str) and _source_form(source) not in sources else None
 
 
 def _moved_match(inc, pm) -> str | None:
     """What makes ``pm`` the document ``inc`` was imported from, at another path now (said in the note), or None:
     its title or its date, and at least half its sections (one of them the Summary, or two) hashing as the ones
     the import wrote into the record (imported.sections_sha256): a correction aside, the same text. Title and date
-    alone are a team's recurring postmortem ("Weekly DB failover test")."""
-    same_title = pm.title is not None and _title_key(inc.title) == _title_key(pm.title)
-    if not (same_title or (pm.date is not None and inc.date == pm.date)):
+    alone are a team's recurring postmortem ("Weekly DB failover test"). The title or date as a re-import from the
+    record's path needs them (_same_document: the date with a title sharing most words), so that the way on, its
+    source set, is then a re-import: another postmortem of the day sharing template sections ("Lessons learned")
+    with it was said moved, and its source set, routed to that record (found in a re-read)."""
+    if pm.title is None and pm.date is None or not _same_document(inc, pm.title, pm.date):
         return None
+    same_title = pm.title is not None and inc.title.strip() == pm.title.strip()
     alike = _moved_sections(inc, pm)
     if not alike or ("Summary" not in alike[0] and len(alike[0]) < 2):
         return None
@@ -1684,11 +1703,16 @@ def _elsewhere_note(kb, dup: tuple, source: str, file, said: tuple) -> str:
             f"so recur import does not take it for {iid}'s document unasked; {what}, nothing written. To have this "
             f"path recognised as {iid}'s postmortem (what it corrects then handled as on any re-import of it): {set_source}"
         )
+    # the other still there: its source set alone, the next run wrote it as a second record (found in a re-read)
+    instead = (
+        f"if this one replaces {old} (a final of its draft): delete {old} or move it out of the folder you import, then"
+        if _still_there(kb, old, file)
+        else f"if this is {old} moved or renamed"
+    )
     return (
         f"{where}: {iid} was imported from another postmortem ({named_by}), so recur import does not merge this one "
         f"into it unasked; {what}, nothing written. To merge it (what {iid} lacks added, its own sections kept, its "
-        f"imported: still naming {old}): recur import {shlex.quote(str(file))} --into {iid}; if this is {old} "
-        f"moved or renamed: {set_source}"
+        f"imported: still naming {old}): recur import {shlex.quote(str(file))} --into {iid}; {instead}: {set_source}"
     )
 
 

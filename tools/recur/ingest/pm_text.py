@@ -643,6 +643,10 @@ def _title_parts(text: str, space: bool) -> tuple[str, str]:
     t = BRACKET_PREFIX.sub("", t)
     prefix = TITLE_PREFIX.match(t)
     t = t[prefix.end() :].strip() if prefix else t
+    # a tracker's key, then the document's name: "PIR-9: Incident 2026-11-24: X" (a Jira issue's "[PIR-9] Incident
+    # 2026-11-24: X"), "INC-482: Postmortem: X" kept the second in the title (found in a re-read)
+    again = TITLE_PREFIX.match(t) if prefix and re.fullmatch(rf"{PROJECT_KEY}\s*[:—–]+\s*", prefix.group(0)) else None
+    t = t[again.end() :].strip() if again else t
     t = _SEVERITY_SUFFIX.sub("", t) or t
     suffix = TITLE_SUFFIX.search(t)
     dropped = (prefix.group(0) if prefix else "") + " " + (suffix.group(0) if suffix and suffix.start() else "")
