@@ -2,6 +2,7 @@
 
     python bench/vendor_words.py [--kb kb] [--index .recur/index] [--cases FILE] [--all]
     python bench/vendor_words.py --cases bench/data/short-questions.jsonl   # statuses, codes, alert names, phrases
+    python bench/vendor_words.py --cases bench/data/bare-words.jsonl        # one word alone: vendors, names, signals
 
 bench/data/vendor-words.jsonl holds short questions written for this check (issue 13: "github down" was
 leaked-credentials at `high`, 0.85, on the one word "github"), each with the pattern(s) a responder would
@@ -17,6 +18,10 @@ alert and phrase. Where no one pattern is right, a case lists the patterns on it
 a responder would not find out of place, e.g. the patterns listing that status); when any case has one, also
 printed: how many first results are on topic (``expect`` or ``topic``), how many answers are "no known pattern",
 and how many accepted patterns are `high` anywhere in the top 3.
+
+``--cases bench/data/bare-words.jsonl``: 42 bare one-word questions written for a third check (`recur suggest redis`
+was cache-stampede `high`, 0.964, on its tag; docs/calibration.md "A bare word is no name either"), kinds service (a
+vendor or tool alone: no one pattern is right), name (a word of a pattern's title or id), signal and everyday.
 """
 
 from __future__ import annotations

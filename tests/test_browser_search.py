@@ -288,6 +288,8 @@ def test_ranker_js_ranks_as_search_py_given_the_same_vectors(tmp_path, kb_dir, w
     texts += ["429 Fehler", "504 Fehler", "503 lol"]
     # one word and more is `high` only for the pattern a signal or the nearest title names (calibrate.said_capped)
     texts += ["redis down", "401 from stripe", "us-east-1 down", "dns down", "HTTP 401", "jvm down", "conntrack down"]
+    # ...and a bare word the same (a tag, a vendor a symptom names, a title's word, an id's, a signal)
+    texts += ["redis", "github", "stripe", "conntrack", "inodes", "OOMKilled", "coredns", "401"]
     # by the rule (the small KB), a signal is `high` evidence only when it names its pattern (named_by_signal): a
     # status line several patterns list ("HTTP 503 Service Unavailable") names none
     texts += ["HTTP 503 Service Unavailable", "HTTP 503 Service Unavailable from the gateway"]

@@ -194,6 +194,28 @@ def test_a_tag_is_no_name_of_the_pattern(real_engine):
     assert set(words) == {"cach", "stamped", "expiri"}, words  # the title's and the id's, no tag's
 
 
+def test_a_bare_word_is_high_only_for_the_pattern_it_names(real_engine):
+    """A bare word is no more a name than one word and more is: "redis" was cache-stampede at `high` (0.964: its tag,
+    and a symptom says Redis) and "github" leaked-credentials (0.93: a symptom names GitHub), where the responder said
+    nothing of a stampede or a leak; "stripe", "terraform", "vault", "kafka", "consul" likewise (bench/data/
+    bare-words.jsonl). Each is at most calibrate.SAID_CAP now, first as before, unless the word is one of the
+    pattern's title or id, a signal only it lists, or its title is the nearest of the candidates'."""
+    for word, pid in (("redis", "cache-stampede"), ("github", "leaked-credentials"), ("terraform", None)):
+        results = real_engine.answer(word, top=3).results
+        assert pid is None or results[0]["id"] == pid, (word, results)
+        assert [r["id"] for r in results if r["confidence"] == "high"] == [], (word, results)
+        assert results[0]["probability"] == calibrate.SAID_CAP, (word, results)
+    for word, pid in (
+        ("conntrack", "conntrack-table-full"),  # its id's word
+        ("inodes", "inode-exhaustion"),  # its title's
+        ("OOMKilled", "memory-leak-oom-kill"),  # a signal only it lists
+        ("EMFILE", "file-descriptor-exhaustion"),
+        ("coredns", "dns-resolution-failure"),  # a tag, but the nearest title
+    ):
+        top = real_engine.answer(word, top=3).results[0]
+        assert (top["id"], top["confidence"]) == (pid, "high"), (word, top["probability"])
+
+
 def test_the_cap_of_one_word_and_more_keeps_what_names_the_pattern():
     probs, cap = [0.9, 0.85, 0.6], calibrate.SAID_CAP
     named, title, word = [False, True, False], [0.3, 0.1, 0.2], [False, False, False]

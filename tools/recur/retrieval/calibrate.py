@@ -175,7 +175,9 @@ UNREAD_WORDS = (2, 0.66)
 # (comp["named"]) or, while the question holds no status line several patterns list (a status names none of them),
 # the word is one of its title or id (comp["name_word"]; a tag is no name: "redis" is cache-stampede's tag and other
 # patterns' word) or its title is the nearest of every candidate's. Measured in docs/calibration.md ("One word and
-# more", "A tag is no name").
+# more", "A tag is no name"). A bare word ("redis", "github": comp["solo"], not comp["said"]) the same: it was `high` for
+# the pattern the word is a tag or a symptom's word of (cache-stampede 0.964, leaked-credentials 0.93), where the
+# responder said nothing of a stampede or a leak ("A bare word is no name either").
 SAID_CAP = UNREAD_CAP
 VERDICT_TOP = 3  # the results the verdict reads, whatever the question's --top
 # The features are z-scores over the candidates: with fewer patterns they mean little (a z-score over n is at most
@@ -259,7 +261,7 @@ def unread_capped(probs, evidence) -> np.ndarray:
 
 
 def said_capped(probs, named, title, title_max: float, shared_status: bool, name_word) -> np.ndarray:
-    """``probs`` (ranked order) of a question that says one word BM25 reads and more, each at most SAID_CAP unless
+    """``probs`` (ranked order) of a question of one word BM25 reads, bare or with more, each at most SAID_CAP unless
     ``named`` (a signal only it lists) or, with no ``shared_status`` in the question, the pattern is what the question
     is about: the word is one its author names it by (``name_word``: its title or id) or its ``title`` cosine is
     the nearest of the candidates' (``title_max``)."""

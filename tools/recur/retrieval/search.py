@@ -353,8 +353,9 @@ def signal_evidence(signals: list) -> list[tuple]:
 
 
 def _said_capped(probs, order, comp: dict, sigarr: np.ndarray) -> np.ndarray:
-    """calibrate.said_capped for ``order``'s results: a status line several patterns list is in the question when
-    some candidate has a signal match that does not name it (named_by_signal)."""
+    """calibrate.said_capped for ``order``'s results of a one-word question, bare or saying more (``comp["solo"]``): a
+    status line several patterns list is in the question when some candidate has a signal match that does not name it
+    (named_by_signal)."""
     named = np.asarray(comp["named"], dtype=bool)
     shared_status = bool(np.any((sigarr > 0) & ~named))
     title = np.asarray(comp["title"], dtype=np.float64)
@@ -800,7 +801,7 @@ class Searcher:
         verbatim = [sig.get(self.pids[cidx[j]], (0.0, [], False))[2] for j in order]
         if calibrated and self._unread(text):  # the cosines of a text the model cannot read: no `high` on them
             probs = calibrate.unread_capped(probs, self._words_said(text, cidx[order]) | np.asarray(verbatim, bool))
-        if calibrated and comp["said"].any():  # one shared word and more: `high` only for what names the pattern
+        if calibrated and comp["solo"].any():  # one word, alone or with more: `high` only for what names the pattern
             probs = _said_capped(probs, order, comp, sigarr)
         order, probs = self._reorder(order, probs, verbatim, cidx, link, sig if by_signal else None)
         hits = []
@@ -878,9 +879,10 @@ class Searcher:
         comp["words"] = 0 if terms is None else terms[1]  # how many words it says (the rule's one-word caution)
         # ...and one that says more than that word ("github down", "is github down": stop words BM25 drops)
         comp["said"] = np.full(len(cidx), terms is not None and terms[1] < 2 and terms[2] >= 2)
-        # ...and the patterns it names by a word of their title or id (calibrate.said_capped)
-        # (looked up only for such a question: every other one, most, neither builds name_terms nor walks cidx)
-        said_word = set(terms[0]) if comp["said"].any() else set()
+        # ...and the patterns its one word, alone or with more, names by a word of their title or id
+        # (calibrate.said_capped; looked up only for such a question: every other one, most, neither builds name_terms
+        # nor walks cidx)
+        said_word = set(terms[0]) if comp["solo"].any() else set()
         comp["name_word"] = np.zeros(len(cidx), dtype=bool)
         if said_word:
             comp["name_word"] = np.asarray([bool(said_word & self.name_terms[c]) for c in cidx], dtype=bool)

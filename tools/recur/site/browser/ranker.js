@@ -209,8 +209,8 @@ function namedBySignal(found, statusLines) {
   return Boolean(found) && found[0] > 0 && found[1].some((w) => !("patterns" in w) || !statusLines.has(w.text));
 }
 
-/* calibrate.said_capped (search._said_capped), in place: a question that says one word BM25 reads and more ("401 from
-   stripe"), each result at most cap unless a signal names it or, with no status line several patterns list in the
+/* calibrate.said_capped (search._said_capped), in place: a question of one word BM25 reads, bare ("redis") or with more
+   ("401 from stripe"), each result at most cap unless a signal names it or, with no status line several patterns list in the
    question, the word is one of its title or id (nameWord) or its title is the nearest of the candidates' */
 function saidCapped(fitted, pool, comp, cidx, sig, statusLines, cap, nameWord) {
   const named = cidx.map((c) => namedBySignal(sig.get(c), statusLines));
@@ -827,7 +827,7 @@ export class Ranker {
         if (!saidMost && !isVerbatim(j)) fitted[r] = Math.min(fitted[r], cap);
       });
     }
-    if (fitted.length && fitted[0] !== null && comp.said) {
+    if (fitted.length && fitted[0] !== null && comp.solo) {  /* one word, bare ("redis") or with more ("redis down") */
       const nameWord = (c) => Boolean(lex && this.bm25.nameTerms[c] && [...lex.seen].some((t) => this.bm25.nameTerms[c].has(t)));
       saidCapped(fitted, pool, comp, cidx, sig, this.statusLines, this.p.calibration.said_cap, nameWord);
     }
