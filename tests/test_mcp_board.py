@@ -923,3 +923,61 @@ def test_an_incidents_id_given_for_a_pattern_is_told_as_what_lists_it(tmp_path, 
                 f"{empty.replace('%20', ' ')} names no pattern: give a pattern id, e.g. recur://patterns/disk-full "
                 "(resources/list lists them)"
             )
+
+
+def test_an_incident_of_its_own_id_in_any_case_or_with_errors_is_told_as_one(tmp_path, monkeypatch):
+    """Found in a re-read: an incident's id was told as an incident record only when numbered (INC-YYYY-N), and
+    named upper-cased: an id of its own (`recur incident new --id PAY-482`) was "no pattern with id 'pay-482'"; one
+    recorded `--id inc-2026-0050` was named 'INC-2026-0050', which `recur show` did not find; a record linking a
+    retired pattern said "past_incidents with pattern_id OLD lists it", the call a retired id's error answers;
+    and one whose file has errors said "`recur show ID` prints it", which prints its errors. Each is told as it is."""
+    monkeypatch.setenv("RECUR_TODAY", AS_OF)
+    kb = small_kb(tmp_path / "kb")
+    path = kb / "patterns/deploys/old-retired.md"
+    path.write_text(path.read_text().replace("status: retired\n", "status: retired\nsuperseded_by: disk-full\n"))
+    front = "title: T\ndate: 2026-05-01\nseverity: sev2\n"
+    write(
+        kb,
+        "incidents/2026/PAY-482.md",
+        f"---\nid: PAY-482\n{front}patterns: [db-pool-exhausted]\n---\n\n## Summary\nS\n",
+    )
+    write(
+        kb,
+        "incidents/2026/inc-2026-0050.md",
+        f"---\nid: inc-2026-0050\n{front}patterns: [old-retired]\n---\n\n## Summary\nS\n",
+    )
+    write(
+        kb,
+        "incidents/2026/PAY-999.md",
+        "---\nid: PAY-999\ntitle: T\ndate: 2026-05-01\nseverity: sevX\n---\n\n## Summary\nS\n",
+    )
+    server = served(kb, tmp_path / "i")
+    own, lower, retired, broken, listed = calls(
+        server,
+        ("get_pattern", {"id": "pay-482"}),
+        ("get_pattern", {"id": "INC-2026-0050"}),
+        ("past_incidents", {"pattern_id": "inc-2026-0050"}),
+        ("get_pattern", {"id": "pay-999"}),
+        ("past_incidents", {"pattern_id": "disk-full"}),
+    )
+    assert own[0] and own[2] == (
+        "'PAY-482' is an incident record (incidents/2026/PAY-482.md), not a pattern: past_incidents with pattern_id "
+        "db-pool-exhausted lists it, with its summary and sections (it links db-pool-exhausted); `recur show PAY-482` "
+        "prints it"
+    )
+    assert (
+        lower[0]
+        and lower == retired
+        and lower[2]
+        == (
+            "'inc-2026-0050' is an incident record (incidents/2026/inc-2026-0050.md), not a pattern: past_incidents with "
+            "pattern_id disk-full lists it, with its summary and sections (it links old-retired (retired; superseded by "
+            "disk-full)); `recur show inc-2026-0050` prints it"
+        )
+    )
+    assert "inc-2026-0050" in [i["id"] for i in listed[1]["incidents"]]  # as said
+    assert broken[0] and broken[2] == (
+        "'PAY-999' is an incident record (incidents/2026/PAY-999.md), not a pattern, and has errors recur check "
+        "reports (line 5: severity: unknown severity 'sevX'; the framework has sev1, sev2, sev3, sev4); until they "
+        "are fixed it is left out of past_incidents, problem_report and the site"
+    )

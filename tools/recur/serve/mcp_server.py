@@ -22,6 +22,7 @@ import re
 import threading
 from collections.abc import Callable
 from contextlib import contextmanager, nullcontext
+from pathlib import Path
 from typing import Annotated
 from urllib.parse import unquote
 
@@ -728,28 +729,58 @@ def incident_told(engine, kbs: "ServedKB"):
     """A pattern id that is an incident record's (PatternNotFound's ``incident_id``) told as what an assistant can
     do: past_incidents by a pattern it links lists it, with its summary and sections. problem_report lists
     incidents by id (needs analysis, overdue reviews), and get_pattern of one said "no pattern with id
-    'inc-2026-0209'", the id lowered, naming nothing to call (found in an MCP review)."""
+    'inc-2026-0209'", the id lowered, naming nothing to call (found in an MCP review). The record is found by its
+    file (an id of its own, in any letter case), and one the loader left out for errors is said to be, as `recur
+    show` says it: "recur show ID prints it" led to an error (found in a re-read)."""
     try:
         yield
     except pat.PatternNotFound as exc:
-        iid = exc.incident_id
-        try:
-            incident = kbs.kb(engine).incidents.get(iid) if iid else None
-        except RecurError:  # a KB the server cannot read: the error as it was
-            incident = None
-        if incident is None:
+        if exc.incident_id is None:
             raise
-        linked = list(dict.fromkeys(incident.patterns))
-        how = (
-            f"past_incidents with pattern_id {linked[0]} lists it, with its summary and sections (it links "
-            f"{', '.join(linked)})"
-            if linked
-            else "it links no pattern yet (needs analysis), so past_incidents does not list it"
-        )
-        said = (
-            f"{iid!r} is an incident record ({exc.incident_file}), not a pattern: {how}; `recur show {iid}` prints it"
-        )
+        try:
+            kb = kbs.kb(engine)
+        except RecurError:  # a KB the server cannot read: the error as it was
+            raise exc from None
+        said = _incident_said(kb, exc.incident_id, exc.incident_file)
+        if said is None:
+            raise
         raise IncidentNotPattern(said) from None
+
+
+def _incident_said(kb, iid: str, relpath: str) -> str | None:
+    """What incident_told says of the record in file ``relpath`` (id ``iid``, its file's name); None when the KB
+    read has neither the record nor an error of its file (the file came after the read)."""
+    incident = next((i for i in kb.incidents.values() if i.relpath == relpath), None)
+    if incident is None:
+        first = next((e for e in kb.errors if f"/{Path(str(e.path)).as_posix()}".endswith("/" + relpath)), None)
+        if first is None:
+            return None
+        return (
+            f"{iid!r} is an incident record ({relpath}), not a pattern, and has errors recur check reports (line "
+            f"{first.line}: {first.field}: {first.message}); until they are fixed it is left out of past_incidents, "
+            "problem_report and the site"
+        )
+    iid, linked = incident.id, list(dict.fromkeys(incident.patterns))
+    # a retired pattern's incidents are listed under what replaced it: "past_incidents with pattern_id OLD" was the
+    # error of a retired id (found in a re-read)
+    by = {pid: kb.successors(pid) if _retired(kb, pid) else [pid] for pid in linked}
+    listers = list(dict.fromkeys(x for ids in by.values() for x in ids))
+    links = ", ".join(pid if by[pid] == [pid] else _retired_link(pid, by[pid]) for pid in linked)
+    if listers:
+        how = f"past_incidents with pattern_id {listers[0]} lists it, with its summary and sections (it links {links})"
+    elif linked:
+        how = f"it links only retired patterns that nothing replaced ({links}), so past_incidents does not list it"
+    else:
+        how = "it links no pattern yet (needs analysis), so past_incidents does not list it"
+    return f"{iid!r} is an incident record ({relpath}), not a pattern: {how}; `recur show {iid}` prints it"
+
+
+def _retired_link(pid: str, successors: list[str]) -> str:
+    return f"{pid} (retired; superseded by {' and '.join(successors)})" if successors else f"{pid} (retired)"
+
+
+def _retired(kb, pid: str) -> bool:
+    return pid in kb.patterns and kb.patterns[pid].status == "retired"
 
 
 def _incident_pages(engine, doc: dict, site_url: str, where: IncidentPaths) -> list[dict]:
