@@ -981,3 +981,31 @@ def test_an_incident_of_its_own_id_in_any_case_or_with_errors_is_told_as_one(tmp
         "reports (line 5: severity: unknown severity 'sevX'; the framework has sev1, sev2, sev3, sev4); until they "
         "are fixed it is left out of past_incidents, problem_report and the site"
     )
+
+
+def test_past_incidents_text_cuts_a_summary_between_characters_as_a_reader_sees_them(tmp_path, monkeypatch):
+    """Found in a re-read: a summary cut at 150 characters (100 incidents listed) with no space near the cut
+    ended in "e…" of "é" written as e and a combining accent, and in half a flag; each is cut before the character
+    whole. The total bound holds (15,000 characters of summaries at limit 100)."""
+    import unicodedata
+
+    monkeypatch.setenv("RECUR_TODAY", AS_OF)
+    kb = small_kb(tmp_path / "kb")
+    summaries = {2: "Cafe\u0301 " + "e\u0301" * 400, 3: "a " + "\U0001f1eb\U0001f1f7" * 300, 4: "x" + "👍🏽" * 300}
+    for n in range(2, 102):
+        write(
+            kb,
+            f"incidents/2026/INC-2026-{n:04d}.md",
+            f"---\nid: INC-2026-{n:04d}\ntitle: T{n}\ndate: 2026-05-{n % 28 + 1:02d}\nseverity: sev2\n"
+            f"patterns: [disk-full]\n---\n\n## Summary\n{summaries.get(n, 'word ' * 300)}\n",
+        )
+    ((err, got, text),) = calls(
+        served(kb, tmp_path / "i"), ("past_incidents", {"pattern_id": "disk-full", "limit": 100})
+    )
+    lines = text.splitlines()
+    under = {lines[at - 1].split()[2]: line[2:] for at, line in enumerate(lines) if line.startswith("  ")}
+    assert not err and len(under) == len(got["incidents"]) > 90 and sum(map(len, under.values())) <= 15_000
+    accent, flag, tone = (under[f"INC-2026-{n:04d}"] for n in (2, 3, 4))
+    assert accent.endswith("e\u0301…") and unicodedata.combining(accent[-2]), ascii(accent[-4:])
+    assert (len(flag) - 3) % 2 == 0 and flag.endswith("\U0001f1f7…"), ascii(flag[-4:])
+    assert tone.endswith("👍🏽…"), ascii(tone[-4:])
