@@ -420,3 +420,33 @@ def test_an_incidents_file_or_id_where_a_pattern_is_asked_for_is_said_to_be_an_i
         "code": "pattern_not_found",
         "message": said + "INC-2026-0001",
     }
+
+
+def test_an_incident_of_its_own_id_is_shown_in_any_letter_case_and_named_as_recorded(run, kb_dir, tmp_path):
+    """Found in a re-read: `recur show pay-482` of a record `--id PAY-482` wrote was "no pattern with id 'pay-482'",
+    `recur show INC-2026-0050` of one `--id inc-2026-0050` wrote "no incident", and GET /api/patterns/pay-482
+    "no pattern" too (only numbered ids were told as incidents, and named upper-cased). Each is found in any letter
+    case, one whose file has errors said to have them, and the API names the record's id as recorded."""
+    import httpx
+    from serve_util import fake_app, running
+
+    for iid in ("PAY-482", "inc-2026-0050"):
+        made = run("incident", "new", "--id", iid, "-t", f"Outage {iid}", "-s", "sev2", "-d", "x", "--no-suggest")
+        assert made.exit_code == 0, made.output
+    for given, iid in (("pay-482", "PAY-482"), ("INC-2026-0050", "inc-2026-0050")):
+        shown = run("show", given, "--json")
+        assert shown.exit_code == 0 and json.loads(shown.stdout)["id"] == iid, shown.output
+    (kb_dir / "incidents/2026/PAY-999.md").write_text(
+        "---\nid: PAY-999\ntitle: T\ndate: 2026-05-01\nseverity: sevX\n---\n\n## Summary\nS\n"
+    )
+    broken = run("show", "pay-999")
+    assert broken.exit_code != 0 and "PAY-999 has errors recur check reports (" in broken.output, broken.output
+    with running(fake_app(kb_dir, tmp_path)) as base:
+        said = [
+            httpx.get(base + f"/api/patterns/{given}").json()["error"]["message"]
+            for given in ("pay-482", "INC-2026-0050")
+        ]
+    assert said == [
+        "'PAY-482' is an incident record (incidents/2026/PAY-482.md), not a pattern: recur show PAY-482",
+        "'inc-2026-0050' is an incident record (incidents/2026/inc-2026-0050.md), not a pattern: recur show inc-2026-0050",
+    ]

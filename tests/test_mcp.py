@@ -43,7 +43,7 @@ from recur.kb.loader import load_kb
 from recur.retrieval.engine import Engine
 from recur.serve import create_app
 
-READ_TOOLS = {"suggest_patterns", "get_pattern", "list_patterns", "past_incidents", "problem_report"}
+READ_TOOLS = {"suggest_patterns", "get_pattern", "list_patterns", "past_incidents", "get_incident", "problem_report"}
 
 
 @pytest.fixture(scope="module")
@@ -1844,7 +1844,7 @@ def test_an_unknown_tool_is_a_json_rpc_invalid_params_error_over_stdio_and_http(
         assert misspelt.code == -32602, misspelt
         assert misspelt.message == (
             "Unknown tool: suggest_pattern; this server's tools: "
-            "get_pattern, list_patterns, past_incidents, problem_report, suggest_patterns"
+            "get_incident, get_pattern, list_patterns, past_incidents, problem_report, suggest_patterns"
         )
         assert long_name.code == -32602 and long_name.message.startswith("Unknown tool: " + "x" * 99 + "…;")
         assert not after[0] and after[1]["results"][0]["id"] == "disk-full"

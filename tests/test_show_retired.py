@@ -41,3 +41,23 @@ def test_show_of_a_retired_pattern_nothing_replaced(run, kb_dir):
     assert r.exit_code == 0, r.output
     assert r.stdout.splitlines()[0].startswith("Retired; nothing replaced it."), r.stdout
     assert json.loads(run("show", "old-retired", "--json").stdout)["superseded_by"] == []
+
+
+def test_show_of_a_retired_pattern_says_its_successors_cover_the_failure(run, kb_dir):
+    """Found in a re-read: `recur show` of a renamed or split pattern said "Retired: superseded by X (…). This
+    failure mode should no longer happen", where the failure goes on under X, as the API and MCP say ("ask for X,
+    which covers this failure now"); with none, as before."""
+    _supersede(kb_dir, "dns-failure")
+    first = run("show", "old-retired").stdout.splitlines()[0]
+    assert (
+        first
+        == "Retired: superseded by dns-failure (recur show dns-failure). It covers this failure now; kept for history."
+    )
+    _supersede(kb_dir, None)
+    retired = next((kb_dir / "patterns").rglob("old-retired.md"))
+    retired.write_text(
+        retired.read_text().replace("superseded_by: dns-failure\n", "superseded_by: [dns-failure, disk-full]\n")
+    )
+    assert (
+        run("show", "old-retired").stdout.splitlines()[0].endswith(". They cover this failure now; kept for history.")
+    )

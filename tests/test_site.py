@@ -1084,3 +1084,19 @@ def test_a_count_under_a_replaced_id_links_the_retired_patterns_page(tmp_path):
         assert linked in out[page], (page, [ln for ln in out[page].splitlines() if "under" in ln])
     site = Site(kb, as_of=DAY, board=board(kb, DAY))
     assert site.old_id_html(BOARD, "gone-id") == "gone-id"
+
+
+def test_a_retired_pattern_page_says_its_successors_cover_the_failure_not_that_it_is_gone(kb):
+    """Found in a re-read: a renamed, merged or split pattern's page said "Retired: superseded by X. This failure
+    mode should no longer happen", where the failure goes on under X (the API and MCP say "ask for X, which covers
+    this failure now"). With a successor it says so; with none, as before."""
+    import dataclasses
+
+    def note(superseded_by):
+        kb.patterns["old-retired"] = dataclasses.replace(kb.patterns["old-retired"], superseded_by=superseded_by)
+        page = _pages(kb)["patterns/deploys/old-retired.md"]
+        return page[page.index('!!! note "Retired"') :].split("## Summary")[0]
+
+    assert "DNS resolution failure</a>. It covers this failure now; it is kept for history." in note(["dns-failure"])
+    assert "</a>. They cover this failure now; it is kept for history." in note(["dns-failure", "disk-full"])
+    assert "This failure mode should no longer happen; it is kept for history." in note([])

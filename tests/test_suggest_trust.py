@@ -383,6 +383,12 @@ def test_the_record_title_is_cut_between_words_on_the_terminal_and_in_slack(run)
         ("alpha beta gamma: delta.epsilon.zeta", 30, "alpha beta gamma\u2026"),  # the dotted name left out
         ("a" * 40, 20, "a" * 19 + "\u2026"),  # one word over the limit: cut inside it, nothing else to keep
         ("com.example.service.ledger.BatchWriter failed", 30, "com.example.service.ledger\u2026"),  # at a dot
+        # found in a re-read: cut inside a character as a reader sees one, "e" of "é" (e and a combining accent),
+        # half a flag, a thumb without its skin tone; cut before it whole
+        ("e\u0301" * 20, 10, "e\u0301" * 4 + "\u2026"),
+        ("\U0001f1eb\U0001f1f7" * 20, 10, "\U0001f1eb\U0001f1f7" * 4 + "\u2026"),
+        ("\U0001f44d\U0001f3fd" * 20, 10, "\U0001f44d\U0001f3fd" * 4 + "\u2026"),
+        ("\U0001f469\u200d\U0001f467" * 20, 10, "\U0001f469\u200d\U0001f467" * 3 + "\u2026"),
     ],
 )
 def test_cut_words_keeps_words_and_dotted_names_whole(text, limit, want):

@@ -406,7 +406,14 @@ def _retired_line(doc: dict, flags: str = "") -> str:
     by = doc.get("superseded_by") or []
     where = " and ".join(f"{pid} (recur show {for_terminal(flags)}{pid})" for pid in by)
     said = f"Retired: superseded by {where}." if by else "Retired; nothing replaced it."
-    return click.style(said, fg="yellow", bold=True) + " This failure mode should no longer happen; kept for history."
+    # a rename, merge or split goes on under its successors: "should no longer happen" was said of them too, as the
+    # API and MCP said it ("ask for X, which covers this failure now" there; found in a re-read)
+    now = (
+        f" {'It covers' if len(by) == 1 else 'They cover'} this failure now"
+        if by
+        else " This failure mode should no longer happen"
+    )
+    return click.style(said, fg="yellow", bold=True) + now + "; kept for history."
 
 
 def _runbook_lines(runbook: list, steps: int, links=plain_links) -> list[str]:

@@ -70,6 +70,8 @@ def _pattern(kb_dir, index_dir, given: str, steps: int) -> tuple[dict, str]:
     try:
         read = read_pattern(kb_dir, index_dir, given, lambda line: click.echo(line, err=True))  # stdout: the pattern
     except PatternNotFound as exc:
+        if exc.incident_id is not None and given.strip().casefold() == exc.incident_id.casefold():
+            return _incident(kb_dir, exc.incident_id)  # an id of its own in any case (pay-482): it, or its errors
         if exc.unknown and (own := _incident_of_own_id(kb_dir, given.strip())):
             return own
         if not exc.unknown or exc.meant:  # retired, left out for errors, an onboarding path's id: said as it is
@@ -109,7 +111,17 @@ def _incident_of_own_id(kb_dir, given: str) -> tuple[dict, str] | None:
     if not given or not Path(kb_dir).is_dir():
         return None
     kb = load_kb(kb_dir)
-    return _incident(kb_dir, given, kb) if given in kb.incidents else None
+    return _incident(kb_dir, given, kb) if _recorded(kb, given) is not None else None
+
+
+def _recorded(kb, given: str):
+    """The incident of id ``given``: as given first (`--id inc-2026-0001` recorded one in lower case), then in any
+    letter case when one record alone has it so (`recur show pay-482` of `--id PAY-482`, `INC-2026-0050` of
+    `--id inc-2026-0050`: "no incident", as MCP and the API named them so; found in a re-read)."""
+    if given in kb.incidents:
+        return kb.incidents[given]
+    folded = [i for i in kb.incidents.values() if i.id.casefold() == given.casefold()]
+    return folded[0] if len(folded) == 1 else None
 
 
 def _incident(kb_dir, given: str, kb=None) -> tuple[dict, str]:
@@ -121,8 +133,7 @@ def _incident(kb_dir, given: str, kb=None) -> tuple[dict, str]:
 
     kb = kb or load_kb(kb_dir)
     iid = given.upper()
-    # the id as given first (`--id inc-2026-0001` recorded one in lower case), then in any letter case: INC-2026-0001
-    incident = kb.incidents.get(given) or kb.incidents.get(iid)
+    incident = _recorded(kb, given)
     if incident is None:
         # a file of that id the loader left out (misplaced, a bad severity): its error, as the edit commands'
         # notes say it (cli/incident._left_out_note), not "no incident … did you mean" (found in a re-read)

@@ -154,17 +154,21 @@ NUMBERED_INCIDENT = re.compile(r"INC-\d{4}-\d+", re.IGNORECASE)
 
 
 def incident_record_file(root, iid: str) -> str | None:
-    """``incidents/<year>/<ID>.md`` (its path in the KB at ``root``) when an incident record has the numbered id
-    ``iid`` in any letter case, else None: an incident's id given where a pattern id is wanted (MCP's get_pattern
+    """``incidents/<year>/<ID>.md`` (its path in the KB at ``root``) when an incident record's file is named ``iid``
+    in any letter case, else None: an incident's id given where a pattern id is wanted (MCP's get_pattern
     asked for an incident problem_report listed) is told so, not "no pattern with id 'inc-2026-0209'" (found in an
-    MCP review). Only a numbered id is looked for, in the year folder it names first, then in any."""
-    if not isinstance(iid, str) or not NUMBERED_INCIDENT.fullmatch(iid):
+    MCP review). A numbered id is looked for in the year folder it names first, then any id in any folder: an id of
+    its own (`recur incident new --id PAY-482`, which the pattern ids' rule gives as pay-482) was "no pattern" (found
+    in a re-read). A record's file is named by its id (the loader's rule): the file's name is the id recorded."""
+    if not isinstance(iid, str) or not schema.INCIDENT_ID.match(iid) or iid.upper() == "README":
         return None
-    folder, name = Path(root) / "incidents", iid.upper()
+    folder, name = Path(root) / "incidents", unicodedata.normalize("NFC", iid).casefold()
     try:
-        if (folder / name[4:8] / f"{name}.md").is_file():
-            return f"incidents/{name[4:8]}/{name}.md"
-        found = sorted(p for p in folder.rglob("*.md") if p.stem.upper() == name and p.is_file())
+        if NUMBERED_INCIDENT.fullmatch(iid) and (folder / iid[4:8] / f"{iid.upper()}.md").is_file():
+            return f"incidents/{iid[4:8]}/{iid.upper()}.md"
+        found = sorted(
+            p for p in folder.rglob("*.md") if unicodedata.normalize("NFC", p.stem).casefold() == name and p.is_file()
+        )
     except OSError:
         return None
     found = [p.relative_to(Path(root)).as_posix() for p in found if not hidden(p.relative_to(folder).parts)]

@@ -12,7 +12,7 @@ import datetime as dt
 import json
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from recur import config
 from recur.kb.incident_record import flag_json, follow_up_json, review_json
@@ -126,9 +126,11 @@ class PatternNotFound(LookupFailure):
         that name left out for errors, and its first error when known (``Retired.left_out``); ``onboarding``: the
         file of the onboarding path of that id (kb.loader.onboarding_path_file). ``unknown``: no file of any kind
         has that id (the CLI adds a search by the words to what it says). ``incident``: the file of the incident
-        record of that id (kb.loader.incident_record_file), whose id ``incident_id`` is then, in upper case."""
+        record of that id in any letter case (kb.loader.incident_record_file), whose id ``incident_id`` is then."""
         self.unknown = False
-        self.incident_id = str(pattern_id).upper() if incident and broken is None and not retired_path else None
+        # the record's id, its file's name (the loader's rule), as recorded: `recur show` finds it so; the id given
+        # upper-cased named 'INC-2026-0050' of a record `--id inc-2026-0050` wrote (found in a re-read)
+        self.incident_id = PurePosixPath(incident).stem if incident and broken is None and not retired_path else None
         self.incident_file = incident
         self.meant: list[str] = []
         self.path_id = str(pattern_id) if onboarding and broken is None and not retired_path else None

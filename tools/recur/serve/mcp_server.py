@@ -22,6 +22,7 @@ import re
 import threading
 from collections.abc import Callable
 from contextlib import contextmanager, nullcontext
+from pathlib import Path, PurePosixPath
 from typing import Annotated
 from urllib.parse import unquote
 
@@ -40,6 +41,7 @@ from recur.serve.guard import CLIENT_GONE, ApiError, ClientGone, disconnected, e
 from recur.serve.mcp_text import (
     OTHER_ALERTS,
     answer_text,
+    incident_text,
     linked_of,
     matched_said,
     no_such_value,
@@ -55,7 +57,7 @@ from recur.serve.mcp_text import (
 )
 from recur.serve.served_kb import KB_UNAVAILABLE, ServedKB
 from recur.util.errors import Caller, RecurError, calling
-from recur.util.text import plural
+from recur.util.text import close_names, plural
 
 INSTRUCTIONS = (
     "Recur knows this team's failure patterns (what was learned in postmortems). Call suggest_patterns with "
@@ -111,6 +113,12 @@ PatternId = Annotated[
 IncidentsOf = Annotated[
     str,
     Field(description="Incidents linked to this pattern: its id or its resource URI (empty or left out: give text)."),
+]
+IncidentId = Annotated[
+    str,
+    Field(
+        description="An incident's id, e.g. INC-2026-0209, as problem_report and past_incidents list them (any case)."
+    ),
 ]
 RESOURCE = pat.RESOURCE  # a pattern's resource URI: this, then its id
 
@@ -644,6 +652,20 @@ def _read_tools(
 
         return run_tool(work)
 
+    _incident_tool(server, get_engine, kbs, site_url)  # after past_incidents: tools/list lists them so
+
+
+def _incident_tool(server: MCPServer, get_engine: Callable, kbs: "ServedKB", site_url: str | None) -> None:
+    @server.tool(annotations=READ_ONLY)
+    def get_incident(id: IncidentId) -> CallToolResult:  # noqa: A002 - the public argument name
+        """One recorded incident, the object `recur show INC-… --json` prints: title, date, severity, services,
+        linked patterns, summary, review, duration, follow-ups, flags and its other sections (timeline, root
+        cause, …), read from the knowledge base as it is now; its summary and sections cut at the server's limit as
+        past_incidents cuts them (cut_sections names them). For an incident problem_report lists that links no
+        pattern yet, which past_incidents cannot list."""
+
+        return run_tool(lambda: _get_incident(get_engine, kbs, id, site_url))
+
 
 def _list_tool(server: MCPServer, get_engine: Callable, site_url: str | None) -> None:
     @server.tool(annotations=READ_ONLY)
@@ -734,28 +756,120 @@ def incident_told(engine, kbs: "ServedKB"):
     """A pattern id that is an incident record's (PatternNotFound's ``incident_id``) told as what an assistant can
     do: past_incidents by a pattern it links lists it, with its summary and sections. problem_report lists
     incidents by id (needs analysis, overdue reviews), and get_pattern of one said "no pattern with id
-    'inc-2026-0209'", the id lowered, naming nothing to call (found in an MCP review)."""
+    'inc-2026-0209'", the id lowered, naming nothing to call (found in an MCP review). The record is found by its
+    file (an id of its own, in any letter case), and one the loader left out for errors is said to be, as `recur
+    show` says it: "recur show ID prints it" led to an error (found in a re-read)."""
     try:
         yield
     except pat.PatternNotFound as exc:
-        iid = exc.incident_id
-        try:
-            incident = kbs.kb(engine).incidents.get(iid) if iid else None
-        except RecurError:  # a KB the server cannot read: the error as it was
-            incident = None
-        if incident is None:
+        if exc.incident_id is None:
             raise
-        linked = list(dict.fromkeys(incident.patterns))
-        how = (
-            f"past_incidents with pattern_id {linked[0]} lists it, with its summary and sections (it links "
-            f"{', '.join(linked)})"
-            if linked
-            else "it links no pattern yet (needs analysis), so past_incidents does not list it"
-        )
-        said = (
-            f"{iid!r} is an incident record ({exc.incident_file}), not a pattern: {how}; `recur show {iid}` prints it"
-        )
+        try:
+            kb = kbs.kb(engine)
+        except RecurError:  # a KB the server cannot read: the error as it was
+            raise exc from None
+        said = _incident_said(kb, exc.incident_id, exc.incident_file)
+        if said is None:
+            raise
         raise IncidentNotPattern(said) from None
+
+
+def _incident_said(kb, iid: str, relpath: str) -> str | None:
+    """What incident_told says of the record in file ``relpath`` (id ``iid``, its file's name); None when the KB
+    read has neither the record nor an error of its file (the file came after the read)."""
+    incident = next((i for i in kb.incidents.values() if i.relpath == relpath), None)
+    if incident is None:
+        return _record_errors(kb, iid, relpath, ", not a pattern,")
+    iid, linked = incident.id, list(dict.fromkeys(incident.patterns))
+    # a retired pattern's incidents are listed under what replaced it: "past_incidents with pattern_id OLD" was the
+    # error of a retired id (found in a re-read)
+    by = {pid: kb.successors(pid) if _retired(kb, pid) else [pid] for pid in linked}
+    listers = list(dict.fromkeys(x for ids in by.values() for x in ids))
+    links = ", ".join(pid if by[pid] == [pid] else _retired_link(pid, by[pid]) for pid in linked)
+    if listers:
+        how = f"past_incidents with pattern_id {listers[0]} lists it, with its summary and sections (it links {links})"
+    elif linked:
+        how = f"it links only retired patterns that nothing replaced ({links}), so past_incidents does not list it"
+    else:
+        how = "it links no pattern yet (needs analysis), so past_incidents does not list it"
+    return f"{iid!r} is an incident record ({relpath}), not a pattern: {how}; get_incident {iid} gives it, as `recur show {iid}` prints it"
+
+
+def _record_errors(kb, iid: str, relpath: str, what: str = "") -> str | None:
+    """That the incident record in ``relpath`` has errors and is left out (None when the KB read names none), as
+    `recur show` says it; ``what`` after its file (``, not a pattern,``)."""
+    first = next((e for e in kb.errors if f"/{Path(str(e.path)).as_posix()}".endswith("/" + relpath)), None)
+    if first is None:
+        return None
+    return (
+        f"{iid!r} is an incident record ({relpath}){what} and has errors recur check reports (line {first.line}: "
+        f"{first.field}: {first.message}); until they are fixed it is left out of past_incidents, get_incident, "
+        "problem_report and the site"
+    )
+
+
+def _retired_link(pid: str, successors: list[str]) -> str:
+    return f"{pid} (retired; superseded by {' and '.join(successors)})" if successors else f"{pid} (retired)"
+
+
+def _retired(kb, pid: str) -> bool:
+    return pid in kb.patterns and kb.patterns[pid].status == "retired"
+
+
+class IncidentNotFound(pat.LookupFailure):
+    """get_incident's id no incident record has (or whose file has errors)."""
+
+    code = "incident_not_found"
+
+
+def _get_incident(get_engine: Callable, kbs: "ServedKB", given, site_url: str | None) -> tuple[dict, str]:
+    """get_incident: the incident's object as `recur show ID --json` gives it (retrieval.patterns.incident_object),
+    its summary and sections cut as past_incidents cuts them, and its text. An assistant had no way to read an
+    incident problem_report lists that links no pattern (needs analysis): past_incidents lists incidents by
+    pattern, and get_pattern of its id said what lists it, which was nothing (found in a re-read)."""
+    if not isinstance(given, str) or not given.strip():
+        raise pat.LookupFailure(
+            "id: must not be empty: give an incident's id, e.g. INC-2026-0209 (problem_report lists them)"
+        )
+    engine, given = get_engine(), given.strip()
+    kb = kbs.kb(engine)
+    folded = [i for i in kb.incidents.values() if i.id.casefold() == given.casefold()]
+    incident = kb.incidents.get(given) or (folded[0] if len(folded) == 1 else None)
+    if incident is None:
+        raise IncidentNotFound(_no_incident(engine, kb, given))
+    got = pat.given_sections(
+        with_urls([pat.incident_object(incident)], site_url),
+        config.get("mcp_section_chars"),
+        room=config.MCP_ANSWER_CHARS - NOTE_ROOM,
+    )
+    if not got["incidents"]:  # a title pages long, services by the hundred: past the answer's bound even so
+        raise pat.LookupFailure(
+            f"{incident.id}'s record is too large for one answer ({incident.relpath}): `recur show {incident.id}` "
+            "prints it"
+        )
+    (doc,) = got["incidents"]
+    note, cut_said = _cut_said(got["incidents"], got["chars"], got["left_out"], got["dropped"])
+    if note:
+        doc["sections_note"] = note
+    titles = {pid: kb.patterns[pid].title for pid in doc["patterns"] if pid in kb.patterns}
+    return doc, "\n".join([incident_text(doc, titles), *cut_said])
+
+
+def _no_incident(engine, kb, given: str) -> str:
+    """Why get_incident has no incident of id ``given``: its file has errors, it is a pattern's id, or no record
+    has it (the close ids named, as get_pattern names a misspelt pattern's)."""
+    from recur.kb.loader import incident_record_file
+
+    relpath = incident_record_file(engine.kb_dir, given) if engine.kb_dir is not None else None
+    if relpath is not None and (said := _record_errors(kb, PurePosixPath(relpath).stem, relpath)):
+        return said
+    pid = pat.given_pattern_id(given)
+    if pid in engine.docs:
+        return f"{pid!r} is a pattern, not an incident: get_pattern {pid} gives it, past_incidents its incidents"
+    meant = close_names(given, list(kb.incidents))
+    return f"no incident with id {given!r} in the knowledge base" + (
+        f" (did you mean {', '.join(map(repr, meant))}?)" if meant else ": problem_report and past_incidents list them"
+    )
 
 
 def _incident_pages(engine, doc: dict, site_url: str, where: IncidentPaths) -> list[dict]:

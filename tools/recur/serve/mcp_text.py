@@ -347,3 +347,27 @@ def stale_text(changed: list[str]) -> str:
         "from the old index, so tell the user it may be out of date; it is current once the index is rebuilt "
         "(`recur index`), which the server picks up without a restart."
     )
+
+
+def incident_text(doc: dict, titles: dict[str, str]) -> str:
+    """get_incident's text: the record as `recur show INC-…` reads it, for a client that gives its model the text
+    (its heading line, services, linked patterns with their titles, review, duration, summary, follow-ups, flags,
+    then its other sections whole as the answer has them: cut at the server's limit, marked)."""
+    lines = [f"{doc['id']} ({doc['severity']}, {doc['date']}): {doc['title']}{page_suffix(doc)}"]
+    if doc["services"]:
+        lines.append(f"Services: {', '.join(doc['services'])}")
+    linked = [f"{pid} ({titles[pid]})" if pid in titles else pid for pid in doc["patterns"]]
+    lines.append(f"Patterns: {', '.join(linked)}" if linked else "Patterns: none linked yet (needs analysis)")
+    if review := doc.get("review"):
+        owner = f", owner {review['owner']}" if review.get("owner") else ""
+        lines.append(f"Review: {review['level']}, {review['status']}, due {review['due']}{owner}")
+    if doc.get("duration_minutes") is not None:
+        lines.append(f"Duration: {doc['duration_minutes']} minutes of user-visible impact")
+    if doc.get("summary"):
+        lines += ["", "Summary:", doc["summary"]]
+    for name, key, said in (("Follow-ups", "follow_ups", "title"), ("Flags", "flags", "text")):
+        if doc[key]:
+            lines += ["", f"{name}:", *(f"- [{item['status']}] {item[said]}" for item in doc[key])]
+    for name, text in doc["sections"].items():
+        lines += ["", f"## {name}", text]
+    return "\n".join(lines)

@@ -217,7 +217,9 @@ def _retired_note(site: Site, p) -> str:
     said the failure no longer happens and nothing of where its knowledge went."""
     links = site.successor_links(p.relpath, p)  # "" when it names only itself: no "superseded by ."
     by = f"Retired: superseded by {links}. " if links else ""
-    return f'!!! note "Retired"\n    {by}This failure mode should no longer happen; it is kept for history.\n'
+    live = site.kb.successors(p.id, unloaded=True)  # a rename, merge or split: the failure goes on under them
+    now = f"{'It covers' if len(live) == 1 else 'They cover'} this failure now" if live else "This failure mode should no longer happen"
+    return f'!!! note "Retired"\n    {by}{now}; it is kept for history.\n'
 
 
 # an item of the "## Compare with" section `recur import` writes on a draft: "- `ledger-drift`: Ledger ..."

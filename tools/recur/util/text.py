@@ -816,8 +816,34 @@ def cut_words(text, limit: int) -> str:
     end = text.rfind(" ", 0, limit)  # text[:end] is at most limit - 1 characters: room for "…"
     if end < limit // 2:
         end = max(text.rfind(ch, 0, limit - 1) for ch in "./:") + 1
-    head = text[: end if end >= limit // 2 else limit - 1]
+    head = text[: whole_cluster(text, end if end >= limit // 2 else limit - 1)]
     return (head.rstrip(" ,;:.-–—") or head) + "…"
+
+
+_JOINED = {"\u200d", "\ufe0e", "\ufe0f"}  # a zero-width joiner and the variation selectors: part of the one before
+
+
+def _regional(ch: str) -> bool:
+    return "\U0001f1e6" <= ch <= "\U0001f1ff"  # a flag is two of these
+
+
+def whole_cluster(text: str, end: int) -> int:
+    """``end``, moved back so that ``text[:end]`` does not end inside a character as a reader sees one: a letter's
+    combining accent ("e" and U+0301), an emoji's joined parts or skin tone, a flag's two letters. A summary cut
+    at 150 characters showed "e…" of "é" and half a flag (found in a re-read of MCP's past_incidents text)."""
+    while 0 < end < len(text) and (
+        unicodedata.combining(text[end])
+        or text[end] in _JOINED
+        or text[end - 1] == "\u200d"
+        or "\U0001f3fb" <= text[end] <= "\U0001f3ff"
+    ):
+        end -= 1
+    if 0 < end < len(text) and _regional(text[end]):
+        run = 0
+        while run < end and _regional(text[end - 1 - run]):
+            run += 1
+        end -= run % 2  # an odd run before: its last letter is the first half of the flag cut
+    return end
 
 
 def cut_list(lines, limit: int = 20, more: str = "… and {n} more") -> list[str]:
