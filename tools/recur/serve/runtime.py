@@ -507,10 +507,12 @@ class EngineHolder:
 
 
 def _tell(line: str) -> None:
-    """``line`` on stderr, the log of the engine's thread. A line that cannot be written (a client that closed `recur
-    mcp`'s stderr, a log file on a full disk) is lost, not the thread: "Ready" raising ended it before the engine
-    was said ready, and each call then waited its whole LOAD_WAIT for it; "Error" raising skipped a failed load's
-    on_fatal (`recur serve`'s stop). `recur serve`'s stderr is its log (applog), whose handler does not raise."""
+    """``line`` on stderr, the log of the engine's thread. A line that cannot be written (a stderr whose reader has
+    gone, a full disk) is lost, not the thread: "Ready" raising ended it before the engine was said ready, and each
+    call then waited its whole LOAD_WAIT for it; "Error" raising skipped a failed load's on_fatal. The `recur`
+    command's own stderr drops such writes already (cli/main._StderrFile: `recur mcp 2>/dev/full`, or a client that
+    closed the pipe, never met this); a holder run under another stderr (a program or test embedding it) did.
+    `recur serve`'s stderr is its log (applog), whose handler does not raise."""
     with contextlib.suppress(OSError, ValueError):  # ValueError: stderr closed
         print(line, file=sys.stderr)
 
