@@ -21,6 +21,7 @@ from click.testing import CliRunner
 from kbfactory import fake_model_flags, small_kb
 from mcp import Client, StdioServerParameters
 from mcp.shared.exceptions import MCPError
+from procs import read_line
 from serve_util import (
     BAD_ENGINE_IDS,
     BAD_ENGINE_INPUTS,
@@ -1073,6 +1074,49 @@ def test_stdio_an_index_rebuilt_while_a_failed_load_read_it_is_loaded_again(kb_d
     finally:
         holder.stop()
     assert rebuilt and engine.manifest["model"] == "fake-hash-64", engine.manifest
+
+
+def _answer(proc, n: int) -> dict:
+    """The answer to request ``n`` on ``proc``'s stdout (a raw `recur mcp`), read within the bound on a hang."""
+    while (message := json.loads(read_line(proc.stdout, what=f"the answer to request {n}"))).get("id") != n:
+        pass
+    return message
+
+
+def test_stdio_a_copied_checkouts_failed_load_is_not_taken_for_a_rebuild(tmp_path):
+    """`recur mcp` over a copied checkout whose index was built with another model: the load tells the index where
+    its KB now is (index.record_place rewrites manifest.json, the same build) before it fails, and the watcher, which
+    takes the index's files as the load begins, took that write for a rebuild: "The index changed: loading it
+    again." with nothing rebuilt, a second load and the same error said twice. One failure, said once."""
+    from recur.retrieval import embed
+    from recur.retrieval.index import build, read_manifest
+
+    first = tmp_path / "first"
+    build(load_kb(small_kb(first / "kb")), first / "index", embed.load_encoder("fake:32"), progress=False)
+    copied = tmp_path / "copied"
+    shutil.copytree(first, copied)
+    params, log = stdio(copied / "kb", copied / "index"), tmp_path / "stderr.txt"
+    with log.open("wb") as err:
+        proc = subprocess.Popen(
+            [params.command, *params.args], env=params.env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=err
+        )
+        try:
+            hello = {"protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "raw", "version": "1"}}
+            asked = [(1, "initialize", hello), (None, "notifications/initialized", None)]
+            asked.append((2, "tools/call", {"name": "suggest_patterns", "arguments": {"text": "ENOSPC"}}))
+            for n, method, args in asked:
+                message = {"jsonrpc": "2.0", "method": method} | ({"id": n, "params": args} if n else {})
+                proc.stdin.write(json.dumps(message).encode() + b"\n")
+                proc.stdin.flush()
+                answer = _answer(proc, n) if n else None
+            proc.stdin.close()  # the session ends: the server stops, having said all it had to
+            assert proc.wait(timeout=60) == 0
+        finally:
+            proc.kill()
+    said = log.read_text()
+    assert answer["result"]["isError"] and "built with model 'fake-hash-32'" in answer["result"]["content"][0]["text"]
+    assert read_manifest(copied / "index")["kb"] == str((copied / "kb").resolve())  # the load did tell it
+    assert said.count("Error: ") == 1 and "The index changed" not in said, said
 
 
 def test_a_log_line_that_cannot_be_written_does_not_keep_the_engine_from_being_ready_or_its_failure_said(

@@ -64,11 +64,11 @@ def mcp(kb_dir, index_dir, model, allow_writes, site_url, site_dir):
     from recur.cli.startup import open_engine
     from recur.serve.mcp_server import build_server
     from recur.serve.mcp_stdio import holder_engine, run_stdio
-    from recur.serve.runtime import EngineHolder, index_files_signature
+    from recur.serve.runtime import EngineHolder, IndexChange
 
     holder = EngineHolder(
         lambda: open_engine(kb_dir, index_dir, model),
-        retry_when=lambda: index_files_signature(index_dir),  # as serve: any file of it, not the manifest only
+        retry_when=IndexChange(index_dir),  # as serve: any file of it, not the manifest only
     )
     site_url, pages = _pages(kb_dir, site_url, site_dir)
     stderr, stopped, stopping = _whole_lines(), [], threading.Event()  # stopping: set by run_stdio on a signal

@@ -10,6 +10,7 @@ at most once per ``reload_interval`` seconds and swaps in a rebuilt index
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import sys
 import threading
@@ -67,6 +68,43 @@ def index_files_signature(index_dir) -> tuple | None:
 
 
 _UNSEEN = object()  # no look at the index folder yet
+
+
+class IndexChange:
+    """What `recur mcp`'s failed load waits to see change before it loads the index again (EngineHolder's
+    ``retry_when``): the index folder's files (index_files_signature), manifest.json among them by what it says,
+    but for where its KB is. The load rewrites that (index.record_place: the same build, told where a copied or
+    moved checkout's KB now is) before it fails (an index built with another model): taken for a rebuild, the
+    load was tried again at once, "The index changed: loading it again." said of nothing and the error twice."""
+
+    PLACE = ("kb", "files")  # the keys record_place rewrites
+
+    def __init__(self, index_dir) -> None:
+        self._index_dir = index_dir
+        self._manifest = os.path.join(os.fspath(index_dir), "manifest.json")  # as index_files_signature names it
+        self._read: tuple = (_UNSEEN, None)  # (manifest.json's stamp, what it says but its KB's place)
+
+    def __call__(self) -> tuple | None:
+        files = index_files_signature(self._index_dir)
+        if files is None:
+            return None
+        stamp = dict(files).get(self._manifest)
+        if stamp != self._read[0]:  # read again only once it was rewritten: the watcher looks every second
+            self._read = (stamp, self._says(stamp))
+        return tuple(f for f in files if f[0] != self._manifest), self._read[1]
+
+    def _says(self, stamp) -> object:
+        """manifest.json's content but its KB's place; its stamp when it is no JSON object (any change counts)."""
+        try:
+            with open(self._manifest, encoding="utf-8") as f:
+                manifest = json.load(f)
+        except (OSError, ValueError):
+            return stamp
+        if not isinstance(manifest, dict):
+            return stamp
+        return json.dumps({k: v for k, v in manifest.items() if k not in self.PLACE}, sort_keys=True)
+
+
 _loading = threading.local()  # .holder: the EngineHolder whose engine this thread is loading
 NOT_READY = "the model and index are still loading"
 
@@ -495,10 +533,12 @@ class EngineHolder:
 
 
 def _tell(line: str) -> None:
-    """``line`` on stderr, the log of the engine's thread. A line that cannot be written (a client that closed `recur
-    mcp`'s stderr, a log file on a full disk) is lost, not the thread: "Ready" raising ended it before the engine
-    was said ready, and each call then waited its whole LOAD_WAIT for it; "Error" raising skipped a failed load's
-    on_fatal (`recur serve`'s stop). `recur serve`'s stderr is its log (applog), whose handler does not raise."""
+    """``line`` on stderr, the log of the engine's thread. A line that cannot be written (a stderr whose reader has
+    gone, a full disk) is lost, not the thread: "Ready" raising ended it before the engine was said ready, and each
+    call then waited its whole LOAD_WAIT for it; "Error" raising skipped a failed load's on_fatal. The `recur`
+    command's own stderr drops such writes already (cli/main._StderrFile: `recur mcp 2>/dev/full`, or a client that
+    closed the pipe, never met this); a holder run under another stderr (a program or test embedding it) did.
+    `recur serve`'s stderr is its log (applog), whose handler does not raise."""
     with contextlib.suppress(OSError, ValueError):  # ValueError: stderr closed
         print(line, file=sys.stderr)
 
