@@ -958,8 +958,10 @@
      query.Prepared (0 and "" for a text searched as it is); non_latin of what is searched, as query.prepare */
   function prepare(text, limit) {
     var p = condense(text, limit);
-    p.non_latin = mostlyNonLatin(p.text);
-    p.non_english = !p.non_latin && mostlyOtherLanguage(p.text);
+    /* of the text as ranked (query.Prepared.searched, NFKC): mathematical bold "𝐝𝐢𝐬𝐤" is no Latin letter, "disk" is */
+    var searched = /^[\x00-\x7f]*$/.test(p.text) ? p.text : p.text.normalize("NFKC");
+    p.non_latin = mostlyNonLatin(searched);
+    p.non_english = !p.non_latin && mostlyOtherLanguage(searched);
     return p;
   }
 

@@ -17,7 +17,7 @@ from recur.retrieval.models import active_model
 from recur.retrieval.query import prepare
 from recur.retrieval.results import Answer, Result, corrected, credible_count, likelier, result_object, typo_note
 from recur.util.errors import NotWritable, RecurError
-from recur.util.text import plural
+from recur.util.text import compatible, plural
 
 # What opening an engine and building its index say (no index: "building it now", an update and why, pattern files
 # left out): a library's caller reads them as it reads any library's, through logging (a bot embedding Recur had
@@ -516,7 +516,7 @@ class Engine:
         searched = [i for i, p in enumerate(prepared) if not p.unsearched]
         ranked = [([], [])] * len(texts)
         found = self._rank_read(
-            [prepared[i].text for i in searched], max(top, calibrate.VERDICT_TOP), "hybrid", exclude, link
+            [prepared[i].searched for i in searched], max(top, calibrate.VERDICT_TOP), "hybrid", exclude, link
         )
         for i, r in zip(searched, found):
             ranked[i] = r
@@ -524,7 +524,7 @@ class Engine:
         for t, p, (r, read) in zip(texts, prepared, ranked):  # read: the typos read as the KB's words (search.TYPO)
             note = p.unsearched or "; ".join(n for n in (p.said(others), typo_note(read)) if n) or None
             shown, likelier = _shown(r, top), _hidden_likelier(r, top)
-            meant = [] if p.unsearched else meant_ids(t, self.docs, self.manifest)
+            meant = [] if p.unsearched else meant_ids(compatible(t), self.docs, self.manifest)
             # nothing searched: no verdict (null, as the webhook's for an alert not searched), not "no known
             # pattern", which MCP and Slack answered with "record it" for an SNS subscription confirmation, and
             # answer("") with the closest patterns "for comparison"
@@ -538,7 +538,7 @@ class Engine:
         # a lone surrogate (a byte that is not UTF-8, a bad JSON escape) would break the tokenizer; a
         # terminal's colour codes are not words of the text; a log is searched by its error lines and a
         # long paste is condensed (retrieval.query)
-        return self._rank([prepare(t).text for t in texts], top, mode, exclude)
+        return self._rank([prepare(t).searched for t in texts], top, mode, exclude)
 
     def _rank(self, texts: list[str], top: int, mode: str, exclude, link=None) -> list[list[Result]]:
         """Results for texts already prepared (retrieval.query.prepare), a typo read only when it helps."""

@@ -116,7 +116,7 @@ from recur.util.language import AMBIGUOUS_WORDS as AMBIGUOUS_WORDS
 from recur.util.language import ENGLISH_WORDS as ENGLISH_WORDS
 from recur.util.language import OTHER_LANGUAGE_WORDS as OTHER_LANGUAGE_WORDS
 from recur.util.language import mostly_non_latin, mostly_other_language
-from recur.util.text import has_text, strip_ansi, without_emoji
+from recur.util.text import compatible, has_text, strip_ansi, without_emoji
 from recur.util.utf8 import clean
 
 MAX_QUERY_CHARS = 20_000  # what is searched of a text: a pasted log excerpt (the API refuses more)
@@ -405,6 +405,12 @@ class Prepared:
         return self.not_alert or ("" if has_text(self.text) else NOTHING_LEFT)
 
     @property
+    def searched(self) -> str:
+        """``text`` as it is ranked: in compatibility forms (util.text.compatible: "ＤＩＳＫ ＦＵＬＬ" as "DISK FULL").
+        ``text`` is what the answer echoes, as typed."""
+        return compatible(self.text)
+
+    @property
     def note(self) -> str | None:
         """What a responder is told when the text was condensed, or None."""
         return self.said()
@@ -588,8 +594,9 @@ def prepare(text: str, limit: int = MAX_QUERY_CHARS) -> Prepared:
     p = _condensed(text, limit, chars, said, alert)
     # of what is searched (a log's error lines, not its timestamps; at most `limit`): counted on a 1,000,000-
     # character paste before condensing, it took 0.4 s, on the 20,000 searched 0.01 s
-    non_latin = mostly_non_latin(p.text)
-    return replace(p, non_latin=non_latin, non_english=not non_latin and mostly_other_language(p.text))
+    searched = p.searched  # mathematical bold "𝐝𝐢𝐬𝐤" is no Latin letter, "disk" is
+    non_latin = mostly_non_latin(searched)
+    return replace(p, non_latin=non_latin, non_english=not non_latin and mostly_other_language(searched))
 
 
 def _condensed(text: str, limit: int, chars: int, said: tuple, alert: dict) -> Prepared:

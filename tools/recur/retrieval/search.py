@@ -39,6 +39,7 @@ from recur.util.text import (
     STOPWORDS,
     bm25_words,
     camel_names,
+    compatible,
     identifiers,
     kb_words,
     negates,
@@ -684,7 +685,7 @@ class Searcher:
         self.signals_by_word: dict = {}
         self.signals_always = []  # signals with no indexable word: checked for every query
         for pid, doc in index.docs.items():
-            for s in doc.get("signals", []):
+            for s in map(compatible, doc.get("signals", [])):  # NFKC, as a question (query.Prepared.searched)
                 toks = signal_words(s)
                 ids = identifiers(s, signal=True)
                 n = len(self.signal_list)
@@ -1133,7 +1134,7 @@ class Searcher:
             view = self.index.views[prow[i]]
             if view["kind"] == "doc" or sims[i] < WHY_MIN_COSINE:
                 continue
-            if view["kind"] == "signal" and view["text"] in matched:
+            if view["kind"] == "signal" and compatible(view["text"]) in matched:  # a signal is matched NFKC
                 continue
             out.append(
                 {

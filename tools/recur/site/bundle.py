@@ -348,7 +348,7 @@ def _stems(vocab, bm25_vocab: dict) -> dict:
 def index_data(loaded) -> tuple[dict, bytes]:
     """(index.json, index.bin) for a loaded index: everything the ranking reads, nothing it does not."""
     from recur.retrieval.search import name_words, signal_evidence, specific_signals
-    from recur.util.text import identifiers, normalise_signal, pinned_kinds, signal_key, signal_words
+    from recur.util.text import compatible, identifiers, normalise_signal, pinned_kinds, signal_key, signal_words
 
     ids = sorted({v["pattern"] for v in loaded.views})
     pos = {pid: i for i, pid in enumerate(ids)}
@@ -374,7 +374,7 @@ def index_data(loaded) -> tuple[dict, bytes]:
         offset = len(blob)
     signals = []
     for pid in ids:
-        for s in loaded.docs.get(pid, {}).get("signals", []):
+        for s in map(compatible, loaded.docs.get(pid, {}).get("signals", [])):  # as Searcher reads them
             toks = sorted(signal_words(s))
             signals.append([pos[pid], s, normalise_signal(s), toks, sorted(identifiers(s, signal=True))])
     # whether each is specific (search.VERBATIM), decided here once as the server decides it

@@ -338,6 +338,14 @@ def words(text: str) -> list[str]:
     return out
 
 
+def compatible(text: str) -> str:
+    """``text`` in Unicode's compatibility forms (NFKC), as ``words`` reads it: full-width "ＤＩＳＫ ＦＵＬＬ" (a CJK
+    input method) and mathematical bold "𝐝𝐢𝐬𝐤 𝐟𝐮𝐥𝐥" (a chat tool's, a PDF's) as "DISK FULL" and "disk full", "ﬁ" as
+    "fi", "µs" as "μs". What is searched (query.Prepared.searched) and the KB's signals read so: the model, a signal
+    and a number read only ASCII, and "ＤＩＳＫ ＦＵＬＬ" was "no known pattern" (found in review). ranker.js alike."""
+    return text if text.isascii() else unicodedata.normalize("NFKC", text)
+
+
 def _pieces(run: str) -> list[str]:
     """A run of CJK letters as BM25 reads it: its overlapping two-character pieces, or the one character."""
     return [run] if len(run) == 1 else [run[i : i + 2] for i in range(len(run) - 1)]

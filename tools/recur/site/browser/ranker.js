@@ -66,6 +66,12 @@ export function withNameWords(text, keep) {
   return String(text).replace(NAME, (t) => (names.has(t) && !keep.has(t.toLowerCase()) ? t.match(NAME_WORDS).join(" ") : t));
 }
 
+/* util.text.compatible: NFKC, full-width "ＤＩＳＫ ＦＵＬＬ" and mathematical bold "𝐝𝐢𝐬𝐤" as "DISK FULL", "disk" */
+export function compatible(text) {
+  const t = String(text);
+  return ASCII.test(t) ? t : t.normalize("NFKC");
+}
+
 /* util.text.words: lowercase words, CamelCase and snake_case split, the whole identifier kept too. */
 export function words(text) {
   const out = [];
@@ -611,7 +617,9 @@ export class Ranker {
   /* clipQuery's text with all the page's prepare read of it (not_alert, what was condensed), for notSearched */
   readQuery(text) {
     const plain = String(text).includes("\x1b") ? String(text).replace(new RegExp(this.p.ansi, "g"), "") : String(text);
-    return this.prepare(wellFormed(plain), this.p.max_query_chars);
+    const p = this.prepare(wellFormed(plain), this.p.max_query_chars);
+    p.searched = compatible(p.text);  /* query.Prepared.searched: what is ranked; text, as typed, what is echoed */
+    return p;
   }
 
   /* Engine.answer_many's answer to a text nothing of which is searched (query.Prepared.unsearched, RecurQuery.unsearched:
@@ -913,7 +921,7 @@ export class Ranker {
     for (const i of order) {
       const view = this.views[rows[i]];
       if (view[1] === "doc" || psims[i] < w.min_cosine) continue;
-      if (view[1] === "signal" && matched.has(view[2])) continue;
+      if (view[1] === "signal" && matched.has(compatible(view[2]))) continue;  /* a signal is matched NFKC */
       out.push({ field: view[1], text: view[2].slice(0, w.text_chars), score: round(psims[i], 3), match: "meaning" });
     }
     return out.slice(0, w.per_part);

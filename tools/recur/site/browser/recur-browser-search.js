@@ -274,7 +274,7 @@ class Engine {
    * (engine.Engine._rank_read), kept when better (engine._read_better). Ranked inside withReading, which runs at once: another
    * answer awaiting the model meanwhile reads its own way. */
   async answer(text, top = 5) {
-    const r = this.ranker, prepared = r.readQuery(text), t = prepared.text;
+    const r = this.ranker, prepared = r.readQuery(text), t = prepared.searched;  /* ranked NFKC, echoed as typed */
     const none = r.notSearched(prepared);  /* nothing to search (Prepared.unsearched): no verdict, the model not run */
     if (none) return none;
     const asked = Math.max(top, r.p.calibration.verdict_top);  /* the verdict reads the first 3, as the server */
@@ -284,10 +284,11 @@ class Engine {
     };
     const [q, fq] = await vectors(t);
     const typed = r.withReading(false, () => r.answer(t, r.search(t, q, fq, asked), top));
-    if (!r.wantsReading(t, typed)) return typed;
+    const echoed = (answer) => ({ ...answer, query: prepared.text });  /* Answer.query: the text as typed */
+    if (!r.wantsReading(t, typed)) return echoed(typed);
     const [rq, rfq] = await vectors(r.readTypos(t));  /* a typo as the KB's word, as Searcher.encode_queries */
     const read = r.withReading(true, () => r.answer(t, r.search(t, rq, rfq, asked), top));
-    return r.readBetter(typed, read) ? read : typed;
+    return echoed(r.readBetter(typed, read) ? read : typed);
   }
 }
 
