@@ -17,6 +17,7 @@ from test_serve_errors import assert_error
 
 from recur.cli.main import cli
 from recur.retrieval.engine import Engine
+from recur.serve import create_app
 
 AS_OF = "2026-06-01"
 TOKEN = "s3cret-token-for-the-board"
@@ -224,3 +225,43 @@ def test_the_same_board_is_made_once_for_parallel_and_repeated_requests(tmp_path
             time.sleep(0.1)
             board = httpx.get(url).json()
         assert board == cli_json(kb, "--since", "2026-03-01")
+
+
+def test_the_board_answers_while_the_model_loads_and_after_a_failed_load(tmp_path):
+    """The board is made from the KB's records, not the model nor the index: it answered 503 not_ready while the
+    engine loaded (~10 s after every restart, minutes behind a first index build) and engine_failed for good after a
+    load that failed (found in review). It reads the folder `recur serve --kb` names (create_app's kb_dir) from the
+    start; the search still says not_ready, then engine_failed."""
+    import threading
+
+    from recur.util.errors import RecurError
+
+    kb = fixes_kb(tmp_path / "kb")
+    release = threading.Event()
+
+    def slow_load():  # the model still loading until the test has asked
+        release.wait(120)
+        return Engine.open(kb, tmp_path / "index", model="fake:64", quiet=True)
+
+    def failed_load():
+        raise RecurError("the index cannot be read")
+
+    def app(load, root):  # as `recur serve` makes it: told its --kb folder, its engine loaded in the background
+        return create_app(load, site_dir=None, feedback_path=root / "fb.jsonl", kb_dir=kb)
+
+    try:
+        with running(app(slow_load, tmp_path), wait_ready=False) as base:
+            r = httpx.get(f"{base}/api/report?as_of={AS_OF}&owner=bob", timeout=60)
+            assert_error(httpx.post(f"{base}/api/suggest", json={"text": "disk full"}), 503, "not_ready")
+            assert r.status_code == 200, r.text[:300]
+            assert r.json() == cli_json(kb, "--owner", "bob")
+    finally:
+        release.set()
+    with running(app(failed_load, tmp_path / "f"), wait_ready=False) as base:
+        deadline = time.monotonic() + 60  # a bound on a hang: the failed load is said at once
+        while httpx.get(base + "/healthz").json()["error"]["code"] != "engine_failed" and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert_error(httpx.post(f"{base}/api/suggest", json={"text": "disk full"}), 503, "engine_failed")
+        r = httpx.get(f"{base}/api/report?as_of={AS_OF}", timeout=60)
+        assert r.status_code == 200, r.text[:300]
+        assert r.json() == cli_json(kb)

@@ -21,10 +21,15 @@ def server_kb(engine):
     API says a failed load with ``engine_failed``. It was ``invalid_request``, which a model reads as its own
     bad argument, and tried again with others (found in review). Its message is the reason alone: the server,
     which knows the command that runs it, says the rest (``_named``)."""
+    return read_kb(engine.kb_dir)
+
+
+def read_kb(kb_dir):
+    """The KB at ``kb_dir``, read now; ``kb_unavailable`` as server_kb."""
     from recur.kb.loader import load_kb
 
     try:
-        return load_kb(engine.kb_dir)
+        return load_kb(kb_dir)
     except RecurError as exc:
         raise pat.LookupFailure(str(exc), KB_UNAVAILABLE) from None
 
@@ -39,7 +44,8 @@ class ServedKB:
     a call on the starter KB, about 2 s each on 1,000 patterns and 1,000 incidents (found in review). ``files()``:
     the KB's signature as the engine's owner last walked it (an EngineHolder's ``kb_files``, the look whose changed
     files the answers' ``stale`` names, made every few seconds), so no walk of its own; without one (a server built
-    over a bare engine), a stat walk per call, no reading. A KB read while another changed its files is read again
+    over a bare engine) or before its first look (the model still loading, or a load that failed: GET /api/report
+    reads the KB all the same), a stat walk per call, no reading. A KB read while another changed its files is read again
     at the owner's next look (its signature then differs from the one this read was kept with); record_incident's
     write drops it at once."""
 
@@ -51,22 +57,27 @@ class ServedKB:
     def kb(self, engine):
         """The KB at ``engine.kb_dir`` as its files are now (within the owner's look); ``kb_unavailable`` as
         server_kb."""
+        return self.at(engine.kb_dir)
+
+    def at(self, kb_dir):
+        """The KB at ``kb_dir`` (the engine's, or the folder the server was started with, known before the engine
+        loads) as ``kb`` reads it."""
         from pathlib import Path
 
         from recur.kb.loader import files_signature
 
-        root = Path(engine.kb_dir) if engine.kb_dir is not None else None
+        root = Path(kb_dir) if kb_dir is not None else None
         with self._lock:
-            if self._files is not None:
-                seen = self._files()
-            else:
-                seen = files_signature(root) if root is not None and root.is_dir() else None
+            owners = self._files() if self._files is not None else None
+            seen = owners
+            if seen is None and root is not None and root.is_dir():
+                seen = files_signature(root)
             folder, kept_at, kb = self._kept
             if kb is not None and seen is not None and folder == root and kept_at == seen:
                 return kb
-            kb = server_kb(engine)
+            kb = read_kb(kb_dir)
             # kept with what the owner saw (its next look that differs reads it again), or what this read saw
-            self._kept = (root, seen if self._files is not None else kb.signature, kb)
+            self._kept = (root, owners if owners is not None else kb.signature, kb)
             return kb
 
     def forget(self) -> None:

@@ -7,6 +7,11 @@ route reads the KB the server serves, kept between requests and read again once 
 (every few seconds, /healthz's ``stale``) finds them changed (served_kb.ServedKB, the one /mcp's tools read); the board
 made for a request is kept, as sent, for that KB and the same parameters and day (served_kb.Boards). A server with
 no KB folder to read (an index-only deployment) answers 503 ``kb_unavailable`` saying so.
+
+It needs no engine: the KB folder is the one the server was started with (create_app's ``kb_dir``, `recur serve
+--kb`), known before the model loads. Through the engine, the board answered 503 ``not_ready`` for the ~10 s of
+every restart's load (minutes behind a first index build) and ``engine_failed`` for good after a failed load
+(found in review): a problem manager's dashboard was down with the search.
 """
 
 from __future__ import annotations
@@ -66,13 +71,13 @@ def problem_report(
     ),
     *,
     request: Request,
-    engine=Depends(get_engine),
 ):
     """The problem-management board as `recur report --format json` prints it for the same date and filters, the KB
     as it is now: reviews pending and overdue, open follow-ups and permanent fixes by owner, incidents with no known
     pattern, open flags, the most recurring patterns, recurrence after a fix, monthly trends. A date that is no
     date, an empty parameter, a `since` after the board's date, a blank owner, a window under 1 day or months out of its range is a 422
-    naming the parameter; a server with no knowledge base folder (an index-only deployment) a 503 `kb_unavailable`."""
+    naming the parameter; a server with no knowledge base folder (an index-only deployment) a 503 `kb_unavailable`.
+    It needs no model nor index: it answers while the model loads (no `not_ready`) and after a load that failed."""
     from recur.problems.query import OwnerRefused, check_since, report_json
 
     for name, value in (("as_of", as_of), ("since", since), ("owner", owner)):
@@ -84,7 +89,7 @@ def problem_report(
         since_day = check_since(_date(since, "since"), day, "since")
     except RecurError as exc:
         raise ApiError(422, "invalid_request", str(exc)) from None
-    kb = _served_kb(request, engine)
+    kb = _served_kb(request)
 
     def made() -> bytes:
         board = report_json(kb, day, owner=owner, windows=windows, since=since_day, months=months)
@@ -113,14 +118,19 @@ def _windows(given: list[int]) -> tuple:
     return windows
 
 
-def _served_kb(request: Request, engine):
-    """The KB the server serves, as its files are now (served_kb.ServedKB); 503 ``kb_unavailable`` when there is
-    none to read, saying why without the server's paths (recur.serve.public: the route may be open to anyone)."""
+def _served_kb(request: Request):
+    """The KB the server serves, as its files are now (served_kb.ServedKB): at the folder the server was started
+    with, or the loaded engine's (an app built over an engine alone: 503 ``not_ready`` while it loads); 503
+    ``kb_unavailable`` when there is none to read, saying why without the server's paths (recur.serve.public: the
+    route may be open to anyone)."""
     from recur.retrieval.patterns import LookupFailure
-    from recur.serve.public import public
+    from recur.serve.public import public, server_folders
 
     holder = request.app.state.holder
-    if engine.kb_dir is None or not Path(engine.kb_dir).is_dir():
+    kb_dir = request.app.state.kb_dir
+    if kb_dir is None:
+        kb_dir = get_engine(request).kb_dir
+    if kb_dir is None or not Path(kb_dir).is_dir():
         raise ApiError(
             503,
             "kb_unavailable",
@@ -129,7 +139,8 @@ def _served_kb(request: Request, engine):
             "it with --kb at the knowledge base's folder, or run recur report --json where the knowledge base is",
         )
     try:
-        return request.app.state.served_kb.kb(engine)
+        return request.app.state.served_kb.at(kb_dir)
     except LookupFailure as exc:  # a KB the server cannot read: a recur.yml of a newer format, say
-        said = public(str(exc), holder.folders())
+        folders = holder.folders() if holder.engine is not None else server_folders(None, kb_dir, holder.site_dir)
+        said = public(str(exc), folders)
         raise ApiError(503, "kb_unavailable", f"the server cannot read its knowledge base: {said}") from None
