@@ -265,3 +265,35 @@ def test_the_board_answers_while_the_model_loads_and_after_a_failed_load(tmp_pat
         r = httpx.get(f"{base}/api/report?as_of={AS_OF}", timeout=60)
         assert r.status_code == 200, r.text[:300]
         assert r.json() == cli_json(kb)
+
+
+def test_mcp_problem_report_pages_the_board_the_route_keeps(tmp_path, monkeypatch):
+    """/mcp's problem_report made the board again at every call, page after page (90 to 180 ms of CPU each on 2,000
+    incidents), beside the one GET /api/report kept (found in review). Under `recur serve` both read one board for
+    the same parameters (served_kb.Boards.board): made once, then narrowed for the route and paged for MCP, which
+    changes nothing of it (the route's answer after MCP's pages is still `recur report --json`'s)."""
+    from test_mcp import call, session
+
+    from recur.problems import board as board_mod
+
+    made = []
+    real = board_mod.report_board
+    monkeypatch.setattr(board_mod, "report_board", lambda *a, **kw: made.append(kw) or real(*a, **kw))
+    kb = fixes_kb(tmp_path / "kb")
+
+    async def pages(client):
+        first = await call(client, "problem_report", {"as_of": AS_OF, "owner": "bob", "limit": 1})
+        then = await call(client, "problem_report", {"as_of": AS_OF, "owner": "bob", "cursor": "from:1"})
+        return first, then, await call(client, "problem_report", {"as_of": AS_OF})
+
+    with running(fake_app(kb, tmp_path, host="127.0.0.1")) as base:
+        mine = httpx.get(f"{base}/api/report?as_of={AS_OF}&owner=bob", timeout=60).json()
+        assert len(made) == 1, made
+        first, then, whole = session(base + "/mcp", pages)
+        assert not first[0] and not then[0] and not whole[0], (first[2], then[2], whole[2])
+        assert len(made) == 2, made  # bob's board, then everyone's: none made twice
+        assert first[1]["counts"] == mine["counts"] and first[1]["next_cursor"] == "from:1"
+        r = httpx.get(f"{base}/api/report?as_of={AS_OF}", timeout=60)
+        assert len(made) == 2, made  # MCP's board, narrowed by no one: the route's answer
+        assert r.json() == cli_json(kb) and whole[1]["counts"] == r.json()["counts"]
+        assert httpx.get(f"{base}/api/report?as_of={AS_OF}&owner=bob").json() == cli_json(kb, "--owner", "bob")

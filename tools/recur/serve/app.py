@@ -34,7 +34,7 @@ from recur.serve.guard import (
     install_error_handlers,
 )
 from recur.serve.runtime import EngineHolder
-from recur.serve.served_kb import Boards, ServedKB
+from recur.serve.served_kb import ServedKB
 
 JSON_PATHS = frozenset({"/api/suggest", "/api/alertmanager", "/api/feedback"})
 # a text to search or vote on, or an MCP tool's call (suggest_patterns' text, record_incident's description): each
@@ -131,7 +131,8 @@ def create_app(
     # the KB GET /api/report and /mcp's problem_report read, one for both: read again once the holder's look finds
     # its files changed (served_kb.ServedKB), not at each request, nor once at start
     app.state.served_kb = mcp["kbs"] = ServedKB(lambda: holder.kb_files)
-    app.state.report_boards = Boards()  # GET /api/report's answers, kept for that KB (served_kb.Boards)
+    # GET /api/report's answers and boards, kept for that KB, which /mcp's problem_report pages from (served_kb.Boards)
+    app.state.report_boards = app.state.served_kb.boards
     app.state.kb_dir = Path(kb_dir) if kb_dir is not None else None  # the board's, without the engine
     _routes(app, settings, slack=slack, mcp=mcp)
     per_client = max_concurrent_per_client or max(1, max_concurrent // 4)

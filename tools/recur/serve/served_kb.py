@@ -53,6 +53,7 @@ class ServedKB:
         self._files = files
         self._lock = threading.Lock()  # tool calls run in worker threads
         self._kept: tuple = (None, None, None)  # (the KB folder, the signature it was kept with, the KB read)
+        self.boards = Boards()  # the boards made of it, GET /api/report's and problem_report's (one for both)
 
     def kb(self, engine):
         """The KB at ``engine.kb_dir`` as its files are now (within the owner's look); ``kb_unavailable`` as
@@ -88,7 +89,11 @@ class ServedKB:
 
 class Boards:
     """GET /api/report's answers, the JSON as sent, kept for the KB they were made from (``ServedKB``'s: another
-    KB read, all dropped) and the request's date, filters and clock's day (``key``), the last few at most.
+    KB read, all dropped) and the request's date, filters and clock's day (``key``), the last few at most; and the
+    boards they were made of (``board``: report_board's, before an owner narrows it), which MCP's problem_report
+    pages from: the same board for the same parameters, made once for both (it made its own at every call, page
+    after page, 90 to 180 ms of CPU each on 2,000 incidents; found in review). A kept board is read, never changed
+    (for_owner and mcp_board.board_answer make their own dicts and lists of it).
 
     Each request made the board again, in a worker thread, with the JSON of it: on 1,000 patterns and 2,000
     incidents 90 to 180 ms of CPU and 1 MB, and ten dashboards asking at once held the GIL from the event loop
@@ -98,20 +103,40 @@ class Boards:
 
     KEEP = 16  # answers kept: a dashboard's few filters, each asked again and again
     KEEP_BYTES = 32 * 1024 * 1024  # and at most this much of them (the newest is kept whatever its size)
+    # boards as built: Python objects several times their JSON's size, so fewer (a dashboard's answers are kept as
+    # bytes above; these serve MCP's pages, and an answer not kept yet)
+    KEEP_BOARDS = 4
 
     def __init__(self):
         from collections import OrderedDict
 
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()  # body's make() takes a board under it
         self._kb = None
         self._kept: OrderedDict = OrderedDict()
+        self._built: OrderedDict = OrderedDict()
+
+    def _of(self, kb) -> None:
+        if kb is not self._kb:  # the KB read again: its boards are of files that changed
+            self._kb = kb
+            self._kept.clear()
+            self._built.clear()
+
+    def board(self, kb, key: tuple, make: Callable[[], dict]) -> dict:
+        """The board for ``key`` on ``kb`` as built (``make()``: report_board's), kept as ``body`` keeps answers."""
+        with self._lock:
+            self._of(kb)
+            if key in self._built:
+                self._built.move_to_end(key)
+                return self._built[key]
+            board = self._built[key] = make()
+            while len(self._built) > self.KEEP_BOARDS:
+                self._built.popitem(last=False)
+            return board
 
     def body(self, kb, key: tuple, make: Callable[[], bytes]) -> bytes:
         """The answer for ``key`` on ``kb``: kept, or ``make()`` (whose exception is the caller's, nothing kept)."""
         with self._lock:
-            if kb is not self._kb:  # the KB read again: its boards are of files that changed
-                self._kb = kb
-                self._kept.clear()
+            self._of(kb)
             if key in self._kept:
                 self._kept.move_to_end(key)
                 return self._kept[key]

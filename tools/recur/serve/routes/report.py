@@ -78,7 +78,7 @@ def problem_report(
     date, an empty parameter, a `since` after the board's date, a blank owner, a window under 1 day or months out of its range is a 422
     naming the parameter; a server with no knowledge base folder (an index-only deployment) a 503 `kb_unavailable`.
     It needs no model nor index: it answers while the model loads (no `not_ready`) and after a load that failed."""
-    from recur.problems.query import OwnerRefused, check_since, report_json
+    from recur.problems.query import OwnerRefused, check_since
 
     for name, value in (("as_of", as_of), ("since", since), ("owner", owner)):
         if value is not None and not value.strip():  # a script's unset variable: not "today" nor "everyone"
@@ -90,18 +90,31 @@ def problem_report(
     except RecurError as exc:
         raise ApiError(422, "invalid_request", str(exc)) from None
     kb = _served_kb(request)
-
-    def made() -> bytes:
-        board = report_json(kb, day, owner=owner, windows=windows, since=since_day, months=months)
-        return JSONResponse(board).body
-
-    # the same board for the same KB, request and clock's day (dated_after, retired_undated read the clock's)
-    key = (day, config.today(), owner, windows, since_day, months)
     try:
-        body = request.app.state.report_boards.body(kb, key, made)
+        body = _board_body(request.app.state.report_boards, kb, day, owner, windows, since_day, months)
     except OwnerRefused as exc:
         raise ApiError(422, "invalid_request", f"owner: {exc}") from None
     return Response(body, media_type="application/json")
+
+
+def _board_body(boards, kb, day, owner, windows: tuple, since, months: int) -> bytes:
+    """The board's JSON as sent, kept for the same KB, parameters and clock's day (served_kb.Boards; dated_after and
+    retired_undated read the clock's), made of the board kept for them, which MCP's problem_report pages too
+    (Boards.board: built once for both), narrowed to ``owner``'s items (report_json)."""
+    from recur.problems.board import report_board
+    from recur.problems.query import report_json
+
+    key = (day, config.today(), owner, windows, since, months)
+
+    def made() -> bytes:
+        built = boards.board(
+            kb, key, lambda: report_board(kb, day, owner=owner, windows=windows, since=since, months=months)
+        )
+        return JSONResponse(
+            report_json(kb, day, owner=owner, windows=windows, since=since, months=months, built=built)
+        ).body
+
+    return boards.body(kb, key, made)
 
 
 def _date(value: str | None, name: str):
