@@ -297,3 +297,37 @@ def test_mcp_problem_report_pages_the_board_the_route_keeps(tmp_path, monkeypatc
         assert len(made) == 2, made  # MCP's board, narrowed by no one: the route's answer
         assert r.json() == cli_json(kb) and whole[1]["counts"] == r.json()["counts"]
         assert httpx.get(f"{base}/api/report?as_of={AS_OF}&owner=bob").json() == cli_json(kb, "--owner", "bob")
+
+
+def test_a_dashboard_polling_an_unchanged_board_gets_a_304_by_its_etag(tmp_path):
+    """A dashboard polling the board (1 MB on 2,000 incidents) got it whole each time: the answer has an ETag (the
+    bytes' digest), and If-None-Match naming it is a 304 with no body, its ETag and Vary the 200's (weak when gzip
+    sent it, as a site file's 304), until the KB or the parameters change the board."""
+    kb = fixes_kb(tmp_path / "kb")
+    with running(fake_app(kb, tmp_path)) as base, httpx.Client(timeout=60) as client:
+        url = f"{base}/api/report?as_of={AS_OF}"
+        plain = client.get(url, headers={"Accept-Encoding": "identity"})
+        etag = plain.headers["etag"]
+        assert plain.status_code == 200 and etag.startswith('"') and plain.json() == cli_json(kb)
+        again = client.get(url, headers={"Accept-Encoding": "identity", "If-None-Match": f'"x", {etag}'})
+        assert again.status_code == 304 and again.content == b"" and again.headers["etag"] == etag
+        zipped = client.get(url, headers={"Accept-Encoding": "gzip"})
+        assert zipped.headers["content-encoding"] == "gzip" and zipped.headers["etag"] == "W/" + etag
+        revalidated = client.get(url, headers={"Accept-Encoding": "gzip", "If-None-Match": zipped.headers["etag"]})
+        assert revalidated.status_code == 304 and revalidated.headers["etag"] == "W/" + etag
+        assert revalidated.headers["vary"] == zipped.headers["vary"]
+        other = client.get(f"{url}&owner=bob", headers={"If-None-Match": etag})
+        assert other.status_code == 200 and other.headers["etag"] != etag
+        spec = client.get(base + "/openapi.json").json()["paths"]["/api/report"]["get"]["responses"]
+        assert "ETag" in spec["200"]["headers"] and "304" in spec
+        write(
+            kb,
+            "incidents/2026/INC-2026-0092.md",
+            "---\nid: INC-2026-0092\ntitle: Fresh mystery\ndate: 2026-05-30\nseverity: sev4\npatterns: []\n---\n\n"
+            "## Summary\nNobody knows yet.\n",
+        )
+        deadline, r = time.monotonic() + 60, again  # a bound on a hang, not a pause
+        while r.status_code == 304 and time.monotonic() < deadline:
+            time.sleep(0.1)
+            r = client.get(url, headers={"Accept-Encoding": "identity", "If-None-Match": etag})
+        assert r.status_code == 200 and r.headers["etag"] != etag and r.json() == cli_json(kb)

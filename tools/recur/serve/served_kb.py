@@ -88,7 +88,7 @@ class ServedKB:
 
 
 class Boards:
-    """GET /api/report's answers, the JSON as sent, kept for the KB they were made from (``ServedKB``'s: another
+    """GET /api/report's answers, the JSON as sent (and its ETag), kept for the KB they were made from (``ServedKB``'s: another
     KB read, all dropped) and the request's date, filters and clock's day (``key``), the last few at most; and the
     boards they were made of (``board``: report_board's, before an owner narrows it), which MCP's problem_report
     pages from: the same board for the same parameters, made once for both (it made its own at every call, page
@@ -133,16 +133,20 @@ class Boards:
                 self._built.popitem(last=False)
             return board
 
-    def body(self, kb, key: tuple, make: Callable[[], bytes]) -> bytes:
-        """The answer for ``key`` on ``kb``: kept, or ``make()`` (whose exception is the caller's, nothing kept)."""
+    def body(self, kb, key: tuple, make: Callable[[], bytes]) -> tuple[bytes, str]:
+        """The answer for ``key`` on ``kb`` and its ETag (a digest of its bytes, made once): kept, or ``make()``
+        (whose exception is the caller's, nothing kept)."""
+        import hashlib
+
         with self._lock:
             self._of(kb)
             if key in self._kept:
                 self._kept.move_to_end(key)
                 return self._kept[key]
-            body = self._kept[key] = make()
+            body = make()
+            sent = self._kept[key] = (body, f'"{hashlib.sha256(body).hexdigest()[:32]}"')
             while len(self._kept) > 1 and (
-                len(self._kept) > self.KEEP or sum(map(len, self._kept.values())) > self.KEEP_BYTES
+                len(self._kept) > self.KEEP or sum(len(b) for b, _ in self._kept.values()) > self.KEEP_BYTES
             ):
                 self._kept.popitem(last=False)
-            return body
+            return sent

@@ -36,13 +36,24 @@ router = APIRouter(tags=["report"], dependencies=[Depends(require_read)])
 ASKED = ("as_of", "since", "owner", "window", "months")
 MOST_WINDOWS = 10  # recurring lists one request may add: each is a ranking of the KB's incidents
 # what a parameter left out means, said when it is given empty (a script's unset variable)
+ETAG = {"type": "string"}
 LEFT_OUT = {"as_of": "today", "since": "no since list", "owner": "everyone's"}
 
 
 @router.get(
     "/api/report",
     operation_id="problemReport",
-    responses={200: ok(ReportAnswer, "The board `recur report --format json` prints"), **errors(401, 422, 503)},
+    responses={
+        200: {
+            **ok(ReportAnswer, "The board `recur report --format json` prints"),
+            "headers": {"ETag": {"description": "The board's bytes' digest, for If-None-Match.", "schema": ETAG}},
+        },
+        304: {
+            "description": "Not modified: If-None-Match names the board's ETag; no body",
+            "headers": {"ETag": {"schema": ETAG}},
+        },
+        **errors(401, 422, 503),
+    },
     dependencies=[Depends(only_query(*ASKED, repeatable=("window",)))],
 )
 def problem_report(
@@ -91,16 +102,32 @@ def problem_report(
         raise ApiError(422, "invalid_request", str(exc)) from None
     kb = _served_kb(request)
     try:
-        body = _board_body(request.app.state.report_boards, kb, day, owner, windows, since_day, months)
+        body, etag = _board_body(request.app.state.report_boards, kb, day, owner, windows, since_day, months)
     except OwnerRefused as exc:
         raise ApiError(422, "invalid_request", f"owner: {exc}") from None
-    return Response(body, media_type="application/json")
+    return _sent(request, body, etag)
 
 
-def _board_body(boards, kb, day, owner, windows: tuple, since, months: int) -> bytes:
+def _sent(request: Request, body: bytes, etag: str) -> Response:
+    """The board with its ``ETag``; a 304 with no body to an ``If-None-Match`` naming it (a dashboard polling a
+    board of a MB that has not changed), whose ETag and Vary are those of the 200 it stands for, weak when gzip
+    would have sent that (guard.Compressed, as for a site file's 304). Compared weakly, every If-None-Match line
+    read, as the site's files are (RFC 9110 section 13.1.2)."""
+    from recur.serve.guard import NOT_MODIFIED_OF
+
+    headers = {"etag": etag}
+    tags = [tag.strip() for line in request.headers.getlist("if-none-match") for tag in line.split(",")]
+    if "*" in tags or etag in (tag.removeprefix("W/") for tag in tags):
+        the_200 = Response(body, media_type="application/json", headers=headers)
+        request.scope[NOT_MODIFIED_OF] = the_200.raw_headers
+        return Response(status_code=304, headers=headers)
+    return Response(body, media_type="application/json", headers=headers)
+
+
+def _board_body(boards, kb, day, owner, windows: tuple, since, months: int) -> tuple[bytes, str]:
     """The board's JSON as sent, kept for the same KB, parameters and clock's day (served_kb.Boards; dated_after and
     retired_undated read the clock's), made of the board kept for them, which MCP's problem_report pages too
-    (Boards.board: built once for both), narrowed to ``owner``'s items (report_json)."""
+    (Boards.board: built once for both), narrowed to ``owner``'s items (report_json); and its ETag."""
     from recur.problems.board import report_board
     from recur.problems.query import report_json
 
