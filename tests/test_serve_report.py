@@ -331,3 +331,53 @@ def test_a_dashboard_polling_an_unchanged_board_gets_a_304_by_its_etag(tmp_path)
             time.sleep(0.1)
             r = client.get(url, headers={"Accept-Encoding": "identity", "If-None-Match": etag})
         assert r.status_code == 200 and r.headers["etag"] != etag and r.json() == cli_json(kb)
+
+
+SLOW_LOAD = """
+import sys
+from recur.cli import startup
+real, gate = startup.open_engine, sys.argv.pop(1)
+def held(*args, **kw):  # the load waits until the test writes to the FIFO
+    with open(gate) as fifo:
+        fifo.read()
+    return real(*args, **kw)
+startup.open_engine = held
+from recur.cli.main import main
+sys.argv[0] = "recur"
+main()
+"""
+
+
+def test_recur_serve_answers_the_board_while_its_model_loads(tmp_path):
+    """`recur serve` tells the app its --kb folder (create_app's kb_dir): the board answers while the engine's load
+    is held (a FIFO nobody has written to yet), where /api/suggest says not_ready; then the load goes on."""
+    import errno
+    import os
+
+    from serve_util import wait_healthy
+    from test_serve_cli import serve_process
+
+    kb = fixes_kb(tmp_path / "kb")
+    gate = tmp_path / "gate"
+    os.mkfifo(gate)
+
+    def wrap(cmd):  # [python, -m, recur, serve, ...] as [python, -c, SLOW_LOAD, gate, serve, ...]
+        return [cmd[0], "-c", SLOW_LOAD, str(gate), *cmd[3:]]
+
+    with serve_process(kb, tmp_path, wrap=wrap) as (base, result):
+        r = httpx.get(f"{base}/api/report?as_of={AS_OF}", timeout=60)
+        assert_error(httpx.post(f"{base}/api/suggest", json={"text": "disk full"}), 503, "not_ready")
+        assert r.status_code == 200, r.text[:300]
+        assert r.json() == cli_json(kb)
+        deadline = time.monotonic() + 60  # a bound on a hang: the load opens the FIFO as it starts
+        while True:
+            try:
+                fd = os.open(gate, os.O_WRONLY | os.O_NONBLOCK)
+                break
+            except OSError as exc:
+                if exc.errno != errno.ENXIO or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
+        os.close(fd)  # end of file: the load goes on
+        wait_healthy(base)
+        assert httpx.post(f"{base}/api/suggest", json={"text": "disk full"}).status_code == 200
