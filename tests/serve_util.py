@@ -223,7 +223,8 @@ def fake_index(kb, index, model: str = "fake:64") -> None:
 
 def fake_app(kb, root, **kw):
     """`recur serve`'s app over ``kb`` with the fake encoder, its index and feedback file under
-    ``root``, no built site unless ``kw`` says otherwise (any create_app keyword). A Slack command is answered
+    ``root``, no built site unless ``kw`` says otherwise (any create_app keyword), told its KB folder as `recur serve`
+    tells it (``kb_dir``, GET /api/report's before the engine loads). A Slack command is answered
     in its reply however long the search takes (slack_reply_within 120 s, not 2.5): the 2.5 s is a speed that
     a loaded machine need not have, and a late answer went to a response_url that is not there."""
     from recur.retrieval.engine import Engine
@@ -231,7 +232,7 @@ def fake_app(kb, root, **kw):
 
     return create_app(
         lambda: Engine.open(kb, root / "index", model="fake:64", quiet=True),
-        **{"site_dir": None, "feedback_path": root / "fb.jsonl", "slack_reply_within": 120, **kw},
+        **{"site_dir": None, "feedback_path": root / "fb.jsonl", "slack_reply_within": 120, "kb_dir": kb, **kw},
     )
 
 

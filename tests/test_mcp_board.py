@@ -1067,3 +1067,32 @@ def test_get_incident_gives_the_record_as_recur_show_json_does_with_the_other_to
         "'PAY-999' is an incident record (incidents/2026/PAY-999.md) and has errors recur check reports (line 5: "
     )
     assert empty[0] and empty[2].startswith("id: must not be empty: give an incident's id")
+
+
+def test_problem_report_pages_one_board_made_once_for_the_same_arguments(tmp_path, monkeypatch):
+    """`recur mcp` made the whole board again for every page of problem_report (found in review): the board for the
+    same arguments is kept for the KB read (served_kb.Boards), and read again once a record changes it."""
+    from recur.problems import board as board_mod
+
+    made = []
+    real = board_mod.report_board
+    monkeypatch.setattr(board_mod, "report_board", lambda *a, **kw: made.append(kw) or real(*a, **kw))
+    kb = busy_kb(tmp_path / "kb")
+    server = served(kb, tmp_path / "i")
+    pages = calls(
+        server,
+        ("problem_report", {"as_of": AS_OF, "limit": 5}),
+        ("problem_report", {"as_of": AS_OF, "limit": 5, "cursor": "from:5"}),
+        ("problem_report", {"as_of": AS_OF, "limit": 5, "cursor": "from:10"}),
+    )
+    assert [err for err, _, _ in pages] == [False] * 3, pages[0][2]
+    assert len(made) == 1, made
+    assert [p[1]["next_cursor"] for p in pages] == ["from:5", "from:10", None]
+    write(
+        kb,
+        "incidents/2026/INC-2026-0090.md",
+        "---\nid: INC-2026-0090\ntitle: Fresh mystery\ndate: 2026-05-30\nseverity: sev4\npatterns: []\n---\n\n"
+        "## Summary\nNobody knows yet.\n",
+    )
+    (again,) = calls(server, ("problem_report", {"as_of": AS_OF, "limit": 5}))
+    assert len(made) == 2 and again[1]["counts"]["unknown"] == pages[0][1]["counts"]["unknown"] + 1

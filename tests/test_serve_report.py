@@ -17,6 +17,7 @@ from test_serve_errors import assert_error
 
 from recur.cli.main import cli
 from recur.retrieval.engine import Engine
+from recur.serve import create_app
 
 AS_OF = "2026-06-01"
 TOKEN = "s3cret-token-for-the-board"
@@ -224,3 +225,159 @@ def test_the_same_board_is_made_once_for_parallel_and_repeated_requests(tmp_path
             time.sleep(0.1)
             board = httpx.get(url).json()
         assert board == cli_json(kb, "--since", "2026-03-01")
+
+
+def test_the_board_answers_while_the_model_loads_and_after_a_failed_load(tmp_path):
+    """The board is made from the KB's records, not the model nor the index: it answered 503 not_ready while the
+    engine loaded (~10 s after every restart, minutes behind a first index build) and engine_failed for good after a
+    load that failed (found in review). It reads the folder `recur serve --kb` names (create_app's kb_dir) from the
+    start; the search still says not_ready, then engine_failed."""
+    import threading
+
+    from recur.util.errors import RecurError
+
+    kb = fixes_kb(tmp_path / "kb")
+    release = threading.Event()
+
+    def slow_load():  # the model still loading until the test has asked
+        release.wait(120)
+        return Engine.open(kb, tmp_path / "index", model="fake:64", quiet=True)
+
+    def failed_load():
+        raise RecurError("the index cannot be read")
+
+    def app(load, root):  # as `recur serve` makes it: told its --kb folder, its engine loaded in the background
+        return create_app(load, site_dir=None, feedback_path=root / "fb.jsonl", kb_dir=kb)
+
+    try:
+        with running(app(slow_load, tmp_path), wait_ready=False) as base:
+            r = httpx.get(f"{base}/api/report?as_of={AS_OF}&owner=bob", timeout=60)
+            assert_error(httpx.post(f"{base}/api/suggest", json={"text": "disk full"}), 503, "not_ready")
+            assert r.status_code == 200, r.text[:300]
+            assert r.json() == cli_json(kb, "--owner", "bob")
+    finally:
+        release.set()
+    with running(app(failed_load, tmp_path / "f"), wait_ready=False) as base:
+        deadline = time.monotonic() + 60  # a bound on a hang: the failed load is said at once
+        while httpx.get(base + "/healthz").json()["error"]["code"] != "engine_failed" and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert_error(httpx.post(f"{base}/api/suggest", json={"text": "disk full"}), 503, "engine_failed")
+        r = httpx.get(f"{base}/api/report?as_of={AS_OF}", timeout=60)
+        assert r.status_code == 200, r.text[:300]
+        assert r.json() == cli_json(kb)
+
+
+def test_mcp_problem_report_pages_the_board_the_route_keeps(tmp_path, monkeypatch):
+    """/mcp's problem_report made the board again at every call, page after page (90 to 180 ms of CPU each on 2,000
+    incidents), beside the one GET /api/report kept (found in review). Under `recur serve` both read one board for
+    the same parameters (served_kb.Boards.board): made once, then narrowed for the route and paged for MCP, which
+    changes nothing of it (the route's answer after MCP's pages is still `recur report --json`'s)."""
+    from test_mcp import call, session
+
+    from recur.problems import board as board_mod
+
+    made = []
+    real = board_mod.report_board
+    monkeypatch.setattr(board_mod, "report_board", lambda *a, **kw: made.append(kw) or real(*a, **kw))
+    kb = fixes_kb(tmp_path / "kb")
+
+    async def pages(client):
+        first = await call(client, "problem_report", {"as_of": AS_OF, "owner": "bob", "limit": 1})
+        then = await call(client, "problem_report", {"as_of": AS_OF, "owner": "bob", "cursor": "from:1"})
+        return first, then, await call(client, "problem_report", {"as_of": AS_OF})
+
+    with running(fake_app(kb, tmp_path, host="127.0.0.1")) as base:
+        mine = httpx.get(f"{base}/api/report?as_of={AS_OF}&owner=bob", timeout=60).json()
+        assert len(made) == 1, made
+        first, then, whole = session(base + "/mcp", pages)
+        assert not first[0] and not then[0] and not whole[0], (first[2], then[2], whole[2])
+        assert len(made) == 2, made  # bob's board, then everyone's: none made twice
+        assert first[1]["counts"] == mine["counts"] and first[1]["next_cursor"] == "from:1"
+        r = httpx.get(f"{base}/api/report?as_of={AS_OF}", timeout=60)
+        assert len(made) == 2, made  # MCP's board, narrowed by no one: the route's answer
+        assert r.json() == cli_json(kb) and whole[1]["counts"] == r.json()["counts"]
+        assert httpx.get(f"{base}/api/report?as_of={AS_OF}&owner=bob").json() == cli_json(kb, "--owner", "bob")
+
+
+def test_a_dashboard_polling_an_unchanged_board_gets_a_304_by_its_etag(tmp_path):
+    """A dashboard polling the board (1 MB on 2,000 incidents) got it whole each time: the answer has an ETag (the
+    bytes' digest), and If-None-Match naming it is a 304 with no body, its ETag and Vary the 200's (weak when gzip
+    sent it, as a site file's 304), until the KB or the parameters change the board."""
+    kb = fixes_kb(tmp_path / "kb")
+    with running(fake_app(kb, tmp_path)) as base, httpx.Client(timeout=60) as client:
+        url = f"{base}/api/report?as_of={AS_OF}"
+        plain = client.get(url, headers={"Accept-Encoding": "identity"})
+        etag = plain.headers["etag"]
+        assert plain.status_code == 200 and etag.startswith('"') and plain.json() == cli_json(kb)
+        again = client.get(url, headers={"Accept-Encoding": "identity", "If-None-Match": f'"x", {etag}'})
+        assert again.status_code == 304 and again.content == b"" and again.headers["etag"] == etag
+        zipped = client.get(url, headers={"Accept-Encoding": "gzip"})
+        assert zipped.headers["content-encoding"] == "gzip" and zipped.headers["etag"] == "W/" + etag
+        revalidated = client.get(url, headers={"Accept-Encoding": "gzip", "If-None-Match": zipped.headers["etag"]})
+        assert revalidated.status_code == 304 and revalidated.headers["etag"] == "W/" + etag
+        assert revalidated.headers["vary"] == zipped.headers["vary"]
+        other = client.get(f"{url}&owner=bob", headers={"If-None-Match": etag})
+        assert other.status_code == 200 and other.headers["etag"] != etag
+        spec = client.get(base + "/openapi.json").json()["paths"]["/api/report"]["get"]["responses"]
+        assert "ETag" in spec["200"]["headers"] and "304" in spec
+        write(
+            kb,
+            "incidents/2026/INC-2026-0092.md",
+            "---\nid: INC-2026-0092\ntitle: Fresh mystery\ndate: 2026-05-30\nseverity: sev4\npatterns: []\n---\n\n"
+            "## Summary\nNobody knows yet.\n",
+        )
+        deadline, r = time.monotonic() + 60, again  # a bound on a hang, not a pause
+        while r.status_code == 304 and time.monotonic() < deadline:
+            time.sleep(0.1)
+            r = client.get(url, headers={"Accept-Encoding": "identity", "If-None-Match": etag})
+        assert r.status_code == 200 and r.headers["etag"] != etag and r.json() == cli_json(kb)
+
+
+SLOW_LOAD = """
+import sys
+from recur.cli import startup
+real, gate = startup.open_engine, sys.argv.pop(1)
+def held(*args, **kw):  # the load waits until the test writes to the FIFO
+    with open(gate) as fifo:
+        fifo.read()
+    return real(*args, **kw)
+startup.open_engine = held
+from recur.cli.main import main
+sys.argv[0] = "recur"
+main()
+"""
+
+
+def test_recur_serve_answers_the_board_while_its_model_loads(tmp_path):
+    """`recur serve` tells the app its --kb folder (create_app's kb_dir): the board answers while the engine's load
+    is held (a FIFO nobody has written to yet), where /api/suggest says not_ready; then the load goes on."""
+    import errno
+    import os
+
+    from serve_util import wait_healthy
+    from test_serve_cli import serve_process
+
+    kb = fixes_kb(tmp_path / "kb")
+    gate = tmp_path / "gate"
+    os.mkfifo(gate)
+
+    def wrap(cmd):  # [python, -m, recur, serve, ...] as [python, -c, SLOW_LOAD, gate, serve, ...]
+        return [cmd[0], "-c", SLOW_LOAD, str(gate), *cmd[3:]]
+
+    with serve_process(kb, tmp_path, wrap=wrap) as (base, result):
+        r = httpx.get(f"{base}/api/report?as_of={AS_OF}", timeout=60)
+        assert_error(httpx.post(f"{base}/api/suggest", json={"text": "disk full"}), 503, "not_ready")
+        assert r.status_code == 200, r.text[:300]
+        assert r.json() == cli_json(kb)
+        deadline = time.monotonic() + 60  # a bound on a hang: the load opens the FIFO as it starts
+        while True:
+            try:
+                fd = os.open(gate, os.O_WRONLY | os.O_NONBLOCK)
+                break
+            except OSError as exc:
+                if exc.errno != errno.ENXIO or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
+        os.close(fd)  # end of file: the load goes on
+        wait_healthy(base)
+        assert httpx.post(f"{base}/api/suggest", json={"text": "disk full"}).status_code == 200

@@ -650,6 +650,7 @@ def serve(
         mcp_max_sessions=mcp_max_sessions,
         mcp_idle_seconds=mcp_idle_timeout,
         mcp_allowed_hosts=tuple(mcp_allowed_hosts or ()),
+        kb_dir=kb_dir,  # GET /api/report's board, read while the model loads
         **limits,  # --max-concurrent, --webhook-*, --body-timeout, --mcp-max-sessions-per-client: create_app's names
     )
     said = _access(token, token_scope, feedback[0] is not None) + feedback[1] + _slack_said(slack_secret, site_url)

@@ -51,12 +51,19 @@ def report_json(
     since: dt.date | None = None,
     uncounted: tuple | None = None,
     months: int = TREND_MONTHS,
+    built: Board | None = None,
 ) -> Board:
     """The board `recur report --format json` prints and `GET /api/report` answers: ``report_board`` as of
     ``as_of`` (its recurring lists ranked for ``owner``, ``windows`` added to 30 and 90 days, ``since`` the day of
     the last review, which the caller checks with ``check_since``, naming its argument; ``uncounted``, ``months``:
-    ``report_board``'s), narrowed to ``owner``'s items (``narrowed``) when one is given."""
-    b = report_board(kb, as_of, uncounted, owner=owner, windows=windows, since=since, months=months)
+    ``report_board``'s), narrowed to ``owner``'s items (``narrowed``) when one is given. ``built``: that
+    ``report_board`` board, when the caller kept it (`recur serve`'s, shared with MCP's problem_report): not made
+    again, nor changed."""
+    b = (
+        built
+        if built is not None
+        else report_board(kb, as_of, uncounted, owner=owner, windows=windows, since=since, months=months)
+    )
     return b if owner is None else narrowed(b, owner)
 
 

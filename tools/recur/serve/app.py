@@ -34,7 +34,7 @@ from recur.serve.guard import (
     install_error_handlers,
 )
 from recur.serve.runtime import EngineHolder
-from recur.serve.served_kb import Boards, ServedKB
+from recur.serve.served_kb import ServedKB
 
 JSON_PATHS = frozenset({"/api/suggest", "/api/alertmanager", "/api/feedback"})
 # a text to search or vote on, or an MCP tool's call (suggest_patterns' text, record_incident's description): each
@@ -79,6 +79,7 @@ def create_app(
     mcp_idle_seconds: float = config.default("mcp_idle_timeout"),
     mcp_allowed_hosts: tuple = (),
     mcp_max_sessions_per_client: int = config.default("mcp_max_sessions_per_client"),
+    kb_dir=None,
 ):
     """Build the app. ``inference_threads`` bounds concurrent searches (default: one per CPU core; `recur serve`
     gives torch one thread per encode, so they do not fight for cores). ``feedback_path`` None: votes off
@@ -97,7 +98,9 @@ def create_app(
     most ``mcp_max_sessions`` sessions open at once, each closed after ``mcp_idle_seconds`` idle, and
     ``mcp_max_sessions_per_client`` per client address (mcp_sessions.SessionCaps);
     ``mcp_allowed_hosts``: a reverse proxy's host names those checks also accept; security.HostCheck,
-    every route's).
+    every route's). ``kb_dir``: the KB folder the engine is loaded from (`recur serve --kb`), known before it
+    loads: GET /api/report reads its records while the model loads, and after a load that failed (None: the
+    loaded engine's, for an app built over an engine alone).
 
     Every query goes through ``Engine.answer``, so an answer is exactly what
     ``recur suggest --json`` prints for the same text (no batch encoding: padding in a batch
@@ -128,7 +131,9 @@ def create_app(
     # the KB GET /api/report and /mcp's problem_report read, one for both: read again once the holder's look finds
     # its files changed (served_kb.ServedKB), not at each request, nor once at start
     app.state.served_kb = mcp["kbs"] = ServedKB(lambda: holder.kb_files)
-    app.state.report_boards = Boards()  # GET /api/report's answers, kept for that KB (served_kb.Boards)
+    # GET /api/report's answers and boards, kept for that KB, which /mcp's problem_report pages from (served_kb.Boards)
+    app.state.report_boards = app.state.served_kb.boards
+    app.state.kb_dir = Path(kb_dir) if kb_dir is not None else None  # the board's, without the engine
     _routes(app, settings, slack=slack, mcp=mcp)
     per_client = max_concurrent_per_client or max(1, max_concurrent // 4)
     _middleware(app, max_body=max_body, pools=(max_concurrent, webhooks, per_client), body_timeout=body_timeout)

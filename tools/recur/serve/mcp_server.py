@@ -1116,7 +1116,7 @@ def _report_tools(server: MCPServer, get_engine: Callable, kbs: "ServedKB", site
         the next items of each list (null: no more)."""
 
         def work():
-            from recur.problems.board import kb_owners, report_board
+            from recur.problems.board import TREND_MONTHS, kb_owners, report_board
             from recur.problems.query import check_since
             from recur.serve.mcp_board import board_answer, board_start
             from recur.util.dates import given_date
@@ -1132,7 +1132,10 @@ def _report_tools(server: MCPServer, get_engine: Callable, kbs: "ServedKB", site
             # `recur report --since`'s meaning and refusals: not a date, or a day after the board's
             asked = _given(since)
             since_day = check_since(None if asked is None else given_date(asked, "since"), day, "since")
-            b = report_board(kb, day, owner=_given(owner), since=since_day)
+            # GET /api/report's board for the same parameters, kept for this KB read (served_kb.Boards): built once
+            # for both, and for the next page; the clock's day in the key, as the route's
+            key = (day, config.today(), _given(owner), (), since_day, TREND_MONTHS)
+            b = kbs.boards.board(kb, key, lambda: report_board(kb, day, owner=_given(owner), since=since_day))
             known = kb_owners(kb) if _given(owner) is not None else ()
             return board_answer(
                 b,

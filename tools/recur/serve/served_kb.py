@@ -21,10 +21,15 @@ def server_kb(engine):
     API says a failed load with ``engine_failed``. It was ``invalid_request``, which a model reads as its own
     bad argument, and tried again with others (found in review). Its message is the reason alone: the server,
     which knows the command that runs it, says the rest (``_named``)."""
+    return read_kb(engine.kb_dir)
+
+
+def read_kb(kb_dir):
+    """The KB at ``kb_dir``, read now; ``kb_unavailable`` as server_kb."""
     from recur.kb.loader import load_kb
 
     try:
-        return load_kb(engine.kb_dir)
+        return load_kb(kb_dir)
     except RecurError as exc:
         raise pat.LookupFailure(str(exc), KB_UNAVAILABLE) from None
 
@@ -39,7 +44,8 @@ class ServedKB:
     a call on the starter KB, about 2 s each on 1,000 patterns and 1,000 incidents (found in review). ``files()``:
     the KB's signature as the engine's owner last walked it (an EngineHolder's ``kb_files``, the look whose changed
     files the answers' ``stale`` names, made every few seconds), so no walk of its own; without one (a server built
-    over a bare engine), a stat walk per call, no reading. A KB read while another changed its files is read again
+    over a bare engine) or before its first look (the model still loading, or a load that failed: GET /api/report
+    reads the KB all the same), a stat walk per call, no reading. A KB read while another changed its files is read again
     at the owner's next look (its signature then differs from the one this read was kept with); record_incident's
     write drops it at once."""
 
@@ -47,26 +53,32 @@ class ServedKB:
         self._files = files
         self._lock = threading.Lock()  # tool calls run in worker threads
         self._kept: tuple = (None, None, None)  # (the KB folder, the signature it was kept with, the KB read)
+        self.boards = Boards()  # the boards made of it, GET /api/report's and problem_report's (one for both)
 
     def kb(self, engine):
         """The KB at ``engine.kb_dir`` as its files are now (within the owner's look); ``kb_unavailable`` as
         server_kb."""
+        return self.at(engine.kb_dir)
+
+    def at(self, kb_dir):
+        """The KB at ``kb_dir`` (the engine's, or the folder the server was started with, known before the engine
+        loads) as ``kb`` reads it."""
         from pathlib import Path
 
         from recur.kb.loader import files_signature
 
-        root = Path(engine.kb_dir) if engine.kb_dir is not None else None
+        root = Path(kb_dir) if kb_dir is not None else None
         with self._lock:
-            if self._files is not None:
-                seen = self._files()
-            else:
-                seen = files_signature(root) if root is not None and root.is_dir() else None
+            owners = self._files() if self._files is not None else None
+            seen = owners
+            if seen is None and root is not None and root.is_dir():
+                seen = files_signature(root)
             folder, kept_at, kb = self._kept
             if kb is not None and seen is not None and folder == root and kept_at == seen:
                 return kb
-            kb = server_kb(engine)
+            kb = read_kb(kb_dir)
             # kept with what the owner saw (its next look that differs reads it again), or what this read saw
-            self._kept = (root, seen if self._files is not None else kb.signature, kb)
+            self._kept = (root, owners if owners is not None else kb.signature, kb)
             return kb
 
     def forget(self) -> None:
@@ -76,8 +88,12 @@ class ServedKB:
 
 
 class Boards:
-    """GET /api/report's answers, the JSON as sent, kept for the KB they were made from (``ServedKB``'s: another
-    KB read, all dropped) and the request's date, filters and clock's day (``key``), the last few at most.
+    """GET /api/report's answers, the JSON as sent (and its ETag), kept for the KB they were made from (``ServedKB``'s: another
+    KB read, all dropped) and the request's date, filters and clock's day (``key``), the last few at most; and the
+    boards they were made of (``board``: report_board's, before an owner narrows it), which MCP's problem_report
+    pages from: the same board for the same parameters, made once for both (it made its own at every call, page
+    after page, 90 to 180 ms of CPU each on 2,000 incidents; found in review). A kept board is read, never changed
+    (for_owner and mcp_board.board_answer make their own dicts and lists of it).
 
     Each request made the board again, in a worker thread, with the JSON of it: on 1,000 patterns and 2,000
     incidents 90 to 180 ms of CPU and 1 MB, and ten dashboards asking at once held the GIL from the event loop
@@ -87,26 +103,51 @@ class Boards:
 
     KEEP = 16  # answers kept: a dashboard's few filters, each asked again and again
     KEEP_BYTES = 32 * 1024 * 1024  # and at most this much of them (the newest is kept whatever its size)
+    # boards as built: Python objects larger than their JSON (measured: 3.1 MB allocated for a 1.2 MB board of 1,000
+    # patterns and 2,000 incidents, bench/report_api.py's KB), so fewer (a dashboard's answers are kept as bytes
+    # above; these serve MCP's pages, and an answer not kept yet)
+    KEEP_BOARDS = 4
 
     def __init__(self):
         from collections import OrderedDict
 
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()  # body's make() takes a board under it
         self._kb = None
         self._kept: OrderedDict = OrderedDict()
+        self._built: OrderedDict = OrderedDict()
 
-    def body(self, kb, key: tuple, make: Callable[[], bytes]) -> bytes:
-        """The answer for ``key`` on ``kb``: kept, or ``make()`` (whose exception is the caller's, nothing kept)."""
+    def _of(self, kb) -> None:
+        if kb is not self._kb:  # the KB read again: its boards are of files that changed
+            self._kb = kb
+            self._kept.clear()
+            self._built.clear()
+
+    def board(self, kb, key: tuple, make: Callable[[], dict]) -> dict:
+        """The board for ``key`` on ``kb`` as built (``make()``: report_board's), kept as ``body`` keeps answers."""
         with self._lock:
-            if kb is not self._kb:  # the KB read again: its boards are of files that changed
-                self._kb = kb
-                self._kept.clear()
+            self._of(kb)
+            if key in self._built:
+                self._built.move_to_end(key)
+                return self._built[key]
+            board = self._built[key] = make()
+            while len(self._built) > self.KEEP_BOARDS:
+                self._built.popitem(last=False)
+            return board
+
+    def body(self, kb, key: tuple, make: Callable[[], bytes]) -> tuple[bytes, str]:
+        """The answer for ``key`` on ``kb`` and its ETag (a digest of its bytes, made once): kept, or ``make()``
+        (whose exception is the caller's, nothing kept)."""
+        import hashlib
+
+        with self._lock:
+            self._of(kb)
             if key in self._kept:
                 self._kept.move_to_end(key)
                 return self._kept[key]
-            body = self._kept[key] = make()
+            body = make()
+            sent = self._kept[key] = (body, f'"{hashlib.sha256(body).hexdigest()[:32]}"')
             while len(self._kept) > 1 and (
-                len(self._kept) > self.KEEP or sum(map(len, self._kept.values())) > self.KEEP_BYTES
+                len(self._kept) > self.KEEP or sum(len(b) for b, _ in self._kept.values()) > self.KEEP_BYTES
             ):
                 self._kept.popitem(last=False)
-            return body
+            return sent

@@ -7,6 +7,11 @@ route reads the KB the server serves, kept between requests and read again once 
 (every few seconds, /healthz's ``stale``) finds them changed (served_kb.ServedKB, the one /mcp's tools read); the board
 made for a request is kept, as sent, for that KB and the same parameters and day (served_kb.Boards). A server with
 no KB folder to read (an index-only deployment) answers 503 ``kb_unavailable`` saying so.
+
+It needs no engine: the KB folder is the one the server was started with (create_app's ``kb_dir``, `recur serve
+--kb`), known before the model loads. Through the engine, the board answered 503 ``not_ready`` for the ~10 s of
+every restart's load (minutes behind a first index build) and ``engine_failed`` for good after a failed load
+(found in review): a problem manager's dashboard was down with the search.
 """
 
 from __future__ import annotations
@@ -31,13 +36,24 @@ router = APIRouter(tags=["report"], dependencies=[Depends(require_read)])
 ASKED = ("as_of", "since", "owner", "window", "months")
 MOST_WINDOWS = 10  # recurring lists one request may add: each is a ranking of the KB's incidents
 # what a parameter left out means, said when it is given empty (a script's unset variable)
+ETAG = {"type": "string"}
 LEFT_OUT = {"as_of": "today", "since": "no since list", "owner": "everyone's"}
 
 
 @router.get(
     "/api/report",
     operation_id="problemReport",
-    responses={200: ok(ReportAnswer, "The board `recur report --format json` prints"), **errors(401, 422, 503)},
+    responses={
+        200: {
+            **ok(ReportAnswer, "The board `recur report --format json` prints"),
+            "headers": {"ETag": {"description": "The board's bytes' digest, for If-None-Match.", "schema": ETAG}},
+        },
+        304: {
+            "description": "Not modified: If-None-Match names the board's ETag; no body",
+            "headers": {"ETag": {"schema": ETAG}},
+        },
+        **errors(401, 422, 503),
+    },
     dependencies=[Depends(only_query(*ASKED, repeatable=("window",)))],
 )
 def problem_report(
@@ -66,14 +82,14 @@ def problem_report(
     ),
     *,
     request: Request,
-    engine=Depends(get_engine),
 ):
     """The problem-management board as `recur report --format json` prints it for the same date and filters, the KB
     as it is now: reviews pending and overdue, open follow-ups and permanent fixes by owner, incidents with no known
     pattern, open flags, the most recurring patterns, recurrence after a fix, monthly trends. A date that is no
     date, an empty parameter, a `since` after the board's date, a blank owner, a window under 1 day or months out of its range is a 422
-    naming the parameter; a server with no knowledge base folder (an index-only deployment) a 503 `kb_unavailable`."""
-    from recur.problems.query import OwnerRefused, check_since, report_json
+    naming the parameter; a server with no knowledge base folder (an index-only deployment) a 503 `kb_unavailable`.
+    It needs no model nor index: it answers while the model loads (no `not_ready`) and after a load that failed."""
+    from recur.problems.query import OwnerRefused, check_since
 
     for name, value in (("as_of", as_of), ("since", since), ("owner", owner)):
         if value is not None and not value.strip():  # a script's unset variable: not "today" nor "everyone"
@@ -84,19 +100,48 @@ def problem_report(
         since_day = check_since(_date(since, "since"), day, "since")
     except RecurError as exc:
         raise ApiError(422, "invalid_request", str(exc)) from None
-    kb = _served_kb(request, engine)
-
-    def made() -> bytes:
-        board = report_json(kb, day, owner=owner, windows=windows, since=since_day, months=months)
-        return JSONResponse(board).body
-
-    # the same board for the same KB, request and clock's day (dated_after, retired_undated read the clock's)
-    key = (day, config.today(), owner, windows, since_day, months)
+    kb = _served_kb(request)
     try:
-        body = request.app.state.report_boards.body(kb, key, made)
+        body, etag = _board_body(request.app.state.report_boards, kb, day, owner, windows, since_day, months)
     except OwnerRefused as exc:
         raise ApiError(422, "invalid_request", f"owner: {exc}") from None
-    return Response(body, media_type="application/json")
+    return _sent(request, body, etag)
+
+
+def _sent(request: Request, body: bytes, etag: str) -> Response:
+    """The board with its ``ETag``; a 304 with no body to an ``If-None-Match`` naming it (a dashboard polling a
+    board of a MB that has not changed), whose ETag and Vary are those of the 200 it stands for, weak when gzip
+    would have sent that (guard.Compressed, as for a site file's 304). Compared weakly, every If-None-Match line
+    read, as the site's files are (RFC 9110 section 13.1.2)."""
+    from recur.serve.guard import NOT_MODIFIED_OF
+
+    headers = {"etag": etag}
+    tags = [tag.strip() for line in request.headers.getlist("if-none-match") for tag in line.split(",")]
+    if "*" in tags or etag in (tag.removeprefix("W/") for tag in tags):
+        the_200 = Response(body, media_type="application/json", headers=headers)
+        request.scope[NOT_MODIFIED_OF] = the_200.raw_headers
+        return Response(status_code=304, headers=headers)
+    return Response(body, media_type="application/json", headers=headers)
+
+
+def _board_body(boards, kb, day, owner, windows: tuple, since, months: int) -> tuple[bytes, str]:
+    """The board's JSON as sent, kept for the same KB, parameters and clock's day (served_kb.Boards; dated_after and
+    retired_undated read the clock's), made of the board kept for them, which MCP's problem_report pages too
+    (Boards.board: built once for both), narrowed to ``owner``'s items (report_json); and its ETag."""
+    from recur.problems.board import report_board
+    from recur.problems.query import report_json
+
+    key = (day, config.today(), owner, windows, since, months)
+
+    def made() -> bytes:
+        built = boards.board(
+            kb, key, lambda: report_board(kb, day, owner=owner, windows=windows, since=since, months=months)
+        )
+        return JSONResponse(
+            report_json(kb, day, owner=owner, windows=windows, since=since, months=months, built=built)
+        ).body
+
+    return boards.body(kb, key, made)
 
 
 def _date(value: str | None, name: str):
@@ -113,14 +158,19 @@ def _windows(given: list[int]) -> tuple:
     return windows
 
 
-def _served_kb(request: Request, engine):
-    """The KB the server serves, as its files are now (served_kb.ServedKB); 503 ``kb_unavailable`` when there is
-    none to read, saying why without the server's paths (recur.serve.public: the route may be open to anyone)."""
+def _served_kb(request: Request):
+    """The KB the server serves, as its files are now (served_kb.ServedKB): at the folder the server was started
+    with, or the loaded engine's (an app built over an engine alone: 503 ``not_ready`` while it loads); 503
+    ``kb_unavailable`` when there is none to read, saying why without the server's paths (recur.serve.public: the
+    route may be open to anyone)."""
     from recur.retrieval.patterns import LookupFailure
-    from recur.serve.public import public
+    from recur.serve.public import public, server_folders
 
     holder = request.app.state.holder
-    if engine.kb_dir is None or not Path(engine.kb_dir).is_dir():
+    kb_dir = request.app.state.kb_dir
+    if kb_dir is None:
+        kb_dir = get_engine(request).kb_dir
+    if kb_dir is None or not Path(kb_dir).is_dir():
         raise ApiError(
             503,
             "kb_unavailable",
@@ -129,7 +179,8 @@ def _served_kb(request: Request, engine):
             "it with --kb at the knowledge base's folder, or run recur report --json where the knowledge base is",
         )
     try:
-        return request.app.state.served_kb.kb(engine)
+        return request.app.state.served_kb.at(kb_dir)
     except LookupFailure as exc:  # a KB the server cannot read: a recur.yml of a newer format, say
-        said = public(str(exc), holder.folders())
+        folders = holder.folders() if holder.engine is not None else server_folders(None, kb_dir, holder.site_dir)
+        said = public(str(exc), folders)
         raise ApiError(503, "kb_unavailable", f"the server cannot read its knowledge base: {said}") from None
