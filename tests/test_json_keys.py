@@ -78,8 +78,10 @@ IMPORT_KEYS = [
     "notes",
 ]
 # `recur suggest --json`'s answer (Answer.to_json), each --queries line's after its own keys, and /api/suggest's:
-# the keys as they were, then ``meant`` (the pattern id a typo of one is meant to be), added last
+# the keys as they were, then ``meant`` (the pattern id a typo of one is meant to be), then ``about_no_failure`` (the
+# text reads as a question, no incident: what every surface tells a question; test_question_help.py), added last
 SUGGEST_KEYS = ["query", "query_note", "no_known_pattern", "results", "likelier", "credible", "corrected", "meant"]
+SUGGEST_KEYS += ["about_no_failure"]
 # `recur incident new --json`'s keys, as they were (its --help names them)
 INCIDENT_NEW_KEYS = ["id", "path", "review", "suggestions", "no_known_pattern", "linked"]
 # each command's object gained the other's keys for the same facts, after its own (docs/incident-json.md)

@@ -591,10 +591,11 @@ def _js_constant(name: str) -> str:
 
 @pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed")
 def test_the_boxs_copies_of_the_terminals_rules_agree(tmp_path):
-    """recur-suggest.js keeps its own NEWCOMER, NOTHING_ABOUT_IT and WHY_TEXT_CHARS (a classic script, no import of
-    Python's); found in review, no test compared them, and the newcomer rule read "néstart" as a newcomer's "start" in
-    the browser (JavaScript's \\b is ASCII) and not in the terminal."""
+    """recur-suggest.js keeps its own NEWCOMER, NOTHING_ABOUT_IT, QUESTION_HELP and WHY_TEXT_CHARS (a classic script,
+    no import of Python's); found in review, no test compared them, and the newcomer rule read "néstart" as a
+    newcomer's "start" in the browser (JavaScript's \\b is ASCII) and not in the terminal."""
     from recur.cli.render import NEWCOMER, NOTHING_ABOUT_IT
+    from recur.retrieval.results import QUESTION_HELP, question_help
     from recur.retrieval.search import WHY_TEXT_CHARS
 
     texts = ["where do I start", "new on call", "Neuling: néstart?", "caféstart", "onboarding_x", "first week here",
@@ -605,4 +606,13 @@ def test_the_boxs_copies_of_the_terminals_rules_agree(tmp_path):
     assert run.returncode == 0, run.stderr
     assert json.loads(run.stdout) == [bool(NEWCOMER.search(t)) for t in texts]
     assert json.loads(_js_constant("NOTHING_ABOUT_IT")) == NOTHING_ABOUT_IT
+    # what a question that is no incident is told: the terminal's, Slack's and MCP's words (results.question_help),
+    # the box's with its two places to start (tests/test_not_a_failure.py reads them in Chromium)
+    assert json.loads(_js_constant("QUESTION_HELP")) == QUESTION_HELP
+    box = question_help("this box", "the onboarding paths", "the glossary (what this site\u2019s words mean)")
+    assert box == (
+        "If it is a question (access to a tool, who does what), this box has no answer: it knows failure patterns "
+        "only. Ask your team; the onboarding paths and the glossary (what this site\u2019s words mean) are where a "
+        "new hire starts."
+    )
     assert int(_js_constant("WHY_TEXT_CHARS")) == WHY_TEXT_CHARS

@@ -38,10 +38,13 @@ def _said(engine, text: str, kb_dir=ROOT / "kb") -> str:
 def test_suggest_says_an_off_topic_question_is_about_nothing_it_knows(real_engine):
     out = _said(real_engine, "how do I get VPN access")
     lines = out.rstrip().splitlines()
-    assert lines[0].startswith(f"No known pattern matches this: {NOTHING}. If it is an incident, record it"), out
+    # what a question is told first, as the site's box tells it (test_question_help.py), then the incident's reading
+    assert lines[0].startswith(f"No known pattern matches this: {NOTHING}. If it is a question (access to a tool"), out
+    start = "Ask your team; the onboarding paths (recur paths lists them) are where a new hire starts."
+    assert f"{start} If it is an incident, record it" in lines[0], out
     assert lines[1].strip().startswith("recur incident new -t 'how do I get VPN access'")
     assert lines[-1].startswith("If it is an incident, record it: recur incident new"), out
-    assert "If it is new, record it" not in out and "recur paths" not in out
+    assert "If it is new, record it" not in out and PATHS_HINT not in out  # no newcomer's question
 
 
 def test_a_newcomers_question_is_pointed_to_the_onboarding_paths(real_engine, tmp_path):
@@ -83,9 +86,11 @@ def test_slack_and_mcp_say_it_and_do_not_tell_to_record_it(real_engine):
 
     vpn = real_engine.answer("how do I get VPN access", top=5).to_json()
     head = answer_reply(vpn)["blocks"][0]["text"]["text"]
-    assert f"{NOTHING}. If it is an incident, record it" in head and "Record it" not in head, head
+    asked = "If it is a question (access to a tool, who does what), Recur has no answer: it knows failure patterns "
+    asked += "only. Ask your team."  # no site's URL: no glossary to name (test_question_help.py)
+    assert f"{NOTHING}. {asked} If it is an incident, record it" in head and "Record it" not in head, head
     text = answer_text(vpn, writes=True)
-    assert text.startswith(f"No known pattern matches: {NOTHING}. If it is an incident, record it with the"), text
+    assert text.startswith(f"No known pattern matches: {NOTHING}. {asked} If it is an incident, record it with"), text
     assert "If it is a question, do not record it." in text
     new = real_engine.answer("payments webhook returns 500 for every request since noon", top=5).to_json()
     assert "Record it, so it shows as needs analysis" in answer_reply(new)["blocks"][0]["text"]["text"]

@@ -104,6 +104,9 @@
      no lookbehind (Safari before 16.4 cannot parse one: test_no_script_of_ours_has_a_lookbehind) */
   var NEWCOMER = /(?:^|[^\p{L}\p{N}_])(new|start(s|ed|ing)?|begin(ning)?|read first|onboard(ing)?|first week)(?![\p{L}\p{N}_])/iu;
   var NOTHING_ABOUT_IT = "No known pattern matches this: nothing in the knowledge base is about this.";
+  /* what a question that is no incident is told (Box.questionHelp), {who} the box: retrieval.results.QUESTION_HELP,
+     which the terminal, Slack and MCP say (tests/test_newcomer_hints.py checks the two are equal) */
+  var QUESTION_HELP = "If it is a question (access to a tool, who does what), {who} has no answer: it knows failure patterns only. Ask your team";
 
   function el(tag, attrs, children) {
     var node = document.createElement(tag);
@@ -1676,9 +1679,8 @@
     var parts = newcomer
       ? [" New to on-call? ", paths, " list the patterns to read first, in order, and ", glossary,
          " says what this site\u2019s words mean."]
-      : [" If it is a question (access to a tool, who does what), this box has no answer: it knows failure " +
-         "patterns only. Ask your team; "].concat(listed ? [paths, " and ", glossary, words + "are"] : [glossary, words + "is"],
-                                                  [" where a new hire starts."]);
+      : [" " + QUESTION_HELP.replace("{who}", "this box") + "; "].concat(
+          listed ? [paths, " and ", glossary, words + "are"] : [glossary, words + "is"], [" where a new hire starts."]);
     parts.forEach(function (p) { self.status.appendChild(typeof p === "string" ? document.createTextNode(p) : p); });
     this.statusText += parts.map(function (p) { return typeof p === "string" ? p : p.textContent; }).join("");
   };

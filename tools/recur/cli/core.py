@@ -788,7 +788,7 @@ class _Suggest(TextCommand):
     "--json",
     "as_json",
     is_flag=True,
-    help="Print {query, query_note, no_known_pattern, results, likelier, credible, corrected, meant} as JSON.",
+    help="Print {query, query_note, no_known_pattern, results, likelier, credible, corrected, meant, about_no_failure} as JSON.",
 )
 @click.option(
     "--queries",

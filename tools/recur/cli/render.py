@@ -21,6 +21,7 @@ from recur.retrieval.results import (
     meant_line,
     opening,
     prose_pieces,
+    question_help,
     seen_said,
     short,
     step_lines,
@@ -41,7 +42,7 @@ NO_KNOWN_PATTERN = (
 )
 # an answer from the index alone, the KB folder missing: no command records into a KB that does not exist
 _NO_KB_TO_RECORD = (
-    "No known pattern matches this. No knowledge base folder at {kb} to record it in (answered from the index "
+    "{said} No knowledge base folder at {kb} to record it in (answered from the index "
     "alone): give --kb the KB folder to get the command that records it."
 )
 # severity is asked when `recur incident new` runs on a terminal, required elsewhere (cli/incident._ask)
@@ -104,22 +105,43 @@ def newcomer_paths(record_as: RecordAs, kb_dir) -> bool:
     """Whether an answer about no failure points its text to the onboarding paths: a newcomer's question (NEWCOMER)
     and a KB with a path to read (kb/paths/*.yml). `recur paths` on a KB with none says there are none yet, and the
     hint promised "the patterns to read first" (found in a re-read)."""
-    from pathlib import Path
-
     if not NEWCOMER.search(record_as.text or record_as.title):
         return False
+    return _has_paths(kb_dir)
+
+
+def _has_paths(kb_dir) -> bool:
+    from pathlib import Path
+
     return any(Path(kb_dir, "paths").glob("*.y*ml"))
 
 
-def no_known_text(record_as: RecordAs, flags: str = "", about_no_failure: bool = False, newcomer: bool = False) -> str:
+def question_said(kb_dir, flags: str = "", site_url: str | None = None) -> str:
+    """What a text about no failure that is no newcomer's question is told, as the site's box tells it
+    (results.question_help): Recur has no answer to a question, ask your team, and where a new hire starts, of
+    what there is: the onboarding paths where the KB has some (`recur paths`; none in a KB folder missing, an
+    index-only deployment's), the site's glossary where its URL is known (``site_url``: on every site built)."""
+    from recur.retrieval.patterns import glossary_url
+
+    paths = f"the onboarding paths ({for_terminal(f'recur paths {flags}'.rstrip())} lists them)"
+    glossary = glossary_url(site_url)
+    glossary = f"the glossary ({glossary}: what the site's words mean)" if glossary else None
+    return question_help("Recur", paths if _has_paths(kb_dir) else None, glossary)
+
+
+def no_known_text(
+    record_as: RecordAs, flags: str = "", about_no_failure: bool = False, newcomer: bool = False, question: str = ""
+) -> str:
     """NO_KNOWN_PATTERN with the command that records this text, as Slack's reply gives it
     (kb.incident_record.incident_command): "record it: recur incident new" left the title and the
     description to be typed again (found in review). ``about_no_failure`` (retrieval.results.about_no_failure):
     the text reads as no incident at all, and is said to be: "If it is new, record it" was the only reading, and
     a newcomer asking "how do I get VPN access" recorded an incident (found in a new-hire review); a newcomer's
-    question is pointed to the onboarding paths (``newcomer``: render_answer's newcomer_paths)."""
+    question is pointed to the onboarding paths (``newcomer``: render_answer's newcomer_paths), any other is told
+    ``question`` first (question_said), as the site's box tells it."""
     if about_no_failure:
-        said = f'{NOTHING_ABOUT_IT} If it is an incident, record it (it lands under "needs analysis" on the board):'
+        said = f"{NOTHING_ABOUT_IT} {question}{' ' if question else ''}If it is an incident, record it (it lands "
+        said += 'under "needs analysis" on the board):'
         return "\n".join([said, f"  {_record_command(record_as, flags=flags)}", *([PATHS_HINT] if newcomer else [])])
     return (
         'No known pattern matches this. If it is new, record it (it lands under "needs analysis" on the board):\n'
@@ -176,12 +198,14 @@ def render_answer(
     meant = _meant(answer, record, flags)
     known = meant or (known_text(record, kb_dir, for_terminal(flags)) if record else None)
     if answer.no_known_pattern:
-        nothing = record is not None and not known and about_no_failure(answer)
-        newcomer = nothing and newcomer_paths(record, kb_dir)  # read once, said at the top and at the end
+        nothing = not known and about_no_failure(answer)
+        newcomer = nothing and record is not None and newcomer_paths(record, kb_dir)  # said at the top and the end
+        question = question_said(kb_dir, flags, site_url) if nothing and not newcomer else ""
+        no_kb = f"{NOTHING_ABOUT_IT} {question}" if nothing else "No known pattern matches this."  # index-only
         said = (
-            no_known_text(record, flags, nothing, newcomer)
+            no_known_text(record, flags, nothing, newcomer, question)
             if record
-            else _NO_KB_TO_RECORD.format(kb=for_terminal(kb_dir))
+            else _NO_KB_TO_RECORD.format(kb=for_terminal(kb_dir), said=no_kb)
         )
         said = f"No known pattern matches this. {known}" if known else said
         head = click.style(said, fg="yellow", bold=True)
@@ -192,8 +216,8 @@ def render_answer(
         again += "the patterns above"
         again = click.style(f"{again} are the closest, for comparison only.", fg="yellow")
         record_it = "If it is an incident, record it" if nothing else "To record it"
-        if newcomer:
-            again += f"\n{PATHS_HINT}"
+        if newcomer or question:  # at the end too, where a terminal shows it
+            again += f"\n{PATHS_HINT if newcomer else question}"
         if record:
             again += f"\n{known}" if known else f"\n{record_it}: {_record_command(record, flags=flags)}"
         return f"{head}\n\nClosest patterns, for comparison only:\n\n{body}\n{again}"

@@ -472,6 +472,16 @@ def pattern_markdown(kb_dir, docs: dict, pattern_id: str, gone: Retired | None =
         raise LookupFailure(f"pattern {pattern_id!r}: {exc}; {todo}") from None
 
 
+# the built site's glossary page (site/glossary_page, on every site `recur site` builds: site/context.GLOSSARY is
+# this), which an answer about no failure names to a new hire (results.question_help) where the site's URL is known
+GLOSSARY_PAGE = "glossary.md"
+
+
+def glossary_url(site_url: str | None) -> str | None:
+    """The URL of the built site's glossary page (GLOSSARY_PAGE); None without the site's URL."""
+    return site_page(site_url, GLOSSARY_PAGE)
+
+
 def site_page(site_url: str | None, relpath: str) -> str | None:
     """The URL of a KB record's page on the built site (plain .html URLs, see mkdocs.yml), its path escaped
     here, once for every caller: `recur suggest` and `recur report` quoted it themselves while MCP and Slack

@@ -517,6 +517,7 @@ class AnswerJSON(TypedDict):
     credible: int
     corrected: list  # [{"word": "memroy", "read_as": "memory"}]
     meant: list  # [pattern id]
+    about_no_failure: bool | None  # about_no_failure's verdict; None when nothing was searched
 
 
 @dataclass
@@ -560,6 +561,9 @@ class Answer:
             "credible": self.credible,
             "corrected": self.corrected,
             "meant": self.meant,
+            # the text reads as no incident at all (about_no_failure: "how do I get VPN access"), which every
+            # surface tells what a question is told (question_help): an API client can too; None: nothing searched
+            "about_no_failure": None if self.no_known_pattern is None else about_no_failure(self),
         }
 
 
@@ -635,6 +639,28 @@ def about_no_failure(answer) -> bool:
         return False
     meant = sum(w.get("match") == "meaning" for r in read for w in (r.get("why") or []))
     return meant <= NOT_A_FAILURE_MEANINGS
+
+
+# What a text about no failure (about_no_failure) is told first, before the incident's reading: "If it is an
+# incident, record it" was all the terminal, Slack and MCP told a new hire asking "how do I get VPN access", where
+# the site's box said this (found in a new hire's review). ``{who}``: the surface ("this box", "Recur"). The box
+# keeps a copy (recur-suggest.js QUESTION_HELP; tests/test_newcomer_hints.py checks the two are equal).
+QUESTION_HELP = (
+    "If it is a question (access to a tool, who does what), {who} has no answer: it knows failure patterns only. "
+    "Ask your team"
+)
+
+
+def question_help(who: str, paths: str | None = None, glossary: str | None = None) -> str:
+    """QUESTION_HELP said by ``who``, then where a new hire starts, of what this surface can point to, as it
+    names it: ``paths``, the onboarding paths (where the KB has some), ``glossary``, the site's (where a site is
+    known); neither: whom to ask alone. The box's words with both: "Ask your team; the onboarding paths and the
+    glossary (what this site's words mean) are where a new hire starts." (recur-suggest.js questionHelp)."""
+    said = QUESTION_HELP.format(who=who)
+    starts = [s for s in (paths, glossary) if s]
+    if not starts:
+        return f"{said}."
+    return f"{said}; {and_listed(starts)} {'is' if starts == [glossary] else 'are'} where a new hire starts."
 
 
 def _rated(p) -> bool:

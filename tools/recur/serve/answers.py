@@ -140,6 +140,12 @@ class SuggestAnswer(BaseModel):
     credible: int = Field(description="Results ranked for the verdict of medium or high confidence, shown or not.")
     corrected: list[Corrected]
     meant: list[str] = Field(description="The pattern id a typo of one is meant to be; [] for any other text.")
+    about_no_failure: bool | None = Field(
+        description='The text reads as about no failure at all, a question ("how do I get VPN access"): no known '
+        "pattern, every result rated tiny and none found in the text. Recur knows failure patterns only: the "
+        'terminal, the site\'s box, Slack and MCP say so, before "If it is an incident, record it". null when '
+        "nothing was searched."
+    )
     stale: Stale | None = Field(description=STALE)
 
 

@@ -623,7 +623,7 @@ def _read_tools(
             answer["results"] = paged(answer["results"])
             if answer["likelier"] is not None:  # a result `top` left out: its page too, as the results have
                 answer["likelier"] = paged([answer["likelier"]])[0]
-            return answer, answer_text(answer, writes=writes)
+            return answer, answer_text(answer, writes=writes, site_url=site_url)
 
         return run_tool(work)
 

@@ -21,6 +21,7 @@ from recur.retrieval.results import (
     nothing_searched,
     opening,
     percent,
+    question_help,
     step_lines,
     under_counts,
     under_said,
@@ -43,23 +44,29 @@ STEPS = 2  # runbook steps in the text of a result (Slack shows as many); the st
 DETAILED = 3
 
 
-def no_pattern_text(writes: bool = False, nothing: bool = False) -> str:
+def no_pattern_text(writes: bool = False, nothing: bool = False, site_url: str | None = None) -> str:
     """What to do when nothing known matches. ``writes``: this server offers record_incident, so the
     assistant can record the incident itself (the text named only `recur incident new`, a command the
     assistant's user would have to run by hand; found in review). ``nothing``: the answer reads as about no
     failure at all (results.about_no_failure), said as the terminal says it: an assistant told to record it
-    recorded "how do I get VPN access" as an incident itself (found in a re-read)."""
+    recorded "how do I get VPN access" as an incident itself (found in a re-read); what a question is told
+    first, as the terminal and the site's box tell it (results.question_help), the site's glossary named where
+    ``site_url`` is known."""
     record = "with the record_incident tool" if writes else "(recur incident new)"
     then = "then draft a pattern (recur new pattern) or recur import the postmortem once it is written."
     if nothing:
+        glossary = pat.glossary_url(site_url)
+        glossary = f"the glossary ({glossary}: what the site's words mean)" if glossary else None
+        question = question_help("Recur", glossary=glossary)
         return (
-            f"No known pattern matches: nothing in the knowledge base is about this. If it is an incident, record "
-            f'it {record} so it shows as "needs analysis", {then} If it is a question, do not record it.'
+            f"No known pattern matches: nothing in the knowledge base is about this. {question} If it is an "
+            f'incident, record it {record} so it shows as "needs analysis", {then} If it is a question, do not '
+            "record it."
         )
     return f'No known pattern matches: record the incident {record} so it shows as "needs analysis", {then}'
 
 
-def answer_text(answer: dict, *, writes: bool = False) -> str:
+def answer_text(answer: dict, *, writes: bool = False, site_url: str | None = None) -> str:
     """suggest_patterns' text, for a model that reads only the text content and for a person whose client
     shows it: what the results are (match_line: low results are not called matches) with the "check both"
     line when a result below the first is rated more likely right (results.opening, as the terminal and the
@@ -81,7 +88,7 @@ def answer_text(answer: dict, *, writes: bool = False) -> str:
         said = (
             "No known pattern matches the text as typed."
             if meant
-            else no_pattern_text(writes, about_no_failure(answer))
+            else no_pattern_text(writes, about_no_failure(answer), site_url)
         )
         lines.append(said + (" Closest patterns, for comparison only:" if results else ""))
         lines += [f"{r['rank']}. {r['id']}: {r['title']}{draft_mark(r)} ({confidence_text(r)})" for r in results]

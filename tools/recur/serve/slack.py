@@ -36,7 +36,7 @@ from urllib.parse import parse_qs
 from fastapi import Request  # at module level: the routes' annotations are resolved in this module's globals
 
 from recur.kb.incident_record import incident_command
-from recur.retrieval.patterns import site_page
+from recur.retrieval.patterns import glossary_url, site_page
 from recur.retrieval.query import unfenced
 from recur.retrieval.results import (
     about_no_failure,
@@ -47,6 +47,7 @@ from recur.retrieval.results import (
     nothing_searched,
     opening_parts,
     prose_pieces,
+    question_help,
     step_parts,
 )
 from recur.serve.deps import Settings, engine_loading, errors, index_stale, load_pauses
@@ -469,7 +470,7 @@ def answer_reply(
         )
         fallback = f"Recur: {meant_line(answer['meant'])}"
     elif answer["no_known_pattern"]:
-        intro = _record_intro(answer, f"{said}*No known pattern* matches “{shown}”", query if text is None else text)
+        intro = _record_intro(answer, f"{said}*No known pattern* matches “{shown}”", text, site_url)
         fallback = f"Recur: no known pattern matches “{_typed(cut(query, 100))}”"
     else:
         # what the results are, by confidence (results.match_line: low ones are not called matches), and
@@ -502,16 +503,22 @@ def answer_reply(
     }
 
 
-def _record_intro(answer: dict, head: str, text: str) -> str:
+def _record_intro(answer: dict, head: str, text: str | None, site_url: str | None = None) -> str:
     """The intro of a reply with no known pattern: ``head`` ("*No known pattern* matches “…”"), then the command
-    recording ``text``, then what to do next."""
+    recording ``text`` (None: the answer's query), then what to do next. About no failure: what a question is told
+    first, as the terminal and the site's box tell it (results.question_help), the site's glossary linked where
+    ``site_url`` is known."""
     tail = "\nThen draft a pattern (`recur new pattern`), or `recur import` the postmortem once it is written." + (
         "\nClosest patterns, for comparison only:" if answer["results"] else ""
     )
     # about no failure (results.about_no_failure): said, as the terminal says it; "Record it" was the one reading
     # of "how do I get VPN access" (found in a re-read)
+    text = answer["query"] if text is None else text
+    glossary = glossary_url(site_url)
+    glossary = f"<{glossary}|the glossary> (what the site's words mean)" if glossary else None
+    question = question_help("Recur", glossary=glossary)
     record = (
-        ": nothing in the knowledge base is about this. If it is an incident, record it"
+        f": nothing in the knowledge base is about this. {question} If it is an incident, record it"
         if about_no_failure(answer)
         else ". Record it"
     )

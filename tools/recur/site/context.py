@@ -13,6 +13,7 @@ from collections import Counter, defaultdict
 from pathlib import Path
 
 from recur.problems.report import count_cell
+from recur.retrieval.patterns import GLOSSARY_PAGE
 from recur.site.md import Anchors, alink, badge, esc, href, raw, title_link
 from recur.util.files import repository_root
 
@@ -30,7 +31,7 @@ PATHS = "paths/index.md"
 BOARD = "board/index.md"
 TRENDS = "board/trends.md"
 MODEL = "model.md"
-GLOSSARY = "glossary.md"  # the words the site uses, for a new hire (glossary_page)
+GLOSSARY = GLOSSARY_PAGE  # the words the site uses, for a new hire (glossary_page); the answers link it too
 # the retired patterns' pages, for the describe box's word ranking (recur-suggest.js), which reads
 # the site search's index: that index has every pattern page, retired ones too (kept for history)
 RETIRED = "patterns/retired.json"
