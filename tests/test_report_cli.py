@@ -461,8 +461,8 @@ def test_the_owner_option_s_help_says_the_owner_s_reviews_are_kept():
     assert r.exit_code == 0, r.output
     said = " ".join(r.output.split())
     assert (
-        "Only what NAME owns: reviews by their review owner (one with none by its pattern's owner, as the table "
-        "shows it), follow-ups and permanent fixes" in said
+        "Only what NAME owns: reviews by their review owner (or, with none, their pattern's owner), follow-ups and "
+        "permanent fixes" in said
     )
     assert "Needs analysis, triage and flags have no owner and are left out" in said
     assert "Reviews, needs analysis" not in said

@@ -118,8 +118,8 @@ def _since_day(since, day):
     "--owner",
     "owner",
     metavar="NAME",
-    help="Only what NAME owns: reviews by their review owner (one with none by its pattern's owner, as the table "
-    "shows it), follow-ups and permanent fixes, recurring patterns "
+    help="Only what NAME owns: reviews by their review owner (or, with none, their pattern's owner), follow-ups "
+    "and permanent fixes, recurring patterns "
     "and recurrences by their fix's owner ('Bob', 'bob' and '@bob' are one, and a full name the KB holds and its "
     "handle ('Noor Ahmed', '@noor-ahmed'), as By owner counts them; "
     "'(unowned)': those of no one). Needs analysis, triage and flags have no owner and are left out. The JSON "
