@@ -236,14 +236,14 @@ def add_list_item(front: list[str], key: str, item: str, path: Path) -> list[str
 
 
 def read_record(path: Path) -> tuple[str, Callable[[str], str]]:
-    """The record's text, decoded as `recur check` decodes it (LF line ends, no byte-order mark), and
+    """The record's text, decoded as `recur check` decodes it (LF line ends, no byte-order mark nor Ctrl-Z), and
     the function that puts its own back on the text to write: an author on Windows whose editor
     writes CRLF (and a BOM) sees the one added line in the diff, not every line changed. Each line
     keeps its own ending (a CRLF front matter over an LF body was all rewritten as CRLF: found in
     review); see ``_endings_kept``. A file `recur check` would report (not UTF-8, binary, too large)
     is the same one-line problem here, and nothing is written."""
     from recur.kb.loader import display_path
-    from recur.kb.parse import MAX_FILE_BYTES, ParseError, read_text
+    from recur.kb.parse import EOF_MARK, MAX_FILE_BYTES, ParseError, read_text
 
     with path.open("rb") as fh:
         raw = fh.read(MAX_FILE_BYTES + 1)
@@ -252,10 +252,12 @@ def read_record(path: Path) -> tuple[str, Callable[[str], str]]:
     except ParseError as exc:
         raise RecurError(f"{display_path(path)}:{exc.line}: file: {exc.message}; nothing written") from None
     bom = "\ufeff" if raw.startswith(b"\xef\xbb\xbf") else ""
-    ends = _LINE_END.findall(raw.decode("utf-8-sig"))  # read_text decoded it: it is valid
+    body = raw.rstrip(EOF_MARK)
+    mark = raw[len(body) :].decode("ascii")  # a DOS end-of-file mark read_text left out: kept at the end
+    ends = _LINE_END.findall(body.decode("utf-8-sig"))  # read_text decoded it: it is valid
     if all(e == "\n" for e in ends):
-        return text, lambda out: bom + out
-    return text, lambda out: bom + _endings_kept(text.split("\n"), ends, out)
+        return text, lambda out: bom + out + mark
+    return text, lambda out: bom + _endings_kept(text.split("\n"), ends, out) + mark
 
 
 _LINE_END = re.compile(r"\r\n|\r|\n")  # the line ends read_text makes "\n", in its order

@@ -1,0 +1,55 @@
+"""A KB its authors edit on Windows (a checkout with core.autocrlf=true, editors that save a UTF-8 byte-order mark,
+Notepad's or Word's "ANSI", DOS's Ctrl-Z end-of-file mark, Windows paths, file names that differ only in letter case),
+checked and served on Linux. Found in a Windows team's review: each case is read as the author meant it, or named
+with its file, line and field; what Recur writes into such a file keeps its BOM, line ends and end mark."""
+
+from __future__ import annotations
+
+from click.testing import CliRunner
+from kbfactory import small_kb
+
+from recur.cli.main import cli
+from recur.kb.loader import load_kb
+
+
+def run(*args):
+    r = CliRunner().invoke(cli, [str(a) for a in args])
+    assert "Traceback" not in r.output, r.output
+    return r
+
+
+def _windows(path, bom: bool = True, eof: bool = False) -> bytes:
+    """Save ``path`` as a Windows editor would: CRLF line ends, a byte-order mark, a trailing Ctrl-Z."""
+    raw = path.read_bytes().replace(b"\r\n", b"\n").replace(b"\n", b"\r\n")
+    raw = (b"\xef\xbb\xbf" if bom else b"") + raw + (b"\x1a" if eof else b"")
+    path.write_bytes(raw)
+    return raw
+
+
+def test_a_trailing_ctrl_z_is_the_end_of_the_file_not_text(tmp_path):
+    """DOS's end-of-file mark after the last line was the last section's last character: the API, the site's search
+    data and `recur show` carried "…root cause\\n\\x1a", and `recur check` warned of a control character."""
+    kb = small_kb(tmp_path / "kb")
+    path = kb / "patterns/capacity/disk-full.md"
+    _windows(path, eof=True)
+    loaded = load_kb(kb)
+    assert not [p for p in loaded.problems if p.is_error], loaded.problems
+    pattern = loaded.patterns["disk-full"]
+    assert "\x1a" not in repr(pattern) and "\r" not in repr(pattern) and "\ufeff" not in repr(pattern)
+    r = run("check", "--kb", kb, "--stale-days", "0")
+    assert "U+001A" not in r.output and "disk-full.md" not in r.output, r.output
+
+
+def test_a_fix_edit_keeps_the_files_bom_line_ends_and_end_mark(tmp_path):
+    """`recur fix` edits the pattern in place: the lines it adds take the file's CRLF, and its BOM and Ctrl-Z stay."""
+    kb = small_kb(tmp_path / "kb")
+    path = kb / "patterns/capacity/disk-full.md"
+    before = _windows(path, eof=True)
+    r = run("fix", "disk-full", "--kb", kb, "--owner", "team-storage")
+    assert r.exit_code == 0, r.output
+    raw = path.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf") and raw.endswith(b"\r\n\x1a"), raw[-20:]
+    assert raw.count(b"\n") == raw.count(b"\r\n") and raw.count(b"\x1a") == 1
+    added = [x for x in raw.split(b"\r\n") if x not in before.split(b"\r\n")]
+    assert b"  owner: team-storage" in added, added
+    assert load_kb(kb).patterns["disk-full"].fix.owner == "team-storage"
