@@ -6,7 +6,7 @@ with its file, line and field; what Recur writes into such a file keeps its BOM,
 from __future__ import annotations
 
 from click.testing import CliRunner
-from kbfactory import small_kb
+from kbfactory import fake_model_flags, small_kb
 
 from recur.cli.main import cli
 from recur.kb.loader import load_kb
@@ -53,3 +53,15 @@ def test_a_fix_edit_keeps_the_files_bom_line_ends_and_end_mark(tmp_path):
     added = [x for x in raw.split(b"\r\n") if x not in before.split(b"\r\n")]
     assert b"  owner: team-storage" in added, added
     assert load_kb(kb).patterns["disk-full"].fix.owner == "team-storage"
+
+
+def test_suggest_finds_a_recorded_title_in_a_record_saved_with_a_bom(tmp_path):
+    """`recur suggest` given a past incident's exact title names the record rather than proposing it again; the
+    record was read as UTF-8 text whose first line was '\\ufeff---', no front matter, so a record saved by a
+    Windows editor was never found and a duplicate was proposed."""
+    kb = small_kb(tmp_path / "kb")
+    _windows(kb / "incidents/2026/INC-2026-0002.md")
+    r = run("suggest", "Unknown slowness", "--kb", kb, *fake_model_flags(kb, tmp_path / "index"))
+    assert r.exit_code == 0, r.output
+    assert "Recorded already: INC-2026-0002 has this title (" in r.stdout, r.stdout
+    assert "recur incident new" not in r.stdout

@@ -605,7 +605,7 @@ def recorded_with_title(kb_dir, title: str) -> tuple[str, str] | None:
     counting it twice). On suggest's path, so the KB is not loaded (3.4 s at 1,000 patterns + 1,000 incidents):
     a file is parsed only when every word of the title is in it, and a file that does not parse is no match."""
     from recur.kb.loader import hidden, in_year_folder
-    from recur.kb.parse import ParseError, split_front_matter
+    from recur.kb.parse import ParseError, read_text_file, split_front_matter
 
     want = " ".join(caseless(title).split())
     if not want:
@@ -621,8 +621,8 @@ def recorded_with_title(kb_dir, title: str) -> tuple[str, str] | None:
         if hidden(parts) or not in_year_folder(parts):
             continue
         try:
-            text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
+            text = read_text_file(path)  # as the loader reads it: a record saved with a BOM was never found
+        except (OSError, ParseError):
             continue
         folded = caseless(text)
         if any(word not in folded for word in words):

@@ -992,6 +992,14 @@ def read_text(raw: bytes) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
+def read_text_file(path) -> str:
+    """The text of the KB file at ``path`` as the loader reads it (``read_text``): for a reader of records outside
+    the loader, which read them as ``path.read_text(encoding="utf-8")`` took a record saved with a byte-order mark
+    (Windows editors) for no record, its first line '\ufeff---'. Raises OSError or ParseError."""
+    with open(path, "rb") as fh:
+        return read_text(fh.read(MAX_FILE_BYTES + 1))
+
+
 @dataclass
 class Section:
     title: str
