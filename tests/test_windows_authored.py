@@ -65,3 +65,20 @@ def test_suggest_finds_a_recorded_title_in_a_record_saved_with_a_bom(tmp_path):
     assert r.exit_code == 0, r.output
     assert "Recorded already: INC-2026-0002 has this title (" in r.stdout, r.stdout
     assert "recur incident new" not in r.stdout
+
+
+def test_feedback_export_keeps_the_cases_files_bom(tmp_path):
+    """cases.yml saved with a BOM came back without it: line 1 changed in the diff of every export; one that ends
+    with a Ctrl-Z (read by `recur check` and `recur eval`) was "cases.yml:1: cases: not valid YAML"."""
+    from test_feedback import export, votes
+
+    kb = small_kb(tmp_path / "kb")
+    cases = kb / "eval" / "cases.yml"
+    _windows(cases, eof=True)
+    fb = tmp_path / "f.jsonl"
+    votes(fb, ("pool and disk", "disk-full", True))
+    assert export(fb, kb)[0] == 1
+    raw = cases.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf") and not raw.startswith(b"\xef\xbb\xbf" * 2)
+    assert raw.count(b"\n") == raw.count(b"\r\n") and raw.endswith(b"\r\n\x1a") and raw.count(b"\x1a") == 1
+    assert any(c.query == "pool and disk" for c in load_kb(kb).cases)
