@@ -5,6 +5,8 @@ with its file, line and field; what Recur writes into such a file keeps its BOM,
 
 from __future__ import annotations
 
+import json
+
 from click.testing import CliRunner
 from kbfactory import fake_model_flags, small_kb
 
@@ -82,3 +84,17 @@ def test_feedback_export_keeps_the_cases_files_bom(tmp_path):
     assert raw.startswith(b"\xef\xbb\xbf") and not raw.startswith(b"\xef\xbb\xbf" * 2)
     assert raw.count(b"\n") == raw.count(b"\r\n") and raw.endswith(b"\r\n\x1a") and raw.count(b"\x1a") == 1
     assert any(c.query == "pool and disk" for c in load_kb(kb).cases)
+
+
+def test_a_windows_path_for_an_id_is_told_the_id_it_names(tmp_path):
+    """`related: ['..\\network\\dns-failure.md']`, a path copied from Explorer, was "did you mean
+    'network-dns-failure'?", an id no file has; its backslashes part the folders as '/' does."""
+    kb = small_kb(tmp_path / "kb")
+    path = kb / "patterns/capacity/disk-full.md"
+    text = path.read_text().replace("---\n\n", "related: ['..\\capacity\\db-pool.md']\n---\n\n", 1)
+    path.write_text(text)
+    r = run("check", "--kb", kb, "--format", "json")
+    found = [p for p in json.loads(r.stdout)["problems"] if p["field"] == "related[0]"]
+    assert len(found) == 1, r.stdout
+    said = found[0]["message"]
+    assert "did you mean 'db-pool'? (an id is the name of its file or page alone, without the folder and .md)" in said
