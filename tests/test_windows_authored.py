@@ -98,3 +98,20 @@ def test_a_windows_path_for_an_id_is_told_the_id_it_names(tmp_path):
     assert len(found) == 1, r.stdout
     said = found[0]["message"]
     assert "did you mean 'db-pool'? (an id is the name of its file or page alone, without the folder and .md)" in said
+
+
+def test_check_warns_of_two_files_whose_names_differ_only_in_case(tmp_path):
+    """INC-2026-0002.md beside inc-2026-0002.md: Windows keeps one file for both, so a Windows checkout holds one
+    and git shows the other changed; Linux read both as two incidents without a word. A warning at the second name
+    (as a reserved device name is), which `--strict` fails on."""
+    kb = small_kb(tmp_path / "kb")
+    record = kb / "incidents/2026/INC-2026-0002.md"
+    twin = record.with_name("inc-2026-0002.md")
+    twin.write_text(record.read_text().replace("INC-2026-0002", "inc-2026-0002"))
+    r = run("check", "--kb", kb, "--stale-days", "0")
+    assert r.exit_code == 0, r.output
+    line = next((x for x in r.stdout.splitlines() if "inc-2026-0002.md:1: file: warning: " in x), None)
+    assert line is not None, r.stdout
+    assert "'inc-2026-0002.md' and 'INC-2026-0002.md' in the same folder differ only in letter case" in line
+    assert "INC-2026-0002.md:1: file:" not in r.stdout
+    assert run("check", "--kb", kb, "--stale-days", "0", "--strict").exit_code == 1

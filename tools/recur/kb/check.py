@@ -949,6 +949,31 @@ def windows_name_warnings(root) -> list[Problem]:
             if device := windows_reserved(name):
                 said = f"{name!r} {reserved_said(device)}; rename it (an id is its file's name: its id: line too)"
                 problems.append(Problem(display_path(folder / name), 1, "file", said, "warning"))
+        problems += _case_twins(folder, names)
+    return problems
+
+
+def _case_twins(folder: PurePath, names: list[str]) -> list[Problem]:
+    """A warning at each name of ``names`` (one folder's, sorted) that an earlier one is in other letter case or
+    Unicode form (INC-2026-0102.md and inc-2026-0102.md, an attachment's graph.PNG and graph.png, patterns/Network/
+    beside network/): Windows and macOS keep one file for both, so a checkout there holds one of them and git shows
+    the other as changed, an author's edit going to the wrong record. Linux reads both (two incidents, counted twice
+    on the board) without a word from `recur check`: found in a Windows team's review. A warning, as a reserved name."""
+    from recur.kb.loader import display_path
+
+    first: dict[str, str] = {}
+    problems = []
+    for name in names:
+        key = unicodedata.normalize("NFC", name).casefold()
+        if key not in first:
+            first[key] = name
+            continue
+        said = (
+            f"{name!r} and {first[key]!r} in the same folder differ only in letter case: Windows and macOS keep one "
+            "file for both, so a checkout there holds only one of them (git shows the other as changed); merge them "
+            "into one, or rename one (an id is its file's name: its id: line too)"
+        )
+        problems.append(Problem(display_path(folder / name), 1, "file", said, "warning"))
     return problems
 
 
