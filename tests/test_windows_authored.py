@@ -115,3 +115,18 @@ def test_check_warns_of_two_files_whose_names_differ_only_in_case(tmp_path):
     assert "'inc-2026-0002.md' and 'INC-2026-0002.md' in the same folder differ only in letter case" in line
     assert "INC-2026-0002.md:1: file:" not in r.stdout
     assert run("check", "--kb", kb, "--stale-days", "0", "--strict").exit_code == 1
+
+
+def test_import_names_what_a_windows_1252_byte_is(tmp_path):
+    """A postmortem Word saved as "ANSI" is refused (Windows-1252 and Latin-1 cannot be told apart), naming the
+    byte, its line and column, and now what it is there, as `recur check` says of a KB file: 0xEB alone did not
+    show the author that 'ë' was the problem."""
+    kb = small_kb(tmp_path / "kb")
+    pm = tmp_path / "pm.md"
+    pm.write_bytes("# Spooler down\r\n\r\nAuthors: Zoë\r\n\r\n## Summary\r\nIt stopped.\r\n".encode("cp1252"))
+    r = run("import", pm, "--kb", kb, *fake_model_flags(kb, tmp_path / "index"))
+    assert r.exit_code == 1, r.output
+    assert (
+        "is not UTF-8 text (byte 0xeb at line 3, column 12) ('ë' in Latin-1 or Windows-1252: the file was saved in "
+        "that encoding); save it as UTF-8 and import again"
+    ) in r.stderr, r.stderr

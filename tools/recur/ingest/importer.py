@@ -779,7 +779,9 @@ def _decode(raw: bytes, file: str) -> str:
     try:
         return utf8.decode(raw, file)  # names the line and column of a byte that is not UTF-8
     except RecurError as exc:
-        raise RecurError(f"{exc}; save it as UTF-8 and import again") from None
+        bad = utf8.first_bad_byte(raw)  # and what it is in Windows' "ANSI", as `recur check` says of a KB file
+        seen = "" if bad is None else utf8.saved_as(bad)
+        raise RecurError(f"{exc}{seen}; save it as UTF-8 and import again") from None
 
 
 def _refuse_data_export(file, text: str) -> None:

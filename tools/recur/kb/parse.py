@@ -946,15 +946,7 @@ def _not_utf8(raw: bytes, at: int) -> tuple[int, str]:
     start = raw.rfind(b"\n", 0, at) + 1
     line, column = raw[:at].count(b"\n") + 1, len(raw[start:at].decode("utf-8", "replace")) + 1
     byte = raw[at]
-    try:
-        shown = bytes([byte]).decode("cp1252")
-    except UnicodeDecodeError:
-        shown = ""
-    seen = (
-        f" ({shown!r} in Latin-1 or Windows-1252: the file was saved in that encoding)"
-        if shown.isprintable() and shown
-        else ""
-    )
+    seen = utf8.saved_as(byte)
     return line, (
         f"file is not valid UTF-8 text: byte 0x{byte:02X} at line {line}, column {column}{seen}; "
         "save it as UTF-8 (in the editor: Save as, Encoding: UTF-8)"
