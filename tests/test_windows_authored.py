@@ -102,18 +102,18 @@ def test_a_windows_path_for_an_id_is_told_the_id_it_names(tmp_path):
 
 def test_check_warns_of_two_files_whose_names_differ_only_in_case(tmp_path):
     """INC-2026-0002.md beside inc-2026-0002.md: Windows keeps one file for both, so a Windows checkout holds one
-    and git shows the other changed; Linux read both as two incidents without a word. A warning at the second name
-    (as a reserved device name is), which `--strict` fails on."""
+    and git shows the other changed; Linux read both as two incidents without a word. A warning at each, naming the
+    other (either may be the one to rename), as a reserved device name is, which `--strict` fails on."""
     kb = small_kb(tmp_path / "kb")
     record = kb / "incidents/2026/INC-2026-0002.md"
     twin = record.with_name("inc-2026-0002.md")
     twin.write_text(record.read_text().replace("INC-2026-0002", "inc-2026-0002"))
     r = run("check", "--kb", kb, "--stale-days", "0")
     assert r.exit_code == 0, r.output
-    line = next((x for x in r.stdout.splitlines() if "inc-2026-0002.md:1: file: warning: " in x), None)
-    assert line is not None, r.stdout
-    assert "'inc-2026-0002.md' and 'INC-2026-0002.md' in the same folder differ only in letter case" in line
-    assert "INC-2026-0002.md:1: file:" not in r.stdout
+    for name, other in (("inc-2026-0002.md", "INC-2026-0002.md"), ("INC-2026-0002.md", "inc-2026-0002.md")):
+        line = next((x for x in r.stdout.splitlines() if f"/{name}:1: file: warning: " in x), None)
+        assert line is not None, r.stdout
+        assert f"'{name}' and '{other}' in the same folder differ only in letter case: Windows and macOS" in line
     assert run("check", "--kb", kb, "--stale-days", "0", "--strict").exit_code == 1
 
 
