@@ -683,7 +683,7 @@ def _refuse_gone(engine, pattern: str) -> None:
     from recur.serve.routes.feedback import refuse_unknown
 
     try:
-        refuse_unknown(engine, pattern)
+        refuse_unknown(engine, pattern, records=False)  # on the event loop: no look in the KB's files
     except ApiError as exc:
         gone = retired(engine.manifest)
         if pattern in gone.paths or pattern in gone.left_out:
