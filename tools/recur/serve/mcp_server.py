@@ -55,7 +55,7 @@ from recur.serve.mcp_text import (
     summary_line,
     under_suffix,
 )
-from recur.serve.served_kb import KB_UNAVAILABLE, ServedKB
+from recur.serve.served_kb import KB_UNAVAILABLE, ServedKB, incident_links, incident_said, no_pattern_listed
 from recur.util.errors import Caller, RecurError, calling
 from recur.util.text import close_names, plural
 
@@ -799,22 +799,16 @@ def incident_told(engine, kbs: "ServedKB"):
 def _incident_said(kb, iid: str, relpath: str) -> str | None:
     """What incident_told says of the record in file ``relpath`` (id ``iid``, its file's name); None when the KB
     read has neither the record nor an error of its file (the file came after the read)."""
-    incident = next((i for i in kb.incidents.values() if i.relpath == relpath), None)
-    if incident is None:
+    told = incident_links(kb, relpath)
+    if told is None:
         return _record_errors(kb, iid, relpath, ", not a pattern,")
-    iid, linked = incident.id, list(dict.fromkeys(incident.patterns))
-    # a retired pattern's incidents are listed under what replaced it: "past_incidents with pattern_id OLD" was the
-    # error of a retired id (found in a re-read)
-    by = {pid: kb.successors(pid) if _retired(kb, pid) else [pid] for pid in linked}
-    listers = list(dict.fromkeys(x for ids in by.values() for x in ids))
-    links = ", ".join(pid if by[pid] == [pid] else _retired_link(pid, by[pid]) for pid in linked)
-    if listers:
-        how = f"past_incidents with pattern_id {listers[0]} lists it, with its summary and sections (it links {links})"
-    elif linked:
-        how = f"it links only retired patterns that nothing replaced ({links}), so past_incidents does not list it"
+    none = no_pattern_listed(told)
+    if none is None:
+        how = f"past_incidents with pattern_id {told.listers[0]} lists it, with its summary and sections (it links {told.links})"
     else:
-        how = "it links no pattern yet (needs analysis), so past_incidents does not list it"
-    return f"{iid!r} is an incident record ({relpath}), not a pattern: {how}; get_incident {iid} gives it, as `recur show {iid}` prints it"
+        how = f"{none}, so past_incidents does not list it"
+    how += f"; get_incident {told.iid} gives it, as `recur show {told.iid}` prints it"
+    return incident_said(told, relpath, how)
 
 
 def _record_errors(kb, iid: str, relpath: str, what: str = "") -> str | None:
@@ -828,14 +822,6 @@ def _record_errors(kb, iid: str, relpath: str, what: str = "") -> str | None:
         f"{first.field}: {first.message}); until they are fixed it is left out of past_incidents, get_incident, "
         "problem_report and the site"
     )
-
-
-def _retired_link(pid: str, successors: list[str]) -> str:
-    return f"{pid} (retired; superseded by {' and '.join(successors)})" if successors else f"{pid} (retired)"
-
-
-def _retired(kb, pid: str) -> bool:
-    return pid in kb.patterns and kb.patterns[pid].status == "retired"
 
 
 class IncidentNotFound(pat.LookupFailure):
