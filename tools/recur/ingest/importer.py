@@ -454,6 +454,18 @@ def _overlap(wa: set, wb: set) -> bool:
     return len(wa & wb) * 2 >= min(len(wa), len(wb))
 
 
+def _alike_notes(kb, pm, said: tuple, where: tuple) -> list:
+    """The notes of a postmortem recorded as a new incident on the records it may be taken for: imported from its
+    path before, of the same date and title, or of its title and text another day (``said``: the title and date it
+    is recorded with; ``where``: its source, sources and file)."""
+    source, sources, file = where
+    return (
+        _same_source_notes(kb, source, sources)
+        + _look_alike_notes(kb, *said)
+        + _not_moved_notes(kb, pm, (sources, file))
+    )
+
+
 def _same_source_notes(kb, source: str, sources: set) -> list:
     """A note per earlier import from this path that is another postmortem (_same_document said so)."""
     earlier = sorted(i.id for i in kb.incidents.values() if (i.imported or {}).get("source") in sources)
@@ -1228,7 +1240,7 @@ def import_postmortem(  # long: the import's steps in order, a call each; 16 key
         dues_against(pm, day)
     dones_by(pm, today)
     target, by, said = _target(kb, pm, into, iid, (pm.date, date), title)
-    notes += said if target else said + _same_source_notes(kb, source, sources) + _look_alike_notes(kb, title, day)
+    notes += said if target else said + _alike_notes(kb, pm, (title, day), (source, sources, file))
     iid, numbered = (target, False) if target else _record_id(kb, iid, day)
     notes += ([] if "Summary" in pm.sections else ["no summary section; used the title"]) + read_notes
     notes += _unrecorded_notes(pm, today, iid)
@@ -1635,21 +1647,60 @@ def _other_source(inc, sources: set) -> str | None:
     return source if isinstance(source, str) and _source_form(source) not in sources else None
 
 
-def _moved_match(inc, pm) -> str | None:
+def _moved_match(inc, pm, dated: bool = True) -> str | None:
     """What makes ``pm`` the document ``inc`` was imported from, at another path now (said in the note), or None:
     its title or its date, and at least half its sections (one of them the Summary, or two) hashing as the ones
     the import wrote into the record (imported.sections_sha256): a correction aside, the same text. Title and date
     alone are a team's recurring postmortem ("Weekly DB failover test"). The title or date as a re-import from the
     record's path needs them (_same_document: the date with a title sharing most words), so that the way on, its
     source set, is then a re-import: another postmortem of the day sharing template sections ("Lessons learned")
-    with it was said moved, and its source set, routed to that record (found in a re-read)."""
+    with it was said moved, and its source set, routed to that record (found in a re-read). Nor is one dated
+    otherwise (_dated_apart, unless not ``dated``): a team's "Weekly DB failover test" of this week, its title,
+    Summary and most sections last week's, was said to be last week's moved, once that file was archived, and the way
+    on pointed last week's record at it: this week's incident never recorded (found in review)."""
     if pm.title is None and pm.date is None or not _same_document(inc, pm.title, pm.date):
+        return None
+    if dated and _dated_apart(inc, pm):
         return None
     same_title = pm.title is not None and inc.title.strip() == pm.title.strip()
     alike = _moved_sections(inc, pm)
     if not alike or ("Summary" not in alike[0] and len(alike[0]) < 2):
         return None
     return f"its {'title' if same_title else 'date'}, and {alike[1]}"
+
+
+def _dated_apart(inc, pm) -> bool:
+    """Whether the postmortem gives another date than the record's, one read from its document (not given by --date:
+    imported.date_from): another incident, whatever else they share."""
+    imp = inc.imported if isinstance(inc.imported, dict) else {}
+    return pm.date is not None and inc.date is not None and pm.date != inc.date and imp.get("date_from") != "--date"
+
+
+def _not_moved_notes(kb, pm, this: tuple) -> list[str]:
+    """Of a postmortem recorded as a new incident, a note naming the records _moved_match would have taken it for but for
+    their date (_dated_apart), their documents gone from their paths (``this``: its sources, its file): another
+    incident of the same title and text (a weekly test's), or this one moved with its date corrected, which only a
+    person can tell."""
+    sources, file = this
+    found = [
+        inc
+        for inc in sorted(kb.incidents.values(), key=lambda i: i.id)
+        if (old := _other_source(inc, sources))
+        and _dated_apart(inc, pm)
+        and _moved_match(inc, pm, dated=False)
+        and not _still_there(kb, old, file)
+    ]
+    if not found:
+        return []
+    said = and_listed([f"{inc.id} (dated {inc.date.isoformat()}, from {inc.imported['source']})" for inc in found[-3:]])
+    more = f" and {len(found) - 3} more" if len(found) > 3 else ""
+    return [
+        f"{said}{more} {'has' if len(found) == 1 else 'have'} this postmortem's title and most of its sections as "
+        f"imported, from a file no longer there, but another date ({pm.date.isoformat()} here): another incident "
+        f"(a recurring postmortem's), recorded as a new one; if it is {'that' if len(found) == 1 else 'one of those'} "
+        f"postmortem{'s' if len(found) > 1 else ''} moved and its date "
+        f'corrected, remove the new record and set "source" in that record\'s imported: field to "{source_key(kb, file)}"'
+    ]
 
 
 def _as_imported(inc, pm) -> list[str]:
