@@ -881,6 +881,33 @@ def _parsed(file, day=None):
     return text, pm, notes
 
 
+def drafts_in_folder(kb, files: list) -> dict:
+    """{a draft's path: (its final's path, why)} of a folder's ``files`` (`recur import DIR`): the earlier versions
+    of a postmortem by their names beside the latest (pm_versions.finals: `pm-draft.md` beside `pm.md`, `v1` beside
+    `v2`), when no record holds the draft (one imported before is re-imported as any file) and the two dates, where
+    both give one, are within 2 days. Both were recorded the first time, two records of one incident with a
+    look-alike note (found in review); the final is imported, the draft skipped and said, as a final beside its
+    draft's record is no second record either (_elsewhere_note). A file that cannot be read is paired with none:
+    its import says why."""
+    from recur.ingest.pm_versions import finals
+
+    out = {}
+    for draft, final in finals(list(files)).items():
+        try:
+            (text, pm, _), late = _parsed(draft), _parsed(final)[1]
+        except RecurError:
+            continue
+        if pm.date and late.date and abs((pm.date - late.date).days) > 2:
+            continue
+        sources, said = _sources(kb, draft), (pm.title, pm.date)
+        if find_duplicate(kb, document_hashes(text, pm.markdown), sources, *said) or _unmarked_import(
+            kb, sources, *said, (pm.ref_tickets, pm.sections)
+        ):
+            continue
+        out[draft] = (final, f"the names {draft.name} and {final.name} say it is the earlier version")
+    return out
+
+
 class NotAPostmortem(RecurError):
     """The document is a runbook (what to do when a failure happens), not a postmortem (what happened once):
     `recur import` exits 2 on it, nothing written."""
