@@ -179,7 +179,8 @@ def import_cmd(
     dry_run,
 ):
     """Import a postmortem (Google SRE or Atlassian template, or close) as an incident record;
-    FILE may be a folder: each postmortem file in it (not its subfolders), in name order.
+    FILE may be a folder: each postmortem file in it (not its subfolders), in name order, a
+    draft beside its final skipped (pm-draft.md beside pm.md, v1 beside v2).
 
     When no existing pattern matches it well, also writes a draft pattern pre-filled from
     the postmortem, listing the closest existing patterns to compare. Sections that map to
