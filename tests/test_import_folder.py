@@ -281,17 +281,6 @@ def test_a_draft_and_its_final_imported_together_make_one_record_of_the_final(fr
     assert f"== {folder / draft}\nSkipped: a draft of {folder / final} (" in text.stdout, text.output
 
 
-def test_a_draft_recorded_before_is_reimported_as_any_file(fresh_kb, tmp_path):
-    # its record is the KB's: not skipped, the folder's run says it unchanged as before
-    folder = folder_of(tmp_path, {"pm-draft.md": DRAFT})
-    assert run_import(fresh_kb, folder, "--no-draft").exit_code == 0
-    (folder / "pm.md").write_text(FINAL)
-    r = run_import(fresh_kb, folder, "--no-draft", "--json")
-    assert r.exit_code == 0, r.output
-    lines = {Path(x["file"]).name: x for x in map(json.loads, r.stdout.splitlines())}
-    assert "skipped" not in lines["pm-draft.md"] and lines["pm-draft.md"]["already"]["by"] == "content", lines
-
-
 @pytest.mark.parametrize(
     "names, finals",
     [
@@ -309,3 +298,44 @@ def test_which_names_are_versions_of_one_postmortem(names, finals):
 
     got = found([Path("pms") / n for n in names])
     assert {a.name: b.name for a, b in got.items()} == finals
+
+
+@pytest.mark.parametrize("extra", [[], ["--dry-run"]])
+def test_a_final_beside_its_recorded_draft_is_no_second_record(fresh_kb, tmp_path, extra):
+    """Found in review: the draft recorded by an earlier run, its final then saved beside it (naming no record) was
+    written as a second record of the incident with a look-alike note, exit 0. As a final whose Incident line names
+    the draft's record: nothing written, exit 3, the way on said; followed, its corrections are taken."""
+    folder = folder_of(tmp_path, {"pm-draft.md": DRAFT})
+    assert run_import(fresh_kb, folder, "--no-draft").exit_code == 0
+    (path,) = (fresh_kb / "incidents").rglob("*.md")
+    before = path.read_bytes()
+    (folder / "pm.md").write_text(FINAL)
+    r = run_import(fresh_kb, folder, "--no-draft", "--json", *extra)
+    assert r.exit_code == 3, r.output
+    lines = {Path(x["file"]).name: x for x in map(json.loads, r.stdout.splitlines())}
+    assert lines["pm-draft.md"]["already"]["by"] == "content", lines
+    assert lines["pm.md"]["already"] == {
+        "incident": "INC-2026-0001",
+        "path": str(path),
+        "by": "draft beside it",
+        "kept_record": None,
+    }
+    note = lines["pm.md"]["notes"][1]
+    draft = f"{folder.name}/pm-draft.md"
+    assert (
+        f"imported.source is {draft}, not {folder.name}/pm.md: INC-2026-0001 was imported from {draft}, beside this "
+        "postmortem, whose name says it is a later version of it (a final of its draft), so recur import does not "
+        "record it as a second incident; it may differ from this version (below), nothing written. If this one "
+        f'replaces {draft}: delete {draft} or move it out of the folder you import, then set "source" in '
+        f'INC-2026-0001\'s imported: field to "{folder.name}/pm.md" and import again' in note
+    ), note
+    assert f"{folder / 'pm.md'}: the final of the draft INC-2026-0001 was imported from, beside it" in r.stderr
+    assert path.read_bytes() == before and [p.name for p in (fresh_kb / "incidents").rglob("*.md")] == [path.name]
+    # the way on, as said: the draft moved out, the source set; the correction then taken with --keep-record
+    (folder / "pm-draft.md").rename(tmp_path / "pm-draft.md")
+    path.write_text(path.read_text().replace(f'"source": "{draft}"', f'"source": "{folder.name}/pm.md"'))
+    assert run_import(fresh_kb, folder, "--no-draft").exit_code == 3
+    kept = run_import(fresh_kb, folder, "--no-draft", "--keep-record")
+    assert kept.exit_code == 0, kept.output
+    inc = load_kb(fresh_kb).incidents["INC-2026-0001"]
+    assert inc.sections["Root cause"].startswith("The deploy hook ran FLUSHALL"), inc.sections

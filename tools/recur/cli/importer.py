@@ -22,6 +22,7 @@ from recur.cli.options import (
     writes_then_says,
 )
 from recur.ingest.importer import (
+    BY_DRAFT,
     BY_ELSEWHERE,
     BY_MOVED,
     BY_NAMED,
@@ -179,8 +180,7 @@ def import_cmd(
     dry_run,
 ):
     """Import a postmortem (Google SRE or Atlassian template, or close) as an incident record;
-    FILE may be a folder: each postmortem file in it (not its subfolders), in name order, a
-    draft beside its final skipped (pm-draft.md beside pm.md, v1 beside v2).
+    FILE may be a folder: each postmortem file in it (not subfolders), in name order, a draft beside its final skipped.
 
     When no existing pattern matches it well, also writes a draft pattern pre-filled from
     the postmortem, listing the closest existing patterns to compare. Sections that map to
@@ -279,6 +279,10 @@ def _print_report(file: str, out, as_json: bool, indent: int | None) -> None:
     elif out.changed and out.already and out.already.by == BY_ELSEWHERE:
         click.echo(f"{file}: names {out.incident}, which was imported from another postmortem; not updated: to merge "
                    f"it: recur import {shlex.quote(file)} --into {out.incident} (exit {CHANGED})", err=True)  # fmt: skip
+    elif out.changed and out.already and out.already.by == BY_DRAFT:
+        click.echo(f"{file}: the final of the draft {out.incident} was imported from, beside it; not recorded again: "
+                   f"if it replaces the draft, move the draft out and set the source in {out.incident}'s imported: to "
+                   f"this path (the note gives it) (exit {CHANGED})", err=True)  # fmt: skip
     elif out.changed and out.already and out.already.by == BY_REFERENCES:
         # no imported: left to count a version in (--keep-record could not): merging it is the way out
         click.echo(f"{file}: may have changed since it was imported as {out.incident}, whose imported: a person "

@@ -1406,7 +1406,9 @@ BY_ELSEWHERE = "another document"
 # and the record of this very postmortem, moved or renamed since (_moved_match, _moved_sections): not merged as
 # another's, nor written as a second record
 BY_MOVED = "moved"
-_ELSEWHERE = (BY_ELSEWHERE, BY_MOVED)
+# and the record of the draft beside this postmortem, its final by their names (_final_beside): no second record
+BY_DRAFT = "draft beside it"
+_ELSEWHERE = (BY_ELSEWHERE, BY_MOVED, BY_DRAFT)
 
 
 def _taken_over(kb, pm, asked: tuple) -> str | None:
@@ -1653,7 +1655,26 @@ def _imported_elsewhere(kb, pm, this: tuple, asked: tuple):
     for inc in sorted(kb.incidents.values(), key=lambda i: i.id) if not asked[0] and file else ():
         if (old := _other_source(inc, sources)) and _moved_match(inc, pm) and not _still_there(kb, old, file):
             return inc.id, str(Path(kb.root) / inc.relpath), BY_MOVED
+        if old and _final_beside(kb, (inc, old), pm, file):
+            return inc.id, str(Path(kb.root) / inc.relpath), BY_DRAFT
     return None
+
+
+def _final_beside(kb, record: tuple, pm, file) -> bool:
+    """Whether ``file`` is the final of the draft ``record`` (the record, its imported.source) was imported from, by
+    their names, the draft still beside it (pm_versions.finals: `pm.md` beside `pm-draft.md`), dated within 2 days
+    of the record: as the final whose Incident line names the draft's record is not merged unasked (BY_ELSEWHERE), it
+    is no second record of the incident (BY_DRAFT), which it was, with a look-alike note (found in review)."""
+    from recur.ingest.pm_versions import finals
+
+    inc, old = record
+    draft, final = Path(Path(old.replace("\\", "/")).name), Path(Path(file).name)
+    if finals([draft, final]).get(draft) != final:  # the names first: no file looked for each record of the KB
+        return False
+    there = _old_file(kb, old, file)
+    if there is None or there.resolve().parent != Path(file).resolve().parent:
+        return False
+    return not (pm.date and inc.date and abs((pm.date - inc.date).days) > 2)
 
 
 def _still_there(kb, old: str, file) -> bool:
@@ -1662,10 +1683,15 @@ def _still_there(kb, old: str, file) -> bool:
     (a document from outside it) there and beside ``file``; an absolute path (records written before 2026-12) as is.
     The same file under the old name is no copy: a case-only rename on a Mac's or Windows' disk, where the old name
     still opens it (it was taken for a copy, and the corrected postmortem written as a second record)."""
+    return _old_file(kb, old, file) is not None
+
+
+def _old_file(kb, old: str, file) -> Path | None:
+    """The file at ``old`` (a record's imported.source, as _still_there looks for it) other than ``file``, or None."""
     here, path = Path(file).resolve(), Path(old)
     places = [path] if path.is_absolute() else [Path(kb.root).resolve().parent / path]
     places += [here.parent / path] if not path.is_absolute() and len(path.parts) == 1 else []
-    return any(p.is_file() and not p.samefile(here) for p in places)
+    return next((p for p in places if p.is_file() and not p.samefile(here)), None)
 
 
 def _other_source(inc, sources: set) -> str | None:
@@ -1775,6 +1801,8 @@ def _elsewhere_note(kb, dup: tuple, source: str, file, said: tuple) -> str:
     what = "it may differ from this version (below)" if changed else "it holds what this version says"
     named = named_incident(pm, kb)
     named_by = f"the postmortem's {named.label!r} line names it" if named and named.iid == iid else None
+    if dup[2] == BY_DRAFT:
+        return _draft_beside_note(where, (iid, old, source), what)
     set_source = f'set "source" in its imported: field to "{source}" and import again'
     if dup[2] == BY_MOVED:
         moved = _moved_match(inc, pm) or (_moved_sections(inc, pm) or ([], ""))[1]
@@ -1793,6 +1821,20 @@ def _elsewhere_note(kb, dup: tuple, source: str, file, said: tuple) -> str:
         f"{where}: {iid} was imported from another postmortem ({named_by}), so recur import does not merge this one "
         f"into it unasked; {what}, nothing written. To merge it (what {iid} lacks added, its own sections kept, its "
         f"imported: still naming {old}): recur import {shlex.quote(str(file))} --into {iid}; {instead}: {set_source}"
+    )
+
+
+def _draft_beside_note(where: str, said: tuple, what: str) -> str:
+    """_elsewhere_note's of a final beside the draft its record (``said``: its id, the draft's path, this one's) was
+    imported from (BY_DRAFT): the way on is the draft out of the folder and the source set, after which this is a
+    re-import; --into is not offered: it keeps imported: naming the draft, and the next run would stop again."""
+    iid, old, source = said
+    return (
+        f"{where}: {iid} was imported from {old}, beside this postmortem, whose name says it is a later version of "
+        f"it (a final of its draft), so recur import does not record it as a second incident; {what}, nothing "
+        f"written. If this one replaces {old}: delete {old} or move it out of the folder you import, then set "
+        f'"source" in {iid}\'s imported: field to "{source}" and import again (what it corrects then handled as on any '
+        f"re-import: --keep-record takes it, a person's edits kept); if it is another incident, rename one of the two"
     )
 
 
@@ -2338,6 +2380,8 @@ def _same(by: str) -> str:
         return "its imported: names another document"
     if by == BY_MOVED:
         return "moved: its imported: names another path"
+    if by == BY_DRAFT:
+        return "the final of its draft beside it: its imported: names the draft"
     return "found by its References line: no imported: field" if by == BY_REFERENCES else f"same {by}"
 
 
