@@ -194,7 +194,7 @@
   /* query.read_log: {text, lines, kept, level, before} or null */
   function readLog(text) {
     var lines = text.split("\n").filter(function (x) { return trim(x) !== ""; });
-    var crash = traceback(lines) || goPanic(lines);
+    var crash = traceback(lines) || goPanic(lines) || podTable(lines);
     if (crash) return crash;
     if (lines.length < LOG_MIN_LINES) return fewRecords(lines) || (lines.length === 1 ? oneLine(lines[0]) : null);
     var before = beforeLog(lines), s = scan(lines.slice(before.length));
@@ -209,6 +209,36 @@
     if (out.indexOf("\x1b") >= 0) out = out.replace(ANSI, "");
     return { text: wellFormed(out), lines: lines, kept: kept.length, level: level, before: before.length,
              unlevelled: unlevelled };
+  }
+
+  /* query._pod_table: `kubectl get pods` pasted, by its pods not running and ready (name, readiness, status) */
+  var POD_COLUMNS = ["NAME", "READY", "STATUS"];
+  var CELL_GAP = /\t[ \t]*| {2,}[ \t]*/;
+  var POD_FINE = ["Running", "Completed", "Succeeded"];
+  var POD_HASH = /-[bcdfghjklmnpqrstvwxz2456789]{5,10}-[bcdfghjklmnpqrstvwxz2456789]{5}$/;
+  function podTable(lines) {
+    var at = -1;
+    for (var i = 0; i < lines.length && i <= PREAMBLE_LINES; i++) {
+      if (COLUMN_HEADER.test(trim(lines[i]))) { at = i; break; }
+    }
+    if (at < 0 || lines.length < at + 2) return null;
+    var columns = trim(lines[at]).split(CELL_GAP);
+    if (!POD_COLUMNS.every(function (c) { return columns.indexOf(c) >= 0; })) return null;
+    var words = lines.slice(0, at).map(trim), before = beforeLog(lines.slice(0, at));
+    if (before.length !== words.length || before.some(function (x, k) { return x !== words[k]; })) return null;
+    var ready = columns.indexOf("READY"), status = columns.indexOf("STATUS"), name = columns.indexOf("NAME"), kept = [];
+    for (var r = at + 1; r < lines.length; r++) {
+      var cells = trim(lines[r]).split(CELL_GAP);
+      if (cells.length !== columns.length) return null;
+      var slash = cells[ready].indexOf("/");
+      var have = slash < 0 ? cells[ready] : cells[ready].slice(0, slash), want = slash < 0 ? "" : cells[ready].slice(slash + 1);
+      var fine = POD_FINE.indexOf(cells[status]) >= 0 && (cells[status] !== "Running" || have === want);
+      if (!fine) kept.push(head(cells[name].replace(POD_HASH, "") + " " + cells[ready] + " " + cells[status], LINE_CHARS));
+    }
+    if (!kept.length) return null;
+    var log = logOf(words, distinct(kept), lines.length - at - 1, "pods", 0);
+    log.kept = kept.length;  /* the pods not fine, not the lines searched (two replicas are one line) */
+    return log;
   }
 
   /* query._traceback: a Python traceback pasted alone, by its exception lines */
@@ -1123,6 +1153,11 @@
       var crash = CRASHES[p.log_level];
       parts.push("searched the " + crash[0] + " by its " + crash[1] + " line" + (p.log_kept === 1 ? "" : "s") +
                  ", not its " + crash[2] + linesBefore(p, "it"));
+    } else if (p.log_level === "pods") {  /* `kubectl get pods` (query._pod_table) */
+      var others = p.log_lines - p.log_kept;
+      parts.push("searched the " + n(p.log_kept) + " pod" + (p.log_kept === 1 ? "" : "s") + " not running and ready of a " +
+                 n(p.log_lines) + "-pod kubectl get pods table (name, readiness and status), not its column header" +
+                 (others ? " and the " + n(others) + " other row" + (others === 1 ? "" : "s") : "") + linesBefore(p, "it"));
     } else if (p.log_lines) {
       var leveled = p.log_kept - p.log_unlevelled, plain = p.log_unlevelled;
       parts.push("searched the " + n(leveled) + " " + p.log_level + " line" + (leveled === 1 ? "" : "s") +

@@ -533,7 +533,13 @@ def _read_query(text: tuple) -> str:
 
 # what `recur suggest` calls the one line it quotes of a paste read as one thing (retrieval.query's log_level): a few
 # records' or a single line's message, a traceback's exception, a Go crash's panic; else "the first of them"
-SAID_ALONE = {"record": "what it says", "line": "what it says", "traceback": "its exception", "panic": "its panic"}
+SAID_ALONE = {
+    "record": "what it says",
+    "line": "what it says",
+    "traceback": "its exception",
+    "panic": "its panic",
+    "pods": "the pod not running and ready",
+}
 # the most of stdin `recur suggest -` reads, keeping its end (read_stdin_tail): a log followed with -f never ends
 STDIN_MOST = 64 * 1024 * 1024
 
@@ -749,7 +755,7 @@ def _suggest_batch(kb_dir, index_dir, model, top, queries) -> None:
         )
     read = [prepare(q) for q, _ in items]
     # a few records, a single line: their note says it
-    logs = sum(1 for p in read if p.log_lines and p.log_level not in ("record", "line"))
+    logs = sum(1 for p in read if p.log_lines and p.log_level not in ("record", "line", "pods"))
     if logs:  # each answer's query_note says how many lines of how many
         click.echo(
             f"recur: {logs} quer{'y is a log' if logs == 1 else 'ies are logs'}: each is searched by its error lines "
