@@ -216,14 +216,20 @@
   var CELL_GAP = /\t[ \t]*| {2,}[ \t]*/;
   var POD_FINE = ["Running", "Completed", "Succeeded"];
   var POD_HASH = /-[bcdfghjklmnpqrstvwxz2456789]{5,10}-[bcdfghjklmnpqrstvwxz2456789]{5}$/;
+  var HEADER_CELL = /^[A-Z][A-Z0-9_%/().:-]*(?: [A-Z][A-Z0-9_%/().:-]*)*$/;
+  function podHeader(line) {  /* query._pod_header: a cell at a time, not COLUMN_HEADER (its blanks backtrack) */
+    if (!POD_COLUMNS.every(function (c) { return line.indexOf(c) >= 0; })) return null;
+    var cells = trim(line).split(CELL_GAP);
+    var all = POD_COLUMNS.every(function (c) { return cells.indexOf(c) >= 0; });
+    return all && cells.every(function (c) { return HEADER_CELL.test(c); }) ? cells : null;
+  }
   function podTable(lines) {
     var at = -1;
     for (var i = 0; i < lines.length && i <= PREAMBLE_LINES; i++) {
-      if (COLUMN_HEADER.test(trim(lines[i]))) { at = i; break; }
+      if (podHeader(lines[i])) { at = i; break; }
     }
     if (at < 0 || lines.length < at + 2) return null;
-    var columns = trim(lines[at]).split(CELL_GAP);
-    if (!POD_COLUMNS.every(function (c) { return columns.indexOf(c) >= 0; })) return null;
+    var columns = podHeader(lines[at]);
     var words = lines.slice(0, at).map(trim), before = beforeLog(lines.slice(0, at));
     if (before.length !== words.length || before.some(function (x, k) { return x !== words[k]; })) return null;
     var ready = columns.indexOf("READY"), status = columns.indexOf("STATUS"), name = columns.indexOf("NAME"), kept = [];
@@ -760,7 +766,7 @@
     return textsJoined(parts.filter(function (p, i) { return p && parts.indexOf(p) === i; }));
   }
   function sourceAlert(data) {  /* alert_sources.source_alert: {kind, noun, name (shown), query, by, state} or null */
-    var readers = [cloudwatch, pagerduty, opsgenie, datadog, azure, google, sns];
+    var readers = [cloudwatch, pagerduty, opsgenie, datadog, azure, google, sns, kubernetesEvents];
     if (!isObject(data)) return null;
     for (var i = 0; i < readers.length; i++) {
       var alert = readers[i](data);
@@ -856,6 +862,23 @@
     return { kind: "PagerDuty incident", noun: "incident", name: shown(str(incident, "title"), "title"),
              query: joined([str(incident, "title"), service ? "service " + service : ""]), by: "its title and service",
              state: str(incident, "status") === "resolved" ? "resolved" : "" };
+  }
+  /* alert_sources._kubernetes_events: an Event (`kubectl get event -o json`) or a List of them, by each Warning
+     event's reason and message */
+  function kubernetesEvents(data) {
+    var kind = str(data, "kind");
+    var items = kind === "Event" ? [data] : kind === "List" || kind === "EventList" ? get(data, "items") : null;
+    if (!Array.isArray(items) || !items.length || !items.every(function (e) { var k = str(e, "kind"); return k === "Event" || k === ""; })) return null;
+    var events = items.filter(isObject).map(function (e) { return [str(e, "reason"), str(e, "message") || str(e, "note"), str(e, "type")]; })
+      .filter(function (e) { return e[0] || e[1]; });
+    if (!events.length || (kind !== "Event" && !items.every(function (e) { return str(e, "kind") === "Event"; }))) return null;
+    var warnings = events.filter(function (e) { return e[2] === "Warning"; }), read = warnings.length ? warnings : events;
+    var parts = read.map(function (e) { return [e[0], e[1]].filter(function (x) { return x; }).join(": "); });
+    var one = kind === "Event";
+    var by = one ? "its reason and message" : "its " + (warnings.length ? "Warning " : "") + "events' reasons and messages";
+    var state = warnings.length ? "" : one ? "not a warning (type " + (events[0][2] || "none") + ")" : "none of them a warning";
+    return { kind: "Kubernetes event" + (one ? "" : " list"), noun: "event", name: shown(read[0][0], "reason"),
+             query: joined(parts), by: by, state: state };
   }
   function opsgenie(data) {
     var alert = get(data, "alert");

@@ -90,6 +90,8 @@ plain lines with a level word each, as a logger writes it (after a timestamp, br
 a typed "error: ..."), when some are at an error (else warning) level beside others. And a Python
 traceback pasted alone is searched by its exception lines, a Go crash (a ``panic:`` or ``fatal error:`` and its
 goroutine dump) by its panic lines: whole, their frames outweighed what failed (_traceback, _go_panic).
+`kubectl get pods` pasted (its NAME, READY and STATUS columns) is searched by its pods not running and ready,
+each as its name without a Deployment's hashes, its readiness and status (_pod_table).
 A single line that starts as a logger writes it is searched without what says nothing of what failed: its
 timestamps (a time of day alone only where a level or host follows, as above), syslog's host and process, klog's
 header, then the ids and EC2 host names after them (LINE_ID: a UUID, 16 hex digits or more, ``req=3f0c2a1e-…``,
@@ -344,6 +346,7 @@ COLUMN_HEADER = re.compile(
 # sets its cells apart, and the statuses of a pod that is fine (Running only with all its containers ready)
 POD_COLUMNS = {"NAME", "READY", "STATUS"}
 CELL_GAP = re.compile(r"\t[ \t]*| {2,}[ \t]*", re.ASCII)
+HEADER_CELL = re.compile(r"[A-Z][A-Z0-9_%/().:-]*(?: [A-Z][A-Z0-9_%/().:-]*)*", re.ASCII)  # COLUMN_HEADER's column
 POD_FINE = {"Running", "Completed", "Succeeded"}
 # a Deployment's pod's name ends in its ReplicaSet's hash and its own suffix, of the letters and digits Kubernetes
 # writes them in (no vowel, no 0, 1, 3): "payments-api-84c7f5d9b-t7w2r" is searched as "payments-api"
@@ -819,12 +822,10 @@ def _pod_table(lines: list[str]) -> Log | None:
     bad-deploy-crashloop at p 0.50, the 4 healthy rows, the header, restarts and ages outweighing the 2; as
     "payments-api 0/1 CrashLoopBackOff", p 0.83; a table's OOMKilled pod beside two Running ones, memory-leak-oom-kill
     0.57, then 0.9. A table with every pod fine says nothing failed: searched as it is."""
-    at = next((n for n, x in enumerate(lines[: PREAMBLE_LINES + 1]) if COLUMN_HEADER.match(x.strip(WS))), None)
-    if at is None or len(lines) < at + 2:
+    at = next((n for n, x in enumerate(lines[: PREAMBLE_LINES + 1]) if _pod_header(x)), None)
+    if at is None or len(lines) < at + 2 or _before_log(lines[:at]) != [x.strip(WS) for x in lines[:at]]:
         return None
-    columns = CELL_GAP.split(lines[at].strip(WS))
-    if not set(columns) >= POD_COLUMNS or _before_log(lines[:at]) != [x.strip(WS) for x in lines[:at]]:
-        return None
+    columns = _pod_header(lines[at])
     ready, status = columns.index("READY"), columns.index("STATUS")
     kept = []
     for raw in lines[at + 1 :]:
@@ -840,6 +841,16 @@ def _pod_table(lines: list[str]) -> Log | None:
         return None
     # kept: the pods not fine, not the lines searched (two replicas in CrashLoopBackOff are one line)
     return replace(_log_of([x.strip(WS) for x in lines[:at]], kept, len(lines) - at - 1, "pods"), kept=len(kept))
+
+
+def _pod_header(line: str) -> list[str] | None:
+    """The columns of `kubectl get pods`'s header ``line`` (HEADER_CELL each, POD_COLUMNS among them), else None. Not
+    COLUMN_HEADER: its runs of blanks between cells are matched in as many ways as a run is long, and a line of 300,000
+    blanks before a small letter took minutes; a cell at a time is read once (tests/test_browser_search.py)."""
+    if not all(c in line for c in POD_COLUMNS):
+        return None
+    cells = CELL_GAP.split(line.strip(WS))
+    return cells if set(cells) >= POD_COLUMNS and all(HEADER_CELL.fullmatch(c) for c in cells) else None
 
 
 def _go_crash_ahead(lines: list[str]) -> bool:

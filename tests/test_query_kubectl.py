@@ -1,9 +1,13 @@
-"""`kubectl get pods` pasted is searched by its pods not running and ready (recur.retrieval.query._pod_table).
+"""kubectl's output pasted: `kubectl get pods` is searched by its pods not running and ready (recur.retrieval.query.
+_pod_table), an event of `kubectl get event -o json` by its reason and message (alert_sources._kubernetes_events).
 
 Found in a responder's review: a table of 6 pods, 2 in CrashLoopBackOff, answered bad-deploy-crashloop at p 0.50
-(medium): its header, its 4 healthy rows and the restarts and ages outweighed the 2 that said what failed."""
+(medium): its header, its 4 healthy rows and the restarts and ages outweighed the 2 that said what failed. A
+liveness probe's event as JSON answered "no known pattern": its uids, resource versions and timestamps were searched."""
 
 from __future__ import annotations
+
+import json
 
 import pytest
 from query_js import NODE, run_query_js
@@ -37,6 +41,73 @@ NOT_TABLES = [
     "NAME   READY   STATUS   RESTARTS   AGE\n",
     HEALTHY,
 ]
+
+
+LIVENESS = 'Liveness probe failed: Get "http://10.0.12.141:8080/healthz": context deadline exceeded'
+EVENT = {
+    "kind": "Event",
+    "apiVersion": "v1",
+    "metadata": {
+        "name": "ledger-5b6c7d8f9-r4t5v.17e9f0a1b2c3d4e5",
+        "namespace": "ledger",
+        "resourceVersion": "88123412",
+    },
+    "involvedObject": {"kind": "Pod", "name": "ledger-5b6c7d8f9-r4t5v", "uid": "9f8e7d6c-5b4a-3c2d-1e0f-a9b8c7d6e5f4"},
+    "reason": "Unhealthy",
+    "message": LIVENESS,
+    "source": {"component": "kubelet", "host": "ip-10-0-12-88.eu-west-1.compute.internal"},
+    "firstTimestamp": "2026-12-07T09:51:10Z",
+    "lastTimestamp": "2026-12-07T10:02:11Z",
+    "count": 14,
+    "type": "Warning",
+}
+PULLED = {
+    "kind": "Event",
+    "reason": "Pulled",
+    "message": "Container image already present on machine",
+    "type": "Normal",
+}
+BACKOFF = {**EVENT, "reason": "BackOff", "message": "Back-off restarting failed container ledger in pod ledger"}
+EVENTS = [
+    json.dumps(EVENT, indent=4),
+    json.dumps({"apiVersion": "v1", "kind": "List", "items": [PULLED, EVENT, BACKOFF, EVENT]}, indent=4),
+    json.dumps(PULLED),
+    json.dumps({"kind": "EventList", "items": [PULLED]}),
+    # no event list: a pod among the items, an event with neither reason nor message
+    json.dumps({"kind": "List", "items": [EVENT, {"kind": "Pod", "metadata": {"name": "x"}}]}),
+    json.dumps({"kind": "Event", "type": "Warning", "count": 3}),
+]
+
+
+def test_a_pasted_kubernetes_event_is_searched_by_its_reason_and_message():
+    said = [(p.text, p.note) for p in map(prepare, EVENTS)]
+    assert said[:4] == [
+        (f"Unhealthy: {LIVENESS}", "a pasted Kubernetes event: searched event 'Unhealthy' by its reason and message"),
+        (
+            f"Unhealthy: {LIVENESS}. BackOff: {BACKOFF['message']}",
+            "a pasted Kubernetes event list: searched event 'Unhealthy' by its Warning events' reasons and messages",
+        ),
+        (
+            "Pulled: Container image already present on machine",
+            "a pasted Kubernetes event: searched event 'Pulled', not a warning (type Normal) by its reason and message",
+        ),
+        (
+            "Pulled: Container image already present on machine",
+            "a pasted Kubernetes event list: searched event 'Pulled', none of them a warning by its events' reasons and "
+            "messages",
+        ),
+    ]
+    assert said[4:] == [(text, None) for text in EVENTS[4:]]  # searched as they are
+
+
+@pytest.mark.skipif(NODE is None, reason="node is not installed")
+def test_the_pages_query_reads_a_kubernetes_event_as_query_py(tmp_path):
+    body = "return input.map((t) => { const p = q.prepare(t); return [p.text, p.alert, p.alerts, q.note(p)]; });"
+    js = run_query_js(tmp_path, body, EVENTS)
+    for text, j in zip(EVENTS, js):
+        p = prepare(text)
+        assert j == [p.text, p.alert, p.alerts, p.note or ""], text
+    assert [j[2] for j in js] == [1, 1, 1, 1, 0, 0]  # read as events, but the last two
 
 
 def test_a_pod_table_is_searched_by_its_pods_not_running_and_ready():
@@ -78,3 +149,11 @@ def test_a_pasted_pod_table_finds_the_crash_loop_surely(real_engine):
     assert answer.results[0]["id"] == "bad-deploy-crashloop" and answer.results[0]["confidence"] == "high"
     answer = real_engine.answer(ALL_NAMESPACES, top=3)
     assert answer.results[0]["id"] == "memory-leak-oom-kill" and answer.no_known_pattern is False
+
+
+@pytest.mark.model
+def test_a_pasted_kubernetes_event_finds_what_its_message_says(real_engine):
+    """Whole, the liveness probe's event was "no known pattern"; by its reason and message, the pattern that lists
+    that line first."""
+    answer = real_engine.answer(EVENTS[0], top=3)
+    assert answer.results[0]["id"] == "cpu-throttling-container-limits" and answer.no_known_pattern is False
