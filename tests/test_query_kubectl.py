@@ -157,3 +157,15 @@ def test_a_pasted_kubernetes_event_finds_what_its_message_says(real_engine):
     that line first."""
     answer = real_engine.answer(EVENTS[0], top=3)
     assert answer.results[0]["id"] == "cpu-throttling-container-limits" and answer.no_known_pattern is False
+
+
+def test_recur_suggest_quotes_the_pods_it_searched(run, tmp_path):
+    """Its two crash-looping replicas are one line searched: quoted as it, not as "the first of them" (two were not)."""
+    res = run("suggest", "--json", "-", input=PODS)
+    assert res.exit_code == 0, res.output
+    assert json.loads(res.stdout)["query"] == "payments-api 0/1 CrashLoopBackOff"
+    assert 'recur: the pods searched: "payments-api 0/1 CrashLoopBackOff"' in res.stderr
+    batch = tmp_path / "q.jsonl"
+    batch.write_text(json.dumps({"query": PODS}) + "\n")
+    res = run("suggest", "--queries", str(batch))
+    assert json.loads(res.stdout)["query_note"].startswith("searched the 2 pods") and "is a log" not in res.stderr

@@ -538,7 +538,7 @@ SAID_ALONE = {
     "line": "what it says",
     "traceback": "its exception",
     "panic": "its panic",
-    "pods": "the pod not running and ready",
+    "pods": "the pods searched",
 }
 # the most of stdin `recur suggest -` reads, keeping its end (read_stdin_tail): a log followed with -f never ends
 STDIN_MOST = 64 * 1024 * 1024
@@ -853,7 +853,9 @@ def suggest(kb_dir, index_dir, model, top, as_json, queries, steps, site_url, te
 
         # one record's message, or one traceback's exception or Go crash's panic, is no "first of them"
         alone = SAID_ALONE.get(prepared.log_level)
-        what = alone if alone and prepared.log_kept == 1 else "the first of them"
+        # a pod table's pods alike are one line ("payments-api 0/1 CrashLoopBackOff" for its two replicas)
+        one = prepared.log_kept == 1 or prepared.text.count("\n") == prepared.log_before
+        what = alone if alone and one else "the first of them"
         click.echo(f"recur: {what}: {first_log_line(prepared)}", err=True)
     engine = Engine.open(kb_dir, index_dir, model, advise=retune_advice, progress=None)
     answer = engine.answer(query, top=top, others=TERMINAL_OTHERS)
