@@ -849,14 +849,7 @@ def suggest(kb_dir, index_dir, model, top, as_json, queries, steps, site_url, te
     if _said_nothing_searched(prepared, as_json):
         return
     if prepared.log_lines:  # how many lines alone did not show a responder which ones were read
-        from recur.cli.render import first_log_line
-
-        # one record's message, or one traceback's exception or Go crash's panic, is no "first of them"
-        alone = SAID_ALONE.get(prepared.log_level)
-        # a pod table's pods alike are one line ("payments-api 0/1 CrashLoopBackOff" for its two replicas)
-        one = prepared.log_kept == 1 or prepared.text.count("\n") == prepared.log_before
-        what = alone if alone and one else "the first of them"
-        click.echo(f"recur: {what}: {first_log_line(prepared)}", err=True)
+        click.echo(f"recur: {_first_searched(prepared)}", err=True)
     engine = Engine.open(kb_dir, index_dir, model, advise=retune_advice, progress=None)
     answer = engine.answer(query, top=top, others=TERMINAL_OTHERS)
     if not as_json:
@@ -873,6 +866,17 @@ def suggest(kb_dir, index_dir, model, top, as_json, queries, steps, site_url, te
         record = RecordAs(record_title(prepared, query), None if _reads_stdin(text) else query)
         record = _looked_up(record, query, kb_dir, engine) if Path(kb_dir).is_dir() else None
         click.echo(render_answer(answer, steps=steps, kb_dir=kb_dir, flags=flags, site_url=site_url, record=record))
+
+
+def _first_searched(prepared) -> str:
+    """What `recur suggest` says of a log's lines searched: the first of them, quoted; one record's message, or one
+    traceback's exception or Go crash's panic, is no "first of them", nor a pod table's pods alike, one line
+    ("payments-api 0/1 CrashLoopBackOff" for its two replicas)."""
+    from recur.cli.render import first_log_line
+
+    alone = SAID_ALONE.get(prepared.log_level)
+    one = prepared.log_kept == 1 or prepared.text.count("\n") == prepared.log_before
+    return f"{alone if alone and one else 'the first of them'}: {first_log_line(prepared)}"
 
 
 def _said_nothing_searched(prepared, as_json: bool) -> bool:
