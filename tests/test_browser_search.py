@@ -88,6 +88,9 @@ PINNED_SIGNALS = (
     "relay drainer exited with code 3 after loading its config",
 )
 MICRO_SIGNAL = "relay handshake timed out after 500\u00b5s"  # U+00B5 MICRO SIGN, which NFKC reads as U+03BC
+# a message copied from Slack's API (a mention, a link), and its words alone (query.slack_unmarked)
+SLACK_MARKED = "<@U0G9QF9C6|maria> relay refused our calls, see <https://grafana.example.com/d/r?var-pod=7|relay board>"
+SLACK_MARKED_WORDS = "relay refused our calls, see relay board"
 PINNED_TEXTS = {
     "pod-7 04:12 Warmup check failed: relay answered with statuscode: 502 (try 9)": [(PINNED_SIGNALS[0], "exact")],
     "pod-7 04:12 Warmup check failed: relay answered with statuscode: 403 (try 9)": [],
@@ -343,6 +346,9 @@ def test_ranker_js_ranks_as_search_py_given_the_same_vectors(tmp_path, kb_dir, w
     texts += ["\x85 \x1c\x1f\u3000", "```json\n```", json.dumps(CONFIRMATION)]
     # hex values are no BM25 words (util.text.HEX_RUN), an address no identifier, on either side
     texts += ["ERROR 0x8007000E E_OUTOFMEMORY at 0x7ffde2a1c3b0 trace 4bf92f3577b34da6a3ce929d0e0e4736 disk full"]
+    # Slack's markup pasted (query.slack_unmarked): ranked as the words alone, echoed as typed; a mention alone has
+    # nothing to search, on both sides
+    texts += [SLACK_MARKED, SLACK_MARKED_WORDS, "<@U0G9QF9C6> <!here> :fire:"]
     texts += ["segfault at 0x7ffde2a1c3b0"]
     # a hex code: one BM25 word. With the scan engine named: "Error Code: 0x80004005" alone tied two patterns
     # within 0.001 on the fake vectors, an order float16 bundle vectors may swap (a starter KB edit did)
@@ -435,8 +441,15 @@ def test_ranker_js_ranks_as_search_py_given_the_same_vectors(tmp_path, kb_dir, w
         if which == "small":  # the signal with a micro sign pasted as written: found whole, listed once
             why = a[texts.index("pod-7: " + MICRO_SIGNAL)]["results"][0]["why"]
             assert [w["match"] for w in why if w["field"] == "signal"] == ["exact"], why
+    for a in (py, js):  # Slack's markup: not ranked, echoed as typed
+        marked, words = a[texts.index(SLACK_MARKED)], a[texts.index(SLACK_MARKED_WORDS)]
+        assert marked["query"] == SLACK_MARKED and marked["no_known_pattern"] == words["no_known_pattern"]
+        assert [(r["id"], r["confidence"]) for r in marked["results"]] == [
+            (r["id"], r["confidence"]) for r in words["results"]
+        ]
     unsearched = [(p["query_note"], j.get("query_note")) for p, j in zip(py, js) if p["no_known_pattern"] is None]
-    assert unsearched == [(NOTHING_LEFT, NOTHING_LEFT)] * 2 + [(CONFIRMED_SAID, CONFIRMED_SAID)], unsearched
+    both = [(NOTHING_LEFT, NOTHING_LEFT)]
+    assert unsearched == both * 2 + [(CONFIRMED_SAID, CONFIRMED_SAID)] + both, unsearched
     assert all("query_note" not in j for j in js if j["no_known_pattern"] is not None)  # the box's note is its own
     for p, j in zip(py, js):
         assert j["query"] == p["query"]  # the same text read: cut at the same character, surrogates cleaned
@@ -870,6 +883,29 @@ def test_the_pages_query_leaves_emoji_out_as_query_py(tmp_path):
     for text, j in zip(texts, js):
         assert j == as_py(text), ascii(text)
     assert [j[0] for j in js[: len(EMOJI_TEXTS)]] == list(EMOJI_TEXTS.values())
+
+
+@pytest.mark.skipif(NODE is None, reason="node is not installed")
+def test_the_pages_query_ranks_a_text_without_slacks_markup_as_query_py(tmp_path):
+    """assets/recur-query.js's prepare gives the text ranked (``searched``) as query.Prepared.searched does: Slack's
+    markup and :name: emoji codes out (query.slack_unmarked), NFKC; the text echoed as typed; a mention alone has
+    nothing to search. What only looks like markup is kept, and long runs of it are read in linear time (Node's
+    60 s timeout is a guard against a hang)."""
+    from test_slack_markup_pasted import MARKED, NOT_MARKUP
+
+    from recur.retrieval import query
+
+    texts = [*MARKED, *NOT_MARKUP, "<@U0G9QF9C6>", ":fire: ", "`:fire:` :fire:\n```\n:fire: x\n```", "ＤＩＳＫ <!here>"]
+    texts += ["x :a:\t:b: y", "<https://a.example/x|>", "<@U0G9QF9C6|a|b> c", "a\u00a0:fire: b", "`x`:fire: y"]
+    texts += ["<@U1|" * 3000, " :a" * 6000 + ":", "<https://" + "a" * 19_000, "`" * 5000 + ":a: " * 1000]
+    body = "return input.map((t) => { const p = q.prepare(t); return [p.text, p.searched, q.unsearched(p)]; });"
+    js = run_query_js(tmp_path, body, texts)
+    for text, j in zip(texts, js):
+        p = query.prepare(text)
+        assert j == [p.text, p.searched, p.unsearched], text[:200]
+    assert [j[1] == j[0] for j in js[: len(MARKED) + len(NOT_MARKUP)]] == [False] * len(MARKED) + [True] * len(
+        NOT_MARKUP
+    )
 
 
 @pytest.mark.skipif(NODE is None, reason="node is not installed")
@@ -1343,6 +1379,30 @@ def test_the_box_reads_full_width_and_bold_letters_as_plain_ones_as_recur_sugges
     for q in ("ＤＩＳＫ ＦＵＬＬ", "𝐃𝐈𝐒𝐊 𝐅𝐔𝐋𝐋"):
         assert asked(q) == plain, q
         assert _suggest_cli(kb, index, q)[:3] == tuple(pid for pid, _ in plain[:3]), q
+    assert page.errors == []
+
+
+@pytest.mark.browser
+def test_the_box_ranks_a_pasted_slack_message_as_its_words_as_recur_suggest_does(page, static_site):
+    """A message copied from Slack's API or an export (a mention, <!here>, a link, :name: emoji codes) is ranked by its
+    words in the browser (recur-query.js's slackUnmarked, ranker.js's readQuery) as on the server
+    (query.slack_unmarked): Slack's /recur took them out, the box searched them, and a mention's id swayed the
+    answer (found in review)."""
+    url, kb, index, _ = static_site
+    page.goto(url + "/suggest.html")
+    page.wait_for_selector("div.recur-suggest[data-mode=browser]")
+    badges = "els => els.map(e => e.querySelector('.recur-badge').className)"  # each card's confidence
+
+    def asked(q):
+        return list(zip(_ask(page, q), page.eval_on_selector_all(".recur-suggest__card", badges)))
+
+    plain = asked("disk full on db-3, see the board")
+    assert plain and plain[0][0] == "disk-full"
+    pasted = (
+        ":rotating_light: <@U0G9QF9C6|maria> <!here> disk full on db-3, see <https://grafana.example.com/d/x|the board>"
+    )
+    assert asked(pasted) == plain
+    assert _suggest_cli(kb, index, pasted)[:3] == tuple(pid for pid, _ in plain[:3])
     assert page.errors == []
 
 

@@ -146,6 +146,7 @@ def test_problem_report_links_every_item_with_the_site_url_and_takes_owner_and_l
         "owner": "team-b",
         "spellings": ["@Team-B", "team-b"],
         "left_out": ["unknown", "triage", "flags"],
+        "reviews_from_pattern": 0,
     }
     assert (
         "team-b owns 1 open permanent fix, 1 overdue, 1 open follow-up, 1 overdue, and 0 pending reviews, 0 overdue."
@@ -256,7 +257,7 @@ def test_report_owner_and_problem_report_owner_give_one_owner_the_same_board(tmp
     assert [r["pattern"] for r in bob["recurring"]["30"]] == ["log-volume-full"]  # not the retired old-cache
     assert [r["pattern"] for r in bob["recurrence_after_fix"]] == ["resolver-down"]
     assert bob["filtered"] == {"owner": "bob", "spellings": ["@bob", "BOB", "Bob"], "left_out": [
-        "unknown", "triage", "flags"]}  # fmt: skip
+        "unknown", "triage", "flags"], "reviews_from_pattern": 0}  # fmt: skip
     for other in ("Bob", "@bob"):
         assert {k: v for k, v in boards[other].items() if k != "filtered"} == {
             k: v for k, v in bob.items() if k != "filtered"

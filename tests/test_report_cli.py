@@ -460,6 +460,9 @@ def test_the_owner_option_s_help_says_the_owner_s_reviews_are_kept():
     r = CliRunner().invoke(cli, ["report", "--help"], terminal_width=200)
     assert r.exit_code == 0, r.output
     said = " ".join(r.output.split())
-    assert "Only what NAME owns: reviews by their review owner, follow-ups and permanent fixes" in said
+    assert (
+        "Only what NAME owns: reviews by their review owner (or, with none, their pattern's owner), follow-ups and "
+        "permanent fixes" in said
+    )
     assert "Needs analysis, triage and flags have no owner and are left out" in said
     assert "Reviews, needs analysis" not in said

@@ -154,7 +154,7 @@ def test_owner_narrows_every_rendering_one_owner_however_spelt(tmp_path):
     assert "filtered" not in whole and whole["counts"]["unknown"] == 1 and len(whole["follow_ups"]) == 3
     b = json.loads(run("report", "--kb", str(kb), "--as-of", AS_OF, "--format", "json", "--owner", "bob").output)
     assert b["filtered"] == {"owner": "bob", "spellings": ["@bob", "BOB", "Bob"], "left_out": list(
-        ("unknown", "triage", "flags"))}  # fmt: skip
+        ("unknown", "triage", "flags")), "reviews_from_pattern": 0}  # fmt: skip
     assert [f["title"] for f in b["follow_ups"]] == ["Rotate logs"]
     assert sorted(f["pattern"] for f in b["fixes"]) == ["cert-expiry", "disk-full"]
     assert [r["pattern"] for r in b["recurring"]["30"]] == ["disk-full", "cert-expiry"]

@@ -1,7 +1,7 @@
 """A pending review that records no owner names its pattern's owner, marked as such: found in review, the board said
 "(unowned)" (MCP "none") of every such review while the pattern the incident counts for names the team that owns it.
 The JSON's ``owner`` stays the review's own (null), ``default_owner`` and ``default_owner_pattern`` are added, and By
-owner and ``--owner`` still count the review by its record (``(unowned)``)."""
+owner still counts the review by its record (``(unowned)``); ``--owner`` lists it for the pattern's owner too."""
 
 from __future__ import annotations
 
@@ -76,3 +76,51 @@ def test_the_overdue_gate_names_a_review_s_owner_from_its_pattern_as_the_table_d
     assert lines["INC-2026-0021"] == "review of INC-2026-0021 (team-db, from the pattern) overdue by 6 days"
     assert lines["INC-2026-0023"] == "review of INC-2026-0023 (alice) overdue by 6 days"
     assert lines["INC-2026-0024"] == "review of INC-2026-0024 overdue by 6 days"  # two teams: no one is picked
+
+
+def test_owner_lists_the_reviews_its_patterns_owner_answers_for(tmp_path, monkeypatch):
+    """`recur report --owner team-db` counted INC-2026-0021's review, shown "team-db (from the pattern)" on the
+    whole board, as unowned and left it out, so a team's own board and its `--fail-on overdue` gate said nothing of
+    an overdue review the board told it to chase (found in review). It is listed for team-db now, on the CLI, in GET
+    /api/report's board (problems.query.report_json) and MCP's problem_report alike (one rule, problems.owner), and
+    ``filtered.reviews_from_pattern`` counts it; By owner still counts it as ``(unowned)``'s, as its record has it,
+    and ``--owner '(unowned)'`` still lists it (no one holds it)."""
+    from recur.problems.query import report_json
+
+    monkeypatch.setenv("RECUR_TODAY", TODAY.isoformat())  # the clock's day of report_json's board, as the CLI's
+    kb_dir = _kb(tmp_path)
+
+    def narrowed(owner: str) -> dict:
+        res = CliRunner().invoke(cli, ["report", "--kb", str(kb_dir), "--json", "--owner", owner], env=ENV)
+        assert res.exit_code == 0, res.output
+        return json.loads(res.stdout)
+
+    db = narrowed("team-db")
+    assert [r["incident"] for r in db["reviews"]] == ["INC-2026-0021"]  # not 0023 (alice's) nor 0024 (two teams)
+    assert db["counts"]["reviews_pending"] == db["counts"]["reviews_overdue"] == 1
+    assert db["filtered"]["reviews_from_pattern"] == 1 and db["filtered"]["spellings"] == ["team-db"]
+    assert "team-db" not in db["by_owner"]  # By owner: the record's owner, none
+    pool = narrowed("@Team-Pool")  # a retired id's successor's owner, however spelt
+    assert [r["incident"] for r in pool["reviews"]] == ["INC-2026-0022"]
+    nobody = narrowed("(unowned)")
+    assert "INC-2026-0021" in [r["incident"] for r in nobody["reviews"]]
+    assert nobody["filtered"]["reviews_from_pattern"] == 0
+    alice = narrowed("alice")
+    assert [r["incident"] for r in alice["reviews"]] == ["INC-2026-0023"] and alice["filtered"][
+        "reviews_from_pattern"
+    ] == 0
+
+    api = report_json(load_kb(kb_dir), TODAY, owner="team-db")  # GET /api/report's board
+    assert api["reviews"] == db["reviews"] and api["filtered"] == db["filtered"]
+    b = report_board(load_kb(kb_dir), TODAY, owner="team-db", today=TODAY)
+    mcp, text = board_answer(b, owner="team-db", limit=None, paged=lambda rows: rows)
+    assert [r["incident"] for r in mcp["reviews"]] == ["INC-2026-0021"], text
+    assert "- INC-2026-0021: Outage 21 (sev2, full review due 2026-12-01, owner team-db (from the pattern), " in text
+    assert "reviews (their review.owner, else their pattern's owner)" in text
+
+    gate = CliRunner().invoke(
+        cli, ["report", "--kb", str(kb_dir), "--owner", "team-db", "--fail-on", "overdue"], env=ENV
+    )
+    assert (
+        gate.exit_code == 1 and "review of INC-2026-0021 (team-db, from the pattern) overdue by 6 days" in gate.output
+    )

@@ -198,7 +198,7 @@ def test_by_owner_counts_the_reviews_each_holds_on_every_surface(fresh_kb, tmp_p
     )
     only = next(x for x in hers[2].splitlines() if x.startswith("Only what "))
     assert only == next(x for x in text.splitlines() if x.startswith("Only what ")), hers[2]
-    assert "reviews (their review.owner)" in only
+    assert "reviews (their review.owner, else their pattern's owner)" in only
     assert "'erin-opps' owns nothing on this board (did you mean erin-ops?); its owners: dana-review." in erin[2]
 
 

@@ -925,7 +925,7 @@ def test_access_log_escapes_a_client_address_taken_from_x_forwarded_for():
 # by a socket held here, then `recur serve --host localhost --port 0` (argv) starts; once it says its port,
 # the range is widened (a client's connect needs a port too) and /healthz is asked on each address. Prints JSON.
 PORT_0_DRIVER = r"""
-import json, re, socket, subprocess, sys, time, urllib.request
+import http.client, json, re, signal, socket, subprocess, sys, time, urllib.request
 
 infos = socket.getaddrinfo("localhost", 0, socket.AF_UNSPEC, socket.SOCK_STREAM, 0, socket.AI_PASSIVE)
 addresses = list(dict.fromkeys((family, addr[0]) for family, _, _, _, addr in infos))
@@ -947,7 +947,7 @@ probe.close()
 held = bound(*addresses[1], taken)
 held.listen()
 proc = subprocess.Popen(sys.argv[1:], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-said, port, answered = [], None, {}
+said, port, answered, at_once = [], None, {}, {}
 for line in proc.stdout:
     said.append(line)
     if m := re.search(r"Recur on http://localhost:(\d+)/", line):
@@ -956,6 +956,22 @@ for line in proc.stdout:
 if port:
     with open("/proc/sys/net/ipv4/ip_local_port_range", "w") as fh:
         fh.write("40002 40999")
+    asked = {}
+    proc.send_signal(signal.SIGSTOP)  # one connection to each address where the line left the server: no retry
+    try:
+        for _, address in addresses:
+            asked[address] = http.client.HTTPConnection(address, port, timeout=60)
+            try:
+                asked[address].connect()
+                asked[address].request("GET", "/healthz")
+            except OSError as exc:
+                at_once[address] = repr(exc)
+    finally:
+        proc.send_signal(signal.SIGCONT)
+    for address, conn in asked.items():
+        if address not in at_once:
+            at_once[address] = conn.getresponse().status  # 200, or 503 while the model loads
+        conn.close()
     for _, address in addresses:
         url = f"http://[{address}]:{port}/healthz" if ":" in address else f"http://{address}:{port}/healthz"
         for _ in range(600):
@@ -968,7 +984,7 @@ proc.terminate()
 said.append(proc.communicate(timeout=30)[0])
 first, second = (address for _, address in addresses)
 print(json.dumps({"first": first, "second": second, "taken": taken, "port": port, "answered": answered,
-                  "out": "".join(said)}))
+                  "at_once": at_once, "out": "".join(said)}))
 """
 
 
@@ -993,7 +1009,8 @@ def test_port_0_on_localhost_takes_another_port_when_its_first_is_taken_on_the_s
     """Found in review: `recur serve --port 0` on a name with two addresses (localhost: ::1 and 127.0.0.1)
     bound a free port on the first and, that port taken on the second, stopped: "cannot listen on
     localhost:0 (Address already in use at …); Pick another --port", to a --port 0 that asked for any.
-    It now tries another free port, as servers do, and serves on both addresses."""
+    It now tries another free port, as servers do, and serves on both addresses, each listening before the
+    start-up line: a connection to each made on reading it, once, is answered."""
     import shutil
 
     if not (shutil.which("unshare") and shutil.which("ip", path=os.environ.get("PATH", "") + ":/usr/sbin:/sbin")):
@@ -1020,6 +1037,9 @@ def test_port_0_on_localhost_takes_another_port_when_its_first_is_taken_on_the_s
     assert result["port"] is not None, result["out"]
     assert result["port"] != result["taken"], result
     assert result["answered"] == {result["first"]: 3, result["second"]: 3}, result
+    # the connection made to each address on reading the start-up line, once: answered, not refused
+    assert set(result["at_once"]) == {result["first"], result["second"]}, result
+    assert set(result["at_once"].values()) <= {200, 503}, result
 
 
 def test_port_0_serves_on_a_free_port_and_says_which(kb_dir, tmp_path):
@@ -1037,6 +1057,67 @@ def test_port_0_serves_on_a_free_port_and_says_which(kb_dir, tmp_path):
     finally:
         proc.terminate()
         proc.communicate(timeout=30)
+
+
+@contextlib.contextmanager
+def held_port(host: str):
+    """A free port of ``host`` for a fixed --port, kept from other tests' servers and clients until the test ends:
+    bound here with SO_REUSEADDR and never listened on, which recur serve (and uvicorn) may bind too, as Linux lets
+    sockets that all have SO_REUSEADDR share a port none of them listens on; a port found free and closed could be
+    taken before the server binds it."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family) as hold:
+        hold.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        hold.bind((host, 0))
+        yield hold.getsockname()[1]
+
+
+@pytest.mark.parametrize("fixed", [True, False], ids=["fixed-port", "port-0"])
+@pytest.mark.parametrize("host", ["127.0.0.1", "::1"])
+def test_a_client_that_connects_once_it_reads_the_start_up_line_is_answered(kb_dir, tmp_path, host, fixed):
+    """Found in CI: the start-up line ("Recur on http://…") came before the port listened (a fixed --port was not
+    even bound yet: uvicorn bound it later; --port 0's was bound, not listening), so a client that connected as
+    soon as it read the line (a script, a health check, a test) was refused. One connection, made while the server
+    is stopped (SIGSTOP) where the line left it, so that what it finds is the port as the line found it, however
+    fast the server goes on; no retry: answered once the server goes on (/healthz: 200, or 503 not_ready while the
+    model loads)."""
+    import http.client
+
+    if host == "::1":
+        with socket.socket(socket.AF_INET6) as probe:
+            try:
+                probe.bind(("::1", 0))
+            except OSError:
+                pytest.skip("no IPv6 loopback on this host")
+    with contextlib.ExitStack() as stack:
+        port = stack.enter_context(held_port(host)) if fixed else 0
+        args = [*fake_model_flags(kb_dir, tmp_path / "i"), "--host", host, "--port", str(port), "--no-feedback"]
+        proc = subprocess.Popen(
+            RECUR + ["serve", *args, "--site", str(tmp_path / "no-site")],
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        )  # fmt: skip
+        said: list = []
+        try:
+            at = started_on(proc.stdout, said, proc)
+            assert at == port or not fixed, "".join(said)
+            asked = http.client.HTTPConnection(host, at, timeout=HANG)  # a bound on a hang, not a timing
+            proc.send_signal(signal.SIGSTOP)
+            try:
+                asked.connect()  # the kernel takes it into a listening socket's queue, the server stopped or not
+                asked.request("GET", "/healthz")
+            except ConnectionRefusedError as exc:
+                pytest.fail(f"{host} port {at} refused the connection made on reading the start-up line: {exc!r}")
+            finally:
+                proc.send_signal(signal.SIGCONT)
+            r = asked.getresponse()
+            body = json.loads(r.read())
+            asked.close()
+            assert r.status == 200 or (r.status, body["error"]["code"]) == (503, "not_ready"), body
+        finally:
+            proc.send_signal(signal.SIGCONT)
+            proc.terminate()
+            said.append(proc.communicate(timeout=30)[0])
+    assert "Traceback" not in "".join(said), "".join(said)
 
 
 @pytest.mark.parametrize(

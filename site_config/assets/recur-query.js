@@ -89,8 +89,32 @@
      alert nor incident (not_alert: an SNS subscription confirmation), or nothing left to search once read (blank to
      Python's str.strip, "\x85 \x1c", an empty code fence). The in-browser ranker answers it with no verdict, as
      Engine.answer_many; the box asks such a text again before it gets there ("Type or paste what you see first.") */
-  var NOTHING_LEFT = "the text has nothing to search (it is empty, or white space, invisible characters or code fences alone)";
-  function unsearched(p) { return p.not_alert || (hasText(p.text) ? "" : NOTHING_LEFT); }
+  var NOTHING_LEFT = "the text has nothing to search (it is empty, or white space, invisible characters, code fences or " +
+    "Slack's mentions and emoji codes alone)";
+  /* of what is ranked (p.searched): a Slack mention alone, "<@U0123ABC>", has nothing to search */
+  function unsearched(p) { return p.not_alert || (hasText(p.searched) ? "" : NOTHING_LEFT); }
+  /* query.SLACK_MARKUP, EMOJI_CODES, CODE (here CODE_SPAN) and slack_unmarked: Slack's own markup (a mention, a
+     channel, <!here>, a link's brackets) and :name: emoji codes standing as words (outside code) are not ranked; only
+     Slack's exact shapes: "<html>", "a < b > c", "List<String>", "<none>", "<user@example.com>", "12:30:45" are text */
+  var SLACK_MARKUP = new RegExp("<(?:@[UW]|#[CGD])(?=[A-Z0-9]*[0-9])[A-Z0-9]{2,}(?:\\|[^<>\n]*)?>" +
+    "|<!(?:here|channel|everyone|subteam\\^[A-Z0-9]+|date\\^[^<>|\n]*)(?:\\|[^<>\n]*)?>" +
+    "|<((?:[a-z][a-z0-9+.-]*://|mailto:)[^<>| \t\r\n]+)(?:\\|([^<>\n]*))?>", "g");
+  var EMOJI_CODES = /(?::[a-z0-9_+'-]{1,100}:)+(?![^ \t\n\r\f\v])[ \t]*/g, CODE_SPAN = /```[\s\S]*?```|`[^`\n]+`/g;
+  function notGlued(m, at, s) { return at === 0 || " \t\n\r\f\v".indexOf(s[at - 1]) >= 0 ? "" : m; }
+  function slackUnmarked(text) {
+    if (text.indexOf("<") >= 0) {
+      text = text.replace(SLACK_MARKUP, function (all, url, label) { return url ? label || url : " "; });
+    }
+    if (text.indexOf(":") < 0) return text;
+    var out = [], at = 0, m;
+    CODE_SPAN.lastIndex = 0;
+    while ((m = CODE_SPAN.exec(text)) !== null) {
+      out.push(text.slice(at, m.index).replace(EMOJI_CODES, notGlued), m[0]);
+      at = m.index + m[0].length;
+    }
+    out.push(text.slice(at).replace(EMOJI_CODES, notGlued));
+    return out.join("");
+  }
 
   /* query.py's log reading (read_log): LOG_MIN_LINES, LOG_SHARE, PREAMBLE_LINES, PREAMBLE_CHARS, WS, LEVELS,
      _NO_COLON, LEVEL_AT, LEVEL_LATER, STAMP, CLOCK, KLOG, HOST, LOGFMT, LOGFMT_FIELD, STACK, TRACEBACK, CHAINED,
@@ -1011,10 +1035,12 @@
      query.Prepared (0 and "" for a text searched as it is); non_latin of what is searched, as query.prepare */
   function prepare(text, limit) {
     var p = condense(text, limit);
-    /* of the text as ranked (query.Prepared.searched, NFKC): mathematical bold "𝐝𝐢𝐬𝐤" is no Latin letter, "disk" is */
-    var searched = /^[\x00-\x7f]*$/.test(p.text) ? p.text : p.text.normalize("NFKC");
-    p.non_latin = mostlyNonLatin(searched);
-    p.non_english = !p.non_latin && mostlyOtherLanguage(searched);
+    /* the text as ranked (query.Prepared.searched): Slack's markup out (slackUnmarked), NFKC; text, as typed, is what
+       is echoed. Mathematical bold "𝐝𝐢𝐬𝐤" is no Latin letter, "disk" is */
+    var unmarked = slackUnmarked(p.text);
+    p.searched = /^[\x00-\x7f]*$/.test(unmarked) ? unmarked : unmarked.normalize("NFKC");
+    p.non_latin = mostlyNonLatin(p.searched);
+    p.non_english = !p.non_latin && mostlyOtherLanguage(p.searched);
     return p;
   }
 
@@ -1402,7 +1428,7 @@
     return meant <= NOT_A_FAILURE_MEANINGS;
   }
 
-  root.RecurQuery = { prepare: prepare, note: note, hasText: hasText, unsearched: unsearched, NOTHING_LEFT: NOTHING_LEFT, readLine: readLine, wasmSimd: wasmSimd, MAX_QUERY_CHARS: MAX_QUERY_CHARS,
+  root.RecurQuery = { prepare: prepare, note: note, hasText: hasText, unsearched: unsearched, slackUnmarked: slackUnmarked, NOTHING_LEFT: NOTHING_LEFT, readLine: readLine, wasmSimd: wasmSimd, MAX_QUERY_CHARS: MAX_QUERY_CHARS,
                      MAX_PASTE_CHARS: MAX_PASTE_CHARS, Typos: Typos,
                      TYPO: TYPO, TYPO_WORD_ENDINGS: TYPO_WORD_ENDINGS, TYPO_NEVER: TYPO_NEVER,
                      aboutFailure: aboutFailure, aboutNoFailure: aboutNoFailure, FAILURE_WORDS: FAILURE_WORDS,

@@ -89,6 +89,7 @@ def mcp(kb_dir, index_dir, model, allow_writes, site_url, site_dir):
             stale_files=lambda: holder.kb_changed,
             kb_files=lambda: holder.kb_files,  # the KB past_incidents reads kept until that look sees it change
             served_by="recur mcp",
+            kb_dir=kb_dir,  # problem_report and get_incident read it while the model loads, and after a failed load
         )
         writes = "record_incident enabled" if allow_writes else "read-only"
         click.echo(f"Recur MCP server on stdio ({writes}{pages}). Loading the model and index...", err=True)

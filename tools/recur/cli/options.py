@@ -364,18 +364,19 @@ class Checked(click.ParamType):
     …`, exit 1, where a value out of an IntRange or a Choice was exit 2 (a CLI review). The value is passed on
     as given: the command reads it as before."""
 
-    def __init__(self, name: str, check, blank_ok: bool = True):
+    def __init__(self, name: str, check, blank_ok: bool = True, converts: bool = False):
         self.name, self.check, self.blank_ok = name, check, blank_ok  # blank_ok: "" reads as not given
+        self.converts = converts  # the value the check returns is the option's (a number), not the text given
 
     def convert(self, value, param, ctx):
         if not isinstance(value, str) or (value == "" and self.blank_ok) or _from_env(ctx, param):
             return value  # a variable's value (RECUR_AS_OF, RECUR_TODAY): main's check names it, exit 2
         flag = param.opts[0] if param is not None else self.name
         try:
-            self.check(value, flag)
+            checked = self.check(value, flag)
         except RecurError as exc:
             self.fail(str(exc).removeprefix(f"{flag}: "), param, ctx)
-        return value
+        return checked if self.converts else value
 
 
 def _from_env(ctx, param) -> bool:
@@ -428,6 +429,24 @@ DATE = Checked("date", _date, blank_ok=False)
 # report --as-of "$DAY"` with DAY unset was the board of today, without a word: found by fuzzing)
 TODAY_DATE = Checked("date", _date_or_today, blank_ok=False)
 DATE_OR_DASH = Checked("date", _date_or_dash, blank_ok=False)  # a DATE, or '-': the date taken out
+
+
+def _months(value: str, flag: str) -> int:
+    from recur.problems.query import given_months
+
+    return given_months(value, flag)
+
+
+def _window(value: str, flag: str) -> int:
+    from recur.problems.query import given_window
+
+    return given_window(value, flag)
+
+
+# `recur report --months` and `--window`, in the words GET /api/report refuses its months and window with (click's
+# IntRange said "'' is not a valid integer range", the API "Input should be a valid integer": found in review)
+MONTHS = Checked("integer", _months, blank_ok=False, converts=True)
+WINDOW_DAYS = Checked("integer", _window, blank_ok=False, converts=True)
 INCIDENT_ID = Checked("id", _incident_id)  # it becomes the record's file name
 KEBAB_ID = Checked("id", _kebab)  # an onboarding path's id: a file name
 CATEGORY = Checked("category", _kebab, blank_ok=False)  # recur import's: a folder name ("" names none)

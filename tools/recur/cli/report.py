@@ -8,7 +8,19 @@ import sys
 import click
 
 from recur import config
-from recur.cli.options import DATE, JSON_ALIAS, TODAY_DATE, OutFile, http_url, json_alias, kb_option, setting, write_out
+from recur.cli.options import (
+    DATE,
+    JSON_ALIAS,
+    MONTHS,
+    TODAY_DATE,
+    WINDOW_DAYS,
+    OutFile,
+    http_url,
+    json_alias,
+    kb_option,
+    setting,
+    write_out,
+)
 from recur.cli.render import for_terminal
 from recur.problems.board import TREND_MONTHS, TREND_MONTHS_MOST, not_counted, report_board, uncounted_problems
 from recur.problems.report import (
@@ -78,7 +90,7 @@ def _since_day(since, day):
     "--window",
     "windows",
     multiple=True,
-    type=click.IntRange(min=1),
+    type=WINDOW_DAYS,
     metavar="DAYS",
     help="Add a recurring list over the last DAYS days to the 30 and 90 (repeatable; --window 365 for a "
     'year-end review); in JSON as recurring["365"]. Without it the report is as before.',
@@ -94,7 +106,7 @@ def _since_day(since, day):
 @click.option(
     "--months",
     "months",
-    type=click.IntRange(min=1, max=TREND_MONTHS_MOST),
+    type=MONTHS,
     default=TREND_MONTHS,
     show_default=True,
     metavar="N",
@@ -106,7 +118,8 @@ def _since_day(since, day):
     "--owner",
     "owner",
     metavar="NAME",
-    help="Only what NAME owns: reviews by their review owner, follow-ups and permanent fixes, recurring patterns "
+    help="Only what NAME owns: reviews by their review owner (or, with none, their pattern's owner), follow-ups "
+    "and permanent fixes, recurring patterns "
     "and recurrences by their fix's owner ('Bob', 'bob' and '@bob' are one, and a full name the KB holds and its "
     "handle ('Noor Ahmed', '@noor-ahmed'), as By owner counts them; "
     "'(unowned)': those of no one). Needs analysis, triage and flags have no owner and are left out. The JSON "

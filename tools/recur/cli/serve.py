@@ -119,6 +119,31 @@ def _bind_hint(code: int | None) -> str:
     return ""
 
 
+def _listening(host: str, port: int, backlog: int) -> list[socket.socket]:
+    """``_bind``'s sockets, listening: a connection made from now on waits in their queue (``backlog``, uvicorn's,
+    which it listens with again) until uvicorn's loop accepts it. The start-up line came before: with --port 0 the
+    socket was bound but not listening until uvicorn's start (its lifespan, then ``create_server``), and with a
+    fixed --port uvicorn bound it only then, so a client that connected on reading the line (a script, a health
+    check, a test) was refused (found in CI). Or the RecurError that says why not: a port another socket bound
+    with SO_REUSEADDR, as this one is, listens on first fails here, not at the bind."""
+    sockets = _bind(host, port)
+    try:
+        for sock in sockets:
+            try:
+                sock.listen(backlog)
+            except OSError as exc:  # said as _bind_each says a bind's
+                address, bound = sock.getsockname()[:2]
+                at = "" if address == host.strip("[]") else f" at {address}"
+                raise RecurError(
+                    f"cannot listen on {host}:{bound} ({exc.strerror}{at}){_bind_hint(exc.errno)}"
+                ) from None
+    except BaseException:
+        for sock in sockets:
+            sock.close()
+        raise
+    return sockets
+
+
 def _check_port(host: str, port: int) -> None:
     for sock in _bind(host, port):
         sock.close()
@@ -851,10 +876,9 @@ def _run(app, stop: _StopOnFatal, where: tuple, timeouts: tuple, access: str, pa
     serve_server.quiet_shutdown_cancel(app.state.answering)
     serve_server.sdk_logs_as_the_servers()
     received = _say_stopping(stop.server, grace=grace, holder=app.state.holder)
-    sockets = None
-    if port == 0:  # any free port: bound here, so that the line below can say which one
-        sockets = _bind(host, 0)
-        port = sockets[0].getsockname()[1]
+    # listening before the line below (port 0: which one it says): a client that connects once it reads the line
+    sockets = _listening(host, port, stop.server.config.backlog)
+    port = sockets[0].getsockname()[1]
     shown = f"[{host}]" if ":" in host else host
     proxied = f", published by a proxy under {root_path}/" if root_path else ""
     # the onboarding paths named first: a newcomer's way in, which the start-up line did not show (new-hire review);
@@ -872,7 +896,11 @@ def _run(app, stop: _StopOnFatal, where: tuple, timeouts: tuple, access: str, pa
     _reload_on_hup(app.state.holder)
     # uvicorn stops on SIGINT, then raises it again: the KeyboardInterrupt goes to main()'s Ctrl-C path (exit 130,
     # by os._exit: no Python shutdown around an engine thread still in the model's native code, cli.main._leave)
-    stop.server.run(sockets=sockets)
+    try:
+        stop.server.run(sockets=sockets)
+    finally:  # uvicorn closes them when it stops, not when its start fails (a lifespan error: sys.exit)
+        for sock in sockets:
+            sock.close()
     if signal.SIGINT in received:  # raised again, ignored: SIGINT was ignored at start (`recur serve &` in a
         raise KeyboardInterrupt  # script, then `kill -INT`), which exited 0; 130 as docs/cli.md says
     if stop.failed:

@@ -17,6 +17,7 @@ whose pattern still exists, and that are not already a case in ``kb/eval/cases.y
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import datetime as dt
 import errno
@@ -606,7 +607,7 @@ def export_detail(feedback_path, kb_dir, out=None) -> ExportResult:
         )
     if "\r\n" in old:  # an editor on Windows wrote CRLF: the new lines follow it, not a mix of both
         text = text.replace("\r\n", "\n").replace("\n", "\r\n")
-    write_atomic(target, text, overwrite=True)
+    write_atomic(target, _marks_kept(target, text), overwrite=True)
     return result
 
 
@@ -649,14 +650,28 @@ def _same_file(a: Path, b: Path) -> bool:
         return False
 
 
+def _marks_kept(target: Path, text: str) -> str:
+    """``text`` to write over ``target`` with the file's byte-order mark and DOS end-of-file mark (Ctrl-Z) kept, as
+    a Windows editor saved them: the mark was dropped (line 1 changed in the diff of every export)."""
+    from recur.kb.parse import EOF_MARK
+
+    try:
+        raw = target.read_bytes()
+    except OSError:
+        return text
+    body = raw.rstrip(EOF_MARK)
+    return ("\ufeff" if raw.startswith(codecs.BOM_UTF8) else "") + text + raw[len(body) :].decode("ascii")
+
+
 def _read_cases_file(target: Path) -> tuple[str, list | None]:
     """(text, its YAML list or None when empty) of a cases file to append to; an error naming it else."""
     import yaml
 
     from recur import config
-    from recur.kb.parse import nesting_problem, size_problem
+    from recur.kb.parse import EOF_MARK, nesting_problem, size_problem
 
-    old = utf8.decode(target.read_bytes(), str(target)) if target.is_file() else ""
+    # a Ctrl-Z after the last line ends the file, as `recur check` reads it (YAML: "not valid YAML" at line 1)
+    old = utf8.decode(target.read_bytes().rstrip(EOF_MARK), str(target)) if target.is_file() else ""
     if not old.strip():
         return old, None
     if (deep := nesting_problem(old)) is not None:  # PyYAML's reader, by recursion: "[" 1,000 deep was a traceback

@@ -779,7 +779,9 @@ def _decode(raw: bytes, file: str) -> str:
     try:
         return utf8.decode(raw, file)  # names the line and column of a byte that is not UTF-8
     except RecurError as exc:
-        raise RecurError(f"{exc}; save it as UTF-8 and import again") from None
+        bad = utf8.first_bad_byte(raw)  # and what it is in Windows' "ANSI", as `recur check` says of a KB file
+        seen = "" if bad is None else utf8.saved_as(bad)
+        raise RecurError(f"{exc}{seen}; save it as UTF-8 and import again") from None
 
 
 def _refuse_data_export(file, text: str) -> None:
@@ -1750,6 +1752,8 @@ def _refuse_claimed_in_error(kb, digests, sources: set, title, day) -> None:
     re-import wrote a second record of the postmortem (INC-…-0002) beside one whose `imported:` was edited by hand
     (a plain string, a list, a mapping without its source or sha256). Refused, nothing written: the record is
     fixed and the import run again, which then knows it."""
+    from recur.kb.parse import ParseError, read_text_file
+
     errors: dict[str, list] = {}
     for problem in kb.problems:
         if problem.is_error and problem.path.endswith(".md"):
@@ -1760,8 +1764,8 @@ def _refuse_claimed_in_error(kb, digests, sources: set, title, day) -> None:
         if incidents not in path.parents:
             continue
         try:
-            text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
+            text = read_text_file(path)  # as the loader reads it (a BOM, CRLF)
+        except (OSError, ParseError):
             continue
         if said := _claimed(_record_read(text, digests), digests, sources, title, day):
             first = next((p for p in problems if p.field.split(".")[0] == "imported"), problems[0])

@@ -949,6 +949,32 @@ def windows_name_warnings(root) -> list[Problem]:
             if device := windows_reserved(name):
                 said = f"{name!r} {reserved_said(device)}; rename it (an id is its file's name: its id: line too)"
                 problems.append(Problem(display_path(folder / name), 1, "file", said, "warning"))
+        problems += _case_twins(folder, names)
+    return problems
+
+
+def _case_twins(folder: PurePath, names: list[str]) -> list[Problem]:
+    """A warning at each name of ``names`` (one folder's, sorted) that another is in other letter case or Unicode form
+    (INC-2026-0102.md and inc-2026-0102.md, an attachment's graph.PNG and graph.png, patterns/Network/ beside
+    network/), naming the other: Windows and macOS take them for one name, so a checkout there holds one of them and git
+    shows the other as changed, an author's edit going to the wrong record. Linux reads both (two incidents, counted
+    twice on the board) without a word from `recur check`: found in a Windows team's review. Said at each, as either
+    may be the one to rename; a warning, as a reserved name is."""
+    from recur.kb.loader import display_path
+
+    alike: dict[str, list[str]] = {}
+    for name in names:
+        alike.setdefault(unicodedata.normalize("NFC", name).casefold(), []).append(name)
+    problems = []
+    for name in names:
+        others = [n for n in alike[unicodedata.normalize("NFC", name).casefold()] if n != name]
+        if others:
+            said = (
+                f"{name!r} and {', '.join(map(repr, others))} in the same folder differ only in letter case: Windows "
+                "and macOS take them for one name, so a checkout there holds only one of them (git shows the other as "
+                "changed); merge them into one, or rename one (an id is its file's name: its id: line too)"
+            )
+            problems.append(Problem(display_path(folder / name), 1, "file", said, "warning"))
     return problems
 
 

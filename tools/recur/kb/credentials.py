@@ -20,7 +20,6 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass
 from itertools import accumulate
-from pathlib import Path
 
 from recur.util.errors import Problem
 
@@ -254,11 +253,12 @@ def written_warnings(path, text: str | None = None) -> dict[str, list[str]]:
     address pasted from a ticket went into the KB without a word; `recur check` alone said it), each key only when
     any. The record is kept as written (mid-incident the response matters more than the wording)."""
     from recur.kb import emails
+    from recur.kb.parse import ParseError, read_text_file
 
     if text is None:
         try:
-            text = Path(path).read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):  # its writer said why already
+            text = read_text_file(path)  # as `recur check` reads it: a record edited in place keeps its BOM
+        except (OSError, ParseError):  # its writer said why already
             return {}
     found = {
         "credential_warnings": record_problems(str(path), text),

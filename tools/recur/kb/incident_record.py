@@ -236,14 +236,14 @@ def add_list_item(front: list[str], key: str, item: str, path: Path) -> list[str
 
 
 def read_record(path: Path) -> tuple[str, Callable[[str], str]]:
-    """The record's text, decoded as `recur check` decodes it (LF line ends, no byte-order mark), and
+    """The record's text, decoded as `recur check` decodes it (LF line ends, no byte-order mark nor Ctrl-Z), and
     the function that puts its own back on the text to write: an author on Windows whose editor
     writes CRLF (and a BOM) sees the one added line in the diff, not every line changed. Each line
     keeps its own ending (a CRLF front matter over an LF body was all rewritten as CRLF: found in
     review); see ``_endings_kept``. A file `recur check` would report (not UTF-8, binary, too large)
     is the same one-line problem here, and nothing is written."""
     from recur.kb.loader import display_path
-    from recur.kb.parse import MAX_FILE_BYTES, ParseError, read_text
+    from recur.kb.parse import EOF_MARK, MAX_FILE_BYTES, ParseError, read_text
 
     with path.open("rb") as fh:
         raw = fh.read(MAX_FILE_BYTES + 1)
@@ -252,10 +252,12 @@ def read_record(path: Path) -> tuple[str, Callable[[str], str]]:
     except ParseError as exc:
         raise RecurError(f"{display_path(path)}:{exc.line}: file: {exc.message}; nothing written") from None
     bom = "\ufeff" if raw.startswith(b"\xef\xbb\xbf") else ""
-    ends = _LINE_END.findall(raw.decode("utf-8-sig"))  # read_text decoded it: it is valid
+    body = raw.rstrip(EOF_MARK)
+    mark = raw[len(body) :].decode("ascii")  # a DOS end-of-file mark read_text left out: kept at the end
+    ends = _LINE_END.findall(body.decode("utf-8-sig"))  # read_text decoded it: it is valid
     if all(e == "\n" for e in ends):
-        return text, lambda out: bom + out
-    return text, lambda out: bom + _endings_kept(text.split("\n"), ends, out)
+        return text, lambda out: bom + out + mark
+    return text, lambda out: bom + _endings_kept(text.split("\n"), ends, out) + mark
 
 
 _LINE_END = re.compile(r"\r\n|\r|\n")  # the line ends read_text makes "\n", in its order
@@ -603,7 +605,7 @@ def recorded_with_title(kb_dir, title: str) -> tuple[str, str] | None:
     counting it twice). On suggest's path, so the KB is not loaded (3.4 s at 1,000 patterns + 1,000 incidents):
     a file is parsed only when every word of the title is in it, and a file that does not parse is no match."""
     from recur.kb.loader import hidden, in_year_folder
-    from recur.kb.parse import ParseError, split_front_matter
+    from recur.kb.parse import ParseError, read_text_file, split_front_matter
 
     want = " ".join(caseless(title).split())
     if not want:
@@ -619,8 +621,8 @@ def recorded_with_title(kb_dir, title: str) -> tuple[str, str] | None:
         if hidden(parts) or not in_year_folder(parts):
             continue
         try:
-            text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
+            text = read_text_file(path)  # as the loader reads it: a record saved with a BOM was never found
+        except (OSError, ParseError):
             continue
         folded = caseless(text)
         if any(word not in folded for word in words):

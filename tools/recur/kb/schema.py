@@ -966,8 +966,9 @@ _RECORD_FILE = re.compile(r"\.(md|html?|ya?ml)$", re.IGNORECASE)
 
 
 def _file_named(text: str) -> str:
-    """ "; did you mean 'disk-full'? (...)" for a file name, a path or a link of a record, else ""."""
-    where = re.split(r"[?#]", text.strip(), maxsplit=1)[0].rstrip("/")
+    """ "; did you mean 'disk-full'? (...)" for a file name, a path or a link of a record, else "". A Windows path's
+    backslashes part its folders as '/' does: '..\\network\\dns-failure.md' was "did you mean 'network-dns-failure'?"."""
+    where = re.split(r"[?#]", text.strip().replace("\\", "/"), maxsplit=1)[0].rstrip("/")
     name = where.rsplit("/", 1)[-1]
     ext = _RECORD_FILE.search(name)
     if not ext and "/" not in where:

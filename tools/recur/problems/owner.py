@@ -41,7 +41,7 @@ def for_owner(b: Board, name: str) -> Board:
     mine = owned_by(name, b.get("owner_aliases"))  # "@noor-ahmed" and "Noor Ahmed" one owner, either given
     out = {**b, **{k: [] for k in NOT_OWNED}}
     for k in OWNED:
-        out[k] = [x for x in b[k] if mine(x["owner"])]
+        out[k] = [x for x in b[k] if mine(x["owner"]) or (k == "reviews" and _from_pattern(x, mine))]
     out["by_owner"] = {o: v for o, v in b["by_owner"].items() if mine(None if o == UNOWNED else o)}
     out["recurrence_after_fix"] = [r for r in b["recurrence_after_fix"] if mine(r["fix_owner"])]
     if "recurrence_after_fix_by_pattern" in b:  # one fix one owner: its pattern's row is theirs whole
@@ -50,8 +50,25 @@ def for_owner(b: Board, name: str) -> Board:
         ]
     out["counts"] = _recount(b["counts"], out)
     spellings = {x["owner"] for k in ("reviews", "follow_ups", "fixes") for x in out[k] if x["owner"]}
-    out["filtered"] = {"owner": name, "spellings": sorted(spellings), "left_out": list(NOT_OWNED)}
+    from_pattern = [r for r in out["reviews"] if _from_pattern(r, mine)]
+    spellings |= {r["default_owner"] for r in from_pattern}
+    out["filtered"] = {
+        "owner": name,
+        "spellings": sorted(spellings),
+        "left_out": list(NOT_OWNED),
+        "reviews_from_pattern": len(from_pattern),
+    }
     return out
+
+
+def _from_pattern(review: dict, mine) -> bool:
+    """Whether ``review`` records no owner of its own and the pattern its incident counts for names ``mine``'s owner
+    (``default_owner``, shown "team-db (from the pattern)"): that owner's to answer for, so listed for them too.
+    `--owner team-db` left it out (counted as ``(unowned)``'s) while the whole board named team-db to chase it, and a
+    per-team `--fail-on overdue` gate passed on it (found in review). ``by_owner`` still counts it as the record has
+    it, ``(unowned)``'s, until someone is given it; ``filtered.reviews_from_pattern`` counts those listed so."""
+    own = str(review.get("owner") or "").strip()
+    return not own and bool(review.get("default_owner")) and mine(review["default_owner"])
 
 
 def owns_nothing(b: Board) -> bool:
@@ -67,8 +84,10 @@ def filtered_sentence(f: dict) -> str:
     nobody = owner_key(f["owner"]) == owner_key(UNOWNED)  # `--owner '(unowned)'`: the items of no one
     names = "" if nobody else f" ({', '.join(f['spellings']) or 'nothing on this board'})"
     left_out = ", ".join(NOT_OWNED_NAMES.get(k, k) for k in f["left_out"])
+    # a review with no review.owner is listed for its pattern's owner (``_from_pattern``), and for no one
+    whose = "their review.owner" if nobody else "their review.owner, else their pattern's owner"
     return (
-        f"Only what {'no one' if nobody else f['owner']} owns{names}: reviews (their review.owner), follow-ups and "
+        f"Only what {'no one' if nobody else f['owner']} owns{names}: reviews ({whose}), follow-ups and "
         f"permanent fixes, recurring patterns and recurrences by their fix's owner; {left_out} have no owner and "
         "are left out; the incident counts and the trends are the whole KB's."
     )

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from recur.problems.board import TREND_MONTHS, Board, report_board
+from recur.problems.board import TREND_MONTHS, TREND_MONTHS_MOST, Board, report_board
 from recur.util.errors import RecurError
+
+MOST_WINDOWS = 10  # recurring lists one GET /api/report may add: each is a ranking of the KB's incidents
 
 
 class OwnerRefused(RecurError):
@@ -40,6 +42,32 @@ def check_since(since: dt.date | None, as_of: dt.date, what: str) -> dt.date | N
     if refused:
         raise RecurError(f"{what}: {refused}")
     return since
+
+
+def given_months(text: str, what: str) -> int:
+    """``--months`` / ``months`` as given: a whole number of months from 1 to TREND_MONTHS_MOST, else a RecurError
+    naming ``what`` in the words the CLI and GET /api/report both say. They said it three ways: click's
+    "'' is not a valid integer range", pydantic's "Input should be a valid integer, unable to parse string as an
+    integer" and, for an empty date beside it, "must not be empty" (found in review)."""
+    return _whole(text, what, f"a number of months from 1 to {TREND_MONTHS_MOST}", f" for {TREND_MONTHS}", 1,
+                  TREND_MONTHS_MOST)  # fmt: skip
+
+
+def given_window(text: str, what: str) -> int:
+    """One ``--window`` / ``window`` as given: a whole number of days, 1 or more (``given_months``' words)."""
+    return _whole(text, what, "a number of days, 1 or more", "", 1, None)
+
+
+def _whole(text: str, what: str, wanted: str, left_out: str, least: int, most: int | None) -> int:
+    shown = str(text).strip()
+    if not shown:  # a script's unset variable: not the default, said as an empty date is (cli.options._date)
+        raise RecurError(f"{what}: '' is not {wanted}; leave {what} out{left_out}")
+    if not shown.isascii() or not shown.isdigit():  # int() also reads "1_0", "+5" and other scripts' digits
+        raise RecurError(f"{what}: {shown!r} is not {wanted}")
+    n = int(shown)
+    if n < least or (most is not None and n > most):
+        raise RecurError(f"{what}: {n} is not {wanted}")
+    return n
 
 
 def report_json(

@@ -1,6 +1,7 @@
 """The query text as it is searched: one place, for every surface (CLI, API, MCP, Slack, the site).
 
-Colour codes and emoji come out (util.text.without_emoji), a lone surrogate becomes U+FFFD, and a text over
+Colour codes and emoji come out (util.text.without_emoji), a lone surrogate becomes U+FFFD, Slack's markup (a
+mention, a channel, a link's brackets) and :name: emoji codes are not ranked (slack_unmarked), and a text over
 MAX_QUERY_CHARS is condensed to fit rather than cut at its end. A pasted Java stack trace puts its root cause last: a 196-line,
 34 KB trace ended in ``Caused by: java.io.IOException: No space left on device``, and its first
 20,000 characters (all frames of the outer exception) answered "no known pattern". So:
@@ -324,6 +325,29 @@ JSON_NOT_BRACKET_OR_QUOTE = re.compile(r'[^\[\]{}"]+', re.ASCII)
 FENCE_LINE = re.compile(r"(^|\n)[ \t]*(?:`{3,}|~{3,})([a-z][a-z0-9+#-]{0,19})?[ \t\r]*(?![^\n])", re.ASCII)
 FENCE = re.compile(r"`{3,}", re.ASCII)
 
+# Slack's own markup, as Slack's API, an export or a bot relaying a message writes it, and Slack's /recur gets it in a
+# command's text (serve.slack reads it with slack_unmarked too): a mention <@U0123ABC> or <@U0123ABC|alice>, a
+# channel <#C0123ABC|ops>, <!here>, <!channel>, <!everyone>, a user group <!subteam^S0123|@oncall>, a date
+# <!date^1392734382^{date_short}|Feb 18>, a link <https://…|label> or <https://…>, <mailto:a@b.c|a@b.c>. Only these
+# shapes (an id of capitals and digits, a digit in it; a link's scheme): a log's <html>, "a < b > c", List<String>,
+# kubectl's <none>, <user@example.com> and <#include> are text. Group 1: a link's target, group 2 its label. No \s
+# (JavaScript's is not Python's): recur-query.js has these very patterns
+SLACK_MARKUP = re.compile(
+    r"<(?:@[UW]|#[CGD])(?=[A-Z0-9]*[0-9])[A-Z0-9]{2,}(?:\|[^<>\n]*)?>"
+    r"|<!(?:here|channel|everyone|subteam\^[A-Z0-9]+|date\^[^<>|\n]*)(?:\|[^<>\n]*)?>"
+    r"|<((?:[a-z][a-z0-9+.-]*://|mailto:)[^<>| \t\r\n]+)(?:\|([^<>\n]*))?>",
+    re.ASCII,
+)
+# An emoji as Slack writes it, a :name: code (a run of them: ":fire::fire:", a skin tone's ":+1::skin-tone-2:"),
+# standing as a word of its own: white space or the text's ends around it (the one before it is looked at by
+# _not_glued: the browser's port has no lookbehind). "ERROR:root:x", "host:8080:" and "12:30:45" are no emoji. Its
+# name said nothing of the failure and outweighed the words: ":rotating_light: :rotating_light: postgres connection
+# pool exhausted" answered "no known pattern" where the words alone matched at high 85% (found in review of Slack's
+# /recur). Unicode emoji go in prepare (util.text.without_emoji)
+EMOJI_CODES = re.compile(r"(?::[a-z0-9_+'-]{1,100}:)+(?![^ \t\n\r\f\v])[ \t]*", re.ASCII)
+# what Slack and Markdown format as code, where a :name: is what was typed: a ``` block, a `span` on one line
+CODE = re.compile(r"```[\s\S]*?```|`[^`\n]+`", re.ASCII)
+
 
 OTHERS_NAMED = 5  # a pasted list's other alerts named in the note (Prepared.said); more are counted
 # what the note of a pasted list says to do about its other alerts where no surface says otherwise (/api/suggest):
@@ -355,7 +379,10 @@ UNREAD_SHOWN = 40  # characters of a pasted alert's unread status the note quote
 # what an answer's query_note says of a text with nothing to search once read (Prepared.unsearched): the engine
 # answers it with no verdict, nothing searched, where the API, MCP, Slack and `recur suggest` refuse a text that
 # shows nothing; a text of code fences alone ("```") shows something and is read as ""
-NOTHING_LEFT = "the text has nothing to search (it is empty, or white space, invisible characters or code fences alone)"
+NOTHING_LEFT = (
+    "the text has nothing to search (it is empty, or white space, invisible characters, code fences or Slack's "
+    "mentions and emoji codes alone)"
+)
 # a crash pasted alone, by its log_level: what it is, the lines searched and what was not (Prepared.said)
 CRASHES = {
     "traceback": ("Python traceback", "exception", "frames"),  # _traceback
@@ -410,16 +437,16 @@ class Prepared:
     @property
     def unsearched(self) -> str:
         """Why nothing of the text is searched, or "": a paste that is no alert nor incident (``not_alert``), or a text
-        with nothing left to search once read (NOTHING_LEFT: "", white space, an empty code fence). Such a text was
+        with nothing left to search once read (NOTHING_LEFT: "", white space, an empty code fence, a Slack mention alone). Such a text was
         searched as "" and answered "no known pattern" (``engine.answer("")``; "```json\n```" by the API, MCP and `recur suggest`, which
         take it as text): nothing was searched, so the answer has no verdict, as for the SNS confirmation."""
-        return self.not_alert or ("" if has_text(self.text) else NOTHING_LEFT)
+        return self.not_alert or ("" if has_text(self.searched) else NOTHING_LEFT)
 
     @property
     def searched(self) -> str:
-        """``text`` as it is ranked: in compatibility forms (util.text.compatible: "ＤＩＳＫ ＦＵＬＬ" as "DISK FULL").
-        ``text`` is what the answer echoes, as typed."""
-        return compatible(self.text)
+        """``text`` as it is ranked: without Slack's markup and :name: emoji codes (slack_unmarked), in compatibility
+        forms (util.text.compatible: "ＤＩＳＫ ＦＵＬＬ" as "DISK FULL"). ``text`` is what the answer echoes, as typed."""
+        return compatible(slack_unmarked(self.text))
 
     @property
     def note(self) -> str | None:
@@ -598,6 +625,36 @@ def unfenced(text: str) -> str:
         return m.group(1) if not m.group(2) or m.start() < closing else m.group(0)
 
     return FENCE.sub("\n", FENCE_LINE.sub(out, text))
+
+
+def slack_unmarked(text: str) -> str:
+    """``text`` without Slack's own markup (SLACK_MARKUP: a mention, a channel, <!here> out; a link as its label, or
+    its URL) and its :name: emoji codes outside code blocks and spans (EMOJI_CODES). A mention's id swayed the
+    search: "<@U0123ABC|alice> disk full on db-3" answered "no known pattern". Slack's /recur took them out of its
+    commands; a message copied from Slack's API or an export, or relayed by a bot, into MCP, the API, `recur suggest`
+    or the site's box was searched with them (found in review). What is ranked (Prepared.searched), not what is
+    echoed; recur-query.js's slackUnmarked is the same."""
+    if "<" in text:
+        text = SLACK_MARKUP.sub(_unmarked, text)
+    if ":" not in text:
+        return text
+    out, at = [], 0
+    for m in CODE.finditer(text):
+        out += [EMOJI_CODES.sub(_not_glued, text[at : m.start()]), m.group()]
+        at = m.end()
+    return "".join([*out, EMOJI_CODES.sub(_not_glued, text[at:])])
+
+
+def _unmarked(m: re.Match) -> str:
+    """A mention, a channel, a broadcast or a date says nothing of the failure: a space. A link: its label, or
+    its URL."""
+    return (m.group(2) or m.group(1)) if m.group(1) else " "
+
+
+def _not_glued(m: re.Match) -> str:
+    """An emoji code (EMOJI_CODES) out when white space or the text's start is before it; else as it is."""
+    at = m.start()
+    return "" if at == 0 or m.string[at - 1] in " \t\n\r\f\v" else m.group()
 
 
 def prepare(text: str, limit: int = MAX_QUERY_CHARS) -> Prepared:

@@ -134,6 +134,7 @@ def create_app(
     # GET /api/report's answers and boards, kept for that KB, which /mcp's problem_report pages from (served_kb.Boards)
     app.state.report_boards = app.state.served_kb.boards
     app.state.kb_dir = Path(kb_dir) if kb_dir is not None else None  # the board's, without the engine
+    mcp["kb_dir"] = app.state.kb_dir  # and /mcp's problem_report and get_incident's (mcp_server.KB_ONLY)
     _routes(app, settings, slack=slack, mcp=mcp)
     per_client = max_concurrent_per_client or max(1, max_concurrent // 4)
     _middleware(app, max_body=max_body, pools=(max_concurrent, webhooks, per_client), body_timeout=body_timeout)

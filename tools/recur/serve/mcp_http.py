@@ -182,6 +182,7 @@ def http_app(  # long: one keyword argument a line, each of `recur serve`'s /mcp
     kb_files: Callable[[], dict | None] | None = None,
     kbs=None,
     stopped: Callable[[], bool] = lambda: False,
+    kb_dir=None,
 ):
     """(session manager, ASGI app): the MCP server at ``path`` (streamable HTTP, read-only tools; ``site_url``:
     build_server's); http_router serves the app and runs the manager, from the first request to /mcp.
@@ -195,8 +196,9 @@ def http_app(  # long: one keyword argument a line, each of `recur serve`'s /mcp
     for the 30-minute idle timeout. ``max_sessions_per_client``: see mcp_sessions.SessionCaps, in front of the
     SDK's app, which says each session closed and tells ``on_session_closed`` its reason; the manager returned
     runs its sweep for idle ones (mcp_sessions.Managed). A call its client gave up on is a 499 (``GivenUp``).
-    ``stale_files``, ``kb_files``, ``kbs``, ``stopped``: build_server's (`recur serve`: its own check's changed files,
-    KB signature, the served_kb.ServedKB its GET /api/report reads, whether its stop has begun)."""
+    ``stale_files``, ``kb_files``, ``kbs``, ``stopped``, ``kb_dir``: build_server's (`recur serve`: its own check's
+    changed files, KB signature, the served_kb.ServedKB its GET /api/report reads, whether its stop has begun, its
+    --kb folder)."""
     from mcp.server.streamable_http_manager import StreamableHTTPASGIApp
 
     from recur.serve.mcp_server import build_server
@@ -211,6 +213,7 @@ def http_app(  # long: one keyword argument a line, each of `recur serve`'s /mcp
         stale_files=stale_files,
         kb_files=kb_files,
         kbs=kbs,
+        kb_dir=kb_dir,
     )
     server.streamable_http_app(
         streamable_http_path=path,

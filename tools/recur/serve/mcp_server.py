@@ -55,7 +55,7 @@ from recur.serve.mcp_text import (
     summary_line,
     under_suffix,
 )
-from recur.serve.served_kb import KB_UNAVAILABLE, ServedKB
+from recur.serve.served_kb import KB_UNAVAILABLE, ServedKB, incident_links, incident_said, no_pattern_listed
 from recur.util.errors import Caller, RecurError, calling
 from recur.util.text import close_names, plural
 
@@ -221,9 +221,11 @@ class _Server(MCPServer):
         load_wait: float = 0,
         stopped: Callable[[], bool] = lambda: False,
         served_by: str = "recur mcp",
+        kb_dir=None,
         **kwargs,
     ):
         super().__init__(*args, **kwargs)
+        self.kb_dir = kb_dir  # the KB folder, known before the engine loads: KB_ONLY's tools wait for no load
         self._get_engine = get_engine
         self._served_by = served_by  # the command kb_unavailable names (_named)
         self._load_wait = load_wait  # over HTTP: how long a request waits for an engine still loading
@@ -334,7 +336,8 @@ class _Server(MCPServer):
         if unknown:
             return _failure("invalid_request", unknown)
         arguments = self._left_out(name, arguments)
-        await self._loaded()
+        if name not in KB_ONLY or self.kb_dir is None:  # the others need the engine: wait for its load
+            await self._loaded()
         wanted = CLIENT_GONE.set(_gone_check(context))  # copied into the tool's worker thread
         try:
             result = _named(await super().call_tool(name, arguments, context), self._served_by)
@@ -447,6 +450,13 @@ def from_index(name: str, arguments) -> bool:
 
 
 INDEXED = {"suggest_patterns", "get_pattern", "list_patterns"}  # tools answered from the index alone
+# tools answered from the KB's records alone, neither model nor index: they answer while the engine loads, and after a
+# load that failed, as GET /api/report does, from the KB folder the server was started with (build_server's
+# ``kb_dir``). problem_report waited for the load (~10 s after a start, minutes behind a first index build; over
+# stdio up to 300 s) and said engine_failed for good after a failed one, where the API answered (found in review).
+# past_incidents checks its pattern id against the index (as get_pattern reads it), and a text needs the model: not
+# one of them; nor is a pattern's resource, looked up by id in the index
+KB_ONLY = {"problem_report", "get_incident"}
 # answers current when incident records alone changed: list_patterns lists patterns only, and past_incidents'
 # incidents are the KB's as recorded now (its text is matched to patterns by the index, whose patterns are current)
 CURRENT_INCIDENTS = {"list_patterns", "past_incidents"}
@@ -557,6 +567,7 @@ def build_server(
     served_by: str = "recur mcp",
     kb_files: Callable[[], dict | None] | None = None,
     kbs: ServedKB | None = None,
+    kb_dir=None,
 ) -> MCPServer:
     """The server and its tools. ``site_url``: the built site's base URL (`recur serve --site-url`,
     `recur mcp --site-url`): each pattern and incident in an answer has its page's ``url`` beside its
@@ -570,7 +581,9 @@ def build_server(
     the server's configuration (kb_unavailable, ``_named``).
     ``kb_files``: the KB's signature at that owner's last look (its ``kb_files``): the KB past_incidents and
     problem_report read is kept until it changes (``ServedKB``); ``kbs``: that ServedKB, given when another reads
-    it too (`recur serve`'s GET /api/report), else one of its own over ``kb_files``."""
+    it too (`recur serve`'s GET /api/report), else one of its own over ``kb_files``. ``kb_dir``: the KB folder
+    (`recur mcp --kb`, `recur serve --kb`), known before the engine loads: problem_report and get_incident read it
+    without waiting for the load (``KB_ONLY``); None: the loaded engine's."""
     from recur import __version__
 
     root = logging.getLogger()
@@ -586,19 +599,28 @@ def build_server(
         instructions=INSTRUCTIONS + (WRITE_INSTRUCTIONS if allow_writes else ""),
         log_level="WARNING",
         served_by=served_by,
+        kb_dir=kb_dir,
     )
     root.handlers[:], root.level = kept  # the SDK's logging.basicConfig must not make every library's logs loud
     kbs = kbs if kbs is not None else ServedKB(kb_files)
-    _read_tools(server, get_engine, kbs, writes=allow_writes, site_url=site_url)
-    _report_tools(server, get_engine, kbs, site_url)
+    _read_tools(server, get_engine, kbs, writes=allow_writes, site_url=site_url, kb_dir=kb_dir)
+    _report_tools(server, records(get_engine, kbs, kb_dir), kbs, site_url)
     if allow_writes:
         _write_tools(server, get_engine, kbs, severities or [])
     _resources(server, get_engine, kbs)
     return server
 
 
+def records(get_engine: Callable, kbs: "ServedKB", kb_dir) -> Callable:
+    """The getter of the KB ``KB_ONLY``'s tools read (``kbs``'s): at ``kb_dir`` with no engine, or the engine's
+    folder when the server was given none (a server built over an engine alone), ``kb_unavailable`` as server_kb."""
+    if kb_dir is None:
+        return lambda: kbs.kb(get_engine())
+    return lambda: kbs.at(kb_dir)
+
+
 def _read_tools(
-    server: MCPServer, get_engine: Callable, kbs: "ServedKB", *, writes: bool, site_url: str | None
+    server: MCPServer, get_engine: Callable, kbs: "ServedKB", *, writes: bool, site_url: str | None, kb_dir=None
 ) -> None:
     where = IncidentPaths(kbs)  # get_pattern's incident files, read once (not the whole KB on every call)
 
@@ -652,10 +674,10 @@ def _read_tools(
 
         return run_tool(work)
 
-    _incident_tool(server, get_engine, kbs, site_url)  # after past_incidents: tools/list lists them so
+    _incident_tool(server, records(get_engine, kbs, kb_dir), site_url)  # after past_incidents: tools/list so
 
 
-def _incident_tool(server: MCPServer, get_engine: Callable, kbs: "ServedKB", site_url: str | None) -> None:
+def _incident_tool(server: MCPServer, read_kb: Callable, site_url: str | None) -> None:
     @server.tool(annotations=READ_ONLY)
     def get_incident(id: IncidentId) -> CallToolResult:  # noqa: A002 - the public argument name
         """One recorded incident, the object `recur show INC-… --json` prints: title, date, severity, services,
@@ -664,7 +686,7 @@ def _incident_tool(server: MCPServer, get_engine: Callable, kbs: "ServedKB", sit
         past_incidents cuts them (cut_sections names them). For an incident problem_report lists that links no
         pattern yet, which past_incidents cannot list."""
 
-        return run_tool(lambda: _get_incident(get_engine, kbs, id, site_url))
+        return run_tool(lambda: _get_incident(read_kb, id, site_url))
 
 
 def _list_tool(server: MCPServer, get_engine: Callable, site_url: str | None) -> None:
@@ -777,22 +799,16 @@ def incident_told(engine, kbs: "ServedKB"):
 def _incident_said(kb, iid: str, relpath: str) -> str | None:
     """What incident_told says of the record in file ``relpath`` (id ``iid``, its file's name); None when the KB
     read has neither the record nor an error of its file (the file came after the read)."""
-    incident = next((i for i in kb.incidents.values() if i.relpath == relpath), None)
-    if incident is None:
+    told = incident_links(kb, relpath)
+    if told is None:
         return _record_errors(kb, iid, relpath, ", not a pattern,")
-    iid, linked = incident.id, list(dict.fromkeys(incident.patterns))
-    # a retired pattern's incidents are listed under what replaced it: "past_incidents with pattern_id OLD" was the
-    # error of a retired id (found in a re-read)
-    by = {pid: kb.successors(pid) if _retired(kb, pid) else [pid] for pid in linked}
-    listers = list(dict.fromkeys(x for ids in by.values() for x in ids))
-    links = ", ".join(pid if by[pid] == [pid] else _retired_link(pid, by[pid]) for pid in linked)
-    if listers:
-        how = f"past_incidents with pattern_id {listers[0]} lists it, with its summary and sections (it links {links})"
-    elif linked:
-        how = f"it links only retired patterns that nothing replaced ({links}), so past_incidents does not list it"
+    none = no_pattern_listed(told)
+    if none is None:
+        how = f"past_incidents with pattern_id {told.listers[0]} lists it, with its summary and sections (it links {told.links})"
     else:
-        how = "it links no pattern yet (needs analysis), so past_incidents does not list it"
-    return f"{iid!r} is an incident record ({relpath}), not a pattern: {how}; get_incident {iid} gives it, as `recur show {iid}` prints it"
+        how = f"{none}, so past_incidents does not list it"
+    how += f"; get_incident {told.iid} gives it, as `recur show {told.iid}` prints it"
+    return incident_said(told, relpath, how)
 
 
 def _record_errors(kb, iid: str, relpath: str, what: str = "") -> str | None:
@@ -808,35 +824,28 @@ def _record_errors(kb, iid: str, relpath: str, what: str = "") -> str | None:
     )
 
 
-def _retired_link(pid: str, successors: list[str]) -> str:
-    return f"{pid} (retired; superseded by {' and '.join(successors)})" if successors else f"{pid} (retired)"
-
-
-def _retired(kb, pid: str) -> bool:
-    return pid in kb.patterns and kb.patterns[pid].status == "retired"
-
-
 class IncidentNotFound(pat.LookupFailure):
     """get_incident's id no incident record has (or whose file has errors)."""
 
     code = "incident_not_found"
 
 
-def _get_incident(get_engine: Callable, kbs: "ServedKB", given, site_url: str | None) -> tuple[dict, str]:
+def _get_incident(read_kb: Callable, given, site_url: str | None) -> tuple[dict, str]:
     """get_incident: the incident's object as `recur show ID --json` gives it (retrieval.patterns.incident_object),
     its summary and sections cut as past_incidents cuts them, and its text. An assistant had no way to read an
     incident problem_report lists that links no pattern (needs analysis): past_incidents lists incidents by
-    pattern, and get_pattern of its id said what lists it, which was nothing (found in a re-read)."""
+    pattern, and get_pattern of its id said what lists it, which was nothing (found in a re-read). ``read_kb``: the
+    KB as it is now (``records``), no engine: it answers while the model loads."""
     if not isinstance(given, str) or not given.strip():
         raise pat.LookupFailure(
             "id: must not be empty: give an incident's id, e.g. INC-2026-0209 (problem_report lists them)"
         )
-    engine, given = get_engine(), given.strip()
-    kb = kbs.kb(engine)
+    given = given.strip()
+    kb = read_kb()
     folded = [i for i in kb.incidents.values() if i.id.casefold() == given.casefold()]
     incident = kb.incidents.get(given) or (folded[0] if len(folded) == 1 else None)
     if incident is None:
-        raise IncidentNotFound(_no_incident(engine, kb, given))
+        raise IncidentNotFound(_no_incident(kb, given))
     got = pat.given_sections(
         with_urls([pat.incident_object(incident)], site_url),
         config.get("mcp_section_chars"),
@@ -855,16 +864,17 @@ def _get_incident(get_engine: Callable, kbs: "ServedKB", given, site_url: str | 
     return doc, "\n".join([incident_text(doc, titles), *cut_said])
 
 
-def _no_incident(engine, kb, given: str) -> str:
-    """Why get_incident has no incident of id ``given``: its file has errors, it is a pattern's id, or no record
-    has it (the close ids named, as get_pattern names a misspelt pattern's)."""
+def _no_incident(kb, given: str) -> str:
+    """Why get_incident has no incident of id ``given``: its file has errors, it is a pattern's id (one of the KB's,
+    as it is now: the index's were asked, which waited for the engine), or no record has it (the close ids named,
+    as get_pattern names a misspelt pattern's)."""
     from recur.kb.loader import incident_record_file
 
-    relpath = incident_record_file(engine.kb_dir, given) if engine.kb_dir is not None else None
+    relpath = incident_record_file(kb.root, given)
     if relpath is not None and (said := _record_errors(kb, PurePosixPath(relpath).stem, relpath)):
         return said
     pid = pat.given_pattern_id(given)
-    if pid in engine.docs:
+    if pid in kb.patterns:
         return f"{pid!r} is a pattern, not an incident: get_pattern {pid} gives it, past_incidents its incidents"
     meant = close_names(given, list(kb.incidents))
     return f"no incident with id {given!r} in the knowledge base" + (
@@ -1097,7 +1107,7 @@ ReportCursor = Annotated[
 ]
 
 
-def _report_tools(server: MCPServer, get_engine: Callable, kbs: "ServedKB", site_url: str | None) -> None:
+def _report_tools(server: MCPServer, read_kb: Callable, kbs: "ServedKB", site_url: str | None) -> None:
     @server.tool(annotations=READ_ONLY)
     def problem_report(
         as_of: Annotated[str, Field(description="Date of the board, YYYY-MM-DD (empty or left out: today).")] = None,
@@ -1126,7 +1136,7 @@ def _report_tools(server: MCPServer, get_engine: Callable, kbs: "ServedKB", site
             start = board_start(_given(cursor))  # refused before the board is built
             # blank as left out, as _given: "" was today and " " was "not a date"
             # built for the owner: its recurring lists ranked among the owner's patterns, then cut (board_answer)
-            kb = kbs.kb(get_engine())
+            kb = read_kb()  # the KB folder's records, the engine still loading or not (``records``)
             # left out: RECUR_TODAY when set, as `recur report` without --as-of (the clock's day was the board's)
             day = config.today() if _given(as_of) is None else given_date(as_of, "as_of")
             # `recur report --since`'s meaning and refusals: not a date, or a day after the board's

@@ -270,6 +270,10 @@ class Filtered(BaseModel):
     owner: str = Field(description="The owner asked for, as given.")
     spellings: list[str] = Field(description="The owner's names as the items listed write them.")
     left_out: list[str] = Field(description="The lists of no one's items, emptied: unknown, triage, flags.")
+    reviews_from_pattern: int = Field(
+        description="Of the reviews listed, those that record no owner, listed for the owner of their pattern "
+        "(`default_owner`); `by_owner` counts them as `(unowned)`'s, as their records have it."
+    )
 
 
 class ReportAnswer(BaseModel):

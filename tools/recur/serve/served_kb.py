@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from recur.retrieval import patterns as pat
 from recur.util.errors import RecurError
@@ -85,6 +86,57 @@ class ServedKB:
         """Read the KB again at the next call (a record was written into it)."""
         with self._lock:
             self._kept = (None, None, None)
+
+
+@dataclass(frozen=True)
+class IncidentLinks:
+    """What an incident record links, as the surfaces that are given its id for a pattern's say it (MCP's get_pattern,
+    POST /api/feedback): its ``iid``; ``linked``, the patterns it links; ``listers``, the patterns in use that list it
+    (a retired one's successors for it); ``links``, the linked ones as said ("old-id (retired; superseded by
+    new-id)")."""
+
+    iid: str
+    linked: list[str]
+    listers: list[str]
+    links: str
+
+
+def incident_links(kb, relpath: str) -> IncidentLinks | None:
+    """The IncidentLinks of the record in file ``relpath`` (the KB's path: PatternNotFound's ``incident_file``) of
+    ``kb``; None when the read KB has no such record (its file has errors, or came after the read)."""
+    incident = next((i for i in kb.incidents.values() if i.relpath == relpath), None)
+    if incident is None:
+        return None
+    linked = list(dict.fromkeys(incident.patterns))
+    # a retired pattern's incidents are listed under what replaced it: "past_incidents with pattern_id OLD" was the
+    # error of a retired id (found in a re-read)
+    by = {pid: kb.successors(pid) if _retired(kb, pid) else [pid] for pid in linked}
+    listers = list(dict.fromkeys(x for ids in by.values() for x in ids))
+    links = ", ".join(pid if by[pid] == [pid] else _retired_link(pid, by[pid]) for pid in linked)
+    return IncidentLinks(incident.id, linked, listers, links)
+
+
+def _retired_link(pid: str, successors: list[str]) -> str:
+    return f"{pid} (retired; superseded by {' and '.join(successors)})" if successors else f"{pid} (retired)"
+
+
+def _retired(kb, pid: str) -> bool:
+    return pid in kb.patterns and kb.patterns[pid].status == "retired"
+
+
+def incident_said(told: IncidentLinks, relpath: str, how: str) -> str:
+    """What a surface says of an incident's id given for a pattern's, in one wording: that it is an incident record
+    (``relpath``), not a pattern, then ``how`` (the surface's way on, naming what it links)."""
+    return f"{told.iid!r} is an incident record ({relpath}), not a pattern: {how}"
+
+
+def no_pattern_listed(told: IncidentLinks) -> str | None:
+    """Why no pattern lists the record (``told``), as every surface says it, or None when one does."""
+    if told.listers:
+        return None
+    if told.linked:
+        return f"it links only retired patterns that nothing replaced ({told.links})"
+    return "it links no pattern yet (needs analysis)"
 
 
 class Boards:

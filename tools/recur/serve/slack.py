@@ -37,7 +37,7 @@ from fastapi import Request  # at module level: the routes' annotations are reso
 
 from recur.kb.incident_record import incident_command
 from recur.retrieval.patterns import glossary_url, site_page
-from recur.retrieval.query import unfenced
+from recur.retrieval.query import slack_unmarked, unfenced
 from recur.retrieval.results import (
     about_no_failure,
     confidence_text,
@@ -683,7 +683,7 @@ def _refuse_gone(engine, pattern: str) -> None:
     from recur.serve.routes.feedback import refuse_unknown
 
     try:
-        refuse_unknown(engine, pattern)
+        refuse_unknown(engine, pattern, records=False)  # on the event loop: no look in the KB's files
     except ApiError as exc:
         gone = retired(engine.manifest)
         if pattern in gone.paths or pattern in gone.left_out:
@@ -742,19 +742,6 @@ INTERACTION_DOC = {
 }
 
 
-# Slack's own markup in a command's text (a bare < > of the user's arrives as &lt; &gt;): a mention
-# <@U123|alice>, a channel <#C123|ops>, <!here>, a link <https://…|label> or <https://…>
-_SLACK_MARKUP = re.compile(r"<([@#!])[^<>]*>|<([^<>|]+)(?:\|([^<>]*))?>")
-
-
-def _unmarked(m: re.Match) -> str:
-    """A mention or channel says nothing of the failure, and its id swayed the search (a mention in
-    front of "disk full on db-3" flagged it no known pattern): dropped. A link: its label, or the URL."""
-    if m.group(1):
-        return " "
-    return m.group(3) if m.group(3) else m.group(2)
-
-
 # `/recur share …`: the word in any case, with or without a colon ("Share: disk full", "SHARE disk full"), then
 # white space (a line break too) or the end. Found in an integrator's review: `share:` and `Share:` were searched,
 # "share:" and all, and answered to the user alone
@@ -775,32 +762,13 @@ def _asks_for_usage(text: str) -> bool:
     )
 
 
-# An emoji as Slack sends it in a command's text, a :name: code (a run of them: ":fire::fire:", a skin tone's
-# ":+1::skin-tone-2:"), standing as a word of its own: white space or the text's ends around it. "ERROR:root:x",
-# "host:8080:" and "12:30:45" are no emoji. Its name said nothing of the failure and
-# outweighed the words: ":rotating_light: :rotating_light: postgres connection pool exhausted" answered "no known
-# pattern" where the words alone matched at high 85% (found in review). Unicode emoji go in query.prepare.
-_EMOJI_CODES = re.compile(r"(?<!\S)(?::[a-z0-9_+'-]{1,100}:)+(?!\S)[ \t]*")
-# what Slack formats as code, where a :name: is what was typed: a ``` block, a `span` on one line
-_CODE = re.compile(r"```[\s\S]*?```|`[^`\n]+`")
-
-
-def _without_emoji_codes(text: str) -> str:
-    """``text`` without its :name: emoji codes (_EMOJI_CODES) outside code blocks and spans."""
-    if ":" not in text:
-        return text
-    out, at = [], 0
-    for m in _CODE.finditer(text):
-        out += [_EMOJI_CODES.sub("", text[at : m.start()]), m.group()]
-        at = m.end()
-    return "".join([*out, _EMOJI_CODES.sub("", text[at:])])
-
-
 def _command_text(text: str) -> tuple[str, bool]:
     # Slack sends &, < and > of what the user typed as &amp;, &lt; and &gt; (its control characters):
     # searched as typed, and escaped once, not twice, in the reply. &amp; last, so "&amp;lt;" stays "&lt;".
-    text = _SLACK_MARKUP.sub(_unmarked, text)
-    text = _without_emoji_codes(text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&"))
+    # Slack's own markup (a mention, a channel, a link) and :name: emoji codes out, as every surface ranks a text
+    # (query.slack_unmarked): a mention's id swayed the search; out of the echo and the record line too. Before the
+    # unescaping: a bare < > of the user's is no markup, whatever follows it
+    text = slack_unmarked(text).replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
     # a log pasted as a code block: its fences out (query.unfenced, which every surface's search does) for the
     # record line, whose shell quotes each ``` closed. `share` is read as typed, outside the block: "```share\nERROR
     # x```" is a log whose first line is "share" (found in review: it was taken as the fence's info string)

@@ -107,6 +107,29 @@ def decode(data: bytes, what: str) -> str:
         raise RecurError(f"{what}: is not UTF-8 text (byte 0x{data[start]:02x} at {where})") from None
 
 
+def saved_as(byte: int) -> str:
+    """What a byte that is not UTF-8 is in Windows-1252, the "ANSI" Notepad, Word and most editors on Windows save
+    as (a superset of Latin-1's letters: 0xE9 is 'é'), as " ('é' in Latin-1 or Windows-1252: the file was saved in
+    that encoding)"; "" for a byte that is no printable character there. Said by `recur check` of a KB file and by
+    `recur import` of a postmortem, which named the byte alone (0xEB: the author could not see what was wrong)."""
+    try:
+        shown = bytes([byte]).decode("cp1252")
+    except UnicodeDecodeError:
+        return ""
+    return (
+        f" ({shown!r} in Latin-1 or Windows-1252: the file was saved in that encoding)" if shown.isprintable() else ""
+    )
+
+
+def first_bad_byte(data: bytes) -> int | None:
+    """The first byte of ``data`` that is not UTF-8 (a BOM aside), or None when it is UTF-8 throughout."""
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return data[exc.start]
+    return None
+
+
 def utf16_encoding(raw: bytes, cut: bool = False) -> str | None:
     """The UTF-16 ``raw`` is in, or None (read it as UTF-8): "utf-16" by its byte-order mark (Notepad's and Word's
     "Unicode", Windows PowerShell's `>`; text of other scripts than Latin may have no NUL byte, but then is no

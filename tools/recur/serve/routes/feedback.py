@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Request
 
 from recur.ingest import feedback as feedback_mod
 from recur.retrieval import patterns as pat
@@ -13,6 +13,7 @@ from recur.serve.bodies import FeedbackIn
 from recur.serve.deps import JSONResponse, Settings, errors, get_engine, get_settings, only_query
 from recur.serve.guard import ApiError
 from recur.serve.security import rate_limited, require_write
+from recur.serve.served_kb import ServedKB, incident_links, incident_said, no_pattern_listed, read_kb
 from recur.util.errors import RecurError
 from recur.util.text import query_key
 
@@ -45,12 +46,15 @@ router = APIRouter(tags=["feedback"], dependencies=[Depends(require_write), Depe
     },
     dependencies=[Depends(only_query())],
 )
-def feedback(body: FeedbackIn, engine=Depends(get_engine), settings: Settings = Depends(get_settings)):
+def feedback(
+    body: FeedbackIn, request: Request, engine=Depends(get_engine), settings: Settings = Depends(get_settings)
+):
     """Record a 👍/👎 on a suggestion; `recur feedback export` turns 👍 into eval cases (404 `feedback_off`
     when the server takes no votes: `recur serve --no-feedback`; /healthz says `"feedback": false`). With a `voter`,
     one vote per voter, query and pattern: `status` says "recorded", "changed" (it replaced their other
-    vote) or "already recorded" (the same vote again: nothing written, 200)."""
-    refuse_unknown(engine, body.pattern)
+    vote) or "already recorded" (the same vote again: nothing written, 200). An incident's id given for the
+    pattern is a 404 `pattern_not_found` saying it is an incident record and the pattern it links to vote on."""
+    refuse_unknown(engine, body.pattern, getattr(request.app.state, "served_kb", None))
     key = api_vote_key(body.voter, body.query, body.pattern) if body.voter is not None else None
     outcome = record_vote(settings, engine, body.query, body.pattern, body.useful, key=key)
     return JSONResponse(
@@ -67,13 +71,39 @@ def api_vote_key(voter: str, query: str, pattern: str) -> str:
     return feedback_mod.hashed_key("api", [voter, query_key(query), pattern])
 
 
-def refuse_unknown(engine, pattern: str) -> None:
+def refuse_unknown(engine, pattern: str, kbs: ServedKB | None = None, *, records: bool = True) -> None:
     """A 404 for a vote on a pattern the index does not have, worded as ``GET /api/patterns/{id}`` words it:
     a retired one said to be retired, a misspelt one with the ids it was probably meant to be (a vote on a
-    retired pattern was "no pattern with id ... in the index", as for a typo; found in review)."""
+    retired pattern was "no pattern with id ... in the index", as for a typo; found in review), an onboarding
+    path's id as one. An incident's id (`INC-2026-0001`, a team's own `PAY-482`, in any letter case: the board and
+    `recur report` list incidents by id) is said to be an incident record, with the pattern it links to vote on, in
+    MCP's words (served_kb.incident_said); it was "no pattern with id 'INC-2026-0001'" (found in review). The KB is
+    ``kbs``'s (the server's, kept between calls), else read now: only for such an id. Not ``records``: the KB's
+    files are not looked in (a Slack button's pattern, checked on the event loop, is one its reply named)."""
     if pattern not in engine.docs:
-        exc = pat.not_found(pattern, pat.retired(engine.manifest), engine.docs)
-        raise ApiError(404, exc.code, str(exc))
+        kb_dir = engine.kb_dir if records else None
+        exc = pat.not_found(pattern, pat.retired(engine.manifest), engine.docs, kb_dir=kb_dir)
+        said = _incident_vote(engine, exc, kbs) if exc.incident_id is not None else None
+        raise ApiError(404, exc.code, said or str(exc))
+
+
+def _incident_vote(engine, exc: pat.PatternNotFound, kbs: ServedKB | None) -> str | None:
+    """What a vote naming an incident's id is told (refuse_unknown): the record, what it links and which to vote on;
+    None when the KB cannot be read or the read has no such record (PatternNotFound's own words then)."""
+    try:
+        kb = kbs.kb(engine) if kbs is not None else read_kb(engine.kb_dir)
+    except RecurError:
+        return None
+    told = incident_links(kb, exc.incident_file)
+    if told is None:
+        return None
+    none = no_pattern_listed(told)
+    if none is None:
+        names = " or ".join(f'"pattern": "{pid}"' for pid in told.listers)
+        how = f"it links {told.links}: a vote names the pattern, {names}"
+    else:
+        how = f"{none}, so there is no pattern to vote on"
+    return incident_said(told, exc.incident_file, f"{how}; `recur show {told.iid}` prints it")
 
 
 def record_vote(

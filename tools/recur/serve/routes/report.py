@@ -16,14 +16,16 @@ every restart's load (minutes behind a first index build) and ``engine_failed`` 
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request, Response
-from pydantic import Field
+from pydantic import BeforeValidator, Field
 
 from recur import config
 from recur.problems.board import TREND_MONTHS, TREND_MONTHS_MOST
+from recur.problems.query import MOST_WINDOWS
 from recur.serve.answers import ok
 from recur.serve.deps import JSONResponse, errors, get_engine, only_query
 from recur.serve.guard import ApiError
@@ -34,10 +36,61 @@ from recur.util.errors import RecurError
 router = APIRouter(tags=["report"], dependencies=[Depends(require_read)])
 
 ASKED = ("as_of", "since", "owner", "window", "months")
-MOST_WINDOWS = 10  # recurring lists one request may add: each is a ranking of the KB's incidents
-# what a parameter left out means, said when it is given empty (a script's unset variable)
 ETAG = {"type": "string"}
-LEFT_OUT = {"as_of": "today", "since": "no since list", "owner": "everyone's"}
+
+
+def _checked(name: str, check):
+    """A parameter's value read by ``check(value, name)`` (problems.query's and util.dates' rules, which `recur
+    report` reads its options by) before FastAPI's own checks, so that each refusal is said in those words, named
+    by the parameter, whatever went wrong: pydantic's "Input should be a valid integer" of ``months=`` sat beside
+    "as_of: must not be empty" (found in review). The schema's ``format``, ``minimum``, ``maximum`` and ``maxItems``
+    stay FastAPI's, published as the refusals here enforce them (tests/test_serve_report.py checks the two agree)."""
+
+    def read(value):
+        if value is None:
+            return None
+        try:
+            return check(value, name)
+        except RecurError as exc:
+            raise ValueError(str(exc).removeprefix(f"{name}: ")) from None
+
+    return BeforeValidator(read)
+
+
+def _date_given(left_out: str):
+    """A date parameter: YYYY-MM-DD (spaces around it aside), "" refused as `recur report --as-of ''` refuses it."""
+
+    def check(value: str, name: str) -> dt.date:
+        from recur.util.dates import given_date
+
+        if not value.strip():  # a script's unset variable: not "today" nor "no since list"
+            raise RecurError(f"{name}: '' is not a date (YYYY-MM-DD); leave {name} out{left_out}")
+        return given_date(value.strip(), name)
+
+    return check
+
+
+def _owner_given(value: str, name: str) -> str:
+    from recur.kb.records import owner_key
+
+    if not owner_key(value):  # "", " ", " @ ": `recur report --owner`'s refusal (problems.owner.for_owner)
+        raise RecurError(f"{name}: give an owner's name (or '(unowned)')")
+    return value
+
+
+def _windows_given(values, name: str) -> list[int]:
+    from recur.problems.query import given_window
+
+    values = values if isinstance(values, list) else [values]
+    if len(values) > MOST_WINDOWS:  # as given, a window named twice counted twice: what maxItems says
+        raise RecurError(f"{name}: at most {MOST_WINDOWS} windows, not {len(values)}")
+    return [given_window(v, name) for v in values]
+
+
+def _months_given(value, name: str) -> int:
+    from recur.problems.query import given_months
+
+    return given_months(value, name)
 
 
 @router.get(
@@ -56,48 +109,60 @@ LEFT_OUT = {"as_of": "today", "since": "no since list", "owner": "everyone's"}
     },
     dependencies=[Depends(only_query(*ASKED, repeatable=("window",)))],
 )
-def problem_report(
-    as_of: str | None = Query(None, description="The board's date, YYYY-MM-DD (left out: today, the server's)."),
-    since: str | None = Query(
-        None,
-        description="The day of the last review, YYYY-MM-DD, on or before the board's date: `since` lists what came "
-        "after it (`recur report --since`).",
-    ),
-    owner: str | None = Query(
-        None,
-        description="Only what this owner owns, by `recur report --owner`'s rule (`filtered` says so; "
-        "'(unowned)': what no one owns).",
-    ),
-    window: list[Annotated[int, Field(ge=1)]] | None = Query(
-        None,
-        description=f"Days of a recurring list to add to 30 and 90, as `recur report --window` (repeatable, up to "
-        f'{MOST_WINDOWS}: ?window=180&window=365): `recurring["365"]`.',
-    ),
-    months: int = Query(
-        TREND_MONTHS,
-        ge=1,
-        le=TREND_MONTHS_MOST,
-        description=f"The monthly trend over the last N months, the board's month the last, as `recur report --months` "
-        f"(1 to {TREND_MONTHS_MOST}): `trends.months`.",
-    ),
+def problem_report(  # long: five parameters, each with its schema and description; the body is ~15 lines
+    as_of: Annotated[
+        dt.date | None,
+        _checked("as_of", _date_given(" for today")),
+        Query(description="The board's date, YYYY-MM-DD (left out: today, the server's)."),
+    ] = None,
+    since: Annotated[
+        dt.date | None,
+        _checked("since", _date_given("")),
+        Query(
+            description="The day of the last review, YYYY-MM-DD, on or before the board's date: `since` lists what "
+            "came after it (`recur report --since`)."
+        ),
+    ] = None,
+    owner: Annotated[
+        Annotated[str, Field(min_length=1)] | None,
+        _checked("owner", _owner_given),
+        Query(
+            description="Only what this owner owns, by `recur report --owner`'s rule (`filtered` says so; "
+            "'(unowned)': what no one owns)."
+        ),
+    ] = None,
+    window: Annotated[
+        Annotated[list[Annotated[int, Field(ge=1)]], Field(max_length=MOST_WINDOWS)] | None,
+        _checked("window", _windows_given),
+        Query(
+            description=f"Days of a recurring list to add to 30 and 90, as `recur report --window` (repeatable, up "
+            f'to {MOST_WINDOWS} times: ?window=180&window=365): `recurring["365"]`.'
+        ),
+    ] = None,
+    months: Annotated[
+        Annotated[int, Field(ge=1, le=TREND_MONTHS_MOST)],
+        _checked("months", _months_given),
+        Query(
+            description=f"The monthly trend over the last N months, the board's month the last, as `recur report "
+            f"--months` (1 to {TREND_MONTHS_MOST}): `trends.months`."
+        ),
+    ] = TREND_MONTHS,
     *,
     request: Request,
 ):
     """The problem-management board as `recur report --format json` prints it for the same date and filters, the KB
     as it is now: reviews pending and overdue, open follow-ups and permanent fixes by owner, incidents with no known
-    pattern, open flags, the most recurring patterns, recurrence after a fix, monthly trends. A date that is no
-    date, an empty parameter, a `since` after the board's date, a blank owner, a window under 1 day or months out of its range is a 422
-    naming the parameter; a server with no knowledge base folder (an index-only deployment) a 503 `kb_unavailable`.
-    It needs no model nor index: it answers while the model loads (no `not_ready`) and after a load that failed."""
+    pattern, open flags, the most recurring patterns, recurrence after a fix, monthly trends. A refused value (a
+    date that is no date, an empty parameter, a `since` after the board's date, a blank owner, a window under 1 day
+    or more than 10 windows, months out of its range) is a 422 naming the parameter in `recur report`'s words; a
+    server with no knowledge base folder (an index-only deployment) a 503 `kb_unavailable`. It needs no model nor
+    index: it answers while the model loads (no `not_ready`) and after a load that failed."""
     from recur.problems.query import OwnerRefused, check_since
 
-    for name, value in (("as_of", as_of), ("since", since), ("owner", owner)):
-        if value is not None and not value.strip():  # a script's unset variable: not "today" nor "everyone"
-            raise ApiError(422, "invalid_request", f"{name}: must not be empty (leave it out for {LEFT_OUT[name]})")
-    windows = _windows(window or [])
+    windows = tuple(dict.fromkeys(window or []))  # each once, in the order given
+    day = as_of or config.today()
     try:
-        day = _date(as_of, "as_of") or config.today()
-        since_day = check_since(_date(since, "since"), day, "since")
+        since_day = check_since(since, day, "since")
     except RecurError as exc:
         raise ApiError(422, "invalid_request", str(exc)) from None
     kb = _served_kb(request)
@@ -142,20 +207,6 @@ def _board_body(boards, kb, day, owner, windows: tuple, since, months: int) -> t
         ).body
 
     return boards.body(kb, key, made)
-
-
-def _date(value: str | None, name: str):
-    from recur.util.dates import given_date
-
-    return given_date(value.strip(), name) if value is not None else None
-
-
-def _windows(given: list[int]) -> tuple:
-    """The windows asked for, each once, in the order given (1 day or more: the parameter's schema checks it)."""
-    windows = tuple(dict.fromkeys(given))
-    if len(windows) > MOST_WINDOWS:
-        raise ApiError(422, "invalid_request", f"window: at most {MOST_WINDOWS} windows")
-    return windows
 
 
 def _served_kb(request: Request):

@@ -618,7 +618,8 @@ export class Ranker {
   readQuery(text) {
     const plain = String(text).includes("\x1b") ? String(text).replace(new RegExp(this.p.ansi, "g"), "") : String(text);
     const p = this.prepare(wellFormed(plain), this.p.max_query_chars);
-    p.searched = compatible(p.text);  /* query.Prepared.searched: what is ranked; text, as typed, what is echoed */
+    /* p.searched (RecurQuery.prepare's, query.Prepared.searched): what is ranked, Slack's markup out and NFKC; text, as
+       typed, what is echoed */
     return p;
   }
 

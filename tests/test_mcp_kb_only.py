@@ -1,0 +1,129 @@
+"""MCP's tools that read only the KB's records (problem_report, get_incident: mcp_server.KB_ONLY) answer without the
+engine, as GET /api/report does: while the model and index load, and after a load that failed. problem_report
+waited for the load (over stdio up to 300 s, over /mcp 45 s then not_ready) and said engine_failed for good after a
+failed one, where the API answered from the same KB (found in review). The real MCP SDK client throughout, over
+`recur mcp` on stdio and `recur serve`'s /mcp; the engine held or failed by the load given, nothing mocked."""
+
+from __future__ import annotations
+
+import json
+import threading
+
+from click.testing import CliRunner
+from serve_util import running
+from test_mcp import call, session, stdio
+from test_mcp_board import fixes_kb
+
+from recur.cli.main import cli
+from recur.retrieval.engine import Engine
+from recur.serve import create_app
+
+AS_OF = "2026-06-01"
+INCIDENT = "INC-2026-0031"  # fixes_kb's first incident of broke-again
+
+
+def cli_counts(kb) -> dict:
+    r = CliRunner().invoke(cli, ["report", "--kb", str(kb), "--json", "--as-of", AS_OF, "--owner", "bob"])
+    assert r.exit_code == 0, r.output
+    return json.loads(r.stdout)["counts"]
+
+
+async def kb_only_calls(client) -> dict:
+    return {
+        "report": await call(client, "problem_report", {"as_of": AS_OF, "owner": "bob"}),
+        "incident": await call(client, "get_incident", {"id": INCIDENT.lower()}),
+        "a_pattern": await call(client, "get_incident", {"id": "broke-again"}),
+    }
+
+
+def assert_answered(got: dict, kb) -> None:
+    err, board, text = got["report"]
+    assert not err, text
+    assert board["counts"] == cli_counts(kb) and board["filtered"]["owner"] == "bob", board["counts"]
+    err, incident, text = got["incident"]
+    assert not err and incident["id"] == INCIDENT and incident["patterns"] == ["broke-again"], text
+    err, _, text = got["a_pattern"]  # told from the KB's patterns, not the index's (which waited for the engine)
+    assert err and text.startswith("'broke-again' is a pattern, not an incident: get_pattern broke-again"), text
+
+
+def test_stdio_kb_tools_answer_after_the_engine_failed_to_load(tmp_path):
+    """`recur mcp` over an index built with another model: the search says engine_failed, the board and the
+    incidents are answered from the --kb folder."""
+    from recur.kb.loader import load_kb
+    from recur.retrieval import embed
+    from recur.retrieval.index import build
+
+    kb = fixes_kb(tmp_path / "kb")
+    build(load_kb(kb), tmp_path / "index", embed.load_encoder("fake:32"), progress=False)  # not --model's
+
+    async def work(client):
+        got = await kb_only_calls(client)
+        got["search"] = await call(client, "suggest_patterns", {"text": "ENOSPC"})
+        return got
+
+    got = session(stdio(kb, tmp_path / "index"), work)
+    err, body, text = got["search"]
+    assert err and body["error"]["code"] == "engine_failed", text
+    assert_answered(got, kb)
+
+
+def _held(kb, index, release: threading.Event):
+    def slow_load():  # the model still loading until the test has its answers
+        release.wait(120)
+        return Engine.open(kb, index, model="fake:64", quiet=True)
+
+    return slow_load
+
+
+def test_stdio_kb_tools_answer_while_the_engine_loads(tmp_path):
+    """`recur mcp`'s getter waits for the load (holder_engine, up to 300 s): the board and an incident are
+    answered while the load is held, the load released only once they are."""
+    from recur.serve.mcp_server import build_server
+    from recur.serve.mcp_stdio import holder_engine
+    from recur.serve.runtime import EngineHolder
+
+    kb = fixes_kb(tmp_path / "kb")
+    release = threading.Event()
+    holder = EngineHolder(_held(kb, tmp_path / "index", release))
+    holder.start()
+    try:
+        server = build_server(holder_engine(holder), stale_files=lambda: holder.kb_changed, kb_dir=kb)
+        got = session(server, kb_only_calls)
+        assert not holder.ready.is_set()  # answered with the load still held
+    finally:
+        release.set()
+        holder.stop()
+    assert_answered(got, kb)
+
+
+def test_http_kb_tools_answer_while_the_engine_loads_and_after_a_failed_load(tmp_path):
+    """`recur serve`'s /mcp (create_app told its --kb folder, as GET /api/report reads it): a call waited for the
+    load up to 45 s, then not_ready; it is answered while the load is held, and after a load that failed."""
+    from recur.util.errors import RecurError
+
+    kb = fixes_kb(tmp_path / "kb")
+    release = threading.Event()
+
+    def failed_load():
+        raise RecurError("the index cannot be read")
+
+    def app(load, root):
+        return create_app(load, site_dir=None, feedback_path=root / "fb.jsonl", kb_dir=kb, host="127.0.0.1")
+
+    try:
+        with running(app(_held(kb, tmp_path / "index", release), tmp_path), wait_ready=False) as base:
+            loading = session(base + "/mcp", kb_only_calls)
+    finally:
+        release.set()
+    assert_answered(loading, kb)
+    with running(app(failed_load, tmp_path / "f"), wait_ready=False) as base:
+
+        async def work(client):
+            got = await kb_only_calls(client)
+            got["search"] = await call(client, "suggest_patterns", {"text": "ENOSPC"})
+            return got
+
+        failed = session(base + "/mcp", work)
+    err, body, text = failed["search"]
+    assert err and body["error"]["code"] == "engine_failed", text
+    assert_answered(failed, kb)

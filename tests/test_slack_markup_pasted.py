@@ -1,0 +1,146 @@
+"""Slack's own markup in a text pasted outside Slack. Slack's /recur took a mention (<@U0123ABC|maria>), a channel
+(<#C0123ABC|ops>), <!here>, a link's brackets (<https://…|board>) and :name: emoji codes out of a command's text: a
+mention's id swayed the search. A message copied from Slack's API or an export, or relayed by a bot, into MCP's
+suggest_patterns, POST /api/suggest, `recur suggest`, --queries or the site's box was searched with them, and answered
+otherwise than its words: "<@U0G9QF9C6|maria> disk full on db-3" medium where "disk full on db-3" is high, a link's
+URL took a replication-lag text from medium to low (found in review). Every surface now ranks the text without them
+(query.slack_unmarked, Prepared.searched) and echoes it as typed; only Slack's exact shapes: a log's <html>, kubectl's
+<none>, List<String>, "a < b > c", an e-mail in brackets and "12:30:45" are searched as they were."""
+
+from __future__ import annotations
+
+import json
+
+import httpx
+import pytest
+from click.testing import CliRunner
+from mcp import Client
+from serve_util import run_async, running
+
+from recur.cli.main import cli
+from recur.retrieval.query import NOTHING_LEFT, prepare, slack_unmarked
+
+# (as pasted, the same in words alone): each a shape Slack writes
+MARKED = {
+    "<@U0G9QF9C6|maria> disk full on db-3": "disk full on db-3",
+    "<@U0G9QF9C6> <!here> disk full on db-3": "disk full on db-3",
+    "replica lag climbing on the orders db, see <https://grafana.example.com/d/abc?var-host=db-2|replication board>": (
+        "replica lag climbing on the orders db, see replication board"
+    ),
+    "<#C024BE7LR|payments-oncall> TLS handshake failures to the card gateway since the cert rotation": (
+        "TLS handshake failures to the card gateway since the cert rotation"
+    ),
+    ":rotating_light: <!channel> checkout pods OOMKilled again :fire:": "checkout pods OOMKilled again",
+}
+# what only looks like markup: searched as it is
+NOT_MARKUP = [
+    "<html><body><h1>502 Bad Gateway</h1></body></html>",
+    "retries < limit > 0 failed",
+    "List<String> could not be parsed: Map<K, V> expected",
+    "NAME  READY  STATUS  <none>  <unknown>",
+    "mail to <oncall@example.com> bounced",
+    "12:30:45 ERROR:root:x host:8080: failed",
+    "<#include> <@alice> <!DOCTYPE html> <!-- note --> <tel:+1555> <U123>",
+    "x:fire: and `:fire:` in code",
+]
+
+
+def _words(text: str) -> str:
+    """What is searched, its spaces as one: a mention out leaves a space where it was."""
+    return " ".join(prepare(text).searched.split())
+
+
+@pytest.mark.parametrize("pasted, plain", list(MARKED.items()))
+def test_slacks_markup_is_not_ranked_and_the_text_is_echoed_as_typed(pasted, plain):
+    p = prepare(pasted)
+    assert _words(pasted) == plain, p.searched
+    assert p.text == pasted and not p.unsearched
+
+
+def test_each_slack_shape_reads_as_slacks_own_reply_did():
+    said = {
+        "<@U0G9QF9C6|maria> <@W0123ABC> <#C024BE7LR|ops> <#G0123AB9> x": "x",
+        "<!here> <!channel> <!everyone> <!here|@here> x": "x",
+        "<!subteam^S0123ABC|@db-oncall> <!date^1392734382^{date_short}|Feb 18> x": "x",
+        "<https://a.example/d?x=1&amp;y=2|the board> <https://a.example/b> <mailto:ops@example.com|ops@example.com>": (
+            "the board https://a.example/b ops@example.com"
+        ),
+        ":fire::fire: x :+1::skin-tone-2:\n:warning: y": "x\ny",
+    }
+    assert {k: "\n".join(" ".join(x.split()) for x in slack_unmarked(k).split("\n")) for k in said} == said
+
+
+@pytest.mark.parametrize("text", NOT_MARKUP)
+def test_what_only_looks_like_slacks_markup_is_searched_as_it_is(text):
+    assert slack_unmarked(text) == text
+    assert prepare(text).searched == prepare(text).text
+
+
+def test_a_mention_alone_has_nothing_to_search():
+    """It was searched as its id and answered "no known pattern" with the closest patterns."""
+    for text in ("<@U0G9QF9C6>", "<!here> :rotating_light:", "<@U0G9QF9C6|maria> <#C024BE7LR|ops>"):
+        assert prepare(text).unsearched == NOTHING_LEFT, text
+
+
+# -- every surface, the real model on the starter KB --------------------------------------------------------------
+def _ranked(answer: dict) -> list:
+    return [(r["id"], r["confidence"], r["probability"]) for r in answer["results"]]
+
+
+def test_recur_suggest_and_queries_rank_a_slack_message_as_its_words(real_engine, tmp_path):
+    kb, index = str(real_engine.kb_dir), str(real_engine.index_dir)
+
+    def suggest(text):
+        r = CliRunner().invoke(cli, ["suggest", "--kb", kb, "--index", index, "--model", "default", "--json", text])
+        assert r.exit_code == 0, r.output
+        return json.loads(r.stdout)
+
+    for pasted, plain in list(MARKED.items())[:3]:
+        got, want = suggest(pasted), suggest(plain)
+        assert (_ranked(got), got["no_known_pattern"]) == (_ranked(want), want["no_known_pattern"]), pasted
+        assert got["query"] == pasted
+    lines = tmp_path / "queries.jsonl"
+    asked = list(MARKED)[:2] + [list(MARKED.values())[0]]
+    lines.write_text("".join(json.dumps({"query": q}) + "\n" for q in asked), encoding="utf-8")
+    r = CliRunner().invoke(
+        cli, ["suggest", "--kb", kb, "--index", index, "--model", "default", "--queries", str(lines)]
+    )
+    assert r.exit_code == 0, r.output
+    answers = [json.loads(x) for x in r.stdout.splitlines() if x.strip()]
+    assert [_ranked(a) for a in answers[:2]] == [_ranked(answers[2])] * 2, answers
+    assert [a["query"] for a in answers] == asked
+
+
+@pytest.fixture(scope="module")
+def served(real_engine):
+    from recur.serve import create_app
+
+    with running(create_app(lambda: real_engine, site_dir=None, feedback_path=None)) as base:
+        yield base
+
+
+def test_the_api_ranks_a_slack_message_as_its_words(served):
+    def api(text):
+        r = httpx.post(served + "/api/suggest", json={"text": text}, timeout=60)
+        assert r.status_code == 200, r.text
+        return r.json()
+
+    for pasted, plain in list(MARKED.items())[:4]:
+        got, want = api(pasted), api(plain)
+        assert (_ranked(got), got["no_known_pattern"]) == (_ranked(want), want["no_known_pattern"]), pasted
+        assert got["query"] == pasted
+    alone = api("<@U0G9QF9C6>")
+    assert (alone["no_known_pattern"], alone["results"], alone["query_note"]) == (None, [], NOTHING_LEFT), alone
+
+
+def test_mcp_ranks_a_slack_message_as_its_words(served):
+    async def mcp(texts):
+        async with Client(served + "/mcp", read_timeout_seconds=60) as client:
+            return [(await client.call_tool("suggest_patterns", {"text": t})).structured_content for t in texts]
+
+    pairs = list(MARKED.items())[:4]
+    told = run_async(mcp([t for pair in pairs for t in pair]))
+    for n, (pasted, _) in enumerate(pairs):
+        got, want = told[2 * n], told[2 * n + 1]
+        assert (_ranked(got), got["no_known_pattern"]) == (_ranked(want), False), pasted
+        assert got["query"] == pasted

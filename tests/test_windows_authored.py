@@ -1,0 +1,132 @@
+"""A KB its authors edit on Windows (a checkout with core.autocrlf=true, editors that save a UTF-8 byte-order mark,
+Notepad's or Word's "ANSI", DOS's Ctrl-Z end-of-file mark, Windows paths, file names that differ only in letter case),
+checked and served on Linux. Found in a Windows team's review: each case is read as the author meant it, or named
+with its file, line and field; what Recur writes into such a file keeps its BOM, line ends and end mark."""
+
+from __future__ import annotations
+
+import json
+
+from click.testing import CliRunner
+from kbfactory import fake_model_flags, small_kb
+
+from recur.cli.main import cli
+from recur.kb.loader import load_kb
+
+
+def run(*args):
+    r = CliRunner().invoke(cli, [str(a) for a in args])
+    assert "Traceback" not in r.output, r.output
+    return r
+
+
+def _windows(path, bom: bool = True, eof: bool = False) -> bytes:
+    """Save ``path`` as a Windows editor would: CRLF line ends, a byte-order mark, a trailing Ctrl-Z."""
+    raw = path.read_bytes().replace(b"\r\n", b"\n").replace(b"\n", b"\r\n")
+    raw = (b"\xef\xbb\xbf" if bom else b"") + raw + (b"\x1a" if eof else b"")
+    path.write_bytes(raw)
+    return raw
+
+
+def test_a_trailing_ctrl_z_is_the_end_of_the_file_not_text(tmp_path):
+    """DOS's end-of-file mark after the last line was the last section's last character: the API, the site's search
+    data and `recur show` carried "…root cause\\n\\x1a", and `recur check` warned of a control character."""
+    kb = small_kb(tmp_path / "kb")
+    path = kb / "patterns/capacity/disk-full.md"
+    _windows(path, eof=True)
+    loaded = load_kb(kb)
+    assert not [p for p in loaded.problems if p.is_error], loaded.problems
+    pattern = loaded.patterns["disk-full"]
+    assert "\x1a" not in repr(pattern) and "\r" not in repr(pattern) and "\ufeff" not in repr(pattern)
+    r = run("check", "--kb", kb, "--stale-days", "0")
+    assert "U+001A" not in r.output and "disk-full.md" not in r.output, r.output
+
+
+def test_a_fix_edit_keeps_the_files_bom_line_ends_and_end_mark(tmp_path):
+    """`recur fix` edits the pattern in place: the lines it adds take the file's CRLF, and its BOM and Ctrl-Z stay."""
+    kb = small_kb(tmp_path / "kb")
+    path = kb / "patterns/capacity/disk-full.md"
+    before = _windows(path, eof=True)
+    r = run("fix", "disk-full", "--kb", kb, "--owner", "team-storage")
+    assert r.exit_code == 0, r.output
+    raw = path.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf") and raw.endswith(b"\r\n\x1a"), raw[-20:]
+    assert raw.count(b"\n") == raw.count(b"\r\n") and raw.count(b"\x1a") == 1
+    added = [x for x in raw.split(b"\r\n") if x not in before.split(b"\r\n")]
+    assert b"  owner: team-storage" in added, added
+    assert load_kb(kb).patterns["disk-full"].fix.owner == "team-storage"
+
+
+def test_suggest_finds_a_recorded_title_in_a_record_saved_with_a_bom(tmp_path):
+    """`recur suggest` given a past incident's exact title names the record rather than proposing it again; the
+    record was read as UTF-8 text whose first line was '\\ufeff---', no front matter, so a record saved by a
+    Windows editor was never found and a duplicate was proposed."""
+    kb = small_kb(tmp_path / "kb")
+    _windows(kb / "incidents/2026/INC-2026-0002.md")
+    r = run("suggest", "Unknown slowness", "--kb", kb, *fake_model_flags(kb, tmp_path / "index"))
+    assert r.exit_code == 0, r.output
+    assert "Recorded already: INC-2026-0002 has this title (" in r.stdout, r.stdout
+    assert "recur incident new" not in r.stdout
+
+
+def test_feedback_export_keeps_the_cases_files_bom(tmp_path):
+    """cases.yml saved with a BOM came back without it: line 1 changed in the diff of every export; one that ends
+    with a Ctrl-Z (read by `recur check` and `recur eval`) was "cases.yml:1: cases: not valid YAML"."""
+    from test_feedback import export, votes
+
+    kb = small_kb(tmp_path / "kb")
+    cases = kb / "eval" / "cases.yml"
+    _windows(cases, eof=True)
+    fb = tmp_path / "f.jsonl"
+    votes(fb, ("pool and disk", "disk-full", True))
+    assert export(fb, kb)[0] == 1
+    raw = cases.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf") and not raw.startswith(b"\xef\xbb\xbf" * 2)
+    assert raw.count(b"\n") == raw.count(b"\r\n") and raw.endswith(b"\r\n\x1a") and raw.count(b"\x1a") == 1
+    assert any(c.query == "pool and disk" for c in load_kb(kb).cases)
+
+
+def test_a_windows_path_for_an_id_is_told_the_id_it_names(tmp_path):
+    """`related: ['..\\network\\dns-failure.md']`, a path copied from Explorer, was "did you mean
+    'network-dns-failure'?", an id no file has; its backslashes part the folders as '/' does."""
+    kb = small_kb(tmp_path / "kb")
+    path = kb / "patterns/capacity/disk-full.md"
+    text = path.read_text().replace("---\n\n", "related: ['..\\capacity\\db-pool.md']\n---\n\n", 1)
+    path.write_text(text)
+    r = run("check", "--kb", kb, "--format", "json")
+    found = [p for p in json.loads(r.stdout)["problems"] if p["field"] == "related[0]"]
+    assert len(found) == 1, r.stdout
+    said = found[0]["message"]
+    assert "did you mean 'db-pool'? (an id is the name of its file or page alone, without the folder and .md)" in said
+
+
+def test_check_warns_of_two_files_whose_names_differ_only_in_case(tmp_path):
+    """INC-2026-0002.md beside inc-2026-0002.md: Windows keeps one file for both, so a Windows checkout holds one
+    and git shows the other changed; Linux read both as two incidents without a word. A warning at each, naming the
+    other (either may be the one to rename), as a reserved device name is, which `--strict` fails on."""
+    kb = small_kb(tmp_path / "kb")
+    record = kb / "incidents/2026/INC-2026-0002.md"
+    twin = record.with_name("inc-2026-0002.md")
+    twin.write_text(record.read_text().replace("INC-2026-0002", "inc-2026-0002"))
+    r = run("check", "--kb", kb, "--stale-days", "0")
+    assert r.exit_code == 0, r.output
+    for name, other in (("inc-2026-0002.md", "INC-2026-0002.md"), ("INC-2026-0002.md", "inc-2026-0002.md")):
+        line = next((x for x in r.stdout.splitlines() if f"/{name}:1: file: warning: " in x), None)
+        assert line is not None, r.stdout
+        assert f"'{name}' and '{other}' in the same folder differ only in letter case: Windows and macOS" in line
+    assert run("check", "--kb", kb, "--stale-days", "0", "--strict").exit_code == 1
+
+
+def test_import_names_what_a_windows_1252_byte_is(tmp_path):
+    """A postmortem Word saved as "ANSI" is refused (Windows-1252 and Latin-1 cannot be told apart), naming the
+    byte, its line and column, and now what it is there, as `recur check` says of a KB file: 0xEB alone did not
+    show the author that 'ë' was the problem."""
+    kb = small_kb(tmp_path / "kb")
+    pm = tmp_path / "pm.md"
+    pm.write_bytes("# Spooler down\r\n\r\nAuthors: Zoë\r\n\r\n## Summary\r\nIt stopped.\r\n".encode("cp1252"))
+    r = run("import", pm, "--kb", kb, *fake_model_flags(kb, tmp_path / "index"))
+    assert r.exit_code == 1, r.output
+    assert (
+        "is not UTF-8 text (byte 0xeb at line 3, column 12) ('ë' in Latin-1 or Windows-1252: the file was saved in "
+        "that encoding); save it as UTF-8 and import again"
+    ) in r.stderr, r.stderr
