@@ -133,7 +133,7 @@ def _listening(host: str, port: int, backlog: int) -> list[socket.socket]:
     socket was bound but not listening until uvicorn's start (its lifespan, then ``create_server``), and with a
     fixed --port uvicorn bound it only then, so a client that connected on reading the line (a script, a health
     check, a test) was refused (found in CI). Or the RecurError that says why not: a port another socket bound
-    with SO_REUSEADDR, as this one is, listens on first fails here, not at the bind."""
+    with SO_REUSEADDR, as this one is on POSIX (REUSE_ADDRESS), listens on first fails here, not at the bind."""
     sockets = _bind(host, port)
     try:
         for sock in sockets:
