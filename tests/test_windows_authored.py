@@ -130,3 +130,28 @@ def test_import_names_what_a_windows_1252_byte_is(tmp_path):
         "is not UTF-8 text (byte 0xeb at line 3, column 12) ('ë' in Latin-1 or Windows-1252: the file was saved in "
         "that encoding); save it as UTF-8 and import again"
     ) in r.stderr, r.stderr
+
+
+def test_a_new_incident_is_no_case_twin_of_a_record_named_in_lower_case(tmp_path):
+    """A record named inc-2026-0002.md by hand held no number: `recur incident new` and `recur new incident` wrote
+    INC-2026-0002.md beside it, and `--id INC-2026-0002` was taken as free, a case twin the check just added fails
+    `--strict` on (Windows and macOS take the two for one file, `recur show` for one incident)."""
+    kb = small_kb(tmp_path / "kb")
+    folder = kb / "incidents/2026"
+    record = folder / "INC-2026-0002.md"
+    (folder / "inc-2026-0002.md").write_text(record.read_text().replace("INC-2026-0002", "inc-2026-0002"))
+    record.unlink()
+    given = ("--title", "Disk filled on db3", "--severity", "sev2", "--date", "2026-03-01")
+    r = run("incident", "new", "--kb", kb, *given)
+    assert r.exit_code == 0, r.output
+    assert "INC-2026-0003.md" in r.output and not record.exists(), r.output
+    r = run("new", "incident", "--kb", kb, "--no-input", *given)
+    assert r.exit_code == 0 and "INC-2026-0004.md" in r.output and not record.exists(), r.output
+    r = run("incident", "new", "--kb", kb, "--id", "INC-2026-0002", *given)
+    assert r.exit_code == 1 and not record.exists(), r.output
+    assert "incident INC-2026-0002 (as inc-2026-0002, in other letter case) already exists: " in r.stderr, r.stderr
+    r = run("new", "incident", "--kb", kb, "--no-input", "--id", "INC-2026-0002", *given)
+    assert r.exit_code == 1 and not record.exists(), r.output
+    assert "--id: incident 'INC-2026-0002' already exists (as inc-2026-0002, in other letter case)" in r.stderr
+    assert "letter case" not in run("check", "--kb", kb, "--stale-days", "0").output
+

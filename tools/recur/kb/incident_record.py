@@ -34,10 +34,19 @@ def next_id(kb, year: int) -> str:
     if ydir.is_dir():
         names |= {p.stem for p in ydir.glob("*.md")}
     for name in names:
-        m = ID_RE.match(name)
+        # a record named in lower case (inc-2026-0002.md, by hand) holds its number: INC-2026-0002.md beside it is
+        # one file on Windows and macOS, a case twin `recur check --strict` fails on (found in a re-read)
+        m = ID_RE.match(name.upper())
         if m and int(m.group(1)) == year:
             used.append(int(m.group(2)))
     return f"INC-{year}-{max(used) + 1:04d}"
+
+
+def taken_id(kb, iid: str) -> str | None:
+    """The id of a record of ``kb`` (one with errors too) that is ``iid`` in any letter case, or None: `--id
+    inc-2026-0001` beside INC-2026-0001.md wrote a second file, which Windows and macOS take for the same one (a case
+    twin `recur check --strict` fails on) and `recur show` for the same incident (found in a re-read)."""
+    return next((k for k in kb.incident_files if k.casefold() == iid.casefold()), None)
 
 
 def write_new_record(kb, year: int, iid: str, text, numbered: bool) -> tuple[str, Path]:
@@ -870,8 +879,9 @@ class Asked:
         return tuple(require_patterns(kb, ids, given_as("patterns")))
 
     def free(self, kb, iid: str) -> None:
-        if iid in kb.incident_files:
-            raise RecurError(f"incident {iid} already exists: {kb.incident_files[iid][0]}")
+        if (taken := taken_id(kb, iid)) is not None:
+            said = iid if taken == iid else f"{iid} (as {taken}, in other letter case)"
+            raise RecurError(f"incident {said} already exists: {kb.incident_files[taken][0]}")
 
     def called(self, field: str) -> str:
         """What a refusal calls the field ``field`` of ``NewIncident``: as its caller gave it (``given_as``)."""
