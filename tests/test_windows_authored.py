@@ -155,3 +155,22 @@ def test_a_new_incident_is_no_case_twin_of_a_record_named_in_lower_case(tmp_path
     assert "--id: incident 'INC-2026-0002' already exists (as inc-2026-0002, in other letter case)" in r.stderr
     assert "letter case" not in run("check", "--kb", kb, "--stale-days", "0").output
 
+
+def test_no_case_twin_warning_for_the_repositorys_files_nor_names_windows_tells_apart(tmp_path):
+    """A KB at its repository's root: README.md beside readme.md, files the KB leaves alone, failed `check --strict`
+    as a case twin; and 'straße.md' beside 'strasse.md' (casefold makes 'ß' 'ss'), two files on Windows and
+    macOS. Patterns/ beside patterns/ at the root is the KB's own and still warned of."""
+    kb = small_kb(tmp_path / "kb")
+    (kb / "README.md").write_text("# Our KB\n")
+    (kb / "readme.md").write_text("# our kb\n")
+    (kb / "Makefile").write_text("all:\n")
+    (kb / "makefile").write_text("all:\n")
+    (kb / "patterns/network/straße.png").write_bytes(b"\x89PNG")
+    (kb / "patterns/network/strasse.png").write_bytes(b"\x89PNG")
+    r = run("check", "--kb", kb, "--stale-days", "0", "--strict")
+    assert r.exit_code == 0 and "letter case" not in r.output, r.output
+    (kb / "Patterns").mkdir()
+    r = run("check", "--kb", kb, "--stale-days", "0", "--strict")
+    assert r.exit_code == 1, r.output
+    said = [x for x in r.output.splitlines() if "differ only in letter case" in x]
+    assert len(said) == 2 and all("'Patterns' and 'patterns'" in x or "'patterns' and 'Patterns'" in x for x in said)
