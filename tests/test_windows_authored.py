@@ -174,3 +174,15 @@ def test_no_case_twin_warning_for_the_repositorys_files_nor_names_windows_tells_
     assert r.exit_code == 1, r.output
     said = [x for x in r.output.splitlines() if "differ only in letter case" in x]
     assert len(said) == 2 and all("'Patterns' and 'patterns'" in x or "'patterns' and 'Patterns'" in x for x in said)
+
+
+def test_two_unicode_forms_of_one_name_are_not_said_to_differ_in_letter_case(tmp_path):
+    """'café.png' written once composed, once as 'e' and a combining accent (macOS' and Linux tools' two ways): the
+    warning said the two differ only in letter case, which they do not, and showed the same name twice."""
+    kb = small_kb(tmp_path / "kb")
+    (kb / "patterns/network/caf\u00e9.png").write_bytes(b"\x89PNG")
+    (kb / "patterns/network/cafe\u0301.png").write_bytes(b"\x89PNG")
+    r = run("check", "--kb", kb, "--stale-days", "0")
+    said = [x for x in r.output.splitlines() if "caf" in x]
+    assert len(said) == 2 and not any("letter case" in x for x in said), r.output
+    assert "'cafe\\u0301.png' and 'caf\\xe9.png' in the same folder are one name in two Unicode forms" in r.output

@@ -981,8 +981,17 @@ def _case_twins(folder: PurePath, names: list[str], kb_root: bool = False) -> li
         if others and (not kb_root or _one_name(name) in ours):
             said = (
                 f"{name!r} and {', '.join(map(repr, others))} in the same folder differ only in letter case: Windows "
-                "and macOS take them for one name, so a checkout there holds only one of them (git shows the other as "
-                "changed); merge them into one, or rename one (an id is its file's name: its id: line too)"
+                "and macOS take them for one name"
+            )
+            if all(unicodedata.normalize("NFC", n) == unicodedata.normalize("NFC", name) for n in others):
+                # 'café.png' and 'café.png' "differ only in letter case": they do not, and Windows keeps both
+                said = (
+                    f"{name!a} and {', '.join(map(ascii, others))} in the same folder are one name in two Unicode forms "
+                    "(a letter with its accent, or a letter and a combining accent): macOS takes them for one name"
+                )
+            said += (
+                ", so a checkout there holds only one of them (git shows the other as changed); merge them into one, or "
+                "rename one (an id is its file's name: its id: line too)"
             )
             problems.append(Problem(display_path(folder / name), 1, "file", said, "warning"))
     return problems
