@@ -186,3 +186,23 @@ def test_two_unicode_forms_of_one_name_are_not_said_to_differ_in_letter_case(tmp
     said = [x for x in r.output.splitlines() if "caf" in x]
     assert len(said) == 2 and not any("letter case" in x for x in said), r.output
     assert "'cafe\\u0301.png' and 'caf\\xe9.png' in the same folder are one name in two Unicode forms" in r.output
+
+
+def test_a_ctrl_z_with_a_line_end_after_it_is_the_end_of_the_file_too(tmp_path):
+    """An editor that adds a final line end saved the mark as "…\\r\\n\\x1a\\r\\n": a line holding a control
+    character, a warning in a pattern and "YAML does not parse" in an onboarding path. DOS reads no further than
+    the mark; `recur fix` keeps it as it was, and a Ctrl-Z inside the text is still warned of."""
+    kb = small_kb(tmp_path / "kb")
+    pattern = kb / "patterns/capacity/disk-full.md"
+    pattern.write_bytes(_windows(pattern) + b"\x1a\r\n")
+    steps = kb / "paths/first-week.yml"
+    steps.write_bytes(steps.read_bytes() + b"\x1a\n")
+    r = run("check", "--kb", kb, "--stale-days", "0", "--strict")
+    assert r.exit_code == 0 and "U+001A" not in r.output, r.output
+    assert load_kb(kb).paths and "\x1a" not in repr(load_kb(kb).patterns["disk-full"])
+    assert run("fix", "disk-full", "--kb", kb, "--owner", "team-storage").exit_code == 0
+    raw = pattern.read_bytes()
+    assert raw.endswith(b"\r\n\x1a\r\n") and b"  owner: team-storage\r\n" in raw, raw[-30:]
+    assert raw.count(b"\x1a") == 1 and raw.count(b"\n") == raw.count(b"\r\n")
+    pattern.write_bytes(raw.replace(b"The mechanism.", b"The mech\x1aanism."))
+    assert "control character U+001A" in run("check", "--kb", kb, "--stale-days", "0").output

@@ -252,7 +252,7 @@ def read_record(path: Path) -> tuple[str, Callable[[str], str]]:
     review); see ``_endings_kept``. A file `recur check` would report (not UTF-8, binary, too large)
     is the same one-line problem here, and nothing is written."""
     from recur.kb.loader import display_path
-    from recur.kb.parse import EOF_MARK, MAX_FILE_BYTES, ParseError, read_text
+    from recur.kb.parse import MAX_FILE_BYTES, ParseError, read_text, without_eof_mark
 
     with path.open("rb") as fh:
         raw = fh.read(MAX_FILE_BYTES + 1)
@@ -261,7 +261,7 @@ def read_record(path: Path) -> tuple[str, Callable[[str], str]]:
     except ParseError as exc:
         raise RecurError(f"{display_path(path)}:{exc.line}: file: {exc.message}; nothing written") from None
     bom = "\ufeff" if raw.startswith(b"\xef\xbb\xbf") else ""
-    body = raw.rstrip(EOF_MARK)
+    body = without_eof_mark(raw)
     mark = raw[len(body) :].decode("ascii")  # a DOS end-of-file mark read_text left out: kept at the end
     ends = _LINE_END.findall(body.decode("utf-8-sig"))  # read_text decoded it: it is valid
     if all(e == "\n" for e in ends):
