@@ -239,12 +239,13 @@ HEALTHY_DESCRIBED = DESCRIBED_OOM.replace(
     "    Last State:     Terminated\n      Reason:       OOMKilled\n      Exit Code:    137\n", ""
 )
 HEALTHY_DESCRIBED = HEALTHY_DESCRIBED.replace("Warning  BackOff", "Normal   BackOff")
-# not read as a described pod: a "Name:" with no Containers section (kubectl describe node), Events: with no header
+# not read as a described pod: a "Name:" with no Containers section (kubectl describe node), Events: with no header,
+# an Events table with no Warning event
 NOT_DESCRIBED = [
     "Name:               ip-10-0-9-44\nRoles:              <none>\nEvents:\n  Type     Reason  Age  From  Message\n"
     "  Warning  NodeNotReady  2m  node-controller  Node is not ready\n",
     "Events:\n  Warning  Failed  2m  kubelet  Error: ErrImagePull\n",
-    HEALTHY_DESCRIBED,
+    EVENTS_ALONE.replace("Warning  BackOff", "Normal   BackOff"),
 ]
 DESCRIBE_NOTE = (
     "searched the kubectl describe pod output by its {} lines of containers' states and Warning events, not its labels, "
@@ -275,6 +276,15 @@ def test_a_described_pod_is_searched_by_its_containers_states_and_warning_events
     assert p.note == "searched the kubectl Events table by its 1 Warning event, not its Normal events"
 
 
+def test_a_described_pod_with_nothing_failing_is_searched_by_its_states_as_they_are():
+    """Whole, a healthy pod's image and Normal events ("Pulled", "Container image ... already present on machine")
+    read as image-pull-failure, medium, and its init container's "Terminated Reason: Completed Exit Code: 0" as
+    memory-leak-oom-kill's signal; its containers' states alone say nothing failed."""
+    p = prepare(HEALTHY_DESCRIBED)
+    assert p.text == ("$ kubectl describe pod reports-5d6f7b8c9-x2z4v\nState: Terminated\nState: Running")
+    assert p.log_level == "describe"
+
+
 def test_what_is_no_described_pod_or_shows_nothing_failing_is_searched_as_it_is():
     for text in NOT_DESCRIBED:
         p = prepare(text)
@@ -296,7 +306,7 @@ def test_the_pages_query_reads_a_described_pod_as_query_py(tmp_path):
     """assets/recur-query.js (the site's box) reads `kubectl describe pod` and its Events table as recur.retrieval.query
     does, in LF and CRLF, and a long run in linear time (Node runs with a timeout: a guard against a hang)."""
     head = "Events:\n  Type     Reason     Age  From     Message\n"
-    texts = [DESCRIBED_PULL, DESCRIBED_OOM, EVENTS_ALONE, *NOT_DESCRIBED]
+    texts = [DESCRIBED_PULL, DESCRIBED_OOM, EVENTS_ALONE, HEALTHY_DESCRIBED, *NOT_DESCRIBED]
     texts += [t.replace("\n", "\r\n") for t in texts]
     texts += [head + "  Warning  Failed  2m  kubelet  " + "x" * 300_000, head + "  Warning" + " " * 300_000 + "F\n"]
     body = "return input.map((t) => { const p = q.prepare(t); return [p.text, p.log_lines, p.log_kept, p.log_level, q.note(p)]; });"
@@ -304,7 +314,7 @@ def test_the_pages_query_reads_a_described_pod_as_query_py(tmp_path):
     for text, j in zip(texts, js):
         p = prepare(text)
         assert j == [p.text, p.log_lines, p.log_kept, p.log_level, p.note or ""], text[:200]
-    assert [j[3] for j in js[:3]] == ["describe", "describe", "events"] and js[-2][3] == "events"
+    assert [j[3] for j in js[:4]] == ["describe", "describe", "events", "describe"] and js[-2][3] == "events"
 
 
 @pytest.mark.model
@@ -317,6 +327,7 @@ def test_a_described_pod_finds_what_failed_and_an_image_pull_is_no_failed_rollba
     assert all(r["id"] != "rollback-fails" or r["confidence"] != "high" for r in answer.results)
     answer = real_engine.answer(DESCRIBED_OOM, top=3)
     assert answer.results[0]["id"] == "memory-leak-oom-kill" and answer.results[0]["confidence"] == "high"
+    assert real_engine.answer(HEALTHY_DESCRIBED, top=3).no_known_pattern is True
 
 
 def test_recur_suggest_quotes_what_a_described_pod_says_failed(run):

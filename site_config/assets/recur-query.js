@@ -297,10 +297,9 @@
     for (var i = k + 1; i < lines.length; i++) if (rstripOf(lines[i], WS) === "Containers:") return true;
     return false;
   }
-  function stateSaid(said) {  /* query._state_said */
+  function stateFine(said) {  /* query._state_fine */
     var colon = said[0].indexOf(": "), value = colon < 0 ? "" : said[0].slice(colon + 2);
-    if (value === "" || value === "Running" || (value === "Terminated" && said.indexOf("Exit Code: 0") >= 0)) return [];
-    return [said.join(" ")];
+    return value === "" || value === "Running" || (value === "Terminated" && said.indexOf("Exit Code: 0") >= 0);
   }
   function described(lines) {
     var at = -1;
@@ -310,24 +309,28 @@
     if (at < 0) return null;
     var words = lines.slice(0, at).map(trim), before = beforeLog(lines.slice(0, at));
     if (before.length !== words.length || before.some(function (x, k) { return x !== words[k]; })) return null;
-    var eventsOnly = trim(lines[at]) === "Events:", kept = [], section = "", state = null, m;
+    var eventsOnly = trim(lines[at]) === "Events:", said = [], states = [], events = [], section = "", state = null, m;
     for (var r = at; r < lines.length; r++) {
       var raw = lines[r], line = trim(raw), indent = indentOf(raw);
-      if (state && indent <= state[0]) { kept = kept.concat(stateSaid(state[1])); state = null; }
+      if (state && indent <= state[0]) { states.push(state[1]); state = null; }
       var colon = line.indexOf(":"), key = colon < 0 ? line : line.slice(0, colon);
       var value = colon < 0 ? "" : trim(line.slice(colon + 1));
       if (!indent && colon >= 0) {
         if (DESCRIBE_SECTION.test(key)) section = key;
-        if ((key === "Reason" || key === "Message") && value) kept.push(key + ": " + value);
+        if ((key === "Reason" || key === "Message") && value) said.push(key + ": " + value);
       } else if (/Containers$/.test(section) && colon >= 0 && DESCRIBE_STATES.indexOf(key) >= 0) {
         state = [indent, [key + ": " + value]];
       } else if (state && colon >= 0 && DESCRIBE_STATE_SAYS.indexOf(key) >= 0) {
         state[1].push(key + ": " + value);
       } else if (section === "Events" && (m = EVENT_ROW.exec(line)) !== null) {
-        kept.push(m[1] + ": " + m[2].replace(POD_UID, ""));
+        events.push(m[1] + ": " + m[2].replace(POD_UID, ""));
       }
     }
-    if (state) kept = kept.concat(stateSaid(state[1]));
+    if (state) states.push(state[1]);
+    function spaced(x) { return x.join(" "); }
+    /* a pod with nothing failing by its containers' states alone ("State: Running") */
+    var kept = said.concat(states.filter(function (x) { return !stateFine(x); }).map(spaced), events);
+    if (!kept.length) kept = states.map(function (x) { return x[0]; }).filter(function (x) { return x.slice(0, 6) === "State:"; });
     if (!kept.length) return null;
     return logOf(words, distinct(kept.map(function (x) { return head(x, LINE_CHARS); })), lines.length - at,
                  eventsOnly ? "events" : "describe", 0);

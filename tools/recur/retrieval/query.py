@@ -946,33 +946,38 @@ def _described(lines: list[str]) -> Log | None:
     Code: 137"), the pod's own Reason and Message (an eviction's), each Warning event's reason and message, each
     once; not its labels, annotations, IPs, mounts, volumes, tolerations, QoS, conditions and Normal events, nor a
     pod's uid and an image's digest (POD_UID). Found in review: an OOM-killed pod's description answered
-    memory-leak-oom-kill at p 0.60, medium, by these lines high. None when it shows nothing failing (searched as it
-    is). One pass over the lines (each line read once): linear in the paste."""
+    memory-leak-oom-kill at p 0.60, medium, by these lines high. A pod with nothing failing is searched by its containers'
+    states alone ("State: Running"); an Events table with no Warning event is None (searched as it is). One pass over
+    the lines (each line read once): linear in the paste."""
     at = next((n for n, x in enumerate(lines[: PREAMBLE_LINES + 1]) if _describe_start(lines, n)), None)
     if at is None or _before_log(lines[:at]) != [x.strip(WS) for x in lines[:at]]:
         return None
     events_only = lines[at].strip(WS) == "Events:"
-    kept, section, state = [], "", None
+    said, states, events, section, state = [], [], [], "", None
     for raw in lines[at:]:
         line = raw.strip(WS)
         indent = len(raw) - len(raw.lstrip(WS))
         if state is not None and indent <= state[0]:
-            kept += _state_said(state[1])
+            states.append(state[1])
             state = None
         key, colon, value = line.partition(":")
         value = value.strip(WS)
         if not indent and colon:
             section = key if DESCRIBE_SECTION.fullmatch(key) else section
             if key in ("Reason", "Message") and value:
-                kept.append(f"{key}: {value}")
+                said.append(f"{key}: {value}")
         elif section.endswith("Containers") and colon and key in DESCRIBE_STATES:
             state = (indent, [f"{key}: {value}"])
         elif state is not None and colon and key in DESCRIBE_STATE_SAYS:
             state[1].append(f"{key}: {value}")
         elif section == "Events" and (m := EVENT_ROW.match(line)):
-            kept.append(f"{m.group(1)}: {POD_UID.sub('', m.group(2))}")
-    if state is not None:
-        kept += _state_said(state[1])
+            events.append(f"{m.group(1)}: {POD_UID.sub('', m.group(2))}")
+    states += [state[1]] if state is not None else []
+    # a pod with nothing failing by its containers' states alone ("State: Running"): whole, a healthy pod's image and
+    # Normal events ("Pulled", "Container image ... already present") read as image-pull-failure, medium; an init
+    # container's "Terminated Reason: Completed Exit Code: 0" as memory-leak-oom-kill's signal, medium
+    kept = said + [" ".join(x) for x in states if not _state_fine(x)] + events
+    kept = kept or [x[0] for x in states if x[0].startswith("State:")]
     if not kept:
         return None
     before = [x.strip(WS) for x in lines[:at]]
@@ -991,12 +996,10 @@ def _describe_start(lines: list[str], n: int) -> bool:
     return any(x.rstrip(WS) == "Containers:" for x in lines[n + 1 :])
 
 
-def _state_said(said: list[str]) -> list[str]:
-    """A container's State or Last State as one line, or none when it is running or ended well (exit code 0)."""
+def _state_fine(said: list[str]) -> bool:
+    """Whether a container's State or Last State (its lines, as said) is running, or ended well (exit code 0)."""
     value = said[0].partition(": ")[2]
-    if value in ("", "Running") or (value == "Terminated" and "Exit Code: 0" in said):
-        return []
-    return [" ".join(said)]
+    return value in ("", "Running") or (value == "Terminated" and "Exit Code: 0" in said)
 
 
 def _go_crash_ahead(lines: list[str]) -> bool:
