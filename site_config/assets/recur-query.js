@@ -239,6 +239,7 @@
   var POD_COLUMNS = ["NAME", "READY", "STATUS"];
   var CELL_GAP = /\t[ \t]*| {2,}[ \t]*/;
   var POD_FINE = ["Running", "Completed", "Succeeded"];
+  var POD_READY = /^[0-9]+\/[0-9]+$/;  /* query.POD_READY: "1/2", not Flux's "True" */
   var POD_HASH = /-[bcdfghjklmnpqrstvwxz2456789]{5,10}-[bcdfghjklmnpqrstvwxz2456789]{5}$/;
   var HEADER_CELL = /^[A-Z][A-Z0-9_%/().:-]*(?: [A-Z][A-Z0-9_%/().:-]*)*$/;
   function podHeader(line) {  /* query._pod_header: a cell at a time, not COLUMN_HEADER (its blanks backtrack) */
@@ -259,7 +260,7 @@
     var ready = columns.indexOf("READY"), status = columns.indexOf("STATUS"), name = columns.indexOf("NAME"), kept = [];
     for (var r = at + 1; r < lines.length; r++) {
       var cells = trim(lines[r]).split(CELL_GAP);
-      if (cells.length !== columns.length) return null;
+      if (cells.length !== columns.length || !POD_READY.test(cells[ready])) return null;
       var slash = cells[ready].indexOf("/");
       var have = slash < 0 ? cells[ready] : cells[ready].slice(0, slash), want = slash < 0 ? "" : cells[ready].slice(slash + 1);
       var fine = POD_FINE.indexOf(cells[status]) >= 0 && (cells[status] !== "Running" || have === want);
