@@ -787,8 +787,9 @@
   /* alert_sources._shown, AlertName: {shown: the name, "(no <field>)" for one of only escape codes or invisible
      characters; given: whether it had one}: kept apart, an alert named "(no data)" is named */
   function shown(name, field) { var given = hasText(name); return { shown: given ? name : "(no " + field + ")", given: given }; }
-  function joined(parts) {  /* alert_sources._joined: each non-empty text once */
-    return textsJoined(parts.filter(function (p, i) { return p && parts.indexOf(p) === i; }));
+  /* alert_sources._joined: each non-empty text once, by a Set (by indexOf, a List of 20,000 events took 5 s) */
+  function joined(parts) {
+    return textsJoined(distinct(parts.filter(function (p) { return p; })));
   }
   function sourceAlert(data) {  /* alert_sources.source_alert: {kind, noun, name (shown), query, by, state} or null */
     var readers = [cloudwatch, pagerduty, opsgenie, datadog, azure, google, sns, kubernetesEvents];
