@@ -372,6 +372,9 @@ POD_COLUMNS = {"NAME", "READY", "STATUS"}
 CELL_GAP = re.compile(r"\t[ \t]*| {2,}[ \t]*", re.ASCII)
 HEADER_CELL = re.compile(r"[A-Z][A-Z0-9_%/().:-]*(?: [A-Z][A-Z0-9_%/().:-]*)*", re.ASCII)  # COLUMN_HEADER's column
 POD_FINE = {"Running", "Completed", "Succeeded"}
+# a pod's READY cell, its containers ready of its containers ("1/2"): a table whose READY says "True" (Flux's
+# Kustomizations, External Secrets') is no pod table; read as one, its healthy rows were "pods not running and ready"
+POD_READY = re.compile(r"[0-9]+/[0-9]+", re.ASCII)
 # a Deployment's pod's name ends in its ReplicaSet's hash and its own suffix, of the letters and digits Kubernetes
 # writes them in (no vowel, no 0, 1, 3): "payments-api-84c7f5d9b-t7w2r" is searched as "payments-api"
 POD_HASH = re.compile(r"-[bcdfghjklmnpqrstvwxz2456789]{5,10}-[bcdfghjklmnpqrstvwxz2456789]{5}$", re.ASCII)
@@ -872,13 +875,13 @@ def _go_panic(lines: list[str]) -> Log | None:
 
 def _pod_table(lines: list[str]) -> Log | None:
     """`kubectl get pods` pasted (after the words written before it): its column header (POD_COLUMNS: NAME, READY and
-    STATUS among its columns) and rows of as many cells (set apart by a tab or two spaces or more), searched by the
-    pods not running and ready (POD_FINE: Running with all its containers ready, Completed, Succeeded), each as its
-    name (without a Deployment's hashes, POD_HASH), readiness and status, each once, at level "pods"; else None
-    (searched as it is). Found in review: a table of 6 pods, 2 of a Deployment in CrashLoopBackOff, found
-    bad-deploy-crashloop at p 0.50, the 4 healthy rows, the header, restarts and ages outweighing the 2; as
-    "payments-api 0/1 CrashLoopBackOff", p 0.83; a table's OOMKilled pod beside two Running ones, memory-leak-oom-kill
-    0.57, then 0.9. A table with every pod fine says nothing failed: searched as it is."""
+    STATUS among its columns) and rows of as many cells (set apart by a tab or two spaces or more), each READY a pod's
+    (POD_READY: no Flux table's "True"), searched by the pods not running and ready (POD_FINE: Running with all its
+    containers ready, Completed, Succeeded), each as its name (without a Deployment's hashes, POD_HASH), readiness and
+    status, each once, at level "pods"; else None (searched as it is). Found in review: a table of 6 pods, 2 of a
+    Deployment in CrashLoopBackOff, found bad-deploy-crashloop at p 0.50, the 4 healthy rows, the header, restarts and
+    ages outweighing the 2; as "payments-api 0/1 CrashLoopBackOff", p 0.83; a table's OOMKilled pod beside two Running
+    ones, memory-leak-oom-kill 0.57, then 0.9. A table with every pod fine says nothing failed: searched as it is."""
     at = next((n for n, x in enumerate(lines[: PREAMBLE_LINES + 1]) if _pod_header(x)), None)
     if at is None or len(lines) < at + 2 or _before_log(lines[:at]) != [x.strip(WS) for x in lines[:at]]:
         return None
@@ -887,7 +890,7 @@ def _pod_table(lines: list[str]) -> Log | None:
     kept = []
     for raw in lines[at + 1 :]:
         cells = CELL_GAP.split(raw.strip(WS))
-        if len(cells) != len(columns):
+        if len(cells) != len(columns) or not POD_READY.fullmatch(cells[ready]):
             return None
         have, _, want = cells[ready].partition("/")
         fine = cells[status] in POD_FINE and (cells[status] != "Running" or have == want)
