@@ -4,6 +4,8 @@ the engine opened once. Our own text."""
 from __future__ import annotations
 
 import json
+import shlex
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -203,3 +205,137 @@ def test_a_dry_run_s_total_says_each_file_was_checked_alone_against_the_kb_as_it
     assert not any(i.imported for i in load_kb(kb_dir).incidents.values())
     real = run_import(kb_dir, folder, "--no-draft")
     assert real.stdout.splitlines()[-1] == "Imported 2 postmortems: 1 recorded, 1 unchanged (re-import), 0 refused"
+
+
+DRAFT = """\
+# Postmortem: Product page cache stampede after deploy
+
+**Date:** 2026-12-03
+**Severity:** SEV-2
+**Status:** Draft
+
+## Summary
+After the 14:05 deploy of catalog-api the product cache was flushed and every request went to Postgres at once;
+p99 latency stayed above 8 s for about 20 minutes.
+
+## Root cause
+TBD: probably the deploy hook flushing Redis.
+
+## Action Items
+- [ ] Find out why the cache was flushed (owner: Ines Duarte)
+"""
+
+FINAL = """\
+# Postmortem: Product page cache stampede after deploy
+
+**Date:** 2026-12-03
+**Severity:** SEV-2
+**Status:** Complete
+
+## Summary
+After the 14:05 deploy of catalog-api the product cache was flushed and every request went to Postgres at once;
+p99 latency stayed above 8 s for about 20 minutes.
+
+## Root cause
+The deploy hook ran FLUSHALL on the shared Redis instead of deleting the catalog keys, and nothing coalesces the
+requests that refill the cache.
+
+## Action Items
+- [ ] Delete by key prefix in the deploy hook, never FLUSHALL (owner: Ines Duarte)
+- [ ] Coalesce the product cache fill (owner: Tom Becker)
+"""
+
+
+@pytest.mark.parametrize(
+    "names", [("stampede-draft.md", "stampede.md"), ("stampede v1.md", "stampede v2.md"), ("wip_pm.md", "final_pm.md")]
+)
+def test_a_draft_and_its_final_imported_together_make_one_record_of_the_final(fresh_kb, tmp_path, names):
+    """Found in review: both in the folder the first time, each was recorded, two records of one incident with a
+    look-alike note. The final is recorded, the draft skipped and said (a final beside its draft's record is no
+    second record either); the next runs the same, the final unchanged."""
+    draft, final = names
+    folder = folder_of(tmp_path, {draft: DRAFT, final: FINAL})
+    dry = run_import(fresh_kb, folder, "--no-draft", "--dry-run")
+    assert dry.exit_code == 0, dry.output
+    assert "0 refused, 1 draft skipped (the final beside it imported instead)" in dry.stdout, dry.output
+    assert not list((fresh_kb / "incidents").rglob("*.md"))
+    for run in range(2):
+        r = run_import(fresh_kb, folder, "--no-draft", "--json")
+        assert r.exit_code == 0, r.output
+        lines = {Path(x["file"]).name: x for x in map(json.loads, r.stdout.splitlines())}
+        assert lines[draft] == {
+            "file": str(folder / draft),
+            "skipped": "draft",
+            "final": str(folder / final),
+            "note": f"a draft of {folder / final} (the names {draft} and {final} say it is the earlier version), "
+            f"which is imported instead; nothing written. To record it as an incident of its own: recur import "
+            f"{shlex.quote(str(folder / draft))}",
+        }
+        assert (lines[final]["already"] is None) == (run == 0), lines[final]
+        assert r.stderr.strip().endswith("0 refused, 1 draft skipped (the final beside it imported instead)")
+    records = load_kb(fresh_kb).incidents
+    assert len(records) == 1, records
+    (inc,) = records.values()
+    assert inc.imported["source"].endswith(final) and len(inc.follow_ups) == 2
+    text = run_import(fresh_kb, folder, "--no-draft")
+    assert f"== {folder / draft}\nSkipped: a draft of {folder / final} (" in text.stdout, text.output
+
+
+@pytest.mark.parametrize(
+    "names, finals",
+    [
+        (["pm.md", "pm-draft.md"], {"pm-draft.md": "pm.md"}),
+        (["pm-v1.md", "pm-v3.md", "pm-v2.md"], {"pm-v1.md": "pm-v3.md", "pm-v2.md": "pm-v3.md"}),
+        (["pm-draft.md", "pm-final.md", "pm.md"], {"pm-draft.md": "pm-final.md", "pm.md": "pm-final.md"}),
+        (["pm.md", "pm-v2.md"], {}),  # either may be the first: the names do not tell
+        (["pm.md", "pm (1).md"], {}),  # a copy: no version named
+        (["db-draft.md", "dns.md"], {}),
+        (["pm-draft.md", "pm-draft-2.md"], {}),
+    ],
+)
+def test_which_names_are_versions_of_one_postmortem(names, finals):
+    from recur.ingest.pm_versions import finals as found
+
+    got = found([Path("pms") / n for n in names])
+    assert {a.name: b.name for a, b in got.items()} == finals
+
+
+@pytest.mark.parametrize("extra", [[], ["--dry-run"]])
+def test_a_final_beside_its_recorded_draft_is_no_second_record(fresh_kb, tmp_path, extra):
+    """Found in review: the draft recorded by an earlier run, its final then saved beside it (naming no record) was
+    written as a second record of the incident with a look-alike note, exit 0. As a final whose Incident line names
+    the draft's record: nothing written, exit 3, the way on said; followed, its corrections are taken."""
+    folder = folder_of(tmp_path, {"pm-draft.md": DRAFT})
+    assert run_import(fresh_kb, folder, "--no-draft").exit_code == 0
+    (path,) = (fresh_kb / "incidents").rglob("*.md")
+    before = path.read_bytes()
+    (folder / "pm.md").write_text(FINAL)
+    r = run_import(fresh_kb, folder, "--no-draft", "--json", *extra)
+    assert r.exit_code == 3, r.output
+    lines = {Path(x["file"]).name: x for x in map(json.loads, r.stdout.splitlines())}
+    assert lines["pm-draft.md"]["already"]["by"] == "content", lines
+    assert lines["pm.md"]["already"] == {
+        "incident": "INC-2026-0001",
+        "path": str(path),
+        "by": "draft beside it",
+        "kept_record": None,
+    }
+    note = lines["pm.md"]["notes"][1]
+    draft = f"{folder.name}/pm-draft.md"
+    assert (
+        f"imported.source is {draft}, not {folder.name}/pm.md: INC-2026-0001 was imported from {draft}, beside this "
+        "postmortem, whose name says it is a later version of it (a final of its draft), so recur import does not "
+        "record it as a second incident; it may differ from this version (below), nothing written. If this one "
+        f'replaces {draft}: delete {draft} or move it out of the folder you import, then set "source" in '
+        f'INC-2026-0001\'s imported: field to "{folder.name}/pm.md" and import again' in note
+    ), note
+    assert f"{folder / 'pm.md'}: the final of the draft INC-2026-0001 was imported from, beside it" in r.stderr
+    assert path.read_bytes() == before and [p.name for p in (fresh_kb / "incidents").rglob("*.md")] == [path.name]
+    # the way on, as said: the draft moved out, the source set; the correction then taken with --keep-record
+    (folder / "pm-draft.md").rename(tmp_path / "pm-draft.md")
+    path.write_text(path.read_text().replace(f'"source": "{draft}"', f'"source": "{folder.name}/pm.md"'))
+    assert run_import(fresh_kb, folder, "--no-draft").exit_code == 3
+    kept = run_import(fresh_kb, folder, "--no-draft", "--keep-record")
+    assert kept.exit_code == 0, kept.output
+    inc = load_kb(fresh_kb).incidents["INC-2026-0001"]
+    assert inc.sections["Root cause"].startswith("The deploy hook ran FLUSHALL"), inc.sections

@@ -728,6 +728,50 @@ def test_the_port_check_binds_every_address_uvicorn_listens_on_for_a_name(two_ad
             sock.close()
 
 
+def socket_options(sock: socket.socket) -> dict:
+    """The options of a listening socket that decide who else may bind or listen on its port."""
+    names = ["SO_REUSEADDR", "SO_REUSEPORT", "SO_EXCLUSIVEADDRUSE"]
+    said = {name: sock.getsockopt(socket.SOL_SOCKET, getattr(socket, name)) for name in names if hasattr(socket, name)}
+    if sock.family == socket.AF_INET6:
+        said["IPV6_V6ONLY"] = sock.getsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY)
+    return {name: bool(value) for name, value in said.items()}
+
+
+def test_the_servers_sockets_are_set_as_uvicorn_set_its_own(two_address_name):
+    """Since `recur serve` listens on its sockets itself (before the start-up line) and hands them to uvicorn, they
+    must let and refuse what uvicorn's own, made by asyncio's create_server, did: found in the re-read of that
+    change, SO_REUSEADDR was set on every platform, where asyncio sets it on POSIX only; on Windows it lets a
+    second server bind and listen on a port the first listens on, so a second `recur serve --port 8000` served
+    beside the first (uvicorn's bind had failed). The same options as asyncio's here (no SO_REUSEPORT: one server
+    a port); a second server on the port is refused; a restart binds a port its connections left in TIME_WAIT."""
+    import asyncio
+
+    from recur.cli.serve import _listening
+    from recur.util.errors import RecurError
+
+    async def asyncio_sockets() -> dict:
+        server = await asyncio.get_running_loop().create_server(asyncio.Protocol, two_address_name, 0)
+        said = {sock.family: socket_options(sock) for sock in server.sockets}
+        server.close()
+        return said
+
+    sockets = _listening(two_address_name, 0, 8)
+    port = sockets[0].getsockname()[1]
+    try:
+        assert {sock.family: socket_options(sock) for sock in sockets} == run_async(asyncio_sockets())
+        with pytest.raises(RecurError, match=rf"cannot listen on {two_address_name}:{port} \(.*; is another server"):
+            _listening(two_address_name, port, 8)
+        with socket.create_connection(("127.0.0.1", port)) as client:
+            served, _ = next(sock for sock in sockets if sock.family == socket.AF_INET).accept()
+            served.close()  # the server closes first: its side of the connection is left in TIME_WAIT
+            assert client.recv(1) == b""
+    finally:
+        for sock in sockets:
+            sock.close()
+    for sock in _listening(two_address_name, port, 8):  # the restart, the connection still in TIME_WAIT
+        sock.close()
+
+
 def test_missing_kb_is_a_clean_error(tmp_path):
     r = recur_run(["serve", "--kb", str(tmp_path / "nope"), "--index", str(tmp_path / "i"), "--port", "0"])
     assert r.returncode == 1 and "ERROR recur.serve:" in r.stderr and "no knowledge base folder" in r.stderr

@@ -1412,3 +1412,37 @@ def test_a_printed_pattern_page_has_no_jump_to_line(page, base):
     expect(jump).to_be_hidden()
     expect(page.locator("h2#runbook")).to_be_visible()
     assert page.errors == []
+
+
+def test_linked_content_tabs_are_chosen_again_on_the_next_page_as_material_does(page, tmp_path):
+    """The theme serves material's inline content snippet as a file (the Content-Security-Policy), and its copy left
+    out the content.tabs.link part: with the feature on, the tab a reader chose (macOS) was forgotten on the next
+    page, material's first tab shown (found comparing the copy with material's original, site_config/upstream/).
+    The copy runs it when the feature is on."""
+    from kbfactory import small_kb
+    from site_helpers import AS_OF
+
+    kb = small_kb(tmp_path / "kb")
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    tabs = '=== "Linux"\n\n    Use apt.\n\n=== "macOS"\n\n    Use brew.\n'
+    (docs / "install.md").write_text("# Install\n\n" + tabs)
+    (docs / "upgrade.md").write_text("# Upgrade\n\n" + tabs)
+    cfg = tmp_path / "mkdocs.yml"
+    cfg.write_text(
+        "site_name: Tabs\ntheme:\n  name: material\n  features: [content.tabs.link]\nplugins: [search, recur]\n"
+        "markdown_extensions:\n  - pymdownx.superfences\n  - pymdownx.tabbed:\n      alternate_style: true\n"
+    )
+    out = tmp_path / "out"
+    args = ["site", "--kb", str(kb), "--out", str(out), "--config", str(cfg), "--as-of", AS_OF]
+    r = CliRunner().invoke(cli, [*args, "--no-browser-search", "--index", str(tmp_path / "none"), "--strict", "-q"])
+    assert r.exit_code == 0, r.output
+    checked = "[...document.querySelectorAll('.tabbed-set input')].map(i => i.checked)"
+    with serve_dir(out) as url:
+        page.goto(url + "/install.html")
+        assert page.evaluate(checked) == [True, False]
+        page.locator(".tabbed-labels label", has_text="macOS").click()
+        expect(page.locator(".tabbed-set input").nth(1)).to_be_checked()
+        page.goto(url + "/upgrade.html")
+        assert page.evaluate(checked) == [False, True]
+    assert page.errors == []

@@ -8,8 +8,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 from kbfactory import small_kb
+from mkdocs.utils import markdown_extensions
 from site_helpers import AS_OF, site_kb
 
 from recur.cli.main import cli
@@ -449,6 +451,32 @@ def test_a_teams_own_glossary_is_the_sites_glossary_and_strict_passes(tmp_path, 
     (repo / "docs/model.md").write_text("# Model\n")
     r, out = _site(kb, repo, tmp_path, "--strict")
     assert r.exit_code == 1 and "docs/model.md: the site generates a page of its own there" in r.output, r.output
+
+
+@pytest.mark.parametrize("suffix", [s for s in markdown_extensions if s != ".md"])
+def test_a_teams_own_glossary_under_any_suffix_mkdocs_reads_is_the_sites_glossary(tmp_path, monkeypatch, suffix):
+    """Only docs/glossary.md was taken for the site's glossary: a team's docs/glossary.markdown (or .mdown, .mkdn,
+    .mkd: mkdocs reads each as a page) was copied beside the generated glossary.md, both glossary.html, and mkdocs
+    left theirs out with a warning that failed --strict (found in review). Any suffix mkdocs reads is the team's own
+    page: theirs is the glossary, linked and in the nav, another own page is in the nav, and one at another generated
+    page (model) is left out with Recur's warning, not mkdocs'."""
+    kb = small_kb(tmp_path / "kb")
+    repo = _team_repo(tmp_path, monkeypatch)
+    (repo / f"docs/glossary{suffix}").write_text("# Our glossary\n\n**Toil**: work we automate away.\n")
+    (repo / f"docs/conventions{suffix}").write_text("# Runbook conventions\n\nNumbered steps.\n")
+    r, out = _site(kb, repo, tmp_path, "--strict")
+    assert r.exit_code == 0, r.output
+    assert f"note: docs/glossary{suffix}: your own page is the site's glossary" in r.output, r.output
+    glossary = (out / "glossary.html").read_text(encoding="utf-8")
+    assert "work we automate away" in glossary and 'id="confidence"' not in glossary
+    home = (out / "index.html").read_text(encoding="utf-8")
+    assert home.count('href="glossary.html"') == 2, home.count('href="glossary.html"')  # the nav's once, Ways in
+    assert 'href="conventions.html"' in home  # the nav lists the team's other page
+    assert 'href="../glossary.html"' in (out / "paths/index.html").read_text(encoding="utf-8")
+    (repo / f"docs/model{suffix}").write_text("# Model\n")
+    r, out = _site(kb, repo, tmp_path, "--strict")
+    assert r.exit_code == 1 and f"docs/model{suffix}: the site generates a page of its own there" in r.output, r.output
+    assert "conflicts with" not in r.output, r.output
 
 
 def test_the_theme_keeps_no_copy_of_a_material_template_it_renders_in_its_place():

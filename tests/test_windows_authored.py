@@ -130,3 +130,79 @@ def test_import_names_what_a_windows_1252_byte_is(tmp_path):
         "is not UTF-8 text (byte 0xeb at line 3, column 12) ('ë' in Latin-1 or Windows-1252: the file was saved in "
         "that encoding); save it as UTF-8 and import again"
     ) in r.stderr, r.stderr
+
+
+def test_a_new_incident_is_no_case_twin_of_a_record_named_in_lower_case(tmp_path):
+    """A record named inc-2026-0002.md by hand held no number: `recur incident new` and `recur new incident` wrote
+    INC-2026-0002.md beside it, and `--id INC-2026-0002` was taken as free, a case twin the check just added fails
+    `--strict` on (Windows and macOS take the two for one file, `recur show` for one incident)."""
+    kb = small_kb(tmp_path / "kb")
+    folder = kb / "incidents/2026"
+    record = folder / "INC-2026-0002.md"
+    (folder / "inc-2026-0002.md").write_text(record.read_text().replace("INC-2026-0002", "inc-2026-0002"))
+    record.unlink()
+    given = ("--title", "Disk filled on db3", "--severity", "sev2", "--date", "2026-03-01")
+    r = run("incident", "new", "--kb", kb, *given)
+    assert r.exit_code == 0, r.output
+    assert "INC-2026-0003.md" in r.output and not record.exists(), r.output
+    r = run("new", "incident", "--kb", kb, "--no-input", *given)
+    assert r.exit_code == 0 and "INC-2026-0004.md" in r.output and not record.exists(), r.output
+    r = run("incident", "new", "--kb", kb, "--id", "INC-2026-0002", *given)
+    assert r.exit_code == 1 and not record.exists(), r.output
+    assert "incident INC-2026-0002 (as inc-2026-0002, in other letter case) already exists: " in r.stderr, r.stderr
+    r = run("new", "incident", "--kb", kb, "--no-input", "--id", "INC-2026-0002", *given)
+    assert r.exit_code == 1 and not record.exists(), r.output
+    assert "--id: incident 'INC-2026-0002' already exists (as inc-2026-0002, in other letter case)" in r.stderr
+    assert "letter case" not in run("check", "--kb", kb, "--stale-days", "0").output
+
+
+def test_no_case_twin_warning_for_the_repositorys_files_nor_names_windows_tells_apart(tmp_path):
+    """A KB at its repository's root: README.md beside readme.md, files the KB leaves alone, failed `check --strict`
+    as a case twin; and 'straße.md' beside 'strasse.md' (casefold makes 'ß' 'ss'), two files on Windows and
+    macOS. Patterns/ beside patterns/ at the root is the KB's own and still warned of."""
+    kb = small_kb(tmp_path / "kb")
+    (kb / "README.md").write_text("# Our KB\n")
+    (kb / "readme.md").write_text("# our kb\n")
+    (kb / "Makefile").write_text("all:\n")
+    (kb / "makefile").write_text("all:\n")
+    (kb / "patterns/network/straße.png").write_bytes(b"\x89PNG")
+    (kb / "patterns/network/strasse.png").write_bytes(b"\x89PNG")
+    r = run("check", "--kb", kb, "--stale-days", "0", "--strict")
+    assert r.exit_code == 0 and "letter case" not in r.output, r.output
+    (kb / "Patterns").mkdir()
+    r = run("check", "--kb", kb, "--stale-days", "0", "--strict")
+    assert r.exit_code == 1, r.output
+    said = [x for x in r.output.splitlines() if "differ only in letter case" in x]
+    assert len(said) == 2 and all("'Patterns' and 'patterns'" in x or "'patterns' and 'Patterns'" in x for x in said)
+
+
+def test_two_unicode_forms_of_one_name_are_not_said_to_differ_in_letter_case(tmp_path):
+    """'café.png' written once composed, once as 'e' and a combining accent (macOS' and Linux tools' two ways): the
+    warning said the two differ only in letter case, which they do not, and showed the same name twice."""
+    kb = small_kb(tmp_path / "kb")
+    (kb / "patterns/network/caf\u00e9.png").write_bytes(b"\x89PNG")
+    (kb / "patterns/network/cafe\u0301.png").write_bytes(b"\x89PNG")
+    r = run("check", "--kb", kb, "--stale-days", "0")
+    said = [x for x in r.output.splitlines() if "caf" in x]
+    assert len(said) == 2 and not any("letter case" in x for x in said), r.output
+    assert "'cafe\\u0301.png' and 'caf\\xe9.png' in the same folder are one name in two Unicode forms" in r.output
+
+
+def test_a_ctrl_z_with_a_line_end_after_it_is_the_end_of_the_file_too(tmp_path):
+    """An editor that adds a final line end saved the mark as "…\\r\\n\\x1a\\r\\n": a line holding a control
+    character, a warning in a pattern and "YAML does not parse" in an onboarding path. DOS reads no further than
+    the mark; `recur fix` keeps it as it was, and a Ctrl-Z inside the text is still warned of."""
+    kb = small_kb(tmp_path / "kb")
+    pattern = kb / "patterns/capacity/disk-full.md"
+    pattern.write_bytes(_windows(pattern) + b"\x1a\r\n")
+    steps = kb / "paths/first-week.yml"
+    steps.write_bytes(steps.read_bytes() + b"\x1a\n")
+    r = run("check", "--kb", kb, "--stale-days", "0", "--strict")
+    assert r.exit_code == 0 and "U+001A" not in r.output, r.output
+    assert load_kb(kb).paths and "\x1a" not in repr(load_kb(kb).patterns["disk-full"])
+    assert run("fix", "disk-full", "--kb", kb, "--owner", "team-storage").exit_code == 0
+    raw = pattern.read_bytes()
+    assert raw.endswith(b"\r\n\x1a\r\n") and b"  owner: team-storage\r\n" in raw, raw[-30:]
+    assert raw.count(b"\x1a") == 1 and raw.count(b"\n") == raw.count(b"\r\n")
+    pattern.write_bytes(raw.replace(b"The mechanism.", b"The mech\x1aanism."))
+    assert "control character U+001A" in run("check", "--kb", kb, "--stale-days", "0").output

@@ -218,7 +218,7 @@
   /* query.read_log: {text, lines, kept, level, before} or null */
   function readLog(text) {
     var lines = text.split("\n").filter(function (x) { return trim(x) !== ""; });
-    var crash = traceback(lines) || goPanic(lines);
+    var crash = traceback(lines) || goPanic(lines) || podTable(lines);
     if (crash) return crash;
     if (lines.length < LOG_MIN_LINES) return fewRecords(lines) || (lines.length === 1 ? oneLine(lines[0]) : null);
     var before = beforeLog(lines), s = scan(lines.slice(before.length));
@@ -233,6 +233,42 @@
     if (out.indexOf("\x1b") >= 0) out = out.replace(ANSI, "");
     return { text: wellFormed(out), lines: lines, kept: kept.length, level: level, before: before.length,
              unlevelled: unlevelled };
+  }
+
+  /* query._pod_table: `kubectl get pods` pasted, by its pods not running and ready (name, readiness, status) */
+  var POD_COLUMNS = ["NAME", "READY", "STATUS"];
+  var CELL_GAP = /\t[ \t]*| {2,}[ \t]*/;
+  var POD_FINE = ["Running", "Completed", "Succeeded"];
+  var POD_HASH = /-[bcdfghjklmnpqrstvwxz2456789]{5,10}-[bcdfghjklmnpqrstvwxz2456789]{5}$/;
+  var HEADER_CELL = /^[A-Z][A-Z0-9_%/().:-]*(?: [A-Z][A-Z0-9_%/().:-]*)*$/;
+  function podHeader(line) {  /* query._pod_header: a cell at a time, not COLUMN_HEADER (its blanks backtrack) */
+    if (!POD_COLUMNS.every(function (c) { return line.indexOf(c) >= 0; })) return null;
+    var cells = trim(line).split(CELL_GAP);
+    var all = POD_COLUMNS.every(function (c) { return cells.indexOf(c) >= 0; });
+    return all && cells.every(function (c) { return HEADER_CELL.test(c); }) ? cells : null;
+  }
+  function podTable(lines) {
+    var at = -1;
+    for (var i = 0; i < lines.length && i <= PREAMBLE_LINES; i++) {
+      if (podHeader(lines[i])) { at = i; break; }
+    }
+    if (at < 0 || lines.length < at + 2) return null;
+    var columns = podHeader(lines[at]);
+    var words = lines.slice(0, at).map(trim), before = beforeLog(lines.slice(0, at));
+    if (before.length !== words.length || before.some(function (x, k) { return x !== words[k]; })) return null;
+    var ready = columns.indexOf("READY"), status = columns.indexOf("STATUS"), name = columns.indexOf("NAME"), kept = [];
+    for (var r = at + 1; r < lines.length; r++) {
+      var cells = trim(lines[r]).split(CELL_GAP);
+      if (cells.length !== columns.length) return null;
+      var slash = cells[ready].indexOf("/");
+      var have = slash < 0 ? cells[ready] : cells[ready].slice(0, slash), want = slash < 0 ? "" : cells[ready].slice(slash + 1);
+      var fine = POD_FINE.indexOf(cells[status]) >= 0 && (cells[status] !== "Running" || have === want);
+      if (!fine) kept.push(head(cells[name].replace(POD_HASH, "") + " " + cells[ready] + " " + cells[status], LINE_CHARS));
+    }
+    if (!kept.length) return null;
+    var log = logOf(words, distinct(kept), lines.length - at - 1, "pods", 0);
+    log.kept = kept.length;  /* the pods not fine, not the lines searched (two replicas are one line) */
+    return log;
   }
 
   /* query._traceback: a Python traceback pasted alone, by its exception lines */
@@ -754,7 +790,7 @@
     return textsJoined(parts.filter(function (p, i) { return p && parts.indexOf(p) === i; }));
   }
   function sourceAlert(data) {  /* alert_sources.source_alert: {kind, noun, name (shown), query, by, state} or null */
-    var readers = [cloudwatch, pagerduty, opsgenie, datadog, azure, google, sns];
+    var readers = [cloudwatch, pagerduty, opsgenie, datadog, azure, google, sns, kubernetesEvents];
     if (!isObject(data)) return null;
     for (var i = 0; i < readers.length; i++) {
       var alert = readers[i](data);
@@ -850,6 +886,23 @@
     return { kind: "PagerDuty incident", noun: "incident", name: shown(str(incident, "title"), "title"),
              query: joined([str(incident, "title"), service ? "service " + service : ""]), by: "its title and service",
              state: str(incident, "status") === "resolved" ? "resolved" : "" };
+  }
+  /* alert_sources._kubernetes_events: an Event (`kubectl get event -o json`) or a List of them, by each Warning
+     event's reason and message */
+  function kubernetesEvents(data) {
+    var kind = str(data, "kind");
+    var items = kind === "Event" ? [data] : kind === "List" || kind === "EventList" ? get(data, "items") : null;
+    if (!Array.isArray(items) || !items.length || !items.every(function (e) { var k = str(e, "kind"); return k === "Event" || k === ""; })) return null;
+    var events = items.filter(isObject).map(function (e) { return [str(e, "reason"), str(e, "message") || str(e, "note"), str(e, "type")]; })
+      .filter(function (e) { return e[0] || e[1]; });
+    if (!events.length || (kind !== "Event" && !items.every(function (e) { return str(e, "kind") === "Event"; }))) return null;
+    var warnings = events.filter(function (e) { return e[2] === "Warning"; }), read = warnings.length ? warnings : events;
+    var parts = read.map(function (e) { return [e[0], e[1]].filter(function (x) { return x; }).join(": "); });
+    var one = kind === "Event";
+    var by = one ? "its reason and message" : "its " + (warnings.length ? "Warning " : "") + "events' reasons and messages";
+    var state = warnings.length ? "" : one ? "not a warning (type " + (events[0][2] || "none") + ")" : "none of them a warning";
+    return { kind: "Kubernetes event" + (one ? "" : " list"), noun: "event", name: shown(read[0][0], "reason"),
+             query: joined(parts), by: by, state: state };
   }
   function opsgenie(data) {
     var alert = get(data, "alert");
@@ -1149,6 +1202,11 @@
       var crash = CRASHES[p.log_level];
       parts.push("searched the " + crash[0] + " by its " + crash[1] + " line" + (p.log_kept === 1 ? "" : "s") +
                  ", not its " + crash[2] + linesBefore(p, "it"));
+    } else if (p.log_level === "pods") {  /* `kubectl get pods` (query._pod_table) */
+      var others = p.log_lines - p.log_kept;
+      parts.push("searched the " + n(p.log_kept) + " pod" + (p.log_kept === 1 ? "" : "s") + " not running and ready of a " +
+                 n(p.log_lines) + "-pod kubectl get pods table (name, readiness and status), not its column header" +
+                 (others ? " and the " + n(others) + " other row" + (others === 1 ? "" : "s") : "") + linesBefore(p, "it"));
     } else if (p.log_lines) {
       var leveled = p.log_kept - p.log_unlevelled, plain = p.log_unlevelled;
       parts.push("searched the " + n(leveled) + " " + p.log_level + " line" + (leveled === 1 ? "" : "s") +

@@ -533,7 +533,13 @@ def _read_query(text: tuple) -> str:
 
 # what `recur suggest` calls the one line it quotes of a paste read as one thing (retrieval.query's log_level): a few
 # records' or a single line's message, a traceback's exception, a Go crash's panic; else "the first of them"
-SAID_ALONE = {"record": "what it says", "line": "what it says", "traceback": "its exception", "panic": "its panic"}
+SAID_ALONE = {
+    "record": "what it says",
+    "line": "what it says",
+    "traceback": "its exception",
+    "panic": "its panic",
+    "pods": "the pods searched",
+}
 # the most of stdin `recur suggest -` reads, keeping its end (read_stdin_tail): a log followed with -f never ends
 STDIN_MOST = 64 * 1024 * 1024
 
@@ -749,7 +755,7 @@ def _suggest_batch(kb_dir, index_dir, model, top, queries) -> None:
         )
     read = [prepare(q) for q, _ in items]
     # a few records, a single line: their note says it
-    logs = sum(1 for p in read if p.log_lines and p.log_level not in ("record", "line"))
+    logs = sum(1 for p in read if p.log_lines and p.log_level not in ("record", "line", "pods"))
     if logs:  # each answer's query_note says how many lines of how many
         click.echo(
             f"recur: {logs} quer{'y is a log' if logs == 1 else 'ies are logs'}: each is searched by its error lines "
@@ -843,12 +849,7 @@ def suggest(kb_dir, index_dir, model, top, as_json, queries, steps, site_url, te
     if _said_nothing_searched(prepared, as_json):
         return
     if prepared.log_lines:  # how many lines alone did not show a responder which ones were read
-        from recur.cli.render import first_log_line
-
-        # one record's message, or one traceback's exception or Go crash's panic, is no "first of them"
-        alone = SAID_ALONE.get(prepared.log_level)
-        what = alone if alone and prepared.log_kept == 1 else "the first of them"
-        click.echo(f"recur: {what}: {first_log_line(prepared)}", err=True)
+        click.echo(f"recur: {_first_searched(prepared)}", err=True)
     engine = Engine.open(kb_dir, index_dir, model, advise=retune_advice, progress=None)
     answer = engine.answer(query, top=top, others=TERMINAL_OTHERS)
     if not as_json:
@@ -865,6 +866,17 @@ def suggest(kb_dir, index_dir, model, top, as_json, queries, steps, site_url, te
         record = RecordAs(record_title(prepared, query), None if _reads_stdin(text) else query)
         record = _looked_up(record, query, kb_dir, engine) if Path(kb_dir).is_dir() else None
         click.echo(render_answer(answer, steps=steps, kb_dir=kb_dir, flags=flags, site_url=site_url, record=record))
+
+
+def _first_searched(prepared) -> str:
+    """What `recur suggest` says of a log's lines searched: the first of them, quoted; one record's message, or one
+    traceback's exception or Go crash's panic, is no "first of them", nor a pod table's pods alike, one line
+    ("payments-api 0/1 CrashLoopBackOff" for its two replicas)."""
+    from recur.cli.render import first_log_line
+
+    alone = SAID_ALONE.get(prepared.log_level)
+    one = prepared.log_kept == 1 or prepared.text.count("\n") == prepared.log_before
+    return f"{alone if alone and one else 'the first of them'}: {first_log_line(prepared)}"
 
 
 def _said_nothing_searched(prepared, as_json: bool) -> bool:

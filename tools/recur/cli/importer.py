@@ -22,6 +22,7 @@ from recur.cli.options import (
     writes_then_says,
 )
 from recur.ingest.importer import (
+    BY_DRAFT,
     BY_ELSEWHERE,
     BY_MOVED,
     BY_NAMED,
@@ -179,7 +180,7 @@ def import_cmd(
     dry_run,
 ):
     """Import a postmortem (Google SRE or Atlassian template, or close) as an incident record;
-    FILE may be a folder: each postmortem file in it (not its subfolders), in name order.
+    FILE may be a folder: each postmortem file in it (not subfolders), in name order, a draft beside its final skipped.
 
     When no existing pattern matches it well, also writes a draft pattern pre-filled from
     the postmortem, listing the closest existing patterns to compare. Sections that map to
@@ -278,6 +279,10 @@ def _print_report(file: str, out, as_json: bool, indent: int | None) -> None:
     elif out.changed and out.already and out.already.by == BY_ELSEWHERE:
         click.echo(f"{file}: names {out.incident}, which was imported from another postmortem; not updated: to merge "
                    f"it: recur import {shlex.quote(file)} --into {out.incident} (exit {CHANGED})", err=True)  # fmt: skip
+    elif out.changed and out.already and out.already.by == BY_DRAFT:
+        click.echo(f"{file}: the final of the draft {out.incident} was imported from, beside it; not recorded again: "
+                   f"if it replaces the draft, move the draft out and set the source in {out.incident}'s imported: to "
+                   f"this path (the note gives it) (exit {CHANGED})", err=True)  # fmt: skip
     elif out.changed and out.already and out.already.by == BY_REFERENCES:
         # no imported: left to count a version in (--keep-record could not): merging it is the way out
         click.echo(f"{file}: may have changed since it was imported as {out.incident}, whose imported: a person "
@@ -352,12 +357,18 @@ def _import_folder(kb_dir, folder: Path, flags: dict, kb, *, as_json: bool) -> i
     if not files:
         raise RecurError(f"{folder}: holds no postmortem file ({', '.join(FOLDER_KINDS)}); nothing imported")
     kinds = ("recorded", "updated", "held", "kept sections", "nothing new", "unchanged", "kept", "changed")
-    kinds += ("refused", "runbooks")
+    kinds += ("refused", "runbooks", "drafts")
     engine, counts, status = OneEngine(progress=None), dict.fromkeys(kinds, 0), 0
+    kb, drafts = _drafts(kb_dir, kb, files)
     for n, path in enumerate(files):
-        try:  # the --severity check's KB for the first; each later one reads the KB the imports before wrote
-            out = import_postmortem(kb_dir, str(path), **flags, kb=kb if n == 0 else None, engine=engine)
+        if path in drafts:  # its final, beside it, is imported instead
+            counts["drafts"] += 1
+            _said_draft(path, drafts[path], as_json, n == 0)
+            continue
+        try:  # the KB read first for the first; each later one reads the KB the imports before wrote
+            out, kb = import_postmortem(kb_dir, str(path), **flags, kb=kb, engine=engine), None
         except RecurError as exc:
+            kb = None
             # a runbook is no error in the file (exit 2, as `recur import FILE` gives it), counted apart; an
             # error in another file is the worse (1)
             runbook = isinstance(exc, NotAPostmortem)
@@ -373,6 +384,33 @@ def _import_folder(kb_dir, folder: Path, flags: dict, kb, *, as_json: bool) -> i
         _print_report(str(path), out, as_json, indent=None)
     click.echo(_total(len(files), counts, flags["dry_run"]), err=as_json)
     return status
+
+
+def _drafts(kb_dir, kb, files: list[Path]) -> tuple:
+    """(the KB, read here unless the --severity check read it; the drafts of the folder to skip, importer's
+    drafts_in_folder). A KB that cannot be read: no draft skipped, each file's import saying why, as before."""
+    from recur.ingest.importer import drafts_in_folder
+    from recur.kb.loader import load_kb
+
+    try:
+        kb = load_kb(kb_dir) if kb is None else kb
+    except RecurError:
+        return None, {}
+    return kb, drafts_in_folder(kb, files)
+
+
+def _said_draft(path: Path, final: tuple, as_json: bool, first: bool) -> None:
+    """A draft of another file of the folder, skipped (``final``: that file, why): said under its name as a file's
+    report is, with the command that records it all the same; --json: one line, ``"skipped": "draft"``."""
+    note = (
+        f"a draft of {final[0]} ({final[1]}), which is imported instead; nothing written. To record it as an "
+        f"incident of its own: recur import {shlex.quote(str(path))}"
+    )
+    if as_json:
+        line = {"file": str(path), "skipped": "draft", "final": str(final[0]), "note": note}
+        click.echo(json.dumps(line, ensure_ascii=False))
+    else:
+        click.echo(("" if first else "\n") + f"== {path}\nSkipped: {note}")
 
 
 def _said_refused(path: Path, reason: str, as_json: bool, refused: str | None, indent: int | None = None) -> None:
@@ -427,6 +465,8 @@ def _total(n: int, counts: dict, dry_run: bool) -> str:
             f", {counts['kept']} changed since imported, {would}merged, a person's edits kept (--keep-record){changed}"
         )
     runbooks = f", {plural(counts['runbooks'], 'runbook')} (not imported)" if counts["runbooks"] else ""
+    if counts["drafts"]:
+        runbooks += f", {plural(counts['drafts'], 'draft')} skipped (the final beside it imported instead)"
     head = f"Dry run, nothing written: read {n}" if dry_run else f"Imported {n}"
     recorded = "would be recorded" if dry_run else "recorded"
     return (

@@ -92,10 +92,18 @@ def _listen_addresses(host: str, port: int) -> list[tuple]:
     return list(dict.fromkeys((family, addr) for family, _, _, _, addr in infos))
 
 
+# SO_REUSEADDR where asyncio's create_server, which uvicorn bound with, sets it (POSIX): a restart binds the port
+# its last connections left in TIME_WAIT. Not on Windows, where it lets a socket bind a port another server
+# listens on (and listen too): with the server's own sockets listening since the fix-listen merge, a second
+# `recur serve` on a fixed --port would have served beside the first, where uvicorn's bind had failed
+REUSE_ADDRESS = os.name == "posix" and sys.platform != "cygwin"
+
+
 def _bind_one(family: int, addr: tuple) -> socket.socket:
     """A socket bound to ``addr``, or the OSError of its bind (the socket closed)."""
     sock = socket.socket(family, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    if REUSE_ADDRESS:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     if family == socket.AF_INET6:  # as asyncio: ::1 alone, not also 127.0.0.1 through a dual-stack socket
         sock.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
     try:
@@ -125,7 +133,7 @@ def _listening(host: str, port: int, backlog: int) -> list[socket.socket]:
     socket was bound but not listening until uvicorn's start (its lifespan, then ``create_server``), and with a
     fixed --port uvicorn bound it only then, so a client that connected on reading the line (a script, a health
     check, a test) was refused (found in CI). Or the RecurError that says why not: a port another socket bound
-    with SO_REUSEADDR, as this one is, listens on first fails here, not at the bind."""
+    with SO_REUSEADDR, as this one is on POSIX (REUSE_ADDRESS), listens on first fails here, not at the bind."""
     sockets = _bind(host, port)
     try:
         for sock in sockets:

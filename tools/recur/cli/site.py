@@ -85,6 +85,13 @@ from recur.cli.options import TODAY_DATE, http_url, index_option, kb_option, set
 )
 @click.option("--strict", is_flag=True, help="Fail on any mkdocs warning (as mkdocs build --strict).")
 @click.option(
+    "--check",
+    is_flag=True,
+    help="Build nothing: say whether the site in --out was built from the KB in --kb as it is now, by this recur "
+    "(exit 0), or is behind it, built by another recur, or not there (exit 1, with the command that rebuilds it). "
+    "For a site a plain web host serves, where nothing else says it is stale (recur serve's /healthz site_stale).",
+)
+@click.option(
     "--quiet",
     "-q",
     is_flag=True,
@@ -102,6 +109,7 @@ def site(
     browser_search,
     file_search,
     strict,
+    check,
     quiet,
 ):
     """Build the knowledge base into a static site (mkdocs-material) in --out.
@@ -114,6 +122,9 @@ def site(
     to date first and the "describe what you see" box ranks patterns in the reader's browser.
     Serve the folder from any web host, or with `recur serve --site DIR` (the box then uses the API).
     """
+    if check:
+        _check_site(kb_dir, index_dir, out_dir, quiet)
+        return
     from recur.site import bundle
     from recur.site.build import build_site
 
@@ -136,6 +147,41 @@ def site(
     _say_built(built, out_dir, quiet)
     if not quiet:
         click.echo(_view_it(kb_dir, index_dir, out_dir, file_search), err=True)
+
+
+def _check_site(kb_dir, index_dir, out_dir, quiet: bool) -> None:
+    """`recur site --check`: one line on how the built site in ``out_dir`` stands against the KB now (its marker's
+    digest of the KB files' contents, kb.site_record), and exit 1 unless it is current. --quiet: the exit status
+    alone, when current."""
+    from recur import __version__
+    from recur.kb.loader import display_path
+    from recur.kb.site_record import SITE_MARKER, rebuild_site_command, site_against_kb
+
+    state = site_against_kb(out_dir, kb_dir)
+    site, kb, record = display_path(Path(out_dir)), display_path(Path(kb_dir)), state.record
+    rebuild = rebuild_site_command(out_dir, kb_dir, index_dir)
+    if record is None:
+        click.echo(f"{site}: no site recur built (no {SITE_MARKER} in it): build it with {rebuild}")
+        raise SystemExit(1)
+    built = f"built {record.built or 'at an unknown time'}"
+    if state.current:
+        if not quiet:
+            click.echo(f"{site}: up to date: {built} by recur {__version__} from the files {kb} holds now.")
+        return
+    if not state.this_recur:
+        by = f"recur {record.recur_version}" if record.recur_version else "an older recur (version unknown)"
+        files = " and from other KB files than " + kb + " holds now" if state.same_files is False else ""
+        said = (
+            f"{built} by {by} (this is recur {__version__}){files}: its pages and its search box are the old "
+            "recur's until it is rebuilt"
+        )
+    else:
+        said = (
+            f"behind the knowledge base: {built} from other files than {kb} holds now; its pages and its "
+            "describe box's data are the KB's as it was then until it is rebuilt"
+        )
+    click.echo(f"{site}: {said}: {rebuild}")
+    raise SystemExit(1)
 
 
 @contextlib.contextmanager

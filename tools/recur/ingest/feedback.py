@@ -653,13 +653,13 @@ def _same_file(a: Path, b: Path) -> bool:
 def _marks_kept(target: Path, text: str) -> str:
     """``text`` to write over ``target`` with the file's byte-order mark and DOS end-of-file mark (Ctrl-Z) kept, as
     a Windows editor saved them: the mark was dropped (line 1 changed in the diff of every export)."""
-    from recur.kb.parse import EOF_MARK
+    from recur.kb.parse import without_eof_mark
 
     try:
         raw = target.read_bytes()
     except OSError:
         return text
-    body = raw.rstrip(EOF_MARK)
+    body = without_eof_mark(raw)
     return ("\ufeff" if raw.startswith(codecs.BOM_UTF8) else "") + text + raw[len(body) :].decode("ascii")
 
 
@@ -668,10 +668,10 @@ def _read_cases_file(target: Path) -> tuple[str, list | None]:
     import yaml
 
     from recur import config
-    from recur.kb.parse import EOF_MARK, nesting_problem, size_problem
+    from recur.kb.parse import nesting_problem, size_problem, without_eof_mark
 
     # a Ctrl-Z after the last line ends the file, as `recur check` reads it (YAML: "not valid YAML" at line 1)
-    old = utf8.decode(target.read_bytes().rstrip(EOF_MARK), str(target)) if target.is_file() else ""
+    old = utf8.decode(without_eof_mark(target.read_bytes()), str(target)) if target.is_file() else ""
     if not old.strip():
         return old, None
     if (deep := nesting_problem(old)) is not None:  # PyYAML's reader, by recursion: "[" 1,000 deep was a traceback

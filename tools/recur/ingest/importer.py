@@ -454,6 +454,18 @@ def _overlap(wa: set, wb: set) -> bool:
     return len(wa & wb) * 2 >= min(len(wa), len(wb))
 
 
+def _alike_notes(kb, pm, said: tuple, where: tuple) -> list:
+    """The notes of a postmortem recorded as a new incident on the records it may be taken for: imported from its
+    path before, of the same date and title, or of its title and text another day (``said``: the title and date it
+    is recorded with; ``where``: its source, sources and file)."""
+    source, sources, file = where
+    return (
+        _same_source_notes(kb, source, sources)
+        + _look_alike_notes(kb, *said)
+        + _not_moved_notes(kb, pm, (sources, file))
+    )
+
+
 def _same_source_notes(kb, source: str, sources: set) -> list:
     """A note per earlier import from this path that is another postmortem (_same_document said so)."""
     earlier = sorted(i.id for i in kb.incidents.values() if (i.imported or {}).get("source") in sources)
@@ -869,6 +881,33 @@ def _parsed(file, day=None):
     return text, pm, notes
 
 
+def drafts_in_folder(kb, files: list) -> dict:
+    """{a draft's path: (its final's path, why)} of a folder's ``files`` (`recur import DIR`): the earlier versions
+    of a postmortem by their names beside the latest (pm_versions.finals: `pm-draft.md` beside `pm.md`, `v1` beside
+    `v2`), when no record holds the draft (one imported before is re-imported as any file) and the two dates, where
+    both give one, are within 2 days. Both were recorded the first time, two records of one incident with a
+    look-alike note (found in review); the final is imported, the draft skipped and said, as a final beside its
+    draft's record is no second record either (_elsewhere_note). A file that cannot be read is paired with none:
+    its import says why."""
+    from recur.ingest.pm_versions import finals
+
+    out = {}
+    for draft, final in finals(list(files)).items():
+        try:
+            (text, pm, _), late = _parsed(draft), _parsed(final)[1]
+        except RecurError:
+            continue
+        if pm.date and late.date and abs((pm.date - late.date).days) > 2:
+            continue
+        sources, said = _sources(kb, draft), (pm.title, pm.date)
+        if find_duplicate(kb, document_hashes(text, pm.markdown), sources, *said) or _unmarked_import(
+            kb, sources, *said, (pm.ref_tickets, pm.sections)
+        ):
+            continue
+        out[draft] = (final, f"the names {draft.name} and {final.name} say it is the earlier version")
+    return out
+
+
 class NotAPostmortem(RecurError):
     """The document is a runbook (what to do when a failure happens), not a postmortem (what happened once):
     `recur import` exits 2 on it, nothing written."""
@@ -1228,7 +1267,7 @@ def import_postmortem(  # long: the import's steps in order, a call each; 16 key
         dues_against(pm, day)
     dones_by(pm, today)
     target, by, said = _target(kb, pm, into, iid, (pm.date, date), title)
-    notes += said if target else said + _same_source_notes(kb, source, sources) + _look_alike_notes(kb, title, day)
+    notes += said if target else said + _alike_notes(kb, pm, (title, day), (source, sources, file))
     iid, numbered = (target, False) if target else _record_id(kb, iid, day)
     notes += ([] if "Summary" in pm.sections else ["no summary section; used the title"]) + read_notes
     notes += _unrecorded_notes(pm, today, iid)
@@ -1367,7 +1406,9 @@ BY_ELSEWHERE = "another document"
 # and the record of this very postmortem, moved or renamed since (_moved_match, _moved_sections): not merged as
 # another's, nor written as a second record
 BY_MOVED = "moved"
-_ELSEWHERE = (BY_ELSEWHERE, BY_MOVED)
+# and the record of the draft beside this postmortem, its final by their names (_final_beside): no second record
+BY_DRAFT = "draft beside it"
+_ELSEWHERE = (BY_ELSEWHERE, BY_MOVED, BY_DRAFT)
 
 
 def _taken_over(kb, pm, asked: tuple) -> str | None:
@@ -1614,7 +1655,26 @@ def _imported_elsewhere(kb, pm, this: tuple, asked: tuple):
     for inc in sorted(kb.incidents.values(), key=lambda i: i.id) if not asked[0] and file else ():
         if (old := _other_source(inc, sources)) and _moved_match(inc, pm) and not _still_there(kb, old, file):
             return inc.id, str(Path(kb.root) / inc.relpath), BY_MOVED
+        if old and _final_beside(kb, (inc, old), pm, file):
+            return inc.id, str(Path(kb.root) / inc.relpath), BY_DRAFT
     return None
+
+
+def _final_beside(kb, record: tuple, pm, file) -> bool:
+    """Whether ``file`` is the final of the draft ``record`` (the record, its imported.source) was imported from, by
+    their names, the draft still beside it (pm_versions.finals: `pm.md` beside `pm-draft.md`), dated within 2 days
+    of the record: as the final whose Incident line names the draft's record is not merged unasked (BY_ELSEWHERE), it
+    is no second record of the incident (BY_DRAFT), which it was, with a look-alike note (found in review)."""
+    from recur.ingest.pm_versions import finals
+
+    inc, old = record
+    draft, final = Path(Path(old.replace("\\", "/")).name), Path(Path(file).name)
+    if finals([draft, final]).get(draft) != final:  # the names first: no file looked for each record of the KB
+        return False
+    there = _old_file(kb, old, file)
+    if there is None or there.resolve().parent != Path(file).resolve().parent:
+        return False
+    return not (pm.date and inc.date and abs((pm.date - inc.date).days) > 2)
 
 
 def _still_there(kb, old: str, file) -> bool:
@@ -1623,10 +1683,15 @@ def _still_there(kb, old: str, file) -> bool:
     (a document from outside it) there and beside ``file``; an absolute path (records written before 2026-12) as is.
     The same file under the old name is no copy: a case-only rename on a Mac's or Windows' disk, where the old name
     still opens it (it was taken for a copy, and the corrected postmortem written as a second record)."""
+    return _old_file(kb, old, file) is not None
+
+
+def _old_file(kb, old: str, file) -> Path | None:
+    """The file at ``old`` (a record's imported.source, as _still_there looks for it) other than ``file``, or None."""
     here, path = Path(file).resolve(), Path(old)
     places = [path] if path.is_absolute() else [Path(kb.root).resolve().parent / path]
     places += [here.parent / path] if not path.is_absolute() and len(path.parts) == 1 else []
-    return any(p.is_file() and not p.samefile(here) for p in places)
+    return next((p for p in places if p.is_file() and not p.samefile(here)), None)
 
 
 def _other_source(inc, sources: set) -> str | None:
@@ -1635,21 +1700,60 @@ def _other_source(inc, sources: set) -> str | None:
     return source if isinstance(source, str) and _source_form(source) not in sources else None
 
 
-def _moved_match(inc, pm) -> str | None:
+def _moved_match(inc, pm, dated: bool = True) -> str | None:
     """What makes ``pm`` the document ``inc`` was imported from, at another path now (said in the note), or None:
     its title or its date, and at least half its sections (one of them the Summary, or two) hashing as the ones
     the import wrote into the record (imported.sections_sha256): a correction aside, the same text. Title and date
     alone are a team's recurring postmortem ("Weekly DB failover test"). The title or date as a re-import from the
     record's path needs them (_same_document: the date with a title sharing most words), so that the way on, its
     source set, is then a re-import: another postmortem of the day sharing template sections ("Lessons learned")
-    with it was said moved, and its source set, routed to that record (found in a re-read)."""
+    with it was said moved, and its source set, routed to that record (found in a re-read). Nor is one dated
+    otherwise (_dated_apart, unless not ``dated``): a team's "Weekly DB failover test" of this week, its title,
+    Summary and most sections last week's, was said to be last week's moved, once that file was archived, and the way
+    on pointed last week's record at it: this week's incident never recorded (found in review)."""
     if pm.title is None and pm.date is None or not _same_document(inc, pm.title, pm.date):
+        return None
+    if dated and _dated_apart(inc, pm):
         return None
     same_title = pm.title is not None and inc.title.strip() == pm.title.strip()
     alike = _moved_sections(inc, pm)
     if not alike or ("Summary" not in alike[0] and len(alike[0]) < 2):
         return None
     return f"its {'title' if same_title else 'date'}, and {alike[1]}"
+
+
+def _dated_apart(inc, pm) -> bool:
+    """Whether the postmortem gives another date than the record's, one read from its document (not given by --date:
+    imported.date_from): another incident, whatever else they share."""
+    imp = inc.imported if isinstance(inc.imported, dict) else {}
+    return pm.date is not None and inc.date is not None and pm.date != inc.date and imp.get("date_from") != "--date"
+
+
+def _not_moved_notes(kb, pm, this: tuple) -> list[str]:
+    """Of a postmortem recorded as a new incident, a note naming the records _moved_match would have taken it for but for
+    their date (_dated_apart), their documents gone from their paths (``this``: its sources, its file): another
+    incident of the same title and text (a weekly test's), or this one moved with its date corrected, which only a
+    person can tell."""
+    sources, file = this
+    found = [
+        inc
+        for inc in sorted(kb.incidents.values(), key=lambda i: i.id)
+        if (old := _other_source(inc, sources))
+        and _dated_apart(inc, pm)
+        and _moved_match(inc, pm, dated=False)
+        and not _still_there(kb, old, file)
+    ]
+    if not found:
+        return []
+    said = and_listed([f"{inc.id} (dated {inc.date.isoformat()}, from {inc.imported['source']})" for inc in found[-3:]])
+    more = f" and {len(found) - 3} more" if len(found) > 3 else ""
+    return [
+        f"{said}{more} {'has' if len(found) == 1 else 'have'} this postmortem's title and most of its sections as "
+        f"imported, from a file no longer there, but another date ({pm.date.isoformat()} here): another incident "
+        f"(a recurring postmortem's), recorded as a new one; if it is {'that' if len(found) == 1 else 'one of those'} "
+        f"postmortem{'s' if len(found) > 1 else ''} moved and its date "
+        f'corrected, remove the new record and set "source" in that record\'s imported: field to "{source_key(kb, file)}"'
+    ]
 
 
 def _as_imported(inc, pm) -> list[str]:
@@ -1697,6 +1801,8 @@ def _elsewhere_note(kb, dup: tuple, source: str, file, said: tuple) -> str:
     what = "it may differ from this version (below)" if changed else "it holds what this version says"
     named = named_incident(pm, kb)
     named_by = f"the postmortem's {named.label!r} line names it" if named and named.iid == iid else None
+    if dup[2] == BY_DRAFT:
+        return _draft_beside_note(where, (iid, old, source), what)
     set_source = f'set "source" in its imported: field to "{source}" and import again'
     if dup[2] == BY_MOVED:
         moved = _moved_match(inc, pm) or (_moved_sections(inc, pm) or ([], ""))[1]
@@ -1715,6 +1821,20 @@ def _elsewhere_note(kb, dup: tuple, source: str, file, said: tuple) -> str:
         f"{where}: {iid} was imported from another postmortem ({named_by}), so recur import does not merge this one "
         f"into it unasked; {what}, nothing written. To merge it (what {iid} lacks added, its own sections kept, its "
         f"imported: still naming {old}): recur import {shlex.quote(str(file))} --into {iid}; {instead}: {set_source}"
+    )
+
+
+def _draft_beside_note(where: str, said: tuple, what: str) -> str:
+    """_elsewhere_note's of a final beside the draft its record (``said``: its id, the draft's path, this one's) was
+    imported from (BY_DRAFT): the way on is the draft out of the folder and the source set, after which this is a
+    re-import; --into is not offered: it keeps imported: naming the draft, and the next run would stop again."""
+    iid, old, source = said
+    return (
+        f"{where}: {iid} was imported from {old}, beside this postmortem, whose name says it is a later version of "
+        f"it (a final of its draft), so recur import does not record it as a second incident; {what}, nothing "
+        f"written. If this one replaces {old}: delete {old} or move it out of the folder you import, then set "
+        f'"source" in {iid}\'s imported: field to "{source}" and import again (what it corrects then handled as on any '
+        f"re-import: --keep-record takes it, a person's edits kept); if it is another incident, rename one of the two"
     )
 
 
@@ -2260,6 +2380,8 @@ def _same(by: str) -> str:
         return "its imported: names another document"
     if by == BY_MOVED:
         return "moved: its imported: names another path"
+    if by == BY_DRAFT:
+        return "the final of its draft beside it: its imported: names the draft"
     return "found by its References line: no imported: field" if by == BY_REFERENCES else f"same {by}"
 
 

@@ -949,30 +949,49 @@ def windows_name_warnings(root) -> list[Problem]:
             if device := windows_reserved(name):
                 said = f"{name!r} {reserved_said(device)}; rename it (an id is its file's name: its id: line too)"
                 problems.append(Problem(display_path(folder / name), 1, "file", said, "warning"))
-        problems += _case_twins(folder, names)
+        problems += _case_twins(folder, names, kb_root=folder == PurePath(root))
     return problems
 
 
-def _case_twins(folder: PurePath, names: list[str]) -> list[Problem]:
+def _one_name(name: str) -> str:
+    """``name`` as a system that ignores letter case compares it: each character in capitals where that is one
+    character, as Windows' table of capitals and macOS's have it. Not casefold(): 'straße.md' and 'strasse.md' are
+    two files there (casefold makes 'ß' 'ss'), and were warned of as one."""
+    return "".join(c if len(c.upper()) > 1 else c.upper() for c in unicodedata.normalize("NFC", name))
+
+
+def _case_twins(folder: PurePath, names: list[str], kb_root: bool = False) -> list[Problem]:
     """A warning at each name of ``names`` (one folder's, sorted) that another is in other letter case or Unicode form
     (INC-2026-0102.md and inc-2026-0102.md, an attachment's graph.PNG and graph.png, patterns/Network/ beside
     network/), naming the other: Windows and macOS take them for one name, so a checkout there holds one of them and git
     shows the other as changed, an author's edit going to the wrong record. Linux reads both (two incidents, counted
     twice on the board) without a word from `recur check`: found in a Windows team's review. Said at each, as either
-    may be the one to rename; a warning, as a reserved name is."""
-    from recur.kb.loader import display_path
+    may be the one to rename; a warning, as a reserved name is. At the ``kb_root``, which may be the repository's,
+    only the KB's own names (patterns/ beside Patterns/): the repository's files are left alone, as the loader
+    leaves them (README.md beside readme.md failed a team's `check --strict`, which the KB does not read)."""
+    from recur.kb.loader import KB_FOLDERS, KB_ROOT_FILES, display_path
 
     alike: dict[str, list[str]] = {}
     for name in names:
-        alike.setdefault(unicodedata.normalize("NFC", name).casefold(), []).append(name)
+        alike.setdefault(_one_name(name), []).append(name)
+    ours = {_one_name(n) for n in KB_FOLDERS + KB_ROOT_FILES}
     problems = []
     for name in names:
-        others = [n for n in alike[unicodedata.normalize("NFC", name).casefold()] if n != name]
-        if others:
+        others = [n for n in alike[_one_name(name)] if n != name]
+        if others and (not kb_root or _one_name(name) in ours):
             said = (
                 f"{name!r} and {', '.join(map(repr, others))} in the same folder differ only in letter case: Windows "
-                "and macOS take them for one name, so a checkout there holds only one of them (git shows the other as "
-                "changed); merge them into one, or rename one (an id is its file's name: its id: line too)"
+                "and macOS take them for one name"
+            )
+            if all(unicodedata.normalize("NFC", n) == unicodedata.normalize("NFC", name) for n in others):
+                # 'café.png' and 'café.png' "differ only in letter case": they do not, and Windows keeps both
+                said = (
+                    f"{name!a} and {', '.join(map(ascii, others))} in the same folder are one name in two Unicode forms "
+                    "(a letter with its accent, or a letter and a combining accent): macOS takes them for one name"
+                )
+            said += (
+                ", so a checkout there holds only one of them (git shows the other as changed); merge them into one, or "
+                "rename one (an id is its file's name: its id: line too)"
             )
             problems.append(Problem(display_path(folder / name), 1, "file", said, "warning"))
     return problems

@@ -34,10 +34,19 @@ def next_id(kb, year: int) -> str:
     if ydir.is_dir():
         names |= {p.stem for p in ydir.glob("*.md")}
     for name in names:
-        m = ID_RE.match(name)
+        # a record named in lower case (inc-2026-0002.md, by hand) holds its number: INC-2026-0002.md beside it is
+        # one file on Windows and macOS, a case twin `recur check --strict` fails on (found in a re-read)
+        m = ID_RE.match(name.upper())
         if m and int(m.group(1)) == year:
             used.append(int(m.group(2)))
     return f"INC-{year}-{max(used) + 1:04d}"
+
+
+def taken_id(kb, iid: str) -> str | None:
+    """The id of a record of ``kb`` (one with errors too) that is ``iid`` in any letter case, or None: `--id
+    inc-2026-0001` beside INC-2026-0001.md wrote a second file, which Windows and macOS take for the same one (a case
+    twin `recur check --strict` fails on) and `recur show` for the same incident (found in a re-read)."""
+    return next((k for k in kb.incident_files if k.casefold() == iid.casefold()), None)
 
 
 def write_new_record(kb, year: int, iid: str, text, numbered: bool) -> tuple[str, Path]:
@@ -243,7 +252,7 @@ def read_record(path: Path) -> tuple[str, Callable[[str], str]]:
     review); see ``_endings_kept``. A file `recur check` would report (not UTF-8, binary, too large)
     is the same one-line problem here, and nothing is written."""
     from recur.kb.loader import display_path
-    from recur.kb.parse import EOF_MARK, MAX_FILE_BYTES, ParseError, read_text
+    from recur.kb.parse import MAX_FILE_BYTES, ParseError, read_text, without_eof_mark
 
     with path.open("rb") as fh:
         raw = fh.read(MAX_FILE_BYTES + 1)
@@ -252,7 +261,7 @@ def read_record(path: Path) -> tuple[str, Callable[[str], str]]:
     except ParseError as exc:
         raise RecurError(f"{display_path(path)}:{exc.line}: file: {exc.message}; nothing written") from None
     bom = "\ufeff" if raw.startswith(b"\xef\xbb\xbf") else ""
-    body = raw.rstrip(EOF_MARK)
+    body = without_eof_mark(raw)
     mark = raw[len(body) :].decode("ascii")  # a DOS end-of-file mark read_text left out: kept at the end
     ends = _LINE_END.findall(body.decode("utf-8-sig"))  # read_text decoded it: it is valid
     if all(e == "\n" for e in ends):
@@ -870,8 +879,9 @@ class Asked:
         return tuple(require_patterns(kb, ids, given_as("patterns")))
 
     def free(self, kb, iid: str) -> None:
-        if iid in kb.incident_files:
-            raise RecurError(f"incident {iid} already exists: {kb.incident_files[iid][0]}")
+        if (taken := taken_id(kb, iid)) is not None:
+            said = iid if taken == iid else f"{iid} (as {taken}, in other letter case)"
+            raise RecurError(f"incident {said} already exists: {kb.incident_files[taken][0]}")
 
     def called(self, field: str) -> str:
         """What a refusal calls the field ``field`` of ``NewIncident``: as its caller gave it (``given_as``)."""

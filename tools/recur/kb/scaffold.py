@@ -17,7 +17,15 @@ from pathlib import Path
 from recur import config
 from recur.kb import placeholders, schema
 from recur.kb.check import replacement_of, unknown_pattern, unknown_step
-from recur.kb.incident_record import Asked, CheckedIncident, NewIncident, checked_incident, one_lines, record_text
+from recur.kb.incident_record import (
+    Asked,
+    CheckedIncident,
+    NewIncident,
+    checked_incident,
+    one_lines,
+    record_text,
+    taken_id,
+)
 from recur.kb.records import KB
 from recur.kb.writer import Bullets, Numbered, Raw, flow_list, id_list, pattern_markdown, plain, q, section_text
 from recur.util.errors import RecurError
@@ -268,8 +276,9 @@ class _ByFlags(Asked):
         return _known(kb, [schema.given_id(pid) for pid in one_lines(ids)], "--pattern")
 
     def free(self, kb: KB, iid: str) -> None:
-        if iid in kb.incident_files or iid in kb.incidents:
-            raise RecurError(f"--id: incident {iid!r} already exists")
+        if iid in kb.incidents or (taken := taken_id(kb, iid)) is not None:
+            said = "" if iid in kb.incidents or taken == iid else f" (as {taken}, in other letter case)"
+            raise RecurError(f"--id: incident {iid!r} already exists{said}")
 
     def called(self, field: str) -> str:
         return _FLAGS.get(field, field)

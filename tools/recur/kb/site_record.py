@@ -87,6 +87,37 @@ def read_site_record(site_dir) -> SiteRecord | None:
     )
 
 
+@dataclass(frozen=True)
+class SiteAgainstKB:
+    """A built site's record against the KB as it is now (``site_against_kb``): ``record`` None, no site Recur
+    built; ``same_files``: whether it was built from the KB's files as they are now, by their contents (None: its
+    marker, an earlier Recur's, records no digest of them); ``this_recur``: built by the recur running."""
+
+    record: SiteRecord | None
+    same_files: bool | None
+    this_recur: bool
+
+    @property
+    def current(self) -> bool:
+        return self.record is not None and self.same_files is True and self.this_recur
+
+
+def site_against_kb(site_dir, kb_dir) -> SiteAgainstKB:
+    """How the site in ``site_dir`` stands against the KB in ``kb_dir`` (a RecurError when there is none): the
+    digest of the KB files' contents its marker records, compared with the KB's now (what `recur serve`'s
+    /healthz site_stale says of a served site, for a site a plain web host serves, where nothing said it was
+    behind: `recur site --check`). The KB's files are read, not loaded: a KB with errors is compared as well."""
+    from recur import __version__
+    from recur.kb.loader import content_digest, files_signature, require_kb_root
+
+    root = require_kb_root(kb_dir)
+    record = read_site_record(site_dir)
+    if record is None:
+        return SiteAgainstKB(None, None, False)
+    same = None if record.kb_content is None else record.kb_content == content_digest(root, files_signature(root))
+    return SiteAgainstKB(record, same, record.recur_version == __version__)
+
+
 def rebuild_site_command(site_dir, kb_dir=None, index_dir=None) -> str:
     """The `recur site` command that rebuilds the site in ``site_dir`` from the KB in ``kb_dir`` and the
     index in ``index_dir``: each folder given only where it is not the one `recur site` takes by default

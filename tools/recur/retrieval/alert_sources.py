@@ -3,7 +3,8 @@ fields its public docs define: an AWS CloudWatch alarm (as SNS delivers it, its 
 ``Message`` string, in a Lambda's SNS event, or bare), a Datadog webhook (its default payload, ``$EVENT_TITLE``
 and ``$EVENT_MSG``, and the usual custom ones), a PagerDuty v3 webhook (``event.data``), an Opsgenie alert
 webhook (``alert``), an Azure Monitor alert in its common alert schema (``data.essentials``) and a Google Cloud
-Monitoring incident (``incident``, schema 1.2). Found in review: pasted raw, each was searched as JSON, its keys,
+Monitoring incident (``incident``, schema 1.2), and, no alert but pasted as one, a Kubernetes event or a list of them
+(`kubectl get event -o json`: _kubernetes_events). Found in review: pasted raw, each was searched as JSON, its keys,
 ARNs, ids and URLs too (measured on the starter KB: a CloudWatch "FreeStorageSpace low" alarm through SNS got
 disk-full 9th, at p 0.003, under "no known pattern"). Every surface reads it through retrieval.query.prepare; the
 site's box as this does (site_config/assets/recur-query.js: sourceAlert)."""
@@ -81,7 +82,7 @@ def source_alert(data) -> SourceAlert | None:
     or None (any other text)."""
     if not isinstance(data, dict):
         return None
-    for read in (_cloudwatch, _pagerduty, _opsgenie, _datadog, _azure, _google, _sns):
+    for read in (_cloudwatch, _pagerduty, _opsgenie, _datadog, _azure, _google, _sns, _kubernetes_events):
         alert = read(data)
         if alert is not None:
             return alert if alert.query else None
@@ -275,6 +276,31 @@ def _pagerduty(data: dict) -> SourceAlert | None:
     state = "resolved" if _s(incident, "status") == "resolved" else ""
     name = _shown(_s(incident, "title"), "title")
     return SourceAlert("PagerDuty incident", "incident", name, _joined(parts), "its title and service", state)
+
+
+def _kubernetes_events(data: dict) -> SourceAlert | None:
+    """A Kubernetes event as `kubectl get event NAME -o json` prints it (``kind`` Event: its ``reason`` and ``message``,
+    events.k8s.io's ``note``), or a list of them (`kubectl get events -o json`: ``kind`` List or EventList, ``items``
+    all events), by the reason and message of each Warning event, each once (of a list with none, of each event). No
+    alert, but pasted as one is: whole, its uids, resource versions, timestamps and pod names were searched. Found in a
+    responder's review: a liveness probe's "context deadline exceeded" event answered "no known pattern"; by its reason
+    and message, cpu-throttling-container-limits (which lists that line) first, `medium` 0.6."""
+    kind = _s(data, "kind")
+    items = [data] if kind == "Event" else data.get("items") if kind in ("List", "EventList") else None
+    if not isinstance(items, list) or not items or not all(_s(e, "kind") in ("Event", "") for e in items):
+        return None
+    events = [(_s(e, "reason"), _s(e, "message") or _s(e, "note"), _s(e, "type")) for e in items if isinstance(e, dict)]
+    events = [e for e in events if e[0] or e[1]]
+    if not events or (kind != "Event" and not all(_s(e, "kind") == "Event" for e in items)):
+        return None
+    warnings = [e for e in events if e[2] == "Warning"]
+    read = warnings or events
+    parts = [": ".join(x for x in (reason, message) if x) for reason, message, _ in read]
+    one = kind == "Event"
+    what = "its reason and message" if one else f"its {'Warning ' if warnings else ''}events' reasons and messages"
+    state = "" if warnings else f"not a warning (type {events[0][2] or 'none'})" if one else "none of them a warning"
+    name = _shown(read[0][0], "reason")
+    return SourceAlert("Kubernetes event" + ("" if one else " list"), "event", name, _joined(parts), what, state)
 
 
 def _opsgenie(data: dict) -> SourceAlert | None:

@@ -91,6 +91,8 @@ plain lines with a level word each, as a logger writes it (after a timestamp, br
 a typed "error: ..."), when some are at an error (else warning) level beside others. And a Python
 traceback pasted alone is searched by its exception lines, a Go crash (a ``panic:`` or ``fatal error:`` and its
 goroutine dump) by its panic lines: whole, their frames outweighed what failed (_traceback, _go_panic).
+`kubectl get pods` pasted (its NAME, READY and STATUS columns) is searched by its pods not running and ready,
+each as its name without a Deployment's hashes, its readiness and status (_pod_table).
 A single line that starts as a logger writes it is searched without what says nothing of what failed: its
 timestamps (a time of day alone only where a level or host follows, as above), syslog's host and process, klog's
 header, then the ids and EC2 host names after them (LINE_ID: a UUID, 16 hex digits or more, ``req=3f0c2a1e-…``,
@@ -366,6 +368,15 @@ COLUMN_HEADER = re.compile(
     r"[A-Z][A-Z0-9_%/().:-]*(?: [A-Z][A-Z0-9_%/().:-]*)*(?:(?:\t| {2,})[ \t]*[A-Z][A-Z0-9_%/().:-]*(?: [A-Z][A-Z0-9_%/().:-]*)*)+[ \t]*$",
     re.ASCII,
 )
+# `kubectl get pods` (_pod_table): the columns its header has (NAMESPACE first with -A, NODE and more with -o wide), what
+# sets its cells apart, and the statuses of a pod that is fine (Running only with all its containers ready)
+POD_COLUMNS = {"NAME", "READY", "STATUS"}
+CELL_GAP = re.compile(r"\t[ \t]*| {2,}[ \t]*", re.ASCII)
+HEADER_CELL = re.compile(r"[A-Z][A-Z0-9_%/().:-]*(?: [A-Z][A-Z0-9_%/().:-]*)*", re.ASCII)  # COLUMN_HEADER's column
+POD_FINE = {"Running", "Completed", "Succeeded"}
+# a Deployment's pod's name ends in its ReplicaSet's hash and its own suffix, of the letters and digits Kubernetes
+# writes them in (no vowel, no 0, 1, 3): "payments-api-84c7f5d9b-t7w2r" is searched as "payments-api"
+POD_HASH = re.compile(r"-[bcdfghjklmnpqrstvwxz2456789]{5,10}-[bcdfghjklmnpqrstvwxz2456789]{5}$", re.ASCII)
 UNREAD_SHOWN = 40  # characters of a pasted alert's unread status the note quotes (Prepared._unread)
 # what an answer's query_note says of a text with nothing to search once read (Prepared.unsearched): the engine
 # answers it with no verdict, nothing searched, where the API, MCP, Slack and `recur suggest` refuse a text that
@@ -459,6 +470,8 @@ class Prepared:
             what, kept, rest = CRASHES[self.log_level]
             s = "" if self.log_kept == 1 else "s"
             parts.append(f"searched the {what} by its {kept} line{s}, not its {rest}{self._lines_before()}")
+        elif self.log_level == "pods":  # `kubectl get pods` (_pod_table)
+            parts.append(self._pods_note())
         elif self.log_lines:
             leveled, plain = self.log_kept - self.log_unlevelled, self.log_unlevelled
             s, p = ("" if n == 1 else "s" for n in (leveled, plain))
@@ -516,6 +529,15 @@ class Prepared:
         # what to do is said when one of them is firing and no heartbeat: a heartbeat's answer is no use
         real = any(not n.endswith((ALWAYS_FIRING, RESOLVED)) for n in self.alert_others)
         return f"; {more:,} more in it, not searched: {', '.join(names)}" + (f"; {others}" if real else "")
+
+    def _pods_note(self) -> str:
+        kept, others = self.log_kept, self.log_lines - self.log_kept
+        s, o = ("" if n == 1 else "s" for n in (kept, others))
+        rest = f" and the {others:,} other row{o}" if others else ""
+        return (
+            f"searched the {kept:,} pod{s} not running and ready of a {self.log_lines:,}-pod kubectl get pods table "
+            f"(name, readiness and status), not its column header{rest}{self._lines_before()}"
+        )
 
     def _records_note(self) -> str:
         one = self.log_lines == 1
@@ -770,7 +792,7 @@ def read_log(text: str) -> Log | None:
     written before the log, when it is a log and they are fewer than half of its lines; else None (the text
     is searched as it is). The rules: the module's docstring."""
     lines = [x for x in text.split("\n") if x.strip(WS)]
-    crash = _traceback(lines) or _go_panic(lines)
+    crash = _traceback(lines) or _go_panic(lines) or _pod_table(lines)
     if crash is not None:
         return crash
     if len(lines) < LOG_MIN_LINES:
@@ -848,6 +870,46 @@ def _go_panic(lines: list[str]) -> Log | None:
     if not (panic and dump):
         return None
     return _log_of(before, kept, len(rest), "panic")
+
+
+def _pod_table(lines: list[str]) -> Log | None:
+    """`kubectl get pods` pasted (after the words written before it): its column header (POD_COLUMNS: NAME, READY and
+    STATUS among its columns) and rows of as many cells (set apart by a tab or two spaces or more), searched by the
+    pods not running and ready (POD_FINE: Running with all its containers ready, Completed, Succeeded), each as its
+    name (without a Deployment's hashes, POD_HASH), readiness and status, each once, at level "pods"; else None
+    (searched as it is). Found in review: a table of 6 pods, 2 of a Deployment in CrashLoopBackOff, found
+    bad-deploy-crashloop at p 0.50, the 4 healthy rows, the header, restarts and ages outweighing the 2; as
+    "payments-api 0/1 CrashLoopBackOff", p 0.83; a table's OOMKilled pod beside two Running ones, memory-leak-oom-kill
+    0.57, then 0.9. A table with every pod fine says nothing failed: searched as it is."""
+    at = next((n for n, x in enumerate(lines[: PREAMBLE_LINES + 1]) if _pod_header(x)), None)
+    if at is None or len(lines) < at + 2 or _before_log(lines[:at]) != [x.strip(WS) for x in lines[:at]]:
+        return None
+    columns = _pod_header(lines[at])
+    ready, status = columns.index("READY"), columns.index("STATUS")
+    kept = []
+    for raw in lines[at + 1 :]:
+        cells = CELL_GAP.split(raw.strip(WS))
+        if len(cells) != len(columns):
+            return None
+        have, _, want = cells[ready].partition("/")
+        fine = cells[status] in POD_FINE and (cells[status] != "Running" or have == want)
+        if not fine:
+            name = POD_HASH.sub("", cells[columns.index("NAME")])
+            kept.append(f"{name} {cells[ready]} {cells[status]}"[:LINE_CHARS])
+    if not kept:
+        return None
+    # kept: the pods not fine, not the lines searched (two replicas in CrashLoopBackOff are one line)
+    return replace(_log_of([x.strip(WS) for x in lines[:at]], kept, len(lines) - at - 1, "pods"), kept=len(kept))
+
+
+def _pod_header(line: str) -> list[str] | None:
+    """The columns of `kubectl get pods`'s header ``line`` (HEADER_CELL each, POD_COLUMNS among them), else None. Not
+    COLUMN_HEADER: its runs of blanks between cells are matched in as many ways as a run is long, and a line of 300,000
+    blanks before a small letter took minutes; a cell at a time is read once (tests/test_browser_search.py)."""
+    if not all(c in line for c in POD_COLUMNS):
+        return None
+    cells = CELL_GAP.split(line.strip(WS))
+    return cells if set(cells) >= POD_COLUMNS and all(HEADER_CELL.fullmatch(c) for c in cells) else None
 
 
 def _go_crash_ahead(lines: list[str]) -> bool:

@@ -56,8 +56,10 @@ RETIRED_MARK = " <i>(retired)</i>"
 
 
 class Site:
-    def __init__(self, kb, as_of: dt.date, board: dict, lookalikes=None, edit_base: str | None = None):
+    def __init__(self, kb, as_of: dt.date, board: dict, lookalikes=None, edit_base: str | None = None,
+                 glossary: str = GLOSSARY):
         self.kb = kb
+        self.glossary = glossary  # the glossary page the pages link: the site's own (any Markdown suffix), else GLOSSARY
         self.source_dir = source_dir(kb.root)
         self.as_of = as_of
         self.board = board

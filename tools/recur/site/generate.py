@@ -95,7 +95,7 @@ def home_page(site: Site, file_search: bool = False, own_glossary: bool = False)
             f"- {mdlink(page, PATHS, 'Onboarding paths')} for new on-call engineers ({len(site.kb.paths)})",
             f"- {mdlink(page, BOARD, 'Problem board')} and {mdlink(page, TRENDS, 'trends')} for problem managers",
             # a team's own glossary (docs/glossary.md) is the page there instead: it says what it says, not this
-            f"- {mdlink(page, GLOSSARY, 'Glossary')}" + (": the team's own" if own_glossary else
+            f"- {mdlink(page, site.glossary, 'Glossary')}" + (": the team's own" if own_glossary else
                                                      ": what the words this site uses mean (runbook, needs "
                                                      "analysis, retired, confidence ...)"),
             f"- {mdlink(page, MODEL, 'Retrieval model')}: which model ranks the suggestions, and what tuning it on "
@@ -183,12 +183,12 @@ def suggest_page(site: Site) -> str:
 
 
 def pages(kb, *, as_of: dt.date, board: dict, lookalikes=None, edit_base: str | None = None, model=None,
-          file_search: bool = False, own_glossary: bool = False) -> dict:
+          file_search: bool = False, own_glossary: str | None = None) -> dict:
     """Every generated file as {relative path: text}; ``model`` is ``model_page.find_model(...)`` or None.
-    ``own_glossary``: the site's own pages have a ``glossary.md``, which is the site's glossary: none is generated
-    (the pages link it as they would the generated one)."""
-    site = Site(kb, as_of, board, lookalikes, edit_base)
-    out = {HOME: home_page(site, file_search, own_glossary), SUGGEST: suggest_page(site),
+    ``own_glossary``: the site's own glossary page (``glossary.md``, or ``glossary.markdown`` ... : any suffix mkdocs
+    reads), which is the site's glossary: none is generated, and the pages link it as they would the generated one."""
+    site = Site(kb, as_of, board, lookalikes, edit_base, glossary=own_glossary or GLOSSARY)
+    out = {HOME: home_page(site, file_search, bool(own_glossary)), SUGGEST: suggest_page(site),
            PATTERNS: pattern_pages.category_index(site), BY_SERVICE: pattern_pages.service_index(site),
            BY_TAG: pattern_pages.tag_index(site), BY_SEVERITY: pattern_pages.severity_index(site),
            INCIDENTS: record_pages.incident_index(site), PATHS: record_pages.path_index(site),
@@ -230,10 +230,14 @@ def generate(kb, out_dir, *, as_of: dt.date, board: dict, lookalikes=None, edit_
     # a team's own glossary takes the place of the generated one: a name the site began generating after teams
     # had theirs (0.2.0's sites had none), and a glossary of the team's words is theirs to keep; left out with a
     # warning, it turned a team's `recur site --strict` red on upgrade (found in a re-read)
-    yielded = [rel for rel in YIELDED if rel in extra]
+    # by the page each is (docs/glossary.markdown is glossary.html as glossary.md is: kept beside the generated
+    # glossary.md, mkdocs left it out with a warning, a team's --strict red; found in review)
+    yielded = [rel for rel in extra if page_name(rel) in {page_name(y) for y in YIELDED}]
+    own_glossary = next((rel for rel in yielded if page_name(rel) == page_name(GLOSSARY)), None)
     files = {k: v.encode("utf-8") for k, v in pages(kb, as_of=as_of, board=board, lookalikes=lookalikes,
                                                       edit_base=edit_base, model=model, file_search=file_search,
-                                                      own_glossary=GLOSSARY in yielded).items()}
+                                                      own_glossary=own_glossary).items()}
+    generated = {page_name(rel) for rel in files} - {None}
     for relpath in kb.attachments:  # the images beside patterns and incidents, where their pages link them
         files.setdefault(relpath, (Path(kb.root) / relpath).read_bytes())
     assets = resources.assets_dir()
@@ -246,7 +250,7 @@ def generate(kb, out_dir, *, as_of: dt.date, board: dict, lookalikes=None, edit_
     readmes = [rel for rel in extra if _readme_beside_index(rel, files.keys() | extra.keys())]
     shadowed, own = [], []
     for rel, data in extra.items():
-        if rel in files:
+        if rel in files or page_name(rel) in generated:  # model.markdown is model.html, as model.md is
             shadowed.append(rel)
         elif rel not in readmes:
             files[rel] = data
@@ -261,6 +265,13 @@ YIELDED = (GLOSSARY,)
 
 # what mkdocs reads as pages (mkdocs.utils.markdown_extensions; not imported: `recur --help` stays light)
 MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown", ".mkdn", ".mkd")
+
+
+def page_name(rel: str) -> str | None:
+    """The page a file of the site is, its path without its Markdown suffix (``glossary.markdown`` and
+    ``glossary.md`` are both ``glossary``, mkdocs' glossary.html); None for a file that is no page."""
+    path = PurePosixPath(rel)
+    return path.with_suffix("").as_posix() if path.suffix in MARKDOWN_SUFFIXES else None
 
 
 def _readme_beside_index(rel: str, tree) -> bool:

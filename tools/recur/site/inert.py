@@ -53,7 +53,10 @@ _LOCAL_FRAGMENT = re.compile(r"^(?![A-Za-z][A-Za-z0-9+.-]*:)([^#]*)#(.+)$")
 # allowed in the site's own pages only (the maintainers' mkdocs.yml turns the extension on): without them the
 # tab labels ran together ("LinuxmacOS"). Inert: no form, no script; a type other than radio is dropped.
 OWN_TAGS = TAGS | {"input", "label"}
-OWN_ATTRIBUTES = {**ATTRIBUTES, "input": {"type", "name", "checked"}, "label": {"for"}}
+# data-tabs: a set's "n:m" (its number and its tabs' count), by which mkdocs-material's content.tabs.link finds the sets
+# to switch together and keeps the tab chosen for the next page; dropped, the feature did nothing (found in review)
+OWN_ATTRIBUTES = {**ATTRIBUTES, "input": {"type", "name", "checked"}, "label": {"for"}, "div": {"data-tabs"}}
+_TABS = re.compile(r"\d{1,6}:\d{1,6}")
 
 
 def _reserved_dropped(element: str, attribute: str, value: str) -> str | None:
@@ -63,6 +66,8 @@ def _reserved_dropped(element: str, attribute: str, value: str) -> str | None:
         return site_id(value)
     if (element, attribute) == ("input", "type"):
         return value if value.strip().lower() == "radio" else None
+    if attribute == "data-tabs":
+        return value if _TABS.fullmatch(value) else None
     if attribute == "href" and (m := _LOCAL_FRAGMENT.match(value)):
         return f"{m.group(1)}#{site_id(m.group(2))}"
     if attribute == "class":

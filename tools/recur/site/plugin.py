@@ -27,6 +27,8 @@ from mkdocs.plugins import BasePlugin, event_priority
 
 from recur.kb.parse import MARKDOWN_EXTENSIONS
 from recur.site import hook
+from recur.site.context import GLOSSARY
+from recur.site.generate import page_name
 from recur.util import resources
 from recur.util.errors import RecurError
 from recur.util.files import file_version
@@ -94,7 +96,7 @@ class RecurPlugin(BasePlugin[RecurConfig]):
         config = hook.on_config(self.build, config)
         self.own_nav = not user.get("nav")
         if self.own_nav:  # the team's own pages (docs_dir) after Recur's, not only reachable by URL
-            config.nav = [*NAV, *own_nav_pages(self.build.own_files)]
+            config.nav = [*site_nav(self.build.own_files), *own_nav_pages(self.build.own_files)]
         return config
 
     def on_files(self, files, config, **kwargs):
@@ -103,7 +105,7 @@ class RecurPlugin(BasePlugin[RecurConfig]):
         # dead or unwanted nav links, so they leave the nav the plugin made (a team's nav: is its own)
         if getattr(self, "own_nav", False):
             shown = [rel for rel in own_nav_pages(self.build.own_files) if _in_nav(files.get_file_from_path(rel))]
-            config.nav = [*NAV, *shown]
+            config.nav = [*site_nav(self.build.own_files), *shown]
         return files
 
     def on_env(self, env, config, files, **kwargs):
@@ -165,11 +167,18 @@ def material_footer() -> Path:
     return (Path(material.__file__).parent / "templates" / FOOTER).resolve()
 
 
+def site_nav(own_files) -> list[dict]:
+    """NAV, its "Glossary" the site's own glossary page where it has one (generate's "yielded", under any suffix
+    mkdocs reads: glossary.markdown is the site's glossary as glossary.md is)."""
+    own = next((rel for rel in sorted(own_files) if page_name(rel) == page_name(GLOSSARY)), None)
+    return [{"Glossary": own} if own and entry == {"Glossary": GLOSSARY} else entry for entry in NAV]
+
+
 def own_nav_pages(own_files) -> list[str]:
-    """The site's own Markdown pages (copied from its docs_dir), as nav entries titled by the pages'
-    own headings, in path order, but for one NAV already lists."""
-    in_nav = {rel for entry in NAV for rel in entry.values()}  # an own glossary.md is NAV's "Glossary" (YIELDED)
-    return sorted(rel for rel in own_files if rel.endswith(".md") and rel not in in_nav)
+    """The site's own Markdown pages (copied from its docs_dir; any suffix mkdocs reads), as nav entries titled
+    by the pages' own headings, in path order, but for one the site's NAV already lists."""
+    in_nav = {rel for entry in site_nav(own_files) for rel in entry.values()}  # an own glossary: NAV's "Glossary"
+    return sorted(rel for rel in own_files if page_name(rel) is not None and rel not in in_nav)
 
 
 def _in_nav(file) -> bool:

@@ -8,7 +8,7 @@ from recur.kb.anchors import paths_heading
 from recur.kb.parse import fenced_lines, indented_code
 from recur.kb.records import status_words
 from recur.problems.board import flag_open, follow_up_open, needs_analysis, review_pending
-from recur.site.context import BY_SERVICE, GLOSSARY, INCIDENTS, PATHS, SUGGEST, Site, incident_year
+from recur.site.context import BY_SERVICE, INCIDENTS, PATHS, SUGGEST, Site, incident_year
 from recur.site.md import (
     alink,
     badge,
@@ -301,7 +301,7 @@ def path_page(site: Site, path) -> str:
                # "first steps" named no heading of the pattern page, whose steps are under "Runbook"
                "runbook (to learn its steps: never run them in production to practise). Your progress is kept in "
                "this browser, and a pattern ticked here is ticked on every path that lists it. The "
-               f"{mdlink(page, GLOSSARY, 'glossary')} says what the site's words mean.\n")
+               f"{mdlink(page, site.glossary, 'glossary')} says what the site's words mean.\n")
     out.append(raw(f'<div class="recur-path" data-path="{esc(path.id)}" data-search-exclude>\n'
                f'<p class="recur-progress"><span class="recur-progress-text" aria-live="polite">0 of {n} '
                f'done</span> <button type="button" class="md-button recur-reset">Reset progress</button></p>\n'
@@ -410,7 +410,7 @@ def path_index(site: Site) -> str:
     out = [front_matter(title="Onboarding paths"), "# Onboarding paths\n",
            "Ordered reading lists: each step is a failure pattern and why it matters. "
            "Progress is kept in your browser. A word you do not know (runbook, retired, overdue): the "
-           f"{mdlink(page, GLOSSARY, 'glossary')} says what it means.\n"]
+           f"{mdlink(page, site.glossary, 'glossary')} says what it means.\n"]
     # the progress cell is filled by recur.js from what this browser has ticked (empty without it)
     rows = []
     for k, p in enumerate(sorted(site.kb.paths.values(), key=path_order)):
