@@ -1407,6 +1407,24 @@ def test_the_box_ranks_a_pasted_slack_message_as_its_words_as_recur_suggest_does
 
 
 @pytest.mark.browser
+def test_the_box_says_slacks_markup_alone_has_nothing_to_search_as_recur_suggest_does(page, static_site):
+    """A text of Slack's markup alone (a mention, <!here>, :name: emoji codes) has nothing to search: `recur suggest`,
+    MCP and Slack say "Nothing searched: …". The box ranked it as nothing and said "the knowledge base has no patterns
+    yet", with a `recur incident new` line for it (found in a re-read)."""
+    url, kb, index, _ = static_site
+    page.goto(url + "/suggest.html")
+    page.wait_for_selector("div.recur-suggest[data-mode=browser]")
+    for text in ("<@U0G9QF9C6> <!here> :fire:", ":rotating_light: <#C024BE7LR|ops>"):
+        said = CliRunner().invoke(cli, ["suggest", "--kb", str(kb), "--index", str(index), text])
+        assert said.exit_code == 0 and said.stdout.strip() == f"Nothing searched: {NOTHING_LEFT}.", said.output
+        page.fill("textarea.recur-suggest__input", text)
+        page.click("button.recur-suggest__go")
+        expect(page.locator(".recur-suggest__status")).to_have_text(said.stdout.strip(), timeout=60_000)
+        assert page.locator(".recur-suggest__card").count() == 0
+    assert page.errors == []
+
+
+@pytest.mark.browser
 def test_the_box_reads_a_typo_in_the_browser_as_recur_suggest_does(page, static_site):
     """The browser ranker reads a typo as the KB's word (search.TYPO) as the server does, the model's whole
     words ("blog") taken from the bundle's tokenizer, and the box says how it read it. Read only when the text as

@@ -99,7 +99,7 @@
   var SLACK_MARKUP = new RegExp("<(?:@[UW]|#[CGD])(?=[A-Z0-9]*[0-9])[A-Z0-9]{2,}(?:\\|[^<>\n]*)?>" +
     "|<!(?:here|channel|everyone|subteam\\^[A-Z0-9]+|date\\^[^<>|\n]*)(?:\\|[^<>\n]*)?>" +
     "|<((?:[a-z][a-z0-9+.-]*://|mailto:)[^<>| \t\r\n]+)(?:\\|([^<>\n]*))?>", "g");
-  var EMOJI_CODES = /(?::[a-z0-9_+'-]{1,100}:)+(?![^ \t\n\r\f\v])[ \t]*/g, CODE_SPAN = /```[\s\S]*?```|`[^`\n]+`/g;
+  var EMOJI_CODES = /(?::(?:100|1234|(?![0-9]{1,100}:)[a-z0-9_+'-]{1,100}):)+(?![^ \t\n\r\f\v])[ \t]*/g, CODE_SPAN = /```[\s\S]*?```|`[^`\n]+`/g;
   function notGlued(m, at, s) { return at === 0 || " \t\n\r\f\v".indexOf(s[at - 1]) >= 0 ? "" : m; }
   function slackUnmarked(text) {
     if (text.indexOf("<") >= 0) {

@@ -340,11 +340,13 @@ SLACK_MARKUP = re.compile(
 )
 # An emoji as Slack writes it, a :name: code (a run of them: ":fire::fire:", a skin tone's ":+1::skin-tone-2:"),
 # standing as a word of its own: white space or the text's ends around it (the one before it is looked at by
-# _not_glued: the browser's port has no lookbehind). "ERROR:root:x", "host:8080:" and "12:30:45" are no emoji. Its
-# name said nothing of the failure and outweighed the words: ":rotating_light: :rotating_light: postgres connection
-# pool exhausted" answered "no known pattern" where the words alone matched at high 85% (found in review of Slack's
-# /recur). Unicode emoji go in prepare (util.text.without_emoji)
-EMOJI_CODES = re.compile(r"(?::[a-z0-9_+'-]{1,100}:)+(?![^ \t\n\r\f\v])[ \t]*", re.ASCII)
+# _not_glued: the browser's port has no lookbehind). "ERROR:root:x", "host:8080:" and "12:30:45" are no emoji, nor is
+# a name of digits alone but Slack's :100: and :1234:: Go's "listen tcp :8080: bind: address already in use" lost its
+# port, and ":8080:" alone had nothing to search (found in a re-read). Its name said nothing of the failure and
+# outweighed the words: ":rotating_light: :rotating_light: postgres connection pool exhausted" answered "no known
+# pattern" where the words alone matched at high 85% (found in review of Slack's /recur). Unicode emoji go in prepare
+# (util.text.without_emoji)
+EMOJI_CODES = re.compile(r"(?::(?:100|1234|(?![0-9]{1,100}:)[a-z0-9_+'-]{1,100}):)+(?![^ \t\n\r\f\v])[ \t]*", re.ASCII)
 # what Slack and Markdown format as code, where a :name: is what was typed: a ``` block, a `span` on one line
 CODE = re.compile(r"```[\s\S]*?```|`[^`\n]+`", re.ASCII)
 
