@@ -884,12 +884,13 @@ def _parsed(file, day=None):
 def drafts_in_folder(kb, files: list) -> dict:
     """{a draft's path: (its final's path, why)} of a folder's ``files`` (`recur import DIR`): the earlier versions
     of a postmortem by their names beside the latest (pm_versions.finals: `pm-draft.md` beside `pm.md`, `v1` beside
-    `v2`), when no record holds the draft (one imported before is re-imported as any file) and the two dates, where
-    both give one, are within 2 days. Both were recorded the first time, two records of one incident with a
-    look-alike note (found in review); the final is imported, the draft skipped and said, as a final beside its
-    draft's record is no second record either (_elsewhere_note). A file that cannot be read is paired with none:
-    its import says why."""
-    from recur.ingest.pm_versions import finals
+    `v2`), when no record holds the draft (one imported before is re-imported as any file), their titles are one
+    (pm_versions.one_title: a name says a version of another incident's postmortem too, `countdown.md` beside
+    `final-countdown.md`, which was skipped, never recorded, exit 0) and the two dates, where both give one, are
+    within 2 days. Both were recorded the first time, two records of one incident with a look-alike note (found in
+    review); the final is imported, the draft skipped and said, as a final beside its draft's record is no second
+    record either (_elsewhere_note). A file that cannot be read is paired with none: its import says why."""
+    from recur.ingest.pm_versions import finals, one_title
 
     out = {}
     for draft, final in finals(list(files)).items():
@@ -897,7 +898,7 @@ def drafts_in_folder(kb, files: list) -> dict:
             (text, pm, _), late = _parsed(draft), _parsed(final)[1]
         except RecurError:
             continue
-        if pm.date and late.date and abs((pm.date - late.date).days) > 2:
+        if not one_title(pm.title, late.title) or pm.date and late.date and abs((pm.date - late.date).days) > 2:
             continue
         sources, said = _sources(kb, draft), (pm.title, pm.date)
         if find_duplicate(kb, document_hashes(text, pm.markdown), sources, *said) or _unmarked_import(
@@ -1662,19 +1663,21 @@ def _imported_elsewhere(kb, pm, this: tuple, asked: tuple):
 
 def _final_beside(kb, record: tuple, pm, file) -> bool:
     """Whether ``file`` is the final of the draft ``record`` (the record, its imported.source) was imported from, by
-    their names, the draft still beside it (pm_versions.finals: `pm.md` beside `pm-draft.md`), dated within 2 days
-    of the record: as the final whose Incident line names the draft's record is not merged unasked (BY_ELSEWHERE), it
-    is no second record of the incident (BY_DRAFT), which it was, with a look-alike note (found in review)."""
-    from recur.ingest.pm_versions import finals
+    their names, the draft still beside it (pm_versions.finals: `pm.md` beside `pm-draft.md`), of its title and dated
+    within 2 days of the record (a date it has, not the placeholder of an undated draft's: _date_read): as the final
+    whose Incident line names the draft's record is not merged unasked (BY_ELSEWHERE), it is no second record of the
+    incident (BY_DRAFT), which it was, with a look-alike note (found in review). Another title is another incident's
+    postmortem (`final-countdown.md` beside `countdown.md`), recorded (it was held back, exit 3; found in a re-read)."""
+    from recur.ingest.pm_versions import finals, one_title
 
     inc, old = record
     draft, final = Path(Path(old.replace("\\", "/")).name), Path(Path(file).name)
-    if finals([draft, final]).get(draft) != final:  # the names first: no file looked for each record of the KB
+    if finals([draft, final]).get(draft) != final or not one_title(inc.title, pm.title):  # no file looked for yet
         return False
     there = _old_file(kb, old, file)
     if there is None or there.resolve().parent != Path(file).resolve().parent:
         return False
-    return not (pm.date and inc.date and abs((pm.date - inc.date).days) > 2)
+    return not (pm.date and inc.date and _date_read(inc) and abs((pm.date - inc.date).days) > 2)
 
 
 def _still_there(kb, old: str, file) -> bool:
@@ -1724,9 +1727,22 @@ def _moved_match(inc, pm, dated: bool = True) -> str | None:
 
 def _dated_apart(inc, pm) -> bool:
     """Whether the postmortem gives another date than the record's, one read from its document (not given by --date:
-    imported.date_from): another incident, whatever else they share."""
+    imported.date_from; nor the import's day, _date_read): another incident, whatever else they share."""
     imp = inc.imported if isinstance(inc.imported, dict) else {}
-    return pm.date is not None and inc.date is not None and pm.date != inc.date and imp.get("date_from") != "--date"
+    return (
+        pm.date is not None
+        and inc.date is not None
+        and pm.date != inc.date
+        and imp.get("date_from") != "--date"
+        and _date_read(inc)
+    )
+
+
+def _date_read(inc) -> bool:
+    """Whether the record's date is the incident's, not the placeholder an import of a postmortem giving none wrote
+    (the day of the import, triage: date): a postmortem moved with its date filled in was said to be another
+    incident, and recorded again (found in a re-read)."""
+    return not (isinstance(inc.triage, list) and "date" in inc.triage)
 
 
 def _not_moved_notes(kb, pm, this: tuple) -> list[str]:
