@@ -402,3 +402,18 @@ def test_a_final_beside_the_record_of_its_undated_draft_is_no_second_record(fres
     lines = {Path(x["file"]).name: x for x in map(json.loads, r.stdout.splitlines())}
     assert lines["pm.md"]["already"]["by"] == "draft beside it", lines
     assert len(load_kb(fresh_kb).incidents) == 1
+
+
+def test_a_final_beside_a_recorded_draft_and_another_final_is_recorded_as_a_first_import_would(fresh_kb, tmp_path):
+    """Found in a re-read: the draft recorded, then `pm-final.md` and `pm-final-v2.md` saved beside it, names that
+    tell no order (a first import of the three skips none): `pm-final.md` alone was held back as the draft's final,
+    exit 3, on the draft's name and its own, the other version beside them not read."""
+    folder = folder_of(tmp_path, {"pm-draft.md": DRAFT})
+    assert run_import(fresh_kb, folder, "--no-draft").exit_code == 0
+    (folder / "pm-final.md").write_text(FINAL)
+    (folder / "pm-final-v2.md").write_text(FINAL.replace("Tom Becker", "Tom Becker and Ines Duarte"))
+    r = run_import(fresh_kb, folder, "--no-draft", "--json")
+    assert r.exit_code == 0, r.output
+    lines = {Path(x["file"]).name: x for x in map(json.loads, r.stdout.splitlines())}
+    assert [lines[n]["already"] for n in ("pm-final.md", "pm-final-v2.md")] == [None, None], lines
+    assert len(load_kb(fresh_kb).incidents) == 3
