@@ -15,7 +15,7 @@ import datetime as dt
 import logging
 import re
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from recur import config as settings  # `config` is mkdocs' config object in this module
 from recur.site.pattern_pages import SEARCH_BOOST
@@ -243,6 +243,10 @@ def prepare(kb_path, src_dir, *, as_of: dt.date, edit_url: str | None = None, in
     for rel in stats["shadowed"]:
         log.warning(f"recur: {Path(extra_dir) / rel}: the site generates a page of its own there, so this file is "
                     f"left out; rename it (and link it from your nav or another page)")
+    for rel, kept in stats["twins"].items():  # mkdocs' own warning named no rule; the site linked the one it dropped
+        log.warning(f"recur: {Path(extra_dir) / rel}: the same page as {Path(extra_dir) / kept} "
+                    f"({PurePosixPath(kept).with_suffix('.html')}), which the site keeps, so this file is left out; "
+                    f"remove or rename one of the two")
     # not a warning (which fails --strict): the team's page is kept and nothing is broken
     notes = tuple(f"{display_path(Path(extra_dir) / rel)}: your own page is the site's {Path(rel).stem} (in the navigation, "
                   "linked from the home page, the onboarding paths and the describe box), in place of the one Recur "
