@@ -192,7 +192,8 @@ def import_cmd(
     3 imported before and changed since: the incident is not updated, what differs is named (--keep-record:
     merged, a person's edits kept, this version counted as imported, 0); or merged
     again into the record it names (or --into's): what was new added, a correction held back for a hand edit
-    (or --keep-record to keep the record's).
+    (or --keep-record to keep the record's); or the final of a draft recorded before, beside it, differing
+    from it (not recorded a second time).
     A folder: the worst of its files' (1 over 2 over 3 over 0).
     """
     from recur.kb.loader import load_kb
