@@ -916,10 +916,11 @@ def _stop_on_signals(server):
     was read ended the process at once, with no line (SIGTERM, which serve had set to its default for uvicorn to
     raise again), or exited 130 with no line (SIGINT, and a SIGTERM just after the line: main()'s Ctrl-C path),
     or was ignored (SIGINT, where it was ignored at start: `recur serve &`), the server running on (found in a
-    re-read: 8 SIGTERMs in 8 sent on reading the line). Taken before ``run``, the signal sets ``should_exit``: uvicorn starts and stops at
-    once (its start-up, no main loop, its stop). Left installed: uvicorn installs the same handler, restores this
-    one when it stops and raises what it took into it again (a repeat, no line); _end_as_signalled then ends the
-    process as each signal asks. Returns SIGINT's handler before (main()'s, or ignored), which it puts back."""
+    re-read: 8 SIGTERMs in 8 sent on reading the line). Taken before ``run``, the signal sets ``should_exit``:
+    uvicorn starts and stops at once (its start-up, no main loop, its stop). Left installed: uvicorn installs the
+    same handler, restores this one when it stops and raises what it took into it again (a repeat, no line);
+    _end_as_signalled then ends the process as each signal asks, and puts back SIGINT's handler from before
+    (main()'s, or ignored), which this returns."""
     import signal
 
     before = signal.signal(signal.SIGINT, server.handle_exit)
