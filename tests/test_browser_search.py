@@ -88,6 +88,13 @@ PINNED_SIGNALS = (
     "relay drainer exited with code 3 after loading its config",
 )
 MICRO_SIGNAL = "relay handshake timed out after 500\u00b5s"  # U+00B5 MICRO SIGN, which NFKC reads as U+03BC
+# a pattern pasted in full-width letters (a CJK input method), and questions typed in plain ones
+FULL_WIDTH_PATTERN = {
+    "title": "ｋｕｂｅｌｅｔ\u3000ＰＬＥＧ\u3000ｉｓ\u3000ｎｏｔ\u3000ｈｅａｌｔｈｙ",
+    "symptoms": ("ｎｏｄｅｓ\u3000ｆｌａｐ\u3000ＮｏｔＲｅａｄｙ",),
+    "signals": ("StartService failed ０ｘ８００７０４２Ｄ",),
+}
+FULL_WIDTH_ASKED = ["kubelet PLEG is not healthy", "StartService failed 0x8007042D"]
 # a message copied from Slack's API (a mention, a link), and its words alone (query.slack_unmarked)
 SLACK_MARKED = "<@U0G9QF9C6|maria> relay refused our calls, see <https://grafana.example.com/d/r?var-pod=7|relay board>"
 SLACK_MARKED_WORDS = "relay refused our calls, see relay board"
@@ -256,6 +263,9 @@ def test_ranker_js_ranks_as_search_py_given_the_same_vectors(tmp_path, kb_dir, w
         write_pattern(
             kb_dir, "relay-handshake", "network", signals=(MICRO_SIGNAL,), symptoms=("relay handshakes stall",)
         )
+        # a pattern pasted in full-width letters: its views, vectors and BM25 text NFKC (index format 11), the
+        # bundle's as the index's; a plain-typed question finds it on both sides
+        write_pattern(kb_dir, "kubelet-pleg", "hardware", **FULL_WIDTH_PATTERN)
     # a status line two patterns list names neither (search.named_by_signal): by the rule (the small KB) `medium`
     for pid, what in [("ledger-api-overloaded", "ledger API"), ("quota-service-draining", "quota service")]:
         if which == "small":  # the shipped KB's has three already (calibrated), and its float16 ties move
@@ -331,6 +341,7 @@ def test_ranker_js_ranks_as_search_py_given_the_same_vectors(tmp_path, kb_dir, w
         "ｗｒｉｔｅｓ ｆａｉｌ： ＥＮＯＳＰＣ",
         "ﬁlesystem full",
         "pod-7: " + MICRO_SIGNAL,
+        *FULL_WIDTH_ASKED,
     ]
     # a text the model cannot read, one word shared: at most calibrate.UNREAD_CAP unless most of its words are the
     # pattern's or a specific signal is whole in it (search.Searcher._unread, _words_said), alike in the browser
@@ -441,6 +452,10 @@ def test_ranker_js_ranks_as_search_py_given_the_same_vectors(tmp_path, kb_dir, w
         if which == "small":  # the signal with a micro sign pasted as written: found whole, listed once
             why = a[texts.index("pod-7: " + MICRO_SIGNAL)]["results"][0]["why"]
             assert [w["match"] for w in why if w["field"] == "signal"] == ["exact"], why
+            # the pattern written full-width, asked in plain letters: first, its title as written
+            for text in FULL_WIDTH_ASKED:
+                first = a[texts.index(text)]["results"][0]
+                assert (first["id"], first["title"]) == ("kubelet-pleg", FULL_WIDTH_PATTERN["title"]), text
     for a in (py, js):  # Slack's markup: not ranked, echoed as typed
         marked, words = a[texts.index(SLACK_MARKED)], a[texts.index(SLACK_MARKED_WORDS)]
         assert marked["query"] == SLACK_MARKED and marked["no_known_pattern"] == words["no_known_pattern"]
@@ -1403,6 +1418,24 @@ def test_the_box_ranks_a_pasted_slack_message_as_its_words_as_recur_suggest_does
     )
     assert asked(pasted) == plain
     assert _suggest_cli(kb, index, pasted)[:3] == tuple(pid for pid, _ in plain[:3])
+    assert page.errors == []
+
+
+@pytest.mark.browser
+def test_the_box_says_slacks_markup_alone_has_nothing_to_search_as_recur_suggest_does(page, static_site):
+    """A text of Slack's markup alone (a mention, <!here>, :name: emoji codes) has nothing to search: `recur suggest`,
+    MCP and Slack say "Nothing searched: …". The box ranked it as nothing and said "the knowledge base has no patterns
+    yet", with a `recur incident new` line for it (found in a re-read)."""
+    url, kb, index, _ = static_site
+    page.goto(url + "/suggest.html")
+    page.wait_for_selector("div.recur-suggest[data-mode=browser]")
+    for text in ("<@U0G9QF9C6> <!here> :fire:", ":rotating_light: <#C024BE7LR|ops>"):
+        said = CliRunner().invoke(cli, ["suggest", "--kb", str(kb), "--index", str(index), text])
+        assert said.exit_code == 0 and said.stdout.strip() == f"Nothing searched: {NOTHING_LEFT}.", said.output
+        page.fill("textarea.recur-suggest__input", text)
+        page.click("button.recur-suggest__go")
+        expect(page.locator(".recur-suggest__status")).to_have_text(said.stdout.strip(), timeout=60_000)
+        assert page.locator(".recur-suggest__card").count() == 0
     assert page.errors == []
 
 

@@ -7,8 +7,9 @@ said to be "not in the Latin script". The answer still echoes the text as typed.
 import json
 import unicodedata
 
+import numpy as np
 import pytest
-from kbfactory import pattern_text, write
+from kbfactory import pattern_text, small_kb, write, write_pattern
 
 from recur.retrieval.query import prepare
 
@@ -61,3 +62,83 @@ def test_a_signal_in_compatibility_forms_is_found_whole_in_the_same_text_as_past
     assert first["id"] == "relay-handshake"
     found = [(unicodedata.normalize("NFKC", w["text"]), w["match"]) for w in first["why"] if w["field"] == "signal"]
     assert found == [(unicodedata.normalize("NFKC", MICRO), "exact")], first["why"]
+
+
+# -- the KB's text read NFKC at index time (index format 11) ------------------------------------------------------
+def full_width(text: str) -> str:
+    """``text`` as a CJK input method's full-width letters, digits and marks ("ｋｕｂｅｌｅｔ", "０ｘ８００７"), its
+    spaces ideographic ones."""
+    return "".join(chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else "\u3000" if c == " " else c for c in text)
+
+
+PLEG = {
+    "title": "kubelet PLEG is not healthy",
+    "symptoms": ("nodes flap between Ready and NotReady", "pods stuck in ContainerCreating"),
+    "signals": ("PLEG is not healthy: pleg was last seen active", "StartService failed 0x8007042D"),
+    "summary": "The kubelet's pod lifecycle event generator stalls when the container runtime hangs.",
+    "root_cause": "The container runtime stops answering the kubelet's relist.",
+}
+
+
+def pleg_kbs(tmp_path, as_written):
+    """Two copies of the small KB with the kubelet-pleg pattern: in plain letters, and written with ``as_written``
+    (full-width, a PDF's ligatures)."""
+    kbs = []
+    for name, form in (("plain", lambda t: t), ("written", as_written)):
+        kb = small_kb(tmp_path / name / "kb")
+        fields = {k: form(v) if isinstance(v, str) else tuple(map(form, v)) for k, v in PLEG.items()}
+        write_pattern(kb, "kubelet-pleg", "hardware", **fields)
+        kbs.append(kb)
+    return kbs
+
+
+def _built(kb, encoder):
+    from recur.kb.loader import load_kb
+    from recur.retrieval import index as index_mod
+
+    idx = kb.parent / "index"
+    index_mod.build(load_kb(kb), idx, encoder, progress=False)
+    return idx, index_mod.load(idx, encoder.model_id)
+
+
+def ligatures(text: str) -> str:
+    """``text`` as a PDF's copy writes it: "ﬁ", "ﬂ" and "ﬀ" ligatures."""
+    return text.replace("ff", "\ufb00").replace("fi", "\ufb01").replace("fl", "\ufb02")
+
+
+@pytest.mark.parametrize("as_written", [full_width, ligatures], ids=["full-width", "ligatures"])
+def test_a_pattern_in_compatibility_forms_is_indexed_as_its_plain_letters(tmp_path, as_written):
+    """The views given to the model and the BM25 text are NFKC, as a question is (query.Prepared.searched): the
+    index of a pattern pasted in full-width letters or with ligatures holds what the same pattern in plain letters
+    gives. Its views were embedded as written (format 10), and BM25 read a full-width hex code before NFKC, as
+    "0x" where the question's is "0x8007042d"."""
+    from recur.retrieval import embed
+
+    plain, written = (_built(kb, embed.FakeEncoder(64))[1] for kb in pleg_kbs(tmp_path, as_written))
+    assert [(v["pattern"], v["kind"], v["text"]) for v in written.views] == [
+        (v["pattern"], v["kind"], v["text"]) for v in plain.views
+    ]
+    assert written.bm25.vocab_dict == plain.bm25.vocab_dict and "0x8007042d" in written.bm25.vocab_dict
+    assert written.manifest["hashes"] == plain.manifest["hashes"]  # the same content: the same vectors reused
+    assert written.docs["kubelet-pleg"]["title"] == as_written(PLEG["title"])  # shown as written
+
+
+@pytest.mark.model
+def test_a_plain_question_finds_a_pattern_written_in_full_width_letters_as_the_same_in_plain_ones(
+    tmp_path, real_encoder
+):
+    """Found in review: the model read a full-width view as other characters (cosine 0.05 to its plain letters),
+    and "kubelet PLEG is not healthy, nodes flapping NotReady" answered "no known pattern", the pattern third,
+    on the shipped KB with it written full-width. Its vectors are now those of its plain letters, so is the answer."""
+    from recur.retrieval.engine import Engine
+
+    answers = []
+    for kb in pleg_kbs(tmp_path, full_width):
+        idx, loaded = _built(kb, real_encoder)
+        rows = [i for i, v in enumerate(loaded.views) if v["pattern"] == "kubelet-pleg"]
+        answers.append((loaded.vectors[rows], Engine(kb, idx, "default").answer("kubelet PLEG is not healthy", top=3)))
+    (plain_vectors, plain), (written_vectors, written) = answers
+    assert np.allclose(written_vectors, plain_vectors, atol=1e-5)
+    assert plain.results[0]["id"] == "kubelet-pleg"
+    ranked = [[(r["id"], r["confidence"], r["probability"]) for r in a.results] for a in (plain, written)]
+    assert ranked[1] == ranked[0] and written.no_known_pattern == plain.no_known_pattern

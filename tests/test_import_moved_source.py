@@ -374,3 +374,44 @@ def test_a_moved_postmortem_whose_record_took_its_date_from_the_command_line_is_
     r = import_file(fresh_kb, tmp_path / "postmortems" / "failover.md", fixed)
     assert r.exit_code == 3, r.output
     assert _said(r).startswith(f"Already imported as {iid} (moved: its imported: names another path)"), r.output
+
+
+def test_a_moved_postmortem_now_dated_whose_record_has_the_import_day_as_a_placeholder_is_still_moved(
+    fresh_kb, tmp_path, monkeypatch
+):
+    # found in a re-read: imported giving no date, the record took the day of the import (triage: date); moved with its
+    # date now filled in, it was said to be another incident dated otherwise and recorded a second time, exit 0
+    monkeypatch.setenv("RECUR_TODAY", "2026-12-07")
+    undated = WEEKLY.format(day="2026-11-30", end="22", failed="1,140", blocked="4").replace(
+        "**Date:** 2026-11-30\n", ""
+    )
+    undated = undated.replace("2026-11-30 ", "")  # Start: and End: a time alone
+    r = import_file(fresh_kb, tmp_path / "pm.md", undated, "--json")
+    assert r.exit_code == 0, r.output
+    out = json.loads(r.stdout)
+    assert out["date"] == "2026-12-07" and "date" in out["triage"], out
+    (tmp_path / "pm.md").unlink()
+    dated = undated.replace("**Severity:**", "**Date:** 2026-11-30\n**Severity:**")
+    r = import_file(fresh_kb, tmp_path / "postmortems" / "failover.md", dated)
+    assert r.exit_code == 3, r.output
+    assert _said(r).startswith(f"Already imported as {out['incident']} (moved: its imported: names another path)")
+    assert len(load_kb(fresh_kb).incidents) == 1
+
+
+def test_a_moved_postmortem_whose_date_a_date_flag_of_the_record_s_corrects_is_still_moved(fresh_kb, tmp_path):
+    # found in a re-read: moved, its date a typo (12-01 for 11-30) that `--date 2026-11-30` corrects, the document's
+    # date was compared: said to be another incident, a second record of the same title and date written, exit 0
+    text = WEEKLY.format(day="2026-11-30", end="22", failed="1,140", blocked="4")
+    r = import_file(fresh_kb, tmp_path / "pm.md", text, "--json")
+    assert r.exit_code == 0, r.output
+    iid = json.loads(r.stdout)["incident"]
+    (tmp_path / "pm.md").unlink()
+    typo = text.replace("**Date:** 2026-11-30", "**Date:** 2026-12-01").replace("fired at 06:10", "fired at 06:11")
+    r = import_file(fresh_kb, tmp_path / "postmortems" / "failover.md", typo, "--date", "2026-11-30")
+    assert r.exit_code == 3, r.output
+    assert _said(r).startswith(f"Already imported as {iid} (moved: its imported: names another path)"), r.output
+    assert len(load_kb(fresh_kb).incidents) == 1
+    # a --date of another day is another incident, as the document's own would be, said with the date it records
+    week = text.replace("fired at 06:10", "fired at 06:12")
+    r = import_file(fresh_kb, tmp_path / "postmortems" / "failover.md", week, "--date", "2026-12-07")
+    assert r.exit_code == 0 and "another date (2026-12-07 here)" in _said(r), r.output

@@ -528,8 +528,9 @@ def test_a_format_7_index_is_converted_to_keep_a_summarys_log_lines_its_vectors_
 # and `recur show --json`, the API and MCP answer without it where an index exists and with it where none does.
 DOC_KEYS = {
     # 8: the same keys as 7, its summary a fenced block's lines kept (summary_text); 9: and its incidents those
-    # of the retired patterns it replaced too (each with ``under``); 10: the same keys, BM25 reads "redis's" as "redis"
-    **dict.fromkeys((7, 8, 9, 10), {
+    # of the retired patterns it replaced too (each with ``under``); 10: the same keys, BM25 reads "redis's" as "redis";
+    # 11: the same keys, the views and BM25 text NFKC
+    **dict.fromkeys((7, 8, 9, 10, 11), {
         "id", "title", "category", "severity", "severity_name", "status", "import_draft", "symptoms", "signals",
         "tags", "services", "owner", "fix", "related", "distinguish", "summary", "runbook", "evidence", "path",
         "root_cause", "detection", "permanent_fix", "references", "sections", "incidents",
@@ -706,3 +707,77 @@ def test_a_server_refuses_a_format_9_index_it_cannot_convert(kb_dir, tmp_path):
     idx = tmp_path / "index"
     make_format_9(kb_dir, idx)
     _refused_at_start(kb_dir, idx, 9)
+
+
+# -- format 10 -> 11: the views and the BM25 text in Unicode's compatibility forms (NFKC) ---------------------------
+FULL_WIDTH_TITLE = "ｋｕｂｅｌｅｔ\u3000ＰＬＥＧ\u3000ｉｓ\u3000ｎｏｔ\u3000ｈｅａｌｔｈｙ"
+FULL_WIDTH_SIGNAL = "StartService failed ０ｘ８００７０４２Ｄ"
+PLAIN_TITLE = "kubelet PLEG is not healthy"
+
+
+def make_format_10(kb_dir, idx):
+    """The index as format 10 wrote it for a KB with a pattern written in full-width letters: its views' texts as
+    written, embedded so (and its content hash of them), BM25 read from the text as written (the full-width hex
+    code's "0x"); digests anew. The vectors as loaded."""
+    import bm25s
+
+    write_pattern(kb_dir, "kubelet-pleg", "hardware", title=FULL_WIDTH_TITLE, signals=(FULL_WIDTH_SIGNAL,))
+    build(kb_dir, idx)
+    kb = load_kb(kb_dir)
+    pattern = kb.patterns["kubelet-pleg"]
+    views = json.loads((idx / "views.json").read_text())
+    rows = [i for i, v in enumerate(views) if v["pattern"] == "kubelet-pleg"]
+    by_kind = {"title": FULL_WIDTH_TITLE, "signal": FULL_WIDTH_SIGNAL}
+    for i in rows:
+        views[i]["text"] = by_kind.get(views[i]["kind"], views[i]["text"].replace(PLAIN_TITLE, FULL_WIDTH_TITLE))
+    assert FULL_WIDTH_TITLE in views[rows[0]]["text"]  # the doc view
+    (idx / "views.json").write_text(json.dumps(views, ensure_ascii=False))
+    manifest = json.loads((idx / "manifest.json").read_text())
+    written = [(views[i]["kind"], views[i]["text"]) for i in rows]
+    manifest["hashes"]["kubelet-pleg"] = index_mod.content_hash(manifest["model"], written)
+
+    def as_written(pid: str) -> str:  # util.text.words reads it NFKC, but its hex code before that: "0x", no code
+        text = index_mod.lexical_text(kb.patterns[pid], kb)
+        return text.replace("0x8007042D", FULL_WIDTH_SIGNAL.split()[-1]) if pid == "kubelet-pleg" else text
+
+    corpus = [tokens(as_written(pid)) for pid in manifest["ids"]]
+    assert "0x" in corpus[manifest["ids"].index("kubelet-pleg")] and pattern.title == FULL_WIDTH_TITLE
+    retriever = bm25s.BM25()
+    retriever.index(corpus, show_progress=False)
+    shutil.rmtree(idx / "bm25")
+    retriever.save(str(idx / "bm25"))
+    manifest["format"] = 10
+    manifest["digests"] = index_mod.file_digests(idx)
+    (idx / "manifest.json").write_text(json.dumps(manifest))
+    return np.load(idx / "vectors.npy"), rows
+
+
+def test_a_format_10_index_is_converted_re_embedding_only_a_pattern_written_in_compatibility_forms(kb_dir, tmp_path):
+    """A format-10 index embedded a pattern's full-width text as written (a plain-typed question missed it), and
+    stayed "up to date" with the KB. Format 11 converts it at the next command: that pattern embedded again from its
+    plain letters (NFKC), every other pattern's vectors reused, BM25 anew with the full-width hex code whole."""
+    idx = tmp_path / "index"
+    old_vectors, rows = make_format_10(kb_dir, idx)
+    res = recur("index", "--kb", str(kb_dir), "--index", str(idx))
+    assert res.exit_code == 0, res.output
+    assert f"The index at {idx} has format 10; this recur writes {index_mod.FORMAT}: updating it." in res.output
+    assert "1 embedded, 3 unchanged" in res.output, res.output
+    loaded = index_mod.load(idx, embed.load_encoder(FAKE).model_id)
+    assert loaded.manifest["format"] == index_mod.FORMAT
+    titles = [v["text"] for v in loaded.views if v["pattern"] == "kubelet-pleg" and v["kind"] == "title"]
+    assert titles == [PLAIN_TITLE] and "0x8007042d" in loaded.bm25.vocab_dict
+    others = [i for i in range(len(loaded.views)) if i not in rows]
+    assert np.array_equal(loaded.vectors[others], old_vectors[others])
+    again = recur("index", "--kb", str(kb_dir), "--index", str(idx))
+    assert again.exit_code == 0 and "has format" not in again.output and "up to date" in again.output, again.output
+
+
+def test_a_format_10_index_of_a_kb_in_plain_letters_is_converted_embedding_nothing(kb_dir, tmp_path):
+    """A KB with no character NFKC changes (the shipped one, the starter): its views read the same, their content
+    hashes too, so the conversion reuses every vector and loads no model."""
+    idx = tmp_path / "index"
+    build(kb_dir, idx)
+    old_vectors = np.load(idx / "vectors.npy")
+    set_format(idx, 10)
+    loaded = _converted_by_recur_index(kb_dir, idx, 10, 11)
+    assert np.array_equal(loaded.vectors, old_vectors)

@@ -127,3 +127,43 @@ def test_http_kb_tools_answer_while_the_engine_loads_and_after_a_failed_load(tmp
     err, body, text = failed["search"]
     assert err and body["error"]["code"] == "engine_failed", text
     assert_answered(failed, kb)
+
+
+def test_get_incident_of_a_pattern_id_agrees_with_get_pattern_when_the_kb_and_the_index_disagree(tmp_path):
+    """get_incident told a pattern's id by the KB's patterns alone: of a pattern written after the index was built
+    it said "get_pattern added-later gives it", which get_pattern answered "no pattern with id 'added-later' in the
+    index", and of a pattern deleted that the index still serves "no incident with id 'dns-failure'", which
+    get_pattern gave (found in a re-read). Once the engine has loaded, the index's patterns tell it, as
+    get_pattern reads them; a retired id is said to be one, as get_pattern says. `recur serve`'s /mcp, the KB
+    changed after the load and the server's own look at it made (no clock waited on)."""
+    from kbfactory import small_kb, write_pattern
+    from serve_util import fake_app, fake_index
+
+    kb = small_kb(tmp_path / "kb")
+    fake_index(kb, tmp_path / "index")
+    app = fake_app(kb, tmp_path)
+    with running(app) as base:
+        write_pattern(kb, "added-later", extra_front="owner: team-new")
+        (kb / "patterns/network/dns-failure.md").unlink()
+        app.state.holder.check_stale()  # the look /healthz's stale reports, which the KB read is kept until
+
+        async def work(client):
+            got = {}
+            for pid in ("added-later", "dns-failure", "old-retired", "disk-full"):
+                got[pid] = (
+                    await call(client, "get_incident", {"id": pid}),
+                    await call(client, "get_pattern", {"id": pid}),
+                )
+            return got
+
+        got = session(base + "/mcp", work)
+    for pid, ((err, _, said), (pattern_err, _, pattern_said)) in got.items():
+        assert err, said
+        gives = said.startswith(f"'{pid}' is a pattern, not an incident: get_pattern {pid} gives it")
+        assert gives == (not pattern_err), (said, pattern_said)  # "gives it" only of what get_pattern gives
+    assert got["added-later"][0][2] == (
+        "'added-later' is a pattern, not an incident, added or changed since the served index was built: get_pattern "
+        "added-later gives it once the index is rebuilt (`recur index`)"
+    )
+    assert got["old-retired"][0][2].startswith("'old-retired' is a retired pattern, not an incident: get_pattern")
+    assert "retired" in got["old-retired"][1][2]

@@ -34,12 +34,27 @@ search      reindex-29113920-bx7kq             0/1     Completed   0            
 kube-system\tcoredns-5d78c9869d-wxz2p\t1/1\tRunning\t0\t40d
 """
 HEALTHY = "NAME      READY   STATUS    RESTARTS   AGE\nweb-0     1/1     Running   0          2d\nweb-1     1/1     Running   0          2d\n"
-# not a pod table: a row of fewer cells than its header, another table (kubectl get nodes), a header alone
+# tables of other kinds with NAME, READY and STATUS columns, READY no pod's "1/2" (found in review: each was "a
+# kubectl get pods table" of pods "not running and ready", Flux's healthy Kustomizations too)
+FLUX = """\
+NAME          AGE   READY   STATUS
+flux-system   12d   True    Applied revision: main@sha1:1a2b3c4d
+podinfo       3d    True    Applied revision: main@sha1:1a2b3c4d
+"""
+EXTERNAL_SECRETS = """\
+NAME       STORE           REFRESH INTERVAL   STATUS              READY
+db-creds   vault-backend   1h                 SecretSyncedError   False
+"""
+# not a pod table: a row of fewer cells than its header, other tables (kubectl get nodes, Flux's, External Secrets',
+# a READY cell of no pod), a header alone
 NOT_TABLES = [
     PODS + "and then it recovered\n",
     "NAME      STATUS     ROLES    AGE   VERSION\nnode-1    NotReady   <none>   40d   v1.30.2\n",
     "NAME   READY   STATUS   RESTARTS   AGE\n",
     HEALTHY,
+    FLUX,
+    EXTERNAL_SECRETS,
+    PODS.replace("0/1     Crash", "0       Crash", 1),  # a READY cell of no pod
 ]
 
 

@@ -124,3 +124,32 @@ def test_owner_lists_the_reviews_its_patterns_owner_answers_for(tmp_path, monkey
     assert (
         gate.exit_code == 1 and "review of INC-2026-0021 (team-db, from the pattern) overdue by 6 days" in gate.output
     )
+
+
+def test_a_name_that_owns_nothing_is_told_the_owners_its_patterns_reviews_are_listed_for(tmp_path):
+    """`--owner team-dbb` (a slip) was told "its owners: alice, (unowned)", with "did you mean team-db?" beside it:
+    team-db, for whom `--owner` lists INC-2026-0021's review (its pattern's owner), was not among the board's
+    owners, which were By owner's, where that review is ``(unowned)``'s (found in a re-read). `recur report` and MCP's
+    problem_report (one rule, problems.owner) name it, and team-pool (a retired id's successor's owner)."""
+    kb_dir = _kb(tmp_path)
+    res = CliRunner().invoke(cli, ["report", "--kb", str(kb_dir), "--json", "--owner", "team-dbb"], env=ENV)
+    assert res.exit_code == 0, res.output
+    said = "'team-dbb' owns nothing on this board (did you mean team-db?); its owners: alice, team-db, team-pool, (unowned)"
+    assert res.stderr.strip() == f"warning: {said}"
+    b = report_board(load_kb(kb_dir), TODAY, owner="team-dbb", today=TODAY)
+    _, text = board_answer(b, owner="team-dbb", limit=None, paged=lambda rows: rows)
+    assert f"{said}." in text.splitlines(), text
+
+
+def test_the_from_the_pattern_note_says_what_owner_lists_as_it_lists_it(tmp_path):
+    """The note under the reviews table said "(By owner and --owner count it as (unowned))" under the very row
+    `--owner team-db` lists (found in a re-read): it says now that By owner counts it as (unowned)'s and --owner
+    lists it for both, in the terminal's report, the Markdown and the site's board page alike."""
+    kb_dir = _kb(tmp_path)
+    for args in (["--owner", "team-db"], ["--owner", "(unowned)"], ["--format", "markdown"], []):
+        res = CliRunner().invoke(cli, ["report", "--kb", str(kb_dir), *args], env=ENV)
+        assert "INC-2026-0021" in res.output and "(from the pattern)" in res.output, res.output
+        assert "--owner count it as" not in res.output, args
+        assert "(By owner counts it as (unowned); --owner lists it for both)" in res.output, args
+    page = pages(load_kb(kb_dir), as_of=TODAY, board=report_board(load_kb(kb_dir), TODAY, today=TODAY))
+    assert "--owner lists it for both" in page["board/index.md"]

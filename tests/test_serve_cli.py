@@ -154,6 +154,42 @@ def test_ctrl_c_once_serving_exits_130(kb_dir, tmp_path, wrap):
     assert "stopping: SIGINT received" in result["out"] and "Interrupted." in result["out"]
 
 
+@pytest.mark.parametrize(
+    ("sig", "wrap", "code"),
+    [(signal.SIGTERM, list, -signal.SIGTERM), (signal.SIGINT, list, 130), (signal.SIGINT, _sigint_ignored, 130)],
+    ids=["sigterm", "ctrl-c", "sigint-ignored-at-start"],
+)
+def test_a_stop_signal_sent_on_reading_the_start_up_line_is_a_clean_stop(kb_dir, tmp_path, sig, wrap, code):
+    """Found re-reading the start-up line's move (it comes once the port listens, so scripts and service managers act
+    on it): a stop signal sent as soon as the line was read came before uvicorn's own handlers (installed inside
+    ``server.run``). SIGTERM then ended the process at once (no `stopping:` line, no grace for a request already
+    sent) or, just after the line, as Ctrl-C does (exit 130, "Interrupted."); SIGINT exited 130 with no `stopping:`
+    line, and in a `recur serve &` (SIGINT ignored at start) it was ignored: the server ran on. Sent here the moment
+    the line is read, it is the documented stop (docs/operating.md's "Stopping"): the line, then SIGTERM ends the
+    process by the signal and SIGINT exits 130."""
+    args = [*fake_model_flags(kb_dir, tmp_path / "index"), "--site", str(tmp_path / "no-site"), "--port", "0"]
+    proc = subprocess.Popen(
+        wrap(RECUR + ["serve", *args, "--no-feedback"]), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),  # `pytest &` ignores SIGINT
+    )  # fmt: skip
+    said: list = []
+    try:
+        started_on(proc.stdout, said, proc)
+        proc.send_signal(sig)  # at once: no wait for the model, nor for /healthz
+        try:
+            said.append(proc.communicate(timeout=120)[0])  # a bound on a hang, not a timing
+        except subprocess.TimeoutExpired:
+            pytest.fail(f"{signal.Signals(sig).name} did not stop the server (still running 120 s later)")
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            said.append(proc.communicate()[0])
+    out = "".join(said)
+    assert f"stopping: {signal.Signals(sig).name} received; requests in progress have up to 5 s" in out, out
+    assert proc.returncode == code, out
+    assert ("Interrupted." in out) == (code == 130) and "Traceback" not in out, out
+
+
 def test_access_log_one_combined_format_line_per_request(kb_dir, tmp_path):
     """--access-log (here by its variable): one nginx-style line per request, a hostile user agent
     kept on its one line; without it, no request is logged (the test above's output)."""

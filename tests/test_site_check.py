@@ -80,3 +80,30 @@ def test_check_says_a_site_another_recur_built_is_stale(tmp_path, monkeypatch):
     assert r.exit_code == 1 and "public: no site recur built (no .recur-site in it)" in r.output, r.output
     r = _check(tmp_path / "no-kb", out)
     assert r.exit_code == 1 and "knowledge base folder not found" in r.output and "Traceback" not in r.output
+
+
+def test_check_says_a_site_is_behind_a_changed_onboarding_path_or_image(tmp_path, monkeypatch):
+    """The site's record held the digest of the files the index is built from (patterns, incidents, severity.yml),
+    so a renamed onboarding path (its own page) or a screenshot replaced beside a pattern (copied where its page
+    links it) left --check saying "up to date" over a site that still showed the old ones (found in a re-read)."""
+    monkeypatch.chdir(tmp_path)
+    kb = site_kb(tmp_path / "kb")
+    image = kb / "patterns/capacity/df.png"
+    image.write_bytes(b"\x89PNG\r\n\x1a\n" + b"first")
+    out = tmp_path / "site"
+    assert recur_site(kb, out, "--no-browser-search", "-q").exit_code == 0
+    assert _check(kb, out).exit_code == 0
+    path = next((kb / "paths").glob("*.yml"))
+    original = path.read_text()
+    assert original.startswith("title: ")
+    path.write_text(original.replace("title: ", "title: Renamed ", 1))
+    r = _check("kb", "site")
+    assert r.exit_code == 1 and r.output.startswith("site: behind the knowledge base: built "), r.output
+    path.write_text(original)
+    assert _check(kb, out).exit_code == 0
+    image.write_bytes(b"\x89PNG\r\n\x1a\n" + b"second")
+    r = _check(kb, out)
+    assert r.exit_code == 1 and "behind the knowledge base" in r.output, r.output
+    assert recur_site(kb, out, "--no-browser-search", "-q").exit_code == 0
+    assert (out / "patterns/capacity/df.png").read_bytes().endswith(b"second")
+    assert _check(kb, out).exit_code == 0

@@ -479,6 +479,32 @@ def test_a_teams_own_glossary_under_any_suffix_mkdocs_reads_is_the_sites_glossar
     assert "conflicts with" not in r.output, r.output
 
 
+def test_two_own_files_of_one_page_keep_the_md_one_everywhere_the_site_links_it(tmp_path, monkeypatch):
+    """A team's docs/glossary.md beside docs/glossary.mkd (a file renamed, the old one left): both are glossary.html.
+    The site took glossary.md for its glossary while mkdocs kept glossary.mkd, the one last in name order: the nav
+    lost its Glossary and every generated link to it (the home page's, the paths') was dead, two notes each said
+    its file was the glossary, and mkdocs' warning named no rule (found in a re-read). The .md file is the page,
+    in the nav and every link; the other is left out with Recur's warning, which fails --strict."""
+    kb = small_kb(tmp_path / "kb")
+    repo = _team_repo(tmp_path, monkeypatch)
+    (repo / "docs/glossary.md").write_text("# Our glossary\n\n**Toil**: work we automate away.\n")
+    (repo / "docs/glossary.mkd").write_text("# Old glossary\n\n**Toil**: the old words.\n")
+    (repo / "docs/oncall.markdown").write_text("# Old on-call\n\nThe old page.\n")
+    r, out = _site(kb, repo, tmp_path)
+    assert r.exit_code == 0, r.output
+    for twin, kept in (("glossary.mkd", "glossary.md"), ("oncall.markdown", "oncall.md")):
+        assert f"docs/{twin}: the same page as " in r.output and f"docs/{kept} (" in r.output, r.output
+    assert "conflicts with" not in r.output and "not found among documentation files" not in r.output, r.output
+    assert r.output.count("your own page is the site's glossary") == 1, r.output
+    assert "work we automate away" in (out / "glossary.html").read_text(encoding="utf-8")
+    assert "Page the storage team" in (out / "oncall.html").read_text(encoding="utf-8")
+    home = (out / "index.html").read_text(encoding="utf-8")
+    assert home.count('href="glossary.html"') == 2 and "glossary.md" not in home, home.count('href="glossary.html"')
+    assert 'href="../glossary.html"' in (out / "paths/index.html").read_text(encoding="utf-8")
+    r, out = _site(kb, repo, tmp_path, "--strict")
+    assert r.exit_code == 1 and "docs/glossary.mkd: the same page as" in r.output, r.output
+
+
 def test_the_theme_keeps_no_copy_of_a_material_template_it_renders_in_its_place():
     """The footer's fix was a copy of mkdocs-material 9.8.2's partials/footer.html in the theme overrides: a team's
     `make constraints` may take a later material (pyproject asks >=9.5), and the copy outlived it, its footer the

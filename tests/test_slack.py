@@ -1347,10 +1347,11 @@ def test_emoji_codes_and_emoji_are_not_searched(served, typed):
 
 
 def test_what_only_looks_like_an_emoji_code_is_searched(served):
-    """A :name: glued to a word (a logger's "ERROR:root:", a port's "host:8080:") or in code is no emoji."""
+    """A :name: glued to a word (a logger's "ERROR:root:", a port's "host:8080:"), a port alone (Go's "listen tcp
+    :8080: bind") or in code is no emoji."""
     from recur.serve.slack import _command_text
 
-    kept = "ERROR:root:disk full host:8080: at 12:30:45 `:fire:`\n```\n:fire: in a block\n```"
+    kept = "ERROR:root:disk full host:8080: at 12:30:45 listen tcp :8080: bind `:fire:`\n```\n:fire: in a block\n```"
     assert _command_text(kept) == (kept.replace("```\n", "\n").replace("\n```", "\n").strip(), False)
     reply = slash(served, "ERROR:root:No space left on device").json()
     assert json.loads(reply["blocks"][4]["elements"][0]["value"])["q"] == "ERROR:root:No space left on device"

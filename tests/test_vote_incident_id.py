@@ -6,6 +6,8 @@ name instead; nothing is recorded."""
 
 from __future__ import annotations
 
+import shutil
+
 import httpx
 import pytest
 from kbfactory import small_kb, write
@@ -73,3 +75,30 @@ def test_a_vote_and_mcp_say_an_incident_record_in_the_same_words(served):
 def test_an_id_no_record_has_is_still_no_pattern(served):
     r = _vote(served, "INC-2026-0099")
     assert r.json()["error"]["message"] == "no pattern with id 'inc-2026-0099' in the index", r.text
+
+
+@pytest.fixture(scope="module")
+def index_only(tmp_path_factory):
+    """A server answering from its index alone: the KB it was built from is gone (an index-only deployment)."""
+    root = tmp_path_factory.mktemp("vote-incident-index-only")
+    kb = small_kb(root / "kb")
+    fake_index(kb, root / "index")
+    shutil.rmtree(kb)
+    with running(fake_app(kb, root, feedback_per_minute=0)) as base:
+        yield {"base": base, "feedback": root / "fb.jsonl"}
+
+
+@pytest.mark.parametrize("given", ["INC-2026-0001", "inc-2026-0001"])
+def test_an_index_only_server_says_a_vote_names_an_incident_the_index_lists(index_only, given):
+    """With no KB folder the record's file cannot be read, and the vote was "no pattern with id 'inc-2026-0001' in the
+    index", the id lowered, naming nothing to vote on (found in a re-read): the index lists the incident under the
+    pattern it links, and the vote is told so."""
+    r = _vote(index_only, given)
+    said = (
+        "'INC-2026-0001' is an incident record (listed in the index), not a pattern: it links db-pool-exhausted: a "
+        'vote names the pattern, "pattern": "db-pool-exhausted"; `recur show INC-2026-0001` prints it where the KB is'
+    )
+    assert (r.status_code, r.json()) == (404, {"error": {"code": "pattern_not_found", "message": said}}), r.text
+    assert not index_only["feedback"].exists()  # nothing recorded
+    unknown = _vote(index_only, "INC-2026-0099").json()["error"]["message"]
+    assert unknown == "no pattern with id 'inc-2026-0099' in the index"

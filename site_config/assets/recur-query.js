@@ -99,7 +99,7 @@
   var SLACK_MARKUP = new RegExp("<(?:@[UW]|#[CGD])(?=[A-Z0-9]*[0-9])[A-Z0-9]{2,}(?:\\|[^<>\n]*)?>" +
     "|<!(?:here|channel|everyone|subteam\\^[A-Z0-9]+|date\\^[^<>|\n]*)(?:\\|[^<>\n]*)?>" +
     "|<((?:[a-z][a-z0-9+.-]*://|mailto:)[^<>| \t\r\n]+)(?:\\|([^<>\n]*))?>", "g");
-  var EMOJI_CODES = /(?::[a-z0-9_+'-]{1,100}:)+(?![^ \t\n\r\f\v])[ \t]*/g, CODE_SPAN = /```[\s\S]*?```|`[^`\n]+`/g;
+  var EMOJI_CODES = /(?::(?:100|1234|(?![0-9]{1,100}:)[a-z0-9_+'-]{1,100}):)+(?![^ \t\n\r\f\v])[ \t]*/g, CODE_SPAN = /```[\s\S]*?```|`[^`\n]+`/g;
   function notGlued(m, at, s) { return at === 0 || " \t\n\r\f\v".indexOf(s[at - 1]) >= 0 ? "" : m; }
   function slackUnmarked(text) {
     if (text.indexOf("<") >= 0) {
@@ -239,6 +239,7 @@
   var POD_COLUMNS = ["NAME", "READY", "STATUS"];
   var CELL_GAP = /\t[ \t]*| {2,}[ \t]*/;
   var POD_FINE = ["Running", "Completed", "Succeeded"];
+  var POD_READY = /^[0-9]+\/[0-9]+$/;  /* query.POD_READY: "1/2", not Flux's "True" */
   var POD_HASH = /-[bcdfghjklmnpqrstvwxz2456789]{5,10}-[bcdfghjklmnpqrstvwxz2456789]{5}$/;
   var HEADER_CELL = /^[A-Z][A-Z0-9_%/().:-]*(?: [A-Z][A-Z0-9_%/().:-]*)*$/;
   function podHeader(line) {  /* query._pod_header: a cell at a time, not COLUMN_HEADER (its blanks backtrack) */
@@ -259,7 +260,7 @@
     var ready = columns.indexOf("READY"), status = columns.indexOf("STATUS"), name = columns.indexOf("NAME"), kept = [];
     for (var r = at + 1; r < lines.length; r++) {
       var cells = trim(lines[r]).split(CELL_GAP);
-      if (cells.length !== columns.length) return null;
+      if (cells.length !== columns.length || !POD_READY.test(cells[ready])) return null;
       var slash = cells[ready].indexOf("/");
       var have = slash < 0 ? cells[ready] : cells[ready].slice(0, slash), want = slash < 0 ? "" : cells[ready].slice(slash + 1);
       var fine = POD_FINE.indexOf(cells[status]) >= 0 && (cells[status] !== "Running" || have === want);
@@ -851,8 +852,9 @@
   /* alert_sources._shown, AlertName: {shown: the name, "(no <field>)" for one of only escape codes or invisible
      characters; given: whether it had one}: kept apart, an alert named "(no data)" is named */
   function shown(name, field) { var given = hasText(name); return { shown: given ? name : "(no " + field + ")", given: given }; }
-  function joined(parts) {  /* alert_sources._joined: each non-empty text once */
-    return textsJoined(parts.filter(function (p, i) { return p && parts.indexOf(p) === i; }));
+  /* alert_sources._joined: each non-empty text once, by a Set (by indexOf, a List of 20,000 events took 5 s) */
+  function joined(parts) {
+    return textsJoined(distinct(parts.filter(function (p) { return p; })));
   }
   function sourceAlert(data) {  /* alert_sources.source_alert: {kind, noun, name (shown), query, by, state} or null */
     var readers = [cloudwatch, pagerduty, opsgenie, datadog, azure, google, sns, kubernetesEvents];

@@ -1298,6 +1298,11 @@
        has_text, recur-query.js's hasText: white space, control characters, U+200B, U+FEFF...), which the
        server refuses: nothing to search */
     if (!text || !window.RecurQuery.hasText(prepared.text)) { this.say("Type or paste what you see first.", "warn"); this.text.focus(); return; }
+    /* Slack's markup alone (a mention, <!here>, :fire:: RecurQuery.unsearched, what is ranked being blank) has nothing
+       to search, said as recur suggest, MCP and Slack say it: it was ranked as nothing and answered "the knowledge
+       base has no patterns yet" with a record line for it (found in a re-read) */
+    var nothing = window.RecurQuery.unsearched(prepared);
+    if (nothing) { this.say("Nothing searched: " + nothing + ".", "warn"); this.text.focus(); return; }
     var condensed = window.RecurQuery.note(prepared, OTHER_ALERTS);
     var chars = Array.from(prepared.text);
     var kept = chars.length;

@@ -190,9 +190,9 @@ def import_cmd(
     Exit status: 0 imported, or imported before and unchanged; 1 an error (nothing written); 2 a
     runbook, not a postmortem (nothing written; it says how to make it a pattern) or a usage error;
     3 imported before and changed since: the incident is not updated, what differs is named (--keep-record:
-    merged, a person's edits kept, this version counted as imported, 0); or merged
-    again into the record it names (or --into's): what was new added, a correction held back for a hand edit
-    (or --keep-record to keep the record's).
+    merged, a person's edits kept, this version counted as imported, 0); or merged again into the record it
+    names (or --into's): what was new added, a correction held back for a hand edit (or --keep-record to keep
+    the record's); or the final of a draft recorded before, beside it, differing from it (no second record).
     A folder: the worst of its files' (1 over 2 over 3 over 0).
     """
     from recur.kb.loader import load_kb

@@ -477,7 +477,7 @@ def main():
     # `kill` (a CI timeout, systemd, a container stop) cleans up as Ctrl-C does: temp folders and
     # files removed, the previous index, site and model left in place. Without this, Python dies at
     # once and leaves `.recur/index.tmp-<pid>`, a site build folder or a `.<file>.tmp` in the KB.
-    # `recur serve` installs uvicorn's own handlers while it serves.
+    # `recur serve` installs its server's own handlers from its start-up line on (cli/serve._stop_on_signals).
     signal.signal(signal.SIGTERM, _interrupt)
     # a main() run before in this process (a test's) left SIGINT ignored (_settled) and maybe an interrupt noted:
     # this run handled no Ctrl-C and, noted, ended the process at its exit (found in review)

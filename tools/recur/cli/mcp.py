@@ -62,6 +62,7 @@ def mcp(kb_dir, index_dir, model, allow_writes, site_url, site_dir):
     index_dir = repository_index(kb_dir, index_dir)
     check_engine_inputs(kb_dir, index_dir, model)
     from recur.cli.startup import open_engine
+    from recur.kb.loader import severity_keys
     from recur.serve.mcp_server import build_server
     from recur.serve.mcp_stdio import holder_engine, run_stdio
     from recur.serve.runtime import EngineHolder, IndexChange
@@ -74,11 +75,8 @@ def mcp(kb_dir, index_dir, model, allow_writes, site_url, site_dir):
     stderr, stopped, stopping = _whole_lines(), [], threading.Event()  # stopping: set by run_stdio on a signal
     try:  # from here: severity_keys or build_server raising left stderr wrapped and the engine's thread running
         holder.start()
-        severities = None
-        if allow_writes:  # record_incident's schema names them (the KB's severity.yml, read at start)
-            from recur.kb.loader import severity_keys
-
-            severities = severity_keys(kb_dir)
+        # record_incident's schema names them (the KB's severity.yml, read at start)
+        severities = severity_keys(kb_dir) if allow_writes else None
         # the answers say the staleness the holder's own check found (the look it logs), not a second walk of the KB
         # made by the MCP side on a clock of its own, as under `recur serve`
         server = build_server(
@@ -90,6 +88,7 @@ def mcp(kb_dir, index_dir, model, allow_writes, site_url, site_dir):
             kb_files=lambda: holder.kb_files,  # the KB past_incidents reads kept until that look sees it change
             served_by="recur mcp",
             kb_dir=kb_dir,  # problem_report and get_incident read it while the model loads, and after a failed load
+            engine_now=holder_engine(holder, wait=0),  # get_incident tells a pattern's id by the index once loaded
         )
         writes = "record_incident enabled" if allow_writes else "read-only"
         click.echo(f"Recur MCP server on stdio ({writes}{pages}). Loading the model and index...", err=True)

@@ -362,7 +362,8 @@ class Checked(click.ParamType):
     value the check refuses is click's usage error naming the option, exit 2, with the check's words, before
     anything is read or written. The dates and ids were checked deep in the command and said as `Error: --date:
     …`, exit 1, where a value out of an IntRange or a Choice was exit 2 (a CLI review). The value is passed on
-    as given: the command reads it as before."""
+    as given (the command reads it as before), or with ``converts`` as the check returns it (--months and
+    --window: the number the API's check reads too)."""
 
     def __init__(self, name: str, check, blank_ok: bool = True, converts: bool = False):
         self.name, self.check, self.blank_ok = name, check, blank_ok  # blank_ok: "" reads as not given

@@ -233,7 +233,7 @@ def _owned(b: dict, name: str, kb, fail_on: tuple) -> dict:
     --fail-on overdue` passed on nothing, a scheduled per-team gate green for ever (found in a problem manager's
     review); an owner the KB knows with nothing open passes, as before."""
     from recur.problems.board import UNOWNED, kb_owners, owner_key, owner_of
-    from recur.problems.owner import nothing_owned, owns_nothing
+    from recur.problems.owner import board_owners, nothing_owned, owns_nothing
     from recur.problems.query import OwnerRefused, narrowed
 
     try:
@@ -242,7 +242,7 @@ def _owned(b: dict, name: str, kb, fail_on: tuple) -> dict:
         raise click.BadParameter(str(exc), param_hint="'--owner'") from None
     if owns_nothing(mine):
         known, aliases = kb_owners(kb), b.get("owner_aliases") or {}
-        said = nothing_owned(name, b["by_owner"], known, aliases)
+        said = nothing_owned(name, board_owners(b), known, aliases)
         # the board's rule of one owner (``owner_of``): a handle of a full name the KB holds ("@noor-ahmed" of
         # "Noor Ahmed") is that owner, written or not
         named = {owner_of(k, aliases) for k in known}

@@ -825,9 +825,10 @@ def _reload_on_hup(holder) -> None:
 
 def _say_stopping(server, grace: float, holder=None) -> list:
     """One line in the log when a stop signal arrives: SIGTERM (systemctl stop, Kubernetes) left none,
-    so a log showed no cause for the server ending (found in an operator's review). uvicorn installs
-    ``server.handle_exit`` for SIGTERM and SIGINT when it runs; this wraps it, and tells ``holder`` (the
-    EngineHolder: a load still running says no "Ready" after it). Returns the signals received."""
+    so a log showed no cause for the server ending (found in an operator's review). This wraps
+    ``server.handle_exit``, which _stop_on_signals installs for SIGTERM and SIGINT from the start-up line on (and
+    uvicorn again when it runs), and tells ``holder`` (the EngineHolder: a load still running says no "Ready"
+    after it). Returns the signals received."""
     import signal
 
     handle = server.handle_exit
@@ -860,8 +861,6 @@ def _run(app, stop: _StopOnFatal, where: tuple, timeouts: tuple, access: str, pa
     """Serve ``app`` with uvicorn until it stops; exit 1 when it stopped because of ``stop``.
     ``where``: (host, port, root path); ``timeouts``: (header, send, shutdown grace) seconds; ``paths``: a site
     is built, whose onboarding paths the start-up line names."""
-    import signal
-
     from recur.serve import applog
     from recur.serve import server as serve_server
 
@@ -892,27 +891,61 @@ def _run(app, stop: _StopOnFatal, where: tuple, timeouts: tuple, access: str, pa
     # the onboarding paths named first: a newcomer's way in, which the start-up line did not show (new-hire review);
     # only with a site built (it named /paths/, a 404, with none: found in a re-read)
     onboarding = "onboarding paths: /paths/, " if paths else ""
+    ctrl_c = _stop_on_signals(stop.server)  # before the line: a script or service manager acts on it, a stop too
+    _reload_on_hup(app.state.holder)
     click.echo(
         f"Recur on http://{shown}:{port}/{proxied} ({onboarding}API docs: /docs, metrics: /metrics); "
         f"{access}. "
         "Loading the model and index...",
         err=True,
     )
-    # uvicorn stops on SIGTERM and then raises it again to end the process: by the signal, as a
-    # service manager expects of `kill`, not through main()'s Ctrl-C path (exit 130)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    _reload_on_hup(app.state.holder)
-    # uvicorn stops on SIGINT, then raises it again: the KeyboardInterrupt goes to main()'s Ctrl-C path (exit 130,
-    # by os._exit: no Python shutdown around an engine thread still in the model's native code, cli.main._leave)
     try:
         stop.server.run(sockets=sockets)
     finally:  # uvicorn closes them when it stops, not when its start fails (a lifespan error: sys.exit)
         for sock in sockets:
             sock.close()
-    if signal.SIGINT in received:  # raised again, ignored: SIGINT was ignored at start (`recur serve &` in a
-        raise KeyboardInterrupt  # script, then `kill -INT`), which exited 0; 130 as docs/cli.md says
+    _end_as_signalled(received, ctrl_c)
     if stop.failed:
         sys.exit(1)
+
+
+def _stop_on_signals(server):
+    """From the start-up line on, SIGTERM and SIGINT stop ``server`` as they do once it runs: its ``handle_exit``
+    (_say_stopping's: the `stopping:` line, requests in progress given the grace). uvicorn installs that handler
+    only inside ``server.run`` (capture_signals), after the event loop is made: a signal sent as soon as the line
+    was read ended the process at once, with no line (SIGTERM, which serve had set to its default for uvicorn to
+    raise again), or exited 130 with no line (SIGINT, and a SIGTERM just after the line: main()'s Ctrl-C path),
+    or was ignored (SIGINT, where it was ignored at start: `recur serve &`), the server running on (found in a
+    re-read: 8 SIGTERMs in 8 sent on reading the line). Taken before ``run``, the signal sets ``should_exit``:
+    uvicorn starts and stops at once (its start-up, no main loop, its stop). Left installed: uvicorn installs the
+    same handler, restores this one when it stops and raises what it took into it again (a repeat, no line);
+    _end_as_signalled then ends the process as each signal asks, and puts back SIGINT's handler from before
+    (main()'s, or ignored), which this returns."""
+    import signal
+
+    before = signal.signal(signal.SIGINT, server.handle_exit)
+    signal.signal(signal.SIGTERM, server.handle_exit)
+    return before
+
+
+def _end_as_signalled(received: list, ctrl_c) -> None:
+    """The end a stop signal (``received``: _say_stopping's) asks for, once the server has stopped; first SIGINT's
+    handler before the start-up line (``ctrl_c``) is put back, and SIGTERM's default: not the server's, which would
+    take either as a stop of a server stopped already. SIGTERM ends the process by that signal, as a service
+    manager expects of `kill` (143 in a shell), not through main()'s Ctrl-C path (exit 130). SIGINT is a
+    KeyboardInterrupt, main()'s Ctrl-C path: exit 130, by os._exit (no Python shutdown around an engine thread
+    still in the model's native code: cli.main._leave), as docs/cli.md says, also where SIGINT was ignored at
+    start (`recur serve &` in a script, then `kill -INT`), which exited 0. Both received: SIGTERM (the service
+    manager's stop)."""
+    import signal
+
+    if ctrl_c is not None:  # None: set outside Python, which cannot be put back from here
+        signal.signal(signal.SIGINT, ctrl_c)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    if signal.SIGTERM in received:
+        signal.raise_signal(signal.SIGTERM)
+    if signal.SIGINT in received:
+        raise KeyboardInterrupt
 
 
 serve.before_warnings = _log_to_stderr  # main's RecurGroup calls it (applog)

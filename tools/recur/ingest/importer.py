@@ -457,12 +457,12 @@ def _overlap(wa: set, wb: set) -> bool:
 def _alike_notes(kb, pm, said: tuple, where: tuple) -> list:
     """The notes of a postmortem recorded as a new incident on the records it may be taken for: imported from its
     path before, of the same date and title, or of its title and text another day (``said``: the title and date it
-    is recorded with; ``where``: its source, sources and file)."""
+    is recorded with, and --date; ``where``: its source, sources and file)."""
     source, sources, file = where
     return (
         _same_source_notes(kb, source, sources)
-        + _look_alike_notes(kb, *said)
-        + _not_moved_notes(kb, pm, (sources, file))
+        + _look_alike_notes(kb, *said[:2])
+        + _not_moved_notes(kb, pm, (sources, file), said[2])
     )
 
 
@@ -884,12 +884,13 @@ def _parsed(file, day=None):
 def drafts_in_folder(kb, files: list) -> dict:
     """{a draft's path: (its final's path, why)} of a folder's ``files`` (`recur import DIR`): the earlier versions
     of a postmortem by their names beside the latest (pm_versions.finals: `pm-draft.md` beside `pm.md`, `v1` beside
-    `v2`), when no record holds the draft (one imported before is re-imported as any file) and the two dates, where
-    both give one, are within 2 days. Both were recorded the first time, two records of one incident with a
-    look-alike note (found in review); the final is imported, the draft skipped and said, as a final beside its
-    draft's record is no second record either (_elsewhere_note). A file that cannot be read is paired with none:
-    its import says why."""
-    from recur.ingest.pm_versions import finals
+    `v2`), when no record holds the draft (one imported before is re-imported as any file), their titles are one
+    (pm_versions.one_title: a name says a version of another incident's postmortem too, `countdown.md` beside
+    `final-countdown.md`, which was skipped, never recorded, exit 0) and the two dates, where both give one, are
+    within 2 days. Both were recorded the first time, two records of one incident with a look-alike note (found in
+    review); the final is imported, the draft skipped and said, as a final beside its draft's record is no second
+    record either (_elsewhere_note). A file that cannot be read is paired with none: its import says why."""
+    from recur.ingest.pm_versions import finals, one_title
 
     out = {}
     for draft, final in finals(list(files)).items():
@@ -897,7 +898,7 @@ def drafts_in_folder(kb, files: list) -> dict:
             (text, pm, _), late = _parsed(draft), _parsed(final)[1]
         except RecurError:
             continue
-        if pm.date and late.date and abs((pm.date - late.date).days) > 2:
+        if not one_title(pm.title, late.title) or pm.date and late.date and abs((pm.date - late.date).days) > 2:
             continue
         sources, said = _sources(kb, draft), (pm.title, pm.date)
         if find_duplicate(kb, document_hashes(text, pm.markdown), sources, *said) or _unmarked_import(
@@ -1267,7 +1268,7 @@ def import_postmortem(  # long: the import's steps in order, a call each; 16 key
         dues_against(pm, day)
     dones_by(pm, today)
     target, by, said = _target(kb, pm, into, iid, (pm.date, date), title)
-    notes += said if target else said + _alike_notes(kb, pm, (title, day), (source, sources, file))
+    notes += said if target else said + _alike_notes(kb, pm, (title, day, date), (source, sources, file))
     iid, numbered = (target, False) if target else _record_id(kb, iid, day)
     notes += ([] if "Summary" in pm.sections else ["no summary section; used the title"]) + read_notes
     notes += _unrecorded_notes(pm, today, iid)
@@ -1653,28 +1654,50 @@ def _imported_elsewhere(kb, pm, this: tuple, asked: tuple):
         moved = _moved_sections(inc, pm) and not (file and _still_there(kb, old, file))
         return target, str(Path(kb.root) / inc.relpath), BY_MOVED if moved else BY_ELSEWHERE
     for inc in sorted(kb.incidents.values(), key=lambda i: i.id) if not asked[0] and file else ():
-        if (old := _other_source(inc, sources)) and _moved_match(inc, pm) and not _still_there(kb, old, file):
+        if (
+            (old := _other_source(inc, sources))
+            and _moved_match(inc, pm, given=asked[1][1])
+            and not _still_there(kb, old, file)
+        ):
             return inc.id, str(Path(kb.root) / inc.relpath), BY_MOVED
-        if old and _final_beside(kb, (inc, old), pm, file):
+        if old and _final_beside(kb, (inc, old), pm, (file, asked[1][1])):
             return inc.id, str(Path(kb.root) / inc.relpath), BY_DRAFT
     return None
 
 
-def _final_beside(kb, record: tuple, pm, file) -> bool:
+def _final_beside(kb, record: tuple, pm, this: tuple) -> bool:
     """Whether ``file`` is the final of the draft ``record`` (the record, its imported.source) was imported from, by
-    their names, the draft still beside it (pm_versions.finals: `pm.md` beside `pm-draft.md`), dated within 2 days
-    of the record: as the final whose Incident line names the draft's record is not merged unasked (BY_ELSEWHERE), it
-    is no second record of the incident (BY_DRAFT), which it was, with a look-alike note (found in review)."""
-    from recur.ingest.pm_versions import finals
+    their names, the draft still beside it (pm_versions.finals: `pm.md` beside `pm-draft.md`), of its title and dated
+    within 2 days of the record (a date it has, not the placeholder of an undated draft's: _date_read): as the final
+    whose Incident line names the draft's record is not merged unasked (BY_ELSEWHERE), it is no second record of the
+    incident (BY_DRAFT), which it was, with a look-alike note (found in review). Another title is another incident's
+    postmortem (`final-countdown.md` beside `countdown.md`), recorded (it was held back, exit 3; found in a re-read).
+    ``this``: the file, --date (the date compared when given, as the import records it)."""
+    from recur.ingest.pm_versions import finals, one_title
 
-    inc, old = record
+    (inc, old), (file, given) = record, this
     draft, final = Path(Path(old.replace("\\", "/")).name), Path(Path(file).name)
-    if finals([draft, final]).get(draft) != final:  # the names first: no file looked for each record of the KB
+    if finals([draft, final]).get(draft) != final or not one_title(inc.title, pm.title):  # no file looked for yet
         return False
-    there = _old_file(kb, old, file)
-    if there is None or there.resolve().parent != Path(file).resolve().parent:
+    there, here = _old_file(kb, old, file), Path(file).resolve()
+    if (
+        there is None
+        or there.resolve().parent != here.parent
+        or finals(_versions_beside(here)).get(here.parent / draft.name) != here
+    ):  # and so by the names of all its versions in the folder, as a first import reads them
         return False
-    return not (pm.date and inc.date and abs((pm.date - inc.date).days) > 2)
+    day = given or pm.date
+    return not (day and inc.date and _date_read(inc) and abs((day - inc.date).days) > 2)
+
+
+def _versions_beside(here: Path) -> list[Path]:
+    """The files of ``here``'s folder whose names are versions of its postmortem's (pm_versions.version: the same
+    words but the version's), it among them: `pm-final.md` beside `pm-draft.md` and `pm-final-v2.md`, names that
+    tell no order, was held back as the draft's final (exit 3) where a first import of the three skips none."""
+    from recur.ingest.pm_versions import version
+
+    key = version(here).key
+    return [p for p in here.parent.iterdir() if p.is_file() and version(p).key == key]
 
 
 def _still_there(kb, old: str, file) -> bool:
@@ -1700,7 +1723,7 @@ def _other_source(inc, sources: set) -> str | None:
     return source if isinstance(source, str) and _source_form(source) not in sources else None
 
 
-def _moved_match(inc, pm, dated: bool = True) -> str | None:
+def _moved_match(inc, pm, dated: bool = True, given=None) -> str | None:
     """What makes ``pm`` the document ``inc`` was imported from, at another path now (said in the note), or None:
     its title or its date, and at least half its sections (one of them the Summary, or two) hashing as the ones
     the import wrote into the record (imported.sections_sha256): a correction aside, the same text. Title and date
@@ -1710,10 +1733,10 @@ def _moved_match(inc, pm, dated: bool = True) -> str | None:
     with it was said moved, and its source set, routed to that record (found in a re-read). Nor is one dated
     otherwise (_dated_apart, unless not ``dated``): a team's "Weekly DB failover test" of this week, its title,
     Summary and most sections last week's, was said to be last week's moved, once that file was archived, and the way
-    on pointed last week's record at it: this week's incident never recorded (found in review)."""
+    on pointed last week's record at it: this week's incident never recorded (found in review). ``given``: --date."""
     if pm.title is None and pm.date is None or not _same_document(inc, pm.title, pm.date):
         return None
-    if dated and _dated_apart(inc, pm):
+    if dated and _dated_apart(inc, pm, given):
         return None
     same_title = pm.title is not None and inc.title.strip() == pm.title.strip()
     alike = _moved_sections(inc, pm)
@@ -1722,24 +1745,39 @@ def _moved_match(inc, pm, dated: bool = True) -> str | None:
     return f"its {'title' if same_title else 'date'}, and {alike[1]}"
 
 
-def _dated_apart(inc, pm) -> bool:
+def _dated_apart(inc, pm, given=None) -> bool:
     """Whether the postmortem gives another date than the record's, one read from its document (not given by --date:
-    imported.date_from): another incident, whatever else they share."""
-    imp = inc.imported if isinstance(inc.imported, dict) else {}
-    return pm.date is not None and inc.date is not None and pm.date != inc.date and imp.get("date_from") != "--date"
+    imported.date_from; nor the import's day, _date_read): another incident, whatever else they share. ``given``:
+    this import's --date, the date it records, compared in the document's place (a moved postmortem whose date a
+    --date of the record's corrects was said to be dated otherwise and recorded a second time; found in a re-read)."""
+    imp, day = inc.imported if isinstance(inc.imported, dict) else {}, given or pm.date
+    return (
+        day is not None
+        and inc.date is not None
+        and day != inc.date
+        and imp.get("date_from") != "--date"
+        and _date_read(inc)
+    )
 
 
-def _not_moved_notes(kb, pm, this: tuple) -> list[str]:
+def _date_read(inc) -> bool:
+    """Whether the record's date is the incident's, not the placeholder an import of a postmortem giving none wrote
+    (the day of the import, triage: date): a postmortem moved with its date filled in was said to be another
+    incident, and recorded again (found in a re-read)."""
+    return not (isinstance(inc.triage, list) and "date" in inc.triage)
+
+
+def _not_moved_notes(kb, pm, this: tuple, given=None) -> list[str]:
     """Of a postmortem recorded as a new incident, a note naming the records _moved_match would have taken it for but for
     their date (_dated_apart), their documents gone from their paths (``this``: its sources, its file): another
     incident of the same title and text (a weekly test's), or this one moved with its date corrected, which only a
-    person can tell."""
+    person can tell. ``given``: --date, the date compared when given."""
     sources, file = this
     found = [
         inc
         for inc in sorted(kb.incidents.values(), key=lambda i: i.id)
         if (old := _other_source(inc, sources))
-        and _dated_apart(inc, pm)
+        and _dated_apart(inc, pm, given)
         and _moved_match(inc, pm, dated=False)
         and not _still_there(kb, old, file)
     ]
@@ -1749,7 +1787,7 @@ def _not_moved_notes(kb, pm, this: tuple) -> list[str]:
     more = f" and {len(found) - 3} more" if len(found) > 3 else ""
     return [
         f"{said}{more} {'has' if len(found) == 1 else 'have'} this postmortem's title and most of its sections as "
-        f"imported, from a file no longer there, but another date ({pm.date.isoformat()} here): another incident "
+        f"imported, from a file no longer there, but another date ({(given or pm.date).isoformat()} here): another incident "
         f"(a recurring postmortem's), recorded as a new one; if it is {'that' if len(found) == 1 else 'one of those'} "
         f"postmortem{'s' if len(found) > 1 else ''} moved and its date "
         f'corrected, remove the new record and set "source" in that record\'s imported: field to "{source_key(kb, file)}"'

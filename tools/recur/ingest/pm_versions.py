@@ -54,10 +54,21 @@ def later(a: Version, b: Version) -> bool | None:
     return None
 
 
+def one_title(a: str | None, b: str | None) -> bool:
+    """Whether two postmortems' titles are one, their draft and final words aside ("[DRAFT] DB outage", "DB outage"):
+    a name says a version (`draft-horse-outage.md`, `final-countdown.md`, `v2-api-outage.md`) of another incident's
+    postmortem too, whose title is its own. None (no title) is no one's."""
+    if a is None or b is None:
+        return False
+    words = [[w for w in re.findall(r"\w+", t.casefold()) if w not in _DRAFT | _FINAL] for t in (a, b)]
+    return bool(words[0]) and words[0] == words[1]
+
+
 def finals(paths: list[Path]) -> dict[Path, Path]:
     """{each earlier version: the latest version} of the ``paths`` whose names are one postmortem's versions (the
     same words but the version's), when the names tell one file later than every other (``later``); a group whose
-    names do not tell (`pm.md` beside `pm-v2.md`, two drafts) is left out."""
+    names do not tell (`pm.md` beside `pm-v2.md`, two drafts, a name saying two, `pm-final-v2.md`, which was taken
+    for a plain name and skipped as a draft of `pm-final.md`) is left out."""
     groups: dict[tuple, list[tuple[Path, Version]]] = {}
     for path in paths:
         v = version(path)
@@ -65,7 +76,7 @@ def finals(paths: list[Path]) -> dict[Path, Path]:
             groups.setdefault((path.parent, v.key), []).append((path, v))
     out: dict[Path, Path] = {}
     for group in groups.values():
-        if len(group) < 2 or not any(v.said for _, v in group):
+        if len(group) < 2 or not any(v.said for _, v in group) or any(v.said and v.rank is None for _, v in group):
             continue
         for path, v in group:
             others = [w for p, w in group if p != path]

@@ -265,6 +265,28 @@ def files_signature(root: Path) -> dict:
     return sig
 
 
+def site_files_signature(root: Path) -> dict:
+    """``files_signature`` and the other KB files a built site is made from: the onboarding paths (paths/, each
+    a page) and the images beside patterns and incidents (copied where their pages link them). A site built
+    from them records their ``content_digest`` (``site_content``), for `recur site --check`: the index's files
+    alone left a changed onboarding path or image "up to date" (found in a re-read)."""
+    sig = files_signature(root)
+    for sub in ("patterns", "incidents", "paths"):
+        folder = root / sub
+        for path in sorted(folder.rglob("*")) if folder.is_dir() else ():
+            rel = path.relative_to(root)
+            if (sub == "paths" or path.suffix.lower() in ATTACHMENT_SUFFIXES) and not any(
+                x.startswith(".") for x in rel.parts
+            ):
+                try:
+                    st = path.stat()
+                except OSError:
+                    continue
+                if stat.S_ISREG(st.st_mode):
+                    sig[rel.as_posix()] = stat_stamp(st)
+    return sig
+
+
 def signed_contents(root: Path, signature: dict) -> dict:
     """{name: bytes} of the files ``signature`` lists, each read once, up to the loader's size limit
     (past it a file is refused whatever it holds); one gone since the walk, or unreadable, is left out."""

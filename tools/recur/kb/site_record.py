@@ -35,6 +35,7 @@ class SiteRecord:
     kb_content: str | None = None  # loader.content_digest of those files (None: an earlier Recur's marker)
     site_url: str | None = None  # mkdocs' site_url it was built with (None: none, or an earlier Recur's marker)
     recur_version: str | None = None  # the recur that built it (None: an earlier Recur's marker, version unknown)
+    site_content: str | None = None  # content_digest of loader.site_files_signature (None: an earlier Recur's)
 
 
 def signature_digest(signature: dict) -> str:
@@ -43,12 +44,15 @@ def signature_digest(signature: dict) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
-def site_marker(by: str, kb_signature: dict | None, kb_content: str | None, site_url: str | None) -> str:
+def site_marker(
+    by: str, kb_signature: dict | None, kb_content: str | None, site_url: str | None, site_content: str | None = None
+) -> str:
     """The marker's text: who built the site, when, from which KB files, and for which URL (JSON). The URL:
     `recur serve --site` links its Slack replies and reads alerts' runbook links by it when given none (a
     team that set site_url in mkdocs.yml, where `recur init`'s mkdocs.yml asks for it, got Slack replies
     that linked no page, found installing Recur for a team). The version: `recur serve` says when the
-    site was built by another recur than itself."""
+    site was built by another recur than itself. ``site_content``: the digest of every KB file its pages were made
+    from (``loader.site_files_signature``: the onboarding paths and images too), which `recur site --check` compares."""
     from recur import __version__
 
     return json.dumps(
@@ -59,6 +63,7 @@ def site_marker(by: str, kb_signature: dict | None, kb_content: str | None, site
             "kb_files": signature_digest(kb_signature) if kb_signature is not None else None,
             "kb_content": kb_content,
             "site_url": site_url or None,
+            "site_content": site_content,
         }
     )
 
@@ -75,8 +80,8 @@ def read_site_record(site_dir) -> SiteRecord | None:
         return SiteRecord(built=None, kb_files=None)
     if not isinstance(data, dict):
         return SiteRecord(built=None, kb_files=None)
-    built, files, content, url, version = (
-        data.get(k) for k in ("built", "kb_files", "kb_content", "site_url", "recur_version")
+    built, files, content, url, version, site = (
+        data.get(k) for k in ("built", "kb_files", "kb_content", "site_url", "recur_version", "site_content")
     )
     return SiteRecord(
         built=built if isinstance(built, str) else None,
@@ -84,6 +89,7 @@ def read_site_record(site_dir) -> SiteRecord | None:
         kb_content=content if isinstance(content, str) else None,
         site_url=url if isinstance(url, str) and url.strip() else None,
         recur_version=version if isinstance(version, str) and version.strip() else None,
+        site_content=site if isinstance(site, str) else None,
     )
 
 
@@ -108,13 +114,16 @@ def site_against_kb(site_dir, kb_dir) -> SiteAgainstKB:
     /healthz site_stale says of a served site, for a site a plain web host serves, where nothing said it was
     behind: `recur site --check`). The KB's files are read, not loaded: a KB with errors is compared as well."""
     from recur import __version__
-    from recur.kb.loader import content_digest, files_signature, require_kb_root
+    from recur.kb.loader import content_digest, files_signature, require_kb_root, site_files_signature
 
     root = require_kb_root(kb_dir)
     record = read_site_record(site_dir)
     if record is None:
         return SiteAgainstKB(None, None, False)
-    same = None if record.kb_content is None else record.kb_content == content_digest(root, files_signature(root))
+    if record.site_content is not None:  # every KB file its pages were made from, the onboarding paths too
+        same = record.site_content == content_digest(root, site_files_signature(root))
+    else:  # a marker of a recur that recorded the index's files alone
+        same = None if record.kb_content is None else record.kb_content == content_digest(root, files_signature(root))
     return SiteAgainstKB(record, same, record.recur_version == __version__)
 
 

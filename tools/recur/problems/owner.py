@@ -71,6 +71,22 @@ def _from_pattern(review: dict, mine) -> bool:
     return not own and bool(review.get("default_owner")) and mine(review["default_owner"])
 
 
+def board_owners(b: Board) -> list[str]:
+    """The owners of the whole board ``b`` a name that owns nothing is told of (``nothing_owned``): By owner's, and
+    the pattern's owner of each review that records none (``_from_pattern``), whom `--owner` lists it for while By
+    owner counts it as ``(unowned)``'s, before ``(unowned)``. "'team-dbb' owns nothing on this board (did you mean
+    team-db?); its owners: alice, (unowned)" left out team-db, whose `--owner` lists a review (found in a re-read)."""
+    aliases = b.get("owner_aliases") or {}
+    owners = [o for o in b["by_owner"] if o != UNOWNED]
+    seen = {owner_of(o, aliases) for o in owners}
+    for r in b["reviews"]:
+        d = r.get("default_owner")
+        if d and not str(r.get("owner") or "").strip() and owner_of(d, aliases) not in seen:
+            seen.add(owner_of(d, aliases))
+            owners.append(d)
+    return owners + [UNOWNED] * (UNOWNED in b["by_owner"])
+
+
 def owns_nothing(b: Board) -> bool:
     """A board narrowed by ``for_owner`` lists nothing: a misspelt name, most likely (its callers say so, with
     the board's owners)."""

@@ -111,9 +111,11 @@ def _reviews(b: Board, named) -> tuple:
     )
 
 
+# --owner lists such a review for its pattern's owner too (problems.owner._from_pattern): "By owner and --owner count
+# it as (unowned)" was said under the row `--owner team-db` had listed (found in a re-read)
 DEFAULT_OWNER_NOTE = (
-    f"{FROM_PATTERN}: the review records no owner, its pattern's owner is shown (By owner and --owner count it as "
-    "(unowned)); give it one with: recur incident review ID --owner NAME"
+    f"{FROM_PATTERN}: the review records no owner, its pattern's owner is shown (By owner counts it as (unowned); "
+    "--owner lists it for both); give it one with: recur incident review ID --owner NAME"
 )
 
 

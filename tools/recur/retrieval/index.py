@@ -50,7 +50,7 @@ from recur.util.files import (
     work_folder,
     writing,
 )
-from recur.util.text import escape_controls, kb_words, plain, tokens, words
+from recur.util.text import compatible, escape_controls, kb_words, plain, tokens, words
 
 LOG = logging.getLogger(__name__)  # what it says while it works: engine.py's LOG says how it is read
 
@@ -77,11 +77,15 @@ if TYPE_CHECKING:  # annotations only: a cold `recur suggest` reads docs.json an
 # and vectors are as format 8 made them (its own incidents' texts alone: the ranking is unchanged).
 # 10: BM25 and vocab.json read a possessive's "'s" as the word alone (util.text._POSSESSIVE): format 9 held "rediss"
 # beside "redis" for "redis's", and "cluster" twice for "cluster's". The views and vectors are as format 9 made them.
-FORMAT = 10
+# 11: the views (and so their vectors) and the BM25 text in Unicode's compatibility forms (NFKC, util.text.compatible),
+# as a question is searched: format 10 embedded a full-width "ｋｕｂｅｌｅｔ", a ligature's "ﬁle" or circled digits as
+# written, and a plain-typed question missed them. A view's text NFKC is its text for a KB without such characters:
+# its content hash is unchanged and its vectors are reused; a pattern with one is embedded again, the others not.
+FORMAT = 11
 # Formats whose vectors an update reuses, a pattern at a time and only where its views' texts are unchanged:
 # ``_reusable`` keys the old vectors by the content hash of the pattern's view texts (``content_hash``), so a
 # pattern whose summary lost a comment is embedded again, and the others keep their vectors.
-VECTORS_FROM = (2, 3, 4, 5, 6, 7, 8, 9, FORMAT)
+VECTORS_FROM = (2, 3, 4, 5, 6, 7, 8, 9, 10, FORMAT)
 MAX_VIEW_CHARS = 1200
 # Texts per forward pass when indexing. sentence-transformers sorts texts by length first, so a
 # batch pads little; 128 rather than 64 halves the thread barriers, which is what a busy machine
@@ -112,7 +116,10 @@ def _kb_files(kb: KB) -> tuple[dict, str, dict]:
 
 
 def pattern_views(p: Pattern, kb: KB) -> list[tuple[str, str]]:
-    """The texts embedded for one pattern, each a separate vector (kind, text)."""
+    """The texts embedded for one pattern, each a separate vector (kind, text), in Unicode's compatibility forms
+    (util.text.compatible, NFKC) as a question is searched (query.Prepared.searched): a pattern pasted with
+    full-width letters ("ｋｕｂｅｌｅｔ"), a ligature ("ﬁle") or circled digits was embedded as written, far from the
+    plain words a responder types (cosine 0.05 for a full-width symptom; format 11)."""
     summary, cause = plain(p.summary), plain(p.root_cause)
     symptoms = "; ".join(p.symptoms)
     views = [("doc", f"{p.title}. {symptoms}. {summary} {cause}"[:MAX_VIEW_CHARS]), ("title", p.title)]
@@ -123,15 +130,17 @@ def pattern_views(p: Pattern, kb: KB) -> list[tuple[str, str]]:
     if cause:
         views.append(("cause", cause[:MAX_VIEW_CHARS]))
     views += [("incident", inc.text[:MAX_VIEW_CHARS]) for inc in kb.incidents_for(p.id)]
-    return [(k, t) for k, t in views if t.strip()]
+    return [(k, compatible(t)) for k, t in views if t.strip()]
 
 
 def lexical_text(p: Pattern, kb: KB) -> str:
-    """Fielded text for BM25: fields a responder's words are likely to hit are repeated."""
+    """Fielded text for BM25: fields a responder's words are likely to hit are repeated. NFKC, as a question
+    (``pattern_views``): util.text.words reads both so, but a hex code was read before it, and a full-width
+    "０ｘ８０００４００５" was BM25's "0x" where the question's is "0x80004005" (format 11)."""
     incidents = " ".join(i.text for i in kb.incidents_for(p.id))
     parts = [p.title] * 3 + p.symptoms * 2 + p.signals * 2 + p.tags * 2 + p.services
     parts += [plain(p.summary), plain(p.root_cause), plain(p.detection), incidents]
-    return " ".join(parts)
+    return compatible(" ".join(parts))
 
 
 def pattern_doc(p: Pattern, kb: KB) -> dict:

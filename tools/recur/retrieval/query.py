@@ -340,11 +340,13 @@ SLACK_MARKUP = re.compile(
 )
 # An emoji as Slack writes it, a :name: code (a run of them: ":fire::fire:", a skin tone's ":+1::skin-tone-2:"),
 # standing as a word of its own: white space or the text's ends around it (the one before it is looked at by
-# _not_glued: the browser's port has no lookbehind). "ERROR:root:x", "host:8080:" and "12:30:45" are no emoji. Its
-# name said nothing of the failure and outweighed the words: ":rotating_light: :rotating_light: postgres connection
-# pool exhausted" answered "no known pattern" where the words alone matched at high 85% (found in review of Slack's
-# /recur). Unicode emoji go in prepare (util.text.without_emoji)
-EMOJI_CODES = re.compile(r"(?::[a-z0-9_+'-]{1,100}:)+(?![^ \t\n\r\f\v])[ \t]*", re.ASCII)
+# _not_glued: the browser's port has no lookbehind). "ERROR:root:x", "host:8080:" and "12:30:45" are no emoji, nor is
+# a name of digits alone but Slack's :100: and :1234:: Go's "listen tcp :8080: bind: address already in use" lost its
+# port, and ":8080:" alone had nothing to search (found in a re-read). Its name said nothing of the failure and
+# outweighed the words: ":rotating_light: :rotating_light: postgres connection pool exhausted" answered "no known
+# pattern" where the words alone matched at high 85% (found in review of Slack's /recur). Unicode emoji go in prepare
+# (util.text.without_emoji)
+EMOJI_CODES = re.compile(r"(?::(?:100|1234|(?![0-9]{1,100}:)[a-z0-9_+'-]{1,100}):)+(?![^ \t\n\r\f\v])[ \t]*", re.ASCII)
 # what Slack and Markdown format as code, where a :name: is what was typed: a ``` block, a `span` on one line
 CODE = re.compile(r"```[\s\S]*?```|`[^`\n]+`", re.ASCII)
 
@@ -372,6 +374,9 @@ POD_COLUMNS = {"NAME", "READY", "STATUS"}
 CELL_GAP = re.compile(r"\t[ \t]*| {2,}[ \t]*", re.ASCII)
 HEADER_CELL = re.compile(r"[A-Z][A-Z0-9_%/().:-]*(?: [A-Z][A-Z0-9_%/().:-]*)*", re.ASCII)  # COLUMN_HEADER's column
 POD_FINE = {"Running", "Completed", "Succeeded"}
+# a pod's READY cell, its containers ready of its containers ("1/2"): a table whose READY says "True" (Flux's
+# Kustomizations, External Secrets') is no pod table; read as one, its healthy rows were "pods not running and ready"
+POD_READY = re.compile(r"[0-9]+/[0-9]+", re.ASCII)
 # a Deployment's pod's name ends in its ReplicaSet's hash and its own suffix, of the letters and digits Kubernetes
 # writes them in (no vowel, no 0, 1, 3): "payments-api-84c7f5d9b-t7w2r" is searched as "payments-api"
 POD_HASH = re.compile(r"-[bcdfghjklmnpqrstvwxz2456789]{5,10}-[bcdfghjklmnpqrstvwxz2456789]{5}$", re.ASCII)
@@ -900,13 +905,13 @@ def _go_panic(lines: list[str]) -> Log | None:
 
 def _pod_table(lines: list[str]) -> Log | None:
     """`kubectl get pods` pasted (after the words written before it): its column header (POD_COLUMNS: NAME, READY and
-    STATUS among its columns) and rows of as many cells (set apart by a tab or two spaces or more), searched by the
-    pods not running and ready (POD_FINE: Running with all its containers ready, Completed, Succeeded), each as its
-    name (without a Deployment's hashes, POD_HASH), readiness and status, each once, at level "pods"; else None
-    (searched as it is). Found in review: a table of 6 pods, 2 of a Deployment in CrashLoopBackOff, found
-    bad-deploy-crashloop at p 0.50, the 4 healthy rows, the header, restarts and ages outweighing the 2; as
-    "payments-api 0/1 CrashLoopBackOff", p 0.83; a table's OOMKilled pod beside two Running ones, memory-leak-oom-kill
-    0.57, then 0.9. A table with every pod fine says nothing failed: searched as it is."""
+    STATUS among its columns) and rows of as many cells (set apart by a tab or two spaces or more), each READY a pod's
+    (POD_READY: no Flux table's "True"), searched by the pods not running and ready (POD_FINE: Running with all its
+    containers ready, Completed, Succeeded), each as its name (without a Deployment's hashes, POD_HASH), readiness and
+    status, each once, at level "pods"; else None (searched as it is). Found in review: a table of 6 pods, 2 of a
+    Deployment in CrashLoopBackOff, found bad-deploy-crashloop at p 0.50, the 4 healthy rows, the header, restarts and
+    ages outweighing the 2; as "payments-api 0/1 CrashLoopBackOff", p 0.83; a table's OOMKilled pod beside two Running
+    ones, memory-leak-oom-kill 0.57, then 0.9. A table with every pod fine says nothing failed: searched as it is."""
     at = next((n for n, x in enumerate(lines[: PREAMBLE_LINES + 1]) if _pod_header(x)), None)
     if at is None or len(lines) < at + 2 or _before_log(lines[:at]) != [x.strip(WS) for x in lines[:at]]:
         return None
@@ -915,7 +920,7 @@ def _pod_table(lines: list[str]) -> Log | None:
     kept = []
     for raw in lines[at + 1 :]:
         cells = CELL_GAP.split(raw.strip(WS))
-        if len(cells) != len(columns):
+        if len(cells) != len(columns) or not POD_READY.fullmatch(cells[ready]):
             return None
         have, _, want = cells[ready].partition("/")
         fine = cells[status] in POD_FINE and (cells[status] != "Running" or have == want)

@@ -23,7 +23,15 @@ import re
 from functools import partial
 
 from recur.problems.board import UNOWNED, Board, owner_key, owner_names
-from recur.problems.owner import NOT_OWNED, OWNED, filtered_sentence, for_owner, nothing_owned, owns_nothing
+from recur.problems.owner import (
+    NOT_OWNED,
+    OWNED,
+    board_owners,
+    filtered_sentence,
+    for_owner,
+    nothing_owned,
+    owns_nothing,
+)
 from recur.problems.report import (
     after_fix_count,
     after_fix_group_pattern,
@@ -89,7 +97,7 @@ def board_answer(
     b["next_cursor"] = f"{FROM}{start + shown}" if b["more"] else None
     # the text's headline counts the whole KB, then says what the owner owns (the structured counts are the owner's)
     text = board_text(
-        {**whole, "counts": board["counts"]}, b, shown, owners=board["by_owner"], known=known, start=start,
+        {**whole, "counts": board["counts"]}, b, shown, owners=board_owners(board), known=known, start=start,
         next_cursor=b["next_cursor"],
     )  # fmt: skip
     return b, text
@@ -120,7 +128,7 @@ def board_text(  # long: one section after another, each bounded and paged alike
     b: Board,
     page: Board,
     shown: int,
-    owners: dict | None = None,
+    owners: list[str] | None = None,
     known=(),
     start: int = 0,
     next_cursor: str | None = None,
@@ -129,7 +137,7 @@ def board_text(  # long: one section after another, each bounded and paged alike
     structured content's lists), for a model and for a person whose client shows the text; ``page``: that
     structured content (board_answer's cut board), whose pages of the lists the text shows as they are (the
     recurring, the recurrences after a fix, needs analysis) it reads, not cut again; ``owners``: the whole
-    board's ``by_owner``, named when a board narrowed to one owner lists nothing (a misspelt name?), with the
+    board's (``board_owners``), named when a board narrowed to one owner lists nothing (a misspelt name?), with the
     did-you-mean of those and of ``known`` (``kb_owners``: an owner with nothing open today too, as `recur report
     --owner` reads one; MCP had no did-you-mean for them, found in review); ``next_cursor``: the answer's, said
     when a list the text does not show goes on past this page."""
@@ -143,7 +151,7 @@ def board_text(  # long: one section after another, each bounded and paged alike
         f = b["filtered"]
         lines.append(filtered_sentence(f))  # `recur report --owner`'s: this one left out the reviews it lists
         if owns_nothing(b):
-            lines.append(f"{nothing_owned(f['owner'], owners or {}, known, b.get('owner_aliases'))}.")
+            lines.append(f"{nothing_owned(f['owner'], owners or [], known, b.get('owner_aliases'))}.")
     if b.get("since"):  # `recur report --since`'s line: what came after the last review, before the rest
         lines.append(_since_said(b["since"]))
     # one owner's board lists all their open work, the overdue first (a team asks what it owes, not only what is late)

@@ -214,6 +214,7 @@ def http_app(  # long: one keyword argument a line, each of `recur serve`'s /mcp
         kb_files=kb_files,
         kbs=kbs,
         kb_dir=kb_dir,
+        engine_now=get_engine,  # the API's getter: not_ready at once, never a wait
     )
     server.streamable_http_app(
         streamable_http_path=path,

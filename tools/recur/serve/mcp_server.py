@@ -568,6 +568,7 @@ def build_server(
     kb_files: Callable[[], dict | None] | None = None,
     kbs: ServedKB | None = None,
     kb_dir=None,
+    engine_now: Callable | None = None,
 ) -> MCPServer:
     """The server and its tools. ``site_url``: the built site's base URL (`recur serve --site-url`,
     `recur mcp --site-url`): each pattern and incident in an answer has its page's ``url`` beside its
@@ -583,7 +584,9 @@ def build_server(
     problem_report read is kept until it changes (``ServedKB``); ``kbs``: that ServedKB, given when another reads
     it too (`recur serve`'s GET /api/report), else one of its own over ``kb_files``. ``kb_dir``: the KB folder
     (`recur mcp --kb`, `recur serve --kb`), known before the engine loads: problem_report and get_incident read it
-    without waiting for the load (``KB_ONLY``); None: the loaded engine's."""
+    without waiting for the load (``KB_ONLY``); None: the loaded engine's. ``engine_now``: a getter of the engine
+    that never waits (`recur serve`'s, which says not_ready at once; `recur mcp`'s holder_engine with no wait): what
+    get_incident says of a pattern's id is the index's once it has loaded, as get_pattern answers (``indexed``)."""
     from recur import __version__
 
     root = logging.getLogger()
@@ -603,7 +606,8 @@ def build_server(
     )
     root.handlers[:], root.level = kept  # the SDK's logging.basicConfig must not make every library's logs loud
     kbs = kbs if kbs is not None else ServedKB(kb_files)
-    _read_tools(server, get_engine, kbs, writes=allow_writes, site_url=site_url, kb_dir=kb_dir)
+    now = engine_now if engine_now is not None else (get_engine if kb_dir is None else None)
+    _read_tools(server, get_engine, kbs, writes=allow_writes, site_url=site_url, kb_dir=kb_dir, engine_now=now)
     _report_tools(server, records(get_engine, kbs, kb_dir), kbs, site_url)
     if allow_writes:
         _write_tools(server, get_engine, kbs, severities or [])
@@ -619,8 +623,31 @@ def records(get_engine: Callable, kbs: "ServedKB", kb_dir) -> Callable:
     return lambda: kbs.at(kb_dir)
 
 
-def _read_tools(
-    server: MCPServer, get_engine: Callable, kbs: "ServedKB", *, writes: bool, site_url: str | None, kb_dir=None
+def indexed(engine_now: Callable | None) -> Callable[[], dict | None]:
+    """The getter of the served index's patterns ({id: doc}) as they are now, asked of ``engine_now`` (a getter that
+    never waits; with no engine given, a tool that waited for the load: ``build_server``): None while the engine
+    loads, after a load that failed, or with no such getter."""
+
+    def docs() -> dict | None:
+        if engine_now is None:
+            return None
+        try:
+            return engine_now().docs
+        except (ApiError, RecurError):  # not_ready, engine_failed: the KB's patterns are told instead
+            return None
+
+    return docs
+
+
+def _read_tools(  # long: one keyword argument a line
+    server: MCPServer,
+    get_engine: Callable,
+    kbs: "ServedKB",
+    *,
+    writes: bool,
+    site_url: str | None,
+    kb_dir=None,
+    engine_now: Callable | None = None,
 ) -> None:
     where = IncidentPaths(kbs)  # get_pattern's incident files, read once (not the whole KB on every call)
 
@@ -674,10 +701,11 @@ def _read_tools(
 
         return run_tool(work)
 
-    _incident_tool(server, records(get_engine, kbs, kb_dir), site_url)  # after past_incidents: tools/list so
+    # after past_incidents: tools/list lists them so
+    _incident_tool(server, records(get_engine, kbs, kb_dir), indexed(engine_now), site_url)
 
 
-def _incident_tool(server: MCPServer, read_kb: Callable, site_url: str | None) -> None:
+def _incident_tool(server: MCPServer, read_kb: Callable, docs: Callable, site_url: str | None) -> None:
     @server.tool(annotations=READ_ONLY)
     def get_incident(id: IncidentId) -> CallToolResult:  # noqa: A002 - the public argument name
         """One recorded incident, the object `recur show INC-… --json` prints: title, date, severity, services,
@@ -686,7 +714,7 @@ def _incident_tool(server: MCPServer, read_kb: Callable, site_url: str | None) -
         past_incidents cuts them (cut_sections names them). For an incident problem_report lists that links no
         pattern yet, which past_incidents cannot list."""
 
-        return run_tool(lambda: _get_incident(read_kb, id, site_url))
+        return run_tool(lambda: _get_incident(read_kb, id, site_url, docs))
 
 
 def _list_tool(server: MCPServer, get_engine: Callable, site_url: str | None) -> None:
@@ -830,12 +858,13 @@ class IncidentNotFound(pat.LookupFailure):
     code = "incident_not_found"
 
 
-def _get_incident(read_kb: Callable, given, site_url: str | None) -> tuple[dict, str]:
+def _get_incident(read_kb: Callable, given, site_url: str | None, docs: Callable = lambda: None) -> tuple[dict, str]:
     """get_incident: the incident's object as `recur show ID --json` gives it (retrieval.patterns.incident_object),
     its summary and sections cut as past_incidents cuts them, and its text. An assistant had no way to read an
     incident problem_report lists that links no pattern (needs analysis): past_incidents lists incidents by
     pattern, and get_pattern of its id said what lists it, which was nothing (found in a re-read). ``read_kb``: the
-    KB as it is now (``records``), no engine: it answers while the model loads."""
+    KB as it is now (``records``), no engine: it answers while the model loads; ``docs``: the served index's
+    patterns once it has loaded (``indexed``), which a pattern's id is told by, as get_pattern reads it."""
     if not isinstance(given, str) or not given.strip():
         raise pat.LookupFailure(
             "id: must not be empty: give an incident's id, e.g. INC-2026-0209 (problem_report lists them)"
@@ -845,7 +874,7 @@ def _get_incident(read_kb: Callable, given, site_url: str | None) -> tuple[dict,
     folded = [i for i in kb.incidents.values() if i.id.casefold() == given.casefold()]
     incident = kb.incidents.get(given) or (folded[0] if len(folded) == 1 else None)
     if incident is None:
-        raise IncidentNotFound(_no_incident(kb, given))
+        raise IncidentNotFound(_no_incident(kb, given, docs()))
     got = pat.given_sections(
         with_urls([pat.incident_object(incident)], site_url),
         config.get("mcp_section_chars"),
@@ -864,22 +893,40 @@ def _get_incident(read_kb: Callable, given, site_url: str | None) -> tuple[dict,
     return doc, "\n".join([incident_text(doc, titles), *cut_said])
 
 
-def _no_incident(kb, given: str) -> str:
-    """Why get_incident has no incident of id ``given``: its file has errors, it is a pattern's id (one of the KB's,
-    as it is now: the index's were asked, which waited for the engine), or no record has it (the close ids named,
-    as get_pattern names a misspelt pattern's)."""
+def _no_incident(kb, given: str, docs: dict | None = None) -> str:
+    """Why get_incident has no incident of id ``given``: its file has errors, it is a pattern's id (``_a_pattern``),
+    or no record has it (the close ids named, as get_pattern names a misspelt pattern's)."""
     from recur.kb.loader import incident_record_file
 
     relpath = incident_record_file(kb.root, given)
     if relpath is not None and (said := _record_errors(kb, PurePosixPath(relpath).stem, relpath)):
         return said
-    pid = pat.given_pattern_id(given)
-    if pid in kb.patterns:
-        return f"{pid!r} is a pattern, not an incident: get_pattern {pid} gives it, past_incidents its incidents"
+    if (said := _a_pattern(kb, pat.given_pattern_id(given), docs)) is not None:
+        return said
     meant = close_names(given, list(kb.incidents))
     return f"no incident with id {given!r} in the knowledge base" + (
         f" (did you mean {', '.join(map(repr, meant))}?)" if meant else ": problem_report and past_incidents list them"
     )
+
+
+def _a_pattern(kb, pid: str, docs: dict | None) -> str | None:
+    """What get_incident says of ``pid`` when it is a pattern's id, as get_pattern answers it: by the served index's
+    patterns once it has loaded (``docs``), the KB's while it loads (a retired one as retired), else None. The KB's
+    alone said "get_pattern X gives it" of a pattern written since the index was built and of a retired one, which
+    get_pattern answered "no pattern with id X in the index" and "retired", and "no incident" of a pattern deleted
+    that get_pattern still gave (found in a re-read: the index and the KB disagree until `recur index`)."""
+    p = kb.patterns.get(pid)
+    active = p is not None and p.status != "retired"
+    if (pid in docs) if docs is not None else active:
+        return f"{pid!r} is a pattern, not an incident: get_pattern {pid} gives it, past_incidents its incidents"
+    if p is not None and not active:
+        return f"{pid!r} is a retired pattern, not an incident: get_pattern {pid} says what became of it"
+    if p is not None:
+        return (  # a file with errors is in neither (loader.load_kb leaves it out, as the index does)
+            f"{pid!r} is a pattern, not an incident, added or changed since the served index was built: get_pattern "
+            f"{pid} gives it once the index is rebuilt (`recur index`)"
+        )
+    return None
 
 
 def _incident_pages(engine, doc: dict, site_url: str, where: IncidentPaths) -> list[dict]:

@@ -116,6 +116,21 @@ def incident_links(kb, relpath: str) -> IncidentLinks | None:
     return IncidentLinks(incident.id, linked, listers, links)
 
 
+def indexed_incident(docs: dict, given: str) -> IncidentLinks | None:
+    """The IncidentLinks of the incident of id ``given`` (in any letter case) as the index lists it under its patterns
+    (each doc's ``incidents``), for a server with no KB record of it to read: an index-only deployment, whose vote
+    naming an incident's id was "no pattern with id 'inc-2026-0001' in the index", the id lowered, naming nothing to
+    vote on (found in a re-read). None when no indexed pattern lists it."""
+    key, iid, listers = given.strip().casefold(), None, []
+    for pid, doc in docs.items():
+        for incident in doc.get("incidents") or []:
+            if isinstance(incident, dict) and str(incident.get("id", "")).casefold() == key:
+                iid = iid or str(incident["id"])
+                listers.append(pid)
+                break
+    return IncidentLinks(iid, listers, listers, ", ".join(listers)) if iid else None
+
+
 def _retired_link(pid: str, successors: list[str]) -> str:
     return f"{pid} (retired; superseded by {' and '.join(successors)})" if successors else f"{pid} (retired)"
 

@@ -184,7 +184,7 @@ def build_site(kb_dir, out, *, config_file=None, as_of: dt.date | None = None, e
         built = time.perf_counter() - t0 - browser.seconds
         bundle, skipped = _browser_bundle(dst, kb_dir, browser, model)
         warnings = tuple(capture.messages)
-        pages, size = _swap_in(dst, out, made.kb_files, made.kb_content, cfg.site_url or None)
+        pages, size = _swap_in(dst, out, made, cfg.site_url or None)
         return SiteBuild(pages=pages, bytes=size, patterns=made.patterns, incidents=made.incidents,
                          paths=made.paths, seconds=time.perf_counter() - t0, seconds_generate=generated,
                          seconds_mkdocs=built - generated, warnings=warnings, browser=bundle, browser_skipped=skipped,
@@ -205,12 +205,13 @@ def _mkdocs_build(cfg, messages: list) -> None:
         raise RecurError(f"site build failed: {exc}" + "".join(f"\n  {m}" for m in messages[:10])) from None
 
 
-def _swap_in(dst: Path, out: Path, kb_files: dict | None, kb_content: str | None, url: str | None) -> tuple[int, int]:
+def _swap_in(dst: Path, out: Path, made, url: str | None) -> tuple[int, int]:
     """Mark the built site as Recur's (with the KB files it was built from: ``kb.site_record``), count
     it (HTML pages, bytes), and swap it in for ``out`` (``swap_folder``: in one step on Linux, so a web
     server or `recur serve` never finds the folder missing)."""
     with writing(out, "the site", only=FULL):
-        (dst / SITE_MARKER).write_text(site_marker("recur site", kb_files, kb_content, url))
+        marker = site_marker("recur site", made.kb_files, made.kb_content, url, made.site_content)
+        (dst / SITE_MARKER).write_text(marker)
     files = [p for p in dst.rglob("*") if p.is_file()]
     counted = sum(1 for p in files if p.suffix == ".html"), sum(p.stat().st_size for p in files)
     swap_folder(dst, out)

@@ -219,7 +219,8 @@ def generate(kb, out_dir, *, as_of: dt.date, board: dict, lookalikes=None, edit_
     The assets (CSS/JS) are copied into ``assets/`` so the tree is self-contained, and the files of
     ``extra_dir`` (a KB repository's own pages) beside the generated ones; a generated page wins
     (``"shadowed"``: the own files left out for it, ``"own"``: those copied, ``"readmes"``: README.md files
-    left out beside an index page (``_readme_beside_index``), relative to ``extra_dir``), but for a page of
+    left out beside an index page (``_readme_beside_index``), ``"twins"``: {a file left out: the own file of its
+    page kept} (``_one_file_a_page``), relative to ``extra_dir``), but for a page of
     YIELDED, which an own page replaces (``"yielded"``: those not generated for it). A symlink or a
     file a browser runs as it is in ``extra_dir`` is an error (``_refused_own_files``); ``extra_scripts``
     are the scripts mkdocs.yml's extra_javascript names there (paths relative to it), which it may hold;
@@ -227,6 +228,7 @@ def generate(kb, out_dir, *, as_of: dt.date, board: dict, lookalikes=None, edit_
     ``file_search``: the site makes its header search work opened from disk (``recur site --file-search``).
     """
     extra = _extra_pages(extra_dir, out_dir, extra_scripts, extra_base)
+    extra, twins = _one_file_a_page(extra)
     # a team's own glossary takes the place of the generated one: a name the site began generating after teams
     # had theirs (0.2.0's sites had none), and a glossary of the team's words is theirs to keep; left out with a
     # warning, it turned a team's `recur site --strict` red on upgrade (found in a re-read)
@@ -255,7 +257,8 @@ def generate(kb, out_dir, *, as_of: dt.date, board: dict, lookalikes=None, edit_
         elif rel not in readmes:
             files[rel] = data
             own.append(rel)
-    return {**sync(files, Path(out_dir)), "shadowed": shadowed, "own": own, "readmes": readmes, "yielded": yielded}
+    return {**sync(files, Path(out_dir)), "shadowed": shadowed, "own": own, "readmes": readmes, "yielded": yielded,
+            "twins": twins}
 
 
 # generated pages a page of the site's own at the same path replaces (``generate``'s "yielded"), where every other
@@ -272,6 +275,23 @@ def page_name(rel: str) -> str | None:
     ``glossary.md`` are both ``glossary``, mkdocs' glossary.html); None for a file that is no page."""
     path = PurePosixPath(rel)
     return path.with_suffix("").as_posix() if path.suffix in MARKDOWN_SUFFIXES else None
+
+
+def _one_file_a_page(extra: dict) -> tuple[dict, dict]:
+    """(``extra`` with one file for each page, {a file left out: the file kept for its page}): a team's
+    docs/glossary.md and docs/glossary.mkd are both glossary.html. mkdocs kept the one last in name order, while
+    the site took the first for its glossary (the nav and every link to a page it left out, warned of as dead);
+    a ``.md`` file is kept, else the first by MARKDOWN_SUFFIXES' order, and the others are left out with Recur's
+    warning (``"twins"``: found in a re-read)."""
+    kept, twins = {}, {}
+    rank = {suffix: n for n, suffix in enumerate(MARKDOWN_SUFFIXES)}
+    for rel in sorted(extra, key=lambda r: (page_name(r) or r, rank.get(PurePosixPath(r).suffix, 0))):
+        name = page_name(rel)
+        if name is not None and name in kept:
+            twins[rel] = kept[name]
+        elif name is not None:
+            kept[name] = rel
+    return {rel: data for rel, data in extra.items() if rel not in twins}, twins
 
 
 def _readme_beside_index(rel: str, tree) -> bool:

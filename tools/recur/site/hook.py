@@ -15,7 +15,7 @@ import datetime as dt
 import logging
 import re
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from recur import config as settings  # `config` is mkdocs' config object in this module
 from recur.site.pattern_pages import SEARCH_BOOST
@@ -41,6 +41,7 @@ class GeneratedTree:
     paths: int
     kb_files: dict | None  # recur.kb.loader.files_signature as the KB was read
     kb_content: str | None  # recur.kb.loader.content_digest of those files
+    site_content: str | None = None  # content_digest of loader.site_files_signature: the paths and images too
     notes: tuple[str, ...] = ()  # an own page in place of a generated one (generate's "yielded"), said, not warned
 
 
@@ -222,11 +223,13 @@ def prepare(kb_path, src_dir, *, as_of: dt.date, edit_url: str | None = None, in
     ``extra_base``: the folder of that mkdocs.yml, which the own pages must be inside. ``file_search``: the
     build makes the header search work from file:// (what the home page says of a site opened from disk)."""
     from recur.kb.check import cross_checks
-    from recur.kb.loader import display_path, load_kb
+    from recur.kb.loader import content_digest, display_path, load_kb, site_files_signature
     from recur.problems.board import report_board
     from recur.site.generate import generate
     from recur.site.model_page import find_model
 
+    # before the KB is read: a file changed while it is makes the record older than the pages, never newer
+    site_content = content_digest(Path(kb_path), site_files_signature(Path(kb_path)))
     kb = load_kb(kb_path)
     warning = problems_warning(kb, kb_path, cross_checks(kb))
     if warning:
@@ -240,6 +243,10 @@ def prepare(kb_path, src_dir, *, as_of: dt.date, edit_url: str | None = None, in
     for rel in stats["shadowed"]:
         log.warning(f"recur: {Path(extra_dir) / rel}: the site generates a page of its own there, so this file is "
                     f"left out; rename it (and link it from your nav or another page)")
+    for rel, kept in stats["twins"].items():  # mkdocs' own warning named no rule; the site linked the one it dropped
+        log.warning(f"recur: {Path(extra_dir) / rel}: the same page as {Path(extra_dir) / kept} "
+                    f"({PurePosixPath(kept).with_suffix('.html')}), which the site keeps, so this file is left out; "
+                    f"remove or rename one of the two")
     # not a warning (which fails --strict): the team's page is kept and nothing is broken
     notes = tuple(f"{display_path(Path(extra_dir) / rel)}: your own page is the site's {Path(rel).stem} (in the navigation, "
                   "linked from the home page, the onboarding paths and the describe box), in place of the one Recur "
@@ -254,7 +261,7 @@ def prepare(kb_path, src_dir, *, as_of: dt.date, edit_url: str | None = None, in
     return GeneratedTree(files=stats["files"], written=stats["written"],
                          own_pages=Path(extra_dir) if extra_dir else None, own=frozenset(stats["own"]),
                          patterns=len(kb.patterns), incidents=len(kb.incidents), paths=len(kb.paths),
-                         kb_files=kb.signature, kb_content=kb.content, notes=notes)
+                         kb_files=kb.signature, kb_content=kb.content, site_content=site_content, notes=notes)
 
 
 def src_dir(config, kb: Path) -> Path:
@@ -604,6 +611,6 @@ def on_post_build(build: BuildState, config):
         write_file_search(Path(config.site_dir))
     if not build.pregenerated:
         made_by, made = "mkdocs with the recur plugin", build.made
-        kb_files, kb_content = (made.kb_files, made.kb_content) if made else (None, None)
-        marker = site_marker(made_by, kb_files, kb_content, config.site_url or None)
+        kb_files, kb_content, site = (made.kb_files, made.kb_content, made.site_content) if made else (None,) * 3
+        marker = site_marker(made_by, kb_files, kb_content, config.site_url or None, site)
         (Path(config.site_dir) / SITE_MARKER).write_text(marker)

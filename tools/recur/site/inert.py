@@ -12,6 +12,7 @@ Markdown understood, the output is inert.
 
 from __future__ import annotations
 
+import html.parser
 import re
 
 import nh3
@@ -56,7 +57,7 @@ OWN_TAGS = TAGS | {"input", "label"}
 # data-tabs: a set's "n:m" (its number and its tabs' count), by which mkdocs-material's content.tabs.link finds the sets
 # to switch together and keeps the tab chosen for the next page; dropped, the feature did nothing (found in review)
 OWN_ATTRIBUTES = {**ATTRIBUTES, "input": {"type", "name", "checked"}, "label": {"for"}, "div": {"data-tabs"}}
-_TABS = re.compile(r"\d{1,6}:\d{1,6}")
+_TABS = re.compile(r"[0-9]{1,6}:[0-9]{1,6}")  # ASCII: \d is any script's digit
 
 
 def _reserved_dropped(element: str, attribute: str, value: str) -> str | None:
@@ -80,7 +81,7 @@ def inert_html(text: str, own: bool = False) -> str:
     """``text`` (a page's HTML content) with only allowed tags, attributes, URLs, ids and classes; ``own``: a
     page of the site's own (``OWN_TAGS``). Comments stay: ``recur.site.hook`` puts its pre-rendered blocks
     back at ``<!--recur-slot:N-->`` placeholders."""
-    return nh3.clean(
+    clean = nh3.clean(
         text,
         tags=OWN_TAGS if own else TAGS,
         clean_content_tags=DROP,
@@ -91,6 +92,60 @@ def inert_html(text: str, own: bool = False) -> str:
         strip_comments=False,
         link_rel=None,
     )
+    return _unmountable_tabs_dropped(clean) if own and "data-tabs" in clean else clean
+
+
+class _TabSets(html.parser.HTMLParser):
+    """The ``<div data-tabs>`` of sanitised HTML, each as [its start tag's offset, its start tag, whether it holds a
+    ``.tabbed-labels``, the ids of its own ``<input>``s], and every ``<label for>``'s id."""
+
+    VOID = {"br", "hr", "img", "input"}
+
+    def __init__(self, text: str):
+        super().__init__(convert_charrefs=True)
+        self.starts = [0]  # each line's offset, for getpos()
+        for line in text.splitlines(keepends=True):
+            self.starts.append(self.starts[-1] + len(line))
+        self.sets, self.labels, self.open = [], set(), []
+        self.feed(text)
+        self.close()
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        inside = self.open[-1][1] if self.open else None
+        if tag == "label" and attrs.get("for"):
+            self.labels.add(attrs["for"])
+        if tag == "input" and inside is not None:
+            self.sets[inside][3].append(attrs.get("id"))
+        if "tabbed-labels" in (attrs.get("class") or "").split():
+            for _, k in self.open:
+                if k is not None:
+                    self.sets[k][2] = True
+        if tag in self.VOID:
+            return
+        k = None
+        if tag == "div" and "data-tabs" in attrs:
+            line, col = self.getpos()
+            k = len(self.sets)
+            self.sets.append([self.starts[line - 1] + col, self.get_starttag_text(), False, []])
+        self.open.append((tag, k))
+
+    def handle_endtag(self, tag):
+        while self.open and self.open.pop()[0] != tag:
+            pass
+
+
+def _unmountable_tabs_dropped(text: str) -> str:
+    """``text`` with the data-tabs taken off every ``<div>`` mkdocs-material's tabs component cannot mount on:
+    it mounts on every ``[data-tabs]`` and throws without a ``.tabbed-labels`` in it or a ``<label for>`` for each
+    of its inputs, which stopped every component of the page (the header search dead), and a page of the site's
+    own could write one (``<div data-tabs="1:2">``; pymdownx.tabbed's old style too): found in a re-read."""
+    found = _TabSets(text)
+    for start, tag, labelled, inputs in reversed(found.sets):
+        if not labelled or not all(i in found.labels for i in inputs):
+            bare = re.sub(r'\sdata-tabs="[^"]*"', "", tag, count=1)
+            text = text[:start] + bare + text[start + len(tag) :]
+    return text
 
 
 _START_TAG = re.compile(r"<([A-Za-z][A-Za-z0-9-]*)")

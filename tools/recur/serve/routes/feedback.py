@@ -13,7 +13,7 @@ from recur.serve.bodies import FeedbackIn
 from recur.serve.deps import JSONResponse, Settings, errors, get_engine, get_settings, only_query
 from recur.serve.guard import ApiError
 from recur.serve.security import rate_limited, require_write
-from recur.serve.served_kb import ServedKB, incident_links, incident_said, no_pattern_listed, read_kb
+from recur.serve.served_kb import ServedKB, incident_links, incident_said, indexed_incident, no_pattern_listed, read_kb
 from recur.util.errors import RecurError
 from recur.util.text import query_key
 
@@ -84,6 +84,8 @@ def refuse_unknown(engine, pattern: str, kbs: ServedKB | None = None, *, records
         kb_dir = engine.kb_dir if records else None
         exc = pat.not_found(pattern, pat.retired(engine.manifest), engine.docs, kb_dir=kb_dir)
         said = _incident_vote(engine, exc, kbs) if exc.incident_id is not None else None
+        if said is None and exc.unknown:  # no file of that id: an index-only server's, or one since removed
+            said = _indexed_incident_vote(engine.docs, pattern)
         raise ApiError(404, exc.code, said or str(exc))
 
 
@@ -104,6 +106,17 @@ def _incident_vote(engine, exc: pat.PatternNotFound, kbs: ServedKB | None) -> st
     else:
         how = f"{none}, so there is no pattern to vote on"
     return incident_said(told, exc.incident_file, f"{how}; `recur show {told.iid}` prints it")
+
+
+def _indexed_incident_vote(docs: dict, pattern: str) -> str | None:
+    """What a vote naming an incident's id that no KB file has is told when the index lists the incident under its
+    patterns (served_kb.indexed_incident): an index-only server's vote, as _incident_vote's words; else None."""
+    told = indexed_incident(docs, pattern)
+    if told is None:
+        return None
+    names = " or ".join(f'"pattern": "{pid}"' for pid in told.listers)
+    how = f"it links {told.links}: a vote names the pattern, {names}; `recur show {told.iid}` prints it where the KB is"
+    return incident_said(told, "listed in the index", how)
 
 
 def record_vote(
