@@ -184,3 +184,170 @@ def test_recur_suggest_quotes_the_pods_it_searched(run, tmp_path):
     batch.write_text(json.dumps({"query": PODS}) + "\n")
     res = run("suggest", "--queries", str(batch))
     assert json.loads(res.stdout)["query_note"].startswith("searched the 2 pods") and "is a log" not in res.stderr
+
+
+# `kubectl describe pod` of a pod whose image is not in the registry (Waiting), and of an OOM-killed one (Last State)
+DESCRIBED_PULL = """\
+Name:             ledger-api-7b5d6c8f9-h3j5k
+Namespace:        ledger
+Node:             ip-10-0-9-44.eu-west-1.compute.internal/10.0.9.44
+Labels:           app=ledger-api
+                  pod-template-hash=7b5d6c8f9
+Annotations:      prometheus.io/scrape: true
+Status:           Pending
+IP:               10.0.9.77
+Containers:
+  api:
+    Image:          registry.example.org/ledger/api:3.4.0
+    State:          Waiting
+      Reason:       ImagePullBackOff
+    Ready:          False
+    Restart Count:  0
+    Mounts:
+      /var/run/secrets/kubernetes.io/serviceaccount from kube-api-access-q9z7x (ro)
+Conditions:
+  Type              Status
+  Ready             False
+QoS Class:                   BestEffort
+Tolerations:                 node.kubernetes.io/not-ready:NoExecute op=Exists for 300s
+Events:
+  Type     Reason     Age                From               Message
+  ----     ------     ----               ----               -------
+  Normal   Scheduled  2m                 default-scheduler  Successfully assigned ledger/ledger-api-7b5d6c8f9-h3j5k to ip-10-0-9-44
+  Warning  Failed     90s (x4 over 2m)   kubelet            Failed to pull image "registry.example.org/ledger/api:3.4.0": manifest unknown
+  Warning  Failed     90s (x4 over 2m)   kubelet            Error: ErrImagePull
+  Normal   BackOff    60s (x6 over 2m)   kubelet            Back-off pulling image "registry.example.org/ledger/api:3.4.0"
+  Warning  Failed     60s (x6 over 2m)   kubelet            Error: ImagePullBackOff
+"""
+DESCRIBED_OOM = """\
+$ kubectl describe pod reports-5d6f7b8c9-x2z4v
+Name:         reports-5d6f7b8c9-x2z4v
+Namespace:    reports
+Init Containers:
+  migrate:
+    State:          Terminated
+      Reason:       Completed
+      Exit Code:    0
+Containers:
+  worker:
+    State:          Running
+      Started:      Mon, 07 Dec 2026 10:04:52 +0000
+    Last State:     Terminated
+      Reason:       OOMKilled
+      Exit Code:    137
+      Started:      Mon, 07 Dec 2026 09:51:10 +0000
+    Ready:          True
+Events:
+  Type     Reason   Age                From     Message
+  ----     ------   ----               ----     -------
+  Normal   Pulled   14m (x8 over 83m)  kubelet  Container image "registry.example.org/reports/worker:1.9" already present on machine
+  Warning  BackOff  2m (x21 over 70m)  kubelet, ip-10-0-12-88  Back-off restarting failed container worker in pod reports-5d6f7b8c9-x2z4v_reports(3f0c2a1e-9b7d-4c2e-8f1a-2b3c4d5e6f70)
+"""
+EVENTS_ALONE = """\
+Events:
+  Type     Reason     Age                  From     Message
+  ----     ------     ----                 ----     -------
+  Normal   Started    4m (x5 over 6m)      kubelet  Started container api
+  Warning  BackOff    55s (x24 over 5m58s) kubelet  Back-off restarting failed container api in pod api-84c7f5d9b-t7w2r_web(9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d)
+"""
+HEALTHY_DESCRIBED = DESCRIBED_OOM.replace(
+    "    Last State:     Terminated\n      Reason:       OOMKilled\n      Exit Code:    137\n", ""
+)
+HEALTHY_DESCRIBED = HEALTHY_DESCRIBED.replace("Warning  BackOff", "Normal   BackOff")
+# not read as a described pod: a "Name:" with no Containers section (kubectl describe node), Events: with no header,
+# an Events table with no Warning event
+NOT_DESCRIBED = [
+    "Name:               ip-10-0-9-44\nRoles:              <none>\nEvents:\n  Type     Reason  Age  From  Message\n"
+    "  Warning  NodeNotReady  2m  node-controller  Node is not ready\n",
+    "Events:\n  Warning  Failed  2m  kubelet  Error: ErrImagePull\n",
+    EVENTS_ALONE.replace("Warning  BackOff", "Normal   BackOff"),
+]
+DESCRIBE_NOTE = (
+    "searched the kubectl describe pod output by its {} lines of containers' states and Warning events, not its labels, "
+    "annotations, IPs, mounts, volumes, tolerations, conditions and Normal events"
+)
+
+
+def test_a_described_pod_is_searched_by_its_containers_states_and_warning_events():
+    """Its State or Last State that is not running or done, on one line (as memory-leak-oom-kill's signal writes it),
+    and each Warning event's reason and message, each once, without the pod's uid; an init container that completed,
+    a Running state, Normal events, labels, IPs, mounts and tolerations are not searched."""
+    p = prepare(DESCRIBED_PULL)
+    assert p.text == (
+        "State: Waiting Reason: ImagePullBackOff\n"
+        'Failed: Failed to pull image "registry.example.org/ledger/api:3.4.0": manifest unknown\n'
+        "Failed: Error: ErrImagePull\nFailed: Error: ImagePullBackOff"
+    )
+    assert (p.log_lines, p.log_kept, p.log_level, p.note) == (30, 4, "describe", DESCRIBE_NOTE.format(4))
+    p = prepare(DESCRIBED_OOM)
+    assert p.text == (
+        "$ kubectl describe pod reports-5d6f7b8c9-x2z4v\n"
+        "Last State: Terminated Reason: OOMKilled Exit Code: 137\n"
+        "BackOff: Back-off restarting failed container worker in pod reports-5d6f7b8c9-x2z4v_reports"
+    )
+    assert p.log_level == "describe" and p.note == DESCRIBE_NOTE.format(2) + ", and the 1 line before it"
+    p = prepare(EVENTS_ALONE)
+    assert p.text == "BackOff: Back-off restarting failed container api in pod api-84c7f5d9b-t7w2r_web"
+    assert p.note == "searched the kubectl Events table by its 1 Warning event, not its Normal events"
+
+
+def test_a_described_pod_with_nothing_failing_is_searched_by_its_states_as_they_are():
+    """Whole, a healthy pod's image and Normal events ("Pulled", "Container image ... already present on machine")
+    read as image-pull-failure, medium, and its init container's "Terminated Reason: Completed Exit Code: 0" as
+    memory-leak-oom-kill's signal; its containers' states alone say nothing failed."""
+    p = prepare(HEALTHY_DESCRIBED)
+    assert p.text == ("$ kubectl describe pod reports-5d6f7b8c9-x2z4v\nState: Terminated\nState: Running")
+    assert p.log_level == "describe"
+
+
+def test_what_is_no_described_pod_or_shows_nothing_failing_is_searched_as_it_is():
+    for text in NOT_DESCRIBED:
+        p = prepare(text)
+        assert p.log_level not in ("describe", "events") and p.text == text, text
+
+
+def test_a_described_pod_is_read_in_linear_time():
+    """One pass over its lines, each read once: a Warning row of 300,000 characters with no blank, and one of 300,000
+    blanks, are read (no pattern reads a run again from each of its characters)."""
+    head = "Events:\n  Type     Reason     Age  From     Message\n"
+    long = prepare(head + "  Warning  Failed  2m  kubelet  " + "x" * 300_000 + "\n")
+    blank = prepare(head + "  Warning" + " " * 300_000 + "Failed\n  Warning  " + "a" * 300_000 + "\n")
+    assert long.log_level == "events" and long.text == "Failed: " + "x" * 492
+    assert blank.log_level == "" and blank.text.startswith("Events:")
+
+
+@pytest.mark.skipif(NODE is None, reason="node is not installed")
+def test_the_pages_query_reads_a_described_pod_as_query_py(tmp_path):
+    """assets/recur-query.js (the site's box) reads `kubectl describe pod` and its Events table as recur.retrieval.query
+    does, in LF and CRLF, and a long run in linear time (Node runs with a timeout: a guard against a hang)."""
+    head = "Events:\n  Type     Reason     Age  From     Message\n"
+    texts = [DESCRIBED_PULL, DESCRIBED_OOM, EVENTS_ALONE, HEALTHY_DESCRIBED, *NOT_DESCRIBED]
+    texts += [t.replace("\n", "\r\n") for t in texts]
+    texts += [head + "  Warning  Failed  2m  kubelet  " + "x" * 300_000, head + "  Warning" + " " * 300_000 + "F\n"]
+    body = "return input.map((t) => { const p = q.prepare(t); return [p.text, p.log_lines, p.log_kept, p.log_level, q.note(p)]; });"
+    js = run_query_js(tmp_path, body, texts)
+    for text, j in zip(texts, js):
+        p = prepare(text)
+        assert j == [p.text, p.log_lines, p.log_kept, p.log_level, p.note or ""], text[:200]
+    assert [j[3] for j in js[:4]] == ["describe", "describe", "events", "describe"] and js[-2][3] == "events"
+
+
+@pytest.mark.model
+def test_a_described_pod_finds_what_failed_and_an_image_pull_is_no_failed_rollback(real_engine):
+    """By its state and Warning events an image not in the registry read as rollback-fails, high 0.92 (its signal
+    ErrImagePull; that pattern is a rollback to a deleted image): image-pull-failure now, high; the OOM-killed pod
+    memory-leak-oom-kill, high (whole, medium 0.60)."""
+    answer = real_engine.answer(DESCRIBED_PULL, top=3)
+    assert answer.results[0]["id"] == "image-pull-failure" and answer.results[0]["confidence"] == "high"
+    assert all(r["id"] != "rollback-fails" or r["confidence"] != "high" for r in answer.results)
+    answer = real_engine.answer(DESCRIBED_OOM, top=3)
+    assert answer.results[0]["id"] == "memory-leak-oom-kill" and answer.results[0]["confidence"] == "high"
+    assert real_engine.answer(HEALTHY_DESCRIBED, top=3).no_known_pattern is True
+
+
+def test_recur_suggest_quotes_what_a_described_pod_says_failed(run):
+    res = run("suggest", "--json", "-", input=EVENTS_ALONE)
+    assert res.exit_code == 0, res.output
+    assert 'recur: its Warning event: "BackOff: Back-off restarting' in res.stderr
+    res = run("suggest", "--json", "-", input=DESCRIBED_PULL)
+    assert 'recur: the first of them: "State: Waiting Reason: ImagePullBackOff"' in res.stderr

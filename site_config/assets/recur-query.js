@@ -218,7 +218,7 @@
   /* query.read_log: {text, lines, kept, level, before} or null */
   function readLog(text) {
     var lines = text.split("\n").filter(function (x) { return trim(x) !== ""; });
-    var crash = traceback(lines) || goPanic(lines) || podTable(lines);
+    var crash = traceback(lines) || goPanic(lines) || podTable(lines) || described(lines);
     if (crash) return crash;
     if (lines.length < LOG_MIN_LINES) return fewRecords(lines) || (lines.length === 1 ? oneLine(lines[0]) : null);
     var before = beforeLog(lines), s = scan(lines.slice(before.length));
@@ -270,6 +270,71 @@
     var log = logOf(words, distinct(kept), lines.length - at - 1, "pods", 0);
     log.kept = kept.length;  /* the pods not fine, not the lines searched (two replicas are one line) */
     return log;
+  }
+
+  /* query._described: `kubectl describe pod` pasted, or its Events table alone, by its containers' states that are not
+     running or done and its Warning events; DESCRIBE_SECTION, DESCRIBE_STATES, DESCRIBE_STATE_SAYS, EVENT_ROW,
+     EVENTS_HEADER, POD_UID and DESCRIBED as query.py's */
+  var DESCRIBE_SECTION = /^[A-Z][A-Za-z ]*$/;
+  var DESCRIBE_STATES = ["State", "Last State"], DESCRIBE_STATE_SAYS = ["Reason", "Exit Code", "Signal", "Message"];
+  var EVENT_ROW = /^Warning[ \t]+([^ \t]+)[ \t]+[^ \t]+(?: \(x\d+ over [^ \t)]+\))?[ \t]+(?:[^ \t,]+,[ \t]*)?[^ \t]+[ \t]+([^ \t][\s\S]*)/;
+  var EVENTS_HEADER = "Type Reason Age From Message";
+  var POD_UID = /\([0-9a-f]{8}(?:-[0-9a-f]{4}){3}-[0-9a-f]{12}\)|@?sha256:[0-9a-f]{64}/g;
+  var DESCRIBED = {
+    describe: ["kubectl describe pod output",
+               ["line of a container's state or a Warning event", "lines of containers' states and Warning events"],
+               "labels, annotations, IPs, mounts, volumes, tolerations, conditions and Normal events"],
+    events: ["kubectl Events table", ["Warning event", "Warning events"], "Normal events"]
+  };
+  var BLANKS = /[ \t\r\f\v]+/;
+  function indentOf(raw) { var i = 0; while (i < raw.length && WS.indexOf(raw[i]) >= 0) i++; return i; }
+  function describeStart(lines, k) {  /* query._describe_start */
+    var line = rstripOf(lines[k], WS);
+    if (line === "Events:") {  /* not below another section's "Key:" line (kubectl describe node's table is no pod's) */
+      var described = lines.slice(0, k).some(function (x) { var c = x.indexOf(":"); return c >= 0 && DESCRIBE_SECTION.test(x.slice(0, c)); });
+      return !described && k + 1 < lines.length && lines[k + 1].split(BLANKS).filter(function (w) { return w; }).join(" ") === EVENTS_HEADER;
+    }
+    if (line.slice(0, 5) !== "Name:" || trim(line.slice(5)) === "") return false;
+    for (var i = k + 1; i < lines.length; i++) if (rstripOf(lines[i], WS) === "Containers:") return true;
+    return false;
+  }
+  function stateFine(said) {  /* query._state_fine */
+    var colon = said[0].indexOf(": "), value = colon < 0 ? "" : said[0].slice(colon + 2);
+    return value === "" || value === "Running" || (value === "Terminated" && said.indexOf("Exit Code: 0") >= 0);
+  }
+  function described(lines) {
+    var at = -1;
+    for (var i = 0; i < lines.length && i <= PREAMBLE_LINES; i++) {
+      if (describeStart(lines, i)) { at = i; break; }
+    }
+    if (at < 0) return null;
+    var words = lines.slice(0, at).map(trim), before = beforeLog(lines.slice(0, at));
+    if (before.length !== words.length || before.some(function (x, k) { return x !== words[k]; })) return null;
+    var eventsOnly = trim(lines[at]) === "Events:", said = [], states = [], events = [], section = "", state = null, m;
+    for (var r = at; r < lines.length; r++) {
+      var raw = lines[r], line = trim(raw), indent = indentOf(raw);
+      if (state && indent <= state[0]) { states.push(state[1]); state = null; }
+      var colon = line.indexOf(":"), key = colon < 0 ? line : line.slice(0, colon);
+      var value = colon < 0 ? "" : trim(line.slice(colon + 1));
+      if (!indent && colon >= 0) {
+        if (DESCRIBE_SECTION.test(key)) section = key;
+        if ((key === "Reason" || key === "Message") && value) said.push(key + ": " + value);
+      } else if (/Containers$/.test(section) && colon >= 0 && DESCRIBE_STATES.indexOf(key) >= 0) {
+        state = [indent, [key + ": " + value]];
+      } else if (state && colon >= 0 && DESCRIBE_STATE_SAYS.indexOf(key) >= 0) {
+        state[1].push(key + ": " + value);
+      } else if (section === "Events" && (m = EVENT_ROW.exec(line)) !== null) {
+        events.push(m[1] + ": " + m[2].replace(POD_UID, ""));
+      }
+    }
+    if (state) states.push(state[1]);
+    function spaced(x) { return x.join(" "); }
+    /* a pod with nothing failing by its containers' states alone ("State: Running") */
+    var kept = said.concat(states.filter(function (x) { return !stateFine(x); }).map(spaced), events);
+    if (!kept.length) kept = states.map(function (x) { return x[0]; }).filter(function (x) { return x.slice(0, 6) === "State:"; });
+    if (!kept.length) return null;
+    return logOf(words, distinct(kept.map(function (x) { return head(x, LINE_CHARS); })), lines.length - at,
+                 eventsOnly ? "events" : "describe", 0);
   }
 
   /* query._traceback: a Python traceback pasted alone, by its exception lines */
@@ -1204,6 +1269,10 @@
       var crash = CRASHES[p.log_level];
       parts.push("searched the " + crash[0] + " by its " + crash[1] + " line" + (p.log_kept === 1 ? "" : "s") +
                  ", not its " + crash[2] + linesBefore(p, "it"));
+    } else if (own(DESCRIBED, p.log_level)) {  /* `kubectl describe pod`, its Events table (query._described) */
+      var d = DESCRIBED[p.log_level];
+      parts.push("searched the " + d[0] + " by its " + n(p.log_kept) + " " + d[1][p.log_kept === 1 ? 0 : 1] + ", not its " +
+                 d[2] + linesBefore(p, "it"));
     } else if (p.log_level === "pods") {  /* `kubectl get pods` (query._pod_table) */
       var others = p.log_lines - p.log_kept;
       parts.push("searched the " + n(p.log_kept) + " pod" + (p.log_kept === 1 ? "" : "s") + " not running and ready of a " +

@@ -539,6 +539,8 @@ SAID_ALONE = {
     "traceback": "its exception",
     "panic": "its panic",
     "pods": "the pods searched",
+    "describe": "what it says failed",
+    "events": "its Warning event",
 }
 # the most of stdin `recur suggest -` reads, keeping its end (read_stdin_tail): a log followed with -f never ends
 STDIN_MOST = 64 * 1024 * 1024
@@ -755,7 +757,7 @@ def _suggest_batch(kb_dir, index_dir, model, top, queries) -> None:
         )
     read = [prepare(q) for q, _ in items]
     # a few records, a single line: their note says it
-    logs = sum(1 for p in read if p.log_lines and p.log_level not in ("record", "line", "pods"))
+    logs = sum(1 for p in read if p.log_lines and p.log_level not in ("record", "line", "pods", "describe", "events"))
     if logs:  # each answer's query_note says how many lines of how many
         click.echo(
             f"recur: {logs} quer{'y is a log' if logs == 1 else 'ies are logs'}: each is searched by its error lines "

@@ -380,6 +380,20 @@ POD_READY = re.compile(r"[0-9]+/[0-9]+", re.ASCII)
 # a Deployment's pod's name ends in its ReplicaSet's hash and its own suffix, of the letters and digits Kubernetes
 # writes them in (no vowel, no 0, 1, 3): "payments-api-84c7f5d9b-t7w2r" is searched as "payments-api"
 POD_HASH = re.compile(r"-[bcdfghjklmnpqrstvwxz2456789]{5,10}-[bcdfghjklmnpqrstvwxz2456789]{5}$", re.ASCII)
+# `kubectl describe pod` (_described): its sections (a line "Key:" from column 1), the containers' sections, what of
+# a container's State and Last State is read, a Warning event's row (type, reason, age with its "(x4 over 3m)", the
+# source, "kubelet" or "kubelet, node-1", then the message), and what a message names that says nothing of what
+# failed (POD_UID: a pod's uid, "pod x_ns(uid)", and an image's digest, which left a rate limit's message past LINE_CHARS)
+DESCRIBE_SECTION = re.compile(r"[A-Z][A-Za-z ]*", re.ASCII)
+DESCRIBE_STATES = ("State", "Last State")
+DESCRIBE_STATE_SAYS = ("Reason", "Exit Code", "Signal", "Message")
+EVENT_ROW = re.compile(
+    r"Warning[ \t]+([^ \t]+)[ \t]+[^ \t]+(?: \(x\d+ over [^ \t)]+\))?[ \t]+(?:[^ \t,]+,[ \t]*)?[^ \t]+[ \t]+([^ \t][\s\S]*)",
+    re.ASCII,
+)
+EVENTS_HEADER = ["Type", "Reason", "Age", "From", "Message"]
+BLANKS = re.compile(r"[ \t\r\f\v]+", re.ASCII)
+POD_UID = re.compile(r"\([0-9a-f]{8}(?:-[0-9a-f]{4}){3}-[0-9a-f]{12}\)|@?sha256:[0-9a-f]{64}", re.ASCII)
 UNREAD_SHOWN = 40  # characters of a pasted alert's unread status the note quotes (Prepared._unread)
 # what an answer's query_note says of a text with nothing to search once read (Prepared.unsearched): the engine
 # answers it with no verdict, nothing searched, where the API, MCP, Slack and `recur suggest` refuse a text that
@@ -389,6 +403,16 @@ NOTHING_LEFT = (
     "mentions and emoji codes alone)"
 )
 # a crash pasted alone, by its log_level: what it is, the lines searched and what was not (Prepared.said)
+# what the note says of `kubectl describe pod` and its Events table alone (_described), by log_level: what it is,
+# the lines searched (one, more) and what was not
+DESCRIBED = {
+    "describe": (
+        "kubectl describe pod output",
+        ("line of a container's state or a Warning event", "lines of containers' states and Warning events"),
+        "labels, annotations, IPs, mounts, volumes, tolerations, conditions and Normal events",
+    ),
+    "events": ("kubectl Events table", ("Warning event", "Warning events"), "Normal events"),
+}
 CRASHES = {
     "traceback": ("Python traceback", "exception", "frames"),  # _traceback
     "panic": ("Go crash", "panic", "goroutine dump"),  # _go_panic
@@ -475,6 +499,10 @@ class Prepared:
             parts.append(f"searched the {what} by its {kept} line{s}, not its {rest}{self._lines_before()}")
         elif self.log_level == "pods":  # `kubectl get pods` (_pod_table)
             parts.append(self._pods_note())
+        elif self.log_level in DESCRIBED:  # `kubectl describe pod`, its Events table (_described)
+            what, (one, more), rest = DESCRIBED[self.log_level]
+            kept = one if self.log_kept == 1 else more
+            parts.append(f"searched the {what} by its {self.log_kept:,} {kept}, not its {rest}{self._lines_before()}")
         elif self.log_lines:
             leveled, plain = self.log_kept - self.log_unlevelled, self.log_unlevelled
             s, p = ("" if n == 1 else "s" for n in (leveled, plain))
@@ -795,7 +823,7 @@ def read_log(text: str) -> Log | None:
     written before the log, when it is a log and they are fewer than half of its lines; else None (the text
     is searched as it is). The rules: the module's docstring."""
     lines = [x for x in text.split("\n") if x.strip(WS)]
-    crash = _traceback(lines) or _go_panic(lines) or _pod_table(lines)
+    crash = _traceback(lines) or _go_panic(lines) or _pod_table(lines) or _described(lines)
     if crash is not None:
         return crash
     if len(lines) < LOG_MIN_LINES:
@@ -913,6 +941,70 @@ def _pod_header(line: str) -> list[str] | None:
         return None
     cells = CELL_GAP.split(line.strip(WS))
     return cells if set(cells) >= POD_COLUMNS and all(HEADER_CELL.fullmatch(c) for c in cells) else None
+
+
+def _described(lines: list[str]) -> Log | None:
+    """`kubectl describe pod` pasted (after the words written before it: its "Name:" line, then a "Containers:"
+    section), or its Events table alone ("Events:" and the table's header): searched by what says what failed, at
+    level "describe" ("events" for the table alone): each container's State and Last State that is not running or done
+    (its value, Reason, Exit Code, Signal and Message on one line, as "Last State: Terminated Reason: OOMKilled Exit
+    Code: 137"), the pod's own Reason and Message (an eviction's), each Warning event's reason and message, each
+    once; not its labels, annotations, IPs, mounts, volumes, tolerations, QoS, conditions and Normal events, nor a
+    pod's uid and an image's digest (POD_UID). Found in review: an OOM-killed pod's description answered
+    memory-leak-oom-kill at p 0.60, medium, by these lines high. A pod with nothing failing is searched by its containers'
+    states alone ("State: Running"); an Events table with no Warning event is None (searched as it is). One pass over
+    the lines (each line read once): linear in the paste."""
+    at = next((n for n, x in enumerate(lines[: PREAMBLE_LINES + 1]) if _describe_start(lines, n)), None)
+    if at is None or _before_log(lines[:at]) != [x.strip(WS) for x in lines[:at]]:
+        return None
+    events_only = lines[at].strip(WS) == "Events:"
+    said, states, events, section, state = [], [], [], "", None
+    for raw in lines[at:]:
+        line = raw.strip(WS)
+        indent = len(raw) - len(raw.lstrip(WS))
+        if state is not None and indent <= state[0]:
+            states.append(state[1])
+            state = None
+        key, colon, value = line.partition(":")
+        value = value.strip(WS)
+        if not indent and colon:
+            section = key if DESCRIBE_SECTION.fullmatch(key) else section
+            if key in ("Reason", "Message") and value:
+                said.append(f"{key}: {value}")
+        elif section.endswith("Containers") and colon and key in DESCRIBE_STATES:
+            state = (indent, [f"{key}: {value}"])
+        elif state is not None and colon and key in DESCRIBE_STATE_SAYS:
+            state[1].append(f"{key}: {value}")
+        elif section == "Events" and (m := EVENT_ROW.match(line)):
+            events.append(f"{m.group(1)}: {POD_UID.sub('', m.group(2))}")
+    states += [state[1]] if state is not None else []
+    # a pod with nothing failing by its containers' states alone ("State: Running"): whole, a healthy pod's image and
+    # Normal events ("Pulled", "Container image ... already present") read as image-pull-failure, medium; an init
+    # container's "Terminated Reason: Completed Exit Code: 0" as memory-leak-oom-kill's signal, medium
+    kept = said + [" ".join(x) for x in states if not _state_fine(x)] + events
+    kept = kept or [x[0] for x in states if x[0].startswith("State:")]
+    if not kept:
+        return None
+    before = [x.strip(WS) for x in lines[:at]]
+    return _log_of(before, [x[:LINE_CHARS] for x in kept], len(lines) - at, "events" if events_only else "describe")
+
+
+def _describe_start(lines: list[str], n: int) -> bool:
+    """Whether ``lines[n]`` starts `kubectl describe pod` (a "Name:" line with a value, a "Containers:" line below)
+    or its Events table ("Events:", its header below, no "Key:" line of a description above it)."""
+    line = lines[n].rstrip(WS)
+    if line == "Events:":  # not below another section's "Key:" line (kubectl describe node's table is no pod's)
+        described = any(DESCRIBE_SECTION.fullmatch(x.partition(":")[0]) and ":" in x for x in lines[:n])
+        return not described and n + 1 < len(lines) and [w for w in BLANKS.split(lines[n + 1]) if w] == EVENTS_HEADER
+    if not line.startswith("Name:") or not line[5:].strip(WS):
+        return False
+    return any(x.rstrip(WS) == "Containers:" for x in lines[n + 1 :])
+
+
+def _state_fine(said: list[str]) -> bool:
+    """Whether a container's State or Last State (its lines, as said) is running, or ended well (exit code 0)."""
+    value = said[0].partition(": ")[2]
+    return value in ("", "Running") or (value == "Terminated" and "Exit Code: 0" in said)
 
 
 def _go_crash_ahead(lines: list[str]) -> bool:
