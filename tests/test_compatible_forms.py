@@ -174,3 +174,20 @@ def test_a_why_quotes_a_japanese_pattern_as_its_author_wrote_it(tmp_path):
     embedded = [t for _, t in pattern_views(loaded_kb.patterns["db-timeout-ja"], loaded_kb)]
     assert embedded[1] == "データベース接続タイムアウト(本番)!"
     assert np.array_equal(loaded.vectors[rows], encoder.encode(embedded))
+
+
+def test_a_signal_written_in_full_width_digits_pins_its_number_as_one_in_plain_digits(tmp_path):
+    """views.json keeps a signal as written ("HTTP ５０３"), and the status it pins is read from its NFKC form, as the
+    query's and the bundle's signals are (ranker.js alike): read as written, it pinned nothing, and a question
+    saying another status no longer set that view aside."""
+    from recur.retrieval import embed
+    from recur.retrieval.search import Searcher
+
+    kb = small_kb(tmp_path / "kb")
+    write_pattern(kb, "edge-503", "network", title="Edge returns 503", signals=("HTTP ５０３ Service Unavailable",))
+    encoder = embed.FakeEncoder(64)
+    _, loaded = _built(kb, encoder)
+    searcher = Searcher(loaded, encoder)
+    (row,) = [i for i, v in enumerate(loaded.views) if v["pattern"] == "edge-503" and v["kind"] == "signal"]
+    assert loaded.views[row]["text"] == "HTTP ５０３ Service Unavailable"
+    assert searcher.pinned_views.get(row) == frozenset({("status", "5xx")})
