@@ -456,6 +456,9 @@ def test_ranker_js_ranks_as_search_py_given_the_same_vectors(tmp_path, kb_dir, w
             for text in FULL_WIDTH_ASKED:
                 first = a[texts.index(text)]["results"][0]
                 assert (first["id"], first["title"]) == ("kubelet-pleg", FULL_WIDTH_PATTERN["title"]), text
+            # and its why quotes the title as written too (views.json and the bundle keep the author's text)
+            why = a[texts.index(FULL_WIDTH_ASKED[0])]["results"][0]["why"]
+            assert [w["text"] for w in why if w["field"] == "title"] == [FULL_WIDTH_PATTERN["title"]], why
     for a in (py, js):  # Slack's markup: not ranked, echoed as typed
         marked, words = a[texts.index(SLACK_MARKED)], a[texts.index(SLACK_MARKED_WORDS)]
         assert marked["query"] == SLACK_MARKED and marked["no_known_pattern"] == words["no_known_pattern"]

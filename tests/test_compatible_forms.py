@@ -115,9 +115,10 @@ def test_a_pattern_in_compatibility_forms_is_indexed_as_its_plain_letters(tmp_pa
     from recur.retrieval import embed
 
     plain, written = (_built(kb, embed.FakeEncoder(64))[1] for kb in pleg_kbs(tmp_path, as_written))
-    assert [(v["pattern"], v["kind"], v["text"]) for v in written.views] == [
+    assert [(v["pattern"], v["kind"], unicodedata.normalize("NFKC", v["text"])) for v in written.views] == [
         (v["pattern"], v["kind"], v["text"]) for v in plain.views
     ]
+    assert np.array_equal(written.vectors, plain.vectors)  # embedded NFKC, each view's text kept as written
     assert written.bm25.vocab_dict == plain.bm25.vocab_dict and "0x8007042d" in written.bm25.vocab_dict
     assert written.manifest["hashes"] == plain.manifest["hashes"]  # the same content: the same vectors reused
     assert written.docs["kubelet-pleg"]["title"] == as_written(PLEG["title"])  # shown as written
@@ -142,3 +143,51 @@ def test_a_plain_question_finds_a_pattern_written_in_full_width_letters_as_the_s
     assert plain.results[0]["id"] == "kubelet-pleg"
     ranked = [[(r["id"], r["confidence"], r["probability"]) for r in a.results] for a in (plain, written)]
     assert ranked[1] == ranked[0] and written.no_known_pattern == plain.no_known_pattern
+
+
+JAPANESE = {  # half-width katakana and full-width marks, as a Japanese author writes them
+    "title": "ﾃﾞｰﾀﾍﾞｰｽ接続ﾀｲﾑｱｳﾄ（本番）！",
+    "symptoms": ("ﾃﾞｰﾀﾍﾞｰｽ接続がﾀｲﾑｱｳﾄする（ｴﾗｰ：ETIMEDOUT）",),
+    "signals": ("ETIMEDOUT",),
+    "summary": "本番のﾃﾞｰﾀﾍﾞｰｽへの接続がﾀｲﾑｱｳﾄする。",
+    "root_cause": "接続ﾌﾟｰﾙの上限が小さすぎる。",
+}
+
+
+def test_a_why_quotes_a_japanese_pattern_as_its_author_wrote_it(tmp_path):
+    """Found in a re-read of format 11: views.json kept each view's NFKC text, so a result's why (the API, MCP,
+    Slack, `recur suggest` and the site's box, which reads the same views) quoted the title "ﾃﾞｰﾀﾍﾞｰｽ接続ﾀｲﾑｱｳﾄ（本番）！"
+    as "データベース接続タイムアウト(本番)!", beside the title shown as written. The model and BM25 still read NFKC."""
+    from recur.kb.loader import load_kb
+    from recur.retrieval import embed
+    from recur.retrieval.index import pattern_views
+
+    kb = small_kb(tmp_path / "kb")
+    write_pattern(kb, "db-timeout-ja", "software", **JAPANESE)
+    encoder = embed.FakeEncoder(64)
+    _, loaded = _built(kb, encoder)
+    rows = [i for i, v in enumerate(loaded.views) if v["pattern"] == "db-timeout-ja"]
+    shown = {loaded.views[i]["kind"]: loaded.views[i]["text"] for i in rows}
+    assert shown["title"] == JAPANESE["title"] and shown["symptom"] == JAPANESE["symptoms"][0]
+    assert shown["summary"] == JAPANESE["summary"]
+    loaded_kb = load_kb(kb)
+    embedded = [t for _, t in pattern_views(loaded_kb.patterns["db-timeout-ja"], loaded_kb)]
+    assert embedded[1] == "データベース接続タイムアウト(本番)!"
+    assert np.array_equal(loaded.vectors[rows], encoder.encode(embedded))
+
+
+def test_a_signal_written_in_full_width_digits_pins_its_number_as_one_in_plain_digits(tmp_path):
+    """views.json keeps a signal as written ("HTTP ５０３"), and the status it pins is read from its NFKC form, as the
+    query's and the bundle's signals are (ranker.js alike): read as written, it pinned nothing, and a question
+    saying another status no longer set that view aside."""
+    from recur.retrieval import embed
+    from recur.retrieval.search import Searcher
+
+    kb = small_kb(tmp_path / "kb")
+    write_pattern(kb, "edge-503", "network", title="Edge returns 503", signals=("HTTP ５０３ Service Unavailable",))
+    encoder = embed.FakeEncoder(64)
+    _, loaded = _built(kb, encoder)
+    searcher = Searcher(loaded, encoder)
+    (row,) = [i for i, v in enumerate(loaded.views) if v["pattern"] == "edge-503" and v["kind"] == "signal"]
+    assert loaded.views[row]["text"] == "HTTP ５０３ Service Unavailable"
+    assert searcher.pinned_views.get(row) == frozenset({("status", "5xx")})

@@ -119,7 +119,13 @@ def pattern_views(p: Pattern, kb: KB) -> list[tuple[str, str]]:
     """The texts embedded for one pattern, each a separate vector (kind, text), in Unicode's compatibility forms
     (util.text.compatible, NFKC) as a question is searched (query.Prepared.searched): a pattern pasted with
     full-width letters ("ｋｕｂｅｌｅｔ"), a ligature ("ﬁle") or circled digits was embedded as written, far from the
-    plain words a responder types (cosine 0.05 for a full-width symptom; format 11)."""
+    plain words a responder types (cosine 0.05 for a full-width symptom; format 11). The content hash is of these."""
+    return [(kind, compatible(text)) for kind, text in written_views(p, kb)]
+
+
+def written_views(p: Pattern, kb: KB) -> list[tuple[str, str]]:
+    """``pattern_views`` as the author wrote them, row for row: the texts views.json keeps, which a result's why
+    quotes (found in a re-read: NFKC quoted a Japanese title's "ﾀｲﾑｱｳﾄ（本番）！" as "タイムアウト(本番)!")."""
     summary, cause = plain(p.summary), plain(p.root_cause)
     symptoms = "; ".join(p.symptoms)
     views = [("doc", f"{p.title}. {symptoms}. {summary} {cause}"[:MAX_VIEW_CHARS]), ("title", p.title)]
@@ -130,7 +136,7 @@ def pattern_views(p: Pattern, kb: KB) -> list[tuple[str, str]]:
     if cause:
         views.append(("cause", cause[:MAX_VIEW_CHARS]))
     views += [("incident", inc.text[:MAX_VIEW_CHARS]) for inc in kb.incidents_for(p.id)]
-    return [(k, compatible(t)) for k, t in views if t.strip()]
+    return [(k, t) for k, t in views if t.strip()]
 
 
 def lexical_text(p: Pattern, kb: KB) -> str:
@@ -395,7 +401,8 @@ def build(kb: KB, index_dir, encoder, progress=None, reuse_vectors: bool = True)
     stats.patterns = len(patterns)
     vectors = _vectors(per_pattern, reuse, encoder, progress, stats)
     dim, precision = _dimension_and_precision(encoder, old, stats)
-    all_views = [{"pattern": p.id, "kind": k, "text": t} for p, views, _ in per_pattern for k, t in views]
+    # as written, which a why quotes; the vectors are of their NFKC forms (pattern_views)
+    all_views = [{"pattern": p.id, "kind": k, "text": t} for p, _, _ in per_pattern for k, t in written_views(p, kb)]
     if old:
         stats.removed = len(set(old.get("hashes", {})) - set(hashes))
 

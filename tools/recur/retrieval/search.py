@@ -920,7 +920,11 @@ class Searcher:
     def pinned_views(self) -> dict:
         """view row -> the (kind, digits) a signal view's text pins (``_pin_kinds``), for those with any."""
         views = self.index.views
-        return {r: pins for r, v in enumerate(views) if v["kind"] == "signal" and (pins := _pin_kinds(v["text"]))}
+        return {
+            r: pins
+            for r, v in enumerate(views)
+            if v["kind"] == "signal" and (pins := _pin_kinds(compatible(v["text"])))
+        }
 
     def _unlike(self, allsims: np.ndarray, said: tuple) -> np.ndarray:
         """``allsims`` with the signal views the text (``said``: said_numbers) contradicts (``_contradicted``) at

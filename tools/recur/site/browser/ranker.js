@@ -762,7 +762,7 @@ export class Ranker {
     if (this.pinnedViews === undefined) {
       this.pinnedViews = new Map();
       this.views.forEach((v, r) => {
-        const pins = v[1] === "signal" ? pinnedKinds(v[2]) : [];
+        const pins = v[1] === "signal" ? pinnedKinds(compatible(v[2])) : [];  /* the text as written: read NFKC */
         if (pins.length) this.pinnedViews.set(r, pins.map(([, digits, kind]) => [kind, pinValue(kind, digits)]));
       });
     }
