@@ -397,3 +397,23 @@ def test_recur_suggest_quotes_what_a_described_pod_says_failed(run):
     assert 'recur: its Warning event: "BackOff: Back-off restarting' in res.stderr
     res = run("suggest", "--json", "-", input=DESCRIBED_PULL)
     assert 'recur: the first of them: "State: Waiting Reason: ImagePullBackOff"' in res.stderr
+
+
+# what the tools print today when an image will not pull (found in review: Docker Hub's message since 2025 says
+# "unauthenticated pull rate limit", kubelet on containerd says "no match for platform in manifest", Docker on arm64
+# "linux/arm64/v8"; none was a signal of image-pull-failure as written, the rate limit answered medium)
+PULL_MESSAGES = [
+    "Error response from daemon: toomanyrequests: You have reached your unauthenticated pull rate limit. "
+    "https://www.docker.com/increase-rate-limit",
+    'Failed to pull image "ledger/api:3.4.0": rpc error: code = NotFound desc = failed to pull and unpack image '
+    '"docker.io/ledger/api:3.4.0": no match for platform in manifest: not found',
+    "3.4.0: Pulling from ledger/api\nno matching manifest for linux/arm64/v8 in the manifest list entries",
+]
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("message", PULL_MESSAGES)
+def test_what_runtimes_print_for_an_image_that_will_not_pull_is_a_signal(real_engine, message):
+    top = real_engine.answer(message, top=3).results[0]
+    assert top["id"] == "image-pull-failure" and top["confidence"] == "high"
+    assert any(w["field"] == "signal" and w["match"] == "exact" for w in top["why"]), top["why"]
