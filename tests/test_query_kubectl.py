@@ -254,6 +254,40 @@ HEALTHY_DESCRIBED = DESCRIBED_OOM.replace(
     "    Last State:     Terminated\n      Reason:       OOMKilled\n      Exit Code:    137\n", ""
 )
 HEALTHY_DESCRIBED = HEALTHY_DESCRIBED.replace("Warning  BackOff", "Normal   BackOff")
+# an init container in a crash loop, the app container and its sidecar waiting on it, an env var named "State" (found in
+# review: "State: on" was searched as a container's state)
+DESCRIBED_INIT = """\
+Name:             checkout-6f7d8c9b5-q2w4r
+Namespace:        shop
+Status:           Pending
+Init Containers:
+  migrate:
+    Image:          registry.example.org/checkout/migrate:2.1
+    State:          Waiting
+      Reason:       CrashLoopBackOff
+    Last State:     Terminated
+      Reason:       Error
+      Exit Code:    1
+    Ready:          False
+    Restart Count:  5
+Containers:
+  app:
+    Image:          registry.example.org/checkout/app:2.1
+    State:          Waiting
+      Reason:       PodInitializing
+    Ready:          False
+    Environment:
+      State:        on
+      Reason:       none
+  envoy:
+    Image:          envoyproxy/envoy:v1.30
+    State:          Waiting
+      Reason:       PodInitializing
+Events:
+  Type     Reason   Age                From     Message
+  ----     ------   ----               ----     -------
+  Warning  BackOff  30s (x20 over 5m)  kubelet  Back-off restarting failed container migrate in pod checkout-6f7d8c9b5-q2w4r_shop
+"""
 # not read as a described pod: a "Name:" with no Containers section (kubectl describe node), Events: with no header,
 # an Events table with no Warning event
 NOT_DESCRIBED = [
@@ -291,6 +325,17 @@ def test_a_described_pod_is_searched_by_its_containers_states_and_warning_events
     assert p.note == "searched the kubectl Events table by its 1 Warning event, not its Normal events"
 
 
+def test_only_a_state_kubectl_writes_is_a_containers_state():
+    """A container's State is Running, Waiting or Terminated (as kubectl writes it); an env var "State: on" is none."""
+    p = prepare(DESCRIBED_INIT)
+    assert p.text == (
+        "State: Waiting Reason: CrashLoopBackOff\nLast State: Terminated Reason: Error Exit Code: 1\n"
+        "State: Waiting Reason: PodInitializing\n"
+        "BackOff: Back-off restarting failed container migrate in pod checkout-6f7d8c9b5-q2w4r_shop"
+    )
+    assert p.log_level == "describe" and p.log_kept == 4
+
+
 def test_a_described_pod_with_nothing_failing_is_searched_by_its_states_as_they_are():
     """Whole, a healthy pod's image and Normal events ("Pulled", "Container image ... already present on machine")
     read as image-pull-failure, medium, and its init container's "Terminated Reason: Completed Exit Code: 0" as
@@ -321,7 +366,7 @@ def test_the_pages_query_reads_a_described_pod_as_query_py(tmp_path):
     """assets/recur-query.js (the site's box) reads `kubectl describe pod` and its Events table as recur.retrieval.query
     does, in LF and CRLF, and a long run in linear time (Node runs with a timeout: a guard against a hang)."""
     head = "Events:\n  Type     Reason     Age  From     Message\n"
-    texts = [DESCRIBED_PULL, DESCRIBED_OOM, EVENTS_ALONE, HEALTHY_DESCRIBED, *NOT_DESCRIBED]
+    texts = [DESCRIBED_PULL, DESCRIBED_OOM, EVENTS_ALONE, HEALTHY_DESCRIBED, *NOT_DESCRIBED, DESCRIBED_INIT]
     texts += [t.replace("\n", "\r\n") for t in texts]
     texts += [head + "  Warning  Failed  2m  kubelet  " + "x" * 300_000, head + "  Warning" + " " * 300_000 + "F\n"]
     body = "return input.map((t) => { const p = q.prepare(t); return [p.text, p.log_lines, p.log_kept, p.log_level, q.note(p)]; });"
@@ -330,6 +375,7 @@ def test_the_pages_query_reads_a_described_pod_as_query_py(tmp_path):
         p = prepare(text)
         assert j == [p.text, p.log_lines, p.log_kept, p.log_level, p.note or ""], text[:200]
     assert [j[3] for j in js[:4]] == ["describe", "describe", "events", "describe"] and js[-2][3] == "events"
+    assert not any("State: on" in j[0] for j in js)  # an env var is no container's state
 
 
 @pytest.mark.model
@@ -351,3 +397,23 @@ def test_recur_suggest_quotes_what_a_described_pod_says_failed(run):
     assert 'recur: its Warning event: "BackOff: Back-off restarting' in res.stderr
     res = run("suggest", "--json", "-", input=DESCRIBED_PULL)
     assert 'recur: the first of them: "State: Waiting Reason: ImagePullBackOff"' in res.stderr
+
+
+# what the tools print today when an image will not pull (found in review: Docker Hub's message since 2025 says
+# "unauthenticated pull rate limit", kubelet on containerd says "no match for platform in manifest", Docker on arm64
+# "linux/arm64/v8"; none was a signal of image-pull-failure as written, the rate limit answered medium)
+PULL_MESSAGES = [
+    "Error response from daemon: toomanyrequests: You have reached your unauthenticated pull rate limit. "
+    "https://www.docker.com/increase-rate-limit",
+    'Failed to pull image "ledger/api:3.4.0": rpc error: code = NotFound desc = failed to pull and unpack image '
+    '"docker.io/ledger/api:3.4.0": no match for platform in manifest: not found',
+    "3.4.0: Pulling from ledger/api\nno matching manifest for linux/arm64/v8 in the manifest list entries",
+]
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("message", PULL_MESSAGES)
+def test_what_runtimes_print_for_an_image_that_will_not_pull_is_a_signal(real_engine, message):
+    top = real_engine.answer(message, top=3).results[0]
+    assert top["id"] == "image-pull-failure" and top["confidence"] == "high"
+    assert any(w["field"] == "signal" and w["match"] == "exact" for w in top["why"]), top["why"]

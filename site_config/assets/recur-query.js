@@ -276,6 +276,7 @@
      running or done and its Warning events; DESCRIBE_SECTION, DESCRIBE_STATES, DESCRIBE_STATE_SAYS, EVENT_ROW,
      EVENTS_HEADER, POD_UID and DESCRIBED as query.py's */
   var DESCRIBE_SECTION = /^[A-Z][A-Za-z ]*$/;
+  var DESCRIBE_STATE_VALUES = ["Running", "Waiting", "Terminated"];  /* query.DESCRIBE_STATE_VALUES */
   var DESCRIBE_STATES = ["State", "Last State"], DESCRIBE_STATE_SAYS = ["Reason", "Exit Code", "Signal", "Message"];
   var EVENT_ROW = /^Warning[ \t]+([^ \t]+)[ \t]+[^ \t]+(?: \(x\d+ over [^ \t)]+\))?[ \t]+(?:[^ \t,]+,[ \t]*)?[^ \t]+[ \t]+([^ \t][\s\S]*)/;
   var EVENTS_HEADER = "Type Reason Age From Message";
@@ -319,7 +320,7 @@
       if (!indent && colon >= 0) {
         if (DESCRIBE_SECTION.test(key)) section = key;
         if ((key === "Reason" || key === "Message") && value) said.push(key + ": " + value);
-      } else if (/Containers$/.test(section) && colon >= 0 && DESCRIBE_STATES.indexOf(key) >= 0) {
+      } else if (/Containers$/.test(section) && DESCRIBE_STATES.indexOf(key) >= 0 && DESCRIBE_STATE_VALUES.indexOf(value) >= 0) {
         state = [indent, [key + ": " + value]];
       } else if (state && colon >= 0 && DESCRIBE_STATE_SAYS.indexOf(key) >= 0) {
         state[1].push(key + ": " + value);

@@ -386,6 +386,8 @@ POD_HASH = re.compile(r"-[bcdfghjklmnpqrstvwxz2456789]{5,10}-[bcdfghjklmnpqrstvw
 # failed (POD_UID: a pod's uid, "pod x_ns(uid)", and an image's digest, which left a rate limit's message past LINE_CHARS)
 DESCRIBE_SECTION = re.compile(r"[A-Z][A-Za-z ]*", re.ASCII)
 DESCRIBE_STATES = ("State", "Last State")
+# the values kubectl writes a State as (describeContainerState): an env var "State: on" under Environment is none
+DESCRIBE_STATE_VALUES = ("Running", "Waiting", "Terminated")
 DESCRIBE_STATE_SAYS = ("Reason", "Exit Code", "Signal", "Message")
 EVENT_ROW = re.compile(
     r"Warning[ \t]+([^ \t]+)[ \t]+[^ \t]+(?: \(x\d+ over [^ \t)]+\))?[ \t]+(?:[^ \t,]+,[ \t]*)?[^ \t]+[ \t]+([^ \t][\s\S]*)",
@@ -971,7 +973,7 @@ def _described(lines: list[str]) -> Log | None:
             section = key if DESCRIBE_SECTION.fullmatch(key) else section
             if key in ("Reason", "Message") and value:
                 said.append(f"{key}: {value}")
-        elif section.endswith("Containers") and colon and key in DESCRIBE_STATES:
+        elif section.endswith("Containers") and key in DESCRIBE_STATES and value in DESCRIBE_STATE_VALUES:
             state = (indent, [f"{key}: {value}"])
         elif state is not None and colon and key in DESCRIBE_STATE_SAYS:
             state[1].append(f"{key}: {value}")
