@@ -111,6 +111,43 @@ def test_sighup_while_starting_neither_kills_nor_stops_the_server(kb_dir, tmp_pa
     assert "INFO recur.serve: SIGHUP while starting: nothing to reload yet" in out
 
 
+def test_kill_int_before_the_start_up_line_of_a_background_serve_exits_130(kb_dir, tmp_path):
+    """Found in a re-read: docs/cli.md has SIGTERM and Ctrl-C exit 130 before the start-up line, and a `kill -INT`
+    of a `recur serve &` (SIGINT ignored at start) exit 130 too; but one sent before that line was ignored (main()
+    takes SIGINT only where it was not ignored at start), and the server went on to serve, a script's clean-up
+    (`kill -INT $pid` on an early failure) leaving it running. Here it comes while serve reads its --token-file (a
+    FIFO it waits on, so the moment is certain, not timed): serve ends, 130, before it serves anything."""
+    fifo = tmp_path / "token"
+    os.mkfifo(fifo)
+    args = [*fake_model_flags(kb_dir, tmp_path / "index"), "--site", str(tmp_path / "no-site"), "--port", "0"]
+    proc = subprocess.Popen(
+        _sigint_ignored(RECUR + ["serve", *args, "--no-feedback", "--token-file", str(fifo)]),
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )  # fmt: skip
+    said: list = []
+    try:
+        writer, deadline = None, time.monotonic() + HANG  # a guard against a hang, not a timing
+        while writer is None and proc.poll() is None:  # opened once serve opens it to read
+            with contextlib.suppress(OSError):  # ENXIO: no reader yet
+                writer = os.open(fifo, os.O_WRONLY | os.O_NONBLOCK)
+            assert writer or time.monotonic() < deadline, f"serve did not open its --token-file within {HANG} s"
+            time.sleep(0.01)
+        assert writer is not None, proc.communicate()[0]
+        proc.send_signal(signal.SIGINT)
+        with contextlib.suppress(OSError):  # EPIPE: serve has ended already, its token unread
+            os.write(writer, b"a-token-of-at-least-16-characters\n")
+        os.close(writer)
+        # to its end, or to its start-up line: the signal ignored, the server serving (then stopped below)
+        with contextlib.suppress(AssertionError):
+            read_until(proc.stdout, said, lambda line: "Recur on http" in line, HANG, "serve's end")
+    finally:
+        proc.terminate()
+        said.append(proc.communicate(timeout=30)[0])
+    out = "".join(said)
+    assert "Recur on http" not in out, out
+    assert proc.returncode == 130 and "Interrupted." in out and "Traceback" not in out, out
+
+
 def test_serve_process_answers_and_stops(kb_dir, tmp_path):
     with serve_process(kb_dir, tmp_path) as (base, result):
         assert wait_healthy(base)["patterns"] == 3

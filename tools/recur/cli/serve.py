@@ -718,6 +718,21 @@ def _log_to_stderr(params: dict) -> None:
     _votes_wanted(params.get("no_feedback"), params.get("feedback_path"))
     applog.install(params.get("log_format") or config.default("log_format"))
     _hup_while_starting()  # the first thing serve does once its arguments are read
+    _ctrl_c_while_starting()
+
+
+def _ctrl_c_while_starting() -> None:
+    """SIGINT ignored at start (`recur serve &` in a script) is main()'s Ctrl-C from here on, as it is from the
+    start-up line on (_stop_on_signals): main() leaves an ignored SIGINT ignored, so a `kill -INT` before the
+    line (the checks, the web stack's import: 1-2 s) did nothing and the server went on to serve, a script's
+    clean-up leaving it running (found in a re-read); docs/cli.md has it exit 130 there, as a Ctrl-C does.
+    main()'s hook only (_log_to_stderr): a test's CliRunner keeps its own process's SIGINT."""
+    import signal
+
+    from recur.cli.main import _interrupt
+
+    if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+        signal.signal(signal.SIGINT, _interrupt)
 
 
 def _hup_while_starting() -> None:
