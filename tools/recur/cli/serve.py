@@ -71,10 +71,7 @@ def _bind_each(addresses: list[tuple], host: str, port: int) -> list[socket.sock
                 if port == 0 and sockets and exc.errno == errno.EADDRINUSE:
                     first = sockets.pop(0)  # kept bound by _bind: the next try gets another port
                     raise _TakenElsewhere(first, addr[0]) from None
-                at = "" if addr[0] == host.strip("[]") else f" at {addr[0]}"  # which of the name's addresses
-                raise RecurError(
-                    f"cannot listen on {host}:{port} ({exc.strerror}{at}){_bind_hint(exc.errno)}"
-                ) from None
+                raise _cannot_listen(host, port, addr[0], exc) from None
     except BaseException:
         for sock in sockets:
             sock.close()
@@ -114,6 +111,13 @@ def _bind_one(family: int, addr: tuple) -> socket.socket:
     return sock
 
 
+def _cannot_listen(host: str, port: int, address: str, exc: OSError) -> RecurError:
+    """The error for a bind or listen of ``host``:``port`` that failed on ``address``, one of the name's
+    addresses (named when it is not ``host`` itself)."""
+    at = "" if address == host.strip("[]") else f" at {address}"
+    return RecurError(f"cannot listen on {host}:{port} ({exc.strerror}{at}){_bind_hint(exc.errno)}")
+
+
 def _bind_hint(code: int | None) -> str:
     """What to change for a bind that failed: the port only when it is taken. An address this host does
     not have (a --host for another machine, or one not yet up) was told "is another server running? Pick
@@ -141,10 +145,7 @@ def _listening(host: str, port: int, backlog: int) -> list[socket.socket]:
                 sock.listen(backlog)
             except OSError as exc:  # said as _bind_each says a bind's
                 address, bound = sock.getsockname()[:2]
-                at = "" if address == host.strip("[]") else f" at {address}"
-                raise RecurError(
-                    f"cannot listen on {host}:{bound} ({exc.strerror}{at}){_bind_hint(exc.errno)}"
-                ) from None
+                raise _cannot_listen(host, bound, address, exc) from None
     except BaseException:
         for sock in sockets:
             sock.close()
