@@ -100,6 +100,25 @@ def test_a_windows_path_for_an_id_is_told_the_id_it_names(tmp_path):
     assert "did you mean 'db-pool'? (an id is the name of its file or page alone, without the folder and .md)" in said
 
 
+def test_a_windows_path_or_id_is_quoted_with_its_backslashes_as_written(tmp_path):
+    """A Windows path or id quoted in an error or a warning had each backslash doubled (repr's quoting): `recur check`
+    said "not '..\\\\capacity\\\\db-pool.md'" of what the author wrote as '..\\capacity\\db-pool.md', and so did a
+    Markdown link's warning, `recur new path --step` and an incident id given with its folders."""
+    kb = small_kb(tmp_path / "kb")
+    path = kb / "patterns/network/dns-failure.md"  # no related: of its own
+    text = path.read_text().replace("---\n\n", "related: ['..\\capacity\\db-pool.md']\n---\n\n", 1)
+    path.write_text(text.replace("## Runbook", "See [DNS](..\\network\\dns-failure.md).\n\n## Runbook", 1))
+    r = run("check", "--kb", kb, "--stale-days", "0")
+    assert "not '..\\capacity\\db-pool.md'; did you mean 'db-pool'?" in r.stdout, r.stdout
+    assert "'..\\network\\dns-failure.md' is not a file of the knowledge base" in r.stdout, r.stdout
+    step = run("new", "path", "--kb", kb, "--title", "Start", "--step", "patterns\\capacity\\disk-full.md: why")
+    assert "not 'patterns\\capacity\\disk-full.md'; did you mean 'disk-full'?" in step.output, step.output
+    review = run("incident", "review", "incidents\\2026\\INC-2026-0001", "--kb", kb, "--done")
+    assert "'incidents\\2026\\INC-2026-0001' is not a valid incident id" in review.output, review.output
+    for out in (r.stdout, step.output, review.output):
+        assert "\\\\" not in out, out
+
+
 def test_check_warns_of_two_files_whose_names_differ_only_in_case(tmp_path):
     """INC-2026-0002.md beside inc-2026-0002.md: Windows keeps one file for both, so a Windows checkout holds one
     and git shows the other changed; Linux read both as two incidents without a word. A warning at each, naming the

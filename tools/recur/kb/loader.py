@@ -57,7 +57,7 @@ from recur.kb.records import (
 from recur.util.dates import LATEST, iso_date, shift
 from recur.util.errors import CALLER, Problem, RecurError, on_command_line
 from recur.util.stamp import stat_stamp
-from recur.util.text import edit_distance, syntax_lookalike
+from recur.util.text import edit_distance, quoted, syntax_lookalike
 
 KB_FORMAT = 1  # the KB format version this recur reads and writes (docs/kb-format.md)
 FORMAT_FILE = "recur.yml"
@@ -1099,18 +1099,18 @@ def _id_not_file_name(rid: str, path: Path, pattern: bool, taken: Path | None = 
         if not valid.match(path.stem):
             kind = "kebab-case id" if pattern else "incident id"
             return (
-                f"{rid!r} must equal the file name {path.stem!r}, which is no {kind}: it {twin} (a copy keeps "
+                f"{quoted(rid)} must equal the file name {quoted(path.stem)}, which is no {kind}: it {twin} (a copy keeps "
                 "the id it was copied from): give this copy its own id and a file name to match"
             )
         return (
-            f"{rid!r} must equal the file name {path.stem!r}: write id: {path.stem} (as it is, it {twin}: a copy "
+            f"{quoted(rid)} must equal the file name {quoted(path.stem)}: write id: {path.stem} (as it is, it {twin}: a copy "
             "keeps the id it was copied from)"
         )
     if pattern and not valid.match(path.stem):
         advice = schema.rename_advice(display_path(path), rid)
-        return f"{rid!r} must equal the file name {path.stem!r}, which is no kebab-case id: {advice}"
+        return f"{quoted(rid)} must equal the file name {quoted(path.stem)}, which is no kebab-case id: {advice}"
     rename = display_path((home or path.parent) / f"{rid}.md")
-    return f"{rid!r} must equal the file name {path.stem!r}: write id: {path.stem}, or rename the file {rename}"
+    return f"{quoted(rid)} must equal the file name {quoted(path.stem)}: write id: {path.stem}, or rename the file {rename}"
 
 
 def _id_file(kb: KB, path: Path, rid) -> Path | None:
@@ -1771,7 +1771,9 @@ def _load_path(kb: KB, path: Path) -> None:
         meant = schema.id_from_title(path.stem, longest=None)  # the name to rename it to: the error named none
         fix = f": rename it {display_path(path.with_name(meant + '.yml'))}" if meant else ""
         v.error(
-            (), "file", f"path file name {path.stem!r} must be a kebab-case id (lowercase words joined by '-'){fix}"
+            (),
+            "file",
+            f"path file name {quoted(path.stem)} must be a kebab-case id (lowercase words joined by '-'){fix}",
         )
     elif meta.get("id", path.stem) != path.stem:  # it was "unknown key (kept, not used)": the site used the file name
         rename = display_path(path.with_name(f"{meta['id']}.yml"))

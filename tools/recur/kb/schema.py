@@ -23,6 +23,7 @@ from recur.util.text import (
     control_character,
     odd_characters,
     plural,
+    quoted,
     slugify,
     without_controls,
     yaml_string,
@@ -742,13 +743,15 @@ class Validator:
             self.error(path, dotted, "must not be empty")
             return None
         if kind == "kebab" and not KEBAB.match(text):
-            what = f"must be a kebab-case id (lowercase words joined by '-'), not {text!r}"
+            what = f"must be a kebab-case id (lowercase words joined by '-'), not {quoted(text)}"
             what += self._rename_hint(text) if dotted == "id" else kebab_hint(text)
             self.error(path, dotted, what)
             return None
         if kind == "ident" and not INCIDENT_ID.match(text):
             self.error(
-                path, dotted, f"must be an id of letters, digits, '.', '_' or '-', not {text!r}{odd_characters(text)}"
+                path,
+                dotted,
+                f"must be an id of letters, digits, '.', '_' or '-', not {quoted(text)}{odd_characters(text)}",
             )
             return None
         return self.plain_text(text, path, dotted)
