@@ -1403,10 +1403,17 @@ ROWS = [
     ),
     (
         "path-file-name-not-kebab",  # it named no name to rename the file to
+        {"paths/Day_One.yml": "title: T\nsteps:\n  - pattern: disk-full\n"},
+        "paths/Day_One.yml:1: file",
+        "path file name 'Day_One' must be a kebab-case id (lowercase words joined by '-'): rename it kb/paths/day-one.yml",
+        "error",
+    ),
+    (
+        "path-file-name-not-kebab-taken",  # it named the small KB's own first-week.yml as the name to rename it to
         {"paths/First_Week.yml": "title: T\nsteps:\n  - pattern: disk-full\n"},
         "paths/First_Week.yml:1: file",
-        "path file name 'First_Week' must be a kebab-case id (lowercase words joined by '-'): rename it "
-        "kb/paths/first-week.yml",
+        "path file name 'First_Week' must be a kebab-case id (lowercase words joined by '-'): rename it to a "
+        "kebab-case id of its own (not first-week, the name of kb/paths/first-week.yml)",
         "error",
     ),
     (

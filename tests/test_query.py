@@ -303,3 +303,19 @@ def test_emoji_are_not_searched_and_what_is_no_emoji_is():
     for text in NOT_EMOJI:
         assert prepare(text).text == text
     assert prepare("🔥🔥🔥").text == ""
+
+
+def test_what_is_searched_is_read_once_and_not_a_field_of_the_prepared_text():
+    """Prepared.searched (Slack's markup out, NFKC) was read anew by each of unsearched, the ranking and the language
+    flags of one question; it is read once per Prepared, kept out of its fields: equality, hash, pickling and
+    dataclasses.replace (a new text: its own) are the fields' as before."""
+    import dataclasses
+    import pickle
+
+    p = prepare("<@U0123ABC|alice> ＤＩＳＫ ＦＵＬＬ on db-3")
+    assert p.searched == "  DISK FULL on db-3" and p.searched is p.searched
+    assert "searched" not in {f.name for f in dataclasses.fields(p)} and "searched" not in repr(p)
+    same = dataclasses.replace(p)
+    assert same == p and hash(same) == hash(p) and same.searched == p.searched
+    assert pickle.loads(pickle.dumps(p)) == p and pickle.loads(pickle.dumps(p)).searched == p.searched
+    assert dataclasses.replace(p, text="ｄｉｓｋ full").searched == "disk full"

@@ -100,6 +100,57 @@ def test_a_windows_path_for_an_id_is_told_the_id_it_names(tmp_path):
     assert "did you mean 'db-pool'? (an id is the name of its file or page alone, without the folder and .md)" in said
 
 
+def test_a_windows_path_or_id_is_quoted_with_its_backslashes_as_written(tmp_path):
+    """A Windows path or id quoted in an error or a warning had each backslash doubled (repr's quoting): `recur check`
+    said "not '..\\\\capacity\\\\db-pool.md'" of what the author wrote as '..\\capacity\\db-pool.md', and so did a
+    Markdown link's warning, `recur new path --step` and an incident id given with its folders."""
+    kb = small_kb(tmp_path / "kb")
+    path = kb / "patterns/network/dns-failure.md"  # no related: of its own
+    text = path.read_text().replace("---\n\n", "related: ['..\\capacity\\db-pool.md']\n---\n\n", 1)
+    path.write_text(text.replace("## Runbook", "See [DNS](..\\network\\dns-failure.md).\n\n## Runbook", 1))
+    r = run("check", "--kb", kb, "--stale-days", "0")
+    assert "not '..\\capacity\\db-pool.md'; did you mean 'db-pool'?" in r.stdout, r.stdout
+    assert "'..\\network\\dns-failure.md' is not a file of the knowledge base" in r.stdout, r.stdout
+    step = run("new", "path", "--kb", kb, "--title", "Start", "--step", "patterns\\capacity\\disk-full.md: why")
+    assert "not 'patterns\\capacity\\disk-full.md'; did you mean 'disk-full'?" in step.output, step.output
+    review = run("incident", "review", "incidents\\2026\\INC-2026-0001", "--kb", kb, "--done")
+    assert "'incidents\\2026\\INC-2026-0001' is not a valid incident id" in review.output, review.output
+    for out in (r.stdout, step.output, review.output):
+        assert "\\\\" not in out, out
+
+
+def test_a_rename_hint_names_no_file_that_is_there_already(tmp_path):
+    """A pattern's id that is no kebab-case id, in a file named for it (Disk_Full.md), is told the file to rename it
+    to: disk-full.md, which was there already (a mv over it, or a second disk-full); it is told to choose an id of its
+    own, naming the file that has that one, in its folder or another; so is an onboarding path's file."""
+    from kbfactory import pattern_text
+
+    kb = small_kb(tmp_path / "kb")
+    (kb / "patterns/capacity/Disk_Full.md").write_text(pattern_text("Disk_Full"))
+    (kb / "patterns/network/DB_Pool_Exhausted.md").write_text(pattern_text("DB_Pool_Exhausted", "network"))
+    (kb / "patterns/capacity/Kafka_Lag.md").write_text(pattern_text("Kafka_Lag"))
+    (kb / "patterns/capacity/Auflösung.md").write_text(pattern_text("Auflösung"))  # aufloesung, or auflosung
+    (kb / "patterns/network/aufloesung.md").write_text(pattern_text("aufloesung", "network"))
+    (kb / "paths/First Week.yml").write_bytes((kb / "paths/first-week.yml").read_bytes())
+    r = run("check", "--kb", kb, "--stale-days", "0")
+    lines = {x.split(":", 1)[0].rsplit("/", 1)[-1]: x for x in r.stdout.splitlines() if ": warning: " not in x}
+    own = "rename the file to a kebab-case id of its own and write that id (an id is its file name): not "
+    for name, taken in (("Disk_Full.md", "disk-full"), ("DB_Pool_Exhausted.md", "db-pool-exhausted")):
+        assert f"{own}{taken}, the name of " in lines[name], lines[name]
+        assert lines[name].endswith(f"/kb/patterns/capacity/{taken}.md"), lines[name]
+    assert lines["Kafka_Lag.md"].endswith(
+        "; rename the file to "
+        f"{lines['Kafka_Lag.md'].split(':', 1)[0][:-12]}kafka-lag.md and write id: kafka-lag (an id is its file name)"
+    ), lines["Kafka_Lag.md"]
+    assert lines["Auflösung.md"].endswith(
+        "; ids are ASCII: write id: auflosung and rename the file to "
+        f"{lines['Auflösung.md'].split(':', 1)[0][:-12]}auflosung.md"
+    ), lines["Auflösung.md"]
+    said = "must be a kebab-case id (lowercase words joined by '-'): rename it to a kebab-case id of its own (not "
+    assert f"{said}first-week, the name of " in lines["First Week.yml"], lines["First Week.yml"]
+    assert lines["First Week.yml"].endswith("/kb/paths/first-week.yml)"), lines["First Week.yml"]
+
+
 def test_check_warns_of_two_files_whose_names_differ_only_in_case(tmp_path):
     """INC-2026-0002.md beside inc-2026-0002.md: Windows keeps one file for both, so a Windows checkout holds one
     and git shows the other changed; Linux read both as two incidents without a word. A warning at each, naming the

@@ -23,7 +23,7 @@ from urllib.parse import unquote
 from recur.kb.parse import MARKDOWN_EXTENSIONS
 from recur.kb.records import KB, Pattern
 from recur.kb.schema import LATER_SECTIONS, PLACED_SECTIONS
-from recur.util.text import edit_distance
+from recur.util.text import edit_distance, quoted
 
 SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
 # the heading a pattern page gives its incidents carries their count ("## Incidents (3)"), which
@@ -100,9 +100,7 @@ class PageAnchors:
             if close
             else "its anchors are " + ", ".join(f"#{a}" for a in sorted(self.ids(record))[:12])
         )
-        return (
-            f"{target!r}: {where} has no anchor #{frag} on the site ({hint}); the site build fails on it with --strict"
-        )
+        return f"{quoted(target)}: {where} has no anchor #{frag} on the site ({hint}); the site build fails on it with --strict"
 
     def ids(self, record) -> set:
         if record.relpath not in self.cache:

@@ -16,7 +16,7 @@ from pathlib import PurePath
 from recur.kb.loader import load_kb, onboarding_path_file
 from recur.kb.records import KB
 from recur.util.errors import Problem
-from recur.util.text import close_ids, is_emoji, plural, query_key, signal_key
+from recur.util.text import close_ids, is_emoji, plural, query_key, quoted, signal_key
 
 # the code of the error of a reference to a pattern id no file has (a related, a successor, an incident's
 # pattern, a path's step, a case's expect): what a rename or a deletion leaves in the files that name the id
@@ -947,7 +947,7 @@ def windows_name_warnings(root) -> list[Problem]:
             continue
         for name in names:
             if device := windows_reserved(name):
-                said = f"{name!r} {reserved_said(device)}; rename it (an id is its file's name: its id: line too)"
+                said = f"{quoted(name)} {reserved_said(device)}; rename it (an id is its file's name: its id: line too)"
                 problems.append(Problem(display_path(folder / name), 1, "file", said, "warning"))
         problems += _case_twins(folder, names, kb_root=folder == PurePath(root))
     return problems
@@ -980,7 +980,7 @@ def _case_twins(folder: PurePath, names: list[str], kb_root: bool = False) -> li
         others = [n for n in alike[_one_name(name)] if n != name]
         if others and (not kb_root or _one_name(name) in ours):
             said = (
-                f"{name!r} and {', '.join(map(repr, others))} in the same folder differ only in letter case: Windows "
+                f"{quoted(name)} and {', '.join(map(quoted, others))} in the same folder differ only in letter case: Windows "
                 "and macOS take them for one name"
             )
             if all(unicodedata.normalize("NFC", n) == unicodedata.normalize("NFC", name) for n in others):

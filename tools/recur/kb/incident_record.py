@@ -21,7 +21,7 @@ from recur.kb.writer import dumps, flow_list, plain, q, section_text
 from recur.util.dates import iso_day, require_in_range
 from recur.util.errors import AlreadyExists, RecurError, given_as
 from recur.util.files import editing, write_atomic
-from recur.util.text import caseless, cut_words, has_text, one_line, require_no_controls, without_controls
+from recur.util.text import caseless, cut_words, has_text, one_line, quoted, require_no_controls, without_controls
 
 ID_RE = re.compile(r"^INC-(\d{4})-(\d+)$")
 
@@ -175,9 +175,9 @@ def find_incident(kb, iid: str) -> Path:
     if not hits and files:
         hits = [Path(files[0])]
     if not hits:
-        raise RecurError(f"no incident {iid!r} in {root / 'incidents'}{_not_found_hint(kb, iid)}")
+        raise RecurError(f"no incident {quoted(iid)} in {root / 'incidents'}{_not_found_hint(kb, iid)}")
     if len(hits) > 1:
-        raise RecurError(f"incident {iid!r} is in more than one file: {', '.join(map(str, hits))}")
+        raise RecurError(f"incident {quoted(iid)} is in more than one file: {', '.join(map(str, hits))}")
     return hits[0]
 
 
@@ -667,7 +667,7 @@ def require_id(iid: str, flag: str | None = None, *, existing: bool = False) -> 
 
     if not INCIDENT_ID.fullmatch(iid):
         flag = flag or given_as("iid")
-        raise RecurError(f"{flag}: {iid!r} is not a valid incident id (letters, digits, . _ -)")
+        raise RecurError(f"{flag}: {quoted(iid)} is not a valid incident id (letters, digits, . _ -)")
     if not existing:
         from recur.kb.schema import name_fits
 

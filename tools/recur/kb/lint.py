@@ -49,7 +49,7 @@ from recur.kb.schema import KEBAB, OPEN_FIX, PATTERN, meant_key
 from recur.util.dates import after_today
 from recur.util.errors import Problem
 from recur.util.language import ENGLISH_WORDS, OTHER_LANGUAGE_WORDS, mostly_non_latin, mostly_other_language
-from recur.util.text import STOPWORDS, TEXT_SPACING, control_character, cut, edit_distance, plural
+from recur.util.text import STOPWORDS, TEXT_SPACING, control_character, cut, edit_distance, plural, quoted
 
 PLACEHOLDER = placeholders.WORD  # the exact lines ``recur new`` leaves to replace: recur.kb.placeholders
 
@@ -1343,22 +1343,22 @@ def _missing_target(root: Path, here: Path, target: str, carried: set) -> str | 
         return _root_absolute(root, here, target, unquote(path), carried)
     resolved = (here / unquote(path)).resolve()
     if resolved != root and root not in resolved.parents:
-        return f"{target!r} points outside the knowledge base: the site has no such page"
+        return f"{quoted(target)} points outside the knowledge base: the site has no such page"
     if not posixpath.splitext(path)[1]:  # "helm-release-stuck", "../": no file to mkdocs (its own test), left as is
         where = _carried_named(root, here, Path(path).name, carried)
         return (
-            f"{target!r} is not a page or an image of the site: the site keeps a link without a file extension "
+            f"{quoted(target)} is not a page or an image of the site: the site keeps a link without a file extension "
             "as written, a dead link (mkdocs passes it, with --strict too); link the page's Markdown file"
             + (f": {where}{'#' + target.split('#', 1)[1] if '#' in target else ''}" if where else "")
         )
     if not resolved.exists():
         meant = _meant_file(root, here, resolved, carried)
-        return f"{target!r} is not a file of the knowledge base (the site build fails on it with --strict)" + (
+        return f"{quoted(target)} is not a file of the knowledge base (the site build fails on it with --strict)" + (
             f": did you mean {meant}?" if meant else ""
         )
     if resolved.relative_to(root).as_posix() not in carried:
         return (
-            f"{target!r} is not a page or an image of the site, which has the pattern and incident pages "
+            f"{quoted(target)} is not a page or an image of the site, which has the pattern and incident pages "
             "and the images beside them (the site build fails on it with --strict)"
         )
     return None
@@ -1392,7 +1392,7 @@ def _root_absolute(root: Path, here: Path, target: str, path: str, carried: set)
     anchor = "#" + target.split("#", 1)[1] if "#" in target else ""
     where = f": {Path(os.path.relpath(root.joinpath(*named), here)).as_posix()}{anchor}" if named else ""
     return (
-        f"{target!r} is a link from the web server's root, which the site keeps as written and unchecked: a dead "
+        f"{quoted(target)} is a link from the web server's root, which the site keeps as written and unchecked: a dead "
         f"link (the site publishes pages, not .md files, and may be served under a path); write it relative to "
         f"this file{where}"
     )

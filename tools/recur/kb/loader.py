@@ -57,7 +57,7 @@ from recur.kb.records import (
 from recur.util.dates import LATEST, iso_date, shift
 from recur.util.errors import CALLER, Problem, RecurError, on_command_line
 from recur.util.stamp import stat_stamp
-from recur.util.text import edit_distance, syntax_lookalike
+from recur.util.text import edit_distance, quoted, syntax_lookalike
 
 KB_FORMAT = 1  # the KB format version this recur reads and writes (docs/kb-format.md)
 FORMAT_FILE = "recur.yml"
@@ -1064,7 +1064,7 @@ def _open_record(kb: KB, path: Path, shape: dict, files: dict, home: Path | None
     if other:  # an incident in patterns/ was a dozen errors, none saying it is an incident
         kb.problems.append(Problem(shown, 1, "file", other))
         return None
-    v = _validator(kb, shown, md.meta, shape)
+    v = _validator(kb, shown, md.meta, shape, id_file=lambda rid: _shown(_id_file(kb, path, rid)))
     _duplicate_keys(v, md.meta)
     meta = v.mapping(md.meta.data, shape)
     raw = md.meta.data if isinstance(md.meta.data, dict) else {}
@@ -1099,18 +1099,22 @@ def _id_not_file_name(rid: str, path: Path, pattern: bool, taken: Path | None = 
         if not valid.match(path.stem):
             kind = "kebab-case id" if pattern else "incident id"
             return (
-                f"{rid!r} must equal the file name {path.stem!r}, which is no {kind}: it {twin} (a copy keeps "
+                f"{quoted(rid)} must equal the file name {quoted(path.stem)}, which is no {kind}: it {twin} (a copy keeps "
                 "the id it was copied from): give this copy its own id and a file name to match"
             )
         return (
-            f"{rid!r} must equal the file name {path.stem!r}: write id: {path.stem} (as it is, it {twin}: a copy "
+            f"{quoted(rid)} must equal the file name {quoted(path.stem)}: write id: {path.stem} (as it is, it {twin}: a copy "
             "keeps the id it was copied from)"
         )
     if pattern and not valid.match(path.stem):
         advice = schema.rename_advice(display_path(path), rid)
-        return f"{rid!r} must equal the file name {path.stem!r}, which is no kebab-case id: {advice}"
+        return f"{quoted(rid)} must equal the file name {quoted(path.stem)}, which is no kebab-case id: {advice}"
     rename = display_path((home or path.parent) / f"{rid}.md")
-    return f"{rid!r} must equal the file name {path.stem!r}: write id: {path.stem}, or rename the file {rename}"
+    return f"{quoted(rid)} must equal the file name {quoted(path.stem)}: write id: {path.stem}, or rename the file {rename}"
+
+
+def _shown(path: Path | None) -> str | None:
+    return None if path is None else display_path(path)
 
 
 def _id_file(kb: KB, path: Path, rid) -> Path | None:
@@ -1741,6 +1745,12 @@ def _keep(table: dict, shadowed: list, record) -> None:
         table[record.id] = record
 
 
+def _path_file(kb: KB, path: Path, pid: str) -> str | None:
+    """Another onboarding path file than ``path`` named for the id ``pid``, as shown, or None."""
+    other = onboarding_path_file(kb.root, pid)
+    return None if other is None or kb.root / other == path else display_path(kb.root / other)
+
+
 def _load_path(kb: KB, path: Path) -> None:
     shown = display_path(path)
     if path.suffix not in (".yml", ".yaml"):
@@ -1764,14 +1774,18 @@ def _load_path(kb: KB, path: Path) -> None:
     doc = _yaml_file(kb, path, "file")  # "path:" read as a key the file has; it is the file that does not parse
     if doc is None:
         return
-    v = _validator(kb, shown, doc, schema.PATH, part="the path file")
+    v = _validator(kb, shown, doc, schema.PATH, part="the path file", id_file=lambda rid: _path_file(kb, path, rid))
     _duplicate_keys(v, doc)
     meta = v.mapping(doc.data, schema.PATH)
     if not schema.KEBAB.match(path.stem):
         meant = schema.id_from_title(path.stem, longest=None)  # the name to rename it to: the error named none
         fix = f": rename it {display_path(path.with_name(meant + '.yml'))}" if meant else ""
+        if meant and (taken := _path_file(kb, path, meant)):  # not over another path
+            fix = f": rename it to a kebab-case id of its own (not {meant}, the name of {taken})"
         v.error(
-            (), "file", f"path file name {path.stem!r} must be a kebab-case id (lowercase words joined by '-'){fix}"
+            (),
+            "file",
+            f"path file name {quoted(path.stem)} must be a kebab-case id (lowercase words joined by '-'){fix}",
         )
     elif meta.get("id", path.stem) != path.stem:  # it was "unknown key (kept, not used)": the site used the file name
         rename = display_path(path.with_name(f"{meta['id']}.yml"))

@@ -30,7 +30,7 @@ from recur.kb.records import KB
 from recur.kb.writer import Bullets, Numbered, Raw, flow_list, id_list, pattern_markdown, plain, q, section_text
 from recur.util.errors import RecurError
 from recur.util.files import write_atomic
-from recur.util.text import close_names, has_text, one_line, without_controls
+from recur.util.text import close_names, has_text, one_line, quoted, without_controls
 
 TODO_SUMMARY = placeholders.PATTERN_SUMMARY
 TODO_STEP = placeholders.PATTERN_STEP
@@ -92,7 +92,7 @@ def free_path_id(kb: KB, pid: str) -> str:
 def kebab(value: str, flag: str) -> str:
     if not schema.KEBAB.fullmatch(value):
         raise RecurError(
-            f"{flag}: must be a kebab-case id (lowercase words joined by '-'), not {value!r}{schema.kebab_hint(value)}"
+            f"{flag}: must be a kebab-case id (lowercase words joined by '-'), not {quoted(value)}{schema.kebab_hint(value)}"
         )
     return value
 

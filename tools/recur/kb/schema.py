@@ -23,6 +23,7 @@ from recur.util.text import (
     control_character,
     odd_characters,
     plural,
+    quoted,
     slugify,
     without_controls,
     yaml_string,
@@ -371,12 +372,17 @@ def _id_mapping(value: dict) -> str:
     return f"must be an id, not a mapping (key: value): write the id alone{alone}"
 
 
-def rename_advice(shown: str, rid: str) -> str:
+def rename_advice(shown: str, rid: str, taken: str | None = None) -> str:
     """What to do with a record file whose name is no kebab-case id (``Kafka_Lag.md``), as both its errors say
     it (an id: that is no id either, schema's; one unlike the file name, loader's): ``shown``, the file as
-    messages name it. One wording: the two were written apart and could drift."""
+    messages name it. One wording: the two were written apart and could drift. ``taken``: the file already named
+    for ``rid``, as shown: Disk_Full.md beside disk-full.md was told to rename it to disk-full.md, over that file
+    (a mv would replace it) or as a second disk-full (found in review); it needs an id of its own."""
     from pathlib import PurePath
 
+    if taken:
+        own = "rename the file to a kebab-case id of its own and write that id (an id is its file name)"
+        return f"{own}: not {rid}, the name of {taken}"
     file = PurePath(shown)
     renamed = file.with_name(f"{rid}{file.suffix}").as_posix()
     return f"rename the file to {renamed} and write id: {rid} (an id is its file name)"
@@ -437,14 +443,18 @@ class Validator:
         own_file: str | None = None,
         own_kind: str | None = None,
         own_mapped: bool = False,
+        id_file=None,
     ):
         """``controls``: strings may hold control characters (eval queries: pasted log lines);
         ``part``: what the file's keys are called in messages (a path's .yml has no front matter);
         ``own``: the team's own top-level keys recur.yml declares (``own_keys``), kept without a warning;
         ``own_file``: that recur.yml as shown, named in the warning of a top-level key it could declare;
         ``own_kind``: the record type of the file (``RECORD_KINDS``' name), which own_keys' mapping form names;
-        ``own_mapped``: recur.yml's own_keys is written in that form, where a key is declared under its type."""
+        ``own_mapped``: recur.yml's own_keys is written in that form, where a key is declared under its type;
+        ``id_file``: for a record file named for its id, the other file of its kind named for an id (an id -> that
+        file as shown, or None), which the rename hint of an id that is none does not offer as the new name."""
         self.own, self.own_file, self.own_kind, self.own_mapped = own, own_file, own_kind, own_mapped
+        self.id_file = id_file or (lambda rid: None)
         self.relpath = relpath
         self.part = part
         self.doc = doc
@@ -473,13 +483,16 @@ class Validator:
         file = PurePath(self.relpath)
         ascii_ids = accented_ids(text)
         if ascii_ids and not KEBAB.match(file.stem):  # the file is named for the id: renamed with it
-            other = f" (or {ascii_ids[1]})" if len(ascii_ids) > 1 else ""
-            renamed = file.with_name(f"{ascii_ids[0]}{file.suffix}").as_posix()
-            return f"; ids are ASCII: write id: {ascii_ids[0]}{other} and rename the file to {renamed}"
+            free = [rid for rid in ascii_ids if not self.id_file(rid)]
+            if not free:
+                return "; ids are ASCII: " + rename_advice(self.relpath, ascii_ids[0], self.id_file(ascii_ids[0]))
+            other = f" (or {free[1]})" if len(free) > 1 else ""
+            renamed = file.with_name(f"{free[0]}{file.suffix}").as_posix()
+            return f"; ids are ASCII: write id: {free[0]}{other} and rename the file to {renamed}"
         meant = id_from_title(text, longest=None)
         if not meant or KEBAB.match(file.stem) or odd_characters(text):
             return kebab_hint(text)
-        return "; " + rename_advice(self.relpath, meant)
+        return "; " + rename_advice(self.relpath, meant, self.id_file(meant))
 
     def _missing(self, key: str, schema: dict) -> str:
         """What "is required" says of a key missing from the front matter: what to write (it said no more, at
@@ -742,13 +755,15 @@ class Validator:
             self.error(path, dotted, "must not be empty")
             return None
         if kind == "kebab" and not KEBAB.match(text):
-            what = f"must be a kebab-case id (lowercase words joined by '-'), not {text!r}"
+            what = f"must be a kebab-case id (lowercase words joined by '-'), not {quoted(text)}"
             what += self._rename_hint(text) if dotted == "id" else kebab_hint(text)
             self.error(path, dotted, what)
             return None
         if kind == "ident" and not INCIDENT_ID.match(text):
             self.error(
-                path, dotted, f"must be an id of letters, digits, '.', '_' or '-', not {text!r}{odd_characters(text)}"
+                path,
+                dotted,
+                f"must be an id of letters, digits, '.', '_' or '-', not {quoted(text)}{odd_characters(text)}",
             )
             return None
         return self.plain_text(text, path, dotted)

@@ -795,6 +795,13 @@ def slugify(
     return out or empty
 
 
+def quoted(text: str) -> str:
+    """``text`` in quotes in a message, as repr quotes it (a quote, a line break, a control character escaped) but its
+    backslashes as written: a Windows path or id quoted by repr, '..\\\\network\\\\dns-failure.md', was not what its
+    author wrote, nor what to search the file for (found in a Windows team's review)."""
+    return repr(text).replace("\\\\", "\\")
+
+
 def yaml_string(text: str) -> str:
     """``text`` as one double-quoted YAML scalar that reads back as ``text`` (a name such as
     '[ops] #1: team' would otherwise be a list, a comment or a mapping): mkdocs.yml's site_name,

@@ -101,8 +101,7 @@ def _incident_vote(engine, exc: pat.PatternNotFound, kbs: ServedKB | None) -> st
         return None
     none = no_pattern_listed(told)
     if none is None:
-        names = " or ".join(f'"pattern": "{pid}"' for pid in told.listers)
-        how = f"it links {told.links}: a vote names the pattern, {names}"
+        how = _vote_names(told)
     else:
         how = f"{none}, so there is no pattern to vote on"
     return incident_said(told, exc.incident_file, f"{how}; `recur show {told.iid}` prints it")
@@ -114,9 +113,15 @@ def _indexed_incident_vote(docs: dict, pattern: str) -> str | None:
     told = indexed_incident(docs, pattern)
     if told is None:
         return None
-    names = " or ".join(f'"pattern": "{pid}"' for pid in told.listers)
-    how = f"it links {told.links}: a vote names the pattern, {names}; `recur show {told.iid}` prints it where the KB is"
+    how = f"{_vote_names(told)}; `recur show {told.iid}` prints it where the KB is"
     return incident_said(told, "listed in the index", how)
+
+
+def _vote_names(told) -> str:
+    """What an incident's id in a vote is told to name instead (_incident_vote, _indexed_incident_vote): the
+    patterns the incident links, each as the vote's "pattern" key."""
+    names = " or ".join(f'"pattern": "{pid}"' for pid in told.listers)
+    return f"it links {told.links}: a vote names the pattern, {names}"
 
 
 def record_vote(
