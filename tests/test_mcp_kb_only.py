@@ -2,7 +2,10 @@
 engine, as GET /api/report does: while the model and index load, and after a load that failed. problem_report
 waited for the load (over stdio up to 300 s, over /mcp 45 s then not_ready) and said engine_failed for good after a
 failed one, where the API answered from the same KB (found in review). The real MCP SDK client throughout, over
-`recur mcp` on stdio and `recur serve`'s /mcp; the engine held or failed by the load given, nothing mocked."""
+`recur mcp` on stdio and `recur serve`'s /mcp; the engine held or failed by the load given, nothing mocked.
+past_incidents by pattern_id and a pattern's resource need the index's ids and files, not the model: they answer from
+the KB's patterns likewise, as the loaded engine answers them (an index-only server, with no KB to read, waits for its
+engine as before)."""
 
 from __future__ import annotations
 
@@ -178,6 +181,7 @@ URIS = ("broke-again", "capacity/disk-full", "disk-ful", "old-retired", INCIDENT
 async def pattern_calls(client) -> dict:
     got = {pid: await call(client, "past_incidents", {"pattern_id": pid, "limit": 3}) for pid in ID_CALLS}
     got["neither"] = await call(client, "past_incidents", {})
+    got["blank"] = await call(client, "past_incidents", {"text": " "})  # refused before any wait: no search
     for uri in URIS:
         try:
             got["uri:" + uri] = (await client.read_resource("recur://patterns/" + uri)).contents[0].text
@@ -200,6 +204,7 @@ def assert_same(got: dict, loaded: dict) -> None:
     assert got["Disk-Full"][1]["pattern_id"] == "disk-full" and "did you mean 'disk-full'" in got["disk-ful"][2]
     assert "is retired" in got["old-retired"][2] and "is an incident record" in got[INCIDENT.lower()][2]
     assert got["neither"][0] and "pattern_id or text" in got["neither"][2]
+    assert got["blank"][0] and got["blank"][2] == "text: must not be empty: describe what you see"
     assert got["uri:broke-again"].startswith("---\n") and "id: broke-again" in got["uri:broke-again"]
     assert got["uri:capacity/disk-full"].startswith("---\n") and "id: disk-full" in got["uri:capacity/disk-full"]
     assert got["uri:old-retired"].startswith("error: ") and "is retired" in got["uri:old-retired"]

@@ -482,8 +482,8 @@ INDEXED = {"suggest_patterns", "get_pattern", "list_patterns"}  # tools answered
 # load that failed, as GET /api/report does, from the KB folder the server was started with (build_server's
 # ``kb_dir``). problem_report waited for the load (~10 s after a start, minutes behind a first index build; over
 # stdio up to 300 s) and said engine_failed for good after a failed one, where the API answered (found in review).
-# past_incidents checks its pattern id against the index (as get_pattern reads it), and a text needs the model: not
-# one of them; nor is a pattern's resource, looked up by id in the index
+# past_incidents by pattern_id and a pattern's resource need the index's ids and files, which the KB's patterns give
+# while it loads (served_kb.patterns_now, _Server._answers_now); by text past_incidents needs the model
 KB_ONLY = {"problem_report", "get_incident"}
 # answers current when incident records alone changed: list_patterns lists patterns only, and past_incidents'
 # incidents are the KB's as recorded now (its text is matched to patterns by the index, whose patterns are current)
