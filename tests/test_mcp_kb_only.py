@@ -2,7 +2,10 @@
 engine, as GET /api/report does: while the model and index load, and after a load that failed. problem_report
 waited for the load (over stdio up to 300 s, over /mcp 45 s then not_ready) and said engine_failed for good after a
 failed one, where the API answered from the same KB (found in review). The real MCP SDK client throughout, over
-`recur mcp` on stdio and `recur serve`'s /mcp; the engine held or failed by the load given, nothing mocked."""
+`recur mcp` on stdio and `recur serve`'s /mcp; the engine held or failed by the load given, nothing mocked.
+past_incidents by pattern_id and a pattern's resource need the index's ids and files, not the model: they answer from
+the KB's patterns likewise, as the loaded engine answers them (an index-only server, with no KB to read, waits for its
+engine as before)."""
 
 from __future__ import annotations
 
@@ -167,3 +170,142 @@ def test_get_incident_of_a_pattern_id_agrees_with_get_pattern_when_the_kb_and_th
     )
     assert got["old-retired"][0][2].startswith("'old-retired' is a retired pattern, not an incident: get_pattern")
     assert "retired" in got["old-retired"][1][2]
+
+
+# past_incidents by pattern_id and a pattern's resource read the index's ids, files and retired patterns, not the
+# model: while the engine loads (and after a failed load) the KB's files give them, as the loaded index would
+ID_CALLS = ("broke-again", "Disk-Full", "disk-ful", "old-retired", INCIDENT.lower())
+URIS = ("broke-again", "capacity/disk-full", "disk-ful", "old-retired", INCIDENT, "")
+
+
+async def pattern_calls(client) -> dict:
+    got = {pid: await call(client, "past_incidents", {"pattern_id": pid, "limit": 3}) for pid in ID_CALLS}
+    got["neither"] = await call(client, "past_incidents", {})
+    got["blank"] = await call(client, "past_incidents", {"text": " "})  # refused before any wait: no search
+    for uri in URIS:
+        try:
+            got["uri:" + uri] = (await client.read_resource("recur://patterns/" + uri)).contents[0].text
+        except Exception as exc:  # the SDK raises the server's JSON-RPC error
+            got["uri:" + uri] = f"error: {exc}"
+    return got
+
+
+def loaded_answers(kb, tmp_path) -> dict:
+    """The answers of a server over the loaded engine (what they were, and are once it has loaded)."""
+    from test_mcp import in_process
+
+    return session(in_process(kb, tmp_path / "loaded-index"), pattern_calls)
+
+
+def assert_same(got: dict, loaded: dict) -> None:
+    assert got == loaded
+    err, body, text = got["broke-again"]
+    assert not err and [i["id"] for i in body["incidents"]] == ["INC-2026-0032", INCIDENT], text
+    assert got["Disk-Full"][1]["pattern_id"] == "disk-full" and "did you mean 'disk-full'" in got["disk-ful"][2]
+    assert "is retired" in got["old-retired"][2] and "is an incident record" in got[INCIDENT.lower()][2]
+    assert got["neither"][0] and "pattern_id or text" in got["neither"][2]
+    assert got["blank"][0] and got["blank"][2] == "text: must not be empty: describe what you see"
+    assert got["uri:broke-again"].startswith("---\n") and "id: broke-again" in got["uri:broke-again"]
+    assert got["uri:capacity/disk-full"].startswith("---\n") and "id: disk-full" in got["uri:capacity/disk-full"]
+    assert got["uri:old-retired"].startswith("error: ") and "is retired" in got["uri:old-retired"]
+    assert "did you mean 'disk-full'" in got["uri:disk-ful"] and "is an incident record" in got["uri:" + INCIDENT]
+    assert "names no pattern" in got["uri:"]
+
+
+def test_stdio_past_incidents_and_the_pattern_resource_answer_after_the_engine_failed_to_load(tmp_path):
+    """`recur mcp` over an index built with another model: the search says engine_failed; past_incidents by
+    pattern_id and a pattern's resource said engine_failed too, and answer now as the loaded engine answers."""
+    from recur.kb.loader import load_kb
+    from recur.retrieval import embed
+    from recur.retrieval.index import build
+
+    kb = fixes_kb(tmp_path / "kb")
+    build(load_kb(kb), tmp_path / "index", embed.load_encoder("fake:32"), progress=False)  # not --model's
+
+    async def work(client):
+        got = await pattern_calls(client)
+        got["search"] = await call(client, "past_incidents", {"text": "ENOSPC"})
+        return got
+
+    got = session(stdio(kb, tmp_path / "index"), work)
+    err, body, text = got.pop("search")
+    assert err and body["error"]["code"] == "engine_failed", text  # by text: the model's search
+    assert_same(got, loaded_answers(kb, tmp_path))
+
+
+def test_stdio_past_incidents_and_the_pattern_resource_answer_while_the_engine_loads(tmp_path):
+    """`recur mcp`'s getter waits for the load (holder_engine, up to 300 s): past_incidents by pattern_id and a
+    pattern's resource are answered while the load is held, as the loaded engine answers them."""
+    from recur.serve.mcp_server import build_server
+    from recur.serve.mcp_stdio import holder_engine
+    from recur.serve.runtime import EngineHolder
+
+    kb = fixes_kb(tmp_path / "kb")
+    release = threading.Event()
+    holder = EngineHolder(_held(kb, tmp_path / "index", release))
+    holder.start()
+    try:
+        server = build_server(
+            holder_engine(holder),
+            stale_files=lambda: holder.kb_changed,
+            kb_dir=kb,
+            engine_now=holder_engine(holder, wait=0),  # as `recur mcp` builds it
+        )
+        got = session(server, pattern_calls)
+        assert not holder.ready.is_set()  # answered with the load still held
+    finally:
+        release.set()
+        holder.stop()
+    assert_same(got, loaded_answers(kb, tmp_path))
+
+
+def test_http_past_incidents_and_the_pattern_resource_answer_while_the_engine_loads_and_after_a_failed_load(tmp_path):
+    """`recur serve`'s /mcp: a call waited for the load up to 45 s, then not_ready, and said engine_failed after a
+    failed load; both are answered as the loaded engine answers them."""
+    from recur.util.errors import RecurError
+
+    kb = fixes_kb(tmp_path / "kb")
+    release = threading.Event()
+
+    def failed_load():
+        raise RecurError("the index cannot be read")
+
+    def app(load, root):
+        return create_app(load, site_dir=None, feedback_path=root / "fb.jsonl", kb_dir=kb, host="127.0.0.1")
+
+    try:
+        with running(app(_held(kb, tmp_path / "index", release), tmp_path), wait_ready=False) as base:
+            loading = session(base + "/mcp", pattern_calls)
+    finally:
+        release.set()
+    with running(app(failed_load, tmp_path / "f"), wait_ready=False) as base:
+        failed = session(base + "/mcp", pattern_calls)
+    loaded = loaded_answers(kb, tmp_path)
+    assert_same(loading, loaded)
+    assert_same(failed, loaded)
+
+
+def test_an_index_only_server_answers_past_incidents_and_the_pattern_resource_as_before(tmp_path):
+    """An index-only deployment (`recur mcp --index` and no KB folder) has no KB files to read: past_incidents and a
+    pattern's resource wait for the engine and answer what it answers, as they did (past_incidents: the KB cannot be
+    read; the resource: the pattern's file is not there)."""
+    import shutil
+
+    kb = fixes_kb(tmp_path / "kb")
+    Engine.open(kb, tmp_path / "index", model="fake:64", quiet=True)
+    shutil.rmtree(kb)
+
+    async def work(client):
+        got = {"past": await call(client, "past_incidents", {"pattern_id": "broke-again"})}
+        got["search"] = await call(client, "past_incidents", {"text": "ENOSPC"})
+        try:
+            got["resource"] = (await client.read_resource("recur://patterns/broke-again")).contents[0].text
+        except Exception as exc:  # the SDK raises the server's JSON-RPC error
+            got["resource"] = f"error: {exc}"
+        return got
+
+    got = session(stdio(kb, tmp_path / "index"), work)
+    err, body, text = got["past"]
+    assert err and body["error"]["code"] == "kb_unavailable", text
+    assert got["search"][0] and got["search"][1]["error"]["code"] == "kb_unavailable", got["search"]
+    assert got["resource"].startswith("error: pattern 'broke-again': ") and "rebuild the index" in got["resource"]

@@ -55,7 +55,14 @@ from recur.serve.mcp_text import (
     summary_line,
     under_suffix,
 )
-from recur.serve.served_kb import KB_UNAVAILABLE, ServedKB, incident_links, incident_said, no_pattern_listed
+from recur.serve.served_kb import (
+    KB_UNAVAILABLE,
+    ServedKB,
+    incident_links,
+    incident_said,
+    no_pattern_listed,
+    patterns_now,
+)
 from recur.util.errors import Caller, RecurError, calling
 from recur.util.text import close_names, plural
 
@@ -232,6 +239,9 @@ class _Server(MCPServer):
         self._stopped = stopped  # over HTTP: whether the server's stop has begun, which ends that wait
         self._stale = Staleness(get_engine, stale_files)
         self.kbs: ServedKB | None = None  # the KB the tools read (build_server's), an incident's id told by it
+        # the loaded engine, or the KB's patterns while it loads (served_kb.patterns_now, build_server's), never a wait:
+        # what past_incidents by pattern_id and a pattern's resource read (None: the engine, waited for)
+        self.patterns_now: Callable[[], object | None] = lambda: None
 
     async def _loaded(self) -> None:
         """Over HTTP (``load_wait``), a request that needs the engine while it loads waits for it, polled
@@ -319,14 +329,20 @@ class _Server(MCPServer):
         """Every ``recur://patterns/…`` URI is read here, as get_pattern reads its id: the SDK's template
         ``{id}`` matches no ``/``, and refuses ``..``, so a pattern's path form (``recur://patterns/capacity/disk-full``,
         which get_pattern answers) was the SDK's bare "Unknown resource" (found carrying an MCP review's left-outs).
-        Only the id the URI names is looked up in the index, so no path in it is ever opened."""
-        await self._loaded()
-        if not str(uri).startswith(RESOURCE):
+        Only the id the URI names is looked up in the index, so no path in it is ever opened. It needs the index's
+        ids and files, not the model: while the engine loads (and after a failed load) the KB's files give them
+        (``patterns_now``), and it waited for the model (seconds; over stdio up to 300 s) only where no KB is read
+        (an index-only deployment)."""
+        if not str(uri).startswith(RESOURCE):  # another URI is the SDK's to refuse: no wait for the load either
             return await super().read_resource(uri, context)
         import anyio.to_thread
         from mcp.server.lowlevel.helper_types import ReadResourceContents
 
-        text = await anyio.to_thread.run_sync(read_pattern, self._get_engine, unquote(str(uri)), self.kbs)
+        source = await anyio.to_thread.run_sync(self.patterns_now)
+        if source is None:
+            await self._loaded()
+        getter = self._get_engine if source is None else lambda: source
+        text = await anyio.to_thread.run_sync(read_pattern, getter, unquote(str(uri)), self.kbs)
         return [ReadResourceContents(content=text, mime_type="text/markdown")]
 
     async def call_tool(self, name, arguments, context=None):
@@ -336,7 +352,7 @@ class _Server(MCPServer):
         if unknown:
             return _failure("invalid_request", unknown)
         arguments = self._left_out(name, arguments)
-        if name not in KB_ONLY or self.kb_dir is None:  # the others need the engine: wait for its load
+        if not await self._answers_now(name, arguments):  # the others need the engine: wait for its load
             await self._loaded()
         wanted = CLIENT_GONE.set(_gone_check(context))  # copied into the tool's worker thread
         try:
@@ -348,6 +364,18 @@ class _Server(MCPServer):
             return _failure("invalid_request", invalid_message(exc.__cause__.errors()))
         finally:
             CLIENT_GONE.reset(wanted)
+
+    async def _answers_now(self, name, arguments) -> bool:
+        """Whether a call answers without the engine: the tools that read only the KB (``KB_ONLY``) given its folder,
+        and past_incidents by pattern_id while the KB's patterns (or the loaded engine) are there to read
+        (``patterns_now``; by text it needs the model)."""
+        import anyio.to_thread
+
+        if name in KB_ONLY and self.kb_dir is not None:
+            return True
+        if name != "past_incidents" or from_index(name, arguments):
+            return False
+        return await anyio.to_thread.run_sync(self.patterns_now) is not None
 
     async def get_prompt(self, name, arguments=None, context=None):
         """A prompt this server does not have (it has none): -32602 as for an unknown tool. The SDK raised a
@@ -454,8 +482,8 @@ INDEXED = {"suggest_patterns", "get_pattern", "list_patterns"}  # tools answered
 # load that failed, as GET /api/report does, from the KB folder the server was started with (build_server's
 # ``kb_dir``). problem_report waited for the load (~10 s after a start, minutes behind a first index build; over
 # stdio up to 300 s) and said engine_failed for good after a failed one, where the API answered (found in review).
-# past_incidents checks its pattern id against the index (as get_pattern reads it), and a text needs the model: not
-# one of them; nor is a pattern's resource, looked up by id in the index
+# past_incidents by pattern_id and a pattern's resource need the index's ids and files, which the KB's patterns give
+# while it loads (served_kb.patterns_now, _Server._answers_now); by text past_incidents needs the model
 KB_ONLY = {"problem_report", "get_incident"}
 # answers current when incident records alone changed: list_patterns lists patterns only, and past_incidents'
 # incidents are the KB's as recorded now (its text is matched to patterns by the index, whose patterns are current)
@@ -612,6 +640,7 @@ def build_server(
     if allow_writes:
         _write_tools(server, get_engine, kbs, severities or [])
     _resources(server, get_engine, kbs)
+    server.patterns_now = patterns_now(now, kbs, kb_dir)
     return server
 
 
@@ -697,7 +726,8 @@ def _read_tools(  # long: one keyword argument a line
         of each are counted in left_out_items. sections_note says what was cut and what gives it whole."""
 
         def work():
-            return _past_incidents(get_engine, kbs, pat.given_pattern_id(pattern_id), text, limit, site_url)
+            given = pat.given_pattern_id(pattern_id)
+            return _past_incidents(get_engine, kbs, given, text, limit, site_url, server.patterns_now)
 
         return run_tool(work)
 
@@ -998,7 +1028,18 @@ def _named(result, served_by: str):
     )
 
 
-def _past_incidents(get_engine: Callable, kbs, pattern_id, text, limit: int, site_url=None) -> tuple[dict, str]:
+def _past_incidents(  # long: one parameter a line
+    get_engine: Callable,
+    kbs,
+    pattern_id,
+    text,
+    limit: int,
+    site_url=None,
+    patterns: Callable[[], object | None] = lambda: None,
+) -> tuple[dict, str]:
+    """past_incidents' answer. By pattern_id the id is checked against the index's patterns, the loaded engine's or,
+    while it loads, the KB's (``patterns``: _Server.patterns_now), and the incidents are the KB's: no model, no
+    wait; by text the engine's search matches it."""
     if not 1 <= limit <= pat.MAX_INCIDENTS:
         raise pat.LookupFailure(f"limit: must be between 1 and {pat.MAX_INCIDENTS}")
     if pattern_id is not None and text is not None and (_given(pattern_id) or _given(text)):
@@ -1006,10 +1047,11 @@ def _past_incidents(get_engine: Callable, kbs, pattern_id, text, limit: int, sit
         pattern_id, text = _given(pattern_id), _given(text)
     if pattern_id is not None and text is not None:
         raise pat.LookupFailure("give pattern_id or text (one of them)")
-    engine = get_engine()
+    by_text = text is not None and pattern_id is None
+    q = PasteIn(text=text, top=5) if by_text else None  # a blank text refused before any wait (no engine needed)
+    engine = get_engine() if by_text else (patterns() or get_engine())
     answer = None
-    if text is not None and pattern_id is None:
-        q = PasteIn(text=text, top=5)
+    if q is not None:
         answer = engine.answer(q.text, top=q.top)
     kb = kbs.kb(engine)
     with incident_told(engine, kbs):

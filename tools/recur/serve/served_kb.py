@@ -218,3 +218,54 @@ class Boards:
             ):
                 self._kept.popitem(last=False)
             return sent
+
+
+@dataclass(frozen=True)
+class KBIndexed:
+    """The served index's patterns as the KB's files give them, for a tool that reads only which ids there are, their
+    files and the retired or left-out ones (MCP's past_incidents by pattern_id, a pattern's resource): what the index
+    the engine is loading holds, since its load brings the index up to date with these files first (Engine.open), so
+    they answer while the model loads, and after a load that failed, as they answer once it has. Read where an
+    ``Engine`` is (``kb_dir``, ``docs``, ``manifest``); ``docs`` holds each pattern's ``path`` alone."""
+
+    kb_dir: object
+    docs: dict
+    manifest: dict
+
+
+def kb_indexed(kb, kb_dir) -> KBIndexed:
+    """``kb``'s (read from ``kb_dir``) patterns as an index built from it lists them: those in use by id, the retired
+    (index.retired_of) and the files left out for errors (index.left_out_patterns), as its manifest records them."""
+    from recur.retrieval.index import left_out_patterns, retired_of
+
+    docs = {p.id: {"path": p.relpath} for p in kb.active_patterns()}
+    return KBIndexed(kb_dir, docs, {"left_out": left_out_patterns(kb), **retired_of(kb)})
+
+
+def patterns_now(engine_now: Callable | None, kbs: ServedKB, kb_dir) -> Callable[[], object | None]:
+    """The getter of what a tool that needs only the index's patterns reads, never waiting: the engine once loaded
+    (``engine_now``, which never waits), else the KB folder's patterns (``KBIndexed``, kept while ``kbs`` keeps the
+    KB read), else None (no folder or getter given, or a KB the server cannot read: an index-only deployment, whose
+    answers are the engine's, waited for)."""
+    kept: list = [None, None]  # [the KB read, its KBIndexed]
+    lock = threading.Lock()
+
+    def now():
+        if engine_now is None or kb_dir is None:
+            return None
+        from recur.serve.guard import ApiError
+
+        try:
+            return engine_now()
+        except (ApiError, RecurError):  # not_ready, engine_failed: the KB's patterns
+            pass
+        try:
+            kb = kbs.at(kb_dir)
+        except RecurError:
+            return None
+        with lock:
+            if kept[0] is not kb:
+                kept[:] = [kb, kb_indexed(kb, kb_dir)]
+            return kept[1]
+
+    return now
