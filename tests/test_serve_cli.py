@@ -893,7 +893,7 @@ def test_a_stop_signal_while_a_failed_start_stops_still_exits_1(kb_dir, tmp_path
             read_until(proc.stdout, said, lambda line: failed in line, what="the load's error")
             proc.send_signal(sig)
             name = signal.Signals(sig).name
-            stop = f"INFO recur.serve: stopping: {name} received while stopping on the error above"
+            stop = f"INFO recur.serve: stopping: {name} received while stopping on the engine's error"
             read_until(proc.stdout, said, lambda line: stop in line, what="the signal's line")
             if sig == signal.SIGTERM:  # no forced exit: the request ends, and with it the stop
                 s.sendall(sent[9:])

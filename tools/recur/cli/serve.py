@@ -880,7 +880,7 @@ def _say_stopping(server, grace: float, holder=None) -> list:
         if not server.should_exit:  # the first signal; a second Ctrl-C forces the exit (uvicorn's)
             _said_on_signal(f"stopping: {name} received; {_grace_said(grace)}")
         elif len(received) == 1:  # the first signal, the server stopping already: its engine failed (on_fatal)
-            _said_on_signal(f"stopping: {name} received while stopping on the error above{_failed_stop_said(sig)}")
+            _said_on_signal(f"stopping: {name} received while stopping on the engine's error{_failed_stop_said(sig)}")
         handle(sig, frame)
 
     server.handle_exit = handle_exit
