@@ -862,6 +862,51 @@ def test_engine_failure_exits_1(kb_dir, tmp_path):
     assert "ERROR recur.serve:" in r.stderr and "Traceback" not in r.stderr
 
 
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
+def test_a_stop_signal_while_a_failed_start_stops_still_exits_1(kb_dir, tmp_path, sig):
+    """Found in a re-read: the engine's load failed after the start-up line (here a damaged index file, which the
+    load waits for: a FIFO the test writes once a request is in the app), the server began its stop, held by that
+    request's grace, and a Ctrl-C then (an operator who read the ERROR) exited 130, "Interrupted.", and a SIGTERM
+    ended it by the signal: the failure was lost to a service manager's restart rule and a script's exit check. A
+    failed start exits 1, the signal said in the log; Ctrl-C still ends the stop at once."""
+    index = tmp_path / "index"
+    r = recur_run(["index", *fake_model_flags(kb_dir, index)])
+    assert r.returncode == 0, r.stderr
+    (index / "vectors.npy").unlink()
+    os.mkfifo(index / "vectors.npy")  # what the load reads, after the start-up line: it waits for the test
+    args = [*fake_model_flags(kb_dir, index), "--site", str(tmp_path / "no-site"), "--port", "0", "--no-feedback"]
+    args += ["--body-timeout", "3600", "--shutdown-grace", "3600"]  # the request in the app holds the stop
+    proc = subprocess.Popen(
+        RECUR + ["serve", *args], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),  # `pytest &` ignores SIGINT
+    )  # fmt: skip
+    sent = b'{"text": "ENOSPC", "top": 1}'
+    head = b"POST /api/suggest HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+    said: list = []
+    try:
+        base = f"http://127.0.0.1:{started_on(proc.stdout, said, proc)}"
+        with _connect(base) as s:
+            s.sendall(head + b"Content-Length: %d\r\n\r\n" % len(sent) + sent[:9])
+            _in_the_app(base, 1)
+            (index / "vectors.npy").write_bytes(b"not the vectors the index was built with")
+            failed = "ERROR recur.serve: the index at"
+            read_until(proc.stdout, said, lambda line: failed in line, what="the load's error")
+            proc.send_signal(sig)
+            name = signal.Signals(sig).name
+            stop = f"INFO recur.serve: stopping: {name} received while stopping on the engine's error"
+            read_until(proc.stdout, said, lambda line: stop in line, what="the signal's line")
+            if sig == signal.SIGTERM:  # no forced exit: the request ends, and with it the stop
+                s.sendall(sent[9:])
+            said.append(proc.communicate(timeout=HANG)[0])  # a bound on a hang, not a timing
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            said.append(proc.communicate()[0])
+    out = "".join(said)
+    assert proc.returncode == 1, out
+    assert "the exit is 1: the start failed." in out and "Interrupted." not in out and "Traceback" not in out, out
+
+
 def test_help_does_not_import_the_web_stack():
     code = (
         "import sys; from click.testing import CliRunner; from recur.cli.main import cli; "
@@ -1105,15 +1150,15 @@ print(json.dumps({"first": first, "second": second, "taken": taken, "port": port
 """
 
 
-def _in_a_network_namespace(tmp_path, command: list) -> list:
+def _in_a_network_namespace(tmp_path, command: list, hosts_file: str = "127.0.0.1 localhost\n::1 localhost\n") -> list:
     """``command`` run in a user, mount and network namespace of its own: loopback up, /etc/hosts naming
-    localhost ::1 and 127.0.0.1, ephemeral ports 40000-40001 (no privilege needed where user namespaces are
-    allowed; nothing outside it changes)."""
+    localhost ::1 and 127.0.0.1 (or ``hosts_file``'s text), ephemeral ports 40000-40001 (no privilege needed where
+    user namespaces are allowed; nothing outside it changes)."""
     import shlex
     import shutil
 
     hosts = tmp_path / "hosts"
-    hosts.write_text("127.0.0.1 localhost\n::1 localhost\n")
+    hosts.write_text(hosts_file)
     ip = shutil.which("ip", path=os.environ.get("PATH", "") + ":/usr/sbin:/sbin")
     script = (
         f"{ip} link set lo up && mount --bind {shlex.quote(str(hosts))} /etc/hosts && "
@@ -1157,6 +1202,46 @@ def test_port_0_on_localhost_takes_another_port_when_its_first_is_taken_on_the_s
     # the connection made to each address on reading the start-up line, once: answered, not refused
     assert set(result["at_once"]) == {result["first"], result["second"]}, result
     assert set(result["at_once"].values()) <= {200, 503}, result
+
+
+def test_a_listen_that_fails_after_its_bind_is_a_clean_error_naming_the_overlap(kb_dir, tmp_path):
+    """The listen that fails once every bind succeeded (_listening), for real: in a namespace whose /etc/hosts names
+    `twoaddr` both 127.0.0.1 and 0.0.0.0, `recur serve --host twoaddr` binds both on one port (SO_REUSEADDR, neither
+    listening yet, as asyncio's create_server would), and the second listen fails with EADDRINUSE, the first one
+    taking the port on every address. Exit 1 before the start-up line, one ERROR naming the port bound, the address
+    and the overlap, no traceback. It said "is another server running? Pick another --port": none was, and every
+    port fails alike."""
+    import shutil
+
+    if not (shutil.which("unshare") and shutil.which("ip", path=os.environ.get("PATH", "") + ":/usr/sbin:/sbin")):
+        pytest.skip("no unshare or ip here: no namespace with a hosts file of its own")
+    hosts = "127.0.0.1 localhost\n127.0.0.1 twoaddr\n0.0.0.0 twoaddr\n"
+    resolve = "import json, socket; print(json.dumps(sorted({i[4][0] for i in socket.getaddrinfo('twoaddr', 0, "
+    resolve += "socket.AF_UNSPEC, socket.SOCK_STREAM, 0, socket.AI_PASSIVE)})))"
+    probe = subprocess.run(
+        _in_a_network_namespace(tmp_path, [sys.executable, "-c", resolve], hosts), capture_output=True, text=True
+    )
+    if probe.returncode != 0:
+        pytest.skip(f"no user, mount and network namespace here (user namespaces not allowed?): {probe.stderr!r}")
+    assert json.loads(probe.stdout) == ["0.0.0.0", "127.0.0.1"], probe.stdout
+    args = [*fake_model_flags(kb_dir, tmp_path / "i"), "--host", "twoaddr", "--port", "0", "--no-feedback"]
+    args += ["--site", str(tmp_path / "no-site")]
+    r = subprocess.run(
+        _in_a_network_namespace(tmp_path, [*RECUR, "serve", *args], hosts), capture_output=True, text=True, timeout=120
+    )
+    assert r.returncode == 1, r.stderr
+    assert "Recur on http" not in r.stderr and "Traceback" not in r.stderr, r.stderr
+    import re
+
+    [error] = [line for line in untimed(r.stderr) if line.startswith("ERROR")]
+    # the port it had bound (--port 0: one of the namespace's two ephemeral ports), the address whose listen failed,
+    # and the other, listening already (which listens first is the resolver's order)
+    said = re.fullmatch(
+        r"ERROR recur\.serve: cannot listen on twoaddr:4000[01] \(Address already in use at ([\d.]+)\); "
+        r"twoaddr names both ([\d.]+) and \1, which share a port: give --host one of them\.",
+        error,
+    )
+    assert said and {said[1], said[2]} == {"0.0.0.0", "127.0.0.1"}, error
 
 
 def test_port_0_serves_on_a_free_port_and_says_which(kb_dir, tmp_path):

@@ -6,6 +6,7 @@ import os
 import socket
 import sys
 from pathlib import Path
+from typing import NoReturn
 
 import click
 
@@ -111,11 +112,16 @@ def _bind_one(family: int, addr: tuple) -> socket.socket:
     return sock
 
 
-def _cannot_listen(host: str, port: int, address: str, exc: OSError) -> RecurError:
+def _cannot_listen(host: str, port: int, address: str, exc: OSError, overlap: str | None = None) -> RecurError:
     """The error for a bind or listen of ``host``:``port`` that failed on ``address``, one of the name's
-    addresses (named when it is not ``host`` itself)."""
+    addresses (named when it is not ``host`` itself); ``overlap``: another of them, listening already, that
+    takes the port at ``address`` too (_overlapping)."""
     at = "" if address == host.strip("[]") else f" at {address}"
-    return RecurError(f"cannot listen on {host}:{port} ({exc.strerror}{at}){_bind_hint(exc.errno)}")
+    if overlap is not None:  # no other server: no other port would do
+        hint = f"; {host} names both {overlap} and {address}, which share a port: give --host one of them."
+    else:
+        hint = _bind_hint(exc.errno)
+    return RecurError(f"cannot listen on {host}:{port} ({exc.strerror}{at}){hint}")
 
 
 def _bind_hint(code: int | None) -> str:
@@ -140,17 +146,33 @@ def _listening(host: str, port: int, backlog: int) -> list[socket.socket]:
     with SO_REUSEADDR, as this one is on POSIX (REUSE_ADDRESS), listens on first fails here, not at the bind."""
     sockets = _bind(host, port)
     try:
-        for sock in sockets:
+        for n, sock in enumerate(sockets):
             try:
                 sock.listen(backlog)
             except OSError as exc:  # said as _bind_each says a bind's
                 address, bound = sock.getsockname()[:2]
-                raise _cannot_listen(host, bound, address, exc) from None
+                raise _cannot_listen(host, bound, address, exc, _overlapping(sock, sockets[:n])) from None
     except BaseException:
         for sock in sockets:
             sock.close()
         raise
     return sockets
+
+
+def _overlapping(sock: socket.socket, listening: list[socket.socket]) -> str | None:
+    """The address of one of ``listening`` (this server's, on the same port) that takes ``sock``'s port from it:
+    of the same family, one of the two the family's every address (0.0.0.0, ::). A name that resolves to both
+    (`0.0.0.0 kb` and `127.0.0.1 kb` in /etc/hosts) binds both, neither listening yet (SO_REUSEADDR), and the
+    second's listen fails with EADDRINUSE, which said "is another server running? Pick another --port": none was,
+    and every port fails the same (found testing this path for real, in a namespace with such a hosts file)."""
+    import ipaddress
+
+    mine = sock.getsockname()[0]
+    for other in listening:
+        theirs = other.getsockname()[0]
+        if other.family == sock.family and any(ipaddress.ip_address(a).is_unspecified for a in (mine, theirs)):
+            return theirs
+    return None
 
 
 def _check_port(host: str, port: int) -> None:
@@ -854,13 +876,25 @@ def _say_stopping(server, grace: float, holder=None) -> list:
         received.append(sig)
         if holder is not None:
             holder.stopping.set()
+        name = signal.Signals(sig).name
         if not server.should_exit:  # the first signal; a second Ctrl-C forces the exit (uvicorn's)
-            name = signal.Signals(sig).name
             _said_on_signal(f"stopping: {name} received; {_grace_said(grace)}")
+        elif len(received) == 1:  # the first signal, the server stopping already: its engine failed (on_fatal)
+            _said_on_signal(f"stopping: {name} received while stopping on the engine's error{_failed_stop_said(sig)}")
         handle(sig, frame)
 
     server.handle_exit = handle_exit
     return received
+
+
+def _failed_stop_said(sig) -> str:
+    """What the line of a stop signal that comes while the server stops on its engine's failure says: Ctrl-C
+    stops it at once (uvicorn's forced exit, as a second Ctrl-C), SIGTERM leaves the grace as it is; the exit
+    is 1 either way (_run), the start having failed."""
+    import signal
+
+    at_once = ", at once (requests still running are cut short)" if sig == signal.SIGINT else ""
+    return f"{at_once}; the exit is 1: the start failed."
 
 
 def _grace_said(grace: float) -> str:
@@ -920,9 +954,9 @@ def _run(app, stop: _StopOnFatal, where: tuple, timeouts: tuple, access: str, pa
     finally:  # uvicorn closes them when it stops, not when its start fails (a lifespan error: sys.exit)
         for sock in sockets:
             sock.close()
-    _end_as_signalled(received, ctrl_c)
     if stop.failed:
-        sys.exit(1)
+        _end_failed(ctrl_c)
+    _end_as_signalled(received, ctrl_c)
 
 
 def _stop_on_signals(server):
@@ -962,6 +996,26 @@ def _end_as_signalled(received: list, ctrl_c) -> None:
         signal.raise_signal(signal.SIGTERM)
     if signal.SIGINT in received:
         raise KeyboardInterrupt
+
+
+def _end_failed(ctrl_c) -> NoReturn:
+    """Exit 1: the engine could not load (its ERROR said why), whatever stop signal came with the failure or
+    after it. A Ctrl-C while the server stopped on the failure (an operator who read the ERROR) exited 130,
+    "Interrupted.", and a SIGTERM ended it by the signal: the failure was lost to a service manager's restart
+    rule and a script's exit check (found in a re-read). From here the exit code is decided: main()'s process
+    ignores SIGINT and SIGTERM, as main._settled does SIGINT once a command is done (the server's handlers
+    swapped for SIG_IGN at once, no moment for main()'s Ctrl-C path between); called without main() (a test's
+    CliRunner), its process's handlers are put back, as _end_as_signalled does."""
+    import signal
+
+    from recur.cli.main import _PROCESS, _settled
+
+    if _PROCESS["own"]:
+        _settled()  # SIGINT ignored (noted: a next main() in the process takes it again)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    else:
+        _end_as_signalled([], ctrl_c)
+    sys.exit(1)
 
 
 serve.before_warnings = _log_to_stderr  # main's RecurGroup calls it (applog)

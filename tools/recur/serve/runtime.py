@@ -243,9 +243,11 @@ class EngineHolder:
 
     def _fail(self, message: str) -> None:
         self.error = message
-        _tell(f"Error: {message}")
+        # the stop begun (`recur serve`'s on_fatal) before the line says why: a Ctrl-C sent on reading it is taken as
+        # one during that stop (cli/serve._say_stopping), not as the first stop signal, which waited out the grace
         if self.on_fatal:
             self.on_fatal(message)
+        _tell(f"Error: {message}")
 
     def check_reload(self, force: bool = False) -> bool:
         """Swap in a rebuilt index if the index folder's files changed; a broken new index keeps the old
