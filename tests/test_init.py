@@ -1285,6 +1285,35 @@ def test_init_wheel_refuses_a_file_that_is_not_this_recurs_wheel_and_writes_noth
     assert not (tmp_path / "team").exists()
 
 
+def test_constraints_only_after_an_upgrade_says_the_other_init_files_stay_as_they_were(tmp_path):
+    """`make constraints` is the upgrade's first step (change the pin, run it): constraints.txt made with another
+    recur (0.2.0's) is an upgrade, and the Makefile, workflows and hooks an earlier recur init wrote stay as they
+    were with nothing said (a 0.2.0 team KB upgraded to main). Said once: the file written again, or a team's own
+    constraints.txt, says nothing more."""
+    from recur import __version__
+
+    dest = tmp_path / "team"
+    assert run("init", dest).exit_code == 0
+    made = dest / "constraints.txt"
+    made.write_text(
+        made.read_text().replace(f"installed with recur {__version__} where", "installed with recur 0.2.0 where", 1)
+    )
+    res = run("init", dest, "--constraints-only")
+    said = " ".join(res.output.split())
+    assert (
+        res.exit_code == 0 and f"Note: constraints.txt was made with recur 0.2.0; this is recur {__version__}." in said
+    ), said
+    assert f"recur init {dest} --keep-existing adds the files" in said and "docs/changelog.md, Upgrade steps" in said, (
+        said
+    )
+    assert f"installed with recur {__version__} where" in made.read_text()
+    again = run("init", dest, "--constraints-only")
+    assert again.exit_code == 0 and "Note:" not in again.output, again.output
+    made.write_text("mcp==1.0\n")  # a team's own (pip-compile): no recur version to compare
+    own = run("init", dest, "--constraints-only")
+    assert own.exit_code == 0 and "Note:" not in own.output, own.output
+
+
 def test_init_wheel_is_not_for_constraints_only(tmp_path):
     wheel = _wheel(tmp_path / "dist")
     assert run("init", tmp_path / "team", "--wheel", wheel).exit_code == 0

@@ -55,12 +55,14 @@ def init(directory, starter, name, keep_existing, constraints_only, wheel):
     writes the rest and lists the ones it left; a .python-version of your own naming another Python
     than constraints.txt was made on is kept, and said, with the two ways to settle it).
     """
-    from recur.kb.init import init_repository, write_constraints
+    from recur.kb.init import constraints_recur, init_repository, write_constraints
 
     if constraints_only:
         if starter or name is not None or keep_existing or wheel is not None:
             raise click.UsageError("--constraints-only writes constraints.txt alone: it takes no other option")
+        before = constraints_recur(directory)
         click.echo(f"Wrote {write_constraints(directory)}.")
+        _upgraded_from(directory, before)
         return
     from recur.kb.init import recur_requirement, team_content
 
@@ -96,6 +98,23 @@ def init(directory, starter, name, keep_existing, constraints_only, wheel):
             f".pre-commit-config.yaml there, running in {directory}/ (working-directory, a files: pattern)."
         )
     _next_steps(directory, starter, kept, wheel, named)
+
+
+def _upgraded_from(directory, before: str | None) -> None:
+    """`make constraints` after recur's pin changed, when constraints.txt was made with another recur
+    (``before``): the upgrade changes none of the other files an earlier recur init wrote, and nothing the team
+    ran said so (a 0.2.0 team KB upgraded: its Makefile, workflows and hooks stayed 0.2.0's, without a word)."""
+    from recur import __version__
+
+    if before is None or before == __version__:
+        return
+    click.echo(
+        f"Note: constraints.txt was made with recur {before}; this is recur {__version__}. The other files an "
+        "earlier recur init wrote (the Makefile, .github/workflows/, .pre-commit-config.yaml ...) are yours and "
+        f"stay as they were: recur init {directory} --keep-existing adds the files this version makes that the "
+        "repository lacks, and lists those to merge by hand; Recur's changelog (docs/changelog.md, Upgrade "
+        "steps) says what changed in them."
+    )
 
 
 def _kept_for_wheel(directory: Path, name: str, written: list[str], merge: list[str], named) -> None:

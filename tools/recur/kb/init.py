@@ -65,6 +65,21 @@ def constraints_python(dest) -> str:
     return f"{made.group(1)}.{made.group(2)}" if made else python_version()
 
 
+# the same line's recur: "… installed with recur 0.2.0 where `recur init` ran …"
+_MADE_WITH = re.compile(r"installed with recur (\S+) where `recur init` ran")
+
+
+def constraints_recur(dest) -> str | None:
+    """The recur version ``dest``/constraints.txt says it was made with (its first line), or None: no such file,
+    or a team's own (pip-compile) that does not say."""
+    try:
+        with open(Path(dest) / CONSTRAINTS, encoding="utf-8", errors="replace") as f:
+            made = _MADE_WITH.search(f.readline())
+    except OSError:
+        return None
+    return made.group(1) if made else None
+
+
 def kept_python(dest) -> str | None:
     """The major.minor ``dest``/.python-version names ("3.12.1" → "3.12"), or None (no file, no version in it)."""
     try:
