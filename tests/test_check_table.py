@@ -410,6 +410,20 @@ ROWS = [
         "warning",
     ),
     (
+        "body-link-to-a-renamed-patterns-old-file",  # told the new file, as the ids naming it are told the new id
+        {
+            P: pattern(
+                *front(),
+                body="\n## Summary\nSee [the pool](../capacity/db-connection-pool-exhausted.md#runbook).\n\n"
+                "## Runbook\n1. Run `uptime` on the host.\n\n## Root cause\nThe mechanism.\n",
+            )
+        },
+        f"{P}:13: link",
+        "'../capacity/db-connection-pool-exhausted.md#runbook' is not a file of the knowledge base (the site build "
+        "fails on it with --strict): did you mean db-pool-exhausted.md?",
+        "warning",
+    ),
+    (
         # a tracking pixel on a static host (no CSP there), a broken image under recur serve's
         "body-remote-image",
         {

@@ -320,6 +320,27 @@ def test_a_runbook_url_under_the_site_must_be_the_page_the_site_writes(kb_dir):
     assert bad["OtherCategory"] == "is not the page of disk-full, which is .../patterns/capacity/disk-full.html"
 
 
+def test_a_runbook_url_to_a_moved_patterns_old_page_is_reported_without_site_url(kb_dir):
+    """Without --site-url the category was not looked at: an alert linking disk-full's page under the folder it
+    was moved out of (a 404 since the move) was counted as linking it. Its file on GitHub, likewise; a URL naming the
+    id elsewhere (another wiki's runbook) is still the pattern's, and the webhook still reads each as it did."""
+    from recur.ingest.coverage import Alert, runbook_link
+
+    urls = {
+        "Right": "https://kb.example/patterns/capacity/disk-full.html",
+        "OldPage": "https://kb.example/patterns/storage/disk-full.html#runbook",
+        "OldFile": "https://github.com/acme/kb/blob/main/kb/patterns/storage/disk-full.md",
+        "Elsewhere": "https://wiki.example/runbooks/disk-full",
+    }
+    alerts = [Alert(name, "rules.yml", n + 1, runbook_url=url) for n, (name, url) in enumerate(urls.items())]
+    kb = load_kb(kb_dir)
+    c = coverage(kb, alerts)
+    assert sorted(c.detected["disk-full"]) == ["Elsewhere", "Right"]
+    said = "is not the page of disk-full, which is .../patterns/capacity/disk-full.html (moved)"
+    assert {b["alert"]: b["reason"] for b in c.bad_runbook_urls} == {"OldPage": said, "OldFile": said}
+    assert runbook_link(urls["OldPage"], {p: q.relpath for p, q in kb.patterns.items()}, None) == ("disk-full", None)
+
+
 def test_an_alert_named_by_a_plain_word_is_not_detection_when_the_word_is_in_prose(kb_dir):
     """Found in review: the match was any whole word of a pattern's text, so kube-prometheus's
     always-firing `Watchdog` "detected" a pattern whose symptom said "watchdog reset"."""

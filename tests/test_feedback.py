@@ -8,7 +8,7 @@ import logging
 import pytest
 import yaml
 from click.testing import CliRunner
-from kbfactory import small_kb
+from kbfactory import small_kb, write_pattern
 
 from recur.cli.main import cli
 from recur.ingest.feedback import confirmed_feedback, export, read_votes, record
@@ -972,6 +972,23 @@ def test_feedback_summary_says_which_id_a_vote_on_an_unknown_one_meant(tmp_path)
     assert rows["db-pool"]["did_you_mean"] == "db-pool-exhausted"  # a shortened id, as close_ids finds it
     text = CliRunner().invoke(cli, args).stdout
     assert "disk-ful: 0 👍 1 👎  (not in the KB: renamed or deleted? did you mean disk-full?)" in text
+
+
+def test_feedback_summary_says_where_a_retired_patterns_votes_went(tmp_path):
+    """A pattern renamed as the format says (the old file retired, superseded_by the new id) kept its votes under
+    the old id, listed as any pattern's, the new id with none: the summary names the successor and what tune does."""
+    kb = small_kb(tmp_path / "kb")
+    write_pattern(kb, "volume-full", title="Volume full")
+    retired = "superseded_by: volume-full\nfix:\n  status: done\n  done: 2026-01-02"
+    write_pattern(kb, "disk-full", status="retired", extra_front=retired)
+    fb = tmp_path / "f.jsonl"
+    votes(fb, ("disk is full", "disk-full", True), ("dns down", "old-retired", True))
+    args = ["feedback", "summary", "--kb", str(kb), "--feedback", str(fb)]
+    rows = {r["pattern"]: r for r in json.loads(CliRunner().invoke(cli, [*args, "--json"]).stdout)["patterns"]}
+    assert rows["disk-full"]["superseded_by"] == ["volume-full"] and rows["old-retired"]["superseded_by"] == []
+    text = CliRunner().invoke(cli, args).stdout
+    said = "(retired, superseded by volume-full: recur tune counts its confirmed votes for volume-full)"
+    assert f"disk-full: 1 👍 0 👎  {said}" in text and "old-retired: 1 👍 0 👎  (retired: recur tune does not" in text
 
 
 def test_no_feedback_file_yet_is_no_votes_not_an_error(tmp_path):

@@ -85,6 +85,37 @@ def test_confirmed_feedback_becomes_pairs(kb_dir, tmp_path):
     assert data.feedback == 1 and not any(a == "pages slow" for a, _ in data.pairs)
 
 
+def test_feedback_for_a_renamed_or_merged_pattern_trains_its_successor(kb_dir, tmp_path):
+    """Renamed as the format says (the old file kept, retired, superseded_by the new id), a pattern's votes name
+    its old id: tune dropped them all without a word. One successor (a rename, a merge) takes them; a split's
+    two successors do not (which half each query was is not known)."""
+    from recur.ingest.feedback import record
+
+    write(kb_dir, "patterns/capacity/volume-full.md", pattern_text("volume-full", title="Volume full"))
+    retired = "superseded_by: volume-full\nfix:\n  status: done\n  done: 2026-01-02"
+    write(kb_dir, "patterns/capacity/disk-full.md", pattern_text("disk-full", status="retired", extra_front=retired))
+    split = "superseded_by: [volume-full, db-pool-exhausted]"
+    write(
+        kb_dir,
+        "patterns/deploys/old-retired.md",
+        pattern_text("old-retired", "deploys", status="retired", extra_front=split),
+    )
+    fb = tmp_path / "feedback.jsonl"
+    queries = ("the data volume is at 100% and writes fail", "df says 100% on /data", "deploy broke the pool")
+    record(fb, queries[0], "disk-full", True)
+    record(fb, queries[1], "disk-full", True)
+    record(fb, queries[1], "volume-full", True)  # voted under both ids: one pair
+    record(fb, queries[2], "old-retired", True)
+    kb = load_kb(kb_dir)
+    assert not kb.errors, kb.errors
+    data = training_data(kb, fb)
+    assert [(a, pid) for a, pid in data.pairs if a in queries] == [
+        (queries[0], "volume-full"),
+        (queries[1], "volume-full"),
+    ]
+    assert data.feedback == 2
+
+
 def test_the_kb_repositorys_feedback_log_left_unread_from_another_folder_is_said(kb_dir, tmp_path, monkeypatch):
     """Carried from reviews: the feedback log's default is under the current folder (a public interface,
     kept), so `recur tune --kb ../kb` from another folder learned from no feedback, saying nothing, while

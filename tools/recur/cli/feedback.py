@@ -111,9 +111,21 @@ def summary_cmd(kb_dir, feedback_path, as_json):
     for row in rows:
         guess = f" did you mean {row['did_you_mean']}?" if row.get("did_you_mean") else ""
         gone = "" if row["in_kb"] else f"  (not in the KB: renamed or deleted?{guess})"
+        if "superseded_by" in row:
+            gone = f"  ({_retired_words(row['superseded_by'])})"
         click.echo(f"{row['pattern']}: {row['up']} 👍 {row['down']} 👎{gone}")
         for query in row["rejected_for"]:
             click.echo(f"  rejected for {_q(query)}")
+
+
+def _retired_words(successors: list) -> str:
+    """A retired pattern's row of `recur feedback summary`: the votes under a renamed pattern's old id were listed
+    as any pattern's, the new id with none, nothing saying where they went (found keeping a team's KB)."""
+    if len(successors) == 1:
+        return f"retired, superseded by {successors[0]}: recur tune counts its confirmed votes for {successors[0]}"
+    if successors:
+        return f"retired, superseded by {' and '.join(successors)}: a split, so recur tune counts its votes for neither"
+    return "retired: recur tune does not count its votes"
 
 
 # the verdicts in the order the breakdown gives them, and how it names them

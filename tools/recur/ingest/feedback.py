@@ -10,9 +10,10 @@ turns that person's earlier vote round (``"replaces"``: that vote's key, when an
 a line torn by a crash is skipped with a warning by every reader. Where the file system refuses
 the ``flock`` (NFS without lockd), votes go on without it, said once (``_flock``).
 
-``confirmed_feedback`` is what an author (``recur feedback export``) or the tuner reads:
-the (query, pattern) pairs more of whose voters say useful than not (each voter's latest vote),
-whose pattern still exists, and that are not already a case in ``kb/eval/cases.yml``.
+``confirmed_feedback`` is what an author (``recur feedback export``) reads: the (query, pattern) pairs more of
+whose voters say useful than not (each voter's latest vote), whose pattern still exists, and that are not already a
+case in ``kb/eval/cases.yml``; the tuner (recur.tuning.data.read_feedback) reads those, and a retired pattern's
+confirmed pairs as its one successor's.
 """
 
 from __future__ import annotations
@@ -484,7 +485,7 @@ MAX_REJECTED = 3  # queries named per pattern in a summary
 def vote_summary(path, kb, warn=None) -> list[dict]:
     """Per pattern voted on: {"pattern", "up", "down", "rejected_for" (up to MAX_REJECTED queries more
     voters said 👎 to), "in_kb"; one not in the KB also "did_you_mean": the pattern id it may have meant,
-    or null}, most 👎 first. Voters counted as export counts them (``judge_votes``):
+    or null; a retired one "superseded_by": the patterns that replaced it, [] when none}, most 👎 first. Voters counted as export counts them (``judge_votes``):
     nothing showed the 👎 votes, the patterns responders keep rejecting (found in review)."""
     if not hasattr(kb, "patterns"):
         from recur.kb.loader import load_kb
@@ -499,6 +500,8 @@ def vote_summary(path, kb, warn=None) -> list[dict]:
         )
         if not row["in_kb"] and "did_you_mean" not in row:
             row["did_you_mean"] = next(iter(close_ids(j.pattern, known, n=1)), None)
+        elif row["in_kb"] and kb.patterns[j.pattern].status == "retired" and "superseded_by" not in row:
+            row["superseded_by"] = kb.successors(j.pattern)  # a renamed pattern's votes, under its old id
         row["up"] += j.up
         row["down"] += j.down
         if j.down > j.up and len(row["rejected_for"]) < MAX_REJECTED:

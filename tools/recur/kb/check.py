@@ -38,6 +38,7 @@ def cross_checks(kb: KB, shown_first=None) -> list[Problem]:
         + expect_problems(kb.cases, _shown(kb, "eval/cases.yml"), kb.pattern_known, kb.pattern_files)
         + retired_expect_warnings(kb)
         + retired_step_warnings(kb)
+        + retired_link_warnings(kb)
         + draft_step_notices(kb)
         + path_list_problems(kb)
         + duplicate_case_warnings(kb)
@@ -741,6 +742,55 @@ def retired_step_warnings(kb: KB) -> list[Problem]:
             f"it on this path; name {replacement_of(kb, pid)}, or remove the step"
         ),
     )
+
+
+def retired_link_warnings(kb: KB) -> list[Problem]:
+    """A pattern in use whose ``related`` or ``distinguish[].from`` names a retired pattern, with what replaced it. A
+    rename or a merge done as the format says (the old file kept, retired, with superseded_by) left every other
+    pattern's related and "not to be confused with" naming the old id without a word, where path steps and cases
+    were told: the site listed the retired page among the related patterns, and the distinguish entry told apart
+    a pattern never suggested, the pair it was written for (the successor) told apart by nothing (found keeping a
+    team's KB). A retired pattern's own links are history, left alone."""
+    out = []
+    for p in kb.all_patterns():
+        if p.status == "retired":
+            continue
+        shown = _shown(kb, p.relpath)
+        for i, rid in enumerate(p.related):
+            if _is_retired(kb, rid):
+                what = f"the site lists it among this pattern's related patterns; {_relink(kb, p, rid, p.related)}"
+                out.append(
+                    Problem(shown, p.line("related", i), f"related[{i}]", f"{_retired_said(rid)}: {what}", "warning")
+                )
+        told = [d["from"] for d in p.distinguish]
+        for i, rid in enumerate(told):
+            if _is_retired(kb, rid):
+                what = f"no answer is told apart from it; {_relink(kb, p, rid, told, 'tell this pattern apart from')}"
+                at = p.line("distinguish", i, "from")
+                out.append(Problem(shown, at, f"distinguish[{i}].from", f"{_retired_said(rid)}: {what}", "warning"))
+    return out
+
+
+def _is_retired(kb: KB, pid: str) -> bool:
+    return pid in kb.patterns and kb.patterns[pid].status == "retired"
+
+
+def _retired_said(pid: str) -> str:
+    return f"{pid!r} is retired (never suggested; its page is kept for history)"
+
+
+def _relink(kb: KB, p, rid: str, listed: list, verb: str = "name") -> str:
+    """The fix for pattern ``p`` naming retired ``rid``: the successors to name instead, but itself (a merge into
+    ``p``) and those ``listed`` already, or taking the entry out."""
+    found = kb.successors(rid)
+    if p.id in found and len(found) == 1:
+        return f"it was merged into this pattern (superseded_by: {p.id}): take it out"
+    new = [s for s in found if s != p.id and s not in listed]
+    if new:
+        return f"{verb} {' and '.join(new)}, which replaced it (superseded_by), or take it out"
+    if found:
+        return f"take it out ({' and '.join(s for s in found if s != p.id)}, which replaced it, is here already)"
+    return f"{verb} the pattern that replaced it, or take it out"
 
 
 def draft_step_notices(kb: KB) -> list[Problem]:

@@ -1366,13 +1366,20 @@ def _missing_target(root: Path, here: Path, target: str, carried: set) -> str | 
 
 def _meant_file(root: Path, here: Path, missing: Path, carried: set) -> str | None:
     """The link to write for a page the site has whose file name ``missing``'s is a slip of (a pattern's
-    id misspelt, ``db-pool-exhaustd.md``), relative to ``here``; None when no name is near."""
-    from recur.util.text import close_names
+    id misspelt, ``db-pool-exhaustd.md``), relative to ``here``; None when no name is near. Else a pattern's
+    page whose id the missing file's name is as close to as ``recur check`` offers for an id no pattern has
+    (``close_ids``): a pattern renamed (db-connection-pool-exhausted.md to db-pool-exhausted.md) left a link to
+    its old file told no page, where the same run named the new id at every record naming the old one (found
+    keeping a team's KB)."""
+    from recur.util.text import close_ids, close_names
 
     pages = {}
     for f in sorted(carried):
         pages.setdefault(posixpath.basename(f), f)
     meant = close_names(missing.name, pages, n=1, cutoff=0.8)
+    if not meant and missing.suffix == ".md":
+        ids = {f[: -len(".md")]: f for f in pages if f.endswith(".md") and pages[f].startswith("patterns/")}
+        meant = [ids[m] for m in close_ids(missing.stem, ids, n=1, cutoff=0.6)]
     return os.path.relpath(root / pages[meant[0]], here).replace(os.sep, "/") if meant else None
 
 

@@ -120,19 +120,33 @@ def eval_cases(kb) -> tuple[list, str]:
 
 def read_feedback(kb, path: Path | None = None) -> list:
     """Confirmed feedback as [(query, pattern id)] (recur.ingest.feedback decides what counts);
-    an unreadable log is no feedback, never a failed tune."""
-    from recur.ingest.feedback import confirmed_feedback
+    an unreadable log is no feedback, never a failed tune. A pair confirmed for a retired pattern that one
+    pattern replaced (a rename or a merge: its ``superseded_by``, followed) counts for that one: the votes name
+    the id they were cast for, and a pattern renamed as the format says lost every vote it had from the tuning
+    data without a word (found keeping a team's KB). A split's (two successors) are left out: which half each
+    query was is not known."""
+    from recur.ingest.feedback import judge_votes
 
     path = Path(path or config.get("feedback"))
     if not path.is_file():
         return []
     try:
-        items = confirmed_feedback(path, kb)
+        judged = judge_votes(path, kb)
     except (OSError, ValueError, TypeError):
         return []
-    return [
-        (q.strip(), p) for q, p in items if isinstance(q, str) and q.strip() and isinstance(p, str) and p in kb.patterns
-    ]
+    items = []
+    for j in judged:
+        if j.verdict == "confirmed":
+            items.append((j.query, j.pattern))
+        elif j.verdict == "retired pattern" and len(found := kb.successors(j.pattern)) == 1:
+            items.append((j.query, found[0]))
+    return list(
+        dict.fromkeys(
+            (q.strip(), p)
+            for q, p in items
+            if isinstance(q, str) and q.strip() and isinstance(p, str) and p in kb.patterns
+        )
+    )
 
 
 def feedback_elsewhere(kb_root, path: Path | None = None) -> str:
