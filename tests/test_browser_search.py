@@ -388,6 +388,8 @@ def test_ranker_js_ranks_as_search_py_given_the_same_vectors(tmp_path, kb_dir, w
     # CamelCase, a code or a pasted log's words never
     texts += ["Dsik ful on the chekout host, wrties failing", "databse conection pool exhuasted", "deadlcok"]
     texts += ["KubePodCrashLoopng after the deplyo, ENOSPCC on db-07", "(disk) fulll!"]
+    # a question typed in capitals: its words in capitals are words (search.typed_in_capitals), on both sides
+    texts += ["URGENT: DSIK FULL ON DB-07, MEMROY LEEK"]
     # a 3-letter word: read only as a KB word with its dropped letter ("ful" as "full"), one with no reading not
     # counted against the others (search.TYPO short_letters)
     texts += ["disk ful", "databse conection qzx vbq"]
@@ -2701,6 +2703,33 @@ def test_the_pages_typo_reading_reads_a_short_word_as_search_py_does(tmp_path):
         "leak",
         None,
     ]
+
+
+@pytest.mark.skipif(NODE is None, reason="node is not installed")
+def test_the_pages_typo_reading_reads_a_question_typed_in_capitals_as_search_py_does(tmp_path):
+    """Found in a responder's review: "DSIK FULL" was "no known pattern" where "dsik full" was high, in the box as
+    with recur suggest. A question with no lowercase letter has its words in capitals read (search.typo_words),
+    in recur-query.js's Typos alike; beside lowercase words, a word in capitals is a name and stays as typed."""
+    from recur.retrieval import search
+
+    words = ["disk", "full", "memory", "leak"]
+    texts = ["DSIK FULL", "[CRITICAL] MEMROY LEEK!", "MEMROY leek", "503"]
+    body = (
+        "const words = new Set(input.words);\n"
+        "const t = new q.Typos({words, indexed: (w) => words.has(w), targetStem: (w) => w, english: () => new Set(),\n"
+        "  stop: new Set(), p: q.TYPO, endings: q.TYPO_WORD_ENDINGS, never: q.TYPO_NEVER});\n"
+        "return input.texts.map((x) => [t.corrections(x), t.readTypos(x)]);"
+    )
+    out = run_query_js(tmp_path, body, {"words": words, "texts": texts})
+    assert out == [
+        [[["dsik", "disk"]], "disk FULL"],
+        [[["memroy", "memory"], ["leek", "leak"]], "[CRITICAL] memory leak!"],
+        [[["leek", "leak"]], "MEMROY leak"],
+        [[], "503"],
+    ]
+    assert [search.typo_words(x) for x in texts] == [["dsik", "full"], ["critical", "memroy", "leek"], ["leek"], []]
+    read = {"dsik": "disk", "memroy": "memory", "leek": "leak"}
+    assert [search.with_typos_read(x, read) for x in texts[:2]] == ["disk FULL", "[CRITICAL] memory leak!"]
 
 
 @pytest.mark.skipif(NODE is None, reason="node is not installed")

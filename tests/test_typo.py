@@ -45,6 +45,30 @@ def test_identifiers_codes_numbers_and_known_words_are_never_read_as_another(run
     assert search.typo_words(text) == ["disk"]  # the one plain word, and the KB has it
 
 
+def test_a_question_typed_in_capitals_has_its_words_read_as_typos():
+    """Found in a responder's review: caps lock on, "DSIK FULL ON DB3" and "MEMROY LEEK" were "no known pattern"
+    (their lowercase twins high): a word in capitals was taken for a name written so on purpose. In a question
+    with no lowercase letter it is a word like any other; beside lowercase words, still a name."""
+    assert search.typo_words("URGENT: DSIK FULL ON DB3 !!!") == ["urgent", "dsik", "full"]
+    assert search.typo_words("[CRITICAL] MEMROY LEEK") == ["critical", "memroy", "leek"]
+    assert search.typo_words("ENOSPCC on the dsik") == ["dsik"]  # a name in capitals beside lowercase words: kept
+    assert search.typo_words("503 502") == [] and not search.typed_in_capitals("503 502")  # no letters at all
+    assert search.with_typos_read("DSIK FULL, (DSIK)", {"dsik": "disk"}) == "disk FULL, (disk)"
+    assert search.with_typos_read("dsik ENOSPC DSIK", {"dsik": "disk"}) == "disk ENOSPC DSIK"
+
+
+@pytest.mark.model
+def test_a_misspelt_question_in_capitals_finds_its_pattern_with_the_real_model(real_engine):
+    """`recur suggest "MEMROY LEEK"` answered "no known pattern" (queue-consumer-lag first, 0%) and "DSIK FULL"
+    disk-full at 2%: read as their lowercase twins are, each is found at the confidence those have, and said."""
+    leak = real_engine.answer("MEMROY LEEK", top=3)
+    assert leak.results[0]["id"] == "memory-leak-oom-kill" and not leak.no_known_pattern, leak.results[0]
+    assert leak.corrected == [{"word": "memroy", "read_as": "memory"}, {"word": "leek", "read_as": "leak"}]
+    disk = real_engine.answer("DSIK FULL", top=3)
+    assert disk.results[0]["id"] == "disk-full" and disk.results[0]["confidence"] == "high", disk.results[0]
+    assert disk.results[0]["probability"] == real_engine.answer("dsik full", top=3).results[0]["probability"]
+
+
 def test_a_pasted_log_or_a_long_text_is_no_typed_question():
     assert search.typo_words("databse " * 24) == ["databse"] * 24
     assert search.typo_words("databse " * 25) == []

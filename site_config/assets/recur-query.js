@@ -1325,6 +1325,7 @@
     "webhook webhooks oauth saml sudo chmod chown rsync scp rpc").split(" ");
   var TYPO_TRIM = "`'\"<>()[]{},;:.!?*";
   var TYPO_PLAIN = /^(?:[a-z]+|[A-Z][a-z]+)$/;
+  var TYPO_SHOUTED = /^[A-Z]+$/;  /* a word in capitals, of a question typed in capitals (search.typed_in_capitals) */
 
   /* util.text.typo_distance: Levenshtein with two neighbouring letters swapped one edit (the optimal string
      alignment distance), or most + 1 once it is over most */
@@ -1345,16 +1346,25 @@
     return row[b.length];
   }
 
-  /* search.typo_words: the words of a typed question a typo may be read in (lowercased), none in a longer text */
-  function typoWords(text, p, stop) {
+  /* search.typo_words: the words of a typed question a typo may be read in (lowercased), none in a longer text;
+     ``shouted``: the question is typed in capitals (typedInCapitals; undefined: the text's own) */
+  function typoWords(text, p, stop, shouted) {
     var chunks = String(text).split(PY_SPLIT).filter(Boolean);  /* str.split() */
     if (chunks.length > p.max_words) return [];
+    if (shouted === undefined) shouted = typedInCapitals(text);
     var out = [];
     chunks.forEach(function (chunk) {
       var w = stripOf(chunk, TYPO_TRIM);
-      if (TYPO_PLAIN.test(w) && w.length >= (p.short_letters || p.min_letters) && !stop.has(w.toLowerCase())) out.push(w.toLowerCase());
+      var plain = TYPO_PLAIN.test(w) || (shouted && TYPO_SHOUTED.test(w));
+      if (plain && w.length >= (p.short_letters || p.min_letters) && !stop.has(w.toLowerCase())) out.push(w.toLowerCase());
     });
     return out;
+  }
+
+  /* search.typed_in_capitals: letters, and not one of them lowercase (caps lock): its words in capitals are words */
+  function typedInCapitals(text) {
+    text = String(text);
+    return text.toUpperCase() === text && text.toLowerCase() !== text;
   }
 
   /* search.foreign_words: a text that reads as another language, or has one of its function words no English text
@@ -1459,11 +1469,11 @@
 
   /* search.with_typos_read: the text with each typo as the KB's word it is read as, its punctuation and spacing kept */
   Typos.prototype.readTypos = function (text) {
-    var read = new Map(this.corrections(text)), kb = this.kb;
+    var read = new Map(this.corrections(text)), kb = this.kb, shouted = typedInCapitals(text);
     if (!read.size) return text;
     return String(text).split(/(\s+)/).map(function (chunk) {
       var w = stripOf(chunk, TYPO_TRIM);
-      return w && read.has(w.toLowerCase()) && typoWords(w, kb.p, kb.stop).length ? chunk.replace(w, read.get(w.toLowerCase())) : chunk;
+      return w && read.has(w.toLowerCase()) && typoWords(w, kb.p, kb.stop, shouted).length ? chunk.replace(w, read.get(w.toLowerCase())) : chunk;
     }).join("");
   };
 

@@ -137,7 +137,9 @@ ID_PIN = {"max_words": 4}
 # run of letters (lowercase, or capitalised) trimmed of punctuation: an identifier, a code, a number, a host,
 # a path or a signal-like token (CamelCase, UPPER, snake_case, with a digit, a dot or a hyphen) is never
 # changed, and a pasted log is no typed question. Found in review: "memroy leek" was "no known pattern" and
-# "certficate expird" rated its TLS pattern "<1% likely right".
+# "certficate expird" rated its TLS pattern "<1% likely right". A question with no lowercase letter at all (caps
+# lock, a page title in capitals: ``typed_in_capitals``) has its words in capitals read as lowercase ones: found in
+# a responder's review, "DSIK FULL" and "MEMROY LEEK" were "no known pattern" where "dsik full" was high.
 # A shorter word, of ``short_letters`` or more, is read only as a KB word one letter longer that holds it with one
 # letter added (a dropped letter: "disk ful" as "full"; it was "no known pattern", disk-full at 9%): a short word has
 # too many words one change away to read any other edit, and one with no such reading does not count against the
@@ -161,18 +163,29 @@ _READING: ContextVar[bool] = ContextVar("recur_typo_reading", default=False)
 _TYPO_TRIM = "`'\"<>()[]{},;:.!?*"
 
 
-def typo_words(text: str) -> list[str]:
-    """The words of ``text`` a typo may be read in (TYPO), lowercased, in order; none in a longer text."""
+def typo_words(text: str, shouted: bool | None = None) -> list[str]:
+    """The words of ``text`` a typo may be read in (TYPO), lowercased, in order; none in a longer text.
+    ``shouted``: whether the question is typed in capitals (``typed_in_capitals``; None: ``text``'s own)."""
     chunks = text.split()
     if len(chunks) > TYPO["max_words"]:
         return []
+    shouted = typed_in_capitals(text) if shouted is None else shouted
     out = []
     for chunk in chunks:
         w = chunk.strip(_TYPO_TRIM)
-        plain = w.isascii() and w.isalpha() and (w.islower() or (w[0].isupper() and w[1:].islower()))
+        if not (w.isascii() and w.isalpha()):
+            continue
+        plain = w.islower() or (w[0].isupper() and w[1:].islower()) or (shouted and w.isupper())
         if plain and len(w) >= TYPO["short_letters"] and w.lower() not in STOPWORDS:
             out.append(w.lower())
     return out
+
+
+def typed_in_capitals(text: str) -> bool:
+    """Whether ``text`` has letters and not one of them lowercase (caps lock, a page title in capitals): its words
+    in capitals are then words like any other, not names written so on purpose (TYPO). Found in a responder's
+    review: "DSIK FULL" and "MEMROY LEEK" were "no known pattern", their lowercase twins high."""
+    return text.upper() == text and text.lower() != text
 
 
 def foreign_words(text: str) -> bool:
@@ -201,10 +214,11 @@ def reading_typos() -> Iterator[None]:
 def with_typos_read(text: str, read: dict) -> str:
     """``text`` with each of its words ``typo_words`` reads that ``read`` has ({typed, lowercased: the KB's word})
     written as the KB's word, its punctuation and spacing kept."""
+    shouted = typed_in_capitals(text)
 
     def one(chunk: str) -> str:
         w = chunk.strip(_TYPO_TRIM)
-        return chunk.replace(w, read[w.lower()], 1) if w and w.lower() in read and typo_words(w) else chunk
+        return chunk.replace(w, read[w.lower()], 1) if w and w.lower() in read and typo_words(w, shouted) else chunk
 
     return "".join(one(part) for part in re.split(r"(\s+)", text))
 
