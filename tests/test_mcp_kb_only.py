@@ -309,3 +309,48 @@ def test_an_index_only_server_answers_past_incidents_and_the_pattern_resource_as
     assert err and body["error"]["code"] == "kb_unavailable", text
     assert got["search"][0] and got["search"][1]["error"]["code"] == "kb_unavailable", got["search"]
     assert got["resource"].startswith("error: pattern 'broke-again': ") and "rebuild the index" in got["resource"]
+
+
+def test_a_pattern_added_while_the_model_loads_is_the_folders_until_the_load_ends_then_the_served_indexs(tmp_path):
+    """What docs/mcp-slack.md says of a KB edited while the model loads (found in a re-read): past_incidents by
+    pattern_id answers from the folder while the load goes on, which has the pattern written after the load built
+    the index, then from the served index once loaded, which has it not (until `recur index`)."""
+    from kbfactory import write_pattern
+
+    from recur.serve.mcp_server import build_server
+    from recur.serve.mcp_stdio import holder_engine
+    from recur.serve.runtime import EngineHolder
+
+    kb = fixes_kb(tmp_path / "kb")
+    opened, release = threading.Event(), threading.Event()
+
+    def load():  # the index brought up to the KB, then the rest of the load held
+        engine = Engine.open(kb, tmp_path / "index", model="fake:64", quiet=True)
+        opened.set()
+        release.wait(120)
+        return engine
+
+    holder = EngineHolder(load)
+    holder.start()
+    try:
+        server = build_server(
+            holder_engine(holder),
+            stale_files=lambda: holder.kb_changed,
+            kb_dir=kb,
+            engine_now=holder_engine(holder, wait=0),
+        )
+        assert opened.wait(120)
+        write_pattern(kb, "added-later")
+
+        async def work(client):
+            loading = await call(client, "past_incidents", {"pattern_id": "added-later"})
+            release.set()
+            await call(client, "suggest_patterns", {"text": "ENOSPC"})  # waits for the load
+            return loading, await call(client, "past_incidents", {"pattern_id": "added-later"})
+
+        loading, loaded = session(server, work)
+    finally:
+        release.set()
+        holder.stop()
+    assert not loading[0] and loading[2] == "No recorded incidents", loading
+    assert loaded[0] and loaded[2] == "no pattern with id 'added-later' in the index", loaded
