@@ -25,6 +25,27 @@
 (function (root) {
   "use strict";
 
+  /* query.slack_unquoted: the quote marks of quoted lines out (SLACK_QUOTES: Slack's "&gt;", Markdown's ">", before a
+     blank or alone), then Slack's &lt;, &gt; and &amp; (last) as typed; a line at a time, no multiline ^ */
+  var SLACK_QUOTES = ["&gt;", ">"];
+  function slackUnquoted(text) {
+    if (text.indexOf("&") < 0 && text.indexOf(">") < 0) return text;
+    var lines = text.split("\n");
+    for (var n = 0; n < lines.length; n++) {
+      for (var k = 0; k < SLACK_QUOTES.length; k++) {
+        if (lines[n].slice(0, SLACK_QUOTES[k].length) !== SLACK_QUOTES[k]) continue;
+        var rest = lines[n].slice(SLACK_QUOTES[k].length), first = rest.slice(0, 1);
+        if (first === "" || first === " " || first === "\t" || first === "\r") {
+          lines[n] = first === " " || first === "\t" ? rest.slice(1) : rest;
+        }
+        break;
+      }
+    }
+    text = lines.join("\n");
+    if (text.indexOf("&") < 0) return text;
+    return text.split("&lt;").join("<").split("&gt;").join(">").split("&amp;").join("&");
+  }
+
   /* recur/retrieval/query.py: MAX_QUERY_CHARS, FRAMES_KEPT, HEAD_SHARE, TAIL_SHARE, LINE_CHARS, FRAME, ELIDED, TELLING */
   var MAX_QUERY_CHARS = 20000, FRAMES_KEPT = 1, HEAD_SHARE = 0.4, TAIL_SHARE = 0.4, LINE_CHARS = 500;
   /* query.MAX_PASTE_CHARS: an alert's texts are cut there (alerts.texts_joined), then condensed to MAX_QUERY_CHARS;
@@ -1218,7 +1239,8 @@
     /* colour codes out before condensing, as query.prepare: found in review, the box condensed a
        coloured paste with its codes in (lengths, and so what was kept, not the server's) */
     if (text.indexOf("\x1b") >= 0) text = text.replace(ANSI, "");
-    text = unfenced(withoutEmoji(text));  /* emoji out, as query.prepare (util.text.without_emoji) */
+    /* emoji out, as query.prepare (util.text.without_emoji); Slack's quotes and escapes (slackUnquoted) */
+    text = unfenced(slackUnquoted(withoutEmoji(text)));
     var pasted = alertPaste(text);  /* a pasted alert payload: its first firing alert, as the webhook reads it */
     text = pasted[0];
     var chars = Array.from(text).length, log = readLog(text);
