@@ -594,3 +594,16 @@ def test_an_events_table_and_a_described_node_find_what_failed_surely(real_engin
     for text, pattern in ((GET_EVENTS, "memory-leak-oom-kill"), (NODE_DISK, "disk-full")):
         top = real_engine.answer(text, top=3).results[0]
         assert top["id"] == pattern and top["confidence"] == "high", (pattern, top["id"], top["confidence"])
+
+
+def test_kubectls_own_events_columns_with_times_in_full_are_an_events_table():
+    """tests/test_query_logs.py's timestamped `kubectl get events` without its COUNT column (MESSAGE last): read as an
+    events table, by its Warning events, not as a log with its column header."""
+    from test_query_logs import KUBECTL_EVENTS
+
+    own = "\n".join(x.removesuffix("   COUNT").removesuffix("   1") for x in KUBECTL_EVENTS.split("\n"))
+    p = prepare(own)
+    assert p.text == (
+        "OOMKilling: Memory cgroup out of memory: Killed process 4121\nBackOff: Back-off restarting failed container api"
+    )
+    assert (p.log_level, p.log_lines, p.log_kept) == ("events", 7, 2)
