@@ -92,7 +92,10 @@ a typed "error: ..."), when some are at an error (else warning) level beside oth
 traceback pasted alone is searched by its exception lines, a Go crash (a ``panic:`` or ``fatal error:`` and its
 goroutine dump) by its panic lines: whole, their frames outweighed what failed (_traceback, _go_panic).
 `kubectl get pods` pasted (its NAME, READY and STATUS columns) is searched by its pods not running and ready,
-each as its name without a Deployment's hashes, its readiness and status (_pod_table).
+each as its name without a Deployment's hashes, its readiness and status (_pod_table); `kubectl get events` by its
+Warning events (_event_table), `kubectl describe node` by its taints, cordon, wrong conditions and Warning events
+(_node_described); the words typed under such a table are searched after it (_words_after). Slack's quoted lines and
+its &lt; &gt; &amp; are read as typed first (slack_unquoted).
 A single line that starts as a logger writes it is searched without what says nothing of what failed: its
 timestamps (a time of day alone only where a level or host follows, as above), syslog's host and process, klog's
 header, then the ids and EC2 host names after them (LINE_ID: a UUID, 16 hex digits or more, ``req=3f0c2a1e-…``,
