@@ -45,16 +45,26 @@ EXTERNAL_SECRETS = """\
 NAME       STORE           REFRESH INTERVAL   STATUS              READY
 db-creds   vault-backend   1h                 SecretSyncedError   False
 """
-# not a pod table: a row of fewer cells than its header, other tables (kubectl get nodes, Flux's, External Secrets',
+# not a pod table: a row of fewer cells than its header (then rows, no words), other tables (kubectl get nodes, Flux's, External Secrets',
 # a READY cell of no pod), a header alone
 NOT_TABLES = [
-    PODS + "and then it recovered\n",
+    PODS + "payments-api-84c7f5d9b-b2c4d   0/1\nredis-1   1/1   Running   0   12d\n",
     "NAME      STATUS     ROLES    AGE   VERSION\nnode-1    NotReady   <none>   40d   v1.30.2\n",
     "NAME   READY   STATUS   RESTARTS   AGE\n",
     HEALTHY,
     FLUX,
     EXTERNAL_SECRETS,
     PODS.replace("0/1     Crash", "0       Crash", 1),  # a READY cell of no pod
+]
+
+
+# words a responder typed under the table (found in review: the table and them were searched whole)
+PODS_SAID = PODS + "began right after the 14:00 rollout of payments-api 2.8\nrollback is ready if needed\n"
+# under the table, what no words are: more than PREAMBLE_LINES lines, a log line, an indented line
+NOT_WORDS_AFTER = [
+    PODS + "one\ntwo\nthree\nfour\n",
+    PODS + "2026-12-07T10:02:11Z ERROR payments-api: cannot reach ledger\n",
+    PODS + "   indented under it\n",
 ]
 
 
@@ -417,3 +427,183 @@ def test_what_runtimes_print_for_an_image_that_will_not_pull_is_a_signal(real_en
     top = real_engine.answer(message, top=3).results[0]
     assert top["id"] == "image-pull-failure" and top["confidence"] == "high"
     assert any(w["field"] == "signal" and w["match"] == "exact" for w in top["why"]), top["why"]
+
+
+def test_words_written_after_a_pod_table_are_searched_after_its_pods():
+    """Found in review: a table and "started after the 14:00 deploy" under it were searched whole (header, healthy
+    rows, ages); now its failing pods, then those words, which the note counts."""
+    p = prepare(PODS_SAID)
+    assert p.text == (
+        "payments-api 0/1 CrashLoopBackOff\nbegan right after the 14:00 rollout of payments-api 2.8\n"
+        "rollback is ready if needed"
+    )
+    assert (p.log_lines, p.log_kept, p.log_level, p.log_after) == (6, 2, "pods", 2)
+    assert p.note.endswith("not its column header and the 4 other rows, and the 2 lines after it")
+    for text in NOT_WORDS_AFTER:
+        p = prepare(text)
+        assert p.log_level != "pods" and p.log_after == 0, text
+
+
+def test_recur_suggest_quotes_the_pods_searched_above_the_words_after_them(run):
+    res = run("suggest", "--json", "-", input=PODS_SAID)
+    assert res.exit_code == 0, res.output
+    assert 'recur: the pods searched: "payments-api 0/1 CrashLoopBackOff"' in res.stderr
+
+
+# `kubectl get events` (-A: NAMESPACE first), Normal and Warning rows, a message with a pod's uid; words after it
+GET_EVENTS = """\
+LAST SEEN   TYPE      REASON             OBJECT                            MESSAGE
+8m          Normal    Scheduled          pod/ledger-6d8f7c9b5-wq4zt        Successfully assigned money/ledger-6d8f7c9b5-wq4zt to node-2
+7m          Normal    Pulled             pod/ledger-6d8f7c9b5-wq4zt        Container image "registry.example.org/ledger:7.0.1" already present on machine
+3m          Warning   OOMKilling         node/node-2                       Memory cgroup out of memory: Killed process 4410 (java) total-vm:8388608kB, anon-rss:3145728kB
+2m          Warning   BackOff            pod/ledger-6d8f7c9b5-wq4zt        Back-off restarting failed container ledger in pod ledger_money(0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b)
+"""
+GET_EVENTS_ALL = (
+    "NAMESPACE   LAST SEEN   TYPE      REASON      OBJECT              MESSAGE\n"
+    "money       2m          Warning   Unhealthy   pod/ledger-6d8f7c9b5-wq4zt   Readiness probe failed: HTTP probe failed "
+    "with statuscode: 503\n"
+    "money       2m          Normal    Killing     pod/ledger-6d8f7c9b5-wq4zt   Stopping container ledger\n"
+    "it flaps every few minutes since the node upgrade\n"
+)
+# searched as they are: Normal events alone, -o wide (MESSAGE not last), a TYPE that is no event's
+NOT_EVENT_TABLES = [
+    "LAST SEEN   TYPE     REASON    OBJECT       MESSAGE\n4m          Normal   Pulled    pod/web-0    Pulled image\n",
+    "LAST SEEN   TYPE      REASON    OBJECT      MESSAGE   FIRST SEEN\n2m   Warning   BackOff   pod/web-0   Back-off   9m\n",
+    "NAME   TYPE      REASON    MESSAGE\nweb    Ingress   Synced    ok\n",
+]
+
+
+def test_a_kubectl_get_events_table_is_searched_by_its_warning_events():
+    """Found in review: whole, its names, ages and Normal events were searched, memory-leak-oom-kill medium 0.53; as
+    an Events table of `kubectl describe` is, by each Warning event's reason and message (a pod's uid out)."""
+    p = prepare(GET_EVENTS)
+    assert p.text == (
+        "OOMKilling: Memory cgroup out of memory: Killed process 4410 (java) total-vm:8388608kB, anon-rss:3145728kB\n"
+        "BackOff: Back-off restarting failed container ledger in pod ledger_money"
+    )
+    assert (p.log_lines, p.log_kept, p.log_level) == (4, 2, "events")
+    assert p.note == "searched the kubectl Events table by its 2 Warning events, not its Normal events"
+    p = prepare(GET_EVENTS_ALL)
+    assert p.text == (
+        "Unhealthy: Readiness probe failed: HTTP probe failed with statuscode: 503\n"
+        "it flaps every few minutes since the node upgrade"
+    )
+    assert p.note.endswith("not its Normal events, and the 1 line after it")
+    for text in NOT_EVENT_TABLES:
+        p = prepare(text)
+        assert p.log_level == "" and p.text == text, text
+
+
+# `kubectl describe node` of a node under disk pressure, tainted and cordoned; and of a healthy one
+NODE_DISK = """\
+$ kubectl describe node worker-7
+Name:               worker-7
+Roles:              <none>
+Labels:             kubernetes.io/hostname=worker-7
+                    topology.kubernetes.io/zone=zone-b
+Annotations:        node.alpha.kubernetes.io/ttl: 0
+Taints:             node.kubernetes.io/disk-pressure:NoSchedule
+                    node.kubernetes.io/unschedulable:NoSchedule
+Unschedulable:      true
+Conditions:
+  Type             Status  LastHeartbeatTime                 LastTransitionTime                Reason                       Message
+  ----             ------  -----------------                 ------------------                ------                       -------
+  MemoryPressure   False   Mon, 07 Dec 2026 11:40:02 +0000   Wed, 02 Sep 2026 08:00:11 +0000   KubeletHasSufficientMemory   kubelet has sufficient memory available
+  DiskPressure     True    Mon, 07 Dec 2026 11:40:02 +0000   Mon, 07 Dec 2026 11:02:45 +0000   KubeletHasDiskPressure       kubelet has disk pressure
+  PIDPressure      False   Mon, 07 Dec 2026 11:40:02 +0000   Wed, 02 Sep 2026 08:00:11 +0000   KubeletHasSufficientPID      kubelet has sufficient PID available
+  Ready            True    Mon, 07 Dec 2026 11:40:02 +0000   Wed, 02 Sep 2026 08:01:40 +0000   KubeletReady                 kubelet is posting ready status
+Addresses:
+  InternalIP:  10.1.7.7
+Capacity:
+  ephemeral-storage:  51175Mi
+  memory:             16318412Ki
+Non-terminated Pods:          (2 in total)
+  Namespace    Name                 CPU Requests  CPU Limits  Memory Requests  Memory Limits  Age
+  ---------    ----                 ------------  ----------  ---------------  -------------  ---
+  logging      fluent-bit-x7k2p     100m (1%)     0 (0%)      64Mi (0%)        128Mi (0%)     96d
+Events:
+  Type     Reason                Age   From     Message
+  ----     ------                ----  ----     -------
+  Normal   NodeNotSchedulable    40m   kubelet  Node worker-7 status is now: NodeNotSchedulable
+  Warning  EvictionThresholdMet  38m   kubelet  Attempting to reclaim ephemeral-storage
+"""
+NODE_NOT_READY = (
+    "Name:               worker-3\nTaints:             node.kubernetes.io/unreachable:NoExecute\nConditions:\n"
+    "  Type    Status   LastHeartbeatTime   LastTransitionTime   Reason             Message\n"
+    "  Ready   Unknown  Mon, 07 Dec 2026 11:20:00 +0000   Mon, 07 Dec 2026 11:21:00 +0000   NodeStatusUnknown   "
+    "Kubelet stopped posting node status.\nEvents:              <none>\n"
+)
+NODE_HEALTHY = (
+    NODE_DISK.replace("DiskPressure     True ", "DiskPressure     False")
+    .replace(
+        "Taints:             node.kubernetes.io/disk-pressure:NoSchedule\n"
+        "                    node.kubernetes.io/unschedulable:NoSchedule\n",
+        "Taints:             <none>\n",
+    )
+    .replace("Unschedulable:      true", "Unschedulable:      false")
+    .replace("  Warning  EvictionThresholdMet  38m   kubelet  Attempting to reclaim ephemeral-storage\n", "")
+)
+NODE_NOTE = (
+    "searched the kubectl describe node output by its {} lines of taints, conditions and Warning events, not its "
+    "labels, annotations, addresses, capacity, pods and Normal events"
+)
+
+
+def test_a_described_node_is_searched_by_its_taints_conditions_and_warning_events():
+    """Found in review: whole, a node under disk pressure found disk-full at p 0.86; by its taints, its condition
+    that is True and its Warning event, 0.98. A node with nothing wrong is searched as it is."""
+    p = prepare(NODE_DISK)
+    assert p.text == (
+        "$ kubectl describe node worker-7\nTaints: node.kubernetes.io/disk-pressure:NoSchedule\n"
+        "Taints: node.kubernetes.io/unschedulable:NoSchedule\nUnschedulable: true\n"
+        "DiskPressure True: KubeletHasDiskPressure: kubelet has disk pressure\n"
+        "EvictionThresholdMet: Attempting to reclaim ephemeral-storage"
+    )
+    assert (p.log_level, p.note) == ("node", NODE_NOTE.format(5) + ", and the 1 line before it")
+    p = prepare(NODE_NOT_READY)
+    assert p.text == (
+        "Taints: node.kubernetes.io/unreachable:NoExecute\n"
+        "Ready Unknown: NodeStatusUnknown: Kubelet stopped posting node status."
+    )
+    p = prepare(NODE_HEALTHY)
+    assert p.log_level == "" and p.text == NODE_HEALTHY
+
+
+@pytest.mark.skipif(NODE is None, reason="node is not installed")
+def test_the_pages_query_reads_events_tables_described_nodes_and_words_after_as_query_py(tmp_path):
+    """assets/recur-query.js (the site's box) reads `kubectl get events`, `kubectl describe node` and the words after
+    a pod table as recur.retrieval.query does, in LF and CRLF."""
+    texts = [PODS_SAID, *NOT_WORDS_AFTER, GET_EVENTS, GET_EVENTS_ALL, *NOT_EVENT_TABLES, NODE_DISK, NODE_NOT_READY]
+    texts += [NODE_HEALTHY]
+    texts += [t.replace("\n", "\r\n") for t in texts]
+    body = (
+        "return input.map((t) => { const p = q.prepare(t); "
+        "return [p.text, p.log_lines, p.log_kept, p.log_level, p.log_after, q.note(p)]; });"
+    )
+    js = run_query_js(tmp_path, body, texts)
+    for text, j in zip(texts, js):
+        p = prepare(text)
+        assert j == [p.text, p.log_lines, p.log_kept, p.log_level, p.log_after, p.note or ""], text[:200]
+    assert [j[3] for j in js[:12]] == ["pods", "", "", "", "events", "events", "", "", "", "node", "node", ""]
+
+
+@pytest.mark.model
+def test_an_events_table_and_a_described_node_find_what_failed_surely(real_engine):
+    """Whole, the events table found memory-leak-oom-kill medium (0.53 on our review's); by its Warning events, high.
+    The node under disk pressure finds disk-full, high."""
+    for text, pattern in ((GET_EVENTS, "memory-leak-oom-kill"), (NODE_DISK, "disk-full")):
+        top = real_engine.answer(text, top=3).results[0]
+        assert top["id"] == pattern and top["confidence"] == "high", (pattern, top["id"], top["confidence"])
+
+
+def test_kubectls_own_events_columns_with_times_in_full_are_an_events_table():
+    """tests/test_query_logs.py's timestamped `kubectl get events` without its COUNT column (MESSAGE last): read as an
+    events table, by its Warning events, not as a log with its column header."""
+    from test_query_logs import KUBECTL_EVENTS
+
+    own = "\n".join(x.removesuffix("   COUNT").removesuffix("   1") for x in KUBECTL_EVENTS.split("\n"))
+    p = prepare(own)
+    assert p.text == (
+        "OOMKilling: Memory cgroup out of memory: Killed process 4121\nBackOff: Back-off restarting failed container api"
+    )
+    assert (p.log_level, p.log_lines, p.log_kept) == ("events", 7, 2)

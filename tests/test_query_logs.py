@@ -1430,17 +1430,18 @@ def test_every_surface_reads_a_fenced_log_as_the_log(run, kb_dir, tmp_path):
     assert answers[0] == answers[1] and answers[1]["query_note"] == plain["query_note"]
 
 
-# `kubectl get events` with its times in full (`-o custom-columns=LAST SEEN:.lastTimestamp,…`): a column header, then
-# timestamped rows, two of them Warnings that say what failed (read as its error lines)
+# `kubectl get events` with its times in full and its count last (`-o custom-columns=LAST SEEN:.lastTimestamp,…,COUNT:
+# .count`): a column header, then timestamped rows, two of them Warnings that say what failed (read as its error
+# lines; with MESSAGE last, kubectl's own columns, it is read as an events table: test_query_kubectl.py)
 KUBECTL_EVENTS = """\
-LAST SEEN              TYPE      REASON      OBJECT                    MESSAGE
-2026-12-06T03:01:12Z   Normal    Scheduled   pod/api-7d9f8b6c5-x2x9k   Successfully assigned prod/api-7d9f8b6c5-x2x9k
-2026-12-06T03:01:14Z   Normal    Pulled      pod/api-7d9f8b6c5-x2x9k   Container image "api:1.4.2" already present
-2026-12-06T03:01:15Z   Normal    Started     pod/api-7d9f8b6c5-x2x9k   Started container api
-2026-12-06T03:02:40Z   Warning   OOMKilling  node/node-3               Memory cgroup out of memory: Killed process 4121
-2026-12-06T03:02:41Z   Warning   BackOff     pod/api-7d9f8b6c5-x2x9k   Back-off restarting failed container api
-2026-12-06T03:03:00Z   Normal    Pulled      pod/api-7d9f8b6c5-x2x9k   Container image "api:1.4.2" already present
-2026-12-06T03:03:01Z   Normal    Started     pod/api-7d9f8b6c5-x2x9k   Started container api"""
+LAST SEEN              TYPE      REASON      OBJECT                    MESSAGE   COUNT
+2026-12-06T03:01:12Z   Normal    Scheduled   pod/api-7d9f8b6c5-x2x9k   Successfully assigned prod/api-7d9f8b6c5-x2x9k   1
+2026-12-06T03:01:14Z   Normal    Pulled      pod/api-7d9f8b6c5-x2x9k   Container image "api:1.4.2" already present   1
+2026-12-06T03:01:15Z   Normal    Started     pod/api-7d9f8b6c5-x2x9k   Started container api   1
+2026-12-06T03:02:40Z   Warning   OOMKilling  node/node-3               Memory cgroup out of memory: Killed process 4121   1
+2026-12-06T03:02:41Z   Warning   BackOff     pod/api-7d9f8b6c5-x2x9k   Back-off restarting failed container api   1
+2026-12-06T03:03:00Z   Normal    Pulled      pod/api-7d9f8b6c5-x2x9k   Container image "api:1.4.2" already present   1
+2026-12-06T03:03:01Z   Normal    Started     pod/api-7d9f8b6c5-x2x9k   Started container api   1"""
 
 
 def test_a_pasted_tables_column_header_is_named_as_its_header_not_as_a_line_before_it():

@@ -150,3 +150,50 @@ def test_mcp_ranks_a_slack_message_as_its_words(served):
         got, want = told[2 * n], told[2 * n + 1]
         assert (_ranked(got), got["no_known_pattern"]) == (_ranked(want), False), pasted
         assert got["query"] == pasted
+
+
+# a pod table quoted in Slack, as its API (or a bot relaying the message) sends it: each line after "&gt; ", its
+# <none> escaped; the words under it unquoted, with an escaped & and < >
+QUOTED_PODS = """\
+&gt; NAME                                READY   STATUS             RESTARTS       AGE
+&gt; search-api-6f7d9c8b5-k4q2z         0/1     CrashLoopBackOff   7 (1m ago)     14m
+&gt; search-api-6f7d9c8b5-w8m4n         0/1     CrashLoopBackOff   7 (2m ago)     14m
+&gt; search-indexer-0                   1/1     Running            0              9d
+since the 13:10 rollout &amp; the log says key &lt;ES_URL&gt; is missing"""
+# (as sent, as read): Slack's quotes and escapes, Markdown's quote; "&amp;lt;" is what was typed as "&lt;"
+QUOTED = {
+    QUOTED_PODS: "search-api 0/1 CrashLoopBackOff\nsince the 13:10 rollout & the log says key <ES_URL> is missing",
+    "&gt; disk full on db-3\n&gt;\n&gt; writes fail with ENOSPC": "disk full on db-3\n\nwrites fail with ENOSPC",
+    "> p99 &gt; 4s &amp;&amp; rising\n>still quoted? no": "p99 > 4s && rising\n>still quoted? no",
+    "typed &amp;lt;none&amp;gt; here\r\n&gt;\tpod pending\r\n": "typed &lt;none&gt; here\r\npod pending\r\n",
+}
+
+
+def test_slacks_quotes_and_escapes_are_read_as_the_text_typed():
+    """Found in a responder's review: a pod table quoted in Slack was no table (each line after "&gt; "), searched
+    whole, bad-deploy-crashloop medium 0.72; unquoted, by its failing pods and the words under it."""
+    for sent, read in QUOTED.items():
+        assert prepare(sent).text == read, sent
+    p = prepare(QUOTED_PODS)
+    assert (p.log_level, p.log_kept, p.log_after) == ("pods", 2, 1)
+
+
+def test_the_pages_query_reads_slacks_quotes_and_escapes_as_query_py(tmp_path):
+    from query_js import NODE, run_query_js
+
+    if NODE is None:
+        pytest.skip("node is not installed")
+    texts = [*QUOTED, *NOT_MARKUP]
+    body = "return input.map((t) => { const p = q.prepare(t); return [p.text, p.log_level, q.note(p)]; });"
+    js = run_query_js(tmp_path, body, texts)
+    for text, j in zip(texts, js):
+        p = prepare(text)
+        assert j == [p.text, p.log_level, p.note or ""], text
+    assert [j[0] for j in js[: len(QUOTED)]] == list(QUOTED.values()) and js[0][1] == "pods"
+
+
+@pytest.mark.model
+def test_a_pod_table_quoted_in_slack_finds_the_crash_loop_surely(real_engine):
+    """Quoted, the table alone was searched whole: bad-deploy-crashloop medium 0.76; read as a table, high 0.91."""
+    top = real_engine.answer(QUOTED_PODS.rsplit("\n", 1)[0], top=3).results[0]
+    assert top["id"] == "bad-deploy-crashloop" and top["confidence"] == "high", top["confidence"]

@@ -25,6 +25,27 @@
 (function (root) {
   "use strict";
 
+  /* query.slack_unquoted: the quote marks of quoted lines out (SLACK_QUOTES: Slack's "&gt;", Markdown's ">", before a
+     blank or alone), then Slack's &lt;, &gt; and &amp; (last) as typed; a line at a time, no multiline ^ */
+  var SLACK_QUOTES = ["&gt;", ">"];
+  function slackUnquoted(text) {
+    if (text.indexOf("&") < 0 && text.indexOf(">") < 0) return text;
+    var lines = text.split("\n");
+    for (var n = 0; n < lines.length; n++) {
+      for (var k = 0; k < SLACK_QUOTES.length; k++) {
+        if (lines[n].slice(0, SLACK_QUOTES[k].length) !== SLACK_QUOTES[k]) continue;
+        var rest = lines[n].slice(SLACK_QUOTES[k].length), first = rest.slice(0, 1);
+        if (first === "" || first === " " || first === "\t" || first === "\r") {
+          lines[n] = first === " " || first === "\t" ? rest.slice(1) : rest;
+        }
+        break;
+      }
+    }
+    text = lines.join("\n");
+    if (text.indexOf("&") < 0) return text;
+    return text.split("&lt;").join("<").split("&gt;").join(">").split("&amp;").join("&");
+  }
+
   /* recur/retrieval/query.py: MAX_QUERY_CHARS, FRAMES_KEPT, HEAD_SHARE, TAIL_SHARE, LINE_CHARS, FRAME, ELIDED, TELLING */
   var MAX_QUERY_CHARS = 20000, FRAMES_KEPT = 1, HEAD_SHARE = 0.4, TAIL_SHARE = 0.4, LINE_CHARS = 500;
   /* query.MAX_PASTE_CHARS: an alert's texts are cut there (alerts.texts_joined), then condensed to MAX_QUERY_CHARS;
@@ -218,7 +239,8 @@
   /* query.read_log: {text, lines, kept, level, before} or null */
   function readLog(text) {
     var lines = text.split("\n").filter(function (x) { return trim(x) !== ""; });
-    var crash = traceback(lines) || goPanic(lines) || podTable(lines) || described(lines);
+    var crash = traceback(lines) || goPanic(lines) || podTable(lines) || eventTable(lines) || nodeDescribed(lines) ||
+      described(lines);
     if (crash) return crash;
     if (lines.length < LOG_MIN_LINES) return fewRecords(lines) || (lines.length === 1 ? oneLine(lines[0]) : null);
     var before = beforeLog(lines), s = scan(lines.slice(before.length));
@@ -242,11 +264,34 @@
   var POD_READY = /^[0-9]+\/[0-9]+$/;  /* query.POD_READY: "1/2", not Flux's "True" */
   var POD_HASH = /-[bcdfghjklmnpqrstvwxz2456789]{5,10}-[bcdfghjklmnpqrstvwxz2456789]{5}$/;
   var HEADER_CELL = /^[A-Z][A-Z0-9_%/().:-]*(?: [A-Z][A-Z0-9_%/().:-]*)*$/;
-  function podHeader(line) {  /* query._pod_header: a cell at a time, not COLUMN_HEADER (its blanks backtrack) */
-    if (!POD_COLUMNS.every(function (c) { return line.indexOf(c) >= 0; })) return null;
+  function tableHeader(line, need) {  /* query._table_header: a cell at a time, not COLUMN_HEADER (its blanks backtrack) */
+    if (!need.every(function (c) { return line.indexOf(c) >= 0; })) return null;
     var cells = trim(line).split(CELL_GAP);
-    var all = POD_COLUMNS.every(function (c) { return cells.indexOf(c) >= 0; });
+    var all = need.every(function (c) { return cells.indexOf(c) >= 0; });
     return all && cells.every(function (c) { return HEADER_CELL.test(c); }) ? cells : null;
+  }
+  function podHeader(line) { return tableHeader(line, POD_COLUMNS); }  /* query._pod_header */
+  function wordsBefore(lines, at) {  /* the trimmed lines before a table when they are words before it, else null */
+    var words = lines.slice(0, at).map(trim), before = beforeLog(lines.slice(0, at));
+    if (before.length !== words.length || before.some(function (x, k) { return x !== words[k]; })) return null;
+    return words;
+  }
+  /* query._words_after: the words written after a pasted table, trimmed; [] for none, null for anything else */
+  function wordsAfter(lines) {
+    var said = lines.map(trim);
+    var chars = said.reduce(function (t, x) { return t + Array.from(x).length + 1; }, 0);
+    if (lines.length > PREAMBLE_LINES || chars > PREAMBLE_CHARS + 1) return null;
+    for (var i = 0; i < lines.length; i++) {
+      if (WS.indexOf(lines[i][0]) >= 0 || said[i].split(CELL_GAP).length > 2 || readLine(said[i])[0]) return null;
+    }
+    return said;
+  }
+  function withAfter(log, after) {  /* query._with_after */
+    if (!after.length) return log;
+    var out = [log.text].concat(after).join("\n");
+    if (out.indexOf("\x1b") >= 0) out = out.replace(ANSI, "");
+    log.text = wellFormed(out); log.after = after.length;
+    return log;
   }
   function podTable(lines) {
     var at = -1;
@@ -254,22 +299,53 @@
       if (podHeader(lines[i])) { at = i; break; }
     }
     if (at < 0 || lines.length < at + 2) return null;
-    var columns = podHeader(lines[at]);
-    var words = lines.slice(0, at).map(trim), before = beforeLog(lines.slice(0, at));
-    if (before.length !== words.length || before.some(function (x, k) { return x !== words[k]; })) return null;
+    var columns = podHeader(lines[at]), words = wordsBefore(lines, at);
+    if (!words) return null;
     var ready = columns.indexOf("READY"), status = columns.indexOf("STATUS"), name = columns.indexOf("NAME"), kept = [];
+    var rows = lines.length - at - 1;
     for (var r = at + 1; r < lines.length; r++) {
       var cells = trim(lines[r]).split(CELL_GAP);
-      if (cells.length !== columns.length || !POD_READY.test(cells[ready])) return null;
+      if (cells.length !== columns.length || !POD_READY.test(cells[ready])) { rows = r - at - 1; break; }
       var slash = cells[ready].indexOf("/");
       var have = slash < 0 ? cells[ready] : cells[ready].slice(0, slash), want = slash < 0 ? "" : cells[ready].slice(slash + 1);
       var fine = POD_FINE.indexOf(cells[status]) >= 0 && (cells[status] !== "Running" || have === want);
       if (!fine) kept.push(head(cells[name].replace(POD_HASH, "") + " " + cells[ready] + " " + cells[status], LINE_CHARS));
     }
-    if (!kept.length) return null;
-    var log = logOf(words, distinct(kept), lines.length - at - 1, "pods", 0);
+    var after = wordsAfter(lines.slice(at + 1 + rows));
+    if (!kept.length || !rows || !after) return null;
+    var log = logOf(words, distinct(kept), rows, "pods", 0);
     log.kept = kept.length;  /* the pods not fine, not the lines searched (two replicas are one line) */
-    return log;
+    return withAfter(log, after);
+  }
+
+  /* query._event_table: `kubectl get events` pasted, by each Warning event's reason and message; EVENT_COLUMNS as
+     query.py's. The message is the rest of its row (Python's split with maxsplit, written out) */
+  var EVENT_COLUMNS = ["TYPE", "REASON", "MESSAGE"];
+  function splitCells(line, most) {
+    var cells = [], at = 0, m, gap = new RegExp(CELL_GAP.source, "g");
+    while (cells.length < most && (m = gap.exec(line)) !== null) {
+      cells.push(line.slice(at, m.index)); at = m.index + m[0].length;
+    }
+    cells.push(line.slice(at));
+    return cells;
+  }
+  function eventTable(lines) {
+    var at = -1;
+    for (var i = 0; i < lines.length && i <= PREAMBLE_LINES; i++) {
+      if (tableHeader(lines[i], EVENT_COLUMNS)) { at = i; break; }
+    }
+    if (at < 0 || lines.length < at + 2) return null;
+    var columns = tableHeader(lines[at], EVENT_COLUMNS), words = wordsBefore(lines, at);
+    if (!words || columns[columns.length - 1] !== "MESSAGE") return null;
+    var kind = columns.indexOf("TYPE"), reason = columns.indexOf("REASON"), kept = [], rows = lines.length - at - 1;
+    for (var r = at + 1; r < lines.length; r++) {
+      var cells = splitCells(trim(lines[r]), columns.length - 1);
+      if (cells.length !== columns.length || (cells[kind] !== "Normal" && cells[kind] !== "Warning")) { rows = r - at - 1; break; }
+      if (cells[kind] === "Warning") kept.push(head(cells[reason] + ": " + cells[cells.length - 1].replace(POD_UID, ""), LINE_CHARS));
+    }
+    var after = wordsAfter(lines.slice(at + 1 + rows));
+    if (!kept.length || !after) return null;
+    return withAfter(logOf(words, distinct(kept), rows, "events", 0), after);
   }
 
   /* query._described: `kubectl describe pod` pasted, or its Events table alone, by its containers' states that are not
@@ -285,7 +361,10 @@
     describe: ["kubectl describe pod output",
                ["line of a container's state or a Warning event", "lines of containers' states and Warning events"],
                "labels, annotations, IPs, mounts, volumes, tolerations, conditions and Normal events"],
-    events: ["kubectl Events table", ["Warning event", "Warning events"], "Normal events"]
+    events: ["kubectl Events table", ["Warning event", "Warning events"], "Normal events"],
+    node: ["kubectl describe node output",
+           ["line of a taint, a condition or a Warning event", "lines of taints, conditions and Warning events"],
+           "labels, annotations, addresses, capacity, pods and Normal events"]
   };
   var BLANKS = /[ \t\r\f\v]+/;
   function indentOf(raw) { var i = 0; while (i < raw.length && WS.indexOf(raw[i]) >= 0) i++; return i; }
@@ -298,6 +377,48 @@
     if (line.slice(0, 5) !== "Name:" || trim(line.slice(5)) === "") return false;
     for (var i = k + 1; i < lines.length; i++) if (rstripOf(lines[i], WS) === "Containers:") return true;
     return false;
+  }
+  /* query._node_described: `kubectl describe node` pasted, by its taints, cordon, bad conditions and Warning events */
+  var NODE_CONDITION_OK = ["Ready"];
+  function nodeStart(lines, k) {  /* query._node_start */
+    var line = rstripOf(lines[k], WS);
+    if (line.slice(0, 5) !== "Name:" || trim(line.slice(5)) === "") return false;
+    var keys = lines.slice(k + 1).filter(function (x) { return WS.indexOf(x[0]) < 0; })
+      .map(function (x) { var c = x.indexOf(":"); return c < 0 ? x : x.slice(0, c); });
+    return keys.indexOf("Taints") >= 0 && keys.indexOf("Conditions") >= 0 && keys.indexOf("Containers") < 0;
+  }
+  function nodeDescribed(lines) {
+    var at = -1;
+    for (var i = 0; i < lines.length && i <= PREAMBLE_LINES; i++) {
+      if (nodeStart(lines, i)) { at = i; break; }
+    }
+    if (at < 0) return null;
+    var words = wordsBefore(lines, at);
+    if (!words) return null;
+    var kept = [], events = [], section = "", m;
+    for (var r = at; r < lines.length; r++) {
+      var raw = lines[r], line = trim(raw), indented = WS.indexOf(raw[0]) >= 0;
+      var colon = line.indexOf(":"), key = colon < 0 ? line : line.slice(0, colon);
+      if (!indented && colon >= 0) {
+        if (DESCRIBE_SECTION.test(key)) section = key;
+        var value = trim(line.slice(colon + 1));
+        if ((key === "Taints" && value !== "" && value !== "<none>") || (key === "Unschedulable" && value === "true")) {
+          kept.push(key + ": " + value);
+        }
+      } else if (indented && section === "Taints") {
+        kept.push("Taints: " + line);
+      } else if (indented && section === "Conditions") {
+        var cells = line.split(CELL_GAP);
+        if (cells.length >= 4 && (cells[1] === "True") !== (NODE_CONDITION_OK.indexOf(cells[0]) >= 0)) {
+          kept.push(cells[0] + " " + cells[1] + ": " + cells[cells.length - 2] + ": " + cells[cells.length - 1]);
+        }
+      } else if (section === "Events" && (m = EVENT_ROW.exec(line)) !== null) {
+        events.push(m[1] + ": " + m[2].replace(POD_UID, ""));
+      }
+    }
+    kept = kept.concat(events);
+    if (!kept.length) return null;
+    return logOf(words, distinct(kept.map(function (x) { return head(x, LINE_CHARS); })), lines.length - at, "node", 0);
   }
   function stateFine(said) {  /* query._state_fine */
     var colon = said[0].indexOf(": "), value = colon < 0 ? "" : said[0].slice(colon + 2);
@@ -1118,18 +1239,19 @@
     /* colour codes out before condensing, as query.prepare: found in review, the box condensed a
        coloured paste with its codes in (lengths, and so what was kept, not the server's) */
     if (text.indexOf("\x1b") >= 0) text = text.replace(ANSI, "");
-    text = unfenced(withoutEmoji(text));  /* emoji out, as query.prepare (util.text.without_emoji) */
+    /* emoji out, as query.prepare (util.text.without_emoji); Slack's quotes and escapes (slackUnquoted) */
+    text = unfenced(slackUnquoted(withoutEmoji(text)));
     var pasted = alertPaste(text);  /* a pasted alert payload: its first firing alert, as the webhook reads it */
     text = pasted[0];
     var chars = Array.from(text).length, log = readLog(text);
     var p = { text: text, chars: chars, frames: 0, middle: 0, log_lines: 0, log_kept: 0, log_level: "", log_before: 0,
-              log_unlevelled: 0, alert: "", alerts: 0, alert_resolved: false, alert_note: "", alert_unread: null, alert_others: [],
+              log_unlevelled: 0, log_after: 0, alert: "", alerts: 0, alert_resolved: false, alert_note: "", alert_unread: null, alert_others: [],
               alert_table: false, alert_said: "", non_latin: false, non_english: false, not_alert: "" };
     if (pasted[1]) Object.keys(pasted[1]).forEach(function (k) { p[k] = pasted[1][k]; });
     if (p.not_alert) { p.chars = 0; return p; }  /* no alert nor incident: nothing to search (query.prepare) */
     if (log) {
       p.text = text = log.text; p.log_lines = log.lines; p.log_kept = log.kept; p.log_level = log.level;
-      p.log_before = log.before; p.log_unlevelled = log.unlevelled;
+      p.log_before = log.before; p.log_unlevelled = log.unlevelled; p.log_after = log.after || 0;
     }
     if (Array.from(text).length <= limit) return p;
     /* query._condensed: a text with no line FRAME or ELIDED could match is kept as it is */
@@ -1237,6 +1359,10 @@
 
   /* query.Prepared._lines_before: the note's end for the lines written before a log, kept first; the last of them
      a column header, "its column header line" (it is the log's own first line, not words written above it) */
+  /* query.Prepared._lines_after: the note's end for the words written after a pasted table, searched last */
+  function linesAfter(p) {
+    return p.log_after ? ", and the " + p.log_after + " line" + (p.log_after === 1 ? "" : "s") + " after it" : "";
+  }
   function linesBefore(p, what) {
     if (!p.log_before) return "";
     if (!COLUMN_HEADER.test(p.text.split("\n")[p.log_before - 1])) {
@@ -1273,12 +1399,13 @@
     } else if (own(DESCRIBED, p.log_level)) {  /* `kubectl describe pod`, its Events table (query._described) */
       var d = DESCRIBED[p.log_level];
       parts.push("searched the " + d[0] + " by its " + n(p.log_kept) + " " + d[1][p.log_kept === 1 ? 0 : 1] + ", not its " +
-                 d[2] + linesBefore(p, "it"));
+                 d[2] + linesBefore(p, "it") + linesAfter(p));
     } else if (p.log_level === "pods") {  /* `kubectl get pods` (query._pod_table) */
       var others = p.log_lines - p.log_kept;
       parts.push("searched the " + n(p.log_kept) + " pod" + (p.log_kept === 1 ? "" : "s") + " not running and ready of a " +
                  n(p.log_lines) + "-pod kubectl get pods table (name, readiness and status), not its column header" +
-                 (others ? " and the " + n(others) + " other row" + (others === 1 ? "" : "s") : "") + linesBefore(p, "it"));
+                 (others ? " and the " + n(others) + " other row" + (others === 1 ? "" : "s") : "") + linesBefore(p, "it") +
+                 linesAfter(p));
     } else if (p.log_lines) {
       var leveled = p.log_kept - p.log_unlevelled, plain = p.log_unlevelled;
       parts.push("searched the " + n(leveled) + " " + p.log_level + " line" + (leveled === 1 ? "" : "s") +

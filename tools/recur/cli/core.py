@@ -541,6 +541,7 @@ SAID_ALONE = {
     "pods": "the pods searched",
     "describe": "what it says failed",
     "events": "its Warning event",
+    "node": "what it says is wrong",
 }
 # the most of stdin `recur suggest -` reads, keeping its end (read_stdin_tail): a log followed with -f never ends
 STDIN_MOST = 64 * 1024 * 1024
@@ -877,7 +878,7 @@ def _first_searched(prepared) -> str:
     from recur.cli.render import first_log_line
 
     alone = SAID_ALONE.get(prepared.log_level)
-    one = prepared.log_kept == 1 or prepared.text.count("\n") == prepared.log_before
+    one = prepared.log_kept == 1 or prepared.text.count("\n") - prepared.log_after == prepared.log_before
     return f"{alone if alone and one else 'the first of them'}: {first_log_line(prepared)}"
 
 

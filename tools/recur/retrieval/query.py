@@ -92,7 +92,10 @@ a typed "error: ..."), when some are at an error (else warning) level beside oth
 traceback pasted alone is searched by its exception lines, a Go crash (a ``panic:`` or ``fatal error:`` and its
 goroutine dump) by its panic lines: whole, their frames outweighed what failed (_traceback, _go_panic).
 `kubectl get pods` pasted (its NAME, READY and STATUS columns) is searched by its pods not running and ready,
-each as its name without a Deployment's hashes, its readiness and status (_pod_table).
+each as its name without a Deployment's hashes, its readiness and status (_pod_table); `kubectl get events` by its
+Warning events (_event_table), `kubectl describe node` by its taints, cordon, wrong conditions and Warning events
+(_node_described); the words typed under such a table are searched after it (_words_after). Slack's quoted lines and
+its &lt; &gt; &amp; are read as typed first (slack_unquoted).
 A single line that starts as a logger writes it is searched without what says nothing of what failed: its
 timestamps (a time of day alone only where a level or host follows, as above), syslog's host and process, klog's
 header, then the ids and EC2 host names after them (LINE_ID: a UUID, 16 hex digits or more, ``req=3f0c2a1e-…``,
@@ -339,6 +342,9 @@ SLACK_MARKUP = re.compile(
     r"|<((?:[a-z][a-z0-9+.-]*://|mailto:)[^<>| \t\r\n]+)(?:\|([^<>\n]*))?>",
     re.ASCII,
 )
+# what starts a quoted line (slack_unquoted): Slack's escaped ">", as its API sends a quote, and Markdown's ">", each
+# before a blank or alone on its line
+SLACK_QUOTES = ("&gt;", ">")
 # An emoji as Slack writes it, a :name: code (a run of them: ":fire::fire:", a skin tone's ":+1::skin-tone-2:"),
 # standing as a word of its own: white space or the text's ends around it (the one before it is looked at by
 # _not_glued: the browser's port has no lookbehind). "ERROR:root:x", "host:8080:" and "12:30:45" are no emoji, nor is
@@ -372,6 +378,12 @@ COLUMN_HEADER = re.compile(
 # `kubectl get pods` (_pod_table): the columns its header has (NAMESPACE first with -A, NODE and more with -o wide), what
 # sets its cells apart, and the statuses of a pod that is fine (Running only with all its containers ready)
 POD_COLUMNS = {"NAME", "READY", "STATUS"}
+# `kubectl get events` (_event_table): the columns its header has (LAST SEEN, TYPE, REASON, OBJECT, MESSAGE; NAMESPACE
+# first with -A)
+EVENT_COLUMNS = {"TYPE", "REASON", "MESSAGE"}
+# `kubectl describe node` (_node_described): the condition that is fine True; any other is bad True (MemoryPressure,
+# DiskPressure, PIDPressure, NetworkUnavailable, a node-problem-detector's KernelDeadlock, ReadonlyFilesystem ...)
+NODE_CONDITION_OK = {"Ready"}
 CELL_GAP = re.compile(r"\t[ \t]*| {2,}[ \t]*", re.ASCII)
 HEADER_CELL = re.compile(r"[A-Z][A-Z0-9_%/().:-]*(?: [A-Z][A-Z0-9_%/().:-]*)*", re.ASCII)  # COLUMN_HEADER's column
 POD_FINE = {"Running", "Completed", "Succeeded"}
@@ -415,6 +427,11 @@ DESCRIBED = {
         "labels, annotations, IPs, mounts, volumes, tolerations, conditions and Normal events",
     ),
     "events": ("kubectl Events table", ("Warning event", "Warning events"), "Normal events"),
+    "node": (
+        "kubectl describe node output",
+        ("line of a taint, a condition or a Warning event", "lines of taints, conditions and Warning events"),
+        "labels, annotations, addresses, capacity, pods and Normal events",
+    ),
 }
 CRASHES = {
     "traceback": ("Python traceback", "exception", "frames"),  # _traceback
@@ -440,6 +457,7 @@ class Prepared:
     log_level: str = ""
     log_before: int = 0
     log_unlevelled: int = 0
+    log_after: int = 0  # the lines written after a pasted table (_words_after), searched last
     # a pasted alert payload (retrieval.alerts): its first firing alert's name ("" for none: the note says NO_ALERTNAME;
     # kept apart, an alert named "(no alertname)" is named, pasted_log.record_title), how many alerts it had, whether
     # none was firing, and what its datasource problem means (alert_note); searched is that alert's query
@@ -507,7 +525,10 @@ class Prepared:
         elif self.log_level in DESCRIBED:  # `kubectl describe pod`, its Events table (_described)
             what, (one, more), rest = DESCRIBED[self.log_level]
             kept = one if self.log_kept == 1 else more
-            parts.append(f"searched the {what} by its {self.log_kept:,} {kept}, not its {rest}{self._lines_before()}")
+            parts.append(
+                f"searched the {what} by its {self.log_kept:,} {kept}, not its {rest}{self._lines_before()}"
+                f"{self._lines_after()}"
+            )
         elif self.log_lines:
             leveled, plain = self.log_kept - self.log_unlevelled, self.log_unlevelled
             s, p = ("" if n == 1 else "s" for n in (leveled, plain))
@@ -572,7 +593,7 @@ class Prepared:
         rest = f" and the {others:,} other row{o}" if others else ""
         return (
             f"searched the {kept:,} pod{s} not running and ready of a {self.log_lines:,}-pod kubectl get pods table "
-            f"(name, readiness and status), not its column header{rest}{self._lines_before()}"
+            f"(name, readiness and status), not its column header{rest}{self._lines_before()}{self._lines_after()}"
         )
 
     def _records_note(self) -> str:
@@ -580,6 +601,12 @@ class Prepared:
         what, its = ("JSON or logfmt record", "its") if one else (f"{self.log_lines:,} JSON or logfmt records", "their")
         before = self._lines_before("it" if one else "them")
         return f"searched the {what} by {its} message fields, not {its} other keys, ids and timestamps{before}"
+
+    def _lines_after(self) -> str:
+        """The note's end for the words written after a pasted table, searched last: ", and the 1 line after it"."""
+        if not self.log_after:
+            return ""
+        return f", and the {self.log_after} line{'' if self.log_after == 1 else 's'} after it"
 
     def _lines_before(self, what: str = "it") -> str:
         """The note's end for the lines written before a log, kept first: ", and the 2 lines before it"; the last of
@@ -665,6 +692,28 @@ def unfenced(text: str) -> str:
     return FENCE.sub("\n", FENCE_LINE.sub(out, text))
 
 
+def slack_unquoted(text: str) -> str:
+    """``text`` without the quote marks that start its quoted lines (SLACK_QUOTES: Slack's "&gt; ", as its API, an
+    export or a bot relaying a message sends a quote, and Markdown's "> "), then with Slack's three escapes, &lt;, &gt;
+    and &amp; (the last last: "&amp;lt;" is "&lt;"), as the characters typed; a line at a time, no ``^`` (JavaScript's
+    multiline ``^`` is not Python's). Found in a responder's review: a pod table quoted in Slack, each line after
+    "&gt; ", was no table, searched whole (bad-deploy-crashloop medium 0.72); unquoted, by its failing pods, high 0.82.
+    Slack's /recur unescaped its commands already (serve.slack); the same text relayed to the API, MCP, `recur
+    suggest` or the box was searched with them. Prose quoted or escaped answered the same either way (the model and
+    BM25 read no "&gt;"): this is for what is read by its shape, a table, a log, an alert's JSON."""
+    if "&" not in text and ">" not in text:
+        return text
+    lines = text.split("\n")
+    for n, line in enumerate(lines):
+        rest = next((line[len(m) :] for m in SLACK_QUOTES if line.startswith(m)), None)
+        if rest is not None and rest[:1] in ("", " ", "\t", "\r"):
+            lines[n] = rest[1:] if rest[:1] in (" ", "\t") else rest
+    text = "\n".join(lines)
+    if "&" not in text:
+        return text
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
 def slack_unmarked(text: str) -> str:
     """``text`` without Slack's own markup (SLACK_MARKUP: a mention, a channel, <!here> out; a link as its label, or
     its URL) and its :name: emoji codes outside code blocks and spans (EMOJI_CODES). A mention's id swayed the
@@ -697,9 +746,9 @@ def _not_glued(m: re.Match) -> str:
 
 def prepare(text: str, limit: int = MAX_QUERY_CHARS) -> Prepared:
     """``text`` as it is searched: colour codes out, lone surrogates as U+FFFD, emoji out (util.text.without_emoji),
-    Markdown's code fences out (unfenced), a log by its error lines, condensed to ``limit``. A pasted alert payload
+    Slack's quotes and escapes out (slack_unquoted), Markdown's code fences out (unfenced), a log by its error lines, condensed to ``limit``. A pasted alert payload
     (JSON) by its first firing alert, as the webhook reads it (retrieval.alerts), on every surface."""
-    text = unfenced(without_emoji(clean(strip_ansi(text))))
+    text = unfenced(slack_unquoted(without_emoji(clean(strip_ansi(text)))))
     text, alert = _alert_paste(text)
     if alert.get("not_alert"):  # no alert nor incident: nothing to search
         return Prepared("", 0, **alert)
@@ -707,7 +756,7 @@ def prepare(text: str, limit: int = MAX_QUERY_CHARS) -> Prepared:
     log = read_log(text)
     if log is not None:
         text = log.text
-    said = (log.lines, log.kept, log.level, log.before, log.unlevelled) if log else (0, 0, "", 0, 0)
+    said = (log.lines, log.kept, log.level, log.before, log.unlevelled, log.after) if log else (0, 0, "", 0, 0, 0)
     p = _condensed(text, limit, chars, said, alert)
     # of what is searched (a log's error lines, not its timestamps; at most `limit`): counted on a 1,000,000-
     # character paste before condensing, it took 0.4 s, on the 20,000 searched 0.01 s
@@ -823,6 +872,7 @@ class Log:
     level: str
     before: int = 0
     unlevelled: int = 0
+    after: int = 0  # the words written after a table (_words_after), searched last
 
 
 def read_log(text: str) -> Log | None:
@@ -830,7 +880,8 @@ def read_log(text: str) -> Log | None:
     written before the log, when it is a log and they are fewer than half of its lines; else None (the text
     is searched as it is). The rules: the module's docstring."""
     lines = [x for x in text.split("\n") if x.strip(WS)]
-    crash = _traceback(lines) or _go_panic(lines) or _pod_table(lines) or _described(lines)
+    crash = _traceback(lines) or _go_panic(lines) or _pod_table(lines) or _event_table(lines) or _node_described(lines)
+    crash = crash or _described(lines)
     if crash is not None:
         return crash
     if len(lines) < LOG_MIN_LINES:
@@ -918,36 +969,97 @@ def _pod_table(lines: list[str]) -> Log | None:
     status, each once, at level "pods"; else None (searched as it is). Found in review: a table of 6 pods, 2 of a
     Deployment in CrashLoopBackOff, found bad-deploy-crashloop at p 0.50, the 4 healthy rows, the header, restarts and
     ages outweighing the 2; as "payments-api 0/1 CrashLoopBackOff", p 0.83; a table's OOMKilled pod beside two Running
-    ones, memory-leak-oom-kill 0.57, then 0.9. A table with every pod fine says nothing failed: searched as it is."""
+    ones, memory-leak-oom-kill 0.57, then 0.9. A table with every pod fine says nothing failed: searched as it is. The words written after
+    the table (_words_after: "started after the 14:00 deploy") are searched after its pods."""
     at = next((n for n, x in enumerate(lines[: PREAMBLE_LINES + 1]) if _pod_header(x)), None)
     if at is None or len(lines) < at + 2 or _before_log(lines[:at]) != [x.strip(WS) for x in lines[:at]]:
         return None
     columns = _pod_header(lines[at])
     ready, status = columns.index("READY"), columns.index("STATUS")
-    kept = []
-    for raw in lines[at + 1 :]:
+    kept, rows = [], len(lines) - at - 1
+    for n, raw in enumerate(lines[at + 1 :]):
         cells = CELL_GAP.split(raw.strip(WS))
         if len(cells) != len(columns) or not POD_READY.fullmatch(cells[ready]):
-            return None
+            rows = n
+            break
         have, _, want = cells[ready].partition("/")
         fine = cells[status] in POD_FINE and (cells[status] != "Running" or have == want)
         if not fine:
             name = POD_HASH.sub("", cells[columns.index("NAME")])
             kept.append(f"{name} {cells[ready]} {cells[status]}"[:LINE_CHARS])
-    if not kept:
+    after = _words_after(lines[at + 1 + rows :])
+    if not kept or not rows or after is None:
         return None
     # kept: the pods not fine, not the lines searched (two replicas in CrashLoopBackOff are one line)
-    return replace(_log_of([x.strip(WS) for x in lines[:at]], kept, len(lines) - at - 1, "pods"), kept=len(kept))
+    log = _log_of([x.strip(WS) for x in lines[:at]], kept, rows, "pods")
+    return _with_after(replace(log, kept=len(kept)), after)
+
+
+def _words_after(lines: list[str]) -> list[str] | None:
+    """The words a responder wrote after a pasted table (``lines``: those after its last row), trimmed: at most
+    PREAMBLE_LINES lines, together at most PREAMBLE_CHARS, none indented, a log record or a table's row (three
+    cells or more apart by a tab or two spaces), as the words before a log are; [] for none; None for anything else (the paste is no table alone). Found in a
+    responder's review: a pod table and "started right after the 14:00 deploy of orders-api v3.2" under it was
+    searched whole, header, healthy rows and ages (bad-deploy-crashloop medium 0.71); by its failing pods and those
+    words, 0.79."""
+    said = [x.strip(WS) for x in lines]
+    if len(lines) > PREAMBLE_LINES or sum(len(x) + 1 for x in said) > PREAMBLE_CHARS + 1:
+        return None
+    if any(x[0] in WS or len(CELL_GAP.split(y)) > 2 or read_line(y)[0] for x, y in zip(lines, said)):
+        return None  # (a line of three cells or more is a table's, no words)
+    return said
+
+
+def _with_after(log: Log, after: list[str]) -> Log:
+    """``log`` with the words written after its table searched last (_words_after), each once."""
+    if not after:
+        return log
+    return replace(log, text=clean(strip_ansi("\n".join([log.text, *after]))), after=len(after))
+
+
+def _event_table(lines: list[str]) -> Log | None:
+    """`kubectl get events` pasted (after the words written before it): its column header (EVENT_COLUMNS: TYPE,
+    REASON and MESSAGE among its columns, MESSAGE last, as kubectl writes it but with -o wide) and rows of as many
+    cells (the message is the rest of its row), each TYPE Normal or Warning, searched by each Warning event's reason
+    and message, each once (a pod's uid and an image's digest out, POD_UID), at level "events", as an Events table of
+    `kubectl describe` is (_described), then the words written after it (_words_after); else None (searched as it
+    is). Found in a responder's review: a table of 3 Normal events and 2 Warning ones (OOMKilling, BackOff) found
+    memory-leak-oom-kill medium at p 0.53, its names, ages and Normal events searched; by its Warning events, high
+    0.96."""
+    at = next((n for n, x in enumerate(lines[: PREAMBLE_LINES + 1]) if _table_header(x, EVENT_COLUMNS)), None)
+    if at is None or len(lines) < at + 2 or _before_log(lines[:at]) != [x.strip(WS) for x in lines[:at]]:
+        return None
+    columns = _table_header(lines[at], EVENT_COLUMNS)
+    if columns[-1] != "MESSAGE":
+        return None
+    kind, reason = columns.index("TYPE"), columns.index("REASON")
+    kept, rows = [], len(lines) - at - 1
+    for n, raw in enumerate(lines[at + 1 :]):
+        cells = CELL_GAP.split(raw.strip(WS), maxsplit=len(columns) - 1)
+        if len(cells) != len(columns) or cells[kind] not in ("Normal", "Warning"):
+            rows = n
+            break
+        if cells[kind] == "Warning":
+            kept.append(f"{cells[reason]}: {POD_UID.sub('', cells[-1])}"[:LINE_CHARS])
+    after = _words_after(lines[at + 1 + rows :])
+    if not kept or after is None:
+        return None
+    return _with_after(_log_of([x.strip(WS) for x in lines[:at]], kept, rows, "events"), after)
+
+
+def _table_header(line: str, need: set[str]) -> list[str] | None:
+    """The columns of a table's header ``line`` (HEADER_CELL each, ``need`` among them), else None (_pod_header)."""
+    if not all(c in line for c in need):
+        return None
+    cells = CELL_GAP.split(line.strip(WS))
+    return cells if set(cells) >= need and all(HEADER_CELL.fullmatch(c) for c in cells) else None
 
 
 def _pod_header(line: str) -> list[str] | None:
     """The columns of `kubectl get pods`'s header ``line`` (HEADER_CELL each, POD_COLUMNS among them), else None. Not
     COLUMN_HEADER: its runs of blanks between cells are matched in as many ways as a run is long, and a line of 300,000
     blanks before a small letter took minutes; a cell at a time is read once (tests/test_browser_search.py)."""
-    if not all(c in line for c in POD_COLUMNS):
-        return None
-    cells = CELL_GAP.split(line.strip(WS))
-    return cells if set(cells) >= POD_COLUMNS and all(HEADER_CELL.fullmatch(c) for c in cells) else None
+    return _table_header(line, POD_COLUMNS)
 
 
 def _described(lines: list[str]) -> Log | None:
@@ -994,6 +1106,52 @@ def _described(lines: list[str]) -> Log | None:
         return None
     before = [x.strip(WS) for x in lines[:at]]
     return _log_of(before, [x[:LINE_CHARS] for x in kept], len(lines) - at, "events" if events_only else "describe")
+
+
+def _node_described(lines: list[str]) -> Log | None:
+    """`kubectl describe node` pasted (after the words written before it: its "Name:" line, then "Taints:" and
+    "Conditions:" lines and no "Containers:" one), searched by what says what is wrong with the node, at level "node":
+    its taints (not "<none>"), "Unschedulable: true" (a cordon), each condition that is bad (NODE_CONDITION_OK: Ready
+    not True, any other, MemoryPressure, DiskPressure, PIDPressure, NetworkUnavailable or a node-problem-detector's,
+    True) as its type, status, reason and message, and each Warning event's reason and message, each once; not its
+    labels, annotations, addresses, capacity, pods and Normal events. Found in a responder's review: a node with
+    DiskPressure True, its taint and an EvictionThresholdMet event found disk-full at p 0.86, by these lines 0.98.
+    A node with nothing wrong: None (searched as it is)."""
+    at = next((n for n, x in enumerate(lines[: PREAMBLE_LINES + 1]) if _node_start(lines, n)), None)
+    if at is None or _before_log(lines[:at]) != [x.strip(WS) for x in lines[:at]]:
+        return None
+    kept, events, section = [], [], ""
+    for raw in lines[at:]:
+        line, indented = raw.strip(WS), raw[0] in WS
+        key, colon, value = line.partition(":")
+        if not indented and colon:
+            section = key if DESCRIBE_SECTION.fullmatch(key) else section
+            value = value.strip(WS)
+            if (key == "Taints" and value not in ("", "<none>")) or (key == "Unschedulable" and value == "true"):
+                kept.append(f"{key}: {value}")
+        elif indented and section == "Taints":
+            kept.append(f"Taints: {line}")
+        elif indented and section == "Conditions":
+            cells = CELL_GAP.split(line)
+            if len(cells) >= 4 and (cells[1] == "True") != (cells[0] in NODE_CONDITION_OK):
+                kept.append(f"{cells[0]} {cells[1]}: {cells[-2]}: {cells[-1]}")
+        elif section == "Events" and (m := EVENT_ROW.match(line)):
+            events.append(f"{m.group(1)}: {POD_UID.sub('', m.group(2))}")
+    kept += events
+    if not kept:
+        return None
+    before = [x.strip(WS) for x in lines[:at]]
+    return _log_of(before, [x[:LINE_CHARS] for x in kept], len(lines) - at, "node")
+
+
+def _node_start(lines: list[str], n: int) -> bool:
+    """Whether ``lines[n]`` starts `kubectl describe node`: a "Name:" line with a value, then "Taints:" and
+    "Conditions:" lines and no "Containers:" one (a pod's description has no Taints)."""
+    line = lines[n].rstrip(WS)
+    if not line.startswith("Name:") or not line[5:].strip(WS):
+        return False
+    keys = {x.partition(":")[0] for x in lines[n + 1 :] if x[0] not in WS}
+    return {"Taints", "Conditions"} <= keys and "Containers" not in keys
 
 
 def _describe_start(lines: list[str], n: int) -> bool:
