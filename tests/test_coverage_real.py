@@ -341,6 +341,22 @@ def test_a_runbook_url_to_a_moved_patterns_old_page_is_reported_without_site_url
     assert runbook_link(urls["OldPage"], {p: q.relpath for p, q in kb.patterns.items()}, None) == ("disk-full", None)
 
 
+def test_a_runbook_url_naming_the_id_before_its_last_part_is_not_taken_for_a_moved_page(kb_dir):
+    """Found re-reading the move check: another wiki's runbook under a folder named for the pattern
+    (``/patterns/disk-full/runbook``) was said to be disk-full's page before a move, "(moved)", and no longer counted
+    as linking it; only a URL ending in the id is a page of ours (a trailing slash, as a folder URL, included)."""
+    from recur.ingest.coverage import Alert
+
+    urls = {
+        "Wiki": "https://wiki.example/patterns/disk-full/runbook",
+        "Folder": "https://kb.example/patterns/storage/disk-full/",
+    }
+    alerts = [Alert(name, "rules.yml", n + 1, runbook_url=url) for n, (name, url) in enumerate(urls.items())]
+    c = coverage(load_kb(kb_dir), alerts)
+    assert c.detected["disk-full"] == ["Wiki"]
+    assert [b["alert"] for b in c.bad_runbook_urls] == ["Folder"]
+
+
 def test_an_alert_named_by_a_plain_word_is_not_detection_when_the_word_is_in_prose(kb_dir):
     """Found in review: the match was any whole word of a pattern's text, so kube-prometheus's
     always-firing `Watchdog` "detected" a pattern whose symptom said "watchdog reset"."""

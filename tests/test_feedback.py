@@ -987,7 +987,7 @@ def test_feedback_summary_says_where_a_retired_patterns_votes_went(tmp_path):
     rows = {r["pattern"]: r for r in json.loads(CliRunner().invoke(cli, [*args, "--json"]).stdout)["patterns"]}
     assert rows["disk-full"]["superseded_by"] == ["volume-full"] and rows["old-retired"]["superseded_by"] == []
     text = CliRunner().invoke(cli, args).stdout
-    said = "(retired, superseded by volume-full: recur tune counts its confirmed votes for volume-full)"
+    said = "(retired, superseded by volume-full: recur tune counts its votes as volume-full's)"
     assert f"disk-full: 1 👍 0 👎  {said}" in text and "old-retired: 1 👍 0 👎  (retired: recur tune does not" in text
 
 

@@ -116,6 +116,31 @@ def test_feedback_for_a_renamed_or_merged_pattern_trains_its_successor(kb_dir, t
     assert data.feedback == 2
 
 
+def test_votes_under_a_renamed_patterns_old_and_new_ids_are_judged_together(kb_dir, tmp_path):
+    """Found re-reading the rename merge: the votes under the old id were judged apart from the new id's, so a
+    query one voter 👍 before the rename and two 👎 after (`recur feedback summary`: rejected for it) was trained
+    on as the new pattern's; and one 👍 after two 👎 before, left out. Each voter counted once, as one pattern."""
+    from recur.ingest.feedback import record
+
+    write(kb_dir, "patterns/capacity/volume-full.md", pattern_text("volume-full", title="Volume full"))
+    retired = "superseded_by: volume-full\nfix:\n  status: done\n  done: 2026-01-02"
+    write(kb_dir, "patterns/capacity/disk-full.md", pattern_text("disk-full", status="retired", extra_front=retired))
+    fb = tmp_path / "feedback.jsonl"
+    record(fb, "pool flapping on /data", "disk-full", True)
+    record(fb, "pool flapping on /data", "volume-full", False)
+    record(fb, "Pool flapping on /data", "volume-full", False)
+    record(fb, "df says 100% on /data", "disk-full", False)
+    record(fb, "df says 100% on /data", "disk-full", False)
+    record(fb, "df says 100% on /data", "volume-full", True)
+    record(fb, "the data volume is at 100%", "disk-full", True)
+    record(fb, "the data volume is at 100%", "volume-full", False)
+    record(fb, "the data volume is at 100%", "volume-full", True)
+    data = training_data(load_kb(kb_dir), fb)
+    voted = ("pool flapping on /data", "df says 100% on /data", "the data volume is at 100%")
+    assert [(a, pid) for a, pid in data.pairs if a in voted] == [("the data volume is at 100%", "volume-full")]
+    assert data.feedback == 1
+
+
 def test_the_kb_repositorys_feedback_log_left_unread_from_another_folder_is_said(kb_dir, tmp_path, monkeypatch):
     """Carried from reviews: the feedback log's default is under the current folder (a public interface,
     kept), so `recur tune --kb ../kb` from another folder learned from no feedback, saying nothing, while

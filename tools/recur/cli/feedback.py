@@ -122,7 +122,7 @@ def _retired_words(successors: list) -> str:
     """A retired pattern's row of `recur feedback summary`: the votes under a renamed pattern's old id were listed
     as any pattern's, the new id with none, nothing saying where they went (found keeping a team's KB)."""
     if len(successors) == 1:
-        return f"retired, superseded by {successors[0]}: recur tune counts its confirmed votes for {successors[0]}"
+        return f"retired, superseded by {successors[0]}: recur tune counts its votes as {successors[0]}'s"
     if successors:
         return f"retired, superseded by {' and '.join(successors)}: a split, so recur tune counts its votes for neither"
     return "retired: recur tune does not count its votes"

@@ -972,15 +972,21 @@ def runbook_link(url: str, pages: dict, site_url: str | None, retired=frozenset(
     return pid, None
 
 
-def _moved(path: str, relpath: str) -> bool:
-    """Whether a URL's ``path`` names a pattern's page, or its file, under another category's folder than its file
-    (``relpath``) is in: ``.../patterns/capacity/disk-full.html`` once disk-full.md moved to patterns/storage/. Without
-    --site-url the category was not looked at, and `recur coverage` counted an alert linking the page's old address,
-    a 404 since the move, as linking the pattern (found keeping a team's KB). Coverage's alone: the webhook still
-    takes the link for the pattern it names, as it did."""
+def _moved(path: str, pid: str, relpath: str) -> bool:
+    """Whether a URL's ``path`` names pattern ``pid``'s page, or its file, under another category's folder than its
+    file (``relpath``) is in: ``.../patterns/capacity/disk-full.html`` once disk-full.md moved to patterns/storage/.
+    Without --site-url the category was not looked at, and `recur coverage` counted an alert linking the page's old
+    address, a 404 since the move, as linking the pattern (found keeping a team's KB). Only a path ending in the id
+    is such a page: another wiki's ``/patterns/disk-full/runbook`` was taken for one (found re-reading it).
+    Coverage's alone: the webhook still takes the link for the pattern it names, as it did."""
     parts = [p for p in path.split("/") if p]
     here = relpath.split("/")
-    return len(parts) >= 3 and len(here) == 3 and parts[-3] == "patterns" and parts[-2] != here[1]
+    if len(parts) < 3 or len(here) != 3 or parts[-3] != "patterns" or parts[-2] == here[1]:
+        return False
+    last = parts[-1]
+    for suffix in (".html", ".md", ".htm"):  # as url_pattern reads a page's name
+        last = last.removesuffix(suffix)
+    return last == pid
 
 
 def _no_page(path: str, pages: dict) -> str:
@@ -1148,7 +1154,7 @@ def _runbooks(alerts: list[Alert], patterns: dict, site_url: str | None) -> tupl
         if url != a.runbook_url:
             row["rendered"] = url  # with the rule's own labels filled in, as Prometheus sends it
         pid, why = runbook_link(url, pages, site_url, retired)
-        if pid is not None and _moved(urlparse(url).path, pages[pid]):
+        if pid is not None and _moved(urlparse(url).path, pid, pages[pid]):
             pid, why = None, f"is not the page of {pid}, which is .../{site_page(pages[pid])} (moved)"
         if pid is not None:
             linked.setdefault(pid, []).append(a.name)

@@ -445,12 +445,13 @@ class Judged:
     votes: int  # lines in the file for this pair (a voter's changed vote is two)
 
 
-def judge_votes(path, kb, warn=None) -> list[Judged]:
+def judge_votes(path, kb, warn=None, counted_as=None) -> list[Judged]:
     """Each (query, pattern)'s votes, judged, in first-vote order. Each voter counts once, with their
     latest vote: a Slack voter, or an API voter that named itself, is their ``vote_key``; an API vote
     without one is a voter of its own. The pair
     is useful when 👍 outnumber 👎: keyed by query and pattern alone, one 👎 cancelled any number of 👍
-    from different people (found in a problem manager's review)."""
+    from different people (found in a problem manager's review). ``counted_as`` ({id voted on: id}): votes
+    judged as the other id's, with its own (the tuner: a retired id's votes as its one successor's)."""
     if not hasattr(kb, "patterns"):
         from recur.kb.loader import load_kb
 
@@ -458,8 +459,9 @@ def judge_votes(path, kb, warn=None) -> list[Judged]:
     existing = {(query_key(c.query), pid) for c in kb.cases for pid in c.expect}
     pairs: dict = {}
     for n, vote in enumerate(read_votes(path, warn)):
+        pid = (counted_as or {}).get(vote["pattern"], vote["pattern"])
         pair = pairs.setdefault(
-            (query_key(vote["query"]), vote["pattern"]), {"query": vote["query"].strip(), "voters": {}, "cut": False}
+            (query_key(vote["query"]), pid), {"query": vote["query"].strip(), "voters": {}, "cut": False}
         )
         key = vote.get("vote_key")
         pair["voters"][key if isinstance(key, str) and key else n] = vote["useful"]

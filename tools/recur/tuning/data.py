@@ -124,29 +124,26 @@ def read_feedback(kb, path: Path | None = None) -> list:
     pattern replaced (a rename or a merge: its ``superseded_by``, followed) counts for that one: the votes name
     the id they were cast for, and a pattern renamed as the format says lost every vote it had from the tuning
     data without a word (found keeping a team's KB). A split's (two successors) are left out: which half each
-    query was is not known."""
+    query was is not known. The votes under both ids are judged together, each voter once: judged apart, a query
+    voted 👍 under the old id and rejected under the new one was trained on (found re-reading that change)."""
     from recur.ingest.feedback import judge_votes
 
     path = Path(path or config.get("feedback"))
     if not path.is_file():
         return []
+    heirs = {}
+    for pid, p in kb.patterns.items():
+        if p.status == "retired" and len(found := kb.successors(pid)) == 1:
+            heirs[pid] = found[0]
     try:
-        judged = judge_votes(path, kb)
+        judged = judge_votes(path, kb, counted_as=heirs)
     except (OSError, ValueError, TypeError):
         return []
-    items = []
-    for j in judged:
-        if j.verdict == "confirmed":
-            items.append((j.query, j.pattern))
-        elif j.verdict == "retired pattern" and len(found := kb.successors(j.pattern)) == 1:
-            items.append((j.query, found[0]))
-    return list(
-        dict.fromkeys(
-            (q.strip(), p)
-            for q, p in items
-            if isinstance(q, str) and q.strip() and isinstance(p, str) and p in kb.patterns
-        )
-    )
+    return [
+        (j.query.strip(), j.pattern)
+        for j in judged
+        if j.verdict == "confirmed" and isinstance(j.query, str) and j.query.strip() and j.pattern in kb.patterns
+    ]
 
 
 def feedback_elsewhere(kb_root, path: Path | None = None) -> str:
