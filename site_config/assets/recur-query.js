@@ -380,6 +380,8 @@
   }
   /* query._node_described: `kubectl describe node` pasted, by its taints, cordon, bad conditions and Warning events */
   var NODE_CONDITION_OK = ["Ready"];
+  var NODE_TAINTS = ["node.kubernetes.io/", "node.cloudprovider.kubernetes.io/"];  /* query.NODE_TAINTS */
+  function nodeTaint(x) { return NODE_TAINTS.some(function (t) { return x.slice(0, t.length) === t; }); }
   function nodeStart(lines, k) {  /* query._node_start */
     var line = rstripOf(lines[k], WS);
     if (line.slice(0, 5) !== "Name:" || trim(line.slice(5)) === "") return false;
@@ -402,11 +404,11 @@
       if (!indented && colon >= 0) {
         if (DESCRIBE_SECTION.test(key)) section = key;
         var value = trim(line.slice(colon + 1));
-        if ((key === "Taints" && value !== "" && value !== "<none>") || (key === "Unschedulable" && value === "true")) {
+        if ((key === "Taints" && nodeTaint(value)) || (key === "Unschedulable" && value === "true")) {
           kept.push(key + ": " + value);
         }
       } else if (indented && section === "Taints") {
-        kept.push("Taints: " + line);
+        if (nodeTaint(line)) kept.push("Taints: " + line);
       } else if (indented && section === "Conditions") {
         var cells = line.split(CELL_GAP);
         if (cells.length >= 4 && (cells[1] === "True") !== (NODE_CONDITION_OK.indexOf(cells[0]) >= 0)) {
