@@ -381,9 +381,11 @@ POD_COLUMNS = {"NAME", "READY", "STATUS"}
 # `kubectl get events` (_event_table): the columns its header has (LAST SEEN, TYPE, REASON, OBJECT, MESSAGE; NAMESPACE
 # first with -A)
 EVENT_COLUMNS = {"TYPE", "REASON", "MESSAGE"}
-# `kubectl describe node` (_node_described): the condition that is fine True; any other is bad True (MemoryPressure,
+# `kubectl describe node` (_node_described): the conditions that are fine True end so, Ready and EKS's node monitoring
+# agent's KernelReady, NetworkingReady, StorageReady, ContainerRuntimeReady, AcceleratedHardwareReady (found in a
+# re-read: a healthy EKS node was searched by its five "True" as wrong); any other is bad True (MemoryPressure,
 # DiskPressure, PIDPressure, NetworkUnavailable, a node-problem-detector's KernelDeadlock, ReadonlyFilesystem ...)
-NODE_CONDITION_OK = {"Ready"}
+NODE_CONDITION_OK = "Ready"
 # the taints Kubernetes sets on a node in trouble (_node_described): the node lifecycle controller's not-ready,
 # unreachable, memory-, disk- and pid-pressure, network-unavailable, a cordon's unschedulable, out-of-service, a cloud
 # provider's uninitialized and shutdown. A taint a person set (a control plane's node-role.kubernetes.io/control-plane,
@@ -1116,13 +1118,14 @@ def _described(lines: list[str]) -> Log | None:
 def _node_described(lines: list[str]) -> Log | None:
     """`kubectl describe node` pasted (after the words written before it: its "Name:" line, then "Taints:" and
     "Conditions:" lines and no "Containers:" one), searched by what says what is wrong with the node, at level "node":
-    its taints that Kubernetes sets on a node in trouble (NODE_TAINTS), "Unschedulable: true" (a cordon), each condition that is bad (NODE_CONDITION_OK: Ready
-    not True, any other, MemoryPressure, DiskPressure, PIDPressure, NetworkUnavailable or a node-problem-detector's,
-    True) as its type, status, reason and message, and each Warning event's reason and message, each once; not its
-    labels, annotations, addresses, capacity, pods and Normal events. Found in a responder's review: a node with
-    DiskPressure True, its taint and an EvictionThresholdMet event found disk-full at p 0.86, by these lines 0.98.
-    A node with nothing wrong: None (searched as it is); a control plane's taint or a GPU pool's says nothing wrong
-    (found in a re-read: a healthy control-plane node was searched by its taint alone)."""
+    the taints Kubernetes sets on a node in trouble (NODE_TAINTS), "Unschedulable: true" (a cordon), each condition
+    that is bad (NODE_CONDITION_OK: Ready, or another …Ready, not True; any other, MemoryPressure, DiskPressure,
+    PIDPressure, NetworkUnavailable or a node-problem-detector's, True) as its type, status, reason and message, and
+    each Warning event's reason and message, each once; not its labels, annotations, addresses, capacity, pods and
+    Normal events. Found in a responder's review: a node with DiskPressure True, its taint and an EvictionThresholdMet
+    event found disk-full at p 0.86, by these lines 0.98. A node with nothing wrong: None (searched as it is); a
+    control plane's taint or a GPU pool's says nothing wrong (found in a re-read: a healthy control-plane node was
+    searched by its taint alone)."""
     at = next((n for n, x in enumerate(lines[: PREAMBLE_LINES + 1]) if _node_start(lines, n)), None)
     if at is None or _before_log(lines[:at]) != [x.strip(WS) for x in lines[:at]]:
         return None
@@ -1139,7 +1142,7 @@ def _node_described(lines: list[str]) -> Log | None:
             kept += [f"Taints: {line}"] if line.startswith(NODE_TAINTS) else []
         elif indented and section == "Conditions":
             cells = CELL_GAP.split(line)
-            if len(cells) >= 4 and (cells[1] == "True") != (cells[0] in NODE_CONDITION_OK):
+            if len(cells) >= 4 and (cells[1] == "True") != cells[0].endswith(NODE_CONDITION_OK):
                 kept.append(f"{cells[0]} {cells[1]}: {cells[-2]}: {cells[-1]}")
         elif section == "Events" and (m := EVENT_ROW.match(line)):
             events.append(f"{m.group(1)}: {POD_UID.sub('', m.group(2))}")
