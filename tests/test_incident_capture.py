@@ -1202,6 +1202,23 @@ def test_a_long_log_description_keeps_the_lines_searched_as_its_summary_and_the_
     assert f"[… {3000 - LOG_CONTEXT:,} lines …]" in log and f"[… {6000 - 3001 - LOG_CONTEXT:,} lines …]" in log
 
 
+def test_a_long_logs_summary_holds_its_error_line_as_pasted_with_its_entities_and_quote_marks(kb_dir, tmp_path):
+    """Found in a re-read: the search reads Slack's quote marks and &lt; &gt; &amp; as typed (query.slack_unquoted);
+    an error line with "&amp;" in it (an HTML log's query string), or a log quoted in Slack, matched none of the
+    lines searched, and the Summary held what was searched ("ERROR" and the timestamp out, "&amp;" as "&"), not the
+    line as pasted. The record keeps the text as written."""
+    error = "2026-12-01T10:50:00Z ERROR GET /search?q=a&amp;page=2 failed: &lt;pool&gt; timeout"
+    plain = _log(300, 150).replace("2026-12-01T10:50:00Z ERROR FATAL: sorry, too many clients already", error)
+    quoted = "".join(f"&gt; {x}\n" for x in plain.splitlines())
+    for given, line in ((plain, error), (quoted, f"&gt; {error}")):
+        r = new(kb_dir, tmp_path, "-t", "Search errors", "-s", "sev3", "-d", "-", "--no-suggest", "--json", input=given)
+        assert r.exit_code == 0, r.output
+        assert "its Summary holds the 1 line searched" in r.stderr, r.stderr
+        inc = load_kb(kb_dir).incidents[json.loads(r.stdout)["id"]]
+        assert inc.summary.strip().split("\n") == ["```", line, "```"], inc.summary
+        assert line in inc.sections["Log"].split("\n")
+
+
 def test_the_log_kept_of_a_long_description_is_capped(kb_dir, tmp_path):
     """Error lines all through a log (fewer than half its lines): the Summary holds the first LOG_LINES_KEPT of
     them, ## Log at most LOG_LINES_KEPT lines."""

@@ -543,6 +543,26 @@ NODE_HEALTHY = (
     .replace("Unschedulable:      true", "Unschedulable:      false")
     .replace("  Warning  EvictionThresholdMet  38m   kubelet  Attempting to reclaim ephemeral-storage\n", "")
 )
+# a control plane's taint and a GPU pool's are set by a person: they say nothing is wrong (found in a re-read: a healthy
+# control-plane node was searched by its taint alone, "cloud-az-outage rated more likely right" in the box)
+NODE_CONTROL_PLANE = NODE_HEALTHY.replace(
+    "Taints:             <none>\n",
+    "Taints:             node-role.kubernetes.io/control-plane:NoSchedule\n                    nvidia.com/gpu=present:NoSchedule\n",
+)
+NODE_DISK_GPU = NODE_DISK.replace("node.kubernetes.io/unschedulable:NoSchedule", "nvidia.com/gpu=present:NoSchedule")
+# EKS's node monitoring agent's conditions, fine True as Ready is (found in a re-read: a healthy EKS node was searched
+# by them as wrong); one False among them is
+EKS_READY = (
+    "  KernelReady      True    Mon, 07 Dec 2026 11:40:02 +0000   Wed, 02 Sep 2026 08:00:11 +0000   KernelIsReady"
+    "                Monitoring for the Kernel system is active\n"
+    "  StorageReady     {}   Mon, 07 Dec 2026 11:40:02 +0000   Wed, 02 Sep 2026 08:00:11 +0000   {:<28} {}\n"
+)
+NODE_EKS = NODE_HEALTHY.replace(
+    "  Ready  ", EKS_READY.format("True ", "DiskIsReady", "Monitoring for the Disk system is active") + "  Ready  "
+)
+NODE_EKS_STORAGE = NODE_HEALTHY.replace(
+    "  Ready  ", EKS_READY.format("False", "IODelays", "IO delays detected on nvme0n1") + "  Ready  "
+)
 NODE_NOTE = (
     "searched the kubectl describe node output by its {} lines of taints, conditions and Warning events, not its "
     "labels, annotations, addresses, capacity, pods and Normal events"
@@ -569,12 +589,30 @@ def test_a_described_node_is_searched_by_its_taints_conditions_and_warning_event
     assert p.log_level == "" and p.text == NODE_HEALTHY
 
 
+def test_a_described_nodes_taints_set_by_a_person_and_conditions_fine_true_say_nothing_is_wrong():
+    """Found in a re-read: a healthy control-plane node (or a GPU pool's) was searched by its taint alone, a healthy
+    EKS node by its agent's KernelReady True and the like; only the taints Kubernetes sets on a node in trouble
+    (node.kubernetes.io/…) and a …Ready condition not True are searched."""
+    p = prepare(NODE_CONTROL_PLANE)
+    assert p.log_level == "" and p.text == NODE_CONTROL_PLANE
+    p = prepare(NODE_EKS)
+    assert p.log_level == "" and p.text == NODE_EKS
+    p = prepare(NODE_EKS_STORAGE)
+    assert p.text == "$ kubectl describe node worker-7\nStorageReady False: IODelays: IO delays detected on nvme0n1"
+    p = prepare(NODE_DISK_GPU)
+    assert p.text == (
+        "$ kubectl describe node worker-7\nTaints: node.kubernetes.io/disk-pressure:NoSchedule\nUnschedulable: true\n"
+        "DiskPressure True: KubeletHasDiskPressure: kubelet has disk pressure\n"
+        "EvictionThresholdMet: Attempting to reclaim ephemeral-storage"
+    )
+
+
 @pytest.mark.skipif(NODE is None, reason="node is not installed")
 def test_the_pages_query_reads_events_tables_described_nodes_and_words_after_as_query_py(tmp_path):
     """assets/recur-query.js (the site's box) reads `kubectl get events`, `kubectl describe node` and the words after
     a pod table as recur.retrieval.query does, in LF and CRLF."""
     texts = [PODS_SAID, *NOT_WORDS_AFTER, GET_EVENTS, GET_EVENTS_ALL, *NOT_EVENT_TABLES, NODE_DISK, NODE_NOT_READY]
-    texts += [NODE_HEALTHY]
+    texts += [NODE_HEALTHY, NODE_CONTROL_PLANE, NODE_DISK_GPU, NODE_EKS, NODE_EKS_STORAGE]
     texts += [t.replace("\n", "\r\n") for t in texts]
     body = (
         "return input.map((t) => { const p = q.prepare(t); "

@@ -379,7 +379,9 @@
     return false;
   }
   /* query._node_described: `kubectl describe node` pasted, by its taints, cordon, bad conditions and Warning events */
-  var NODE_CONDITION_OK = ["Ready"];
+  var NODE_CONDITION_OK = "Ready";  /* query.NODE_CONDITION_OK: a condition fine True ends so */
+  var NODE_TAINTS = ["node.kubernetes.io/", "node.cloudprovider.kubernetes.io/"];  /* query.NODE_TAINTS */
+  function nodeTaint(x) { return NODE_TAINTS.some(function (t) { return x.slice(0, t.length) === t; }); }
   function nodeStart(lines, k) {  /* query._node_start */
     var line = rstripOf(lines[k], WS);
     if (line.slice(0, 5) !== "Name:" || trim(line.slice(5)) === "") return false;
@@ -402,14 +404,14 @@
       if (!indented && colon >= 0) {
         if (DESCRIBE_SECTION.test(key)) section = key;
         var value = trim(line.slice(colon + 1));
-        if ((key === "Taints" && value !== "" && value !== "<none>") || (key === "Unschedulable" && value === "true")) {
+        if ((key === "Taints" && nodeTaint(value)) || (key === "Unschedulable" && value === "true")) {
           kept.push(key + ": " + value);
         }
       } else if (indented && section === "Taints") {
-        kept.push("Taints: " + line);
+        if (nodeTaint(line)) kept.push("Taints: " + line);
       } else if (indented && section === "Conditions") {
         var cells = line.split(CELL_GAP);
-        if (cells.length >= 4 && (cells[1] === "True") !== (NODE_CONDITION_OK.indexOf(cells[0]) >= 0)) {
+        if (cells.length >= 4 && (cells[1] === "True") !== (cells[0].slice(-NODE_CONDITION_OK.length) === NODE_CONDITION_OK)) {
           kept.push(cells[0] + " " + cells[1] + ": " + cells[cells.length - 2] + ": " + cells[cells.length - 1]);
         }
       } else if (section === "Events" && (m = EVENT_ROW.exec(line)) !== null) {

@@ -210,13 +210,16 @@ def _read_as(said: str) -> set[str]:
 
 
 def _said(line: str) -> str:
-    """``line`` as query.prepare reads it: colour codes out, lone surrogates as U+FFFD, trimmed of WS (a line of
-    colour codes alone is a blank line to it)."""
-    from recur.retrieval.query import WS
+    """``line`` as query.prepare reads it: colour codes out, lone surrogates as U+FFFD, a quote's mark out and
+    Slack's &lt; &gt; &amp; as typed (query.slack_unquoted), trimmed of WS (a line of colour codes alone, or a quote's
+    mark alone, is a blank line to it). Found in a re-read: a long log's error line with an "&amp;" in it, or a log
+    quoted in Slack, matched none of the lines searched, and the Summary held what was searched, its timestamp
+    out and its "&amp;" as "&", not the line as pasted."""
+    from recur.retrieval.query import WS, slack_unquoted
     from recur.util.text import strip_ansi
     from recur.util.utf8 import clean
 
-    return clean(strip_ansi(line)).strip(WS)
+    return slack_unquoted(clean(strip_ansi(line))).strip(WS)
 
 
 def _around(lines: list[str], start: int, kept: list[int]) -> list[int]:

@@ -93,8 +93,8 @@ traceback pasted alone is searched by its exception lines, a Go crash (a ``panic
 goroutine dump) by its panic lines: whole, their frames outweighed what failed (_traceback, _go_panic).
 `kubectl get pods` pasted (its NAME, READY and STATUS columns) is searched by its pods not running and ready,
 each as its name without a Deployment's hashes, its readiness and status (_pod_table); `kubectl get events` by its
-Warning events (_event_table), `kubectl describe node` by its taints, cordon, wrong conditions and Warning events
-(_node_described); the words typed under such a table are searched after it (_words_after). Slack's quoted lines and
+Warning events (_event_table), `kubectl describe node` by the taints Kubernetes sets on a node in trouble, its
+cordon, wrong conditions and Warning events (_node_described); the words typed under such a table are searched after it (_words_after). Slack's quoted lines and
 its &lt; &gt; &amp; are read as typed first (slack_unquoted).
 A single line that starts as a logger writes it is searched without what says nothing of what failed: its
 timestamps (a time of day alone only where a level or host follows, as above), syslog's host and process, klog's
@@ -381,9 +381,16 @@ POD_COLUMNS = {"NAME", "READY", "STATUS"}
 # `kubectl get events` (_event_table): the columns its header has (LAST SEEN, TYPE, REASON, OBJECT, MESSAGE; NAMESPACE
 # first with -A)
 EVENT_COLUMNS = {"TYPE", "REASON", "MESSAGE"}
-# `kubectl describe node` (_node_described): the condition that is fine True; any other is bad True (MemoryPressure,
+# `kubectl describe node` (_node_described): the conditions that are fine True end so, Ready and EKS's node monitoring
+# agent's KernelReady, NetworkingReady, StorageReady, ContainerRuntimeReady, AcceleratedHardwareReady (found in a
+# re-read: a healthy EKS node was searched by its five "True" as wrong); any other is bad True (MemoryPressure,
 # DiskPressure, PIDPressure, NetworkUnavailable, a node-problem-detector's KernelDeadlock, ReadonlyFilesystem ...)
-NODE_CONDITION_OK = {"Ready"}
+NODE_CONDITION_OK = "Ready"
+# the taints Kubernetes sets on a node in trouble (_node_described): the node lifecycle controller's not-ready,
+# unreachable, memory-, disk- and pid-pressure, network-unavailable, a cordon's unschedulable, out-of-service, a cloud
+# provider's uninitialized and shutdown. A taint a person set (a control plane's node-role.kubernetes.io/control-plane,
+# a GPU pool's nvidia.com/gpu, dedicated=…) says nothing is wrong
+NODE_TAINTS = ("node.kubernetes.io/", "node.cloudprovider.kubernetes.io/")
 CELL_GAP = re.compile(r"\t[ \t]*| {2,}[ \t]*", re.ASCII)
 HEADER_CELL = re.compile(r"[A-Z][A-Z0-9_%/().:-]*(?: [A-Z][A-Z0-9_%/().:-]*)*", re.ASCII)  # COLUMN_HEADER's column
 POD_FINE = {"Running", "Completed", "Succeeded"}
@@ -1111,12 +1118,14 @@ def _described(lines: list[str]) -> Log | None:
 def _node_described(lines: list[str]) -> Log | None:
     """`kubectl describe node` pasted (after the words written before it: its "Name:" line, then "Taints:" and
     "Conditions:" lines and no "Containers:" one), searched by what says what is wrong with the node, at level "node":
-    its taints (not "<none>"), "Unschedulable: true" (a cordon), each condition that is bad (NODE_CONDITION_OK: Ready
-    not True, any other, MemoryPressure, DiskPressure, PIDPressure, NetworkUnavailable or a node-problem-detector's,
-    True) as its type, status, reason and message, and each Warning event's reason and message, each once; not its
-    labels, annotations, addresses, capacity, pods and Normal events. Found in a responder's review: a node with
-    DiskPressure True, its taint and an EvictionThresholdMet event found disk-full at p 0.86, by these lines 0.98.
-    A node with nothing wrong: None (searched as it is)."""
+    the taints Kubernetes sets on a node in trouble (NODE_TAINTS), "Unschedulable: true" (a cordon), each condition
+    that is bad (NODE_CONDITION_OK: Ready, or another …Ready, not True; any other, MemoryPressure, DiskPressure,
+    PIDPressure, NetworkUnavailable or a node-problem-detector's, True) as its type, status, reason and message, and
+    each Warning event's reason and message, each once; not its labels, annotations, addresses, capacity, pods and
+    Normal events. Found in a responder's review: a node with DiskPressure True, its taint and an EvictionThresholdMet
+    event found disk-full at p 0.86, by these lines 0.98. A node with nothing wrong: None (searched as it is); a
+    control plane's taint or a GPU pool's says nothing wrong (found in a re-read: a healthy control-plane node was
+    searched by its taint alone)."""
     at = next((n for n, x in enumerate(lines[: PREAMBLE_LINES + 1]) if _node_start(lines, n)), None)
     if at is None or _before_log(lines[:at]) != [x.strip(WS) for x in lines[:at]]:
         return None
@@ -1127,13 +1136,13 @@ def _node_described(lines: list[str]) -> Log | None:
         if not indented and colon:
             section = key if DESCRIBE_SECTION.fullmatch(key) else section
             value = value.strip(WS)
-            if (key == "Taints" and value not in ("", "<none>")) or (key == "Unschedulable" and value == "true"):
+            if (key == "Taints" and value.startswith(NODE_TAINTS)) or (key == "Unschedulable" and value == "true"):
                 kept.append(f"{key}: {value}")
         elif indented and section == "Taints":
-            kept.append(f"Taints: {line}")
+            kept += [f"Taints: {line}"] if line.startswith(NODE_TAINTS) else []
         elif indented and section == "Conditions":
             cells = CELL_GAP.split(line)
-            if len(cells) >= 4 and (cells[1] == "True") != (cells[0] in NODE_CONDITION_OK):
+            if len(cells) >= 4 and (cells[1] == "True") != cells[0].endswith(NODE_CONDITION_OK):
                 kept.append(f"{cells[0]} {cells[1]}: {cells[-2]}: {cells[-1]}")
         elif section == "Events" and (m := EVENT_ROW.match(line)):
             events.append(f"{m.group(1)}: {POD_UID.sub('', m.group(2))}")
