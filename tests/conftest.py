@@ -1,4 +1,5 @@
 import atexit
+import collections
 import datetime as dt
 import json
 import os
@@ -134,12 +135,14 @@ def real_engine(tmp_path_factory, real_encoder):
 
 def pytest_collection_modifyitems(config, items):
     """The files holding the long kinds of test (the real model, Chromium, a wheel build, the soak) run
-    first. `make test` hands whole files to its pytest-xdist workers in collection order, and the run
+    first, then the others by how many tests they hold, most first. `make test` hands whole files to its
+    pytest-xdist workers in this order (pytest_configure turns xdist's own reordering off), and the run
     ended with one worker alone on test_tune_*/test_wheel_e2e (alphabetically last) while the other
     idled. A stable sort: each file's tests stay together and in their order."""
     kinds = ("model", "browser", "slow", "soak")
     heavy = {item.path for item in items if any(item.get_closest_marker(k) for k in kinds)}
-    items.sort(key=lambda item: item.path not in heavy)
+    count = collections.Counter(item.path for item in items)
+    items.sort(key=lambda item: (item.path not in heavy, -count[item.path] if item.path not in heavy else 0))
 
 
 # The real model's exports (the server's ONNX one in RECUR_CACHE, new each session; the browser's in the
@@ -187,6 +190,11 @@ def _seed_base_export() -> None:
 def pytest_configure(config):
     if hasattr(config, "workerinput"):
         return  # a worker: the controller has seeded and exported
+    # --dist loadfile re-sorted the files by how many tests each holds (xdist's --loadscope-reorder, on by
+    # default), undoing pytest_collection_modifyitems' heavy files first: test_soak (1 test), test_wheel_e2e (6),
+    # the tune files (10, 14) were scheduled among the last, each a minute or more on one worker
+    if getattr(config.option, "loadscopereorder", None):
+        config.option.loadscopereorder = False
     _seed_base_export()
     if not config.getoption("numprocesses", None):
         return  # no parallel workers: nothing to wait for
