@@ -1,5 +1,7 @@
 import atexit
+import collections
 import datetime as dt
+import json
 import os
 import shutil
 import sys
@@ -21,8 +23,9 @@ from recur import config  # noqa: E402
 os.environ.setdefault("RECUR_BROWSER_SEARCH", "off")
 # model folder ids are cached under ~/.cache/recur by default: the tests' folders go elsewhere, into a
 # folder removed when the session ends (it holds ONNX exports: it was left behind, ~260 MB a run)
+_OWN_CACHE = None
 if not os.environ.get("RECUR_CACHE"):
-    os.environ["RECUR_CACHE"] = tempfile.mkdtemp(prefix="recur-test-cache-")
+    os.environ["RECUR_CACHE"] = _OWN_CACHE = tempfile.mkdtemp(prefix="recur-test-cache-")
     atexit.register(shutil.rmtree, os.environ["RECUR_CACHE"], ignore_errors=True)
 
 # a RECUR_ variable of the shell running the tests that is no setting (a typo, an old name) is warned of by
@@ -132,12 +135,14 @@ def real_engine(tmp_path_factory, real_encoder):
 
 def pytest_collection_modifyitems(config, items):
     """The files holding the long kinds of test (the real model, Chromium, a wheel build, the soak) run
-    first. `make test` hands whole files to its pytest-xdist workers in collection order, and the run
+    first, then the others by how many tests they hold, most first. `make test` hands whole files to its
+    pytest-xdist workers in this order (pytest_configure turns xdist's own reordering off), and the run
     ended with one worker alone on test_tune_*/test_wheel_e2e (alphabetically last) while the other
     idled. A stable sort: each file's tests stay together and in their order."""
     kinds = ("model", "browser", "slow", "soak")
     heavy = {item.path for item in items if any(item.get_closest_marker(k) for k in kinds)}
-    items.sort(key=lambda item: item.path not in heavy)
+    count = collections.Counter(item.path for item in items)
+    items.sort(key=lambda item: (item.path not in heavy, -count[item.path] if item.path not in heavy else 0))
 
 
 # The real model's exports (the server's ONNX one in RECUR_CACHE, new each session; the browser's in the
@@ -151,9 +156,48 @@ PRE_EXPORT = (
 )
 
 
+def _seed_base_export() -> None:
+    """The base model's ONNX export copied into the session's own RECUR_CACHE (above) from the user's cache,
+    where `recur` made one (CI's `make eval` and `make similar`, run just before the tests, make it): exporting
+    it again took 25-40 s, before any test ran. Copied only when it is the export of this very model (its
+    info.json names the model id, which carries the model's fingerprint) in this code's FORMAT, as
+    onnx_encoder.cached() checks any cache; else each session exports its own, as before. The tests of the
+    export itself use caches of their own."""
+    from recur.retrieval import embed, onnx_encoder
+
+    if os.environ.get("RECUR_CACHE") != _OWN_CACHE:
+        return  # the caller's RECUR_CACHE: theirs to fill
+    spec = embed.resolve(embed.DEFAULT)
+    if spec.path is None or onnx_encoder.cached(spec):
+        return
+    mine = onnx_encoder.cache_folder(spec)
+    theirs = Path(os.environ.get("XDG_CACHE_HOME") or "~/.cache").expanduser() / "recur" / "onnx" / mine.name
+    try:
+        info = json.loads((theirs / "info.json").read_text())
+    except (OSError, ValueError):
+        return
+    if not isinstance(info, dict) or info.get("model_id") != spec.model_id or info.get("format") != onnx_encoder.FORMAT:
+        return
+    if "unsupported" in info:
+        return  # a verdict, not an export: this session finds its own
+    try:
+        shutil.copytree(theirs, mine.parent / f".{mine.name}.seed")
+        (mine.parent / f".{mine.name}.seed").rename(mine)
+    except OSError:
+        shutil.rmtree(mine.parent / f".{mine.name}.seed", ignore_errors=True)
+
+
 def pytest_configure(config):
-    if hasattr(config, "workerinput") or not config.getoption("numprocesses", None):
-        return  # a worker, or no parallel workers: nothing to wait for
+    if hasattr(config, "workerinput"):
+        return  # a worker: the controller has seeded and exported
+    # --dist loadfile re-sorted the files by how many tests each holds (xdist's --loadscope-reorder, on by
+    # default), undoing pytest_collection_modifyitems' heavy files first: test_soak (1 test), test_wheel_e2e (6),
+    # the tune files (10, 14) were scheduled among the last, each a minute or more on one worker
+    if getattr(config.option, "loadscopereorder", None):
+        config.option.loadscopereorder = False
+    _seed_base_export()
+    if not config.getoption("numprocesses", None):
+        return  # no parallel workers: nothing to wait for
     import subprocess
 
     env = dict(os.environ, PYTHONPATH=str(Path(__file__).parent.parent / "tools"))

@@ -937,11 +937,11 @@ def test_an_index_on_another_file_system_than_out_gets_the_tuned_models_index(tm
         shutil.rmtree(mount, ignore_errors=True)
 
 
-def test_a_library_caller_of_run_tune_hears_nothing_it_did_not_ask_for(tmp_path, caplog):
-    """Found in review: run_tune printed what it did on the stderr of the program that called it ("18 training
-    pairs …", "Measuring the current model …", a line per epoch), which could neither route nor silence it.
-    Logged now, on the recur.tuning loggers (INFO), as the rest of the library says what it does: nothing on
-    the caller's stdout or stderr, at the file descriptors (where tqdm and C extensions write too)."""
+@pytest.fixture(scope="module")
+def library_run(tmp_path_factory):
+    """One run_tune called as a library does (no progress= given), what it logged on the recur.tuning loggers at
+    INFO (as caplog.at_level(INFO) takes it) and what reached fds 1 and 2 meanwhile: (done, records, written).
+    The two tests below read the same run (each ran its own, identical one: 8-15 s apiece)."""
     import logging
 
     from fd_capture import written_to_fds
@@ -949,31 +949,46 @@ def test_a_library_caller_of_run_tune_hears_nothing_it_did_not_ask_for(tmp_path,
 
     from recur.tuning.tune import run_tune
 
-    kb = tune_kb(tmp_path / "kb")
-    with written_to_fds() as written, caplog.at_level(logging.INFO, logger="recur.tuning"):
-        done = run_tune(kb, tmp_path / "model", None, epochs=1, seed=3, batch_size=8, freeze_layers=LIGHT)
+    root = tmp_path_factory.mktemp("library")
+    kb = tune_kb(root / "kb")
+    records: list[logging.LogRecord] = []
+    handler = logging.Handler(logging.INFO)
+    handler.emit = records.append
+    logger = logging.getLogger("recur.tuning")
+    level = logger.level
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    try:
+        with written_to_fds() as written:
+            done = run_tune(kb, root / "model", None, epochs=1, seed=3, batch_size=8, freeze_layers=LIGHT)
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(level)
+    return done, records, written
+
+
+def test_a_library_caller_of_run_tune_hears_nothing_it_did_not_ask_for(library_run):
+    """Found in review: run_tune printed what it did on the stderr of the program that called it ("18 training
+    pairs …", "Measuring the current model …", a line per epoch), which could neither route nor silence it.
+    Logged now, on the recur.tuning loggers (INFO), as the rest of the library says what it does: nothing on
+    the caller's stdout or stderr, at the file descriptors (where tqdm and C extensions write too)."""
+    done, records, written = library_run
     assert done.trained, done
     assert written == [""], written
-    said = [(r.name, r.getMessage()) for r in caplog.records if r.name.startswith("recur.tuning")]
+    said = [(r.name, r.getMessage()) for r in records if r.name.startswith("recur.tuning")]
     assert ("recur.tuning.tune", "Measuring the tuned model ...") in said, said
     assert any(name == "recur.tuning.train" and "epoch 1/1: mean loss" in msg for name, msg in said), said
 
 
-def test_a_library_caller_who_logs_warnings_only_hears_the_data_notes(tmp_path, caplog):
+def test_a_library_caller_who_logs_warnings_only_hears_the_data_notes(library_run):
     """Found in review: the notes on the data (here: too few incidents, so measured on eval cases) rode in the INFO
     record of the run's first line ("18 training pairs …\\nnote: …"), where a program logging warnings only, or
     none (Python's last resort prints WARNING), never heard them; the notes a caller should hear are WARNING, each a
     record of its own. `recur tune` prints the same lines as before (each record's message on stderr)."""
     import logging
 
-    from kbfactory import tune_kb
-
-    from recur.tuning.tune import run_tune
-
-    kb = tune_kb(tmp_path / "kb")
-    with caplog.at_level(logging.INFO, logger="recur.tuning"):
-        run_tune(kb, tmp_path / "model", None, epochs=1, seed=3, batch_size=8, freeze_layers=LIGHT)
-    said = [(r.levelno, r.getMessage()) for r in caplog.records if r.name == "recur.tuning.tune"]
+    done, records, written = library_run
+    said = [(r.levelno, r.getMessage()) for r in records if r.name == "recur.tuning.tune"]
     notes = [(level, msg) for level, msg in said if "note: " in msg]
     assert notes and all(level == logging.WARNING and msg.startswith("note: ") for level, msg in notes), said
     assert "\n" not in notes[0][1] and "measured on eval cases" in notes[0][1], notes
