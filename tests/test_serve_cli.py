@@ -1016,6 +1016,9 @@ def test_start_up_mistakes_are_said_before_the_web_stack_is_imported(kb_dir, tmp
         ),
         # a typo's empty part between dots: the name's IDNA encoding failed, a traceback (found in a re-read)
         (["--host", "a..b"], {}, 1, "ERROR recur.serve: --host a..b: cannot resolve (not a host name: a part"),
+        # as a URL writes them (the start-up line's http://[::1]:8000/): "cannot resolve", nothing more
+        (["--host", "[::1]"], {}, 1, "give an IPv6 address without its brackets, --host ::1"),
+        (["--host", "127.0.0.1:8000"], {}, 1, "the port goes in --port, --host 127.0.0.1 --port 8000"),
     ]
     flags = [*fake_model_flags(kb_dir, tmp_path / "i"), "--port", "0", "--feedback", str(tmp_path / "fb.jsonl")]
     flags += ["--site", str(tmp_path / "no-site")]

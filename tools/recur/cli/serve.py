@@ -80,13 +80,24 @@ def _bind_each(addresses: list[tuple], host: str, port: int) -> list[socket.sock
     return sockets
 
 
+def _host_hint(host: str) -> str:
+    """What to give for a --host that names no host as a URL writes it: `[::1]`, which the start-up line shows
+    (`http://[::1]:8000/`), or a port after the address (found in a re-read: "cannot resolve", nothing more)."""
+    address, _, after = host.rpartition(":")
+    if host.startswith("[") and host.endswith("]"):
+        return f": give an IPv6 address without its brackets, --host {host[1:-1]}"
+    if address and after.isdigit() and ":" not in address:  # 127.0.0.1:8000, localhost:8000 (not an IPv6 address)
+        return f": the port goes in --port, --host {address} --port {after}"
+    return ""
+
+
 def _listen_addresses(host: str, port: int) -> list[tuple]:
     """(family, address) of each socket asyncio's ``create_server`` binds for ``host``: its getaddrinfo
     call (any family, a stream socket, ``AI_PASSIVE``), each address once."""
     try:
         infos = socket.getaddrinfo(host, port, socket.AF_UNSPEC, socket.SOCK_STREAM, 0, socket.AI_PASSIVE)
     except socket.gaierror as exc:
-        raise RecurError(f"--host {host}: cannot resolve ({exc.strerror})") from None
+        raise RecurError(f"--host {host}: cannot resolve ({exc.strerror}){_host_hint(host)}") from None
     except UnicodeError:  # the name's IDNA encoding: a traceback for `--host a..b`, a typo (found in a re-read)
         raise RecurError(
             f"--host {host}: cannot resolve (not a host name: a part between dots is empty or over 63 characters)"
