@@ -462,7 +462,7 @@ def test_a_second_ctrl_c_in_the_grace_stops_at_once_with_no_traceback(kb_dir, tm
     out = "".join(read) + result["out"]
     assert "stopping: SIGINT received" in out and result["returncode"] == 130, out
     assert "Traceback" not in out and "ERROR" not in out, out
-    assert "WARNING uvicorn.error: stopping: stopped at once by a second Ctrl-C (SIGINT)" in out, out
+    assert "WARNING uvicorn.error: stopping: stopped at once by Ctrl-C (SIGINT) during the stop" in out, out
     assert answer.startswith(b"HTTP/1.1 503 "), answer
 
 
@@ -905,6 +905,46 @@ def test_a_stop_signal_while_a_failed_start_stops_still_exits_1(kb_dir, tmp_path
     out = "".join(said)
     assert proc.returncode == 1, out
     assert "the exit is 1: the start failed." in out and "Interrupted." not in out and "Traceback" not in out, out
+    # one Ctrl-C, pressed once: the forced stop's line said "a second Ctrl-C" (found in a re-read)
+    assert "second Ctrl-C" not in out, out
+    if sig == signal.SIGINT:
+        assert "WARNING uvicorn.error: stopping: stopped at once by Ctrl-C (SIGINT) during the stop" in out, out
+
+
+def test_a_sigterm_once_a_start_up_check_failed_still_exits_1(kb_dir, tmp_path):
+    """Found in a re-read: a check that failed before the start-up line (the port taken, a token file missing)
+    said its ERROR and exited 1, but a SIGTERM sent on reading that line (a script, a service manager stopping it)
+    ended the process by the signal in 7 runs of 12: main()'s handler, put back to the default as Python shut down,
+    and SIGTERM is a clean stop to Restart=on-failure (that moment, Python's shutdown, no test can hold). The exit
+    is now decided before the line is written, SIGTERM ignored from there: here the process is held in that write
+    (a token file's path longer than the pipe, which the test stops reading), and the signal comes then, which cut
+    the ERROR line short (main()'s handler raised in the middle of its write)."""
+    import fcntl
+
+    token = tmp_path / ("t" * 200) / ("t" * 200) / "missing"  # never made: only its name, in the ERROR
+    token = Path(str(token) + "/x" * 4000)
+    args = [*fake_model_flags(kb_dir, tmp_path / "i"), "--port", "0", "--no-feedback", "--token-file", str(token)]
+    args += ["--site", str(tmp_path / "no-site")]
+    proc = subprocess.Popen(
+        RECUR + ["serve", *args], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )  # fmt: skip
+    try:
+        fcntl.fcntl(proc.stderr.fileno(), 1031, 4096)  # F_SETPIPE_SZ: the line does not fit
+        said = b""
+        while b"ERROR recur.serve: --token-file" not in said:
+            chunk = os.read(proc.stderr.fileno(), 64)
+            assert chunk, said
+            said += chunk
+        proc.send_signal(signal.SIGTERM)  # the ERROR's write still waits for the test to read the rest
+        said += proc.communicate(timeout=HANG)[1]  # a bound on a hang, not a timing
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()
+    out = said.decode()
+    assert proc.returncode == 1, (proc.returncode, out[-2000:])
+    assert "cannot be read" in out and "Traceback" not in out and "Interrupted." not in out, out[-2000:]
 
 
 def test_help_does_not_import_the_web_stack():
@@ -974,6 +1014,11 @@ def test_start_up_mistakes_are_said_before_the_web_stack_is_imported(kb_dir, tmp
             1,
             "no network interface of this host has that address: give one it has with --host",
         ),
+        # a typo's empty part between dots: the name's IDNA encoding failed, a traceback (found in a re-read)
+        (["--host", "a..b"], {}, 1, "ERROR recur.serve: --host a..b: cannot resolve (not a host name: a part"),
+        # as a URL writes them (the start-up line's http://[::1]:8000/): "cannot resolve", nothing more
+        (["--host", "[::1]"], {}, 1, "give an IPv6 address without its brackets, --host ::1"),
+        (["--host", "127.0.0.1:8000"], {}, 1, "the port goes in --port, --host 127.0.0.1 --port 8000"),
     ]
     flags = [*fake_model_flags(kb_dir, tmp_path / "i"), "--port", "0", "--feedback", str(tmp_path / "fb.jsonl")]
     flags += ["--site", str(tmp_path / "no-site")]

@@ -80,13 +80,28 @@ def _bind_each(addresses: list[tuple], host: str, port: int) -> list[socket.sock
     return sockets
 
 
+def _host_hint(host: str) -> str:
+    """What to give for a --host that names no host as a URL writes it: `[::1]`, which the start-up line shows
+    (`http://[::1]:8000/`), or a port after the address (found in a re-read: "cannot resolve", nothing more)."""
+    address, _, after = host.rpartition(":")
+    if host.startswith("[") and host.endswith("]"):
+        return f": give an IPv6 address without its brackets, --host {host[1:-1]}"
+    if address and after.isdigit() and ":" not in address:  # 127.0.0.1:8000, localhost:8000 (not an IPv6 address)
+        return f": the port goes in --port, --host {address} --port {after}"
+    return ""
+
+
 def _listen_addresses(host: str, port: int) -> list[tuple]:
     """(family, address) of each socket asyncio's ``create_server`` binds for ``host``: its getaddrinfo
     call (any family, a stream socket, ``AI_PASSIVE``), each address once."""
     try:
         infos = socket.getaddrinfo(host, port, socket.AF_UNSPEC, socket.SOCK_STREAM, 0, socket.AI_PASSIVE)
     except socket.gaierror as exc:
-        raise RecurError(f"--host {host}: cannot resolve ({exc.strerror})") from None
+        raise RecurError(f"--host {host}: cannot resolve ({exc.strerror}){_host_hint(host)}") from None
+    except UnicodeError:  # the name's IDNA encoding: a traceback for `--host a..b`, a typo (found in a re-read)
+        raise RecurError(
+            f"--host {host}: cannot resolve (not a host name: a part between dots is empty or over 63 characters)"
+        ) from None
     return list(dict.fromkeys((family, addr) for family, _, _, _, addr in infos))
 
 
@@ -421,6 +436,38 @@ def _slack_secret(path) -> str | None:
     return secret
 
 
+def _exit_decided() -> None:
+    """The start failed, its exit 1 decided: from here main()'s process ignores SIGINT and SIGTERM, so a stop
+    signal that comes once it has failed (an operator or a script reading the ERROR) changes no exit code. SIGINT
+    main._settled ignores; SIGTERM, main()'s handler until now, Python put back to its default as it shut down
+    after the error's line: a SIGTERM then ended the process by the signal, 7 runs in 12 where the port was taken
+    (found in a re-read), which Restart=on-failure takes for a clean stop. Without main() (a test's CliRunner) its
+    process's handlers are left as they are."""
+    import signal
+
+    from recur.cli.main import _PROCESS, _settled
+
+    if _PROCESS["own"]:
+        _settled()  # SIGINT ignored (noted: a next main() in the process takes it again)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+
+
+def _failed_start_exits_1(command):
+    """``command`` (serve), whose check that fails before the start-up line (a RecurError, an OSError: main's
+    exit 1) decides the exit (_exit_decided) before its ERROR line is written."""
+    import functools
+
+    @functools.wraps(command)
+    def checked(*args, **kwargs):
+        try:
+            return command(*args, **kwargs)
+        except (RecurError, OSError, click.ClickException):
+            _exit_decided()
+            raise
+
+    return checked
+
+
 @click.command()
 @kb_option
 @index_option
@@ -639,6 +686,7 @@ def _slack_secret(path) -> str | None:
     "prefix, e.g. /recur, so /docs and openapi.json point under it (env RECUR_ROOT_PATH). The site and "
     "its suggest box work under a prefix without it.",
 )
+@_failed_start_exits_1
 # long: a parameter a line for each of its options, create_app's keywords a line each; the body is ~30 lines
 def serve(
     kb_dir,
@@ -1006,13 +1054,10 @@ def _end_failed(ctrl_c) -> NoReturn:
     ignores SIGINT and SIGTERM, as main._settled does SIGINT once a command is done (the server's handlers
     swapped for SIG_IGN at once, no moment for main()'s Ctrl-C path between); called without main() (a test's
     CliRunner), its process's handlers are put back, as _end_as_signalled does."""
-    import signal
-
-    from recur.cli.main import _PROCESS, _settled
+    from recur.cli.main import _PROCESS
 
     if _PROCESS["own"]:
-        _settled()  # SIGINT ignored (noted: a next main() in the process takes it again)
-        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        _exit_decided()
     else:
         _end_as_signalled([], ctrl_c)
     sys.exit(1)

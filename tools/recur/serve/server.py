@@ -462,7 +462,9 @@ class ShutdownCancelIsNotAnError:
             record.levelno, record.levelname = logging.WARNING, "WARNING"
             record.args = ()
             record.msg = (
-                "stopping: stopped at once by a second Ctrl-C (SIGINT), without the rest of the grace "
+                # a second Ctrl-C, or the first while the server stops on its engine's error (cli/serve): "a second"
+                # said so of one pressed once (found in a re-read)
+                "stopping: stopped at once by Ctrl-C (SIGINT) during the stop, without the rest of the grace "
                 "(--shutdown-grace); requests still running were cut short"
             )
         return True
