@@ -112,8 +112,8 @@ def _upgraded_from(directory, before: str | None) -> None:
         f"Note: constraints.txt was made with recur {before}; this is recur {__version__}. The other files an "
         "earlier recur init wrote (the Makefile, .github/workflows/, .pre-commit-config.yaml ...) are yours and "
         f"stay as they were: recur init {directory} --keep-existing adds the files this version makes that the "
-        "repository lacks, and lists those to merge by hand; Recur's changelog (docs/changelog.md, Upgrade "
-        "steps) says what changed in them."
+        "repository lacks, and lists those to merge by hand; the Upgrade steps of Recur's "
+        "changelog, in Recur's own repository, say what changed in them."
     )
 
 
