@@ -12,6 +12,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parent))
 
 from browser import chromium, page  # noqa: E402,F401  one Chromium per session, shared by every module; a page of it
+from checkout_guard import CheckoutGuard  # noqa: E402
 from kbfactory import small_kb  # noqa: E402
 
 from recur import config  # noqa: E402
@@ -152,6 +153,8 @@ PRE_EXPORT = (
 
 
 def pytest_configure(config):
+    # the session fails when a test wrote into the checkout (tests/checkout_guard.py)
+    config.pluginmanager.register(CheckoutGuard(ROOT), "checkout_guard")
     if hasattr(config, "workerinput") or not config.getoption("numprocesses", None):
         return  # a worker, or no parallel workers: nothing to wait for
     import subprocess
