@@ -105,10 +105,16 @@ def changes(before: dict, after: dict) -> list[str]:
             if kind == "git" and (path.rstrip("/") in WATCHED or path.startswith(tuple(w + "/" for w in WATCHED))):
                 continue  # the watched folders' files are compared one by one above (.recur/ made for the
                 # browser model's cache alone is no change)
-            if path not in old:
-                lines.append(f"made {path}" + (f" (git: {new[path]})" if kind == "git" else ""))
+            if path not in old and kind == "git":  # a tracked file changed or removed, a file or ignored folder made
+                verb = "removed" if "D" in new[path] else "made" if new[path] in ("??", "!!") else "changed"
+                lines.append(f"{verb} {path} (git status: {new[path].strip()})")
+            elif path not in old:
+                lines.append(f"made {path}")
             elif path not in new:
-                lines.append(f"removed {path}")
+                # an entry git no longer lists is a change committed or undone during the run (by its developer);
+                # a tracked file a test removed is listed (" D"), above
+                if kind == "files":
+                    lines.append(f"removed {path}")
             elif old[path] != new[path]:
                 lines.append(f"changed {path}")
     return list(dict.fromkeys(lines))

@@ -31,6 +31,8 @@ def checkout(tmp_path):
     repo = tmp_path / "checkout"
     (repo / "kb").mkdir(parents=True)
     (repo / "kb/a.md").write_text("# a\n")
+    (repo / "tools").mkdir()
+    (repo / "tools/x.py").write_text("y = 1\n")
     (repo / ".gitignore").write_text(".recur/\n__pycache__/\n")
     (repo / ".recur/index").mkdir(parents=True)
     (repo / ".recur/index/manifest.json").write_text('{"kb": "kb"}\n')
@@ -66,12 +68,14 @@ def test_a_test_writing_the_checkouts_index_fails_the_session_naming_it(pytester
 @pytest.mark.parametrize(
     ("write", "named"),
     [
-        ("Path({repo!r}, 'feedback.jsonl').write_text('vote')", "made feedback.jsonl (git: ??)"),
+        ("Path({repo!r}, 'feedback.jsonl').write_text('vote')", "made feedback.jsonl (git status: ??)"),
         ("Path({repo!r}, 'kb/a.md').write_text('# b')", "changed kb/a.md"),
         ("Path({repo!r}, 'kb/a.md').unlink()", "removed kb/a.md"),
+        ("Path({repo!r}, 'tools/x.py').write_text('y = 2')", "changed tools/x.py (git status: M)"),
+        ("Path({repo!r}, 'tools/x.py').unlink()", "removed tools/x.py (git status: D)"),
         ("Path({repo!r}, 'site').mkdir(); Path({repo!r}, 'site/index.html').write_text('')", "made site/index.html"),
     ],
-    ids=["untracked", "kb-changed", "kb-removed", "site"],
+    ids=["untracked", "kb-changed", "kb-removed", "tracked-changed", "tracked-removed", "site"],
 )
 def test_each_kind_of_write_into_the_checkout_is_named(pytester, checkout, write, named):
     result = _session(pytester, checkout, write.format(repo=str(checkout)))
