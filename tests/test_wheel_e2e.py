@@ -45,6 +45,7 @@ def installed(tmp_path_factory):
     # built from a copy of what the wheel is made of: pip builds in the tree it is given, and setuptools wrote
     # build/ and tools/recur.egg-info/ into the checkout (tests/checkout_guard.py)
     tree = work / "tree"
+    tree.mkdir()
     for name in ("pyproject.toml", "LICENSE", "README.md", "docs", "tools"):
         if (ROOT / name).is_dir():
             shutil.copytree(ROOT / name, tree / name, ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
