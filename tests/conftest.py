@@ -14,6 +14,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parent))
 
 from browser import chromium, page  # noqa: E402,F401  one Chromium per session, shared by every module; a page of it
+from checkout_guard import CheckoutGuard  # noqa: E402
 from kbfactory import small_kb  # noqa: E402
 
 from recur import config  # noqa: E402
@@ -188,6 +189,8 @@ def _seed_base_export() -> None:
 
 
 def pytest_configure(config):
+    # the session fails when a test wrote into the checkout (tests/checkout_guard.py)
+    config.pluginmanager.register(CheckoutGuard(ROOT), "checkout_guard")
     if hasattr(config, "workerinput"):
         return  # a worker: the controller has seeded and exported
     # --dist loadfile re-sorted the files by how many tests each holds (xdist's --loadscope-reorder, on by

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import sysconfig
@@ -41,8 +42,17 @@ def installed(tmp_path_factory):
     work = tmp_path_factory.mktemp("e2e")
     dist = work / "dist"
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "RECUR_KB", "RECUR_INDEX")}
+    # built from a copy of what the wheel is made of: pip builds in the tree it is given, and setuptools wrote
+    # build/ and tools/recur.egg-info/ into the checkout (tests/checkout_guard.py)
+    tree = work / "tree"
+    tree.mkdir()
+    for name in ("pyproject.toml", "LICENSE", "README.md", "docs", "tools"):
+        if (ROOT / name).is_dir():
+            shutil.copytree(ROOT / name, tree / name, ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
+        else:
+            shutil.copy(ROOT / name, tree / name)
     _sh(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", dist, ROOT],
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", dist, tree],
         cwd=work,
         env=env,
     )

@@ -193,12 +193,14 @@ def test_a_new_incident_is_no_case_twin_of_a_record_named_in_lower_case(tmp_path
     (folder / "inc-2026-0002.md").write_text(record.read_text().replace("INC-2026-0002", "inc-2026-0002"))
     record.unlink()
     given = ("--title", "Disk filled on db3", "--severity", "sev2", "--date", "2026-03-01")
-    r = run("incident", "new", "--kb", kb, *given)
+    # its suggestions' index in tmp_path: left at its default, .recur/index under the current folder, it was the
+    # checkout's own, rebuilt for this KB (tests/checkout_guard.py)
+    r = run("incident", "new", *fake_model_flags(kb, tmp_path / "index"), *given)
     assert r.exit_code == 0, r.output
     assert "INC-2026-0003.md" in r.output and not record.exists(), r.output
     r = run("new", "incident", "--kb", kb, "--no-input", *given)
     assert r.exit_code == 0 and "INC-2026-0004.md" in r.output and not record.exists(), r.output
-    r = run("incident", "new", "--kb", kb, "--id", "INC-2026-0002", *given)
+    r = run("incident", "new", *fake_model_flags(kb, tmp_path / "index"), "--id", "INC-2026-0002", *given)
     assert r.exit_code == 1 and not record.exists(), r.output
     assert "incident INC-2026-0002 (as inc-2026-0002, in other letter case) already exists: " in r.stderr, r.stderr
     r = run("new", "incident", "--kb", kb, "--no-input", "--id", "INC-2026-0002", *given)
