@@ -12,9 +12,10 @@ import time
 
 import anyio
 import httpx
+import pytest
 from kbfactory import small_kb
 from mcp import Client
-from serve_util import fake_app, metric, run_async, running
+from serve_util import fake_app, metric, run_async, running, wait_healthy
 from test_mcp import call, open_session, session, stdio
 
 from recur.retrieval.engine import Engine
@@ -162,30 +163,38 @@ def test_a_table_full_of_other_addresses_sessions_makes_room_for_a_new_assistant
     assert metric(text, "recur_mcp_sessions_closed_total", reason="cap") == 1, text
 
 
-def test_mcp_that_cannot_be_imported_says_to_restart_and_the_rest_serves_on(tmp_path, caplog, monkeypatch):
+def test_mcp_that_cannot_be_imported_fails_the_start_and_mcp_says_to_restart(tmp_path, caplog, monkeypatch):
     """Found in an operator's review: /mcp imported the MCP server's modules only once the engine was ready,
     so a Recur upgraded meanwhile (new files on disk, old ones loaded) failed that import: a traceback that
     ended the MCP task group in the log, then every /mcp request a 500 internal_error in the API's shape, each
-    with a traceback, for as long as the server ran. Here the import fails as it did (None in sys.modules is
-    Python's own "import halted"): /mcp answers a JSON-RPC error saying to restart, the log says it once, and
-    the API and /healthz go on."""
+    with a traceback, for as long as the server ran. Every module is now imported as the server starts
+    (serve/preload.py: test_serve_upgrade), and one that cannot be (here as Python's own "import halted": None in
+    sys.modules) fails the start as a model that cannot load does: /healthz and the searches 503 engine_failed
+    naming it (`recur serve` then exits 1, its ERROR line saying so); /mcp answers a JSON-RPC error saying to
+    restart, said once in the log, no traceback."""
     import sys
 
     monkeypatch.setitem(sys.modules, "recur.serve.mcp_server", None)
     caplog.set_level(logging.INFO, logger="recur.serve")
     accept = {"Accept": "application/json, text/event-stream"}
     init = {"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {}}
-    with running(fake_app(small_kb(tmp_path / "kb"), tmp_path)) as base:
+    with running(fake_app(small_kb(tmp_path / "kb"), tmp_path), wait_ready=False) as base:
+        with pytest.raises(RuntimeError, match="the engine failed to load"):
+            wait_healthy(base)
+        health = httpx.get(base + "/healthz", timeout=30)
         answers = [httpx.post(base + "/mcp", json=init, headers=accept, timeout=30) for _ in range(2)]
         suggest = httpx.post(base + "/api/suggest", json={"text": "ENOSPC", "top": 1}, timeout=30)
-        assert httpx.get(base + "/healthz", timeout=30).status_code == 200
+    for r in (health, suggest):
+        assert r.status_code == 503 and r.json()["error"]["code"] == "engine_failed", r.text
+        said = r.json()["error"]["message"]
+        assert said.startswith("cannot import recur.serve.") and "import of recur.serve.mcp_server halted" in said, said
+        assert said.endswith("install Recur again, then start recur serve again"), said
     for r in answers:
         assert r.status_code == 500 and r.headers["content-type"] == "application/json", r.text
         body = r.json()
         assert body["jsonrpc"] == "2.0" and body["error"]["code"] == -32603, body
         assert body["error"]["message"].startswith("/mcp could not start (ModuleNotFoundError: import of "), body
         assert body["error"]["message"].endswith("restart recur serve"), body
-    assert suggest.json()["results"][0]["id"] == "disk-full"
     errors = [r for r in caplog.records if r.levelno >= logging.ERROR]
     assert len(errors) == 1 and errors[0].getMessage().startswith("/mcp could not start"), errors
     assert errors[0].exc_info is None  # one line, no traceback

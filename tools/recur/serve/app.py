@@ -106,9 +106,21 @@ def create_app(
     ``recur suggest --json`` prints for the same text (no batch encoding: padding in a batch
     moves scores in the last digits)."""
     from recur.serve.metrics import Metrics
+    from recur.serve.preload import preload
     from recur.serve.security import RateLimiter
 
-    holder = EngineHolder(engine_factory, reload_interval=reload_interval, on_fatal=on_fatal, site_dir=site_dir)
+    # Recur's modules imported at the start (preload.py: a server then runs the code it started with, not the files a
+    # pip install put under it). In the engine's background thread, before the model loads: not before the start-up
+    # line, which they would delay (0.35 s of CPU; 3-5 s on a machine loaded 5 times over: a service manager's start
+    # timeout, a script waiting for the line), nor on the event loop after it, which would answer nothing meanwhile
+    # (not even /healthz's 503). /healthz turns 200 only after them (on that loaded machine 2.5-4 s later than
+    # without), and the searches and webhook calls answer 503 not_ready until then. What answers before (the site,
+    # /api/report, /mcp's KB tools) can still import a module on first use in those seconds, from the same files as
+    # the preload: the start's own, unless an upgrade runs as the server starts, which would mix even the modules the
+    # start imports. Their failure fails the start as the model's does (on_fatal: the ERROR line, exit 1).
+    holder = EngineHolder(
+        engine_factory, reload_interval=reload_interval, on_fatal=on_fatal, site_dir=site_dir, prepare=preload
+    )
     gate = SearchGate(max(1, inference_threads or os.cpu_count() or 1), webhook_share, webhook_max_wait)
     settings = _settings(site_dir, feedback_path, feedback_min_free_mib, token, token_scope, gate)
     webhooks = share_of(max_concurrent, webhook_share)

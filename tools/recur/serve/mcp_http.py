@@ -37,7 +37,8 @@ class LazyMcp:
     running server (pip install, git pull of an editable install) broke /mcp for good: the new files did not
     match the old ones already loaded, each request a 500 internal_error with a traceback in the log (found in
     an operator's review). A failed import or build is now said once in the log, and /mcp answers a JSON-RPC
-    error that says to restart `recur serve`; the rest of the server goes on."""
+    error that says to restart `recur serve`. The server's preload (preload.py) imports the same modules in the
+    engine's thread as the server starts, so an import that fails here fails there too, and with it the start."""
 
     def __init__(self, build: Callable, stopping=None):
         self._build = build

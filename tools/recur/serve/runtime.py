@@ -128,8 +128,12 @@ class EngineHolder:
         on_fatal: Callable[[str], None] | None = None,
         retry_when: Callable[[], object] | None = None,
         site_dir=None,
+        prepare: Callable[[], object] | None = None,
     ):
         self._factory = engine_factory
+        # run once in the load's thread before the first load (`recur serve`'s preload.preload); its failure is the
+        # load's (self.error, on_fatal), and no load follows
+        self._prepare = prepare
         self.site_dir = Path(site_dir) if site_dir else None  # the built site served beside the index
         self.reload_interval = reload_interval
         self.on_fatal = on_fatal
@@ -189,6 +193,8 @@ class EngineHolder:
         # load read the old one (`recur index --rebuild` finishing meanwhile) was what the retry waited to see
         # change, and it never was: the server stayed failed until the next change or a restart
         seen = self.retry_when() if self.retry_when is not None else None
+        if not self._prepared():
+            return
         while (engine := self._load()) is None:
             if self.on_fatal or self.retry_when is None:
                 return
@@ -236,6 +242,18 @@ class EngineHolder:
         finally:
             _loading.holder = None
         return engine
+
+    def _prepared(self) -> bool:
+        """``prepare`` run; False when it raised, said as a load that failed (the ERROR line, /healthz's 503
+        engine_failed, `recur serve`'s exit 1 through on_fatal)."""
+        if self._prepare is None:
+            return True
+        try:
+            self._prepare()
+        except Exception as exc:  # noqa: BLE001 - said, not raised: the thread would end without a word
+            self._fail(str(exc))
+            return False
+        return True
 
     def not_ready(self) -> str:
         """What a request that needs the engine is told while it loads."""
