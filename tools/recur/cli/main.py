@@ -347,11 +347,20 @@ class LazyGroup(RecurGroup):
             return getattr(importlib.import_module(module), attr)
         return super().get_command(ctx, name)
 
-    def invoke(self, ctx):
-        from recur.cli.logs import printing_library_logs
+    def make_context(self, info_name, args, parent=None, **extra):
+        """click's, a Ctrl-C while it reads the arguments (`recur --help` importing every command's module to list
+        them) said as a command's is: click's main turned it into "Aborted!" and exit 1 (found in a re-read)."""
+        try:
+            return super().make_context(info_name, args, parent=parent, **extra)
+        except KeyboardInterrupt:
+            click.echo("Interrupted.", err=True)
+            raise Interrupted(130) from None
 
+    def invoke(self, ctx):
         said_on_command_line = CALLER.set(COMMAND_LINE)  # errors name the flag to pass (util/errors.py)
         try:
+            from recur.cli.logs import printing_library_logs  # in the try: a Ctrl-C during its import is handled
+
             with printing_library_logs():  # what the library logs, printed as the commands printed it
                 return super().invoke(ctx)
         except RecurError as exc:
