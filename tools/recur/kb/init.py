@@ -505,7 +505,7 @@ def _read_bytes(path: Path) -> bytes | None:
 
 def _starter_fits(kept: Path, files: dict[str, bytes]) -> None:
     """The starter catalog's records name severities (sev1..sev4): with the team's own severity.yml
-    kept, every one must be a level of it, or all 60 starter patterns fail `recur check` (init said
+    kept, every one must be a level of it, or every starter pattern fails `recur check` (init said
     it had succeeded)."""
     import yaml
 
