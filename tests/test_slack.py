@@ -149,6 +149,40 @@ def test_the_text_slack_escaped_is_searched_and_shown_as_typed(served):
     assert reply["no_known_pattern"] is api["no_known_pattern"]
 
 
+def _slack_escaped(typed: str) -> str:
+    """``typed`` as Slack sends it in a command's text: its &, < and > as &amp;, &lt; and &gt;."""
+    return typed.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+@pytest.mark.parametrize(
+    ("typed", "searched"),
+    [
+        ("what should we order for lunch &lt;friday&gt; &amp; saturday", None),
+        ("&gt; what should we order for lunch on friday", None),  # a typed "&gt;" is no quote mark
+        (
+            "2026-12-04T20:01:07Z INFO lunch menu loaded\n"
+            "2026-12-04T20:01:08Z ERROR upstream sent &lt;html&gt; for the lunch order &amp; gave up\n"
+            "2026-12-04T20:01:09Z INFO retrying",
+            "upstream sent &lt;html&gt; for the lunch order &amp; gave up",
+        ),
+    ],
+)
+def test_entities_the_user_typed_are_searched_echoed_and_recorded_as_typed(served, typed, searched):
+    """Found in a re-read: Slack escapes what the user typed once and /recur reads it back; then the query's
+    preparation, which reads the escapes of a Slack message pasted into the CLI, the API or the site
+    (query.slack_unquoted), read them a second time: "&lt;friday&gt;" typed was searched and echoed as "<friday>",
+    a log's "&lt;html&gt;" titled the record line "<html>", and a typed "&gt; " was taken for a quote's mark."""
+    reply = slash(served, _slack_escaped(typed)).json()
+    first = reply["blocks"][0]["text"]["text"]
+    assert f"“{_slack_escaped(searched or typed)}”" in first, first  # shown as typed, escaped once for Slack
+    title = searched or typed
+    assert _record_command(first) == ["recur", "incident", "new", "-t", title, "-d", typed]
+    # the same text pasted into the API as Slack's API sends it (escaped once) is read back once: the same answer
+    api = httpx.post(served["base"] + "/api/suggest", json={"text": _slack_escaped(typed)}).json()
+    assert api["query"] == (searched or typed)
+    assert reply["no_known_pattern"] is api["no_known_pattern"] is True
+
+
 @pytest.mark.parametrize(
     "sent",
     [

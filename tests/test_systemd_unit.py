@@ -182,3 +182,13 @@ def test_every_service_keeps_what_it_writes_from_other_users():
     makes is its owner's and its group's alone (the log is 0o640, the index and the site 0o640 too)."""
     for marker in ("systemd-unit", "systemd-unit-second", "systemd-update-service"):
         assert "UMask=0027" in readme_unit(marker).splitlines(), marker
+
+
+def test_a_stop_while_the_service_starts_is_no_failure():
+    """Found in a re-read: a `systemctl stop` in the first seconds of a start (ExecStartPre's rebuilds, `recur serve`
+    before its start-up line) exits 130, "Interrupted." (docs/cli.md), which systemd counts as a failure: the unit
+    was left `failed` by a stop asked for. Both serving units take 130 as a success; SIGTERM after the line ends
+    the server by the signal, clean to systemd already, and a failed start's exit 1 stays a failure."""
+    for marker in ("systemd-unit", "systemd-unit-second"):
+        [said] = [ln.partition("=")[2].split() for ln in readme_unit(marker).splitlines() if ln.startswith("Success")]
+        assert said == ["130"], (marker, said)

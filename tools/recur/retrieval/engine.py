@@ -495,21 +495,26 @@ class Engine:
         (answer_many: the verdict and confidence beside the same ranks)."""
         return self.ranked_many([text], top=top)[0]
 
-    def answer(self, text: str, top: int = 5, *, exclude=None, link=None, others: str | None = None) -> Answer:
+    def answer(
+        self, text: str, top: int = 5, *, exclude=None, link=None, others: str | None = None, escaped: bool = True
+    ) -> Answer:
         """The answer every surface shows: the first ``top`` results with the verdict (``no_known_pattern``),
         the result a short ``top`` left out that is rated more likely right (``likelier``) and what was left
         out of a long paste (``query_note``). ``exclude``: pattern ids answered as if they were not in the KB
         (those a new incident already links); ``link``: the pattern an alert's runbook link names
         (search.RunbookLink), ranked first; ``others``: what the query_note tells to do about a pasted list's
-        other alerts on this surface (query.Prepared.said)."""
-        return self.answer_many([text], top=top, exclude=exclude, link=link, others=others)[0]
+        other alerts on this surface (query.Prepared.said); ``escaped``: False for a text whose Slack escapes were
+        read already (Slack's /recur: query.slack_unquoted reads them once)."""
+        return self.answer_many([text], top=top, exclude=exclude, link=link, others=others, escaped=escaped)[0]
 
-    def answer_many(self, texts: list[str], top: int = 5, *, exclude=None, link=None, others=None) -> list[Answer]:
+    def answer_many(
+        self, texts: list[str], top: int = 5, *, exclude=None, link=None, others=None, escaped: bool = True
+    ) -> list[Answer]:
         """``answer`` for each of ``texts``, encoded in one batch."""
         from recur.retrieval.patterns import meant_ids
 
         texts = _required_texts(texts, top)
-        prepared = [prepare(t) for t in texts]
+        prepared = [prepare(t, escaped=escaped) for t in texts]
         # the verdict reads the first VERDICT_TOP results whatever is shown: `-n 1` and `-n 5` agree. A paste that is
         # no alert nor incident (Prepared.not_alert: an SNS subscription message), or a text with nothing to search
         # ("", white space: Prepared.unsearched), is not ranked: no result, the note

@@ -699,24 +699,27 @@ def unfenced(text: str) -> str:
     return FENCE.sub("\n", FENCE_LINE.sub(out, text))
 
 
-def slack_unquoted(text: str) -> str:
+def slack_unquoted(text: str, escaped: bool = True) -> str:
     """``text`` without the quote marks that start its quoted lines (SLACK_QUOTES: Slack's "&gt; ", as its API, an
     export or a bot relaying a message sends a quote, and Markdown's "> "), then with Slack's three escapes, &lt;, &gt;
     and &amp; (the last last: "&amp;lt;" is "&lt;"), as the characters typed; a line at a time, no ``^`` (JavaScript's
     multiline ``^`` is not Python's). Found in a responder's review: a pod table quoted in Slack, each line after
     "&gt; ", was no table, searched whole (bad-deploy-crashloop medium 0.72); unquoted, by its failing pods, high 0.82.
-    Slack's /recur unescaped its commands already (serve.slack); the same text relayed to the API, MCP, `recur
-    suggest` or the box was searched with them. Prose quoted or escaped answered the same either way (the model and
-    BM25 read no "&gt;"): this is for what is read by its shape, a table, a log, an alert's JSON."""
-    if "&" not in text and ">" not in text:
+    Slack's /recur unescapes its commands itself (serve.slack) and passes ``escaped=False``: what is left is as
+    typed, its "&lt;" too, and only Markdown's "> " marks a quote (read twice, a typed "&lt;x&gt;" was searched,
+    echoed and titled as "<x>": found in a re-read); the same text relayed to the API, MCP, `recur suggest` or the
+    box was searched with them. Prose quoted or escaped answered the same either way (the model and BM25 read no
+    "&gt;"): this is for what is read by its shape, a table, a log, an alert's JSON."""
+    if ("&" not in text or not escaped) and ">" not in text:
         return text
     lines = text.split("\n")
+    marks = SLACK_QUOTES if escaped else (">",)
     for n, line in enumerate(lines):
-        rest = next((line[len(m) :] for m in SLACK_QUOTES if line.startswith(m)), None)
+        rest = next((line[len(m) :] for m in marks if line.startswith(m)), None)
         if rest is not None and rest[:1] in ("", " ", "\t", "\r"):
             lines[n] = rest[1:] if rest[:1] in (" ", "\t") else rest
     text = "\n".join(lines)
-    if "&" not in text:
+    if "&" not in text or not escaped:
         return text
     return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 
@@ -751,11 +754,12 @@ def _not_glued(m: re.Match) -> str:
     return "" if at == 0 or m.string[at - 1] in " \t\n\r\f\v" else m.group()
 
 
-def prepare(text: str, limit: int = MAX_QUERY_CHARS) -> Prepared:
+def prepare(text: str, limit: int = MAX_QUERY_CHARS, *, escaped: bool = True) -> Prepared:
     """``text`` as it is searched: colour codes out, lone surrogates as U+FFFD, emoji out (util.text.without_emoji),
     Slack's quotes and escapes out (slack_unquoted), Markdown's code fences out (unfenced), a log by its error lines, condensed to ``limit``. A pasted alert payload
-    (JSON) by its first firing alert, as the webhook reads it (retrieval.alerts), on every surface."""
-    text = unfenced(slack_unquoted(without_emoji(clean(strip_ansi(text)))))
+    (JSON) by its first firing alert, as the webhook reads it (retrieval.alerts), on every surface. ``escaped``:
+    False for a text whose Slack escapes were read already (Slack's /recur), read as it is."""
+    text = unfenced(slack_unquoted(without_emoji(clean(strip_ansi(text))), escaped))
     text, alert = _alert_paste(text)
     if alert.get("not_alert"):  # no alert nor incident: nothing to search
         return Prepared("", 0, **alert)

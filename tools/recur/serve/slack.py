@@ -223,7 +223,7 @@ def _title(query: str) -> str:
     from recur.retrieval.query import prepare
 
     text = unfenced(query)
-    return record_title(prepare(text), text)
+    return record_title(prepare(text, escaped=False), text)  # _command_text read Slack's escapes: not twice
 
 
 # said before the command when the text is read on stdin: the user has it in Slack, not on a pipe
@@ -798,7 +798,8 @@ def _answer(get_engine: Callable, text: str, how: How, site_url: str | None, obs
 
     try:
         q = PasteIn(text=text, top=SHOWN)  # a long paste condensed, as `recur suggest` does, and said
-        answer = _loaded(get_engine, wait).answer(q.text, top=q.top, others=OTHER_ALERTS)
+        # escaped=False: _command_text read Slack's escapes; read again, a typed "&lt;x&gt;" was searched as "<x>"
+        answer = _loaded(get_engine, wait).answer(q.text, top=q.top, others=OTHER_ALERTS, escaped=False)
         if observe is not None:
             observe(answer)
         out = answer.to_json() | {"stale": how.stale()}
