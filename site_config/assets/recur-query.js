@@ -1322,7 +1322,8 @@
   var TYPO_WORD_ENDINGS = ["s", "es", "er", "ers"];
   var TYPO_NEVER = ("grpc ldap nvme numa systemd containerd runc fsync fdatasync mime exec execve semver async callback " +
     "sentry jquery toml bson cron crond etcd kubelet iptables nftables sysctl ulimit inode inodes mmap mutex regex " +
-    "webhook webhooks oauth saml sudo chmod chown rsync scp rpc").split(" ");
+    "webhook webhooks oauth saml sudo chmod chown rsync scp rpc " +
+    "iops ipvs vlan cifs dockerd stomp crl crd pem jks pir").split(" ");
   var TYPO_TRIM = "`'\"<>()[]{},;:.!?*";
   var TYPO_PLAIN = /^(?:[a-z]+|[A-Z][a-z]+)$/;
   var TYPO_SHOUTED = /^[A-Z]+$/;  /* a word in capitals, of a question typed in capitals (search.typed_in_capitals) */
