@@ -389,7 +389,7 @@ def test_ranker_js_ranks_as_search_py_given_the_same_vectors(tmp_path, kb_dir, w
     texts += ["Dsik ful on the chekout host, wrties failing", "databse conection pool exhuasted", "deadlcok"]
     texts += ["KubePodCrashLoopng after the deplyo, ENOSPCC on db-07", "(disk) fulll!"]
     # a question typed in capitals: its words in capitals are words (search.typed_in_capitals), on both sides
-    texts += ["URGENT: DSIK FULL ON DB-07, MEMROY LEEK"]
+    texts += ["URGENT: DSIK FULL ON DB-07, MEMROY LEEK", "EPIPE", "IOPS EXHAUSTED"]
     # a 3-letter word: read only as a KB word with its dropped letter ("ful" as "full"), one with no reading not
     # counted against the others (search.TYPO short_letters)
     texts += ["disk ful", "databse conection qzx vbq"]
@@ -2730,6 +2730,11 @@ def test_the_pages_typo_reading_reads_a_question_typed_in_capitals_as_search_py_
     assert [search.typo_words(x) for x in texts] == [["dsik", "full"], ["critical", "memroy", "leek"], ["leek"], []]
     read = {"dsik": "disk", "memroy": "memory", "leek": "leak"}
     assert [search.with_typos_read(x, read) for x in texts[:2]] == ["disk FULL", "[CRITICAL] memory leak!"]
+    # an errno's name alone (a word read as itself without its leading "e") and TYPO_NEVER's acronyms stay as typed:
+    # "EPIPE" was read as "pipe", "IOPS EXHAUSTED" as "ips" (search.Searcher._corrections alike; test_typo.py)
+    words = ["pipe", "ips", "exhausted", "stale", "disk", "full"]
+    texts = ["EPIPE", "IOPS EXHAUSTED", "ESTALE NFS", "epipe", "DSIK FULL"]
+    assert _node_typo_corrections(tmp_path, words, texts) == [[], [], [], [], [["dsik", "disk"]]]
 
 
 @pytest.mark.skipif(NODE is None, reason="node is not installed")

@@ -18,6 +18,7 @@ from click.testing import CliRunner
 from kbfactory import pattern_text, small_kb, write
 
 from recur.cli.main import cli
+from recur.retrieval.results import SAY_MORE
 
 pytestmark = pytest.mark.browser
 
@@ -376,6 +377,13 @@ def test_two_everyday_words_in_common_are_no_match(chromium, rare_word_site):
             said = page.inner_text(".recur-suggest__status")
             assert said.startswith("No known pattern matches this: no pattern page shares telling words"), said
             assert "matched by words, not meaning" in said and "for comparison only" in said, said
+            assert "to go on" not in said, said  # five words: no hint to say more (results.say_more)
+            # two words: told to say more before the record step, as the terminal tells it (found in a review)
+            _ask(page, "machine broken")
+            assert page.get_attribute("div.recur-suggest", "data-no-known-pattern") == "true"
+            said = page.inner_text(".recur-suggest__status")
+            more = SAY_MORE.format(words="2 words")
+            assert f"(matched by words, not meaning). {more} If it is new, record it" in said, said
             assert _ask(page, "clock skew on the hosts") == ["clock-skew"]  # words the page is about
             assert page.get_attribute("div.recur-suggest", "data-no-known-pattern") == "false"
             assert page.errors == []

@@ -1451,7 +1451,8 @@
   var TYPO_WORD_ENDINGS = ["s", "es", "er", "ers"];
   var TYPO_NEVER = ("grpc ldap nvme numa systemd containerd runc fsync fdatasync mime exec execve semver async callback " +
     "sentry jquery toml bson cron crond etcd kubelet iptables nftables sysctl ulimit inode inodes mmap mutex regex " +
-    "webhook webhooks oauth saml sudo chmod chown rsync scp rpc").split(" ");
+    "webhook webhooks oauth saml sudo chmod chown rsync scp rpc " +
+    "iops ipvs vlan cifs dockerd stomp crl crd pem jks pir pst sigint").split(" ");
   var TYPO_TRIM = "`'\"<>()[]{},;:.!?*";
   var TYPO_PLAIN = /^(?:[a-z]+|[A-Z][a-z]+)$/;
   var TYPO_SHOUTED = /^[A-Z]+$/;  /* a word in capitals, of a question typed in capitals (search.typed_in_capitals) */
@@ -1535,6 +1536,7 @@
         if (out.has(w) || unread.has(w) || self.never.has(w) || kb.words.has(w)) return;
         if (kb.indexed(w) || self.aWord(w)) return;
         var read = self.readTypo(w);
+        if (read !== null && w === "e" + read) return;  /* an errno's name (EPIPE, ESTALE): no typo, nor unread */
         if (read !== null) out.set(w, read);
         else if (w.length >= kb.p.min_letters) unread.add(w);  /* a short word unread: no sign of another language */
       });

@@ -45,6 +45,17 @@
       "postmortem once it is written." : ".");
   }
   var NEW_LEAD = "If it is new,", INCIDENT_LEAD = "If it is an incident,";
+  /* What a text of few words that answered no known pattern is told before the record step, as the terminal, MCP
+     and Slack tell it (retrieval.results.SAY_MORE and SAY_MORE_WORDS; tests/test_short_question.py checks the
+     copies): "502" had only the record step. Not of a text searched by a part of it (Box.readNote: a log by its
+     error line), nor of a typo of an id (meant), nor of a text about no failure (notAFailure). */
+  var SAY_MORE = "Only {words} to go on: describe what fails, since when and after what change (a log line or an alert helps).";
+  var SAY_MORE_WORDS = 3;
+  function sayMore(query, meant) {
+    var said = String(query || "").trim(), n = said ? said.split(/\s+/).length : 0;
+    if (!n || n > SAY_MORE_WORDS || (Array.isArray(meant) && meant.length)) return "";
+    return " " + SAY_MORE.replace("{words}", n + (n === 1 ? " word" : " words"));
+  }
 
   /* The command `recur suggest` prints to record a text (kb.incident_record.incident_command, titled by
      ingest.pasted_log.record_title): a text of one line is its description, titled as the terminal titles it
@@ -1540,7 +1551,7 @@
        (Box.limited: when to ask again) or an API that failed for now (Box.failedForNow) stays said after it */
     var why = this.mode === "browser" || this.wordsWhy ? " " + this.beforeVerdict[0] : "";
     this.say("No known pattern matches this: no pattern page shares telling words with your text (matched by " +
-             "words, not meaning)." + (this.readNote || "") + " " + nextSteps(this.askedText, NEW_LEAD) + why + (any ? " The closest pattern pages, for comparison only:" : ""), "warn", true);
+             "words, not meaning)." + (this.readNote || sayMore(this.askedText)) + " " + nextSteps(this.askedText, NEW_LEAD) + why + (any ? " The closest pattern pages, for comparison only:" : ""), "warn", true);
   };
 
   Box.prototype.wordMatch = function (r) {
@@ -1646,7 +1657,8 @@
       withCode(this.status, rest, true);
       this.statusText += rest;
     } else if (noKnown) {
-      this.say("No known pattern matches this." + cut + " " + nextSteps(this.askedText, NEW_LEAD) + " The closest patterns, for comparison only" + where + ":" + note + stale, "warn", true);
+      var more = this.readNote ? "" : sayMore(query, meant);  /* a text of few words: say more, then record it */
+      this.say("No known pattern matches this." + cut + more + " " + nextSteps(this.askedText, NEW_LEAD) + " The closest patterns, for comparison only" + where + ":" + note + stale, "warn", true);
     } else {
       this.say(checkBothFirst(results) + matchLine(results, credible) + where + "." + cut + checkBoth(results) + note + stale);
     }

@@ -22,6 +22,7 @@ from recur.retrieval.results import (
     opening,
     prose_pieces,
     question_help,
+    say_more,
     seen_said,
     short,
     step_lines,
@@ -130,7 +131,12 @@ def question_said(kb_dir, flags: str = "", site_url: str | None = None) -> str:
 
 
 def no_known_text(
-    record_as: RecordAs, flags: str = "", about_no_failure: bool = False, newcomer: bool = False, question: str = ""
+    record_as: RecordAs,
+    flags: str = "",
+    about_no_failure: bool = False,
+    newcomer: bool = False,
+    question: str = "",
+    more: str | None = None,
 ) -> str:
     """NO_KNOWN_PATTERN with the command that records this text, as Slack's reply gives it
     (kb.incident_record.incident_command): "record it: recur incident new" left the title and the
@@ -138,13 +144,16 @@ def no_known_text(
     the text reads as no incident at all, and is said to be: "If it is new, record it" was the only reading, and
     a newcomer asking "how do I get VPN access" recorded an incident (found in a new-hire review); a newcomer's
     question is pointed to the onboarding paths (``newcomer``: render_answer's newcomer_paths), any other is told
-    ``question`` first (question_said), as the site's box tells it."""
+    ``question`` first (question_said), as the site's box tells it. ``more``: what a text of few words is told
+    before the record step (results.say_more), on the line it opens."""
     if about_no_failure:
         said = f"{NOTHING_ABOUT_IT} {question}{' ' if question else ''}If it is an incident, record it (it lands "
         said += 'under "needs analysis" on the board):'
         return "\n".join([said, f"  {_record_command(record_as, flags=flags)}", *([PATHS_HINT] if newcomer else [])])
     return (
-        'No known pattern matches this. If it is new, record it (it lands under "needs analysis" on the board):\n'
+        "No known pattern matches this. "
+        + (f"{more}\n" if more else "")
+        + 'If it is new, record it (it lands under "needs analysis" on the board):\n'
         f"  {_record_command(record_as, flags=flags)}\n"
         "then draft a pattern with recur new pattern, or recur import the postmortem once it is written."
     )
@@ -201,9 +210,11 @@ def render_answer(
         nothing = not known and about_no_failure(answer)
         newcomer = nothing and record is not None and newcomer_paths(record, kb_dir)  # said at the top and the end
         question = question_said(kb_dir, flags, site_url) if nothing and not newcomer else ""
+        more = say_more(answer)  # a text of few words: told to say more, before the record step
         no_kb = f"{NOTHING_ABOUT_IT} {question}" if nothing else "No known pattern matches this."  # index-only
+        no_kb += f" {more}" if more else ""
         said = (
-            no_known_text(record, flags, nothing, newcomer, question)
+            no_known_text(record, flags, nothing, newcomer, question, more)
             if record
             else _NO_KB_TO_RECORD.format(kb=for_terminal(kb_dir), said=no_kb)
         )
@@ -218,6 +229,8 @@ def render_answer(
         record_it = "If it is an incident, record it" if nothing else "To record it"
         if newcomer or question:  # at the end too, where a terminal shows it
             again += f"\n{PATHS_HINT if newcomer else question}"
+        if more:  # at the end too, before the record step a terminal shows last
+            again += f"\n{more}"
         if record:
             again += f"\n{known}" if known else f"\n{record_it}: {_record_command(record, flags=flags)}"
         return f"{head}\n\nClosest patterns, for comparison only:\n\n{body}\n{again}"

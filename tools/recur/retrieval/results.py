@@ -663,6 +663,34 @@ def question_help(who: str, paths: str | None = None, glossary: str | None = Non
     return f"{said}; {and_listed(starts)} {'is' if starts == [glossary] else 'are'} where a new hire starts."
 
 
+# A question of so few words that it answered "no known pattern" is told to say more before it is told to record
+# an incident: "502", "db", "slow" had only the record step (`recur incident new -t 502 -d 502`), a record of one
+# word. Measured on bench/data/short-questions.jsonl, bare-words.jsonl, typos.jsonl and kb/eval's short cases
+# (starter KB): of 1-word questions 24 of 78 answer "no known pattern", of 2 words 25 of 45, of 3 words 7 of 14,
+# of 4 words 1 of 6 and of 5 or more 0 of 12; "oom", "dns", "disk full" are high and never told it (a known
+# pattern). Said by every surface (the terminal, MCP, Slack; the site's box keeps a copy, recur-suggest.js SAY_MORE,
+# tests/test_short_question.py checks they agree); no JSON key: a script has ``query`` to count.
+SAY_MORE_WORDS = 3
+SAY_MORE = (
+    "Only {words} to go on: describe what fails, since when and after what change (a log line or an alert helps)."
+)
+
+
+def say_more(answer) -> str | None:
+    """SAY_MORE for a no-known-pattern answer to a text of at most SAY_MORE_WORDS words, else None: not for a
+    typo of an id (``meant``: what it meant is said), nor a text about no failure (about_no_failure: what a question
+    is told is said), nor a text searched by a part of it (a log by its error line, an alert by its name: a
+    ``query_note`` other than the typos', whose text given was longer). ``answer``: an Answer or its JSON."""
+    held = answer if isinstance(answer, dict) else vars(answer)
+    words = len(str(held.get("query") or "").split())
+    if not held.get("no_known_pattern") or held.get("meant") or not 0 < words <= SAY_MORE_WORDS:
+        return None
+    read = [(c["word"], c["read_as"]) for c in held.get("corrected") or []]
+    if held.get("query_note") not in (None, typo_note(read)) or about_no_failure(answer):
+        return None
+    return SAY_MORE.format(words=plural(words, "word"))
+
+
 def _rated(p) -> bool:
     return isinstance(p, (int, float)) and not isinstance(p, bool)
 

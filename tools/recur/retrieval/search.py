@@ -149,11 +149,16 @@ TYPO = {"min_letters": 4, "short_letters": 3, "long_at": 8, "max_words": 24}
 # English word the KB does not use ("blog" was read as "log", "renders" as "senders" on the dev questions).
 TYPO_WORD_ENDINGS = ("s", "es", "er", "ers")
 # Nor these: technical words the KB may not use and the tokenizer splits, one edit from a KB word (found in
-# review: "grpc" was read as "rpc", "ldap" as "leap", "semver" as "server", "systemd" as "systems").
+# review: "grpc" was read as "rpc", "ldap" as "leap", "semver" as "server", "systemd" as "systems"; re-reading the
+# caps-lock reading, alert titles' acronyms: "IOPS EXHAUSTED" as "ips", ephemeral-port-exhaustion first at medium,
+# "CRL" as "curl", "VLAN" as "vxlan", "DOCKERD" as "docker", "STOMP" as "stop", and their lowercase twins alike;
+# "SIGINT" as "bigint"). Nor an errno's name, a word read as itself without its leading "e" ("EPIPE" alone was read
+# as "pipe", file-descriptor-exhaustion medium; "ESTALE" as "stale", "EBUSY" as "busy": Searcher._corrections).
 TYPO_NEVER = frozenset(
     "grpc ldap nvme numa systemd containerd runc fsync fdatasync mime exec execve semver async callback sentry "
     "jquery toml bson cron crond etcd kubelet iptables nftables sysctl ulimit inode inodes mmap mutex regex "
-    "webhook webhooks oauth saml sudo chmod chown rsync scp rpc".split()
+    "webhook webhooks oauth saml sudo chmod chown rsync scp rpc "
+    "iops ipvs vlan cifs dockerd stomp crl crd pem jks pir pst sigint".split()
 )
 # The reading is a fallback (engine.Engine._rank_read): a question is ranked as typed, and with its typos read
 # only when its first result is not high, that kept only when better (found in review: "compress job filling
@@ -1028,6 +1033,8 @@ class Searcher:
                 with kb_words():
                     self._typo_targets = typo_targets(self.index.vocab, lambda x: _known_stem(x, vocab))
             read = read_typo(w, self._typo_targets)
+            if read is not None and w == f"e{read}":  # an errno's name (EPIPE, ESTALE, EBUSY): no typo, nor unread
+                continue
             if read is not None:
                 out[w] = read
             elif len(w) >= TYPO["min_letters"]:  # a short word with no reading is no sign of another language

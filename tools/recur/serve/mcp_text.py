@@ -22,6 +22,7 @@ from recur.retrieval.results import (
     opening,
     percent,
     question_help,
+    say_more,
     step_lines,
     under_counts,
     under_said,
@@ -44,14 +45,17 @@ STEPS = 2  # runbook steps in the text of a result (Slack shows as many); the st
 DETAILED = 3
 
 
-def no_pattern_text(writes: bool = False, nothing: bool = False, site_url: str | None = None) -> str:
+def no_pattern_text(
+    writes: bool = False, nothing: bool = False, site_url: str | None = None, more: str | None = None
+) -> str:
     """What to do when nothing known matches. ``writes``: this server offers record_incident, so the
     assistant can record the incident itself (the text named only `recur incident new`, a command the
     assistant's user would have to run by hand; found in review). ``nothing``: the answer reads as about no
     failure at all (results.about_no_failure), said as the terminal says it: an assistant told to record it
     recorded "how do I get VPN access" as an incident itself (found in a re-read); what a question is told
     first, as the terminal and the site's box tell it (results.question_help), the site's glossary named where
-    ``site_url`` is known."""
+    ``site_url`` is known. ``more``: what a text of few words is told before the record step (results.say_more),
+    as the terminal tells it."""
     record = "with the record_incident tool" if writes else "(recur incident new)"
     then = "then draft a pattern (recur new pattern) or recur import the postmortem once it is written."
     if nothing:
@@ -63,6 +67,8 @@ def no_pattern_text(writes: bool = False, nothing: bool = False, site_url: str |
             f'incident, record it {record} so it shows as "needs analysis", {then} If it is a question, do not '
             "record it."
         )
+    if more:
+        return f'No known pattern matches. {more} Record the incident {record} so it shows as "needs analysis", {then}'
     return f'No known pattern matches: record the incident {record} so it shows as "needs analysis", {then}'
 
 
@@ -88,7 +94,7 @@ def answer_text(answer: dict, *, writes: bool = False, site_url: str | None = No
         said = (
             "No known pattern matches the text as typed."
             if meant
-            else no_pattern_text(writes, about_no_failure(answer), site_url)
+            else no_pattern_text(writes, about_no_failure(answer), site_url, say_more(answer))
         )
         lines.append(said + (" Closest patterns, for comparison only:" if results else ""))
         lines += [f"{r['rank']}. {r['id']}: {r['title']}{draft_mark(r)} ({confidence_text(r)})" for r in results]

@@ -48,6 +48,7 @@ from recur.retrieval.results import (
     opening_parts,
     prose_pieces,
     question_help,
+    say_more,
     step_parts,
 )
 from recur.serve.deps import Settings, engine_loading, errors, index_stale, load_pauses
@@ -517,10 +518,11 @@ def _record_intro(answer: dict, head: str, text: str | None, site_url: str | Non
     glossary = glossary_url(site_url)
     glossary = f"<{glossary}|the glossary> (what the site's words mean)" if glossary else None
     question = question_help("Recur", glossary=glossary)
+    more = say_more(answer)  # a text of few words: told to say more first, as the terminal tells it
     record = (
         f": nothing in the knowledge base is about this. {question} If it is an incident, record it"
         if about_no_failure(answer)
-        else ". Record it"
+        else f".{f' {more}' if more else ''} Record it"
     )
     head = f"{head}{record}, so it shows as needs analysis:\n"
     line, stdin = _record_line(text, MAX_SECTION - len(tail) - len(head) - len(STDIN_HINT) - 6)
