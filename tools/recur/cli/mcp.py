@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import signal
 import sys
 import threading
@@ -12,6 +11,7 @@ import click
 
 from recur.cli.options import http_url, index_option, kb_option, model_option, setting
 from recur.cli.startup import check_engine_inputs, check_mcp_settings, repository_index
+from recur.util.signals import end_by
 
 
 @click.command()
@@ -153,8 +153,7 @@ def _end_by(signum: int) -> None:
     """End the process by ``signum``, its default action, once what it prints is flushed."""
     sys.stdout.flush()
     sys.stderr.flush()
-    signal.signal(signum, signal.SIG_DFL)
-    os.kill(os.getpid(), signum)
+    end_by(signum)  # 128+signum itself as PID 1 (a container without init), where the kernel drops the signal
 
 
 def repository_site(kb_dir, site_dir) -> Path:

@@ -1041,7 +1041,9 @@ def _end_as_signalled(received: list, ctrl_c) -> None:
         signal.signal(signal.SIGINT, ctrl_c)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     if signal.SIGTERM in received:
-        signal.raise_signal(signal.SIGTERM)
+        from recur.util.signals import end_by
+
+        end_by(signal.SIGTERM)  # exits 143 itself as PID 1 (a container without init), where the kernel drops it
     if signal.SIGINT in received:
         raise KeyboardInterrupt
 

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from recur.retrieval import patterns as pat
 from recur.serve.guard import ApiError
 from recur.util import utf8
+from recur.util.signals import end_by
 
 if TYPE_CHECKING:
     from mcp.server.mcpserver import MCPServer
@@ -48,7 +49,6 @@ def _signals_noted(stopped_by: list[int]):
     handlers from before are put back once the loop has ended; run_stdio's caller acts on the signal. A second
     signal, once one is noted, ends the process at once, as the signal's default does (found in review: a tool
     stuck in a worker thread, which a cancelled server waits for, kept `recur mcp` however often Ctrl-C came)."""
-    import os
     import signal
 
     if threading.current_thread() is not threading.main_thread():  # no handler can be set there
@@ -57,8 +57,7 @@ def _signals_noted(stopped_by: list[int]):
 
     def noted(signum, frame) -> None:
         if stopped_by:  # the second: the default's action (SIGINT's and SIGTERM's is to end the process)
-            signal.signal(signum, signal.SIG_DFL)
-            os.kill(os.getpid(), signum)
+            end_by(signum)
         stopped_by.append(int(signum))
 
     before = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
