@@ -187,3 +187,37 @@ def test_the_preload_imports_no_model_library():
     assert done.returncode == 0, done.stderr
     walked, heavy = json.loads(done.stdout)
     assert walked > 100 and heavy == []
+
+
+def test_recur_mcp_keeps_the_code_it_started_with_when_an_upgrade_replaces_its_files(kb_dir, tmp_path):
+    """`recur mcp` (stdio) runs as long as the assistant that started it, days in an editor: it imports every module
+    a tool can need as it starts, as `recur serve` does. It did not: after an upgrade under it, problem_report
+    (recur.problems.report, loaded on first use) and record_incident answered an ImportError."""
+    from mcp import Client, StdioServerParameters
+
+    package = _installed(tmp_path / "venv") / "recur"
+    env = {**os.environ, "PYTHONPATH": str(package.parent), "OMP_NUM_THREADS": "1"}
+    args = ["-m", "recur", "mcp", *fake_model_flags(kb_dir, tmp_path / "index"), "--allow-writes"]
+    server = StdioServerParameters(command=sys.executable, args=args, env=env, cwd=str(tmp_path))
+
+    async def work():
+        async with Client(server, read_timeout_seconds=120) as client:
+            first = await client.call_tool("suggest_patterns", {"text": "No space left on device"})
+            assert not first.is_error, first.content[0].text
+            _upgraded(package)
+            out = {}
+            for name, call in {
+                "problem_report": {},
+                "get_incident": {"id": "INC-2026-0001"},
+                "record_incident": {
+                    "title": "Disk full on db-1",
+                    "severity": "sev3",
+                    "description": "No space left on device",
+                },
+            }.items():
+                r = await client.call_tool(name, call)
+                out[name] = (r.is_error, r.content[0].text)
+            return out
+
+    for name, (error, text) in run_async(work()).items():
+        assert not error, (name, text)

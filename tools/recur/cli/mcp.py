@@ -70,6 +70,7 @@ def mcp(kb_dir, index_dir, model, allow_writes, site_url, site_dir):
     holder = EngineHolder(
         lambda: open_engine(kb_dir, index_dir, model),
         retry_when=IndexChange(index_dir),  # as serve: any file of it, not the manifest only
+        prepare=_preload,  # as serve's: every module a tool can need, imported before the model loads
     )
     site_url, pages = _pages(kb_dir, site_url, site_dir)
     stderr, stopped, stopping = _whole_lines(), [], threading.Event()  # stopping: set by run_stdio on a signal
@@ -102,6 +103,14 @@ def mcp(kb_dir, index_dir, model, allow_writes, site_url, site_dir):
         sys.stderr = stderr
     if stopped:
         _end_by(signal.SIGTERM)
+
+
+def _preload():
+    """serve/preload.py's, as `recur serve`'s: an assistant's stdio server runs as long as its editor, days, and an
+    upgrade under it was read into it (problem_report and record_incident failed with an ImportError)."""
+    from recur.serve.preload import preload
+
+    preload("recur mcp")
 
 
 def _pages(kb_dir, site_url, site_dir):

@@ -31,41 +31,42 @@ import pkgutil
 PACKAGES = ("recur.util", "recur.kb", "recur.retrieval", "recur.ingest", "recur.problems", "recur.serve")
 
 
-def preload() -> int:
+def preload(command: str = "recur serve") -> int:
     """Import every module of ``PACKAGES`` and the Markdown extensions a KB is rendered with; the number of
-    Recur's modules walked. An import that fails raises ``PreloadError`` naming the module."""
+    Recur's modules walked. An import that fails raises ``PreloadError`` naming the module and the ``command`` to
+    start again (`recur mcp` preloads too: an assistant's stdio server runs as long as its editor, days)."""
     names: list[str] = []
     for package in PACKAGES:
-        _walk(package, names)
+        _walk(package, names, command)
     from recur.kb.parse import MARKDOWN_EXTENSIONS  # imported by the walk, without error
 
     for name in MARKDOWN_EXTENSIONS:  # "toc": markdown.extensions.toc, as Python-Markdown names its own
-        _imported(name if "." in name else f"markdown.extensions.{name}")
+        _imported(name if "." in name else f"markdown.extensions.{name}", command)
     return len(names)
 
 
 class PreloadError(Exception):
     """A module ``preload`` could not import (``module``), and why (``cause``)."""
 
-    def __init__(self, module: str, cause: BaseException):
+    def __init__(self, module: str, cause: BaseException, command: str = "recur serve"):
         super().__init__(
             f"cannot import {module} ({type(cause).__name__}: {cause}): Recur's files are damaged or were changing "
-            "as the server started (an upgrade in progress); install Recur again, then start recur serve again"
+            f"as the server started (an upgrade in progress); install Recur again, then start {command} again"
         )
         self.module, self.cause = module, cause
 
 
-def _imported(name: str):
+def _imported(name: str, command: str):
     try:
         return importlib.import_module(name)
     except Exception as exc:  # a module's body can raise anything; SyntaxError too
-        raise PreloadError(name, exc) from exc
+        raise PreloadError(name, exc, command) from exc
 
 
-def _walk(name: str, names: list[str]) -> None:
+def _walk(name: str, names: list[str], command: str) -> None:
     """Import ``name`` and, a package, each module in its folder (subpackages walked in turn), noting each in
     ``names``: the files on disk now, at the start."""
-    module = _imported(name)
+    module = _imported(name, command)
     names.append(name)
     for info in pkgutil.iter_modules(getattr(module, "__path__", None) or []):
-        _walk(f"{name}.{info.name}", names)
+        _walk(f"{name}.{info.name}", names, command)
