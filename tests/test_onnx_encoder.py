@@ -45,18 +45,31 @@ def fresh(monkeypatch, tmp_path):
 
 
 @pytest.fixture(scope="module")
-def first_export(tmp_path_factory) -> Path:
-    """The export a process's first load leaves in an empty cache, made once for this file (each
-    export is the PyTorch model traced and checked: several seconds) and only read here."""
+def first_loads(tmp_path_factory) -> tuple[list, list, Path | None]:
+    """Two new processes' first loads of the real model at once, into an empty cache of their own (RACING_LOAD:
+    what each printed and said, how each ended) and the export they left there: made once for this file (each
+    export is the PyTorch model traced and checked, 25-90 s) and only read here."""
     cache = tmp_path_factory.mktemp("first-load") / "cache"
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("RECUR_CACHE", str(cache))
-        mp.setenv("RECUR_PRECISION", "fp32")
-        mp.delenv("RECUR_ENCODER", raising=False)
-        mp.setattr(embed, "_CACHE", {})
-        mp.setattr(embed, "_TORCH", {})
-        assert isinstance(embed.load_encoder(embed.DEFAULT), onnx_encoder.OnnxEncoder)
-    [folder] = (cache / "onnx").iterdir()
+    runs = [
+        subprocess.Popen(
+            [sys.executable, "-c", RACING_LOAD],
+            env=_first_load_env(cache),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(2)
+    ]
+    said = [run.communicate(timeout=900) for run in runs]
+    folders = list((cache / "onnx").iterdir()) if (cache / "onnx").is_dir() else []
+    return said, [run.returncode for run in runs], (folders[0] if len(folders) == 1 else None)
+
+
+@pytest.fixture
+def first_export(first_loads) -> Path:
+    """The export a process's first load leaves in an empty cache (``first_loads``')."""
+    said, codes, folder = first_loads
+    assert codes == [0, 0] and folder is not None, said
     return folder
 
 
@@ -233,7 +246,8 @@ def test_a_browser_model_made_by_other_versions_or_export_code_is_made_again(cac
     from recur.site.bundle import export_model
 
     spec, cache = embed.resolve(embed.DEFAULT), tmp_path / "browser"
-    folder = export_model(spec, cache_root=cache)
+    shared = export_model(spec)  # the checkout's, as `recur site` leaves it (made before the workers start: conftest)
+    folder = Path(shutil.copytree(shared, cache / shared.name))  # this test's copy, which it rewrites
     info = json.loads((folder / "info.json").read_text())
     made = os.stat(folder).st_ino
     assert export_model(spec, cache_root=cache) == folder and os.stat(folder).st_ino == made  # used as made
@@ -326,26 +340,19 @@ RACING_LOAD = (
 )
 
 
-def test_two_first_loads_at_once_make_one_export(tmp_path):
+def test_two_first_loads_at_once_make_one_export(first_loads):
     """Test workers share one RECUR_CACHE (conftest sets it before xdist starts them), and each first load
     of the real model imported torch and exported it into the same folder, swapping it under the other
     (as two `recur site` builds did to the browser model's: CI's ENOENT). Now the second waits for the
     first's export and uses it: one export, never replaced under the other, and neither imports torch itself
-    (the export runs in a child process)."""
-    env = dict(os.environ, PYTHONPATH=str(ROOT / "tools"), RECUR_CACHE=str(tmp_path / "cache"), RECUR_PRECISION="fp32")
-    env.pop("RECUR_ENCODER", None)
-    runs = [
-        subprocess.Popen(
-            [sys.executable, "-c", RACING_LOAD], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
-        )
-        for _ in range(2)
-    ]
-    said = [run.communicate() for run in runs]
-    assert [run.returncode for run in runs] == [0, 0], [err for _, err in said]
+    (the export runs in a child process). The two processes are ``first_loads``', started together on an empty
+    cache; the file's other tests only read their export."""
+    said, codes, folder = first_loads
+    assert codes == [0, 0], [err for _, err in said]
     rows = [out.split(maxsplit=3) for out, _ in said]
     assert [row[0] for row in rows] == ["OnnxEncoder", "OnnxEncoder"], said
     assert [row[1] for row in rows] == ["False", "False"], said  # torch was imported by the export's child only
-    [folder] = (tmp_path / "cache" / "onnx").iterdir()
+    assert folder is not None, said  # one export, alone in the cache
     assert {int(row[2]) for row in rows} == {os.stat(folder).st_ino}  # never replaced under the other
     assert rows[0][3] == rows[1][3]
 
@@ -680,20 +687,14 @@ def _first_load_env(cache: Path) -> dict:
     return env
 
 
-def test_a_first_load_exports_in_a_child_and_leaves_torch_out_of_this_process(tmp_path):
+def test_a_first_load_exports_in_a_child_and_leaves_torch_out_of_this_process(first_loads):
     """The export loaded torch and the PyTorch model into the process that then only ran the ONNX graph: a cold
-    `recur serve` went on serving at ~800 MB (270 MB once warm). It runs in a child process now (util/apart.py)."""
-    script = (
-        "import sys\nfrom recur.retrieval import embed\n"
-        "enc = embed.load_encoder(embed.DEFAULT)\n"
-        "print(type(enc).__name__, 'torch' in sys.modules)\n"
-    )
-    res = subprocess.run(
-        [sys.executable, "-c", script], env=_first_load_env(tmp_path / "cache"), capture_output=True, text=True,
-        timeout=900,
-    )  # fmt: skip
-    assert res.stdout.split() == ["OnnxEncoder", "False"], res.stdout + res.stderr
-    [folder] = (tmp_path / "cache" / "onnx").iterdir()  # the export, checked and cached
+    `recur serve` went on serving at ~800 MB (270 MB once warm). It runs in a child process now (util/apart.py).
+    The processes are ``first_loads``': new ones, their cache empty, the file's other tests reading their export."""
+    said, codes, folder = first_loads
+    assert codes == [0, 0], [err for _, err in said]
+    assert [out.split()[:2] for out, _ in said] == [["OnnxEncoder", "False"]] * 2, said
+    assert folder is not None, said  # the export, checked and cached, alone in its cache
     assert json.loads((folder / "info.json").read_text())["max_diff"] <= onnx_encoder.MAX_DIFF
 
 
