@@ -99,12 +99,11 @@ def test_stdio_kb_tools_answer_while_the_engine_loads(tmp_path):
     assert_answered(got, kb)
 
 
-def test_http_kb_tools_answer_while_the_engine_loads_and_after_a_failed_load(tmp_path):
-    """`recur serve`'s /mcp (create_app told its --kb folder, as GET /api/report reads it): a call waited for the
-    load up to 45 s, then not_ready; it is answered while the load is held, and after a load that failed."""
+def _http_loading_and_failed(tmp_path, kb, calls, failed_calls=None):
+    """`recur serve`'s /mcp (create_app told its --kb folder, as GET /api/report reads it): what ``calls`` are
+    answered while the load is held, and what ``failed_calls`` (else ``calls``) are after a load that failed."""
     from recur.util.errors import RecurError
 
-    kb = fixes_kb(tmp_path / "kb")
     release = threading.Event()
 
     def failed_load():
@@ -115,18 +114,26 @@ def test_http_kb_tools_answer_while_the_engine_loads_and_after_a_failed_load(tmp
 
     try:
         with running(app(_held(kb, tmp_path / "index", release), tmp_path), wait_ready=False) as base:
-            loading = session(base + "/mcp", kb_only_calls)
+            loading = session(base + "/mcp", calls)
     finally:
         release.set()
-    assert_answered(loading, kb)
     with running(app(failed_load, tmp_path / "f"), wait_ready=False) as base:
+        failed = session(base + "/mcp", failed_calls or calls)
+    return loading, failed
 
-        async def work(client):
-            got = await kb_only_calls(client)
-            got["search"] = await call(client, "suggest_patterns", {"text": "ENOSPC"})
-            return got
 
-        failed = session(base + "/mcp", work)
+def test_http_kb_tools_answer_while_the_engine_loads_and_after_a_failed_load(tmp_path):
+    """`recur serve`'s /mcp: a call waited for the load up to 45 s, then not_ready; it is answered while the load is
+    held, and after a load that failed."""
+    kb = fixes_kb(tmp_path / "kb")
+
+    async def work(client):
+        got = await kb_only_calls(client)
+        got["search"] = await call(client, "suggest_patterns", {"text": "ENOSPC"})
+        return got
+
+    loading, failed = _http_loading_and_failed(tmp_path, kb, kb_only_calls, work)
+    assert_answered(loading, kb)
     err, body, text = failed["search"]
     assert err and body["error"]["code"] == "engine_failed", text
     assert_answered(failed, kb)
@@ -262,24 +269,8 @@ def test_stdio_past_incidents_and_the_pattern_resource_answer_while_the_engine_l
 def test_http_past_incidents_and_the_pattern_resource_answer_while_the_engine_loads_and_after_a_failed_load(tmp_path):
     """`recur serve`'s /mcp: a call waited for the load up to 45 s, then not_ready, and said engine_failed after a
     failed load; both are answered as the loaded engine answers them."""
-    from recur.util.errors import RecurError
-
     kb = fixes_kb(tmp_path / "kb")
-    release = threading.Event()
-
-    def failed_load():
-        raise RecurError("the index cannot be read")
-
-    def app(load, root):
-        return create_app(load, site_dir=None, feedback_path=root / "fb.jsonl", kb_dir=kb, host="127.0.0.1")
-
-    try:
-        with running(app(_held(kb, tmp_path / "index", release), tmp_path), wait_ready=False) as base:
-            loading = session(base + "/mcp", pattern_calls)
-    finally:
-        release.set()
-    with running(app(failed_load, tmp_path / "f"), wait_ready=False) as base:
-        failed = session(base + "/mcp", pattern_calls)
+    loading, failed = _http_loading_and_failed(tmp_path, kb, pattern_calls)
     loaded = loaded_answers(kb, tmp_path)
     assert_same(loading, loaded)
     assert_same(failed, loaded)
