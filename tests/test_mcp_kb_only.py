@@ -49,15 +49,22 @@ def assert_answered(got: dict, kb) -> None:
     assert err and text.startswith("'broke-again' is a pattern, not an incident: get_pattern broke-again"), text
 
 
-def test_stdio_kb_tools_answer_after_the_engine_failed_to_load(tmp_path):
-    """`recur mcp` over an index built with another model: the search says engine_failed, the board and the
-    incidents are answered from the --kb folder."""
+def _with_another_models_index(tmp_path):
+    """The fixes KB, its index (tmp_path/index) built with another model than `recur mcp`'s --model: the engine's
+    load fails."""
     from recur.kb.loader import load_kb
     from recur.retrieval import embed
     from recur.retrieval.index import build
 
     kb = fixes_kb(tmp_path / "kb")
     build(load_kb(kb), tmp_path / "index", embed.load_encoder("fake:32"), progress=False)  # not --model's
+    return kb
+
+
+def test_stdio_kb_tools_answer_after_the_engine_failed_to_load(tmp_path):
+    """`recur mcp` over an index built with another model: the search says engine_failed, the board and the
+    incidents are answered from the --kb folder."""
+    kb = _with_another_models_index(tmp_path)
 
     async def work(client):
         got = await kb_only_calls(client)
@@ -222,12 +229,7 @@ def assert_same(got: dict, loaded: dict) -> None:
 def test_stdio_past_incidents_and_the_pattern_resource_answer_after_the_engine_failed_to_load(tmp_path):
     """`recur mcp` over an index built with another model: the search says engine_failed; past_incidents by
     pattern_id and a pattern's resource said engine_failed too, and answer now as the loaded engine answers."""
-    from recur.kb.loader import load_kb
-    from recur.retrieval import embed
-    from recur.retrieval.index import build
-
-    kb = fixes_kb(tmp_path / "kb")
-    build(load_kb(kb), tmp_path / "index", embed.load_encoder("fake:32"), progress=False)  # not --model's
+    kb = _with_another_models_index(tmp_path)
 
     async def work(client):
         got = await pattern_calls(client)

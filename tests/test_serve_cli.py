@@ -76,6 +76,19 @@ def test_sighup_checks_for_a_rebuilt_index_and_keeps_serving(kb_dir, tmp_path):
     assert result["returncode"] == -signal.SIGTERM
 
 
+def _token_file_opened(proc, fifo) -> int:
+    """A write end of serve's --token-file FIFO, once serve has opened it to read (its start, before the web stack
+    is imported): the moment a signal is sent is then certain, not timed."""
+    writer, deadline = None, time.monotonic() + HANG  # a guard against a hang, not a timing
+    while writer is None and proc.poll() is None:  # opened once serve opens it to read
+        with contextlib.suppress(OSError):  # ENXIO: no reader yet
+            writer = os.open(fifo, os.O_WRONLY | os.O_NONBLOCK)
+        assert writer or time.monotonic() < deadline, f"serve did not open its --token-file within {HANG} s"
+        time.sleep(0.01)
+    assert writer is not None, proc.communicate()[0]
+    return writer
+
+
 def test_sighup_while_starting_neither_kills_nor_stops_the_server(kb_dir, tmp_path):
     """Found in an operator's review: SIGHUP in the first 1-2 s of `recur serve` (a `systemctl reload` right
     after a start), before the reload handler was installed, ended the process at once, exit 129 and no
@@ -91,13 +104,7 @@ def test_sighup_while_starting_neither_kills_nor_stops_the_server(kb_dir, tmp_pa
     )  # fmt: skip
     said: list = []
     try:
-        writer, deadline = None, time.monotonic() + HANG  # a guard against a hang, not a timing
-        while writer is None and proc.poll() is None:  # opened once serve opens it to read
-            with contextlib.suppress(OSError):  # ENXIO: no reader yet
-                writer = os.open(fifo, os.O_WRONLY | os.O_NONBLOCK)
-            assert writer or time.monotonic() < deadline, f"serve did not open its --token-file within {HANG} s"
-            time.sleep(0.01)
-        assert writer is not None, proc.communicate()[0]
+        writer = _token_file_opened(proc, fifo)
         proc.send_signal(signal.SIGHUP)
         os.write(writer, b"a-token-of-at-least-16-characters\n")
         os.close(writer)
@@ -126,13 +133,7 @@ def test_kill_int_before_the_start_up_line_of_a_background_serve_exits_130(kb_di
     )  # fmt: skip
     said: list = []
     try:
-        writer, deadline = None, time.monotonic() + HANG  # a guard against a hang, not a timing
-        while writer is None and proc.poll() is None:  # opened once serve opens it to read
-            with contextlib.suppress(OSError):  # ENXIO: no reader yet
-                writer = os.open(fifo, os.O_WRONLY | os.O_NONBLOCK)
-            assert writer or time.monotonic() < deadline, f"serve did not open its --token-file within {HANG} s"
-            time.sleep(0.01)
-        assert writer is not None, proc.communicate()[0]
+        writer = _token_file_opened(proc, fifo)
         proc.send_signal(signal.SIGINT)
         with contextlib.suppress(OSError):  # EPIPE: serve has ended already, its token unread
             os.write(writer, b"a-token-of-at-least-16-characters\n")
