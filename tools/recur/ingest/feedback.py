@@ -423,14 +423,15 @@ def read_votes(path, warn=None) -> list[dict]:
     return votes
 
 
-def confirmed_feedback(path, kb) -> list[tuple[str, str]]:
+def confirmed_feedback(path, kb, counted_as=None) -> list[tuple[str, str]]:
     """(query, pattern_id) pairs confirmed useful, in first-vote order.
 
     ``kb`` is a loaded ``KB`` or a KB folder. A pair counts when more of its voters' latest votes
     are 👍 than 👎 (``judge_votes``), the pattern exists and is not retired, and no case in the KB
     already expects that pattern for that query (queries compared case- and whitespace-insensitively).
+    ``counted_as``: as judge_votes takes it (the tuner's retired ids counted as their one successor).
     """
-    return [(j.query, j.pattern) for j in judge_votes(path, kb) if j.verdict == "confirmed"]
+    return [(j.query, j.pattern) for j in judge_votes(path, kb, counted_as=counted_as) if j.verdict == "confirmed"]
 
 
 @dataclass

@@ -126,7 +126,7 @@ def read_feedback(kb, path: Path | None = None) -> list:
     data without a word (found keeping a team's KB). A split's (two successors) are left out: which half each
     query was is not known. The votes under both ids are judged together, each voter once: judged apart, a query
     voted 👍 under the old id and rejected under the new one was trained on (found re-reading that change)."""
-    from recur.ingest.feedback import judge_votes
+    from recur.ingest.feedback import confirmed_feedback
 
     path = Path(path or config.get("feedback"))
     if not path.is_file():
@@ -136,13 +136,11 @@ def read_feedback(kb, path: Path | None = None) -> list:
         if p.status == "retired" and len(found := kb.successors(pid)) == 1:
             heirs[pid] = found[0]
     try:
-        judged = judge_votes(path, kb, counted_as=heirs)
+        items = confirmed_feedback(path, kb, counted_as=heirs)
     except (OSError, ValueError, TypeError):
         return []
     return [
-        (j.query.strip(), j.pattern)
-        for j in judged
-        if j.verdict == "confirmed" and isinstance(j.query, str) and j.query.strip() and j.pattern in kb.patterns
+        (q.strip(), p) for q, p in items if isinstance(q, str) and q.strip() and isinstance(p, str) and p in kb.patterns
     ]
 
 
