@@ -204,11 +204,11 @@ async def pattern_calls(client) -> dict:
     return got
 
 
-def loaded_answers(kb, tmp_path) -> dict:
+def loaded_answers(kb, tmp_path, calls=pattern_calls) -> dict:
     """The answers of a server over the loaded engine (what they were, and are once it has loaded)."""
     from test_mcp import in_process
 
-    return session(in_process(kb, tmp_path / "loaded-index"), pattern_calls)
+    return session(in_process(kb, tmp_path / "loaded-index"), calls)
 
 
 def assert_same(got: dict, loaded: dict) -> None:
@@ -245,11 +245,17 @@ def test_stdio_past_incidents_and_the_pattern_resource_answer_after_the_engine_f
 def test_stdio_past_incidents_and_the_pattern_resource_answer_while_the_engine_loads(tmp_path):
     """`recur mcp`'s getter waits for the load (holder_engine, up to 300 s): past_incidents by pattern_id and a
     pattern's resource are answered while the load is held, as the loaded engine answers them."""
+    kb = fixes_kb(tmp_path / "kb")
+    assert_same(_stdio_held(tmp_path, kb, pattern_calls), loaded_answers(kb, tmp_path))
+
+
+def _stdio_held(tmp_path, kb, calls) -> dict:
+    """What ``calls`` are answered by `recur mcp`'s server (built as it builds it) while the load is held, released
+    only once they are."""
     from recur.serve.mcp_server import build_server
     from recur.serve.mcp_stdio import holder_engine
     from recur.serve.runtime import EngineHolder
 
-    kb = fixes_kb(tmp_path / "kb")
     release = threading.Event()
     holder = EngineHolder(_held(kb, tmp_path / "index", release))
     holder.start()
@@ -260,12 +266,12 @@ def test_stdio_past_incidents_and_the_pattern_resource_answer_while_the_engine_l
             kb_dir=kb,
             engine_now=holder_engine(holder, wait=0),  # as `recur mcp` builds it
         )
-        got = session(server, pattern_calls)
+        got = session(server, calls)
         assert not holder.ready.is_set()  # answered with the load still held
     finally:
         release.set()
         holder.stop()
-    assert_same(got, loaded_answers(kb, tmp_path))
+    return got
 
 
 def test_http_past_incidents_and_the_pattern_resource_answer_while_the_engine_loads_and_after_a_failed_load(tmp_path):
@@ -347,3 +353,88 @@ def test_a_pattern_added_while_the_model_loads_is_the_folders_until_the_load_end
         holder.stop()
     assert not loading[0] and loading[2] == "No recorded incidents", loading
     assert loaded[0] and loaded[2] == "no pattern with id 'added-later' in the index", loaded
+
+
+# list_patterns, get_pattern and resources/list read the index's patterns, not the model: while the engine loads (and
+# after a failed load) the KB's files give them, as the loaded index would, but for get_pattern's look-alikes by meaning
+GET_IDS = ("broke-again", "Disk-Full", "disk-ful", "old-retired", INCIDENT.lower(), "")
+
+
+async def listing_calls(client) -> dict:
+    got = {"all": await call(client, "list_patterns", {}), "page": await call(client, "list_patterns", {"limit": 2})}
+    cursor = got["page"][1].get("next_cursor")  # none in an error's structured content (as the old code answered)
+    got["next"] = await call(client, "list_patterns", {"limit": 2, "cursor": cursor})
+    got["sev"] = await call(client, "list_patterns", {"category": "storage", "severity": "SEV2"})
+    got["nosuchcat"] = await call(client, "list_patterns", {"category": "nosuchcat"})
+    for pid in GET_IDS:
+        got["get:" + pid] = await call(client, "get_pattern", {"id": pid})
+    try:
+        listed = await client.list_resources()
+        got["resources"] = [r.model_dump(mode="json") for r in listed.resources], listed.next_cursor
+    except Exception as exc:  # the SDK raises the server's JSON-RPC error
+        got["resources"] = f"error: {exc}"
+    return got
+
+
+def without_look_alikes(answer: tuple) -> tuple:
+    """A get_pattern answer (error, structured, text) without its look-alikes: by meaning they need the model."""
+    err, body, text = answer
+    body = {k: v for k, v in body.items() if k not in ("look_alikes", "look_alikes_note")}
+    return err, body, text.split("\n\nLook-alikes:")[0].split("\n\nNote: the model has not loaded")[0]
+
+
+def assert_listed_same(got: dict, loaded: dict) -> None:
+    """As the loaded engine answers, get_pattern's look-alikes aside: the KB's are those the same incidents link."""
+    assert got.keys() == loaded.keys()
+    for key in got:
+        if key.startswith("get:") and not got[key][0]:
+            assert without_look_alikes(got[key]) == without_look_alikes(loaded[key]), key
+            assert got[key][1]["look_alikes_note"].startswith("the model has not loaded"), got[key][1]
+            assert "\n\nNote: the model has not loaded (it is loading, or its load failed)" in got[key][2]
+            assert "look_alikes_note" not in loaded[key][1]
+        else:
+            assert got[key] == loaded[key], key
+    err, body, text = got["all"]
+    assert not err and body["total"] == len(body["patterns"]) > 6 and "broke-again" in text, text
+    assert got["next"][1]["patterns"] and got["sev"][1]["patterns"], (got["next"], got["sev"])
+    assert got["nosuchcat"][1]["known_values"]["category"], got["nosuchcat"]
+    assert not got["get:Disk-Full"][0] and got["get:Disk-Full"][1]["id"] == "disk-full"
+    assert "did you mean 'disk-full'" in got["get:disk-ful"][2] and "retired" in got["get:old-retired"][2]
+    assert "is an incident record" in got["get:" + INCIDENT.lower()][2] and got["get:"][0]
+    resources, more = got["resources"]
+    assert {"broke-again", "disk-full"} <= {r["name"] for r in resources} and more is None, got["resources"]
+
+
+def test_stdio_list_patterns_get_pattern_and_resources_list_answer_after_the_engine_failed_to_load(tmp_path):
+    """`recur mcp` over an index built with another model: the search says engine_failed; list_patterns,
+    get_pattern and resources/list said it too (the listing as a JSON-RPC error), and answer now from the KB."""
+    kb = _with_another_models_index(tmp_path)
+
+    async def work(client):
+        got = await listing_calls(client)
+        got["search"] = await call(client, "suggest_patterns", {"text": "ENOSPC"})
+        return got
+
+    got = session(stdio(kb, tmp_path / "index"), work)
+    err, body, text = got.pop("search")
+    assert err and body["error"]["code"] == "engine_failed", text
+    assert_listed_same(got, loaded_answers(kb, tmp_path, listing_calls))
+
+
+def test_stdio_list_patterns_get_pattern_and_resources_list_answer_while_the_engine_loads(tmp_path):
+    """`recur mcp`'s getter waits for the load (holder_engine, up to 300 s): list_patterns, get_pattern and
+    resources/list waited for it, and are answered while it is held."""
+    kb = fixes_kb(tmp_path / "kb")
+    assert_listed_same(_stdio_held(tmp_path, kb, listing_calls), loaded_answers(kb, tmp_path, listing_calls))
+
+
+def test_http_list_patterns_get_pattern_and_resources_list_answer_while_the_engine_loads_and_after_a_failed_load(
+    tmp_path,
+):
+    """`recur serve`'s /mcp: they waited for the load up to 45 s, then not_ready, and said engine_failed after a
+    failed load; both are answered from the KB."""
+    kb = fixes_kb(tmp_path / "kb")
+    loading, failed = _http_loading_and_failed(tmp_path, kb, listing_calls)
+    loaded = loaded_answers(kb, tmp_path, listing_calls)
+    assert_listed_same(loading, loaded)
+    assert_listed_same(failed, loaded)

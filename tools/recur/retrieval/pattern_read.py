@@ -170,6 +170,12 @@ def _why_unused(kb_dir, index_dir, manifest: dict | None) -> str:
     return "it is damaged or being rebuilt"  # its docs.json is not what its build wrote
 
 
+def kb_look_alikes(kb, p, active: dict) -> list[dict]:
+    """``p``'s look-alikes from the KB alone (no index, no model): the patterns in use (``active``) that the same
+    incidents link, as ``_look_alikes`` gives them (MCP's get_pattern while the model loads: served_kb.kb_indexed)."""
+    return _look_alikes(kb, p, active, None)
+
+
 def _look_alikes(kb, p, active: dict, built: dict | None) -> list[dict]:
     """``p``'s look-alikes as lookalikes.look_alikes gives them, from what the KB has without the model: the
     index's neighbours by meaning as last built (``built``), still in the KB, and the patterns that the same

@@ -57,6 +57,8 @@ from recur.serve.mcp_text import (
 )
 from recur.serve.served_kb import (
     KB_UNAVAILABLE,
+    LOOK_ALIKES_LATER,
+    KBIndexed,
     ServedKB,
     incident_links,
     incident_said,
@@ -240,7 +242,7 @@ class _Server(MCPServer):
         self._stale = Staleness(get_engine, stale_files)
         self.kbs: ServedKB | None = None  # the KB the tools read (build_server's), an incident's id told by it
         # the loaded engine, or the KB's patterns while it loads (served_kb.patterns_now, build_server's), never a wait:
-        # what past_incidents by pattern_id and a pattern's resource read (None: the engine, waited for)
+        # what list_patterns, get_pattern, past_incidents by pattern_id and the resources read (None: the engine, waited for)
         self.patterns_now: Callable[[], object | None] = lambda: None
 
     async def _loaded(self) -> None:
@@ -298,12 +300,15 @@ class _Server(MCPServer):
         from mcp.shared.exceptions import MCPError
         from mcp.types import INTERNAL_ERROR, Resource
 
-        await self._loaded()
         try:
+            # the KB's patterns while the model loads, or after a failed load (``patterns_now``): it waited for the
+            # load (seconds; over stdio up to 300 s) and listed nothing after a failed one, though it needs no model
+            source = await self._patterns_source()
             # in a worker thread: over stdio the getter waits for the load (holder_engine), and on the event loop
             # it held every other request, tools/list too, until the model had loaded (found at start-up)
-            docs = (await anyio.to_thread.run_sync(self._get_engine)).docs
-            changed = await anyio.to_thread.run_sync(self._stale.changed)  # a look at the KB, as the tools have
+            docs = (await anyio.to_thread.run_sync(lambda: source or self._get_engine())).docs
+            # a look at the KB, as the tools have; none for the KB's own patterns, which are as it is now
+            changed = [] if isinstance(source, KBIndexed) else await anyio.to_thread.run_sync(self._stale.changed)
         except ApiError as exc:
             raise MCPError(INTERNAL_ERROR, exc.message) from None
         except RecurError as exc:
@@ -338,12 +343,20 @@ class _Server(MCPServer):
         import anyio.to_thread
         from mcp.server.lowlevel.helper_types import ReadResourceContents
 
-        source = await anyio.to_thread.run_sync(self.patterns_now)
-        if source is None:
-            await self._loaded()
+        source = await self._patterns_source()
         getter = self._get_engine if source is None else lambda: source
         text = await anyio.to_thread.run_sync(read_pattern, getter, unquote(str(uri)), self.kbs)
         return [ReadResourceContents(content=text, mime_type="text/markdown")]
+
+    async def _patterns_source(self):
+        """What ``patterns_now`` gives (the loaded engine, else the KB's patterns), asked in a worker thread (it may
+        read the KB); None, where it has nothing (an index-only deployment), once the load has been waited for."""
+        import anyio.to_thread
+
+        source = await anyio.to_thread.run_sync(self.patterns_now)
+        if source is None:
+            await self._loaded()
+        return source
 
     async def call_tool(self, name, arguments, context=None):
         if self._tool_manager.get_tool(name) is None:
@@ -357,7 +370,9 @@ class _Server(MCPServer):
         wanted = CLIENT_GONE.set(_gone_check(context))  # copied into the tool's worker thread
         try:
             result = _named(await super().call_tool(name, arguments, context), self._served_by)
-            return await self._stale.noted(result, name) if from_index(name, arguments) else result
+            if not from_index(name, arguments) or await self._kb_read():
+                return result  # the KB's patterns are as it is now (and its staleness getter waits for the load)
+            return await self._stale.noted(result, name)
         except ToolError as exc:
             if isinstance(exc, UnexpectedToolError) or not isinstance(exc.__cause__, ValidationError):
                 raise
@@ -367,15 +382,22 @@ class _Server(MCPServer):
 
     async def _answers_now(self, name, arguments) -> bool:
         """Whether a call answers without the engine: the tools that read only the KB (``KB_ONLY``) given its folder,
-        and past_incidents by pattern_id while the KB's patterns (or the loaded engine) are there to read
-        (``patterns_now``; by text it needs the model)."""
+        and those that read only the index's patterns (``KB_PATTERNS``, past_incidents by pattern_id) while the KB's
+        patterns (or the loaded engine) are there to read (``patterns_now``; by text past_incidents needs the
+        model)."""
         import anyio.to_thread
 
         if name in KB_ONLY and self.kb_dir is not None:
             return True
-        if name != "past_incidents" or from_index(name, arguments):
+        if name not in KB_PATTERNS and (name != "past_incidents" or from_index(name, arguments)):
             return False
         return await anyio.to_thread.run_sync(self.patterns_now) is not None
+
+    async def _kb_read(self) -> bool:
+        """Whether the index's patterns are the KB's now (``KBIndexed``: the model not loaded), not the engine's."""
+        import anyio.to_thread
+
+        return isinstance(await anyio.to_thread.run_sync(self.patterns_now), KBIndexed)
 
     async def get_prompt(self, name, arguments=None, context=None):
         """A prompt this server does not have (it has none): -32602 as for an unknown tool. The SDK raised a
@@ -485,6 +507,10 @@ INDEXED = {"suggest_patterns", "get_pattern", "list_patterns"}  # tools answered
 # past_incidents by pattern_id and a pattern's resource need the index's ids and files, which the KB's patterns give
 # while it loads (served_kb.patterns_now, _Server._answers_now); by text past_incidents needs the model
 KB_ONLY = {"problem_report", "get_incident"}
+# tools that read the index's patterns, not the model: answered from the KB's patterns while the engine loads, and
+# after a failed load (served_kb.KBIndexed), as resources/list is; they waited for the load (over stdio up to 300 s),
+# and said engine_failed for good after a failed one
+KB_PATTERNS = {"list_patterns", "get_pattern"}
 # answers current when incident records alone changed: list_patterns lists patterns only, and past_incidents'
 # incidents are the KB's as recorded now (its text is matched to patterns by the index, whose patterns are current)
 CURRENT_INCIDENTS = {"list_patterns", "past_incidents"}
@@ -711,9 +737,9 @@ def _read_tools(  # long: one keyword argument a line
         detection, permanent fix and its status, linked incidents and look-alikes (patterns it is confused
         with, and what tells them apart)."""
 
-        return run_tool(lambda: _get_pattern(get_engine, id, site_url, where))
+        return run_tool(lambda: _get_pattern(lambda: server.patterns_now() or get_engine(), id, site_url, where))
 
-    _list_tool(server, get_engine, site_url)  # registered in this order: tools/list lists them so
+    _list_tool(server, lambda: server.patterns_now() or get_engine(), site_url)  # tools/list lists them in this order
 
     @server.tool(annotations=READ_ONLY)
     def past_incidents(pattern_id: IncidentsOf = None, text: IncidentsFor = None, limit: Limit = 20) -> CallToolResult:
@@ -805,6 +831,8 @@ class IncidentPaths:
 
 
 def _get_pattern(get_engine: Callable, given: str, site_url: str | None, where: IncidentPaths) -> tuple[dict, str]:
+    """get_pattern's answer, from the loaded engine's index or, while the model loads (or after a failed load), the
+    KB's patterns (``get_engine``: _Server.patterns_now's, a ``KBIndexed``), whose look-alikes say what they lack."""
     if isinstance(given, str) and not given.strip():  # as suggest_patterns' text: it was "no pattern ''"
         raise pat.LookupFailure("id: must not be empty: give a pattern id, e.g. disk-full (see list_patterns)")
     engine, pattern_id = get_engine(), pat.given_pattern_id(given)
@@ -822,7 +850,10 @@ def _get_pattern(get_engine: Callable, given: str, site_url: str | None, where: 
         for a in doc.get("look_alikes") or []
         if a.get("id") in engine.docs
     }
-    return doc, pattern_text(doc, titles)
+    if not isinstance(engine, KBIndexed):
+        return doc, pattern_text(doc, titles)
+    doc["look_alikes_note"] = LOOK_ALIKES_LATER  # the KB's patterns: no look-alikes by meaning without the model
+    return doc, f"{pattern_text(doc, titles)}\n\nNote: {LOOK_ALIKES_LATER}."
 
 
 class IncidentNotPattern(pat.LookupFailure):

@@ -222,23 +222,38 @@ class Boards:
 
 @dataclass(frozen=True)
 class KBIndexed:
-    """The served index's patterns as the KB's files give them, for a tool that reads only which ids there are, their
-    files and the retired or left-out ones (MCP's past_incidents by pattern_id, a pattern's resource): what the index
-    the engine is loading holds, since its load brings the index up to date with these files first (Engine.open), so
-    they answer while the model loads, and after a load that failed, as they answer once it has. Read where an
-    ``Engine`` is (``kb_dir``, ``docs``, ``manifest``); ``docs`` holds each pattern's ``path`` alone."""
+    """The served index's patterns as the KB's files give them, for a tool that needs the index's patterns but not the
+    model (MCP's list_patterns, get_pattern, past_incidents by pattern_id, resources/list and a pattern's resource):
+    what the index the engine is loading holds, since its load brings the index up to date with these files first
+    (Engine.open), so they answer while the model loads, and after a load that failed, as they answer once it has.
+    Read where an ``Engine`` is (``kb_dir``, ``docs``, ``manifest``); ``docs`` as the index's docs.json holds them
+    (index.pattern_doc), but for the look-alikes by meaning, which need the model's vectors: each pattern's are the
+    patterns the same incidents link (pattern_read.kb_look_alikes), as `recur show` gives them without an index."""
 
     kb_dir: object
     docs: dict
     manifest: dict
 
 
-def kb_indexed(kb, kb_dir) -> KBIndexed:
-    """``kb``'s (read from ``kb_dir``) patterns as an index built from it lists them: those in use by id, the retired
-    (index.retired_of) and the files left out for errors (index.left_out_patterns), as its manifest records them."""
-    from recur.retrieval.index import left_out_patterns, retired_of
+# what get_pattern says of its look-alikes when they come from a KBIndexed (mcp_server._get_pattern)
+LOOK_ALIKES_LATER = (
+    "the model has not loaded (it is loading, or its load failed): look-alikes by meaning are left out, only the "
+    "patterns the same incidents link are listed; get_pattern gives them all once it has loaded"
+)
 
-    docs = {p.id: {"path": p.relpath} for p in kb.active_patterns()}
+
+def kb_indexed(kb, kb_dir) -> KBIndexed:
+    """``kb``'s (read from ``kb_dir``) patterns as an index built from it lists them: those in use by id, each as its
+    docs.json holds it (look-alikes aside: ``KBIndexed``), the retired (index.retired_of) and the files left out for
+    errors (index.left_out_patterns), as its manifest records them."""
+    import json
+
+    from recur.retrieval.index import left_out_patterns, pattern_doc, retired_of
+    from recur.retrieval.pattern_read import kb_look_alikes
+
+    active = {p.id: p for p in sorted(kb.active_patterns(), key=lambda p: p.id)}  # the index's order
+    docs = {pid: {**pattern_doc(p, kb), "look_alikes": kb_look_alikes(kb, p, active)} for pid, p in active.items()}
+    docs = json.loads(json.dumps(docs, ensure_ascii=False))  # as docs.json holds them: lists, not tuples
     return KBIndexed(kb_dir, docs, {"left_out": left_out_patterns(kb), **retired_of(kb)})
 
 
