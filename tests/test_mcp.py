@@ -797,7 +797,7 @@ def test_the_sdk_client_gets_an_over_limit_call_as_a_json_rpc_error_naming_the_l
 
 
 def test_an_engine_that_cannot_load_is_a_tool_error_not_a_dead_server(kb_dir, tmp_path):
-    """An index built with another model: every tool says why, the process stays up."""
+    """An index built with another model: every tool that needs the model says why, the process stays up."""
     from recur.kb.loader import load_kb
     from recur.retrieval import embed
     from recur.retrieval.index import build
@@ -814,7 +814,8 @@ def test_an_engine_that_cannot_load_is_a_tool_error_not_a_dead_server(kb_dir, tm
         return listed, [await call(client, "suggest_patterns", {"text": "ENOSPC"}) for _ in range(2)]
 
     listed, calls = session(stdio(kb_dir, tmp_path / "index"), work)
-    assert isinstance(listed, str) and listed.startswith("the search engine failed to load"), listed
+    # the patterns need no model: after a failed load they are listed from the KB (test_mcp_kb_only for the rest)
+    assert not isinstance(listed, str) and "disk-full" in {r.name for r in listed}, listed
     for err, body, text in calls:
         assert err and body["error"]["code"] == "engine_failed" and text.startswith("the search engine failed to load")
 
