@@ -14,7 +14,8 @@ from pathlib import Path
 
 import httpx
 import pytest
-from kbfactory import fake_model_flags
+from cli_runs import recur_runs
+from kbfactory import fake_model_flags, small_kb
 from procs import HANG, read_until
 from serve_util import (
     BAD_ENGINE_IDS,
@@ -61,19 +62,95 @@ def serve_process(kb_dir, tmp_path, env=None, extra=(), cwd=None, feedback=True,
         result["returncode"] = proc.returncode
 
 
-def test_sighup_checks_for_a_rebuilt_index_and_keeps_serving(kb_dir, tmp_path):
+@pytest.fixture(scope="module")
+def default_serve(tmp_path_factory) -> dict:
+    """One `recur serve` as serve_process starts it (a small KB, nothing set but its flags), shared by the tests
+    that only ask it (each below says what it asked): asked, then sent SIGHUP, then stopped by SIGTERM. What it
+    answered, and serve_process's result (its output, its exit status)."""
+    root = tmp_path_factory.mktemp("default-serve")
+    got: dict = {}
+    with serve_process(small_kb(root / "kb"), root) as (base, result):
+        got["healthz"] = wait_healthy(base)
+        got["suggested"] = httpx.post(base + "/api/suggest", json={"text": "ENOSPC", "top": 1}).json()
+        got["home"] = httpx.get(base + "/")
+        # the MCP SDK refuses a foreign Host on /mcp itself (bound to loopback), and logs it
+        accept = {"Accept": "application/json, text/event-stream", "Host": "evil.example"}
+        got["foreign_host"] = httpx.post(base + "/mcp", json={}, headers=accept, timeout=30).status_code
+        got["openapi"] = httpx.get(base + "/openapi.json").json()
+        got["not_http"], got["counted"] = _not_http_requests(base)
+        _sighup(result, got, base)
+    return got | result
+
+
+def _not_http_requests(base: str) -> tuple[list, str]:
+    """A TLS ClientHello's start and a garbage line sent 5 times each, a connection each: what each was answered
+    (its first bytes), and /metrics after."""
+    hello = b"\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03" + b"\x00" * 40  # a TLS ClientHello's start
+    host, port = base.removeprefix("http://").split(":")
+    answers = []
+    for payload in [hello, b"GARBAGE\r\n\r\n"] * 5:
+        with socket.create_connection((host, int(port)), timeout=60) as s:
+            s.sendall(payload)
+            answers.append(s.recv(64))
+    return answers, httpx.get(base + "/metrics").text
+
+
+def _sighup(result: dict, got: dict, base: str) -> None:
+    """SIGHUP sent to the server, then its handler's line awaited; whether it was still running then, and how it
+    answered a request after."""
+    result["proc"].send_signal(signal.SIGHUP)
+    # until the handler has run (not a pause that may end before it); 60 s bounds a hang, it is no timing
+    logged = "SIGHUP: checking the index for a rebuild"
+    read_until(result["proc"].stdout, result["said"], lambda line: logged in line, 60, "the SIGHUP handler's line")
+    got["running_after_sighup"] = result["proc"].poll() is None
+    got["after_sighup"] = httpx.post(base + "/api/suggest", json={"text": "ENOSPC", "top": 1}).status_code
+
+
+def test_sighup_checks_for_a_rebuilt_index_and_keeps_serving(default_serve):
     """Found in review: SIGHUP (systemctl reload) ended the server at once, requests lost, nothing
-    logged. It now checks the index for a rebuild, as the server does every second by itself."""
-    with serve_process(kb_dir, tmp_path) as (base, result):
-        wait_healthy(base)
-        result["proc"].send_signal(signal.SIGHUP)
-        # until the handler has run (not a pause that may end before it); 60 s bounds a hang, it is no timing
-        logged = "SIGHUP: checking the index for a rebuild"
-        read_until(result["proc"].stdout, result["said"], lambda line: logged in line, 60, "the SIGHUP handler's line")
-        assert result["proc"].poll() is None, "".join(result["said"])  # still running, after the handler
-        assert httpx.post(base + "/api/suggest", json={"text": "ENOSPC", "top": 1}).status_code == 200
-    assert "INFO recur.serve: SIGHUP: checking the index for a rebuild" in result["out"]
-    assert result["returncode"] == -signal.SIGTERM
+    logged. It now checks the index for a rebuild, as the server does every second by itself (default_serve:
+    sent once it had been asked the rest)."""
+    assert default_serve["running_after_sighup"], default_serve["out"]  # still running, after the handler
+    assert default_serve["after_sighup"] == 200
+    assert "INFO recur.serve: SIGHUP: checking the index for a rebuild" in default_serve["out"]
+    assert default_serve["returncode"] == -signal.SIGTERM
+
+
+def test_serve_process_answers_and_stops(default_serve):
+    assert default_serve["healthz"]["patterns"] == 3
+    assert default_serve["suggested"]["results"][0]["id"] == "disk-full"
+    home = default_serve["home"]
+    assert home.status_code == 200 and "not built" in home.text
+    assert default_serve["foreign_host"] == 421  # the MCP SDK's refusal of a foreign Host on /mcp
+    out = default_serve["out"]
+    # as the server's other log lines, with its level and what was answered: it was a bare "Invalid Host
+    # header: evil.example" (Python's last resort for a logger with no handler; found in an operator's review)
+    said = "WARNING mcp.server.transport_security: /mcp refused a request (421): Invalid Host header: evil.example (not"
+    assert said in out and "\nInvalid Host header" not in out, out
+    assert "no built site" in out and "Ready: 3 patterns" in out
+    assert "OPEN: no token" in out  # an open server says so when it starts
+    assert "Slack on" not in out  # no signing secret: Slack's routes answer 404 slack_not_configured
+    assert "Traceback" not in out
+    # stopped by SIGTERM as a service manager expects (main() turns SIGTERM into Ctrl-C for the
+    # commands that write; serve hands it back to uvicorn, which ends the process by the signal)
+    assert default_serve["returncode"] == -signal.SIGTERM and "Interrupted" not in out
+    assert '"POST /api/suggest' not in out  # no access log unless asked for
+
+
+def test_requests_that_are_not_http_are_logged_once_a_minute_not_once_each(default_serve):
+    """Found in an operator's review: a port scanner's sweep, or a TLS client sent to plain http, logged
+    uvicorn's bare "WARNING:  Invalid HTTP request received." once per request, hundreds of lines that
+    named neither client nor cause. The first says what it is; the rest of the minute are only counted
+    (each is still answered 400 bad_request, and counted in /metrics). default_serve is sent no other such request."""
+    for answer in default_serve["not_http"]:
+        assert answer.startswith(b"HTTP/1.1 400 Bad Request"), answer
+    assert len(default_serve["not_http"]) == 10
+    said = [line for line in untimed(default_serve["out"]) if "not HTTP/1.1" in line or "Invalid HTTP" in line]
+    assert said == [
+        "WARNING uvicorn.error: a request that is not HTTP/1.1 (a TLS client on plain http, a scanner) was answered 400 "
+        'bad_request; others in the next 60 s are only counted (/metrics: route "(protocol)", status 400)'
+    ], default_serve["out"]
+    assert 'recur_http_requests_total{method="OTHER",route="(protocol)",status="400"} 10.0' in default_serve["counted"]
 
 
 def _token_file_opened(proc, fifo) -> int:
@@ -147,31 +224,6 @@ def test_kill_int_before_the_start_up_line_of_a_background_serve_exits_130(kb_di
     out = "".join(said)
     assert "Recur on http" not in out, out
     assert proc.returncode == 130 and "Interrupted." in out and "Traceback" not in out, out
-
-
-def test_serve_process_answers_and_stops(kb_dir, tmp_path):
-    with serve_process(kb_dir, tmp_path) as (base, result):
-        assert wait_healthy(base)["patterns"] == 3
-        r = httpx.post(base + "/api/suggest", json={"text": "ENOSPC", "top": 1})
-        assert r.json()["results"][0]["id"] == "disk-full"
-        home = httpx.get(base + "/")
-        assert home.status_code == 200 and "not built" in home.text
-        # the MCP SDK refuses a foreign Host on /mcp itself (bound to loopback), and logs it
-        accept = {"Accept": "application/json, text/event-stream", "Host": "evil.example"}
-        assert httpx.post(base + "/mcp", json={}, headers=accept, timeout=30).status_code == 421
-    out = result["out"]
-    # as the server's other log lines, with its level and what was answered: it was a bare "Invalid Host
-    # header: evil.example" (Python's last resort for a logger with no handler; found in an operator's review)
-    said = "WARNING mcp.server.transport_security: /mcp refused a request (421): Invalid Host header: evil.example (not"
-    assert said in out and "\nInvalid Host header" not in out, out
-    assert "no built site" in out and "Ready: 3 patterns" in out
-    assert "OPEN: no token" in out  # an open server says so when it starts
-    assert "Slack on" not in out  # no signing secret: Slack's routes answer 404 slack_not_configured
-    assert "Traceback" not in out
-    # stopped by SIGTERM as a service manager expects (main() turns SIGTERM into Ctrl-C for the
-    # commands that write; serve hands it back to uvicorn, which ends the process by the signal)
-    assert result["returncode"] == -signal.SIGTERM and "Interrupted" not in out
-    assert '"POST /api/suggest' not in out  # no access log unless asked for
 
 
 def _sigint_ignored(cmd: list) -> list:
@@ -472,11 +524,16 @@ def test_a_bad_shutdown_grace_is_a_usage_error_naming_the_flag_or_its_variable(k
     naming the flag, or the variable it came from."""
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1] / "tools")}
     args = ["serve", "--kb", str(kb_dir), "--model", "fake:64", "--port", "0"]
-    for value, said in (("-1", "-1.0 is not in the range 0<=x<=86400"), ("nan", "'nan' is not a number")):
-        r = recur_run([*args, "--shutdown-grace", value], env=env)
-        assert r.returncode == 2 and f"Invalid value for '--shutdown-grace': {said}" in r.stderr, r.stderr
-        assert "(from RECUR_" not in r.stderr and "Traceback" not in r.stderr, r.stderr
-    r = recur_run(args, env={**env, "RECUR_SHUTDOWN_GRACE": "5s"})
+    flags = (("-1", "-1.0 is not in the range 0<=x<=86400"), ("nan", "'nan' is not a number"))
+    *by_flag, r = recur_runs(
+        [([*args, "--shutdown-grace", value], env, None) for value, _ in flags]
+        + [(args, {**env, "RECUR_SHUTDOWN_GRACE": "5s"}, None)]
+    )
+    for (_, said), flagged in zip(flags, by_flag, strict=True):
+        assert flagged.returncode == 2 and f"Invalid value for '--shutdown-grace': {said}" in flagged.stderr, (
+            flagged.stderr
+        )
+        assert "(from RECUR_" not in flagged.stderr and "Traceback" not in flagged.stderr, flagged.stderr
     assert r.returncode == 2 and "Invalid value for '--shutdown-grace': '5s'" in r.stderr, r.stderr
     assert "(from RECUR_SHUTDOWN_GRACE)" in r.stderr and "Traceback" not in r.stderr, r.stderr
 
@@ -676,14 +733,21 @@ def test_run_from_another_folder_the_default_feedback_log_is_the_kbs(kb_dir, tmp
     assert "votes go to .recur/feedback.jsonl: ../.recur cannot be written" in result["out"], result["out"]
 
 
+def _index(kb_dir, index) -> None:
+    """``kb_dir``'s index built at ``index`` with the fake encoder, as `recur index` (fake_model_flags) builds it, in
+    this process (no Python start for a step the test is not about)."""
+    from recur.retrieval.engine import ensure_index
+
+    assert ensure_index(kb_dir, index, "fake:64", quiet=True, verify=True) is not None
+
+
 def test_a_kb_that_does_not_exist_gets_no_state_folder_and_takes_no_votes_unless_a_log_is_named(kb_dir, tmp_path):
     """Found in review: `recur serve --kb ../team-kbb/kb` (a typo) served from the index alone, as an index-only
     deployment is, and made ../team-kbb/.recur/ for the default feedback log (`--kb /nonexist` made /.recur/),
     votes no other command reads. Still served, but votes off (feedback: false) with a warning saying why; a log
     named by RECUR_FEEDBACK is taken."""
     env = {k: v for k, v in os.environ.items() if k != "RECUR_FEEDBACK"}
-    built = recur_run(["index", *fake_model_flags(kb_dir, tmp_path / "index")], env=env)
-    assert built.returncode == 0, built.stderr
+    _index(kb_dir, tmp_path / "index")
     elsewhere, typo = tmp_path / "elsewhere", tmp_path / "team-kbb" / "kb"
     elsewhere.mkdir()
     vote = {"query": "ENOSPC on /data", "pattern": "disk-full", "useful": True}
@@ -720,19 +784,19 @@ def test_bad_token_file_is_a_clean_error(kb_dir, tmp_path):
         ),
         ("--slack-signing-secret-file", latin1, f"--slack-signing-secret-file {latin1}: is not UTF-8 text (byte 0xe9"),
     )
-    for option, path, words in cases:
-        r = recur_run(["serve", *fake_model_flags(kb_dir, tmp_path / "i"), "--port", "0", option, str(path)])
+    runs = recur_runs(
+        [(["serve", *fake_model_flags(kb_dir, tmp_path / "i"), "--port", "0", option, path], None, None)
+         for option, path, _ in cases]
+    )  # fmt: skip
+    for (_, _, words), r in zip(cases, runs, strict=True):
         assert r.returncode == 1 and words in r.stderr and "Traceback" not in r.stderr, r.stderr
 
 
 def test_a_blank_recur_token_is_an_error_not_an_open_server(kb_dir, tmp_path):
     """An empty --token-file was an error, but a set and blank RECUR_TOKEN served with no token at all,
     feedback open to anyone (found in review): the operator meant to guard it. Now an error too."""
-    for blank in ("", "  \t"):
-        r = recur_run(
-            ["serve", *fake_model_flags(kb_dir, tmp_path / "i"), "--port", "0"],
-            env={**os.environ, "RECUR_TOKEN": blank},
-        )
+    args = ["serve", *fake_model_flags(kb_dir, tmp_path / "i"), "--port", "0"]
+    for r in recur_runs([(args, {**os.environ, "RECUR_TOKEN": blank}, None) for blank in ("", "  \t")]):
         assert r.returncode == 1 and "RECUR_TOKEN is set but empty" in r.stderr, (r.returncode, r.stderr)
         assert "Traceback" not in r.stderr
 
@@ -871,8 +935,7 @@ def test_a_stop_signal_while_a_failed_start_stops_still_exits_1(kb_dir, tmp_path
     ended it by the signal: the failure was lost to a service manager's restart rule and a script's exit check. A
     failed start exits 1, the signal said in the log; Ctrl-C still ends the stop at once."""
     index = tmp_path / "index"
-    r = recur_run(["index", *fake_model_flags(kb_dir, index)])
-    assert r.returncode == 0, r.stderr
+    _index(kb_dir, index)
     (index / "vectors.npy").unlink()
     os.mkfifo(index / "vectors.npy")  # what the load reads, after the start-up line: it waits for the test
     args = [*fake_model_flags(kb_dir, index), "--site", str(tmp_path / "no-site"), "--port", "0", "--no-feedback"]
@@ -1057,9 +1120,9 @@ def test_a_feedback_file_that_cannot_be_written_stops_serve_at_start(kb_dir, tmp
 def test_a_timeout_that_is_not_a_number_is_a_usage_error(kb_dir, tmp_path):
     """NaN passed the 0.1..600 range (every comparison with it is false) and the server started."""
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1] / "tools")}
-    for flag in ("--header-timeout", "--body-timeout", "--webhook-max-wait"):
-        args = ["serve", "--kb", str(kb_dir), "--model", "fake:64", "--port", "0", flag, "nan"]
-        r = recur_run(args, env=env)
+    flags = ("--header-timeout", "--body-timeout", "--webhook-max-wait")
+    args = ["serve", "--kb", str(kb_dir), "--model", "fake:64", "--port", "0"]
+    for flag, r in zip(flags, recur_runs([([*args, flag, "nan"], env, None) for flag in flags]), strict=True):
         assert r.returncode == 2 and f"Invalid value for '{flag}': 'nan' is not a number" in r.stderr, r.stderr
 
 
@@ -1084,7 +1147,7 @@ def test_service_limits_come_from_the_environment_too(kb_dir, tmp_path):
     assert r.returncode == 2 and "Invalid value for '--max-concurrent'" in r.stderr, r.stderr
 
 
-def test_root_path_puts_the_api_docs_under_the_proxys_prefix(kb_dir, tmp_path):
+def test_root_path_puts_the_api_docs_under_the_proxys_prefix(kb_dir, tmp_path, default_serve):
     """Behind a proxy that publishes Recur under /recur/ and strips it, /docs loaded /openapi.json and
     its scripts from the host's root; --root-path (or RECUR_ROOT_PATH) names the prefix. Requests
     that come straight to the server, without it (probes), are answered as before."""
@@ -1097,16 +1160,14 @@ def test_root_path_puts_the_api_docs_under_the_proxys_prefix(kb_dir, tmp_path):
             r = httpx.post(base + "/api/suggest", json={"text": "ENOSPC", "top": 1})
             assert r.json()["results"][0]["id"] == "disk-full"
         assert "published by a proxy under /recur/" in result["out"], result["out"]
-    with serve_process(kb_dir, tmp_path) as (base, _):
-        wait_healthy(base)
-        assert "servers" not in httpx.get(base + "/openapi.json").json()
+    assert "servers" not in default_serve["openapi"]  # no prefix: /openapi.json names no servers
 
 
 def test_a_root_path_that_is_not_a_path_prefix_is_a_usage_error(kb_dir, tmp_path):
     """The prefix is written into /docs' page and script as given: only plain path segments."""
-    for value in ("recur", "/re cur", "/recur?x", "//evil.example", "/r'ecur", "/r%C3%A9cur"):
-        args = ["serve", "--kb", str(kb_dir), "--model", "fake:64", "--port", "0", "--root-path", value]
-        r = recur_run(args)
+    values = ("recur", "/re cur", "/recur?x", "//evil.example", "/r'ecur", "/r%C3%A9cur")
+    args = ["serve", "--kb", str(kb_dir), "--model", "fake:64", "--port", "0", "--root-path"]
+    for value, r in zip(values, recur_runs([([*args, value], None, None) for value in values]), strict=True):
         assert r.returncode == 2 and "Invalid value for '--root-path'" in r.stderr and "e.g. /recur" in r.stderr, (
             value,
             r.stderr,
@@ -1368,14 +1429,25 @@ def test_a_client_that_connects_once_it_reads_the_start_up_line_is_answered(kb_d
     assert "Traceback" not in "".join(said), "".join(said)
 
 
-@pytest.mark.parametrize(
-    "args",
-    [["serve", "--site-url", "notaurl"], ["serve", "--site-url", "/patterns"], ["site", "--edit-url", "not a url"]],
-)
-def test_a_url_option_that_is_not_an_http_url_is_a_usage_error(args, tmp_path):
+NOT_HTTP_URLS = [
+    ["serve", "--site-url", "notaurl"],
+    ["serve", "--site-url", "/patterns"],
+    ["site", "--edit-url", "not a url"],
+]
+
+
+@pytest.fixture(scope="module")
+def not_http_url_runs(tmp_path_factory) -> list:
+    """Each of NOT_HTTP_URLS run (one Python start for all: recur_runs), in an empty folder."""
+    folder = tmp_path_factory.mktemp("url-options")
+    return recur_runs([(args, None, folder) for args in NOT_HTTP_URLS])
+
+
+@pytest.mark.parametrize("n", range(len(NOT_HTTP_URLS)), ids=[" ".join(args) for args in NOT_HTTP_URLS])
+def test_a_url_option_that_is_not_an_http_url_is_a_usage_error(not_http_url_runs, n):
     """Found in review: `recur serve --site-url notaurl` started and Slack replies linked
     '<notaurl/patterns/...>'; `recur site --edit-url 'not a url'` built every page's link from it."""
-    r = recur_run(args, cwd=tmp_path)
+    r = not_http_url_runs[n]
     assert r.returncode == 2 and "must be an http:// or https:// URL" in r.stderr, r.stderr
 
 
@@ -1533,71 +1605,126 @@ def test_a_misspelt_recur_variable_is_warned_of_at_start_with_the_setting_it_was
     assert r.returncode == 1 and "no knowledge base folder" in lines[-1], r.stderr
 
 
-@pytest.mark.parametrize(("env", "model", "said"), BAD_ENGINE_INPUTS, ids=BAD_ENGINE_IDS)
-def test_a_bad_model_encoder_or_precision_stops_serve_before_it_listens(kb_dir, tmp_path, env, model, said):
+@pytest.fixture(scope="module")
+def bad_engine_runs(tmp_path_factory) -> dict:
+    """Each of BAD_ENGINE_INPUTS run (one Python start for all: recur_runs) on a small KB, in a folder of its own
+    that its index would be built in: id -> (the run, its folder)."""
+    root = tmp_path_factory.mktemp("bad-engine")
+    kb = small_kb(root / "kb")
+    cases, folders = [], []
+    for id_, (env, model, _) in zip(BAD_ENGINE_IDS, BAD_ENGINE_INPUTS, strict=True):
+        folders.append(root / id_)
+        folders[-1].mkdir()
+        args = ["serve", "--kb", kb, "--index", folders[-1] / "i", "--model", model, "--port", "0"]
+        cases.append((args, {**os.environ, **env}, folders[-1]))
+    return dict(zip(BAD_ENGINE_IDS, zip(recur_runs(cases), folders, strict=True), strict=True))
+
+
+@pytest.mark.parametrize(
+    ("id_", "said"), [(i, c[2]) for i, c in zip(BAD_ENGINE_IDS, BAD_ENGINE_INPUTS)], ids=BAD_ENGINE_IDS
+)
+def test_a_bad_model_encoder_or_precision_stops_serve_before_it_listens(bad_engine_runs, id_, said):
     """Found in an operator's review: each was found by the engine's background load, after the start-up
     line had said "Recur on http://..." (a service manager saw the server up, then gone, or a bad
     RECUR_ENCODER only at the first request of a lazy load). They are checked with the other start-up
     checks: exit 1, one line, nothing listened."""
-    env = {**os.environ, **env, "PYTHONPATH": str(Path(__file__).resolve().parents[1] / "tools")}
-    args = ["serve", "--kb", str(kb_dir), "--index", str(tmp_path / "i"), "--model", model, "--port", "0"]
-    r = recur_run(args, env=env, cwd=tmp_path)
+    r, folder = bad_engine_runs[id_]
     assert r.returncode == 1 and f"ERROR recur.serve: {said}" in r.stderr, r.stderr
     assert "Recur on http" not in r.stderr and "Traceback" not in r.stderr, r.stderr
-    assert not (tmp_path / "i").exists()  # no index built for a model that cannot load
+    assert not (folder / "i").exists()  # no index built for a model that cannot load
+
+
+GOOD_FORWARDED_ALLOW_IPS = "127.0.0.1, ::1,10.0.0.0/8,fd00::/8"
+
+
+@pytest.fixture(scope="module")
+def settings_it_takes_serve(tmp_path_factory) -> dict:
+    """One `recur serve --model fake:64` (serve_process's) with every setting of BAD_FOR_A_REAL_MODEL_ONLY and a
+    FORWARDED_ALLOW_IPS of addresses and networks set, shared by the tests that each say one of them does not stop
+    it: /healthz's answer, /api/suggest's status, and serve_process's result once stopped."""
+    root = tmp_path_factory.mktemp("settings-it-takes")
+    env = {**os.environ, "FORWARDED_ALLOW_IPS": GOOD_FORWARDED_ALLOW_IPS}
+    for setting in BAD_FOR_A_REAL_MODEL_ONLY:
+        env |= setting
+    with serve_process(small_kb(root / "kb"), root, env=env) as (base, result):
+        healthz = wait_healthy(base)
+        suggest = httpx.post(base + "/api/suggest", json={"text": "ENOSPC", "top": 1}).status_code
+    return {"env": env, "healthz": healthz, "suggest": suggest} | result
 
 
 @pytest.mark.parametrize("env", BAD_FOR_A_REAL_MODEL_ONLY, ids=BAD_FOR_A_REAL_MODEL_ONLY_IDS)
-def test_the_fake_encoder_serves_whatever_encoder_and_precision_say(kb_dir, tmp_path, env):
+def test_the_fake_encoder_serves_whatever_encoder_and_precision_say(settings_it_takes_serve, env):
     """Found in review: a bad RECUR_ENCODER (or RECUR_PRECISION) stopped `recur serve --model fake:64` at
-    start, though the fake encoder reads neither: they are checked only for a real model (above)."""
-    with serve_process(kb_dir, tmp_path, env={**os.environ, **env}) as (base, result):
-        assert wait_healthy(base)["patterns"] == 3
-        assert httpx.post(base + "/api/suggest", json={"text": "ENOSPC", "top": 1}).status_code == 200
+    start, though the fake encoder reads neither: they are checked only for a real model (above). Each ``env``
+    is one settings_it_takes_serve was started with."""
+    result = settings_it_takes_serve
+    assert result["env"].items() >= env.items()
+    assert result["healthz"]["patterns"] == 3
+    assert result["suggest"] == 200
     assert "ERROR" not in result["out"] and result["returncode"] == -signal.SIGTERM, result["out"]
 
 
-@pytest.mark.parametrize(
-    ("value", "said"),
-    [
-        ("10.0.0.1/8", "'10.0.0.1/8' is not an IP address or network (10.0.0.1/8 has host bits set)"),
-        ("127.0.0.1, proxy.internal", "'proxy.internal' is not an IP address or network;"),
-        ("10.0.0.*", "'10.0.0.*' is not an IP address or network;"),
-        ("*,10.0.0.1", "'*' trusts every peer only as the whole value"),
-    ],
-)
-def test_a_forwarded_allow_ips_uvicorn_cannot_match_stops_serve_at_start(kb_dir, tmp_path, value, said):
+BAD_FORWARDED_ALLOW_IPS = [
+    ("10.0.0.1/8", "'10.0.0.1/8' is not an IP address or network (10.0.0.1/8 has host bits set)"),
+    ("127.0.0.1, proxy.internal", "'proxy.internal' is not an IP address or network;"),
+    ("10.0.0.*", "'10.0.0.*' is not an IP address or network;"),
+    ("*,10.0.0.1", "'*' trusts every peer only as the whole value"),
+]
+
+
+@pytest.fixture(scope="module")
+def bad_forwarded_allow_ips_runs(tmp_path_factory) -> list:
+    """`recur serve` on a small KB with each of BAD_FORWARDED_ALLOW_IPS (one Python start for all: recur_runs)."""
+    root = tmp_path_factory.mktemp("forwarded")
+    args = ["serve", *fake_model_flags(small_kb(root / "kb"), root / "i"), "--port", "0"]
+    return recur_runs(
+        [(args, {**os.environ, "FORWARDED_ALLOW_IPS": value}, None) for value, _ in BAD_FORWARDED_ALLOW_IPS]
+    )
+
+
+@pytest.mark.parametrize(("n", "value", "said"), [(n, *case) for n, case in enumerate(BAD_FORWARDED_ALLOW_IPS)])
+def test_a_forwarded_allow_ips_uvicorn_cannot_match_stops_serve_at_start(bad_forwarded_allow_ips_runs, n, value, said):
     """README names uvicorn's FORWARDED_ALLOW_IPS for proxies other than loopback. uvicorn takes an entry that
     is not an address or network as a name no TCP peer has: a typo trusted no proxy, in silence, and every
     client behind it shared one --feedback-rate bucket. Exit 1 before listening, naming the entry."""
-    env = {**os.environ, "FORWARDED_ALLOW_IPS": value}
-    args = ["serve", *fake_model_flags(kb_dir, tmp_path / "i"), "--port", "0"]
-    r = recur_run(args, env=env)
+    r = bad_forwarded_allow_ips_runs[n]
     assert r.returncode == 1 and f"ERROR recur.serve: FORWARDED_ALLOW_IPS={value!r}: {said}" in r.stderr, r.stderr
     assert "Recur on http" not in r.stderr and "Traceback" not in r.stderr
 
 
-def test_a_forwarded_allow_ips_of_addresses_and_networks_serves(kb_dir, tmp_path):
-    env = {**os.environ, "FORWARDED_ALLOW_IPS": "127.0.0.1, ::1,10.0.0.0/8,fd00::/8"}
-    with serve_process(kb_dir, tmp_path, env=env) as (base, result):
-        wait_healthy(base)
-    assert "ERROR" not in result["out"], result["out"]
+def test_a_forwarded_allow_ips_of_addresses_and_networks_serves(settings_it_takes_serve):
+    assert settings_it_takes_serve["env"]["FORWARDED_ALLOW_IPS"] == GOOD_FORWARDED_ALLOW_IPS
+    assert settings_it_takes_serve["healthz"]["patterns"] == 3  # it served
+    assert "ERROR" not in settings_it_takes_serve["out"], settings_it_takes_serve["out"]
 
 
-@pytest.mark.parametrize(
-    "value", ["https://kb.example.com", "kb.example.com/recur", "*.example.com", "kb.example.com:https", ""]
-)
-def test_an_allowed_host_that_is_no_host_name_is_a_usage_error(kb_dir, tmp_path, value):
+NOT_HOST_NAMES = ["https://kb.example.com", "kb.example.com/recur", "*.example.com", "kb.example.com:https", ""]
+
+
+@pytest.fixture(scope="module")
+def not_host_name_runs(tmp_path_factory) -> dict:
+    """`recur serve` on a small KB with each of NOT_HOST_NAMES in --allowed-host, and each but the empty one in
+    RECUR_MCP_ALLOWED_HOSTS (one Python start for all: recur_runs): value -> [the flag's run, the variable's]."""
+    root = tmp_path_factory.mktemp("allowed-host")
+    args = ["serve", *fake_model_flags(small_kb(root / "kb"), root / "i"), "--port", "0"]
+    cases = {value: [(args + ["--allowed-host", value], None, None)] for value in NOT_HOST_NAMES}
+    for value in filter(None, NOT_HOST_NAMES):
+        cases[value].append((args, {**os.environ, "RECUR_MCP_ALLOWED_HOSTS": f"kb.example.com {value}"}, None))
+    runs = iter(recur_runs([case for value in NOT_HOST_NAMES for case in cases[value]]))
+    return {value: [next(runs) for _ in cases[value]] for value in NOT_HOST_NAMES}
+
+
+@pytest.mark.parametrize("value", NOT_HOST_NAMES)
+def test_an_allowed_host_that_is_no_host_name_is_a_usage_error(not_host_name_runs, value):
     """A scheme, a path or a wildcard in --allowed-host was kept as a name no Host header is: every request
     through the proxy was a 421, and nothing said so at start. A usage error naming the option (or the
     variable); a name with a port, or an address, is taken (test_serve_access)."""
-    args = ["serve", *fake_model_flags(kb_dir, tmp_path / "i"), "--port", "0"]
-    r = recur_run(args + ["--allowed-host", value])
+    r, *by_variable = not_host_name_runs[value]
     assert r.returncode == 2 and "Invalid value for '--allowed-host'" in r.stderr, r.stderr
     assert f"{value!r} is not a host name: give the name the reverse proxy passes in Host" in r.stderr
+    assert len(by_variable) == bool(value)
     if value:
-        env = {**os.environ, "RECUR_MCP_ALLOWED_HOSTS": f"kb.example.com {value}"}
-        r = recur_run(args, env=env)
+        [r] = by_variable
         assert r.returncode == 2 and f"{value!r} is not a host name" in r.stderr, r.stderr
         assert "(from RECUR_MCP_ALLOWED_HOSTS)" in r.stderr, r.stderr
 
@@ -1627,28 +1754,6 @@ def test_max_body_kib_help_names_every_text_route_and_the_limit_it_has():
     assert f"/api/suggest, /api/feedback and /mcp: at least {config.TEXT_MAX_BODY_KIB} KiB" in said, said
     docs = (Path(__file__).parent.parent / "docs" / "cli.md").read_text()
     assert f"`/mcp` at least {config.TEXT_MAX_BODY_KIB} KiB" in docs
-
-
-def test_requests_that_are_not_http_are_logged_once_a_minute_not_once_each(kb_dir, tmp_path):
-    """Found in an operator's review: a port scanner's sweep, or a TLS client sent to plain http, logged
-    uvicorn's bare "WARNING:  Invalid HTTP request received." once per request, hundreds of lines that
-    named neither client nor cause. The first says what it is; the rest of the minute are only counted
-    (each is still answered 400 bad_request, and counted in /metrics)."""
-    hello = b"\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03" + b"\x00" * 40  # a TLS ClientHello's start
-    with serve_process(kb_dir, tmp_path) as (base, result):
-        wait_healthy(base)
-        host, port = base.removeprefix("http://").split(":")
-        for payload in [hello, b"GARBAGE\r\n\r\n"] * 5:
-            with socket.create_connection((host, int(port)), timeout=60) as s:
-                s.sendall(payload)
-                assert s.recv(64).startswith(b"HTTP/1.1 400 Bad Request")
-        counted = httpx.get(base + "/metrics").text
-    said = [line for line in untimed(result["out"]) if "not HTTP/1.1" in line or "Invalid HTTP" in line]
-    assert said == [
-        "WARNING uvicorn.error: a request that is not HTTP/1.1 (a TLS client on plain http, a scanner) was answered 400 "
-        'bad_request; others in the next 60 s are only counted (/metrics: route "(protocol)", status 400)'
-    ], result["out"]
-    assert 'recur_http_requests_total{method="OTHER",route="(protocol)",status="400"} 10.0' in counted
 
 
 def test_the_next_minutes_first_invalid_request_says_how_many_were_not_logged():
