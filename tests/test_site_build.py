@@ -771,32 +771,60 @@ def test_a_recur_edit_url_that_is_not_a_url_fails_mkdocs_build_naming_the_variab
     """Found in review: `mkdocs build` took RECUR_EDIT_URL as it was (the --edit-url flag and
     mkdocs.yml's edit_url are checked), and "javascript:alert(1)//" was every pattern page's edit
     link. Now mkdocs' one-line error names the variable, and no site is written.
-    And in that repository from `recur init`, once `mkdocs build` (the README's author command) wrote site/ with
-    the recur plugin, `recur site` (make site) replaces it, as it replaces its own, instead of refusing it as a
-    folder that is not a Recur site (one repository and one mkdocs build for both: each was most of its test)."""
+
+    In the same repository from `recur init` (one repository and one mkdocs build for three tests, each of which
+    paid its own): once `mkdocs build` (the README's author command) wrote site/ with the recur plugin, `recur site`
+    (make site) replaces it, as it replaces its own, instead of refusing it as a folder that is not a Recur site.
+
+    And docs/README.md (what a repository shows when its docs/ folder is browsed) turns into
+    index.html in mkdocs, where Recur generates its home page: mkdocs warned that it conflicts
+    with index.md and --strict (make site, make test) failed. It is left out of the site without
+    a warning, as one beside a folder's index.md is; a README that is a folder's only index page
+    is still that page; a docs/index.md of the team still warns
+    (test_an_own_page_at_a_generated_path_is_a_warning_not_silently_dropped)."""
     from recur.kb.init import init_repository
 
     kb, _ = built
     repo = tmp_path / "team-kb"
     init_repository(repo, name="Team KB")
+    (repo / "docs/README.md").write_text("# Our docs folder\n\nPages of our own; see [the KB](../kb/).\n")
+    (repo / "docs/patterns").mkdir()
+    (repo / "docs/patterns/README.md").write_text("# Pattern notes folder\n")
+    (repo / "docs/runbooks").mkdir()
+    (repo / "docs/runbooks/README.md").write_text("# Runbooks folder\n")
+    (repo / "docs/runbooks/index.md").write_text("# Runbooks\n")
+    (repo / "docs/guides").mkdir()
+    (repo / "docs/guides/README.md").write_text("# Guides\n")
     env = {k: v for k, v in os.environ.items() if not k.startswith("RECUR_")}
     env.update(RECUR_KB=str(kb), RECUR_AS_OF=AS_OF, RECUR_INDEX=str(tmp_path / "none"), NO_MKDOCS_2_WARNING="1")
     env["RECUR_EDIT_URL"] = "javascript:alert(1)//"
-    proc = subprocess.run([str(MKDOCS), "build", "-q"], cwd=repo, env=env, capture_output=True, text=True, timeout=300)
+    build = [str(MKDOCS), "build", "--strict", "-q"]
+    proc = subprocess.run(build, cwd=repo, env=env, capture_output=True, text=True, timeout=300)
     assert proc.returncode != 0 and "Traceback" not in proc.stderr, proc.stderr
     assert "recur: RECUR_EDIT_URL: must be an http:// or https:// URL" in proc.stderr, proc.stderr
     assert "'javascript:alert(1)//'" in proc.stderr
     assert not (repo / "site").exists()
     env["RECUR_EDIT_URL"] = "https://git.example.com/team/kb/-/edit/main/kb"  # a URL: the links under it
-    proc = subprocess.run([str(MKDOCS), "build", "-q"], cwd=repo, env=env, capture_output=True, text=True, timeout=300)
-    assert proc.returncode == 0, proc.stderr
+    proc = subprocess.run(build, cwd=repo, env=env, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr  # --strict: the READMEs warn of nothing
     page = (repo / "site/patterns/capacity/disk-full.html").read_text()
     assert 'href="https://git.example.com/team/kb/-/edit/main/kb/patterns/capacity/disk-full.md"' in page
-    args = ["site", "--kb", str(kb), "--out", str(repo / "site"), "--config", str(repo / "mkdocs.yml")]
-    r = CliRunner().invoke(cli, [*args, "--as-of", AS_OF, "--index", str(tmp_path / "none"), "--no-browser-search"])
+    assert "Our docs folder" not in (repo / "site/index.html").read_text()
+
+    out = repo / "site"  # mkdocs build's: recur site replaces it
+    args = ["site", "--kb", str(kb), "--out", str(out), "--config", str(repo / "mkdocs.yml"), "--as-of", AS_OF]
+    r = CliRunner().invoke(cli, [*args, "--no-browser-search", "--index", str(tmp_path / "none"), "--strict"])
     assert r.exit_code == 0, r.output
-    page = (repo / "site/patterns/capacity/disk-full.html").read_text()  # recur site's own, without the edit URL
+    page = (out / "patterns/capacity/disk-full.html").read_text()  # recur site's own, without the edit URL
     assert "https://git.example.com/team/kb/-/edit/main/kb/patterns/capacity/disk-full.md" not in page
+    assert "README" not in r.output and "warning" not in r.output.lower(), r.output
+    assert "Our docs folder" not in (out / "index.html").read_text()
+    assert "Pattern notes folder" not in (out / "patterns/index.html").read_text()
+    assert "Runbooks folder" not in (out / "runbooks/index.html").read_text()
+    assert "Guides" in (out / "guides/index.html").read_text()  # mkdocs' README-as-index, as before
+    assert not list(out.rglob("README*"))
+    nav = _primary_nav(out / "suggest.html")
+    assert 'href="guides/index.html"' in nav and 'href="runbooks/index.html"' in nav
 
 
 def test_every_source_of_the_edit_url_is_checked_alike(monkeypatch, tmp_path):
@@ -1070,46 +1098,6 @@ def _team_site(kb, repo, tmp_path, *extra):
     args = ["site", "--kb", str(kb), "--out", str(out), "--config", str(repo / "mkdocs.yml"), "--as-of", AS_OF]
     args += ["--no-browser-search", "--index", str(tmp_path / "none"), "--strict", *extra]
     return CliRunner().invoke(cli, args), out
-
-
-def test_a_readme_in_docs_is_the_folders_readme_not_a_page_and_strict_still_builds(built, tmp_path):
-    """docs/README.md (what a repository shows when its docs/ folder is browsed) turns into
-    index.html in mkdocs, where Recur generates its home page: mkdocs warned that it conflicts
-    with index.md and --strict (make site, make test) failed. It is left out of the site without
-    a warning, as one beside a folder's index.md is; a README that is a folder's only index page
-    is still that page; a docs/index.md of the team still warns
-    (test_an_own_page_at_a_generated_path_is_a_warning_not_silently_dropped)."""
-    from recur.kb.init import init_repository
-
-    kb, _ = built
-    repo = tmp_path / "team-kb"
-    init_repository(repo, name="Team KB")
-    (repo / "docs/README.md").write_text("# Our docs folder\n\nPages of our own; see [the KB](../kb/).\n")
-    (repo / "docs/patterns").mkdir()
-    (repo / "docs/patterns/README.md").write_text("# Pattern notes folder\n")
-    (repo / "docs/runbooks").mkdir()
-    (repo / "docs/runbooks/README.md").write_text("# Runbooks folder\n")
-    (repo / "docs/runbooks/index.md").write_text("# Runbooks\n")
-    (repo / "docs/guides").mkdir()
-    (repo / "docs/guides/README.md").write_text("# Guides\n")
-    r, out = _team_site(kb, repo, tmp_path)
-    assert r.exit_code == 0, r.output
-    assert "README" not in r.output and "warning" not in r.output.lower(), r.output
-    assert "Our docs folder" not in (out / "index.html").read_text()
-    assert "Pattern notes folder" not in (out / "patterns/index.html").read_text()
-    assert "Runbooks folder" not in (out / "runbooks/index.html").read_text()
-    assert "Guides" in (out / "guides/index.html").read_text()  # mkdocs' README-as-index, as before
-    assert not list(out.rglob("README*"))
-    nav = _primary_nav(out / "suggest.html")
-    assert 'href="guides/index.html"' in nav and 'href="runbooks/index.html"' in nav
-
-    env = {k: v for k, v in os.environ.items() if not k.startswith("RECUR_")}
-    env.update(RECUR_KB=str(kb), RECUR_AS_OF=AS_OF, RECUR_INDEX=str(tmp_path / "none"), NO_MKDOCS_2_WARNING="1")
-    proc = subprocess.run(
-        [str(MKDOCS), "build", "--strict", "-q"], cwd=repo, env=env, capture_output=True, text=True, timeout=300
-    )
-    assert proc.returncode == 0, proc.stderr
-    assert "Our docs folder" not in (repo / "site/index.html").read_text()
 
 
 def test_a_mkdocs_yml_without_the_recur_plugin_is_an_error_naming_the_fix(built, tmp_path):
