@@ -194,43 +194,76 @@ def test_on_a_bf16_cpu_pytorch_runs_where_it_pays_for_its_import(cached_export, 
     assert isinstance(embed.load_encoder(embed.DEFAULT), embed.SentenceTransformerEncoder)
 
 
-BROWSER_EXPORT = (
-    "import json, sys\nfrom pathlib import Path\nfrom recur.retrieval import embed\n"
-    "from recur.site.bundle import export_model\n"
+RACING_BUILD = (
+    "import json, os, sys\nfrom pathlib import Path\nfrom recur.retrieval import embed\n"
+    "from recur.site.bundle import _gzip_cached, export_model\n"
     "folder = export_model(embed.resolve(embed.DEFAULT), cache_root=Path(sys.argv[1]))\n"
+    "seen = os.stat(folder).st_ino\n"
+    "_gzip_cached(folder / 'model.onnx', Path(sys.argv[2]))  # as write_bundle does next\n"
+    "print(seen, os.stat(folder).st_ino)\n"
     "print(json.dumps(json.loads((folder / 'info.json').read_text())))\n"
     "print('TORCH' if 'torch' in sys.modules else 'NO TORCH', file=sys.stderr)\n"
 )
 
 
-def _browser_model(cache: Path, new_process: bool = True) -> tuple[dict, object, str]:
-    """The browser's int8 model, exported in a new process (or in this one, whose torch is imported
-    already: the import is most of a new process's time); its info and an ORT session on it."""
+@pytest.fixture(scope="module")
+def two_builds(first_loads, tmp_path_factory) -> tuple[list, list, Path, Path]:
+    """Two new processes' browser model builds at once (RACING_BUILD: each exports the int8 model into one
+    empty cache, or waits for the other's export, then gzips it as write_bundle does), the server's fp32
+    export cached as `recur index` leaves it (a copy of ``first_loads``' export): what each printed and said,
+    how each ended, the browser model cache and the work folder. Made once for this file (a browser export is
+    a process importing onnx and quantising, 15-45 s) and only read by the two tests that use it."""
+    said, codes, first_export = first_loads
+    assert codes == [0, 0] and first_export is not None, said
+    work = tmp_path_factory.mktemp("two-builds")
+    shutil.copytree(first_export, work / "cache" / "onnx" / first_export.name)
+    cache = work / "browser"
+    runs = [
+        subprocess.Popen(
+            [sys.executable, "-c", RACING_BUILD, str(cache), str(work / f"m{i}.gz")],
+            env=_first_load_env(work / "cache"),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for i in range(2)
+    ]
+    said = [run.communicate(timeout=900) for run in runs]
+    return said, [run.returncode for run in runs], cache, work
+
+
+def _session(folder: Path):
+    """An ONNX Runtime session on the browser's int8 model in ``folder``."""
     import onnxruntime as ort
 
+    return ort.InferenceSession(str(folder / "model.onnx"), providers=["CPUExecutionProvider"])
+
+
+def _browser_model(cache: Path) -> tuple[dict, object]:
+    """The browser's int8 model, exported in this process (whose torch is imported already); its info and an
+    ORT session on it."""
     from recur.site.bundle import export_model
 
-    if new_process:
-        env = dict(os.environ, PYTHONPATH=str(ROOT / "tools"))
-        cmd = [sys.executable, "-c", BROWSER_EXPORT, str(cache)]
-        res = subprocess.run(cmd, env=env, capture_output=True, text=True)
-        assert res.returncode == 0, res.stderr
-        info, said = json.loads(res.stdout), res.stderr.strip()
-    else:
-        made = export_model(embed.resolve(embed.DEFAULT), cache_root=cache)
-        info, said = json.loads((made / "info.json").read_text()), ""
+    made = export_model(embed.resolve(embed.DEFAULT), cache_root=cache)
+    info = json.loads((made / "info.json").read_text())
     [folder] = [f for f in cache.iterdir() if (f / "model.onnx").is_file()]
-    session = ort.InferenceSession(str(folder / "model.onnx"), providers=["CPUExecutionProvider"])
-    return info, session, said
+    return info, _session(folder)
 
 
-def test_the_browser_model_is_made_from_the_cached_export_without_torch(cached_export, tmp_path):
+def test_the_browser_model_is_made_from_the_cached_export_without_torch(two_builds):
     """`recur site`'s int8 browser model loaded torch (+10 s) though the server's fp32 export was
-    cached (here as `recur index` leaves it): it is now that export with its mask made inside, quantised."""
-    info, session, said = _browser_model(tmp_path / "browser")
-    assert said.endswith("NO TORCH"), said
+    cached (here as `recur index` leaves it): it is now that export with its mask made inside, quantised.
+    The processes are ``two_builds``': new ones, the fp32 export in their cache; neither imported torch."""
+    said, codes, cache, _ = two_builds
+    assert codes == [0, 0], [err for _, err in said]
+    for _, err in said:
+        assert err.strip().endswith("NO TORCH"), err
+    [folder] = [f for f in cache.iterdir() if (f / "model.onnx").is_file()]
+    session = _session(folder)
     assert [i.name for i in session.get_inputs()] == ["input_ids"]  # what the browser's loader feeds
-    assert info["min_cosine"] >= 0.99 and info["dim"] == 384
+    for out, _ in said:
+        info = json.loads(out.splitlines()[1])
+        assert info["min_cosine"] >= 0.99 and info["dim"] == 384
     ref = embed.load_torch_encoder(embed.DEFAULT)
     tok = ref.model.tokenizer
     for text in TEXTS[2:6] + kb_texts()[:20]:
@@ -297,38 +330,17 @@ def test_a_browser_model_made_by_other_versions_is_kept_beside_not_replaced(cach
     assert not any(u.exists() for u in unused.values()) and recent.exists()
 
 
-RACING_BUILD = (
-    "import os, sys\nfrom pathlib import Path\nfrom recur.retrieval import embed\n"
-    "from recur.site.bundle import _gzip_cached, export_model\n"
-    "folder = export_model(embed.resolve(embed.DEFAULT), cache_root=Path(sys.argv[1]))\n"
-    "seen = os.stat(folder).st_ino\n"
-    "_gzip_cached(folder / 'model.onnx', Path(sys.argv[2]))  # as write_bundle does next\n"
-    "print(seen, os.stat(folder).st_ino)\n"
-)
-
-
-def test_two_builds_at_once_share_one_browser_export(cached_export, tmp_path):
+def test_two_builds_at_once_share_one_browser_export(two_builds):
     """CI failed once on `recur site --browser-search` with ENOENT at the model's gzip temp file: two
     builds (test workers, like two CI jobs) each exported into the shared cache, and the later one's
     swap removed the folder the first was still gzipping into. Now the second waits for the first's
-    export and uses it: both see one folder, never replaced under them, and both gzip it."""
-    env = dict(os.environ, PYTHONPATH=str(ROOT / "tools"))
-    cache = tmp_path / "browser"
-    runs = [
-        subprocess.Popen(
-            [sys.executable, "-c", RACING_BUILD, str(cache), str(tmp_path / f"m{i}.gz")],
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        for i in range(2)
-    ]
-    said = [run.communicate() for run in runs]
-    assert [run.returncode for run in runs] == [0, 0], [err for _, err in said]
-    seen = {int(n) for out, _ in said for n in out.split()}
+    export and uses it: both see one folder, never replaced under them, and both gzip it. The two builds
+    are ``two_builds``', started together on an empty browser model cache."""
+    said, codes, cache, work = two_builds
+    assert codes == [0, 0], [err for _, err in said]
+    seen = {int(n) for out, _ in said for n in out.splitlines()[0].split()}
     assert seen == {os.stat(next(cache.glob("*/info.json")).parent).st_ino}
-    assert (tmp_path / "m0.gz").read_bytes() == (tmp_path / "m1.gz").read_bytes()
+    assert (work / "m0.gz").read_bytes() == (work / "m1.gz").read_bytes()
     assert [f.name for f in cache.iterdir() if ".tmp-" in f.name] == []
 
 
@@ -444,17 +456,27 @@ def test_the_browser_model_is_made_when_the_model_cache_cannot_be_written(fresh,
     blocker = tmp_path / "a-file"
     blocker.write_text("")
     monkeypatch.setenv("RECUR_CACHE", str(blocker / "cache"))  # under a file: the fp32 export goes beside
-    info, session, _ = _browser_model(tmp_path / "browser", new_process=False)
+    info, session = _browser_model(tmp_path / "browser")
     assert info["min_cosine"] >= 0.99 and [i.name for i in session.get_inputs()] == ["input_ids"]
     assert [f.name for f in (tmp_path / "browser").iterdir() if ".tmp-" in f.name] == []
 
 
-def test_a_damaged_export_is_made_again(cached_export):
+def test_a_damaged_export_is_made_again_and_checked_against_fp32_on_a_bf16_setting(cached_export, monkeypatch):
+    """A damaged cached export (its model.onnx no graph) is made again. And an export asked for on a bf16
+    setting is checked against fp32 PyTorch: it was checked against the PyTorch encoder at RECUR_PRECISION,
+    where its vectors differ by ~1e-3, so the model was recorded as not exportable, on every later run too.
+    One test, one export for both (each export is the model traced and checked in a child process: 25-90 s);
+    either fault fails it (RECUR_ENCODER=onnx: a model not run on ONNX Runtime is an error, not PyTorch)."""
     folder = cached_export
     (folder / "model.onnx").write_bytes(b"not a graph")
+    monkeypatch.setenv("RECUR_ENCODER", "onnx")
+    monkeypatch.setenv("RECUR_PRECISION", "bf16")  # `fresh`'s empty _TORCH: a new process's PyTorch encoder at bf16
     enc = embed.load_encoder(embed.DEFAULT)
-    assert isinstance(enc, onnx_encoder.OnnxEncoder)
+    assert isinstance(enc, onnx_encoder.OnnxEncoder) and enc.precision == "fp32"
+    assert onnx_encoder.cached(embed.resolve(embed.DEFAULT))[1]["max_diff"] < 1e-5
     assert (folder / "model.onnx").stat().st_size > 1_000_000
+    monkeypatch.setenv("RECUR_PRECISION", "fp32")  # the reference: fp32 PyTorch
+    embed._TORCH.clear()
     ref = embed.load_torch_encoder(embed.DEFAULT).encode(TEXTS[:4])
     assert float(np.abs(enc.encode(TEXTS[:4]) - ref).max()) < 1e-5
 
@@ -492,17 +514,6 @@ def test_recur_encoder_torch_and_bf16_stay_on_pytorch(fresh, monkeypatch):
     assert not (fresh / "onnx").exists()
 
 
-def test_onnx_asked_for_on_a_bf16_setting_is_checked_against_fp32(fresh, monkeypatch):
-    """The export was checked against the PyTorch encoder at RECUR_PRECISION: at bf16 its vectors
-    differ by ~1e-3, so the model was recorded as not exportable, on every later run too."""
-    monkeypatch.setenv("RECUR_ENCODER", "onnx")
-    monkeypatch.setenv("RECUR_PRECISION", "bf16")
-    monkeypatch.setattr(embed, "_TORCH", {})  # a new process: its PyTorch encoder made at bf16
-    enc = embed.load_encoder(embed.DEFAULT)
-    assert isinstance(enc, onnx_encoder.OnnxEncoder) and enc.precision == "fp32"
-    assert onnx_encoder.cached(embed.resolve(embed.DEFAULT))[1]["max_diff"] < 1e-5
-
-
 def test_an_unknown_encoder_setting_is_a_clean_error(fresh, monkeypatch, tmp_path):
     monkeypatch.setenv("RECUR_ENCODER", "gpu")
     env = dict(os.environ, PYTHONPATH=str(ROOT / "tools"))
@@ -536,7 +547,14 @@ def test_a_failed_export_is_tried_again_with_other_versions_and_a_missing_packag
     fresh, monkeypatch, tmp_path
 ):
     """Any export error was recorded as "unsupported" for good: a one-off failure (the onnx package
-    missing, memory) or one an upgrade fixes kept the model on PyTorch until the cache was cleared."""
+    missing, memory) or one an upgrade fixes kept the model on PyTorch until the cache was cleared.
+    The export made once the package is back also prunes the cache (one export for both: each is 25-90 s).
+    Every `recur tune` makes a new model: without pruning, a team re-tuning weekly gathered a 90 MB
+    export of each one in the cache. Pruned by the caches' one rule (util/cache.py): those used within
+    UNUSED_DAYS stay however many (the old rule kept 6, whatever their age), older ones beyond the
+    KEEP_NEWEST most recently used go."""
+    from recur.util.cache import KEEP_NEWEST, UNUSED_DAYS
+
     spec = embed.resolve(embed.DEFAULT)
     hidden = tmp_path / "no-onnx" / "onnx"  # an onnx package first on the path that cannot be imported
     hidden.mkdir(parents=True)
@@ -547,7 +565,16 @@ def test_a_failed_export_is_tried_again_with_other_versions_and_a_missing_packag
     assert onnx_encoder.cached(spec) is None  # nothing recorded: the next run tries again
     assert not list(fresh.glob("onnx/*"))  # nor a work folder left
     embed._CACHE.clear()  # the fixture's own: a new process
+    root = fresh / "onnx"  # exports of earlier models (`recur tune`), used days ago or long ago
+    ages = {f"recent-{n}": n + 1 for n in range(KEEP_NEWEST + 1)} | {f"old-{n}": UNUSED_DAYS + 1 + n for n in range(2)}
+    for name, days in ages.items():
+        (root / name).mkdir(parents=True)
+        (root / name / "info.json").write_text("{}")
+        os.utime(root / name / "info.json", (0, time.time() - 86400 * days))
     assert isinstance(embed.load_encoder(embed.DEFAULT), onnx_encoder.OnnxEncoder)
+    # the new export made, the old go: those used within UNUSED_DAYS stay
+    new = onnx_encoder.cache_folder(spec).name
+    assert {f.name for f in root.iterdir()} == {new} | {name for name in ages if name.startswith("recent-")}
     # an "unsupported" verdict made by other versions of the export stack is not believed
     folder = onnx_encoder.cache_folder(spec)
     info = json.loads((folder / "info.json").read_text())
@@ -556,25 +583,6 @@ def test_a_failed_export_is_tried_again_with_other_versions_and_a_missing_packag
     assert onnx_encoder.cached(spec) is None
     (folder / "info.json").write_text(json.dumps({**stale, "versions": onnx_encoder.versions()}))
     assert onnx_encoder.cached(spec)[1]["unsupported"] == "export failed: some old bug"
-
-
-def test_old_exports_are_pruned_as_every_cache_is(fresh):
-    """Every `recur tune` makes a new model: without pruning, a team re-tuning weekly gathered a 90 MB
-    export of each one in the cache. Pruned by the caches' one rule (util/cache.py): those used within
-    UNUSED_DAYS stay however many (the old rule kept 6, whatever their age), older ones beyond the
-    KEEP_NEWEST most recently used go."""
-    from recur.util.cache import KEEP_NEWEST, UNUSED_DAYS
-
-    root = fresh / "onnx"
-    ages = {f"recent-{n}": n + 1 for n in range(KEEP_NEWEST + 1)} | {f"old-{n}": UNUSED_DAYS + 1 + n for n in range(2)}
-    for name, days in ages.items():
-        folder = root / name
-        folder.mkdir(parents=True)
-        (folder / "info.json").write_text("{}")
-        os.utime(folder / "info.json", (0, time.time() - 86400 * days))
-    embed.load_encoder(embed.DEFAULT)  # a new export: the old go
-    new = onnx_encoder.cache_folder(embed.resolve(embed.DEFAULT)).name
-    assert {f.name for f in root.iterdir()} == {new} | {name for name in ages if name.startswith("recent-")}
 
 
 def test_a_model_found_unexportable_keeps_its_verdict_while_used(fresh, monkeypatch):

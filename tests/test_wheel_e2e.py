@@ -192,6 +192,13 @@ def test_a_team_repository_from_init_starter(installed):
     )
     assert (repo / "site-mkdocs/patterns/capacity/disk-full.html").is_file()
     assert not (repo / ".recur/index").exists()  # recur serve builds it
+    # served with the real model: the starter's capacity patterns only (141 of its 970 views: the encode was
+    # ~14 s of CPU, ~3.5 s now). The installed wheel running the real model is what is checked here (disk-full
+    # still ranked first, against inode-exhaustion's "No space left on device" too); the real model's ranking
+    # of the whole starter is test_core_real's
+    for folder in (repo / "kb/incidents", repo / "kb/paths", repo / "kb/eval", *(repo / "kb/patterns").iterdir()):
+        if folder.is_dir() and folder.name != "capacity":
+            shutil.rmtree(folder)
     _serve_and_probe(bin_dir, repo, env)
     assert json.loads((repo / ".recur/index/manifest.json").read_text())["model"].startswith("all-MiniLM-L6-v2@")
 
