@@ -130,8 +130,31 @@ def real_engine(tmp_path_factory, real_encoder):
     from recur.retrieval.index import build
 
     idx = tmp_path_factory.mktemp("real") / "index"
+    _seed_index(idx, real_encoder)
     build(load_kb(ROOT / "kb"), idx, real_encoder, progress=False)
     return Engine(ROOT / "kb", idx, "default")
+
+
+def _seed_index(idx: Path, encoder) -> None:
+    """The checkout's own index of kb/ (.recur/index: `make eval` and `make similar`, run just before the tests in
+    `make test`, build it) copied to ``idx``, so that real_engine's build reuses its vectors of the patterns whose
+    content is unchanged (index.build is incremental: by content hash and model id) instead of embedding the whole
+    KB again in each worker (30-100 s each). Copied only when the real model of this very encoder built it, in
+    the same precision; a pattern changed since is embedded anew by the build, as `recur index` would. Read, never
+    written: the checkout guard watches it."""
+    theirs = ROOT / ".recur" / "index"
+    try:
+        manifest = json.loads((theirs / "manifest.json").read_text())
+    except (OSError, ValueError):
+        return
+    if not isinstance(manifest, dict) or manifest.get("model") != encoder.model_id:
+        return
+    if manifest.get("precision", "fp32") != getattr(encoder, "precision", "fp32"):
+        return
+    try:
+        shutil.copytree(theirs, idx)
+    except OSError:  # a copy cut short is only a cache: the build embeds what it cannot reuse
+        shutil.rmtree(idx, ignore_errors=True)
 
 
 def pytest_collection_modifyitems(config, items):

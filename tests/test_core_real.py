@@ -494,7 +494,9 @@ Log retention was never configured.
 """
 
 
-def test_check_similar_gives_a_notice_for_a_lookalike_no_distinguish_tells_apart(tmp_path, monkeypatch, real_encoder):
+def test_check_similar_gives_a_notice_for_a_lookalike_no_distinguish_tells_apart(
+    tmp_path, monkeypatch, real_encoder, real_engine
+):
     """Found in review: a pattern written anew in its own words for the failure disk-full covers (no text nor
     signal of it) was "no near-duplicates" by `check --similar`, while `recur lookalikes` said disk-full at 0.81,
     "no distinguishing signal declared". A look-alike from lookalikes.TELL_APART that neither declares a
@@ -510,6 +512,9 @@ def test_check_similar_gives_a_notice_for_a_lookalike_no_distinguish_tells_apart
     shutil.copytree(ROOT / "kb", "kb")
     new = Path("kb/patterns/capacity/storage-exhausted.md")
     new.write_text(STORAGE_EXHAUSTED)
+    # the session's index of kb/ first: the build embeds the new pattern alone (index.build is incremental),
+    # not the whole KB again (~60 s)
+    shutil.copytree(real_engine.index_dir, "index")
     build(load_kb(Path("kb")), Path("index"), real_encoder, progress=False)  # fresh: check loads no model
     check = ["check", "--kb", "kb", "--similar", "--strict", "--index", "index", "--model", "default", str(new)]
     res = CliRunner().invoke(cli, check)

@@ -5,8 +5,10 @@ review."""
 
 from __future__ import annotations
 
+import functools
 import re
 import shlex
+import shutil
 from pathlib import Path
 
 import click
@@ -30,8 +32,14 @@ def _commands(cmd, path):
             yield from _commands(cmd.get_command(ctx, name), [*path, name])
 
 
-def _examples():
-    """(command path, example's words after `recur …command`) for each example line in each --help."""
+@functools.cache
+def _examples() -> tuple:
+    """(command path, example's words after `recur …command`) for each example line in each --help: read once
+    for the module (every command's --help, ~3 s), each test walks the same list."""
+    return tuple(_read_examples())
+
+
+def _read_examples():
     for path, cmd in _commands(cli, []):
         if isinstance(cmd, click.Group):
             continue
@@ -83,10 +91,22 @@ def test_every_help_example_names_an_id_the_starter_kb_has():
 
 
 @pytest.mark.parametrize("command", [["paths"], ["show"], ["fix"], ["incident", "link"]])
-def test_the_help_examples_run_against_the_starter_kb(command):
-    """The examples run as given (no --json, no writes): their ids are found."""
-    for path, _cmd, words in _examples():
+def test_the_help_examples_run_against_the_starter_kb(command, request, tmp_path):
+    """The examples run as given (no --json, no writes): their ids are found. With an index in tmp_path: `incident
+    link`, which searches it, a copy of the session's index of the starter KB (conftest's real_engine); run from
+    the checkout without --index it built .recur/index there, the real model embedding the whole KB (~80 s), and
+    the checkout guard failed the session."""
+    ran = 0
+    for path, cmd, words in _examples():
         if path != command or any(w.startswith("-") for w in words) or len(words) != 1:
             continue
-        result = CliRunner().invoke(cli, [*path, "--kb", str(ROOT / "kb"), *words])
+        index = []
+        if any(p.name == "index_dir" for p in cmd.params):  # never the checkout's .recur/index
+            if command == ["incident", "link"]:  # its candidates: searched in the index (show and fix read none)
+                engine = request.getfixturevalue("real_engine")
+                shutil.copytree(engine.index_dir, tmp_path / "index", dirs_exist_ok=True)
+            index = ["--index", str(tmp_path / "index")]
+        result = CliRunner().invoke(cli, [*path, "--kb", str(ROOT / "kb"), *index, *words])
         assert result.exit_code == 0, (path, words, result.output)
+        ran += 1
+    assert ran, f"no example of recur {' '.join(command)} to run"

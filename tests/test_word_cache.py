@@ -9,6 +9,7 @@ import tracemalloc
 from kbfactory import small_kb
 
 from recur.retrieval.engine import Engine
+from recur.util import text
 
 QUESTIONS = [
     "database connection pool exhausted, too many clients",
@@ -30,6 +31,9 @@ def _new_words(rng: random.Random, n: int, seen: set) -> list[str]:
 
 
 def _ask(engine, ws: list[str], per: int = 50) -> None:
+    """``ws`` asked ``per`` words a question. 500 words (about 5,500 characters, under query.MAX_QUERY_CHARS, so
+    none is condensed away) ask the same words in a tenth of the answers, where the per-answer work, traced by
+    tracemalloc, took most of the test's minute."""
     for i in range(0, len(ws), per):
         engine.answer(" ".join(ws[i : i + per]))
 
@@ -50,15 +54,17 @@ def test_the_word_caches_of_a_server_stay_small_whatever_words_questions_bring(t
     first, then = _new_words(rng, 10_000, seen), _new_words(rng, 10_000, seen)  # made before memory is traced
     tracemalloc.start()
     try:
-        _ask(engine, first)
+        _ask(engine, first, per=500)
         gc.collect()
         filled = tracemalloc.get_traced_memory()[0]
-        _ask(engine, then)
+        _ask(engine, then, per=500)
         gc.collect()
         grew = tracemalloc.get_traced_memory()[0] - filled
     finally:
         tracemalloc.stop()
     assert grew < 1_000_000, f"10,000 more words asked held {grew:,} bytes more"
+    # every word was read, long as the questions are: the questions' LRU is full of them
+    assert text._recent_split.cache_info().currsize == text.QUERY_WORDS, text._recent_split.cache_info()
     assert _answers(engine) == before
 
 
@@ -68,8 +74,6 @@ def test_a_question_answered_while_another_thread_reads_the_kbs_words_is_not_kep
     meanwhile go to the small LRU, never to the words kept for the process (a flag for the whole process kept
     440 random query words over 6 reloads of a real server in review)."""
     import threading
-
-    from recur.util import text
 
     kb = small_kb(tmp_path / "kb")
     engine = Engine.open(kb, tmp_path / "idx", model="fake:64", quiet=True)
