@@ -33,6 +33,30 @@ def served(tmp_path_factory):
         yield {"base": base, "kb": kb, "index": idx, "feedback": fb}
 
 
+@pytest.fixture(scope="module")
+def small_kb_site(tmp_path_factory):
+    """small_kb's site, built once with its index (`recur index`, `recur site`), for the tests that begin with a
+    site built from their own small_kb (copy_site): build_site took 4-6 s a test, nine times. Its marker records the
+    KB files by their contents (kb.site_record), which each test's small_kb has too: another checkout of one
+    commit, which the server takes for the same files (test_a_site_built_in_another_checkout_...)."""
+    from recur.kb.site_record import site_against_kb
+    from recur.site.build import build_site
+
+    root = tmp_path_factory.mktemp("site")
+    kb = small_kb(root / "kb")
+    fake_index(kb, root / "index")
+    build_site(kb, root / "site", browser_search=False, index_dir=root / "index")
+    assert site_against_kb(root / "site", small_kb(root / "other-checkout")).current  # any small_kb is its KB
+    return root / "site"
+
+
+def copy_site(built: Path, site: Path) -> None:
+    """The site ``built`` (small_kb_site) copied to ``site``, as a test's own (the tests change its marker)."""
+    import shutil
+
+    shutil.copytree(built, site)
+
+
 def post(base, path, body, **kw):
     return httpx.post(base + path, json=body, timeout=30, **kw)
 
@@ -1073,7 +1097,7 @@ def test_a_pattern_left_out_for_errors_is_named_where_answers_are_given(tmp_path
 
 
 def test_a_site_built_from_other_kb_files_than_the_served_index_shows_in_healthz_and_metrics(
-    tmp_path, quick_stale_checks, capfd
+    tmp_path, small_kb_site, quick_stale_checks, capfd
 ):
     """Found in an operator's review: after a `git pull` and a `recur index`, /api/suggest knew a new
     pattern whose page was a 404, while /healthz said "stale": null and recur_index_stale 0: nothing
@@ -1086,7 +1110,7 @@ def test_a_site_built_from_other_kb_files_than_the_served_index_shows_in_healthz
 
     kb, idx, site = small_kb(tmp_path / "kb"), tmp_path / "index", tmp_path / "site"
     fake_index(kb, idx)
-    build_site(kb, site, browser_search=False, index_dir=idx)
+    copy_site(small_kb_site, site)
     app = fake_app(kb, tmp_path, site_dir=site, feedback_path=tmp_path / "f.jsonl", reload_interval=0.1)
     with running(app) as base:
         first = httpx.get(base + "/healthz").json()
@@ -1120,7 +1144,9 @@ def test_a_site_built_from_other_kb_files_than_the_served_index_shows_in_healthz
     ), log
 
 
-def test_a_site_built_with_the_served_index_is_stale_once_the_kb_changes(tmp_path, quick_stale_checks, capfd):
+def test_a_site_built_with_the_served_index_is_stale_once_the_kb_changes(
+    tmp_path, small_kb_site, quick_stale_checks, capfd
+):
     """Found in review: site_stale compared the site with the served index only, so after a `git pull` with no
     `recur index` nor `recur site`, the site (its pages, its box's ranking data) was the KB's before the pull and
     /healthz said site_stale null. What the site was built from is compared with the KB's files too."""
@@ -1130,7 +1156,7 @@ def test_a_site_built_with_the_served_index_is_stale_once_the_kb_changes(tmp_pat
 
     kb, idx, site = small_kb(tmp_path / "kb"), tmp_path / "index", tmp_path / "site"
     fake_index(kb, idx)
-    build_site(kb, site, browser_search=False, index_dir=idx)
+    copy_site(small_kb_site, site)
     app = fake_app(kb, tmp_path, site_dir=site, feedback_path=tmp_path / "f.jsonl", reload_interval=0.1)
     with running(app) as base:
         assert httpx.get(base + "/healthz").json()["site_stale"] is None
@@ -1151,7 +1177,7 @@ def test_a_site_built_with_the_served_index_is_stale_once_the_kb_changes(tmp_pat
 
 
 def test_a_site_rebuilt_after_the_kb_changed_is_not_called_stale_while_the_index_is_behind(
-    tmp_path, quick_stale_checks
+    tmp_path, small_kb_site, quick_stale_checks
 ):
     """Found in a re-read: a `git pull` then `recur site` (no `recur index` yet) turned site_stale from "is behind the
     knowledge base" into "was built from other KB files than the served index: pages ... out of date until it is
@@ -1163,7 +1189,7 @@ def test_a_site_rebuilt_after_the_kb_changed_is_not_called_stale_while_the_index
 
     kb, idx, site = small_kb(tmp_path / "kb"), tmp_path / "index", tmp_path / "site"
     fake_index(kb, idx)
-    build_site(kb, site, browser_search=False, index_dir=idx)
+    copy_site(small_kb_site, site)
     app = fake_app(kb, tmp_path, site_dir=site, feedback_path=tmp_path / "f.jsonl", reload_interval=0.1)
     edited = kb / "patterns/network/dns-failure.md"
     before = edited.read_text(encoding="utf-8")
@@ -1183,7 +1209,9 @@ def test_a_site_rebuilt_after_the_kb_changed_is_not_called_stale_while_the_index
         assert h["site_stale"] is None, h
 
 
-def test_a_served_site_removed_while_serving_is_said_until_it_is_back(tmp_path, quick_stale_checks, capfd, monkeypatch):
+def test_a_served_site_removed_while_serving_is_said_until_it_is_back(
+    tmp_path, small_kb_site, quick_stale_checks, capfd, monkeypatch
+):
     """Found in an SRE's review: `mv site site.gone` took the in-sync path (no marker read: None), /healthz
     said site_stale null, recur_site_stale 0 (the RecurOutOfDate alert cleared) and the log said the site
     agreed with the index "again". Now site_stale says the site is gone, the log warns once naming its
@@ -1191,11 +1219,10 @@ def test_a_served_site_removed_while_serving_is_said_until_it_is_back(tmp_path, 
     from serve_util import metric
 
     from recur.serve.runtime import SITE_STALE_CLEARED
-    from recur.site.build import build_site
 
     kb, idx, site = small_kb(tmp_path / "kb"), tmp_path / "index", tmp_path / "site"
     fake_index(kb, idx)
-    build_site(kb, site, browser_search=False, index_dir=idx)
+    copy_site(small_kb_site, site)
     app = fake_app(kb, tmp_path, site_dir=site, feedback_path=tmp_path / "f.jsonl", reload_interval=0.1)
     with running(app) as base:
         assert httpx.get(base + "/healthz").json()["site_stale"] is None
@@ -1215,7 +1242,9 @@ def test_a_served_site_removed_while_serving_is_said_until_it_is_back(tmp_path, 
     assert SITE_STALE_CLEARED in capfd.readouterr().err  # back, and built from the served index's KB files
 
 
-def test_a_site_built_in_another_checkout_of_the_same_kb_is_not_called_stale(tmp_path, quick_stale_checks, monkeypatch):
+def test_a_site_built_in_another_checkout_of_the_same_kb_is_not_called_stale(
+    tmp_path, small_kb_site, quick_stale_checks, monkeypatch
+):
     """README: build the index and the site from one checkout. Found in review: a site built in CI and
     an index built on the server never agreed, compared by the files' sizes and modification times,
     which differ between two checkouts of one commit. The two record a digest of the files' contents:
@@ -1235,7 +1264,7 @@ def test_a_site_built_in_another_checkout_of_the_same_kb_is_not_called_stale(tmp
         return dst
 
     fake_index(kb, idx)
-    build_site(checkout(kb, tmp_path / "ci"), site, browser_search=False)  # in CI
+    copy_site(small_kb_site, site)  # built in CI: another checkout of the same files (the fixture's folder)
     app = fake_app(kb, tmp_path, site_dir=site, feedback_path=tmp_path / "f.jsonl", reload_interval=0.1)
     new = pattern_text("inode-exhaustion", title="Inodes exhausted", symptoms=("No space left, df shows free",))
     with running(app) as base:
@@ -1260,7 +1289,7 @@ def test_a_site_recur_did_not_build_is_not_called_stale(tmp_path):
 
 
 def test_a_site_built_by_another_recur_is_called_stale_and_still_served(
-    tmp_path, quick_stale_checks, capfd, monkeypatch
+    tmp_path, small_kb_site, quick_stale_checks, capfd, monkeypatch
 ):
     """Found in an upgrade review: after upgrading recur, `recur serve` showed a site an older recur
     built with "site_stale": null and nothing in its log, so its old pages and old search box
@@ -1276,7 +1305,7 @@ def test_a_site_built_by_another_recur_is_called_stale_and_still_served(
 
     kb, idx, site = small_kb(tmp_path / "kb"), tmp_path / "index", tmp_path / "site"
     fake_index(kb, idx)
-    build_site(kb, site, browser_search=False, index_dir=idx)
+    copy_site(small_kb_site, site)
     marker = json.loads((site / SITE_MARKER).read_text())
     assert marker["recur_version"] == __version__
     (site / SITE_MARKER).write_text(json.dumps({**marker, "recur_version": "0.0.1"}))  # built before an upgrade
@@ -1307,19 +1336,20 @@ def test_a_site_built_by_another_recur_is_called_stale_and_still_served(
 
 
 @pytest.mark.parametrize("release", ["0.1.0", "0.2.0"])
-def test_a_site_the_last_release_built_is_called_stale_after_the_upgrade(tmp_path, quick_stale_checks, release):
+def test_a_site_the_last_release_built_is_called_stale_after_the_upgrade(
+    tmp_path, small_kb_site, quick_stale_checks, release
+):
     """Found in an upgrade review: main still said version 0.1.0, the release's (commit ed696d6b), so a
     site that release built was "this recur's" and /healthz site_stale stayed null after the upgrade:
     the documented warning never fired. This recur is not 0.1.0, and a site recorded by 0.1.0 is stale.
     Found again after 0.2.0 (release merge 17b9874c): main said 0.2.0 until it became 0.2.1.dev0."""
     from recur import __version__
     from recur.kb.site_record import SITE_MARKER
-    from recur.site.build import build_site
 
     assert __version__ != release
     kb, idx, site = small_kb(tmp_path / "kb"), tmp_path / "index", tmp_path / "site"
     fake_index(kb, idx)
-    build_site(kb, site, browser_search=False, index_dir=idx)
+    copy_site(small_kb_site, site)
     marker = json.loads((site / SITE_MARKER).read_text())
     (site / SITE_MARKER).write_text(json.dumps({**marker, "recur_version": release}))  # the last release's site
     with running(fake_app(kb, tmp_path, site_dir=site, reload_interval=0.1)) as base:
@@ -1327,17 +1357,18 @@ def test_a_site_the_last_release_built_is_called_stale_after_the_upgrade(tmp_pat
         assert f"built by recur {release} (this is recur {__version__})" in h["site_stale"], h
 
 
-def test_a_site_an_older_recur_built_from_other_kb_files_says_both_readably(tmp_path, quick_stale_checks):
+def test_a_site_an_older_recur_built_from_other_kb_files_says_both_readably(
+    tmp_path, small_kb_site, quick_stale_checks
+):
     """Found in the 0.2.0 upgrade review: a team that upgrades has usually changed its KB since its site was
     built, and site_stale read 'built by recur 0.2.0, from other KB files than the served index, (this is
     recur 0.2.1.dev0)', not the 'built by recur 0.2.0 (this is recur …)' the changelog tells it to expect."""
     from recur import __version__
     from recur.kb.site_record import SITE_MARKER
-    from recur.site.build import build_site
 
     kb, idx, site = small_kb(tmp_path / "kb"), tmp_path / "index", tmp_path / "site"
     fake_index(kb, idx)
-    build_site(kb, site, browser_search=False, index_dir=idx)
+    copy_site(small_kb_site, site)
     marker = json.loads((site / SITE_MARKER).read_text())
     older = {**marker, "recur_version": "0.2.0", "kb_content": "0" * 16, "kb_files": "0" * 16}  # other KB files
     (site / SITE_MARKER).write_text(json.dumps(older))
