@@ -318,13 +318,18 @@ def test_an_onboarding_paths_id_is_said_to_be_one_as_the_api_says_it(served, ser
 def writes_refused(tmp_path_factory):
     """One `recur mcp --allow-writes` over stdio on a small KB of its own, whose retired old-retired is superseded
     by disk-full, its SDK session open for the module (SharedStdio): for the tests whose record_incident calls are
-    all refused (each checks that nothing was written) and the one reading the superseded id. A process each
-    took 12-18 s on a loaded machine, three tests."""
+    all refused (each checks that nothing was written), the one reading the superseded id, and the one of a --site
+    built with no site_url (its answers link no pages: none of the others reads a link). A process each took
+    12-18 s on a loaded machine, four tests."""
+    from recur.kb.site_record import SITE_MARKER, site_marker
+
     root = tmp_path_factory.mktemp("mcp-writes")
     kb = small_kb(root / "kb")
     path = kb / "patterns/deploys/old-retired.md"
     path.write_text(path.read_text().replace("status: retired\n", "status: retired\nsuperseded_by: disk-full\n"))
-    shared = SharedStdio(stdio(kb, root / "index", "--allow-writes"))
+    (root / "built").mkdir()
+    (root / "built" / SITE_MARKER).write_text(site_marker("recur site", {}, None, None))  # built with no site_url
+    shared = SharedStdio(stdio(kb, root / "index", "--allow-writes", "--site", str(root / "built")))
     yield {"kb": kb, "server": shared}
     shared.close()
 
@@ -2244,7 +2249,7 @@ def test_with_the_site_url_each_answer_links_its_pages(kb_dir, tmp_path):
     assert "url" not in plain[0][1]["results"][0] and "url" not in plain[1][1] and "page:" not in plain[0][2]
 
 
-def test_recur_mcp_and_serve_take_the_site_url(kb_dir, tmp_path):
+def test_recur_mcp_and_serve_take_the_site_url(kb_dir, tmp_path, writes_refused):
     """`recur mcp --site-url` (or RECUR_SITE_URL), as `recur serve --site-url` gives it to /mcp."""
 
     async def work(client):
@@ -2266,8 +2271,8 @@ def test_recur_mcp_and_serve_take_the_site_url(kb_dir, tmp_path):
     (built / SITE_MARKER).write_text(site_marker("recur site", {}, None, SITE + "/"))
     _, got, _ = session(stdio(kb_dir, tmp_path / "index", "--site", str(built)), work)
     assert got["results"][0]["url"] == page
-    (built / SITE_MARKER).write_text(site_marker("recur site", {}, None, None))  # built with no site_url
-    _, got, _ = session(stdio(kb_dir, tmp_path / "index", "--site", str(built)), work)
+    # a site built with no site_url (writes_refused's --site): no page links
+    _, got, _ = session(writes_refused["server"], work)
     assert "url" not in got["results"][0]
 
 
