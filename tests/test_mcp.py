@@ -26,7 +26,6 @@ from serve_util import (
     BAD_ENGINE_IDS,
     BAD_ENGINE_INPUTS,
     BAD_FOR_A_REAL_MODEL_ONLY,
-    BAD_FOR_A_REAL_MODEL_ONLY_IDS,
     MCP_ACCEPT,
     MCP_INIT,
     CountedGate,
@@ -315,18 +314,36 @@ def test_an_onboarding_paths_id_is_said_to_be_one_as_the_api_says_it(served, ser
     assert err and body == expected and text == said
 
 
-def test_get_pattern_of_a_retired_id_names_what_superseded_it(tmp_path):
-    """An agent holding an old id is told the pattern(s) that replaced it (superseded_by), as the API says, and to ask
-    for it: "the failure no longer happens" was said of a rename too (kb-format's way to rename one), and an
-    assistant told a responder so of a live failure (found in an MCP review)."""
-    kb = small_kb(tmp_path / "kb")
+@pytest.fixture(scope="module")
+def writes_refused(tmp_path_factory):
+    """One `recur mcp --allow-writes` over stdio on a small KB of its own, whose retired old-retired is superseded
+    by disk-full, its SDK session open for the module (SharedStdio): for the tests whose record_incident calls are
+    all refused (each checks that nothing was written), the one reading the superseded id, and the one of a --site
+    built with no site_url (its answers link no pages: none of the others reads a link). A process each took
+    12-18 s on a loaded machine, four tests."""
+    from recur.kb.site_record import SITE_MARKER, site_marker
+
+    root = tmp_path_factory.mktemp("mcp-writes")
+    kb = small_kb(root / "kb")
     path = kb / "patterns/deploys/old-retired.md"
     path.write_text(path.read_text().replace("status: retired\n", "status: retired\nsuperseded_by: disk-full\n"))
+    (root / "built").mkdir()
+    (root / "built" / SITE_MARKER).write_text(site_marker("recur site", {}, None, None))  # built with no site_url
+    shared = SharedStdio(stdio(kb, root / "index", "--allow-writes", "--site", str(root / "built")))
+    yield {"kb": kb, "server": shared}
+    shared.close()
+
+
+def test_get_pattern_of_a_retired_id_names_what_superseded_it(writes_refused):
+    """An agent holding an old id is told the pattern(s) that replaced it (superseded_by), as the API says, and to ask
+    for it: "the failure no longer happens" was said of a rename too (kb-format's way to rename one), and an
+    assistant told a responder so of a live failure (found in an MCP review). (writes_refused: old-retired is
+    superseded by disk-full in its KB.)"""
 
     async def work(client):
         return await call(client, "get_pattern", {"id": "old-retired"})
 
-    err, body, text = session(stdio(kb, tmp_path / "index"), work)
+    err, body, text = session(writes_refused["server"], work)
     assert err and body["error"]["code"] == "pattern_not_found"
     assert text == (
         "pattern 'old-retired' is retired (patterns/deploys/old-retired.md) and superseded by 'disk-full': ask for "
@@ -397,12 +414,12 @@ def test_record_incident_writes_what_the_cli_writes(tmp_path):
     assert [c["id"] for c in stored] == [c["id"] for c in unlinked[1]["candidates"]]
 
 
-def test_record_incident_refuses_a_record_the_kb_could_not_read(tmp_path):
+def test_record_incident_refuses_a_record_the_kb_could_not_read(writes_refused, tmp_path):
     """Found by QA: a description with a NUL character (a pasted binary log) or of more than 1 MiB was
     written and reported as recorded; Recur's reader refuses such a file (binary / too large), so
     the incident was missing from past_incidents and problem_report and `recur check` failed. The
-    CLI's `-d -` (stdin) wrote the same files."""
-    kb = small_kb(tmp_path / "kb")
+    CLI's `-d -` (stdin) wrote the same files. (writes_refused's KB for the tool, a KB of its own for the CLI.)"""
+    kb = writes_refused["kb"]
     before = sorted((kb / "incidents").rglob("*.md"))
     base = {"title": "Checkout down", "severity": "sev2"}
 
@@ -417,7 +434,7 @@ def test_record_incident_refuses_a_record_the_kb_could_not_read(tmp_path):
             await call(client, "record_incident", {**base, "description": "ok", "flags": ["a\x00b"]}),
         ]
 
-    answers = session(stdio(kb, tmp_path / "index", "--allow-writes"), work)
+    answers = session(writes_refused["server"], work)
     for err, body, text in answers:
         assert err and body["error"]["code"] == "invalid_request" and "nothing written" in text, text
     assert answers[2][2].startswith("title: has the control character U+001B at character 9")
@@ -425,6 +442,8 @@ def test_record_incident_refuses_a_record_the_kb_could_not_read(tmp_path):
     assert sorted((kb / "incidents").rglob("*.md")) == before
     # the CLI's `-d -` takes the NUL out of a pasted description (as of control characters) and writes
     # a record the KB reads: no NUL in the file, and `recur check` passes below
+    kb = small_kb(tmp_path / "kb")
+    before = sorted((kb / "incidents").rglob("*.md"))
     by_cli = CliRunner().invoke(
         cli, ["incident", "new", "--kb", str(kb), "-t", "x", "-s", "sev2", "-d", "-", "--no-suggest"], input="a\x00b"
     )
@@ -480,39 +499,37 @@ class RawStdio:
         self.proc.wait(timeout=30)
 
 
-def test_stdio_text_that_is_not_valid_unicode_is_answered_not_dropped(tmp_path):
+def test_stdio_text_that_is_not_valid_unicode_is_answered_not_dropped(raw_served, served):
     """A lone surrogate escape ("\\udcff") made the SDK drop the message unanswered (the client hung):
     it now reaches the tools as U+FFFD, as bytes that are not UTF-8 do; record_incident refuses text
-    with U+FFFD in it (it would be written into the KB) and writes nothing."""
-    kb = small_kb(tmp_path / "kb")
+    with U+FFFD in it (it would be written into the KB) and writes nothing. (raw_served: initialized, with
+    --allow-writes, on ``served``'s KB, which nothing is written into.)"""
+    kb = served["kb"]
     before = sorted((kb / "incidents").rglob("*.md"))
-    server = RawStdio(kb, tmp_path / "index", "--allow-writes")
-    try:
-        hello = {"protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "raw", "version": "1"}}
-        assert "result" in server.ask(1, "initialize", hello)
-        server.send(b'{"jsonrpc": "2.0", "method": "notifications/initialized"}')
+    server = raw_served
 
-        def tool(n: int, name: str, arguments: str) -> dict:
-            line = f'{{"jsonrpc": "2.0", "id": {n}, "method": "tools/call", "params": {{"name": "{name}", '
-            return server.ask(n, "", {}, raw=line.encode() + b'"arguments": ' + arguments.encode() + b"}}")["result"]
+    def tool(n: int, name: str, arguments: str) -> dict:
+        line = f'{{"jsonrpc": "2.0", "id": {n}, "method": "tools/call", "params": {{"name": "{name}", '
+        return server.ask(n, "", {}, raw=line.encode() + b'"arguments": ' + arguments.encode() + b"}}")["result"]
 
-        found = tool(2, "suggest_patterns", '{"text": "No space left \\udcff on device", "top": 1}')
-        assert not found["isError"] and found["structuredContent"]["query"] == "No space left \ufffd on device"
-        assert found["structuredContent"]["results"][0]["id"] == "disk-full"
-        refused = tool(3, "record_incident", '{"title": "t \\udcff", "severity": "sev2", "description": "d"}')
-        assert refused["isError"] and refused["structuredContent"]["error"]["code"] == "invalid_request"
-        assert refused["content"][0]["text"].startswith("title: has U+FFFD in place of text that was not valid UTF-8")
-        flags = tool(
-            4, "record_incident", '{"title": "t", "severity": "sev2", "description": "d", "flags": ["ok", "\\ud800"]}'
-        )
-        assert flags["isError"] and flags["content"][0]["text"].startswith("flags[1]: has U+FFFD")
-        latin1 = b'{"jsonrpc": "2.0", "id": 5, "method": "tools/call", "params": {"name": "record_incident", '
-        latin1 += b'"arguments": {"title": "caf\xe9 down", "severity": "sev2", "description": "d"}}}'
-        assert server.ask(5, "", {}, raw=latin1)["result"]["content"][0]["text"].startswith("title: has U+FFFD")
-        still = tool(6, "suggest_patterns", '{"text": "ENOSPC", "top": 1}')
-        assert still["structuredContent"]["results"][0]["id"] == "disk-full"
-    finally:
-        server.close()
+    found = tool(next(_ping_ids), "suggest_patterns", '{"text": "No space left \\udcff on device", "top": 1}')
+    assert not found["isError"] and found["structuredContent"]["query"] == "No space left \ufffd on device"
+    assert found["structuredContent"]["results"][0]["id"] == "disk-full"
+    refused = tool(next(_ping_ids), "record_incident", '{"title": "t \\udcff", "severity": "sev2", "description": "d"}')
+    assert refused["isError"] and refused["structuredContent"]["error"]["code"] == "invalid_request"
+    assert refused["content"][0]["text"].startswith("title: has U+FFFD in place of text that was not valid UTF-8")
+    flags = tool(
+        next(_ping_ids),
+        "record_incident",
+        '{"title": "t", "severity": "sev2", "description": "d", "flags": ["ok", "\\ud800"]}',
+    )
+    assert flags["isError"] and flags["content"][0]["text"].startswith("flags[1]: has U+FFFD")
+    n = next(_ping_ids)
+    latin1 = b'{"jsonrpc": "2.0", "id": %d, "method": "tools/call", "params": {"name": "record_incident", ' % n
+    latin1 += b'"arguments": {"title": "caf\xe9 down", "severity": "sev2", "description": "d"}}}'
+    assert server.ask(n, "", {}, raw=latin1)["result"]["content"][0]["text"].startswith("title: has U+FFFD")
+    still = tool(next(_ping_ids), "suggest_patterns", '{"text": "ENOSPC", "top": 1}')
+    assert still["structuredContent"]["results"][0]["id"] == "disk-full"
     assert sorted((kb / "incidents").rglob("*.md")) == before
 
 
@@ -578,9 +595,10 @@ _ping_ids = iter(range(100, 10**6))
 @pytest.fixture(scope="module")
 def raw_served(served):
     """`recur mcp` over stdio on ``served``'s KB, spoken to by hand (RawStdio), initialized, its stderr
-    kept: the bad lines of the test above go to this one process (a process each took ~3 s a line).
+    kept: the bad lines of the test above go to this one process (a process each took ~3 s a line), and the
+    text that is not valid unicode (--allow-writes: its record_incident calls, each refused, write nothing).
     When it ends: stdin's EOF ends the server, cleanly, with nothing left on stdout no test read."""
-    server = RawStdio(served["kb"], served["index"], keep_stderr=True)
+    server = RawStdio(served["kb"], served["index"], "--allow-writes", keep_stderr=True)
     hello = {"protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "raw", "version": "1"}}
     assert "result" in server.ask(1, "initialize", hello)
     server.send(b'{"jsonrpc": "2.0", "method": "notifications/initialized"}')
@@ -794,30 +812,6 @@ def test_the_sdk_client_gets_an_over_limit_call_as_a_json_rpc_error_naming_the_l
         "the log, in a new call"
     ), refused.message
     assert not after[0] and after[1]["results"][0]["id"] == "disk-full"
-
-
-def test_an_engine_that_cannot_load_is_a_tool_error_not_a_dead_server(kb_dir, tmp_path):
-    """An index built with another model: every tool that needs the model says why, the process stays up."""
-    from recur.kb.loader import load_kb
-    from recur.retrieval import embed
-    from recur.retrieval.index import build
-
-    build(load_kb(kb_dir), tmp_path / "index", embed.load_encoder("fake:32"), progress=False)
-
-    async def work(client):
-        from mcp.shared.exceptions import MCPError
-
-        try:
-            listed = (await client.list_resources()).resources
-        except MCPError as exc:  # the patterns cannot be listed: the reason, as a JSON-RPC error
-            listed = exc.error.message
-        return listed, [await call(client, "suggest_patterns", {"text": "ENOSPC"}) for _ in range(2)]
-
-    listed, calls = session(stdio(kb_dir, tmp_path / "index"), work)
-    # the patterns need no model: after a failed load they are listed from the KB (test_mcp_kb_only for the rest)
-    assert not isinstance(listed, str) and "disk-full" in {r.name for r in listed}, listed
-    for err, body, text in calls:
-        assert err and body["error"]["code"] == "engine_failed" and text.startswith("the search engine failed to load")
 
 
 def test_http_mcp_a_call_while_the_engine_loads_waits_for_it_as_over_stdio(kb_dir, tmp_path):
@@ -1335,11 +1329,13 @@ def test_http_mcp_a_boolean_count_is_refused_as_by_the_api(served):
     assert not after[0] and len(after[1]["results"]) == 2
 
 
-def _failed_then_mended(kb_dir, index, mend):
+def _failed_then_mended(kb_dir, index, mend, before=None):
     """Ask `recur mcp` over stdio once (its first load fails), call ``mend()``, then ask until it answers
-    (the holder polls the index every second): the first and the last answer."""
+    (the holder polls the index every second): the first and the last answer. ``before(client)``: asked first, in
+    the same session (its result is returned)."""
 
     async def work(client):
+        seen = await before(client) if before else None
         first = await call(client, "suggest_patterns", {"text": "ENOSPC"})
         mend()
         for _ in range(300):
@@ -1347,16 +1343,18 @@ def _failed_then_mended(kb_dir, index, mend):
             if not again[0]:
                 break
             await asyncio.sleep(0.2)
-        return first, again
+        return seen, first, again
 
-    (err1, body1, _), (err2, body2, _) = session(stdio(kb_dir, index), work)
+    seen, (err1, body1, _), (err2, body2, _) = session(stdio(kb_dir, index), work)
     assert err1 and body1["error"]["code"] == "engine_failed"
     assert not err2 and "no_known_pattern" in body2 and body2["results"], body2
+    return seen
 
 
-def test_a_rebuilt_index_is_picked_up_after_a_failed_first_load(kb_dir, tmp_path):
-    """Found in review: the message says "rebuild it with: recur index --rebuild", but `recur mcp`
-    (which an editor starts, and a user cannot easily restart) kept the failed load until a restart."""
+def test_an_engine_that_cannot_load_is_a_tool_error_and_a_rebuilt_index_is_picked_up(kb_dir, tmp_path):
+    """An index built with another model: every tool says why, the process stays up. And found in review: the
+    message says "rebuild it with: recur index --rebuild", but `recur mcp` (which an editor starts, and a user cannot
+    easily restart) kept the failed load until a restart. (One process for both: a start took 12-16 s loaded.)"""
     from recur.kb.loader import load_kb
     from recur.retrieval import embed
     from recur.retrieval.index import build
@@ -1364,12 +1362,23 @@ def test_a_rebuilt_index_is_picked_up_after_a_failed_first_load(kb_dir, tmp_path
     index = tmp_path / "index"
     build(load_kb(kb_dir), index, embed.load_encoder("fake:32"), progress=False)  # another model's index
 
+    async def cannot_load(client):
+        try:
+            listed = (await client.list_resources()).resources
+        except MCPError as exc:  # the patterns cannot be listed: the reason, as a JSON-RPC error
+            listed = exc.error.message
+        return listed, [await call(client, "suggest_patterns", {"text": "ENOSPC"}) for _ in range(2)]
+
     def rebuild():
         args = ["index", "--kb", str(kb_dir), "--index", str(index), "--model", "fake:64", "--rebuild"]
         rebuilt = CliRunner().invoke(cli, args)
         assert rebuilt.exit_code == 0, rebuilt.output
 
-    _failed_then_mended(kb_dir, index, rebuild)
+    listed, calls = _failed_then_mended(kb_dir, index, rebuild, before=cannot_load)
+    # the patterns need no model: after a failed load they are listed from the KB (test_mcp_kb_only for the rest)
+    assert not isinstance(listed, str) and "disk-full" in {r.name for r in listed}, listed
+    for err, body, text in calls:
+        assert err and body["error"]["code"] == "engine_failed" and text.startswith("the search engine failed to load")
 
 
 def test_an_index_whose_copy_finishes_after_a_failed_first_load_is_picked_up(kb_dir, tmp_path):
@@ -1737,18 +1746,19 @@ def test_record_incident_answers_what_incident_new_json_prints(tmp_path):
     assert "; none of them is linked. Only the user can link one now" in besides and "none is linked" not in besides
 
 
-def test_record_incident_names_its_own_argument_in_errors(tmp_path):
+def test_record_incident_names_its_own_argument_in_errors(writes_refused):
     """Found in an audit: an unknown pattern id was reported as "--pattern: unknown pattern id(s) ...",
     the CLI's flag, which an MCP client never sent; it names the tool's argument, patterns."""
-    kb = small_kb(tmp_path / "kb")
+    before = sorted((writes_refused["kb"] / "incidents").rglob("*.md"))
 
     async def work(client):
         args = {"title": "t", "severity": "sev2", "description": "d", "patterns": ["disk-ful"]}
         return await call(client, "record_incident", args)
 
-    err, body, text = session(stdio(kb, tmp_path / "index", "--allow-writes"), work)
+    err, body, text = session(writes_refused["server"], work)
     assert err and body["error"]["code"] == "invalid_request"
     assert text.startswith("patterns: unknown pattern id(s) disk-ful (did you mean disk-full?)"), text
+    assert sorted((writes_refused["kb"] / "incidents").rglob("*.md")) == before  # refused: nothing written
 
 
 def test_record_incident_cuts_a_long_pasted_log_as_incident_new_does_and_says_so(tmp_path):
@@ -2240,7 +2250,7 @@ def test_with_the_site_url_each_answer_links_its_pages(kb_dir, tmp_path):
     assert "url" not in plain[0][1]["results"][0] and "url" not in plain[1][1] and "page:" not in plain[0][2]
 
 
-def test_recur_mcp_and_serve_take_the_site_url(kb_dir, tmp_path):
+def test_recur_mcp_and_serve_take_the_site_url(kb_dir, tmp_path, writes_refused):
     """`recur mcp --site-url` (or RECUR_SITE_URL), as `recur serve --site-url` gives it to /mcp."""
 
     async def work(client):
@@ -2262,8 +2272,8 @@ def test_recur_mcp_and_serve_take_the_site_url(kb_dir, tmp_path):
     (built / SITE_MARKER).write_text(site_marker("recur site", {}, None, SITE + "/"))
     _, got, _ = session(stdio(kb_dir, tmp_path / "index", "--site", str(built)), work)
     assert got["results"][0]["url"] == page
-    (built / SITE_MARKER).write_text(site_marker("recur site", {}, None, None))  # built with no site_url
-    _, got, _ = session(stdio(kb_dir, tmp_path / "index", "--site", str(built)), work)
+    # a site built with no site_url (writes_refused's --site): no page links
+    _, got, _ = session(writes_refused["server"], work)
     assert "url" not in got["results"][0]
 
 
@@ -2497,11 +2507,21 @@ def _stdio_mcp(kb_dir, tmp_path, model, env):
     )
 
 
-@pytest.mark.parametrize("env", BAD_FOR_A_REAL_MODEL_ONLY, ids=BAD_FOR_A_REAL_MODEL_ONLY_IDS)
-def test_the_fake_encoder_serves_stdio_mcp_whatever_encoder_and_precision_say(kb_dir, tmp_path, env):
+@pytest.fixture(scope="module")
+def quiet_start(tmp_path_factory):
+    """`recur mcp --model fake:64` on stdio with nothing to read (_stdio_mcp), started once with what the two tests
+    below set: the RECUR_ENCODER and RECUR_PRECISION values only a real model reads (BAD_FOR_A_REAL_MODEL_ONLY), and
+    RECUR_PRECISON, a misspelt setting. A process each took 12-26 s on a loaded machine, three times."""
+    root = tmp_path_factory.mktemp("quiet-start")
+    env = {name: value for bad in BAD_FOR_A_REAL_MODEL_ONLY for name, value in bad.items()}
+    return _stdio_mcp(small_kb(root / "kb"), root, "fake:64", {**env, "RECUR_PRECISON": "bf16"})
+
+
+def test_the_fake_encoder_serves_stdio_mcp_whatever_encoder_and_precision_say(quiet_start):
     """The fake encoder reads neither RECUR_ENCODER nor RECUR_PRECISION: a value it would never read does not
-    stop `recur mcp --model fake:64` (it did, found in review); the case below stops a real model."""
-    r = _stdio_mcp(kb_dir, tmp_path, "fake:64", env)
+    stop `recur mcp --model fake:64` (it did, found in review); the case below stops a real model. Both set at
+    once (quiet_start): either one read would stop it."""
+    r = quiet_start
     assert r.returncode == 0 and "Error" not in r.stderr, r.stderr
 
 
@@ -2534,20 +2554,11 @@ def test_stdio_mcp_says_a_missing_kb_before_it_imports_the_mcp_sdk(tmp_path):
     assert (code, loaded) == (1, False) and f"Error: {tmp_path / 'no-kb'}: no knowledge base folder" in said, said
 
 
-def test_stdio_mcp_warns_of_a_misspelt_recur_variable_on_stderr_only(kb_dir, tmp_path):
+def test_stdio_mcp_warns_of_a_misspelt_recur_variable_on_stderr_only(quiet_start):
     """As `recur serve`: a variable that looks like Recur's and is no setting is named at start, with the
-    setting it was likely meant to be; on stderr, stdout being the protocol's."""
-    import subprocess
-
-    args = ["mcp", "--kb", str(kb_dir), "--index", str(tmp_path / "i"), "--model", "fake:64"]
-    r = subprocess.run(
-        [sys.executable, "-m", "recur", *args],
-        input="",  # no client: the server ends at end of input
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env={**os.environ, "RECUR_PRECISON": "bf16"},
-    )
+    setting it was likely meant to be; on stderr, stdout being the protocol's. (quiet_start: RECUR_PRECISON
+    set, no client: the server ends at end of input.)"""
+    r = quiet_start
     warning = (
         "warning: RECUR_PRECISON is set, but is not a Recur setting: nothing reads it (did you mean RECUR_PRECISION?)"
     )

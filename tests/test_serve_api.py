@@ -33,6 +33,35 @@ def served(tmp_path_factory):
         yield {"base": base, "kb": kb, "index": idx, "feedback": fb}
 
 
+@pytest.fixture(scope="module")
+def site_builds(tmp_path_factory):
+    """`recur site` for the site-staleness tests: ``site_builds(kb, site, index_dir=None)`` puts in ``site`` a site
+    built from ``kb``'s files, swapped in as build_site swaps it (util.files.swap_folder). One real build
+    (build_site, with the index given) per set of KB file contents in the module: another test's site of the same
+    files is a copy of it. build_site took 4-6 s (mkdocs) a site on a loaded machine, 14 times for 3 sets of files.
+    The server compares a site with the KB and the index by the digest of the files' contents its marker records
+    (kb.site_record), which a copy built from another folder of the same files has: another checkout of one commit
+    (test_a_site_built_in_another_checkout_...). A KB edited as no other test edits it is built for real."""
+    import shutil
+
+    from recur.kb.loader import content_digest, site_files_signature
+    from recur.site.build import build_site
+    from recur.util.files import swap_folder
+
+    root, built = tmp_path_factory.mktemp("sites"), {}
+
+    def build(kb: Path, site: Path, index_dir: Path | None = None) -> None:
+        key = content_digest(kb, site_files_signature(kb))
+        if key not in built:
+            built[key] = root / f"built-{len(built)}"
+            build_site(kb, built[key], browser_search=False, index_dir=index_dir)
+        copy = root / "copying"
+        shutil.copytree(built[key], copy)
+        swap_folder(copy, site)
+
+    return build
+
+
 def post(base, path, body, **kw):
     return httpx.post(base + path, json=body, timeout=30, **kw)
 
@@ -1073,7 +1102,7 @@ def test_a_pattern_left_out_for_errors_is_named_where_answers_are_given(tmp_path
 
 
 def test_a_site_built_from_other_kb_files_than_the_served_index_shows_in_healthz_and_metrics(
-    tmp_path, quick_stale_checks, capfd
+    tmp_path, site_builds, quick_stale_checks, capfd
 ):
     """Found in an operator's review: after a `git pull` and a `recur index`, /api/suggest knew a new
     pattern whose page was a 404, while /healthz said "stale": null and recur_index_stale 0: nothing
@@ -1082,11 +1111,9 @@ def test_a_site_built_from_other_kb_files_than_the_served_index_shows_in_healthz
     once, with the site's path, and when it agrees again."""
     from serve_util import metric
 
-    from recur.site.build import build_site
-
     kb, idx, site = small_kb(tmp_path / "kb"), tmp_path / "index", tmp_path / "site"
     fake_index(kb, idx)
-    build_site(kb, site, browser_search=False, index_dir=idx)
+    site_builds(kb, site, idx)
     app = fake_app(kb, tmp_path, site_dir=site, feedback_path=tmp_path / "f.jsonl", reload_interval=0.1)
     with running(app) as base:
         first = httpx.get(base + "/healthz").json()
@@ -1108,7 +1135,7 @@ def test_a_site_built_from_other_kb_files_than_the_served_index_shows_in_healthz
         fake_index(kb, idx)
         again = health_when(base, lambda again: again["build_id"] != h["build_id"])
         assert again["site_stale"] and again["site_stale"] != h["site_stale"], again
-        build_site(kb, site, browser_search=False, index_dir=idx)  # `recur site`
+        site_builds(kb, site, idx)  # `recur site`
         health_when(base, lambda h: h["site_stale"] is None)
         assert metric(httpx.get(base + "/metrics").text, "recur_site_stale") == 0
         assert httpx.get(base + "/patterns/capacity/inode-exhaustion.html").status_code == 200
@@ -1120,17 +1147,17 @@ def test_a_site_built_from_other_kb_files_than_the_served_index_shows_in_healthz
     ), log
 
 
-def test_a_site_built_with_the_served_index_is_stale_once_the_kb_changes(tmp_path, quick_stale_checks, capfd):
+def test_a_site_built_with_the_served_index_is_stale_once_the_kb_changes(
+    tmp_path, site_builds, quick_stale_checks, capfd
+):
     """Found in review: site_stale compared the site with the served index only, so after a `git pull` with no
     `recur index` nor `recur site`, the site (its pages, its box's ranking data) was the KB's before the pull and
     /healthz said site_stale null. What the site was built from is compared with the KB's files too."""
     from serve_util import metric
 
-    from recur.site.build import build_site
-
     kb, idx, site = small_kb(tmp_path / "kb"), tmp_path / "index", tmp_path / "site"
     fake_index(kb, idx)
-    build_site(kb, site, browser_search=False, index_dir=idx)
+    site_builds(kb, site, idx)
     app = fake_app(kb, tmp_path, site_dir=site, feedback_path=tmp_path / "f.jsonl", reload_interval=0.1)
     with running(app) as base:
         assert httpx.get(base + "/healthz").json()["site_stale"] is None
@@ -1143,7 +1170,7 @@ def test_a_site_built_with_the_served_index_is_stale_once_the_kb_changes(tmp_pat
         assert str(site) not in h["site_stale"] and str(tmp_path) not in h["site_stale"], h  # open to anyone
         assert metric(httpx.get(base + "/metrics").text, "recur_site_stale") == 1
         fake_index(kb, idx)  # `recur index`, then `recur site`
-        build_site(kb, site, browser_search=False, index_dir=idx)
+        site_builds(kb, site, idx)
         h = health_when(base, lambda h: h["site_stale"] is None and h["stale"] is None)
         assert metric(httpx.get(base + "/metrics").text, "recur_site_stale") == 0
     log = capfd.readouterr().err
@@ -1151,7 +1178,7 @@ def test_a_site_built_with_the_served_index_is_stale_once_the_kb_changes(tmp_pat
 
 
 def test_a_site_rebuilt_after_the_kb_changed_is_not_called_stale_while_the_index_is_behind(
-    tmp_path, quick_stale_checks
+    tmp_path, site_builds, quick_stale_checks
 ):
     """Found in a re-read: a `git pull` then `recur site` (no `recur index` yet) turned site_stale from "is behind the
     knowledge base" into "was built from other KB files than the served index: pages ... out of date until it is
@@ -1159,11 +1186,9 @@ def test_a_site_rebuilt_after_the_kb_changed_is_not_called_stale_while_the_index
     is now: the index is behind, which `stale` says with its command. A KB edited then put back clears both."""
     from serve_util import metric
 
-    from recur.site.build import build_site
-
     kb, idx, site = small_kb(tmp_path / "kb"), tmp_path / "index", tmp_path / "site"
     fake_index(kb, idx)
-    build_site(kb, site, browser_search=False, index_dir=idx)
+    site_builds(kb, site, idx)
     app = fake_app(kb, tmp_path, site_dir=site, feedback_path=tmp_path / "f.jsonl", reload_interval=0.1)
     edited = kb / "patterns/network/dns-failure.md"
     before = edited.read_text(encoding="utf-8")
@@ -1174,7 +1199,7 @@ def test_a_site_rebuilt_after_the_kb_changed_is_not_called_stale_while_the_index
         health_when(base, lambda h: h["site_stale"] is None and h["stale"] is None)
         edited.write_text(before + "\nMore.\n", encoding="utf-8")
         health_when(base, lambda h: h["site_stale"])
-        build_site(kb, site, browser_search=False, index_dir=idx)  # `recur site`, the index not rebuilt
+        site_builds(kb, site, idx)  # `recur site`, the index not rebuilt
         h = health_when(base, lambda h: h["site_stale"] is None or "behind" not in h["site_stale"])
         assert h["site_stale"] is None and "recur index" in h["stale"], h
         assert metric(httpx.get(base + "/metrics").text, "recur_site_stale") == 0
@@ -1183,7 +1208,9 @@ def test_a_site_rebuilt_after_the_kb_changed_is_not_called_stale_while_the_index
         assert h["site_stale"] is None, h
 
 
-def test_a_served_site_removed_while_serving_is_said_until_it_is_back(tmp_path, quick_stale_checks, capfd, monkeypatch):
+def test_a_served_site_removed_while_serving_is_said_until_it_is_back(
+    tmp_path, site_builds, quick_stale_checks, capfd, monkeypatch
+):
     """Found in an SRE's review: `mv site site.gone` took the in-sync path (no marker read: None), /healthz
     said site_stale null, recur_site_stale 0 (the RecurOutOfDate alert cleared) and the log said the site
     agreed with the index "again". Now site_stale says the site is gone, the log warns once naming its
@@ -1191,11 +1218,10 @@ def test_a_served_site_removed_while_serving_is_said_until_it_is_back(tmp_path, 
     from serve_util import metric
 
     from recur.serve.runtime import SITE_STALE_CLEARED
-    from recur.site.build import build_site
 
     kb, idx, site = small_kb(tmp_path / "kb"), tmp_path / "index", tmp_path / "site"
     fake_index(kb, idx)
-    build_site(kb, site, browser_search=False, index_dir=idx)
+    site_builds(kb, site, idx)
     app = fake_app(kb, tmp_path, site_dir=site, feedback_path=tmp_path / "f.jsonl", reload_interval=0.1)
     with running(app) as base:
         assert httpx.get(base + "/healthz").json()["site_stale"] is None
@@ -1215,15 +1241,15 @@ def test_a_served_site_removed_while_serving_is_said_until_it_is_back(tmp_path, 
     assert SITE_STALE_CLEARED in capfd.readouterr().err  # back, and built from the served index's KB files
 
 
-def test_a_site_built_in_another_checkout_of_the_same_kb_is_not_called_stale(tmp_path, quick_stale_checks, monkeypatch):
+def test_a_site_built_in_another_checkout_of_the_same_kb_is_not_called_stale(
+    tmp_path, site_builds, quick_stale_checks, monkeypatch
+):
     """README: build the index and the site from one checkout. Found in review: a site built in CI and
     an index built on the server never agreed, compared by the files' sizes and modification times,
     which differ between two checkouts of one commit. The two record a digest of the files' contents:
     the same commit is the same files; a change the site was not built from is still named."""
     import os
     import shutil
-
-    from recur.site.build import build_site
 
     kb, idx, site = small_kb(tmp_path / "server"), tmp_path / "index", tmp_path / "site"
 
@@ -1235,7 +1261,7 @@ def test_a_site_built_in_another_checkout_of_the_same_kb_is_not_called_stale(tmp
         return dst
 
     fake_index(kb, idx)
-    build_site(checkout(kb, tmp_path / "ci"), site, browser_search=False)  # in CI
+    site_builds(checkout(kb, tmp_path / "ci"), site)  # in CI
     app = fake_app(kb, tmp_path, site_dir=site, feedback_path=tmp_path / "f.jsonl", reload_interval=0.1)
     new = pattern_text("inode-exhaustion", title="Inodes exhausted", symptoms=("No space left, df shows free",))
     with running(app) as base:
@@ -1245,7 +1271,7 @@ def test_a_site_built_in_another_checkout_of_the_same_kb_is_not_called_stale(tmp
         fake_index(kb, idx)
         h = health_when(base, lambda h: h["site_stale"])
         assert "from other KB files than the served index" in h["site_stale"], h
-        build_site(checkout(kb, tmp_path / "ci"), site, browser_search=False)  # CI builds the same commit
+        site_builds(checkout(kb, tmp_path / "ci"), site)  # CI builds the same commit
         health_when(base, lambda h: h["site_stale"] is None)
 
 
@@ -1260,7 +1286,7 @@ def test_a_site_recur_did_not_build_is_not_called_stale(tmp_path):
 
 
 def test_a_site_built_by_another_recur_is_called_stale_and_still_served(
-    tmp_path, quick_stale_checks, capfd, monkeypatch
+    tmp_path, site_builds, quick_stale_checks, capfd, monkeypatch
 ):
     """Found in an upgrade review: after upgrading recur, `recur serve` showed a site an older recur
     built with "site_stale": null and nothing in its log, so its old pages and old search box
@@ -1272,11 +1298,10 @@ def test_a_site_built_by_another_recur_is_called_stale_and_still_served(
 
     from recur import __version__
     from recur.kb.site_record import SITE_MARKER
-    from recur.site.build import build_site
 
     kb, idx, site = small_kb(tmp_path / "kb"), tmp_path / "index", tmp_path / "site"
     fake_index(kb, idx)
-    build_site(kb, site, browser_search=False, index_dir=idx)
+    site_builds(kb, site, idx)
     marker = json.loads((site / SITE_MARKER).read_text())
     assert marker["recur_version"] == __version__
     (site / SITE_MARKER).write_text(json.dumps({**marker, "recur_version": "0.0.1"}))  # built before an upgrade
@@ -1295,7 +1320,7 @@ def test_a_site_built_by_another_recur_is_called_stale_and_still_served(
         (site / SITE_MARKER).write_text("built by recur site\n")  # an even older recur's marker: a line of text
         WatcherLooks(app.state.holder, monkeypatch).again("check_site")  # it has looked again: the same message
         assert "version unknown" in httpx.get(base + "/healthz").json()["site_stale"]
-        build_site(kb, site, browser_search=False, index_dir=idx)  # `recur site` by this recur
+        site_builds(kb, site, idx)  # `recur site` by this recur
         health_when(base, lambda h: h["site_stale"] is None)
         assert metric(httpx.get(base + "/metrics").text, "recur_site_stale") == 0
     log = capfd.readouterr().err
@@ -1307,19 +1332,20 @@ def test_a_site_built_by_another_recur_is_called_stale_and_still_served(
 
 
 @pytest.mark.parametrize("release", ["0.1.0", "0.2.0"])
-def test_a_site_the_last_release_built_is_called_stale_after_the_upgrade(tmp_path, quick_stale_checks, release):
+def test_a_site_the_last_release_built_is_called_stale_after_the_upgrade(
+    tmp_path, site_builds, quick_stale_checks, release
+):
     """Found in an upgrade review: main still said version 0.1.0, the release's (commit ed696d6b), so a
     site that release built was "this recur's" and /healthz site_stale stayed null after the upgrade:
     the documented warning never fired. This recur is not 0.1.0, and a site recorded by 0.1.0 is stale.
     Found again after 0.2.0 (release merge 17b9874c): main said 0.2.0 until it became 0.2.1.dev0."""
     from recur import __version__
     from recur.kb.site_record import SITE_MARKER
-    from recur.site.build import build_site
 
     assert __version__ != release
     kb, idx, site = small_kb(tmp_path / "kb"), tmp_path / "index", tmp_path / "site"
     fake_index(kb, idx)
-    build_site(kb, site, browser_search=False, index_dir=idx)
+    site_builds(kb, site, idx)
     marker = json.loads((site / SITE_MARKER).read_text())
     (site / SITE_MARKER).write_text(json.dumps({**marker, "recur_version": release}))  # the last release's site
     with running(fake_app(kb, tmp_path, site_dir=site, reload_interval=0.1)) as base:
@@ -1327,17 +1353,16 @@ def test_a_site_the_last_release_built_is_called_stale_after_the_upgrade(tmp_pat
         assert f"built by recur {release} (this is recur {__version__})" in h["site_stale"], h
 
 
-def test_a_site_an_older_recur_built_from_other_kb_files_says_both_readably(tmp_path, quick_stale_checks):
+def test_a_site_an_older_recur_built_from_other_kb_files_says_both_readably(tmp_path, site_builds, quick_stale_checks):
     """Found in the 0.2.0 upgrade review: a team that upgrades has usually changed its KB since its site was
     built, and site_stale read 'built by recur 0.2.0, from other KB files than the served index, (this is
     recur 0.2.1.dev0)', not the 'built by recur 0.2.0 (this is recur …)' the changelog tells it to expect."""
     from recur import __version__
     from recur.kb.site_record import SITE_MARKER
-    from recur.site.build import build_site
 
     kb, idx, site = small_kb(tmp_path / "kb"), tmp_path / "index", tmp_path / "site"
     fake_index(kb, idx)
-    build_site(kb, site, browser_search=False, index_dir=idx)
+    site_builds(kb, site, idx)
     marker = json.loads((site / SITE_MARKER).read_text())
     older = {**marker, "recur_version": "0.2.0", "kb_content": "0" * 16, "kb_files": "0" * 16}  # other KB files
     (site / SITE_MARKER).write_text(json.dumps(older))
