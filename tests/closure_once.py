@@ -1,6 +1,6 @@
 """`recur init` writes constraints.txt from recur's installed dependency closure (recur.util.pins.installed_closure),
 which parses the metadata of every package in it: 1.5-4 s of each init, most of a test of init's files. The closure
-of one environment is the same for every init of a test module (nothing is installed while it runs), so
+of one environment is the same for every init of a test session (nothing is installed into it while it runs), so
 ``closure_once()`` computes it once with the real function, from the real metadata, and hands each later call the
 same answer (a copy). Keyed on the name asked and sys.path, so a test that puts other distributions on sys.path
 (monkeypatch.syspath_prepend) reads them afresh. Subprocesses (`make constraints`, the pre-commit hooks) compute

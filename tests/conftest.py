@@ -15,6 +15,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from browser import chromium, page  # noqa: E402,F401  one Chromium per session, shared by every module; a page of it
 from checkout_guard import CheckoutGuard  # noqa: E402
+from closure_once import closure_once  # noqa: E402
 from kbfactory import small_kb  # noqa: E402
 
 from recur import config  # noqa: E402
@@ -112,6 +113,14 @@ def some_day():
         return any(holds(day.isoformat()) for day in days)
 
     return check
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _closure_once():
+    """recur's dependency closure read once per worker for every in-process `recur init` (about 30 across
+    test_init*, test_site_*, test_wheel_e2e, ...), not 1.5-4 s each (closure_once.py); subprocess inits read their own."""
+    with closure_once():
+        yield
 
 
 @pytest.fixture(scope="session")

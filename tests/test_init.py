@@ -9,17 +9,9 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from closure_once import closure_once
 
 from recur.cli.main import cli
 from recur.kb.loader import KB_FORMAT, load_kb
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _closure_once():
-    """recur's dependency closure read once for the module's inits, not 1.5-4 s each (closure_once.py)."""
-    with closure_once():
-        yield
 
 
 def run(*args):

@@ -1352,7 +1352,7 @@ def _failed_then_mended(kb_dir, index, mend, before=None):
 
 
 def test_an_engine_that_cannot_load_is_a_tool_error_and_a_rebuilt_index_is_picked_up(kb_dir, tmp_path):
-    """An index built with another model: every tool says why, the process stays up. And found in review: the
+    """An index built with another model: every tool that needs the model says why, the process stays up. And found in review: the
     message says "rebuild it with: recur index --rebuild", but `recur mcp` (which an editor starts, and a user cannot
     easily restart) kept the failed load until a restart. (One process for both: a start took 12-16 s loaded.)"""
     from recur.kb.loader import load_kb

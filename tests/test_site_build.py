@@ -18,20 +18,12 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from closure_once import closure_once
 from site_helpers import AS_OF, crawl, recur_site, site_kb
 
 from recur.cli.main import cli
 
 ROOT = Path(__file__).resolve().parents[1]
 MKDOCS = Path(sys.executable).with_name("mkdocs")
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _closure_once():
-    """recur's dependency closure read once for the module's `recur init`s, not 1.5-4 s each (closure_once.py)."""
-    with closure_once():
-        yield
 
 
 @pytest.fixture(scope="module")

