@@ -33,12 +33,13 @@ def public(version: str) -> str:
 
 def installed_closure(top: str) -> Pins:
     """The installed versions of everything ``top`` needs, transitively, on this platform and
-    Python: a requirement counts when its marker holds here (with the extras asked of it)."""
-    from importlib import metadata
-
-    from packaging.requirements import Requirement
-
+    Python: a requirement counts when its marker holds here (with the extras asked of it).
+    bench/init_closure.py times it against another commit's and checks both give the same."""
     pins = Pins()
+    top_key = normalized(top)
+    # each distribution's metadata read and its requirements parsed once, whatever its name is
+    # spelt as and with whichever extras it is asked for (normalized name -> _installed)
+    installed: dict[str, tuple[str, list] | None] = {}
     todo: list[tuple[str, frozenset[str], str | None]] = [(top, frozenset(), None)]
     seen: set[tuple[str, frozenset[str]]] = set()
     while todo:
@@ -47,18 +48,18 @@ def installed_closure(top: str) -> Pins:
         if (key, extras) in seen:
             continue
         seen.add((key, extras))
-        try:
-            dist = metadata.distribution(name)
-        except metadata.PackageNotFoundError:
+        if key not in installed:
+            installed[key] = _installed(name)  # as first spelt: an .egg-info is found by its own spelling
+        if installed[key] is None:
             if exact:  # an exact requirement (recur's torch==…) is its own pin, installed here or not
                 pins.versions[key] = exact
             elif key not in pins.missing:
                 pins.missing.append(key)
             continue
-        if key != normalized(top):
-            pins.versions[key] = public(dist.version)
-        for line in dist.requires or ():
-            req = Requirement(line)
+        version, requires = installed[key]
+        if key != top_key:
+            pins.versions[key] = public(version)
+        for req in requires:
             if req.marker is not None and not any(req.marker.evaluate({"extra": e}) for e in {"", *extras}):
                 continue
             specs = list(req.specifier)
@@ -67,3 +68,40 @@ def installed_closure(top: str) -> Pins:
             todo.append((req.name, frozenset(normalized(e) for e in req.extras), pinned))
     pins.missing.sort()
     return pins
+
+
+def _installed(name: str) -> tuple[str, list] | None:
+    """``_read`` of the distribution ``name`` installed here, found as importlib.metadata finds it;
+    None when there is none."""
+    from importlib import metadata
+
+    try:
+        return _read(metadata.distribution(name))
+    except metadata.PackageNotFoundError:
+        return None
+
+
+def _read(dist) -> tuple[str, list]:
+    """An importlib.metadata Distribution's version and its requirements, parsed (packaging
+    Requirements), as ``dist.version`` and ``dist.requires`` give them, its metadata read once."""
+    from packaging.requirements import Requirement
+
+    headers = _headers(dist)
+    requires = headers.get_all("Requires-Dist")
+    if requires is None and dist.read_text("requires.txt") is not None:  # an .egg-info's are there
+        requires = dist.requires
+    return headers["Version"], [Requirement(line) for line in requires or ()]
+
+
+def _headers(dist):
+    """A distribution's metadata headers (an email.message.Message, as ``dist.metadata`` reads them):
+    METADATA's, parsed up to the blank line that ends them, not through the long description below
+    it (most of the file, and of the time, for many packages). Anything else (PKG-INFO, an .egg-info
+    file, a METADATA with carriage returns) as importlib.metadata reads it."""
+    import email
+
+    text = dist.read_text("METADATA")
+    if not text or "\r" in text:
+        return dist.metadata
+    end = text.find("\n\n")  # the headers end at the first empty line, as the email parser ends them
+    return email.message_from_string(text if end < 0 else text[: end + 1])
