@@ -404,8 +404,10 @@ def test_the_best_match_footer_names_a_result_below_that_is_rated_more_likely_ri
 
 
 @pytest.fixture(scope="module")
-def german_engine(tmp_path_factory, real_encoder):
-    """The shipped KB and two patterns written in German, indexed with the real model."""
+def german_engine(tmp_path_factory, real_encoder, real_engine):
+    """The shipped KB and two patterns written in German, indexed with the real model: an update of a copy of
+    real_engine's index (the shipped KB's, same model), so only the two German patterns are embedded, as `recur
+    index` does after two patterns are added (it re-embedded all 62: a second whole build of the shipped KB)."""
     import shutil
 
     from kbfactory import write_pattern
@@ -427,7 +429,9 @@ def german_engine(tmp_path_factory, real_encoder):
         symptoms=("Nachrichten stauen sich in der Warteschlange", "Der Bestelldienst verarbeitet keine Aufträge mehr"),
         summary="Die Verbraucher des Bestelldienstes hängen; die Warteschlange wächst.",
     )  # fmt: skip
-    build(load_kb(kb), kb.parent / "index", real_encoder, progress=False)
+    shutil.copytree(real_engine.index_dir, kb.parent / "index")
+    stats = build(load_kb(kb), kb.parent / "index", real_encoder, progress=False)
+    assert stats.embedded == 2, stats  # the German ones; the shipped patterns' vectors are the real_engine index's
     return Engine(kb, kb.parent / "index", "default")
 
 

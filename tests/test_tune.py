@@ -203,12 +203,13 @@ def test_rollback_goes_back_to_the_previous_model_and_reindexes(tuned, tmp_path,
     assert res.exit_code == 0 and f"is {m['model_id']} again" in res.output, res.output
     assert f"rebuilt with {m['model_id']}." in res.output, res.output  # its id, not its folder
     assert tuned_model_for(root / "kb") == model.resolve() and index_model() == m["model_id"]
-    # an activation keeps the model it replaces at OUT.previous
+    # an activation keeps the model it replaces at OUT.previous (a run of the top layer: where models go, not
+    # what is learned)
     (model / "recur-model.json").write_text(json.dumps({**m, "model_id": "tuned:older"}))  # to tell them apart
-    done = run_tune(root / "kb", model, None, epochs=1, seed=7, batch_size=8, progress=False)
+    done = run_tune(root / "kb", model, None, epochs=1, seed=7, batch_size=8, freeze_layers=LIGHT, progress=False)
     assert done.activated, done.summary
     assert json.loads((previous / "recur-model.json").read_text())["model_id"] == "tuned:older"
-    assert json.loads((model / "recur-model.json").read_text())["model_id"] == m["model_id"]
+    assert json.loads((model / "recur-model.json").read_text())["model_id"] == done.model_id != "tuned:older"
 
 
 def test_a_full_disk_while_the_rollback_rebuilds_the_index_leaves_the_model_and_index(tuned, tmp_path, monkeypatch):
@@ -757,9 +758,15 @@ def test_an_index_that_cannot_be_written_is_refused_before_anything_is_trained(t
 def _kb_with_held_out_symptoms(tmp_path):
     """tune_kb and a pattern of three symptoms: measured over a copy without its held-out symptoms, so an
     accepted model's index of the whole KB is built again at the end."""
-    from kbfactory import pattern_text, tune_kb, write
+    from kbfactory import tune_kb
 
-    kb = tune_kb(tmp_path / "kb")
+    return _with_held_out_symptoms(tune_kb(tmp_path / "kb"))
+
+
+def _with_held_out_symptoms(kb: Path) -> Path:
+    """``kb`` (a tune_kb) given a pattern of three symptoms, one of which is held out to measure on."""
+    from kbfactory import pattern_text, write
+
     symptoms = ("the browser shows an expired certificate", "TLS handshakes fail", "x509: certificate expired")
     write(kb, "patterns/network/cert-expired.md", pattern_text("cert-expired", "network", symptoms=symptoms))
     return kb
@@ -799,22 +806,24 @@ def test_interrupted_while_the_index_is_rebuilt_leaves_the_previous_model_and_in
     assert not list(out.parent.glob("*.tmp-*"))
 
 
-def test_a_full_disk_while_the_index_is_rebuilt_leaves_the_previous_model_and_index(tmp_path, monkeypatch):
+def test_a_full_disk_while_the_index_is_rebuilt_leaves_the_previous_model_and_index(tuned, tmp_path, monkeypatch):
     """The KB's index built with an accepted model (here over a KB measured without its held-out
     symptoms, so built again) is written beside --index before either is swapped in.
     The disk is full there: its vectors go to /dev/full, where every write fails with ENOSPC. Exit 1, one
     `Error:` naming --index (not the work folder, removed), the space left and what a rerun does; the model
-    active before (a tuned one) and the index are as they were; the rerun with room resumes from the checkpoint."""
+    active before (a tuned one: the shared run's, its KB then given the pattern of three symptoms) and the
+    index are as they were; the rerun with room resumes from the checkpoint."""
     from recur.cli.main import cli
     from recur.retrieval import index as index_mod
-    from recur.tuning.tune import run_tune
 
     monkeypatch.delenv("RECUR_TUNED", raising=False)
+    monkeypatch.delenv("RECUR_MODEL", raising=False)
+    for part in ("kb", ".recur/model", ".recur/index"):  # together: the KB's model (not what other tests left)
+        shutil.copytree(tuned[0].parent / part, tmp_path / part)
     monkeypatch.chdir(tmp_path)
-    kb = _kb_with_held_out_symptoms(tmp_path)
+    kb = _with_held_out_symptoms(tmp_path / "kb")
     index, out = tmp_path / ".recur" / "index", tmp_path / ".recur" / "model"
-    first = run_tune(kb, out, index, epochs=1, seed=7, batch_size=8, freeze_layers=LIGHT, progress=False)
-    assert first.activated, first.summary
+    in_use = tuned[3]["model_id"]
     before = {p.relative_to(tmp_path).as_posix(): p.read_bytes() for p in (out, index) for p in p.rglob("*.json")}
     real_build, real_work_folder, builds = index_mod.build, index_mod.work_folder, []
 
@@ -833,7 +842,7 @@ def test_a_full_disk_while_the_index_is_rebuilt_leaves_the_previous_model_and_in
     args = ["tune", "--kb", str(kb), "--out", str(out), "--index", str(index), "--epochs", "1", "--seed", "8"]
     args += ["--freeze-layers", str(LIGHT)]
     res = CliRunner().invoke(cli, [*args, "--batch-size", "8"])
-    assert len(builds) == 3 and builds[0] == first.model_id and builds[1] == builds[2], (builds, res.output)
+    assert len(builds) == 3 and builds[0] == in_use and builds[1] == builds[2], (builds, res.output)
     assert res.exit_code == 1 and "Traceback" not in res.output, res.output
     error = res.output.strip().splitlines()[-1]
     assert error.startswith(f"Error: {index}: cannot build the index with the tuned model (No space left on device"), (
@@ -847,7 +856,7 @@ def test_a_full_disk_while_the_index_is_rebuilt_leaves_the_previous_model_and_in
     assert ".tmp-" not in error
     after = {p.relative_to(tmp_path).as_posix(): p.read_bytes() for p in (out, index) for p in p.rglob("*.json")}
     assert after == before  # the tuned model in use, and its index, untouched
-    assert json.loads((index / "manifest.json").read_text())["model"] == first.model_id
+    assert json.loads((index / "manifest.json").read_text())["model"] == in_use
     assert not list(out.parent.glob("*.tmp-*")) and not (out.parent / "model.rejected").exists()
     assert not list(index.parent.glob("*.tmp-*"))
     monkeypatch.setattr(index_mod, "work_folder", real_work_folder)  # room again: the rerun resumes
@@ -906,42 +915,23 @@ def test_the_tuned_model_of_another_kb_is_not_replaced(tmp_path):
     assert json.loads((out / "recur-model.json").read_text()) == manifest
 
 
-def test_an_index_on_another_file_system_than_out_gets_the_tuned_models_index(tmp_path, monkeypatch):
-    """Found in review: the KB's index with the accepted model was built in the work folder beside OUT and
-    renamed into --index after the model was swapped in; with --index on another file system (a mount,
-    here /dev/shm's tmpfs) that rename fails (EXDEV, a traceback) with the tuned model already active over
-    the old index. It is put beside --index before the model is swapped in."""
+def _another_file_system(root: Path) -> Path | None:
+    """A folder on another file system than ``root`` (/dev/shm's tmpfs), or None where there is none."""
     import os
 
-    from kbfactory import tune_kb
-
-    from recur.tuning.tune import run_tune
-
     shm = Path("/dev/shm")
-    if not shm.is_dir() or os.stat(shm).st_dev == os.stat(tmp_path).st_dev:
-        pytest.skip("needs a second file system: /dev/shm as a tmpfs")
-    monkeypatch.delenv("RECUR_TUNED", raising=False)
-    monkeypatch.chdir(tmp_path)
-    kb = tune_kb(tmp_path / "kb")
-    out = tmp_path / ".recur" / "model"
-    mount = Path(tempfile.mkdtemp(dir=shm))
-    try:
-        index = mount / "index"
-        result = run_tune(kb, out, index, epochs=1, seed=7, batch_size=8, freeze_layers=LIGHT, progress=False)
-        assert result.activated, result.summary
-        tuned = json.loads((out / "recur-model.json").read_text())["model_id"]
-        assert json.loads((index / "manifest.json").read_text())["model"] == tuned
-        assert sorted(p.name for p in mount.iterdir()) == ["index"]  # nothing left beside it
-        assert not list(out.parent.glob("*.tmp-*"))
-    finally:
-        shutil.rmtree(mount, ignore_errors=True)
+    if not shm.is_dir() or os.stat(shm).st_dev == os.stat(root).st_dev:
+        return None
+    return Path(tempfile.mkdtemp(dir=shm))
 
 
 @pytest.fixture(scope="module")
 def library_run(tmp_path_factory):
     """One run_tune called as a library does (no progress= given), what it logged on the recur.tuning loggers at
-    INFO (as caplog.at_level(INFO) takes it) and what reached fds 1 and 2 meanwhile: (done, records, written).
-    The two tests below read the same run (each ran its own, identical one: 8-15 s apiece)."""
+    INFO (as caplog.at_level(INFO) takes it) and what reached fds 1 and 2 meanwhile: (done, records, written, kb,
+    out, index, mount). Its OUT is the KB's model (<kb>/../.recur/model) and its --index on another file system
+    (``mount``, /dev/shm's tmpfs; None where there is none). The three tests below read the same run (each ran
+    its own: 8-15 s apiece)."""
     import logging
 
     from fd_capture import written_to_fds
@@ -950,7 +940,9 @@ def library_run(tmp_path_factory):
     from recur.tuning.tune import run_tune
 
     root = tmp_path_factory.mktemp("library")
-    kb = tune_kb(root / "kb")
+    kb, out = tune_kb(root / "kb"), root / ".recur" / "model"
+    mount = _another_file_system(root)
+    index = (mount or root / ".recur") / "index"
     records: list[logging.LogRecord] = []
     handler = logging.Handler(logging.INFO)
     handler.emit = records.append
@@ -959,12 +951,30 @@ def library_run(tmp_path_factory):
     logger.addHandler(handler)
     logger.setLevel(logging.INFO)
     try:
-        with written_to_fds() as written:
-            done = run_tune(kb, root / "model", None, epochs=1, seed=3, batch_size=8, freeze_layers=LIGHT)
+        with pytest.MonkeyPatch.context() as mp, written_to_fds() as written:
+            mp.delenv("RECUR_TUNED", raising=False)
+            done = run_tune(kb, out, index, epochs=1, seed=7, batch_size=8, freeze_layers=LIGHT)
     finally:
         logger.removeHandler(handler)
         logger.setLevel(level)
-    return done, records, written
+    yield done, records, written, kb, out, index, mount
+    if mount is not None:
+        shutil.rmtree(mount, ignore_errors=True)
+
+
+def test_an_index_on_another_file_system_than_out_gets_the_tuned_models_index(library_run):
+    """Found in review: the KB's index with the accepted model was built in the work folder beside OUT and
+    renamed into --index after the model was swapped in; with --index on another file system (a mount,
+    here /dev/shm's tmpfs) that rename fails (EXDEV, a traceback) with the tuned model already active over
+    the old index. It is put beside --index before the model is swapped in."""
+    result, _, _, kb, out, index, mount = library_run
+    if mount is None:
+        pytest.skip("needs a second file system: /dev/shm as a tmpfs")
+    assert result.activated, result.summary
+    tuned = json.loads((out / "recur-model.json").read_text())["model_id"]
+    assert json.loads((index / "manifest.json").read_text())["model"] == tuned
+    assert sorted(p.name for p in mount.iterdir()) == ["index"]  # nothing left beside it
+    assert not list(out.parent.glob("*.tmp-*"))
 
 
 def test_a_library_caller_of_run_tune_hears_nothing_it_did_not_ask_for(library_run):
@@ -972,7 +982,7 @@ def test_a_library_caller_of_run_tune_hears_nothing_it_did_not_ask_for(library_r
     pairs …", "Measuring the current model …", a line per epoch), which could neither route nor silence it.
     Logged now, on the recur.tuning loggers (INFO), as the rest of the library says what it does: nothing on
     the caller's stdout or stderr, at the file descriptors (where tqdm and C extensions write too)."""
-    done, records, written = library_run
+    done, records, written, *_ = library_run
     assert done.trained, done
     assert written == [""], written
     said = [(r.name, r.getMessage()) for r in records if r.name.startswith("recur.tuning")]
@@ -987,7 +997,7 @@ def test_a_library_caller_who_logs_warnings_only_hears_the_data_notes(library_ru
     record of its own. `recur tune` prints the same lines as before (each record's message on stderr)."""
     import logging
 
-    done, records, written = library_run
+    done, records, written, *_ = library_run
     said = [(r.levelno, r.getMessage()) for r in records if r.name == "recur.tuning.tune"]
     notes = [(level, msg) for level, msg in said if "note: " in msg]
     assert notes and all(level == logging.WARNING and msg.startswith("note: ") for level, msg in notes), said
