@@ -1004,19 +1004,29 @@ def test_every_page_loads_without_errors_and_every_link_resolves(page, base, chr
     assert {f"{url}/{rel}" for rel in pages} <= targets  # every page is reachable by a link
 
 
-def test_a_runbook_with_a_paragraph_before_its_steps_still_gets_copy_buttons(chromium, tmp_path):
-    """The site now shows a paragraph written before the steps (it was lost); recur.js took only the
-    element right after the heading for the steps, so that paragraph would have cost them their buttons."""
+@pytest.fixture(scope="module")
+def sub_path_site(tmp_path_factory):
+    """small_kb, its disk-full runbook with a paragraph before its steps, built once with --strict for
+    https://kb.example.com/recur/ (--site-url, as the 404 test's static host publishes it under /recur/): the runbook
+    test serves it at / (its pattern pages' links are relative), the 404 test under /recur/."""
     from kbfactory import pattern_text, small_kb, write
 
-    kb = small_kb(tmp_path / "kb")
+    tmp = tmp_path_factory.mktemp("sub-path-site")
+    kb = small_kb(tmp / "kb")
     text = pattern_text("disk-full", runbook=("Run `df -h`", "Run `du -sh /var`"))
     write(kb, "patterns/capacity/disk-full.md", text.replace("## Runbook\n", "## Runbook\nDo NOT reboot.\n\n", 1))
-    out = tmp_path / "out"
+    out = tmp / "out"
     args = ["site", "--kb", str(kb), "--out", str(out), "--strict", "-q", "--no-browser-search"]
-    args += ["--index", str(tmp_path)]
-    assert CliRunner().invoke(cli, args).exit_code == 0
-    with serve_dir(out) as url:
+    args += ["--index", str(tmp), "--site-url", "https://kb.example.com/recur/"]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    return out
+
+
+def test_a_runbook_with_a_paragraph_before_its_steps_still_gets_copy_buttons(chromium, sub_path_site):
+    """The site now shows a paragraph written before the steps (it was lost); recur.js took only the
+    element right after the heading for the steps, so that paragraph would have cost them their buttons."""
+    with serve_dir(sub_path_site) as url:
         page = chromium.new_page()
         errors = page_errors(page)
         page.goto(url + "/patterns/capacity/disk-full.html")
@@ -1221,16 +1231,10 @@ class _UnderPrefix(http.server.SimpleHTTPRequestHandler):
             self.wfile.write(body)
 
 
-def test_the_404_page_of_a_static_host_under_a_sub_path(chromium, tmp_path):
+def test_the_404_page_of_a_static_host_under_a_sub_path(chromium, sub_path_site):
     """Built with --site-url, the 404 page a static host shows for any missing URL under /recur/ loads
     its styles and scripts, and its links lead into the site (from "/" they all failed)."""
-    from kbfactory import small_kb
-
-    out = tmp_path / "out"
-    args = ["site", "--kb", str(small_kb(tmp_path / "kb")), "--out", str(out), "--no-browser-search", "-q"]
-    args += ["--index", str(tmp_path), "--site-url", "https://kb.example.com/recur/"]
-    assert CliRunner().invoke(cli, args).exit_code == 0
-    with serve_handler(functools.partial(_UnderPrefix, directory=str(out))) as url:
+    with serve_handler(functools.partial(_UnderPrefix, directory=str(sub_path_site))) as url:
         page = chromium.new_page()
         errors = page_errors(page)
         failed = []
