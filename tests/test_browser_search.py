@@ -1324,6 +1324,41 @@ FORGET_STORES = """async () => {
 }"""
 
 
+@pytest.fixture(scope="module")
+def _loaded_box(chromium, static_site):
+    """One page of the module's site at suggest.html whose box has loaded the model (asked QUERIES[0] once, the
+    model's cards shown): the tests that only ask the loaded box more questions share it, instead of each loading
+    the 30 MB model into a page of its own (the first question's loading is the fresh ``page`` tests'). The stores
+    the load filled are emptied at once: the next fresh page downloads the model as the first visit does."""
+    url, *_ = static_site
+    pg = chromium.new_page()
+    pg.errors = page_errors(pg)
+    pg.requests = []
+    pg.on("request", lambda r: pg.requests.append(r.url))
+    try:
+        pg.goto(url + "/suggest.html")
+        pg.wait_for_selector("div.recur-suggest[data-mode=browser]")
+        _ask(pg, QUERIES[0])
+        pg.wait_for_selector(".recur-suggest__card")
+        assert "ranked in your browser" in pg.locator(".recur-suggest__status").inner_text(), pg.errors
+        pg.evaluate(FORGET_STORES)
+        yield pg
+    finally:
+        pg.close()
+
+
+@pytest.fixture
+def loaded_box(_loaded_box):
+    """The module's page whose box has the model loaded (``_loaded_box``), at suggest.html in browser mode, its
+    ``errors`` and ``requests`` this test's alone."""
+    pg = _loaded_box
+    assert pg.url.endswith("/suggest.html") and pg.get_attribute("div.recur-suggest", "data-mode") == "browser"
+    pg.errors.clear()
+    pg.requests.clear()
+    yield pg
+    pg.evaluate(FORGET_STORES)  # nothing it asked may have filled them, as after a fresh page
+
+
 @functools.cache
 def _suggest_cli(kb, index, text) -> tuple:
     """The ids `recur suggest` ranks for ``text`` on the module's site KB: asked once per text (each call loads
@@ -1382,13 +1417,12 @@ def test_the_box_suggests_on_a_static_host_as_recur_suggest_does(page, static_si
 
 
 @pytest.mark.browser
-def test_the_box_reads_full_width_and_bold_letters_as_plain_ones_as_recur_suggest_does(page, static_site):
+def test_the_box_reads_full_width_and_bold_letters_as_plain_ones_as_recur_suggest_does(loaded_box, static_site):
     """A question in full-width letters (a CJK input method) or mathematical bold (a chat tool's paste) is ranked as
     its plain letters (util.text.compatible, NFKC) in the browser (recur-browser-search.js) as on the server: the
     model read them as typed and both were "no known pattern" where "DISK FULL" finds disk-full (an MCP review)."""
     url, kb, index, _ = static_site
-    page.goto(url + "/suggest.html")
-    page.wait_for_selector("div.recur-suggest[data-mode=browser]")
+    page = loaded_box  # the model loaded: no goto, which would load it again
     badges = "els => els.map(e => e.querySelector('.recur-badge').className)"  # each card's confidence
 
     def asked(q):
@@ -1403,14 +1437,13 @@ def test_the_box_reads_full_width_and_bold_letters_as_plain_ones_as_recur_sugges
 
 
 @pytest.mark.browser
-def test_the_box_ranks_a_pasted_slack_message_as_its_words_as_recur_suggest_does(page, static_site):
+def test_the_box_ranks_a_pasted_slack_message_as_its_words_as_recur_suggest_does(loaded_box, static_site):
     """A message copied from Slack's API or an export (a mention, <!here>, a link, :name: emoji codes) is ranked by its
     words in the browser (recur-query.js's slackUnmarked, ranker.js's readQuery) as on the server
     (query.slack_unmarked): Slack's /recur took them out, the box searched them, and a mention's id swayed the
     answer (found in review)."""
     url, kb, index, _ = static_site
-    page.goto(url + "/suggest.html")
-    page.wait_for_selector("div.recur-suggest[data-mode=browser]")
+    page = loaded_box  # the model loaded: no goto, which would load it again
     badges = "els => els.map(e => e.querySelector('.recur-badge').className)"  # each card's confidence
 
     def asked(q):
@@ -1445,13 +1478,12 @@ def test_the_box_says_slacks_markup_alone_has_nothing_to_search_as_recur_suggest
 
 
 @pytest.mark.browser
-def test_the_box_reads_a_typo_in_the_browser_as_recur_suggest_does(page, static_site):
+def test_the_box_reads_a_typo_in_the_browser_as_recur_suggest_does(loaded_box, static_site):
     """The browser ranker reads a typo as the KB's word (search.TYPO) as the server does, the model's whole
     words ("blog") taken from the bundle's tokenizer, and the box says how it read it. Read only when the text as
     typed finds no high first result (engine._rank_read): "pool exhausted" as typed finds db-pool-exhausted high."""
     url, kb, index, _ = static_site
-    page.goto(url + "/suggest.html")
-    page.wait_for_selector("div.recur-suggest[data-mode=browser]")
+    page = loaded_box  # the model loaded: no goto, which would load it again
     text = "databse conection limit reached, see the blog"
     said = CliRunner().invoke(cli, ["suggest", "--kb", str(kb), "--index", str(index), "--json", text])
     corrected = json.loads(said.output)["corrected"]
@@ -1463,14 +1495,13 @@ def test_the_box_reads_a_typo_in_the_browser_as_recur_suggest_does(page, static_
 
 
 @pytest.mark.browser
-def test_the_box_says_did_you_mean_in_the_browser_as_recur_suggest_does(page, static_site):
+def test_the_box_says_did_you_mean_in_the_browser_as_recur_suggest_does(loaded_box, static_site):
     """ "disk-ful" asked on a static host: the browser ranker computes the answer's meant as recur suggest does
     (patterns.meant_ids; it had none) and the box says "Did you mean disk-full?", linking its page."""
     url, kb, index, _ = static_site
+    page = loaded_box  # the model loaded: no goto, which would load it again
     said = CliRunner().invoke(cli, ["suggest", "--kb", str(kb), "--index", str(index), "--json", "disk-ful"])
     assert json.loads(said.output)["meant"] == ["disk-full"]
-    page.goto(url + "/suggest.html")
-    page.wait_for_selector("div.recur-suggest[data-mode=browser]")
     _ask(page, "disk-ful")
     link = page.locator(".recur-suggest__status .recur-suggest__meant a")
     assert link.inner_text() == "disk-full"
@@ -1577,12 +1608,14 @@ def test_opened_as_a_file_the_box_says_to_serve_it_over_http(page, static_site):
 
 
 @pytest.mark.browser
-def test_a_cards_copy_all_steps_copies_the_runbook_the_browsers_answer_carries(chromium, page, static_site):
+def test_a_cards_copy_all_steps_copies_the_runbook_the_browsers_answer_carries(chromium, loaded_box, static_site):
     """The card's "Copy all steps" (test_site_suggest_cards.py, from the API) on a static host, where the answer is
     the in-browser ranker's: the pattern's title and page, then its runbook as the bundle carries it, numbered."""
     url, *_ = static_site
+    page = loaded_box  # the model loaded, as _load_model leaves a page
     chromium.grant_permissions(["clipboard-read", "clipboard-write"], origin=url)
-    _load_model(page, url)
+    _ask(page, "no space left on device on the checkout host, writes failing")
+    assert page.locator(".recur-suggest__card").first.get_attribute("data-pattern") == "disk-full"
     card = page.locator(".recur-suggest__card").first
     button = card.get_by_role("button", name="Copy all steps of Disk full on a host")
     button.focus()
@@ -1866,12 +1899,11 @@ def test_loading_the_model_is_labelled_and_announced_in_few_steps(page, static_s
 
 
 @pytest.mark.browser
-def test_the_progress_bar_goes_away_once_the_model_has_loaded(page, static_site):
+def test_the_progress_bar_goes_away_once_the_model_has_loaded(loaded_box, static_site):
     """The box set the bar's hidden attribute once loaded, but its display: block outranked it: a full
     bar stayed under the answer for good."""
     url, *_ = static_site
-    page.goto(url + "/suggest.html")
-    page.wait_for_selector("div.recur-suggest[data-mode=browser]")
+    page = loaded_box  # the model loaded: no goto, which would load it again
     _ask(page, QUERIES[0])
     bar = page.locator("progress.recur-suggest__progress")
     assert bar.get_attribute("hidden") is not None
@@ -2000,14 +2032,13 @@ def test_the_word_index_arrives_before_the_model_is_asked_for(page, static_site)
 
 
 @pytest.mark.browser
-def test_a_long_pasted_log_is_said_to_be_read_in_part(page, static_site):
+def test_a_long_pasted_log_is_said_to_be_read_in_part(loaded_box, static_site):
     """The model reads a text condensed to MAX_QUERY_CHARS characters, as recur suggest does; recur
     suggest says so, the box did not."""
     from recur.retrieval.query import prepare
 
     url, *_ = static_site
-    page.goto(url + "/suggest.html")
-    page.wait_for_selector("div.recur-suggest[data-mode=browser]")
+    page = loaded_box  # the model loaded: no goto, which would load it again
     log = QUERIES[0] + "\n" + "10:00:00 INFO request served in 12 ms\n" * 800
     assert _ask(page, log)
     status = page.locator(".recur-suggest__status").inner_text()
@@ -2019,15 +2050,14 @@ def test_a_long_pasted_log_is_said_to_be_read_in_part(page, static_site):
 
 
 @pytest.mark.browser
-def test_a_pasted_alert_lists_other_alert_is_named_with_advice_the_box_user_can_follow(page, static_site):
+def test_a_pasted_alert_lists_other_alert_is_named_with_advice_the_box_user_can_follow(loaded_box, static_site):
     """Found in review: ranking in the browser, the box said of a pasted list's other alerts "1 more in it: POST
     the payload to /api/alertmanager to have each answered", nothing its user can do: it names them and says to
     paste one alone (as test_serve_browser's, asking the API)."""
     from test_serve_browser import ALERT_LIST, BOX_OTHERS
 
     url, *_ = static_site
-    page.goto(url + "/suggest.html")
-    page.wait_for_selector("div.recur-suggest[data-mode=browser]")
+    page = loaded_box  # the model loaded: no goto, which would load it again
     assert _ask(page, ALERT_LIST)
     status = page.locator(".recur-suggest__status").inner_text()
     assert "searched alert 'DiskFull'" in status and BOX_OTHERS in status, status
@@ -2080,7 +2110,7 @@ def test_a_text_blank_to_recur_suggest_is_asked_for_again(page, static_site):
 
 
 @pytest.mark.browser
-def test_the_browsers_engine_answers_a_text_with_nothing_to_search_with_no_verdict(page, static_site):
+def test_the_browsers_engine_answers_a_text_with_nothing_to_search_with_no_verdict(loaded_box, static_site):
     """recur-browser-search.js's Engine.answer, the engine the box loads (and bench/static_suggest.py asks): a text
     with nothing to search (query.Prepared.unsearched) is not ranked, and is answered with no verdict, no result and
     the note saying why, as /api/suggest (test_nothing_to_search, test_sns_surfaces). It said no_known_pattern true
@@ -2090,8 +2120,7 @@ def test_the_browsers_engine_answers_a_text_with_nothing_to_search_with_no_verdi
     from recur.retrieval.query import prepare
 
     url, *_ = static_site
-    page.goto(url + "/suggest.html")
-    page.wait_for_selector("div.recur-suggest[data-mode=browser]")
+    page = loaded_box  # the model loaded: no goto, which would load it again
     shown = _ask(page, QUERIES[0])
     assert shown, (page.inner_text(".recur-suggest__status"), page.errors)  # the engine loaded, and ranking
     notes = {

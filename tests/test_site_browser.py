@@ -1004,19 +1004,29 @@ def test_every_page_loads_without_errors_and_every_link_resolves(page, base, chr
     assert {f"{url}/{rel}" for rel in pages} <= targets  # every page is reachable by a link
 
 
-def test_a_runbook_with_a_paragraph_before_its_steps_still_gets_copy_buttons(chromium, tmp_path):
-    """The site now shows a paragraph written before the steps (it was lost); recur.js took only the
-    element right after the heading for the steps, so that paragraph would have cost them their buttons."""
+@pytest.fixture(scope="module")
+def sub_path_site(tmp_path_factory):
+    """small_kb, its disk-full runbook with a paragraph before its steps, built once with --strict for
+    https://kb.example.com/recur/ (--site-url, as the 404 test's static host publishes it under /recur/): the runbook
+    test serves it at / (its pattern pages' links are relative), the 404 test under /recur/."""
     from kbfactory import pattern_text, small_kb, write
 
-    kb = small_kb(tmp_path / "kb")
+    tmp = tmp_path_factory.mktemp("sub-path-site")
+    kb = small_kb(tmp / "kb")
     text = pattern_text("disk-full", runbook=("Run `df -h`", "Run `du -sh /var`"))
     write(kb, "patterns/capacity/disk-full.md", text.replace("## Runbook\n", "## Runbook\nDo NOT reboot.\n\n", 1))
-    out = tmp_path / "out"
+    out = tmp / "out"
     args = ["site", "--kb", str(kb), "--out", str(out), "--strict", "-q", "--no-browser-search"]
-    args += ["--index", str(tmp_path)]
-    assert CliRunner().invoke(cli, args).exit_code == 0
-    with serve_dir(out) as url:
+    args += ["--index", str(tmp), "--site-url", "https://kb.example.com/recur/"]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    return out
+
+
+def test_a_runbook_with_a_paragraph_before_its_steps_still_gets_copy_buttons(chromium, sub_path_site):
+    """The site now shows a paragraph written before the steps (it was lost); recur.js took only the
+    element right after the heading for the steps, so that paragraph would have cost them their buttons."""
+    with serve_dir(sub_path_site) as url:
         page = chromium.new_page()
         errors = page_errors(page)
         page.goto(url + "/patterns/capacity/disk-full.html")
@@ -1221,16 +1231,10 @@ class _UnderPrefix(http.server.SimpleHTTPRequestHandler):
             self.wfile.write(body)
 
 
-def test_the_404_page_of_a_static_host_under_a_sub_path(chromium, tmp_path):
+def test_the_404_page_of_a_static_host_under_a_sub_path(chromium, sub_path_site):
     """Built with --site-url, the 404 page a static host shows for any missing URL under /recur/ loads
     its styles and scripts, and its links lead into the site (from "/" they all failed)."""
-    from kbfactory import small_kb
-
-    out = tmp_path / "out"
-    args = ["site", "--kb", str(small_kb(tmp_path / "kb")), "--out", str(out), "--no-browser-search", "-q"]
-    args += ["--index", str(tmp_path), "--site-url", "https://kb.example.com/recur/"]
-    assert CliRunner().invoke(cli, args).exit_code == 0
-    with serve_handler(functools.partial(_UnderPrefix, directory=str(out))) as url:
+    with serve_handler(functools.partial(_UnderPrefix, directory=str(sub_path_site))) as url:
         page = chromium.new_page()
         errors = page_errors(page)
         failed = []
@@ -1414,31 +1418,42 @@ def test_a_printed_pattern_page_has_no_jump_to_line(page, base):
     assert page.errors == []
 
 
-def test_linked_content_tabs_are_chosen_again_on_the_next_page_as_material_does(page, tmp_path):
-    """The theme serves material's inline content snippet as a file (the Content-Security-Policy), and its copy left
-    out the content.tabs.link part: with the feature on, the tab a reader chose (macOS) was forgotten on the next
-    page, material's first tab shown (found comparing the copy with material's original, site_config/upstream/).
-    The copy runs it when the feature is on."""
+@pytest.fixture(scope="module")
+def tabs_site(tmp_path_factory):
+    """A site with pages of its own (docs/) holding material's linked content tabs, built once for the tab tests
+    (each serves it on a port of its own: another origin, so a tab one chose is not the other's): install.md with
+    a tab set and two <div data-tabs> that are no tab set, upgrade.md with the same tab set."""
     from kbfactory import small_kb
     from site_helpers import AS_OF
 
-    kb = small_kb(tmp_path / "kb")
-    docs = tmp_path / "docs"
+    tmp = tmp_path_factory.mktemp("tabs-site")
+    kb = small_kb(tmp / "kb")
+    docs = tmp / "docs"
     docs.mkdir()
     tabs = '=== "Linux"\n\n    Use apt.\n\n=== "macOS"\n\n    Use brew.\n'
-    (docs / "install.md").write_text("# Install\n\n" + tabs)
+    (docs / "install.md").write_text(
+        "# Install\n\n" + tabs + '\n<div data-tabs="1:2">not a tab set</div>\n\n<div data-tabs="١:٢">digits</div>\n'
+    )
     (docs / "upgrade.md").write_text("# Upgrade\n\n" + tabs)
-    cfg = tmp_path / "mkdocs.yml"
+    cfg = tmp / "mkdocs.yml"
     cfg.write_text(
         "site_name: Tabs\ntheme:\n  name: material\n  features: [content.tabs.link]\nplugins: [search, recur]\n"
         "markdown_extensions:\n  - pymdownx.superfences\n  - pymdownx.tabbed:\n      alternate_style: true\n"
     )
-    out = tmp_path / "out"
+    out = tmp / "out"
     args = ["site", "--kb", str(kb), "--out", str(out), "--config", str(cfg), "--as-of", AS_OF]
-    r = CliRunner().invoke(cli, [*args, "--no-browser-search", "--index", str(tmp_path / "none"), "--strict", "-q"])
+    r = CliRunner().invoke(cli, [*args, "--no-browser-search", "--index", str(tmp / "none"), "--strict", "-q"])
     assert r.exit_code == 0, r.output
+    return out
+
+
+def test_linked_content_tabs_are_chosen_again_on_the_next_page_as_material_does(page, tabs_site):
+    """The theme serves material's inline content snippet as a file (the Content-Security-Policy), and its copy left
+    out the content.tabs.link part: with the feature on, the tab a reader chose (macOS) was forgotten on the next
+    page, material's first tab shown (found comparing the copy with material's original, site_config/upstream/).
+    The copy runs it when the feature is on."""
     checked = "[...document.querySelectorAll('.tabbed-set input')].map(i => i.checked)"
-    with serve_dir(out) as url:
+    with serve_dir(tabs_site) as url:
         page.goto(url + "/install.html")
         assert page.evaluate(checked) == [True, False]
         page.locator(".tabbed-labels label", has_text="macOS").click()
@@ -1448,33 +1463,14 @@ def test_linked_content_tabs_are_chosen_again_on_the_next_page_as_material_does(
     assert page.errors == []
 
 
-def test_an_own_pages_data_tabs_that_is_no_tab_set_leaves_the_page_working(page, tmp_path):
+def test_an_own_pages_data_tabs_that_is_no_tab_set_leaves_the_page_working(page, tabs_site):
     """The sanitiser kept data-tabs="N:M" on any <div> of a page of the site's own, for material's linked tabs, and
     material mounts its tabs component on every [data-tabs]: on a <div data-tabs="1:2"> that holds no tab labels it
     threw, and every component of the page stopped, the header search with them (found in a re-read). Only a set
     the component can mount on keeps it: a real set's tabs still switch, and the page's search answers."""
-    from kbfactory import small_kb
-    from site_helpers import AS_OF
-
-    kb = small_kb(tmp_path / "kb")
-    docs = tmp_path / "docs"
-    docs.mkdir()
-    tabs = '=== "Linux"\n\n    Use apt.\n\n=== "macOS"\n\n    Use brew.\n'
-    (docs / "install.md").write_text(
-        "# Install\n\n" + tabs + '\n<div data-tabs="1:2">not a tab set</div>\n\n<div data-tabs="١:٢">digits</div>\n'
-    )
-    cfg = tmp_path / "mkdocs.yml"
-    cfg.write_text(
-        "site_name: Tabs\ntheme:\n  name: material\n  features: [content.tabs.link]\nplugins: [search, recur]\n"
-        "markdown_extensions:\n  - pymdownx.superfences\n  - pymdownx.tabbed:\n      alternate_style: true\n"
-    )
-    out = tmp_path / "out"
-    args = ["site", "--kb", str(kb), "--out", str(out), "--config", str(cfg), "--as-of", AS_OF]
-    r = CliRunner().invoke(cli, [*args, "--no-browser-search", "--index", str(tmp_path / "none"), "--strict", "-q"])
-    assert r.exit_code == 0, r.output
-    html = (out / "install.html").read_text(encoding="utf-8")
+    html = (tabs_site / "install.html").read_text(encoding="utf-8")
     assert html.count("data-tabs=") == 1 and "<div>not a tab set</div>" in html and "<div>digits</div>" in html
-    with serve_dir(out) as url:
+    with serve_dir(tabs_site) as url:
         page.goto(url + "/install.html")
         page.locator(".tabbed-labels label", has_text="macOS").click()
         expect(page.locator(".tabbed-set input").nth(1)).to_be_checked()
