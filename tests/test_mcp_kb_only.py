@@ -438,3 +438,34 @@ def test_http_list_patterns_get_pattern_and_resources_list_answer_while_the_engi
     loaded = loaded_answers(kb, tmp_path, listing_calls)
     assert_listed_same(loading, loaded)
     assert_listed_same(failed, loaded)
+
+
+def test_get_patterns_look_alikes_from_the_kb_are_the_loaded_engines_linked_ones_not_said_close_in_meaning(tmp_path):
+    """While the model loads, get_pattern lists as look-alikes the patterns the same incidents link, each as the
+    loaded engine lists it (title, co_incidents, by, shared_signals; similarity null: by meaning they need the model).
+    Their text said "close in meaning" of each, above the note that look-alikes by meaning are left out (found in a
+    re-read): it says the incidents that linked both."""
+    from kbfactory import write
+
+    kb = fixes_kb(tmp_path / "kb")
+    write(
+        kb,
+        "incidents/2026/INC-2026-0090.md",
+        "---\nid: INC-2026-0090\ntitle: Both\ndate: 2026-05-01\nseverity: sev3\npatterns: [disk-full, broke-again]\n"
+        "---\n\n## Summary\nBroke.\n",
+    )
+
+    async def work(client):
+        return await call(client, "get_pattern", {"id": "disk-full"})
+
+    err, body, text = _stdio_held(tmp_path, kb, work)
+    loaded_err, loaded, loaded_text = loaded_answers(kb, tmp_path, work)
+    assert not err and not loaded_err and "look_alikes_note" in body, text
+    by_id = {a["id"]: a for a in loaded["look_alikes"]}
+    assert [a["id"] for a in body["look_alikes"]] == ["broke-again"], body["look_alikes"]
+    for alike in body["look_alikes"]:
+        assert alike["similarity"] is None and alike["co_incidents"] == 1, alike
+        assert alike == {**by_id[alike["id"]], "similarity": None}, (alike, by_id)
+    said = "- broke-again (Pattern broke-again): 1 incident linked both; no line that tells them apart is written"
+    assert said in text.splitlines() and "close in meaning" not in text, text
+    assert "- broke-again (Pattern broke-again): close in meaning" in loaded_text  # by meaning too, once loaded
