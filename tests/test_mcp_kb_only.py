@@ -438,3 +438,61 @@ def test_http_list_patterns_get_pattern_and_resources_list_answer_while_the_engi
     loaded = loaded_answers(kb, tmp_path, listing_calls)
     assert_listed_same(loading, loaded)
     assert_listed_same(failed, loaded)
+
+
+def test_get_patterns_look_alikes_from_the_kb_are_the_loaded_engines_linked_ones_not_said_close_in_meaning(tmp_path):
+    """While the model loads, get_pattern lists as look-alikes the patterns the same incidents link, each as the
+    loaded engine lists it (title, co_incidents, by, shared_signals; similarity null: by meaning they need the model).
+    Their text said "close in meaning" of each, above the note that look-alikes by meaning are left out (found in a
+    re-read): it says the incidents that linked both."""
+    from kbfactory import write
+
+    kb = fixes_kb(tmp_path / "kb")
+    write(
+        kb,
+        "incidents/2026/INC-2026-0090.md",
+        "---\nid: INC-2026-0090\ntitle: Both\ndate: 2026-05-01\nseverity: sev3\npatterns: [disk-full, broke-again]\n"
+        "---\n\n## Summary\nBroke.\n",
+    )
+
+    async def work(client):
+        return await call(client, "get_pattern", {"id": "disk-full"})
+
+    err, body, text = _stdio_held(tmp_path, kb, work)
+    loaded_err, loaded, loaded_text = loaded_answers(kb, tmp_path, work)
+    assert not err and not loaded_err and "look_alikes_note" in body, text
+    by_id = {a["id"]: a for a in loaded["look_alikes"]}
+    assert [a["id"] for a in body["look_alikes"]] == ["broke-again"], body["look_alikes"]
+    for alike in body["look_alikes"]:
+        assert alike["similarity"] is None and alike["co_incidents"] == 1, alike
+        assert alike == {**by_id[alike["id"]], "similarity": None}, (alike, by_id)
+    said = "- broke-again (Pattern broke-again): 1 incident linked both; no line that tells them apart is written"
+    assert said in text.splitlines() and "close in meaning" not in text, text
+    assert "- broke-again (Pattern broke-again): close in meaning" in loaded_text  # by meaning too, once loaded
+
+
+def test_the_kbs_patterns_read_while_the_engine_loaded_are_let_go_once_it_has(tmp_path):
+    """The KB's patterns (served_kb.patterns_now's KBIndexed, and the KB read they came of) were kept after the load
+    for the server's life, never read again: 5 MB of docs and, once the served KB was read again, a 13 MB KB on
+    1,000 patterns and 2,000 incidents (found in a re-read)."""
+    import gc
+    import weakref
+
+    from recur.serve.guard import ApiError
+    from recur.serve.served_kb import KBIndexed, ServedKB, patterns_now
+
+    kb = fixes_kb(tmp_path / "kb")
+    loaded: list = []
+
+    def engine_now():  # as `recur serve`'s getter: not_ready at once while the load goes on
+        if not loaded:
+            raise ApiError(503, "not_ready", "loading the model and index; retry in a few seconds")
+        return loaded[0]
+
+    now = patterns_now(engine_now, ServedKB(), kb)
+    read = weakref.ref(now())
+    assert isinstance(read(), KBIndexed) and now() is read()  # kept while the load goes on
+    loaded.append(Engine.open(kb, tmp_path / "index", model="fake:64", quiet=True))
+    assert now() is loaded[0]
+    gc.collect()
+    assert read() is None

@@ -190,7 +190,8 @@ _SECTION: dict[str, Callable[[object, dict], list[str]]] = {
 }
 
 
-LOOKS_CLOSE = "close in meaning; no line that tells them apart is written"
+NOT_TOLD_APART = "no line that tells them apart is written"
+LOOKS_CLOSE = f"close in meaning; {NOT_TOLD_APART}"
 
 
 def look_alike(a: dict, title: str | None) -> str:
@@ -200,6 +201,10 @@ def look_alike(a: dict, title: str | None) -> str:
     named = f"- {a['id']}" + (f" ({flat(title)})" if title else "")
     if a.get("by"):
         said = f"told apart by {a['by']}"
+    elif a.get("similarity") is None and a.get("co_incidents"):
+        # no similarity: listed for the incidents alone (the KB's look-alikes while the model loads), where "close
+        # in meaning" sat over the note that look-alikes by meaning are left out (found in a re-read)
+        said = f"{plural(a['co_incidents'], 'incident')} linked both; {NOT_TOLD_APART}"
     else:  # the label `recur lookalikes` and `recur show` give a neighbour alike by its words alone
         said = wording_only_said(a) if wording_only(a) else LOOKS_CLOSE
     return f"{named}: {said}{page_suffix(a)}"
