@@ -726,6 +726,21 @@ def test_an_index_copied_in_part_is_refused_not_searched(kb_dir, tmp_path, copie
     assert index_mod.load(idx).build_id == json.loads((nxt / "manifest.json").read_text())["build_id"]
 
 
+def test_an_update_of_an_index_copied_in_part_reuses_none_of_its_vectors(kb_dir, tmp_path):
+    """The next build's manifest beside this build's vectors and views (a copy cut short; tests/conftest.py's
+    real_engine starts from a copy of the checkout's index): an update reused the vectors the views file lists
+    under the hashes the manifest lists, disk-full's old vectors as its reworded symptom's, and wrote them into a
+    whole index that loads and searches. The digests refuse it as a cache: every pattern is embedded again."""
+    import shutil
+
+    idx, nxt = _two_builds(kb_dir, tmp_path)
+    shutil.copy2(nxt / "manifest.json", idx / "manifest.json")
+    stats = build(kb_dir, idx)
+    assert (stats.embedded, stats.reused) == (3, 0)
+    np.testing.assert_array_equal(np.load(idx / "vectors.npy"), np.load(nxt / "vectors.npy"))
+    assert (idx / "views.json").read_bytes() == (nxt / "views.json").read_bytes()
+
+
 def test_a_truncated_or_missing_index_file_is_refused_as_incomplete(kb_dir, tmp_path):
     idx = tmp_path / "index"
     build(kb_dir, idx)

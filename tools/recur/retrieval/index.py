@@ -478,6 +478,9 @@ def _reusable(old: dict | None, index_dir: Path, encoder, stats: BuildStats) -> 
     """{content hash: that pattern's view vectors} from the previous index, when the same model built it."""
     if old and old.get("format") in VECTORS_FROM and old.get("model") == encoder.model_id:
         try:  # checked as a search checks it: a damaged previous index is only a cache to skip
+            # its digests too: a copy cut short (a manifest of one build beside the vectors and views of another,
+            # same shapes) gave the other build's vectors under this one's hashes, written into a whole index
+            _check_digests(index_dir, old)
             old_vecs, old_views = load_vectors(index_dir, old)
         except RecurError:
             return {}
