@@ -17,7 +17,7 @@ import sys
 from pathlib import Path
 
 _DRIVER = r"""
-import json, os, shutil, signal, sys, tempfile, threading
+import json, os, shutil, signal, sys, tempfile, threading, time
 import importlib
 
 scratch = tempfile.mkdtemp()  # no finalizer, no atexit hook of the driver's for the runs to inherit
@@ -46,6 +46,8 @@ for n, case in enumerate(json.loads(sys.stdin.read())):
             os.chdir(case["cwd"])
             os.environ.clear()
             os.environ.update(case["env"])
+            time.tzset()  # TZ and TMPDIR as the run's own start reads them, not as the driver's did
+            tempfile.tempdir = None
             sys.argv = ["recur", *case["args"]]
             null = os.open(os.devnull, os.O_RDONLY)
             os.dup2(null, 0)
