@@ -2,60 +2,87 @@
 Python start: one process imports `recur` once, then forks a child for each run, which runs `python -m recur`'s
 own entry point (recur.__main__.main) with that run's arguments, environment and folder, its stdout and stderr
 files of its own, and exits with the status Python would have given it. Each run is still a process of its own
-(its exit status, its signal state, its output as written to the file descriptors); only the import is shared."""
+(its exit status, its signal state, its output as written to the file descriptors); only the import is shared.
+It ends as the interpreter ends a run (sys.excepthook, non-daemon threads waited for, the atexit hooks, death by
+SIGINT for an uncaught Ctrl-C); what the interpreter reads only as it starts (PYTHON* and locale variables, what
+the imports print) is the driver's, so a case setting those otherwise, or an import that prints, is refused."""
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
 
 _DRIVER = r"""
-import atexit, json, os, sys, tempfile, traceback
+import json, os, shutil, signal, sys, tempfile, threading, time
 import importlib
+
+scratch = tempfile.mkdtemp()  # no finalizer, no atexit hook of the driver's for the runs to inherit
+kept = os.dup(1), os.dup(2)
+for fd in (1, 2):  # what the imports print (a warning): each run would have printed it, but in its own place
+    os.dup2(os.open(os.path.join(scratch, f"import.{fd}"), os.O_WRONLY | os.O_CREAT | os.O_TRUNC), fd)
 import recur.__main__ as entry
 
 for name in json.loads(sys.argv[1]):  # imported once, before the forks
     importlib.import_module(name)
+sys.stdout.flush()
+sys.stderr.flush()
+for fd in (1, 2):
+    os.dup2(kept[fd - 1], fd)
+    with open(os.path.join(scratch, f"import.{fd}"), errors="replace") as said:
+        if said.read():
+            sys.exit(f"the imports wrote to fd {fd}, which no forked run would show: run these as processes")
 
 results = []
-with tempfile.TemporaryDirectory() as scratch:
-    for n, case in enumerate(json.loads(sys.stdin.read())):
-        out, err = os.path.join(scratch, f"{n}.out"), os.path.join(scratch, f"{n}.err")
-        pid = os.fork()
-        if pid == 0:
-            code = 1
+for n, case in enumerate(json.loads(sys.stdin.read())):
+    out, err = os.path.join(scratch, f"{n}.out"), os.path.join(scratch, f"{n}.err")
+    pid = os.fork()
+    if pid == 0:
+        code = 1
+        try:
+            os.chdir(case["cwd"])
+            os.environ.clear()
+            os.environ.update(case["env"])
+            time.tzset()  # TZ and TMPDIR as the run's own start reads them, not as the driver's did
+            tempfile.tempdir = None
+            sys.argv = ["recur", *case["args"]]
+            null = os.open(os.devnull, os.O_RDONLY)
+            os.dup2(null, 0)
+            for fd, path in ((1, out), (2, err)):
+                os.dup2(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC), fd)
+            # as the interpreter ends a run (Py_RunMain, Py_FinalizeEx): the exit status of SystemExit, an uncaught
+            # exception through sys.excepthook (serve installs its own), a KeyboardInterrupt as death by SIGINT;
+            # then the non-daemon threads waited for, then the atexit hooks (those the imports registered too)
+            interrupted = False
             try:
-                os.chdir(case["cwd"])
-                os.environ.clear()
-                os.environ.update(case["env"])
-                sys.argv = ["recur", *case["args"]]
-                atexit._clear()  # the driver's own (its scratch folder's clean-up): the run registers its own
-                null = os.open(os.devnull, os.O_RDONLY)
-                os.dup2(null, 0)
-                for fd, path in ((1, out), (2, err)):
-                    os.dup2(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC), fd)
-                try:
-                    entry.main()
-                    code = 0
-                except SystemExit as done:  # as the interpreter turns it into an exit status
-                    if done.code is None or isinstance(done.code, int):
-                        code = done.code or 0
-                    else:
-                        print(done.code, file=sys.stderr)
-                except BaseException:
-                    traceback.print_exc()
-                atexit._run_exitfuncs()
-                for stream in (sys.stdout, sys.stderr):
-                    stream.flush()
-            finally:
-                os._exit(code & 0xFF)
-        _, status = os.waitpid(pid, 0)
-        code = os.waitstatus_to_exitcode(status)
-        with open(out, errors="replace") as o, open(err, errors="replace") as e:
-            results.append([code, o.read(), e.read()])
+                entry.main()
+                code = 0
+            except SystemExit as done:
+                if done.code is None or isinstance(done.code, int):
+                    code = done.code or 0
+                else:
+                    print(done.code, file=sys.stderr)
+            except BaseException:
+                interrupted = sys.exc_info()[0] is KeyboardInterrupt
+                sys.excepthook(*sys.exc_info())
+            threading._shutdown()
+            import atexit
+            atexit._run_exitfuncs()
+            for stream in (sys.stdout, sys.stderr):
+                stream.flush()
+            if interrupted:
+                signal.signal(signal.SIGINT, signal.SIG_DFL)
+                os.kill(os.getpid(), signal.SIGINT)
+        finally:
+            os._exit(code & 0xFF)
+    _, status = os.waitpid(pid, 0)
+    code = os.waitstatus_to_exitcode(status)
+    with open(out, errors="replace") as o, open(err, errors="replace") as e:
+        results.append([code, o.read(), e.read()])
+shutil.rmtree(scratch)
 print(json.dumps(results))
 """
 
@@ -63,6 +90,8 @@ print(json.dumps(results))
 # what a run of `recur serve` imports before its start-up checks (the KB's loader, numpy, the index's module): not
 # what any run here is about (a test of what is imported when runs its own process)
 PRELOADED = ["recur.cli.main", "recur.kb.loader", "recur.retrieval.embed", "recur.retrieval.index"]
+# the variables the interpreter reads at its start (stream encodings, warnings filters, hash seed, locale)
+_AT_START = re.compile(r"PYTHON|LANG$|LC_")
 
 
 def recur_runs(cases: list[tuple], timeout: float = 300) -> list[subprocess.CompletedProcess]:
@@ -70,10 +99,14 @@ def recur_runs(cases: list[tuple], timeout: float = 300) -> list[subprocess.Comp
     each run to its end in a forked child of one process that imported `recur` (and PRELOADED) once; a
     CompletedProcess each (its args, returncode, stdout and stderr as text), in order. ``timeout`` bounds the whole
     batch (a guard against a hang, not a timing)."""
-    tools = str(Path(__file__).resolve().parents[1] / "tools")
+    driver_env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1] / "tools")}
     given = []
     for args, env, cwd in cases:
         env = dict(os.environ if env is None else env)
+        # read by the interpreter as it starts (the driver's, once), not by a run: a run given another would differ
+        started = {k for k in env.keys() | driver_env.keys() if _AT_START.match(k) and k != "PYTHONPATH"}
+        if differ := sorted(k for k in started if env.get(k) != driver_env.get(k)):
+            raise ValueError(f"{args}: {', '.join(differ)} set apart from this process's: run it as a process")
         given.append({"args": [str(a) for a in args], "env": env, "cwd": str(cwd or Path.cwd())})
     r = subprocess.run(
         [sys.executable, "-c", _DRIVER, json.dumps(PRELOADED)],
@@ -81,7 +114,7 @@ def recur_runs(cases: list[tuple], timeout: float = 300) -> list[subprocess.Comp
         capture_output=True,
         text=True,
         timeout=timeout,
-        env={**os.environ, "PYTHONPATH": tools},
+        env=driver_env,
     )
     assert r.returncode == 0, r.stderr
     return [

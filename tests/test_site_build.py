@@ -355,7 +355,8 @@ def test_mkdocs_build_strict_from_the_repo_root(built, tmp_path):
         "NO_MKDOCS_2_WARNING": "1",
     }
     proc = subprocess.run(
-        [str(MKDOCS), "build", "--strict", "-q", "-d", str(tmp_path / "out")],
+        # not -q: mkdocs -q drops its warnings before --strict counts them (a warning then passed)
+        [str(MKDOCS), "build", "--strict", "-d", str(tmp_path / "out")],
         cwd=ROOT,
         env=env,
         capture_output=True,
@@ -790,7 +791,7 @@ def test_a_recur_edit_url_that_is_not_a_url_fails_mkdocs_build_naming_the_variab
     env = {k: v for k, v in os.environ.items() if not k.startswith("RECUR_")}
     env.update(RECUR_KB=str(kb), RECUR_AS_OF=AS_OF, RECUR_INDEX=str(tmp_path / "none"), NO_MKDOCS_2_WARNING="1")
     env["RECUR_EDIT_URL"] = "javascript:alert(1)//"
-    build = [str(MKDOCS), "build", "--strict", "-q"]
+    build = [str(MKDOCS), "build", "--strict"]  # not -q: mkdocs -q drops the warnings --strict would count
     proc = subprocess.run(build, cwd=repo, env=env, capture_output=True, text=True, timeout=300)
     assert proc.returncode != 0 and "Traceback" not in proc.stderr, proc.stderr
     assert "recur: RECUR_EDIT_URL: must be an http:// or https:// URL" in proc.stderr, proc.stderr

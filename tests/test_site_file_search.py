@@ -83,7 +83,7 @@ def test_mkdocs_build_with_the_setting_writes_them_too(kb, tmp_path):
     env = {**os.environ, "RECUR_KB": str(kb), "RECUR_AS_OF": AS_OF, "RECUR_INDEX": str(tmp_path / "none"),
            "RECUR_SITE_SRC": str(tmp_path / "src"), "NO_MKDOCS_2_WARNING": "1", "RECUR_FILE_SEARCH": "on"}  # fmt: skip
     out = tmp_path / "out"
-    proc = subprocess.run([str(MKDOCS), "build", "--strict", "-q", "-d", str(out)], cwd=ROOT, env=env,
+    proc = subprocess.run([str(MKDOCS), "build", "--strict", "-d", str(out)], cwd=ROOT, env=env,  # not -q: it voids --strict
                           capture_output=True, text=True, timeout=300)  # fmt: skip
     assert proc.returncode == 0, proc.stderr
     assert _index_js(out)["docs"] and (out / WORKER_JS).is_file()
