@@ -172,7 +172,7 @@ def _dns_odd_form(kb):
     "args,broken,said",
     [
         (["disk-ful", "volume-full"], None, "OLD: unknown pattern id(s) disk-ful (did you mean disk-full?)"),
-        (["old-retired", "new-one"], None, "kb/patterns/deploys/old-retired.md:"),
+        (["old-retired", "disk-full"], None, "kb/patterns/deploys/old-retired.md:8: status: old-retired is retired"),
         (["disk-full", "db-pool-exhausted"], None, "NEW: pattern 'db-pool-exhausted' already exists"),
         (["disk-full", "old-retired"], None, "NEW: pattern 'old-retired' already exists"),
         (["disk-full", "Volume_Full"], None, "NEW: must be a kebab-case id"),

@@ -58,11 +58,11 @@ def rename_pattern(kb, old: str, new: str, category: str | None = None, dry: boo
     if not old.strip():  # "$OLD" unset in a script
         raise RecurError("OLD is empty: give the id of the pattern to rename, e.g. disk-full")
     pid, old_path = find_pattern_file(kb, old, label="OLD")
+    _refuse_retired(old_path, pid)
     new_id = _free_id(kb, new, pid)
     folder = _category(kb, old_path, category)
     new_path = kb.root / "patterns" / folder / f"{new_id}.md"
     referrers = _referrers(kb, pid, old_path)
-    _refuse_retired(old_path, pid)
     _refuse_errors(kb, [old_path, *(path for path, _, _ in referrers)])
     held = [] if dry else sorted({old_path.parent, *(path.parent for path, _, _ in referrers)})
     with contextlib.ExitStack() as stack:
