@@ -153,6 +153,11 @@ def test_dry_run_says_what_it_would_change_and_writes_nothing(kb):
     )
 
 
+def _draft(kb):
+    path = kb / "patterns/network/dns-failure.md"
+    path.write_text(path.read_text().replace("category: network\n", "category: network\nstatus: draft\n"))
+
+
 def _break_db_pool(kb):
     path = kb / "patterns/capacity/db-pool-exhausted.md"
     path.write_text(path.read_text().replace("severity: sev2", "severity: sev9"))
@@ -173,6 +178,7 @@ def _dns_odd_form(kb):
     [
         (["disk-ful", "volume-full"], None, "OLD: unknown pattern id(s) disk-ful (did you mean disk-full?)"),
         (["old-retired", "disk-full"], None, "kb/patterns/deploys/old-retired.md:8: status: old-retired is retired"),
+        (["dns-failure", "dns-broken"], _draft, "kb/patterns/network/dns-failure.md:5: status: dns-failure is a draft"),
         (["disk-full", "db-pool-exhausted"], None, "NEW: pattern 'db-pool-exhausted' already exists"),
         (["disk-full", "old-retired"], None, "NEW: pattern 'old-retired' already exists"),
         (["disk-full", "Volume_Full"], None, "NEW: must be a kebab-case id"),
@@ -190,6 +196,7 @@ def _dns_odd_form(kb):
     ids=[
         "unknown",
         "retired",
+        "draft",
         "taken",
         "taken-by-stub",
         "no-id",

@@ -50,15 +50,15 @@ class Renamed:
 
 def rename_pattern(kb, old: str, new: str, category: str | None = None, dry: bool = False) -> Renamed:
     """Rename pattern ``old`` to ``new`` in the KB ``kb`` (loaded), its new file in ``category``'s folder (None:
-    its own): the changes, written all at once unless ``dry``. A RecurError, nothing written, for an unknown or
-    retired ``old``, a ``new`` that is no kebab-case id or is taken by any pattern file (a retired stub too), and
+    its own): the changes, written all at once unless ``dry``. A RecurError, nothing written, for an unknown,
+    retired or draft ``old``, a ``new`` that is no kebab-case id or is taken by any pattern file (a retired stub too), and
     a file to change that has errors of its own."""
     from recur.kb.pattern_fix import find_pattern_file
 
     if not old.strip():  # "$OLD" unset in a script
         raise RecurError("OLD is empty: give the id of the pattern to rename, e.g. disk-full")
     pid, old_path = find_pattern_file(kb, old, label="OLD")
-    _refuse_retired(old_path, pid)
+    _refuse_status(old_path, pid)
     new_id = _free_id(kb, new, pid)
     folder = _category(kb, old_path, category)
     new_path = kb.root / "patterns" / folder / f"{new_id}.md"
@@ -121,16 +121,25 @@ def _front(path: Path):
     return read_front(path)[2]
 
 
-def _refuse_retired(old_path: Path, pid: str) -> None:
+def _refuse_status(old_path: Path, pid: str) -> None:
+    """A RecurError for a pattern the rename cannot leave a stub of: one retired already (its id stays for the
+    records naming it), or a draft (the stub's superseded_by would name a draft, which `recur check` warns of:
+    readers sent to a page still being written)."""
     doc = _front(old_path)
     data = doc.data if isinstance(doc.data, dict) else {}
-    if str(data.get("status") or "") != "retired":
+    status, at = str(data.get("status") or ""), f"{_shown(old_path)}:{doc.lines.get(('status',), 1)}: status:"
+    if status == "draft":
+        raise RecurError(
+            f"{at} {pid} is a draft: its retired stub would send readers to a draft (recur check warns of that); "
+            "publish it first (status: active), or, while no record names it, rename its file and id by hand"
+        )
+    if status != "retired":
         return
     after = data.get("superseded_by")
     named = f" (superseded_by: {', '.join(map(str, after)) if isinstance(after, list) else after})" if after else ""
     raise RecurError(
-        f"{_shown(old_path)}:{doc.lines.get(('status',), 1)}: status: {pid} is retired already{named}: its id stays "
-        "for the records naming it; rename the pattern in use that replaced it, or set status: active first"
+        f"{at} {pid} is retired already{named}: its id stays for the records naming it; rename the pattern in use "
+        "that replaced it, or set status: active first"
     )
 
 
