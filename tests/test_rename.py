@@ -264,7 +264,7 @@ def test_a_write_refused_part_way_leaves_every_file_as_it_was(kb, tmp_path):
         signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
         resource.setrlimit(resource.RLIMIT_FSIZE, (8000, 8000))
         from recur.cli.main import main
-        sys.argv = ["recur", "rename", "--kb", {str(kb)!r}, "disk-full", "volume-full"]
+        sys.argv = ["recur", "rename", "--kb", {str(kb)!r}, "disk-full", "volume-full", "--category", "storage"]
         main()
         """
     )
@@ -274,6 +274,23 @@ def test_a_write_refused_part_way_leaves_every_file_as_it_was(kb, tmp_path):
     assert res.returncode == 1, res.stderr
     assert "eval/cases.yml: cannot write the file there: File too large" in res.stderr, res.stderr
     assert "Traceback" not in res.stderr
+    assert snapshot(kb) == before
+    assert not (kb / "patterns/storage").exists()  # the new category's folder, made for the new file, taken out
+
+
+def test_a_folder_it_may_not_write_leaves_every_file_as_it_was(kb):
+    """paths/ read-only to this user: the pattern files staged before it are never put in place."""
+    folder = kb / "paths"
+    before = snapshot(kb)
+    folder.chmod(0o555)
+    try:
+        if os.access(folder, os.W_OK):
+            pytest.skip("chmod does not restrict this user (root)")
+        res = rename(kb, "disk-full", "volume-full")
+    finally:
+        folder.chmod(0o755)
+    assert res.exit_code == 1, res.output
+    assert "kb/paths/first-week.yml: cannot write the file there: Permission denied" in res.output, res.output
     assert snapshot(kb) == before
 
 
