@@ -57,7 +57,8 @@ def strict_findings(kb: Path) -> list[tuple]:
 @pytest.fixture
 def kb(tmp_path, monkeypatch):
     """small_kb, where disk-full (with an open fix, and comments in its front matter) is named by a path's step,
-    a case, db-pool-exhausted's related, dns-failure's distinguish and an incident record."""
+    a case, db-pool-exhausted's related, dns-failure's distinguish, an incident record and the superseded_by of
+    old-retired."""
     monkeypatch.chdir(tmp_path)
     root = small_kb(tmp_path / "kb")
     write(
@@ -81,6 +82,8 @@ def kb(tmp_path, monkeypatch):
             1,
         )
     )
+    retired = root / "patterns/deploys/old-retired.md"  # replaced by disk-full: left so, and followed on to NEW
+    retired.write_text(retired.read_text().replace("status: retired\n", "status: retired\nsuperseded_by: disk-full\n"))
     steps = root / "paths/first-week.yml"
     steps.write_text(
         steps.read_text() + "  - pattern: disk-full  # the cheapest outage to prevent\n    why: it fills up\n"

@@ -192,7 +192,8 @@ def _named(path: Path, pid: str, whole: bool, places) -> list[tuple] | None:
     except RecurError:
         doc = None
     found = [] if doc is None else places(doc.data, pid)
-    if found or not _names_as_word(path, pid, whole):
+    retired = doc is not None and not whole and isinstance(doc.data, dict) and doc.data.get("status") == "retired"
+    if found or retired or not _names_as_word(path, pid, whole):  # a retired pattern's links: history, left
         return found
     return None
 
