@@ -79,8 +79,8 @@ def edited_text(path: Path, plan: Callable[[dict], list[Edit]], whole_yaml: bool
     """(``plan(the data as read)``'s edits that change something, the file's text with them made), each value
     written in place (``record_edit``: the author's layout and comments stay) and read back as `recur check` reads
     it; nothing written. The front matter of a record, or (``whole_yaml``) a YAML file whole (its data, a list too,
-    given to ``plan``): an onboarding path, eval/cases.yml. No edit to make: ([], the text as it is). `recur rename` plans its files so, and writes them
-    all at once."""
+    given to ``plan``): an onboarding path, eval/cases.yml. No edit to make: ([], the text as it is). `recur
+    rename` plans its files so, and writes them all at once."""
     import yaml
 
     from recur.kb.loader import display_path

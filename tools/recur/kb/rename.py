@@ -51,8 +51,8 @@ class Renamed:
 def rename_pattern(kb, old: str, new: str, category: str | None = None, dry: bool = False) -> Renamed:
     """Rename pattern ``old`` to ``new`` in the KB ``kb`` (loaded), its new file in ``category``'s folder (None:
     its own): the changes, written all at once unless ``dry``. A RecurError, nothing written, for an unknown,
-    retired or draft ``old``, a ``new`` that is no kebab-case id or is taken by any pattern file (a retired stub too), and
-    a file to change that has errors of its own."""
+    retired or draft ``old``, a ``new`` that is no kebab-case id or is taken by any pattern file (a retired stub
+    too), and a file to change that has errors of its own."""
     from recur.kb.pattern_fix import find_pattern_file
 
     if not old.strip():  # "$OLD" unset in a script
@@ -70,7 +70,6 @@ def rename_pattern(kb, old: str, new: str, category: str | None = None, dry: boo
             stack.enter_context(editing(held_folder, _shown(held_folder)))
         changes = [_copy(old_path, pid, new_id, new_path), _stub(old_path, new_id)]
         changes += [_pointed(path, whole, places, pid, new_id) for path, whole, places in referrers if places]
-        changes = [c for c in changes if c is not None]
         if not dry:
             write_all_atomic({c.path: c.text for c in changes}, new=[new_path])
     left = sum(1 for i in kb.incidents.values() if pid in i.patterns)
