@@ -32,6 +32,7 @@ WRITES_THEN_SAYS = {
     "new incident",
     "new path",
     "new pattern",
+    "rename",
     "tune",
 }
 

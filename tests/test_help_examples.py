@@ -20,8 +20,9 @@ from recur.kb.loader import load_kb
 
 ROOT = Path(__file__).resolve().parents[1]
 # the argument or option names whose values are ids, and which of the KB's ids each may be
-PATTERN_KEYS = {"pattern_id", "pattern_ids", "pattern", "remove"}
+PATTERN_KEYS = {"pattern_id", "pattern_ids", "pattern", "remove", "old"}
 INCIDENT_KEYS = {"incident_id"}
+NEW_ID_KEYS = {"new"}  # `recur rename OLD NEW`: an id no pattern has yet
 
 
 def _commands(cmd, path):
@@ -77,6 +78,8 @@ def test_every_help_example_names_an_id_the_starter_kb_has():
                     ok = v in kb.patterns
                 elif key in INCIDENT_KEYS:
                     ok = v in kb.incidents
+                elif key in NEW_ID_KEYS:
+                    ok = not kb.pattern_known(v)
                 elif key == "path_id":
                     ok = v in kb.paths
                 elif key == "item_id":
@@ -110,3 +113,26 @@ def test_the_help_examples_run_against_the_starter_kb(command, request, tmp_path
         assert result.exit_code == 0, (path, words, result.output)
         ran += 1
     assert ran, f"no example of recur {' '.join(command)} to run"
+
+
+def test_the_rename_examples_run_on_a_copy_of_the_starter_kb_and_leave_it_passing_check_strict(tmp_path):
+    """Each `recur rename --help` example, run as given on its own copy of the starter KB (they write): it renames,
+    and `recur check --strict` then finds no error or warning the KB did not have."""
+    import json
+
+    def findings(kb):
+        res = CliRunner().invoke(cli, ["check", "--kb", str(kb), "--strict", "--format", "json"])
+        return {(p["field"], p["message"]) for p in json.loads(res.stdout)["problems"] if p["level"] != "notice"}
+
+    ran = 0
+    for path, _, words in _examples():
+        if path != ["rename"]:
+            continue
+        kb = tmp_path / f"kb{ran}"
+        shutil.copytree(ROOT / "kb", kb)
+        before = findings(kb)
+        result = CliRunner().invoke(cli, [*path, "--kb", str(kb), *words])
+        assert result.exit_code == 0, (words, result.output)
+        assert findings(kb) <= before, words
+        ran += 1
+    assert ran == 3, ran

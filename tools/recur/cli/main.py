@@ -34,6 +34,7 @@ COMMANDS = {
     "report": "recur.cli.report:report",
     "incident": "recur.cli.incident:incident",
     "fix": "recur.cli.fix:fix",
+    "rename": "recur.cli.rename:rename",
     "coverage": "recur.cli.coverage:coverage_cmd",
     "import": "recur.cli.importer:import_cmd",
     "lookalikes": "recur.cli.lookalikes:lookalikes_cmd",

@@ -65,21 +65,36 @@ def change_record(path: Path, plan: Callable[[dict], list[Edit]], vet=None, writ
 
 
 def _change_locked(path: Path, plan, shown: str, vet=None, write: bool = True) -> list[Edit]:
+    edits, text = edited_text(path, plan)
+    if not edits:
+        return []
+    if vet is not None:
+        vet(text)
+    if write:
+        write_atomic(path, text, overwrite=True)
+    return edits
+
+
+def edited_text(path: Path, plan: Callable[[dict], list[Edit]], whole_yaml: bool = False) -> tuple[list[Edit], str]:
+    """(``plan(the data as read)``'s edits that change something, the file's text with them made), each value
+    written in place (``record_edit``: the author's layout and comments stay) and read back as `recur check` reads
+    it; nothing written. The front matter of a record, or (``whole_yaml``) a YAML file whole (its data, a list too,
+    given to ``plan``): an onboarding path, eval/cases.yml. No edit to make: ([], the text as it is). `recur
+    rename` plans its files so, and writes them all at once."""
     import yaml
 
+    from recur.kb.loader import display_path
     from recur.kb.parse import ParseError, load_yaml
     from recur.kb.record_edit import add_to_list, drop_value, set_value
 
-    lines, rest, doc, as_written = read_front(path)
+    shown, offset = display_path(path), 0 if whole_yaml else 1
+    front, rest, doc, as_written = _read_yaml(path, shown) if whole_yaml else _read_front_text(path)
     have = doc.data
     try:
-        edits = [e for e in plan(have if isinstance(have, dict) else {}) if _value(have, e[0]) != e[2]]
+        edits = [e for e in plan(have if isinstance(have, dict) or whole_yaml else {}) if _value(have, e[0]) != e[2]]
     except _Unlike as exc:  # said at its line, as the other errors: the author fixes it there
         key = exc.args[0]
         raise RecurError(f"{shown}:{doc.lines.get((key,), 1)}: {key}: {exc.args[1]}; nothing written") from None
-    if not edits:
-        return []
-    front = "\n".join(lines)
     for n, (where, yaml_text, _) in enumerate(edits):  # no text: the key is taken out (a reopened done date)
         try:
             if isinstance(yaml_text, list):  # items added to a list (a fix's tickets)
@@ -88,8 +103,12 @@ def _change_locked(path: Path, plan, shown: str, vet=None, write: bool = True) -
                 front = set_value(front, where, yaml_text, shown) if yaml_text else drop_value(front, where, shown)
         except yaml.YAMLError as exc:  # the edit before it left the text unreadable (an anchor it took)
             raise _unsafe(shown, doc, edits[max(n - 1, 0)][0], str(getattr(exc, "problem", None) or exc)) from None
+        except RecurError:  # record_edit's lines are a front matter's (from line 2): said at the file's own
+            if not whole_yaml:
+                raise
+            raise _unsafe(shown, doc, where, "a layout this tool does not edit") from None
     try:
-        data = load_yaml(front, offset=1).data
+        data = load_yaml(front, offset=offset).data
     except ParseError as exc:
         raise _unsafe(shown, doc, edits[0][0], exc.message) from None
     for where, _, expected in edits:
@@ -97,22 +116,40 @@ def _change_locked(path: Path, plan, shown: str, vet=None, write: bool = True) -
             raise _unsafe(shown, doc, where, "it read back otherwise")
     if slip := _sibling_changed(have, data, [e[0] for e in edits]):
         raise _unsafe(shown, doc, slip, "another value beside it read back otherwise")
-    text = as_written("---\n" + front + "\n" + rest)
-    if vet is not None:
-        vet(text)
-    if write:
-        write_atomic(path, text, overwrite=True)
-    return edits
+    return edits, as_written(front + rest)
+
+
+def _read_front_text(path: Path):
+    """(the front matter, the rest of the file from the newline before its closing line, the front matter read, the
+    function that puts the file's line ends back): ``read_front``'s, as ``edited_text`` joins them."""
+    lines, rest, doc, as_written = read_front(path)
+    return "\n".join(lines), "\n" + rest, doc, lambda text: as_written("---\n" + text)
+
+
+def _read_yaml(path: Path, shown: str):
+    """A YAML file whole, as ``_read_front_text`` gives a record's front matter: one that does not parse is its
+    error, at its line, and nothing is written."""
+    from recur.kb.incident_record import read_record
+    from recur.kb.parse import ParseError, load_yaml
+
+    text, as_written = read_record(path)
+    try:
+        doc = load_yaml(text)
+    except ParseError as exc:
+        raise RecurError(f"{shown}:{exc.line}: {exc.field or 'file'}: {exc.message}; nothing written") from None
+    return text, "", doc, as_written
 
 
 def _sibling_changed(before, after, edited: list[tuple]) -> tuple | None:
     """The place of a value next to an edited one (in the same mapping) that the edits changed, or None:
-    a line taken out (``drop_value``) must take only its own key."""
+    a line taken out (``drop_value``) must take only its own key. A value holding an edited one (``fix`` beside
+    ``status``, when ``fix.status`` is edited too: `recur rename`'s stub) is compared key by key, as a parent."""
     for parent in dict.fromkeys(where[:-1] for where in edited):
         old = _value(before, parent)
         for key in old if isinstance(old, dict) else ():
             place = (*parent, key)
-            if place not in edited and _value(after, place) != old[key]:
+            holds_edit = any(where[: len(place)] == place for where in edited)
+            if not holds_edit and _value(after, place) != old[key]:
                 return place
     return None
 

@@ -46,13 +46,14 @@ class Change:
         )
 
 
-def find_pattern_file(kb, pattern_id: str) -> tuple[str, Path]:
+def find_pattern_file(kb, pattern_id: str, label: str = "ID") -> tuple[str, Path]:
     """(the id, the file) of the pattern ``pattern_id`` names (``schema.given_id``: any letter case), its file
     read even when it has errors (the board leaves it out); an id no pattern file has is the error
-    `recur incident link` gives, with its did-you-mean (loader.require_patterns)."""
+    `recur incident link` gives, with its did-you-mean (loader.require_patterns), naming ``label`` (the
+    command's argument)."""
     from recur.kb.loader import display_path, require_patterns
 
-    pid = require_patterns(kb, [pattern_id], "ID")[0]
+    pid = require_patterns(kb, [pattern_id], label)[0]
     files = sorted((kb.root / "patterns").glob(f"*/{pid}.md"))
     if not files:  # known, but not in a category folder: the loader's own error says where it goes
         shown = ", ".join(kb.misplaced.get(pid) or kb.pattern_files.get(pid) or [pid])
@@ -94,6 +95,17 @@ def set_fix(kb, path: Path, change: Change, dry: bool = False, warned: list | No
 
     edits = change_record(path, plan, vet=vet_with(kb, path, warned), write=not dry)
     return edits, had
+
+
+def closing_edits(fix: dict) -> list[Edit]:
+    """The edits that close the fix ``fix`` (as read) when it is still to do (open, the default, or in progress): as
+    `recur fix --status wont-fix` closes it (its ``done:`` day taken out). A pattern retired by `recur rename` (its
+    copy holds the fix open now): a retired pattern's open fix was left off the board without a word."""
+    from recur.kb.schema import OPEN_FIX
+
+    if str(fix.get("status") or "open") not in OPEN_FIX:
+        return []
+    return _edits(fix, Change(status="wont-fix"))
 
 
 def _edits(fix: dict, change: Change) -> list[Edit]:

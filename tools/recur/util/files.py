@@ -94,17 +94,8 @@ def _write_atomic(path: Path, text: str | bytes, overwrite: bool) -> Path:
     if problem:  # every caller names its fields first: this is the last line, nothing half-written
         raise RecurError(f"{path}: not written: the content {problem}")
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = _temp_file(path)
+    tmp = _staged(path, text, overwrite)
     try:
-        # before writing: on a full disk, what they hold may be the room this write needs. Their age is read
-        # against our own new file's mtime, set by the same clock as theirs (an NFS server's, maybe minutes off ours)
-        _remove_stale_temps_seen(path, now=os.fstat(fd).st_mtime, own=tmp)
-        if overwrite and path.exists():  # an edit keeps the file's permissions
-            os.fchmod(fd, stat.S_IMODE(path.stat().st_mode))
-        with os.fdopen(fd, "wb") if binary else os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-            fh.flush()  # on disk before the name points at it: after a power cut, the old file or
-            os.fsync(fh.fileno())  # the whole new one, never an empty or short one (ext4, xfs)
         if not overwrite:
             try:  # os.link fails if the target appeared meanwhile: never clobber a record
                 os.link(tmp, path)
@@ -118,6 +109,123 @@ def _write_atomic(path: Path, text: str | bytes, overwrite: bool) -> Path:
         if os.path.exists(tmp):
             os.unlink(tmp)
     return path
+
+
+def _staged(path: Path, text: str | bytes, overwrite: bool) -> str:
+    """A new temp file beside ``path`` holding ``text``, on disk (fsync), with the mode ``path`` has when it is
+    replaced (``overwrite``), else a new file's: what ``write_atomic`` and ``write_all_atomic`` rename into place.
+    Removed again when the write fails."""
+    fd, tmp = _temp_file(path)
+    try:
+        # before writing: on a full disk, what they hold may be the room this write needs. Their age is read
+        # against our own new file's mtime, set by the same clock as theirs (an NFS server's, maybe minutes off ours)
+        _remove_stale_temps_seen(path, now=os.fstat(fd).st_mtime, own=tmp)
+        if overwrite and path.exists():  # an edit keeps the file's permissions
+            os.fchmod(fd, stat.S_IMODE(path.stat().st_mode))
+        binary = isinstance(text, bytes)
+        with os.fdopen(fd, "wb") if binary else os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(text)
+            fh.flush()  # on disk before the name points at it: after a power cut, the old file or
+            os.fsync(fh.fileno())  # the whole new one, never an empty or short one (ext4, xfs)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    return tmp
+
+
+def write_all_atomic(texts: dict, new: Collection = ()) -> None:
+    """Write several files as one change (``texts``: {path: text}; ``new``: those of them that are new files, never
+    put over one that appeared meanwhile): every new text is first written to a temp file beside its file, and only
+    when all are on disk are they renamed into place, the new files first. A write refused on the way (a folder not
+    writable, a full disk) leaves every file as it was, its temp files removed; a rename that fails, or an
+    interruption (Ctrl-C) among the renames, puts back the files already replaced (each kept as a hard link, or a
+    copy, until the end), so the files are all old or all new. (A kill -9 among the renames, a few system calls
+    long, can leave some new: each file is whole, old or new, as ``write_atomic`` leaves one.) `recur rename`
+    changes a pattern, its stub, other patterns, the onboarding paths and the eval cases so."""
+    staged: list[tuple[Path, str]] = []
+    made: list[Path] = []  # folders made for a new file (a new category's): taken out again when the change fails
+    try:
+        for path, text in texts.items():
+            path = Path(path)
+            problem = None if isinstance(text, bytes) else utf8.problem(text)
+            if problem:
+                raise RecurError(f"{path}: not written: the content {problem}")
+            with writing(path, "the file"):
+                if not path.parent.is_dir():
+                    path.parent.mkdir(parents=True)
+                    made.append(path.parent)
+                staged.append((path, _staged(path, text, overwrite=path not in new)))
+        order = sorted(staged, key=lambda s: s[0] not in new)  # a name taken meanwhile: refused before any change
+        _rename_all(order, set(map(Path, new)))
+    except BaseException:
+        for _, tmp in staged:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+        for folder in reversed(made):
+            with contextlib.suppress(OSError):
+                folder.rmdir()
+        raise
+    finally:
+        for _, tmp in staged:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+
+
+def _rename_all(staged: list[tuple[Path, str]], new: set) -> None:
+    """Rename each staged temp file over its file (a new one linked, refused when the name is taken); on any
+    failure or interruption, the files already changed put back as they were, then the error raised."""
+    done: list[tuple[Path, str | None]] = []  # (file, its old content kept aside; None: a new file)
+    try:
+        for path, tmp in staged:
+            with writing(path, "the file"):
+                if path in new:
+                    _link_new(tmp, path)
+                    done.append((path, None))
+                    continue
+                kept = _kept_aside(path)
+                done.append((path, kept))
+                os.replace(tmp, path)
+    except BaseException:
+        for path, kept in reversed(done):
+            with contextlib.suppress(OSError):
+                if kept:
+                    os.replace(kept, path)
+                else:
+                    os.unlink(path)
+        raise
+    finally:
+        for _, kept in done:
+            if kept:
+                with contextlib.suppress(OSError):
+                    os.unlink(kept)
+
+
+def _link_new(tmp: str, path: Path) -> None:
+    """``tmp`` put in place as the new file ``path``, never over one that appeared meanwhile (``AlreadyExists``);
+    renamed where the file system has no hard links, as ``write_atomic`` does."""
+    try:
+        os.link(tmp, path)
+    except FileExistsError:
+        raise AlreadyExists(f"{path}: already exists; refusing to overwrite it") from None
+    except OSError:
+        if path.exists():
+            raise AlreadyExists(f"{path}: already exists; refusing to overwrite it") from None
+        os.replace(tmp, path)
+
+
+def _kept_aside(path: Path) -> str:
+    """A temp name beside ``path`` that holds its present content (a hard link; a copy where the file system has
+    none), to put it back if the change it is part of fails."""
+    while True:
+        aside = str(path.with_name(f".{path.name}.{os.getpid()}-{secrets.token_hex(6)}.tmp"))
+        try:
+            os.link(path, aside)
+            return aside
+        except FileExistsError:
+            continue
+        except OSError:  # no hard links here (some network and FUSE file systems)
+            return _staged(path, path.read_bytes(), overwrite=True)
 
 
 def process_gone(pid) -> bool:

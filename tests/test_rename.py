@@ -1,0 +1,314 @@
+"""`recur rename OLD NEW`: a pattern renamed as docs/kb-format.md's "Renaming a pattern" said to do by hand (copy
+the file with the new id, the old one a retired stub, then what `recur check` names pointed at the new id), which
+few authors got right the first time. Every file is changed in place (comments and layout kept), all at once or
+not at all, and `recur check --strict` has nothing new to say afterwards."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from kbfactory import pattern_text, small_kb, write
+
+from recur.cli.main import cli
+
+TODAY = "2026-12-06"
+TOOLS = Path(__file__).resolve().parents[1] / "tools"
+
+FIX = (
+    "fix:  # tracked by the problem manager\n"
+    "  status: open   # not started\n"
+    "  owner: team-storage\n"
+    "  tickets: [PRB-135]\n"
+)
+
+
+@pytest.fixture(autouse=True)
+def _today(monkeypatch):
+    monkeypatch.setenv("RECUR_TODAY", TODAY)
+
+
+def run(*args):
+    return CliRunner().invoke(cli, [str(a) for a in args])
+
+
+def rename(kb, *args):
+    return run("rename", "--kb", kb, *args)
+
+
+def snapshot(root: Path) -> dict:
+    """Every file under ``root`` (hidden ones too: a temp file left would show) with its bytes."""
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def strict_findings(kb: Path) -> list[tuple]:
+    """(file, field, message) of each error and warning `recur check --strict --json` gives."""
+    res = run("check", "--kb", kb, "--strict", "--format", "json")
+    doc = json.loads(res.stdout)
+    return [(p["path"], p["field"], p["message"]) for p in doc["problems"] if p["level"] in ("error", "warning")]
+
+
+@pytest.fixture
+def kb(tmp_path, monkeypatch):
+    """small_kb, where disk-full (with an open fix, and comments in its front matter) is named by a path's step,
+    a case, db-pool-exhausted's related, dns-failure's distinguish, an incident record and the superseded_by of
+    old-retired."""
+    monkeypatch.chdir(tmp_path)
+    root = small_kb(tmp_path / "kb")
+    write(
+        root,
+        "patterns/capacity/disk-full.md",
+        pattern_text(
+            "disk-full",
+            title="Disk full on a host",
+            symptoms=("writes fail", "no space left on device"),
+            signals=("No space left on device", "ENOSPC"),
+            related=("db-pool-exhausted",),
+            fix=FIX,
+            extra_front="owner: team-storage  # pages the storage rota",
+        ),
+    )
+    dns = root / "patterns/network/dns-failure.md"
+    dns.write_text(
+        dns.read_text().replace(
+            "---\n\n",
+            'distinguish:\n  - from: disk-full   # told apart by the error\n    by: "ENOSPC, not SERVFAIL"\n---\n\n',
+            1,
+        )
+    )
+    retired = root / "patterns/deploys/old-retired.md"  # replaced by disk-full: left so, and followed on to NEW
+    retired.write_text(retired.read_text().replace("status: retired\n", "status: retired\nsuperseded_by: disk-full\n"))
+    steps = root / "paths/first-week.yml"
+    steps.write_text(
+        steps.read_text() + "  - pattern: disk-full  # the cheapest outage to prevent\n    why: it fills up\n"
+    )
+    write(
+        root,
+        "incidents/2026/INC-2026-0003.md",
+        """---
+id: INC-2026-0003
+title: Uploads failed on a full volume
+date: 2026-05-01
+severity: sev3
+patterns: [disk-full]
+---
+
+## Summary
+The upload volume filled up.
+""",
+    )
+    assert strict_findings(root) == []
+    return root
+
+
+def test_rename_changes_each_file_in_place_and_check_strict_stays_clean(kb):
+    before = snapshot(kb)
+    res = rename(kb, "disk-full", "volume-full")
+    assert res.exit_code == 0, res.output
+    after = snapshot(kb)
+    old = before["patterns/capacity/disk-full.md"].decode()
+    # the copy: the id alone changed, comments, order and the fix kept (open: it is the new pattern's now)
+    assert after["patterns/capacity/volume-full.md"].decode() == old.replace("id: disk-full", "id: volume-full")
+    stub = old.replace("  status: open   # not started", "  status: wont-fix   # not started").replace(
+        "\n---\n\n## Summary", f"\nstatus: retired\nsuperseded_by: volume-full\nretired: {TODAY}\n---\n\n## Summary", 1
+    )
+    assert after["patterns/capacity/disk-full.md"].decode() == stub
+    for name, old_text, new_text in (
+        ("patterns/capacity/db-pool-exhausted.md", "related: [disk-full]", "related: [volume-full]"),
+        ("patterns/network/dns-failure.md", "  - from: disk-full   #", "  - from: volume-full   #"),
+        ("paths/first-week.yml", "  - pattern: disk-full  #", "  - pattern: volume-full  #"),
+        ("eval/cases.yml", "expect: [disk-full]", "expect: [volume-full]"),
+    ):
+        assert after[name].decode() == before[name].decode().replace(old_text, new_text), name
+    changed = {n for n in after if before.get(n) != after[n]}
+    assert changed == {
+        "patterns/capacity/volume-full.md",
+        "patterns/capacity/disk-full.md",
+        "patterns/capacity/db-pool-exhausted.md",
+        "patterns/network/dns-failure.md",
+        "paths/first-week.yml",
+        "eval/cases.yml",
+    }  # the incident record and the retired pattern's links left as they were
+    assert strict_findings(kb) == []
+    out = res.output
+    assert "kb/patterns/capacity/db-pool-exhausted.md: related[0]: disk-full → volume-full" in out
+    assert "kb/paths/first-week.yml: steps[2].pattern: disk-full → volume-full" in out
+    assert "kb/eval/cases.yml: [1].expect[0]: disk-full → volume-full" in out
+    assert "Left naming disk-full, as the format keeps them: 1 incident record" in out
+    assert out.rstrip().endswith(f"Next: recur check --kb {kb} --strict, then recur index --kb {kb}")
+
+
+def test_dry_run_says_what_it_would_change_and_writes_nothing(kb):
+    before = snapshot(kb)
+    res = rename(kb, "disk-full", "volume-full", "--dry-run")
+    assert res.exit_code == 0, res.output
+    assert snapshot(kb) == before
+    assert res.output.startswith("Would rename disk-full to volume-full (dry run: nothing written):")
+    stub = f"retired stub: status: retired, superseded_by: volume-full, retired: {TODAY}, fix.status: wont-fix"
+    assert f"kb/patterns/capacity/disk-full.md: {stub}" in res.output
+
+
+def _draft(kb):
+    path = kb / "patterns/network/dns-failure.md"
+    path.write_text(path.read_text().replace("category: network\n", "category: network\nstatus: draft\n"))
+
+
+def _break_db_pool(kb):
+    path = kb / "patterns/capacity/db-pool-exhausted.md"
+    path.write_text(path.read_text().replace("severity: sev2", "severity: sev9"))
+
+
+def _dns_unread(kb):
+    path = kb / "patterns/network/dns-failure.md"
+    path.write_text(path.read_text().replace('"ENOSPC, not SERVFAIL"', '"ENOSPC, not SERVFAIL'))
+
+
+def _dns_odd_form(kb):
+    path = kb / "patterns/network/dns-failure.md"
+    path.write_text(path.read_text().replace("  - from: disk-full   #", "  - from: [disk-full]   #"))
+
+
+@pytest.mark.parametrize(
+    "args,broken,said",
+    [
+        (["disk-ful", "volume-full"], None, "OLD: unknown pattern id(s) disk-ful (did you mean disk-full?)"),
+        (["old-retired", "disk-full"], None, "kb/patterns/deploys/old-retired.md:8: status: old-retired is retired"),
+        (["dns-failure", "dns-broken"], _draft, "kb/patterns/network/dns-failure.md:5: status: dns-failure is a draft"),
+        (["disk-full", "db-pool-exhausted"], None, "NEW: pattern 'db-pool-exhausted' already exists"),
+        (["disk-full", "old-retired"], None, "NEW: pattern 'old-retired' already exists"),
+        (["disk-full", "Volume_Full"], None, "NEW: must be a kebab-case id"),
+        (["disk-full", "con"], None, "NEW: 'con' names the device CON"),
+        (["disk-full", "disk-full"], None, "NEW: 'disk-full' is the pattern's id already"),
+        (["disk-full", "volume-full", "--category", "capacty"], None, "--category: there is no category 'capacty'"),
+        (["disk-full", "volume-full"], _break_db_pool, "kb/patterns/capacity/db-pool-exhausted.md:5: severity:"),
+        (
+            ["disk-full", "volume-full"],
+            _dns_unread,
+            "kb/patterns/network/dns-failure.md:14: front matter: YAML does not parse",
+        ),
+        (["disk-full", "volume-full"], _dns_odd_form, "dns-failure.md:13: distinguish[0].from: must be a string"),
+    ],
+    ids=[
+        "unknown",
+        "retired",
+        "draft",
+        "taken",
+        "taken-by-stub",
+        "no-id",
+        "reserved",
+        "same",
+        "category-slip",
+        "error",
+        "unread",
+        "odd-form",
+    ],
+)
+def test_a_refusal_names_the_file_or_argument_and_writes_nothing(kb, args, broken, said):
+    if broken:
+        broken(kb)
+    before = snapshot(kb)
+    res = rename(kb, *args)
+    assert res.exit_code == 1, res.output
+    assert said in res.output, res.output
+    assert res.output.startswith("Error: ") and "Traceback" not in res.output
+    assert snapshot(kb) == before
+
+
+def test_the_retired_refusal_says_why(kb):
+    res = rename(kb, "old-retired", "new-one")
+    assert "kb/patterns/deploys/old-retired.md:8: status: old-retired is retired already" in res.output, res.output
+
+
+def test_an_error_in_a_file_it_does_not_change_is_no_refusal(kb):
+    path = kb / "patterns/deploys/old-retired.md"
+    path.write_text(path.read_text().replace("severity: sev2", "severity: sev9"))
+    assert rename(kb, "disk-full", "volume-full").exit_code == 0
+
+
+def test_a_new_category_moves_the_file_and_keeps_its_links_leading_where_they_led(kb):
+    path = kb / "patterns/capacity/disk-full.md"
+    body = (
+        "See [the pool](db-pool-exhausted.md#summary) and [dns](../network/dns-failure.md), the "
+        "[docs](https://example.com/x.md), [here](#runbook), `[code](db-pool-exhausted.md)`.\n"
+    )
+    path.write_text(path.read_text().replace("## Runbook", body + "\n## Runbook"))
+    assert strict_findings(kb) == []
+    res = rename(kb, "disk-full", "volume-full", "--category", "storage")
+    assert res.exit_code == 0, res.output
+    moved = (kb / "patterns/storage/volume-full.md").read_text()
+    assert "category: storage" in moved and "id: volume-full" in moved
+    assert (
+        "See [the pool](../capacity/db-pool-exhausted.md#summary) and [dns](../network/dns-failure.md), the "
+        "[docs](https://example.com/x.md), [here](#runbook), `[code](db-pool-exhausted.md)`." in moved
+    )
+    assert "1 relative link rewritten to lead from storage/ to the same files" in res.output
+    assert strict_findings(kb) == []
+
+
+def test_a_write_refused_part_way_leaves_every_file_as_it_was(kb, tmp_path):
+    """The files are staged one by one; the last, eval/cases.yml, is too large for the process's file size limit
+    (a full disk, a quota): the files staged before it are never put in place, and no temp file is left."""
+    cases = kb / "eval/cases.yml"
+    cases.write_text(
+        cases.read_text() + "".join(f'- query: "filler case {n:05d}"\n  expect: [dns-failure]\n' for n in range(400))
+    )
+    before = snapshot(kb)
+    code = textwrap.dedent(
+        f"""
+        import resource, signal, sys
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (8000, 8000))
+        from recur.cli.main import main
+        sys.argv = ["recur", "rename", "--kb", {str(kb)!r}, "disk-full", "volume-full", "--category", "storage"]
+        main()
+        """
+    )
+    assert len(cases.read_bytes()) > 8000 > max(len(v) for k, v in before.items() if k != "eval/cases.yml")
+    env = {**os.environ, "PYTHONPATH": str(TOOLS), "PYTHONDONTWRITEBYTECODE": "1"}
+    res = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120)
+    assert res.returncode == 1, res.stderr
+    assert "eval/cases.yml: cannot write the file there: File too large" in res.stderr, res.stderr
+    assert "Traceback" not in res.stderr
+    assert snapshot(kb) == before
+    assert not (kb / "patterns/storage").exists()  # the new category's folder, made for the new file, taken out
+
+
+def test_a_folder_it_may_not_write_leaves_every_file_as_it_was(kb):
+    """paths/ read-only to this user: the pattern files staged before it are never put in place."""
+    folder = kb / "paths"
+    before = snapshot(kb)
+    folder.chmod(0o555)
+    try:
+        if os.access(folder, os.W_OK):
+            pytest.skip("chmod does not restrict this user (root)")
+        res = rename(kb, "disk-full", "volume-full")
+    finally:
+        folder.chmod(0o755)
+    assert res.exit_code == 1, res.output
+    assert "kb/paths/first-week.yml: cannot write the file there: Permission denied" in res.output, res.output
+    assert snapshot(kb) == before
+
+
+def test_a_rename_that_fails_among_the_renames_puts_back_the_files_already_replaced(kb, monkeypatch):
+    """The OS refusing the third rename into place (as an interruption there would stop it): the new file and
+    the stub already renamed are taken back, so the KB is the old one whole."""
+    before = snapshot(kb)
+    real, calls = os.replace, []
+
+    def third_fails(src, dst, *args, **kwargs):
+        calls.append(dst)
+        if len(calls) == 2:  # the new file is linked, not renamed: the second os.replace is the third file
+            raise OSError(5, "Input/output error")
+        return real(src, dst, *args, **kwargs)
+
+    monkeypatch.setattr(os, "replace", third_fails)
+    res = rename(kb, "disk-full", "volume-full")
+    assert res.exit_code == 1, res.output
+    assert "cannot write the file there: Input/output error" in res.output
+    assert snapshot(kb) == before
