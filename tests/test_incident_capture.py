@@ -1210,7 +1210,9 @@ def test_a_long_logs_summary_holds_its_error_line_as_pasted_with_its_entities_an
     error = "2026-12-01T10:50:00Z ERROR GET /search?q=a&amp;page=2 failed: &lt;pool&gt; timeout"
     plain = _log(300, 150).replace("2026-12-01T10:50:00Z ERROR FATAL: sorry, too many clients already", error)
     quoted = "".join(f"&gt; {x}\n" for x in plain.splitlines())
-    for given, line in ((plain, error), (quoted, f"&gt; {error}")):
+    # a "<" of its own: no text Slack escaped, its entities searched as written, the line matched as searched
+    html = plain.replace("INFO", "INFO <html>", 1)
+    for given, line in ((plain, error), (quoted, f"&gt; {error}"), (html, error)):
         r = new(kb_dir, tmp_path, "-t", "Search errors", "-s", "sev3", "-d", "-", "--no-suggest", "--json", input=given)
         assert r.exit_code == 0, r.output
         assert "its Summary holds the 1 line searched" in r.stderr, r.stderr

@@ -183,6 +183,19 @@ def test_entities_the_user_typed_are_searched_echoed_and_recorded_as_typed(serve
     assert reply["no_known_pattern"] is api["no_known_pattern"] is True
 
 
+def test_a_quote_in_a_quote_typed_in_slack_is_searched_as_its_words(served):
+    """Found in review: only one quote's mark was read: "> > disk full" typed (sent "&gt; &gt; disk full") was
+    searched and echoed as "> disk full"; Slack's API sending it to /api/suggest alike."""
+    words = "No space left on device on the db host"
+    reply = slash(served, _slack_escaped(f"> > {words}")).json()
+    first = reply["blocks"][0]["text"]["text"]
+    assert f"“{words}”" in first, first
+    plain = slash(served, words).json()
+    assert reply["no_known_pattern"] is plain["no_known_pattern"] is False
+    api = httpx.post(served["base"] + "/api/suggest", json={"text": _slack_escaped(f"> > {words}")}).json()
+    assert api["query"] == words
+
+
 @pytest.mark.parametrize(
     "sent",
     [

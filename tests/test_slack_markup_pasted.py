@@ -164,9 +164,48 @@ since the 13:10 rollout &amp; the log says key &lt;ES_URL&gt; is missing"""
 QUOTED = {
     QUOTED_PODS: "search-api 0/1 CrashLoopBackOff\nsince the 13:10 rollout & the log says key <ES_URL> is missing",
     "&gt; disk full on db-3\n&gt;\n&gt; writes fail with ENOSPC": "disk full on db-3\n\nwrites fail with ENOSPC",
-    "> p99 &gt; 4s &amp;&amp; rising\n>still quoted? no": "p99 > 4s && rising\n>still quoted? no",
+    "&gt; p99 &gt; 4s &amp;&amp; rising\n&gt;still quoted? no": "p99 > 4s && rising\n>still quoted? no",
+    "> p99 > 4s && rising\n>still quoted? no": "p99 > 4s && rising\n>still quoted? no",
     "typed &amp;lt;none&amp;gt; here\r\n&gt;\tpod pending\r\n": "typed &lt;none&gt; here\r\npod pending\r\n",
 }
+
+# (as sent, as read): a quote in a quote, as Slack's API sends one and in Markdown, and a code block in a quote
+NESTED = {
+    "&gt; &gt; disk full on db-3\n&gt; writes fail": "disk full on db-3\nwrites fail",
+    "> > disk full on db-3\n>> writes fail\n> > > still\n>\t>\tquoted": "disk full on db-3\nwrites fail\nstill\nquoted",
+    "&gt;&gt;&gt; all of it quoted, Slack's way\nand this": "all of it quoted, Slack's way\nand this",
+    "&gt; &gt;\n&gt; &gt; p99 &gt; 4s": "\np99 > 4s",
+    "> >x stays a quote's text\n>>y and >z are no quotes": ">x stays a quote's text\n>>y and >z are no quotes",
+    "&gt; ```\n&gt; ERROR upstream &lt;pool&gt; timeout\n&gt; ```": "\nERROR upstream <pool> timeout\n",
+    "&gt; &gt; ```text\n&gt; &gt; ERROR upstream timeout\n&gt; &gt; ```": "\nERROR upstream timeout\n",
+    "> > ```\n> > ERROR upstream timeout\n> > ```": "\nERROR upstream timeout\n",
+}
+# not Slack's text (an "&" of its own, a "<" or ">" outside Slack's markup): its entities and "&gt; " as written
+NOT_SLACKS = [
+    '<p class="note">Tom &amp; Jerry &lt;b&gt;</p>',
+    "GET /search?q=a&amp;page=2 502 &quot;upstream&quot;",
+    "curl 'https://x.example/a?b=1&c=2' returned &lt;html&gt;",
+    "&gt; escaped &amp; quoted &#39;in HTML&#39;",
+    "error: a < b &amp;&amp; c",
+]
+
+
+def test_a_quote_in_a_quote_is_read_as_one():
+    """Found in review: only one quote's mark was read, "&gt; &gt; disk full" was searched as "> disk full", and a
+    log in a code block in a quote in a quote kept its marks and fences."""
+    for sent, read in NESTED.items():
+        assert prepare(sent).text == read, sent
+    typed = {k.replace("&gt;", ">").replace("&lt;", "<"): v for k, v in NESTED.items() if "&gt;&gt;" not in k}
+    for sent, read in typed.items():  # Slack's /recur: the text as typed, its escapes read already
+        assert prepare(sent, escaped=False).text == read, sent
+
+
+@pytest.mark.parametrize("text", NOT_SLACKS)
+def test_entities_in_a_text_slack_did_not_escape_are_searched_and_echoed_as_written(text):
+    """Found in review: an HTML snippet or a log pasted into `recur suggest`, the API, MCP or the box had its
+    "&amp;" and "&lt;" read as Slack's escapes, searched and echoed as "&" and "<"."""
+    p = prepare(text)
+    assert p.text == text and p.searched == text
 
 
 def test_slacks_quotes_and_escapes_are_read_as_the_text_typed():
@@ -183,13 +222,14 @@ def test_the_pages_query_reads_slacks_quotes_and_escapes_as_query_py(tmp_path):
 
     if NODE is None:
         pytest.skip("node is not installed")
-    texts = [*QUOTED, *NOT_MARKUP]
+    texts = [*QUOTED, *NOT_MARKUP, *NESTED, *NOT_SLACKS]
     body = "return input.map((t) => { const p = q.prepare(t); return [p.text, p.log_level, q.note(p)]; });"
     js = run_query_js(tmp_path, body, texts)
     for text, j in zip(texts, js):
         p = prepare(text)
         assert j == [p.text, p.log_level, p.note or ""], text
     assert [j[0] for j in js[: len(QUOTED)]] == list(QUOTED.values()) and js[0][1] == "pods"
+    assert [j[0] for j in js[len(QUOTED) + len(NOT_MARKUP) :]] == [*NESTED.values(), *NOT_SLACKS]
 
 
 @pytest.mark.model
@@ -197,3 +237,29 @@ def test_a_pod_table_quoted_in_slack_finds_the_crash_loop_surely(real_engine):
     """Quoted, the table alone was searched whole: bad-deploy-crashloop medium 0.76; read as a table, high 0.91."""
     top = real_engine.answer(QUOTED_PODS.rsplit("\n", 1)[0], top=3).results[0]
     assert top["id"] == "bad-deploy-crashloop" and top["confidence"] == "high", top["confidence"]
+
+
+def test_every_surface_echoes_entities_slack_did_not_escape_and_reads_a_quote_in_a_quote(real_engine, served):
+    """Found in review: `recur suggest`, the API and MCP echoed an HTML snippet's "&amp;" as "&" (read as Slack's
+    escape), and searched "&gt; &gt; disk full" as "> disk full"; a quote in a quote is searched as its words."""
+    kb, index = str(real_engine.kb_dir), str(real_engine.index_dir)
+    nested, plain = "&gt; &gt; disk full on db-3, writes fail with ENOSPC", "disk full on db-3, writes fail with ENOSPC"
+
+    def cli_answer(text):
+        r = CliRunner().invoke(cli, ["suggest", "--kb", kb, "--index", index, "--model", "default", "--json", text])
+        assert r.exit_code == 0, r.output
+        return json.loads(r.stdout)
+
+    def api_answer(text):
+        r = httpx.post(served + "/api/suggest", json={"text": text}, timeout=60)
+        assert r.status_code == 200, r.text
+        return r.json()
+
+    async def mcp(texts):
+        async with Client(served + "/mcp", read_timeout_seconds=60) as client:
+            return [(await client.call_tool("suggest_patterns", {"text": t})).structured_content for t in texts]
+
+    asked = [*NOT_SLACKS[:2], nested, plain]
+    for answers in ([cli_answer(t) for t in asked], [api_answer(t) for t in asked], run_async(mcp(asked))):
+        assert [a["query"] for a in answers[:3]] == [*NOT_SLACKS[:2], plain]
+        assert _ranked(answers[2]) == _ranked(answers[3])

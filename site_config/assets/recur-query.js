@@ -25,25 +25,36 @@
 (function (root) {
   "use strict";
 
-  /* query.slack_unquoted: the quote marks of quoted lines out (SLACK_QUOTES: Slack's "&gt;", Markdown's ">", before a
-     blank or alone), then Slack's &lt;, &gt; and &amp; (last) as typed; a line at a time, no multiline ^ */
+  /* query.slack_unquoted: the quote marks of quoted lines out (SLACK_QUOTES: Slack's "&gt;" in a text Slack escaped,
+     Markdown's ">" in any other; a run of them, "&gt; &gt; ", ">> ", the last before a blank or alone), then, in a text
+     Slack escaped (slackEscaped), its &lt;, &gt; and &amp; (last) as typed; a line at a time, no multiline ^ */
   var SLACK_QUOTES = ["&gt;", ">"];
   function slackUnquoted(text) {
-    if (text.indexOf("&") < 0 && text.indexOf(">") < 0) return text;
-    var lines = text.split("\n");
+    var slack = text.indexOf("&") >= 0 && slackEscaped(text);
+    if (!slack && text.indexOf(">") < 0) return text;
+    var mark = SLACK_QUOTES[slack ? 0 : 1], lines = text.split("\n");
     for (var n = 0; n < lines.length; n++) {
-      for (var k = 0; k < SLACK_QUOTES.length; k++) {
-        if (lines[n].slice(0, SLACK_QUOTES[k].length) !== SLACK_QUOTES[k]) continue;
-        var rest = lines[n].slice(SLACK_QUOTES[k].length), first = rest.slice(0, 1);
-        if (first === "" || first === " " || first === "\t" || first === "\r") {
-          lines[n] = first === " " || first === "\t" ? rest.slice(1) : rest;
-        }
-        break;
-      }
+      if (lines[n].slice(0, mark.length) === mark) lines[n] = unquotedLine(lines[n], mark);
     }
     text = lines.join("\n");
-    if (text.indexOf("&") < 0) return text;
+    if (!slack) return text;
     return text.split("&lt;").join("<").split("&gt;").join(">").split("&amp;").join("&");
+  }
+  /* query.NOT_SLACKS and slack_escaped: a text as Slack sends one has no "&" but in its three escapes, no "<" nor ">"
+     but in its own markup (SLACK_MARKUP); an HTML snippet's or a log's "&amp;" (beside an "&quot;", a "<") is as
+     written */
+  var NOT_SLACKS = /&(?!amp;|lt;|gt;)|[<>]/;
+  function slackEscaped(text) {
+    if (text.indexOf("<") >= 0) text = text.replace(SLACK_MARKUP, "");
+    return !NOT_SLACKS.test(text);
+  }
+  /* query.QUOTE_RUNS and _unquoted_line: a line's run of quote marks out, each before blanks and another mark, or
+     another mark right after it, the last before a blank (taken with it), a "\r" or the line's end */
+  var QUOTE_RUNS = {};
+  SLACK_QUOTES.forEach(function (m) { QUOTE_RUNS[m] = new RegExp("^(?:" + m + "[ \t]*(?=" + m + "))*" + m + "(?:[ \t]|(?=\r)|$)"); });
+  function unquotedLine(line, mark) {
+    var m = QUOTE_RUNS[mark].exec(line);
+    return m ? line.slice(m[0].length) : line;
   }
 
   /* recur/retrieval/query.py: MAX_QUERY_CHARS, FRAMES_KEPT, HEAD_SHARE, TAIL_SHARE, LINE_CHARS, FRAME, ELIDED, TELLING */
