@@ -1478,6 +1478,47 @@ def test_the_box_says_slacks_markup_alone_has_nothing_to_search_as_recur_suggest
 
 
 @pytest.mark.browser
+def test_a_text_with_nothing_to_search_takes_the_last_answers_cards_away(loaded_box, static_site):
+    """A box that had answered a question, then asked Slack's markup alone (nothing left to search once it is out),
+    said "Nothing searched: …" over the last answer's cards: a responder read them as this question's answer. So did
+    a blank text and an SNS confirmation (the box's other texts it asks nothing for); and an answer still on its way
+    to the question before was shown under that status once it arrived. Each takes the cards away."""
+    from test_sns_paste import CONFIRMATION, CONFIRMED_SAID  # which imports this module
+
+    url, *_ = static_site
+    page = loaded_box  # the model loaded: no goto, which would load it again
+    status, cards = page.locator(".recur-suggest__status"), page.locator(".recur-suggest__card")
+    said = {
+        "<@U012AB3CD> <!here> :fire:": f"Nothing searched: {NOTHING_LEFT}.",
+        "\u200b \ufeff": "Type or paste what you see first.",
+        json.dumps(CONFIRMATION): f"Nothing searched: {CONFIRMED_SAID}.",
+    }
+    for text, line in said.items():
+        assert _ask(page, QUERIES[0]), (status.inner_text(), page.errors)  # an answer's cards on screen
+        page.fill("textarea.recur-suggest__input", text)
+        page.click("button.recur-suggest__go")
+        expect(status).to_have_text(line, timeout=60_000)
+        assert cards.count() == 0 and page.locator(".recur-suggest__results").is_hidden(), text
+        assert page.locator(".recur-suggest__stale").is_hidden()
+    # asked while the answer to a question is on its way (a press on a changed text asks it at once): that answer,
+    # ranked after the status was said, is not shown under it
+    assert _ask(page, QUERIES[1])
+    page.evaluate(
+        """qs => { const box = document.querySelector('div.recur-suggest'), form = box.querySelector('form');
+        const text = box.querySelector('textarea');
+        for (const q of qs) { text.value = q; form.requestSubmit(); } }""",
+        [QUERIES[0], "<@U012AB3CD> <!here> :fire:"],
+    )
+    expect(status).to_have_text(f"Nothing searched: {NOTHING_LEFT}.")
+    # the box's answer to QUERIES[0] was asked of the engine first: once one asked after it is had, it is too
+    page.evaluate("q => document.querySelector('div.recur-suggest').recurEngine.then(e => e.answer(q))", QUERIES[0])
+    page.evaluate("() => new Promise((done) => setTimeout(done))")  # and the box's handler of it has run
+    assert cards.count() == 0 and status.inner_text() == f"Nothing searched: {NOTHING_LEFT}."
+    assert page.locator("button.recur-suggest__go").get_attribute("aria-disabled") is None  # not left busy
+    assert page.errors == []
+
+
+@pytest.mark.browser
 def test_the_box_reads_a_typo_in_the_browser_as_recur_suggest_does(loaded_box, static_site):
     """The browser ranker reads a typo as the KB's word (search.TYPO) as the server does, the model's whole
     words ("blog") taken from the bundle's tokenizer, and the box says how it read it. Read only when the text as

@@ -1093,6 +1093,31 @@ def _error(code: str, message: str, wait: str = "1") -> tuple:
     return 503, {"error": {"code": code, "message": message}}, wait
 
 
+def test_a_status_that_answers_nothing_takes_the_last_answers_cards_away(chromium, built):
+    """The served box, as the static one (test_browser_search): after an answer, Slack's markup alone said "Nothing
+    searched: …" and the API's error its message, each over the last answer's cards, read as this question's."""
+    from recur.retrieval.query import NOTHING_LEFT
+
+    _, site = built
+    refused = (422, {"error": {"code": "invalid_request", "message": "text: refused for this test"}}, None)
+    script = [(200, DISK_FULL, None), (200, DISK_FULL, None), refused]
+    with (
+        scripted_api(site, lambda n: HEALTHY, lambda n: script[n]) as (base, asked),
+        box_page(chromium, base + "/", "api") as (page, errors),
+    ):
+        cards = page.locator(".recur-suggest__card")
+        for text, said in (("<@U012AB3CD> <!here> :fire:", f"Nothing searched: {NOTHING_LEFT}."),
+                           ("ENOSPC on /data", "text: refused for this test")):  # fmt: skip
+            ask(page, "writes fail: No space left on device")
+            cards.first.wait_for(timeout=60_000)
+            ask(page, text)
+            status_says(page, said, 60_000)
+            assert page.inner_text(".recur-suggest__status") == said
+            assert cards.count() == 0 and page.locator(".recur-suggest__results").is_hidden(), text
+        assert len(asked) == 3, asked  # the markup was not sent
+        assert [e for e in errors if "Failed to load resource" not in e] == []
+
+
 def test_a_busy_server_is_asked_again_after_retry_after_as_a_starting_one_is(chromium, built):
     """Found in review: only not_ready was asked again; a 503 overloaded (past --max-concurrent, Retry-After: 1)
     showed its message at once, as a failure. It is asked again after Retry-After, three times, then the box says

@@ -1192,7 +1192,8 @@
              known before (a build without browser_bytes). */
           if (self.loadingLine) return;
           self.loadingLine = loadingLine(loadedBefore(self) ? 0 : total);
-          self.say(self.loadingLine + self.meanwhileNote(), "progress");
+          /* not over a status that is no answer (Box.dropAnswer: the question it loaded for was dropped) */
+          if (self.isBusy()) self.say(self.loadingLine + self.meanwhileNote(), "progress");
         }, both[0], window.RecurQuery.prepare, words);
       });
       /* forgotten when it fails: after a passing failure (a network error) the next question loads again */
@@ -1303,17 +1304,17 @@
     var prepared = window.RecurQuery.prepare(text, MAX_CHARS);
     /* no alert nor incident (an AWS SNS subscription confirmation: query.Prepared.not_alert): nothing to search,
        said as the terminal says it; its token, signature and URLs were searched as words and the closest shown */
-    if (prepared.not_alert) { this.say("Nothing searched: " + prepared.not_alert + ".", "warn"); this.text.focus(); return; }
+    if (prepared.not_alert) return this.unanswered("Nothing searched: " + prepared.not_alert + ".");
     /* blank once its colour codes are out too: a paste of "\x1b[0m" alone was sent, searched as "", and
        answered "the knowledge base has no patterns yet"; blank as recur suggest reads it (recur.util.text:
        has_text, recur-query.js's hasText: white space, control characters, U+200B, U+FEFF...), which the
        server refuses: nothing to search */
-    if (!text || !window.RecurQuery.hasText(prepared.text)) { this.say("Type or paste what you see first.", "warn"); this.text.focus(); return; }
+    if (!text || !window.RecurQuery.hasText(prepared.text)) return this.unanswered("Type or paste what you see first.");
     /* Slack's markup alone (a mention, <!here>, :fire:: RecurQuery.unsearched, what is ranked being blank) has nothing
        to search, said as recur suggest, MCP and Slack say it: it was ranked as nothing and answered "the knowledge
        base has no patterns yet" with a record line for it (found in a re-read) */
     var nothing = window.RecurQuery.unsearched(prepared);
-    if (nothing) { this.say("Nothing searched: " + nothing + ".", "warn"); this.text.focus(); return; }
+    if (nothing) return this.unanswered("Nothing searched: " + nothing + ".");
     var condensed = window.RecurQuery.note(prepared, OTHER_ALERTS);
     var chars = Array.from(prepared.text);
     var kept = chars.length;
@@ -1332,6 +1333,29 @@
     if (this.mode === "static") return this.fallback(text);
     if (this.mode === "browser") return this.holdsModel(auto === true) ? this.heldByWords(text) : this.submitBrowser(text, asked);
     this.askApi(text, asked, 0);
+  };
+
+  /* A text the box asks nothing for (Nothing searched: Slack's markup alone, an SNS confirmation; a blank text): said,
+     the last answer's cards taken away (Box.dropAnswer), the focus back in the box to type the question. */
+  Box.prototype.unanswered = function (msg) {
+    this.dropAnswer(msg, "warn");
+    this.text.focus();
+  };
+
+  /* A status that is no answer to the question asked (Box.unanswered; the API's error, a server that stayed not
+     ready: Box.askApi, Box.notReady): the last answer's cards go (Box.clearResults), and an answer still on its
+     way to an earlier question is not shown (Box.asked moves on; it is no longer busy). The cards stayed under
+     "Nothing searched: …", read as this question's answer, and a model's answer to the question before, arriving
+     later, was shown under it (found in a review). */
+  Box.prototype.dropAnswer = function (msg, kind) {
+    this.asked = (this.asked || 0) + 1;
+    this.busy(false);
+    this.meanwhile = null;
+    this.beforeVerdict = null;
+    var focused = this.clearResults();
+    delete this.node.dataset.noKnownPattern;  /* no verdict said */
+    this.say(msg, kind);
+    this.refocus(focused);
   };
 
   /* The API's answer to ``text`` (``tries``: how many times the server said not_ready to it so far). Asked
@@ -1354,7 +1378,7 @@
       if (r.status === 429) return self.limited(r, text, asked, tries);
       /* asked again, or, its tries spent, the server's last word said */
       if (retries(r) && (tries < retries(r) || (r.json && r.json.error))) return self.notReady(r, text, asked, tries);
-      if (r.json && r.json.error) return self.say(r.json.error.message, "error");
+      if (r.json && r.json.error) return self.dropAnswer(r.json.error.message, "error");
       if (failingForNow(r)) return self.failedForNow(r, text);
       /* A 4xx that is not the API's JSON came from something in front of it (recur serve's own 404 and 405 are
          JSON, said above). A 404 or 405 there means /api/suggest is not passed on at this address (/api/healthz
@@ -1405,7 +1429,7 @@
       this.waiting = last ? function (answer) { self.say(line(answer), "warn"); } :
         function (answer) { self.rehead(unavailable(answer) + "."); };
     }
-    if (last) return this.say(line(r), "warn");
+    if (last) return this.dropAnswer(line(r), "warn");
     this.countDown("question", unavailable(r) + ".", askingAgain, retryMs(r), function () {
       if (asked === self.asked) self.askApi(text, asked, tries + 1);
     });
