@@ -630,6 +630,23 @@ def pinned_kinds(text: str) -> list[tuple[int, str, str]]:
     ]
 
 
+# A number written as a token of its own (not inside an address, a date, a version or a name: "10.0.0.7:5432",
+# "2025-10-26", "ORA-00020"), as a code is ("ERROR 1040", "SQLSTATE 42703"): search.part_codes reads a signal's.
+_LONE_NUMBER = re.compile(r"(?<![\w.:/\\-])[0-9]+(?![\w]|[.:/\\-]\w)")
+
+
+def lone_numbers(text: str, min_digits: int) -> set[str]:
+    """The numbers of ``text`` of at least ``min_digits`` digits that may be a code: each a token of its own
+    (_LONE_NUMBER), not a measure ("1500 ms", _MEASURE_AFTER) and not an HTTP status written as one (pinned_kinds:
+    a status has its own reading, STATUS_WORDS in search.py)."""
+    statuses = {digits for _, digits, kind in pinned_kinds(text) if kind == "status"}
+    return {
+        m.group()
+        for m in _LONE_NUMBER.finditer(text)
+        if len(m.group()) >= min_digits and m.group() not in statuses and not _MEASURE_AFTER.match(text, m.end())
+    }
+
+
 def pin_value(kind: str, digits: str) -> str:
     """What of a pinned number (pinned_kinds) a text must say the same: an HTTP status's class ("5xx": a signal's
     500 was an example, a 503 is the same failure, a 401 another), an errno's or an exit code's digits. Found in
