@@ -112,11 +112,11 @@ PINNED_TEXTS = {
 }
 # texts that contradict a pinned signal (search._contradicted): no evidence of it, by its words or its meaning
 # a question that is a part of one signal naming a code of it no other pattern's signals hold (search.part_codes)
-CODE_SIGNALS = ("RELAY 7421 (RX042): relay queue full", "connect ETIMEDOUT relay-primary", "relay ERROR 7733 on drain")
+CODE_SIGNALS = ("relay ERROR 7421 (RX042): queue full", "connect ETIMEDOUT relay-primary", "relay ERROR 7733 on drain")
 # question -> (the signal found, the code) in the small KB, or None; and the shipped KB's ERROR 1040 and ENFILE
 CODE_TEXTS = {
-    "RELAY 7421": (CODE_SIGNALS[0], "7421"),
-    "relay 7421": (CODE_SIGNALS[0], "7421"),
+    "ERROR 7421": (CODE_SIGNALS[0], "7421"),
+    "relay error 7421": (CODE_SIGNALS[0], "7421"),
     "7421": None,  # a bare number: any count, port or id
     "ETIMEDOUT": (CODE_SIGNALS[1], "ETIMEDOUT"),
     "relay ERROR 7733": None,  # two patterns' signals hold 7733: it names neither

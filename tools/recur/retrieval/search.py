@@ -40,10 +40,10 @@ from recur.util.text import (
     STOPWORDS,
     bm25_words,
     camel_names,
+    code_numbers,
     compatible,
     identifiers,
     kb_words,
-    lone_numbers,
     negates,
     normalise_signal,
     numbers_at,
@@ -84,8 +84,9 @@ STATUS_WORDS = frozenset({"http", "https", "status", "statuscode", "code", "code
 # A question that is a part of one signal as written (``_part_words``: its words in the signal's order, case and
 # punctuation aside) holding a code of that signal (``part_codes``) matches it as that code's identifier: "ERROR
 # 1040" of "ERROR 1040 (HY000): Too many connections", "ENFILE" of "ENFILE: file table overflow". A code: a number
-# of at least CODE_MIN_DIGITS digits the signal writes as a token of its own (util.text.lone_numbers: no HTTP status,
-# no measure, nothing inside an address or a date) or an errno's name, that no other pattern's signals hold (a word
+# of at least CODE_MIN_DIGITS digits the signal writes as a code (util.text.code_numbers: a token of its own after an
+# error, code, status, errno or exit word; no HTTP status, no measure, nothing inside an address or a date; not a
+# pid or a count after any word) or an errno's name, that no other pattern's signals hold (a word
 # of theirs, ``_part_words``). A number counts only with a word of the signal beside it: a bare "1040" may be any
 # count, port or id. Found in review: "ERROR 1040" answered "no known pattern" with unrelated results at low, the
 # pattern listing that line not among them. A code two patterns' signals hold tells neither apart: no match.
@@ -425,14 +426,14 @@ def _part_words(text: str) -> list[str]:
 
 def part_codes(signals: list) -> list[frozenset]:
     """Per signal (pattern id, raw text, identifiers): its codes a question that is a part of it may name it by
-    (see _PART_WORD): its lone numbers and errno names (lowercased) that no other pattern's signals hold."""
+    (see _PART_WORD): its code numbers and errno names (lowercased) that no other pattern's signals hold."""
     holders: dict = {}
     for pid, raw, _ in signals:
         for w in _part_words(raw):
             holders.setdefault(w, set()).add(pid)
     out = []
     for pid, raw, ids in signals:
-        codes = lone_numbers(raw, CODE_MIN_DIGITS) | {i for i in ids if i in _ERRNO_NAMES}
+        codes = code_numbers(raw, CODE_MIN_DIGITS) | {i for i in ids if i in _ERRNO_NAMES}
         out.append(frozenset(c for c in codes if holders.get(c) == {pid}))
     return out
 
