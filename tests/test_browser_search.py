@@ -111,6 +111,18 @@ PINNED_TEXTS = {
     "relay drainer exited with code 3 after loading its config": [(PINNED_SIGNALS[2], "exact")],
 }
 # texts that contradict a pinned signal (search._contradicted): no evidence of it, by its words or its meaning
+# a question that is a part of one signal naming a code of it no other pattern's signals hold (search.part_codes)
+CODE_SIGNALS = ("relay ERROR 7421 (RX042): queue full", "connect ETIMEDOUT relay-primary", "relay ERROR 7733 on drain")
+# question -> (the signal found, the code) in the small KB, or None; and the shipped KB's ERROR 1040 and ENFILE
+CODE_TEXTS = {
+    "ERROR 7421": (CODE_SIGNALS[0], "7421"),
+    "relay error 7421": (CODE_SIGNALS[0], "7421"),
+    "7421": None,  # a bare number: any count, port or id
+    "ETIMEDOUT": (CODE_SIGNALS[1], "ETIMEDOUT"),
+    "relay ERROR 7733": None,  # two patterns' signals hold 7733: it names neither
+    "ERROR 1040": None,
+    "ENFILE": None,
+}
 UNLIKE_TEXTS = {
     "warmup failed statuscode: 404": PINNED_SIGNALS[0],
     "[Errno 13] refused by relay-primary": PINNED_SIGNALS[1],
@@ -263,6 +275,11 @@ def test_ranker_js_ranks_as_search_py_given_the_same_vectors(tmp_path, kb_dir, w
         write_pattern(
             kb_dir, "relay-handshake", "network", signals=(MICRO_SIGNAL,), symptoms=("relay handshakes stall",)
         )
+        # codes a short question names a pattern by (search.part_codes), and one two patterns' signals hold
+        write_pattern(kb_dir, "relay-codes", "network", signals=CODE_SIGNALS, symptoms=("the relay drops calls",))
+        write_pattern(
+            kb_dir, "relay-drain", "network", signals=("relay ERROR 7733 on reconnect",), symptoms=("relays drain",)
+        )
         # a pattern pasted in full-width letters: its views, vectors and BM25 text NFKC (index format 11), the
         # bundle's as the index's; a plain-typed question finds it on both sides
         write_pattern(kb_dir, "kubelet-pleg", "hardware", **FULL_WIDTH_PATTERN)
@@ -397,7 +414,7 @@ def test_ranker_js_ranks_as_search_py_given_the_same_vectors(tmp_path, kb_dir, w
     # a CamelCase alert name the KB does not write: the model reads its words (Searcher.model_text, given to both
     # sides as the vectors), the calibrator counts them, not the name, as words the model may not have (_unread)
     texts += ["WorkerKernelPanicDetected", "[FIRING:1] NTPOffsetHigh (prod)", "KVMHostDown disk full"]
-    texts += [*PINNED_TEXTS, *UNLIKE_TEXTS]
+    texts += [*PINNED_TEXTS, *UNLIKE_TEXTS, *CODE_TEXTS]
     texts += [NOISE + "ERROR HikariPool-1 - Connection is not available, request timed out after 30000ms.\n"]
     # words the model's tokenizer has whole are no typos (Encoder.known_words; the fake model has none): given
     # to both sides as the browser's loader gives the tokenizer's
@@ -442,6 +459,22 @@ def test_ranker_js_ranks_as_search_py_given_the_same_vectors(tmp_path, kb_dir, w
             for a in (py[texts.index(text)], js[texts.index(text)])
         ]
         assert got == [said, said], (text, got)
+    for text, said in CODE_TEXTS.items():  # a code of one pattern's signal: that signal's evidence, alike
+        got = [
+            [
+                (r["id"], w["text"], w.get("identifier"))
+                for r in a[texts.index(text)]["results"]
+                for w in r["why"]
+                if w["field"] == "signal" and w["match"] == "identifier"
+            ]
+            for a in (py, js)
+        ]
+        assert got[0] == got[1], (text, got)
+        if which == "small":
+            assert got[0] == ([("relay-codes", *said)] if said else []), (text, got)
+        elif text == "ENFILE":  # on the fake vectors ERROR 1040's pattern is under the top 5 (the real model ranks
+            # it first: test_short_question.py)
+            assert got[0][:1] == [("file-descriptor-exhaustion", "ENFILE: file table overflow", "ENFILE")], got
     for text, signal in UNLIKE_TEXTS.items():  # not even close in meaning (its view at search.UNLIKE), in either
         got = [[w for r in a[texts.index(text)]["results"] for w in r["why"] if w["text"] == signal] for a in (py, js)]
         assert got == [[], []], (text, got)

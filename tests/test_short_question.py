@@ -74,6 +74,24 @@ def test_a_short_question_that_finds_its_pattern_or_a_longer_one_is_told_nothing
 
 
 @pytest.mark.model
+def test_an_error_code_alone_finds_the_pattern_whose_signal_holds_it(real_engine):
+    """Found in review: "ERROR 1040" answered "no known pattern" with unrelated results at low, while
+    db-connection-pool-exhausted lists "ERROR 1040 (HY000): Too many connections": a question that is a part of one
+    signal, naming a code no other pattern's signals hold, is that signal's evidence (search.part_codes)."""
+    for text, pattern in {
+        "ERROR 1040": "db-connection-pool-exhausted",
+        "exit code 137": "memory-leak-oom-kill",
+        "ENFILE": "file-descriptor-exhaustion",
+    }.items():
+        answer = real_engine.answer(text, top=5)
+        first = answer.results[0]
+        assert first["id"] == pattern and not answer.no_known_pattern, (text, answer.results[:2])
+        assert [w["match"] for w in first["why"] if w["field"] == "signal"][0] == "identifier", first["why"]
+    # a bare number may be any count, port or id: no such evidence
+    assert not any(w["match"] == "identifier" for r in real_engine.answer("1040", top=5).results for w in r["why"])
+
+
+@pytest.mark.model
 def test_mcp_and_slack_say_it_before_the_record_step(real_engine):
     answer = real_engine.answer("502", top=5).to_json()
     text = answer_text(answer, writes=True)

@@ -98,3 +98,63 @@ def test_a_signal_several_patterns_list_says_so(run, kb_dir):
     assert sig["space-a"][0]["patterns"] == 2
     assert "(listed by 2 patterns)" in why_text({"why": sig["space-a"]})
     assert "patterns" not in _signals(run, "QuotaSeen")["space-a"][0]  # one pattern's own: no count
+
+
+def _coded_kb(kb_dir):
+    """Patterns whose signals hold codes: one each's own, and one two patterns' signals hold."""
+    write(
+        kb_dir,
+        "patterns/capacity/broker-full.md",
+        pattern_text(
+            "broker-full",
+            signals=[
+                "broker ERROR 7421 (QB042): too many sessions",
+                "connect ETIMEDOUT broker-primary",
+                "session 12345 evicted by broker-primary",
+            ],
+            symptoms=("the broker refuses sessions",),
+        ),
+    )
+    for pid in ("broker-drain", "broker-split"):
+        write(
+            kb_dir,
+            f"patterns/capacity/{pid}.md",
+            pattern_text(pid, signals=[f"broker ERROR 7733 on {pid.split('-')[1]}"], symptoms=("brokers drain",)),
+        )
+
+
+def _answer(run, text: str) -> dict:
+    res = run("suggest", "--json", "--top", "10", text)
+    assert res.exit_code == 0, res.output
+    return json.loads(res.stdout)
+
+
+def test_a_question_that_is_a_part_of_one_signal_naming_its_code_finds_that_signal(run, kb_dir):
+    """Found in review: "ERROR 1040" answered "no known pattern" with unrelated results, while a starter pattern
+    lists "ERROR 1040 (HY000): Too many connections". A question that is a part of one signal as written and names a
+    code no other pattern's signals hold (a number, an errno's name) is that signal's evidence (search.part_codes)."""
+    _kb(kb_dir)
+    _coded_kb(kb_dir)
+    for text, ident in (
+        ("ERROR 7421", "7421"),
+        ("Broker error 7421", "7421"),
+        ("ETIMEDOUT", "ETIMEDOUT"),
+        ("etimedout broker-primary", "ETIMEDOUT"),
+    ):
+        answer = _answer(run, text)
+        first = answer["results"][0]
+        why = [w for w in first["why"] if w["field"] == "signal" and w["match"] != "meaning"]
+        assert first["id"] == "broker-full" and not answer["no_known_pattern"], (text, answer["results"][:2])
+        assert why[0]["match"] == "identifier" and why[0]["score"] == 0.9 and why[0]["identifier"] == ident, why
+        assert "patterns" not in why[0]
+
+
+def test_a_code_two_patterns_signals_hold_a_bare_number_or_a_longer_text_get_no_such_match(run, kb_dir):
+    """A code two patterns' signals hold tells neither apart; a bare number may be any count, port or id, and one
+    after a word that is no error, code or status word is an example's value (a session, a pid); a text that says
+    more than the signal is matched as before (its words, its identifiers)."""
+    _kb(kb_dir)
+    _coded_kb(kb_dir)
+    for text in ("broker ERROR 7733", "ERROR 7733", "7421", "ERROR 7421 sessions down", "7421 error", "session 12345"):
+        found = {pid: why for pid, why in _signals(run, text).items() if why}
+        assert found == {}, (text, found)

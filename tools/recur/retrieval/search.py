@@ -20,6 +20,7 @@ round numbers on purpose: a structure that generalises, not a fit to 34 cases.
 
 from __future__ import annotations
 
+import errno
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -39,6 +40,7 @@ from recur.util.text import (
     STOPWORDS,
     bm25_words,
     camel_names,
+    code_numbers,
     compatible,
     identifiers,
     kb_words,
@@ -79,6 +81,17 @@ CODE_MIN_DIGITS = 3
 # /api" got third-party-api-outage at medium (78%, 70%) through the 502 of its Stripe signal alone, while
 # three starter patterns speak of 502s.
 STATUS_WORDS = frozenset({"http", "https", "status", "statuscode", "code", "codes", "error", "response"})
+# A question that is a part of one signal as written (``_part_words``: its words in the signal's order, case and
+# punctuation aside) holding a code of that signal (``part_codes``) matches it as that code's identifier: "ERROR
+# 1040" of "ERROR 1040 (HY000): Too many connections", "ENFILE" of "ENFILE: file table overflow". A code: a number
+# of at least CODE_MIN_DIGITS digits the signal writes as a code (util.text.code_numbers: a token of its own after an
+# error, code, status, errno or exit word; no HTTP status, no measure, nothing inside an address or a date; not a
+# pid or a count after any word) or an errno's name, that no other pattern's signals hold (a word
+# of theirs, ``_part_words``). A number counts only with a word of the signal beside it: a bare "1040" may be any
+# count, port or id. Found in review: "ERROR 1040" answered "no known pattern" with unrelated results at low, the
+# pattern listing that line not among them. A code two patterns' signals hold tells neither apart: no match.
+_PART_WORD = re.compile(r"[a-z0-9]+")
+_ERRNO_NAMES = frozenset(name.lower() for name in errno.errorcode.values())
 # A dotted name written in lowercase (api.stripe.com, kafka.consumer.lag) names a host or a metric: the
 # thing, not its context (java.io.IOException, written with capitals, is a class). Found by a test: a
 # ReadTimeout against api.stripe.com lost its one signal evidence to the context rule.
@@ -342,7 +355,7 @@ def signal_evidence(signals: list) -> list[tuple]:
     """Per signal (pattern id, raw text, normalised text, signal words, identifiers): (the identifiers
     that count alone as {identifier: patterns listing it}, the words left once the other identifiers'
     are taken out, how many patterns list the signal's normalised text, whether it negates:
-    util.text.negates): CODE_MIN_DIGITS above. The server and the browser's ranker (site/bundle) both
+    util.text.negates, its codes: part_codes): CODE_MIN_DIGITS above. The server and the browser's ranker (site/bundle) both
     read this."""
     whole = {_alone_key(raw) for _, raw, _, _, _ in signals}
     by_norm: dict = {}
@@ -365,10 +378,11 @@ def signal_evidence(signals: list) -> list[tuple]:
         for i in strong:
             by_id.setdefault(i, set()).add(pid)
     out = []
-    for (_, raw, _, toks, ids), strong in zip(signals, alone):
+    codes = part_codes([(pid, raw, ids) for pid, raw, _, _, ids in signals])
+    for (_, raw, _, toks, ids), strong, own in zip(signals, alone, codes):
         context = set(words(" ".join(sorted(ids - strong))))
         listed = len(by_norm[signal_key(raw)])
-        out.append(({i: len(by_id[i]) for i in strong}, frozenset(toks - context), listed, negates(raw)))
+        out.append(({i: len(by_id[i]) for i in strong}, frozenset(toks - context), listed, negates(raw), own))
     return out
 
 
@@ -402,6 +416,37 @@ def named_by_signal(found, status_lines: frozenset) -> bool:
         and found[0] > 0
         and any("patterns" not in w or w["text"] not in status_lines for w in found[1])
     )
+
+
+def _part_words(text: str) -> list[str]:
+    """``text``'s words as a question is found a part of a signal: runs of ASCII letters and digits, lowercased
+    (site/browser/ranker.js partWords)."""
+    return _PART_WORD.findall(text.lower())
+
+
+def part_codes(signals: list) -> list[frozenset]:
+    """Per signal (pattern id, raw text, identifiers): its codes a question that is a part of it may name it by
+    (see _PART_WORD): its code numbers and errno names (lowercased) that no other pattern's signals hold."""
+    holders: dict = {}
+    for pid, raw, _ in signals:
+        for w in _part_words(raw):
+            holders.setdefault(w, set()).add(pid)
+    out = []
+    for pid, raw, ids in signals:
+        codes = code_numbers(raw, CODE_MIN_DIGITS) | {i for i in ids if i in _ERRNO_NAMES}
+        out.append(frozenset(c for c in codes if holders.get(c) == {pid}))
+    return out
+
+
+def _part_match(raw: str, codes: frozenset, part: tuple) -> str | None:
+    """The code (``part_codes``) by which a question (``part``: its ``_part_words``, joined by and around with
+    spaces, and as a set) is a part of the signal ``raw``, or None (of several, the first A-Z). A number counts only
+    with another word of the question's."""
+    joined, said = part
+    shared = [c for c in codes if c in said and (len(said) > 1 or not c.isdigit())]
+    if not shared or joined not in f" {' '.join(_part_words(raw))} ":
+        return None
+    return min(shared)
 
 
 def _status_line(toks: set, statuses: set) -> bool:
@@ -474,16 +519,24 @@ def _found_whole(norm: str, pins: list, norm_q: str, q_numbers: dict) -> bool:
 
 
 def _signal_match(
-    signal: tuple, evidence: tuple, norm_q: str, q_words: set, q_ids: set, q_negates: bool = False, numbers=None
+    signal: tuple,
+    evidence: tuple,
+    norm_q: str,
+    q_words: set,
+    q_ids: set,
+    q_negates: bool = False,
+    numbers=None,
+    part: tuple = ("", frozenset()),
 ):
     """(score, how, the shared identifier or None) for one signal in a query, or None: its normalised
     text inside the query's, a shared identifier that counts alone or one with most of the signal's
     other words, or most of its words (a signal that negates, only in a text that negates too:
     ``q_negates``, util.text.NEGATIONS); with how many patterns list it (signal_evidence). ``numbers``:
     (the signal's pins, the query's numbers) as ``_found_whole`` reads them, and whether the query contradicts
-    the signal (``_contradicted``); its text found with another status or errno contradicts it too."""
-    _, _, norm, toks, ids = signal
-    strong, rest, share, negated = evidence
+    the signal (``_contradicted``); its text found with another status or errno contradicts it too. ``part``: the
+    question's words as ``_part_match`` reads them (a question that is a part of the signal, naming one of its codes)."""
+    _, raw, norm, toks, ids = signal
+    strong, rest, share, negated, codes = evidence
     m = SIGNAL_MATCH
     pins, q_numbers, contradicted = numbers or ((), {}, False)
     if len(norm) >= m["exact_min_chars"] and norm in norm_q:
@@ -496,6 +549,8 @@ def _signal_match(
         return m["identifier"], "identifier", ident, strong[ident]
     if contradicted:
         return None
+    if codes and (code := _part_match(raw, codes, part)):
+        return m["identifier"], "identifier", code, 1
     context = sorted(ids & q_ids)
     if context and rest and len(rest & q_words) >= m["words_share"] * len(rest):
         return m["identifier"], "identifier", context[0], share
@@ -698,12 +753,16 @@ class Searcher:
         # and the model's whole words, no typos (Encoder.known_words); each text's corrections, asked ~9 times an
         # answer (BM25, the model's text, each result's why...) and computed once
         self._typo_targets, self._known_words, self._readings = None, None, {}
-        # every signal once, and an inverted index from its words and identifiers, so a query
-        # only looks at the signals it could match (the KB may hold thousands)
+        self._index_signals(index.docs)
+
+    def _index_signals(self, docs: dict) -> None:
+        """Every signal once, and an inverted index from its words, identifiers and codes (part_codes), so a query
+        only looks at the signals it could match (the KB may hold thousands); which are specific (VERBATIM) and
+        what each proves (signal_evidence)."""
         self.signal_list = []
         self.signals_by_word: dict = {}
         self.signals_always = []  # signals with no indexable word: checked for every query
-        for pid, doc in index.docs.items():
+        for pid, doc in docs.items():
             for s in map(compatible, doc.get("signals", [])):  # NFKC, as a question (query.Prepared.searched)
                 toks = signal_words(s)
                 ids = identifiers(s, signal=True)
@@ -716,6 +775,9 @@ class Searcher:
         # as signal_evidence tells signals apart (signal_key): "... statuscode: 401" is not inside "... statuscode: 500"
         self.specific = specific_signals([(pid, signal_key(raw), toks) for pid, raw, _, toks, _ in self.signal_list])
         self.evidence = signal_evidence(self.signal_list)
+        for n, (*_, codes) in enumerate(self.evidence):  # a question of a code's number finds it ("ERROR 1040")
+            for code in codes - self.signal_list[n][3] - self.signal_list[n][4]:
+                self.signals_by_word.setdefault(code, []).append(n)
 
     @property
     def faiss(self):
@@ -1116,6 +1178,8 @@ class Searcher:
         q_words = {w for w in words(text) if w not in STOPWORDS}
         q_ids = identifiers(text)
         q_negates = negates(text)
+        said_words = _part_words(text)
+        part = (f" {' '.join(said_words)} ", frozenset(said_words))
         near = set(self.signals_always)
         for key in q_words | q_ids:
             near.update(self.signals_by_word.get(key, ()))
@@ -1124,7 +1188,9 @@ class Searcher:
         for n in sorted(near):
             pid, raw, norm, toks, ids = self.signal_list[n]
             numbers = (_pin_offsets(raw), q_numbers, _contradicted(_pin_kinds(raw), said))  # a status, an errno
-            match = _signal_match(self.signal_list[n], self.evidence[n], norm_q, q_words, q_ids, q_negates, numbers)
+            match = _signal_match(
+                self.signal_list[n], self.evidence[n], norm_q, q_words, q_ids, q_negates, numbers, part
+            )
             if match is None:
                 continue
             score, how, ident, listed = match

@@ -382,9 +382,10 @@ def index_data(loaded) -> tuple[dict, bytes]:
         entry.append(specific)
     # and what a shared identifier proves and how many patterns share each (search.signal_evidence)
     evidence = signal_evidence([(e[0], e[1], e[2], set(e[3]), set(e[4])) for e in signals])
-    for entry, (strong, rest, share, negated) in zip(signals, evidence):
+    for entry, (strong, rest, share, negated, codes) in zip(signals, evidence):
         entry.extend([sorted(strong.items()), sorted(rest), share, negated])
         entry.append([list(pin) for pin in pinned_kinds(entry[1])])  # its status, errno: [k, digits, kind]
+        entry.append(sorted(codes))  # the codes a question that is a part of it names it by (search.part_codes)
     data = {
         "format": FORMAT, "model": loaded.model_id, "build_id": loaded.build_id, "ids": ids,
         "views": [[pos[v["pattern"]], v["kind"], v["text"]] for v in loaded.views],

@@ -630,6 +630,29 @@ def pinned_kinds(text: str) -> list[tuple[int, str, str]]:
     ]
 
 
+# A number written as a token of its own (not inside an address, a date, a version or a name: "10.0.0.7:5432",
+# "2025-10-26", "ORA-00020"): search.part_codes reads a signal's.
+_LONE_NUMBER = re.compile(r"(?<![\w.:/\\-])[0-9]+(?![\w]|[.:/\\-]\w)")
+
+
+def code_numbers(text: str, min_digits: int) -> set[str]:
+    """The numbers of ``text`` of at least ``min_digits`` digits written as a code: each a token of its own
+    (_LONE_NUMBER) after an error, code or status word, or an errno's or an exit code's ("ERROR 1040", "Exit Code:
+    137": the words _STATUS_BEFORE and _ERRNO_BEFORE read), not a measure ("1500 ms", _MEASURE_AFTER), no pid or
+    count after a level (_no_status), and no HTTP status written as one (pinned_kinds: a status has its own
+    reading, STATUS_WORDS in search.py). Not any number after a word: "Process 12345", "sector 123456789" are an
+    example's values."""
+    statuses = {digits for _, digits, kind in pinned_kinds(text) if kind == "status"}
+    out = set()
+    for m in _LONE_NUMBER.finditer(text):
+        at, digits = m.start(), m.group()
+        said = _STATUS_BEFORE.search(text, max(0, at - 16), at) or _ERRNO_BEFORE.search(text, max(0, at - 24), at)
+        value = digits in statuses or _no_status(text, at, m.end()) or _MEASURE_AFTER.match(text, m.end())
+        if len(digits) >= min_digits and said and not value:
+            out.add(digits)
+    return out
+
+
 def pin_value(kind: str, digits: str) -> str:
     """What of a pinned number (pinned_kinds) a text must say the same: an HTTP status's class ("5xx": a signal's
     500 was an example, a 503 is the same failure, a 401 another), an errno's or an exit code's digits. Found in

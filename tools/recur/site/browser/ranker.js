@@ -231,8 +231,19 @@ function saidCapped(fitted, pool, comp, cidx, sig, statusLines, cap, nameWord) {
 /* search._import_drafts_after: the order of probs (indexes) with each draft (isDraft, per result: an import's
    or a person's, search.unreviewed) rated at most cap and moved down past the results under it that are not drafts and are
    rated at least as likely right (none when probabilities are null); and the probabilities, capped. */
+/* search._part_words: runs of ASCII letters and digits, lowercased */
+function partWords(text) { return String(text).toLowerCase().match(/[a-z0-9]+/g) || []; }
+
+/* search._part_match: the code (the bundle's, search.part_codes) by which a question (part: [its partWords joined by
+   and around with spaces, as a Set]) is a part of the signal, or null; a number only with another word of the question's */
+function partMatch(s, [joined, said]) {
+  const shared = [...s.codes].filter((c) => said.has(c) && (said.size > 1 || !/^[0-9]+$/.test(c))).sort();
+  if (!shared.length || !` ${partWords(s.raw).join(" ")} `.includes(joined)) return null;
+  return shared[0];
+}
+
 /* search._signal_match: [score, how, the shared identifier or null, how many patterns list it] or null */
-function signalMatch(s, m, normQ, qWords, qIds, qNegates, qNumbers, said) {
+function signalMatch(s, m, normQ, qWords, qIds, qNegates, qNumbers, said, part) {
   let contradicted = contradicts(s.kinds, said);
   if (s.norm.length >= m.exact_min_chars && normQ.includes(s.norm)) {
     if (!s.pins.length || foundWhole(s.norm, s.pins, normQ, qNumbers)) return [m.exact, "exact", null, s.share];
@@ -244,6 +255,8 @@ function signalMatch(s, m, normQ, qWords, qIds, qNegates, qNumbers, said) {
     return [m.identifier, "identifier", ident, s.strong.get(ident)];
   }
   if (contradicted) return null;
+  const code = s.codes.size ? partMatch(s, part) : null;
+  if (code) return [m.identifier, "identifier", code, 1];
   const context = [...s.ids].filter((i) => qIds.has(i)).sort();
   if (context.length && s.rest.size && [...s.rest].filter((t) => qWords.has(t)).length >= m.words_share * s.rest.size)
     return [m.identifier, "identifier", context[0], s.share];
@@ -505,10 +518,11 @@ export class Ranker {
     this.others = this.rows.map((rows, i) => rows.filter((r) => r !== this.docRow[i] && r !== this.titleRow[i]));
     this.lexOf = new Int32Array(n).fill(-1);  /* pattern -> BM25 row */
     if (this.bm25) this.bm25.rows.forEach((pidx, row) => { if (pidx >= 0) this.lexOf[pidx] = row; });
-    this.signals = index.signals.map(([pidx, raw, norm, toks, ids, specific, strong, rest, share, negated, pinned]) =>
+    this.signals = index.signals.map(([pidx, raw, norm, toks, ids, specific, strong, rest, share, negated, pinned, codes]) =>
       ({ pidx, raw, norm, toks: new Set(toks), ids: new Set(ids), specific: Boolean(specific),
          strong: new Map(strong || []), rest: new Set(rest || []), share: share || 1, negated: Boolean(negated),
-         pins: pinOffsets(raw, pinned || []), kinds: (pinned || []).map(([, digits, kind]) => [kind, pinValue(kind, digits)]) }));
+         pins: pinOffsets(raw, pinned || []), kinds: (pinned || []).map(([, digits, kind]) => [kind, pinValue(kind, digits)]),
+         codes: new Set(codes || []) }));
     /* Searcher.status_lines: an HTTP status (no letter) counts alone in them (signal_evidence's strong) */
     this.statusLines = new Set(this.signals.filter((s) => [...s.strong.keys()].some((i) => !/\p{L}/u.test(i)))
       .map((s) => s.raw));
@@ -521,6 +535,7 @@ export class Ranker {
     this.signals.forEach((s, n) => {
       const keys = new Set([...s.toks, ...s.ids]);
       if (!keys.size) this.signalsAlways.push(n);
+      for (const c of s.codes) keys.add(c);  /* a question of a code's number finds it ("ERROR 1040") */
       for (const k of keys) {
         if (!this.signalsByWord.has(k)) this.signalsByWord.set(k, []);
         this.signalsByWord.get(k).push(n);
@@ -730,12 +745,13 @@ export class Ranker {
     const qIds = identifiers(text);
     /* util.text.negates */
     const qNegates = this.negatedNt.test(text) || words(text).some((w) => this.negations.has(w));
+    const saidWords = partWords(text), part = [` ${saidWords.join(" ")} `, new Set(saidWords)];
     const near = new Set(this.signalsAlways);
     for (const key of new Set([...qWords, ...qIds])) for (const n of this.signalsByWord.get(key) || []) near.add(n);
     const found = new Map(), verbatim = new Set();
     for (const n of [...near].sort((a, b) => a - b)) {
       const s = this.signals[n];
-      const hit = signalMatch(s, m, normQ, qWords, qIds, qNegates, qNumbers, said);
+      const hit = signalMatch(s, m, normQ, qWords, qIds, qNegates, qNumbers, said, part);
       if (!hit) continue;
       const [score, how, ident, listed] = hit;
       if (how === "exact" && s.specific) verbatim.add(s.pidx);
