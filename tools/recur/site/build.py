@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from recur import config
 from recur.kb.site_record import SITE_MARKER, site_marker
 from recur.util.errors import RecurError
-from recur.util.files import FULL, remove_work, repository_root, swap_folder, work_folder, writing
+from recur.util.files import FULL, remove_work, repository_root, swap_folder, work_folder, work_folder_path, writing
 from recur.util.text import yaml_string
 
 if TYPE_CHECKING:  # recur.site.bundle (numpy) is imported only when the bundle is written
@@ -174,11 +174,12 @@ def build_site(kb_dir, out, *, config_file=None, as_of: dt.date | None = None, e
     # the setting (on/off; another value is an error naming it) read before anything is written
     file_search = config.get("file_search") if file_search is None else file_search
     browser = _browser_plan(kb_dir, index_dir, model, browser_search, quiet, progress)
-    with writing(out, "the site"):
-        work = work_folder(out).resolve()
+    work = work_folder_path(out).resolve()  # named before it is made: a Ctrl-C just after its making removes it too
     capture, mk_log = _Capture(), logging.getLogger("mkdocs")
-    mk_log.addHandler(capture)
     try:
+        with writing(out, "the site"):
+            work_folder(out)
+        mk_log.addHandler(capture)
         src, dst = work / "src", work / "site"
         with writing(out, "the site", only=FULL):  # a full disk named as out, not a copied asset
             src.mkdir()

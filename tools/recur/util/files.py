@@ -231,6 +231,12 @@ def _staging(final: Path) -> Path:
     return final.with_name(f"{final.name}.tmp-{os.getpid()}")
 
 
+def work_folder_path(final) -> Path:
+    """Where ``work_folder(final)`` makes this process's work folder, before it is made: a caller's clean-up set
+    up before the making removes it whatever moment an interrupt comes (``remove_work``)."""
+    return _staging(Path(final))
+
+
 def check_swappable(final) -> None:
     """Fail before the work, not after it, when ``work_folder(final)`` and ``swap_folder`` could not
     write: what ``check_writable(final, folder=True)`` checks, and a file where the staging folder
@@ -249,8 +255,12 @@ def work_folder(final: Path) -> Path:
     remove_stale(final)
     work = _staging(final)
     shutil.rmtree(work, ignore_errors=True)
-    work.mkdir()
-    _hold(work)
+    try:
+        work.mkdir()
+        _hold(work)
+    except BaseException:  # a Ctrl-C once it is made, before the caller's clean-up is set: this one's
+        remove_work(work)
+        raise
     return work
 
 
