@@ -46,6 +46,7 @@ from recur.util.files import (
     file_sha256,
     folder_options,
     process_gone,
+    remove_work,
     swap_folder,
     work_folder,
     writing,
@@ -570,9 +571,10 @@ def _write_atomically(index_dir: Path, manifest, vectors, views, docs, retriever
         (tmp / "manifest.json").write_text(json.dumps(manifest, indent=1, ensure_ascii=False))
         swap_folder(tmp, index_dir)  # where it takes two renames, an interrupted one leaves .old: _recover
     except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
+        remove_work(tmp)  # whole, a second Ctrl-C raised after it
         _recover(index_dir)
         raise
+    remove_work(tmp)  # the previous index, where swapped with it; and the folder's lock let go of
 
 
 def file_digests(folder: Path) -> dict[str, str]:

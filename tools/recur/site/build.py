@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import shutil
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,7 +16,7 @@ from typing import TYPE_CHECKING
 from recur import config
 from recur.kb.site_record import SITE_MARKER, site_marker
 from recur.util.errors import RecurError
-from recur.util.files import FULL, repository_root, swap_folder, work_folder, writing
+from recur.util.files import FULL, remove_work, repository_root, swap_folder, work_folder, work_folder_path, writing
 from recur.util.text import yaml_string
 
 if TYPE_CHECKING:  # recur.site.bundle (numpy) is imported only when the bundle is written
@@ -115,6 +114,27 @@ def _require_plugin(cfg, cfg_path: Path):
     return cfg.plugins["recur"]
 
 
+def _out_folder(out) -> Path:
+    """The folder the site goes to (a link to the web root: the folder it names, beside which the site is built
+    and swapped), its previous site put back if a killed swap left it aside, and checked as Recur's to replace."""
+    out = Path(out)
+    if out.is_symlink():
+        out = out.resolve()
+    _put_back(out)
+    _check_out(out)
+    return out
+
+
+def _put_back(out: Path) -> None:
+    """The previous site back in place where a build was killed between the two renames of a swap where the
+    file system cannot exchange two names in one step (``swap_folder``): ``out`` missing, the site at
+    ``out.old``. Put back only when it is a site Recur built (its marker): a team's own ``site.old`` stays."""
+    old = out.with_name(out.name + ".old")
+    if not out.exists() and not out.is_symlink() and (old / SITE_MARKER).is_file():
+        with writing(out, "the site"):
+            old.rename(out)
+
+
 def _check_out(out: Path) -> None:
     if out.exists() and not out.is_dir():
         raise RecurError(f"{out}: exists and is not a folder")
@@ -150,18 +170,16 @@ def build_site(kb_dir, out, *, config_file=None, as_of: dt.date | None = None, e
     from recur.site import hook
 
     t0 = time.perf_counter()
-    out = Path(out)
-    if out.is_symlink():  # a link to the web root: build beside the folder it names and swap that one
-        out = out.resolve()
-    _check_out(out)
+    out = _out_folder(out)
     # the setting (on/off; another value is an error naming it) read before anything is written
     file_search = config.get("file_search") if file_search is None else file_search
     browser = _browser_plan(kb_dir, index_dir, model, browser_search, quiet, progress)
-    with writing(out, "the site"):
-        work = work_folder(out).resolve()
+    work = work_folder_path(out).resolve()  # named before it is made: a Ctrl-C just after its making removes it too
     capture, mk_log = _Capture(), logging.getLogger("mkdocs")
-    mk_log.addHandler(capture)
     try:
+        with writing(out, "the site"):
+            work_folder(out)
+        mk_log.addHandler(capture)
         src, dst = work / "src", work / "site"
         with writing(out, "the site", only=FULL):  # a full disk named as out, not a copied asset
             src.mkdir()
@@ -190,8 +208,8 @@ def build_site(kb_dir, out, *, config_file=None, as_of: dt.date | None = None, e
                          seconds_mkdocs=built - generated, warnings=warnings, browser=bundle, browser_skipped=skipped,
                          site_url=cfg.site_url or None, seconds_index=browser.seconds, notes=made.notes)
     finally:
+        remove_work(work)  # first: a second Ctrl-C or SIGTERM is raised after it, not in its middle
         mk_log.removeHandler(capture)
-        shutil.rmtree(work, ignore_errors=True)
 
 
 def _mkdocs_build(cfg, messages: list) -> None:

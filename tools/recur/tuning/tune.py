@@ -33,7 +33,16 @@ from recur.retrieval.models import DEFAULT_OUT, read_tuned_manifest, tuned_on
 from recur.tuning.data import INCIDENT_FLOOR, INCIDENT_FLOOR_PATTERNS, MEASURE_FLOOR, eval_kb, training_data
 from recur.tuning.report import REPORT, final_pass, measured_on, measured_text, previous_dir, rejected_dir
 from recur.util.errors import NotWritable, RecurError
-from recur.util.files import check_writable, only_one, remove_stale, share_files, swap_folder, work_folder, writing
+from recur.util.files import (
+    check_writable,
+    only_one,
+    remove_stale,
+    remove_work,
+    share_files,
+    swap_folder,
+    work_folder,
+    writing,
+)
 from recur.util.text import plural
 
 REFUSED = 3
@@ -210,7 +219,7 @@ def run_tune(
             manifest["duration_s"] = round(time.perf_counter() - t_start, 1)
             return outcome(manifest, min_gain)
         finally:
-            shutil.rmtree(run.work, ignore_errors=True)
+            remove_work(run.work)  # whole: a second Ctrl-C is raised after it
 
 
 def changed_meanwhile(run: Run) -> str:

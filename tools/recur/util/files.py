@@ -242,15 +242,107 @@ def process_gone(pid) -> bool:
 
 
 def remove_stale(final: Path) -> None:
-    """Remove ``final.tmp-<pid>`` folders whose process is gone: what a run killed by SIGKILL or a
-    power loss left (Ctrl-C and ``kill`` clean up their own). A live process's folder stays."""
+    """Remove the ``final.tmp-<pid>`` folders that no running build holds: what a run killed by SIGKILL, the
+    OOM killer or a power loss left (Ctrl-C and ``kill`` clean up their own). Its process gone; or its number
+    taken since by another process (a pid comes round again: the folder stayed while that process ran), seen by
+    the folder's lock, which ``work_folder`` takes and the OS drops when its holder ends however it ends. A live
+    build's folder stays."""
     for tmp in final.parent.glob(f"{glob.escape(final.name)}.tmp-*"):
-        if process_gone(tmp.name.rsplit("-", 1)[1]):
+        pid = tmp.name.rsplit("-", 1)[1]
+        if process_gone(pid) or (tmp.name == f"{final.name}.tmp-{pid}" and _abandoned(tmp)):
             shutil.rmtree(tmp, ignore_errors=True)
+
+
+# A work folder's lock: the fd ``work_folder`` holds open (flock) on it while its build runs, one per folder name
+_HELD: dict[str, int] = {}
+# how old an unlocked work folder whose number a running process has must be to be taken as a dead build's: its
+# build locks it just after making it, so younger may be a build between the two
+UNLOCKED_STALE_S = 60
+
+
+def _hold(work: Path) -> None:
+    """Lock ``work`` (flock on the folder) for as long as this process builds in it: ``_abandoned``."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - not POSIX: a folder is taken as its process number says
+        return
+    with contextlib.suppress(KeyError, OSError):  # the same folder made again (a server's second index write)
+        os.close(_HELD.pop(os.path.realpath(work)))
+    fd = os.open(work, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:  # a file system without locks (some NFS): the process number alone tells
+        os.close(fd)
+        return
+    _HELD[os.path.realpath(work)] = fd
+
+
+def _abandoned(tmp: Path) -> bool:
+    """Whether the work folder ``tmp``, whose process number is a running process's, is no build's: no process
+    holds its lock and it was made over UNLOCKED_STALE_S ago. Not lockable here: not abandoned (kept)."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - not POSIX
+        return False
+    try:
+        if time.time() - tmp.lstat().st_mtime < UNLOCKED_STALE_S or not tmp.is_dir():
+            return False
+        fd = os.open(tmp, os.O_RDONLY)
+    except OSError:
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:  # held: a running build's (or a file system without locks)
+        return False
+    finally:
+        os.close(fd)
+    return True
+
+
+def remove_work(work: Path) -> None:
+    """Remove the work folder ``work`` whole and let go of its lock. A Ctrl-C or SIGTERM arriving meanwhile (a
+    second one, while the first one's clean-up runs) is raised after it, not in its middle: that left the
+    folder half removed."""
+    with signals_held():
+        key = os.path.realpath(work)
+        shutil.rmtree(work, ignore_errors=True)
+        with contextlib.suppress(KeyError, OSError):
+            os.close(_HELD.pop(key))
+
+
+@contextmanager
+def signals_held():
+    """Run the block whole: a SIGINT or SIGTERM arriving in it is noted, and its handler run after it (Ctrl-C's
+    KeyboardInterrupt raised there). Only in the main thread, where Python runs signal handlers; elsewhere, and
+    for a signal whose handler is not Python's, the block runs as it is."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    came: list = []
+    before = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
+    held = [sig for sig, handler in before.items() if callable(handler)]
+    for sig in held:
+        signal.signal(sig, lambda signum, frame: came.append((signum, frame)))
+    try:
+        yield
+    finally:
+        for sig in held:
+            signal.signal(sig, before[sig])
+        for signum, frame in came[:1]:  # as if it had come now
+            before[signum](signum, frame)
 
 
 def _staging(final: Path) -> Path:
     return final.with_name(f"{final.name}.tmp-{os.getpid()}")
+
+
+def work_folder_path(final) -> Path:
+    """Where ``work_folder(final)`` makes this process's work folder, before it is made: a caller's clean-up set
+    up before the making removes it whatever moment an interrupt comes (``remove_work``)."""
+    return _staging(Path(final))
 
 
 def check_swappable(final) -> None:
@@ -271,7 +363,12 @@ def work_folder(final: Path) -> Path:
     remove_stale(final)
     work = _staging(final)
     shutil.rmtree(work, ignore_errors=True)
-    work.mkdir()
+    try:
+        work.mkdir()
+        _hold(work)
+    except BaseException:  # a Ctrl-C once it is made, before the caller's clean-up is set: this one's
+        remove_work(work)
+        raise
     return work
 
 
@@ -503,12 +600,19 @@ def swap_folder(tmp: Path, final: Path, keep: Path | None = None) -> None:
     if _exchange(tmp, final):
         _set_aside(tmp, keep)  # now the previous folder
         return
+    if not final.exists():  # nothing to set aside: ``final.old`` is not touched (a folder of that name stays)
+        os.rename(tmp, final)
+        return
     old = final.with_name(final.name + ".old")
     shutil.rmtree(old, ignore_errors=True)
-    if final.exists():
+    with signals_held():  # a Ctrl-C between the two renames left no ``final`` at all
         os.rename(final, old)
-    os.rename(tmp, final)
-    _set_aside(old, keep)
+        try:
+            os.rename(tmp, final)
+        except BaseException:
+            os.rename(old, final)
+            raise
+        _set_aside(old, keep)  # in the block: an interrupt once the renames are done left ``final.old`` behind
 
 
 def made_folder(final: Path, make) -> dict:
@@ -524,7 +628,7 @@ def made_folder(final: Path, make) -> dict:
         (work / "info.json").write_text(json.dumps(info, indent=1))
         swap_folder(work, final)
     finally:
-        shutil.rmtree(work, ignore_errors=True)
+        remove_work(work)
     return info
 
 
