@@ -1,6 +1,6 @@
 """`recur tune` measured on the KB's own linked incidents (issue 13), with the real model.
 
-A tiny KB (12 patterns, 37 linked incidents: over the data floor), one short epoch of the top layer per run:
+A tiny KB (12 patterns, 37 linked incidents: over the data floor), one short epoch of the upper layers per run:
 one ordinary run, and one with an absurd learning rate that wrecks the upper layers, which the
 incident gate must refuse (exit 3) while the previous model and index stay as they were.
 """
@@ -15,9 +15,12 @@ pytestmark = pytest.mark.model
 
 @pytest.fixture(scope="module")
 def tuned(tmp_path_factory, real_encoder):
-    """incident_kb tuned once (kbfactory.tuned_once's run) of the top layer only (freeze_layers=5): what is
-    measured and recorded, not what is learned (the whole model trained: about seven times the work per step).
-    It is accepted (better on the held-out incidents), so the final pass and the re-tune against the base run."""
+    """incident_kb tuned once (kbfactory.tuned_once's run) of the top three layers (freeze_layers=3): what is
+    measured and recorded, not what is learned (the whole model trained: several times the work per step). It is
+    accepted (better on the held-out incidents), so the final pass and the re-tune against the base run. The top
+    layer alone (freeze_layers=5) was accepted on one case's tie broken (mean Δ 0.0097, interval [0.0, 0.0227],
+    the dense ranking unchanged): a float's difference on another machine from refused; three layers gain 0.053
+    [0.0074, 0.108] (dense 0.105) for 9.0 s of CPU against 7.6 s."""
     from kbfactory import incident_kb
 
     from recur.tuning.tune import run_tune
@@ -25,7 +28,7 @@ def tuned(tmp_path_factory, real_encoder):
     root = tmp_path_factory.mktemp("tune-inc")
     kb = incident_kb(root / "kb")
     out, index = root / ".recur" / "model", root / ".recur" / "index"
-    manifest = run_tune(kb, out, index, epochs=1, seed=3, batch_size=8, freeze_layers=5, progress=False).manifest
+    manifest = run_tune(kb, out, index, epochs=1, seed=3, batch_size=8, freeze_layers=3, progress=False).manifest
     # said, not skipped: refused, the accepted model's checks (its final pass, its index of all 37 incidents, the
     # re-tune measured against the base model) would pass unrun, and CI would not say so
     assert manifest["accepted"], manifest["gate"]  # refused: not what these tests are about
