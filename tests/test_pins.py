@@ -68,3 +68,17 @@ def test_one_distribution_asked_for_under_several_spellings_and_extras_gives_all
     }
     assert pins.missing == []
     assert _installed("alpha_pkg") == ("2.0", [Requirement(f"{d}dep; extra == '{d}'") for d in "xyz"])
+
+
+def test_folded_values_read_as_importlib_metadata_dedents_them(tmp_path, monkeypatch):
+    """A value folded over lines (a Version on the line after its name, a whitespace-only line after it) reads
+    as importlib.metadata's Message repairs it, its later lines' indent taken off: read up to the blank line
+    alone, it kept the indent (' 2.0' on its line, '2.0' and a line of spaces)."""
+    for name, head in [("folded-pkg", "Version:\n 2.0\n"), ("spaced-pkg", "Version: 2.0\n   \nLicense: MIT\n")]:
+        info = tmp_path / f"{name.replace('-', '_')}-2.0.dist-info"
+        info.mkdir()
+        (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {name}\n{head}Requires-Dist: xdep\n\nText.\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    for name in ("folded-pkg", "spaced-pkg"):
+        dist = metadata.distribution(name)
+        assert _read(dist) == (dist.version, [Requirement("xdep")]), name

@@ -1,6 +1,6 @@
 """`recur tune` measured on the KB's own linked incidents (issue 13), with the real model.
 
-A tiny KB (12 patterns, 37 linked incidents: over the data floor), one short epoch of the top layer per run:
+A tiny KB (12 patterns, 37 linked incidents: over the data floor), one short epoch of the upper layers per run:
 one ordinary run, and one with an absurd learning rate that wrecks the upper layers, which the
 incident gate must refuse (exit 3) while the previous model and index stay as they were.
 """
@@ -15,9 +15,12 @@ pytestmark = pytest.mark.model
 
 @pytest.fixture(scope="module")
 def tuned(tmp_path_factory, real_encoder):
-    """incident_kb tuned once (kbfactory.tuned_once's run) of the top layer only (freeze_layers=5): what is
-    measured and recorded, not what is learned (the whole model trained: about seven times the work per step).
-    It is accepted (better on the held-out incidents), so the final pass and the re-tune against the base run."""
+    """incident_kb tuned once (kbfactory.tuned_once's run) of the top three layers (freeze_layers=3): what is
+    measured and recorded, not what is learned (the whole model trained: several times the work per step). It is
+    accepted (better on the held-out incidents), so the final pass and the re-tune against the base run. The top
+    layer alone (freeze_layers=5) was accepted on one case's tie broken (mean Δ 0.0097, interval [0.0, 0.0227],
+    the dense ranking unchanged): a float's difference on another machine from refused; three layers gain 0.053
+    [0.0074, 0.108] (dense 0.105) for 9.0 s of CPU against 7.6 s."""
     from kbfactory import incident_kb
 
     from recur.tuning.tune import run_tune
@@ -25,7 +28,10 @@ def tuned(tmp_path_factory, real_encoder):
     root = tmp_path_factory.mktemp("tune-inc")
     kb = incident_kb(root / "kb")
     out, index = root / ".recur" / "model", root / ".recur" / "index"
-    manifest = run_tune(kb, out, index, epochs=1, seed=3, batch_size=8, freeze_layers=5, progress=False).manifest
+    manifest = run_tune(kb, out, index, epochs=1, seed=3, batch_size=8, freeze_layers=3, progress=False).manifest
+    # said, not skipped: refused, the accepted model's checks (its final pass, its index of all 37 incidents, the
+    # re-tune measured against the base model) would pass unrun, and CI would not say so
+    assert manifest["accepted"], manifest["gate"]  # refused: not what these tests are about
     return kb, out, index, manifest
 
 
@@ -41,32 +47,31 @@ def test_measured_on_held_out_incidents(tuned):
     )
     before, after = m["eval_before"], m["eval_after"]
     assert abs((after["mrr"] - before["mrr"]) - g["mean_delta"]) < 2e-3  # the paired mean is the MRR difference
-    assert m["accepted"] == (g["verdict"] == "better")
-    folder = out if m["accepted"] else out.parent / "model.rejected"
-    assert json.loads((folder / "recur-model.json").read_text())["gate"] == g
-    if m["accepted"]:  # the final model also learned the held-out incidents; the index has them all
-        assert m["final_pass_pairs"] == 11
-        views = json.loads((index / "views.json").read_text())
-        assert json.loads((index / "manifest.json").read_text())["model"] == m["model_id"]
-        assert sum(v["kind"] == "incident" for v in views) == 37
+    assert m["accepted"] and g["verdict"] == "better"
+    assert json.loads((out / "recur-model.json").read_text())["gate"] == g
+    # the final model also learned the held-out incidents; the index has them all
+    assert m["final_pass_pairs"] == 11
+    views = json.loads((index / "views.json").read_text())
+    assert json.loads((index / "manifest.json").read_text())["model"] == m["model_id"]
+    assert sum(v["kind"] == "incident" for v in views) == 37
 
 
 def test_report_shows_the_incident_measurement(tuned):
     from recur.cli.main import cli
 
     kb, out, index, m = tuned
-    folder = out if m["accepted"] else out.parent / "model.rejected"
+    folder = out  # the accepted model's
     res = CliRunner().invoke(cli, ["tune", "--out", str(folder), "--report"])
     assert res.exit_code == 0, res.output
     # an accepted model learned them in a final pass after the measurement: said (found in review)
-    final = " before training on them in a final pass (11 pairs)" if m["accepted"] else ""
+    final = " before training on them in a final pass (11 pairs)"
     assert f"11 held-out incidents (time split){final}:" in res.output
     assert "decision on 11 held-out incidents: mean Δ reciprocal rank" in res.output
     res = CliRunner().invoke(cli, ["tune", "--out", str(folder), "--report", "--json"])
     report = json.loads(res.output)
     assert report["gate"] == m["gate"] and len(report["cases"]) == 11
-    assert report["final_pass_pairs"] == m["final_pass_pairs"] == (11 if m["accepted"] else 0)
-    assert report["trained_incident_count"] == len(m["trained_incidents"]) == (37 if m["accepted"] else 26)
+    assert report["final_pass_pairs"] == m["final_pass_pairs"] == 11
+    assert report["trained_incident_count"] == len(m["trained_incidents"]) == 37
     assert report["dense_check"] == m["dense_check"] and set(m["dense_check"]) == {
         "mean_delta",
         "interval",
@@ -174,9 +179,7 @@ def test_a_retune_is_not_measured_against_a_model_trained_on_the_held_out_incide
     the run says why. (The re-tune here is the worse candidate's run, another recipe: the very same
     recipe now stops before training, as OUT already is its model: test_tune.py's
     test_a_rerun_with_nothing_changed_stops_before_training.)"""
-    kb, out, index, m = tuned
-    if not m["accepted"]:
-        pytest.skip("the first candidate was not activated: no tuned model to compare with")
+    kb, out, index, m = tuned  # accepted (the fixture says so if not): a tuned model to compare with
     res = retuned[0]
     active = json.loads((out / "recur-model.json").read_text())
     again = json.loads((out.parent / "model.rejected" / "recur-model.json").read_text())

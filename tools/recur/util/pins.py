@@ -96,12 +96,19 @@ def _read(dist) -> tuple[str, list]:
 def _headers(dist):
     """A distribution's metadata headers (an email.message.Message, as ``dist.metadata`` reads them):
     METADATA's, parsed up to the blank line that ends them, not through the long description below
-    it (most of the file, and of the time, for many packages). Anything else (PKG-INFO, an .egg-info
-    file, a METADATA with carriage returns) as importlib.metadata reads it."""
+    it (most of the file, and of the time, for many packages), folded values dedented as
+    importlib.metadata dedents them. Anything else (PKG-INFO, an .egg-info file, a METADATA with
+    carriage returns) as importlib.metadata reads it."""
     import email
+    import textwrap
+    from email.message import Message
 
     text = dist.read_text("METADATA")
     if not text or "\r" in text:
         return dist.metadata
     end = text.find("\n\n")  # the headers end at the first empty line, as the email parser ends them
-    return email.message_from_string(text if end < 0 else text[: end + 1])
+    headers = Message()
+    for key, value in email.message_from_string(text if end < 0 else text[: end + 1]).items():
+        # a folded value's later lines lose their indent, as importlib.metadata's Message repairs them
+        headers[key] = textwrap.dedent(" " * 8 + value) if "\n" in value else value
+    return headers
