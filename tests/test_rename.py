@@ -344,3 +344,21 @@ def test_a_file_naming_old_in_another_letter_case_is_refused_with_its_error(kb, 
     assert res.exit_code == 1, res.output
     assert said in res.output, res.output
     assert snapshot(kb) == before
+
+
+def test_an_id_written_in_quotes_is_pointed_at_new_in_the_same_quotes(kb):
+    """The author's layout kept: a quoted id stays quoted (it was written plain)."""
+    for rel, old_text, new_text in (
+        ("patterns/capacity/db-pool-exhausted.md", "related: [disk-full]", "related: ['disk-full']"),
+        ("paths/first-week.yml", "  - pattern: disk-full  #", '  - pattern: "disk-full"  #'),
+        ("eval/cases.yml", "expect: [disk-full]", 'expect: ["disk-full"]'),
+    ):
+        path = kb / rel
+        assert old_text in path.read_text()
+        path.write_text(path.read_text().replace(old_text, new_text))
+    res = rename(kb, "disk-full", "volume-full")
+    assert res.exit_code == 0, res.output
+    assert "related: ['volume-full']" in (kb / "patterns/capacity/db-pool-exhausted.md").read_text()
+    assert '  - pattern: "volume-full"  #' in (kb / "paths/first-week.yml").read_text()
+    assert 'expect: ["volume-full"]' in (kb / "eval/cases.yml").read_text()
+    assert strict_findings(kb) == []
