@@ -312,3 +312,53 @@ def test_a_rename_that_fails_among_the_renames_puts_back_the_files_already_repla
     assert res.exit_code == 1, res.output
     assert "cannot write the file there: Input/output error" in res.output
     assert snapshot(kb) == before
+
+
+@pytest.mark.parametrize(
+    "rel,old_text,new_text,said",
+    [
+        (
+            "paths/first-week.yml",
+            "  - pattern: disk-full  #",
+            "  - pattern: Disk-Full  #",
+            "kb/paths/first-week.yml:8: steps[2].pattern: must be a kebab-case id",
+        ),
+        (
+            "patterns/capacity/db-pool-exhausted.md",
+            "related: [disk-full]",
+            "related: [DISK-FULL]",
+            "kb/patterns/capacity/db-pool-exhausted.md:12: related[0]: must be a kebab-case id",
+        ),
+    ],
+    ids=["step", "related"],
+)
+def test_a_file_naming_old_in_another_letter_case_is_refused_with_its_error(kb, rel, old_text, new_text, said):
+    """`recur check` names 'Disk-Full' with 'did you mean disk-full?': a rename that went on left the file naming
+    the id of the retired stub in another case (a step to fix, then a warning to point it at NEW), where it is a
+    file the rename must change, refused with its error as one written in lower case is."""
+    path = kb / rel
+    assert old_text in path.read_text()
+    path.write_text(path.read_text().replace(old_text, new_text))
+    before = snapshot(kb)
+    res = rename(kb, "disk-full", "volume-full")
+    assert res.exit_code == 1, res.output
+    assert said in res.output, res.output
+    assert snapshot(kb) == before
+
+
+def test_an_id_written_in_quotes_is_pointed_at_new_in_the_same_quotes(kb):
+    """The author's layout kept: a quoted id stays quoted (it was written plain)."""
+    for rel, old_text, new_text in (
+        ("patterns/capacity/db-pool-exhausted.md", "related: [disk-full]", "related: ['disk-full']"),
+        ("paths/first-week.yml", "  - pattern: disk-full  #", '  - pattern: "disk-full"  #'),
+        ("eval/cases.yml", "expect: [disk-full]", 'expect: ["disk-full"]'),
+    ):
+        path = kb / rel
+        assert old_text in path.read_text()
+        path.write_text(path.read_text().replace(old_text, new_text))
+    res = rename(kb, "disk-full", "volume-full")
+    assert res.exit_code == 0, res.output
+    assert "related: ['volume-full']" in (kb / "patterns/capacity/db-pool-exhausted.md").read_text()
+    assert '  - pattern: "volume-full"  #' in (kb / "paths/first-week.yml").read_text()
+    assert 'expect: ["volume-full"]' in (kb / "eval/cases.yml").read_text()
+    assert strict_findings(kb) == []

@@ -23,6 +23,17 @@ def _child(node, key):
     return None
 
 
+def quote_of(front: str, path: tuple) -> str:
+    """The quote (``'`` or ``"``) the scalar at ``path`` of ``front`` (YAML text) is written in; "" for a plain
+    one, or none there: a value written over it in the same quotes keeps the author's style."""
+    from recur.kb.parse import compose
+
+    node = compose(front)
+    for key in path:
+        node = _child(node, key)
+    return node.style if isinstance(node, yaml.ScalarNode) and node.style in ("'", '"') else ""
+
+
 def _line_end(text: str, index: int) -> int:
     end = text.find("\n", index)
     return len(text) if end < 0 else end

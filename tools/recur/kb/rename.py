@@ -198,7 +198,8 @@ def _named(path: Path, pid: str, whole: bool, places) -> list[tuple] | None:
 
 
 def _names_as_word(path: Path, pid: str, whole: bool) -> bool:
-    """Whether the file's YAML (a pattern's front matter) has ``pid`` as a word."""
+    """Whether the file's YAML (a pattern's front matter) has ``pid`` as a word, in any letter case: `recur check`
+    names 'Disk-Full' with its error (did you mean disk-full?), which a rename left leading to the retired stub."""
     from recur.kb.parse import front_matter_end
 
     try:
@@ -208,7 +209,7 @@ def _names_as_word(path: Path, pid: str, whole: bool) -> bool:
     if not whole:
         lines = text.split("\n")
         text = "\n".join(lines[: front_matter_end(lines) or len(lines)])
-    return re.search(rf"(?<![\w-]){re.escape(pid)}(?![\w-])", text) is not None
+    return re.search(rf"(?<![\w-]){re.escape(pid)}(?![\w-])", text, re.IGNORECASE) is not None
 
 
 def _is(value, pid: str) -> bool:
@@ -288,10 +289,16 @@ def _stub(old_path: Path, new_id: str) -> FileChange:
 
 
 def _pointed(path: Path, whole: bool, places: list[tuple], pid: str, new_id: str) -> FileChange:
-    """``path`` with each of ``places`` naming ``new_id`` in place of ``pid``."""
-    from recur.kb.record_edit import dotted
+    """``path`` with each of ``places`` naming ``new_id`` in place of ``pid``, in the quotes it was written in
+    (``related: ["disk-full"]`` stays quoted)."""
+    from recur.kb.incident_marks import _read_front_text, _read_yaml
+    from recur.kb.record_edit import dotted, quote_of
 
-    edits, text = edited_text(path, lambda have: [(where, new_id, new_id) for where in places], whole_yaml=whole)
+    front = (_read_yaml(path, _shown(path)) if whole else _read_front_text(path))[0]
+    quoted = {where: quote_of(front, where) for where in places}
+    edits, text = edited_text(
+        path, lambda have: [(where, f"{quoted[where]}{new_id}{quoted[where]}", new_id) for where in places], whole
+    )
     return FileChange(path, text, [f"{', '.join(dotted(where) for where, _, _ in edits)}: {pid} → {new_id}"])
 
 
