@@ -81,14 +81,15 @@ def test_an_error_code_alone_finds_the_pattern_whose_signal_holds_it(real_engine
     for text, pattern in {
         "ERROR 1040": "db-connection-pool-exhausted",
         "exit code 137": "memory-leak-oom-kill",
-        "ENFILE": "file-descriptor-exhaustion",
+        "ENFILE file table": "file-descriptor-exhaustion",
     }.items():
         answer = real_engine.answer(text, top=5)
         first = answer.results[0]
         assert first["id"] == pattern and not answer.no_known_pattern, (text, answer.results[:2])
         assert [w["match"] for w in first["why"] if w["field"] == "signal"][0] == "identifier", first["why"]
-    # a bare number may be any count, port or id: no such evidence
-    assert not any(w["match"] == "identifier" for r in real_engine.answer("1040", top=5).results for w in r["why"])
+    # a bare number may be any count, port or id, a bare errno's name any failure's: no such evidence
+    for text in ("1040", "ENFILE"):
+        assert not any(w["match"] == "identifier" for r in real_engine.answer(text, top=5).results for w in r["why"])
 
 
 @pytest.mark.model

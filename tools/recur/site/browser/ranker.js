@@ -235,9 +235,9 @@ function saidCapped(fitted, pool, comp, cidx, sig, statusLines, cap, nameWord) {
 function partWords(text) { return String(text).toLowerCase().match(/[a-z0-9]+/g) || []; }
 
 /* search._part_match: the code (the bundle's, search.part_codes) by which a question (part: [its partWords joined by
-   and around with spaces, as a Set]) is a part of the signal, or null; a number only with another word of the question's */
+   and around with spaces, as a Set]) is a part of the signal, or null; a code only with another word of the question's */
 function partMatch(s, [joined, said]) {
-  const shared = [...s.codes].filter((c) => said.has(c) && (said.size > 1 || !/^[0-9]+$/.test(c))).sort();
+  const shared = [...s.codes].filter((c) => said.has(c) && said.size > 1).sort();
   if (!shared.length || !` ${partWords(s.raw).join(" ")} `.includes(joined)) return null;
   return shared[0];
 }
