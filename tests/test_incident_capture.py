@@ -1212,12 +1212,17 @@ def test_a_long_logs_summary_holds_its_error_line_as_pasted_with_its_entities_an
     quoted = "".join(f"&gt; {x}\n" for x in plain.splitlines())
     # a "<" of its own: no text Slack escaped, its entities searched as written, the line matched as searched
     html = plain.replace("INFO", "INFO <html>", 1)
-    for given, line in ((plain, error), (quoted, f"&gt; {error}"), (html, error)):
+    # beside a line starting "<" (curl -v's answer, a diff's old side; read as the prose before the log) a "> " is
+    # no quote's mark (query.quotes_read): the line matched as searched, "> " and all, though alone it looks quoted
+    first = "< " + html.split("\n", 1)[0]
+    mirrored = "< " + html.replace(error, f"> {error}")
+    for given, line, before in ((plain, error, []), (quoted, f"&gt; {error}", []), (html, error, []),
+                                (mirrored, f"> {error}", [first, ""])):  # fmt: skip
         r = new(kb_dir, tmp_path, "-t", "Search errors", "-s", "sev3", "-d", "-", "--no-suggest", "--json", input=given)
         assert r.exit_code == 0, r.output
         assert "its Summary holds the 1 line searched" in r.stderr, r.stderr
         inc = load_kb(kb_dir).incidents[json.loads(r.stdout)["id"]]
-        assert inc.summary.strip().split("\n") == ["```", line, "```"], inc.summary
+        assert inc.summary.strip().split("\n") == [*before, "```", line, "```"], inc.summary
         assert line in inc.sections["Log"].split("\n")
 
 

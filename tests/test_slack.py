@@ -196,6 +196,17 @@ def test_a_quote_in_a_quote_typed_in_slack_is_searched_as_its_words(served):
     assert api["query"] == words
 
 
+def test_a_diff_typed_in_slack_keeps_its_new_side(served):
+    """Found in a re-read: a diff's new line, "> max_connections = 10" beside the old one's "< max_connections = 100",
+    was read as a quote and searched as "max_connections = 10", on Slack's /recur and from Slack's API alike."""
+    diff = "< max_connections = 100\n---\n> max_connections = 10\nafter the deploy: too many connections"
+    reply = slash(served, _slack_escaped(diff)).json()
+    first = reply["blocks"][0]["text"]["text"]
+    assert "&gt; max_connections = 10" in first, first  # echoed as typed, escaped once for Slack
+    api = httpx.post(served["base"] + "/api/suggest", json={"text": _slack_escaped(diff)}).json()
+    assert api["query"] == diff
+
+
 @pytest.mark.parametrize(
     "sent",
     [

@@ -189,6 +189,29 @@ NOT_SLACKS = [
     "error: a < b &amp;&amp; c",
 ]
 
+# a text with a line starting "<" (a diff's old side, curl -v's answer, a merge conflict's "<<<<<<<"; Slack's "&lt;"):
+# its ">" lines are the other side, no quotes, searched and echoed as written
+MIRRORED = {
+    "* Connected to api.internal port 443\n> GET /health HTTP/1.1\n> Host: api.internal\n>\n< HTTP/1.1 502 Bad Gateway"
+    "\n< Server: nginx/1.18.0\n<": None,
+    "2c2\n< max_connections = 100\n---\n> max_connections = 10\nafter deploy: too many connections": None,
+    "<<<<<<< HEAD\npool_size: 10\n=======\npool_size: 100\n>>>>>>> main\nCONFLICT (content)": None,
+    "&lt; max_connections = 100\n---\n&gt; max_connections = 10": "< max_connections = 100\n---\n> max_connections = 10",
+    "> GET /health\n<\tHTTP/1.1 502\r\n>\r": None,
+}
+
+
+def test_a_diffs_or_curls_other_side_is_no_quote():
+    """Found in a re-read: curl -v's "> GET /health HTTP/1.1" was searched and echoed as "GET /health HTTP/1.1" beside
+    "< HTTP/1.1 502 Bad Gateway", a diff's new line "> max_connections = 10" as "max_connections = 10" beside the old
+    one's "< max_connections = 100" (read as a quote); since a quote in a quote is one, a merge conflict's ">>>>>>>
+    main" was "main". A "<" line's text keeps them; a "<" that starts no line, or one before a word, does not."""
+    for sent, read in MIRRORED.items():
+        assert prepare(sent).text == (read or sent), sent
+        assert prepare(sent.replace("&gt;", ">").replace("&lt;", "<"), escaped=False).text == (read or sent), sent
+    assert prepare("> disk full on db-3\n<html> was served").text == "disk full on db-3\n<html> was served"
+    assert prepare("> disk full\nlatency < 5 ms").text == "disk full\nlatency < 5 ms"
+
 
 def test_a_quote_in_a_quote_is_read_as_one():
     """Found in review: only one quote's mark was read, "&gt; &gt; disk full" was searched as "> disk full", and a
@@ -222,14 +245,15 @@ def test_the_pages_query_reads_slacks_quotes_and_escapes_as_query_py(tmp_path):
 
     if NODE is None:
         pytest.skip("node is not installed")
-    texts = [*QUOTED, *NOT_MARKUP, *NESTED, *NOT_SLACKS]
+    texts = [*QUOTED, *NOT_MARKUP, *NESTED, *NOT_SLACKS, *MIRRORED]
     body = "return input.map((t) => { const p = q.prepare(t); return [p.text, p.log_level, q.note(p)]; });"
     js = run_query_js(tmp_path, body, texts)
     for text, j in zip(texts, js):
         p = prepare(text)
         assert j == [p.text, p.log_level, p.note or ""], text
     assert [j[0] for j in js[: len(QUOTED)]] == list(QUOTED.values()) and js[0][1] == "pods"
-    assert [j[0] for j in js[len(QUOTED) + len(NOT_MARKUP) :]] == [*NESTED.values(), *NOT_SLACKS]
+    mirrored = [read or sent for sent, read in MIRRORED.items()]
+    assert [j[0] for j in js[len(QUOTED) + len(NOT_MARKUP) :]] == [*NESTED.values(), *NOT_SLACKS, *mirrored]
 
 
 @pytest.mark.model
@@ -259,7 +283,9 @@ def test_every_surface_echoes_entities_slack_did_not_escape_and_reads_a_quote_in
         async with Client(served + "/mcp", read_timeout_seconds=60) as client:
             return [(await client.call_tool("suggest_patterns", {"text": t})).structured_content for t in texts]
 
-    asked = [*NOT_SLACKS[:2], nested, plain]
+    curl = next(iter(MIRRORED))  # curl -v's "> GET /health" beside its "< HTTP/1.1 502": no quote (found in a re-read)
+    asked = [*NOT_SLACKS[:2], nested, plain, curl]
     for answers in ([cli_answer(t) for t in asked], [api_answer(t) for t in asked], run_async(mcp(asked))):
         assert [a["query"] for a in answers[:3]] == [*NOT_SLACKS[:2], plain]
         assert _ranked(answers[2]) == _ranked(answers[3])
+        assert answers[4]["query"] == curl

@@ -27,16 +27,20 @@
 
   /* query.slack_unquoted: the quote marks of quoted lines out (SLACK_QUOTES: Slack's "&gt;" in a text Slack escaped,
      Markdown's ">" in any other; a run of them, "&gt; &gt; ", ">> ", the last before a blank or alone), then, in a text
-     Slack escaped (slackEscaped), its &lt;, &gt; and &amp; (last) as typed; a line at a time, no multiline ^ */
+     Slack escaped (slackEscaped), its &lt;, &gt; and &amp; (last) as typed; a line at a time, no multiline ^. Not in
+     a text with a line starting "< " (MIRRORED, query.quotes_read: a diff, curl -v's output, a merge conflict) */
   var SLACK_QUOTES = ["&gt;", ">"];
+  var MIRRORED = { "&gt;": /(?:^|\n)(?:&lt;)+(?:[ \t\r]|(?![^\n]))/, ">": /(?:^|\n)<+(?:[ \t\r]|(?![^\n]))/ };
   function slackUnquoted(text) {
     var slack = text.indexOf("&") >= 0 && slackEscaped(text);
     if (!slack && text.indexOf(">") < 0) return text;
     var mark = SLACK_QUOTES[slack ? 0 : 1], lines = text.split("\n");
-    for (var n = 0; n < lines.length; n++) {
-      if (lines[n].slice(0, mark.length) === mark) lines[n] = unquotedLine(lines[n], mark);
+    if (!MIRRORED[mark].test(text)) {
+      for (var n = 0; n < lines.length; n++) {
+        if (lines[n].slice(0, mark.length) === mark) lines[n] = unquotedLine(lines[n], mark);
+      }
+      text = lines.join("\n");
     }
-    text = lines.join("\n");
     if (!slack) return text;
     return text.split("&lt;").join("<").split("&gt;").join(">").split("&amp;").join("&");
   }

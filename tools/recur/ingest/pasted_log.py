@@ -76,10 +76,12 @@ def recorded_description(description: str | None) -> CutDescription:
     with a warning."""
     text = (description or "").replace("\r\n", "\n").strip("\n")  # record_incident strips it too
     lines = text.split("\n")
-    from recur.retrieval.query import slack_escaped
+    from recur.retrieval.query import quotes_read, slack_escaped
+    from recur.util.text import strip_ansi
 
     slack = "&" in text and slack_escaped(text)  # of the whole text, as prepare reads it: a line alone may look Slack's
-    cleaned = [_said(line, slack) for line in lines]  # each line cleaned once: _log_cut matches these, not lines again
+    quoted = quotes_read(strip_ansi(text), slack)  # so too: a diff's "> " line alone looks quoted
+    cleaned = [_said(line, slack, quoted) for line in lines]  # each line cleaned once: _log_cut matches these
     filled = [k for k, line in enumerate(cleaned) if line]  # as prepare counts them: its log_before is of these
     if len(filled) <= LOG_LINES_KEPT:
         return CutDescription(_fenced(lines, cleaned, filled) or _lines_apart(lines) or description)
@@ -212,18 +214,18 @@ def _read_as(said: str) -> set[str]:
     return {x[:LINE_CHARS] for x in (said, said.lstrip("-:|> \t") or said, read_line(said)[2]) if x}
 
 
-def _said(line: str, slack: bool) -> str:
+def _said(line: str, slack: bool, quoted: bool = True) -> str:
     """``line`` as query.prepare reads it: colour codes out, lone surrogates as U+FFFD, a quote's mark out and
     Slack's &lt; &gt; &amp; as typed (query.slack_unquoted), trimmed of WS (a line of colour codes alone, or a quote's
     mark alone, is a blank line to it). Found in a re-read: a long log's error line with an "&amp;" in it, or a log
     quoted in Slack, matched none of the lines searched, and the Summary held what was searched, its timestamp
     out and its "&amp;" as "&", not the line as pasted. ``slack``: whether the whole text is as Slack escapes one
-    (query.slack_escaped), as prepare reads it."""
+    (query.slack_escaped), as prepare reads it; ``quoted``: whether its "> " may be a quote's (query.quotes_read)."""
     from recur.retrieval.query import WS, slack_unquoted
     from recur.util.text import strip_ansi
     from recur.util.utf8 import clean
 
-    return slack_unquoted(clean(strip_ansi(line)), slack).strip(WS)
+    return slack_unquoted(clean(strip_ansi(line)), slack, quoted).strip(WS)
 
 
 def _around(lines: list[str], start: int, kept: list[int]) -> list[int]:

@@ -353,6 +353,14 @@ QUOTE_RUNS = {m: re.compile(rf"(?:{m}[ \t]*(?={m}))*{m}(?:[ \t]|(?=\r)|$)", re.A
 # what Slack's escaping leaves in no text it sends (slack_escaped): an "&" that starts none of its three escapes, a
 # "<" or ">" (outside its own markup, SLACK_MARKUP)
 NOT_SLACKS = re.compile(r"&(?!amp;|lt;|gt;)|[<>]", re.ASCII)
+# a line that starts with the mirror of a quote's mark (slack_unquoted, by the mark: "<", Slack's "&lt;"), or a run of
+# them, before a blank or alone: a diff's old side ("< max_connections = 100"), curl -v's answer ("< HTTP/1.1 502"), a
+# merge conflict's "<<<<<<< HEAD". Its text's ">" lines are the other side ("> GET /health", ">>>>>>> main"), no
+# quotes. The line's start matched, not a multiline ^ (JavaScript's is not Python's), its end looked ahead at
+MIRRORED = {
+    "&gt;": re.compile(r"(?:^|\n)(?:&lt;)+(?:[ \t\r]|(?![^\n]))", re.ASCII),
+    ">": re.compile(r"(?:^|\n)<+(?:[ \t\r]|(?![^\n]))", re.ASCII),
+}
 # An emoji as Slack writes it, a :name: code (a run of them: ":fire::fire:", a skin tone's ":+1::skin-tone-2:"),
 # standing as a word of its own: white space or the text's ends around it (the one before it is looked at by
 # _not_glued: the browser's port has no lookbehind). "ERROR:root:x", "host:8080:" and "12:30:45" are no emoji, nor is
@@ -707,7 +715,7 @@ def unfenced(text: str) -> str:
     return FENCE.sub("\n", FENCE_LINE.sub(out, text))
 
 
-def slack_unquoted(text: str, escaped: bool = True) -> str:
+def slack_unquoted(text: str, escaped: bool = True, quoted: bool = True) -> str:
     """``text`` without the quote marks that start its quoted lines (SLACK_QUOTES: Slack's "&gt; ", as its API, an
     export or a bot relaying a message sends a quote, or Markdown's "> "; a run of them, "&gt; &gt; " or ">> ", a
     quote in a quote), then with Slack's three escapes, &lt;, &gt; and &amp; (the last last: "&amp;lt;" is "&lt;"),
@@ -721,16 +729,20 @@ def slack_unquoted(text: str, escaped: bool = True) -> str:
     ``escaped=False``: what is left is as typed, its "&lt;" too, and only Markdown's "> " marks a quote (read
     twice, a typed "&lt;x&gt;" was searched, echoed and titled as "<x>": found in a re-read). Prose quoted or
     escaped answered the same either way (the model and BM25 read no "&gt;"): this is for what is read by its
-    shape, a table, a log, an alert's JSON."""
+    shape, a table, a log, an alert's JSON. A text with a line starting "< " (MIRRORED: a diff, curl -v's output, a
+    merge conflict) keeps its "> " lines as written: they are its other side, no quotes (found in a re-read: curl
+    -v's "> GET /health" was searched and echoed as "GET /health" beside "< HTTP/1.1 502", a diff's new line as if
+    it were no change). ``quoted``: False for a line of such a text read alone (ingest.pasted_log)."""
     slack = escaped and "&" in text and slack_escaped(text)
     if not slack and ">" not in text:
         return text
     mark = SLACK_QUOTES[0] if slack else SLACK_QUOTES[1]
-    lines = text.split("\n")
-    for n, line in enumerate(lines):
-        if line.startswith(mark):
-            lines[n] = _unquoted_line(line, mark)
-    text = "\n".join(lines)
+    if quoted and quotes_read(text, slack):
+        lines = text.split("\n")
+        for n, line in enumerate(lines):
+            if line.startswith(mark):
+                lines[n] = _unquoted_line(line, mark)
+        text = "\n".join(lines)
     if not slack:
         return text
     return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
@@ -745,6 +757,13 @@ def slack_escaped(text: str) -> bool:
     if "<" in text:
         text = SLACK_MARKUP.sub("", text)
     return NOT_SLACKS.search(text) is None
+
+
+def quotes_read(text: str, slack: bool) -> bool:
+    """Whether ``text``'s lines starting ">" (Slack's "&gt;" when ``slack``: slack_escaped) may be quotes: no line of
+    it starts with the mirror mark, "<" or "&lt;" (MIRRORED: a diff's, curl -v's, a merge conflict's)."""
+    mark = SLACK_QUOTES[0] if slack else SLACK_QUOTES[1]
+    return MIRRORED[mark].search(text) is None
 
 
 def _unquoted_line(line: str, mark: str) -> str:
