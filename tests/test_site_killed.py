@@ -282,3 +282,42 @@ def test_the_first_build_leaves_a_folder_named_like_its_set_aside_one_alone(kb_a
     (mine / "notes.txt").write_text("keep")
     assert _rebuilt(kb, out).exit_code == 0
     assert _whole(out) == "new" and (mine / "notes.txt").read_text() == "keep"
+
+
+# a build in another pid namespace, as the host sees it: its folder locked by a running process, its number naming
+# no process here. Made by a real work_folder, then renamed to a dead process's number (a lock stays with the folder)
+HELD_ELSEWHERE = """\
+import os, sys
+from pathlib import Path
+from recur.util.files import work_folder
+
+work = work_folder(Path(sys.argv[1]))
+os.rename(work, work.with_name(f"{Path(sys.argv[1]).name}.tmp-{sys.argv[2]}"))
+print("held", flush=True)
+sys.stdin.read()
+"""
+
+
+def test_a_running_builds_folder_whose_number_names_no_process_here_stays(kb_and_site, tmp_path):
+    """`recur serve` in a container and `recur site` on the host over one volume: each one's process number means
+    nothing to the other (pid namespaces), and the host's build removed the container's folder while it ran (found
+    in review, with `unshare --pid`). A folder whose lock a process holds is a running build's, whatever its
+    number says."""
+    kb, site = kb_and_site
+    out = tmp_path / "out"
+    _previous(site, out)
+    done = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    dead = int(done.stdout)  # ended and reaped: no process of that number here
+    env = dict(os.environ, PYTHONPATH=TOOLS)
+    other = subprocess.Popen(
+        [sys.executable, "-c", HELD_ELSEWHERE, str(out), str(dead)],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env, text=True,
+    )  # fmt: skip
+    try:
+        assert other.stdout.readline() == "held\n", other.communicate()
+        assert _rebuilt(kb, out).exit_code == 0
+        assert _left(tmp_path, out) == [f"out.tmp-{dead}"]  # the running build's folder stays
+    finally:
+        other.communicate("")
+    assert _rebuilt(kb, out).exit_code == 0
+    assert _whole(out) == "new" and _left(tmp_path, out) == []  # once it has ended, removed
