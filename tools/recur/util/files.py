@@ -274,10 +274,16 @@ def _hold(work: Path) -> None:
         os.close(_HELD.pop(os.path.realpath(work)))
     fd = os.open(work, os.O_RDONLY)
     try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:  # another build's remove_stale asking (_locked), which lets go at once: the folder
+            fcntl.flock(fd, fcntl.LOCK_EX)  # is new, no build's. Left unlocked, the next build's removed it after 60 s
     except OSError:  # a file system without locks (some NFS): the process number alone tells
         os.close(fd)
         return
+    except BaseException:
+        os.close(fd)
+        raise
     _HELD[os.path.realpath(work)] = fd
 
 
