@@ -282,3 +282,77 @@ def test_the_first_build_leaves_a_folder_named_like_its_set_aside_one_alone(kb_a
     (mine / "notes.txt").write_text("keep")
     assert _rebuilt(kb, out).exit_code == 0
     assert _whole(out) == "new" and (mine / "notes.txt").read_text() == "keep"
+
+
+# a build in another pid namespace, as the host sees it: its folder locked by a running process, its number naming
+# no process here. Made by a real work_folder, then renamed to a dead process's number (a lock stays with the folder)
+HELD_ELSEWHERE = """\
+import os, sys
+from pathlib import Path
+from recur.util.files import work_folder
+
+work = work_folder(Path(sys.argv[1]))
+os.rename(work, work.with_name(f"{Path(sys.argv[1]).name}.tmp-{sys.argv[2]}"))
+print("held", flush=True)
+sys.stdin.read()
+"""
+
+
+def test_a_running_builds_folder_whose_number_names_no_process_here_stays(kb_and_site, tmp_path):
+    """`recur serve` in a container and `recur site` on the host over one volume: each one's process number means
+    nothing to the other (pid namespaces), and the host's build removed the container's folder while it ran (found
+    in review, with `unshare --pid`). A folder whose lock a process holds is a running build's, whatever its
+    number says."""
+    kb, site = kb_and_site
+    out = tmp_path / "out"
+    _previous(site, out)
+    done = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    dead = int(done.stdout)  # ended and reaped: no process of that number here
+    env = dict(os.environ, PYTHONPATH=TOOLS)
+    other = subprocess.Popen(
+        [sys.executable, "-c", HELD_ELSEWHERE, str(out), str(dead)],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env, text=True,
+    )  # fmt: skip
+    try:
+        assert other.stdout.readline() == "held\n", other.communicate()
+        assert _rebuilt(kb, out).exit_code == 0
+        assert _left(tmp_path, out) == [f"out.tmp-{dead}"]  # the running build's folder stays
+    finally:
+        other.communicate("")
+    assert _rebuilt(kb, out).exit_code == 0
+    assert _whole(out) == "new" and _left(tmp_path, out) == []  # once it has ended, removed
+
+
+def _waits_for_lock(pid: int) -> bool:
+    """Whether process ``pid`` waits for a flock another holds (a ``->`` line of /proc/locks)."""
+    return any(" -> FLOCK " in line and f" {pid} " in line for line in Path("/proc/locks").read_text().splitlines())
+
+
+@pytest.mark.skipif(not Path("/proc/locks").is_file(), reason="reads /proc/locks (Linux)")
+def test_a_build_locking_its_folder_while_another_build_looks_at_it_still_holds_it(kb_and_site, tmp_path):
+    """Another build's clean-up asks each work folder's lock by taking it for a moment. A build that made its folder
+    and locked it in that moment went on unlocked: after a minute, the next build took its folder for a dead one's
+    and removed it while it ran. It waits for that moment to end."""
+    import fcntl
+
+    kb, site = kb_and_site
+    out = tmp_path / "out"
+    _previous(site, out)
+    held = Held(tmp_path, kb, out, [("open", WORK + "'"), BUILT])  # the open of its made folder, to lock it
+    work = tmp_path / f"out.tmp-{held.proc.pid}"
+    held.stopped()
+    look = os.open(work, os.O_RDONLY)
+    fcntl.flock(look, fcntl.LOCK_EX | fcntl.LOCK_NB)  # as remove_stale's look at it (_locked) holds it
+    held.release()
+    while not select.select([held.said], [], [], 0.1)[0] and not _waits_for_lock(held.proc.pid):
+        assert held.proc.poll() is None, held.proc.communicate()
+    os.close(look)  # the look over
+    held.stopped()  # built, before its swap
+    long_ago = time.time() - 3600
+    os.utime(work, (long_ago, long_ago))  # a long build
+    assert _rebuilt(kb, out).exit_code == 0
+    assert _left(tmp_path, out) == [work.name]  # the running build's folder stays
+    held.release()
+    code, err = held.end()
+    assert code == 0, err
+    assert _whole(out) == "new" and _left(tmp_path, out) == []

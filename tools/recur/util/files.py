@@ -246,9 +246,13 @@ def remove_stale(final: Path) -> None:
     OOM killer or a power loss left (Ctrl-C and ``kill`` clean up their own). Its process gone; or its number
     taken since by another process (a pid comes round again: the folder stayed while that process ran), seen by
     the folder's lock, which ``work_folder`` takes and the OS drops when its holder ends however it ends. A live
-    build's folder stays."""
+    build's folder stays, its lock asked first: one whose number names no process here may be another pid
+    namespace's (`recur serve` in a container, `recur site` on the host, one volume), found in review removed
+    while that build ran."""
     for tmp in final.parent.glob(f"{glob.escape(final.name)}.tmp-*"):
         pid = tmp.name.rsplit("-", 1)[1]
+        if _locked(tmp):
+            continue
         if process_gone(pid) or (tmp.name == f"{final.name}.tmp-{pid}" and _abandoned(tmp)):
             shutil.rmtree(tmp, ignore_errors=True)
 
@@ -270,11 +274,39 @@ def _hold(work: Path) -> None:
         os.close(_HELD.pop(os.path.realpath(work)))
     fd = os.open(work, os.O_RDONLY)
     try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:  # another build's remove_stale asking (_locked), which lets go at once: the folder
+            fcntl.flock(fd, fcntl.LOCK_EX)  # is new, no build's. Left unlocked, the next build's removed it after 60 s
     except OSError:  # a file system without locks (some NFS): the process number alone tells
         os.close(fd)
         return
+    except BaseException:
+        os.close(fd)
+        raise
     _HELD[os.path.realpath(work)] = fd
+
+
+def _locked(tmp: Path) -> bool:
+    """Whether a process (this one or another, in any pid namespace of this machine) holds ``tmp``'s lock: a
+    running build's folder. False where it cannot be told (not POSIX, a file system without locks)."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - not POSIX
+        return False
+    try:
+        fd = os.open(tmp, os.O_RDONLY)
+    except OSError:
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:  # EWOULDBLOCK: held
+        return True
+    except OSError:  # no locks here (EBADF, ENOLCK on some NFS)
+        return False
+    finally:
+        os.close(fd)
+    return False
 
 
 def _abandoned(tmp: Path) -> bool:
