@@ -259,6 +259,9 @@ class PatternObject(BaseModel):
     sections: dict[str, str] = Field(description="The author's own sections, heading: Markdown, in file order.")
     incidents: list[IncidentRef]
     look_alikes: list[PatternLookAlike] = _sometimes("Its look-alikes, as the index last found them.")
+    look_alikes_note: str = _sometimes(
+        "While the model loads (or after a failed load): only the look-alikes the same incidents link are listed."
+    )
     stale: Stale | None = Field(description=STALE)
 
 

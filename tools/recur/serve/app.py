@@ -18,7 +18,7 @@ from types import SimpleNamespace
 
 from recur import config
 from recur.serve.bodies import BODY_HINTS, BODY_TAKES, TOO_LARGE_HINTS
-from recur.serve.deps import ALERTMANAGER_MAX_BODY, SearchGate, Settings, get_engine, share_of
+from recur.serve.deps import ALERTMANAGER_MAX_BODY, SearchGate, Settings, engine_now, get_engine, share_of
 from recur.serve.guard import (
     CLIENT_GONE,
     DEFAULT_MAX_BODY,
@@ -34,7 +34,7 @@ from recur.serve.guard import (
     install_error_handlers,
 )
 from recur.serve.runtime import EngineHolder
-from recur.serve.served_kb import ServedKB
+from recur.serve.served_kb import ServedKB, patterns_now
 
 JSON_PATHS = frozenset({"/api/suggest", "/api/alertmanager", "/api/feedback"})
 # a text to search or vote on, or an MCP tool's call (suggest_patterns' text, record_incident's description): each
@@ -147,6 +147,8 @@ def create_app(
     app.state.report_boards = app.state.served_kb.boards
     app.state.kb_dir = Path(kb_dir) if kb_dir is not None else None  # the board's, without the engine
     mcp["kb_dir"] = app.state.kb_dir  # and /mcp's problem_report and get_incident's (mcp_server.KB_ONLY)
+    # GET /api/patterns and /api/patterns/{id} read the KB's patterns while the model loads, as /mcp's list_patterns
+    app.state.patterns_now = patterns_now(lambda: engine_now(holder), app.state.served_kb, app.state.kb_dir)
     _routes(app, settings, slack=slack, mcp=mcp)
     per_client = max_concurrent_per_client or max(1, max_concurrent // 4)
     _middleware(app, max_body=max_body, pools=(max_concurrent, webhooks, per_client), body_timeout=body_timeout)

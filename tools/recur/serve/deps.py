@@ -271,7 +271,21 @@ def get_metrics(request: Request):
 
 def get_engine(request: Request):
     """The loaded engine, or the 503 that says why there is none yet."""
-    holder = request.app.state.holder
+    return engine_now(request.app.state.holder)
+
+
+def get_patterns(request: Request):
+    """What the read-only pattern routes read (GET /api/patterns and /api/patterns/{id}): the loaded engine, or while
+    it loads and after a load that failed the --kb folder's patterns (served_kb.patterns_now, as /mcp's list_patterns
+    and get_pattern read them: the files the load brings the index up to; no model needed); an app with no KB folder
+    (an index-only deployment, or one built over an engine alone): get_engine's 503, as before."""
+    now = getattr(request.app.state, "patterns_now", None)
+    source = now() if now is not None else None
+    return source if source is not None else get_engine(request)
+
+
+def engine_now(holder):
+    """``holder``'s loaded engine, or the 503 that says why there is none yet (never a wait)."""
     eng = holder.engine
     if eng is None:
         if holder.error:

@@ -1,5 +1,6 @@
 """GET /api/patterns and /api/patterns/{id}: the patterns as indexed, as every surface gives them
-(recur.retrieval.patterns: MCP's list_patterns and get_pattern are the same answers)."""
+(recur.retrieval.patterns: MCP's list_patterns and get_pattern are the same answers). Neither needs the model: while
+it loads, and after a load that failed, they read the --kb folder's patterns (deps.get_patterns), as MCP's do."""
 
 from __future__ import annotations
 
@@ -7,10 +8,11 @@ from fastapi import APIRouter, Depends, Query, Request
 
 from recur.retrieval import patterns as pat
 from recur.serve.answers import PatternList, PatternObject, ok
-from recur.serve.deps import JSONResponse, errors, get_engine, index_stale, only_query
+from recur.serve.deps import JSONResponse, errors, get_patterns, index_stale, only_query
 from recur.serve.guard import ApiError
 from recur.serve.prefix import not_found_message
 from recur.serve.security import require_read
+from recur.serve.served_kb import LOOK_ALIKES_LATER, KBIndexed
 
 router = APIRouter(tags=["patterns"], dependencies=[Depends(require_read)])
 
@@ -35,7 +37,7 @@ def patterns(
     cursor: str | None = None,
     *,
     request: Request,
-    engine=Depends(get_engine),
+    engine=Depends(get_patterns),
 ):
     """Every indexed pattern, briefly; `category`, `service`, `tag` and `severity` filter it
     (case-insensitive, exact; a service or tag matches any of the pattern's), as MCP's list_patterns: a severity
@@ -69,7 +71,7 @@ def patterns(
     # ?steps=3 was answered 200 without a word, where /api/patterns refuses a parameter it does not read (found in review)
     dependencies=[Depends(only_query(none="the pattern is named by the path"))],
 )
-def pattern(pattern_id: str, request: Request, engine=Depends(get_engine)):
+def pattern(pattern_id: str, request: Request, engine=Depends(get_patterns)):
     """One pattern as indexed: symptoms, signals, runbook, evidence, fix, incidents. The id in any letter case or
     with spaces around it, or its file or page (`capacity/disk-full`, `…/disk-full.html`), as MCP's get_pattern
     reads it (the answer's `id` is the pattern's own)."""
@@ -78,6 +80,8 @@ def pattern(pattern_id: str, request: Request, engine=Depends(get_engine)):
     given = pat.given_pattern_id(pattern_id)
     try:
         found = pat.pattern_object(engine.docs, given, pat.retired(engine.manifest), kb_dir=engine.kb_dir)
+        if isinstance(engine, KBIndexed):  # the KB's patterns: no look-alikes by meaning without the model, as MCP says
+            found = found | {"look_alikes_note": LOOK_ALIKES_LATER}
         return JSONResponse(found | {"stale": index_stale(request)})  # an edited pattern's old text: said, as /mcp
     except pat.PatternNotFound as exc:
         if isinstance(given, pat.FromPath) and not pattern_id.strip().lower().endswith((".md", ".html")):
