@@ -226,19 +226,26 @@ def assert_same(got: dict, loaded: dict) -> None:
     assert "names no pattern" in got["uri:"]
 
 
-def test_stdio_past_incidents_and_the_pattern_resource_answer_after_the_engine_failed_to_load(tmp_path):
-    """`recur mcp` over an index built with another model: the search says engine_failed; past_incidents by
-    pattern_id and a pattern's resource said engine_failed too, and answer now as the loaded engine answers."""
+def _after_a_failed_load(tmp_path, calls, search: str) -> tuple:
+    """`recur mcp` over an index built with another model: the KB and what ``calls`` got, once ``search`` (a tool
+    given text, which needs the model) has said engine_failed."""
     kb = _with_another_models_index(tmp_path)
 
     async def work(client):
-        got = await pattern_calls(client)
-        got["search"] = await call(client, "past_incidents", {"text": "ENOSPC"})
+        got = await calls(client)
+        got["search"] = await call(client, search, {"text": "ENOSPC"})
         return got
 
     got = session(stdio(kb, tmp_path / "index"), work)
     err, body, text = got.pop("search")
-    assert err and body["error"]["code"] == "engine_failed", text  # by text: the model's search
+    assert err and body["error"]["code"] == "engine_failed", text
+    return kb, got
+
+
+def test_stdio_past_incidents_and_the_pattern_resource_answer_after_the_engine_failed_to_load(tmp_path):
+    """`recur mcp` over an index built with another model: the search says engine_failed; past_incidents by
+    pattern_id and a pattern's resource said engine_failed too, and answer now as the loaded engine answers."""
+    kb, got = _after_a_failed_load(tmp_path, pattern_calls, "past_incidents")  # by text: the model's search
     assert_same(got, loaded_answers(kb, tmp_path))
 
 
@@ -408,16 +415,7 @@ def assert_listed_same(got: dict, loaded: dict) -> None:
 def test_stdio_list_patterns_get_pattern_and_resources_list_answer_after_the_engine_failed_to_load(tmp_path):
     """`recur mcp` over an index built with another model: the search says engine_failed; list_patterns,
     get_pattern and resources/list said it too (the listing as a JSON-RPC error), and answer now from the KB."""
-    kb = _with_another_models_index(tmp_path)
-
-    async def work(client):
-        got = await listing_calls(client)
-        got["search"] = await call(client, "suggest_patterns", {"text": "ENOSPC"})
-        return got
-
-    got = session(stdio(kb, tmp_path / "index"), work)
-    err, body, text = got.pop("search")
-    assert err and body["error"]["code"] == "engine_failed", text
+    kb, got = _after_a_failed_load(tmp_path, listing_calls, "suggest_patterns")
     assert_listed_same(got, loaded_answers(kb, tmp_path, listing_calls))
 
 

@@ -154,24 +154,12 @@ def test_dry_run_says_what_it_would_change_and_writes_nothing(kb):
     assert f"kb/patterns/capacity/disk-full.md: {stub}" in res.output
 
 
-def _draft(kb):
-    path = kb / "patterns/network/dns-failure.md"
-    path.write_text(path.read_text().replace("category: network\n", "category: network\nstatus: draft\n"))
-
-
-def _break_db_pool(kb):
-    path = kb / "patterns/capacity/db-pool-exhausted.md"
-    path.write_text(path.read_text().replace("severity: sev2", "severity: sev9"))
-
-
-def _dns_unread(kb):
-    path = kb / "patterns/network/dns-failure.md"
-    path.write_text(path.read_text().replace('"ENOSPC, not SERVFAIL"', '"ENOSPC, not SERVFAIL'))
-
-
-def _dns_odd_form(kb):
-    path = kb / "patterns/network/dns-failure.md"
-    path.write_text(path.read_text().replace("  - from: disk-full   #", "  - from: [disk-full]   #"))
+# each a file's text with one piece replaced (the pattern, the text, its replacement), before a rename it refuses
+DNS, DB_POOL = "patterns/network/dns-failure.md", "patterns/capacity/db-pool-exhausted.md"
+_DRAFT = (DNS, "category: network\n", "category: network\nstatus: draft\n")
+_BREAK_DB_POOL = (DB_POOL, "severity: sev2", "severity: sev9")
+_DNS_UNREAD = (DNS, '"ENOSPC, not SERVFAIL"', '"ENOSPC, not SERVFAIL')
+_DNS_ODD_FORM = (DNS, "  - from: disk-full   #", "  - from: [disk-full]   #")
 
 
 @pytest.mark.parametrize(
@@ -179,20 +167,20 @@ def _dns_odd_form(kb):
     [
         (["disk-ful", "volume-full"], None, "OLD: unknown pattern id(s) disk-ful (did you mean disk-full?)"),
         (["old-retired", "disk-full"], None, "kb/patterns/deploys/old-retired.md:8: status: old-retired is retired"),
-        (["dns-failure", "dns-broken"], _draft, "kb/patterns/network/dns-failure.md:5: status: dns-failure is a draft"),
+        (["dns-failure", "dns-broken"], _DRAFT, "kb/patterns/network/dns-failure.md:5: status: dns-failure is a draft"),
         (["disk-full", "db-pool-exhausted"], None, "NEW: pattern 'db-pool-exhausted' already exists"),
         (["disk-full", "old-retired"], None, "NEW: pattern 'old-retired' already exists"),
         (["disk-full", "Volume_Full"], None, "NEW: must be a kebab-case id"),
         (["disk-full", "con"], None, "NEW: 'con' names the device CON"),
         (["disk-full", "disk-full"], None, "NEW: 'disk-full' is the pattern's id already"),
         (["disk-full", "volume-full", "--category", "capacty"], None, "--category: there is no category 'capacty'"),
-        (["disk-full", "volume-full"], _break_db_pool, "kb/patterns/capacity/db-pool-exhausted.md:5: severity:"),
+        (["disk-full", "volume-full"], _BREAK_DB_POOL, "kb/patterns/capacity/db-pool-exhausted.md:5: severity:"),
         (
             ["disk-full", "volume-full"],
-            _dns_unread,
+            _DNS_UNREAD,
             "kb/patterns/network/dns-failure.md:14: front matter: YAML does not parse",
         ),
-        (["disk-full", "volume-full"], _dns_odd_form, "dns-failure.md:13: distinguish[0].from: must be a string"),
+        (["disk-full", "volume-full"], _DNS_ODD_FORM, "dns-failure.md:13: distinguish[0].from: must be a string"),
     ],
     ids=[
         "unknown",
@@ -211,7 +199,10 @@ def _dns_odd_form(kb):
 )
 def test_a_refusal_names_the_file_or_argument_and_writes_nothing(kb, args, broken, said):
     if broken:
-        broken(kb)
+        rel, piece, replacement = broken
+        path, text = kb / rel, (kb / rel).read_text()
+        assert piece in text, (rel, piece)  # the KB the refusal is about
+        path.write_text(text.replace(piece, replacement))
     before = snapshot(kb)
     res = rename(kb, *args)
     assert res.exit_code == 1, res.output
