@@ -109,7 +109,9 @@ def test_over_stdio_mcp_says_the_staleness_of_its_servers_one_look(tmp_path):
     )
 
     async def work(client):
-        await call(client, "list_patterns", {})  # waits for the load
+        # waits for the load (the search needs the model; list_patterns answers from the KB while it loads, and an
+        # edit made before the index is built is in it: nothing would be stale)
+        await call(client, "suggest_patterns", {"text": "disk full"})
         _edit(kb)
         deadline = time.monotonic() + 60  # the server looks at its KB every few seconds
         while not (listed := await call(client, "list_patterns", {}))[1].get("stale"):
