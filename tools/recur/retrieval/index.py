@@ -1076,12 +1076,14 @@ def load(index_dir, expect_model: str | None = None) -> LoadedIndex:
     while they are read (beside a ``recur suggest``, under ``recur serve``): files of two builds
     would be "inconsistent" or, worse, consistent-looking but mismatched, so the read is repeated."""
     index_dir = _recover(Path(index_dir))
-    for attempt in range(1, _READS + 1):
+    for _ in range(_READS):
         manifest = _manifest(index_dir, expect_model)
         try:
             loaded = _load_files(index_dir, manifest)
         except RecurError:
-            if attempt < _READS and _rebuilt_since(index_dir, manifest):
+            # files of two builds: read again. On the last try too it is the rebuilds' doing, said as such: it was
+            # "the index is inconsistent; rebuild it", just after a rebuild (a reader starved by back-to-back builds)
+            if _rebuilt_since(index_dir, manifest):
                 continue
             raise
         if not _rebuilt_since(index_dir, manifest):
