@@ -1595,6 +1595,9 @@ def test_get_pattern_and_past_incidents_take_the_resource_uri_resources_list_sho
     "no pattern with id 'recur://patterns/disk-full' in the index"."""
 
     async def work(client):
+        # the load waited for (the search needs the model): before it, get_pattern answers from the KB, whose
+        # look-alikes are only the shared incidents' (look_alikes_note), not the loaded API's
+        await call(client, "suggest_patterns", {"text": "disk full"})
         uri = str((await client.list_resources()).resources[0].uri)
         return uri, [
             await call(client, "get_pattern", {"id": uri}),
