@@ -57,11 +57,11 @@ from recur.serve.mcp_text import (
 )
 from recur.serve.served_kb import (
     KB_UNAVAILABLE,
-    LOOK_ALIKES_LATER,
     KBIndexed,
     ServedKB,
     incident_links,
     incident_said,
+    look_alikes_noted,
     no_pattern_listed,
     patterns_now,
 )
@@ -850,10 +850,9 @@ def _get_pattern(get_engine: Callable, given: str, site_url: str | None, where: 
         for a in doc.get("look_alikes") or []
         if a.get("id") in engine.docs
     }
-    if not isinstance(engine, KBIndexed):
-        return doc, pattern_text(doc, titles)
-    doc["look_alikes_note"] = LOOK_ALIKES_LATER  # the KB's patterns: no look-alikes by meaning without the model
-    return doc, f"{pattern_text(doc, titles)}\n\nNote: {LOOK_ALIKES_LATER}."
+    doc = look_alikes_noted(engine, doc)  # the KB's patterns: no look-alikes by meaning without the model
+    text = pattern_text(doc, titles)
+    return doc, f"{text}\n\nNote: {doc['look_alikes_note']}." if "look_alikes_note" in doc else text
 
 
 class IncidentNotPattern(pat.LookupFailure):

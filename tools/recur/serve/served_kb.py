@@ -235,11 +235,18 @@ class KBIndexed:
     manifest: dict
 
 
-# what get_pattern says of its look-alikes when they come from a KBIndexed (mcp_server._get_pattern)
+# what get_pattern says of its look-alikes when they come from a KBIndexed (look_alikes_noted)
 LOOK_ALIKES_LATER = (
     "the model has not loaded (it is loading, or its load failed): look-alikes by meaning are left out, only the "
     "patterns the same incidents link are listed; get_pattern gives them all once it has loaded"
 )
+
+
+def look_alikes_noted(source, found: dict) -> dict:
+    """``found``, a pattern object read from ``source`` (patterns.pattern_object), with ``look_alikes_note`` when
+    ``source`` is the KB's patterns (a ``KBIndexed``: no look-alikes by meaning without the model): MCP's get_pattern
+    and GET /api/patterns/{id} say it alike."""
+    return found | {"look_alikes_note": LOOK_ALIKES_LATER} if isinstance(source, KBIndexed) else found
 
 
 def kb_indexed(kb, kb_dir) -> KBIndexed:

@@ -12,7 +12,7 @@ from recur.serve.deps import JSONResponse, errors, get_patterns, index_stale, on
 from recur.serve.guard import ApiError
 from recur.serve.prefix import not_found_message
 from recur.serve.security import require_read
-from recur.serve.served_kb import LOOK_ALIKES_LATER, KBIndexed
+from recur.serve.served_kb import look_alikes_noted
 
 router = APIRouter(tags=["patterns"], dependencies=[Depends(require_read)])
 
@@ -80,8 +80,7 @@ def pattern(pattern_id: str, request: Request, engine=Depends(get_patterns)):
     given = pat.given_pattern_id(pattern_id)
     try:
         found = pat.pattern_object(engine.docs, given, pat.retired(engine.manifest), kb_dir=engine.kb_dir)
-        if isinstance(engine, KBIndexed):  # the KB's patterns: no look-alikes by meaning without the model, as MCP says
-            found = found | {"look_alikes_note": LOOK_ALIKES_LATER}
+        found = look_alikes_noted(engine, found)  # the KB's patterns, while the model loads: as MCP says it
         return JSONResponse(found | {"stale": index_stale(request)})  # an edited pattern's old text: said, as /mcp
     except pat.PatternNotFound as exc:
         if isinstance(given, pat.FromPath) and not pattern_id.strip().lower().endswith((".md", ".html")):
