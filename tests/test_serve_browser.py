@@ -356,7 +356,9 @@ def test_the_browser_search_can_compile_its_webassembly_under_recur_serves_csp(c
         page = chromium.new_page()
         try:
             page.goto(base + "/compile.html")
-            page.wait_for_function("document.title !== 'compiling'", timeout=60_000)
+            # a function, not a string: playwright evals a string again at each poll, which this CSP refuses
+            # when the first look (run with DevTools' leave to eval) was too early; a function is evaled once
+            page.wait_for_function("() => document.title !== 'compiling'", timeout=60_000)
             assert page.title() == "compiled", page.title()
         finally:
             page.close()
@@ -612,7 +614,8 @@ def test_the_box_says_did_you_mean_for_an_id_typed_with_a_typo(chromium, server)
         assert page.inner_text(".recur-suggest__status").startswith("Did you mean disk-full? ")
         assert link.get_attribute("href") == base + "/patterns/capacity/disk-full.html"
         ask(page, "writes fail: No space left on device")  # an answer with no meant says none
-        page.wait_for_function("!document.querySelector('.recur-suggest__meant')", timeout=60_000)
+        # a function, as in the WebAssembly test above: recur serve's CSP refuses a string's eval at later polls
+        page.wait_for_function("() => !document.querySelector('.recur-suggest__meant')", timeout=60_000)
         assert not errors, errors
 
 

@@ -407,7 +407,8 @@ def test_the_describe_box_keeps_its_height_when_its_script_starts(chromium, base
     with phone(chromium, width, touch=touch) as (pg, errors):
         release = held_suggest_script(pg, url)
         pg.wait_for_selector(".recur-suggest__early textarea", state="visible")
-        pg.wait_for_function("document.fonts.status === 'loaded'")
+        # a function: recur serve's CSP refuses a string's eval at later polls (see test_serve_browser)
+        pg.wait_for_function("() => document.fonts.status === 'loaded'")
         early = pg.evaluate(BOX_AND_BELOW)
         assert early[2] == "Loading the describe box\u2026", early
         release()
