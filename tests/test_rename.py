@@ -549,3 +549,43 @@ def test_a_rename_killed_before_its_first_replace_leaves_nothing_to_finish(kb, t
     assert res.exit_code == 0, res.output
     assert "Finished the interrupted rename of disk-full to volume-full" in res.output
     assert strict_findings(kb) == []
+
+
+def test_an_interrupted_rename_is_finished_before_another_asked_for(kb, tmp_path):
+    """Killed at a replace, then another rename asked for: the first finished as planned, then the one asked, both
+    said (--json: ``finished`` beside the new rename's keys)."""
+    res = killed_rename(kb, tmp_path, "os.rename", r"dns-failure\.md'", "disk-full", "volume-full")
+    assert res.returncode == -9, res.stderr
+    res = rename(kb, "dns-failure", "dns-broken", "--json")
+    assert res.exit_code == 0, res.output
+    doc = json.loads(res.stdout)
+    assert (doc["finished"]["old"], doc["finished"]["new"], len(doc["finished"]["written"])) == (
+        "disk-full",
+        "volume-full",
+        3,
+    )
+    assert (doc["old"], doc["new"], doc["new_file"]) == (
+        "dns-failure",
+        "dns-broken",
+        "kb/patterns/network/dns-broken.md",
+    )
+    assert "  - pattern: volume-full  #" in (kb / "paths/first-week.yml").read_text()  # the first rename's, finished
+    assert not (kb / ".recur-rename.json").exists()
+    assert strict_findings(kb) == []
+
+
+def test_json_in_a_process_of_its_own_is_stdout_alone(kb):
+    """A real run: stdout is the JSON object and nothing else (a script parses it whole), the Error: line on stderr."""
+    from cli_runs import recur_runs
+
+    ok, refused = recur_runs(
+        [
+            (["rename", "--kb", kb, "disk-full", "volume-full", "--json", "--dry-run"], None, None),
+            (["rename", "--kb", kb, "disk-full", "disk-full", "--json"], None, None),
+        ]
+    )
+    assert ok.returncode == 0, ok.stderr
+    assert list(json.loads(ok.stdout)) == JSON_KEYS
+    assert refused.returncode == 1
+    assert json.loads(refused.stdout)["error"] == "NEW: 'disk-full' is the pattern's id already; give the new one"
+    assert refused.stderr == "Error: NEW: 'disk-full' is the pattern's id already; give the new one\n"
