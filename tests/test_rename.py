@@ -353,3 +353,239 @@ def test_an_id_written_in_quotes_is_pointed_at_new_in_the_same_quotes(kb):
     assert '  - pattern: "volume-full"  #' in (kb / "paths/first-week.yml").read_text()
     assert 'expect: ["volume-full"]' in (kb / "eval/cases.yml").read_text()
     assert strict_findings(kb) == []
+
+
+# --json: the keys are a public interface (docs/cli.md, "recur rename")
+JSON_KEYS = ["old", "new", "new_file", "stub", "files", "incidents", "mentions", "finished", "dry_run"]
+
+
+@pytest.mark.parametrize("dry", [False, True], ids=["written", "dry-run"])
+def test_json_gives_the_ids_the_files_and_each_change(kb, dry):
+    before = snapshot(kb)
+    res = rename(kb, "disk-full", "volume-full", "--json", *(["--dry-run"] if dry else []))
+    assert res.exit_code == 0, res.output
+    doc = json.loads(res.stdout)
+    assert list(doc) == JSON_KEYS
+    assert (doc["old"], doc["new"], doc["dry_run"], doc["finished"]) == ("disk-full", "volume-full", dry, None)
+    assert doc["new_file"] == "kb/patterns/capacity/volume-full.md"
+    assert doc["stub"] == "kb/patterns/capacity/disk-full.md"
+    files = {f["path"]: f["changes"] for f in doc["files"]}
+    assert list(files)[:2] == [doc["new_file"], doc["stub"]]
+    assert files["kb/paths/first-week.yml"] == ["steps[2].pattern: disk-full → volume-full"]
+    assert files["kb/eval/cases.yml"] == ["[1].expect[0]: disk-full → volume-full"]
+    assert len(files) == 6
+    assert doc["incidents"] == {"naming_old": 1, "naming_replaced": {}}  # old-retired, replaced by it, has none
+    assert (snapshot(kb) == before) is dry
+
+
+def test_json_refusal_is_one_object_with_the_error_and_nothing_written(kb):
+    before = snapshot(kb)
+    res = rename(kb, "disk-ful", "volume-full", "--json")
+    assert res.exit_code == 1
+    doc = json.loads(res.stdout)
+    assert list(doc) == ["old", "new", "error"]
+    assert doc["error"].startswith("OLD: unknown pattern id(s) disk-ful (did you mean disk-full?)")
+    assert f"Error: {doc['error']}" in res.stderr
+    assert snapshot(kb) == before
+
+
+def test_prose_naming_old_is_left_as_written_and_listed_by_file_and_line(kb):
+    """A link to OLD's page, a word in a Summary, a step's why: the author's words, not changed, but named, in the
+    text, the dry run and --json; the ids the rename points at NEW, or keeps (an incident's patterns), are not."""
+    edits = (
+        (
+            "patterns/network/dns-failure.md",
+            "## Runbook",
+            "Unlike [a full disk](../capacity/disk-full.md).\n\n## Runbook",
+        ),
+        ("incidents/2026/INC-2026-0003.md", "The upload volume filled up.", "The upload volume filled up (disk-full)."),
+        ("paths/first-week.yml", "    why: it fills up\n", "    why: disk-full is the cheapest outage\n"),
+    )
+    for rel, piece, replacement in edits:
+        path = kb / rel
+        assert piece in path.read_text(), rel
+        path.write_text(path.read_text().replace(piece, replacement))
+    expect = sorted(
+        (f"kb/{rel}", 1 + (kb / rel).read_text().split("\n").index(line))
+        for rel, line in (
+            ("patterns/network/dns-failure.md", "Unlike [a full disk](../capacity/disk-full.md)."),
+            ("incidents/2026/INC-2026-0003.md", "The upload volume filled up (disk-full)."),
+            ("paths/first-week.yml", "    why: disk-full is the cheapest outage"),
+        )
+    )
+    for args in (["--dry-run"], []):
+        res = rename(kb, "disk-full", "volume-full", *args)
+        assert res.exit_code == 0, res.output
+        assert "Prose still naming disk-full, left as written (3 lines;" in res.output
+        for path, line in expect:
+            assert f"  {path}:{line}: " in res.output, (path, line, res.output)
+        if args:
+            dry = rename(kb, "disk-full", "volume-full", "--dry-run", "--json")
+            assert sorted((m["path"], m["line"]) for m in json.loads(dry.stdout)["mentions"]) == expect
+    assert "Unlike [a full disk](../capacity/disk-full.md)." in (kb / "patterns/network/dns-failure.md").read_text()
+    assert (kb / "paths/first-week.yml").read_text().count("disk-full") == 1  # the why; the step points at NEW
+
+
+def test_a_second_rename_counts_the_records_of_the_id_it_replaced(kb):
+    """disk-full → volume-full → storage-full: no record names volume-full, but INC-2026-0003 (naming disk-full)
+    was its history and is storage-full's now, through both stubs; it said 0 incident records and nothing more."""
+    assert rename(kb, "disk-full", "volume-full").exit_code == 0
+    res = rename(kb, "volume-full", "storage-full")
+    assert res.exit_code == 0, res.output
+    assert "Left naming volume-full, as the format keeps them: 0 incident records" in res.output
+    assert "And 1 incident record naming an id volume-full replaced (disk-full: 1)" in res.output
+    doc = json.loads(rename(kb, "storage-full", "space-full", "--json", "--dry-run").stdout)
+    assert doc["incidents"] == {"naming_old": 0, "naming_replaced": {"disk-full": 1}}
+
+
+# a sitecustomize.py on PYTHONPATH whose audit hook (sys.addaudithook) kills its own process with SIGKILL at the
+# chosen event, as the real code is about to make that call: a kill -9 at a fixed point, not after a guessed delay
+KILLER = """\
+import os, re, signal, sys
+
+_AT = os.environ["KILLED_AT_TEST"].split(" ", 1)
+
+
+def _hook(event, args):
+    if event == _AT[0] and re.search(_AT[1], repr(args)):
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
+sys.addaudithook(_hook)
+"""
+
+
+def killed_rename(kb: Path, tmp_path: Path, event: str, args_regex: str, *args: str) -> subprocess.CompletedProcess:
+    """`recur rename ARGS` in a process of its own, killed (SIGKILL) as it is about to make ``event``'s call."""
+    hook = tmp_path / "hook"
+    hook.mkdir(exist_ok=True)
+    (hook / "sitecustomize.py").write_text(KILLER)
+    env = {**os.environ, "PYTHONPATH": f"{hook}{os.pathsep}{TOOLS}", "KILLED_AT_TEST": f"{event} {args_regex}"}
+    return subprocess.run(
+        [sys.executable, "-m", "recur", "rename", "--kb", str(kb), *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def records(root: Path) -> dict:
+    """``snapshot`` without hidden files (the temp files a killed write left, which the next write removes)."""
+    return {k: v for k, v in snapshot(root).items() if not any(part.startswith(".") for part in k.split("/"))}
+
+
+@pytest.fixture
+def renamed_whole(kb, tmp_path):
+    """The KB as `recur rename disk-full volume-full` leaves it, renamed in a copy: what a killed one must end as."""
+    import shutil
+
+    copy = tmp_path / "whole" / "kb"
+    shutil.copytree(kb, copy)
+    assert rename(copy, "disk-full", "volume-full").exit_code == 0
+    return records(copy)
+
+
+def test_a_rename_killed_among_its_renames_is_named_by_check_and_finished_by_the_next_rename(
+    kb, tmp_path, renamed_whole
+):
+    """kill -9 as db-pool-exhausted.md is about to be replaced: the new file and the stub are in place, four files
+    are not (it was left so, with nothing to say it). `recur check` names the half-done rename and the command that
+    finishes it; that command writes the rest as planned, and the KB is the one a whole rename leaves."""
+    before = records(kb)
+    res = killed_rename(kb, tmp_path, "os.rename", r"db-pool-exhausted\.md'", "disk-full", "volume-full")
+    assert res.returncode == -9, res.stderr
+    now = records(kb)
+    assert now["patterns/capacity/volume-full.md"] == renamed_whole["patterns/capacity/volume-full.md"]
+    assert now["patterns/capacity/disk-full.md"] == renamed_whole["patterns/capacity/disk-full.md"]
+    assert now["patterns/capacity/db-pool-exhausted.md"] == before["patterns/capacity/db-pool-exhausted.md"]
+    check = run("check", "--kb", kb, "--format", "json")
+    assert check.exit_code == 1, check.output
+    said = [p for p in json.loads(check.stdout)["problems"] if p["field"] == "rename"]
+    assert [(p["file"], p["level"]) for p in said] == [("kb/.recur-rename.json", "error")], said
+    assert (
+        "`recur rename disk-full volume-full` was killed part-way: 4 files of 6 not yet renamed" in said[0]["message"]
+    )
+    assert f"run `recur rename --kb {kb} disk-full volume-full` to finish it" in said[0]["message"]
+    dry = rename(kb, "disk-full", "volume-full", "--dry-run")
+    assert dry.exit_code == 0, dry.output
+    assert "Would finish the interrupted rename of disk-full to volume-full" in dry.output
+    assert records(kb) == now
+    res = rename(kb, "disk-full", "volume-full", "--json")
+    assert res.exit_code == 0, res.output
+    finished = json.loads(res.stdout)["finished"]
+    assert (finished["old"], finished["new"], len(finished["written"]), len(finished["already"])) == (
+        "disk-full",
+        "volume-full",
+        4,
+        2,
+    )
+    assert records(kb) == renamed_whole
+    assert not (kb / ".recur-rename.json").exists()
+    assert strict_findings(kb) == []
+
+
+def test_a_file_changed_after_the_kill_is_named_and_nothing_written_over_it(kb, tmp_path):
+    res = killed_rename(kb, tmp_path, "os.rename", r"db-pool-exhausted\.md'", "disk-full", "volume-full")
+    assert res.returncode == -9, res.stderr
+    path = kb / "paths/first-week.yml"
+    path.write_text(path.read_text() + "  # edited by hand since\n")
+    now = records(kb)
+    res = rename(kb, "disk-full", "volume-full")
+    assert res.exit_code == 1, res.output
+    assert "kb/paths/first-week.yml: changed since `recur rename disk-full volume-full` was interrupted" in res.output
+    assert records(kb) == now
+    assert (kb / ".recur-rename.json").exists()
+
+
+def test_a_rename_killed_before_its_first_replace_leaves_nothing_to_finish(kb, tmp_path):
+    """Killed as the new file is about to be linked in (every file staged, its journal written): the KB is as it
+    was; the next rename finishes it all the same, as it was asked."""
+    before = records(kb)
+    res = killed_rename(kb, tmp_path, "os.link", r"volume-full\.md'", "disk-full", "volume-full")
+    assert res.returncode == -9, res.stderr
+    assert records(kb) == before
+    res = rename(kb, "disk-full", "volume-full")
+    assert res.exit_code == 0, res.output
+    assert "Finished the interrupted rename of disk-full to volume-full" in res.output
+    assert strict_findings(kb) == []
+
+
+def test_an_interrupted_rename_is_finished_before_another_asked_for(kb, tmp_path):
+    """Killed at a replace, then another rename asked for: the first finished as planned, then the one asked, both
+    said (--json: ``finished`` beside the new rename's keys)."""
+    res = killed_rename(kb, tmp_path, "os.rename", r"dns-failure\.md'", "disk-full", "volume-full")
+    assert res.returncode == -9, res.stderr
+    res = rename(kb, "dns-failure", "dns-broken", "--json")
+    assert res.exit_code == 0, res.output
+    doc = json.loads(res.stdout)
+    assert (doc["finished"]["old"], doc["finished"]["new"], len(doc["finished"]["written"])) == (
+        "disk-full",
+        "volume-full",
+        3,
+    )
+    assert (doc["old"], doc["new"], doc["new_file"]) == (
+        "dns-failure",
+        "dns-broken",
+        "kb/patterns/network/dns-broken.md",
+    )
+    assert "  - pattern: volume-full  #" in (kb / "paths/first-week.yml").read_text()  # the first rename's, finished
+    assert not (kb / ".recur-rename.json").exists()
+    assert strict_findings(kb) == []
+
+
+def test_json_in_a_process_of_its_own_is_stdout_alone(kb):
+    """A real run: stdout is the JSON object and nothing else (a script parses it whole), the Error: line on stderr."""
+    from cli_runs import recur_runs
+
+    ok, refused = recur_runs(
+        [
+            (["rename", "--kb", kb, "disk-full", "volume-full", "--json", "--dry-run"], None, None),
+            (["rename", "--kb", kb, "disk-full", "disk-full", "--json"], None, None),
+        ]
+    )
+    assert ok.returncode == 0, ok.stderr
+    assert list(json.loads(ok.stdout)) == JSON_KEYS
+    assert refused.returncode == 1
+    assert json.loads(refused.stdout)["error"] == "NEW: 'disk-full' is the pattern's id already; give the new one"
+    assert refused.stderr == "Error: NEW: 'disk-full' is the pattern's id already; give the new one\n"

@@ -987,9 +987,11 @@ def check_path(root, left_temps: bool = False, **options) -> tuple[KB, list[Prob
     kb = load_kb(root, any_format=True, keep_texts=True)
     problems = run_checks(kb, **options) + windows_name_warnings(kb.root)
     if left_temps:
+        from recur import config
+        from recur.kb.rename_journal import interrupted_problems
         from recur.kb.temps import left_temp_problems
 
-        problems += left_temp_problems(kb.root)
+        problems += left_temp_problems(kb.root) + interrupted_problems(kb.root, config.where_flags(root))
     return kb, sorted(problems, key=Problem.sort_key)
 
 

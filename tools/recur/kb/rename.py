@@ -9,8 +9,10 @@ valid, and the site, the board and the API follow it to NEW.
 
 Each file is planned as `recur fix` plans its edit (kb.incident_marks.edited_text: each value changed in place, so
 the author's comments, key order and layout stay, and read back as `recur check` reads it), under the edit lock of
-every folder written, and all are written at once (util.files.write_all_atomic): the KB is left as it was, or
-renamed whole. Nothing is written when one of the files has errors `recur check` names.
+every folder written (the KB root's first), and all are written at once (util.files.write_all_atomic): the KB is
+left as it was, or renamed whole; a kill -9 among the renames is finished by the next rename, from the journal
+(kb.rename_journal). Nothing is written when one of the files has errors `recur check` names. The prose still naming
+OLD is left as written, and listed (kb.rename_mentions).
 """
 
 from __future__ import annotations
@@ -23,8 +25,9 @@ from pathlib import Path
 
 from recur import config
 from recur.kb.incident_marks import Edit, edited_text
+from recur.kb.rename_journal import JOURNAL, write_journaled
 from recur.util.errors import RecurError
-from recur.util.files import editing, write_all_atomic
+from recur.util.files import editing
 from recur.util.text import plural
 
 
@@ -46,6 +49,10 @@ class Renamed:
     new: str
     changes: list[FileChange] = field(default_factory=list)
     incidents: int = 0  # the incident records left naming OLD (the stub keeps them valid)
+    # the records naming an id OLD replaced (a retired pattern superseded by it, chains followed), by that id: they
+    # counted as OLD's history and count as NEW's now, through the stubs (those naming OLD too counted above)
+    inherited: dict = field(default_factory=dict)
+    mentions: list = field(default_factory=list)  # rename_mentions.Mention: prose still naming OLD, left as written
 
 
 def rename_pattern(kb, old: str, new: str, category: str | None = None, dry: bool = False) -> Renamed:
@@ -64,16 +71,25 @@ def rename_pattern(kb, old: str, new: str, category: str | None = None, dry: boo
     new_path = kb.root / "patterns" / folder / f"{new_id}.md"
     referrers = _referrers(kb, pid, old_path)
     _refuse_errors(kb, [old_path, *(path for path, _, _ in referrers)])
-    held = [] if dry else sorted({old_path.parent, *(path.parent for path, _, _ in referrers)})
+    # the root first (every rename holds it while its journal exists), then the rest in one order, so two renames
+    # at once wait for each other, never deadlock
+    held = [] if dry else [kb.root, *sorted({old_path.parent, *(path.parent for path, _, _ in referrers)})]
     with contextlib.ExitStack() as stack:
-        for held_folder in held:  # in one order, so two renames at once wait for each other, never deadlock
+        for held_folder in held:
             stack.enter_context(editing(held_folder, _shown(held_folder)))
+        if not dry and (kb.root / JOURNAL).exists():
+            raise RecurError(f"{_shown(kb.root / JOURNAL)}: a rename was interrupted: run `recur rename` to finish it")
         changes = [_copy(old_path, pid, new_id, new_path), _stub(old_path, new_id)]
         changes += [_pointed(path, whole, places, pid, new_id) for path, whole, places in referrers if places]
         if not dry:
-            write_all_atomic({c.path: c.text for c in changes}, new=[new_path])
-    left = sum(1 for i in kb.incidents.values() if pid in i.patterns)
-    return Renamed(pid, new_id, changes, left)
+            write_journaled(kb.root, pid, new_id, {c.path: c.text for c in changes}, [new_path])
+    done = Renamed(pid, new_id, changes, len(kb.incidents_for(pid)))
+    for _, earlier in kb.inherited_incidents(pid):
+        done.inherited[earlier] = done.inherited.get(earlier, 0) + 1
+    from recur.kb.rename_mentions import prose_mentions
+
+    done.mentions = prose_mentions(kb, pid, old_path, {c.path: c.text for c in changes})
+    return done
 
 
 def _shown(path: Path) -> str:

@@ -134,7 +134,7 @@ def _staged(path: Path, text: str | bytes, overwrite: bool) -> str:
     return tmp
 
 
-def write_all_atomic(texts: dict, new: Collection = ()) -> None:
+def write_all_atomic(texts: dict, new: Collection = (), staged_hook=None) -> None:
     """Write several files as one change (``texts``: {path: text}; ``new``: those of them that are new files, never
     put over one that appeared meanwhile): every new text is first written to a temp file beside its file, and only
     when all are on disk are they renamed into place, the new files first. A write refused on the way (a folder not
@@ -142,7 +142,9 @@ def write_all_atomic(texts: dict, new: Collection = ()) -> None:
     interruption (Ctrl-C) among the renames, puts back the files already replaced (each kept as a hard link, or a
     copy, until the end), so the files are all old or all new. (A kill -9 among the renames, a few system calls
     long, can leave some new: each file is whole, old or new, as ``write_atomic`` leaves one.) `recur rename`
-    changes a pattern, its stub, other patterns, the onboarding paths and the eval cases so."""
+    changes a pattern, its stub, other patterns, the onboarding paths and the eval cases so, ``staged_hook()``
+    writing its journal once every file is staged, before the first is put in place (kb/rename_journal.py: what
+    the next rename finishes after a kill -9); an error there is one of the writes'."""
     staged: list[tuple[Path, str]] = []
     made: list[Path] = []  # folders made for a new file (a new category's): taken out again when the change fails
     try:
@@ -156,6 +158,8 @@ def write_all_atomic(texts: dict, new: Collection = ()) -> None:
                     path.parent.mkdir(parents=True)
                     made.append(path.parent)
                 staged.append((path, _staged(path, text, overwrite=path not in new)))
+        if staged_hook is not None:
+            staged_hook()
         order = sorted(staged, key=lambda s: s[0] not in new)  # a name taken meanwhile: refused before any change
         _rename_all(order, set(map(Path, new)))
     except BaseException:
