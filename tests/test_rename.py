@@ -589,3 +589,21 @@ def test_json_in_a_process_of_its_own_is_stdout_alone(kb):
     assert refused.returncode == 1
     assert json.loads(refused.stdout)["error"] == "NEW: 'disk-full' is the pattern's id already; give the new one"
     assert refused.stderr == "Error: NEW: 'disk-full' is the pattern's id already; give the new one\n"
+
+
+@pytest.mark.parametrize("category", [None, "storage"], ids=["same-folder", "moved"])
+def test_the_dry_run_lists_the_prose_of_the_new_file_as_the_rename_does(kb, category):
+    """OLD's body naming OLD (a link to its own section, `disk-full-logs` aside) is copied into NEW's file: the
+    rename listed that line, its dry run did not (the new file is not on disk yet), so the two lists differed."""
+    path = kb / "patterns/capacity/disk-full.md"
+    path.write_text(path.read_text().replace("## Runbook", "See [the steps](disk-full.md#runbook).\n\n## Runbook", 1))
+    moved = ["--category", category] if category else []
+    dry = rename(kb, "disk-full", "volume-full", "--dry-run", "--json", *moved)
+    assert dry.exit_code == 0, dry.output
+    done = rename(kb, "disk-full", "volume-full", "--json", *moved)
+    assert done.exit_code == 0, done.output
+    listed = [json.loads(res.stdout)["mentions"] for res in (dry, done)]
+    new_file = json.loads(done.stdout)["new_file"]
+    link = "disk-full.md" if category is None else "../capacity/disk-full.md"  # moved: rewritten to lead there
+    assert [(m["path"], m["text"]) for m in listed[1]] == [(new_file, f"See [the steps]({link}#runbook).")]
+    assert listed[0] == listed[1]

@@ -37,7 +37,9 @@ def prose_mentions(kb, pid: str, stub: Path, texts: dict) -> list[Mention]:
     files the rename writes, {path: text}, read as written; the others as they are on disk), in file order."""
     word = re.compile(rf"(?<![\w-]){re.escape(pid)}(?![\w-])", re.IGNORECASE)
     out: list[Mention] = []
-    for path in _files(Path(kb.root)):
+    # the files the rename writes too: the new file is not on disk yet in a dry run (nor, moved by --category,
+    # under a folder walked), and its copied body names OLD as the written one does
+    for path in sorted({*_files(Path(kb.root)), *map(Path, texts)}):
         if path == stub:
             continue
         text = texts.get(path)
