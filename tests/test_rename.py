@@ -607,3 +607,29 @@ def test_the_dry_run_lists_the_prose_of_the_new_file_as_the_rename_does(kb, cate
     link = "disk-full.md" if category is None else "../capacity/disk-full.md"  # moved: rewritten to lead there
     assert [(m["path"], m["text"]) for m in listed[1]] == [(new_file, f"See [the steps]({link}#runbook).")]
     assert listed[0] == listed[1]
+
+
+@pytest.mark.parametrize(
+    "journal",
+    [
+        '{"rename": ["disk-full", "volume-full"], "pid": 99999999, "files": [{"path": "eval/cases.yml", '
+        '"after": "0", "text": ""}]}',
+        '{"rename": ["disk-full", "volume-full"], "pid": 99999999, "files": [{"path": "eval/cases.yml", '
+        '"before": 7, "after": "0", "text": ""}]}',
+        '{"rename": ["disk-full", ["volume-full"]], "pid": 99999999, "files": []}',
+    ],
+    ids=["no-before", "before-a-number", "an-id-a-list"],
+)
+def test_a_journal_recur_did_not_write_is_named_not_a_traceback(kb, journal):
+    """A journal edited or written by hand (a key missing, a value of another kind): `recur rename` raised
+    KeyError: 'before' (a traceback) where it names the file; `recur check` names it as an error too."""
+    (kb / ".recur-rename.json").write_text(journal)
+    before = snapshot(kb)
+    res = rename(kb, "disk-full", "volume-full")
+    assert res.exit_code == 1, res.output
+    assert res.exception is None or isinstance(res.exception, SystemExit), repr(res.exception)
+    assert "kb/.recur-rename.json: rename: not a journal this Recur wrote; move it out of the KB" in res.output
+    assert snapshot(kb) == before
+    check = run("check", "--kb", kb, "--format", "json")
+    said = [(p["file"], p["level"]) for p in json.loads(check.stdout)["problems"] if p["field"] == "rename"]
+    assert said == [("kb/.recur-rename.json", "error")]

@@ -92,7 +92,8 @@ def _read(root: Path) -> dict | None:
 
 def _well_formed(doc) -> bool:
     """Whether ``doc`` is a journal as ``write_journaled`` writes one: two ids, and files each within the KB."""
-    if not (isinstance(doc, dict) and isinstance(doc.get("rename"), list) and len(doc["rename"]) == 2):
+    rename = doc.get("rename") if isinstance(doc, dict) else None
+    if not (isinstance(rename, list) and len(rename) == 2 and all(isinstance(pid, str) for pid in rename)):
         return False
     files = doc.get("files")
     return isinstance(files, list) and all(
@@ -102,6 +103,8 @@ def _well_formed(doc) -> bool:
         and ".." not in Path(f["path"]).parts
         and isinstance(f.get("text"), str)
         and isinstance(f.get("after"), str)
+        and "before" in f  # None: a file the rename makes
+        and isinstance(f["before"], (str, type(None)))
         for f in files
     )
 
