@@ -633,3 +633,21 @@ def test_a_journal_recur_did_not_write_is_named_not_a_traceback(kb, journal):
     check = run("check", "--kb", kb, "--format", "json")
     said = [(p["file"], p["level"]) for p in json.loads(check.stdout)["problems"] if p["field"] == "rename"]
     assert said == [("kb/.recur-rename.json", "error")]
+
+
+def test_a_refusal_after_an_interrupted_rename_was_finished_says_that_one_in_json(kb, tmp_path, renamed_whole):
+    """The interrupted rename is finished (files written), then the one asked for is refused: --json gave
+    {old, new, error} alone, so a script read "nothing written"; it has the rename finished too, as the text says."""
+    res = killed_rename(kb, tmp_path, "os.rename", r"dns-failure\.md'", "disk-full", "volume-full")
+    assert res.returncode == -9, res.stderr
+    res = rename(kb, "no-such-pattern", "other-name", "--json")
+    assert res.exit_code == 1, res.output
+    doc = json.loads(res.stdout)
+    assert list(doc) == ["old", "new", "error", "finished"]
+    assert doc["error"].startswith("OLD: unknown pattern id(s) no-such-pattern")
+    assert (doc["finished"]["old"], doc["finished"]["new"], len(doc["finished"]["written"])) == (
+        "disk-full",
+        "volume-full",
+        3,
+    )
+    assert records(kb) == renamed_whole

@@ -30,7 +30,7 @@ from recur.util.text import one_line, plural
     "as_json",
     is_flag=True,
     help="Print the result as JSON: {old, new, new_file, stub, files, incidents, mentions, finished, dry_run}; "
-    "a refusal as {old, new, error}.",
+    "a refusal as {old, new, error} (and finished, when an interrupted rename was finished first).",
 )
 def rename(kb_dir, old, new, category, dry_run, as_json):
     """Rename pattern OLD to NEW (a kebab-case id no pattern file has).
@@ -50,18 +50,21 @@ def rename(kb_dir, old, new, category, dry_run, as_json):
     """
     from recur.util.errors import RecurError
 
+    before: dict = {}  # an interrupted rename finished first: said with a refusal that follows, files were written
     try:
-        doc = _rename(kb_dir, old, new, category, dry_run, as_json)
+        doc = _rename(kb_dir, old, new, category, dry_run, as_json, before)
     except RecurError as exc:
         if as_json:  # as `recur import --json` gives a refused file: the object on stdout, the Error: line on stderr
-            click.echo(json.dumps({"old": old, "new": new, "error": str(exc)}, ensure_ascii=False, indent=1))
+            refused = {"old": old, "new": new, "error": str(exc), **before}
+            click.echo(json.dumps(refused, ensure_ascii=False, indent=1))
         raise
     if as_json:
         click.echo(json.dumps(doc, ensure_ascii=False, indent=1))
 
 
-def _rename(kb_dir, old: str, new: str, category, dry_run: bool, as_json: bool) -> dict:
-    """The rename done (an interrupted one finished first), said in text unless ``as_json``; its JSON object."""
+def _rename(kb_dir, old: str, new: str, category, dry_run: bool, as_json: bool, before: dict) -> dict:
+    """The rename done (an interrupted one finished first: ``before["finished"]``), said in text unless
+    ``as_json``; its JSON object."""
     from recur.kb.loader import load_kb
     from recur.kb.rename import rename_pattern
     from recur.kb.rename_journal import finish_interrupted
@@ -72,7 +75,7 @@ def _rename(kb_dir, old: str, new: str, category, dry_run: bool, as_json: bool) 
     if finished is not None:
         if not as_json:
             _say_finished(finished, dry_run)
-        doc["finished"] = _finished_json(finished)
+        doc["finished"] = before["finished"] = _finished_json(finished)
         same = (finished.old, finished.new) == (old.strip(), new.strip())
         if dry_run or same:  # a dry run plans nothing on a KB half renamed
             if not as_json:
