@@ -651,3 +651,26 @@ def test_a_refusal_after_an_interrupted_rename_was_finished_says_that_one_in_jso
         3,
     )
     assert records(kb) == renamed_whole
+
+
+def test_a_rename_killed_as_it_removed_its_journal_is_whole_and_said_so(kb, tmp_path, renamed_whole):
+    """Killed once every file was in place, as the journal was about to be removed: `recur check` said "0 files of
+    6 not yet renamed, the KB half renamed", an error (a CI job failed on a KB renamed whole), and a dry run of
+    another rename planned nothing. A warning says only the journal is left; the dry run plans the rename asked."""
+    res = killed_rename(kb, tmp_path, "os.remove", r"/\.recur-rename\.json'", "disk-full", "volume-full")
+    assert res.returncode == -9, res.stderr
+    assert records(kb) == renamed_whole
+    check = run("check", "--kb", kb, "--format", "json")
+    assert check.exit_code == 0, check.output
+    said = [p for p in json.loads(check.stdout)["problems"] if p["field"] == "rename"]
+    assert [(p["file"], p["level"]) for p in said] == [("kb/.recur-rename.json", "warning")], said
+    assert "every file of it is renamed, only its journal is left; delete it" in said[0]["message"]
+    dry = rename(kb, "dns-failure", "dns-broken", "--dry-run", "--json")
+    assert dry.exit_code == 0, dry.output
+    doc = json.loads(dry.stdout)
+    assert (doc["finished"]["written"], len(doc["finished"]["already"])) == ([], 6)
+    assert doc["new_file"] == "kb/patterns/network/dns-broken.md"
+    assert (kb / ".recur-rename.json").exists()  # a dry run
+    assert rename(kb, "dns-failure", "dns-broken").exit_code == 0
+    assert not (kb / ".recur-rename.json").exists()
+    assert strict_findings(kb) == []

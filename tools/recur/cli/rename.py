@@ -77,7 +77,8 @@ def _rename(kb_dir, old: str, new: str, category, dry_run: bool, as_json: bool, 
             _say_finished(finished, dry_run)
         doc["finished"] = before["finished"] = _finished_json(finished)
         same = (finished.old, finished.new) == (old.strip(), new.strip())
-        if dry_run or same:  # a dry run plans nothing on a KB half renamed
+        # a dry run plans nothing on a KB half renamed (one whose files are all written already is whole)
+        if same or (dry_run and finished.written):
             if not as_json:
                 if not same:
                     click.echo(
@@ -87,7 +88,8 @@ def _rename(kb_dir, old: str, new: str, category, dry_run: bool, as_json: bool, 
                 click.echo(f"Next: recur check {flags}--strict, then recur index {flags}".rstrip())
             empty = {"new_file": None, "stub": None, "files": [], "incidents": None, "mentions": []}
             return doc | empty | {"finished": doc["finished"], "dry_run": dry_run}
-        kb = load_kb(kb_dir)
+        if finished.written:
+            kb = load_kb(kb_dir)
     done = rename_pattern(kb, old, new, category=category, dry=dry_run)
     if not as_json:
         _say(done, kb_dir, dry_run)

@@ -165,6 +165,12 @@ def interrupted_problems(root, flags: str = "") -> list[Problem]:
     old, new = map(str, doc["rename"][:2])
     left = sum(1 for f in doc["files"] if digest(_now(root / f["path"])) != f.get("after"))
     command = f"recur rename {flags}{shlex.quote(old)} {shlex.quote(new)}"
+    if not left:  # killed once every file was in place, before the journal was removed: the KB is whole
+        said = (
+            f"`recur rename {old} {new}` was killed as it ended: every file of it is renamed, only its journal is "
+            f"left; delete it (the next `recur rename` removes it too)"
+        )
+        return [Problem(_shown(root / JOURNAL), 1, "rename", said, "warning")]
     said = (
         f"`recur rename {old} {new}` was killed part-way: {plural(left, 'file')} of {len(doc['files'])} not yet "
         f"renamed, the KB half renamed; run `{command}` to finish it as it was planned (a file changed since is "
