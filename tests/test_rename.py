@@ -674,3 +674,24 @@ def test_a_rename_killed_as_it_removed_its_journal_is_whole_and_said_so(kb, tmp_
     assert rename(kb, "dns-failure", "dns-broken").exit_code == 0
     assert not (kb / ".recur-rename.json").exists()
     assert strict_findings(kb) == []
+
+
+def test_a_finished_rename_lists_the_prose_its_killed_run_never_did(kb, tmp_path):
+    """The killed run died before it listed the prose still naming OLD, and the run that finished it listed none
+    (``mentions: []``): that prose was never named. The finishing run lists it, in the text (its dry run too) and
+    in ``finished.mentions``; --json keeps the keys in their documented order."""
+    record = kb / "incidents/2026/INC-2026-0003.md"
+    record.write_text(record.read_text().replace("filled up.", "filled up (disk-full)."))
+    res = killed_rename(kb, tmp_path, "os.rename", r"dns-failure\.md'", "disk-full", "volume-full")
+    assert res.returncode == -9, res.stderr
+    line = "  kb/incidents/2026/INC-2026-0003.md:10: The upload volume filled up (disk-full)."
+    dry = rename(kb, "disk-full", "volume-full", "--dry-run")
+    assert "Prose still naming disk-full, left as written (1 line;" in dry.output
+    assert line in dry.output.splitlines(), dry.output
+    res = rename(kb, "disk-full", "volume-full", "--json")
+    assert res.exit_code == 0, res.output
+    doc = json.loads(res.stdout)
+    assert list(doc) == JSON_KEYS
+    assert doc["finished"]["mentions"] == [
+        {"path": "kb/incidents/2026/INC-2026-0003.md", "line": 10, "text": "The upload volume filled up (disk-full)."}
+    ]

@@ -87,7 +87,7 @@ def _rename(kb_dir, old: str, new: str, category, dry_run: bool, as_json: bool, 
                 flags = config.where_flags(kb_dir)
                 click.echo(f"Next: recur check {flags}--strict, then recur index {flags}".rstrip())
             empty = {"new_file": None, "stub": None, "files": [], "incidents": None, "mentions": []}
-            return doc | empty | {"finished": doc["finished"], "dry_run": dry_run}
+            return {"old": doc["old"], "new": doc["new"]} | empty | {"finished": doc["finished"], "dry_run": dry_run}
         if finished.written:
             kb = load_kb(kb_dir)
     done = rename_pattern(kb, old, new, category=category, dry=dry_run)
@@ -116,20 +116,28 @@ def _say(done, kb_dir, dry_run: bool) -> None:
             f"And {plural(sum(done.inherited.values()), 'incident record')} naming an id {done.old} replaced "
             f"({ids}): {done.old}'s history until now, {done.new}'s through the stubs."
         )
-    if done.mentions:
-        click.echo(
-            f"Prose still naming {done.old}, left as written ({plural(len(done.mentions), 'line')}; the stub leads "
-            f"a link on to {done.new}): bring it up to date by hand where it should say {done.new}:"
-        )
-        for m in done.mentions[:MENTIONS_SHOWN]:
-            click.echo(f"  {display_path(m.path)}:{m.line}: {_cut(one_line(m.text))}")
-        if len(done.mentions) > MENTIONS_SHOWN:
-            click.echo(f"  and {len(done.mentions) - MENTIONS_SHOWN} more (--json lists them all)")
+    _say_mentions(done)
     flags = config.where_flags(kb_dir)
     click.echo(f"Next: recur check {flags}--strict, then recur index {flags}".rstrip())
 
 
 MENTIONS_SHOWN = 20  # the text's lines of prose; --json lists them all
+
+
+def _say_mentions(done) -> None:
+    """The lines of prose still naming ``done.old`` (a rename's, or an interrupted one's finished), if any."""
+    from recur.kb.loader import display_path
+
+    if not done.mentions:
+        return
+    click.echo(
+        f"Prose still naming {done.old}, left as written ({plural(len(done.mentions), 'line')}; the stub leads "
+        f"a link on to {done.new}): bring it up to date by hand where it should say {done.new}:"
+    )
+    for m in done.mentions[:MENTIONS_SHOWN]:
+        click.echo(f"  {display_path(m.path)}:{m.line}: {_cut(one_line(m.text))}")
+    if len(done.mentions) > MENTIONS_SHOWN:
+        click.echo(f"  and {len(done.mentions) - MENTIONS_SHOWN} more (--json lists them all)")
 
 
 def _cut(text: str, most: int = 100) -> str:
@@ -148,7 +156,7 @@ def _json(done, finished, dry_run: bool) -> dict:
         "stub": display_path(stub),
         "files": [{"path": display_path(c.path), "changes": c.said} for c in done.changes],
         "incidents": {"naming_old": done.incidents, "naming_replaced": dict(sorted(done.inherited.items()))},
-        "mentions": [{"path": display_path(m.path), "line": m.line, "text": m.text} for m in done.mentions],
+        "mentions": _mentions_json(done.mentions),
         "finished": finished,
         "dry_run": dry_run,
     }
@@ -162,7 +170,14 @@ def _finished_json(finished) -> dict:
         "new": finished.new,
         "written": [display_path(p) for p in finished.written],
         "already": [display_path(p) for p in finished.already],
+        "mentions": _mentions_json(finished.mentions),
     }
+
+
+def _mentions_json(mentions) -> list:
+    from recur.kb.loader import display_path
+
+    return [{"path": display_path(m.path), "line": m.line, "text": m.text} for m in mentions]
 
 
 def _say_finished(finished, dry_run: bool) -> None:
@@ -175,3 +190,4 @@ def _say_finished(finished, dry_run: bool) -> None:
         f"{plural(len(finished.already), 'file')} of {len(finished.written) + len(finished.already)} written): "
         f"{'would write' if dry_run else 'wrote'} {written}, as it was planned."
     )
+    _say_mentions(finished)

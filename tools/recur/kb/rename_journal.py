@@ -73,6 +73,7 @@ class Finished:
     new: str
     written: list[Path] = field(default_factory=list)
     already: list[Path] = field(default_factory=list)
+    mentions: list = field(default_factory=list)  # rename_mentions.Mention: its prose still naming OLD, as a rename
 
 
 def _read(root: Path) -> dict | None:
@@ -144,6 +145,10 @@ def finish_interrupted(root: Path, dry: bool = False) -> Finished | None:
                         f"the rest of that rename is not written over it; finish it by hand (as "
                         f"{_shown(root / JOURNAL)} says, each file's text after the rename), then delete that journal"
                     )
+            from recur.kb.rename_mentions import prose_mentions
+
+            # the killed rename never listed them: it lists them once every file is written
+            done.mentions = prose_mentions(root, done.old, None, {path: f["text"] for path, f in files})
             if not dry:
                 texts = {path: f["text"] for path, f in files if path in done.written}
                 new_files = [path for path, f in files if path in done.written and f["before"] is None]

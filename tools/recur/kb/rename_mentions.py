@@ -32,14 +32,15 @@ class Mention:
     text: str
 
 
-def prose_mentions(kb, pid: str, stub: Path, texts: dict) -> list[Mention]:
-    """Each line of the KB's records and documents that names ``pid`` in prose after the rename (``texts``: the
-    files the rename writes, {path: text}, read as written; the others as they are on disk), in file order."""
+def prose_mentions(root, pid: str, stub: Path | None, texts: dict) -> list[Mention]:
+    """Each line of the KB's (at ``root``) records and documents that names ``pid`` in prose after the rename
+    (``texts``: the files the rename writes, {path: text}, read as written; the others as they are on disk), in
+    file order; ``stub`` aside (None: known by its ``status: retired``, as every retired pattern is)."""
     word = re.compile(rf"(?<![\w-]){re.escape(pid)}(?![\w-])", re.IGNORECASE)
     out: list[Mention] = []
     # the files the rename writes too: the new file is not on disk yet in a dry run (nor, moved by --category,
     # under a folder walked), and its copied body names OLD as the written one does
-    for path in sorted({*_files(Path(kb.root)), *map(Path, texts)}):
+    for path in sorted({*_files(Path(root)), *map(Path, texts)}):
         if path == stub:
             continue
         text = texts.get(path)
