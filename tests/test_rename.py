@@ -475,6 +475,12 @@ def records(root: Path) -> dict:
     return {k: v for k, v in snapshot(root).items() if not any(part.startswith(".") for part in k.split("/"))}
 
 
+def rename_findings(kb: Path) -> list[tuple]:
+    """(level, message) of each problem `recur check` gives for the rename journal."""
+    doc = json.loads(run("check", "--kb", kb, "--format", "json").stdout)
+    return [(p["level"], p["message"]) for p in doc["problems"] if p["field"] == "rename"]
+
+
 @pytest.fixture
 def renamed_whole(kb, tmp_path):
     """The KB as `recur rename disk-full volume-full` leaves it, renamed in a copy: what a killed one must end as."""
@@ -531,6 +537,10 @@ def test_a_file_changed_after_the_kill_is_named_and_nothing_written_over_it(kb, 
     path = kb / "paths/first-week.yml"
     path.write_text(path.read_text() + "  # edited by hand since\n")
     now = records(kb)
+    said = rename_findings(kb)  # it said to run the rename, which refuses: it names the file to finish by hand
+    assert [level for level, _ in said] == ["error"]
+    assert "and 1 file of it changed since (kb/paths/first-week.yml), which `recur rename" in said[0][1]
+    assert "finish it by hand" in said[0][1]
     res = rename(kb, "disk-full", "volume-full")
     assert res.exit_code == 1, res.output
     assert "kb/paths/first-week.yml: changed since `recur rename disk-full volume-full` was interrupted" in res.output
@@ -545,6 +555,9 @@ def test_a_rename_killed_before_its_first_replace_leaves_nothing_to_finish(kb, t
     res = killed_rename(kb, tmp_path, "os.link", r"volume-full\.md'", "disk-full", "volume-full")
     assert res.returncode == -9, res.stderr
     assert records(kb) == before
+    said = rename_findings(kb)  # it said "6 files of 6 not yet renamed, the KB half renamed", an error
+    assert [level for level, _ in said] == ["warning"]
+    assert "was killed before it renamed any file: the KB is as it was" in said[0][1]
     res = rename(kb, "disk-full", "volume-full")
     assert res.exit_code == 0, res.output
     assert "Finished the interrupted rename of disk-full to volume-full" in res.output

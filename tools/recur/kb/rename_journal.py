@@ -158,8 +158,9 @@ def finish_interrupted(root: Path, dry: bool = False) -> Finished | None:
 
 
 def interrupted_problems(root, flags: str = "") -> list[Problem]:
-    """An error for the journal of a rename a gone process left (one whose writer runs is a rename in progress):
-    the KB is half renamed, and `recur rename OLD NEW` finishes it."""
+    """A problem for the journal of a rename a gone process left (one whose writer runs is a rename in progress):
+    an error when the KB is half renamed (`recur rename OLD NEW` finishes it) or a file of it was changed since
+    (to finish by hand); a warning when no file of it, or every file, is renamed yet: the KB is whole."""
     root = Path(root)
     try:
         doc = _read(root)
@@ -168,17 +169,36 @@ def interrupted_problems(root, flags: str = "") -> list[Problem]:
     if doc is None or not process_gone(doc.get("pid", 0)):
         return []
     old, new = map(str, doc["rename"][:2])
-    left = sum(1 for f in doc["files"] if digest(_now(root / f["path"])) != f.get("after"))
-    command = f"recur rename {flags}{shlex.quote(old)} {shlex.quote(new)}"
-    if not left:  # killed once every file was in place, before the journal was removed: the KB is whole
-        said = (
-            f"`recur rename {old} {new}` was killed as it ended: every file of it is renamed, only its journal is "
-            f"left; delete it (the next `recur rename` removes it too)"
+    now = [(f, digest(_now(root / f["path"]))) for f in doc["files"]]
+    changed = [_shown(root / f["path"]) for f, d in now if d not in (f["before"], f["after"])]
+    left = sum(1 for f, d in now if d != f["after"])
+    level, said = _interrupted_said(old, new, len(now), left, changed, f"recur rename {flags}")
+    return [Problem(_shown(root / JOURNAL), 1, "rename", said, level)]
+
+
+def _interrupted_said(old: str, new: str, total: int, left: int, changed: list, command: str) -> tuple[str, str]:
+    """(level, message) of `recur check` for a journal left: ``left`` files of ``total`` not renamed yet,
+    ``changed`` those neither as they were nor as planned (their paths, shown)."""
+    run = f"`{command}{shlex.quote(old)} {shlex.quote(new)}`"
+    if changed:
+        return "error", (
+            f"`recur rename {old} {new}` was killed part-way, and {plural(len(changed), 'file')} of it changed "
+            f"since ({', '.join(changed[:3])}{', …' if len(changed) > 3 else ''}), which {run} does not write "
+            "over: finish it by hand (this journal holds each file's text after the rename), then delete the journal"
         )
-        return [Problem(_shown(root / JOURNAL), 1, "rename", said, "warning")]
-    said = (
-        f"`recur rename {old} {new}` was killed part-way: {plural(left, 'file')} of {len(doc['files'])} not yet "
-        f"renamed, the KB half renamed; run `{command}` to finish it as it was planned (a file changed since is "
-        "named, nothing written over it)"
+    if not left:  # killed once every file was in place, before the journal was removed: the KB is whole
+        return "warning", (
+            f"`recur rename {old} {new}` was killed as it ended: every file of it is renamed, only its journal is "
+            "left; delete it (the next `recur rename` removes it too)"
+        )
+    if left == total:  # killed before its first replace: the KB is as it was
+        return "warning", (
+            f"`recur rename {old} {new}` was killed before it renamed any file: the KB is as it was; run {run} "
+            "to rename as it was planned, or delete this journal to leave it undone (the next `recur rename` "
+            "does it first)"
+        )
+    return "error", (
+        f"`recur rename {old} {new}` was killed part-way: {plural(left, 'file')} of {total} not yet renamed, the "
+        f"KB half renamed; run {run} to finish it as it was planned (a file changed since is named, nothing "
+        "written over it)"
     )
-    return [Problem(_shown(root / JOURNAL), 1, "rename", said, "error")]
