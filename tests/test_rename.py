@@ -708,3 +708,17 @@ def test_a_finished_rename_lists_the_prose_its_killed_run_never_did(kb, tmp_path
     assert doc["finished"]["mentions"] == [
         {"path": "kb/incidents/2026/INC-2026-0003.md", "line": 10, "text": "The upload volume filled up (disk-full)."}
     ]
+
+
+def test_a_record_saved_with_a_byte_order_mark_is_read_as_the_loader_reads_it(kb):
+    """A record saved by Notepad (UTF-8 with a BOM): its front matter was not seen as front matter, so its
+    ``patterns: [disk-full]`` (a reference the stub keeps valid) was listed as prose, and a retired pattern's
+    words, its history, were listed too."""
+    record = kb / "incidents/2026/INC-2026-0003.md"
+    record.write_bytes(b"\xef\xbb\xbf" + record.read_bytes())
+    retired = kb / "patterns/deploys/old-retired.md"
+    retired.write_bytes(b"\xef\xbb\xbf" + retired.read_bytes() + b"\nIt became disk-full.\n")
+    assert strict_findings(kb) == []
+    res = rename(kb, "disk-full", "volume-full", "--dry-run", "--json")
+    assert res.exit_code == 0, res.output
+    assert json.loads(res.stdout)["mentions"] == []

@@ -69,7 +69,8 @@ def _files(root: Path) -> list[Path]:
 def _in_file(path: Path, text: str, word: re.Pattern) -> list[Mention]:
     lines = text.split("\n")
     yaml_lines = len(lines) if path.suffix.lower() in (".yml", ".yaml") else 0
-    if path.suffix.lower() in (".md", ".markdown") and lines and lines[0].strip() == "---":
+    # a byte order mark (Notepad's UTF-8) before the front matter's opening line, which the loader reads past
+    if path.suffix.lower() in (".md", ".markdown") and lines and lines[0].lstrip("\ufeff").strip() == "---":
         end = next((i for i in range(1, len(lines)) if lines[i].rstrip() in ("---", "...")), 0)
         if any(_RETIRED.match(line.strip()) for line in lines[1:end]):
             return []  # a retired pattern: its words are its history
