@@ -630,8 +630,10 @@ def test_the_dry_run_lists_the_prose_of_the_new_file_as_the_rename_does(kb, cate
         '{"rename": ["disk-full", "volume-full"], "pid": 99999999, "files": [{"path": "eval/cases.yml", '
         '"before": 7, "after": "0", "text": ""}]}',
         '{"rename": ["disk-full", ["volume-full"]], "pid": 99999999, "files": []}',
+        '{"rename": ["disk-full", "volume-full"], "files": []}',
+        '{"rename": ["disk-full", "volume-full"], "pid": 0, "files": []}',
     ],
-    ids=["no-before", "before-a-number", "an-id-a-list"],
+    ids=["no-before", "before-a-number", "an-id-a-list", "no-pid", "pid-0"],
 )
 def test_a_journal_recur_did_not_write_is_named_not_a_traceback(kb, journal):
     """A journal edited or written by hand (a key missing, a value of another kind): `recur rename` raised

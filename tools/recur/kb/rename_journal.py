@@ -92,9 +92,13 @@ def _read(root: Path) -> dict | None:
 
 
 def _well_formed(doc) -> bool:
-    """Whether ``doc`` is a journal as ``write_journaled`` writes one: two ids, and files each within the KB."""
+    """Whether ``doc`` is a journal as ``write_journaled`` writes one: two ids, its writer's pid, and files each
+    within the KB."""
     rename = doc.get("rename") if isinstance(doc, dict) else None
     if not (isinstance(rename, list) and len(rename) == 2 and all(isinstance(pid, str) for pid in rename)):
+        return False
+    pid = doc.get("pid")  # its writer's, which `recur check` asks after (0 or -1: a process group, always there)
+    if not (isinstance(pid, int) and not isinstance(pid, bool) and pid > 0):
         return False
     files = doc.get("files")
     return isinstance(files, list) and all(
