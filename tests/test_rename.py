@@ -724,3 +724,20 @@ def test_a_record_saved_with_a_byte_order_mark_is_read_as_the_loader_reads_it(kb
     res = rename(kb, "disk-full", "volume-full", "--dry-run", "--json")
     assert res.exit_code == 0, res.output
     assert json.loads(res.stdout)["mentions"] == []
+
+
+def test_an_id_that_starts_another_id_is_not_a_mention_of_it(kb):
+    """disk-full-logs (and its page, disk-full-logs.md) names another pattern, not disk-full; a link to OLD's page
+    with an anchor, and OLD's id in any letter case, are mentions. CRLF lines are listed without their CR."""
+    write(
+        kb,
+        "patterns/capacity/disk-full-logs.md",
+        pattern_text(
+            "disk-full-logs",
+            summary="Unlike disk-full-logs.md and disk-full_v2, not disk-fullness.\r\nSee [volume](disk-full.md#runbook).",
+        ),
+    )
+    res = rename(kb, "disk-full", "volume-full", "--dry-run", "--json")
+    assert res.exit_code == 0, res.output
+    listed = [(m["path"], m["text"]) for m in json.loads(res.stdout)["mentions"]]
+    assert listed == [("kb/patterns/capacity/disk-full-logs.md", "See [volume](disk-full.md#runbook).")]
