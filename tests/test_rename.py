@@ -475,6 +475,12 @@ def records(root: Path) -> dict:
     return {k: v for k, v in snapshot(root).items() if not any(part.startswith(".") for part in k.split("/"))}
 
 
+def rename_findings(kb: Path) -> list[tuple]:
+    """(level, message) of each problem `recur check` gives for the rename journal."""
+    doc = json.loads(run("check", "--kb", kb, "--format", "json").stdout)
+    return [(p["level"], p["message"]) for p in doc["problems"] if p["field"] == "rename"]
+
+
 @pytest.fixture
 def renamed_whole(kb, tmp_path):
     """The KB as `recur rename disk-full volume-full` leaves it, renamed in a copy: what a killed one must end as."""
@@ -531,6 +537,10 @@ def test_a_file_changed_after_the_kill_is_named_and_nothing_written_over_it(kb, 
     path = kb / "paths/first-week.yml"
     path.write_text(path.read_text() + "  # edited by hand since\n")
     now = records(kb)
+    said = rename_findings(kb)  # it said to run the rename, which refuses: it names the file to finish by hand
+    assert [level for level, _ in said] == ["error"]
+    assert "and 1 file of it changed since (kb/paths/first-week.yml), which `recur rename" in said[0][1]
+    assert "finish it by hand" in said[0][1]
     res = rename(kb, "disk-full", "volume-full")
     assert res.exit_code == 1, res.output
     assert "kb/paths/first-week.yml: changed since `recur rename disk-full volume-full` was interrupted" in res.output
@@ -545,6 +555,9 @@ def test_a_rename_killed_before_its_first_replace_leaves_nothing_to_finish(kb, t
     res = killed_rename(kb, tmp_path, "os.link", r"volume-full\.md'", "disk-full", "volume-full")
     assert res.returncode == -9, res.stderr
     assert records(kb) == before
+    said = rename_findings(kb)  # it said "6 files of 6 not yet renamed, the KB half renamed", an error
+    assert [level for level, _ in said] == ["warning"]
+    assert "was killed before it renamed any file: the KB is as it was" in said[0][1]
     res = rename(kb, "disk-full", "volume-full")
     assert res.exit_code == 0, res.output
     assert "Finished the interrupted rename of disk-full to volume-full" in res.output
@@ -589,3 +602,142 @@ def test_json_in_a_process_of_its_own_is_stdout_alone(kb):
     assert refused.returncode == 1
     assert json.loads(refused.stdout)["error"] == "NEW: 'disk-full' is the pattern's id already; give the new one"
     assert refused.stderr == "Error: NEW: 'disk-full' is the pattern's id already; give the new one\n"
+
+
+@pytest.mark.parametrize("category", [None, "storage"], ids=["same-folder", "moved"])
+def test_the_dry_run_lists_the_prose_of_the_new_file_as_the_rename_does(kb, category):
+    """OLD's body naming OLD (a link to its own section, `disk-full-logs` aside) is copied into NEW's file: the
+    rename listed that line, its dry run did not (the new file is not on disk yet), so the two lists differed."""
+    path = kb / "patterns/capacity/disk-full.md"
+    path.write_text(path.read_text().replace("## Runbook", "See [the steps](disk-full.md#runbook).\n\n## Runbook", 1))
+    moved = ["--category", category] if category else []
+    dry = rename(kb, "disk-full", "volume-full", "--dry-run", "--json", *moved)
+    assert dry.exit_code == 0, dry.output
+    done = rename(kb, "disk-full", "volume-full", "--json", *moved)
+    assert done.exit_code == 0, done.output
+    listed = [json.loads(res.stdout)["mentions"] for res in (dry, done)]
+    new_file = json.loads(done.stdout)["new_file"]
+    link = "disk-full.md" if category is None else "../capacity/disk-full.md"  # moved: rewritten to lead there
+    assert [(m["path"], m["text"]) for m in listed[1]] == [(new_file, f"See [the steps]({link}#runbook).")]
+    assert listed[0] == listed[1]
+
+
+@pytest.mark.parametrize(
+    "journal",
+    [
+        '{"rename": ["disk-full", "volume-full"], "pid": 99999999, "files": [{"path": "eval/cases.yml", '
+        '"after": "0", "text": ""}]}',
+        '{"rename": ["disk-full", "volume-full"], "pid": 99999999, "files": [{"path": "eval/cases.yml", '
+        '"before": 7, "after": "0", "text": ""}]}',
+        '{"rename": ["disk-full", ["volume-full"]], "pid": 99999999, "files": []}',
+        '{"rename": ["disk-full", "volume-full"], "files": []}',
+        '{"rename": ["disk-full", "volume-full"], "pid": 0, "files": []}',
+    ],
+    ids=["no-before", "before-a-number", "an-id-a-list", "no-pid", "pid-0"],
+)
+def test_a_journal_recur_did_not_write_is_named_not_a_traceback(kb, journal):
+    """A journal edited or written by hand (a key missing, a value of another kind): `recur rename` raised
+    KeyError: 'before' (a traceback) where it names the file; `recur check` names it as an error too."""
+    (kb / ".recur-rename.json").write_text(journal)
+    before = snapshot(kb)
+    res = rename(kb, "disk-full", "volume-full")
+    assert res.exit_code == 1, res.output
+    assert res.exception is None or isinstance(res.exception, SystemExit), repr(res.exception)
+    assert "kb/.recur-rename.json: rename: not a journal this Recur wrote; move it out of the KB" in res.output
+    assert snapshot(kb) == before
+    check = run("check", "--kb", kb, "--format", "json")
+    said = [(p["file"], p["level"]) for p in json.loads(check.stdout)["problems"] if p["field"] == "rename"]
+    assert said == [("kb/.recur-rename.json", "error")]
+
+
+def test_a_refusal_after_an_interrupted_rename_was_finished_says_that_one_in_json(kb, tmp_path, renamed_whole):
+    """The interrupted rename is finished (files written), then the one asked for is refused: --json gave
+    {old, new, error} alone, so a script read "nothing written"; it has the rename finished too, as the text says."""
+    res = killed_rename(kb, tmp_path, "os.rename", r"dns-failure\.md'", "disk-full", "volume-full")
+    assert res.returncode == -9, res.stderr
+    res = rename(kb, "no-such-pattern", "other-name", "--json")
+    assert res.exit_code == 1, res.output
+    doc = json.loads(res.stdout)
+    assert list(doc) == ["old", "new", "error", "finished"]
+    assert doc["error"].startswith("OLD: unknown pattern id(s) no-such-pattern")
+    assert (doc["finished"]["old"], doc["finished"]["new"], len(doc["finished"]["written"])) == (
+        "disk-full",
+        "volume-full",
+        3,
+    )
+    assert records(kb) == renamed_whole
+
+
+def test_a_rename_killed_as_it_removed_its_journal_is_whole_and_said_so(kb, tmp_path, renamed_whole):
+    """Killed once every file was in place, as the journal was about to be removed: `recur check` said "0 files of
+    6 not yet renamed, the KB half renamed", an error (a CI job failed on a KB renamed whole), and a dry run of
+    another rename planned nothing. A warning says only the journal is left; the dry run plans the rename asked."""
+    res = killed_rename(kb, tmp_path, "os.remove", r"/\.recur-rename\.json'", "disk-full", "volume-full")
+    assert res.returncode == -9, res.stderr
+    assert records(kb) == renamed_whole
+    check = run("check", "--kb", kb, "--format", "json")
+    assert check.exit_code == 0, check.output
+    said = [p for p in json.loads(check.stdout)["problems"] if p["field"] == "rename"]
+    assert [(p["file"], p["level"]) for p in said] == [("kb/.recur-rename.json", "warning")], said
+    assert "every file of it is renamed, only its journal is left; delete it" in said[0]["message"]
+    dry = rename(kb, "dns-failure", "dns-broken", "--dry-run", "--json")
+    assert dry.exit_code == 0, dry.output
+    doc = json.loads(dry.stdout)
+    assert (doc["finished"]["written"], len(doc["finished"]["already"])) == ([], 6)
+    assert doc["new_file"] == "kb/patterns/network/dns-broken.md"
+    assert (kb / ".recur-rename.json").exists()  # a dry run
+    assert rename(kb, "dns-failure", "dns-broken").exit_code == 0
+    assert not (kb / ".recur-rename.json").exists()
+    assert strict_findings(kb) == []
+
+
+def test_a_finished_rename_lists_the_prose_its_killed_run_never_did(kb, tmp_path):
+    """The killed run died before it listed the prose still naming OLD, and the run that finished it listed none
+    (``mentions: []``): that prose was never named. The finishing run lists it, in the text (its dry run too) and
+    in ``finished.mentions``; --json keeps the keys in their documented order."""
+    record = kb / "incidents/2026/INC-2026-0003.md"
+    record.write_text(record.read_text().replace("filled up.", "filled up (disk-full)."))
+    res = killed_rename(kb, tmp_path, "os.rename", r"dns-failure\.md'", "disk-full", "volume-full")
+    assert res.returncode == -9, res.stderr
+    line = "  kb/incidents/2026/INC-2026-0003.md:10: The upload volume filled up (disk-full)."
+    dry = rename(kb, "disk-full", "volume-full", "--dry-run")
+    assert "Prose still naming disk-full, left as written (1 line;" in dry.output
+    assert line in dry.output.splitlines(), dry.output
+    res = rename(kb, "disk-full", "volume-full", "--json")
+    assert res.exit_code == 0, res.output
+    doc = json.loads(res.stdout)
+    assert list(doc) == JSON_KEYS
+    assert doc["finished"]["mentions"] == [
+        {"path": "kb/incidents/2026/INC-2026-0003.md", "line": 10, "text": "The upload volume filled up (disk-full)."}
+    ]
+
+
+def test_a_record_saved_with_a_byte_order_mark_is_read_as_the_loader_reads_it(kb):
+    """A record saved by Notepad (UTF-8 with a BOM): its front matter was not seen as front matter, so its
+    ``patterns: [disk-full]`` (a reference the stub keeps valid) was listed as prose, and a retired pattern's
+    words, its history, were listed too."""
+    record = kb / "incidents/2026/INC-2026-0003.md"
+    record.write_bytes(b"\xef\xbb\xbf" + record.read_bytes())
+    retired = kb / "patterns/deploys/old-retired.md"
+    retired.write_bytes(b"\xef\xbb\xbf" + retired.read_bytes() + b"\nIt became disk-full.\n")
+    assert strict_findings(kb) == []
+    res = rename(kb, "disk-full", "volume-full", "--dry-run", "--json")
+    assert res.exit_code == 0, res.output
+    assert json.loads(res.stdout)["mentions"] == []
+
+
+def test_an_id_that_starts_another_id_is_not_a_mention_of_it(kb):
+    """disk-full-logs (and its page, disk-full-logs.md) names another pattern, not disk-full; a link to OLD's page
+    with an anchor, and OLD's id in any letter case, are mentions. CRLF lines are listed without their CR."""
+    write(
+        kb,
+        "patterns/capacity/disk-full-logs.md",
+        pattern_text(
+            "disk-full-logs",
+            summary="Unlike disk-full-logs.md and disk-full_v2, not disk-fullness.\r\nSee [volume](disk-full.md#runbook).",
+        ),
+    )
+    res = rename(kb, "disk-full", "volume-full", "--dry-run", "--json")
+    assert res.exit_code == 0, res.output
+    listed = [(m["path"], m["text"]) for m in json.loads(res.stdout)["mentions"]]
+    assert listed == [("kb/patterns/capacity/disk-full-logs.md", "See [volume](disk-full.md#runbook).")]

@@ -30,7 +30,7 @@ from recur.util.text import one_line, plural
     "as_json",
     is_flag=True,
     help="Print the result as JSON: {old, new, new_file, stub, files, incidents, mentions, finished, dry_run}; "
-    "a refusal as {old, new, error}.",
+    "a refusal as {old, new, error} (and finished, when an interrupted rename was finished first).",
 )
 def rename(kb_dir, old, new, category, dry_run, as_json):
     """Rename pattern OLD to NEW (a kebab-case id no pattern file has).
@@ -50,18 +50,21 @@ def rename(kb_dir, old, new, category, dry_run, as_json):
     """
     from recur.util.errors import RecurError
 
+    before: dict = {}  # an interrupted rename finished first: said with a refusal that follows, files were written
     try:
-        doc = _rename(kb_dir, old, new, category, dry_run, as_json)
+        doc = _rename(kb_dir, old, new, category, dry_run, as_json, before)
     except RecurError as exc:
         if as_json:  # as `recur import --json` gives a refused file: the object on stdout, the Error: line on stderr
-            click.echo(json.dumps({"old": old, "new": new, "error": str(exc)}, ensure_ascii=False, indent=1))
+            refused = {"old": old, "new": new, "error": str(exc), **before}
+            click.echo(json.dumps(refused, ensure_ascii=False, indent=1))
         raise
     if as_json:
         click.echo(json.dumps(doc, ensure_ascii=False, indent=1))
 
 
-def _rename(kb_dir, old: str, new: str, category, dry_run: bool, as_json: bool) -> dict:
-    """The rename done (an interrupted one finished first), said in text unless ``as_json``; its JSON object."""
+def _rename(kb_dir, old: str, new: str, category, dry_run: bool, as_json: bool, before: dict) -> dict:
+    """The rename done (an interrupted one finished first: ``before["finished"]``), said in text unless
+    ``as_json``; its JSON object."""
     from recur.kb.loader import load_kb
     from recur.kb.rename import rename_pattern
     from recur.kb.rename_journal import finish_interrupted
@@ -72,9 +75,10 @@ def _rename(kb_dir, old: str, new: str, category, dry_run: bool, as_json: bool) 
     if finished is not None:
         if not as_json:
             _say_finished(finished, dry_run)
-        doc["finished"] = _finished_json(finished)
+        doc["finished"] = before["finished"] = _finished_json(finished)
         same = (finished.old, finished.new) == (old.strip(), new.strip())
-        if dry_run or same:  # a dry run plans nothing on a KB half renamed
+        # a dry run plans nothing on a KB half renamed (one whose files are all written already is whole)
+        if same or (dry_run and finished.written):
             if not as_json:
                 if not same:
                     click.echo(
@@ -83,8 +87,9 @@ def _rename(kb_dir, old: str, new: str, category, dry_run: bool, as_json: bool) 
                 flags = config.where_flags(kb_dir)
                 click.echo(f"Next: recur check {flags}--strict, then recur index {flags}".rstrip())
             empty = {"new_file": None, "stub": None, "files": [], "incidents": None, "mentions": []}
-            return doc | empty | {"finished": doc["finished"], "dry_run": dry_run}
-        kb = load_kb(kb_dir)
+            return {"old": doc["old"], "new": doc["new"]} | empty | {"finished": doc["finished"], "dry_run": dry_run}
+        if finished.written:
+            kb = load_kb(kb_dir)
     done = rename_pattern(kb, old, new, category=category, dry=dry_run)
     if not as_json:
         _say(done, kb_dir, dry_run)
@@ -111,20 +116,28 @@ def _say(done, kb_dir, dry_run: bool) -> None:
             f"And {plural(sum(done.inherited.values()), 'incident record')} naming an id {done.old} replaced "
             f"({ids}): {done.old}'s history until now, {done.new}'s through the stubs."
         )
-    if done.mentions:
-        click.echo(
-            f"Prose still naming {done.old}, left as written ({plural(len(done.mentions), 'line')}; the stub leads "
-            f"a link on to {done.new}): bring it up to date by hand where it should say {done.new}:"
-        )
-        for m in done.mentions[:MENTIONS_SHOWN]:
-            click.echo(f"  {display_path(m.path)}:{m.line}: {_cut(one_line(m.text))}")
-        if len(done.mentions) > MENTIONS_SHOWN:
-            click.echo(f"  and {len(done.mentions) - MENTIONS_SHOWN} more (--json lists them all)")
+    _say_mentions(done)
     flags = config.where_flags(kb_dir)
     click.echo(f"Next: recur check {flags}--strict, then recur index {flags}".rstrip())
 
 
 MENTIONS_SHOWN = 20  # the text's lines of prose; --json lists them all
+
+
+def _say_mentions(done) -> None:
+    """The lines of prose still naming ``done.old`` (a rename's, or an interrupted one's finished), if any."""
+    from recur.kb.loader import display_path
+
+    if not done.mentions:
+        return
+    click.echo(
+        f"Prose still naming {done.old}, left as written ({plural(len(done.mentions), 'line')}; the stub leads "
+        f"a link on to {done.new}): bring it up to date by hand where it should say {done.new}:"
+    )
+    for m in done.mentions[:MENTIONS_SHOWN]:
+        click.echo(f"  {display_path(m.path)}:{m.line}: {_cut(one_line(m.text))}")
+    if len(done.mentions) > MENTIONS_SHOWN:
+        click.echo(f"  and {len(done.mentions) - MENTIONS_SHOWN} more (--json lists them all)")
 
 
 def _cut(text: str, most: int = 100) -> str:
@@ -143,7 +156,7 @@ def _json(done, finished, dry_run: bool) -> dict:
         "stub": display_path(stub),
         "files": [{"path": display_path(c.path), "changes": c.said} for c in done.changes],
         "incidents": {"naming_old": done.incidents, "naming_replaced": dict(sorted(done.inherited.items()))},
-        "mentions": [{"path": display_path(m.path), "line": m.line, "text": m.text} for m in done.mentions],
+        "mentions": _mentions_json(done.mentions),
         "finished": finished,
         "dry_run": dry_run,
     }
@@ -157,7 +170,14 @@ def _finished_json(finished) -> dict:
         "new": finished.new,
         "written": [display_path(p) for p in finished.written],
         "already": [display_path(p) for p in finished.already],
+        "mentions": _mentions_json(finished.mentions),
     }
+
+
+def _mentions_json(mentions) -> list:
+    from recur.kb.loader import display_path
+
+    return [{"path": display_path(m.path), "line": m.line, "text": m.text} for m in mentions]
 
 
 def _say_finished(finished, dry_run: bool) -> None:
@@ -170,3 +190,4 @@ def _say_finished(finished, dry_run: bool) -> None:
         f"{plural(len(finished.already), 'file')} of {len(finished.written) + len(finished.already)} written): "
         f"{'would write' if dry_run else 'wrote'} {written}, as it was planned."
     )
+    _say_mentions(finished)

@@ -88,7 +88,7 @@ def rename_pattern(kb, old: str, new: str, category: str | None = None, dry: boo
         done.inherited[earlier] = done.inherited.get(earlier, 0) + 1
     from recur.kb.rename_mentions import prose_mentions
 
-    done.mentions = prose_mentions(kb, pid, old_path, {c.path: c.text for c in changes})
+    done.mentions = prose_mentions(kb.root, pid, old_path, {c.path: c.text for c in changes})
     return done
 
 

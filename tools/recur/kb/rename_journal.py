@@ -73,6 +73,7 @@ class Finished:
     new: str
     written: list[Path] = field(default_factory=list)
     already: list[Path] = field(default_factory=list)
+    mentions: list = field(default_factory=list)  # rename_mentions.Mention: its prose still naming OLD, as a rename
 
 
 def _read(root: Path) -> dict | None:
@@ -91,8 +92,13 @@ def _read(root: Path) -> dict | None:
 
 
 def _well_formed(doc) -> bool:
-    """Whether ``doc`` is a journal as ``write_journaled`` writes one: two ids, and files each within the KB."""
-    if not (isinstance(doc, dict) and isinstance(doc.get("rename"), list) and len(doc["rename"]) == 2):
+    """Whether ``doc`` is a journal as ``write_journaled`` writes one: two ids, its writer's pid, and files each
+    within the KB."""
+    rename = doc.get("rename") if isinstance(doc, dict) else None
+    if not (isinstance(rename, list) and len(rename) == 2 and all(isinstance(pid, str) for pid in rename)):
+        return False
+    pid = doc.get("pid")  # its writer's, which `recur check` asks after (0 or -1: a process group, always there)
+    if not (isinstance(pid, int) and not isinstance(pid, bool) and pid > 0):
         return False
     files = doc.get("files")
     return isinstance(files, list) and all(
@@ -102,6 +108,8 @@ def _well_formed(doc) -> bool:
         and ".." not in Path(f["path"]).parts
         and isinstance(f.get("text"), str)
         and isinstance(f.get("after"), str)
+        and "before" in f  # None: a file the rename makes
+        and isinstance(f["before"], (str, type(None)))
         for f in files
     )
 
@@ -141,6 +149,10 @@ def finish_interrupted(root: Path, dry: bool = False) -> Finished | None:
                         f"the rest of that rename is not written over it; finish it by hand (as "
                         f"{_shown(root / JOURNAL)} says, each file's text after the rename), then delete that journal"
                     )
+            from recur.kb.rename_mentions import prose_mentions
+
+            # the killed rename never listed them: it lists them once every file is written
+            done.mentions = prose_mentions(root, done.old, None, {path: f["text"] for path, f in files})
             if not dry:
                 texts = {path: f["text"] for path, f in files if path in done.written}
                 new_files = [path for path, f in files if path in done.written and f["before"] is None]
@@ -150,8 +162,9 @@ def finish_interrupted(root: Path, dry: bool = False) -> Finished | None:
 
 
 def interrupted_problems(root, flags: str = "") -> list[Problem]:
-    """An error for the journal of a rename a gone process left (one whose writer runs is a rename in progress):
-    the KB is half renamed, and `recur rename OLD NEW` finishes it."""
+    """A problem for the journal of a rename a gone process left (one whose writer runs is a rename in progress):
+    an error when the KB is half renamed (`recur rename OLD NEW` finishes it) or a file of it was changed since
+    (to finish by hand); a warning when no file of it, or every file, is renamed yet: the KB is whole."""
     root = Path(root)
     try:
         doc = _read(root)
@@ -160,11 +173,36 @@ def interrupted_problems(root, flags: str = "") -> list[Problem]:
     if doc is None or not process_gone(doc.get("pid", 0)):
         return []
     old, new = map(str, doc["rename"][:2])
-    left = sum(1 for f in doc["files"] if digest(_now(root / f["path"])) != f.get("after"))
-    command = f"recur rename {flags}{shlex.quote(old)} {shlex.quote(new)}"
-    said = (
-        f"`recur rename {old} {new}` was killed part-way: {plural(left, 'file')} of {len(doc['files'])} not yet "
-        f"renamed, the KB half renamed; run `{command}` to finish it as it was planned (a file changed since is "
-        "named, nothing written over it)"
+    now = [(f, digest(_now(root / f["path"]))) for f in doc["files"]]
+    changed = [_shown(root / f["path"]) for f, d in now if d not in (f["before"], f["after"])]
+    left = sum(1 for f, d in now if d != f["after"])
+    level, said = _interrupted_said(old, new, len(now), left, changed, f"recur rename {flags}")
+    return [Problem(_shown(root / JOURNAL), 1, "rename", said, level)]
+
+
+def _interrupted_said(old: str, new: str, total: int, left: int, changed: list, command: str) -> tuple[str, str]:
+    """(level, message) of `recur check` for a journal left: ``left`` files of ``total`` not renamed yet,
+    ``changed`` those neither as they were nor as planned (their paths, shown)."""
+    run = f"`{command}{shlex.quote(old)} {shlex.quote(new)}`"
+    if changed:
+        return "error", (
+            f"`recur rename {old} {new}` was killed part-way, and {plural(len(changed), 'file')} of it changed "
+            f"since ({', '.join(changed[:3])}{', …' if len(changed) > 3 else ''}), which {run} does not write "
+            "over: finish it by hand (this journal holds each file's text after the rename), then delete the journal"
+        )
+    if not left:  # killed once every file was in place, before the journal was removed: the KB is whole
+        return "warning", (
+            f"`recur rename {old} {new}` was killed as it ended: every file of it is renamed, only its journal is "
+            "left; delete it (the next `recur rename` removes it too)"
+        )
+    if left == total:  # killed before its first replace: the KB is as it was
+        return "warning", (
+            f"`recur rename {old} {new}` was killed before it renamed any file: the KB is as it was; run {run} "
+            "to rename as it was planned, or delete this journal to leave it undone (the next `recur rename` "
+            "does it first)"
+        )
+    return "error", (
+        f"`recur rename {old} {new}` was killed part-way: {plural(left, 'file')} of {total} not yet renamed, the "
+        f"KB half renamed; run {run} to finish it as it was planned (a file changed since is named, nothing "
+        "written over it)"
     )
-    return [Problem(_shown(root / JOURNAL), 1, "rename", said, "error")]

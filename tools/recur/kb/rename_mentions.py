@@ -32,12 +32,15 @@ class Mention:
     text: str
 
 
-def prose_mentions(kb, pid: str, stub: Path, texts: dict) -> list[Mention]:
-    """Each line of the KB's records and documents that names ``pid`` in prose after the rename (``texts``: the
-    files the rename writes, {path: text}, read as written; the others as they are on disk), in file order."""
+def prose_mentions(root, pid: str, stub: Path | None, texts: dict) -> list[Mention]:
+    """Each line of the KB's (at ``root``) records and documents that names ``pid`` in prose after the rename
+    (``texts``: the files the rename writes, {path: text}, read as written; the others as they are on disk), in
+    file order; ``stub`` aside (None: known by its ``status: retired``, as every retired pattern is)."""
     word = re.compile(rf"(?<![\w-]){re.escape(pid)}(?![\w-])", re.IGNORECASE)
     out: list[Mention] = []
-    for path in _files(Path(kb.root)):
+    # the files the rename writes too: the new file is not on disk yet in a dry run (nor, moved by --category,
+    # under a folder walked), and its copied body names OLD as the written one does
+    for path in sorted({*_files(Path(root)), *map(Path, texts)}):
         if path == stub:
             continue
         text = texts.get(path)
@@ -66,7 +69,8 @@ def _files(root: Path) -> list[Path]:
 def _in_file(path: Path, text: str, word: re.Pattern) -> list[Mention]:
     lines = text.split("\n")
     yaml_lines = len(lines) if path.suffix.lower() in (".yml", ".yaml") else 0
-    if path.suffix.lower() in (".md", ".markdown") and lines and lines[0].strip() == "---":
+    # a byte order mark (Notepad's UTF-8) before the front matter's opening line, which the loader reads past
+    if path.suffix.lower() in (".md", ".markdown") and lines and lines[0].lstrip("\ufeff").strip() == "---":
         end = next((i for i in range(1, len(lines)) if lines[i].rstrip() in ("---", "...")), 0)
         if any(_RETIRED.match(line.strip()) for line in lines[1:end]):
             return []  # a retired pattern: its words are its history
