@@ -45,11 +45,12 @@ EXTERNAL_SECRETS = """\
 NAME       STORE           REFRESH INTERVAL   STATUS              READY
 db-creds   vault-backend   1h                 SecretSyncedError   False
 """
-# not a pod table: a row of fewer cells than its header (then rows, no words), other tables (kubectl get nodes, Flux's, External Secrets',
-# a READY cell of no pod), a header alone
+# not a pod table: a row of fewer cells than its header (then rows, no words), other tables (kubectl get nodes with
+# every node Ready: one NotReady is searched by it, tests/test_query_tables.py; Flux's, External Secrets', a READY
+# cell of no pod), a header alone
 NOT_TABLES = [
     PODS + "payments-api-84c7f5d9b-b2c4d   0/1\nredis-1   1/1   Running   0   12d\n",
-    "NAME      STATUS     ROLES    AGE   VERSION\nnode-1    NotReady   <none>   40d   v1.30.2\n",
+    "NAME      STATUS     ROLES    AGE   VERSION\nnode-1    Ready      <none>   40d   v1.30.2\n",
     "NAME   READY   STATUS   RESTARTS   AGE\n",
     HEALTHY,
     FLUX,

@@ -255,7 +255,7 @@
   function readLog(text) {
     var lines = text.split("\n").filter(function (x) { return trim(x) !== ""; });
     var crash = traceback(lines) || goPanic(lines) || podTable(lines) || eventTable(lines) || nodeDescribed(lines) ||
-      described(lines);
+      described(lines) || statusTable(lines);
     if (crash) return crash;
     if (lines.length < LOG_MIN_LINES) return fewRecords(lines) || (lines.length === 1 ? oneLine(lines[0]) : null);
     var before = beforeLog(lines), s = scan(lines.slice(before.length));
@@ -361,6 +361,120 @@
     var after = wordsAfter(lines.slice(at + 1 + rows));
     if (!kept.length || !after) return null;
     return withAfter(logOf(words, distinct(kept), rows, "events", 0), after);
+  }
+
+  /* query._status_table: `kubectl get nodes`, `docker ps`, `systemctl`, `df` pasted, by their rows that say something
+     failed; STATUS_TABLES, CONTAINER_*, UNIT_*, DF_*, DISK_FULL_AT and STATUS_COMMANDS as query.py's. Cells and
+     offsets are counted in characters (code points), as Python counts them */
+  var DISK_FULL_AT = 90, STATUS_MAX_COLUMNS = 16;
+  var STATUS_TABLES = {
+    nodes: [["NAME", "STATUS", "ROLES", "VERSION"], "node", "kubectl get nodes", "not Ready", "status"],
+    containers: [["CONTAINER ID", "IMAGE", "STATUS", "NAMES"], "container", "docker ps", "not up and healthy", "status"],
+    units: [["UNIT", "LOAD", "ACTIVE", "SUB", "DESCRIPTION"], "unit", "systemctl", "failed or not loaded", "name, state and description"],
+    filesystems: [["Filesystem", "Mounted on"], "filesystem", "df", DISK_FULL_AT + "% full or more", "free, use and mount point"]
+  };
+  var CONTAINER_ID = /^[0-9a-f]{12}(?:[0-9a-f]{52})?$/;
+  var CONTAINER_STATE = /^(?:Up|Exited|Restarting|Created|Dead|Paused|Removal In Progress)\b/;
+  var CONTAINER_AGE = / (?:About |Less than )?(?:an?|\d+) (?:second|minute|hour|day|week|month|year)s?(?: ago)?/g;
+  var CONTAINER_FINE = /^(?:Up(?![^\n]*\(unhealthy\))|Exited \(0\)|Created|Paused)/;
+  var UNIT_MARK = "●*";
+  var UNIT_LOADS = ["loaded", "not-found", "bad-setting", "error", "masked", "stub", "merged"];
+  var UNIT_ACTIVES = ["active", "reloading", "inactive", "failed", "activating", "deactivating", "maintenance", "refreshing"];
+  var UNIT_BAD_LOADS = ["not-found", "bad-setting", "error"];
+  var UNIT_LEGEND = /^(?:(?:LOAD|ACTIVE|SUB|JOB)[ \t]*= |\d+ loaded units? listed|To show all installed unit files|Pass --all to see)/;
+  var DF_USE = ["Use%", "IUse%", "Capacity"], DF_FREE = ["Avail", "IFree", "Available"];
+  var DF_PERCENT = /^([0-9]{1,3})%$/;
+  var STATUS_COMMANDS = {
+    nodes: /(?:^|[ \t$#>])kubectl[ \t][^\n]*\bget[ \t]+(?:nodes?|no)\b/,
+    containers: /(?:^|[ \t$#>])(?:docker|podman)[ \t]+(?:ps|container[ \t]+ls)\b/,
+    units: /(?:^|[ \t$#>])systemctl\b/,
+    filesystems: /(?:^|[ \t$#>])df\b/
+  };
+  function splitBy(line, re, most) {  /* Python's re.split(line, maxsplit=most) of a pattern with no group */
+    var cells = [], at = 0, m, gap = new RegExp(re.source, "g");
+    while (cells.length < most && (m = gap.exec(line)) !== null) {
+      cells.push(line.slice(at, m.index)); at = m.index + m[0].length;
+    }
+    cells.push(line.slice(at));
+    return cells;
+  }
+  function words(line) { return trim(line).split(BLANKS).filter(function (w) { return w; }); }
+  function statusKind(line) {  /* query._status_kind */
+    var w = words(line);
+    if (w.length > 2 * STATUS_MAX_COLUMNS) return "";
+    var cells = tableHeader(line, STATUS_TABLES.nodes[0]);
+    if (cells && cells.length <= STATUS_MAX_COLUMNS) return "nodes";
+    cells = tableHeader(line, STATUS_TABLES.containers[0]);
+    if (cells && cells.length <= STATUS_MAX_COLUMNS) return "containers";
+    if (w.join(" ") === "UNIT LOAD ACTIVE SUB DESCRIPTION") return "units";
+    if (w[0] === "Filesystem" && w.slice(-2).join(" ") === "Mounted on" &&
+        DF_USE.some(function (c) { return w.indexOf(c) >= 0; })) return "filesystems";
+    return "";
+  }
+  function statusColumns(kind, line) {  /* query._status_columns: [columns, where each starts, in characters] */
+    if (kind === "nodes" || kind === "containers") {
+      var cells = trim(line).split(CELL_GAP), found = [], at = 0, last = 0, chars = 0;
+      cells.forEach(function (cell) {
+        at = line.indexOf(cell, at); chars += Array.from(line.slice(last, at)).length; last = at;
+        found.push(chars); at += cell.length;
+      });
+      return [cells, found];
+    }
+    var w = words(line);
+    return [kind === "filesystems" ? w.slice(0, -2).concat(["Mounted on"]) : w, []];
+  }
+  function statusRow(kind, columns, offsets, raw) {  /* query._status_row: [a row of the table, what is searched] */
+    var cells, status;
+    if (kind === "containers") {
+      var chars = Array.from(raw), ends = offsets.slice(1).concat([chars.length]);
+      cells = offsets.map(function (a, k) { return trim(chars.slice(a, ends[k]).join("")); });
+      status = cells[columns.indexOf("STATUS")];
+      if (!CONTAINER_ID.test(cells[0]) || !CONTAINER_STATE.test(status)) return [false, ""];
+      return [true, CONTAINER_FINE.test(status) ? "" : "container " + status.replace(CONTAINER_AGE, "")];
+    }
+    if (kind === "units") {
+      var s = trim(raw), i = 0;
+      while (i < s.length && UNIT_MARK.indexOf(s[i]) >= 0) i++;
+      cells = splitBy(trim(s.slice(i)), BLANKS, 4);
+      if (cells.length !== 5 || UNIT_LOADS.indexOf(cells[1]) < 0 || UNIT_ACTIVES.indexOf(cells[2]) < 0) return [false, ""];
+      var bad = UNIT_BAD_LOADS.indexOf(cells[1]) >= 0 ? cells[1] : cells[2] === "failed" ? cells[2] : "";
+      return [true, bad ? "unit " + cells[0] + " " + bad + ": " + cells[4] : ""];
+    }
+    cells = kind === "nodes" ? trim(raw).split(CELL_GAP) : splitBy(trim(raw), BLANKS, columns.length - 1);
+    if (cells.length !== columns.length) return [false, ""];
+    if (kind === "nodes") {
+      status = cells[columns.indexOf("STATUS")];
+      return [true, status.split(",")[0] === "Ready" ? "" : "node " + status];
+    }
+    var use = DF_USE.filter(function (c) { return columns.indexOf(c) >= 0; })[0], cell = cells[columns.indexOf(use)];
+    var full = DF_PERCENT.exec(cell), mount = cells[cells.length - 1];
+    if (!full && cell !== "-") return [false, ""];
+    var snap = cells[0].indexOf("/dev/loop") === 0 || mount.indexOf("/snap/") === 0;
+    if (!full || +full[1] < DISK_FULL_AT || snap) return [true, ""];
+    var free = DF_FREE.filter(function (c) { return columns.indexOf(c) >= 0; })
+      .map(function (c) { return c + " " + cells[columns.indexOf(c)] + " "; }).join("");
+    return [true, "filesystem " + free + use + " " + full[0] + " Mounted on " + mount];
+  }
+  function statusTable(lines) {
+    var at = -1, kind = "";
+    for (var i = 0; i < lines.length && i <= PREAMBLE_LINES; i++) {
+      if ((kind = statusKind(lines[i]))) { at = i; break; }
+    }
+    if (at < 0 || lines.length < at + 2 || !wordsBefore(lines, at)) return null;
+    var cols = statusColumns(kind, lines[at]), kept = [], rows = lines.length - at - 1, legend = 0;
+    for (var r = at + 1; r < lines.length; r++) {
+      if (kind === "units" && UNIT_LEGEND.test(trim(lines[r]))) { legend++; continue; }
+      var row = statusRow(kind, cols[0], cols[1], lines[r]);
+      if (!row[0] || legend) { rows = r - at - 1; break; }
+      if (row[1]) kept.push(head(row[1], LINE_CHARS));
+    }
+    var after = wordsAfter(lines.slice(at + 1 + rows));
+    if (!kept.length || !rows || !after) return null;
+    var before = lines.slice(0, at).map(trim);
+    var said = before.filter(function (x) { return !STATUS_COMMANDS[kind].test(x); });
+    var log = logOf(said, distinct(kept), rows - legend, kind, 0);
+    log.kept = kept.length; log.command = before.length - said.length;
+    return withAfter(log, after);
   }
 
   /* query._described: `kubectl describe pod` pasted, or its Events table alone, by its containers' states that are not
@@ -1262,13 +1376,14 @@
     text = pasted[0];
     var chars = Array.from(text).length, log = readLog(text);
     var p = { text: text, chars: chars, frames: 0, middle: 0, log_lines: 0, log_kept: 0, log_level: "", log_before: 0,
-              log_unlevelled: 0, log_after: 0, alert: "", alerts: 0, alert_resolved: false, alert_note: "", alert_unread: null, alert_others: [],
+              log_unlevelled: 0, log_after: 0, log_command: 0, alert: "", alerts: 0, alert_resolved: false, alert_note: "", alert_unread: null, alert_others: [],
               alert_table: false, alert_said: "", non_latin: false, non_english: false, not_alert: "" };
     if (pasted[1]) Object.keys(pasted[1]).forEach(function (k) { p[k] = pasted[1][k]; });
     if (p.not_alert) { p.chars = 0; return p; }  /* no alert nor incident: nothing to search (query.prepare) */
     if (log) {
       p.text = text = log.text; p.log_lines = log.lines; p.log_kept = log.kept; p.log_level = log.level;
       p.log_before = log.before; p.log_unlevelled = log.unlevelled; p.log_after = log.after || 0;
+      p.log_command = log.command || 0;
     }
     if (Array.from(text).length <= limit) return p;
     /* query._condensed: a text with no line FRAME or ELIDED could match is kept as it is */
@@ -1423,6 +1538,14 @@
                  n(p.log_lines) + "-pod kubectl get pods table (name, readiness and status), not its column header" +
                  (others ? " and the " + n(others) + " other row" + (others === 1 ? "" : "s") : "") + linesBefore(p, "it") +
                  linesAfter(p));
+    } else if (own(STATUS_TABLES, p.log_level)) {  /* `kubectl get nodes`, `docker ps`, `systemctl`, `df` (query._status_table) */
+      var t = STATUS_TABLES[p.log_level], rest = p.log_lines - p.log_kept, c = p.log_command;
+      var left = ["its column header"].concat(c ? [c > 1 ? "the " + c + " lines of its command" : "its command line"] : [])
+        .concat(rest ? ["the " + n(rest) + " other row" + (rest === 1 ? "" : "s")] : []);
+      parts.push("searched the " + n(p.log_kept) + " " + t[1] + (p.log_kept === 1 ? "" : "s") + " " + t[3] + " of the " +
+                 n(p.log_lines) + " in a " + t[2] + " table (" + t[4] + "), not " +
+                 (left.length > 1 ? left.slice(0, -1).join(", ") + " and " + left[left.length - 1] : left[0]) +
+                 linesBefore(p, "it") + linesAfter(p));
     } else if (p.log_lines) {
       var leveled = p.log_kept - p.log_unlevelled, plain = p.log_unlevelled;
       parts.push("searched the " + n(leveled) + " " + p.log_level + " line" + (leveled === 1 ? "" : "s") +

@@ -539,6 +539,10 @@ SAID_ALONE = {
     "traceback": "its exception",
     "panic": "its panic",
     "pods": "the pods searched",
+    "nodes": "the nodes searched",
+    "containers": "the containers searched",
+    "units": "the units searched",
+    "filesystems": "the filesystems searched",
     "describe": "what it says failed",
     "events": "its Warning event",
     "node": "what it says is wrong",
@@ -742,7 +746,7 @@ TERMINAL_OTHERS = "to have one answered, recur suggest that alert alone (its JSO
 def _suggest_batch(kb_dir, index_dir, model, top, queries) -> None:
     """One answer line per --queries line, in order."""
     from recur.retrieval.engine import Engine
-    from recur.retrieval.query import MAX_QUERY_CHARS, prepare
+    from recur.retrieval.query import MAX_QUERY_CHARS, STATUS_TABLES, prepare
     from recur.tuning.data import retune_advice
 
     items = _read_jsonl(queries)
@@ -758,7 +762,8 @@ def _suggest_batch(kb_dir, index_dir, model, top, queries) -> None:
         )
     read = [prepare(q) for q, _ in items]
     # a few records, a single line: their note says it
-    logs = sum(1 for p in read if p.log_lines and p.log_level not in ("record", "line", "pods", "describe", "events"))
+    read_alone = {"record", "line", "pods", "describe", "events", *STATUS_TABLES}
+    logs = sum(1 for p in read if p.log_lines and p.log_level not in read_alone)
     if logs:  # each answer's query_note says how many lines of how many
         click.echo(
             f"recur: {logs} quer{'y is a log' if logs == 1 else 'ies are logs'}: each is searched by its error lines "

@@ -94,7 +94,10 @@ goroutine dump) by its panic lines: whole, their frames outweighed what failed (
 `kubectl get pods` pasted (its NAME, READY and STATUS columns) is searched by its pods not running and ready,
 each as its name without a Deployment's hashes, its readiness and status (_pod_table); `kubectl get events` by its
 Warning events (_event_table), `kubectl describe node` by the taints Kubernetes sets on a node in trouble, its
-cordon, wrong conditions and Warning events (_node_described); the words typed under such a table are searched after it (_words_after). Slack's quoted lines and
+cordon, wrong conditions and Warning events (_node_described); `kubectl get nodes`, `docker ps`, `systemctl` and
+`df` by their rows that say something failed, each as what the table lists and its status cell (df's: its use
+column by name and its mount point), not its healthy rows, names, IPs, ages nor the command typed above it
+(_status_table); the words typed under such a table are searched after it (_words_after). Slack's quoted lines and
 its &lt; &gt; &amp; are read as typed first (slack_unquoted).
 A single line that starts as a logger writes it is searched without what says nothing of what failed: its
 timestamps (a time of day alone only where a level or host follows, as above), syslog's host and process, klog's
@@ -416,6 +419,76 @@ POD_READY = re.compile(r"[0-9]+/[0-9]+", re.ASCII)
 # a Deployment's pod's name ends in its ReplicaSet's hash and its own suffix, of the letters and digits Kubernetes
 # writes them in (no vowel, no 0, 1, 3): "payments-api-84c7f5d9b-t7w2r" is searched as "payments-api"
 POD_HASH = re.compile(r"-[bcdfghjklmnpqrstvwxz2456789]{5,10}-[bcdfghjklmnpqrstvwxz2456789]{5}$", re.ASCII)
+# docker ps: a container's id (12 hex digits, 64 with --no-trunc), the states its STATUS starts with, the age that
+# follows them ("Exited (137) 2 minutes ago", "Up 5 days (healthy)", "Up About an hour"), out; fine: up and not unhealthy,
+# exited with code 0, created and never started, paused (by a person)
+CONTAINER_ID = re.compile(r"[0-9a-f]{12}(?:[0-9a-f]{52})?", re.ASCII)
+CONTAINER_STATE = re.compile(r"(?:Up|Exited|Restarting|Created|Dead|Paused|Removal In Progress)\b", re.ASCII)
+CONTAINER_AGE = re.compile(
+    r" (?:About |Less than )?(?:an?|\d+) (?:second|minute|hour|day|week|month|year)s?(?: ago)?", re.ASCII
+)
+CONTAINER_FINE = re.compile(r"Up(?!.*\(unhealthy\))|Exited \(0\)|Created|Paused", re.ASCII)
+# systemctl list-units and --failed: a row's mark (● in colour, * without), the LOAD and ACTIVE values it writes, the
+# ones searched (a unit that failed, one whose file is missing or wrong), and the legend under the table
+UNIT_MARK = "●*"
+UNIT_LOADS = {"loaded", "not-found", "bad-setting", "error", "masked", "stub", "merged"}
+UNIT_ACTIVES = {"active", "reloading", "inactive", "failed", "activating", "deactivating", "maintenance", "refreshing"}
+UNIT_BAD_LOADS = {"not-found", "bad-setting", "error"}
+UNIT_LEGEND = re.compile(
+    r"(?:LOAD|ACTIVE|SUB|JOB)[ \t]*= |\d+ loaded units? listed|To show all installed unit files|Pass --all to see",
+    re.ASCII,
+)
+# df (-h, -T, -i, -P): its use columns (of bytes, inodes, macOS's Capacity) and what is free beside them, a row's use,
+# and what is full: at DISK_FULL_AT or more, but a snap's squashfs, always 100% (a loop device, mounted under /snap/).
+# With the free column: df -h's mount at 100%, disk-full high 0.88, then 0.93; df -i's root at 100%, inode-exhaustion
+# high with disk-full high beside it (0.87), then disk-full medium
+DF_USE = ("Use%", "IUse%", "Capacity")
+DF_FREE = ("Avail", "IFree", "Available")
+DF_PERCENT = re.compile(r"([0-9]{1,3})%", re.ASCII)
+DISK_FULL_AT = 90
+# the most columns a STATUS_TABLES header has (kubectl get nodes -o wide: 10): more is none of them, and each row's cells
+# read by a header of 300,000 columns took time growing with the square of the paste
+STATUS_MAX_COLUMNS = 16
+# the command a STATUS_TABLES table is the output of, in a line typed above it ("$ docker ps -a", "root@db-2:~# df -h"):
+# not searched, the note names the table (found in review: "kubectl" and "docker" searched beside "node NotReady" and
+# "container Restarting (1)" found image-pull-failure, whose text names them, "no known pattern" and medium)
+STATUS_COMMANDS = {
+    "nodes": re.compile(r"(?:^|[ \t$#>])kubectl[ \t].*\bget[ \t]+(?:nodes?|no)\b", re.ASCII),
+    "containers": re.compile(r"(?:^|[ \t$#>])(?:docker|podman)[ \t]+(?:ps|container[ \t]+ls)\b", re.ASCII),
+    "units": re.compile(r"(?:^|[ \t$#>])systemctl\b", re.ASCII),
+    "filesystems": re.compile(r"(?:^|[ \t$#>])df\b", re.ASCII),
+}
+# other commands' tables pasted (_status_table), each known by its header and read a row at a time: a row that says
+# something failed is searched as what the table lists ("node", "container") and its status cell, or, of df, its use
+# column by name and its mount point, each once; healthy rows, names with hashes, IPs, ages and sizes are not. By kind
+# (the Log's level): the columns its header has, its row's noun, what the note calls the table, the rows searched and
+# what of them. Found in review: `kubectl get nodes` with one NotReady node of six, `docker ps -a` with a container
+# "Exited (137) 2 minutes ago" among healthy ones and `df -h` with a mount at 100% were each "no known pattern", the
+# healthy rows, IPs, images and sizes searched
+STATUS_TABLES = {
+    "nodes": ({"NAME", "STATUS", "ROLES", "VERSION"}, "node", "kubectl get nodes", "not Ready", "status"),
+    "containers": (
+        {"CONTAINER ID", "IMAGE", "STATUS", "NAMES"},
+        "container",
+        "docker ps",
+        "not up and healthy",
+        "status",
+    ),
+    "units": (
+        {"UNIT", "LOAD", "ACTIVE", "SUB", "DESCRIPTION"},
+        "unit",
+        "systemctl",
+        "failed or not loaded",
+        "name, state and description",
+    ),
+    "filesystems": (
+        {"Filesystem", "Mounted on"},
+        "filesystem",
+        "df",
+        f"{DISK_FULL_AT}% full or more",
+        "free, use and mount point",
+    ),
+}
 # `kubectl describe pod` (_described): its sections (a line "Key:" from column 1), the containers' sections, what of
 # a container's State and Last State is read, a Warning event's row (type, reason, age with its "(x4 over 3m)", the
 # source, "kubelet" or "kubelet, node-1", then the message), and what a message names that says nothing of what
@@ -481,6 +554,7 @@ class Prepared:
     log_before: int = 0
     log_unlevelled: int = 0
     log_after: int = 0  # the lines written after a pasted table (_words_after), searched last
+    log_command: int = 0  # the lines before a STATUS_TABLES table that are its command (_status_table), not searched
     # a pasted alert payload (retrieval.alerts): its first firing alert's name ("" for none: the note says NO_ALERTNAME;
     # kept apart, an alert named "(no alertname)" is named, pasted_log.record_title), how many alerts it had, whether
     # none was firing, and what its datasource problem means (alert_note); searched is that alert's query
@@ -545,6 +619,8 @@ class Prepared:
             parts.append(f"searched the {what} by its {kept} line{s}, not its {rest}{self._lines_before()}")
         elif self.log_level == "pods":  # `kubectl get pods` (_pod_table)
             parts.append(self._pods_note())
+        elif self.log_level in STATUS_TABLES:  # `kubectl get nodes`, `docker ps`, `systemctl`, `df` (_status_table)
+            parts.append(self._status_note())
         elif self.log_level in DESCRIBED:  # `kubectl describe pod`, its Events table (_described)
             what, (one, more), rest = DESCRIBED[self.log_level]
             kept = one if self.log_kept == 1 else more
@@ -617,6 +693,19 @@ class Prepared:
         return (
             f"searched the {kept:,} pod{s} not running and ready of a {self.log_lines:,}-pod kubectl get pods table "
             f"(name, readiness and status), not its column header{rest}{self._lines_before()}{self._lines_after()}"
+        )
+
+    def _status_note(self) -> str:
+        _, noun, what, bad, said = STATUS_TABLES[self.log_level]
+        kept, others = self.log_kept, self.log_lines - self.log_kept
+        s, o = ("" if n == 1 else "s" for n in (kept, others))
+        c = self.log_command
+        left = ["its column header"] + ([f"the {c} lines of its command" if c > 1 else "its command line"] if c else [])
+        left += [f"the {others:,} other row{o}"] if others else []
+        left = f"{', '.join(left[:-1])} and {left[-1]}" if len(left) > 1 else left[0]
+        return (
+            f"searched the {kept:,} {noun}{s} {bad} of the {self.log_lines:,} in a {what} table ({said}), not "
+            f"{left}{self._lines_before()}{self._lines_after()}"
         )
 
     def _records_note(self) -> str:
@@ -816,7 +905,7 @@ def prepare(text: str, limit: int = MAX_QUERY_CHARS, *, escaped: bool = True) ->
     log = read_log(text)
     if log is not None:
         text = log.text
-    said = (log.lines, log.kept, log.level, log.before, log.unlevelled, log.after) if log else (0, 0, "", 0, 0, 0)
+    said = (log.lines, log.kept, log.level, log.before, log.unlevelled, log.after, log.command) if log else ()
     p = _condensed(text, limit, chars, said, alert)
     # of what is searched (a log's error lines, not its timestamps; at most `limit`): counted on a 1,000,000-
     # character paste before condensing, it took 0.4 s, on the 20,000 searched 0.01 s
@@ -933,6 +1022,7 @@ class Log:
     before: int = 0
     unlevelled: int = 0
     after: int = 0  # the words written after a table (_words_after), searched last
+    command: int = 0  # the lines before a STATUS_TABLES table that are its command (_status_table), left out
 
 
 def read_log(text: str) -> Log | None:
@@ -941,7 +1031,7 @@ def read_log(text: str) -> Log | None:
     is searched as it is). The rules: the module's docstring."""
     lines = [x for x in text.split("\n") if x.strip(WS)]
     crash = _traceback(lines) or _go_panic(lines) or _pod_table(lines) or _event_table(lines) or _node_described(lines)
-    crash = crash or _described(lines)
+    crash = crash or _described(lines) or _status_table(lines)
     if crash is not None:
         return crash
     if len(lines) < LOG_MIN_LINES:
@@ -1053,6 +1143,101 @@ def _pod_table(lines: list[str]) -> Log | None:
     # kept: the pods not fine, not the lines searched (two replicas in CrashLoopBackOff are one line)
     log = _log_of([x.strip(WS) for x in lines[:at]], kept, rows, "pods")
     return _with_after(replace(log, kept=len(kept)), after)
+
+
+def _status_table(lines: list[str]) -> Log | None:
+    """A table of STATUS_TABLES pasted (after the words written before it): `kubectl get nodes`, `docker ps`,
+    `systemctl list-units` or `--failed`, `df`: its header, then rows (_status_row; the legend under systemctl's, not),
+    searched by the rows that say something failed, each once, at the table's level ("nodes" …), then the words written
+    after it (_words_after); else None (searched as it is), and a table whose rows are all fine says nothing failed.
+    Found in review: a NotReady node among five Ready found kernel-panic-bug low, "no known pattern"; as "node
+    NotReady", medium. `docker ps -a` of a container "Exited (137)" beside four up, as "container Exited (137)",
+    bad-deploy-crashloop then memory-leak-oom-kill, no longer "no known pattern"; df's mount at 100% disk-full high."""
+    at, kind = next(((n, k) for n, x in enumerate(lines[: PREAMBLE_LINES + 1]) if (k := _status_kind(x))), (None, ""))
+    if at is None or len(lines) < at + 2 or _before_log(lines[:at]) != [x.strip(WS) for x in lines[:at]]:
+        return None
+    columns, offsets = _status_columns(kind, lines[at])
+    kept, rows, legend = [], len(lines) - at - 1, 0
+    for n, raw in enumerate(lines[at + 1 :]):
+        if kind == "units" and UNIT_LEGEND.match(raw.strip(WS)):
+            legend += 1
+            continue
+        row, said = _status_row(kind, columns, offsets, raw)
+        if not row or legend:
+            rows = n
+            break
+        kept += [said[:LINE_CHARS]] if said else []
+    after = _words_after(lines[at + 1 + rows :])
+    if not kept or not rows or after is None:
+        return None
+    before = [x.strip(WS) for x in lines[:at]]
+    words = [x for x in before if not STATUS_COMMANDS[kind].search(x)]
+    log = _log_of(words, kept, rows - legend, kind)
+    return _with_after(replace(log, kept=len(kept), command=len(before) - len(words)), after)
+
+
+def _status_kind(line: str) -> str:
+    """The kind of STATUS_TABLES whose header ``line`` is, else "": kubectl's and docker's columns apart by two
+    spaces or more (_table_header), systemctl's and df's by one ("Use% Mounted on"), read as words; at most
+    STATUS_MAX_COLUMNS of them."""
+    words = [w for w in BLANKS.split(line.strip(WS)) if w]
+    if len(words) > 2 * STATUS_MAX_COLUMNS:  # (a column's name is of one word or two)
+        return ""
+    for kind in ("nodes", "containers"):
+        if (cells := _table_header(line, STATUS_TABLES[kind][0])) and len(cells) <= STATUS_MAX_COLUMNS:
+            return kind
+    if words == ["UNIT", "LOAD", "ACTIVE", "SUB", "DESCRIPTION"]:
+        return "units"
+    if words[:1] == ["Filesystem"] and words[-2:] == ["Mounted", "on"] and any(c in words for c in DF_USE):
+        return "filesystems"
+    return ""
+
+
+def _status_columns(kind: str, line: str) -> tuple[list[str], list[int]]:
+    """A STATUS_TABLES header's columns and where each starts in ``line`` (docker ps's rows are read by where its
+    columns start: an empty PORTS cell is no gap of two spaces)."""
+    if kind in ("nodes", "containers"):
+        cells = CELL_GAP.split(line.strip(WS))
+        found, at = [], 0
+        for cell in cells:
+            at = line.index(cell, at)
+            found.append(at)
+            at += len(cell)
+        return cells, found
+    words = [w for w in BLANKS.split(line.strip(WS)) if w]
+    return (words[:-2] + ["Mounted on"] if kind == "filesystems" else words), []
+
+
+def _status_row(kind: str, columns: list[str], offsets: list[int], raw: str) -> tuple[bool, str]:
+    """(whether ``raw`` is a row of the table, what of it is searched: "" for a row that is fine)."""
+    if kind == "containers":
+        cells = [raw[a:b].strip(WS) for a, b in zip(offsets, [*offsets[1:], len(raw)])]
+        status = cells[columns.index("STATUS")]
+        if not CONTAINER_ID.fullmatch(cells[0]) or not CONTAINER_STATE.match(status):
+            return False, ""
+        return True, "" if CONTAINER_FINE.match(status) else f"container {CONTAINER_AGE.sub('', status)}"
+    if kind == "units":
+        cells = BLANKS.split(raw.strip(WS).lstrip(UNIT_MARK).strip(WS), maxsplit=4)
+        if len(cells) != 5 or cells[1] not in UNIT_LOADS or cells[2] not in UNIT_ACTIVES:
+            return False, ""
+        unit, load, active, _, about = cells
+        bad = load if load in UNIT_BAD_LOADS else active if active == "failed" else ""
+        return True, f"unit {unit} {bad}: {about}" if bad else ""
+    cells = CELL_GAP.split(raw.strip(WS)) if kind == "nodes" else BLANKS.split(raw.strip(WS), len(columns) - 1)
+    if len(cells) != len(columns):
+        return False, ""
+    if kind == "nodes":
+        status = cells[columns.index("STATUS")]
+        return True, "" if status.partition(",")[0] == "Ready" else f"node {status}"  # a cordon is a person's
+    use = next(c for c in DF_USE if c in columns)
+    full, mount = DF_PERCENT.fullmatch(cells[columns.index(use)]), cells[-1]
+    if not full and cells[columns.index(use)] != "-":
+        return False, ""
+    snap = cells[0].startswith("/dev/loop") or mount.startswith("/snap/")
+    if not full or int(full.group(1)) < DISK_FULL_AT or snap:
+        return True, ""
+    free = "".join(f"{c} {cells[columns.index(c)]} " for c in DF_FREE if c in columns)
+    return True, f"filesystem {free}{use} {full.group()} Mounted on {mount}"
 
 
 def _words_after(lines: list[str]) -> list[str] | None:

@@ -1,0 +1,200 @@
+"""Other commands' tables pasted: `kubectl get nodes`, `docker ps -a`, `systemctl --failed` and `df -h` are searched
+by their rows that say something failed (recur.retrieval.query._status_table), as `kubectl get pods` is by its pods
+not running and ready (tests/test_query_kubectl.py).
+
+Found in review: a `kubectl get nodes` with one NotReady node of six, `docker ps -a` with a container "Exited (137) 2
+minutes ago" beside four up and `df -h` with a mount at 100% were each "no known pattern": their healthy rows, IPs,
+images, hashes, ages and sizes outweighed the one cell that said what failed."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from query_js import NODE, run_query_js
+
+from recur.retrieval.query import prepare
+
+NODES = """\
+NAME                                          STATUS     ROLES    AGE   VERSION
+ip-10-42-11-87.eu-west-1.compute.internal     Ready      <none>   41d   v1.29.6-eks-1552ad0
+ip-10-42-12-140.eu-west-1.compute.internal    Ready      <none>   41d   v1.29.6-eks-1552ad0
+ip-10-42-13-19.eu-west-1.compute.internal     NotReady   <none>   41d   v1.29.6-eks-1552ad0
+ip-10-42-14-203.eu-west-1.compute.internal    Ready      <none>   12d   v1.29.6-eks-1552ad0
+ip-10-42-15-66.eu-west-1.compute.internal     Ready      <none>   12d   v1.29.6-eks-1552ad0
+ip-10-42-16-5.eu-west-1.compute.internal      Ready,SchedulingDisabled   <none>   3d   v1.29.6-eks-1552ad0
+"""
+# -o wide, the command typed above it, two nodes NotReady (one line searched), a tab between cells
+NODES_WIDE = """\
+$ kubectl get nodes -o wide
+NAME                            STATUS     ROLES    AGE   VERSION               INTERNAL-IP   EXTERNAL-IP   OS-IMAGE                             KERNEL-VERSION   CONTAINER-RUNTIME
+gke-prod-pool-1-7f3a9c1e-2xkq   Ready      <none>   23d   v1.28.9-gke.1000000   10.128.0.14   <none>        Container-Optimized OS from Google   6.1.75+          containerd://1.7.13
+gke-prod-pool-1-7f3a9c1e-8m4z   NotReady   <none>   23d   v1.28.9-gke.1000000   10.128.0.22   <none>        Container-Optimized OS from Google   6.1.75+          containerd://1.7.13
+gke-prod-pool-1-7f3a9c1e-c9vn\tNotReady\t<none>\t23d\tv1.28.9-gke.1000000\t10.128.0.31\t<none>\tContainer-Optimized OS from Google\t6.1.75+\tcontainerd://1.7.13
+"""
+# an empty PORTS cell is no gap: docker's rows are read by where its columns start
+DOCKER = """\
+CONTAINER ID   IMAGE                              COMMAND                  CREATED       STATUS                       PORTS                                      NAMES
+3f1c9a7be2d4   registry.local/orders-api:4.12.0   "/app/orders-api"        3 hours ago   Exited (137) 2 minutes ago                                              orders-api
+a8d41e0c7f93   redis:7.2-alpine                   "docker-entrypoint.s…"   5 days ago    Up 5 days                    0.0.0.0:6379->6379/tcp                     redis
+c27be5f81a0d   postgres:15.4                      "docker-entrypoint.s…"   5 days ago    Up 5 days (healthy)          0.0.0.0:5432->5432/tcp                     postgres
+9e0d7b3a4c11   nginx:1.25                         "/docker-entrypoint.…"   5 days ago    Up 5 days                    0.0.0.0:80->80/tcp, 0.0.0.0:443->443/tcp   edge
+1a2b3c4d5e6f   busybox:1.36                       "sh -c 'echo migrate…"   3 hours ago   Exited (0) 3 hours ago                                                  migrate
+"""
+DOCKER_UNHEALTHY = """\
+root@app-3:~# docker ps
+CONTAINER ID   IMAGE                         COMMAND                  CREATED          STATUS                             PORTS      NAMES
+d41f0e9c2b7a   ghcr.io/acme/billing:2.3.1    "python -m billing.w…"   11 minutes ago   Restarting (1) 8 seconds ago                  billing-worker
+7c3e5a1f9b82   ghcr.io/acme/billing:2.3.1    "gunicorn -c conf.py…"   11 minutes ago   Up About an hour (unhealthy)       8000/tcp   billing-api
+"""
+SYSTEMCTL = """\
+  UNIT                          LOAD      ACTIVE SUB    DESCRIPTION
+● postgresql@15-main.service    loaded    failed failed PostgreSQL Cluster 15-main
+● node-exporter.service         not-found failed failed node-exporter.service
+  cron.service                  loaded    active running Regular background program processing daemon
+
+LOAD   = Reflects whether the unit definition was properly loaded.
+ACTIVE = The high-level unit activation state, i.e. generalization of SUB.
+SUB    = The low-level unit activation state, values depend on unit type.
+
+3 loaded units listed.
+"""
+DF = """\
+Filesystem      Size  Used Avail Use% Mounted on
+udev            7.8G     0  7.8G   0% /dev
+tmpfs           1.6G  2.1M  1.6G   1% /run
+/dev/nvme0n1p1   50G   21G   29G  42% /
+/dev/loop0       64M   64M     0 100% /snap/core20/2182
+/dev/nvme1n1    500G  500G     0 100% /var/lib/postgresql
+/dev/nvme0n1p15 105M  6.1M   99M   6% /boot/efi
+"""
+DF_INODES = """\
+$ df -i
+Filesystem       Inodes   IUsed   IFree IUse% Mounted on
+/dev/nvme0n1p1  3276800 3276800       0  100% /
+tmpfs           2039872       1 2039871    1% /dev/shm
+/dev/nvme0n1p15       0       0       0     - /boot/efi
+the cache job stopped writing at 02:10
+"""
+TABLES = [NODES, NODES_WIDE, DOCKER, DOCKER_UNHEALTHY, SYSTEMCTL, DF, DF_INODES]
+SEARCHED = [
+    ("node NotReady", "nodes", 6, 1),
+    ("node NotReady", "nodes", 3, 2),
+    ("container Exited (137)", "containers", 5, 1),
+    ("container Restarting (1)\ncontainer Up (unhealthy)", "containers", 2, 2),
+    (
+        "unit postgresql@15-main.service failed: PostgreSQL Cluster 15-main\n"
+        "unit node-exporter.service not-found: node-exporter.service",
+        "units",
+        3,
+        2,
+    ),
+    ("filesystem Avail 0 Use% 100% Mounted on /var/lib/postgresql", "filesystems", 6, 1),
+    ("filesystem IFree 0 IUse% 100% Mounted on /\nthe cache job stopped writing at 02:10", "filesystems", 3, 1),
+]
+# tables with nothing failed (a cordoned node, containers up or exited 0, snaps' squashfs always at 100%, units
+# active), `kubectl top pods` (no status to read), a row cut short under a header: searched as they are
+NOT_SEARCHED_BY_ROWS = [
+    "NAME   STATUS                     ROLES           AGE   VERSION\ncp-1   Ready                      control-plane   90d   "
+    "v1.30.2\nw-1    Ready,SchedulingDisabled   <none>          90d   v1.30.2\n",
+    DOCKER.split("\n")[0] + "\n" + "\n".join(DOCKER.split("\n")[2:]),
+    DF.replace(" 100% /var/lib/postgresql", "  71% /var/lib/postgresql"),
+    "  UNIT           LOAD   ACTIVE SUB     DESCRIPTION\n  cron.service   loaded active running Regular background "
+    "program processing daemon\n",
+    "NAME                          CPU(cores)   MEMORY(bytes)\norders-api-6c9f7d8b54-8kq2x   212m         498Mi\n"
+    "orders-api-6c9f7d8b54-tn5fw   198m         1994Mi\n",
+    "NAME       STATUS     ROLES    AGE   VERSION\nnode-1     NotReady\n",
+]
+
+
+def test_a_status_table_is_searched_by_its_rows_that_say_something_failed():
+    """Each bad row as what the table lists and its status (df's: its use column by name and mount point), each
+    once; not the header, the healthy rows, names, IPs, ages, sizes, systemctl's legend nor the command typed above."""
+    for text, (searched, level, lines, kept) in zip(TABLES, SEARCHED):
+        p = prepare(text)
+        assert (p.text, p.log_level, p.log_lines, p.log_kept) == (searched, level, lines, kept), text
+    assert prepare(NODES).note == (
+        "searched the 1 node not Ready of the 6 in a kubectl get nodes table (status), not its column header and "
+        "the 5 other rows"
+    )
+    assert prepare(NODES_WIDE).note == (
+        "searched the 2 nodes not Ready of the 3 in a kubectl get nodes table (status), not its column header, its "
+        "command line and the 1 other row"
+    )
+    assert prepare(SYSTEMCTL).note == (
+        "searched the 2 units failed or not loaded of the 3 in a systemctl table (name, state and description), not "
+        "its column header and the 1 other row"
+    )
+    assert prepare(DF_INODES).note == (
+        "searched the 1 filesystem 90% full or more of the 3 in a df table (free, use and mount point), not its column "
+        "header, its command line and the 2 other rows, and the 1 line after it"
+    )
+
+
+def test_a_status_table_with_nothing_failed_or_no_status_is_searched_as_it_is():
+    for text in NOT_SEARCHED_BY_ROWS:
+        p = prepare(text)
+        assert (p.text, p.log_level) == (text, ""), text
+
+
+@pytest.mark.skipif(NODE is None, reason="node is not installed")
+def test_the_pages_query_reads_status_tables_as_query_py(tmp_path):
+    """assets/recur-query.js (the site's box, the in-browser ranker) reads them as recur.retrieval.query does, in LF
+    and CRLF; docker's columns counted in characters (its "…" is one)."""
+    texts = TABLES + NOT_SEARCHED_BY_ROWS
+    texts += [t.replace("\n", "\r\n") for t in texts]
+    body = (
+        "return input.map((t) => { const p = q.prepare(t); "
+        "return [p.text, p.log_lines, p.log_kept, p.log_level, p.log_before, p.log_after, p.log_command, q.note(p)]; });"
+    )
+    js = run_query_js(tmp_path, body, texts)
+    for text, j in zip(texts, js):
+        p = prepare(text)
+        assert j == [
+            p.text,
+            p.log_lines,
+            p.log_kept,
+            p.log_level,
+            p.log_before,
+            p.log_after,
+            p.log_command,
+            p.note or "",
+        ]
+    assert sum(bool(j[3]) for j in js) == 2 * len(TABLES)
+
+
+def test_recur_suggest_quotes_the_rows_it_searched(run):
+    res = run("suggest", "--json", "-", input=DOCKER)
+    assert res.exit_code == 0, res.output
+    assert json.loads(res.stdout)["query"] == "container Exited (137)"
+    assert 'recur: the containers searched: "container Exited (137)"' in res.stderr
+
+
+@pytest.mark.model
+def test_a_pasted_status_table_finds_what_its_bad_rows_say(real_engine):
+    """Whole, each was "no known pattern" (the nodes' top shared-dependency-spof, docker's image-pull-failure, df's
+    disk-full low); by their bad rows, the pattern whose text names that status, no longer "no known pattern"."""
+    expect = {NODES: "kernel-panic-bug", NODES_WIDE: "kernel-panic-bug", DF: "disk-full", DF_INODES: "inode-exhaustion"}
+    for text, pid in expect.items():
+        answer = real_engine.answer(text, top=3)
+        assert answer.results[0]["id"] == pid and answer.no_known_pattern is False, text
+    answer = real_engine.answer(DOCKER, top=3)
+    ids = [r["id"] for r in answer.results[:2]]
+    assert set(ids) == {"bad-deploy-crashloop", "memory-leak-oom-kill"} and answer.no_known_pattern is False
+
+
+@pytest.mark.skipif(NODE is None, reason="node is not installed")
+def test_long_status_tables_are_read_as_query_py_in_linear_time(tmp_path):
+    """A header of 100,000 columns is none of these tables (STATUS_MAX_COLUMNS: each row's cells read by it took time
+    growing with the square of the paste); 5,000 containers are read by their one that exited. Node runs with a 60 s
+    timeout (run_query_js): a guard against a hang, not a measure of speed."""
+    wide = "NAME  STATUS  ROLES  VERSION" + "  AGE" * 100_000 + "\nn-1  NotReady  <none>  v1.30.2" + "  1d" * 100_000
+    rows = DOCKER.split("\n")
+    many = "\n".join([rows[0], *[rows[2]] * 5_000, rows[1], *[rows[3]] * 100, ""])
+    blanks = "CONTAINER ID   IMAGE   STATUS   NAMES\n" + "3f1c9a7be2d4" + " " * 300_000 + "x\n"
+    texts = [wide, many, blanks]
+    js = run_query_js(
+        tmp_path, "return input.map((t) => { const p = q.prepare(t); return [p.text, p.log_level]; });", texts
+    )
+    assert js == [[p.text, p.log_level] for p in map(prepare, texts)]
+    assert js[0][1] == "" and js[1] == ["container Exited (137)", "containers"] and js[2][1] == ""
