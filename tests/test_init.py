@@ -654,10 +654,12 @@ def test_what_an_interrupted_or_running_build_leaves_is_ignored_by_git(tmp_path)
     """`recur site` builds in site.tmp-<pid>/ beside site/ (site.old/ between the two renames where
     the OS cannot swap folders in one step), and a record is written through a hidden .<name>.<hex>.tmp
     beside it. While a build runs, or after one was killed, `git status` listed them and `git add -A`
-    took a whole site (or a half-written record) into the repository: .gitignore had only site/."""
+    took a whole site (or a half-written record) into the repository: .gitignore had only site/. A killed
+    `recur rename`'s journal (.recur-rename.json at the KB's root) is ignored too."""
     import shutil
     import subprocess
 
+    from recur.kb.rename_journal import JOURNAL
     from recur.util.files import _temp_file, work_folder
 
     if shutil.which("git") is None:
@@ -672,8 +674,10 @@ def test_what_an_interrupted_or_running_build_leaves_is_ignored_by_git(tmp_path)
     fd, tmp = _temp_file(dest / "kb/patterns/capacity.md")
     os.close(fd)
     assert Path(tmp).exists()
+    journal = dest / "kb" / JOURNAL  # a killed `recur rename`'s: a CI machine that checked it out ran `recur check`
+    journal.write_text("{}\n")
     status = subprocess.run(
-        ["git", "status", "--porcelain", "--untracked-files=all", "--", "site.old", str(work.name), tmp],
+        ["git", "status", "--porcelain", "--untracked-files=all", "--", "site.old", str(work.name), tmp, journal],
         cwd=dest,
         capture_output=True,
         text=True,

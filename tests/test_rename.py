@@ -741,3 +741,67 @@ def test_an_id_that_starts_another_id_is_not_a_mention_of_it(kb):
     assert res.exit_code == 0, res.output
     listed = [(m["path"], m["text"]) for m in json.loads(res.stdout)["mentions"]]
     assert listed == [("kb/patterns/capacity/disk-full-logs.md", "See [volume](disk-full.md#runbook).")]
+
+
+def test_a_journal_whose_pid_is_a_live_process_is_still_named_as_left(kb, tmp_path):
+    """The rename's lock on the KB root, not its journal's pid, says whether it runs: a pid come round again (here
+    this test's own, a live process), or a live one on the CI machine the journal was committed to, kept `recur
+    check` quiet about a KB a killed rename left half renamed."""
+    res = killed_rename(kb, tmp_path, "os.rename", r"db-pool-exhausted\.md'", "disk-full", "volume-full")
+    assert res.returncode == -9, res.stderr
+    journal = kb / ".recur-rename.json"
+    journal.write_text(json.dumps({**json.loads(journal.read_text()), "pid": os.getpid()}))
+    said = rename_findings(kb)
+    assert [level for level, _ in said] == ["error"], said
+    assert "was killed part-way: 4 files of 6 not yet renamed" in said[0][1]
+
+
+def test_a_journal_under_a_held_lock_is_a_rename_running(kb, tmp_path):
+    """While the KB root's edit lock is held (taken here as `recur rename` takes it), its journal is a running
+    rename's, whatever its pid (a dead process's here): `recur check` says nothing of it; once let go, it names it."""
+    from recur.util.files import editing
+
+    res = killed_rename(kb, tmp_path, "os.rename", r"db-pool-exhausted\.md'", "disk-full", "volume-full")
+    assert res.returncode == -9, res.stderr
+    with editing(kb, "kb"):
+        assert rename_findings(kb) == []
+    assert [level for level, _ in rename_findings(kb)] == ["error"]
+
+
+@pytest.fixture
+def immutable(tmp_path):
+    """``immutable(folder)``: makes ``folder`` immutable (chattr +i: no file in it removed or added, even by root,
+    whom chmod does not stop), undone at teardown; the test is skipped where the file system or the user cannot."""
+    import shutil
+
+    made = []
+
+    def make(folder: Path) -> None:
+        if shutil.which("chattr") is None:
+            pytest.skip("no chattr here")
+        if subprocess.run(["chattr", "+i", str(folder)], capture_output=True).returncode != 0:
+            pytest.skip("chattr +i refused here (file system, or not root)")
+        made.append(folder)
+
+    yield make
+    for folder in made:
+        subprocess.run(["chattr", "-i", str(folder)], check=True)
+
+
+def test_a_journal_that_cannot_be_removed_once_finished_is_named_not_a_traceback(
+    kb, tmp_path, renamed_whole, immutable
+):
+    """The KB root made read-only after a kill -9: finishing the rename writes its files (in the folders under the
+    root) and then cannot remove the journal: it said `Error: <journal's absolute path>: Operation not permitted`
+    alone, as if nothing was written. It says the rename is finished and the journal is to be deleted."""
+    res = killed_rename(kb, tmp_path, "os.rename", r"db-pool-exhausted\.md'", "disk-full", "volume-full")
+    assert res.returncode == -9, res.stderr
+    immutable(kb)
+    res = rename(kb, "disk-full", "volume-full")
+    assert res.exit_code == 1, res.output
+    assert res.exception is None or isinstance(res.exception, SystemExit), repr(res.exception)
+    assert (
+        "kb/.recur-rename.json: the interrupted `recur rename disk-full volume-full` is finished, but its journal "
+        "could not be removed (Operation not permitted); delete it"
+    ) in res.output
+    assert records(kb) == renamed_whole

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from recur.util.errors import Problem, RecurError
-from recur.util.files import editing, process_gone, write_all_atomic, write_atomic
+from recur.util.files import editing, editing_if_free, process_gone, write_all_atomic, write_atomic
 from recur.util.text import plural
 
 JOURNAL = ".recur-rename.json"
@@ -59,9 +59,25 @@ def write_journaled(root: Path, old: str, new: str, texts: dict, new_files: list
         write_all_atomic(
             texts, new=new_files, staged_hook=lambda: write_atomic(journal, json.dumps(doc, ensure_ascii=False) + "\n")
         )
-    finally:  # done, or put back whole: nothing is left to finish
-        with contextlib.suppress(FileNotFoundError):
+    except BaseException:  # put back whole: nothing is left to finish; its own error is the one said
+        with contextlib.suppress(OSError):
             journal.unlink()
+        raise
+    _remove(journal, f"`recur rename {old} {new}` renamed every file")
+
+
+def _remove(journal: Path, done: str) -> None:
+    """Remove the journal of a rename ``done`` (said so). Refused (a KB root made read-only meanwhile), every file
+    written: it said `Error: <path>: Operation not permitted` alone, as if nothing was; a RecurError says the
+    rename is done and the journal left is to be deleted."""
+    try:
+        journal.unlink()
+    except FileNotFoundError:
+        pass
+    except OSError as exc:
+        raise RecurError(
+            f"{_shown(journal)}: {done}, but its journal could not be removed ({exc.strerror or exc}); delete it"
+        ) from None
 
 
 @dataclass
@@ -97,7 +113,7 @@ def _well_formed(doc) -> bool:
     rename = doc.get("rename") if isinstance(doc, dict) else None
     if not (isinstance(rename, list) and len(rename) == 2 and all(isinstance(pid, str) for pid in rename)):
         return False
-    pid = doc.get("pid")  # its writer's, which `recur check` asks after (0 or -1: a process group, always there)
+    pid = doc.get("pid")  # its writer's, asked after where locks cannot be told (0 or -1: a process group)
     if not (isinstance(pid, int) and not isinstance(pid, bool) and pid > 0):
         return False
     files = doc.get("files")
@@ -157,20 +173,32 @@ def finish_interrupted(root: Path, dry: bool = False) -> Finished | None:
                 texts = {path: f["text"] for path, f in files if path in done.written}
                 new_files = [path for path, f in files if path in done.written and f["before"] is None]
                 write_all_atomic(texts, new=new_files)
-                (root / JOURNAL).unlink()
+                _remove(root / JOURNAL, f"the interrupted `recur rename {done.old} {done.new}` is finished")
     return done
 
 
 def interrupted_problems(root, flags: str = "") -> list[Problem]:
-    """A problem for the journal of a rename a gone process left (one whose writer runs is a rename in progress):
-    an error when the KB is half renamed (`recur rename OLD NEW` finishes it) or a file of it was changed since
-    (to finish by hand); a warning when no file of it, or every file, is renamed yet: the KB is whole."""
+    """A problem for the journal of a rename a gone process left: an error when the KB is half renamed (`recur
+    rename OLD NEW` finishes it) or a file of it was changed since (to finish by hand); a warning when no file of
+    it, or every file, is renamed yet: the KB is whole. None while the KB root's edit lock is held: a rename in
+    progress, which holds it while its journal exists. The lock decides, not the journal's pid (asked only where
+    locks cannot be told): a pid come round again, or a live process's on the CI machine where the journal was
+    committed by mistake, said nothing of a rename killed long ago. Read under that lock, taken without waiting:
+    a rename that ends meanwhile removes its journal first."""
     root = Path(root)
+    if not (root / JOURNAL).exists():
+        return []
+    with editing_if_free(root) as taken:
+        return [] if taken is False else _left_problems(root, flags, lockless=taken is None)
+
+
+def _left_problems(root: Path, flags: str, lockless: bool) -> list[Problem]:
+    """``interrupted_problems`` once no rename is known to run (``lockless``: the pid says whether one does)."""
     try:
         doc = _read(root)
     except RecurError as exc:
         return [Problem(_shown(root / JOURNAL), 1, "rename", str(exc).split(": rename: ", 1)[-1], "error")]
-    if doc is None or not process_gone(doc.get("pid", 0)):
+    if doc is None or (lockless and not process_gone(doc["pid"])):
         return []
     old, new = map(str, doc["rename"][:2])
     now = [(f, digest(_now(root / f["path"]))) for f in doc["files"]]

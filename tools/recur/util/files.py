@@ -768,6 +768,36 @@ def editing(folder: Path, what: str, wait_s: float = 30.0, on_wait=None, lockles
         os.close(fd)
 
 
+@contextmanager
+def editing_if_free(folder: Path):
+    """``folder``'s edit lock (the one ``editing`` takes) for the block, taken without waiting: yields True (taken),
+    False (held: another process's edit, or this one's on another descriptor) or None (it cannot be told: not
+    POSIX, the folder not opened, a file system that refuses locks). The lock, which the OS drops when its holder
+    ends however it ends, says whether an edit runs; a process number found in a file does not (a number comes
+    round again, or is a live process's on another machine, a file committed by mistake)."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - not POSIX
+        yield None
+        return
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        yield None
+        return
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            taken = True
+        except BlockingIOError:  # EWOULDBLOCK: held
+            taken = False
+        except OSError:  # no locks here (EBADF, ENOLCK on some NFS)
+            taken = None
+        yield taken
+    finally:
+        os.close(fd)
+
+
 # the waits (seconds) before each new try of a lock refused with ENOLCK, "No locks available": on NFS, a lock daemon's
 # hiccup (restarting, its server's grace period) refuses a lock a moment later taken; a vote or an edit then went
 # without it. Under half a second in all: a vote waits while the server's other votes wait for it
