@@ -76,7 +76,34 @@ tmpfs           2039872       1 2039871    1% /dev/shm
 /dev/nvme0n1p15       0       0       0     - /boot/efi
 the cache job stopped writing at 02:10
 """
+# found in a re-read, each searched whole: systemd 250's legend ("Legend: LOAD   → …", then indented), df's device
+# name too long for its column alone on its line (df without -P), docker's runs of spaces as tabs (to every 8th
+# column, as a terminal's copy or unexpand writes them)
+SYSTEMCTL_LEGEND = """\
+$ systemctl --failed
+  UNIT           LOAD   ACTIVE SUB    DESCRIPTION
+● nginx.service  loaded failed failed A high performance web server and a reverse proxy server
+
+Legend: LOAD   → Reflects whether the unit definition was properly loaded.
+        ACTIVE → The high-level unit activation state, i.e. generalization of SUB.
+        SUB    → The low-level unit activation state, values depend on unit type.
+
+1 loaded units listed.
+"""
+DF_WRAPPED = """\
+Filesystem           1K-blocks      Used Available Use% Mounted on
+/dev/mapper/VolGroup00-LogVol00
+                      51475068  51475068         0 100% /
+/dev/sda1               495844     35000    435244   8% /boot
+"""
+DOCKER_TABS = (
+    "CONTAINER ID   IMAGE\t\t  COMMAND\t\t   CREATED\t STATUS\t\t\t      PORTS\t\t       NAMES\n"
+    '3f1c9a7be2d4   orders-api:4.12.0  "/app/orders-api"\t   3 hours ago\t Exited (137) 2 minutes ago\t\t\t       orders-api\n'
+    'a8d41e0c7f93   redis:7.2-alpine\t  "docker-entrypoint.sh"   5 days ago\t Up 5 days\t\t      0.0.0.0:6379->6379/tcp   '
+    "redis\n"
+)
 TABLES = [NODES, NODES_WIDE, DOCKER, DOCKER_UNHEALTHY, SYSTEMCTL, DF, DF_INODES]
+TABLES += [SYSTEMCTL_LEGEND, DF_WRAPPED, DOCKER_TABS]
 SEARCHED = [
     ("node NotReady", "nodes", 6, 1),
     ("node NotReady", "nodes", 3, 2),
@@ -91,6 +118,9 @@ SEARCHED = [
     ),
     ("filesystem Avail 0 Use% 100% Mounted on /var/lib/postgresql", "filesystems", 6, 1),
     ("filesystem IFree 0 IUse% 100% Mounted on /\nthe cache job stopped writing at 02:10", "filesystems", 3, 1),
+    ("unit nginx.service failed: A high performance web server and a reverse proxy server", "units", 1, 1),
+    ("filesystem Available 0 Use% 100% Mounted on /", "filesystems", 2, 1),
+    ("container Exited (137)", "containers", 2, 1),
 ]
 # tables with nothing failed (a cordoned node, containers up or exited 0, snaps' squashfs always at 100%, units
 # active), `kubectl top pods` (no status to read), a row cut short under a header: searched as they are

@@ -381,7 +381,7 @@
   var UNIT_LOADS = ["loaded", "not-found", "bad-setting", "error", "masked", "stub", "merged"];
   var UNIT_ACTIVES = ["active", "reloading", "inactive", "failed", "activating", "deactivating", "maintenance", "refreshing"];
   var UNIT_BAD_LOADS = ["not-found", "bad-setting", "error"];
-  var UNIT_LEGEND = /^(?:(?:LOAD|ACTIVE|SUB|JOB)[ \t]*= |\d+ loaded units? listed|To show all installed unit files|Pass --all to see)/;
+  var UNIT_LEGEND = /^(?:(?:Legend:[ \t]+)?(?:LOAD|ACTIVE|SUB|JOB)[ \t]*[=→] |\d+ loaded units? listed|To show all installed unit files|Pass --all to see)/;
   var DF_USE = ["Use%", "IUse%", "Capacity"], DF_FREE = ["Avail", "IFree", "Available"];
   var DF_PERCENT = /^([0-9]{1,3})%$/;
   var STATUS_COMMANDS = {
@@ -411,7 +411,25 @@
         DF_USE.some(function (c) { return w.indexOf(c) >= 0; })) return "filesystems";
     return "";
   }
+  function expandTabs(s) {  /* Python's str.expandtabs(): each tab as the spaces to the next multiple of 8 characters */
+    if (s.indexOf("\t") < 0) return s;
+    var out = "", col = 0;
+    Array.from(s).forEach(function (c) {
+      if (c === "\t") { out += " ".repeat(8 - col % 8); col += 8 - col % 8; } else { out += c; col = c === "\r" ? 0 : col + 1; }
+    });
+    return out;
+  }
+  function dfUnwrapped(rows) {  /* query._df_unwrapped: a device's name alone on its line joined to the rest of its row */
+    var joined = [];
+    for (var n = 0; n < rows.length; n++) {
+      var alone = n + 1 < rows.length && WS.indexOf(rows[n + 1][0]) >= 0 && !BLANKS.test(trim(rows[n]));
+      joined.push(alone ? trim(rows[n]) + " " + trim(rows[n + 1]) : rows[n]);
+      if (alone) n++;
+    }
+    return joined;
+  }
   function statusColumns(kind, line) {  /* query._status_columns: [columns, where each starts, in characters] */
+    if (kind === "containers") line = expandTabs(line);
     if (kind === "nodes" || kind === "containers") {
       var cells = trim(line).split(CELL_GAP), found = [], at = 0, last = 0, chars = 0;
       cells.forEach(function (cell) {
@@ -426,7 +444,7 @@
   function statusRow(kind, columns, offsets, raw) {  /* query._status_row: [a row of the table, what is searched] */
     var cells, status;
     if (kind === "containers") {
-      var chars = Array.from(raw), ends = offsets.slice(1).concat([chars.length]);
+      var chars = Array.from(expandTabs(raw)), ends = offsets.slice(1).concat([chars.length]);
       cells = offsets.map(function (a, k) { return trim(chars.slice(a, ends[k]).join("")); });
       status = cells[columns.indexOf("STATUS")];
       if (!CONTAINER_ID.test(cells[0]) || !CONTAINER_STATE.test(status)) return [false, ""];
@@ -461,14 +479,15 @@
       if ((kind = statusKind(lines[i]))) { at = i; break; }
     }
     if (at < 0 || lines.length < at + 2 || !wordsBefore(lines, at)) return null;
-    var cols = statusColumns(kind, lines[at]), kept = [], rows = lines.length - at - 1, legend = 0;
-    for (var r = at + 1; r < lines.length; r++) {
-      if (kind === "units" && UNIT_LEGEND.test(trim(lines[r]))) { legend++; continue; }
-      var row = statusRow(kind, cols[0], cols[1], lines[r]);
-      if (!row[0] || legend) { rows = r - at - 1; break; }
+    var body = kind === "filesystems" ? dfUnwrapped(lines.slice(at + 1)) : lines.slice(at + 1);
+    var cols = statusColumns(kind, lines[at]), kept = [], rows = body.length, legend = 0;
+    for (var r = 0; r < body.length; r++) {
+      if (kind === "units" && UNIT_LEGEND.test(trim(body[r]))) { legend++; continue; }
+      var row = statusRow(kind, cols[0], cols[1], body[r]);
+      if (!row[0] || legend) { rows = r; break; }
       if (row[1]) kept.push(head(row[1], LINE_CHARS));
     }
-    var after = wordsAfter(lines.slice(at + 1 + rows));
+    var after = wordsAfter(body.slice(rows));
     if (!kept.length || !rows || !after) return null;
     var before = lines.slice(0, at).map(trim);
     var said = before.filter(function (x) { return !STATUS_COMMANDS[kind].test(x); });
