@@ -102,8 +102,25 @@ DOCKER_TABS = (
     'a8d41e0c7f93   redis:7.2-alpine\t  "docker-entrypoint.sh"   5 days ago\t Up 5 days\t\t      0.0.0.0:6379->6379/tcp   '
     "redis\n"
 )
+# each state docker and podman write (a person's pause, one never started and a health check starting are fine),
+# macOS's df (its use column Capacity): in Python and the page's alike (a re-read found CONTAINER_FINE's "Paused" in
+# no test)
+DOCKER_STATES = """\
+CONTAINER ID  IMAGE                      COMMAND     CREATED        STATUS                           PORTS       NAMES
+0a1b2c3d4e5f  docker.io/library/redis:7  redis-serv  2 hours ago    Up 2 hours (Paused)                          cache
+1b2c3d4e5f60  docker.io/library/nginx:1  nginx -g    2 hours ago    Paused                                       edge
+2c3d4e5f6071  localhost/jobs:2.0         /app/jobs   2 hours ago    Created                                      jobs
+3d4e5f607182  localhost/api:2.0          /app/api    2 minutes ago  Up 10 seconds (health: starting)             api
+4e5f60718293  localhost/worker:2.0       /app/work   2 hours ago    Dead                                         worker
+5f6071829304  localhost/old:1.0          /app/old    3 days ago     Removal In Progress                          old
+"""
+DF_MACOS = """\
+Filesystem       Size   Used  Avail Capacity iused      ifree %iused  Mounted on
+/dev/disk3s1s1  460Gi  450Gi   10Gi    98%  404k 4293892k    0%   /
+/dev/disk3s6    460Gi  3.0Gi   10Gi    24%     3  104857600    0%   /System/Volumes/VM
+"""
 TABLES = [NODES, NODES_WIDE, DOCKER, DOCKER_UNHEALTHY, SYSTEMCTL, DF, DF_INODES]
-TABLES += [SYSTEMCTL_LEGEND, DF_WRAPPED, DOCKER_TABS]
+TABLES += [SYSTEMCTL_LEGEND, DF_WRAPPED, DOCKER_TABS, DOCKER_STATES, DF_MACOS]
 SEARCHED = [
     ("node NotReady", "nodes", 6, 1),
     ("node NotReady", "nodes", 3, 2),
@@ -121,6 +138,8 @@ SEARCHED = [
     ("unit nginx.service failed: A high performance web server and a reverse proxy server", "units", 1, 1),
     ("filesystem Available 0 Use% 100% Mounted on /", "filesystems", 2, 1),
     ("container Exited (137)", "containers", 2, 1),
+    ("container Dead\ncontainer Removal In Progress", "containers", 6, 2),
+    ("filesystem Avail 10Gi Capacity 98% Mounted on /", "filesystems", 2, 1),
 ]
 # tables with nothing failed (a cordoned node, containers up or exited 0, snaps' squashfs always at 100%, units
 # active), `kubectl top pods` (no status to read), a row cut short under a header: searched as they are
