@@ -119,8 +119,21 @@ Filesystem       Size   Used  Avail Capacity iused      ifree %iused  Mounted on
 /dev/disk3s1s1  460Gi  450Gi   10Gi    98%  404k 4293892k    0%   /
 /dev/disk3s6    460Gi  3.0Gi   10Gi    24%     3  104857600    0%   /System/Volumes/VM
 """
+# df in a French and a German locale (coreutils' translations of its columns, DF_LOCALES): searched whole, found in a
+# re-read
+DF_FRENCH = """\
+Sys. de fichiers     blocs de 1K    Utilisé Disponible Uti% Monté sur
+/dev/mapper/vg-root
+                        51475068   51475068          0 100% /
+tmpfs                    1631932       2140    1629792   1% /run
+"""
+DF_GERMAN = """\
+Dateisystem    Größe Benutzt Verf. Verw% Eingehängt auf
+tmpfs           1,6G    2,1M  1,6G    1% /run
+/dev/sda1        50G     50G     0  100% /var/lib/mysql
+"""
 TABLES = [NODES, NODES_WIDE, DOCKER, DOCKER_UNHEALTHY, SYSTEMCTL, DF, DF_INODES]
-TABLES += [SYSTEMCTL_LEGEND, DF_WRAPPED, DOCKER_TABS, DOCKER_STATES, DF_MACOS]
+TABLES += [SYSTEMCTL_LEGEND, DF_WRAPPED, DOCKER_TABS, DOCKER_STATES, DF_MACOS, DF_FRENCH, DF_GERMAN]
 SEARCHED = [
     ("node NotReady", "nodes", 6, 1),
     ("node NotReady", "nodes", 3, 2),
@@ -140,6 +153,8 @@ SEARCHED = [
     ("container Exited (137)", "containers", 2, 1),
     ("container Dead\ncontainer Removal In Progress", "containers", 6, 2),
     ("filesystem Avail 10Gi Capacity 98% Mounted on /", "filesystems", 2, 1),
+    ("filesystem Available 0 Use% 100% Mounted on /", "filesystems", 2, 1),
+    ("filesystem Avail 0 Use% 100% Mounted on /var/lib/mysql", "filesystems", 2, 1),
 ]
 # tables with nothing failed (a cordoned node, containers up or exited 0, snaps' squashfs always at 100%, units
 # active), `kubectl top pods` (no status to read), a row cut short under a header: searched as they are
@@ -153,6 +168,7 @@ NOT_SEARCHED_BY_ROWS = [
     "NAME                          CPU(cores)   MEMORY(bytes)\norders-api-6c9f7d8b54-8kq2x   212m         498Mi\n"
     "orders-api-6c9f7d8b54-tn5fw   198m         1994Mi\n",
     "NAME       STATUS     ROLES    AGE   VERSION\nnode-1     NotReady\n",
+    "Sys. de fichiers plein sur db-2, Uti% à 100% Monté sur /var\nmerci de regarder\n",
 ]
 
 

@@ -384,6 +384,23 @@
   var UNIT_LEGEND = /^(?:(?:Legend:[ \t]+)?(?:LOAD|ACTIVE|SUB|JOB)[ \t]*[=→] |\d+ loaded units? listed|To show all installed unit files|Pass --all to see)/;
   var DF_USE = ["Use%", "IUse%", "Capacity"], DF_FREE = ["Avail", "IFree", "Available"];
   var DF_PERCENT = /^([0-9]{1,3})%$/;
+  var DF_LOCALES = [  /* query.DF_LOCALES: df's columns as coreutils translates them, in its order */
+    [["Sys. de fichiers", "Dateisystem", "S.ficheros", "File system", "Sist. Arq.", "System plików"], "Filesystem"],
+    [["Monté sur", "Eingehängt auf", "Montado en", "Montato su", "Montado em", "zamont. na"], "Mounted on"],
+    [["blocs de 1K", "bloques de 1K", "Blocos de 1K"], "1K-blocks"],
+    [["Uti%", "Verw%", "Uso%", "%uż."], "Use%"],
+    [["IUti%", "NUso%", "IUso%", "%uż.I"], "IUse%"],
+    [["Dispo", "Verf.", "Disp", "Dispon.", "Disp.", "dost."], "Avail"],
+    [["ILibre", "IFrei", "NLibres", "ILiberi", "ILivre", "wolneI"], "IFree"],
+    [["Disponible", "Verfügbar", "Disponibles", "Disponib.", "Disponível", "dostępne"], "Available"]
+  ];
+  function dfEnglish(w) {  /* query._df_english */
+    var said = " " + w.join(" ") + " ";
+    DF_LOCALES.forEach(function (l) {
+      l[0].forEach(function (local) { said = said.split(" " + local + " ").join(" " + l[1] + " "); });
+    });
+    return w.length ? stripOf(said, " ").split(" ") : [];
+  }
   var STATUS_COMMANDS = {
     nodes: /(?:^|[ \t$#>])kubectl[ \t][^\n]*\bget[ \t]+(?:nodes?|no)\b/,
     containers: /(?:^|[ \t$#>])(?:docker|podman)[ \t]+(?:ps|container[ \t]+ls)\b/,
@@ -407,6 +424,7 @@
     cells = tableHeader(line, STATUS_TABLES.containers[0]);
     if (cells && cells.length <= STATUS_MAX_COLUMNS) return "containers";
     if (w.join(" ") === "UNIT LOAD ACTIVE SUB DESCRIPTION") return "units";
+    w = dfEnglish(w);
     if (w[0] === "Filesystem" && w.slice(-2).join(" ") === "Mounted on" &&
         DF_USE.some(function (c) { return w.indexOf(c) >= 0; })) return "filesystems";
     return "";
@@ -439,7 +457,7 @@
       return [cells, found];
     }
     var w = words(line);
-    return [kind === "filesystems" ? w.slice(0, -2).concat(["Mounted on"]) : w, []];
+    return [kind === "filesystems" ? dfEnglish(w).slice(0, -2).concat(["Mounted on"]) : w, []];
   }
   function statusRow(kind, columns, offsets, raw) {  /* query._status_row: [a row of the table, what is searched] */
     var cells, status;

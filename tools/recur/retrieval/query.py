@@ -449,6 +449,23 @@ DF_USE = ("Use%", "IUse%", "Capacity")
 DF_FREE = ("Avail", "IFree", "Available")
 DF_PERCENT = re.compile(r"([0-9]{1,3})%", re.ASCII)
 DISK_FULL_AT = 90
+# df's columns as coreutils' French, German, Spanish, Italian, Brazilian and Polish translations write them (its .mo
+# files), read and searched as the English names (found in a re-read: `df -h` of a French locale, "Sys. de fichiers
+# … Uti% Monté sur", was no table, searched whole)
+DF_LOCALES = {
+    **dict.fromkeys(
+        ("Sys. de fichiers", "Dateisystem", "S.ficheros", "File system", "Sist. Arq.", "System plików"), "Filesystem"
+    ),
+    **dict.fromkeys(
+        ("Monté sur", "Eingehängt auf", "Montado en", "Montato su", "Montado em", "zamont. na"), "Mounted on"
+    ),
+    **dict.fromkeys(("blocs de 1K", "bloques de 1K", "Blocos de 1K"), "1K-blocks"),  # (df without -h)
+    **dict.fromkeys(("Uti%", "Verw%", "Uso%", "%uż."), "Use%"),
+    **dict.fromkeys(("IUti%", "NUso%", "IUso%", "%uż.I"), "IUse%"),
+    **dict.fromkeys(("Dispo", "Verf.", "Disp", "Dispon.", "Disp.", "dost."), "Avail"),
+    **dict.fromkeys(("ILibre", "IFrei", "NLibres", "ILiberi", "ILivre", "wolneI"), "IFree"),
+    **dict.fromkeys(("Disponible", "Verfügbar", "Disponibles", "Disponib.", "Disponível", "dostępne"), "Available"),
+}
 # the most columns a STATUS_TABLES header has (kubectl get nodes -o wide: 10): more is none of them, and each row's cells
 # read by a header of 300,000 columns took time growing with the square of the paste
 STATUS_MAX_COLUMNS = 16
@@ -1192,6 +1209,7 @@ def _status_kind(line: str) -> str:
             return kind
     if words == ["UNIT", "LOAD", "ACTIVE", "SUB", "DESCRIPTION"]:
         return "units"
+    words = _df_english(words)
     if words[:1] == ["Filesystem"] and words[-2:] == ["Mounted", "on"] and any(c in words for c in DF_USE):
         return "filesystems"
     return ""
@@ -1223,7 +1241,15 @@ def _status_columns(kind: str, line: str) -> tuple[list[str], list[int]]:
             at += len(cell)
         return cells, found
     words = [w for w in BLANKS.split(line.strip(WS)) if w]
-    return (words[:-2] + ["Mounted on"] if kind == "filesystems" else words), []
+    return (_df_english(words)[:-2] + ["Mounted on"] if kind == "filesystems" else words), []
+
+
+def _df_english(words: list[str]) -> list[str]:
+    """A header's ``words`` with df's columns as translated (DF_LOCALES) as their English names, whole words."""
+    said = f" {' '.join(words)} "
+    for local, english in DF_LOCALES.items():
+        said = said.replace(f" {local} ", f" {english} ")
+    return said.strip(" ").split(" ") if words else []
 
 
 def _status_row(kind: str, columns: list[str], offsets: list[int], raw: str) -> tuple[bool, str]:
