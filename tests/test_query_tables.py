@@ -76,7 +76,64 @@ tmpfs           2039872       1 2039871    1% /dev/shm
 /dev/nvme0n1p15       0       0       0     - /boot/efi
 the cache job stopped writing at 02:10
 """
+# found in a re-read, each searched whole: systemd 250's legend ("Legend: LOAD   → …", then indented), df's device
+# name too long for its column alone on its line (df without -P), docker's runs of spaces as tabs (to every 8th
+# column, as a terminal's copy or unexpand writes them)
+SYSTEMCTL_LEGEND = """\
+$ systemctl --failed
+  UNIT           LOAD   ACTIVE SUB    DESCRIPTION
+● nginx.service  loaded failed failed A high performance web server and a reverse proxy server
+
+Legend: LOAD   → Reflects whether the unit definition was properly loaded.
+        ACTIVE → The high-level unit activation state, i.e. generalization of SUB.
+        SUB    → The low-level unit activation state, values depend on unit type.
+
+1 loaded units listed.
+"""
+DF_WRAPPED = """\
+Filesystem           1K-blocks      Used Available Use% Mounted on
+/dev/mapper/VolGroup00-LogVol00
+                      51475068  51475068         0 100% /
+/dev/sda1               495844     35000    435244   8% /boot
+"""
+DOCKER_TABS = (
+    "CONTAINER ID   IMAGE\t\t  COMMAND\t\t   CREATED\t STATUS\t\t\t      PORTS\t\t       NAMES\n"
+    '3f1c9a7be2d4   orders-api:4.12.0  "/app/orders-api"\t   3 hours ago\t Exited (137) 2 minutes ago\t\t\t       orders-api\n'
+    'a8d41e0c7f93   redis:7.2-alpine\t  "docker-entrypoint.sh"   5 days ago\t Up 5 days\t\t      0.0.0.0:6379->6379/tcp   '
+    "redis\n"
+)
+# each state docker and podman write (a person's pause, one never started and a health check starting are fine),
+# macOS's df (its use column Capacity): in Python and the page's alike (a re-read found CONTAINER_FINE's "Paused" in
+# no test)
+DOCKER_STATES = """\
+CONTAINER ID  IMAGE                      COMMAND     CREATED        STATUS                           PORTS       NAMES
+0a1b2c3d4e5f  docker.io/library/redis:7  redis-serv  2 hours ago    Up 2 hours (Paused)                          cache
+1b2c3d4e5f60  docker.io/library/nginx:1  nginx -g    2 hours ago    Paused                                       edge
+2c3d4e5f6071  localhost/jobs:2.0         /app/jobs   2 hours ago    Created                                      jobs
+3d4e5f607182  localhost/api:2.0          /app/api    2 minutes ago  Up 10 seconds (health: starting)             api
+4e5f60718293  localhost/worker:2.0       /app/work   2 hours ago    Dead                                         worker
+5f6071829304  localhost/old:1.0          /app/old    3 days ago     Removal In Progress                          old
+"""
+DF_MACOS = """\
+Filesystem       Size   Used  Avail Capacity iused      ifree %iused  Mounted on
+/dev/disk3s1s1  460Gi  450Gi   10Gi    98%  404k 4293892k    0%   /
+/dev/disk3s6    460Gi  3.0Gi   10Gi    24%     3  104857600    0%   /System/Volumes/VM
+"""
+# df in a French and a German locale (coreutils' translations of its columns, DF_LOCALES): searched whole, found in a
+# re-read
+DF_FRENCH = """\
+Sys. de fichiers     blocs de 1K    Utilisé Disponible Uti% Monté sur
+/dev/mapper/vg-root
+                        51475068   51475068          0 100% /
+tmpfs                    1631932       2140    1629792   1% /run
+"""
+DF_GERMAN = """\
+Dateisystem    Größe Benutzt Verf. Verw% Eingehängt auf
+tmpfs           1,6G    2,1M  1,6G    1% /run
+/dev/sda1        50G     50G     0  100% /var/lib/mysql
+"""
 TABLES = [NODES, NODES_WIDE, DOCKER, DOCKER_UNHEALTHY, SYSTEMCTL, DF, DF_INODES]
+TABLES += [SYSTEMCTL_LEGEND, DF_WRAPPED, DOCKER_TABS, DOCKER_STATES, DF_MACOS, DF_FRENCH, DF_GERMAN]
 SEARCHED = [
     ("node NotReady", "nodes", 6, 1),
     ("node NotReady", "nodes", 3, 2),
@@ -91,6 +148,13 @@ SEARCHED = [
     ),
     ("filesystem Avail 0 Use% 100% Mounted on /var/lib/postgresql", "filesystems", 6, 1),
     ("filesystem IFree 0 IUse% 100% Mounted on /\nthe cache job stopped writing at 02:10", "filesystems", 3, 1),
+    ("unit nginx.service failed: A high performance web server and a reverse proxy server", "units", 1, 1),
+    ("filesystem Available 0 Use% 100% Mounted on /", "filesystems", 2, 1),
+    ("container Exited (137)", "containers", 2, 1),
+    ("container Dead\ncontainer Removal In Progress", "containers", 6, 2),
+    ("filesystem Avail 10Gi Capacity 98% Mounted on /", "filesystems", 2, 1),
+    ("filesystem Available 0 Use% 100% Mounted on /", "filesystems", 2, 1),
+    ("filesystem Avail 0 Use% 100% Mounted on /var/lib/mysql", "filesystems", 2, 1),
 ]
 # tables with nothing failed (a cordoned node, containers up or exited 0, snaps' squashfs always at 100%, units
 # active), `kubectl top pods` (no status to read), a row cut short under a header: searched as they are
@@ -104,6 +168,7 @@ NOT_SEARCHED_BY_ROWS = [
     "NAME                          CPU(cores)   MEMORY(bytes)\norders-api-6c9f7d8b54-8kq2x   212m         498Mi\n"
     "orders-api-6c9f7d8b54-tn5fw   198m         1994Mi\n",
     "NAME       STATUS     ROLES    AGE   VERSION\nnode-1     NotReady\n",
+    "Sys. de fichiers plein sur db-2, Uti% à 100% Monté sur /var\nmerci de regarder\n",
 ]
 
 

@@ -381,9 +381,26 @@
   var UNIT_LOADS = ["loaded", "not-found", "bad-setting", "error", "masked", "stub", "merged"];
   var UNIT_ACTIVES = ["active", "reloading", "inactive", "failed", "activating", "deactivating", "maintenance", "refreshing"];
   var UNIT_BAD_LOADS = ["not-found", "bad-setting", "error"];
-  var UNIT_LEGEND = /^(?:(?:LOAD|ACTIVE|SUB|JOB)[ \t]*= |\d+ loaded units? listed|To show all installed unit files|Pass --all to see)/;
+  var UNIT_LEGEND = /^(?:(?:Legend:[ \t]+)?(?:LOAD|ACTIVE|SUB|JOB)[ \t]*[=→] |\d+ loaded units? listed|To show all installed unit files|Pass --all to see)/;
   var DF_USE = ["Use%", "IUse%", "Capacity"], DF_FREE = ["Avail", "IFree", "Available"];
   var DF_PERCENT = /^([0-9]{1,3})%$/;
+  var DF_LOCALES = [  /* query.DF_LOCALES: df's columns as coreutils translates them, in its order */
+    [["Sys. de fichiers", "Dateisystem", "S.ficheros", "File system", "Sist. Arq.", "System plików"], "Filesystem"],
+    [["Monté sur", "Eingehängt auf", "Montado en", "Montato su", "Montado em", "zamont. na"], "Mounted on"],
+    [["blocs de 1K", "bloques de 1K", "Blocos de 1K"], "1K-blocks"],
+    [["Uti%", "Verw%", "Uso%", "%uż."], "Use%"],
+    [["IUti%", "NUso%", "IUso%", "%uż.I"], "IUse%"],
+    [["Dispo", "Verf.", "Disp", "Dispon.", "Disp.", "dost."], "Avail"],
+    [["ILibre", "IFrei", "NLibres", "ILiberi", "ILivre", "wolneI"], "IFree"],
+    [["Disponible", "Verfügbar", "Disponibles", "Disponib.", "Disponível", "dostępne"], "Available"]
+  ];
+  function dfEnglish(w) {  /* query._df_english */
+    var said = " " + w.join(" ") + " ";
+    DF_LOCALES.forEach(function (l) {
+      l[0].forEach(function (local) { said = said.split(" " + local + " ").join(" " + l[1] + " "); });
+    });
+    return w.length ? stripOf(said, " ").split(" ") : [];
+  }
   var STATUS_COMMANDS = {
     nodes: /(?:^|[ \t$#>])kubectl[ \t][^\n]*\bget[ \t]+(?:nodes?|no)\b/,
     containers: /(?:^|[ \t$#>])(?:docker|podman)[ \t]+(?:ps|container[ \t]+ls)\b/,
@@ -407,11 +424,30 @@
     cells = tableHeader(line, STATUS_TABLES.containers[0]);
     if (cells && cells.length <= STATUS_MAX_COLUMNS) return "containers";
     if (w.join(" ") === "UNIT LOAD ACTIVE SUB DESCRIPTION") return "units";
+    w = dfEnglish(w);
     if (w[0] === "Filesystem" && w.slice(-2).join(" ") === "Mounted on" &&
         DF_USE.some(function (c) { return w.indexOf(c) >= 0; })) return "filesystems";
     return "";
   }
+  function expandTabs(s) {  /* Python's str.expandtabs(): each tab as the spaces to the next multiple of 8 characters */
+    if (s.indexOf("\t") < 0) return s;
+    var out = "", col = 0;
+    Array.from(s).forEach(function (c) {
+      if (c === "\t") { out += " ".repeat(8 - col % 8); col += 8 - col % 8; } else { out += c; col = c === "\r" ? 0 : col + 1; }
+    });
+    return out;
+  }
+  function dfUnwrapped(rows) {  /* query._df_unwrapped: a device's name alone on its line joined to the rest of its row */
+    var joined = [];
+    for (var n = 0; n < rows.length; n++) {
+      var alone = n + 1 < rows.length && WS.indexOf(rows[n + 1][0]) >= 0 && !BLANKS.test(trim(rows[n]));
+      joined.push(alone ? trim(rows[n]) + " " + trim(rows[n + 1]) : rows[n]);
+      if (alone) n++;
+    }
+    return joined;
+  }
   function statusColumns(kind, line) {  /* query._status_columns: [columns, where each starts, in characters] */
+    if (kind === "containers") line = expandTabs(line);
     if (kind === "nodes" || kind === "containers") {
       var cells = trim(line).split(CELL_GAP), found = [], at = 0, last = 0, chars = 0;
       cells.forEach(function (cell) {
@@ -421,12 +457,12 @@
       return [cells, found];
     }
     var w = words(line);
-    return [kind === "filesystems" ? w.slice(0, -2).concat(["Mounted on"]) : w, []];
+    return [kind === "filesystems" ? dfEnglish(w).slice(0, -2).concat(["Mounted on"]) : w, []];
   }
   function statusRow(kind, columns, offsets, raw) {  /* query._status_row: [a row of the table, what is searched] */
     var cells, status;
     if (kind === "containers") {
-      var chars = Array.from(raw), ends = offsets.slice(1).concat([chars.length]);
+      var chars = Array.from(expandTabs(raw)), ends = offsets.slice(1).concat([chars.length]);
       cells = offsets.map(function (a, k) { return trim(chars.slice(a, ends[k]).join("")); });
       status = cells[columns.indexOf("STATUS")];
       if (!CONTAINER_ID.test(cells[0]) || !CONTAINER_STATE.test(status)) return [false, ""];
@@ -461,14 +497,15 @@
       if ((kind = statusKind(lines[i]))) { at = i; break; }
     }
     if (at < 0 || lines.length < at + 2 || !wordsBefore(lines, at)) return null;
-    var cols = statusColumns(kind, lines[at]), kept = [], rows = lines.length - at - 1, legend = 0;
-    for (var r = at + 1; r < lines.length; r++) {
-      if (kind === "units" && UNIT_LEGEND.test(trim(lines[r]))) { legend++; continue; }
-      var row = statusRow(kind, cols[0], cols[1], lines[r]);
-      if (!row[0] || legend) { rows = r - at - 1; break; }
+    var body = kind === "filesystems" ? dfUnwrapped(lines.slice(at + 1)) : lines.slice(at + 1);
+    var cols = statusColumns(kind, lines[at]), kept = [], rows = body.length, legend = 0;
+    for (var r = 0; r < body.length; r++) {
+      if (kind === "units" && UNIT_LEGEND.test(trim(body[r]))) { legend++; continue; }
+      var row = statusRow(kind, cols[0], cols[1], body[r]);
+      if (!row[0] || legend) { rows = r; break; }
       if (row[1]) kept.push(head(row[1], LINE_CHARS));
     }
-    var after = wordsAfter(lines.slice(at + 1 + rows));
+    var after = wordsAfter(body.slice(rows));
     if (!kept.length || !rows || !after) return null;
     var before = lines.slice(0, at).map(trim);
     var said = before.filter(function (x) { return !STATUS_COMMANDS[kind].test(x); });

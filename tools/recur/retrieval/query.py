@@ -429,13 +429,16 @@ CONTAINER_AGE = re.compile(
 )
 CONTAINER_FINE = re.compile(r"Up(?!.*\(unhealthy\))|Exited \(0\)|Created|Paused", re.ASCII)
 # systemctl list-units and --failed: a row's mark (● in colour, * without), the LOAD and ACTIVE values it writes, the
-# ones searched (a unit that failed, one whose file is missing or wrong), and the legend under the table
+# ones searched (a unit that failed, one whose file is missing or wrong), and the legend under the table: "LOAD   = …"
+# before systemd 250, "Legend: LOAD   → …" then "        ACTIVE → …" since (found in a re-read: that legend was read as no
+# row, the table as none, searched whole)
 UNIT_MARK = "●*"
 UNIT_LOADS = {"loaded", "not-found", "bad-setting", "error", "masked", "stub", "merged"}
 UNIT_ACTIVES = {"active", "reloading", "inactive", "failed", "activating", "deactivating", "maintenance", "refreshing"}
 UNIT_BAD_LOADS = {"not-found", "bad-setting", "error"}
 UNIT_LEGEND = re.compile(
-    r"(?:LOAD|ACTIVE|SUB|JOB)[ \t]*= |\d+ loaded units? listed|To show all installed unit files|Pass --all to see",
+    r"(?:Legend:[ \t]+)?(?:LOAD|ACTIVE|SUB|JOB)[ \t]*[=→] |\d+ loaded units? listed|To show all installed unit files"
+    r"|Pass --all to see",
     re.ASCII,
 )
 # df (-h, -T, -i, -P): its use columns (of bytes, inodes, macOS's Capacity) and what is free beside them, a row's use,
@@ -446,6 +449,23 @@ DF_USE = ("Use%", "IUse%", "Capacity")
 DF_FREE = ("Avail", "IFree", "Available")
 DF_PERCENT = re.compile(r"([0-9]{1,3})%", re.ASCII)
 DISK_FULL_AT = 90
+# df's columns as coreutils' French, German, Spanish, Italian, Brazilian and Polish translations write them (its .mo
+# files), read and searched as the English names (found in a re-read: `df -h` of a French locale, "Sys. de fichiers
+# … Uti% Monté sur", was no table, searched whole)
+DF_LOCALES = {
+    **dict.fromkeys(
+        ("Sys. de fichiers", "Dateisystem", "S.ficheros", "File system", "Sist. Arq.", "System plików"), "Filesystem"
+    ),
+    **dict.fromkeys(
+        ("Monté sur", "Eingehängt auf", "Montado en", "Montato su", "Montado em", "zamont. na"), "Mounted on"
+    ),
+    **dict.fromkeys(("blocs de 1K", "bloques de 1K", "Blocos de 1K"), "1K-blocks"),  # (df without -h)
+    **dict.fromkeys(("Uti%", "Verw%", "Uso%", "%uż."), "Use%"),
+    **dict.fromkeys(("IUti%", "NUso%", "IUso%", "%uż.I"), "IUse%"),
+    **dict.fromkeys(("Dispo", "Verf.", "Disp", "Dispon.", "Disp.", "dost."), "Avail"),
+    **dict.fromkeys(("ILibre", "IFrei", "NLibres", "ILiberi", "ILivre", "wolneI"), "IFree"),
+    **dict.fromkeys(("Disponible", "Verfügbar", "Disponibles", "Disponib.", "Disponível", "dostępne"), "Available"),
+}
 # the most columns a STATUS_TABLES header has (kubectl get nodes -o wide: 10): more is none of them, and each row's cells
 # read by a header of 300,000 columns took time growing with the square of the paste
 STATUS_MAX_COLUMNS = 16
@@ -1157,8 +1177,9 @@ def _status_table(lines: list[str]) -> Log | None:
     if at is None or len(lines) < at + 2 or _before_log(lines[:at]) != [x.strip(WS) for x in lines[:at]]:
         return None
     columns, offsets = _status_columns(kind, lines[at])
-    kept, rows, legend = [], len(lines) - at - 1, 0
-    for n, raw in enumerate(lines[at + 1 :]):
+    body = _df_unwrapped(lines[at + 1 :]) if kind == "filesystems" else lines[at + 1 :]
+    kept, rows, legend = [], len(body), 0
+    for n, raw in enumerate(body):
         if kind == "units" and UNIT_LEGEND.match(raw.strip(WS)):
             legend += 1
             continue
@@ -1167,7 +1188,7 @@ def _status_table(lines: list[str]) -> Log | None:
             rows = n
             break
         kept += [said[:LINE_CHARS]] if said else []
-    after = _words_after(lines[at + 1 + rows :])
+    after = _words_after(body[rows:])
     if not kept or not rows or after is None:
         return None
     before = [x.strip(WS) for x in lines[:at]]
@@ -1188,14 +1209,29 @@ def _status_kind(line: str) -> str:
             return kind
     if words == ["UNIT", "LOAD", "ACTIVE", "SUB", "DESCRIPTION"]:
         return "units"
+    words = _df_english(words)
     if words[:1] == ["Filesystem"] and words[-2:] == ["Mounted", "on"] and any(c in words for c in DF_USE):
         return "filesystems"
     return ""
 
 
+def _df_unwrapped(rows: list[str]) -> list[str]:
+    """df's ``rows`` with a device's name too long for its column (one word alone on its line, as df writes it
+    without -P) joined to the indented rest of its row on the next line (found in a re-read: "/dev/mapper/vg-root"
+    then "   51475068  51475068  0 100% /" was no row, the table none, searched whole)."""
+    joined, n = [], 0
+    while n < len(rows):
+        alone = n + 1 < len(rows) and rows[n + 1][0] in WS and not BLANKS.search(rows[n].strip(WS))
+        joined.append(f"{rows[n].strip(WS)} {rows[n + 1].strip(WS)}" if alone else rows[n])
+        n += 2 if alone else 1
+    return joined
+
+
 def _status_columns(kind: str, line: str) -> tuple[list[str], list[int]]:
     """A STATUS_TABLES header's columns and where each starts in ``line`` (docker ps's rows are read by where its
-    columns start: an empty PORTS cell is no gap of two spaces)."""
+    columns start: an empty PORTS cell is no gap of two spaces; its tabs, as a terminal or an editor wrote runs of
+    spaces, as the spaces to the next multiple of 8, as its rows' are: _status_row)."""
+    line = line.expandtabs() if kind == "containers" else line
     if kind in ("nodes", "containers"):
         cells = CELL_GAP.split(line.strip(WS))
         found, at = [], 0
@@ -1205,12 +1241,21 @@ def _status_columns(kind: str, line: str) -> tuple[list[str], list[int]]:
             at += len(cell)
         return cells, found
     words = [w for w in BLANKS.split(line.strip(WS)) if w]
-    return (words[:-2] + ["Mounted on"] if kind == "filesystems" else words), []
+    return (_df_english(words)[:-2] + ["Mounted on"] if kind == "filesystems" else words), []
+
+
+def _df_english(words: list[str]) -> list[str]:
+    """A header's ``words`` with df's columns as translated (DF_LOCALES) as their English names, whole words."""
+    said = f" {' '.join(words)} "
+    for local, english in DF_LOCALES.items():
+        said = said.replace(f" {local} ", f" {english} ")
+    return said.strip(" ").split(" ") if words else []
 
 
 def _status_row(kind: str, columns: list[str], offsets: list[int], raw: str) -> tuple[bool, str]:
     """(whether ``raw`` is a row of the table, what of it is searched: "" for a row that is fine)."""
     if kind == "containers":
+        raw = raw.expandtabs()  # (found in a re-read: `docker ps` with runs of spaces as tabs was searched whole)
         cells = [raw[a:b].strip(WS) for a, b in zip(offsets, [*offsets[1:], len(raw)])]
         status = cells[columns.index("STATUS")]
         if not CONTAINER_ID.fullmatch(cells[0]) or not CONTAINER_STATE.match(status):
