@@ -141,6 +141,13 @@ CODE_FIRST_SHIPPED = {
     "ERROR 1040 after deploy": "db-connection-pool-exhausted",
     "pods restarting exit code 137": "memory-leak-oom-kill",
 }
+# a short question holding (nearly) every word of one pattern's symptom (search.SAID_WHOLE): question -> its first
+# result in the small KB and in the shipped one (None: not asked of it)
+SAID_WHOLE_TEXTS = {
+    "the relay drops calls at night": ("relay-codes", None),
+    "health checks time out randomly": (None, "gc-pause-stalls"),
+    "every checkout pod has health checks that time out randomly": (None, "gc-pause-stalls"),
+}
 UNLIKE_TEXTS = {
     "warmup failed statuscode: 404": PINNED_SIGNALS[0],
     "[Errno 13] refused by relay-primary": PINNED_SIGNALS[1],
@@ -432,7 +439,7 @@ def test_ranker_js_ranks_as_search_py_given_the_same_vectors(tmp_path, kb_dir, w
     # a CamelCase alert name the KB does not write: the model reads its words (Searcher.model_text, given to both
     # sides as the vectors), the calibrator counts them, not the name, as words the model may not have (_unread)
     texts += ["WorkerKernelPanicDetected", "[FIRING:1] NTPOffsetHigh (prod)", "KVMHostDown disk full"]
-    texts += [*PINNED_TEXTS, *UNLIKE_TEXTS, *CODE_TEXTS]
+    texts += [*PINNED_TEXTS, *UNLIKE_TEXTS, *CODE_TEXTS, *SAID_WHOLE_TEXTS]
     texts += [NOISE + "ERROR HikariPool-1 - Connection is not available, request timed out after 30000ms.\n"]
     # words the model's tokenizer has whole are no typos (Encoder.known_words; the fake model has none): given
     # to both sides as the browser's loader gives the tokenizer's
@@ -498,6 +505,9 @@ def test_ranker_js_ranks_as_search_py_given_the_same_vectors(tmp_path, kb_dir, w
         elif text == "ENFILE file table":  # on the fake vectors ERROR 1040's pattern is under the top 5 (the real
             # model ranks it first: test_short_question.py)
             assert got[0][:1] == [("file-descriptor-exhaustion", "ENFILE: file table overflow", "ENFILE")], got
+    for text, firsts in SAID_WHOLE_TEXTS.items():  # the pattern whose symptom it holds first (ids compared below)
+        if (first := firsts[which == "shipped"]) is not None:
+            assert py[texts.index(text)]["results"][0]["id"] == first, (text, py[texts.index(text)]["results"][:2])
     for text, signal in UNLIKE_TEXTS.items():  # not even close in meaning (its view at search.UNLIKE), in either
         got = [[w for r in a[texts.index(text)]["results"] for w in r["why"] if w["text"] == signal] for a in (py, js)]
         assert got == [[], []], (text, got)

@@ -124,6 +124,13 @@ VERBATIM = {"min_words": 4, "min_chars": 32, "floor": 0.6}
 # words ("after deploy": the deploy patterns' BM25 and meaning) and had "ERROR 1040 after deploy"'s pattern tenth
 # (0.002, signal bonus and all), the answer "no known pattern" (docs/calibration.md, "A code among other words").
 CODE_FIRST = {"floor": calibrate.NO_MATCH_BELOW}
+# A short question (at most ``max_words`` words, no stop words: util.text.words) holding every word of one of a
+# pattern's symptoms or signals of at least ``min_words`` words (all but one of one of ``missing_from`` or more), when
+# no other pattern has one it holds so, ranks that pattern first (after a code or a specific signal found), its
+# probability as it is (``Searcher.said_whole``). Found in review: "pods restarting with exit code 137", memory-leak-oom-
+# kill's symptom word for word, had bad-deploy-crashloop first (0.73), whose text speaks of restarting pods; on the
+# starter KB 13 of its symptoms asked as written had another pattern first (docs/calibration.md).
+SAID_WHOLE = {"min_words": 3, "missing_from": 5, "max_words": 12}
 # A draft (``status: draft``: still being written, not reviewed; set active once reviewed, kb-format),
 # whether `recur import` wrote it (its runbook a TODO, kb Pattern.import_draft) or a person did, is
 # rated at most ``cap`` (medium, never high) and goes after the results below it that are not drafts
@@ -801,6 +808,7 @@ class Searcher:
         # answer (BM25, the model's text, each result's why...) and computed once
         self._typo_targets, self._known_words, self._readings = None, None, {}
         self._index_signals(index.docs)
+        self._index_said(index.docs)
 
     def _index_signals(self, docs: dict) -> None:
         """Every signal once, and an inverted index from its words, identifiers and codes (part_codes), so a query
@@ -825,6 +833,32 @@ class Searcher:
         for n, (*_, codes) in enumerate(self.evidence):  # a question of a code's number finds it ("ERROR 1040")
             for code in codes - self.signal_list[n][3] - self.signal_list[n][4]:
                 self.signals_by_word.setdefault(code, []).append(n)
+
+    def _index_said(self, docs: dict) -> None:
+        """Every symptom and signal of SAID_WHOLE's min_words words or more as (pattern id, its words but stop words),
+        and an inverted index from its words (``said_whole``)."""
+        self.said_texts: list = []
+        self.said_by_word: dict = {}
+        for pid, doc in docs.items():
+            for text in [*doc.get("symptoms", []), *doc.get("signals", [])]:
+                said = frozenset(w for w in words(text) if w not in STOPWORDS)
+                if len(said) >= SAID_WHOLE["min_words"]:
+                    for w in said:
+                        self.said_by_word.setdefault(w, []).append(len(self.said_texts))
+                    self.said_texts.append((pid, said))
+
+    def said_whole(self, text: str) -> str | None:
+        """The one pattern a short question holds (nearly) every word of a symptom or a signal of (SAID_WHOLE), or
+        None (none, or several: the question tells none apart)."""
+        q_words = {w for w in words(text) if w not in STOPWORDS}
+        if len(q_words) > SAID_WHOLE["max_words"]:
+            return None
+        found = set()
+        for n in sorted({n for w in q_words for n in self.said_by_word.get(w, ())}):
+            pid, said = self.said_texts[n]
+            if len(said - q_words) <= (len(said) >= SAID_WHOLE["missing_from"]):
+                found.add(pid)
+        return found.pop() if len(found) == 1 else None
 
     @property
     def faiss(self):
@@ -922,8 +956,10 @@ class Searcher:
         cidx, comp, sig, allsims, fused = scored
         sigarr = np.asarray([sig.get(self.pids[c], (0.0,))[0] for c in cidx], dtype=np.float64)
         by_signal = comp["wordless"] and any(v[0] > 0 for v in sig.values())  # those patterns first (_reorder)
+        said_pid = None if dense_only else self.said_whole(text)  # its pattern first (SAID_WHOLE), a candidate already
+        said_pid = said_pid if said_pid is not None and self.pid_pos[said_pid] in cidx else None
         # every candidate's features only when a specific signal may move one up from beyond ``top`` (or any, wordless)
-        some_verbatim = any(v[2] or v[3] for v in sig.values()) or link is not None or by_signal
+        some_verbatim = any(v[2] or v[3] for v in sig.values()) or link is not None or by_signal or said_pid is not None
         order, feats = calibrate.features(fused, comp, sigarr, top=None if some_verbatim else top)  # ties by id
         calibrated = not dense_only and len(cidx) >= calibrate.MIN_CANDIDATES
         probs = calibrate.probability(feats) if calibrated else [None] * len(order)
@@ -932,7 +968,7 @@ class Searcher:
             probs = calibrate.unread_capped(probs, self._words_said(text, cidx[order]) | np.asarray(verbatim, bool))
         if calibrated and comp["solo"].any():  # one word, alone or with more: `high` only for what names the pattern
             probs = _said_capped(probs, order, comp, sigarr)
-        order, probs = self._reorder(order, probs, sig, cidx, link, by_signal)
+        order, probs = self._reorder(order, probs, sig, cidx, link, by_signal, said_pid)
         hits = []
         for j, prob in zip(order[:top], probs[:top]):  # the why only for what is shown
             pid = self.pids[cidx[j]]
@@ -959,17 +995,22 @@ class Searcher:
             )
         return rate_in_rank(hits)
 
-    def _reorder(self, order, probs, sig: dict, cidx, link: RunbookLink | None, wordless: bool = False) -> tuple:
+    def _reorder(  # long: the ranking's rules, one a line
+        self, order, probs, sig: dict, cidx, link: RunbookLink | None, wordless: bool = False, said: str | None = None
+    ) -> tuple:
         """The ranking's rules over the fitted order (``sig``: the signal matches, ``_signals``): a wordless question's
-        patterns with a signal found in it first (see above RUNBOOK_LINK's), a code of a signal named first
-        (CODE_FIRST), a specific signal found whole before them (VERBATIM), drafts after (``unreviewed``), and before
-        all a pattern the alert's runbook link names."""
+        patterns with a signal found in it first (see above RUNBOOK_LINK's), the pattern a short question holds a
+        symptom or a signal of (``said``: SAID_WHOLE), a code of a signal named before it (CODE_FIRST), a specific
+        signal found whole before them (VERBATIM), drafts after (``unreviewed``), and before all a pattern the alert's
+        runbook link names."""
 
         def having(k: int, least: float = 0.0) -> list:
             return [bool(v[k] > least) for v in (sig.get(self.pids[cidx[j]], (0.0, [], False, False)) for j in order)]
 
         if wordless:
             order, probs = _verbatim_first(order, probs, having(0), floor=0.0)
+        if said is not None:
+            order, probs = _verbatim_first(order, probs, [self.pids[cidx[j]] == said for j in order], floor=0.0)
         order, probs = _verbatim_first(order, probs, having(3), CODE_FIRST["floor"])
         order, probs = _verbatim_first(order, probs, having(2))
         drafts = [unreviewed(self.index.docs[self.pids[cidx[j]]]) for j in order]

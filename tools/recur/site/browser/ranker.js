@@ -565,6 +565,22 @@ export class Ranker {
         this.signalsByWord.get(k).push(n);
       }
     });
+    /* Searcher._index_said: every symptom and signal of said_whole.min_words words or more (stop words aside) */
+    this.saidTexts = [];
+    this.saidByWord = new Map();
+    const signalsOf = new Map();
+    for (const g of this.signals) signalsOf.set(g.pidx, [...(signalsOf.get(g.pidx) || []), g.raw]);
+    this.docs.forEach((d, pidx) => {
+      for (const text of [...(d.symptoms || []), ...(signalsOf.get(pidx) || [])]) {
+        const said = new Set(words(text).filter((w) => !this.stop.has(w)));
+        if (said.size < params.said_whole.min_words) continue;
+        for (const w of said) {
+          if (!this.saidByWord.has(w)) this.saidByWord.set(w, []);
+          this.saidByWord.get(w).push(this.saidTexts.length);
+        }
+        this.saidTexts.push([pidx, said]);
+      }
+    });
     this.fieldWords = new Map();
     this.knownWords = new Set();  /* the model's whole words (wholeWords), set by the loader: none without one */
     this.reading = false;  /* search._READING: the typos read only while withReading(true, ...) runs */
@@ -813,6 +829,21 @@ export class Ranker {
     for (const [r, pins] of this.pinnedViews) if (contradicts(pins, said)) sims[r] = this.p.unlike;
   }
 
+  /* Searcher.said_whole: the one pattern (pidx) a short question holds (nearly) every word of a symptom or a signal
+     of, or null (none, or several) */
+  saidWhole(text) {
+    const p = this.p.said_whole, q = new Set(words(text).filter((w) => !this.stop.has(w)));
+    if (q.size > p.max_words) return null;
+    const near = new Set(), found = new Set();
+    for (const w of q) for (const n of this.saidByWord.get(w) || []) near.add(n);
+    for (const n of near) {
+      const [pidx, said] = this.saidTexts[n];
+      const missing = [...said].filter((w) => !q.has(w)).length;
+      if (missing <= (said.size >= p.missing_from ? 1 : 0)) found.add(pidx);
+    }
+    return found.size === 1 ? [...found][0] : null;
+  }
+
   /* Searcher.search: ranked hits for text, given its vector q and its focus vector fq (or null). */
   search(text, q, fq, top) {
     if (!this.ids.length || blank(text)) return [];
@@ -835,6 +866,7 @@ export class Ranker {
     if (pin) cand.add(pin.pidx);
     const cidx = [...cand].sort((a, b) => a - b);
     if (!cidx.length) return [];
+    const saidPidx = this.saidWhole(text), said = saidPidx !== null && cand.has(saidPidx) ? saidPidx : null;
 
     const n = cidx.length, comp = {};
     comp.doc = cidx.map((c) => sims[this.docRow[c]]);
@@ -868,7 +900,7 @@ export class Ranker {
        candidate is scored only then (one may move up from beyond top), else the top as before */
     const isVerbatim = (j) => Boolean(sig.has(cidx[j]) && sig.get(cidx[j])[2]);
     const bySignal = comp.wordless && [...sig.values()].some((v) => v[0] > 0);
-    const pool = [...sig.values()].some((v) => v[2] || v[3]) || pin || bySignal ? byScore : byScore.slice(0, top);
+    const pool = [...sig.values()].some((v) => v[2] || v[3]) || pin || bySignal || said !== null ? byScore : byScore.slice(0, top);
     const fitted = n >= this.p.calibration.min_candidates ? this.probabilities(byScore, pool, fused, comp, cidx, sig)
       : pool.map(() => null);
     if (fitted.length && fitted[0] !== null && this.unread(text)) {  /* calibrate.unread_capped */
@@ -883,7 +915,9 @@ export class Ranker {
       saidCapped(fitted, pool, comp, cidx, sig, this.statusLines, this.p.calibration.said_cap, nameWord);
     }
     const found = (j) => sig.has(cidx[j]) && sig.get(cidx[j])[0] > 0;
-    const [pool0, fitted0] = bySignal ? verbatimFirst(pool, fitted, pool.map(found), 0) : [pool, fitted];
+    const [poolW, fittedW] = bySignal ? verbatimFirst(pool, fitted, pool.map(found), 0) : [pool, fitted];
+    /* search.SAID_WHOLE: the pattern a short question holds a symptom or a signal of, first, its probability as it is */
+    const [pool0, fitted0] = said !== null ? verbatimFirst(poolW, fittedW, poolW.map((j) => cidx[j] === said), 0) : [poolW, fittedW];
     /* search.CODE_FIRST: a code of a signal named, its pattern first (after a specific signal found whole) */
     const isCoded = (j) => Boolean(sig.has(cidx[j]) && sig.get(cidx[j])[3]);
     const [pool1, fitted1] = verbatimFirst(pool0, fitted0, pool0.map(isCoded), this.p.code_first.floor);
