@@ -124,6 +124,29 @@ CODE_TEXTS = {
     "relay ERROR 7733": None,  # two patterns' signals hold 7733: it names neither
     "ERROR 1040": None,
     "ENFILE file table": None,
+    # a short question writing the code beside the word its signal writes before it, in any order, among words the
+    # signal has not: that signal's evidence and its pattern first (search.CODE_FIRST), alike
+    "ERROR 7421 after deploy": (CODE_SIGNALS[0], "7421"),
+    "7421 error on checkout": (CODE_SIGNALS[0], "7421"),
+    "ETIMEDOUT on primary": (CODE_SIGNALS[1], "ETIMEDOUT"),
+    "relay 7421 queue": None,  # not the signal's word before its code ("error")
+    "PRB-7421 error": None,  # a ticket's number, no code
+    "mysql ERROR 1040": None,
+    "ERROR 1040 after deploy": None,
+    "pods restarting exit code 137": None,
+}
+# the shipped KB's: question -> its first result (a code of one of its signals: search.CODE_FIRST)
+CODE_FIRST_SHIPPED = {
+    "mysql ERROR 1040": "db-connection-pool-exhausted",
+    "ERROR 1040 after deploy": "db-connection-pool-exhausted",
+    "pods restarting exit code 137": "memory-leak-oom-kill",
+}
+# a short question holding (nearly) every word of one pattern's symptom (search.SAID_WHOLE): question -> its first
+# result in the small KB and in the shipped one (None: not asked of it)
+SAID_WHOLE_TEXTS = {
+    "the relay drops calls at night": ("relay-codes", None),
+    "health checks time out randomly": (None, "gc-pause-stalls"),
+    "every checkout pod has health checks that time out randomly": (None, "gc-pause-stalls"),
 }
 UNLIKE_TEXTS = {
     "warmup failed statuscode: 404": PINNED_SIGNALS[0],
@@ -416,7 +439,7 @@ def test_ranker_js_ranks_as_search_py_given_the_same_vectors(tmp_path, kb_dir, w
     # a CamelCase alert name the KB does not write: the model reads its words (Searcher.model_text, given to both
     # sides as the vectors), the calibrator counts them, not the name, as words the model may not have (_unread)
     texts += ["WorkerKernelPanicDetected", "[FIRING:1] NTPOffsetHigh (prod)", "KVMHostDown disk full"]
-    texts += [*PINNED_TEXTS, *UNLIKE_TEXTS, *CODE_TEXTS]
+    texts += [*PINNED_TEXTS, *UNLIKE_TEXTS, *CODE_TEXTS, *SAID_WHOLE_TEXTS]
     texts += [NOISE + "ERROR HikariPool-1 - Connection is not available, request timed out after 30000ms.\n"]
     # words the model's tokenizer has whole are no typos (Encoder.known_words; the fake model has none): given
     # to both sides as the browser's loader gives the tokenizer's
@@ -474,9 +497,17 @@ def test_ranker_js_ranks_as_search_py_given_the_same_vectors(tmp_path, kb_dir, w
         assert got[0] == got[1], (text, got)
         if which == "small":
             assert got[0] == ([("relay-codes", *said)] if said else []), (text, got)
+            assert not said or py[texts.index(text)]["results"][0]["id"] == "relay-codes", text
+        elif text in CODE_FIRST_SHIPPED:
+            answer = py[texts.index(text)]
+            assert answer["results"][0]["id"] == CODE_FIRST_SHIPPED[text], (text, answer["results"][:2])
+            assert answer["no_known_pattern"] is False, text
         elif text == "ENFILE file table":  # on the fake vectors ERROR 1040's pattern is under the top 5 (the real
             # model ranks it first: test_short_question.py)
             assert got[0][:1] == [("file-descriptor-exhaustion", "ENFILE: file table overflow", "ENFILE")], got
+    for text, firsts in SAID_WHOLE_TEXTS.items():  # the pattern whose symptom it holds first (ids compared below)
+        if (first := firsts[which == "shipped"]) is not None:
+            assert py[texts.index(text)]["results"][0]["id"] == first, (text, py[texts.index(text)]["results"][:2])
     for text, signal in UNLIKE_TEXTS.items():  # not even close in meaning (its view at search.UNLIKE), in either
         got = [[w for r in a[texts.index(text)]["results"] for w in r["why"] if w["text"] == signal] for a in (py, js)]
         assert got == [[], []], (text, got)

@@ -150,12 +150,42 @@ def test_a_question_that_is_a_part_of_one_signal_naming_its_code_finds_that_sign
 
 def test_a_code_two_patterns_signals_hold_a_bare_number_or_a_longer_text_get_no_such_match(run, kb_dir):
     """A code two patterns' signals hold tells neither apart; a bare number may be any count, port or id, and one
-    after a word that is no error, code or status word is an example's value (a session, a pid); a text that says
-    more than the signal is matched as before (its words, its identifiers). A bare errno's name may be any failure's:
-    found in a re-read, "ENOENT", "EPERM", "ECONNREFUSED" alone, each in one pattern's signal, were `high` for it."""
+    after a word that is no error, code or status word is an example's value (a session, a pid). A bare errno's name
+    may be any failure's: found in a re-read, "ENOENT", "EPERM", "ECONNREFUSED" alone, each in one pattern's signal,
+    were `high` for it. A code needs the word its signal writes before it ("error" of "ERROR 7421"; "broker 7421
+    sessions" has other words of the signal but not that one), written as a token of its own (not a ticket's
+    "PRB-7421"), in a short question (a longer text that says more than the signal is matched as before:
+    its words, its identifiers)."""
     _kb(kb_dir)
     _coded_kb(kb_dir)
     bare = ("7421", "ETIMEDOUT")  # a bare number, a bare errno's name
-    for text in ("broker ERROR 7733", "ERROR 7733", *bare, "ERROR 7421 sessions down", "7421 error", "session 12345"):
+    longer = "the broker said ERROR 7421 to most clients of the checkout service today"
+    for text in ("broker ERROR 7733", "ERROR 7733", *bare, "broker 7421 sessions", "PRB-7421 error", longer):
         found = {pid: why for pid, why in _signals(run, text).items() if why}
         assert found == {}, (text, found)
+    assert {pid: why for pid, why in _signals(run, "session 12345").items() if why} == {}
+
+
+def test_a_short_question_naming_a_code_among_other_words_ranks_its_pattern_first(run, kb_dir):
+    """Found in review: "mysql ERROR 1040" and "ERROR 1040 after deploy" answered "no known pattern", the pattern
+    listing "ERROR 1040 (HY000): Too many connections" not even first, and "pods restarting exit code 137" had another
+    pattern first: a question that was no run of the signal's words found no code in it. A short question writing a
+    code of one signal as a token of its own, beside the word the signal writes before it (an errno's name: beside
+    another word of the signal), in any order, is that signal's evidence, and its pattern first (search.CODE_FIRST),
+    whatever the question's other words rank."""
+    _kb(kb_dir)
+    _coded_kb(kb_dir)
+    deploys = ("errors after every deploy", "the deploy broke checkout after the release")
+    write(kb_dir, "patterns/capacity/deploy-broke.md", pattern_text("deploy-broke", symptoms=deploys))
+    for text, ident in (
+        ("ERROR 7421 after deploy", "7421"),
+        ("checkout ERROR 7421", "7421"),
+        ("7421 error on checkout after the deploy", "7421"),
+        ("ERROR 7421 sessions down", "7421"),
+        ("ETIMEDOUT on primary after deploy", "ETIMEDOUT"),
+    ):
+        answer = _answer(run, text)
+        first = answer["results"][0]
+        why = [w for w in first["why"] if w["field"] == "signal" and w["match"] != "meaning"]
+        assert first["id"] == "broker-full", (text, [r["id"] for r in answer["results"][:3]])
+        assert why[0]["match"] == "identifier" and why[0]["score"] == 0.9 and why[0]["identifier"] == ident, why

@@ -59,7 +59,8 @@ SIMILAR_SHARED_MARGIN = 0.10
 # a signal's match score in a search (retrieval.search._signal_match): its normalised text inside the query's (at
 # least exact_min_chars long), a shared identifier, or most of its words (at least words_min, a words_share of
 # them) scaled by the share. Here, below both: `recur check` warns of a signal none of the three can match
-# (kb.lint), and kb does not import retrieval
+# (kb.lint), and kb does not import retrieval; a code of one signal (search.part_codes) in a question of at most
+# code_question_words words, beside another word of that signal, matches it as an identifier (search._part_match)
 SIGNAL_MATCH = {
     "exact": 1.0,
     "identifier": 0.9,
@@ -67,6 +68,7 @@ SIGNAL_MATCH = {
     "exact_min_chars": 6,
     "words_min": 3,
     "words_share": 0.75,
+    "code_question_words": 8,
 }
 
 

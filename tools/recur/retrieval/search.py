@@ -83,14 +83,20 @@ CODE_MIN_DIGITS = 3
 STATUS_WORDS = frozenset({"http", "https", "status", "statuscode", "code", "codes", "error", "response"})
 # A question that is a part of one signal as written (``_part_words``: its words in the signal's order, case and
 # punctuation aside) holding a code of that signal (``part_codes``) matches it as that code's identifier: "ERROR
-# 1040" of "ERROR 1040 (HY000): Too many connections", "ENFILE" of "ENFILE: file table overflow". A code: a number
+# 1040" of "ERROR 1040 (HY000): Too many connections", "ENFILE" of "ENFILE: file table overflow". So does a short
+# question (at most SIGNAL_MATCH["code_question_words"] words) that writes the code as a token of its own (``_lone``:
+# not "PRB-137", "#1040" or "10.0.1.137") beside another word of the signal, in any order and with words the signal
+# does not have: "mysql ERROR 1040", "ERROR 1040 after deploy", "pods restarting exit code 137" (found in review:
+# each was "no known pattern" or another pattern first, the code's pattern not even first, as the question was no
+# run of the signal's words). A code: a number
 # of at least CODE_MIN_DIGITS digits the signal writes as a code (util.text.code_numbers: a token of its own after an
 # error, code, status, errno or exit word; no HTTP status, no measure, nothing inside an address or a date; not a
 # pid or a count after any word) or an errno's name, that no other pattern's signals hold (a word
-# of theirs, ``_part_words``). A code counts only with a word of the signal beside it: a bare "1040" may be any
+# of theirs, ``_part_words``). A code counts only with a word of the signal beside it (no stop word): a bare "1040" may be any
 # count, port or id, a bare "ENOENT" any failure's errno. Found in review: "ERROR 1040" answered "no known pattern" with unrelated results at low, the
 # pattern listing that line not among them. A code two patterns' signals hold tells neither apart: no match.
 _PART_WORD = re.compile(r"[a-z0-9]+")
+_LONE_SPLIT = re.compile(r"[^a-z0-9_#./+-]+")  # a code's token ends at none of these: PRB-137, #1040, 10.0.1.137
 _ERRNO_NAMES = frozenset(name.lower() for name in errno.errorcode.values())
 # A dotted name written in lowercase (api.stripe.com, kafka.consumer.lag) names a host or a metric: the
 # thing, not its context (java.io.IOException, written with capitals, is a class). Found by a test: a
@@ -111,6 +117,20 @@ _HOST_LIKE = re.compile(r"[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,24}")
 # scores of a long paste are mostly its noise). On the starter KB, 10 of 95 kb/eval cases hold one,
 # all of their own pattern; no dev or dev-nomatch summary holds one.
 VERBATIM = {"min_words": 4, "min_chars": 32, "floor": 0.6}
+# A code of one pattern's signal named in a question (``_part_match``: "ERROR 1040", "mysql ERROR 1040", "ERROR
+# 1040 after deploy", "pods restarting exit code 137") ranks that pattern first (after a specific signal found whole),
+# at a probability of at least ``floor``: a known pattern, at low confidence (calibrate.NO_MATCH_BELOW), as the
+# calibrator rates "ERROR 1040" alone (0.325). A rule, as VERBATIM is: the fitted model reads the question's other
+# words ("after deploy": the deploy patterns' BM25 and meaning) and had "ERROR 1040 after deploy"'s pattern tenth
+# (0.002, signal bonus and all), the answer "no known pattern" (docs/calibration.md, "A code among other words").
+CODE_FIRST = {"floor": calibrate.NO_MATCH_BELOW}
+# A short question (at most ``max_words`` words, no stop words: util.text.words) holding every word of one of a
+# pattern's symptoms or signals of at least ``min_words`` words (all but one of one of ``missing_from`` or more), when
+# no other pattern has one it holds so, ranks that pattern first (after a code or a specific signal found), its
+# probability as it is (``Searcher.said_whole``). Found in review: "pods restarting with exit code 137", memory-leak-oom-
+# kill's symptom word for word, had bad-deploy-crashloop first (0.73), whose text speaks of restarting pods; on the
+# starter KB 13 of its symptoms asked as written had another pattern first (docs/calibration.md).
+SAID_WHOLE = {"min_words": 3, "missing_from": 5, "max_words": 12}
 # A draft (``status: draft``: still being written, not reviewed; set active once reviewed, kb-format),
 # whether `recur import` wrote it (its runbook a TODO, kb Pattern.import_draft) or a person did, is
 # rated at most ``cap`` (medium, never high) and goes after the results below it that are not drafts
@@ -424,6 +444,20 @@ def _part_words(text: str) -> list[str]:
     return _PART_WORD.findall(text.lower())
 
 
+def _lone(text: str) -> frozenset:
+    """``text``'s tokens a code may be written as, lowercased: split at spaces and punctuation but ``-_#./+`` (which
+    join a ticket's, an address's or a version's parts), their ends' ``.-/+`` trimmed ("1040." is 1040, "PRB-137" no
+    137); ranker.js loneTokens."""
+    return frozenset(t.strip(".-/+") for t in _LONE_SPLIT.split(text.lower())) - {""}
+
+
+def question_part(text: str) -> tuple:
+    """A question's words as ``_part_match`` reads them: (its ``_part_words`` joined by and around with spaces, them
+    as a set, how many, its ``_lone`` tokens, its part words that are no STOPWORDS)."""
+    said = _part_words(text)
+    return f" {' '.join(said)} ", frozenset(said), len(said), _lone(text), frozenset(said) - STOPWORDS
+
+
 def part_codes(signals: list) -> list[frozenset]:
     """Per signal (pattern id, raw text, identifiers): its codes a question that is a part of it may name it by
     (see _PART_WORD): its code numbers and errno names (lowercased) that no other pattern's signals hold."""
@@ -439,16 +473,33 @@ def part_codes(signals: list) -> list[frozenset]:
 
 
 def _part_match(raw: str, codes: frozenset, part: tuple) -> str | None:
-    """The code (``part_codes``) by which a question (``part``: its ``_part_words``, joined by and around with
-    spaces, and as a set) is a part of the signal ``raw``, or None (of several, the first A-Z). A code counts only
-    with another word of the question's: a bare number may be any count, port or id, and a bare errno's name any
-    failure's (found in a re-read: "ENOENT", "EPERM", "ECONNREFUSED" alone, each in one pattern's signal, were `high`
-    for it, 0.86-0.93, where a bare word is at most medium: calibrate.SAID_CAP)."""
-    joined, said = part
-    shared = [c for c in codes if c in said and len(said) > 1]
-    if not shared or joined not in f" {' '.join(_part_words(raw))} ":
+    """The code (``part_codes``) by which a question (``part``: ``question_part``) names the signal ``raw``, or None (of
+    several, the first A-Z): a question that is a part of the signal, or a short one (SIGNAL_MATCH's
+    code_question_words) writing the code as a token of its own (``_lone``) with, anywhere in it, the word the signal
+    writes before a number ("error" of "ERROR 1040", "code" of "Exit Code: 137": ``_code_words``; not "ticket 137
+    exit") or another word of the signal that is no stop word beside an errno's name. A code counts only with
+    another word of the question's: a bare number may be any count, port or id, and a bare errno's name any
+    failure's (found in a re-read: "ENOENT", "EPERM", "ECONNREFUSED" alone, each in one pattern's signal, were
+    `high` for it, 0.86-0.93, where a bare word is at most medium: calibrate.SAID_CAP)."""
+    joined, said, n_said, lone, content = part
+    shared = sorted(c for c in codes if c in said and n_said > 1)
+    if not shared:
         return None
-    return min(shared)
+    signal_words = _part_words(raw)
+    if joined in f" {' '.join(signal_words)} ":
+        return shared[0]
+    if n_said > SIGNAL_MATCH["code_question_words"]:
+        return None
+    return next((c for c in shared if c in lone and content & _code_words(signal_words, c)), None)
+
+
+def _code_words(signal_words: list, code: str) -> set:
+    """The words of a signal (its ``_part_words``) a question must hold beside its ``code`` (``_part_match``): for a
+    number, the word before it (its error, code, status, errno or exit word: util.text.code_numbers); for an errno's
+    name, any other word."""
+    if not code.isdigit():
+        return set(signal_words) - {code}
+    return {signal_words[i - 1] for i, w in enumerate(signal_words) if w == code and i}
 
 
 def _status_line(toks: set, statuses: set) -> bool:
@@ -528,7 +579,7 @@ def _signal_match(
     q_ids: set,
     q_negates: bool = False,
     numbers=None,
-    part: tuple = ("", frozenset()),
+    part: tuple = ("", frozenset(), 0, frozenset(), frozenset()),
 ):
     """(score, how, the shared identifier or None) for one signal in a query, or None: its normalised
     text inside the query's, a shared identifier that counts alone or one with most of the signal's
@@ -536,7 +587,8 @@ def _signal_match(
     ``q_negates``, util.text.NEGATIONS); with how many patterns list it (signal_evidence). ``numbers``:
     (the signal's pins, the query's numbers) as ``_found_whole`` reads them, and whether the query contradicts
     the signal (``_contradicted``); its text found with another status or errno contradicts it too. ``part``: the
-    question's words as ``_part_match`` reads them (a question that is a part of the signal, naming one of its codes)."""
+    question's words as ``_part_match`` reads them (a question naming one of its codes: how "code", an identifier's score,
+    said an identifier in the why; its pattern first, CODE_FIRST)."""
     _, raw, norm, toks, ids = signal
     strong, rest, share, negated, codes = evidence
     m = SIGNAL_MATCH
@@ -552,7 +604,7 @@ def _signal_match(
     if contradicted:
         return None
     if codes and (code := _part_match(raw, codes, part)):
-        return m["identifier"], "identifier", code, 1
+        return m["identifier"], "code", code, 1
     context = sorted(ids & q_ids)
     if context and rest and len(rest & q_words) >= m["words_share"] * len(rest):
         return m["identifier"], "identifier", context[0], share
@@ -756,6 +808,7 @@ class Searcher:
         # answer (BM25, the model's text, each result's why...) and computed once
         self._typo_targets, self._known_words, self._readings = None, None, {}
         self._index_signals(index.docs)
+        self._index_said(index.docs)
 
     def _index_signals(self, docs: dict) -> None:
         """Every signal once, and an inverted index from its words, identifiers and codes (part_codes), so a query
@@ -780,6 +833,32 @@ class Searcher:
         for n, (*_, codes) in enumerate(self.evidence):  # a question of a code's number finds it ("ERROR 1040")
             for code in codes - self.signal_list[n][3] - self.signal_list[n][4]:
                 self.signals_by_word.setdefault(code, []).append(n)
+
+    def _index_said(self, docs: dict) -> None:
+        """Every symptom and signal of SAID_WHOLE's min_words words or more as (pattern id, its words but stop words),
+        and an inverted index from its words (``said_whole``)."""
+        self.said_texts: list = []
+        self.said_by_word: dict = {}
+        for pid, doc in docs.items():
+            for text in [*doc.get("symptoms", []), *doc.get("signals", [])]:
+                said = frozenset(w for w in words(text) if w not in STOPWORDS)
+                if len(said) >= SAID_WHOLE["min_words"]:
+                    for w in said:
+                        self.said_by_word.setdefault(w, []).append(len(self.said_texts))
+                    self.said_texts.append((pid, said))
+
+    def said_whole(self, text: str) -> str | None:
+        """The one pattern a short question holds (nearly) every word of a symptom or a signal of (SAID_WHOLE), or
+        None (none, or several: the question tells none apart)."""
+        q_words = {w for w in words(text) if w not in STOPWORDS}
+        if len(q_words) > SAID_WHOLE["max_words"]:
+            return None
+        found = set()
+        for n in sorted({n for w in q_words for n in self.said_by_word.get(w, ())}):
+            pid, said = self.said_texts[n]
+            if len(said - q_words) <= (len(said) >= SAID_WHOLE["missing_from"]):
+                found.add(pid)
+        return found.pop() if len(found) == 1 else None
 
     @property
     def faiss(self):
@@ -877,8 +956,10 @@ class Searcher:
         cidx, comp, sig, allsims, fused = scored
         sigarr = np.asarray([sig.get(self.pids[c], (0.0,))[0] for c in cidx], dtype=np.float64)
         by_signal = comp["wordless"] and any(v[0] > 0 for v in sig.values())  # those patterns first (_reorder)
+        said_pid = None if dense_only else self.said_whole(text)  # its pattern first (SAID_WHOLE), a candidate already
+        said_pid = said_pid if said_pid is not None and self.pid_pos[said_pid] in cidx else None
         # every candidate's features only when a specific signal may move one up from beyond ``top`` (or any, wordless)
-        some_verbatim = any(v[2] for v in sig.values()) or link is not None or by_signal
+        some_verbatim = any(v[2] or v[3] for v in sig.values()) or link is not None or by_signal or said_pid is not None
         order, feats = calibrate.features(fused, comp, sigarr, top=None if some_verbatim else top)  # ties by id
         calibrated = not dense_only and len(cidx) >= calibrate.MIN_CANDIDATES
         probs = calibrate.probability(feats) if calibrated else [None] * len(order)
@@ -887,11 +968,11 @@ class Searcher:
             probs = calibrate.unread_capped(probs, self._words_said(text, cidx[order]) | np.asarray(verbatim, bool))
         if calibrated and comp["solo"].any():  # one word, alone or with more: `high` only for what names the pattern
             probs = _said_capped(probs, order, comp, sigarr)
-        order, probs = self._reorder(order, probs, verbatim, cidx, link, sig if by_signal else None)
+        order, probs = self._reorder(order, probs, sig, cidx, link, by_signal, said_pid)
         hits = []
         for j, prob in zip(order[:top], probs[:top]):  # the why only for what is shown
             pid = self.pids[cidx[j]]
-            sscore, sig_why, _ = sig.get(pid, (0.0, [], False))
+            sscore, sig_why, *_ = sig.get(pid, (0.0, [], False))
             sims = allsims[self.row_arr[pid]]
             linked = link is not None and pid == link.pattern
             why = self._why(pid, text, sig_why, sims, comp["bm25"][j], link if linked else None)
@@ -914,14 +995,24 @@ class Searcher:
             )
         return rate_in_rank(hits)
 
-    def _reorder(self, order, probs, verbatim: list, cidx, link: RunbookLink | None, wordless=None) -> tuple:
-        """The ranking's rules over the fitted order: a wordless question's patterns with a signal found in it
-        first (``wordless``: its signal matches; see above RUNBOOK_LINK's), a specific signal found whole first,
-        drafts after (``unreviewed``), and before all a pattern the alert's runbook link names."""
+    def _reorder(  # long: the ranking's rules, one a line
+        self, order, probs, sig: dict, cidx, link: RunbookLink | None, wordless: bool = False, said: str | None = None
+    ) -> tuple:
+        """The ranking's rules over the fitted order (``sig``: the signal matches, ``_signals``): a wordless question's
+        patterns with a signal found in it first (see above RUNBOOK_LINK's), the pattern a short question holds a
+        symptom or a signal of (``said``: SAID_WHOLE), a code of a signal named before it (CODE_FIRST), a specific
+        signal found whole before them (VERBATIM), drafts after (``unreviewed``), and before all a pattern the alert's
+        runbook link names."""
+
+        def having(k: int, least: float = 0.0) -> list:
+            return [bool(v[k] > least) for v in (sig.get(self.pids[cidx[j]], (0.0, [], False, False)) for j in order)]
+
         if wordless:
-            found = [wordless.get(self.pids[cidx[j]], (0.0,))[0] > 0 for j in order]
-            order, probs = _verbatim_first(order, probs, found, floor=0.0)
-        order, probs = _verbatim_first(order, probs, verbatim)
+            order, probs = _verbatim_first(order, probs, having(0), floor=0.0)
+        if said is not None:
+            order, probs = _verbatim_first(order, probs, [self.pids[cidx[j]] == said for j in order], floor=0.0)
+        order, probs = _verbatim_first(order, probs, having(3), CODE_FIRST["floor"])
+        order, probs = _verbatim_first(order, probs, having(2))
         drafts = [unreviewed(self.index.docs[self.pids[cidx[j]]]) for j in order]
         order, probs = _import_drafts_after(order, probs, drafts)
         if link is None:
@@ -1174,19 +1265,19 @@ class Searcher:
 
     def _signals(self, text: str, said: tuple) -> dict:
         """pattern id -> (score in [0,1], why entries, whether a specific signal is in it whole:
-        VERBATIM) for signals found in the query (``said``: its said_numbers)."""
+        VERBATIM, whether a code of a signal of it is: CODE_FIRST) for signals found in the query (``said``: its
+        said_numbers)."""
         norm_q, q_runs = numbers_at(text)
         q_numbers = dict(q_runs)
         q_words = {w for w in words(text) if w not in STOPWORDS}
         q_ids = identifiers(text)
         q_negates = negates(text)
-        said_words = _part_words(text)
-        part = (f" {' '.join(said_words)} ", frozenset(said_words))
+        part = question_part(text)
         near = set(self.signals_always)
         for key in q_words | q_ids:
             near.update(self.signals_by_word.get(key, ()))
         found: dict = {}
-        verbatim = set()
+        verbatim, coded = set(), set()
         for n in sorted(near):
             pid, raw, norm, toks, ids = self.signal_list[n]
             numbers = (_pin_offsets(raw), q_numbers, _contradicted(_pin_kinds(raw), said))  # a status, an errno
@@ -1198,6 +1289,9 @@ class Searcher:
             score, how, ident, listed = match
             if how == "exact" and self.specific[n]:
                 verbatim.add(pid)
+            elif how == "code":  # a code of one pattern's signal: that pattern first (CODE_FIRST); an identifier's why
+                coded.add(pid)
+                how = "identifier"
             why = found.setdefault(pid, [])
             if all(w["text"] != raw for w in why):
                 entry = {"field": "signal", "text": raw, "score": round(score, 3), "match": how}
@@ -1209,7 +1303,7 @@ class Searcher:
         out: dict = {}
         for pid, why in found.items():
             why.sort(key=lambda w: -w["score"])
-            out[pid] = (why[0]["score"], why[:WHY_PER_PART], pid in verbatim)
+            out[pid] = (why[0]["score"], why[:WHY_PER_PART], pid in verbatim, pid in coded)
         return out
 
     def _why(self, pid: str, text: str, sig_why: list, sims, bm25: float, link: RunbookLink | None) -> list:

@@ -98,7 +98,8 @@ def ranking_params() -> dict:
     return {
         "weights": dict(search.WEIGHTS), "signal_bonus": search.SIGNAL_BONUS, "signal_match": dict(search.SIGNAL_MATCH),
         "verbatim": dict(search.VERBATIM), "import_draft": dict(search.IMPORT_DRAFT),
-        "runbook_link": dict(search.RUNBOOK_LINK), "id_pin": dict(search.ID_PIN),
+        "runbook_link": dict(search.RUNBOOK_LINK), "id_pin": dict(search.ID_PIN), "code_first": dict(search.CODE_FIRST),
+        "said_whole": dict(search.SAID_WHOLE),
         "candidate_views": search.CANDIDATE_VIEWS, "min_focus_words": search.MIN_FOCUS_WORDS,
         "focus_min_query_words": search.FOCUS_MIN_QUERY_WORDS, "max_query_chars": query.MAX_QUERY_CHARS,
         "high_cosine": search.HIGH_COSINE, "medium_cosine": search.MEDIUM_COSINE, "unlike": search.UNLIKE,

@@ -208,7 +208,7 @@ export function halfToFloat(h) {
   return out;
 }
 
-/* search.named_by_signal: a pattern's signal matches ([score, why entries, verbatim] or undefined) name it: one of
+/* search.named_by_signal: a pattern's signal matches ([score, why entries, verbatim, coded] or undefined) name it: one of
    its why entries is a signal no other pattern lists (no `patterns`) or, listed by others too, no status line
    (statusLines: their raw texts) */
 function namedBySignal(found, statusLines) {
@@ -234,12 +234,36 @@ function saidCapped(fitted, pool, comp, cidx, sig, statusLines, cap, nameWord) {
 /* search._part_words: runs of ASCII letters and digits, lowercased */
 function partWords(text) { return String(text).toLowerCase().match(/[a-z0-9]+/g) || []; }
 
-/* search._part_match: the code (the bundle's, search.part_codes) by which a question (part: [its partWords joined by
-   and around with spaces, as a Set]) is a part of the signal, or null; a code only with another word of the question's */
-function partMatch(s, [joined, said]) {
-  const shared = [...s.codes].filter((c) => said.has(c) && said.size > 1).sort();
-  if (!shared.length || !` ${partWords(s.raw).join(" ")} `.includes(joined)) return null;
-  return shared[0];
+/* search._lone: the tokens a code may be written as (split at all but -_#./+, their ends' .-/+ trimmed: no 137 in
+   PRB-137) */
+function loneTokens(text) {
+  return new Set(String(text).toLowerCase().split(/[^a-z0-9_#./+-]+/).map((t) => t.replace(/^[.\-/+]+|[.\-/+]+$/g, "")).filter(Boolean));
+}
+
+/* search.question_part: [partWords joined by and around with spaces, them as a Set, how many, loneTokens, the part
+   words that are no stop word] */
+function questionPart(text, stop) {
+  const said = partWords(text);
+  return [` ${said.join(" ")} `, new Set(said), said.length, loneTokens(text), new Set(said.filter((w) => !stop.has(w)))];
+}
+
+/* search._code_words: the words a question must hold beside a code: for a number the signal's word before it, for an
+   errno's name any other word of the signal */
+function codeWords(signalWords, code) {
+  if (!/^[0-9]+$/.test(code)) return new Set(signalWords.filter((w) => w !== code));
+  return new Set(signalWords.flatMap((w, i) => (i > 0 && w === code ? [signalWords[i - 1]] : [])));
+}
+
+/* search._part_match: the code (the bundle's, search.part_codes) by which a question (part: questionPart) names the
+   signal, or null: a question that is a part of it, or a short one (signal_match.code_question_words) writing the code
+   as a token of its own beside its codeWords; a code only with another word of the question's */
+function partMatch(s, [joined, said, nSaid, lone, content], maxWords) {
+  const shared = [...s.codes].filter((c) => said.has(c) && nSaid > 1).sort();
+  if (!shared.length) return null;
+  const signalWords = partWords(s.raw);
+  if (` ${signalWords.join(" ")} `.includes(joined)) return shared[0];
+  if (nSaid > maxWords) return null;
+  return shared.find((c) => lone.has(c) && [...codeWords(signalWords, c)].some((w) => content.has(w))) || null;
 }
 
 /* search._signal_match: [score, how, the shared identifier or null, how many patterns list it] or null */
@@ -255,8 +279,8 @@ function signalMatch(s, m, normQ, qWords, qIds, qNegates, qNumbers, said, part) 
     return [m.identifier, "identifier", ident, s.strong.get(ident)];
   }
   if (contradicted) return null;
-  const code = s.codes.size ? partMatch(s, part) : null;
-  if (code) return [m.identifier, "identifier", code, 1];
+  const code = s.codes.size ? partMatch(s, part, m.code_question_words) : null;
+  if (code) return [m.identifier, "code", code, 1];  /* said an identifier in the why; its pattern first (CODE_FIRST) */
   const context = [...s.ids].filter((i) => qIds.has(i)).sort();
   if (context.length && s.rest.size && [...s.rest].filter((t) => qWords.has(t)).length >= m.words_share * s.rest.size)
     return [m.identifier, "identifier", context[0], s.share];
@@ -541,6 +565,22 @@ export class Ranker {
         this.signalsByWord.get(k).push(n);
       }
     });
+    /* Searcher._index_said: every symptom and signal of said_whole.min_words words or more (stop words aside) */
+    this.saidTexts = [];
+    this.saidByWord = new Map();
+    const signalsOf = new Map();
+    for (const g of this.signals) signalsOf.set(g.pidx, [...(signalsOf.get(g.pidx) || []), g.raw]);
+    this.docs.forEach((d, pidx) => {
+      for (const text of [...(d.symptoms || []), ...(signalsOf.get(pidx) || [])]) {
+        const said = new Set(words(text).filter((w) => !this.stop.has(w)));
+        if (said.size < params.said_whole.min_words) continue;
+        for (const w of said) {
+          if (!this.saidByWord.has(w)) this.saidByWord.set(w, []);
+          this.saidByWord.get(w).push(this.saidTexts.length);
+        }
+        this.saidTexts.push([pidx, said]);
+      }
+    });
     this.fieldWords = new Map();
     this.knownWords = new Set();  /* the model's whole words (wholeWords), set by the loader: none without one */
     this.reading = false;  /* search._READING: the typos read only while withReading(true, ...) runs */
@@ -745,16 +785,18 @@ export class Ranker {
     const qIds = identifiers(text);
     /* util.text.negates */
     const qNegates = this.negatedNt.test(text) || words(text).some((w) => this.negations.has(w));
-    const saidWords = partWords(text), part = [` ${saidWords.join(" ")} `, new Set(saidWords)];
+    const part = questionPart(text, this.stop);
     const near = new Set(this.signalsAlways);
     for (const key of new Set([...qWords, ...qIds])) for (const n of this.signalsByWord.get(key) || []) near.add(n);
-    const found = new Map(), verbatim = new Set();
+    const found = new Map(), verbatim = new Set(), coded = new Set();
     for (const n of [...near].sort((a, b) => a - b)) {
       const s = this.signals[n];
       const hit = signalMatch(s, m, normQ, qWords, qIds, qNegates, qNumbers, said, part);
       if (!hit) continue;
-      const [score, how, ident, listed] = hit;
-      if (how === "exact" && s.specific) verbatim.add(s.pidx);
+      const [score, found0, ident, listed] = hit;
+      if (found0 === "exact" && s.specific) verbatim.add(s.pidx);
+      if (found0 === "code") coded.add(s.pidx);
+      const how = found0 === "code" ? "identifier" : found0;  /* a code: said an identifier in the why */
       if (!found.has(s.pidx)) found.set(s.pidx, []);
       const why = found.get(s.pidx);
       if (why.every((w) => w.text !== s.raw)) {
@@ -767,7 +809,7 @@ export class Ranker {
     const out = new Map();
     for (const [pidx, why] of found) {
       why.sort((a, b) => b.score - a.score);
-      out.set(pidx, [why[0].score, why.slice(0, this.p.why.per_part), verbatim.has(pidx)]);
+      out.set(pidx, [why[0].score, why.slice(0, this.p.why.per_part), verbatim.has(pidx), coded.has(pidx)]);
     }
     return out;
   }
@@ -785,6 +827,21 @@ export class Ranker {
     const said = this.pinnedViews.size ? saidNumbers(text) : [new Set(), new Set()];
     if (!said[0].size) return;
     for (const [r, pins] of this.pinnedViews) if (contradicts(pins, said)) sims[r] = this.p.unlike;
+  }
+
+  /* Searcher.said_whole: the one pattern (pidx) a short question holds (nearly) every word of a symptom or a signal
+     of, or null (none, or several) */
+  saidWhole(text) {
+    const p = this.p.said_whole, q = new Set(words(text).filter((w) => !this.stop.has(w)));
+    if (q.size > p.max_words) return null;
+    const near = new Set(), found = new Set();
+    for (const w of q) for (const n of this.saidByWord.get(w) || []) near.add(n);
+    for (const n of near) {
+      const [pidx, said] = this.saidTexts[n];
+      const missing = [...said].filter((w) => !q.has(w)).length;
+      if (missing <= (said.size >= p.missing_from ? 1 : 0)) found.add(pidx);
+    }
+    return found.size === 1 ? [...found][0] : null;
   }
 
   /* Searcher.search: ranked hits for text, given its vector q and its focus vector fq (or null). */
@@ -809,6 +866,7 @@ export class Ranker {
     if (pin) cand.add(pin.pidx);
     const cidx = [...cand].sort((a, b) => a - b);
     if (!cidx.length) return [];
+    const saidPidx = this.saidWhole(text), said = saidPidx !== null && cand.has(saidPidx) ? saidPidx : null;
 
     const n = cidx.length, comp = {};
     comp.doc = cidx.map((c) => sims[this.docRow[c]]);
@@ -842,7 +900,7 @@ export class Ranker {
        candidate is scored only then (one may move up from beyond top), else the top as before */
     const isVerbatim = (j) => Boolean(sig.has(cidx[j]) && sig.get(cidx[j])[2]);
     const bySignal = comp.wordless && [...sig.values()].some((v) => v[0] > 0);
-    const pool = [...sig.values()].some((v) => v[2]) || pin || bySignal ? byScore : byScore.slice(0, top);
+    const pool = [...sig.values()].some((v) => v[2] || v[3]) || pin || bySignal || said !== null ? byScore : byScore.slice(0, top);
     const fitted = n >= this.p.calibration.min_candidates ? this.probabilities(byScore, pool, fused, comp, cidx, sig)
       : pool.map(() => null);
     if (fitted.length && fitted[0] !== null && this.unread(text)) {  /* calibrate.unread_capped */
@@ -857,7 +915,12 @@ export class Ranker {
       saidCapped(fitted, pool, comp, cidx, sig, this.statusLines, this.p.calibration.said_cap, nameWord);
     }
     const found = (j) => sig.has(cidx[j]) && sig.get(cidx[j])[0] > 0;
-    const [pool1, fitted1] = bySignal ? verbatimFirst(pool, fitted, pool.map(found), 0) : [pool, fitted];
+    const [poolW, fittedW] = bySignal ? verbatimFirst(pool, fitted, pool.map(found), 0) : [pool, fitted];
+    /* search.SAID_WHOLE: the pattern a short question holds a symptom or a signal of, first, its probability as it is */
+    const [pool0, fitted0] = said !== null ? verbatimFirst(poolW, fittedW, poolW.map((j) => cidx[j] === said), 0) : [poolW, fittedW];
+    /* search.CODE_FIRST: a code of a signal named, its pattern first (after a specific signal found whole) */
+    const isCoded = (j) => Boolean(sig.has(cidx[j]) && sig.get(cidx[j])[3]);
+    const [pool1, fitted1] = verbatimFirst(pool0, fitted0, pool0.map(isCoded), this.p.code_first.floor);
     const [moved, floored] = verbatimFirst(pool1, fitted1, pool1.map(isVerbatim), this.p.verbatim.floor);
     const isDraft = moved.map((j) => unreviewed(this.docs[cidx[j]]));
     const [at, probs0] = importDraftsAfter(floored, isDraft, this.p.import_draft.cap);
