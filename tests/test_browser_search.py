@@ -1423,14 +1423,30 @@ def _ask(page, text):
 
 @pytest.mark.browser
 def test_the_box_suggests_on_a_static_host_as_recur_suggest_does(page, static_site):
+    """The box on a static host ranks as `recur suggest` does, loading nothing until it is used. And its first
+    question's loading is labelled and announced in few steps (on this test's load of the model: a test of its own
+    loaded it once more): the status is an aria-live region: it was rewritten for every chunk of the 30 MB download,
+    so a screen reader queued a percentage per chunk (48 on localhost, more on a slow link); the progress bar had
+    no name."""
     url, kb, index, _ = static_site
     page.goto(url + "/suggest.html")
     page.wait_for_selector("div.recur-suggest[data-mode=browser]")
     assert not [r for r in page.requests if "recur-browser" in r]  # nothing loads until the box is used
+    page.evaluate("""() => { const s = document.querySelector('.recur-suggest__status'); window.said = [];
+        new MutationObserver(() => window.said.push(s.textContent)).observe(s, {childList: true, characterData: true, subtree: true}); }""")
     page.fill("textarea.recur-suggest__input", QUERIES[0])
     page.click("button.recur-suggest__go")
     page.wait_for_selector(".recur-suggest__status--progress, progress.recur-suggest__progress", state="attached")
     page.wait_for_selector(".recur-suggest__card", timeout=60_000)
+    said = page.evaluate("window.said")
+    loading = [s for s in said if s.startswith("Loading the suggestion model")]
+    # once (its percentage is a line beside the bar, not live: test_site_suggest_loading_browser), and once more
+    # when the words' list is shown while it loads (the meanwhile note, a slow download: a loaded machine's)
+    assert 1 <= len(dict.fromkeys(loading)) <= 2 and not [s for s in loading if "%" in s], loading
+    assert (
+        page.locator("progress.recur-suggest__progress").get_attribute("aria-label") == "Loading the suggestion model"
+    )
+    assert page.locator(".recur-suggest__status").get_attribute("aria-live") == "polite"
     card = page.locator(".recur-suggest__card").first
     text = card.inner_text()
     text = text.lower()  # the headings are upper-cased by CSS
@@ -1790,13 +1806,17 @@ def _words_in_bundle(site) -> tuple:
     return folder, manifest
 
 
-def _visit(page, url, asked) -> int:
+def _visit(page, url, asked, events=None) -> int:
     """A visit whose first question loads the model (_load_model): how many times it had the host send the word
-    index (the header search's own fetch at the page's load is over before it is asked)."""
+    index (the header search's own fetch at the page's load is over before it is asked). ``events``: a list given
+    the question's ("asked", file name) and ("had", file name), in their order."""
     page.goto(url + "/suggest.html")
     page.wait_for_selector("div.recur-suggest[data-mode=browser]")
     page.wait_for_load_state("networkidle")
     before = asked.count(WORDS)
+    if events is not None:
+        page.on("request", lambda r: events.append(("asked", r.url.split("?")[0].rsplit("/", 1)[-1])))
+        page.on("requestfinished", lambda r: events.append(("had", r.url.split("?")[0].rsplit("/", 1)[-1])))
     _load_model(page, url, goto=False)
     page.wait_for_load_state("networkidle")  # a word index asked for after the model's answer counts too
     return asked.count(WORDS) - before
@@ -1829,13 +1849,20 @@ def test_a_host_that_sends_no_store_does_not_send_the_model_or_the_word_index_ag
     The box's word index (the site search's search_index.json: 0.3 MB for the starter KB) was downloaded again on
     every visit's first question from a no-store host, beside the model's files the loader kept. bundle.json names
     it with its version, and the loader keeps it in the model's store: a rebuilt site's new index (another version)
-    is fetched anew, not read from the last one's copy."""
+    is fetched anew, not read from the last one's copy.
+
+    And on the first visit, the word index arrives before the model is asked for: the words a slow link shows while
+    the model loads came from an index the box asked for 2 s after the question, beside the model's five downloads:
+    at 1.5 Mbit/s from a no-store host, 12 s after the question (bench/static_suggest.py --mbit 1.5). The box asks
+    for it first and the model's files once it is here."""
     *_, out = static_site
     site = shutil.copytree(out, tmp_path / "site")
     folder, manifest = _words_in_bundle(site)
     model, wasm = f"/{bundle.OUT}/model.onnx.gz", f"/{bundle.OUT}/runtime/ort-wasm-simd-threaded.wasm.gz"
     with _serve_no_store(site) as (url, asked):
-        assert _visit(page, url, asked) == 1
+        events: list = []
+        assert _visit(page, url, asked, events) == 1
+        assert events.index(("had", "search_index.json")) < events.index(("asked", "model.onnx.gz")), events
         assert _visit(page, url, asked) == 0  # the second visit: the host sent no-store, so only the Cache API has them
         assert (asked.count(model), asked.count(wasm), asked.count(f"/{bundle.OUT}/index.bin")) == (1, 1, 1)
         assert asked.count(f"/{bundle.OUT}/bundle.json") == 2  # still asked each visit: it names the build
@@ -1957,30 +1984,6 @@ def test_a_copy_the_browser_refuses_to_keep_still_answers_and_is_downloaded_agai
 
 
 @pytest.mark.browser
-def test_loading_the_model_is_labelled_and_announced_in_few_steps(page, static_site):
-    """The status is an aria-live region: it was rewritten for every chunk of the 30 MB download, so a
-    screen reader queued a percentage per chunk (48 on localhost, more on a slow link); the progress bar had no name."""
-    url, *_ = static_site
-    page.goto(url + "/suggest.html")
-    page.wait_for_selector("div.recur-suggest[data-mode=browser]")
-    page.evaluate("""() => { const s = document.querySelector('.recur-suggest__status'); window.said = [];
-        new MutationObserver(() => window.said.push(s.textContent)).observe(s, {childList: true, characterData: true, subtree: true}); }""")
-    page.fill("textarea.recur-suggest__input", QUERIES[0])
-    page.click("button.recur-suggest__go")
-    page.wait_for_selector(".recur-suggest__card", timeout=60_000)
-    said = page.evaluate("window.said")
-    loading = [s for s in said if s.startswith("Loading the suggestion model")]
-    # once (its percentage is a line beside the bar, not live: test_site_suggest_loading_browser), and once more
-    # when the words' list is shown while it loads (the meanwhile note, a slow download: a loaded machine's)
-    assert 1 <= len(dict.fromkeys(loading)) <= 2 and not [s for s in loading if "%" in s], loading
-    assert (
-        page.locator("progress.recur-suggest__progress").get_attribute("aria-label") == "Loading the suggestion model"
-    )
-    assert page.locator(".recur-suggest__status").get_attribute("aria-live") == "polite"
-    assert page.errors == []
-
-
-@pytest.mark.browser
 def test_the_progress_bar_goes_away_once_the_model_has_loaded(loaded_box, static_site):
     """The box set the bar's hidden attribute once loaded, but its display: block outranked it: a full
     bar stayed under the answer for good."""
@@ -2090,26 +2093,6 @@ def test_while_the_model_loads_the_first_question_is_answered_by_words_then_by_t
     assert page.locator(".recur-suggest__words").count() == 0
     status = page.locator(".recur-suggest__status").inner_text()
     assert "ranked in your browser" in status and "Meanwhile" not in status
-    assert page.errors == []
-
-
-@pytest.mark.browser
-def test_the_word_index_arrives_before_the_model_is_asked_for(page, static_site):
-    """The words a slow link shows while the model loads came from an index the box asked for 2 s after the
-    question, beside the model's five downloads: at 1.5 Mbit/s from a no-store host, 12 s after the question
-    (bench/static_suggest.py --mbit 1.5). The box asks for it first and the model's files once it is here."""
-    *_, out = static_site
-    with _serve_no_store(out) as (url, _):
-        page.goto(url + "/suggest.html")
-        page.wait_for_selector("div.recur-suggest[data-mode=browser]")
-        page.wait_for_load_state("networkidle")  # the header search's own fetch of the index is over
-        events = []
-        page.on("request", lambda r: events.append(("asked", r.url.split("?")[0].rsplit("/", 1)[-1])))
-        page.on("requestfinished", lambda r: events.append(("had", r.url.split("?")[0].rsplit("/", 1)[-1])))
-        page.fill("textarea.recur-suggest__input", QUERIES[0])
-        page.click("button.recur-suggest__go")
-        page.wait_for_selector(".recur-suggest__card", timeout=60_000)
-    assert events.index(("had", "search_index.json")) < events.index(("asked", "model.onnx.gz")), events
     assert page.errors == []
 
 
