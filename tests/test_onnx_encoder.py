@@ -44,15 +44,63 @@ def fresh(monkeypatch, tmp_path):
     return tmp_path / "cache"
 
 
+def _tiny_model(folder: Path) -> Path:
+    """A real BERT sentence-transformer saved in ``folder``, small: 2 layers 32 wide, random weights (seeded), the
+    bundled model's tokenizer files (nothing downloaded), cut at 256 tokens as MiniLM is. Its export runs through the
+    same code as MiniLM's (a child process, torch.onnx, mean pooling, the check against PyTorch, ONNX Runtime, the
+    browser model's mask and int8 quantisation) in a fraction of the time (no 90 MB of weights to load, trace and
+    check): for the tests of the export's cache, versions, retries and failures. MiniLM's own vectors are
+    checked on MiniLM's export (``minilm_export``)."""
+    import torch
+    from sentence_transformers import SentenceTransformer, models
+    from transformers import BertConfig, BertModel
+
+    src, body = Path(embed.resolve(embed.DEFAULT).path), folder / "transformer"
+    body.mkdir(parents=True)
+    for name in ("tokenizer.json", "tokenizer_config.json", "vocab.txt", "special_tokens_map.json"):
+        if (src / name).is_file():
+            shutil.copy(src / name, body / name)
+    vocab = json.loads((src / "config.json").read_text())["vocab_size"]
+    shape = {"hidden_size": 32, "num_hidden_layers": 2, "num_attention_heads": 2, "intermediate_size": 64}
+    with torch.random.fork_rng():  # seeded, and the test process's own generator left as it was
+        torch.manual_seed(0)
+        BertModel(BertConfig(vocab_size=vocab, **shape)).save_pretrained(body)
+    modules = [models.Transformer(str(body), max_seq_length=256), models.Pooling(32, pooling_mode="mean")]
+    SentenceTransformer(modules=[*modules, models.Normalize()], device="cpu").save(str(folder / "model"))
+    shutil.rmtree(body)
+    return folder / "model"
+
+
 @pytest.fixture(scope="module")
-def first_loads(tmp_path_factory) -> tuple[list, list, Path | None]:
-    """Two new processes' first loads of the real model at once, into an empty cache of their own (RACING_LOAD:
-    what each printed and said, how each ended) and the export they left there: made once for this file (each
-    export is the PyTorch model traced and checked, 25-90 s) and only read here."""
+def tiny(tmp_path_factory) -> Path:
+    """A small real mean-pooled model's folder (``_tiny_model``), made once for this file; never written to."""
+    return _tiny_model(tmp_path_factory.mktemp("tiny"))
+
+
+@pytest.fixture(scope="module")
+def minilm_export(tmp_path_factory) -> Path:
+    """The bundled model's fp32 export, copied out once for this file, for the tests that read or damage a copy
+    (``cached_export``): the session's (conftest makes it before the workers start, or copies the user's), else
+    exported here. Tests of the export's own making use ``tiny``'s."""
+    spec = embed.resolve(embed.DEFAULT)
+    found = onnx_encoder.cached(spec)
+    if found is None or "unsupported" in found[1]:
+        with pytest.MonkeyPatch.context() as mp:
+            mp.setenv("RECUR_CACHE", str(tmp_path_factory.mktemp("minilm") / "cache"))
+            found = onnx_encoder.export(spec)
+    assert found is not None and found[1]["max_diff"] <= onnx_encoder.MAX_DIFF, found
+    return Path(shutil.copytree(found[0], tmp_path_factory.mktemp("minilm-export") / found[0].name))
+
+
+@pytest.fixture(scope="module")
+def first_loads(tiny, tmp_path_factory) -> tuple[list, list, Path | None]:
+    """Two new processes' first loads of a real model (``tiny``) at once, into an empty cache of their own
+    (RACING_LOAD: what each printed and said, how each ended) and the export they left there: made once for this
+    file and only read here."""
     cache = tmp_path_factory.mktemp("first-load") / "cache"
     runs = [
         subprocess.Popen(
-            [sys.executable, "-c", RACING_LOAD],
+            [sys.executable, "-c", RACING_LOAD, str(tiny)],
             env=_first_load_env(cache),
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
@@ -67,17 +115,24 @@ def first_loads(tmp_path_factory) -> tuple[list, list, Path | None]:
 
 @pytest.fixture
 def first_export(first_loads) -> Path:
-    """The export a process's first load leaves in an empty cache (``first_loads``')."""
+    """The export a process's first load leaves in an empty cache (``first_loads``': ``tiny``'s)."""
     said, codes, folder = first_loads
     assert codes == [0, 0] and folder is not None, said
     return folder
 
 
 @pytest.fixture
-def cached_export(fresh, first_export) -> Path:
-    """``fresh``'s cache holding a copy of the first export, as any earlier run leaves it; a test may
+def cached_tiny(fresh, first_export) -> Path:
+    """``fresh``'s cache holding a copy of ``tiny``'s export, as any earlier run leaves it; a test may
     damage or rewrite its copy."""
     return Path(shutil.copytree(first_export, fresh / "onnx" / first_export.name))
+
+
+@pytest.fixture
+def cached_export(fresh, minilm_export) -> Path:
+    """``fresh``'s cache holding a copy of the bundled model's export, as any earlier run leaves it; a test may
+    damage or rewrite its copy."""
+    return Path(shutil.copytree(minilm_export, fresh / "onnx" / minilm_export.name))
 
 
 def kb_texts() -> list[str]:
@@ -107,14 +162,17 @@ def test_onnx_vectors_equal_pytorch_batched_and_one_by_one(cached_export):
     assert enc.encode([]).shape == (0, enc.dim) and enc.model_id == torch_encoder.model_id
 
 
-def test_the_export_is_cached_by_model_id_and_later_runs_never_import_torch(first_export, cached_export, tmp_path):
+def test_the_export_is_cached_by_model_id_and_later_runs_never_import_torch(
+    first_export, tiny, cached_export, tmp_path
+):
     from kbfactory import small_kb
 
-    spec = embed.resolve(embed.DEFAULT)
+    spec = embed.resolve(str(tiny))  # the model the first loads exported
     assert first_export.name == onnx_encoder.cache_folder(spec).name  # the folder named by the model id
     info = json.loads((first_export / "info.json").read_text())
     assert info["model_id"] == spec.model_id and info["max_diff"] < 1e-5
-    # a new process, the export in its cache: index a KB and ask it, then say whether torch was ever imported
+    # a new process, the bundled model's export in its cache: index a KB and ask it, then say whether torch was
+    # ever imported
     _index_and_ask_without_torch(str(small_kb(tmp_path / "kb")), str(tmp_path / "idx"))
 
 
@@ -197,7 +255,7 @@ def test_on_a_bf16_cpu_pytorch_runs_where_it_pays_for_its_import(cached_export, 
 RACING_BUILD = (
     "import json, os, sys\nfrom pathlib import Path\nfrom recur.retrieval import embed\n"
     "from recur.site.bundle import _gzip_cached, export_model\n"
-    "folder = export_model(embed.resolve(embed.DEFAULT), cache_root=Path(sys.argv[1]))\n"
+    "folder = export_model(embed.resolve(sys.argv[3]), cache_root=Path(sys.argv[1]))\n"
     "seen = os.stat(folder).st_ino\n"
     "_gzip_cached(folder / 'model.onnx', Path(sys.argv[2]))  # as write_bundle does next\n"
     "print(seen, os.stat(folder).st_ino)\n"
@@ -207,12 +265,12 @@ RACING_BUILD = (
 
 
 @pytest.fixture(scope="module")
-def two_builds(first_loads, tmp_path_factory) -> tuple[list, list, Path, Path]:
-    """Two new processes' browser model builds at once (RACING_BUILD: each exports the int8 model into one
-    empty cache, or waits for the other's export, then gzips it as write_bundle does), the server's fp32
-    export cached as `recur index` leaves it (a copy of ``first_loads``' export): what each printed and said,
-    how each ended, the browser model cache and the work folder. Made once for this file (a browser export is
-    a process importing onnx and quantising, 15-45 s) and only read by the two tests that use it."""
+def two_builds(first_loads, tiny, tmp_path_factory) -> tuple[list, list, Path, Path]:
+    """Two new processes' browser model builds of a small real model (``tiny``) at once (RACING_BUILD: each
+    exports the int8 model into one empty cache, or waits for the other's export, then gzips it as write_bundle
+    does), the server's fp32 export cached as `recur index` leaves it (a copy of ``first_loads``' export): what
+    each printed and said, how each ended, the browser model cache and the work folder. Made once for this file
+    and only read by the two tests that use it."""
     said, codes, first_export = first_loads
     assert codes == [0, 0] and first_export is not None, said
     work = tmp_path_factory.mktemp("two-builds")
@@ -220,7 +278,7 @@ def two_builds(first_loads, tmp_path_factory) -> tuple[list, list, Path, Path]:
     cache = work / "browser"
     runs = [
         subprocess.Popen(
-            [sys.executable, "-c", RACING_BUILD, str(cache), str(work / f"m{i}.gz")],
+            [sys.executable, "-c", RACING_BUILD, str(cache), str(work / f"m{i}.gz"), str(tiny)],
             env=_first_load_env(work / "cache"),
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
@@ -239,12 +297,12 @@ def _session(folder: Path):
     return ort.InferenceSession(str(folder / "model.onnx"), providers=["CPUExecutionProvider"])
 
 
-def _browser_model(cache: Path) -> tuple[dict, object]:
-    """The browser's int8 model, exported in this process (whose torch is imported already); its info and an
-    ORT session on it."""
+def _browser_model(spec, cache: Path) -> tuple[dict, object]:
+    """The browser's int8 model of ``spec``'s model, exported from this process; its info and an ORT session
+    on it."""
     from recur.site.bundle import export_model
 
-    made = export_model(embed.resolve(embed.DEFAULT), cache_root=cache)
+    made = export_model(spec, cache_root=cache)
     info = json.loads((made / "info.json").read_text())
     [folder] = [f for f in cache.iterdir() if (f / "model.onnx").is_file()]
     return info, _session(folder)
@@ -259,11 +317,23 @@ def test_the_browser_model_is_made_from_the_cached_export_without_torch(two_buil
     for _, err in said:
         assert err.strip().endswith("NO TORCH"), err
     [folder] = [f for f in cache.iterdir() if (f / "model.onnx").is_file()]
-    session = _session(folder)
-    assert [i.name for i in session.get_inputs()] == ["input_ids"]  # what the browser's loader feeds
+    assert [i.name for i in _session(folder).get_inputs()] == ["input_ids"]  # what the browser's loader feeds
     for out, _ in said:
         info = json.loads(out.splitlines()[1])
-        assert info["min_cosine"] >= 0.99 and info["dim"] == 384
+        assert info["min_cosine"] >= 0.99 and info["dim"] == 32  # ``tiny``'s width
+
+
+def test_the_bundled_models_browser_model_gives_its_vectors():
+    """The bundled model's int8 browser model, as `recur site` makes it (the checkout's: conftest makes it
+    before the workers start, from the server's fp32 export): one unpadded text in, and vectors near the
+    PyTorch model's."""
+    from recur.site.bundle import export_model
+
+    folder = export_model(embed.resolve(embed.DEFAULT))
+    info = json.loads((folder / "info.json").read_text())
+    assert info["min_cosine"] >= 0.99 and info["dim"] == 384
+    session = _session(folder)
+    assert [i.name for i in session.get_inputs()] == ["input_ids"]  # what the browser's loader feeds
     ref = embed.load_torch_encoder(embed.DEFAULT)
     tok = ref.model.tokenizer
     for text in TEXTS[2:6] + kb_texts()[:20]:
@@ -271,16 +341,16 @@ def test_the_browser_model_is_made_from_the_cached_export_without_torch(two_buil
         assert float(session.run(None, {"input_ids": ids})[0][0] @ ref.encode([text])[0]) > 0.98, text
 
 
-def test_a_browser_model_made_by_other_versions_or_export_code_is_made_again(cached_export, tmp_path):
+def test_a_browser_model_made_by_other_versions_or_export_code_is_made_again(cached_tiny, tiny, tmp_path):
     """The browser model's cache (a checkout's .recur/browser-model/) outlives upgrades and code changes: one
     quantised by an older onnxruntime or older export code was used as it was, so a site shipped it and
     tests passed or failed by what an earlier run had left there (CI's fresh clone exports anew). One
-    made by this code and these packages is used; another is made again."""
+    made by this code and these packages is used; another is made again. A small real model's (``tiny``):
+    the export's plumbing, not MiniLM's numbers."""
     from recur.site.bundle import export_model
 
-    spec, cache = embed.resolve(embed.DEFAULT), tmp_path / "browser"
-    shared = export_model(spec)  # the checkout's, as `recur site` leaves it (made before the workers start: conftest)
-    folder = Path(shutil.copytree(shared, cache / shared.name))  # this test's copy, which it rewrites
+    spec, cache = embed.resolve(str(tiny)), tmp_path / "browser"
+    folder = export_model(spec, cache_root=cache)  # as `recur site` leaves it
     info = json.loads((folder / "info.json").read_text())
     made = os.stat(folder).st_ino
     assert export_model(spec, cache_root=cache) == folder and os.stat(folder).st_ino == made  # used as made
@@ -292,17 +362,17 @@ def test_a_browser_model_made_by_other_versions_or_export_code_is_made_again(cac
         assert json.loads((folder / "info.json").read_text())["made_with"] == info["made_with"]
 
 
-def test_a_browser_model_made_by_other_versions_is_kept_beside_not_replaced(cached_export, tmp_path, monkeypatch):
+def test_a_browser_model_made_by_other_versions_is_kept_beside_not_replaced(cached_tiny, tiny, tmp_path, monkeypatch):
     """Two environments sharing a checkout's .recur/browser-model/ (two venvs with other onnxruntime versions)
     each found the other's export made by other versions and made its own in the one folder named by the model
     id: every build of either exported again, and swapped the folder under the other's gzip of its model.onnx.
     Each keeps its own now (the other here: other export code, EXPORT_FORMAT 0). An export made prunes the
     cache (util/cache.py): one unused for UNUSED_DAYS goes once KEEP_NEWEST newer ones are there, not before
-    (the old rule removed a rarely-built KB's only export at its next build)."""
+    (the old rule removed a rarely-built KB's only export at its next build). A small real model's (``tiny``)."""
     from recur.site import bundle
     from recur.util.cache import KEEP_NEWEST, UNUSED_DAYS
 
-    spec, cache = embed.resolve(embed.DEFAULT), tmp_path / "browser"
+    spec, cache = embed.resolve(str(tiny)), tmp_path / "browser"
     mine_format = bundle.EXPORT_FORMAT
     unused = {}
     for n in range(KEEP_NEWEST):  # exports made by earlier upgrades, the newest first
@@ -346,8 +416,8 @@ def test_two_builds_at_once_share_one_browser_export(two_builds):
 
 RACING_LOAD = (
     "import os, sys\nfrom recur.retrieval import embed, onnx_encoder\n"
-    "enc = embed.load_encoder(embed.DEFAULT)\n"
-    "folder = onnx_encoder.cache_folder(embed.resolve(embed.DEFAULT))\n"
+    "spec = embed.resolve(sys.argv[1])\nenc = embed.load_encoder(spec)\n"
+    "folder = onnx_encoder.cache_folder(spec)\n"
     "print(type(enc).__name__, 'torch' in sys.modules, os.stat(folder).st_ino, enc.encode(['disk full'])[0][:4].tolist())\n"
 )
 
@@ -452,32 +522,36 @@ def test_an_export_held_past_the_wait_says_another_export_held_the_cache(
     assert list((fresh / "onnx").iterdir()) == []  # nothing exported beside the other's
 
 
-def test_the_browser_model_is_made_when_the_model_cache_cannot_be_written(fresh, monkeypatch, tmp_path):
+def test_the_browser_model_is_made_when_the_model_cache_cannot_be_written(fresh, tiny, monkeypatch, tmp_path):
     blocker = tmp_path / "a-file"
     blocker.write_text("")
     monkeypatch.setenv("RECUR_CACHE", str(blocker / "cache"))  # under a file: the fp32 export goes beside
-    info, session = _browser_model(tmp_path / "browser")
+    info, session = _browser_model(embed.resolve(str(tiny)), tmp_path / "browser")  # a small real model's
     assert info["min_cosine"] >= 0.99 and [i.name for i in session.get_inputs()] == ["input_ids"]
     assert [f.name for f in (tmp_path / "browser").iterdir() if ".tmp-" in f.name] == []
 
 
-def test_a_damaged_export_is_made_again_and_checked_against_fp32_on_a_bf16_setting(cached_export, monkeypatch):
+def test_a_damaged_export_is_made_again_and_checked_against_fp32_on_a_bf16_setting(cached_tiny, tiny, monkeypatch):
     """A damaged cached export (its model.onnx no graph) is made again. And an export asked for on a bf16
     setting is checked against fp32 PyTorch: it was checked against the PyTorch encoder at RECUR_PRECISION,
     where its vectors differ by ~1e-3, so the model was recorded as not exportable, on every later run too.
-    One test, one export for both (each export is the model traced and checked in a child process: 25-90 s);
-    either fault fails it (RECUR_ENCODER=onnx: a model not run on ONNX Runtime is an error, not PyTorch)."""
-    folder = cached_export
+    One test, one export for both, of a small real model (``tiny``: its bf16 vectors differ from its fp32 ones
+    past MAX_DIFF too, asserted below, so the old check fails it as it failed MiniLM); either fault fails it
+    (RECUR_ENCODER=onnx: a model not run on ONNX Runtime is an error, not PyTorch)."""
+    spec, folder = embed.resolve(str(tiny)), cached_tiny
     (folder / "model.onnx").write_bytes(b"not a graph")
     monkeypatch.setenv("RECUR_ENCODER", "onnx")
     monkeypatch.setenv("RECUR_PRECISION", "bf16")  # `fresh`'s empty _TORCH: a new process's PyTorch encoder at bf16
-    enc = embed.load_encoder(embed.DEFAULT)
+    enc = embed.load_encoder(spec)
     assert isinstance(enc, onnx_encoder.OnnxEncoder) and enc.precision == "fp32"
-    assert onnx_encoder.cached(embed.resolve(embed.DEFAULT))[1]["max_diff"] < 1e-5
+    assert onnx_encoder.cached(spec)[1]["max_diff"] < 1e-5
     assert (folder / "model.onnx").stat().st_size > 1_000_000
+    bf16 = embed.load_torch_encoder(spec).encode(list(onnx_encoder.PROBES))  # what the old check compared with
     monkeypatch.setenv("RECUR_PRECISION", "fp32")  # the reference: fp32 PyTorch
     embed._TORCH.clear()
-    ref = embed.load_torch_encoder(embed.DEFAULT).encode(TEXTS[:4])
+    torch_fp32 = embed.load_torch_encoder(spec)
+    assert float(np.abs(bf16 - torch_fp32.encode(list(onnx_encoder.PROBES))).max()) > onnx_encoder.MAX_DIFF
+    ref = torch_fp32.encode(TEXTS[:4])
     assert float(np.abs(enc.encode(TEXTS[:4]) - ref).max()) < 1e-5
 
 
@@ -525,11 +599,10 @@ def test_an_unknown_encoder_setting_is_a_clean_error(fresh, monkeypatch, tmp_pat
     assert "RECUR_ENCODER='gpu': expected one of auto, onnx, torch" in res.stderr and "Traceback" not in res.stderr
 
 
-def test_a_model_that_is_not_mean_pooled_is_recorded_and_stays_on_pytorch(fresh, tmp_path):
-    """A CLS-pooled copy of the bundled model: exported vectors would differ, so it is marked unsupported."""
-    st = embed.load_torch_encoder(embed.DEFAULT).model
-    folder = tmp_path / "cls-model"
-    st.save(str(folder))
+def test_a_model_that_is_not_mean_pooled_is_recorded_and_stays_on_pytorch(fresh, tiny, tmp_path):
+    """A CLS-pooled copy of a small real model (``tiny``): exported vectors would differ, so it is marked
+    unsupported."""
+    folder = Path(shutil.copytree(tiny, tmp_path / "cls-model"))
     cfg = folder / "1_Pooling" / "config.json"
     data = json.loads(cfg.read_text())
     if "pooling_mode" in data:  # sentence-transformers 6
@@ -544,7 +617,7 @@ def test_a_model_that_is_not_mean_pooled_is_recorded_and_stays_on_pytorch(fresh,
 
 
 def test_a_failed_export_is_tried_again_with_other_versions_and_a_missing_package_is_not_recorded(
-    fresh, monkeypatch, tmp_path
+    fresh, tiny, monkeypatch, tmp_path
 ):
     """Any export error was recorded as "unsupported" for good: a one-off failure (the onnx package
     missing, memory) or one an upgrade fixes kept the model on PyTorch until the cache was cleared.
@@ -552,16 +625,16 @@ def test_a_failed_export_is_tried_again_with_other_versions_and_a_missing_packag
     Every `recur tune` makes a new model: without pruning, a team re-tuning weekly gathered a 90 MB
     export of each one in the cache. Pruned by the caches' one rule (util/cache.py): those used within
     UNUSED_DAYS stay however many (the old rule kept 6, whatever their age), older ones beyond the
-    KEEP_NEWEST most recently used go."""
+    KEEP_NEWEST most recently used go. A small real model's export (``tiny``): the same code, in less time."""
     from recur.util.cache import KEEP_NEWEST, UNUSED_DAYS
 
-    spec = embed.resolve(embed.DEFAULT)
+    spec = embed.resolve(str(tiny))
     hidden = tmp_path / "no-onnx" / "onnx"  # an onnx package first on the path that cannot be imported
     hidden.mkdir(parents=True)
     (hidden / "__init__.py").write_text("raise ModuleNotFoundError(\"No module named 'onnx'\", name='onnx')\n")
     with monkeypatch.context() as mp:
         mp.syspath_prepend(str(hidden.parent))  # the export's child process runs on this process's path
-        assert isinstance(embed.load_encoder(embed.DEFAULT), embed.SentenceTransformerEncoder)
+        assert isinstance(embed.load_encoder(spec), embed.SentenceTransformerEncoder)
     assert onnx_encoder.cached(spec) is None  # nothing recorded: the next run tries again
     assert not list(fresh.glob("onnx/*"))  # nor a work folder left
     embed._CACHE.clear()  # the fixture's own: a new process
@@ -571,7 +644,7 @@ def test_a_failed_export_is_tried_again_with_other_versions_and_a_missing_packag
         (root / name).mkdir(parents=True)
         (root / name / "info.json").write_text("{}")
         os.utime(root / name / "info.json", (0, time.time() - 86400 * days))
-    assert isinstance(embed.load_encoder(embed.DEFAULT), onnx_encoder.OnnxEncoder)
+    assert isinstance(embed.load_encoder(spec), onnx_encoder.OnnxEncoder)
     # the new export made, the old go: those used within UNUSED_DAYS stay
     new = onnx_encoder.cache_folder(spec).name
     assert {f.name for f in root.iterdir()} == {new} | {name for name in ages if name.startswith("recent-")}
@@ -732,11 +805,12 @@ def test_ctrl_c_during_the_export_exits_130_and_leaves_no_half_made_export(tmp_p
     assert not (tmp_path / "idx").exists()
 
 
-def test_an_export_child_killed_leaves_the_run_on_pytorch_and_records_nothing(tmp_path):
+def test_an_export_child_killed_leaves_the_run_on_pytorch_and_records_nothing(tiny, tmp_path):
     """Found in review: the ONNX export's child killed (SIGKILL, as the OOM killer kills) stopped the command,
     `Error: the ONNX export … stopped (killed by SIGKILL)`, exit 1. The run goes on on PyTorch, said once, and
     nothing is recorded of the model (the next run tries the export again). The child kills itself here, from a
-    sitecustomize on PYTHONPATH that acts only in the export's child."""
+    sitecustomize on PYTHONPATH that acts only in the export's child. A small real model (``tiny``): the run on
+    PyTorch loads and encodes it in less time."""
     from kbfactory import small_kb
 
     hook = tmp_path / "hook"
@@ -750,7 +824,7 @@ def test_an_export_child_killed_leaves_the_run_on_pytorch_and_records_nothing(tm
     cache = tmp_path / "cache"
     env = dict(_first_load_env(cache), PYTHONPATH=f"{hook}{os.pathsep}{ROOT / 'tools'}")
     res = subprocess.run(
-        [sys.executable, "-m", "recur", "index", "--kb", "kb", "--index", "idx"],
+        [sys.executable, "-m", "recur", "index", "--kb", "kb", "--index", "idx", "--model", str(tiny)],
         cwd=tmp_path, env=env, capture_output=True, text=True, timeout=900,
     )  # fmt: skip
     assert res.returncode == 0, res.stderr
