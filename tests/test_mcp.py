@@ -131,6 +131,18 @@ def stdio(kb, index, *extra) -> StdioServerParameters:
     )
 
 
+def at_every_look(server: StdioServerParameters) -> StdioServerParameters:
+    """``server`` (a `recur mcp` of stdio()) whose watcher looks at the KB's files at each of its turns (every second,
+    the holder's reload_interval), not every 5 s (runtime.STALE_INTERVAL, a constant): for a test that waits for the
+    server to see a change of the KB (as test_serve_api's watcher test sets it for the app in its process)."""
+    start = (
+        "import sys; import recur.serve.runtime as runtime; runtime.STALE_INTERVAL = 0.0; "
+        "from recur.__main__ import main; sys.argv[0] = 'recur'; main()"
+    )
+    assert server.args[:2] == ["-m", "recur"], server.args
+    return server.model_copy(update={"args": ["-c", start, *server.args[2:]]})
+
+
 def session(server, work):
     """Run ``await work(client)`` inside one MCP session with ``server`` (or in the shared session
     ``server`` is); returns its result."""
@@ -2804,13 +2816,14 @@ def test_a_tool_names_what_its_caller_gave_not_a_flag(tmp_path):
                                                          "patterns": ["disk-ful"]})  # fmt: skip
         ready = await call(client, "problem_report", {"as_of": "2026-04-01"})
         shutil.move(kb, tmp_path / "moved")
-        deadline, gone = time.monotonic() + 60, ready  # the server sees it at its next look at the KB's files
+        # the server sees it at its next look at the KB's files: each second here (at_every_look), not every 5 s
+        deadline, gone = time.monotonic() + 60, ready
         while not gone[0] and time.monotonic() < deadline:
             await asyncio.sleep(0.2)
             gone = await call(client, "problem_report", {"as_of": "2026-04-01"})
         return unknown, ready, gone
 
-    unknown, ready, gone = session(stdio(kb, tmp_path / "index", "--allow-writes"), work)
+    unknown, ready, gone = session(at_every_look(stdio(kb, tmp_path / "index", "--allow-writes")), work)
     assert unknown[0] and unknown[2] == (
         f"patterns: unknown pattern id(s) disk-ful (did you mean disk-full?); ids are the file names under "
         f"{(kb / 'patterns').resolve()}/; list_patterns lists them"
