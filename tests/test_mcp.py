@@ -2272,8 +2272,7 @@ def test_recur_mcp_and_serve_take_the_site_url(kb_dir, tmp_path, writes_refused)
         return await call(client, "suggest_patterns", {"text": "No space left on device", "top": 1})
 
     page = f"{SITE}/patterns/capacity/disk-full.html"
-    _, got, _ = session(stdio(kb_dir, tmp_path / "index", "--site-url", SITE + "/"), work)
-    assert got["results"][0]["url"] == page
+    # `recur mcp --site-url` itself: test_stdio_answers_what_it_has_read_after_stdin_closes_..., whose process has it
     with running(fake_app(kb_dir, tmp_path, host="127.0.0.1", site_url=SITE)) as base:
         _, got, _ = session(base + "/mcp", work)
     assert got["results"][0]["url"] == page
@@ -2358,10 +2357,12 @@ def test_stdio_answers_what_it_has_read_after_stdin_closes_and_an_unknown_prompt
     request, while the model loaded) never answered the call: the SDK cancels what is running when stdin
     ends. The server now answers every request it has read before it exits. And prompts/get of a prompt
     the server does not have (it has none) was JSON-RPC error code 0 with a traceback on stderr: it is
-    -32602, as an unknown tool is, and stderr has no traceback."""
+    -32602, as an unknown tool is, and stderr has no traceback. Started with --site-url (a process fewer): its answer
+    links the pattern's page, as test_recur_mcp_and_serve_take_the_site_url's servers do."""
     import subprocess
 
-    params = stdio(kb_dir, tmp_path / "index")  # no index yet: it is built while the call waits
+    # no index yet: it is built while the call waits
+    params = stdio(kb_dir, tmp_path / "index", "--site-url", SITE + "/")
     hello = {"protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "raw", "version": "1"}}
     search = {"name": "suggest_patterns", "arguments": {"text": "No space left on device", "top": 1}}
     lines = [
@@ -2379,7 +2380,8 @@ def test_stdio_answers_what_it_has_read_after_stdin_closes_and_an_unknown_prompt
     )
     answers = {a["id"]: a for a in map(json.loads, run.stdout.splitlines())}
     assert set(answers) == {1, 2, 3}, run.stdout.decode()
-    assert answers[2]["result"]["structuredContent"]["results"][0]["id"] == "disk-full"
+    first = answers[2]["result"]["structuredContent"]["results"][0]
+    assert first["id"] == "disk-full" and first["url"] == f"{SITE}/patterns/capacity/disk-full.html", first
     assert answers[3]["error"] == {"code": -32602, "message": "Unknown prompt: triage; this server has no prompts"}
     assert run.returncode == 0 and b"Traceback" not in run.stderr, run.stderr.decode()
 
