@@ -1713,33 +1713,64 @@ def test_an_incident_dated_after_today_is_listed_nowhere_yet(tmp_path):
     ]
 
 
-def test_record_incident_answers_what_incident_new_json_prints(tmp_path):
-    """Found in an audit: `recur incident new --json` prints {id, path, review, suggestions,
-    no_known_pattern, linked}; record_incident gave neither the suggestions nor the verdict, so the
-    assistant that recorded an incident was not told whether a known pattern describes it."""
-    mcp_kb, cli_kb = small_kb(tmp_path / "a" / "kb"), small_kb(tmp_path / "b" / "kb")
-    cases = [
-        {
-            "title": "DB connections refused",
-            "severity": "sev2",
-            "description": "FATAL: sorry, too many clients already",
-        },
-        {"title": "Lunch", "severity": "sev4", "description": "what should we order for lunch on friday"},
-        {**{"title": "Pool", "severity": "sev2", "description": "too many clients"}, "patterns": ["db-pool-exhausted"]},
-        {
-            "title": "Disk",
-            "severity": "sev2",
-            "description": "No space left on device",
-            "patterns": ["db-pool-exhausted"],
-        },
-    ]
+def test_record_incident_names_its_own_argument_in_errors(writes_refused):
+    """Found in an audit: an unknown pattern id was reported as "--pattern: unknown pattern id(s) ...",
+    the CLI's flag, which an MCP client never sent; it names the tool's argument, patterns."""
+    before = sorted((writes_refused["kb"] / "incidents").rglob("*.md"))
 
     async def work(client):
-        return [await call(client, "record_incident", args) for args in cases]
+        args = {"title": "t", "severity": "sev2", "description": "d", "patterns": ["disk-ful"]}
+        return await call(client, "record_incident", args)
 
-    got = session(stdio(mcp_kb, tmp_path / "a" / "index", "--allow-writes"), work)
-    for args, (err, out, _) in zip(cases, got):
-        cmd = ["incident", "new", "--kb", str(cli_kb), "--index", str(tmp_path / "b" / "index"), "--model", "fake:64"]
+    err, body, text = session(writes_refused["server"], work)
+    assert err and body["error"]["code"] == "invalid_request"
+    assert text.startswith("patterns: unknown pattern id(s) disk-ful (did you mean disk-full?)"), text
+    assert sorted((writes_refused["kb"] / "incidents").rglob("*.md")) == before  # refused: nothing written
+
+
+def test_record_incident_answers_what_incident_new_json_prints_and_cuts_a_long_pasted_log_as_it_does(tmp_path):
+    """Two findings, one `recur mcp --allow-writes` (a process each took 11-14 s on a loaded machine): its first
+    records on the KB as small_kb made it (the answers, compared with the CLI's on a KB of the same files), then
+    the long pasted log (compared by its record's text, not its id).
+
+    Found in an audit: `recur incident new --json` prints {id, path, review, suggestions,
+    no_known_pattern, linked}; record_incident gave neither the suggestions nor the verdict, so the
+    assistant that recorded an incident was not told whether a known pattern describes it.
+
+    Found in review: `recur incident new -d -` cut a long pasted log down for its record, but record_incident
+    wrote it whole: a 6,000-line log with one error line made a 725 KB record whose Summary was its INFO lines
+    (the incident's text in the index and the tuning data). Now the tool records the Summary and ## Log the CLI
+    records and says the CLI's stderr note in its answer; a long text that is no log is written whole, said."""
+    mcp_kb = small_kb(tmp_path / "a" / "kb")
+    lines = [f"2026-12-01T10:{k // 60 % 60:02d}:{k % 60:02d}Z INFO request served path=/api/{k}" for k in range(6000)]
+    lines[3000] = "2026-12-01T10:50:00Z ERROR FATAL: sorry, too many clients already"
+    pasted = "payments API returning 500s since 10:02, log below:\n" + "\n".join(lines) + "\n"
+    prose = "".join(f"step {k}: we looked at the dashboards and saw nothing new\n" for k in range(300))
+    base = {"title": "Checkout errors", "severity": "sev2"}
+
+    async def work(client):
+        answered = [await call(client, "record_incident", args) for args in RECORD_CASES]
+        cut = [await call(client, "record_incident", {**base, "description": d}) for d in (pasted, prose, "short")]
+        return answered, cut
+
+    answered, cut = session(stdio(mcp_kb, tmp_path / "a" / "index", "--allow-writes"), work)
+    _answers_as_incident_new_json(answered, small_kb(tmp_path / "b" / "kb"), tmp_path / "b" / "index")
+    _a_long_log_cut_as_incident_new(cut, mcp_kb, small_kb(tmp_path / "c" / "kb"), lines, pasted, prose, base)
+
+
+RECORD_CASES = [
+    {"title": "DB connections refused", "severity": "sev2", "description": "FATAL: sorry, too many clients already"},
+    {"title": "Lunch", "severity": "sev4", "description": "what should we order for lunch on friday"},
+    {**{"title": "Pool", "severity": "sev2", "description": "too many clients"}, "patterns": ["db-pool-exhausted"]},
+    {"title": "Disk", "severity": "sev2", "description": "No space left on device", "patterns": ["db-pool-exhausted"]},
+]
+
+
+def _answers_as_incident_new_json(got, cli_kb, cli_index):
+    """record_incident's answers to RECORD_CASES (on a KB as small_kb made it) against `recur incident new --json`'s
+    on ``cli_kb``, a KB of the same files."""
+    for args, (err, out, _) in zip(RECORD_CASES, got):
+        cmd = ["incident", "new", "--kb", str(cli_kb), "--index", str(cli_index), "--model", "fake:64"]
         cmd += ["-t", args["title"], "-s", args["severity"], "-d", args["description"], "--json"]
         cmd += [f"--pattern={p}" for p in args.get("patterns", [])]
         r = CliRunner().invoke(cli, cmd)
@@ -1761,39 +1792,10 @@ def test_record_incident_answers_what_incident_new_json_prints(tmp_path):
     assert "; none of them is linked. Only the user can link one now" in besides and "none is linked" not in besides
 
 
-def test_record_incident_names_its_own_argument_in_errors(writes_refused):
-    """Found in an audit: an unknown pattern id was reported as "--pattern: unknown pattern id(s) ...",
-    the CLI's flag, which an MCP client never sent; it names the tool's argument, patterns."""
-    before = sorted((writes_refused["kb"] / "incidents").rglob("*.md"))
-
-    async def work(client):
-        args = {"title": "t", "severity": "sev2", "description": "d", "patterns": ["disk-ful"]}
-        return await call(client, "record_incident", args)
-
-    err, body, text = session(writes_refused["server"], work)
-    assert err and body["error"]["code"] == "invalid_request"
-    assert text.startswith("patterns: unknown pattern id(s) disk-ful (did you mean disk-full?)"), text
-    assert sorted((writes_refused["kb"] / "incidents").rglob("*.md")) == before  # refused: nothing written
-
-
-def test_record_incident_cuts_a_long_pasted_log_as_incident_new_does_and_says_so(tmp_path):
-    """Found in review: `recur incident new -d -` cut a long pasted log down for its record, but record_incident
-    wrote it whole: a 6,000-line log with one error line made a 725 KB record whose Summary was its INFO lines
-    (the incident's text in the index and the tuning data). Now the tool records the Summary and ## Log the CLI
-    records and says the CLI's stderr note in its answer; a long text that is no log is written whole, said."""
-    mcp_kb, cli_kb = small_kb(tmp_path / "a" / "kb"), small_kb(tmp_path / "b" / "kb")
-    lines = [f"2026-12-01T10:{k // 60 % 60:02d}:{k % 60:02d}Z INFO request served path=/api/{k}" for k in range(6000)]
-    lines[3000] = "2026-12-01T10:50:00Z ERROR FATAL: sorry, too many clients already"
-    pasted = "payments API returning 500s since 10:02, log below:\n" + "\n".join(lines) + "\n"
-    prose = "".join(f"step {k}: we looked at the dashboards and saw nothing new\n" for k in range(300))
-    base = {"title": "Checkout errors", "severity": "sev2"}
-
-    async def work(client):
-        return [await call(client, "record_incident", {**base, "description": d}) for d in (pasted, prose, "short")]
-
-    (err, out, text), (_, whole, whole_text), (_, short, _) = session(
-        stdio(mcp_kb, tmp_path / "a" / "index", "--allow-writes"), work
-    )
+def _a_long_log_cut_as_incident_new(got, mcp_kb, cli_kb, lines, pasted, prose, base):
+    """record_incident's answers to ``pasted`` (a long log), ``prose`` and a short description against what `recur
+    incident new -d -` records and says on ``cli_kb``."""
+    (err, out, text), (_, whole, whole_text), (_, short, _) = got
     assert not err, text
     assert Path(out["path"]).stat().st_size < 16 * 1024
     assert out["candidates"][0]["id"] == "db-pool-exhausted"  # still searched by the error line
