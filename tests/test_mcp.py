@@ -131,6 +131,18 @@ def stdio(kb, index, *extra) -> StdioServerParameters:
     )
 
 
+def at_every_look(server: StdioServerParameters) -> StdioServerParameters:
+    """``server`` (a `recur mcp` of stdio()) whose watcher looks at the KB's files at each of its turns (every second,
+    the holder's reload_interval), not every 5 s (runtime.STALE_INTERVAL, a constant): for a test that waits for the
+    server to see a change of the KB (as test_serve_api's watcher test sets it for the app in its process)."""
+    start = (
+        "import sys; import recur.serve.runtime as runtime; runtime.STALE_INTERVAL = 0.0; "
+        "from recur.__main__ import main; sys.argv[0] = 'recur'; main()"
+    )
+    assert server.args[:2] == ["-m", "recur"], server.args
+    return server.model_copy(update={"args": ["-c", start, *server.args[2:]]})
+
+
 def session(server, work):
     """Run ``await work(client)`` inside one MCP session with ``server`` (or in the shared session
     ``server`` is); returns its result."""
@@ -1701,33 +1713,64 @@ def test_an_incident_dated_after_today_is_listed_nowhere_yet(tmp_path):
     ]
 
 
-def test_record_incident_answers_what_incident_new_json_prints(tmp_path):
-    """Found in an audit: `recur incident new --json` prints {id, path, review, suggestions,
-    no_known_pattern, linked}; record_incident gave neither the suggestions nor the verdict, so the
-    assistant that recorded an incident was not told whether a known pattern describes it."""
-    mcp_kb, cli_kb = small_kb(tmp_path / "a" / "kb"), small_kb(tmp_path / "b" / "kb")
-    cases = [
-        {
-            "title": "DB connections refused",
-            "severity": "sev2",
-            "description": "FATAL: sorry, too many clients already",
-        },
-        {"title": "Lunch", "severity": "sev4", "description": "what should we order for lunch on friday"},
-        {**{"title": "Pool", "severity": "sev2", "description": "too many clients"}, "patterns": ["db-pool-exhausted"]},
-        {
-            "title": "Disk",
-            "severity": "sev2",
-            "description": "No space left on device",
-            "patterns": ["db-pool-exhausted"],
-        },
-    ]
+def test_record_incident_names_its_own_argument_in_errors(writes_refused):
+    """Found in an audit: an unknown pattern id was reported as "--pattern: unknown pattern id(s) ...",
+    the CLI's flag, which an MCP client never sent; it names the tool's argument, patterns."""
+    before = sorted((writes_refused["kb"] / "incidents").rglob("*.md"))
 
     async def work(client):
-        return [await call(client, "record_incident", args) for args in cases]
+        args = {"title": "t", "severity": "sev2", "description": "d", "patterns": ["disk-ful"]}
+        return await call(client, "record_incident", args)
 
-    got = session(stdio(mcp_kb, tmp_path / "a" / "index", "--allow-writes"), work)
-    for args, (err, out, _) in zip(cases, got):
-        cmd = ["incident", "new", "--kb", str(cli_kb), "--index", str(tmp_path / "b" / "index"), "--model", "fake:64"]
+    err, body, text = session(writes_refused["server"], work)
+    assert err and body["error"]["code"] == "invalid_request"
+    assert text.startswith("patterns: unknown pattern id(s) disk-ful (did you mean disk-full?)"), text
+    assert sorted((writes_refused["kb"] / "incidents").rglob("*.md")) == before  # refused: nothing written
+
+
+def test_record_incident_answers_what_incident_new_json_prints_and_cuts_a_long_pasted_log_as_it_does(tmp_path):
+    """Two findings, one `recur mcp --allow-writes` (a process each took 11-14 s on a loaded machine): its first
+    records on the KB as small_kb made it (the answers, compared with the CLI's on a KB of the same files), then
+    the long pasted log (compared by its record's text, not its id).
+
+    Found in an audit: `recur incident new --json` prints {id, path, review, suggestions,
+    no_known_pattern, linked}; record_incident gave neither the suggestions nor the verdict, so the
+    assistant that recorded an incident was not told whether a known pattern describes it.
+
+    Found in review: `recur incident new -d -` cut a long pasted log down for its record, but record_incident
+    wrote it whole: a 6,000-line log with one error line made a 725 KB record whose Summary was its INFO lines
+    (the incident's text in the index and the tuning data). Now the tool records the Summary and ## Log the CLI
+    records and says the CLI's stderr note in its answer; a long text that is no log is written whole, said."""
+    mcp_kb = small_kb(tmp_path / "a" / "kb")
+    lines = [f"2026-12-01T10:{k // 60 % 60:02d}:{k % 60:02d}Z INFO request served path=/api/{k}" for k in range(6000)]
+    lines[3000] = "2026-12-01T10:50:00Z ERROR FATAL: sorry, too many clients already"
+    pasted = "payments API returning 500s since 10:02, log below:\n" + "\n".join(lines) + "\n"
+    prose = "".join(f"step {k}: we looked at the dashboards and saw nothing new\n" for k in range(300))
+    base = {"title": "Checkout errors", "severity": "sev2"}
+
+    async def work(client):
+        answered = [await call(client, "record_incident", args) for args in RECORD_CASES]
+        cut = [await call(client, "record_incident", {**base, "description": d}) for d in (pasted, prose, "short")]
+        return answered, cut
+
+    answered, cut = session(stdio(mcp_kb, tmp_path / "a" / "index", "--allow-writes"), work)
+    _answers_as_incident_new_json(answered, small_kb(tmp_path / "b" / "kb"), tmp_path / "b" / "index")
+    _a_long_log_cut_as_incident_new(cut, mcp_kb, small_kb(tmp_path / "c" / "kb"), lines, pasted, prose, base)
+
+
+RECORD_CASES = [
+    {"title": "DB connections refused", "severity": "sev2", "description": "FATAL: sorry, too many clients already"},
+    {"title": "Lunch", "severity": "sev4", "description": "what should we order for lunch on friday"},
+    {**{"title": "Pool", "severity": "sev2", "description": "too many clients"}, "patterns": ["db-pool-exhausted"]},
+    {"title": "Disk", "severity": "sev2", "description": "No space left on device", "patterns": ["db-pool-exhausted"]},
+]
+
+
+def _answers_as_incident_new_json(got, cli_kb, cli_index):
+    """record_incident's answers to RECORD_CASES (on a KB as small_kb made it) against `recur incident new --json`'s
+    on ``cli_kb``, a KB of the same files."""
+    for args, (err, out, _) in zip(RECORD_CASES, got):
+        cmd = ["incident", "new", "--kb", str(cli_kb), "--index", str(cli_index), "--model", "fake:64"]
         cmd += ["-t", args["title"], "-s", args["severity"], "-d", args["description"], "--json"]
         cmd += [f"--pattern={p}" for p in args.get("patterns", [])]
         r = CliRunner().invoke(cli, cmd)
@@ -1749,39 +1792,10 @@ def test_record_incident_answers_what_incident_new_json_prints(tmp_path):
     assert "; none of them is linked. Only the user can link one now" in besides and "none is linked" not in besides
 
 
-def test_record_incident_names_its_own_argument_in_errors(writes_refused):
-    """Found in an audit: an unknown pattern id was reported as "--pattern: unknown pattern id(s) ...",
-    the CLI's flag, which an MCP client never sent; it names the tool's argument, patterns."""
-    before = sorted((writes_refused["kb"] / "incidents").rglob("*.md"))
-
-    async def work(client):
-        args = {"title": "t", "severity": "sev2", "description": "d", "patterns": ["disk-ful"]}
-        return await call(client, "record_incident", args)
-
-    err, body, text = session(writes_refused["server"], work)
-    assert err and body["error"]["code"] == "invalid_request"
-    assert text.startswith("patterns: unknown pattern id(s) disk-ful (did you mean disk-full?)"), text
-    assert sorted((writes_refused["kb"] / "incidents").rglob("*.md")) == before  # refused: nothing written
-
-
-def test_record_incident_cuts_a_long_pasted_log_as_incident_new_does_and_says_so(tmp_path):
-    """Found in review: `recur incident new -d -` cut a long pasted log down for its record, but record_incident
-    wrote it whole: a 6,000-line log with one error line made a 725 KB record whose Summary was its INFO lines
-    (the incident's text in the index and the tuning data). Now the tool records the Summary and ## Log the CLI
-    records and says the CLI's stderr note in its answer; a long text that is no log is written whole, said."""
-    mcp_kb, cli_kb = small_kb(tmp_path / "a" / "kb"), small_kb(tmp_path / "b" / "kb")
-    lines = [f"2026-12-01T10:{k // 60 % 60:02d}:{k % 60:02d}Z INFO request served path=/api/{k}" for k in range(6000)]
-    lines[3000] = "2026-12-01T10:50:00Z ERROR FATAL: sorry, too many clients already"
-    pasted = "payments API returning 500s since 10:02, log below:\n" + "\n".join(lines) + "\n"
-    prose = "".join(f"step {k}: we looked at the dashboards and saw nothing new\n" for k in range(300))
-    base = {"title": "Checkout errors", "severity": "sev2"}
-
-    async def work(client):
-        return [await call(client, "record_incident", {**base, "description": d}) for d in (pasted, prose, "short")]
-
-    (err, out, text), (_, whole, whole_text), (_, short, _) = session(
-        stdio(mcp_kb, tmp_path / "a" / "index", "--allow-writes"), work
-    )
+def _a_long_log_cut_as_incident_new(got, mcp_kb, cli_kb, lines, pasted, prose, base):
+    """record_incident's answers to ``pasted`` (a long log), ``prose`` and a short description against what `recur
+    incident new -d -` records and says on ``cli_kb``."""
+    (err, out, text), (_, whole, whole_text), (_, short, _) = got
     assert not err, text
     assert Path(out["path"]).stat().st_size < 16 * 1024
     assert out["candidates"][0]["id"] == "db-pool-exhausted"  # still searched by the error line
@@ -2260,8 +2274,7 @@ def test_recur_mcp_and_serve_take_the_site_url(kb_dir, tmp_path, writes_refused)
         return await call(client, "suggest_patterns", {"text": "No space left on device", "top": 1})
 
     page = f"{SITE}/patterns/capacity/disk-full.html"
-    _, got, _ = session(stdio(kb_dir, tmp_path / "index", "--site-url", SITE + "/"), work)
-    assert got["results"][0]["url"] == page
+    # `recur mcp --site-url` itself: test_stdio_answers_what_it_has_read_after_stdin_closes_..., whose process has it
     with running(fake_app(kb_dir, tmp_path, host="127.0.0.1", site_url=SITE)) as base:
         _, got, _ = session(base + "/mcp", work)
     assert got["results"][0]["url"] == page
@@ -2346,10 +2359,12 @@ def test_stdio_answers_what_it_has_read_after_stdin_closes_and_an_unknown_prompt
     request, while the model loaded) never answered the call: the SDK cancels what is running when stdin
     ends. The server now answers every request it has read before it exits. And prompts/get of a prompt
     the server does not have (it has none) was JSON-RPC error code 0 with a traceback on stderr: it is
-    -32602, as an unknown tool is, and stderr has no traceback."""
+    -32602, as an unknown tool is, and stderr has no traceback. Started with --site-url (a process fewer): its answer
+    links the pattern's page, as test_recur_mcp_and_serve_take_the_site_url's servers do."""
     import subprocess
 
-    params = stdio(kb_dir, tmp_path / "index")  # no index yet: it is built while the call waits
+    # no index yet: it is built while the call waits
+    params = stdio(kb_dir, tmp_path / "index", "--site-url", SITE + "/")
     hello = {"protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "raw", "version": "1"}}
     search = {"name": "suggest_patterns", "arguments": {"text": "No space left on device", "top": 1}}
     lines = [
@@ -2367,7 +2382,8 @@ def test_stdio_answers_what_it_has_read_after_stdin_closes_and_an_unknown_prompt
     )
     answers = {a["id"]: a for a in map(json.loads, run.stdout.splitlines())}
     assert set(answers) == {1, 2, 3}, run.stdout.decode()
-    assert answers[2]["result"]["structuredContent"]["results"][0]["id"] == "disk-full"
+    first = answers[2]["result"]["structuredContent"]["results"][0]
+    assert first["id"] == "disk-full" and first["url"] == f"{SITE}/patterns/capacity/disk-full.html", first
     assert answers[3]["error"] == {"code": -32602, "message": "Unknown prompt: triage; this server has no prompts"}
     assert run.returncode == 0 and b"Traceback" not in run.stderr, run.stderr.decode()
 
@@ -2804,13 +2820,14 @@ def test_a_tool_names_what_its_caller_gave_not_a_flag(tmp_path):
                                                          "patterns": ["disk-ful"]})  # fmt: skip
         ready = await call(client, "problem_report", {"as_of": "2026-04-01"})
         shutil.move(kb, tmp_path / "moved")
-        deadline, gone = time.monotonic() + 60, ready  # the server sees it at its next look at the KB's files
+        # the server sees it at its next look at the KB's files: each second here (at_every_look), not every 5 s
+        deadline, gone = time.monotonic() + 60, ready
         while not gone[0] and time.monotonic() < deadline:
             await asyncio.sleep(0.2)
             gone = await call(client, "problem_report", {"as_of": "2026-04-01"})
         return unknown, ready, gone
 
-    unknown, ready, gone = session(stdio(kb, tmp_path / "index", "--allow-writes"), work)
+    unknown, ready, gone = session(at_every_look(stdio(kb, tmp_path / "index", "--allow-writes")), work)
     assert unknown[0] and unknown[2] == (
         f"patterns: unknown pattern id(s) disk-ful (did you mean disk-full?); ids are the file names under "
         f"{(kb / 'patterns').resolve()}/; list_patterns lists them"

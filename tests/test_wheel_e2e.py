@@ -36,6 +36,37 @@ def _sh(args, cwd, env, timeout=600):
     return proc
 
 
+# Several commands of the installed recur in one process of the venv's python (click's CliRunner, as the tests of a
+# checkout run them): each `recur` process took 0.5-1 s of CPU to start (3-7 s on a loaded machine), nine of them.
+# The installed `recur` script itself runs `recur init`, `recur --version` and `recur serve` here. The outputs are
+# written to a file: a command may run a program (mkdocs) whose output goes to the process's own stdout.
+_IN_ONE = """import json, sys, traceback
+from click.testing import CliRunner
+from recur.cli.main import cli
+said = []
+for argv in json.loads(sys.argv[1]):
+    r = CliRunner().invoke(cli, argv, prog_name="recur")
+    failed = r.exception if r.exit_code and not isinstance(r.exception, SystemExit) else None
+    said.append([argv, r.exit_code, r.stdout, r.stderr, "".join(traceback.format_exception(failed)) if failed else ""])
+    if r.exit_code:
+        break
+with open(sys.argv[2], "w", encoding="utf-8") as f:
+    json.dump(said, f)
+"""
+
+
+def _recur_in_one(bin_dir, cwd, env, *argvs) -> list[str]:
+    """The stdout of each of ``argvs`` run by the installed recur in one process, each asserted to exit 0."""
+    out = Path(cwd) / ".recur-in-one.json"
+    _sh([bin_dir / "python", "-c", _IN_ONE, json.dumps([[str(a) for a in argv] for argv in argvs]), out], cwd, env)
+    said = json.loads(out.read_text())
+    out.unlink()
+    for argv, code, stdout, stderr, trace in said:
+        assert code == 0, f"recur {argv}: exit {code}\n{stdout[-3000:]}\n{stderr[-3000:]}\n{trace}"
+    assert len(said) == len(argvs), said
+    return [stdout for _, _, stdout, _, _ in said]
+
+
 @pytest.fixture(scope="module")
 def installed(tmp_path_factory):
     """(bin dir of a fresh venv with the wheel installed, the wheel, a work folder outside the checkout)."""
@@ -171,19 +202,18 @@ def test_a_team_repository_from_init_starter(installed):
     env = {**env, "RECUR_BROWSER_SEARCH": "off"}  # the bundle's ONNX export has its own tests and bench
     _sh([bin_dir / "recur", "init", "team-kb", "--starter"], cwd=work, env=env)
     repo = work / "team-kb"
-    recur = bin_dir / "recur"
     fake = ["--index", ".recur/fake-index", "--model", "fake:64"]
-    _sh([recur, "check", "--kb", "kb", "--strict"], cwd=repo, env=env)
-    _sh([recur, "index", "--kb", "kb", *fake], cwd=repo, env=env)
-    out = json.loads(
-        _sh(
-            [recur, "suggest", "--kb", "kb", *fake, "--json", "No space left on device while writing logs"],
-            cwd=repo,
-            env=env,
-        ).stdout
+    *_, suggested, _ = _recur_in_one(
+        bin_dir,
+        repo,
+        env,
+        ["check", "--kb", "kb", "--strict"],
+        ["index", "--kb", "kb", *fake],
+        ["suggest", "--kb", "kb", *fake, "--json", "No space left on device while writing logs"],
+        ["site", "--kb", "kb", "--out", "site", "--index", ".recur/fake-index"],
     )
+    out = json.loads(suggested)
     assert out["results"][0]["id"] == "disk-full" and out["no_known_pattern"] is False
-    _sh([recur, "site", "--kb", "kb", "--out", "site", "--index", ".recur/fake-index"], cwd=repo, env=env)
     assert (repo / "site/patterns/capacity/disk-full.html").is_file()
     _sh(
         # no -q: mkdocs' -q drops the warnings before --strict counts them (a strict build that could not fail)
@@ -217,43 +247,45 @@ def test_a_blank_repository_and_its_first_pattern(installed):
     # its links to Recur's other docs pages as plain text (the team's repository has no ranking.md: re-read)
     assert written.endswith(_plain_doc_links(doc.partition("\n")[2]))
     assert "](ranking.md" not in written and "KB-FORMAT.md" in (repo / "kb/recur.yml").read_text()
-    assert _sh([recur, "kb-format"], cwd=work, env=env).stdout == written
     # the installed wheel's own dependency closure, pinned (not "ran from a source tree")
     pins = (repo / "constraints.txt").read_text()
     assert "torch==2.13.0" in pins.splitlines() and "faiss-cpu==" in pins and "source tree" not in pins, pins
-    _sh(
-        [
-            recur,
-            "new",
-            "pattern",
-            "--kb",
-            "kb",
-            "--no-input",
-            "--title",
-            "Queue consumer lag grows",
-            "--category",
-            "capacity",
-            "--severity",
-            "sev3",
-            "--symptom",
-            "consumer lag keeps growing",
-            "--signal",
-            "KafkaConsumerLagHigh",
-            "--summary",
-            "Consumers fall behind producers.",
-            "--step",
-            "Open the consumer-lag dashboard and find the partition that stalls.",
-            "--evidence",
-            "The consumer group's offsets before any restart.",
-        ],
-        cwd=repo,
-        env=env,
-    )
-    _sh([recur, "check", "--kb", "kb"], cwd=repo, env=env)
+    new_pattern = [
+        "new",
+        "pattern",
+        "--kb",
+        "kb",
+        "--no-input",
+        "--title",
+        "Queue consumer lag grows",
+        "--category",
+        "capacity",
+        "--severity",
+        "sev3",
+        "--symptom",
+        "consumer lag keeps growing",
+        "--signal",
+        "KafkaConsumerLagHigh",
+        "--summary",
+        "Consumers fall behind producers.",
+        "--step",
+        "Open the consumer-lag dashboard and find the partition that stalls.",
+        "--evidence",
+        "The consumer group's offsets before any restart.",
+    ]
     # the fake encoder (one more load of the real model, ~10 s): the installed wheel with the real model is
     # test_a_team_repository_from_init_starter's
-    _sh([recur, "index", "--kb", "kb", "--index", ".recur/index", "--model", "fake:64"], cwd=repo, env=env)
-    _sh([recur, "site", "--kb", "kb", "--out", "site", "--index", ".recur/index"], cwd=repo, env=env)
+    said = _recur_in_one(
+        bin_dir,
+        repo,
+        env,
+        ["kb-format"],
+        new_pattern,
+        ["check", "--kb", "kb"],
+        ["index", "--kb", "kb", "--index", ".recur/index", "--model", "fake:64"],
+        ["site", "--kb", "kb", "--out", "site", "--index", ".recur/index"],
+    )
+    assert said[0] == written
     assert (repo / "site/patterns/capacity/queue-consumer-lag-grows.html").is_file()
 
 
