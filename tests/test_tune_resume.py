@@ -1,8 +1,9 @@
 """A training run interrupted within its one epoch resumes at the step it reached and ends with the
 same weights as an uninterrupted run (real model, a few tiny steps).
 
-The interruption is a KeyboardInterrupt raised after the third real training step (what Ctrl-C
-does); the checkpoint interval is set to 0 so a checkpoint follows every step.
+The interruption is a KeyboardInterrupt raised after the third and last real training step of the
+epoch (what Ctrl-C does); the checkpoint interval is set to 0 so a checkpoint follows every step but
+that one (the epoch's own checkpoint would follow it).
 
 The tests of what is said and kept around a checkpoint (not of the weights it resumes to) train the
 top transformer layer only (``LIGHT``, freeze_layers=5): the same loop, checkpoint and resume code, with
@@ -13,18 +14,18 @@ import pytest
 
 pytestmark = pytest.mark.model
 
+# six pairs, batches of two: three steps an epoch (a step of the whole model is ~1-2 s, a checkpoint ~270 MB).
+# Ordered so that each of seed 5's batches ([1, 0], [3, 5], [2, 4]) holds two patterns: every step has a gradient
+# (a batch of one pattern's pairs has a loss of 0, and its step only decays the weights)
 PAIRS = [
     ("too many clients", "db"),
-    ("pool exhausted", "db"),
     ("no space left", "disk"),
-    ("ENOSPC", "disk"),
     ("SERVFAIL", "dns"),
+    ("pool exhausted", "db"),
+    ("ENOSPC", "disk"),
     ("names do not resolve", "dns"),
-    ("writes fail", "disk"),
-    ("requests hang", "db"),
-    ("lookups time out", "dns"),
-    ("volume at 100%", "disk"),
 ]
+STEPS = 3  # an epoch's steps: len(PAIRS) / batch_size
 DOCS = {
     "db": "Database connection pool exhausted. Requests queue for a connection.",
     "disk": "Disk full on a host. Writes fail with ENOSPC.",
@@ -72,9 +73,9 @@ def test_interrupted_epoch_resumes_to_the_same_weights(tmp_path, monkeypatch, re
     monkeypatch.setattr(train_mod, "CHECKPOINT_EVERY_S", every)
     resumed = train_mod.load_trainable(path)
     stats = train_mod.train(resumed, PAIRS, DOCS, cfg, progress=False, checkpoint=ckpt, checkpoint_key="k")
-    assert (stats.resumed_from_epoch, stats.resumed_at_step, stats.steps) == (0, 2, 3)  # 2 saved, 3 left of 5
-    # the interrupted run's training counts: 2 steps of 2 pairs before, 3 now
-    assert stats.earlier["pairs_seen"] == 4 and stats.pairs_seen == 6
+    assert (stats.resumed_from_epoch, stats.resumed_at_step, stats.steps) == (0, 2, 1)  # 2 saved, 1 left of 3
+    # the interrupted run's training counts: 2 steps of 2 pairs before, 1 now
+    assert stats.earlier["pairs_seen"] == 4 and stats.pairs_seen == 2
     assert stats.total_seconds > stats.seconds > 0
     a, b = _weights(straight), _weights(resumed)
     assert all(torch.equal(a[k], b[k]) for k in a)
@@ -83,13 +84,13 @@ def test_interrupted_epoch_resumes_to_the_same_weights(tmp_path, monkeypatch, re
     stats = train_mod.train(again, PAIRS, DOCS, cfg, progress=False, checkpoint=ckpt, checkpoint_key="k")
     assert stats.steps == 0 and all(torch.equal(a[k], v) for k, v in _weights(again).items())
     # nothing trained now, yet the model took its time: the report said "0s, 0.0 pairs/s"
-    assert stats.earlier["pairs_seen"] == 10 and stats.total_seconds > 0 and stats.total_pairs_per_s > 0
+    assert stats.earlier["pairs_seen"] == 6 and stats.total_seconds > 0 and stats.total_pairs_per_s > 0
     # another key (other data or settings) starts from scratch (trained LIGHT: the start is the point)
     other = train_mod.train(
         train_mod.load_trainable(path), PAIRS, DOCS, train_mod.TrainConfig(epochs=1, **LIGHT), progress=False,
         checkpoint=ckpt, checkpoint_key="other",
     )  # fmt: skip
-    assert other.steps == 5 and other.resumed_at_step == 0
+    assert other.steps == STEPS and other.resumed_at_step == 0
 
 
 def test_no_resume_ignores_the_old_checkpoint_but_writes_its_own(tmp_path, real_encoder):
@@ -111,14 +112,14 @@ def test_no_resume_ignores_the_old_checkpoint_but_writes_its_own(tmp_path, real_
         train_mod.load_trainable(path), PAIRS, DOCS, cfg, progress=False, checkpoint=ckpt, checkpoint_key="k",
         resume=False,
     )  # fmt: skip
-    assert stats.steps == 5 and stats.resumed_at_step == 0  # trained again from the start
+    assert stats.steps == STEPS and stats.resumed_at_step == 0  # trained again from the start
     assert torch.load(ckpt / "state.pt", weights_only=True)["epoch"] == 1  # and left its own checkpoint
     for junk in ([1, 2], {"key": "k"}, {"key": "k", "model": {}}):
         torch.save(junk, ckpt / "state.pt")
         stats = train_mod.train(
             train_mod.load_trainable(path), PAIRS, DOCS, cfg, progress=False, checkpoint=ckpt, checkpoint_key="k"
         )
-        assert stats.steps == 5, junk
+        assert stats.steps == STEPS, junk
 
 
 class _RunsCode:
@@ -153,7 +154,7 @@ def test_a_checkpoint_that_cannot_be_used_is_said_and_tuning_starts_over(tmp_pat
         stats = train_mod.train(
             train_mod.load_trainable(path), PAIRS, DOCS, cfg, progress=False, checkpoint=ckpt, checkpoint_key="k"
         )
-        assert stats.steps == 5 and stats.resumed_at_step == 0
+        assert stats.steps == STEPS and stats.resumed_at_step == 0
         notes = [ln for ln in capsys.readouterr().err.splitlines() if ln.startswith("note:")]
         assert len(notes) == 1 and notes[0].endswith("; tuning starts from the beginning."), notes
         return (
@@ -180,7 +181,7 @@ def test_a_checkpoint_that_cannot_be_used_is_said_and_tuning_starts_over(tmp_pat
     stats = train_mod.train(
         train_mod.load_trainable(path), PAIRS, DOCS, cfg, progress=False, checkpoint=ckpt, checkpoint_key="other"
     )
-    assert stats.steps == 5
+    assert stats.steps == STEPS
     assert "not resumed: it was made for other training data, seed or settings" in capsys.readouterr().err
     # this run's checkpoint, but its content does not fit: an error (part of it may be applied already)
     torch.save({**torch.load(state, weights_only=True), "key": "k", "rng": (3, (1, 2), None)}, state)
@@ -208,10 +209,10 @@ def test_an_epochs_line_prints_its_mean_loss_not_the_last_batchs(monkeypatch, ca
     stats = train_mod.train(
         train_mod.load_trainable(embed.resolve(embed.DEFAULT).path), PAIRS, DOCS, cfg, progress=False
     )
-    printed = [float(x) for x in re.findall(r"epoch \d/2: mean loss ([0-9.]+) over 5 batch", capsys.readouterr().err)]
-    per_epoch = [losses[:5], losses[5:]]
-    assert len(losses) == 10 and printed == [round(sum(e) / 5, 3) for e in per_epoch]
-    assert abs(stats.epoch_loss - sum(losses[5:]) / 5) < 1e-9
+    printed = [float(x) for x in re.findall(r"epoch \d/2: mean loss ([0-9.]+) over 3 batch", capsys.readouterr().err)]
+    per_epoch = [losses[:STEPS], losses[STEPS:]]
+    assert len(losses) == 2 * STEPS and printed == [round(sum(e) / STEPS, 3) for e in per_epoch]
+    assert abs(stats.epoch_loss - sum(losses[STEPS:]) / STEPS) < 1e-9
     assert any(round(e[-1], 3) != p for e, p in zip(per_epoch, printed))  # the last batch's would differ
 
 
@@ -229,18 +230,18 @@ def test_without_a_progress_bar_a_long_epoch_says_where_it_is(monkeypatch, capsy
     cfg = train_mod.TrainConfig(epochs=1, **LIGHT)
     train_mod.train(train_mod.load_trainable(embed.resolve(embed.DEFAULT).path), PAIRS, DOCS, cfg, progress=False)
     err = capsys.readouterr().err
-    within = re.findall(r"epoch 1/1: batch (\d)/5, mean loss [0-9.]+, \d+s \(about \d+s more for this epoch\)", err)
-    assert within == ["1", "2", "3", "4"], err
-    assert re.search(r"epoch 1/1: mean loss [0-9.]+ over 5 batch", err)
+    within = re.findall(r"epoch 1/1: batch (\d)/3, mean loss [0-9.]+, \d+s \(about \d+s more for this epoch\)", err)
+    assert within == ["1", "2"], err
+    assert re.search(r"epoch 1/1: mean loss [0-9.]+ over 3 batch", err)
     # more epochs to come: the time to the end of the training too (found in review: this epoch's alone)
     cfg = train_mod.TrainConfig(epochs=2, **LIGHT)
     train_mod.train(train_mod.load_trainable(embed.resolve(embed.DEFAULT).path), PAIRS, DOCS, cfg, progress=False)
     err = capsys.readouterr().err
     first = re.findall(
-        r"epoch 1/2: batch \d/5, .*\(about \d+s more for this epoch, about \d+s to the end of epoch 2\)", err
+        r"epoch 1/2: batch \d/3, .*\(about \d+s more for this epoch, about \d+s to the end of epoch 2\)", err
     )
-    last = re.findall(r"epoch 2/2: batch \d/5, mean loss [0-9.]+, \d+s \(about \d+s more for this epoch\)", err)
-    assert len(first) == len(last) == 4, err
+    last = re.findall(r"epoch 2/2: batch \d/3, mean loss [0-9.]+, \d+s \(about \d+s more for this epoch\)", err)
+    assert len(first) == len(last) == 2, err
 
 
 def test_a_checkpoint_that_cannot_be_written_is_a_clean_error_and_leaves_no_temp_file(tmp_path, real_encoder):
