@@ -131,6 +131,10 @@ CODE_TEXTS = {
     "ETIMEDOUT on primary": (CODE_SIGNALS[1], "ETIMEDOUT"),
     "relay 7421 queue": None,  # not the signal's word before its code ("error")
     "PRB-7421 error": None,  # a ticket's number, no code
+    "error on ticket 7421": None,  # the signal's word, not beside the code
+    "no ERROR 7421 since the deploy": None,  # a negation just before it
+    "can't reach relay, ERROR 7421": (CODE_SIGNALS[0], "7421"),  # a negation elsewhere
+    "ERROR-7421 after deploy": (CODE_SIGNALS[0], "7421"),  # joined to the signal's word: beside it
     "mysql ERROR 1040": None,
     "ERROR 1040 after deploy": None,
     "pods restarting exit code 137": None,

@@ -241,10 +241,11 @@ function loneTokens(text) {
 }
 
 /* search.question_part: [partWords joined by and around with spaces, them as a Set, how many, loneTokens, the part
-   words that are no stop word] */
-function questionPart(text, stop) {
+   words that are no stop word], and the negations (util.text.NEGATIONS, search._code_beside reads) */
+function questionPart(text, stop, negations) {
   const said = partWords(text);
-  return [` ${said.join(" ")} `, new Set(said), said.length, loneTokens(text), new Set(said.filter((w) => !stop.has(w)))];
+  const content = new Set(said.filter((w) => !stop.has(w)));
+  return [` ${said.join(" ")} `, new Set(said), said.length, loneTokens(text), content, negations];
 }
 
 /* search._code_words: the words a question must hold beside a code: for a number the signal's word before it, for an
@@ -254,16 +255,30 @@ function codeWords(signalWords, code) {
   return new Set(signalWords.flatMap((w, i) => (i > 0 && w === code ? [signalWords[i - 1]] : [])));
 }
 
+/* search._code_beside: an errno's name as a token of its own with one of its codeWords anywhere; a number as a token
+   of its own, or joined to one of them by a hyphen, next to one of them; neither just after a negation */
+function codeBeside(code, codeWords, said, lone, content, negations) {
+  const number = /^[0-9]+$/.test(code);
+  if (!lone.has(code) && !(number && [...codeWords].some((w) => lone.has(`${w}-${code}`)))) return false;
+  return said.some((w, i) => {
+    if (w !== code) return false;
+    const start = !number ? i : codeWords.has(said[i - 1]) ? i - 1 : codeWords.has(said[i + 1]) ? i : -1;
+    if (start < 0 || (start > 0 && negations.has(said[start - 1]))) return false;
+    return number || [...codeWords].some((c) => content.has(c));
+  });
+}
+
 /* search._part_match: the code (the bundle's, search.part_codes) by which a question (part: questionPart) names the
    signal, or null: a question that is a part of it, or a short one (signal_match.code_question_words) writing the code
-   as a token of its own beside its codeWords; a code only with another word of the question's */
-function partMatch(s, [joined, said, nSaid, lone, content], maxWords) {
+   beside its codeWords (codeBeside); a code only with another word of the question's */
+function partMatch(s, [joined, said, nSaid, lone, content, negations], maxWords) {
   const shared = [...s.codes].filter((c) => said.has(c) && nSaid > 1).sort();
   if (!shared.length) return null;
   const signalWords = partWords(s.raw);
   if (` ${signalWords.join(" ")} `.includes(joined)) return shared[0];
   if (nSaid > maxWords) return null;
-  return shared.find((c) => lone.has(c) && [...codeWords(signalWords, c)].some((w) => content.has(w))) || null;
+  const saidWords = joined.trim().split(" ");
+  return shared.find((c) => codeBeside(c, codeWords(signalWords, c), saidWords, lone, content, negations)) || null;
 }
 
 /* search._signal_match: [score, how, the shared identifier or null, how many patterns list it] or null */
@@ -785,7 +800,7 @@ export class Ranker {
     const qIds = identifiers(text);
     /* util.text.negates */
     const qNegates = this.negatedNt.test(text) || words(text).some((w) => this.negations.has(w));
-    const part = questionPart(text, this.stop);
+    const part = questionPart(text, this.stop, this.negations);
     const near = new Set(this.signalsAlways);
     for (const key of new Set([...qWords, ...qIds])) for (const n of this.signalsByWord.get(key) || []) near.add(n);
     const found = new Map(), verbatim = new Set(), coded = new Set();
