@@ -189,3 +189,21 @@ def test_a_short_question_naming_a_code_among_other_words_ranks_its_pattern_firs
         why = [w for w in first["why"] if w["field"] == "signal" and w["match"] != "meaning"]
         assert first["id"] == "broker-full", (text, [r["id"] for r in answer["results"][:3]])
         assert why[0]["match"] == "identifier" and why[0]["score"] == 0.9 and why[0]["identifier"] == ident, why
+
+
+def test_a_code_away_from_its_word_or_in_a_question_that_negates_is_no_such_evidence(run, kb_dir):
+    """Found in a re-read: the word a code's signal writes before it counted anywhere in the question, so "exit code
+    1 since build 137" and "ticket 137 exit code" ranked memory-leak-oom-kill first at 0.28 (Exit Code: 137) on the starter
+    KB; and a question that says the code is gone ("no ERROR 1040 anymore, but disk full") ranked the code's pattern
+    first over disk-full at 0.533. A number counts only beside that word ("ERROR 7421", "7421 error", "ERROR-7421"),
+    and a code among other words not just after a negation (a question that negates elsewhere, "can't reach
+    checkout, ERROR 7421", still names it)."""
+    _kb(kb_dir)
+    _coded_kb(kb_dir)
+    for text in ("error on ticket 7421", "7421 users see an error", "no ERROR 7421 since the deploy", "not error 7421"):
+        found = {pid: why for pid, why in _signals(run, text).items() if why}
+        assert found == {}, (text, found)
+    for text in ("ERROR-7421 after deploy", "error=7421 on checkout", "can't reach checkout, ERROR 7421"):
+        first = _answer(run, text)["results"][0]
+        why = [w for w in first["why"] if w["field"] == "signal" and w["match"] != "meaning"]
+        assert first["id"] == "broker-full" and why[0]["identifier"] == "7421", (text, first["id"], why)

@@ -37,6 +37,7 @@ from recur.retrieval.index import LoadedIndex
 from recur.util.language import AMBIGUOUS_WORDS, OTHER_LANGUAGE_WORDS, mostly_non_latin, mostly_other_language
 from recur.util.text import (
     DIGITS,
+    NEGATIONS,
     STOPWORDS,
     bm25_words,
     camel_names,
@@ -475,9 +476,10 @@ def part_codes(signals: list) -> list[frozenset]:
 def _part_match(raw: str, codes: frozenset, part: tuple) -> str | None:
     """The code (``part_codes``) by which a question (``part``: ``question_part``) names the signal ``raw``, or None (of
     several, the first A-Z): a question that is a part of the signal, or a short one (SIGNAL_MATCH's
-    code_question_words) writing the code as a token of its own (``_lone``) with, anywhere in it, the word the signal
-    writes before a number ("error" of "ERROR 1040", "code" of "Exit Code: 137": ``_code_words``; not "ticket 137
-    exit") or another word of the signal that is no stop word beside an errno's name. A code counts only with
+    code_question_words) writing the code next to the word the signal writes before a number ("error" of "ERROR
+    1040", "code" of "Exit Code: 137": ``_code_words``; not "ticket 137 exit code") or with another word of the signal
+    that is no stop word, anywhere, beside an errno's name, and no negation just before ("no ERROR 1040 anymore":
+    ``_code_beside``). A code counts only with
     another word of the question's: a bare number may be any count, port or id, and a bare errno's name any
     failure's (found in a re-read: "ENOENT", "EPERM", "ECONNREFUSED" alone, each in one pattern's signal, were
     `high` for it, 0.86-0.93, where a bare word is at most medium: calibrate.SAID_CAP)."""
@@ -490,7 +492,9 @@ def _part_match(raw: str, codes: frozenset, part: tuple) -> str | None:
         return shared[0]
     if n_said > SIGNAL_MATCH["code_question_words"]:
         return None
-    return next((c for c in shared if c in lone and content & _code_words(signal_words, c)), None)
+    return next(
+        (c for c in shared if _code_beside(c, _code_words(signal_words, c), joined.split(), lone, content)), None
+    )
 
 
 def _code_words(signal_words: list, code: str) -> set:
@@ -500,6 +504,33 @@ def _code_words(signal_words: list, code: str) -> set:
     if not code.isdigit():
         return set(signal_words) - {code}
     return {signal_words[i - 1] for i, w in enumerate(signal_words) if w == code and i}
+
+
+def _code_beside(code: str, code_words: set, said: list, lone: frozenset, content: frozenset) -> bool:
+    """Whether a question (its ``_part_words`` ``said``, ``_lone`` tokens and words that are no stop word) writes
+    ``code`` beside its ``code_words`` (``_part_match``): an errno's name with one of them anywhere; a number as a
+    token of its own, or joined to one of them by a hyphen ("ERROR-1040"), next to one of them ("mysql ERROR 1040",
+    "1040 error"); neither just after a negation (NEGATIONS: "no ERROR 1040 anymore", "not ETIMEDOUT on primary").
+    Found in a re-read, on the starter KB: "exit code 1 since build 137" and "ticket 137 exit code", where "code" was
+    anywhere, ranked memory-leak-oom-kill (Exit Code: 137) first at 0.28, and "no ERROR 1040 anymore, but disk full"
+    db-connection-pool-exhausted, over disk-full at 0.533."""
+    if code not in lone and not (code.isdigit() and any(f"{w}-{code}" in lone for w in code_words)):
+        return False
+    for i, w in enumerate(said):
+        if w != code:
+            continue
+        before, after = said[i - 1] if i else "", said[i + 1] if i + 1 < len(said) else ""
+        if not code.isdigit():
+            start = i
+        elif before in code_words:
+            start = i - 1
+        elif after in code_words:
+            start = i
+        else:
+            continue
+        if not (start and said[start - 1] in NEGATIONS) and (code.isdigit() or content & code_words):
+            return True
+    return False
 
 
 def _status_line(toks: set, statuses: set) -> bool:

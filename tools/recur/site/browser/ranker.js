@@ -241,10 +241,11 @@ function loneTokens(text) {
 }
 
 /* search.question_part: [partWords joined by and around with spaces, them as a Set, how many, loneTokens, the part
-   words that are no stop word] */
-function questionPart(text, stop) {
+   words that are no stop word], and the negations (util.text.NEGATIONS, search._code_beside reads) */
+function questionPart(text, stop, negations) {
   const said = partWords(text);
-  return [` ${said.join(" ")} `, new Set(said), said.length, loneTokens(text), new Set(said.filter((w) => !stop.has(w)))];
+  const content = new Set(said.filter((w) => !stop.has(w)));
+  return [` ${said.join(" ")} `, new Set(said), said.length, loneTokens(text), content, negations];
 }
 
 /* search._code_words: the words a question must hold beside a code: for a number the signal's word before it, for an
@@ -254,16 +255,30 @@ function codeWords(signalWords, code) {
   return new Set(signalWords.flatMap((w, i) => (i > 0 && w === code ? [signalWords[i - 1]] : [])));
 }
 
+/* search._code_beside: an errno's name as a token of its own with one of its codeWords anywhere; a number as a token
+   of its own, or joined to one of them by a hyphen, next to one of them; neither just after a negation */
+function codeBeside(code, codeWords, said, lone, content, negations) {
+  const number = /^[0-9]+$/.test(code);
+  if (!lone.has(code) && !(number && [...codeWords].some((w) => lone.has(`${w}-${code}`)))) return false;
+  return said.some((w, i) => {
+    if (w !== code) return false;
+    const start = !number ? i : codeWords.has(said[i - 1]) ? i - 1 : codeWords.has(said[i + 1]) ? i : -1;
+    if (start < 0 || (start > 0 && negations.has(said[start - 1]))) return false;
+    return number || [...codeWords].some((c) => content.has(c));
+  });
+}
+
 /* search._part_match: the code (the bundle's, search.part_codes) by which a question (part: questionPart) names the
    signal, or null: a question that is a part of it, or a short one (signal_match.code_question_words) writing the code
-   as a token of its own beside its codeWords; a code only with another word of the question's */
-function partMatch(s, [joined, said, nSaid, lone, content], maxWords) {
+   beside its codeWords (codeBeside); a code only with another word of the question's */
+function partMatch(s, [joined, said, nSaid, lone, content, negations], maxWords) {
   const shared = [...s.codes].filter((c) => said.has(c) && nSaid > 1).sort();
   if (!shared.length) return null;
   const signalWords = partWords(s.raw);
   if (` ${signalWords.join(" ")} `.includes(joined)) return shared[0];
   if (nSaid > maxWords) return null;
-  return shared.find((c) => lone.has(c) && [...codeWords(signalWords, c)].some((w) => content.has(w))) || null;
+  const saidWords = joined.trim().split(" ");
+  return shared.find((c) => codeBeside(c, codeWords(signalWords, c), saidWords, lone, content, negations)) || null;
 }
 
 /* search._signal_match: [score, how, the shared identifier or null, how many patterns list it] or null */
@@ -785,7 +800,7 @@ export class Ranker {
     const qIds = identifiers(text);
     /* util.text.negates */
     const qNegates = this.negatedNt.test(text) || words(text).some((w) => this.negations.has(w));
-    const part = questionPart(text, this.stop);
+    const part = questionPart(text, this.stop, this.negations);
     const near = new Set(this.signalsAlways);
     for (const key of new Set([...qWords, ...qIds])) for (const n of this.signalsByWord.get(key) || []) near.add(n);
     const found = new Map(), verbatim = new Set(), coded = new Set();
@@ -940,6 +955,8 @@ export class Ranker {
       return { pidx: c, id: this.ids[c], score: fused[j], dense: comp.doc[j], lexical: comp.bm25[j], signal: sscore,
                why, best: Math.max(...psims), own: own.length ? Math.max(...own) : Math.max(...psims),
                probability: probs[r], draft: unreviewed(this.docs[c]), linked,
+               /* search.CODE_FIRST: rated at least its floor by a rule the server applies too (Ranker.edge) */
+               coded: Boolean(sig.has(c) && sig.get(c)[3]),
                /* the rule's caution only for a question of one_word_caution_words or more (search.py) */
                oneWord: comp.oneWord[j] && (lex ? lex.words : 0) >= this.p.one_word_caution_words,
                /* a signal match names it (search.named_by_signal): high by the rule only then */
@@ -1090,7 +1107,12 @@ export class Ranker {
       : Math.max(...first.map((r) => r.probability)) < this.p.calibration.no_match_below;
     const shown = results.slice(0, top), ids = new Set(shown.map((r) => r.id));
     for (const r of shown) r.look_alikes = r.look_alikes.filter((a) => ids.has(a.id));
-    const edge = this.edge(shown);
+    /* a code's pattern among the verdict's results: its floor (search.CODE_FIRST, no_match_below) is the server's
+       too, so the verdict is no drift's to change (edge) */
+    const settled = hits.slice(0, this.p.calibration.verdict_top)
+      .some((h) => h.coded && typeof h.probability === "number" && h.probability >= this.p.calibration.no_match_below
+        && this.p.code_first.floor >= this.p.calibration.no_match_below);
+    const edge = this.edge(shown, settled);
     const credible = results.filter((r) => r.confidence === "high" || r.confidence === "medium").length;
     const corrected = this.readNow(text).map(([word, read]) => ({ word, read_as: read }));  /* Answer.corrected */
     const meant = meantIds(text, this.ids, this.retired);  /* Answer.meant */
@@ -1112,13 +1134,15 @@ export class Ranker {
      likely ({near: "tie", p, q}), else null; with the band (calibrate.BORDERLINE) and the medium cut-off, so the
      box can open the steps of a low result near it. "Borderline: the server may rank these differently; check
      both" said nothing a responder could do (a static host may have no server; "check both" named no two). */
-  edge(results) {
+  /* settled: the verdict is a rule's on both sides (a code's pattern at its floor, answer): not near its cut-off, the
+     box said "may find no known pattern" of "mysql ERROR 1040" at 28%, the floor (found in a re-read) */
+  edge(results, settled = false) {
     const cal = this.p.calibration, m = (cal.borderline ?? 0.05) + 1e-9;
     const probs = results.map((r) => r.probability).filter((p) => typeof p === "number").sort((a, b) => b - a);
     if (!probs.length) return null;
     const band = { band: cal.borderline ?? 0.05, medium_at: cal.medium_at, p: probs[0] };
     const cuts = [["verdict", cal.no_match_below], ["medium", cal.medium_at], ["high", cal.high_at]]
-      .filter(([, t]) => Math.abs(probs[0] - t) <= m)
+      .filter(([near, t]) => Math.abs(probs[0] - t) <= m && !(settled && near === "verdict"))
       .sort((a, b) => Math.abs(probs[0] - a[1]) - Math.abs(probs[0] - b[1]));
     if (cuts.length) return { ...band, near: cuts[0][0], at: cuts[0][1] };
     if (probs.length > 1 && probs[0] - probs[1] <= m && probs[0] >= cal.no_match_below - m) {
