@@ -17,6 +17,7 @@ import pytest
 from cli_runs import recur_runs
 from kbfactory import fake_model_flags, small_kb
 from procs import HANG, read_until
+from serve_runs import ServeForks, serve_start_lines
 from serve_util import (
     BAD_ENGINE_IDS,
     BAD_ENGINE_INPUTS,
@@ -80,6 +81,76 @@ def default_serve(tmp_path_factory) -> dict:
         got["not_http"], got["counted"] = _not_http_requests(base)
         _sighup(result, got, base)
     return got | result
+
+
+@pytest.fixture(scope="module")
+def forks(tmp_path_factory):
+    """`recur serve` runs forked from one Python that imported Recur and the web stack once (serve_runs.ServeForks),
+    for the tests about what a server answers and says rather than its process's start: ``forks.serve`` is
+    serve_process's run."""
+    server = ServeForks(tmp_path_factory.mktemp("forks"))
+    yield server
+    server.close()
+
+
+SLACK_SECRET = "slack-signing-secret-0123456789"
+LOG_MODES = (0o644, 0o604, 0o640)
+
+
+@pytest.fixture(scope="module")
+def start_lines(tmp_path_factory) -> dict:
+    """`recur serve`'s start, up to its start-up line (then SIGTERM), for each test below that asks only what
+    a server says as it starts: serve_start_lines' result (its output, its lines up to the start-up line, its exit
+    status) by case name, each run as serve_process runs one (a small KB, the fake model, --site no-site,
+    --port 0, --feedback fb.jsonl unless the case says otherwise), all forked from one Python (serve_runs)."""
+    root = tmp_path_factory.mktemp("start-lines")
+    kb = small_kb(root / "kb")
+    _index(kb, root / "index")  # the load a stop on the start-up line waits for: no build in it
+    built = root / "built-site"  # a site built with a site_url, as mkdocs.yml gives it
+    built.mkdir()
+    (built / "index.html").write_text("<html></html>")
+    from recur.kb.site_record import SITE_MARKER, site_marker
+
+    (built / SITE_MARKER).write_text(site_marker("recur site", None, None, "https://kb.example.com/"))
+    other = root / "other-kb-repo"  # another KB's repository, with votes of its own
+    (other / ".recur").mkdir(parents=True)
+    own = other / ".recur" / "feedback.jsonl"
+    own.write_text(json.dumps({"query": "ENOSPC", "pattern": "disk-full", "useful": True}) + "\n")
+    (root / "votes").mkdir()
+    logs = {}
+    for mode in LOG_MODES:
+        logs[mode] = root / f"votes-{mode:o}" / "fb.jsonl"
+        logs[mode].parent.mkdir()
+        logs[mode].write_text("")
+        logs[mode].chmod(mode)
+
+    def serve(*extra: str, site=root / "no-site", feedback=root / "fb.jsonl") -> list:
+        args = ["serve", *fake_model_flags(kb, root / "index"), "--site", str(site), "--port", "0"]
+        return args + (["--feedback", str(feedback)] if feedback else []) + list(extra)
+
+    slack = {k: v for k, v in os.environ.items() if k != "RECUR_SITE_URL"} | {
+        "RECUR_SLACK_SIGNING_SECRET": SLACK_SECRET
+    }
+    no_log = {k: v for k, v in os.environ.items() if k != "RECUR_FEEDBACK"}
+    hostless = {k: v for k, v in os.environ.items() if k not in ("RECUR_HOST", "RECUR_MCP_ALLOWED_HOSTS")}
+    cases = {
+        "slack": (serve(), slack, None),
+        "slack-site-url": (serve("--site-url", "https://kb.example.com/"), slack, None),
+        "built-site": (serve(site=built), slack, None),
+        "built-site-site-url": (serve("--site-url", "https://x.example/", site=built), slack, None),
+        "default-log": (serve(feedback=None), no_log, root),
+        "named-log": (serve(feedback=root / "votes" / "fb.jsonl"), no_log, root),
+        "another-folders-log": (serve(feedback=None), no_log, other),
+        **{f"log-{mode:o}": (serve(feedback=logs[mode]), None, None) for mode in LOG_MODES},
+        "off-loopback": (serve("--host", "0.0.0.0"), hostless, None),
+        "off-loopback-named": (serve("--host", "0.0.0.0", "--allowed-host", "kb.example.com"), hostless, None),
+        "loopback": (serve(), hostless, None),
+    }
+    runs = dict(zip(cases, serve_start_lines(list(cases.values())), strict=True))
+    for case, run in runs.items():  # each started, and stopped by the SIGTERM on its start-up line
+        assert run["said"] and run["returncode"] == -signal.SIGTERM, (case, run)
+        assert "Traceback" not in run["out"], (case, run["out"])
+    return runs | {"other-kb-repo-log": own, "log-644-path": logs[0o644]}
 
 
 def _not_http_requests(base: str) -> tuple[list, str]:
@@ -280,13 +351,13 @@ def test_a_stop_signal_sent_on_reading_the_start_up_line_is_a_clean_stop(kb_dir,
     assert ("Interrupted." in out) == (code == 130) and "Traceback" not in out, out
 
 
-def test_access_log_one_combined_format_line_per_request(kb_dir, tmp_path):
+def test_access_log_one_combined_format_line_per_request(forks, kb_dir, tmp_path):
     """--access-log (here by its variable): one nginx-style line per request, a hostile user agent
     kept on its one line; without it, no request is logged (the test above's output)."""
     import re
 
     env = {**os.environ, "RECUR_ACCESS_LOG": "1"}
-    with serve_process(kb_dir, tmp_path, env=env) as (base, result):
+    with forks.serve(kb_dir, tmp_path, env=env) as (base, result):
         wait_healthy(base)
         httpx.post(base + "/api/suggest", json={"text": "ENOSPC", "top": 1}, headers={"User-Agent": 'x"\\\t" 1.2.3.4'})
         httpx.get(base + "/api/patterns/nope?x=1")  # a parameter it does not take: the 422, its query logged
@@ -322,7 +393,7 @@ def test_access_log_one_combined_format_line_per_request(kb_dir, tmp_path):
     assert any(re.match(said, ln) for ln in lines), lines
 
 
-def test_sigterm_answers_a_request_still_running_at_the_deadline_in_the_error_shape(kb_dir, tmp_path):
+def test_sigterm_answers_a_request_still_running_at_the_deadline_in_the_error_shape(forks, kb_dir, tmp_path):
     """A stop (SIGTERM) lets requests in progress finish for 5 s; one still running then (here a
     body that never completes; in service, webhook groups queued for the encoder) was answered by
     uvicorn with a plain-text 500 and logged with a traceback. It gets the JSON error shape: a 503
@@ -330,7 +401,7 @@ def test_sigterm_answers_a_request_still_running_at_the_deadline_in_the_error_sh
     stop with an assistant connected, was cut at the deadline as an ERROR with a traceback (found running
     recur serve as an operator), then with a WARNING line; it now ends at the signal (the test below), so it
     is neither cut nor counted at the deadline."""
-    with serve_process(kb_dir, tmp_path, extra=["--body-timeout", "600"]) as (base, result):
+    with forks.serve(kb_dir, tmp_path, extra=["--body-timeout", "600"]) as (base, result):
         wait_healthy(base)
         stream = _open_mcp_event_stream(base)
         with stream, socket.create_connection(("127.0.0.1", int(base.rsplit(":", 1)[1])), timeout=30) as s:
@@ -407,7 +478,7 @@ def _date_of(head: bytes) -> int:
     return int(parsedate_to_datetime(dates[0].decode()).timestamp())
 
 
-def test_a_stop_ends_mcp_event_streams_at_once_and_a_tool_call_in_progress_still_finishes(kb_dir, tmp_path):
+def test_a_stop_ends_mcp_event_streams_at_once_and_a_tool_call_in_progress_still_finishes(forks, kb_dir, tmp_path):
     """Found running recur serve with an assistant connected: its open event stream (GET /mcp, which carries
     only what the server sends unasked and never ends by itself) held every stop for the whole 5 s grace
     period, then was cut. It now ends at the signal, as a whole answer (the chunked body's last chunk), while
@@ -415,7 +486,7 @@ def test_a_stop_ends_mcp_event_streams_at_once_and_a_tool_call_in_progress_still
     answered after the signal. Nothing is left for the deadline, so no line says a request was cut there.
     A grace of 120 s (--shutdown-grace): under load the rest of the call, sent after the stream has ended, did not
     always arrive within the default 5 s, and the test failed on a deadline it is not about."""
-    with serve_process(kb_dir, tmp_path, extra=["--shutdown-grace", "120"]) as (base, result):
+    with forks.serve(kb_dir, tmp_path, extra=["--shutdown-grace", "120"]) as (base, result):
         wait_healthy(base)
         sid = _mcp_session(base)
         call_ = {"jsonrpc": "2.0", "id": 2, "method": "tools/call"}
@@ -448,33 +519,50 @@ def test_a_stop_ends_mcp_event_streams_at_once_and_a_tool_call_in_progress_still
     ], out
 
 
-def test_the_shutdown_grace_is_the_one_set(kb_dir, tmp_path):
+def test_the_shutdown_grace_is_the_one_set(forks, kb_dir, tmp_path):
     """--shutdown-grace (RECUR_SHUTDOWN_GRACE) sets how long requests in progress have after SIGTERM; it was 5 s,
     fixed, whatever the service manager allowed (Kubernetes gives 30 s; a long tool call needs more, some
     operators want none). A request whose body never completes (the body timeout made 3600 s: nothing else ends
     it) is cut at a grace of 0.5 s: answered 503 shutting_down, and the process exits. Under a grace of 120 s, a
     request still going when the old fixed 5 s have passed is not cut then: sent its body, it is answered 200.
-    No timing is asserted: the connection is only watched for 7 s for an answer that must not come (a server
-    slowed by load would cut it later, not sooner), and the exit is awaited."""
+    No timing is asserted: the connection is only watched for 7 s from its SIGTERM for an answer that must not
+    come (a server slowed by load would cut it later, not sooner), and the exits are awaited. The 0.5 s server's
+    case is run in those 7 s (each server in its own folder): the watch is a wait on the other server, not idle."""
     import select
 
     sent = b'{"text": "ENOSPC", "top": 1}'
     head = b"POST /api/suggest HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
     head += b"Content-Length: %d\r\n\r\n" % len(sent)
-    for grace, how in (("0.5", "flag"), ("120", "variable")):
+
+    def stopping(grace: str, how: str, stack) -> tuple:
+        """A server with a request waiting for the rest of its body, then sent SIGTERM: (its connection, result)."""
+        root = tmp_path / how
+        root.mkdir()
         env = {**os.environ, "RECUR_SHUTDOWN_GRACE": grace} if how == "variable" else None
         extra = ["--body-timeout", "3600"] + (["--shutdown-grace", grace] if how == "flag" else [])
-        with serve_process(kb_dir, tmp_path, env=env, extra=extra) as (base, result):
-            wait_healthy(base)
-            with _connect(base) as s:
-                s.sendall(head + sent[:9])
-                _in_the_app(base, 1)  # the request, waiting for the rest of its body
-                result["proc"].send_signal(signal.SIGTERM)
-                if grace == "120":
-                    assert not select.select([s], [], [], 7)[0], s.recv(65536)  # not cut at the old 5 s
-                    s.sendall(sent[9:])
-                answer = _read_to_the_end(s)
-            result["proc"].wait(timeout=600)  # the grace ends the stop: the body timeout would take an hour
+        base, result = stack.enter_context(forks.serve(kb_dir, root, env=env, extra=extra))
+        wait_healthy(base)
+        s = stack.enter_context(_connect(base))
+        s.sendall(head + sent[:9])
+        _in_the_app(base, 1)  # the request, waiting for the rest of its body
+        result["proc"].send_signal(signal.SIGTERM)
+        return s, result
+
+    answers, results = {}, {}
+    with contextlib.ExitStack() as long:
+        s, results["120"] = stopping("120", "variable", long)
+        watched = time.monotonic()
+        with contextlib.ExitStack() as short:
+            cut, results["0.5"] = stopping("0.5", "flag", short)
+            answers["0.5"] = _read_to_the_end(cut)
+            results["0.5"]["proc"].wait(timeout=600)  # the grace ends the stop: the body timeout would take an hour
+        unwatched = max(0.0, 7 - (time.monotonic() - watched))
+        assert not select.select([s], [], [], unwatched)[0], s.recv(65536)  # not cut at the old 5 s
+        s.sendall(sent[9:])
+        answers["120"] = _read_to_the_end(s)
+        results["120"]["proc"].wait(timeout=600)
+    for grace, result in results.items():
+        answer = answers[grace]
         out = result["out"]
         said = f"stopping: SIGTERM received; requests in progress have up to {float(grace):g} s to finish"
         assert said in out and result["returncode"] == -signal.SIGTERM, out
@@ -490,7 +578,7 @@ def test_the_shutdown_grace_is_the_one_set(kb_dir, tmp_path):
             assert "shutdown deadline" not in out, out
 
 
-def test_a_second_ctrl_c_in_the_grace_stops_at_once_with_no_traceback(kb_dir, tmp_path):
+def test_a_second_ctrl_c_in_the_grace_stops_at_once_with_no_traceback(forks, kb_dir, tmp_path):
     """Found in re-read: with a long --shutdown-grace, a second Ctrl-C (uvicorn's forced exit) stopped the server at
     once, as it should, but logged an ERROR and a traceback (the application's lifespan, its shutdown skipped,
     cancelled as the process exited). It is an operator's own stop: a WARNING saying what it did, no traceback.
@@ -499,7 +587,7 @@ def test_a_second_ctrl_c_in_the_grace_stops_at_once_with_no_traceback(kb_dir, tm
     head = b"POST /api/suggest HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
     head += b"Content-Length: %d\r\n\r\n" % len(sent)
     extra = ["--body-timeout", "3600", "--shutdown-grace", "3600"]  # nothing but the second Ctrl-C ends the stop
-    with serve_process(kb_dir, tmp_path, extra=extra) as (base, result):
+    with forks.serve(kb_dir, tmp_path, extra=extra) as (base, result):
         wait_healthy(base)
         with _connect(base) as s:
             s.sendall(head + sent[:9])
@@ -570,48 +658,36 @@ def _open_mcp_event_stream(base: str, sid: str | None = None) -> socket.socket:
     return s
 
 
-def test_the_start_up_line_says_slack_is_on_and_whether_its_replies_link_pages(kb_dir, tmp_path):
+def test_the_start_up_line_says_slack_is_on_and_whether_its_replies_link_pages(start_lines):
     """Found wiring Slack for a team: the start-up line named the token but not Slack, so a secret under
     a misnamed variable (Slack's routes then answer 404) left no trace in the log, and replies without a
-    site URL (titles unlinked) were not said either."""
-    env = {**os.environ, "RECUR_SLACK_SIGNING_SECRET": "slack-signing-secret-0123456789"}
-    env.pop("RECUR_SITE_URL", None)
-    for extra, pages in (((), True), (("--site-url", "https://kb.example.com/"), False)):
-        with serve_process(kb_dir, tmp_path, env=env, extra=extra) as (base, result):
-            wait_healthy(base)
+    site URL (titles unlinked) were not said either (start_lines: "slack", "slack-site-url")."""
+    for case, pages in (("slack", True), ("slack-site-url", False)):
+        result = start_lines[case]
         first = next(line for line in result["out"].splitlines() if " INFO recur.serve: Recur on " in line)
         assert "; Slack on /api/slack/commands and /api/slack/interactions" in first, first
         assert ("its replies link no pages: --site-url or RECUR_SITE_URL" in first) is pages, first
-        assert "slack-signing-secret-0123456789" not in result["out"]
+        assert SLACK_SECRET not in result["out"]
 
 
-def test_without_site_url_the_served_site_s_own_url_is_used(kb_dir, tmp_path):
+def test_without_site_url_the_served_site_s_own_url_is_used(start_lines):
     """Found installing Recur for a team: site_url set in mkdocs.yml (where `recur init`'s mkdocs.yml asks
     for it) reached the built site, but `recur serve --site` without --site-url linked no page in Slack
     replies. It now takes the URL the served site was built with, kept in the site's marker; --site-url
-    still wins."""
-    from recur.kb.site_record import SITE_MARKER, site_marker
-
-    site = tmp_path / "no-site"  # the folder serve_process serves
-    site.mkdir()
-    (site / "index.html").write_text("<html></html>")
-    (site / SITE_MARKER).write_text(site_marker("recur site", None, None, "https://kb.example.com/"))
-    env = {**os.environ, "RECUR_SLACK_SIGNING_SECRET": "slack-signing-secret-0123456789"}
-    env.pop("RECUR_SITE_URL", None)
-    for extra, said in (
-        ((), "site URL https://kb.example.com/ (the built site's)"),
-        (("--site-url", "https://x.example/"), None),
+    still wins (start_lines: "built-site", "built-site-site-url": a site built with https://kb.example.com/)."""
+    for case, said in (
+        ("built-site", "site URL https://kb.example.com/ (the built site's)"),
+        ("built-site-site-url", None),
     ):
-        with serve_process(kb_dir, tmp_path, env=env, extra=extra) as (base, result):
-            wait_healthy(base)
+        result = start_lines[case]
         first = next(line for line in result["out"].splitlines() if " INFO recur.serve: Recur on " in line)
         assert "its replies link no pages" not in first, first
         assert (said in first) if said else "the built site's" not in first, first
 
 
-def test_token_from_the_environment_guards_feedback(kb_dir, tmp_path):
+def test_token_from_the_environment_guards_feedback(forks, kb_dir, tmp_path):
     token = "env-token-0123456789abcdef"
-    with serve_process(kb_dir, tmp_path, env={**os.environ, "RECUR_TOKEN": token}) as (base, result):
+    with forks.serve(kb_dir, tmp_path, env={**os.environ, "RECUR_TOKEN": token}) as (base, result):
         wait_healthy(base)
         vote = {"query": "ENOSPC", "pattern": "disk-full", "useful": True}
         assert httpx.post(base + "/api/feedback", json=vote).status_code == 401
@@ -664,42 +740,33 @@ def test_votes_left_behind_in_a_folder_the_server_cannot_read_are_not_checked(tm
     assert "votes before this version" not in capsys.readouterr().err
 
 
-def test_another_folders_own_feedback_log_is_not_said_to_be_votes_left_behind(kb_dir, tmp_path):
+def test_another_folders_own_feedback_log_is_not_said_to_be_votes_left_behind(start_lines):
     """Found in a re-read: the warning came from any folder whose .recur/feedback.jsonl was not the log beside
     the KB: serving KB B from KB A's checkout told the operator to `cat A >> B`, merging two KBs' votes. 0.2.0
     left a log behind only at `/` (from every other folder but the KB's repository and those above it, it wrote
-    beside the KB already): from another folder with its own log, votes go beside the KB and nothing is said."""
-    other = tmp_path / "other-kb-repo"
-    (other / ".recur").mkdir(parents=True)
-    own = other / ".recur" / "feedback.jsonl"
-    own.write_text(json.dumps({"query": "ENOSPC", "pattern": "disk-full", "useful": True}) + "\n")
-    env = {k: v for k, v in os.environ.items() if k != "RECUR_FEEDBACK"}
-    with serve_process(kb_dir, tmp_path, env=env, cwd=other, feedback=False) as (base, result):
-        wait_healthy(base)
+    beside the KB already): from another folder with its own log, votes go beside the KB and nothing is said
+    (start_lines: "another-folders-log", run from other-kb-repo/, whose .recur/feedback.jsonl has a vote)."""
+    result = start_lines["another-folders-log"]
     assert "votes go to ../.recur/feedback.jsonl, beside the KB" in result["out"], result["out"]
     assert "votes before this version" not in result["out"], result["out"]
-    assert own.read_text().count("\n") == 1
+    assert start_lines["other-kb-repo-log"].read_text().count("\n") == 1
 
 
-def test_the_start_up_line_names_the_feedback_log_wherever_it_is(kb_dir, tmp_path):
+def test_the_start_up_line_names_the_feedback_log_wherever_it_is(start_lines):
     """Found in the privacy review: the start-up line named the file votes (each voter's query) are written to
     only when the server ran from another folder than the KB's repository; from the repository, or with
-    --feedback, nothing said where they went."""
-    env = {k: v for k, v in os.environ.items() if k != "RECUR_FEEDBACK"}
-    with serve_process(kb_dir, tmp_path, env=env, cwd=tmp_path, feedback=False) as (base, result):
-        wait_healthy(base)
-    said = [line for line in result["out"].splitlines() if "Recur on http" in line]
-    assert len(said) == 1 and "; votes go to .recur/feedback.jsonl" in said[0], result["out"]
+    --feedback, nothing said where they went (start_lines: "default-log", "named-log", run from the KB's
+    repository, the second with --feedback votes/fb.jsonl)."""
+    out = start_lines["default-log"]["out"]
+    said = [line for line in out.splitlines() if "Recur on http" in line]
+    assert len(said) == 1 and "; votes go to .recur/feedback.jsonl" in said[0], out
     assert "beside the KB" not in said[0], said
-    named = tmp_path / "votes" / "fb.jsonl"
-    named.parent.mkdir()
-    with serve_process(kb_dir, tmp_path, env=env, cwd=tmp_path, feedback=named) as (base, result):
-        wait_healthy(base)
-    said = [line for line in result["out"].splitlines() if "Recur on http" in line]
-    assert len(said) == 1 and "; votes go to votes/fb.jsonl" in said[0], result["out"]
+    out = start_lines["named-log"]["out"]
+    said = [line for line in out.splitlines() if "Recur on http" in line]
+    assert len(said) == 1 and "; votes go to votes/fb.jsonl" in said[0], out
 
 
-def test_run_from_another_folder_the_default_feedback_log_is_the_kbs(kb_dir, tmp_path):
+def test_run_from_another_folder_the_default_feedback_log_is_the_kbs(forks, kb_dir, tmp_path):
     """Found in review: `cd /tmp && recur serve --kb /srv/team/kb` wrote the votes into /tmp/.recur/feedback.jsonl,
     where `recur feedback` and `recur tune` run in the KB's repository never look, and said nothing. The default
     log is the KB repository's (beside kb/), said at start; a log named (here by RECUR_FEEDBACK, relative) is
@@ -708,7 +775,7 @@ def test_run_from_another_folder_the_default_feedback_log_is_the_kbs(kb_dir, tmp
     elsewhere.mkdir()
     env = {k: v for k, v in os.environ.items() if k != "RECUR_FEEDBACK"}
     vote = {"query": "ENOSPC on /data", "pattern": "disk-full", "useful": True}
-    with serve_process(kb_dir, tmp_path, env=env, cwd=elsewhere, feedback=False) as (base, result):
+    with forks.serve(kb_dir, tmp_path, env=env, cwd=elsewhere, feedback=False) as (base, result):
         wait_healthy(base)
         assert httpx.post(base + "/api/feedback", json=vote).status_code == 201
     assert not (elsewhere / ".recur").exists()
@@ -717,7 +784,7 @@ def test_run_from_another_folder_the_default_feedback_log_is_the_kbs(kb_dir, tmp
     summary = recur_run(["feedback", "summary", "--kb", str(kb_dir), "--json"], cwd=tmp_path, env=env)
     assert json.loads(summary.stdout)["patterns"][0]["pattern"] == "disk-full", summary.stderr
     named = {**env, "RECUR_FEEDBACK": ".recur/feedback.jsonl"}
-    with serve_process(kb_dir, tmp_path, env=named, cwd=elsewhere, feedback=False) as (base, result):
+    with forks.serve(kb_dir, tmp_path, env=named, cwd=elsewhere, feedback=False) as (base, result):
         wait_healthy(base)
         assert httpx.post(base + "/api/feedback", json=vote).status_code == 201
     assert (elsewhere / ".recur" / "feedback.jsonl").is_file() and "beside the KB" not in result["out"]
@@ -726,7 +793,7 @@ def test_run_from_another_folder_the_default_feedback_log_is_the_kbs(kb_dir, tmp
     (tmp_path / ".recur").rename(tmp_path / "recur-was")
     (tmp_path / ".recur").write_text("not a folder\n")
     (elsewhere / ".recur").rename(elsewhere / "recur-named")
-    with serve_process(kb_dir, tmp_path, env=env, cwd=elsewhere, feedback=False) as (base, result):
+    with forks.serve(kb_dir, tmp_path, env=env, cwd=elsewhere, feedback=False) as (base, result):
         wait_healthy(base)
         assert httpx.post(base + "/api/feedback", json=vote).status_code == 201
     assert (elsewhere / ".recur" / "feedback.jsonl").is_file(), result["out"]
@@ -741,7 +808,9 @@ def _index(kb_dir, index) -> None:
     assert ensure_index(kb_dir, index, "fake:64", quiet=True, verify=True) is not None
 
 
-def test_a_kb_that_does_not_exist_gets_no_state_folder_and_takes_no_votes_unless_a_log_is_named(kb_dir, tmp_path):
+def test_a_kb_that_does_not_exist_gets_no_state_folder_and_takes_no_votes_unless_a_log_is_named(
+    forks, kb_dir, tmp_path
+):
     """Found in review: `recur serve --kb ../team-kbb/kb` (a typo) served from the index alone, as an index-only
     deployment is, and made ../team-kbb/.recur/ for the default feedback log (`--kb /nonexist` made /.recur/),
     votes no other command reads. Still served, but votes off (feedback: false) with a warning saying why; a log
@@ -751,7 +820,7 @@ def test_a_kb_that_does_not_exist_gets_no_state_folder_and_takes_no_votes_unless
     elsewhere, typo = tmp_path / "elsewhere", tmp_path / "team-kbb" / "kb"
     elsewhere.mkdir()
     vote = {"query": "ENOSPC on /data", "pattern": "disk-full", "useful": True}
-    with serve_process(typo, tmp_path, env=env, cwd=elsewhere, feedback=False) as (base, result):
+    with forks.serve(typo, tmp_path, env=env, cwd=elsewhere, feedback=False) as (base, result):
         assert wait_healthy(base)["feedback"] is False
         assert httpx.get(base + "/assets/recur-api.json").json()["feedback"] is False
         assert httpx.post(base + "/api/feedback", json=vote).status_code == 404
@@ -759,7 +828,7 @@ def test_a_kb_that_does_not_exist_gets_no_state_folder_and_takes_no_votes_unless
     assert f"votes are off: no knowledge base folder at {typo}" in result["out"], result["out"]
     assert "votes off (no knowledge base folder" in result["out"], result["out"]
     named = {**env, "RECUR_FEEDBACK": str(tmp_path / "votes.jsonl")}
-    with serve_process(typo, tmp_path, env=named, cwd=elsewhere, feedback=False) as (base, result):
+    with forks.serve(typo, tmp_path, env=named, cwd=elsewhere, feedback=False) as (base, result):
         assert wait_healthy(base)["feedback"] is True
         assert httpx.post(base + "/api/feedback", json=vote).status_code == 201
     assert (tmp_path / "votes.jsonl").is_file() and not (tmp_path / "team-kbb").exists()
@@ -1524,7 +1593,7 @@ def test_a_feedback_file_on_a_read_only_file_system_is_said_so_at_start(kb_dir, 
         assert "read-only file system" in r.stderr and "Permission denied" not in r.stderr, r.stderr
 
 
-def test_a_nearly_full_disk_where_votes_go_is_warned_of_at_start_and_in_healthz(kb_dir, tmp_path):
+def test_a_nearly_full_disk_where_votes_go_is_warned_of_at_start_and_in_healthz(forks, kb_dir, tmp_path):
     """Found in review: a disk nearly full where the feedback log lives said nothing until votes failed with
     503s. Under RECUR_MIN_FREE_MIB free (here set above what tmp_path's disk has: its real statvfs) serve warns
     at start, one line, and /healthz says it (without the path) while it lasts; 0 turns it off."""
@@ -1532,14 +1601,14 @@ def test_a_nearly_full_disk_where_votes_go_is_warned_of_at_start_and_in_healthz(
 
     free_mib = shutil.disk_usage(tmp_path).free // 2**20
     above = {**os.environ, "RECUR_MIN_FREE_MIB": str(free_mib + 1000)}
-    with serve_process(kb_dir, tmp_path, env=above) as (base, result):
+    with forks.serve(kb_dir, tmp_path, env=above) as (base, result):
         low = wait_healthy(base)["feedback_space_low"]
     warned = [line for line in untimed(result["out"]) if "MiB free on the file system votes" in line]
     assert len(warned) == 1 and warned[0].startswith("WARNING recur.serve: "), result["out"]
     assert f"under the {free_mib + 1000} MiB of RECUR_MIN_FREE_MIB" in warned[0], warned
     assert f"votes to {tmp_path / 'fb.jsonl'} are refused (503 feedback_unavailable)" in warned[0], warned
     assert low.endswith(f"under the {free_mib + 1000} MiB of RECUR_MIN_FREE_MIB") and str(tmp_path) not in low, low
-    with serve_process(kb_dir, tmp_path, env={**os.environ, "RECUR_MIN_FREE_MIB": "0"}) as (base, result):
+    with forks.serve(kb_dir, tmp_path, env={**os.environ, "RECUR_MIN_FREE_MIB": "0"}) as (base, result):
         assert wait_healthy(base)["feedback_space_low"] is None
     assert "MiB free" not in result["out"], result["out"]
 
@@ -1980,18 +2049,12 @@ def test_a_secret_file_other_users_can_read_is_a_warning_at_start(tmp_path, caps
         )
 
 
-def test_a_feedback_log_others_can_read_is_warned_of_at_start(kb_dir, tmp_path):
+def test_a_feedback_log_others_can_read_is_warned_of_at_start(start_lines):
     """Found in re-review: a feedback log an older Recur made 0644 (each voter's query, verbatim) was served with
-    nothing said, where a secret file others can read is a warning. Its group is meant to read it: 0640 is not."""
-    log = tmp_path / "votes" / "fb.jsonl"
-    log.parent.mkdir()
-    log.write_text("")
-    said = {}
-    for mode in (0o644, 0o604, 0o640):
-        log.chmod(mode)
-        with serve_process(kb_dir, tmp_path, feedback=log) as (base, result):
-            wait_healthy(base)
-        said[mode] = result["out"]
+    nothing said, where a secret file others can read is a warning. Its group is meant to read it: 0640 is not
+    (start_lines: "log-644", "log-604", "log-640", a log of that mode each)."""
+    said = {mode: start_lines[f"log-{mode:o}"]["out"] for mode in LOG_MODES}
+    log = start_lines["log-644-path"]
     warned = f"WARNING recur.serve: the feedback log {log} is readable by others (mode 0644), as an older Recur made it"
     assert warned + "; chmod o-rwx it: it holds what voters searched" in said[0o644], said[0o644]
     assert "is readable by others (mode 0604)" in said[0o604] and "readable by" not in said[0o640], said
@@ -2060,27 +2123,20 @@ def test_a_stop_signal_during_the_first_load_is_not_followed_by_ready(kb_dir, tm
     assert "Ready:" not in err, err
 
 
-def test_a_server_off_loopback_with_no_allowed_host_says_its_hosts_are_not_checked(kb_dir, tmp_path):
+def test_a_server_off_loopback_with_no_allowed_host_says_its_hosts_are_not_checked(start_lines):
     """Bound to an address other than loopback with no --allowed-host, no request's Host is checked: a web page
     whose name is pointed at the server's address (DNS rebinding) reads the site and the API from a responder's
     browser. Only docs/operating.md said so; the start says it (a reviewer's suggestion), and not once a host is
-    named, nor on loopback."""
+    named, nor on loopback (start_lines: "off-loopback", "off-loopback-named", "loopback", with RECUR_HOST and
+    RECUR_MCP_ALLOWED_HOSTS unset; what each said up to its start-up line)."""
 
-    def warnings(*extra: str) -> list[str]:
-        args = ["serve", *fake_model_flags(kb_dir, tmp_path / "i"), "--port", "0", *extra]
-        args += ["--feedback", str(tmp_path / "fb.jsonl"), "--site", str(tmp_path / "no-site")]
-        env = {k: v for k, v in os.environ.items() if k not in ("RECUR_HOST", "RECUR_MCP_ALLOWED_HOSTS")}
-        proc = subprocess.Popen(RECUR + args, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
-        said = []
-        try:
-            read_until(proc.stdout, said, lambda line: "Recur on http://" in line, what="the start-up line")
-        finally:
-            proc.terminate()
-            proc.communicate(timeout=30)
+    def warnings(case: str) -> list[str]:
+        said = start_lines[case]["said"]
+        assert said, start_lines[case]["out"]  # its start-up line was printed
         return [line for line in said if "WARNING" in line and "no built site" not in line]
 
-    off = warnings("--host", "0.0.0.0")
+    off = warnings("off-loopback")
     assert len(off) == 1 and "bound to 0.0.0.0 with no --allowed-host: no request's Host is checked" in off[0], off
     assert "--allowed-host kb.example.com (env RECUR_MCP_ALLOWED_HOSTS)" in off[0], off
-    assert warnings("--host", "0.0.0.0", "--allowed-host", "kb.example.com") == []
-    assert warnings() == []  # 127.0.0.1, the default
+    assert warnings("off-loopback-named") == []
+    assert warnings("loopback") == []  # 127.0.0.1, the default

@@ -8,19 +8,32 @@ happened to `stale` and `reload_error` with a KB folder or an index folder named
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import time
 
 import httpx
 import pytest
 from kbfactory import small_kb
+from serve_runs import ServeForks
 from serve_util import free_socket, wait_healthy
 
 from recur.kb.site_record import read_site_record
 from recur.site.build import build_site
 
-RECUR = [sys.executable, "-m", "recur"]
+
+@pytest.fixture(scope="module")
+def forks(tmp_path_factory):
+    """`recur index` and `recur serve` runs forked from one Python that imported Recur and the web stack once
+    (serve_runs.ServeForks): what the server says of its folders is the question here, not its start."""
+    server = ServeForks(tmp_path_factory.mktemp("forks"))
+    yield server
+    server.close()
+
+
+def _recur(forks, args: list, cwd) -> None:
+    """`recur ARGS` run to its end from ``cwd`` (forked), which must succeed."""
+    run = forks.start(args, cwd=cwd)
+    out, _ = run.communicate(timeout=120)
+    assert run.returncode == 0, out
 
 
 def _health_when(base: str, cond, wait: float = 60) -> dict:
@@ -42,19 +55,17 @@ LAYOUTS = [("kb", ".recur/index", "site", ""), ("docs", "index", "site", " --kb 
 
 
 @pytest.mark.parametrize("kb, index, site, options", LAYOUTS, ids=["defaults", "docs-index-site"])
-def test_healthz_messages_read_right_with_folders_named_by_common_words(tmp_path, kb, index, site, options):
+def test_healthz_messages_read_right_with_folders_named_by_common_words(forks, tmp_path, kb, index, site, options):
     small_kb(tmp_path / kb)
     folders = ["--kb", kb, "--index", index]
-    build = RECUR + ["index", *folders, "--model", "fake:64", "--quiet"]
-    subprocess.run(build, cwd=tmp_path, check=True, capture_output=True, timeout=120)
+    build = ["index", *folders, "--model", "fake:64", "--quiet"]
+    _recur(forks, build, tmp_path)
     build_site(tmp_path / kb, tmp_path / site, browser_search=False, index_dir=tmp_path / index)
     sock = free_socket()
     port = sock.getsockname()[1]
     sock.close()
-    serve = RECUR + ["serve", *folders, "--site", site, "--model", "fake:64", "--port", str(port)]
-    proc = subprocess.Popen(
-        serve + ["--feedback", "fb.jsonl"], cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
-    )
+    serve = ["serve", *folders, "--site", site, "--model", "fake:64", "--port", str(port)]
+    proc = forks.start([*serve, "--feedback", "fb.jsonl"], cwd=tmp_path)
     base = f"http://127.0.0.1:{port}"
     try:
         first = wait_healthy(base)
@@ -68,7 +79,7 @@ def test_healthz_messages_read_right_with_folders_named_by_common_words(tmp_path
             f"the old index answers until it is rebuilt (recur index{options} --model fake:64)"
         ), h
 
-        subprocess.run(build, cwd=tmp_path, check=True, capture_output=True, timeout=120)  # `recur index`
+        _recur(forks, build, tmp_path)  # `recur index`
         h = _health_when(base, lambda h: h["site_stale"] and h["stale"] is None)
         site_built = read_site_record(tmp_path / site).built
         assert h["site_stale"] == (

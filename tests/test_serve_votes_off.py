@@ -13,12 +13,22 @@ from urllib.parse import urlencode
 import httpx
 import pytest
 from kbfactory import fake_model_flags
+from serve_runs import ServeForks
 from serve_util import fake_app, running, untimed, wait_healthy
 from test_serve_cli import RECUR, _read_only, _read_only_folder_supported, recur_run, serve_process
 from test_slack import SECRET, signed
 
 VOTE = {"query": "ENOSPC on /data", "pattern": "disk-full", "useful": True}
 OFF = {"error": {"code": "feedback_off", "message": "votes are turned off on this server: nothing was recorded"}}
+
+
+@pytest.fixture(scope="module")
+def forks(tmp_path_factory):
+    """`recur serve` runs forked from one Python that imported Recur and the web stack once (serve_runs.ServeForks):
+    ``forks.serve`` is serve_process's run, for a test about what a server answers and says, not its start."""
+    server = ServeForks(tmp_path_factory.mktemp("forks"))
+    yield server
+    server.close()
 
 
 def _env(**extra) -> dict:
@@ -37,35 +47,35 @@ def _takes_no_votes(base: str) -> None:
     assert metrics.status_code == 200 and "recur_feedback_space_low 0.0" in metrics.text, metrics.text
 
 
-def test_no_feedback_takes_no_votes_and_says_so(kb_dir, tmp_path):
+def test_no_feedback_takes_no_votes_and_says_so(forks, kb_dir, tmp_path):
     """--no-feedback (or RECUR_NO_FEEDBACK=1): no log is made, a vote is a 404 feedback_off in the one error
     shape, /healthz and the site's discovery file say feedback false, and the start-up line says votes are off
     (not "OPEN: ... anyone can post feedback")."""
     for extra, env in ((["--no-feedback"], _env()), ([], _env(RECUR_NO_FEEDBACK="1"))):
-        with serve_process(kb_dir, tmp_path, env=env, cwd=tmp_path, feedback=False, extra=extra) as (base, result):
+        with forks.serve(kb_dir, tmp_path, env=env, cwd=tmp_path, feedback=False, extra=extra) as (base, result):
             _takes_no_votes(base)
         assert "votes off (--no-feedback)" in result["out"] and "OPEN" not in result["out"], result["out"]
         assert "open, but nothing is written" in result["out"] and "WARNING recur.serve: votes" not in result["out"]
         assert not (tmp_path / ".recur").exists()
     # votes on: the same files say so
-    with serve_process(kb_dir, tmp_path, env=_env()) as (base, result):
+    with forks.serve(kb_dir, tmp_path, env=_env()) as (base, result):
         assert wait_healthy(base)["feedback"] is True
         assert httpx.get(base + "/assets/recur-api.json").json()["feedback"] is True
         assert httpx.post(base + "/api/feedback", json=VOTE).status_code == 201
 
 
-def test_with_votes_off_the_start_up_line_does_not_say_the_token_guards_feedback(kb_dir, tmp_path):
+def test_with_votes_off_the_start_up_line_does_not_say_the_token_guards_feedback(forks, kb_dir, tmp_path):
     """Under --token-scope write the token guards only votes: with none taken, "token required on feedback"
     promised a guard on nothing served (found in review). Under --token-scope all it still guards the API."""
     env = _env(RECUR_TOKEN="env-token-0123456789abcdef")
-    with serve_process(kb_dir, tmp_path, env=env, feedback=False, extra=["--no-feedback"]) as (base, result):
+    with forks.serve(kb_dir, tmp_path, env=env, feedback=False, extra=["--no-feedback"]) as (base, result):
         assert wait_healthy(base)["feedback"] is False
         r = httpx.post(base + "/api/feedback", json=VOTE, headers={"Authorization": f"Bearer {env['RECUR_TOKEN']}"})
         assert (r.status_code, r.json()) == (404, OFF), r.text  # with the token, still nothing taken
     assert "token set, but nothing it guards is served: votes off" in result["out"], result["out"]
     assert "token required" not in result["out"], result["out"]
     extra = ["--no-feedback", "--token-scope", "all"]
-    with serve_process(kb_dir, tmp_path, env=env, feedback=False, extra=extra) as (base, result):
+    with forks.serve(kb_dir, tmp_path, env=env, feedback=False, extra=extra) as (base, result):
         wait_healthy(base)  # the start-up line comes before the server answers: a loaded run was refused a connection
         assert httpx.get(base + "/api/patterns").status_code == 401
     assert "token required on every API route and /metrics" in result["out"], result["out"]
@@ -121,7 +131,7 @@ def _deployment(kb_dir, tmp_path):
 
 
 @pytest.mark.parametrize("how", ["mode or file", "read-only mount"])
-def test_a_default_feedback_log_that_cannot_be_made_turns_votes_off_with_one_warning(kb_dir, tmp_path, how):
+def test_a_default_feedback_log_that_cannot_be_made_turns_votes_off_with_one_warning(forks, kb_dir, tmp_path, how):
     """The review's deployment: run from a folder that cannot be written (a read-only bind mount, as the
     operator's; else its mode, or .recur a file), --feedback not given. It stopped at start ("--feedback
     .recur/feedback.jsonl: cannot create its folder (Read-only file system)", exit 1); it now starts with
@@ -133,8 +143,14 @@ def test_a_default_feedback_log_that_cannot_be_made_turns_votes_off_with_one_war
             pytest.skip("no unshare, or user namespaces are not allowed here: no read-only mount to test with")
         wrap, unwritable = (lambda command: _read_only(deploy, _in(deploy, command))), contextlib.nullcontext()
     with unwritable:
-        run = dict(env=_env(), cwd=deploy, feedback=False, wrap=wrap)
-        with serve_process(deploy / "kb", tmp_path, **run) as (base, result):
+        run = dict(env=_env(), cwd=deploy, feedback=False)
+        # under the mount a process of its own (its command line wraps serve's); else forked (ServeForks)
+        serving = (
+            forks.serve(deploy / "kb", tmp_path, **run)
+            if wrap is list
+            else serve_process(deploy / "kb", tmp_path, **run, wrap=wrap)
+        )
+        with serving as (base, result):
             _takes_no_votes(base)
         warned = [line for line in untimed(result["out"]) if "votes are off" in line]
         assert len(warned) == 1

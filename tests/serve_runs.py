@@ -1,0 +1,296 @@
+"""Many `recur serve` runs that are asked only what they print as they start (the start-up line, the warnings
+before it), for the price of one Python start: cli_runs' way (one process imports `recur` and the web stack once,
+then forks a child for each run, with that run's arguments, environment and folder), each run stopped by SIGTERM
+once its start-up line is printed, as a service manager's stop or a test's `proc.terminate()` would. Its output
+(stdout and stderr as one, as serve_process reads them) is read to its end and its exit status kept. Each run is
+still a process of its own, its signal handlers its own (SIGHUP noted from its start, as cli/starting.py does);
+only the imports are shared, so what a run imports, or the time its start takes, is no question for these."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+from cli_runs import _AT_START, PRELOADED
+
+_IMPORTS = r"""
+import json, os, re, signal, sys, tempfile, threading, time
+import importlib
+
+scratch = tempfile.mkdtemp()  # what the imports print, each in its own file: a run would show it, so refused
+kept = os.dup(1), os.dup(2)
+for fd in (1, 2):
+    os.dup2(os.open(os.path.join(scratch, f"import.{fd}"), os.O_WRONLY | os.O_CREAT | os.O_TRUNC), fd)
+import recur.__main__ as entry
+from recur.cli import starting
+
+for name in json.loads(sys.argv[1]):  # imported once, before the forks
+    importlib.import_module(name)
+sys.stdout.flush()
+sys.stderr.flush()
+for fd in (1, 2):
+    os.dup2(kept[fd - 1], fd)
+    with open(os.path.join(scratch, f"import.{fd}"), errors="replace") as said:
+        if said.read():
+            sys.exit(f"the imports wrote to fd {fd}, which no forked run would show: run these as processes")
+
+
+def run(case, w):
+    # in a forked child: `python -m recur ARGS` in the case's folder and environment, stdout and stderr to w
+    code = 1
+    try:
+        os.chdir(case["cwd"])
+        os.environ.clear()
+        os.environ.update(case["env"])
+        time.tzset()
+        tempfile.tempdir = None
+        sys.argv = ["recur", *case["args"]]
+        if sys.argv[1:2] == ["serve"] and starting._recur_runs():  # cli/starting.py's, as at a real start
+            signal.signal(signal.SIGHUP, starting._noted)
+        os.dup2(os.open(os.devnull, os.O_RDONLY), 0)
+        os.dup2(w, 1)
+        os.dup2(w, 2)
+        os.close(w)
+        interrupted = False
+        try:  # as the interpreter ends a run: cli_runs' _DRIVER says how
+            entry.main()
+            code = 0
+        except SystemExit as done:
+            if done.code is None or isinstance(done.code, int):
+                code = done.code or 0
+            else:
+                print(done.code, file=sys.stderr)
+        except BaseException:
+            interrupted = sys.exc_info()[0] is KeyboardInterrupt
+            sys.excepthook(*sys.exc_info())
+        threading._shutdown()
+        import atexit
+
+        atexit._run_exitfuncs()
+        for stream in (sys.stdout, sys.stderr):
+            stream.flush()
+        if interrupted:
+            signal.signal(signal.SIGINT, signal.SIG_DFL)
+            os.kill(os.getpid(), signal.SIGINT)
+    finally:
+        os._exit(code & 0xFF)
+"""
+
+_DRIVER = (
+    _IMPORTS
+    + r"""
+started = re.compile(r"\S+ INFO recur\.serve: Recur on http://")
+results = []
+for case in json.loads(sys.stdin.read()):
+    r, w = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        os.close(r)
+        run(case, w)
+    os.close(w)
+    said, stopped = [], False
+    with open(r, errors="replace") as out:
+        for line in out:
+            said.append(line)
+            if not stopped and started.match(line):
+                os.kill(pid, signal.SIGTERM)  # on reading its start-up line
+                stopped = len(said)
+    _, status = os.waitpid(pid, 0)
+    results.append([os.waitstatus_to_exitcode(status), "".join(said), stopped])
+print(json.dumps(results))
+"""
+)
+
+# what `recur serve` has imported by its start-up line (its command, the web stack, the server's modules), and no
+# more: what it imports after (serve/preload.py's walk, the MCP SDK, faiss) each run imports as a process would,
+# after its start-up line (sse-starlette, imported, patches uvicorn's stop: imported before the server is made, a
+# run would stop otherwise than a process does)
+SERVE_PRELOADED = [*PRELOADED, "recur.cli.serve", "uvicorn", "fastapi", "recur.serve.app", "recur.serve.server"]
+
+
+def serve_start_lines(cases: list[tuple], timeout: float = 300) -> list[dict]:
+    """`python -m recur ARGS` (a `recur serve`) for each of ``cases`` (args, env: None for this process's, cwd:
+    None for this one's), forked from one process that imported `recur` and the web stack once, stopped by SIGTERM
+    once it printed its start-up line. A dict each, in order: "out" (its whole output, stdout and stderr as one),
+    "said" (its lines up to and with the start-up line: [] when it printed none), "returncode" (as Popen's: -15
+    for the SIGTERM). ``timeout`` bounds the whole batch (a guard against a hang, not a timing)."""
+    driver_env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1] / "tools")}
+    given = []
+    for args, env, cwd in cases:
+        env = dict(os.environ if env is None else env)
+        started = {k for k in env.keys() | driver_env.keys() if _AT_START.match(k) and k != "PYTHONPATH"}
+        if differ := sorted(k for k in started if env.get(k) != driver_env.get(k)):
+            raise ValueError(f"{args}: {', '.join(differ)} set apart from this process's: run it as a process")
+        given.append({"args": [str(a) for a in args], "env": env, "cwd": str(cwd or Path.cwd())})
+    r = subprocess.run(
+        [sys.executable, "-c", _DRIVER, json.dumps(SERVE_PRELOADED)],
+        input=json.dumps(given),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=driver_env,
+    )
+    assert r.returncode == 0, r.stderr
+    return [
+        {"out": out, "said": out.splitlines(keepends=True)[:stopped] if stopped else [], "returncode": code}
+        for code, out, stopped in json.loads(r.stdout)
+    ]
+
+
+_SERVER = (
+    _IMPORTS
+    + r"""
+import socket
+
+listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+listener.bind(sys.argv[2])
+listener.listen()
+print("ready", flush=True)
+while True:
+    conn, _ = listener.accept()
+    message, fds, _, _ = socket.recv_fds(conn, 1 << 20, 1)
+    if not message:  # the tests are done
+        break
+    case, w = json.loads(message), fds[0]
+    if os.fork() == 0:  # one between: it waits for the run and sends its pid, then its exit status
+        listener.close()
+        pid = os.fork()
+        if pid == 0:
+            conn.close()
+            run(case, w)
+        os.close(w)
+        conn.sendall(b"%d\n" % pid)
+        _, status = os.waitpid(pid, 0)
+        conn.sendall(b"%d\n" % os.waitstatus_to_exitcode(status))
+        os._exit(0)
+    conn.close()
+    os.close(w)
+    while True:  # the ones between that have ended
+        try:
+            if os.waitpid(-1, os.WNOHANG)[0] == 0:
+                break
+        except ChildProcessError:
+            break
+"""
+)
+
+
+class ForkedServe:
+    """A `recur serve` forked from a ServeForks server: what serve_process's tests ask of its Popen (pid, stdout,
+    send_signal, terminate, poll, wait, communicate, returncode)."""
+
+    def __init__(self, conn, stdout):
+        self._conn, self.stdout, self.returncode, self._got = conn, stdout, None, b""
+        self.pid = int(self._line(None))
+
+    def _line(self, timeout: float | None) -> bytes:
+        """The next line the one between sent (its run's pid, then its exit status), within ``timeout``."""
+        self._conn.settimeout(timeout)
+        while b"\n" not in self._got:
+            try:
+                more = self._conn.recv(64)
+            except (TimeoutError, BlockingIOError):  # BlockingIOError: a timeout of 0 (poll)
+                raise subprocess.TimeoutExpired("recur serve (forked)", timeout) from None
+            assert more, "the fork server's run ended without an exit status"
+            self._got += more
+        line, _, self._got = self._got.partition(b"\n")
+        return line
+
+    def send_signal(self, sig) -> None:
+        if self.returncode is None:
+            os.kill(self.pid, sig)
+
+    def terminate(self) -> None:
+        self.send_signal(signal.SIGTERM)
+
+    def kill(self) -> None:
+        self.send_signal(signal.SIGKILL)
+
+    def poll(self):
+        if self.returncode is None:
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                self.wait(0)
+        return self.returncode
+
+    def wait(self, timeout: float | None = None) -> int:
+        if self.returncode is None:
+            self.returncode = int(self._line(timeout))
+            self._conn.close()
+        return self.returncode
+
+    def communicate(self, timeout: float | None = None) -> tuple[str, None]:
+        rest = self.stdout.read()  # to its end: the run's output closes as it exits
+        self.stdout.close()
+        self.wait(timeout)
+        return rest, None
+
+
+class ServeForks:
+    """A process that imported `recur` and the web stack once (serve_runs' _DRIVER) and forks a `recur serve` for
+    each ``serve`` (or ``start``) asked of it: serve_process for tests about what a server answers and says, not about its
+    process's start (its imports, its signal state at exec: those keep serve_process)."""
+
+    def __init__(self, folder: Path):
+        import socket
+
+        self._path = str(folder / "forks.sock")
+        driver_env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1] / "tools")}
+        self._env = driver_env
+        self.proc = subprocess.Popen(
+            [sys.executable, "-c", _SERVER, json.dumps(SERVE_PRELOADED), self._path],
+            stdout=subprocess.PIPE,
+            text=True,
+            env=driver_env,
+        )
+        from procs import read_until
+
+        read_until(self.proc.stdout, [], lambda line: line == "ready\n", what="the fork server's start")
+        self._socket = socket
+
+    def start(self, args: list, env=None, cwd=None) -> ForkedServe:
+        """`python -m recur ARGS` (``env``: None for this process's; ``cwd``: None for this one's), forked: its
+        Popen-like handle, its output (stdout and stderr as one) in its ``stdout``."""
+        env = dict(os.environ if env is None else env)
+        started = {k for k in env.keys() | self._env.keys() if _AT_START.match(k) and k != "PYTHONPATH"}
+        if differ := sorted(k for k in started if env.get(k) != self._env.get(k)):
+            raise ValueError(f"{args}: {', '.join(differ)} set apart from this process's: run it as a process")
+        case = {"args": [str(a) for a in args], "env": env, "cwd": str(cwd or Path.cwd())}
+        r, w = os.pipe()
+        conn = self._socket.socket(self._socket.AF_UNIX, self._socket.SOCK_STREAM)
+        conn.connect(self._path)
+        self._socket.send_fds(conn, [json.dumps(case).encode()], [w])
+        os.close(w)
+        return ForkedServe(conn, open(r, errors="replace"))
+
+    @contextlib.contextmanager
+    def serve(self, kb_dir, tmp_path, env=None, extra=(), cwd=None, feedback=True):
+        """test_serve_cli.serve_process's run (the same arguments, but no ``wrap``: a command line around it is
+        a process of its own), forked: yields (base URL, {"proc", "said", then "out" and "returncode"})."""
+        from kbfactory import fake_model_flags
+        from serve_util import started_on
+
+        args = fake_model_flags(kb_dir, tmp_path / "index")
+        args += ["--site", str(tmp_path / "no-site"), "--port", "0"]
+        args += ["--feedback", str(tmp_path / "fb.jsonl" if feedback is True else feedback)] if feedback else []
+        proc = self.start(["serve", *args, *extra], env=env, cwd=cwd)
+        said: list = []
+        result = {"proc": proc, "said": said}
+        try:
+            yield f"http://127.0.0.1:{started_on(proc.stdout, said, proc)}", result
+        finally:
+            proc.terminate()
+            rest, _ = proc.communicate(timeout=30)
+            result["out"] = "".join(said) + rest
+            result["returncode"] = proc.returncode
+
+    def close(self) -> None:
+        conn = self._socket.socket(self._socket.AF_UNIX, self._socket.SOCK_STREAM)
+        conn.connect(self._path)
+        conn.sendall(b"")
+        conn.close()
+        self.proc.wait(timeout=60)
