@@ -14,7 +14,34 @@ import os
 import re
 import subprocess
 import sys
+import textwrap
 from pathlib import Path
+
+# how a forked run ends, as the interpreter ends a run (Py_RunMain, Py_FinalizeEx): the exit status of SystemExit, an
+# uncaught exception through sys.excepthook (serve installs its own), a KeyboardInterrupt as death by SIGINT; then
+# the non-daemon threads waited for, then the atexit hooks (those the imports registered too). serve_runs' too.
+ENDS_AS_PYTHON = r"""
+interrupted = False
+try:
+    entry.main()
+    code = 0
+except SystemExit as done:
+    if done.code is None or isinstance(done.code, int):
+        code = done.code or 0
+    else:
+        print(done.code, file=sys.stderr)
+except BaseException:
+    interrupted = sys.exc_info()[0] is KeyboardInterrupt
+    sys.excepthook(*sys.exc_info())
+threading._shutdown()
+import atexit
+atexit._run_exitfuncs()
+for stream in (sys.stdout, sys.stderr):
+    stream.flush()
+if interrupted:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    os.kill(os.getpid(), signal.SIGINT)
+"""
 
 _DRIVER = r"""
 import json, os, shutil, signal, sys, tempfile, threading, time
@@ -53,29 +80,7 @@ for n, case in enumerate(json.loads(sys.stdin.read())):
             os.dup2(null, 0)
             for fd, path in ((1, out), (2, err)):
                 os.dup2(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC), fd)
-            # as the interpreter ends a run (Py_RunMain, Py_FinalizeEx): the exit status of SystemExit, an uncaught
-            # exception through sys.excepthook (serve installs its own), a KeyboardInterrupt as death by SIGINT;
-            # then the non-daemon threads waited for, then the atexit hooks (those the imports registered too)
-            interrupted = False
-            try:
-                entry.main()
-                code = 0
-            except SystemExit as done:
-                if done.code is None or isinstance(done.code, int):
-                    code = done.code or 0
-                else:
-                    print(done.code, file=sys.stderr)
-            except BaseException:
-                interrupted = sys.exc_info()[0] is KeyboardInterrupt
-                sys.excepthook(*sys.exc_info())
-            threading._shutdown()
-            import atexit
-            atexit._run_exitfuncs()
-            for stream in (sys.stdout, sys.stderr):
-                stream.flush()
-            if interrupted:
-                signal.signal(signal.SIGINT, signal.SIG_DFL)
-                os.kill(os.getpid(), signal.SIGINT)
+            {ENDS}
         finally:
             os._exit(code & 0xFF)
     _, status = os.waitpid(pid, 0)
@@ -84,7 +89,7 @@ for n, case in enumerate(json.loads(sys.stdin.read())):
         results.append([code, o.read(), e.read()])
 shutil.rmtree(scratch)
 print(json.dumps(results))
-"""
+""".replace("            {ENDS}\n", textwrap.indent(ENDS_AS_PYTHON.lstrip("\n"), " " * 12))
 
 
 # what a run of `recur serve` imports before its start-up checks (the KB's loader, numpy, the index's module): not

@@ -14,9 +14,10 @@ import os
 import signal
 import subprocess
 import sys
+import textwrap
 from pathlib import Path
 
-from cli_runs import _AT_START, PRELOADED
+from cli_runs import _AT_START, ENDS_AS_PYTHON, PRELOADED
 
 _IMPORTS = r"""
 import json, os, re, signal, sys, tempfile, threading, time
@@ -56,30 +57,10 @@ def run(case, w):
         os.dup2(w, 1)
         os.dup2(w, 2)
         os.close(w)
-        interrupted = False
-        try:  # as the interpreter ends a run: cli_runs' _DRIVER says how
-            entry.main()
-            code = 0
-        except SystemExit as done:
-            if done.code is None or isinstance(done.code, int):
-                code = done.code or 0
-            else:
-                print(done.code, file=sys.stderr)
-        except BaseException:
-            interrupted = sys.exc_info()[0] is KeyboardInterrupt
-            sys.excepthook(*sys.exc_info())
-        threading._shutdown()
-        import atexit
-
-        atexit._run_exitfuncs()
-        for stream in (sys.stdout, sys.stderr):
-            stream.flush()
-        if interrupted:
-            signal.signal(signal.SIGINT, signal.SIG_DFL)
-            os.kill(os.getpid(), signal.SIGINT)
+        {ENDS}
     finally:
         os._exit(code & 0xFF)
-"""
+""".replace("        {ENDS}\n", textwrap.indent(ENDS_AS_PYTHON.lstrip("\n"), " " * 8))  # cli_runs' ending
 
 _DRIVER = (
     _IMPORTS
