@@ -93,15 +93,18 @@ def minilm_export(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def first_loads(tiny, tmp_path_factory) -> tuple[list, list, Path | None]:
+def first_loads(tiny, tmp_path_factory) -> tuple[list, list, Path | None, int]:
     """Two new processes' first loads of a real model (``tiny``) at once, into an empty cache of their own
-    (RACING_LOAD: what each printed and said, how each ended) and the export they left there: made once for this
-    file and only read here."""
-    cache = tmp_path_factory.mktemp("first-load") / "cache"
+    (RACING_LOAD: what each printed and said, how each ended), the export they left there and how many export
+    children ran (EXPORT_COUNTER): made once for this file and only read here."""
+    work = tmp_path_factory.mktemp("first-load")
+    cache, hook = work / "cache", work / "hook"
+    hook.mkdir()
+    (hook / "sitecustomize.py").write_text(EXPORT_COUNTER.format(log=str(work / "exports")))
     runs = [
         subprocess.Popen(
             [sys.executable, "-c", RACING_LOAD, str(tiny)],
-            env=_first_load_env(cache),
+            env=dict(_first_load_env(cache), PYTHONPATH=f"{hook}{os.pathsep}{ROOT / 'tools'}"),
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
@@ -110,13 +113,23 @@ def first_loads(tiny, tmp_path_factory) -> tuple[list, list, Path | None]:
     ]
     said = [run.communicate(timeout=900) for run in runs]
     folders = list((cache / "onnx").iterdir()) if (cache / "onnx").is_dir() else []
-    return said, [run.returncode for run in runs], (folders[0] if len(folders) == 1 else None)
+    exports = len((work / "exports").read_text().splitlines()) if (work / "exports").is_file() else 0
+    return said, [run.returncode for run in runs], (folders[0] if len(folders) == 1 else None), exports
+
+
+# a sitecustomize that counts the ONNX export's child processes (one line each, appended: O_APPEND)
+EXPORT_COUNTER = (
+    "import os, sys\n"
+    "if len(sys.argv) > 1 and 'onnx_encoder:export_by_id' in sys.argv[1]:\n"
+    "    with open({log!r}, 'a') as f:\n"
+    "        f.write(str(os.getpid()) + '\\n')\n"
+)
 
 
 @pytest.fixture
 def first_export(first_loads) -> Path:
     """The export a process's first load leaves in an empty cache (``first_loads``': ``tiny``'s)."""
-    said, codes, folder = first_loads
+    said, codes, folder, _ = first_loads
     assert codes == [0, 0] and folder is not None, said
     return folder
 
@@ -271,7 +284,7 @@ def two_builds(first_loads, tiny, tmp_path_factory) -> tuple[list, list, Path, P
     does), the server's fp32 export cached as `recur index` leaves it (a copy of ``first_loads``' export): what
     each printed and said, how each ended, the browser model cache and the work folder. Made once for this file
     and only read by the two tests that use it."""
-    said, codes, first_export = first_loads
+    said, codes, first_export, _ = first_loads
     assert codes == [0, 0] and first_export is not None, said
     work = tmp_path_factory.mktemp("two-builds")
     shutil.copytree(first_export, work / "cache" / "onnx" / first_export.name)
@@ -297,6 +310,13 @@ def _session(folder: Path):
     return ort.InferenceSession(str(folder / "model.onnx"), providers=["CPUExecutionProvider"])
 
 
+def _int8_weights(folder: Path) -> int:
+    """How many of the browser model's weights in ``folder`` are int8 (quantised): none when not quantised."""
+    import onnx
+
+    return sum(w.data_type == onnx.TensorProto.INT8 for w in onnx.load(str(folder / "model.onnx")).graph.initializer)
+
+
 def _browser_model(spec, cache: Path) -> tuple[dict, object]:
     """The browser's int8 model of ``spec``'s model, exported from this process; its info and an ORT session
     on it."""
@@ -318,6 +338,7 @@ def test_the_browser_model_is_made_from_the_cached_export_without_torch(two_buil
         assert err.strip().endswith("NO TORCH"), err
     [folder] = [f for f in cache.iterdir() if (f / "model.onnx").is_file()]
     assert [i.name for i in _session(folder).get_inputs()] == ["input_ids"]  # what the browser's loader feeds
+    assert _int8_weights(folder) > 0  # quantised: the browser downloads the int8 model, not the fp32 one
     for out, _ in said:
         info = json.loads(out.splitlines()[1])
         assert info["min_cosine"] >= 0.99 and info["dim"] == 32  # ``tiny``'s width
@@ -429,8 +450,11 @@ def test_two_first_loads_at_once_make_one_export(first_loads):
     first's export and uses it: one export, never replaced under the other, and neither imports torch itself
     (the export runs in a child process). The two processes are ``first_loads``', started together on an empty
     cache; the file's other tests only read their export."""
-    said, codes, folder = first_loads
+    said, codes, folder, exports = first_loads
     assert codes == [0, 0], [err for _, err in said]
+    # one export child ran: a second export swapped in was caught by the inodes below only when the first process
+    # printed its folder's before the second's swap, and ``tiny``'s two exports often end within a second
+    assert exports == 1, said
     rows = [out.split(maxsplit=3) for out, _ in said]
     assert [row[0] for row in rows] == ["OnnxEncoder", "OnnxEncoder"], said
     assert [row[1] for row in rows] == ["False", "False"], said  # torch was imported by the export's child only
@@ -772,7 +796,7 @@ def test_a_first_load_exports_in_a_child_and_leaves_torch_out_of_this_process(fi
     """The export loaded torch and the PyTorch model into the process that then only ran the ONNX graph: a cold
     `recur serve` went on serving at ~800 MB (270 MB once warm). It runs in a child process now (util/apart.py).
     The processes are ``first_loads``': new ones, their cache empty, the file's other tests reading their export."""
-    said, codes, folder = first_loads
+    said, codes, folder, _ = first_loads
     assert codes == [0, 0], [err for _, err in said]
     assert [out.split()[:2] for out, _ in said] == [["OnnxEncoder", "False"]] * 2, said
     assert folder is not None, said  # the export, checked and cached, alone in its cache
