@@ -104,6 +104,16 @@ def recur_runs(cases: list[tuple], timeout: float = 300) -> list[subprocess.Comp
     each run to its end in a forked child of one process that imported `recur` (and PRELOADED) once; a
     CompletedProcess each (its args, returncode, stdout and stderr as text), in order. ``timeout`` bounds the whole
     batch (a guard against a hang, not a timing)."""
+    given, ran = run_driver(_DRIVER, PRELOADED, cases, timeout)
+    return [
+        subprocess.CompletedProcess(case["args"], code, out, err)
+        for case, (code, out, err) in zip(given, ran, strict=True)
+    ]
+
+
+def run_driver(driver: str, preloaded: list[str], cases: list[tuple], timeout: float) -> tuple[list[dict], list]:
+    """Run ``driver`` (this module's or serve_runs') once for all ``cases`` (args, env, cwd): the cases as given to
+    it, and what it printed (its JSON list, one entry a case)."""
     driver_env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1] / "tools")}
     given = []
     for args, env, cwd in cases:
@@ -114,7 +124,7 @@ def recur_runs(cases: list[tuple], timeout: float = 300) -> list[subprocess.Comp
             raise ValueError(f"{args}: {', '.join(differ)} set apart from this process's: run it as a process")
         given.append({"args": [str(a) for a in args], "env": env, "cwd": str(cwd or Path.cwd())})
     r = subprocess.run(
-        [sys.executable, "-c", _DRIVER, json.dumps(PRELOADED)],
+        [sys.executable, "-c", driver, json.dumps(preloaded)],
         input=json.dumps(given),
         capture_output=True,
         text=True,
@@ -122,7 +132,4 @@ def recur_runs(cases: list[tuple], timeout: float = 300) -> list[subprocess.Comp
         env=driver_env,
     )
     assert r.returncode == 0, r.stderr
-    return [
-        subprocess.CompletedProcess(case["args"], code, out, err)
-        for case, (code, out, err) in zip(given, json.loads(r.stdout), strict=True)
-    ]
+    return given, json.loads(r.stdout)

@@ -17,7 +17,7 @@ import sys
 import textwrap
 from pathlib import Path
 
-from cli_runs import _AT_START, ENDS_AS_PYTHON, PRELOADED
+from cli_runs import _AT_START, ENDS_AS_PYTHON, PRELOADED, run_driver
 
 _IMPORTS = r"""
 import json, os, re, signal, sys, tempfile, threading, time
@@ -100,26 +100,10 @@ def serve_start_lines(cases: list[tuple], timeout: float = 300) -> list[dict]:
     once it printed its start-up line. A dict each, in order: "out" (its whole output, stdout and stderr as one),
     "said" (its lines up to and with the start-up line: [] when it printed none), "returncode" (as Popen's: -15
     for the SIGTERM). ``timeout`` bounds the whole batch (a guard against a hang, not a timing)."""
-    driver_env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1] / "tools")}
-    given = []
-    for args, env, cwd in cases:
-        env = dict(os.environ if env is None else env)
-        started = {k for k in env.keys() | driver_env.keys() if _AT_START.match(k) and k != "PYTHONPATH"}
-        if differ := sorted(k for k in started if env.get(k) != driver_env.get(k)):
-            raise ValueError(f"{args}: {', '.join(differ)} set apart from this process's: run it as a process")
-        given.append({"args": [str(a) for a in args], "env": env, "cwd": str(cwd or Path.cwd())})
-    r = subprocess.run(
-        [sys.executable, "-c", _DRIVER, json.dumps(SERVE_PRELOADED)],
-        input=json.dumps(given),
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        env=driver_env,
-    )
-    assert r.returncode == 0, r.stderr
+    _, ran = run_driver(_DRIVER, SERVE_PRELOADED, cases, timeout)
     return [
         {"out": out, "said": out.splitlines(keepends=True)[:stopped] if stopped else [], "returncode": code}
-        for code, out, stopped in json.loads(r.stdout)
+        for code, out, stopped in ran
     ]
 
 
