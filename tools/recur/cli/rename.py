@@ -9,7 +9,7 @@ import click
 
 from recur import config
 from recur.cli.options import TEXT, kb_option, writes_then_says
-from recur.util.text import one_line, plural
+from recur.util.text import cut, cut_list, one_line, plural
 
 
 @writes_then_says
@@ -134,14 +134,9 @@ def _say_mentions(done) -> None:
         f"Prose still naming {done.old}, left as written ({plural(len(done.mentions), 'line')}; the stub leads "
         f"a link on to {done.new}): bring it up to date by hand where it should say {done.new}:"
     )
-    for m in done.mentions[:MENTIONS_SHOWN]:
-        click.echo(f"  {display_path(m.path)}:{m.line}: {_cut(one_line(m.text))}")
-    if len(done.mentions) > MENTIONS_SHOWN:
-        click.echo(f"  and {len(done.mentions) - MENTIONS_SHOWN} more (--json lists them all)")
-
-
-def _cut(text: str, most: int = 100) -> str:
-    return text if len(text) <= most else text[: most - 1] + "…"
+    lines = [f"  {display_path(m.path)}:{m.line}: {cut(one_line(m.text), 100)}" for m in done.mentions]
+    for line in cut_list(lines, MENTIONS_SHOWN, "  and {n} more (--json lists them all)"):
+        click.echo(line)
 
 
 def _json(done, finished, dry_run: bool) -> dict:

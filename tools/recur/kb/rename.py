@@ -81,14 +81,15 @@ def rename_pattern(kb, old: str, new: str, category: str | None = None, dry: boo
             raise RecurError(f"{_shown(kb.root / JOURNAL)}: a rename was interrupted: run `recur rename` to finish it")
         changes = [_copy(old_path, pid, new_id, new_path), _stub(old_path, new_id)]
         changes += [_pointed(path, whole, places, pid, new_id) for path, whole, places in referrers if places]
+        texts = {c.path: c.text for c in changes}
         if not dry:
-            write_journaled(kb.root, pid, new_id, {c.path: c.text for c in changes}, [new_path])
+            write_journaled(kb.root, pid, new_id, texts, [new_path])
     done = Renamed(pid, new_id, changes, len(kb.incidents_for(pid)))
     for _, earlier in kb.inherited_incidents(pid):
         done.inherited[earlier] = done.inherited.get(earlier, 0) + 1
     from recur.kb.rename_mentions import prose_mentions
 
-    done.mentions = prose_mentions(kb.root, pid, old_path, {c.path: c.text for c in changes})
+    done.mentions = prose_mentions(kb.root, pid, old_path, texts)
     return done
 
 
@@ -225,7 +226,9 @@ def _names_as_word(path: Path, pid: str, whole: bool) -> bool:
     if not whole:
         lines = text.split("\n")
         text = "\n".join(lines[: front_matter_end(lines) or len(lines)])
-    return re.search(rf"(?<![\w-]){re.escape(pid)}(?![\w-])", text, re.IGNORECASE) is not None
+    from recur.kb.rename_mentions import id_word
+
+    return id_word(pid).search(text) is not None
 
 
 def _is(value, pid: str) -> bool:

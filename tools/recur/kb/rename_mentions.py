@@ -23,6 +23,12 @@ _BEFORE = re.compile(r"(^|[:\[{,]|^\s*-)\s*$")
 _AFTER = re.compile(r"^\s*($|[,\]}]|#)")
 
 
+def id_word(pid: str) -> re.Pattern:
+    """``pid`` as a word of its own, in any letter case: not a part of a longer id (``disk-full`` in
+    ``disk-full-logs``) or word (kb.rename's YAML references and the prose here alike)."""
+    return re.compile(rf"(?<![\w-]){re.escape(pid)}(?![\w-])", re.IGNORECASE)
+
+
 @dataclass(frozen=True)
 class Mention:
     """A line of prose naming the renamed pattern's old id: its file, its line (1-based), the line as written."""
@@ -36,7 +42,7 @@ def prose_mentions(root, pid: str, stub: Path | None, texts: dict) -> list[Menti
     """Each line of the KB's (at ``root``) records and documents that names ``pid`` in prose after the rename
     (``texts``: the files the rename writes, {path: text}, read as written; the others as they are on disk), in
     file order; ``stub`` aside (None: known by its ``status: retired``, as every retired pattern is)."""
-    word = re.compile(rf"(?<![\w-]){re.escape(pid)}(?![\w-])", re.IGNORECASE)
+    word = id_word(pid)
     out: list[Mention] = []
     # the files the rename writes too: the new file is not on disk yet in a dry run (nor, moved by --category,
     # under a folder walked), and its copied body names OLD as the written one does
