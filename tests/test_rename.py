@@ -426,6 +426,30 @@ def test_prose_naming_old_is_left_as_written_and_listed_by_file_and_line(kb):
     assert (kb / "paths/first-week.yml").read_text().count("disk-full") == 1  # the why; the step points at NEW
 
 
+def test_more_than_twenty_prose_lines_are_cut_to_twenty_in_the_text_and_listed_whole_in_json(kb):
+    """The text lists the first 20 lines of prose, each cut to 100 characters, then how many more; --json all,
+    as written."""
+    page = kb / "patterns/network/dns-failure.md"
+    long = "see disk-full " + "x" * 120
+    lines = [f"Line {n}: unlike disk-full." for n in range(24)] + [long]
+    page.write_text(page.read_text().replace("## Runbook", "\n\n".join(lines) + "\n\n## Runbook", 1))
+    res = rename(kb, "disk-full", "volume-full", "--dry-run")
+    assert res.exit_code == 0, res.output
+    shown = [
+        x for x in res.output.split("\n") if x.startswith("  kb/patterns/network/dns-failure.md:") and "→" not in x
+    ]
+    assert len(shown) == 20 and "  and 5 more (--json lists them all)" in res.output, res.output
+    doc = json.loads(rename(kb, "disk-full", "volume-full", "--dry-run", "--json").stdout)
+    texts = [m["text"] for m in doc["mentions"]]
+    assert len(texts) == 25 and long in texts
+    whole = rename(kb, "disk-full", "volume-full", "--dry-run").output
+    assert long not in whole  # cut in the text, its 100th character the ellipsis
+    page.write_text(page.read_text().replace("\n\n".join(lines[:24]) + "\n\n", "", 1))
+    one = rename(kb, "disk-full", "volume-full", "--dry-run").output
+    cut = next(x for x in one.split("\n") if "see disk-full" in x).split(": ", 1)[1]
+    assert len(cut) == 100 and cut.endswith("…") and long.startswith(cut[:-1]), cut
+
+
 def test_a_second_rename_counts_the_records_of_the_id_it_replaced(kb):
     """disk-full → volume-full → storage-full: no record names volume-full, but INC-2026-0003 (naming disk-full)
     was its history and is storage-full's now, through both stubs; it said 0 incident records and nothing more."""
