@@ -64,7 +64,9 @@ def test_the_word_caches_of_a_server_stay_small_whatever_words_questions_bring(t
         grew = tracemalloc.get_traced_memory()[0] - filled
     finally:
         tracemalloc.stop()
-    assert grew < 1_000_000, f"5,000 more words asked held {grew:,} bytes more"
+    # ~0.27 MB here; one cache of the questions' words unbounded again (the split's or the stem's) ~1.3 MB: 1 MB, the
+    # bound for 10,000 more words, let it through by a quarter only
+    assert grew < 650_000, f"5,000 more words asked held {grew:,} bytes more"
     # every word was read, long as the questions are: the questions' LRU is full of them
     assert text._recent_split.cache_info().currsize == text.QUERY_WORDS, text._recent_split.cache_info()
     assert _answers(engine) == before
