@@ -9,11 +9,16 @@ images, hashes, ages and sizes outweighed the one cell that said what failed."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from query_js import NODE, run_query_js
 
+from recur.cli.main import cli
 from recur.retrieval.query import prepare
+
+ROOT = Path(__file__).resolve().parents[1]
 
 NODES = """\
 NAME                                          STATUS     ROLES    AGE   VERSION
@@ -263,3 +268,245 @@ def test_long_status_tables_are_read_as_query_py_in_linear_time(tmp_path):
     )
     assert js == [[p.text, p.log_level] for p in map(prepare, texts)]
     assert js[0][1] == "" and js[1] == ["container Exited (137)", "containers"] and js[2][1] == ""
+
+
+# More tables responders paste, each read a row at a time as those above: `kubectl get pods` -A -o wide with pods
+# running and ready but restarted often (POD_RESTARTS_HIGH), -o wide with a pod Pending (its IP and NODE "<none>"),
+# `kubectl get deployments` (-A -o wide: a Deployment scaled to 0, "0/0", is fine), `kubectl top nodes` (a node at
+# 90% CPU or memory or more; "<unknown>" for one with no metrics yet), `systemctl list-units` with its JOB column (a
+# row's job, "start", no word of its description) and a row a narrow terminal wrapped (its description's end on the
+# next line; a unit's name broken). Before the change each was searched whole.
+PODS_RESTARTING = """\
+$ kubectl get pods --all-namespaces -o wide
+NAMESPACE     NAME                                       READY   STATUS    RESTARTS         AGE    IP           NODE                        NOMINATED NODE   READINESS GATES
+ingress       ingress-nginx-controller-5c9f7d8b6-xk2lp   1/1     Running   0                12d    10.8.1.9     ip-10-8-1-33.ec2.internal   <none>           <none>
+ledger        ledger-api-6d7f8c9b5-h4j6k                 1/1     Running   38 (4m12s ago)   2d     10.8.2.14    ip-10-8-2-71.ec2.internal   <none>           <none>
+ledger        ledger-api-6d7f8c9b5-p8r2t                 1/1     Running   41 (2m50s ago)   2d     10.8.2.63    ip-10-8-2-71.ec2.internal   <none>           <none>
+monitoring    prometheus-server-0                        2/2     Running   1 (9d ago)       30d    10.8.1.40    ip-10-8-1-33.ec2.internal   <none>           <none>
+"""
+PODS_WIDE = """\
+NAME                              READY   STATUS             RESTARTS   AGE   IP          NODE                         NOMINATED NODE   READINESS GATES
+checkout-web-7f9c6d5b8-2kqzt      1/1     Running            0          5d    10.8.3.21   ip-10-8-3-101.ec2.internal   <none>           <none>
+checkout-web-7f9c6d5b8-9vxwp      0/1     ImagePullBackOff   0          14m   10.8.4.77   ip-10-8-4-12.ec2.internal    <none>           <none>
+checkout-worker-6b8d9f7c4-m2n4p   0/1     Pending            0          14m   <none>      <none>                       <none>           <none>
+"""
+DEPLOYMENTS = """\
+$ kubectl get deploy -n payments
+NAME              READY   UP-TO-DATE   AVAILABLE   AGE
+payments-api      0/3     3            0           41d
+payments-worker   2/2     2            2           41d
+payments-admin    1/1     1            1           96d
+"""
+DEPLOYMENTS_WIDE = """\
+NAMESPACE   NAME         READY   UP-TO-DATE   AVAILABLE   AGE   CONTAINERS   IMAGES                            SELECTOR
+search      search-api   1/3     3            1           9d    api          registry.local/search-api:7.4.0   app=search-api
+search      indexer      0/0     0            0           9d    indexer      registry.local/indexer:7.4.0      app=indexer
+web         frontend     4/4     4            4           61d   nginx        nginx:1.25.3                      app=frontend
+"""
+TOP_NODES = """\
+NAME                          CPU(cores)   CPU%        MEMORY(bytes)   MEMORY%
+ip-10-8-1-33.ec2.internal     412m         10%         5120Mi          33%
+ip-10-8-2-71.ec2.internal     1890m        47%         14890Mi         96%
+ip-10-8-3-101.ec2.internal    3921m        98%         7012Mi          45%
+ip-10-8-4-12.ec2.internal     <unknown>    <unknown>   <unknown>       <unknown>
+"""
+UNITS_JOB = """\
+root@web-2:~# systemctl list-units --type=service
+  UNIT                                 LOAD   ACTIVE     SUB       JOB   DESCRIPTION
+  certbot.timer                        loaded active     waiting         Run certbot twice daily
+● certbot-renew.service                loaded failed     failed          Certbot: renew the TLS certificates of shop.exampl
+e.org before they expire
+  cron.service                         loaded active     running         Regular background program processing daemon
+  nginx.service                        loaded active     running         A high performance web server and a reverse proxy server
+  node-exporter.service                loaded active     running         Prometheus exporter for machine metrics
+  php8.2-fpm.service                   loaded activating start     start The PHP 8.2 FastCGI Process Manager
+  ssh.service                          loaded active     running         OpenBSD Secure Shell server
+  systemd-journald.service             loaded active     running         Journal Service
+  unattended-upgrades.service          loaded active     running         Unattended Upgrades Shutdown
+
+LOAD   = Reflects whether the unit definition was properly loaded.
+ACTIVE = The high-level unit activation state, i.e. generalization of SUB.
+SUB    = The low-level unit activation state, values depend on unit type.
+JOB    = Pending job for the unit.
+
+9 loaded units listed.
+"""
+UNITS_NAME_WRAPPED = """\
+  UNIT                                            LOAD   ACTIVE SUB    JOB   DESCRIPTION
+● systemd-networkd-wait-online.service            loaded failed failed start Wait f
+or Network to be Configured
+● data-backup-to-s3-nightly-with-retention-policy
+.service loaded failed failed       Nightly backup of /srv/data to S3
+"""
+# a log pasted under or above the table: read as a log pasted alone is (its error lines; a few plain lines as they
+# are), searched after or before the table's bad rows; the command typed above a STATUS_TABLES table is left out
+PODS_THEN_LOG = """\
+NAMESPACE    NAME                                READY   STATUS      RESTARTS        AGE
+search       search-indexer-7c8d9f2b4-k2j4h      0/1     OOMKilled   9 (35s ago)     52m
+search       search-api-5f6b7c8d9-g5h6n          2/2     Running     0               2d
+search       search-api-5f6b7c8d9-r7t9v          2/2     Running     0               2d
+kube-system  coredns-5d78c9869d-wxz2p            1/1     Running     0               40d
+kube-system  aws-node-7xk2p                      2/2     Running     0               40d
+monitoring   node-exporter-9b2kd                 1/1     Running     0               40d
+$ kubectl logs -n search search-indexer-7c8d9f2b4-k2j4h --previous | tail -4
+2026-12-07T22:01:12.004Z INFO  indexed batch 1812 (5000 docs) heap=3.71GiB
+2026-12-07T22:01:14.377Z WARN  GC overhead high: 92% of time in GC over the last 30s
+2026-12-07T22:01:15.902Z INFO  indexed batch 1813 (5000 docs) heap=3.94GiB
+2026-12-07T22:01:16.118Z ERROR java.lang.OutOfMemoryError: Java heap space
+"""
+LOG_THEN_NODES = """\
+Dec 07 21:40:11 ip-10-8-2-71 kubelet[1432]: E1207 21:40:11.402118    1432 kubelet_node_status.go:540] "Error updating node status, will retry" err="error getting node: context deadline exceeded"
+Dec 07 21:40:31 ip-10-8-2-71 kernel: Out of memory: Killed process 22871 (java) total-vm:9123456kB, anon-rss:7012345kB
+$ kubectl get nodes
+NAME                          STATUS     ROLES    AGE   VERSION
+ip-10-8-1-33.ec2.internal     Ready      <none>   30d   v1.29.6-eks-1552ad0
+ip-10-8-2-71.ec2.internal     NotReady   <none>   30d   v1.29.6-eks-1552ad0
+"""
+JOURNAL_THEN_UNITS = """\
+Dec 07 03:00:01 web-2 systemd[1]: Starting certbot-renew.service - Renew Let's Encrypt certificates...
+Dec 07 03:00:02 web-2 certbot[88123]: Saving debug log to /var/log/letsencrypt/letsencrypt.log
+Dec 07 03:00:02 web-2 certbot[88123]: Processing /etc/letsencrypt/renewal/shop.example.org.conf
+Dec 07 03:00:03 web-2 certbot[88123]: Renewing an existing certificate for shop.example.org
+Dec 07 03:00:04 web-2 certbot[88123]: Failed to renew certificate shop.example.org with error: Some challenges have failed.
+Dec 07 03:00:04 web-2 certbot[88123]: All renewals failed. The following certificates could not be renewed:
+Dec 07 03:00:04 web-2 systemd[1]: certbot-renew.service: Main process exited, code=exited, status=1/FAILURE
+Dec 07 03:00:04 web-2 systemd[1]: certbot-renew.service: Failed with result 'exit-code'.
+Dec 07 03:00:04 web-2 systemd[1]: Failed to start certbot-renew.service - Renew Let's Encrypt certificates.
+$ systemctl --failed
+  UNIT                   LOAD   ACTIVE SUB    DESCRIPTION
+● certbot-renew.service  loaded failed failed Renew Let's Encrypt certificates
+"""
+MORE_TABLES = [PODS_RESTARTING, PODS_WIDE, DEPLOYMENTS, DEPLOYMENTS_WIDE, TOP_NODES, UNITS_JOB, UNITS_NAME_WRAPPED]
+MORE_TABLES += [PODS_THEN_LOG, LOG_THEN_NODES, JOURNAL_THEN_UNITS]
+KUBELET_LINE = LOG_THEN_NODES.split("\n")[0]
+MORE_SEARCHED = [
+    (
+        "$ kubectl get pods --all-namespaces -o wide\nledger-api 1/1 Running restarted 38 times\n"
+        "ledger-api 1/1 Running restarted 41 times",
+        "pods",
+        4,
+        2,
+        1,
+        0,
+        0,
+    ),
+    ("checkout-web 0/1 ImagePullBackOff\ncheckout-worker 0/1 Pending", "pods", 3, 2, 0, 0, 0),
+    ("deployment payments-api 0/3 ready, 0 available", "deployments", 3, 1, 0, 0, 1),
+    ("deployment search-api 1/3 ready, 1 available", "deployments", 3, 1, 0, 0, 0),
+    ("node MEMORY% 96%\nnode CPU% 98%", "usage", 4, 2, 0, 0, 0),
+    (
+        "unit certbot-renew.service failed: Certbot: renew the TLS certificates of shop.example.org before they expire",
+        "units",
+        9,
+        1,
+        0,
+        0,
+        1,
+    ),
+    (
+        "unit systemd-networkd-wait-online.service failed: Wait for Network to be Configured\n"
+        "unit data-backup-to-s3-nightly-with-retention-policy.service failed: Nightly backup of /srv/data to S3",
+        "units",
+        2,
+        2,
+        0,
+        0,
+        0,
+    ),
+    (
+        "search-indexer 0/1 OOMKilled\n$ kubectl logs -n search search-indexer-7c8d9f2b4-k2j4h --previous | tail -4\n"
+        "java.lang.OutOfMemoryError: Java heap space",
+        "pods",
+        6,
+        1,
+        0,
+        2,
+        0,
+    ),
+    (f"{KUBELET_LINE}\n{LOG_THEN_NODES.split(chr(10))[1]}\nnode NotReady", "nodes", 2, 1, 2, 0, 1),
+    (
+        "Failed to renew certificate shop.example.org with error: Some challenges have failed.\n"
+        "All renewals failed. The following certificates could not be renewed:\n"
+        "certbot-renew.service: Failed with result 'exit-code'.\n"
+        "Failed to start certbot-renew.service - Renew Let's Encrypt certificates.\n"
+        "unit certbot-renew.service failed: Renew Let's Encrypt certificates",
+        "units",
+        1,
+        1,
+        4,
+        0,
+        1,
+    ),
+]
+# nothing failed: pods restarted fewer than POD_RESTARTS_HIGH times, deployments all ready (one scaled to 0), nodes
+# under 90% (or with no metrics), units active with a job queued; a table with lines that are no log around it
+MORE_NOT_SEARCHED_BY_ROWS = [
+    PODS_RESTARTING.replace("38 (4m12s ago)", "4 (4m12s ago)  ").replace("41 (2m50s ago)", "1 (2m50s ago)  "),
+    DEPLOYMENTS_WIDE.replace("1/3     3            1  ", "3/3     3            3  "),
+    TOP_NODES.replace("96%", "86%").replace("98%", "89%"),
+    "  UNIT            LOAD   ACTIVE     SUB     JOB   DESCRIPTION\n  cron.service    loaded active     running       "
+    "Regular background program processing daemon\n  php-fpm.service loaded activating start   start PHP FastCGI\n",
+    "we looked at the nodes\nthen at the pods\nand again at the nodes\nand here they are\n" + NODES,
+    NODES + "one\ntwo\nthree\nfour\n",
+]
+
+
+def test_more_tables_are_searched_by_their_rows_that_say_something_failed():
+    """`kubectl get pods` -A -o wide (restarts), `kubectl get deployments`, `kubectl top nodes`, systemctl with a JOB
+    column and wrapped rows, and a log above or under a table, each by its bad rows (and the log's error lines)."""
+    for text, expect in zip(MORE_TABLES, MORE_SEARCHED):
+        p = prepare(text)
+        got = (p.text, p.log_level, p.log_lines, p.log_kept, p.log_before, p.log_after, p.log_command)
+        assert got == expect, text
+    assert prepare(PODS_RESTARTING).note == (
+        "searched the 2 pods not running and ready or restarted 5 times or more of a 4-pod kubectl get pods table "
+        "(name, readiness and status), not its column header and the 2 other rows, and the 1 line before it"
+    )
+    assert prepare(DEPLOYMENTS).note == (
+        "searched the 1 deployment not all ready and available of the 3 in a kubectl get deployments table (name, "
+        "readiness and available replicas), not its column header, its command line and the 2 other rows"
+    )
+    assert prepare(TOP_NODES).note == (
+        "searched the 2 nodes at 90% CPU or memory or more of the 4 in a kubectl top nodes table (CPU% and MEMORY%), "
+        "not its column header and the 2 other rows"
+    )
+    assert prepare(PODS_THEN_LOG).note.endswith("not its column header and the 5 other rows, and the 2 lines after it")
+
+
+def test_more_tables_with_nothing_failed_or_no_log_around_them_are_searched_as_they_are():
+    for text in MORE_NOT_SEARCHED_BY_ROWS:
+        p = prepare(text)
+        assert (p.text, p.log_level) == (text, ""), text
+
+
+@pytest.mark.skipif(NODE is None, reason="node is not installed")
+def test_the_pages_query_reads_more_tables_as_query_py(tmp_path):
+    """recur-query.js reads the tables above, and the logs around them, as recur.retrieval.query does, LF and CRLF."""
+    texts = MORE_TABLES + MORE_NOT_SEARCHED_BY_ROWS
+    texts += [t.replace("\n", "\r\n") for t in texts]
+    body = (
+        "return input.map((t) => { const p = q.prepare(t); "
+        "return [p.text, p.log_lines, p.log_kept, p.log_level, p.log_before, p.log_after, p.log_command, q.note(p)]; });"
+    )
+    js = run_query_js(tmp_path, body, texts)
+    for text, j in zip(texts, js):
+        p = prepare(text)
+        py = [p.text, p.log_lines, p.log_kept, p.log_level, p.log_before, p.log_after, p.log_command, p.note or ""]
+        assert j == py, text
+    assert sum(bool(j[3]) for j in js) == 2 * len(MORE_TABLES)
+
+
+@pytest.mark.model
+def test_recur_suggest_answers_a_systemctl_table_and_a_pod_table_with_its_log_by_what_failed(real_engine):
+    """`recur suggest` on the shipped KB. Searched whole, systemctl's table of nine units, one failed with its
+    description wrapped, was "no known pattern" (tls-certificate-expired at p 0.06, its healthy rows and legend
+    outweighing the failed one); by that row, tls-certificate-expired high (0.97). A pod table with its OOM-killed
+    pod's log under it found memory-leak-oom-kill at p 0.64, gc-pause-stalls 0.52 beside it; by the pod and the log's
+    error line, 0.92."""
+    args = ["suggest", "--kb", str(ROOT / "kb"), "--index", str(real_engine.index_dir), "--json", "--top", "3", "-"]
+    for text, pid in ((UNITS_JOB, "tls-certificate-expired"), (PODS_THEN_LOG, "memory-leak-oom-kill")):
+        res = CliRunner().invoke(cli, args, input=text, catch_exceptions=False)
+        assert res.exit_code == 0, res.output
+        answer = json.loads(res.stdout)
+        top = answer["results"][0]
+        assert (top["id"], top["confidence"], answer["no_known_pattern"]) == (pid, "high", False), answer

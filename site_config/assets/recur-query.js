@@ -256,7 +256,9 @@
     var lines = text.split("\n").filter(function (x) { return trim(x) !== ""; });
     var crash = traceback(lines) || goPanic(lines) || podTable(lines) || eventTable(lines) || nodeDescribed(lines) ||
       described(lines) || statusTable(lines);
-    if (crash) return crash;
+    return crash || plainLog(lines);
+  }
+  function plainLog(lines) {  /* query._plain_log: read_log but for the crashes and tables read alone */
     if (lines.length < LOG_MIN_LINES) return fewRecords(lines) || (lines.length === 1 ? oneLine(lines[0]) : null);
     var before = beforeLog(lines), s = scan(lines.slice(before.length));
     if (!s.records || s.records < LOG_SHARE * (s.records + s.others)) return null;
@@ -278,6 +280,7 @@
   var POD_FINE = ["Running", "Completed", "Succeeded"];
   var POD_READY = /^[0-9]+\/[0-9]+$/;  /* query.POD_READY: "1/2", not Flux's "True" */
   var POD_HASH = /-[bcdfghjklmnpqrstvwxz2456789]{5,10}-[bcdfghjklmnpqrstvwxz2456789]{5}$/;
+  var POD_RESTARTS_HIGH = 5, POD_RESTARTED = / restarted [0-9]+ times$/m, LEADING_NUMBER = /^[0-9]{1,9}/;  /* query.py's */
   var HEADER_CELL = /^[A-Z][A-Z0-9_%/().:-]*(?: [A-Z][A-Z0-9_%/().:-]*)*$/;
   function tableHeader(line, need) {  /* query._table_header: a cell at a time, not COLUMN_HEADER (its blanks backtrack) */
     if (!need.every(function (c) { return line.indexOf(c) >= 0; })) return null;
@@ -301,6 +304,27 @@
     }
     return said;
   }
+  /* query._before_table: [what of the lines before a table's header is searched, how many are its command] or null */
+  function beforeTable(lines, command) {
+    var said = lines.map(trim), words = lines.length <= PREAMBLE_LINES ? beforeLog(lines) : null;
+    if (words && words.length === said.length && words.every(function (x, k) { return x === said[k]; })) {
+      var kept = said.filter(function (x) { return !(command && command.test(x)); });
+      return [kept, said.length - kept.length];
+    }
+    var end = lines.length;
+    while (command && end && command.test(said[end - 1])) end--;
+    var log = logPart(lines.slice(0, end));
+    return log ? [log, lines.length - end] : null;
+  }
+  function afterTable(lines) {  /* query._after_table */
+    var words = wordsAfter(lines);
+    return words ? words : logPart(lines);
+  }
+  function logPart(lines) {  /* query._log_part: a log's lines above or under a table, as a log alone is read */
+    if (!lines.length || !lines.some(function (x) { return readLine(trim(x))[0]; })) return null;
+    var log = plainLog(lines);
+    return log ? log.text.split("\n") : lines.map(function (x) { return head(trim(x), LINE_CHARS); });
+  }
   function withAfter(log, after) {  /* query._with_after */
     if (!after.length) return log;
     var out = [log.text].concat(after).join("\n");
@@ -310,12 +334,11 @@
   }
   function podTable(lines) {
     var at = -1;
-    for (var i = 0; i < lines.length && i <= PREAMBLE_LINES; i++) {
+    for (var i = 0; i < lines.length; i++) {
       if (podHeader(lines[i])) { at = i; break; }
     }
     if (at < 0 || lines.length < at + 2) return null;
-    var columns = podHeader(lines[at]), words = wordsBefore(lines, at);
-    if (!words) return null;
+    var columns = podHeader(lines[at]), restarts = columns.indexOf("RESTARTS");
     var ready = columns.indexOf("READY"), status = columns.indexOf("STATUS"), name = columns.indexOf("NAME"), kept = [];
     var rows = lines.length - at - 1;
     for (var r = at + 1; r < lines.length; r++) {
@@ -324,11 +347,15 @@
       var slash = cells[ready].indexOf("/");
       var have = slash < 0 ? cells[ready] : cells[ready].slice(0, slash), want = slash < 0 ? "" : cells[ready].slice(slash + 1);
       var fine = POD_FINE.indexOf(cells[status]) >= 0 && (cells[status] !== "Running" || have === want);
-      if (!fine) kept.push(head(cells[name].replace(POD_HASH, "") + " " + cells[ready] + " " + cells[status], LINE_CHARS));
+      var said = cells[name].replace(POD_HASH, "") + " " + cells[ready] + " " + cells[status];
+      var times = restarts >= 0 ? LEADING_NUMBER.exec(cells[restarts]) : null;
+      if (!fine) kept.push(head(said, LINE_CHARS));
+      else if (times && +times[0] >= POD_RESTARTS_HIGH) kept.push(head(said + " restarted " + (+times[0]) + " times", LINE_CHARS));
     }
-    var after = wordsAfter(lines.slice(at + 1 + rows));
-    if (!kept.length || !rows || !after) return null;
-    var log = logOf(words, distinct(kept), rows, "pods", 0);
+    if (!kept.length || !rows) return null;
+    var before = beforeTable(lines.slice(0, at), null), after = afterTable(lines.slice(at + 1 + rows));
+    if (!before || !after) return null;
+    var log = logOf(before[0], distinct(kept), rows, "pods", 0);
     log.kept = kept.length;  /* the pods not fine, not the lines searched (two replicas are one line) */
     return withAfter(log, after);
   }
@@ -366,9 +393,14 @@
   /* query._status_table: `kubectl get nodes`, `docker ps`, `systemctl`, `df` pasted, by their rows that say something
      failed; STATUS_TABLES, CONTAINER_*, UNIT_*, DF_*, DISK_FULL_AT and STATUS_COMMANDS as query.py's. Cells and
      offsets are counted in characters (code points), as Python counts them */
-  var DISK_FULL_AT = 90, STATUS_MAX_COLUMNS = 16;
+  var DISK_FULL_AT = 90, STATUS_MAX_COLUMNS = 16, USAGE_HIGH_AT = 90;
+  var USAGE_PERCENTS = ["CPU%", "CPU(%)", "MEMORY%", "MEMORY(%)"];
   var STATUS_TABLES = {
     nodes: [["NAME", "STATUS", "ROLES", "VERSION"], "node", "kubectl get nodes", "not Ready", "status"],
+    deployments: [["NAME", "READY", "UP-TO-DATE", "AVAILABLE"], "deployment", "kubectl get deployments",
+                  "not all ready and available", "name, readiness and available replicas"],
+    usage: [["NAME", "CPU(cores)", "MEMORY(bytes)"], "node", "kubectl top nodes",
+            "at " + USAGE_HIGH_AT + "% CPU or memory or more", "CPU% and MEMORY%"],
     containers: [["CONTAINER ID", "IMAGE", "STATUS", "NAMES"], "container", "docker ps", "not up and healthy", "status"],
     units: [["UNIT", "LOAD", "ACTIVE", "SUB", "DESCRIPTION"], "unit", "systemctl", "failed or not loaded", "name, state and description"],
     filesystems: [["Filesystem", "Mounted on"], "filesystem", "df", DISK_FULL_AT + "% full or more", "free, use and mount point"]
@@ -381,6 +413,8 @@
   var UNIT_LOADS = ["loaded", "not-found", "bad-setting", "error", "masked", "stub", "merged"];
   var UNIT_ACTIVES = ["active", "reloading", "inactive", "failed", "activating", "deactivating", "maintenance", "refreshing"];
   var UNIT_BAD_LOADS = ["not-found", "bad-setting", "error"];
+  var UNIT_JOBS = ["start", "stop", "reload", "restart", "verify-active", "verify-started", "try-restart", "try-reload",
+                   "reload-or-start", "nop"];
   var UNIT_LEGEND = /^(?:(?:Legend:[ \t]+)?(?:LOAD|ACTIVE|SUB|JOB)[ \t]*[=→] |\d+ loaded units? listed|To show all installed unit files|Pass --all to see)/;
   var DF_USE = ["Use%", "IUse%", "Capacity"], DF_FREE = ["Avail", "IFree", "Available"];
   var DF_PERCENT = /^([0-9]{1,3})%$/;
@@ -403,6 +437,8 @@
   }
   var STATUS_COMMANDS = {
     nodes: /(?:^|[ \t$#>])kubectl[ \t][^\n]*\bget[ \t]+(?:nodes?|no)\b/,
+    deployments: /(?:^|[ \t$#>])kubectl[ \t][^\n]*\bget[ \t]+deploy(?:ments?)?\b/,
+    usage: /(?:^|[ \t$#>])kubectl[ \t][^\n]*\btop[ \t]+(?:nodes?|no)\b/,
     containers: /(?:^|[ \t$#>])(?:docker|podman)[ \t]+(?:ps|container[ \t]+ls)\b/,
     units: /(?:^|[ \t$#>])systemctl\b/,
     filesystems: /(?:^|[ \t$#>])df\b/
@@ -416,14 +452,27 @@
     return cells;
   }
   function words(line) { return trim(line).split(BLANKS).filter(function (w) { return w; }); }
+  /* query.STATUS_HEADER_WORD: a line with none of them is no header, not read further */
+  var DF_MOUNT_WORD = /Mounted|Monté|Eingehängt|Montado|Montato|zamont\./;  /* query.DF_MOUNT_WORD */
+  var STATUS_HEADER_WORD = new RegExp("NAME|CONTAINER ID|UNIT|" + DF_MOUNT_WORD.source);
   function statusKind(line) {  /* query._status_kind */
+    if (!STATUS_HEADER_WORD.test(line)) return "";
     var w = words(line);
     if (w.length > 2 * STATUS_MAX_COLUMNS) return "";
     var cells = tableHeader(line, STATUS_TABLES.nodes[0]);
     if (cells && cells.length <= STATUS_MAX_COLUMNS) return "nodes";
     cells = tableHeader(line, STATUS_TABLES.containers[0]);
     if (cells && cells.length <= STATUS_MAX_COLUMNS) return "containers";
-    if (w.join(" ") === "UNIT LOAD ACTIVE SUB DESCRIPTION") return "units";
+    cells = tableHeader(line, STATUS_TABLES.deployments[0]);
+    if (cells && cells.length <= STATUS_MAX_COLUMNS) return "deployments";
+    if (line.indexOf("MEMORY(bytes)") >= 0 && w.length <= STATUS_MAX_COLUMNS + 2) {  /* kubectl top nodes */
+      cells = trim(line).split(CELL_GAP);
+      if (STATUS_TABLES.usage[0].every(function (c) { return cells.indexOf(c) >= 0; }) &&
+          USAGE_PERCENTS.some(function (c) { return cells.indexOf(c) >= 0; })) return "usage";
+    }
+    var joined = w.join(" ");
+    if (joined === "UNIT LOAD ACTIVE SUB DESCRIPTION" || joined === "UNIT LOAD ACTIVE SUB JOB DESCRIPTION") return "units";
+    if (!DF_MOUNT_WORD.test(line)) return "";
     w = dfEnglish(w);
     if (w[0] === "Filesystem" && w.slice(-2).join(" ") === "Mounted on" &&
         DF_USE.some(function (c) { return w.indexOf(c) >= 0; })) return "filesystems";
@@ -448,7 +497,7 @@
   }
   function statusColumns(kind, line) {  /* query._status_columns: [columns, where each starts, in characters] */
     if (kind === "containers") line = expandTabs(line);
-    if (kind === "nodes" || kind === "containers") {
+    if (kind === "nodes" || kind === "containers" || kind === "deployments" || kind === "usage") {
       var cells = trim(line).split(CELL_GAP), found = [], at = 0, last = 0, chars = 0;
       cells.forEach(function (cell) {
         at = line.indexOf(cell, at); chars += Array.from(line.slice(last, at)).length; last = at;
@@ -474,14 +523,18 @@
       cells = splitBy(trim(s.slice(i)), BLANKS, 4);
       if (cells.length !== 5 || UNIT_LOADS.indexOf(cells[1]) < 0 || UNIT_ACTIVES.indexOf(cells[2]) < 0) return [false, ""];
       var bad = UNIT_BAD_LOADS.indexOf(cells[1]) >= 0 ? cells[1] : cells[2] === "failed" ? cells[2] : "";
-      return [true, bad ? "unit " + cells[0] + " " + bad + ": " + cells[4] : ""];
+      var about = cells[4], sp = about.indexOf(" "), job = sp < 0 ? about : about.slice(0, sp);
+      var rest = sp < 0 ? "" : trim(about.slice(sp + 1));
+      if (columns.indexOf("JOB") >= 0 && UNIT_JOBS.indexOf(job) >= 0 && rest) about = rest;
+      return [true, bad ? "unit " + cells[0] + " " + bad + ": " + about : ""];
     }
-    cells = kind === "nodes" ? trim(raw).split(CELL_GAP) : splitBy(trim(raw), BLANKS, columns.length - 1);
+    cells = kind === "filesystems" ? splitBy(trim(raw), BLANKS, columns.length - 1) : trim(raw).split(CELL_GAP);
     if (cells.length !== columns.length) return [false, ""];
     if (kind === "nodes") {
       status = cells[columns.indexOf("STATUS")];
       return [true, status.split(",")[0] === "Ready" ? "" : "node " + status];
     }
+    if (kind === "deployments" || kind === "usage") return kubeRow(kind, columns, cells);
     var use = DF_USE.filter(function (c) { return columns.indexOf(c) >= 0; })[0], cell = cells[columns.indexOf(use)];
     var full = DF_PERCENT.exec(cell), mount = cells[cells.length - 1];
     if (!full && cell !== "-") return [false, ""];
@@ -491,26 +544,61 @@
       .map(function (c) { return c + " " + cells[columns.indexOf(c)] + " "; }).join("");
     return [true, "filesystem " + free + use + " " + full[0] + " Mounted on " + mount];
   }
+  function kubeRow(kind, columns, cells) {  /* query._kube_row: kubectl get deployments, kubectl top nodes */
+    if (kind === "deployments") {
+      var ready = cells[columns.indexOf("READY")], available = cells[columns.indexOf("AVAILABLE")];
+      if (!POD_READY.test(ready) || !/^[0-9]{1,9}$/.test(available)) return [false, ""];
+      var slash = ready.indexOf("/"), have = ready.slice(0, slash), want = ready.slice(slash + 1);
+      var fine = have === want && +available >= +want;
+      return [true, fine ? "" : "deployment " + cells[columns.indexOf("NAME")] + " " + ready + " ready, " + available + " available"];
+    }
+    var high = [];
+    for (var k = 0; k < USAGE_PERCENTS.length; k++) {
+      if (columns.indexOf(USAGE_PERCENTS[k]) < 0) continue;
+      var cell = cells[columns.indexOf(USAGE_PERCENTS[k])], use = DF_PERCENT.exec(cell);
+      if (!use && cell !== "<unknown>") return [false, ""];
+      if (use && +use[1] >= USAGE_HIGH_AT) high.push(USAGE_PERCENTS[k] + " " + cell);
+    }
+    return [true, high.length ? "node " + high.join(" ") : ""];
+  }
+  function unitsUnwrapped(columns, rows) {  /* query._units_unwrapped: a row a narrow terminal wrapped, joined again */
+    function row(x) { return statusRow("units", columns, [], x)[0]; }
+    function legend(x) { return UNIT_LEGEND.test(trim(x)); }
+    var names = [], joined = [], n;
+    for (n = 0; n < rows.length; n++) {
+      var two = n + 1 < rows.length ? rstripOf(rows[n], "\r") + rows[n + 1] : "";
+      var whole = two !== "" && !row(rows[n]) && row(two);
+      names.push(whole ? two : rows[n]);
+      if (whole) n++;
+    }
+    for (n = 0; n < names.length; n++) {
+      var line = names[n], below = n + 1 < names.length ? names[n + 1] : "";
+      if (row(line) || legend(line) || !(joined.length && row(joined[joined.length - 1]))) joined.push(line);
+      else if (below && (row(below) || legend(below))) joined[joined.length - 1] = rstripOf(joined[joined.length - 1], "\r") + line;
+      else joined.push(line);
+    }
+    return joined;
+  }
   function statusTable(lines) {
     var at = -1, kind = "";
-    for (var i = 0; i < lines.length && i <= PREAMBLE_LINES; i++) {
+    for (var i = 0; i < lines.length; i++) {
       if ((kind = statusKind(lines[i]))) { at = i; break; }
     }
-    if (at < 0 || lines.length < at + 2 || !wordsBefore(lines, at)) return null;
-    var body = kind === "filesystems" ? dfUnwrapped(lines.slice(at + 1)) : lines.slice(at + 1);
-    var cols = statusColumns(kind, lines[at]), kept = [], rows = body.length, legend = 0;
+    if (at < 0 || lines.length < at + 2) return null;
+    var cols = statusColumns(kind, lines[at]), body = lines.slice(at + 1);
+    body = kind === "filesystems" ? dfUnwrapped(body) : kind === "units" ? unitsUnwrapped(cols[0], body) : body;
+    var kept = [], rows = body.length, legend = 0;
     for (var r = 0; r < body.length; r++) {
       if (kind === "units" && UNIT_LEGEND.test(trim(body[r]))) { legend++; continue; }
       var row = statusRow(kind, cols[0], cols[1], body[r]);
       if (!row[0] || legend) { rows = r; break; }
       if (row[1]) kept.push(head(row[1], LINE_CHARS));
     }
-    var after = wordsAfter(body.slice(rows));
-    if (!kept.length || !rows || !after) return null;
-    var before = lines.slice(0, at).map(trim);
-    var said = before.filter(function (x) { return !STATUS_COMMANDS[kind].test(x); });
-    var log = logOf(said, distinct(kept), rows - legend, kind, 0);
-    log.kept = kept.length; log.command = before.length - said.length;
+    if (!kept.length || !rows) return null;
+    var before = beforeTable(lines.slice(0, at), STATUS_COMMANDS[kind]), after = afterTable(body.slice(rows));
+    if (!before || !after) return null;
+    var log = logOf(before[0], distinct(kept), rows - legend, kind, 0);
+    log.kept = kept.length; log.command = before[1];
     return withAfter(log, after);
   }
 
@@ -1571,7 +1659,8 @@
                  d[2] + linesBefore(p, "it") + linesAfter(p));
     } else if (p.log_level === "pods") {  /* `kubectl get pods` (query._pod_table) */
       var others = p.log_lines - p.log_kept;
-      parts.push("searched the " + n(p.log_kept) + " pod" + (p.log_kept === 1 ? "" : "s") + " not running and ready of a " +
+      var restarted = POD_RESTARTED.test(p.text) ? " or restarted " + POD_RESTARTS_HIGH + " times or more" : "";
+      parts.push("searched the " + n(p.log_kept) + " pod" + (p.log_kept === 1 ? "" : "s") + " not running and ready" + restarted + " of a " +
                  n(p.log_lines) + "-pod kubectl get pods table (name, readiness and status), not its column header" +
                  (others ? " and the " + n(others) + " other row" + (others === 1 ? "" : "s") : "") + linesBefore(p, "it") +
                  linesAfter(p));

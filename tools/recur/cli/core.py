@@ -540,6 +540,8 @@ SAID_ALONE = {
     "panic": "its panic",
     "pods": "the pods searched",
     "nodes": "the nodes searched",
+    "deployments": "the deployments searched",
+    "usage": "the nodes searched",
     "containers": "the containers searched",
     "units": "the units searched",
     "filesystems": "the filesystems searched",

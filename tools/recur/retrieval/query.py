@@ -91,13 +91,15 @@ plain lines with a level word each, as a logger writes it (after a timestamp, br
 a typed "error: ..."), when some are at an error (else warning) level beside others. And a Python
 traceback pasted alone is searched by its exception lines, a Go crash (a ``panic:`` or ``fatal error:`` and its
 goroutine dump) by its panic lines: whole, their frames outweighed what failed (_traceback, _go_panic).
-`kubectl get pods` pasted (its NAME, READY and STATUS columns) is searched by its pods not running and ready,
-each as its name without a Deployment's hashes, its readiness and status (_pod_table); `kubectl get events` by its
-Warning events (_event_table), `kubectl describe node` by the taints Kubernetes sets on a node in trouble, its
-cordon, wrong conditions and Warning events (_node_described); `kubectl get nodes`, `docker ps`, `systemctl` and
-`df` by their rows that say something failed, each as what the table lists and its status cell (df's: its use
-column by name and its mount point), not its healthy rows, names, IPs, ages nor the command typed above it
-(_status_table); the words typed under such a table are searched after it (_words_after). Slack's quoted lines and
+`kubectl get pods` pasted (its NAME, READY and STATUS columns) is searched by its pods not running and ready (or
+restarted POD_RESTARTS_HIGH times or more), each as its name without a Deployment's hashes, its readiness and status
+(_pod_table); `kubectl get events` by its Warning events (_event_table), `kubectl describe node` by the taints
+Kubernetes sets on a node in trouble, its cordon, wrong conditions and Warning events (_node_described); `kubectl get
+nodes`, `kubectl get deployments`, `kubectl top nodes`, `docker ps`, `systemctl` and `df` by their rows that say
+something failed, each as what the table lists and its status cell (df's: its use column by name and its mount
+point), not its healthy rows, names, IPs, ages nor the command typed above it (_status_table); the words typed under
+such a table are searched after it (_words_after), and a log pasted above or under a pod or such table is read as a
+log alone is, searched before or after its rows (_log_part). Slack's quoted lines and
 its &lt; &gt; &amp; are read as typed first (slack_unquoted).
 A single line that starts as a logger writes it is searched without what says nothing of what failed: its
 timestamps (a time of day alone only where a level or host follows, as above), syslog's host and process, klog's
@@ -419,6 +421,13 @@ POD_READY = re.compile(r"[0-9]+/[0-9]+", re.ASCII)
 # a Deployment's pod's name ends in its ReplicaSet's hash and its own suffix, of the letters and digits Kubernetes
 # writes them in (no vowel, no 0, 1, 3): "payments-api-84c7f5d9b-t7w2r" is searched as "payments-api"
 POD_HASH = re.compile(r"-[bcdfghjklmnpqrstvwxz2456789]{5,10}-[bcdfghjklmnpqrstvwxz2456789]{5}$", re.ASCII)
+# a pod running and ready that restarted this often (its RESTARTS cell, "38 (4m12s ago)") is searched too, as
+# "ledger-api 1/1 Running restarted 38 times": a container that crashes and comes back between two `kubectl get pods`
+# shows Running. A judgement, not a measure: kubelet's back-off is up to 5 minutes after a few restarts, and a pod of
+# weeks restarted once or twice by a node's drain says nothing failed
+POD_RESTARTS_HIGH = 5
+POD_RESTARTED = re.compile(r" restarted [0-9]+ times$", re.M | re.ASCII)  # such a pod's line (Prepared._pods_note)
+LEADING_NUMBER = re.compile(r"[0-9]{1,9}", re.ASCII)  # (a count, as JavaScript reads it exactly)
 # docker ps: a container's id (12 hex digits, 64 with --no-trunc), the states its STATUS starts with, the age that
 # follows them ("Exited (137) 2 minutes ago", "Up 5 days (healthy)", "Up About an hour"), out; fine: up and not unhealthy,
 # exited with code 0, created and never started, paused (by a person)
@@ -436,6 +445,10 @@ UNIT_MARK = "●*"
 UNIT_LOADS = {"loaded", "not-found", "bad-setting", "error", "masked", "stub", "merged"}
 UNIT_ACTIVES = {"active", "reloading", "inactive", "failed", "activating", "deactivating", "maintenance", "refreshing"}
 UNIT_BAD_LOADS = {"not-found", "bad-setting", "error"}
+# the jobs systemd writes in list-units' JOB column (its header has one while a job is queued); its cell is empty for
+# a unit with none, so a row's fifth word is its job only when it is one of these (a description is capitalised)
+UNIT_JOBS = {"start", "stop", "reload", "restart", "verify-active", "verify-started", "try-restart", "try-reload"}
+UNIT_JOBS |= {"reload-or-start", "nop"}
 UNIT_LEGEND = re.compile(
     r"(?:Legend:[ \t]+)?(?:LOAD|ACTIVE|SUB|JOB)[ \t]*[=→] |\d+ loaded units? listed|To show all installed unit files"
     r"|Pass --all to see",
@@ -449,6 +462,12 @@ DF_USE = ("Use%", "IUse%", "Capacity")
 DF_FREE = ("Avail", "IFree", "Available")
 DF_PERCENT = re.compile(r"([0-9]{1,3})%", re.ASCII)
 DISK_FULL_AT = 90
+# `kubectl top nodes`: its percent columns (CPU%, or CPU(%) as newer kubectl writes them) and the use at which a node's
+# row is searched, as df's: a node at 90% of its allocatable memory or more is near the kubelet's eviction, one at 90%
+# CPU or more is saturated. `kubectl top pods` has no percent (a pod's use of what? its limits are not in it): no rule,
+# searched as it is
+USAGE_PERCENTS = ("CPU%", "CPU(%)", "MEMORY%", "MEMORY(%)")
+USAGE_HIGH_AT = 90
 # df's columns as coreutils' French, German, Spanish, Italian, Brazilian and Polish translations write them (its .mo
 # files), read and searched as the English names (found in a re-read: `df -h` of a French locale, "Sys. de fichiers
 # … Uti% Monté sur", was no table, searched whole)
@@ -466,6 +485,10 @@ DF_LOCALES = {
     **dict.fromkeys(("ILibre", "IFrei", "NLibres", "ILiberi", "ILivre", "wolneI"), "IFree"),
     **dict.fromkeys(("Disponible", "Verfügbar", "Disponibles", "Disponib.", "Disponível", "dostępne"), "Available"),
 }
+# a word one of STATUS_TABLES' headers has, each: a line with none is no header, not read further (a table's header is
+# looked for in every line of a paste, after a log too: df's header read as words on each of 250,000 lines took 20 s)
+DF_MOUNT_WORD = re.compile(r"Mounted|Monté|Eingehängt|Montado|Montato|zamont\.")  # of df's, in DF_LOCALES' too
+STATUS_HEADER_WORD = re.compile(rf"NAME|CONTAINER ID|UNIT|{DF_MOUNT_WORD.pattern}")
 # the most columns a STATUS_TABLES header has (kubectl get nodes -o wide: 10): more is none of them, and each row's cells
 # read by a header of 300,000 columns took time growing with the square of the paste
 STATUS_MAX_COLUMNS = 16
@@ -474,6 +497,8 @@ STATUS_MAX_COLUMNS = 16
 # "container Restarting (1)" found image-pull-failure, whose text names them, "no known pattern" and medium)
 STATUS_COMMANDS = {
     "nodes": re.compile(r"(?:^|[ \t$#>])kubectl[ \t].*\bget[ \t]+(?:nodes?|no)\b", re.ASCII),
+    "deployments": re.compile(r"(?:^|[ \t$#>])kubectl[ \t].*\bget[ \t]+deploy(?:ments?)?\b", re.ASCII),
+    "usage": re.compile(r"(?:^|[ \t$#>])kubectl[ \t].*\btop[ \t]+(?:nodes?|no)\b", re.ASCII),
     "containers": re.compile(r"(?:^|[ \t$#>])(?:docker|podman)[ \t]+(?:ps|container[ \t]+ls)\b", re.ASCII),
     "units": re.compile(r"(?:^|[ \t$#>])systemctl\b", re.ASCII),
     "filesystems": re.compile(r"(?:^|[ \t$#>])df\b", re.ASCII),
@@ -487,6 +512,20 @@ STATUS_COMMANDS = {
 # healthy rows, IPs, images and sizes searched
 STATUS_TABLES = {
     "nodes": ({"NAME", "STATUS", "ROLES", "VERSION"}, "node", "kubectl get nodes", "not Ready", "status"),
+    "deployments": (
+        {"NAME", "READY", "UP-TO-DATE", "AVAILABLE"},
+        "deployment",
+        "kubectl get deployments",
+        "not all ready and available",
+        "name, readiness and available replicas",
+    ),
+    "usage": (
+        {"NAME", "CPU(cores)", "MEMORY(bytes)"},
+        "node",
+        "kubectl top nodes",
+        f"at {USAGE_HIGH_AT}% CPU or memory or more",
+        "CPU% and MEMORY%",
+    ),
     "containers": (
         {"CONTAINER ID", "IMAGE", "STATUS", "NAMES"},
         "container",
@@ -710,9 +749,12 @@ class Prepared:
         kept, others = self.log_kept, self.log_lines - self.log_kept
         s, o = ("" if n == 1 else "s" for n in (kept, others))
         rest = f" and the {others:,} other row{o}" if others else ""
+        # a pod running and ready but restarted often (POD_RESTARTS_HIGH) is named so only when the table had one
+        restarted = f" or restarted {POD_RESTARTS_HIGH} times or more" if POD_RESTARTED.search(self.text) else ""
         return (
-            f"searched the {kept:,} pod{s} not running and ready of a {self.log_lines:,}-pod kubectl get pods table "
-            f"(name, readiness and status), not its column header{rest}{self._lines_before()}{self._lines_after()}"
+            f"searched the {kept:,} pod{s} not running and ready{restarted} of a {self.log_lines:,}-pod kubectl get "
+            f"pods table (name, readiness and status), not its column header{rest}{self._lines_before()}"
+            f"{self._lines_after()}"
         )
 
     def _status_note(self) -> str:
@@ -1052,8 +1094,12 @@ def read_log(text: str) -> Log | None:
     lines = [x for x in text.split("\n") if x.strip(WS)]
     crash = _traceback(lines) or _go_panic(lines) or _pod_table(lines) or _event_table(lines) or _node_described(lines)
     crash = crash or _described(lines) or _status_table(lines)
-    if crash is not None:
-        return crash
+    return crash if crash is not None else _plain_log(lines)
+
+
+def _plain_log(lines: list[str]) -> Log | None:
+    """read_log of ``lines`` (non-empty) but for the crashes and tables read alone: a log's error lines, a few records'
+    messages, a single line's; the log lines around a pasted table are read so (_log_part)."""
     if len(lines) < LOG_MIN_LINES:
         return _few_records(lines) or (_one_line(lines[0]) if len(lines) == 1 else None)
     before = _before_log(lines)
@@ -1136,16 +1182,19 @@ def _pod_table(lines: list[str]) -> Log | None:
     STATUS among its columns) and rows of as many cells (set apart by a tab or two spaces or more), each READY a pod's
     (POD_READY: no Flux table's "True"), searched by the pods not running and ready (POD_FINE: Running with all its
     containers ready, Completed, Succeeded), each as its name (without a Deployment's hashes, POD_HASH), readiness and
-    status, each once, at level "pods"; else None (searched as it is). Found in review: a table of 6 pods, 2 of a
+    status (a pod running and ready restarted POD_RESTARTS_HIGH times or more: "… restarted 38 times"), each once, at
+    level "pods"; else None (searched as it is). Found in review: a table of 6 pods, 2 of a
     Deployment in CrashLoopBackOff, found bad-deploy-crashloop at p 0.50, the 4 healthy rows, the header, restarts and
     ages outweighing the 2; as "payments-api 0/1 CrashLoopBackOff", p 0.83; a table's OOMKilled pod beside two Running
     ones, memory-leak-oom-kill 0.57, then 0.9. A table with every pod fine says nothing failed: searched as it is. The words written after
-    the table (_words_after: "started after the 14:00 deploy") are searched after its pods."""
-    at = next((n for n, x in enumerate(lines[: PREAMBLE_LINES + 1]) if _pod_header(x)), None)
-    if at is None or len(lines) < at + 2 or _before_log(lines[:at]) != [x.strip(WS) for x in lines[:at]]:
+    the table (_words_after: "started after the 14:00 deploy") are searched after its pods; a log above or under it
+    (its header anywhere after a log's lines) as a log alone is, before or after them (_before_table, _after_table)."""
+    at = next((n for n, x in enumerate(lines) if _pod_header(x)), None)
+    if at is None or len(lines) < at + 2:
         return None
     columns = _pod_header(lines[at])
     ready, status = columns.index("READY"), columns.index("STATUS")
+    restarts = columns.index("RESTARTS") if "RESTARTS" in columns else -1
     kept, rows = [], len(lines) - at - 1
     for n, raw in enumerate(lines[at + 1 :]):
         cells = CELL_GAP.split(raw.strip(WS))
@@ -1154,30 +1203,40 @@ def _pod_table(lines: list[str]) -> Log | None:
             break
         have, _, want = cells[ready].partition("/")
         fine = cells[status] in POD_FINE and (cells[status] != "Running" or have == want)
+        said = f"{POD_HASH.sub('', cells[columns.index('NAME')])} {cells[ready]} {cells[status]}"
+        times = LEADING_NUMBER.match(cells[restarts]) if restarts >= 0 else None
         if not fine:
-            name = POD_HASH.sub("", cells[columns.index("NAME")])
-            kept.append(f"{name} {cells[ready]} {cells[status]}"[:LINE_CHARS])
-    after = _words_after(lines[at + 1 + rows :])
-    if not kept or not rows or after is None:
+            kept.append(said[:LINE_CHARS])
+        elif times and int(times.group()) >= POD_RESTARTS_HIGH:  # (Running, ready: restarts only)
+            kept.append(f"{said} restarted {int(times.group())} times"[:LINE_CHARS])
+    if not kept or not rows:
+        return None
+    before, after = _before_table(lines[:at]), _after_table(lines[at + 1 + rows :])
+    if before is None or after is None:
         return None
     # kept: the pods not fine, not the lines searched (two replicas in CrashLoopBackOff are one line)
-    log = _log_of([x.strip(WS) for x in lines[:at]], kept, rows, "pods")
+    log = _log_of(before[0], kept, rows, "pods")
     return _with_after(replace(log, kept=len(kept)), after)
 
 
 def _status_table(lines: list[str]) -> Log | None:
-    """A table of STATUS_TABLES pasted (after the words written before it): `kubectl get nodes`, `docker ps`,
-    `systemctl list-units` or `--failed`, `df`: its header, then rows (_status_row; the legend under systemctl's, not),
+    """A table of STATUS_TABLES pasted (after the words written before it, or a log: _before_table): `kubectl get
+    nodes`, `kubectl get deployments`, `kubectl top nodes`, `docker ps`, `systemctl list-units` or `--failed`, `df`:
+    its header, then rows (_status_row; the legend under systemctl's, not; its wrapped rows joined, _units_unwrapped),
     searched by the rows that say something failed, each once, at the table's level ("nodes" …), then the words written
-    after it (_words_after); else None (searched as it is), and a table whose rows are all fine says nothing failed.
+    after it or a log's lines (_after_table); else None (searched as it is), and a table whose rows are all fine says
+    nothing failed.
     Found in review: a NotReady node among five Ready found kernel-panic-bug low, "no known pattern"; as "node
     NotReady", medium. `docker ps -a` of a container "Exited (137)" beside four up, as "container Exited (137)",
     bad-deploy-crashloop then memory-leak-oom-kill, no longer "no known pattern"; df's mount at 100% disk-full high."""
-    at, kind = next(((n, k) for n, x in enumerate(lines[: PREAMBLE_LINES + 1]) if (k := _status_kind(x))), (None, ""))
-    if at is None or len(lines) < at + 2 or _before_log(lines[:at]) != [x.strip(WS) for x in lines[:at]]:
+    at, kind = next(((n, k) for n, x in enumerate(lines) if (k := _status_kind(x))), (None, ""))
+    if at is None or len(lines) < at + 2:
         return None
     columns, offsets = _status_columns(kind, lines[at])
-    body = _df_unwrapped(lines[at + 1 :]) if kind == "filesystems" else lines[at + 1 :]
+    body = lines[at + 1 :]
+    body = (
+        _df_unwrapped(body) if kind == "filesystems" else _units_unwrapped(columns, body) if kind == "units" else body
+    )
     kept, rows, legend = [], len(body), 0
     for n, raw in enumerate(body):
         if kind == "units" and UNIT_LEGEND.match(raw.strip(WS)):
@@ -1188,27 +1247,74 @@ def _status_table(lines: list[str]) -> Log | None:
             rows = n
             break
         kept += [said[:LINE_CHARS]] if said else []
-    after = _words_after(body[rows:])
-    if not kept or not rows or after is None:
+    if not kept or not rows:
         return None
-    before = [x.strip(WS) for x in lines[:at]]
-    words = [x for x in before if not STATUS_COMMANDS[kind].search(x)]
-    log = _log_of(words, kept, rows - legend, kind)
-    return _with_after(replace(log, kept=len(kept), command=len(before) - len(words)), after)
+    before, after = _before_table(lines[:at], STATUS_COMMANDS[kind]), _after_table(body[rows:])
+    if before is None or after is None:
+        return None
+    log = _log_of(before[0], kept, rows - legend, kind)
+    return _with_after(replace(log, kept=len(kept), command=before[1]), after)
+
+
+def _before_table(lines: list[str], command: re.Pattern | None = None) -> tuple[list[str], int] | None:
+    """What of ``lines``, those before a pasted table's header, is searched before its rows, and how many are the
+    command it is the output of (``command``: a STATUS_COMMANDS pattern), not searched: the words written before it
+    (_before_log), or the lines of a log (_log_part), the command's lines under it left out; else None (the paste is
+    no table with words or a log around it)."""
+    said = [x.strip(WS) for x in lines]
+    if len(lines) <= PREAMBLE_LINES and _before_log(lines) == said:
+        words = [x for x in said if not (command and command.search(x))]
+        return words, len(said) - len(words)
+    end = len(lines)
+    while command and end and command.search(said[end - 1]):
+        end -= 1
+    log = _log_part(lines[:end])
+    return None if log is None else (log, len(lines) - end)
+
+
+def _after_table(lines: list[str]) -> list[str] | None:
+    """What of ``lines``, those after a pasted table's last row, is searched after its rows: the words written after
+    it (_words_after), or the lines of a log (_log_part); else None."""
+    words = _words_after(lines)
+    return words if words is not None else _log_part(lines)
+
+
+def _log_part(lines: list[str]) -> list[str] | None:
+    """The lines of a log pasted above or under a table (``lines``, with a log record among them: `kubectl logs
+    --previous` under `kubectl get pods`, the kubelet's journal above `kubectl get nodes`), as a log pasted alone is
+    searched (_plain_log: its error lines, else all, each cut to LINE_CHARS); else None. Found in a re-read: a pod
+    table with the log of its crashing pod under it was no table, its healthy rows, ages and the log's INFO lines all
+    searched."""
+    if not lines or not any(read_line(x.strip(WS))[0] for x in lines):
+        return None
+    log = _plain_log(lines)
+    return log.text.split("\n") if log is not None else [x.strip(WS)[:LINE_CHARS] for x in lines]
 
 
 def _status_kind(line: str) -> str:
     """The kind of STATUS_TABLES whose header ``line`` is, else "": kubectl's and docker's columns apart by two
     spaces or more (_table_header), systemctl's and df's by one ("Use% Mounted on"), read as words; at most
     STATUS_MAX_COLUMNS of them."""
+    if not STATUS_HEADER_WORD.search(line):
+        return ""
     words = [w for w in BLANKS.split(line.strip(WS)) if w]
     if len(words) > 2 * STATUS_MAX_COLUMNS:  # (a column's name is of one word or two)
         return ""
-    for kind in ("nodes", "containers"):
+    for kind in ("nodes", "containers", "deployments"):
         if (cells := _table_header(line, STATUS_TABLES[kind][0])) and len(cells) <= STATUS_MAX_COLUMNS:
             return kind
-    if words == ["UNIT", "LOAD", "ACTIVE", "SUB", "DESCRIPTION"]:
+    # `kubectl top nodes`: "CPU(cores)" is no HEADER_CELL; `kubectl top pods`, with no percent, no table of these
+    if "MEMORY(bytes)" in line and len(words) <= STATUS_MAX_COLUMNS + 2:
+        cells = CELL_GAP.split(line.strip(WS))
+        if set(cells) >= STATUS_TABLES["usage"][0] and any(c in cells for c in USAGE_PERCENTS):
+            return "usage"
+    if words in (
+        ["UNIT", "LOAD", "ACTIVE", "SUB", "DESCRIPTION"],
+        ["UNIT", "LOAD", "ACTIVE", "SUB", "JOB", "DESCRIPTION"],
+    ):
         return "units"
+    if not DF_MOUNT_WORD.search(line):  # (a log whose lines name a NAME= or a UNIT is read as words only)
+        return ""
     words = _df_english(words)
     if words[:1] == ["Filesystem"] and words[-2:] == ["Mounted", "on"] and any(c in words for c in DF_USE):
         return "filesystems"
@@ -1232,7 +1338,7 @@ def _status_columns(kind: str, line: str) -> tuple[list[str], list[int]]:
     columns start: an empty PORTS cell is no gap of two spaces; its tabs, as a terminal or an editor wrote runs of
     spaces, as the spaces to the next multiple of 8, as its rows' are: _status_row)."""
     line = line.expandtabs() if kind == "containers" else line
-    if kind in ("nodes", "containers"):
+    if kind in ("nodes", "containers", "deployments", "usage"):
         cells = CELL_GAP.split(line.strip(WS))
         found, at = [], 0
         for cell in cells:
@@ -1266,14 +1372,18 @@ def _status_row(kind: str, columns: list[str], offsets: list[int], raw: str) -> 
         if len(cells) != 5 or cells[1] not in UNIT_LOADS or cells[2] not in UNIT_ACTIVES:
             return False, ""
         unit, load, active, _, about = cells
+        job, _, rest = about.partition(" ")
+        about = rest.strip(WS) if "JOB" in columns and job in UNIT_JOBS and rest.strip(WS) else about
         bad = load if load in UNIT_BAD_LOADS else active if active == "failed" else ""
         return True, f"unit {unit} {bad}: {about}" if bad else ""
-    cells = CELL_GAP.split(raw.strip(WS)) if kind == "nodes" else BLANKS.split(raw.strip(WS), len(columns) - 1)
+    cells = BLANKS.split(raw.strip(WS), len(columns) - 1) if kind == "filesystems" else CELL_GAP.split(raw.strip(WS))
     if len(cells) != len(columns):
         return False, ""
     if kind == "nodes":
         status = cells[columns.index("STATUS")]
         return True, "" if status.partition(",")[0] == "Ready" else f"node {status}"  # a cordon is a person's
+    if kind in ("deployments", "usage"):
+        return _kube_row(kind, columns, cells)
     use = next(c for c in DF_USE if c in columns)
     full, mount = DF_PERCENT.fullmatch(cells[columns.index(use)]), cells[-1]
     if not full and cells[columns.index(use)] != "-":
@@ -1283,6 +1393,55 @@ def _status_row(kind: str, columns: list[str], offsets: list[int], raw: str) -> 
         return True, ""
     free = "".join(f"{c} {cells[columns.index(c)]} " for c in DF_FREE if c in columns)
     return True, f"filesystem {free}{use} {full.group()} Mounted on {mount}"
+
+
+def _kube_row(kind: str, columns: list[str], cells: list[str]) -> tuple[bool, str]:
+    """_status_row of `kubectl get deployments` (its READY "2/3" and AVAILABLE a count: not all ready or available is
+    searched) and `kubectl top nodes` (its percent cells "97%", or "<unknown>" for a node with no metrics yet: one at
+    USAGE_HIGH_AT or more is searched)."""
+    if kind == "deployments":
+        ready, available = cells[columns.index("READY")], cells[columns.index("AVAILABLE")]
+        if not POD_READY.fullmatch(ready) or not LEADING_NUMBER.fullmatch(available):
+            return False, ""
+        have, _, want = ready.partition("/")
+        fine = have == want and int(available) >= int(want)
+        return True, "" if fine else f"deployment {cells[columns.index('NAME')]} {ready} ready, {available} available"
+    high = []
+    for column in (c for c in USAGE_PERCENTS if c in columns):
+        cell = cells[columns.index(column)]
+        use = DF_PERCENT.fullmatch(cell)
+        if not use and cell != "<unknown>":
+            return False, ""
+        high += [f"{column} {cell}"] if use and int(use.group(1)) >= USAGE_HIGH_AT else []
+    return True, f"node {' '.join(high)}" if high else ""
+
+
+def _units_unwrapped(columns: list[str], rows: list[str]) -> list[str]:
+    """systemctl's ``rows`` with a row a narrow terminal wrapped (tmux's or screen's copy keeps the break) joined
+    again, as it was written: first a line that is no row with the line under it when the two are one row (a unit's
+    name broken), then a line that is no row nor legend to the row above it when a row or the legend follows it (a
+    description broken). Found in a re-read: `systemctl --failed` with one description wrapped was no table, searched
+    whole, legend and all."""
+
+    def row(x: str) -> bool:
+        return _status_row("units", columns, [], x)[0]
+
+    names, n = [], 0
+    while n < len(rows):
+        two = rows[n].rstrip("\r") + rows[n + 1] if n + 1 < len(rows) else ""
+        whole = bool(two) and not row(rows[n]) and row(two)
+        names.append(two if whole else rows[n])
+        n += 2 if whole else 1
+    joined = []
+    for n, line in enumerate(names):
+        below = names[n + 1] if n + 1 < len(names) else ""
+        if row(line) or UNIT_LEGEND.match(line.strip(WS)) or not (joined and row(joined[-1])):
+            joined.append(line)
+        elif below and (row(below) or UNIT_LEGEND.match(below.strip(WS))):
+            joined[-1] = joined[-1].rstrip("\r") + line
+        else:
+            joined.append(line)
+    return joined
 
 
 def _words_after(lines: list[str]) -> list[str] | None:
@@ -1339,8 +1498,9 @@ def _event_table(lines: list[str]) -> Log | None:
 
 def _table_header(line: str, need: set[str]) -> list[str] | None:
     """The columns of a table's header ``line`` (HEADER_CELL each, ``need`` among them), else None (_pod_header)."""
-    if not all(c in line for c in need):
-        return None
+    for c in need:  # (a loop, not all(...): a table's header is looked for in each line of a paste)
+        if c not in line:
+            return None
     cells = CELL_GAP.split(line.strip(WS))
     return cells if set(cells) >= need and all(HEADER_CELL.fullmatch(c) for c in cells) else None
 
