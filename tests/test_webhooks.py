@@ -528,7 +528,7 @@ DISK_ALERT = {
     "annotations": {"summary": "disk is 100% full on db-1, no space left on device"},
 }
 # a result's fields that belong to the alert's query, not to the pattern (recur.serve.bodies.PER_QUERY)
-PER_QUERY = ("rank", "score", "confidence", "probability", "why", "scores", "look_alikes")
+PER_QUERY = ("rank", "score", "confidence", "probability", "why", "scores", "look_alikes", "rule")
 
 
 def storm(n=100):

@@ -41,6 +41,7 @@ class Result(TypedDict, total=False):
     score: float  # fused, in z units relative to the other candidates for this query
     confidence: str  # high | medium | low (from probability when there is one)
     probability: float | None  # calibrated chance this result is a right answer; None on a KB too small
+    rule: str | None  # the ranking rule that moved it up (search.RULES: "code_first" ...); None: the fitted order
     category: str
     severity: str
     severity_name: str | None  # the level's name in severity.yml ("Major"); None when it names no such level
@@ -475,6 +476,8 @@ def result_object(rank: int, hit, doc: dict) -> Result:
         "related": doc.get("related", []),
         "distinguish": doc.get("distinguish", []),
         "scores": {"dense": round(hit.dense, 4), "lexical": round(hit.lexical, 4), "signal": round(hit.signal, 4)},
+        # the ranking rule that moved it up (search.RULES), its probability the rule's where its floor raised it
+        "rule": getattr(hit, "rule", None),
     }
 
 

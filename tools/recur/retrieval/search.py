@@ -99,6 +99,7 @@ STATUS_WORDS = frozenset({"http", "https", "status", "statuscode", "code", "code
 _PART_WORD = re.compile(r"[a-z0-9]+")
 _LONE_SPLIT = re.compile(r"[^a-z0-9_#./+-]+")  # a code's token ends at none of these: PRB-137, #1040, 10.0.1.137
 _ERRNO_NAMES = frozenset(name.lower() for name in errno.errorcode.values())
+EXIT_WORDS = frozenset({"exit", "exited"})  # a word before an exit code, "exit 137" (``_code_words``)
 # A dotted name written in lowercase (api.stripe.com, kafka.consumer.lag) names a host or a metric: the
 # thing, not its context (java.io.IOException, written with capitals, is a class). Found by a test: a
 # ReadTimeout against api.stripe.com lost its one signal evidence to the context rule.
@@ -125,6 +126,12 @@ VERBATIM = {"min_words": 4, "min_chars": 32, "floor": 0.6}
 # words ("after deploy": the deploy patterns' BM25 and meaning) and had "ERROR 1040 after deploy"'s pattern tenth
 # (0.002, signal bonus and all), the answer "no known pattern" (docs/calibration.md, "A code among other words").
 CODE_FIRST = {"floor": calibrate.NO_MATCH_BELOW}
+# A pattern CODE_FIRST or SAID_WHOLE moves up is listed after the results rated at a higher confidence than its own
+# (calibrate.confidence: low, medium, high) and before the others, and is rated at least as likely right as each result
+# listed after it (``_held_first``): those are of its confidence or lower, so the raise never changes the confidence
+# a responder reads. Found in review: such a rule left its first under a second rated more likely ("pods restarting
+# exit code 137": memory-leak-oom-kill 0.701 over bad-deploy-crashloop 0.741; "no space left on device ERROR 1040":
+# db-connection-pool-exhausted at its floor, 0.28, over disk-full at 0.951, `high`).
 # A short question (at most ``max_words`` words, no stop words: util.text.words) holding every word of one of a
 # pattern's symptoms or signals of at least ``min_words`` words (all but one of one of ``missing_from`` or more), when
 # no other pattern has one it holds so, ranks that pattern first (after a code or a specific signal found), its
@@ -503,7 +510,13 @@ def _code_words(signal_words: list, code: str) -> set:
     name, any other word."""
     if not code.isdigit():
         return set(signal_words) - {code}
-    return {signal_words[i - 1] for i, w in enumerate(signal_words) if w == code and i}
+    out = {signal_words[i - 1] for i, w in enumerate(signal_words) if w == code and i}
+    # an exit code said short, "exit 137" or "exited 137" for "Exit Code: 137" (before the code only: _code_beside).
+    # Found in review: "exit 137" was "no known pattern", memory-leak-oom-kill first at 0.146, where "exit code 137" found it
+    if any(w == code and i > 1 and signal_words[i - 1] in ("code", "status") and signal_words[i - 2] in EXIT_WORDS
+           for i, w in enumerate(signal_words)):  # fmt: skip
+        out |= EXIT_WORDS
+    return out
 
 
 def _code_beside(code: str, code_words: set, said: list, lone: frozenset, content: frozenset) -> bool:
@@ -524,7 +537,7 @@ def _code_beside(code: str, code_words: set, said: list, lone: frozenset, conten
             start = i
         elif before in code_words:
             start = i - 1
-        elif after in code_words:
+        elif after in code_words - EXIT_WORDS:  # "ticket 137 exit" names no exit code
             start = i
         else:
             continue
@@ -704,6 +717,39 @@ def _verbatim_first(order, probs, verbatim: list, floor: float = VERBATIM["floor
     )
 
 
+def _held_first(order, probs, ruled: list) -> tuple:
+    """``order`` and ``probs`` with each result ``ruled`` says (moved up by CODE_FIRST or SAID_WHOLE) after the results
+    after it rated at a higher confidence than its own, before the others, and rated at least as likely right as every
+    result after it (those are of its confidence or lower: its confidence is unchanged). As they are on a KB too small
+    to calibrate (probabilities None)."""
+    if not any(ruled) or any(p is None for p in probs):
+        return order, probs
+    level = [_LEVEL.index(calibrate.confidence(float(p))) for p in probs]
+    at = list(range(len(order)))
+    for k in reversed([i for i, r in enumerate(ruled) if r]):  # the lowest first, as _import_drafts_after
+        pos = at.index(k)
+        tail = at[pos + 1 :]  # those rated higher go above it, the others stay after it, each in their order
+        at = at[:pos] + [i for i in tail if level[i] > level[k]] + [k] + [i for i in tail if level[i] <= level[k]]
+    held = [float(probs[i]) for i in at]
+    below = 0.0
+    for i in reversed(range(len(at))):
+        if ruled[at[i]]:
+            held[i] = max(held[i], below)
+        below = max(below, held[i])
+    return np.asarray([order[i] for i in at], dtype=np.int64), held
+
+
+def _rule_of(found, link: RunbookLink | None, said: bool, wordless: bool) -> str | None:
+    """The rule (RULES) that moved a result up: ``found`` its signal match (``_signals``: score, why, verbatim, a
+    code), ``link`` the runbook link or id naming it, ``said`` whether it is SAID_WHOLE's, ``wordless`` whether
+    the question is one (a signal found moves its pattern up then); None when none did."""
+    score, _, verbatim, coded = found if found is not None else (0.0, [], False, False)
+    if link is not None:
+        return "id_pin" if link.match == "id" else "runbook_link"
+    moved = (("verbatim", verbatim), ("code_first", coded), ("said_whole", said), ("wordless", wordless and score > 0))
+    return next((rule for rule, by in moved if by), None)
+
+
 def unreviewed(doc: dict) -> bool:
     """Whether an indexed pattern (its doc) is a draft, an import's or a person's: IMPORT_DRAFT."""
     return bool(doc.get("import_draft")) or doc.get("status") == "draft"
@@ -747,6 +793,9 @@ class Hit:
     one_word: bool = False
     # a signal match names it (named_by_signal): not only a status line other patterns list too ("HTTP 503 ...")
     named: bool = True
+    # the ranking rule that put it where it is, over the fitted order (RULES: "code_first" ...); None: the fitted order.
+    # Under a rule its probability is the rule's where the rule's floor or _held_first raised it
+    rule: str | None = None
 
     @property
     def confidence(self) -> str:
@@ -773,6 +822,11 @@ class Hit:
 
 
 _LEVEL = ("low", "medium", "high")
+# A result's ``rule`` (Hit.rule, the result object's "rule"): the ranking rule that moved it up, named as its constant,
+# the strongest first: a runbook link (RUNBOOK_LINK) or the pattern's id named (ID_PIN), a specific signal found whole
+# (VERBATIM), a code of its signal (CODE_FIRST), a symptom or a signal said whole (SAID_WHOLE), a signal found in a
+# question of no word the KB knows ("wordless": a status alone, "503").
+RULES = ("runbook_link", "id_pin", "verbatim", "code_first", "said_whole", "wordless")
 
 
 def rate_in_rank(hits: list[Hit]) -> list[Hit]:
@@ -1007,6 +1061,7 @@ class Searcher:
             sims = allsims[self.row_arr[pid]]
             linked = link is not None and pid == link.pattern
             why = self._why(pid, text, sig_why, sims, comp["bm25"][j], link if linked else None)
+            rule = _rule_of(sig.get(pid), link if linked else None, pid == said_pid, by_signal)
             hits.append(
                 Hit(
                     pid,
@@ -1022,6 +1077,7 @@ class Searcher:
                     linked=linked,
                     one_word=bool(comp["one_word"][j]) and comp["words"] >= ONE_WORD_CAUTION_WORDS,
                     named=bool(comp["named"][j]),
+                    rule=rule,
                 )
             )
         return rate_in_rank(hits)
@@ -1043,6 +1099,8 @@ class Searcher:
         if said is not None:
             order, probs = _verbatim_first(order, probs, [self.pids[cidx[j]] == said for j in order], floor=0.0)
         order, probs = _verbatim_first(order, probs, having(3), CODE_FIRST["floor"])
+        ruled = [c or self.pids[cidx[j]] == said for c, j in zip(having(3), order)]
+        order, probs = _held_first(order, probs, ruled)  # its first never rated under a result after it
         order, probs = _verbatim_first(order, probs, having(2))
         drafts = [unreviewed(self.index.docs[self.pids[cidx[j]]]) for j in order]
         order, probs = _import_drafts_after(order, probs, drafts)

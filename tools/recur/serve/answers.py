@@ -57,6 +57,9 @@ class ResultLookAlike(BaseModel):
     shared_signals: list[str] = Field(description="The signals both patterns declare.")
 
 
+Rule = Literal["runbook_link", "id_pin", "verbatim", "code_first", "said_whole", "wordless"]  # search.RULES
+
+
 class Scores(BaseModel):
     dense: float
     lexical: float
@@ -100,6 +103,11 @@ class Result(PatternBody):
     )
     why: list[WhyEntry]
     scores: Scores
+    rule: Rule | None = Field(
+        description="The ranking rule that moved it up (docs/ranking.md): an alert's runbook link, the pattern's id "
+        "named, a specific signal found whole, a code of its signal, a symptom said whole, a signal in a question of "
+        "no word the KB knows; its probability then the rule's where the rule raised it. Null: the fitted order."
+    )
     look_alikes: list[ResultLookAlike]
 
 

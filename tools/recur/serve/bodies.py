@@ -550,7 +550,7 @@ def _likelier(answer, brief: bool, unsearched: bool) -> dict | None:
 
 
 # The fields of a result object that belong to the query (why it matched, how well), not to the pattern.
-PER_QUERY = ("rank", "score", "confidence", "probability", "why", "scores", "look_alikes")
+PER_QUERY = ("rank", "score", "confidence", "probability", "why", "scores", "look_alikes", "rule")
 # A brief result keeps every key; the pattern's long fields keep what Recur's Slack reply shows (the
 # first 2 runbook steps, the first evidence item) and the rest is empty: the body is in ``patterns``.
 BRIEF_LISTS = {"runbook": 2, "evidence": 1, "signals": 0, "related": 0, "distinguish": 0}

@@ -714,8 +714,9 @@ def _read_tools(  # long: one keyword argument a line
         """The known failure patterns for a description, an alert or a log line, in ranked order (each
         probability is estimated on its own: they need not decrease down the list): for each, why it
         matched, the first runbook steps, the evidence to preserve, a probability (the estimated chance that
-        it is a right answer; null on a KB of fewer than 30 patterns) and a confidence from it (high, medium,
-        low). no_known_pattern is true when nothing in the knowledge base describes the text (the results
+        it is a right answer; null on a KB of fewer than 30 patterns), a confidence from it (high, medium,
+        low) and rule (the ranking rule that moved it up, such as code_first for an error code of its signal,
+        its probability then the rule's where the rule raised it; null when none did). no_known_pattern is true when nothing in the knowledge base describes the text (the results
         are then only the closest patterns, for comparison), null when nothing was searched (a paste that is
         no alert nor incident, such as an AWS SNS subscription confirmation: query_note says so). The text gives evidence and first steps for the first
         3 results only, and none when no_known_pattern is true (the closest are listed by title and likelihood);

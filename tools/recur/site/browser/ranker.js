@@ -250,9 +250,14 @@ function questionPart(text, stop, negations) {
 
 /* search._code_words: the words a question must hold beside a code: for a number the signal's word before it, for an
    errno's name any other word of the signal */
+const EXIT_WORDS = ["exit", "exited"];  /* search.EXIT_WORDS */
 function codeWords(signalWords, code) {
   if (!/^[0-9]+$/.test(code)) return new Set(signalWords.filter((w) => w !== code));
-  return new Set(signalWords.flatMap((w, i) => (i > 0 && w === code ? [signalWords[i - 1]] : [])));
+  const out = new Set(signalWords.flatMap((w, i) => (i > 0 && w === code ? [signalWords[i - 1]] : [])));
+  /* an exit code said short, "exit 137" for "Exit Code: 137" (before the code only: codeBeside) */
+  if (signalWords.some((w, i) => w === code && i > 1 && ["code", "status"].includes(signalWords[i - 1])
+      && EXIT_WORDS.includes(signalWords[i - 2]))) EXIT_WORDS.forEach((w) => out.add(w));
+  return out;
 }
 
 /* search._code_beside: an errno's name as a token of its own with one of its codeWords anywhere; a number as a token
@@ -262,7 +267,8 @@ function codeBeside(code, codeWords, said, lone, content, negations) {
   if (!lone.has(code) && !(number && [...codeWords].some((w) => lone.has(`${w}-${code}`)))) return false;
   return said.some((w, i) => {
     if (w !== code) return false;
-    const start = !number ? i : codeWords.has(said[i - 1]) ? i - 1 : codeWords.has(said[i + 1]) ? i : -1;
+    const after = codeWords.has(said[i + 1]) && !EXIT_WORDS.includes(said[i + 1]);  /* "ticket 137 exit": none */
+    const start = !number ? i : codeWords.has(said[i - 1]) ? i - 1 : after ? i : -1;
     if (start < 0 || (start > 0 && negations.has(said[start - 1]))) return false;
     return number || [...codeWords].some((c) => content.has(c));
   });
@@ -403,6 +409,36 @@ function importDraftsAfter(probs, isDraft, cap) {
     }
   }
   return [at, capped];
+}
+
+/* search._held_first: each result ``ruled`` says (moved up by CODE_FIRST or SAID_WHOLE) after the results after it
+   rated at a higher confidence than its own (level: 0 low, 1 medium, 2 high), before the others, and rated at least as
+   likely right as every result after it (those are of its confidence or lower: its confidence is unchanged); as they
+   are when uncalibrated (null) */
+function heldFirst(order, probs, ruled, level) {
+  if (!ruled.some(Boolean) || probs.some((p) => p === null)) return [order, probs];
+  const lv = probs.map(level);
+  let at = order.map((j, i) => i);
+  for (let k = ruled.length - 1; k >= 0; k--) {  /* the lowest first, as importDraftsAfter */
+    if (!ruled[k]) continue;
+    const pos = at.indexOf(k), tail = at.slice(pos + 1);
+    at = [...at.slice(0, pos), ...tail.filter((i) => lv[i] > lv[k]), k, ...tail.filter((i) => lv[i] <= lv[k])];
+  }
+  const held = at.map((i) => probs[i]);
+  let below = 0;
+  for (let i = at.length - 1; i >= 0; i--) {
+    if (ruled[at[i]]) held[i] = Math.max(held[i], below);
+    below = Math.max(below, held[i]);
+  }
+  return [at.map((i) => order[i]), held];
+}
+
+/* search._rule_of: the rule (search.RULES) that moved a result up, or null: found, its signal match ([score, why,
+   verbatim, coded]); pinned, a runbook link's or an id's pin of it (only ids are pinned in the browser) */
+function ruleOf(found, pinned, said, wordless) {
+  const [score, , verbatim, coded] = found || [0, [], false, false];
+  if (pinned) return "id_pin";
+  return verbatim ? "verbatim" : coded ? "code_first" : said ? "said_whole" : wordless && score > 0 ? "wordless" : null;
 }
 
 /* search._named_id: a query word as the pattern id it may be (trimmed, lowercased; a URL's last segment) */
@@ -935,7 +971,10 @@ export class Ranker {
     const [pool0, fitted0] = said !== null ? verbatimFirst(poolW, fittedW, poolW.map((j) => cidx[j] === said), 0) : [poolW, fittedW];
     /* search.CODE_FIRST: a code of a signal named, its pattern first (after a specific signal found whole) */
     const isCoded = (j) => Boolean(sig.has(cidx[j]) && sig.get(cidx[j])[3]);
-    const [pool1, fitted1] = verbatimFirst(pool0, fitted0, pool0.map(isCoded), this.p.code_first.floor);
+    const [poolC, fittedC] = verbatimFirst(pool0, fitted0, pool0.map(isCoded), this.p.code_first.floor);
+    /* search._held_first: that first never rated under a result after it, nor above one rated at a higher confidence */
+    const [pool1, fitted1] = heldFirst(poolC, fittedC, poolC.map((j) => isCoded(j) || cidx[j] === said),
+      (p) => this.level(p));
     const [moved, floored] = verbatimFirst(pool1, fitted1, pool1.map(isVerbatim), this.p.verbatim.floor);
     const isDraft = moved.map((j) => unreviewed(this.docs[cidx[j]]));
     const [at, probs0] = importDraftsAfter(floored, isDraft, this.p.import_draft.cap);
@@ -957,6 +996,8 @@ export class Ranker {
                probability: probs[r], draft: unreviewed(this.docs[c]), linked,
                /* search.CODE_FIRST: rated at least its floor by a rule the server applies too (Ranker.edge) */
                coded: Boolean(sig.has(c) && sig.get(c)[3]),
+               /* the rule that moved it up (search.RULES), its probability the rule's where it raised it */
+               rule: ruleOf(sig.get(c), linked, c === said, bySignal),
                /* the rule's caution only for a question of one_word_caution_words or more (search.py) */
                oneWord: comp.oneWord[j] && (lex ? lex.words : 0) >= this.p.one_word_caution_words,
                /* a signal match names it (search.named_by_signal): high by the rule only then */
@@ -1057,6 +1098,11 @@ export class Ranker {
     return "low";
   }
 
+  /* calibrate.confidence as 0 (low), 1 (medium) or 2 (high), from the probability as shown (3 decimals) */
+  level(probability) {
+    return ["low", "medium", "high"].indexOf(this.confidence({ probability }));
+  }
+
   /* search.rate_in_rank: a rule-rated result (no probability) never above the one ranked before it */
   rateInRank(results) {
     const levels = ["low", "medium", "high"];
@@ -1084,7 +1130,8 @@ export class Ranker {
         import_draft: Boolean(d.import_draft), why: h.why,
         runbook: d.runbook, evidence: d.evidence, summary: d.summary, signals: d.signals, path: d.path,
         incidents: d.incidents, incidents_inherited: d.incidents_inherited || {}, related: d.related || [], distinguish: d.distinguish || [],
-        scores: { dense: round(h.dense, 4), lexical: round(h.lexical, 4), signal: round(h.signal, 4) }
+        scores: { dense: round(h.dense, 4), lexical: round(h.lexical, 4), signal: round(h.signal, 4) },
+        rule: h.rule ?? null  /* results.result_object: the rule that moved it up (search.RULES) */
       };
     });
     this.rateInRank(results);
@@ -1112,7 +1159,9 @@ export class Ranker {
     const settled = hits.slice(0, this.p.calibration.verdict_top)
       .some((h) => h.coded && typeof h.probability === "number" && h.probability >= this.p.calibration.no_match_below
         && this.p.code_first.floor >= this.p.calibration.no_match_below);
-    const edge = this.edge(shown, settled);
+    /* a first a code or a symptom said whole put over a second as likely: their order is the rule's, not the model's */
+    const ruled = shown.length > 0 && ["code_first", "said_whole"].includes(shown[0].rule);
+    const edge = this.edge(shown, settled, ruled);
     const credible = results.filter((r) => r.confidence === "high" || r.confidence === "medium").length;
     const corrected = this.readNow(text).map(([word, read]) => ({ word, read_as: read }));  /* Answer.corrected */
     const meant = meantIds(text, this.ids, this.retired);  /* Answer.meant */
@@ -1136,7 +1185,8 @@ export class Ranker {
      both" said nothing a responder could do (a static host may have no server; "check both" named no two). */
   /* settled: the verdict is a rule's on both sides (a code's pattern at its floor, answer): not near its cut-off, the
      box said "may find no known pattern" of "mysql ERROR 1040" at 28%, the floor (found in a re-read) */
-  edge(results, settled = false) {
+  /* ruled: the first is a rule's (search._held_first) over a second rated as likely: no "tie" (the rule orders them) */
+  edge(results, settled = false, ruled = false) {
     const cal = this.p.calibration, m = (cal.borderline ?? 0.05) + 1e-9;
     const probs = results.map((r) => r.probability).filter((p) => typeof p === "number").sort((a, b) => b - a);
     if (!probs.length) return null;
@@ -1145,7 +1195,7 @@ export class Ranker {
       .filter(([near, t]) => Math.abs(probs[0] - t) <= m && !(settled && near === "verdict"))
       .sort((a, b) => Math.abs(probs[0] - a[1]) - Math.abs(probs[0] - b[1]));
     if (cuts.length) return { ...band, near: cuts[0][0], at: cuts[0][1] };
-    if (probs.length > 1 && probs[0] - probs[1] <= m && probs[0] >= cal.no_match_below - m) {
+    if (!ruled && probs.length > 1 && probs[0] - probs[1] <= m && probs[0] >= cal.no_match_below - m) {
       return { ...band, near: "tie", q: probs[1] };
     }
     return null;
