@@ -122,7 +122,7 @@ while True:
     if not message:  # the tests are done
         break
     case, w = json.loads(message), fds[0]
-    if os.fork() == 0:  # one between: it waits for the run and sends its pid, then its exit status
+    if os.fork() == 0:  # one between: it sends the run's pid, then its exit status, then reaps it
         listener.close()
         pid = os.fork()
         if pid == 0:
@@ -130,8 +130,16 @@ while True:
             run(case, w)
         os.close(w)
         conn.sendall(b"%d\n" % pid)
-        _, status = os.waitpid(pid, 0)
-        conn.sendall(b"%d\n" % os.waitstatus_to_exitcode(status))
+        # its status once it has ended, the run not reaped (WNOWAIT) until the test's handle has read it and closed
+        # the connection: until then its pid is a zombie's, so a test's signal to an ended run goes nowhere, as a
+        # Popen's does, not to ESRCH or to another process given the pid (a reaped run's was, found in a re-read)
+        ended = os.waitid(os.P_PID, pid, os.WEXITED | os.WNOWAIT)
+        conn.sendall(b"%d\n" % (ended.si_status if ended.si_code == os.CLD_EXITED else -ended.si_status))
+        try:
+            conn.recv(1)  # b"" once the handle closed it (or its test process ended)
+        except OSError:
+            pass
+        os.waitpid(pid, 0)
         os._exit(0)
     conn.close()
     os.close(w)
