@@ -18,6 +18,7 @@ import textwrap
 from pathlib import Path
 
 from cli_runs import _AT_START, ENDS_AS_PYTHON, PRELOADED, run_driver
+from procs import HANG
 
 _IMPORTS = r"""
 import json, os, re, signal, sys, tempfile, threading, time
@@ -72,8 +73,13 @@ for case in json.loads(sys.stdin.read()):
     pid = os.fork()
     if pid == 0:
         os.close(r)
+        signal.signal(signal.SIGALRM, signal.SIG_DFL)  # the driver's guard below, not the run's
         run(case, w)
     os.close(w)
+    # each run's own guard against a hang, as serve_process's (procs.HANG): killed, it ends its case alone, where
+    # the batch's timeout ended the driver and left the hung run serving
+    signal.signal(signal.SIGALRM, lambda signum, frame, pid=pid: os.kill(pid, signal.SIGKILL))
+    signal.alarm({HANG})
     said, stopped = [], False
     with open(r, errors="replace") as out:
         for line in out:
@@ -82,9 +88,10 @@ for case in json.loads(sys.stdin.read()):
                 os.kill(pid, signal.SIGTERM)  # on reading its start-up line
                 stopped = len(said)
     _, status = os.waitpid(pid, 0)
+    signal.alarm(0)
     results.append([os.waitstatus_to_exitcode(status), "".join(said), stopped])
 print(json.dumps(results))
-"""
+""".replace("{HANG}", str(HANG))
 )
 
 # what `recur serve` has imported by its start-up line (its command, the web stack, the server's modules), and no
@@ -94,13 +101,13 @@ print(json.dumps(results))
 SERVE_PRELOADED = [*PRELOADED, "recur.cli.serve", "uvicorn", "fastapi", "recur.serve.app", "recur.serve.server"]
 
 
-def serve_start_lines(cases: list[tuple], timeout: float = 300) -> list[dict]:
+def serve_start_lines(cases: list[tuple]) -> list[dict]:
     """`python -m recur ARGS` (a `recur serve`) for each of ``cases`` (args, env: None for this process's, cwd:
     None for this one's), forked from one process that imported `recur` and the web stack once, stopped by SIGTERM
     once it printed its start-up line. A dict each, in order: "out" (its whole output, stdout and stderr as one),
     "said" (its lines up to and with the start-up line: [] when it printed none), "returncode" (as Popen's: -15
-    for the SIGTERM). ``timeout`` bounds the whole batch (a guard against a hang, not a timing)."""
-    _, ran = run_driver(_DRIVER, SERVE_PRELOADED, cases, timeout)
+    for the SIGTERM; -9 for a run killed after procs.HANG seconds, a guard against a hang, not a timing)."""
+    _, ran = run_driver(_DRIVER, SERVE_PRELOADED, cases, HANG * (len(cases) + 1))
     return [
         {"out": out, "said": out.splitlines(keepends=True)[:stopped] if stopped else [], "returncode": code}
         for code, out, stopped in ran
