@@ -18,6 +18,7 @@ import textwrap
 from pathlib import Path
 
 from cli_runs import _AT_START, ENDS_AS_PYTHON, PRELOADED, run_driver
+from procs import HANG
 
 _IMPORTS = r"""
 import json, os, re, signal, sys, tempfile, threading, time
@@ -72,8 +73,13 @@ for case in json.loads(sys.stdin.read()):
     pid = os.fork()
     if pid == 0:
         os.close(r)
+        signal.signal(signal.SIGALRM, signal.SIG_DFL)  # the driver's guard below, not the run's
         run(case, w)
     os.close(w)
+    # each run's own guard against a hang, as serve_process's (procs.HANG): killed, it ends its case alone, where
+    # the batch's timeout ended the driver and left the hung run serving
+    signal.signal(signal.SIGALRM, lambda signum, frame, pid=pid: os.kill(pid, signal.SIGKILL))
+    signal.alarm({HANG})
     said, stopped = [], False
     with open(r, errors="replace") as out:
         for line in out:
@@ -82,9 +88,10 @@ for case in json.loads(sys.stdin.read()):
                 os.kill(pid, signal.SIGTERM)  # on reading its start-up line
                 stopped = len(said)
     _, status = os.waitpid(pid, 0)
+    signal.alarm(0)
     results.append([os.waitstatus_to_exitcode(status), "".join(said), stopped])
 print(json.dumps(results))
-"""
+""".replace("{HANG}", str(HANG))
 )
 
 # what `recur serve` has imported by its start-up line (its command, the web stack, the server's modules), and no
@@ -94,13 +101,13 @@ print(json.dumps(results))
 SERVE_PRELOADED = [*PRELOADED, "recur.cli.serve", "uvicorn", "fastapi", "recur.serve.app", "recur.serve.server"]
 
 
-def serve_start_lines(cases: list[tuple], timeout: float = 300) -> list[dict]:
+def serve_start_lines(cases: list[tuple]) -> list[dict]:
     """`python -m recur ARGS` (a `recur serve`) for each of ``cases`` (args, env: None for this process's, cwd:
     None for this one's), forked from one process that imported `recur` and the web stack once, stopped by SIGTERM
     once it printed its start-up line. A dict each, in order: "out" (its whole output, stdout and stderr as one),
     "said" (its lines up to and with the start-up line: [] when it printed none), "returncode" (as Popen's: -15
-    for the SIGTERM). ``timeout`` bounds the whole batch (a guard against a hang, not a timing)."""
-    _, ran = run_driver(_DRIVER, SERVE_PRELOADED, cases, timeout)
+    for the SIGTERM; -9 for a run killed after procs.HANG seconds, a guard against a hang, not a timing)."""
+    _, ran = run_driver(_DRIVER, SERVE_PRELOADED, cases, HANG * (len(cases) + 1))
     return [
         {"out": out, "said": out.splitlines(keepends=True)[:stopped] if stopped else [], "returncode": code}
         for code, out, stopped in ran
@@ -122,7 +129,7 @@ while True:
     if not message:  # the tests are done
         break
     case, w = json.loads(message), fds[0]
-    if os.fork() == 0:  # one between: it waits for the run and sends its pid, then its exit status
+    if os.fork() == 0:  # one between: it sends the run's pid, then its exit status, then reaps it
         listener.close()
         pid = os.fork()
         if pid == 0:
@@ -130,8 +137,16 @@ while True:
             run(case, w)
         os.close(w)
         conn.sendall(b"%d\n" % pid)
-        _, status = os.waitpid(pid, 0)
-        conn.sendall(b"%d\n" % os.waitstatus_to_exitcode(status))
+        # its status once it has ended, the run not reaped (WNOWAIT) until the test's handle has read it and closed
+        # the connection: until then its pid is a zombie's, so a test's signal to an ended run goes nowhere, as a
+        # Popen's does, not to ESRCH or to another process given the pid (a reaped run's was, found in a re-read)
+        ended = os.waitid(os.P_PID, pid, os.WEXITED | os.WNOWAIT)
+        conn.sendall(b"%d\n" % (ended.si_status if ended.si_code == os.CLD_EXITED else -ended.si_status))
+        try:
+            conn.recv(1)  # b"" once the handle closed it (or its test process ended)
+        except OSError:
+            pass
+        os.waitpid(pid, 0)
         os._exit(0)
     conn.close()
     os.close(w)

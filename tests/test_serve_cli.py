@@ -102,7 +102,8 @@ def start_lines(tmp_path_factory) -> dict:
     """`recur serve`'s start, up to its start-up line (then SIGTERM), for each test below that asks only what
     a server says as it starts: serve_start_lines' result (its output, its lines up to the start-up line, its exit
     status) by case name, each run as serve_process runs one (a small KB, the fake model, --site no-site,
-    --port 0, --feedback fb.jsonl unless the case says otherwise), all forked from one Python (serve_runs)."""
+    --port 0, --feedback fb.jsonl unless the case says otherwise), all forked from one Python (serve_runs). Each
+    test checks that its own cases started (_started)."""
     root = tmp_path_factory.mktemp("start-lines")
     kb = small_kb(root / "kb")
     _index(kb, root / "index")  # the load a stop on the start-up line waits for: no build in it
@@ -147,10 +148,17 @@ def start_lines(tmp_path_factory) -> dict:
         "loopback": (serve(), hostless, None),
     }
     runs = dict(zip(cases, serve_start_lines(list(cases.values())), strict=True))
-    for case, run in runs.items():  # each started, and stopped by the SIGTERM on its start-up line
-        assert run["said"] and run["returncode"] == -signal.SIGTERM, (case, run)
-        assert "Traceback" not in run["out"], (case, run["out"])
     return runs | {"other-kb-repo-log": own, "log-644-path": logs[0o644]}
+
+
+def _started(start_lines: dict, case: str) -> dict:
+    """start_lines' run ``case``, checked started (its start-up line printed) and stopped cleanly by the SIGTERM
+    sent on that line. Here, by each test of its own cases, not in the fixture: there one case that failed to start
+    errored every test of the batch alike (found in a re-read)."""
+    run = start_lines[case]
+    assert run["said"] and run["returncode"] == -signal.SIGTERM, (case, run["returncode"], run["out"])
+    assert "Traceback" not in run["out"], (case, run["out"])
+    return run
 
 
 def _not_http_requests(base: str) -> tuple[list, str]:
@@ -663,7 +671,7 @@ def test_the_start_up_line_says_slack_is_on_and_whether_its_replies_link_pages(s
     a misnamed variable (Slack's routes then answer 404) left no trace in the log, and replies without a
     site URL (titles unlinked) were not said either (start_lines: "slack", "slack-site-url")."""
     for case, pages in (("slack", True), ("slack-site-url", False)):
-        result = start_lines[case]
+        result = _started(start_lines, case)
         first = next(line for line in result["out"].splitlines() if " INFO recur.serve: Recur on " in line)
         assert "; Slack on /api/slack/commands and /api/slack/interactions" in first, first
         assert ("its replies link no pages: --site-url or RECUR_SITE_URL" in first) is pages, first
@@ -679,7 +687,7 @@ def test_without_site_url_the_served_site_s_own_url_is_used(start_lines):
         ("built-site", "site URL https://kb.example.com/ (the built site's)"),
         ("built-site-site-url", None),
     ):
-        result = start_lines[case]
+        result = _started(start_lines, case)
         first = next(line for line in result["out"].splitlines() if " INFO recur.serve: Recur on " in line)
         assert "its replies link no pages" not in first, first
         assert (said in first) if said else "the built site's" not in first, first
@@ -746,7 +754,7 @@ def test_another_folders_own_feedback_log_is_not_said_to_be_votes_left_behind(st
     left a log behind only at `/` (from every other folder but the KB's repository and those above it, it wrote
     beside the KB already): from another folder with its own log, votes go beside the KB and nothing is said
     (start_lines: "another-folders-log", run from other-kb-repo/, whose .recur/feedback.jsonl has a vote)."""
-    result = start_lines["another-folders-log"]
+    result = _started(start_lines, "another-folders-log")
     assert "votes go to ../.recur/feedback.jsonl, beside the KB" in result["out"], result["out"]
     assert "votes before this version" not in result["out"], result["out"]
     assert start_lines["other-kb-repo-log"].read_text().count("\n") == 1
@@ -757,11 +765,11 @@ def test_the_start_up_line_names_the_feedback_log_wherever_it_is(start_lines):
     only when the server ran from another folder than the KB's repository; from the repository, or with
     --feedback, nothing said where they went (start_lines: "default-log", "named-log", run from the KB's
     repository, the second with --feedback votes/fb.jsonl)."""
-    out = start_lines["default-log"]["out"]
+    out = _started(start_lines, "default-log")["out"]
     said = [line for line in out.splitlines() if "Recur on http" in line]
     assert len(said) == 1 and "; votes go to .recur/feedback.jsonl" in said[0], out
     assert "beside the KB" not in said[0], said
-    out = start_lines["named-log"]["out"]
+    out = _started(start_lines, "named-log")["out"]
     said = [line for line in out.splitlines() if "Recur on http" in line]
     assert len(said) == 1 and "; votes go to votes/fb.jsonl" in said[0], out
 
@@ -2053,7 +2061,7 @@ def test_a_feedback_log_others_can_read_is_warned_of_at_start(start_lines):
     """Found in re-review: a feedback log an older Recur made 0644 (each voter's query, verbatim) was served with
     nothing said, where a secret file others can read is a warning. Its group is meant to read it: 0640 is not
     (start_lines: "log-644", "log-604", "log-640", a log of that mode each)."""
-    said = {mode: start_lines[f"log-{mode:o}"]["out"] for mode in LOG_MODES}
+    said = {mode: _started(start_lines, f"log-{mode:o}")["out"] for mode in LOG_MODES}
     log = start_lines["log-644-path"]
     warned = f"WARNING recur.serve: the feedback log {log} is readable by others (mode 0644), as an older Recur made it"
     assert warned + "; chmod o-rwx it: it holds what voters searched" in said[0o644], said[0o644]
@@ -2131,8 +2139,7 @@ def test_a_server_off_loopback_with_no_allowed_host_says_its_hosts_are_not_check
     RECUR_MCP_ALLOWED_HOSTS unset; what each said up to its start-up line)."""
 
     def warnings(case: str) -> list[str]:
-        said = start_lines[case]["said"]
-        assert said, start_lines[case]["out"]  # its start-up line was printed
+        said = _started(start_lines, case)["said"]
         return [line for line in said if "WARNING" in line and "no built site" not in line]
 
     off = warnings("off-loopback")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import re
+import signal
 
 import httpx
 from kbfactory import fake_model_flags, small_kb
@@ -42,3 +43,24 @@ def test_forked_serve_runs_start_and_stop_as_a_process_does(tmp_path):
     for run in (real, forked, batch):
         assert run["returncode"] == real["returncode"] == -15, run
         assert "stopping: SIGTERM received" in run["out"] and "Traceback" not in run["out"], run["out"]
+
+
+def test_a_forked_run_that_has_ended_unwaited_for_takes_a_signal_as_a_popen_does(tmp_path):
+    """A signal to a run that has ended but whose status the test has not read yet goes nowhere, as Popen's
+    does (the process is a zombie until waited for): the one between reaped it first, so serve_process's
+    ``terminate`` at a block's end raised ProcessLookupError over the test's own failure when the server had
+    stopped by itself (seen breaking --shutdown-grace), and could have signalled another process given its pid."""
+    import select
+
+    forks = ServeForks(tmp_path)
+    try:
+        run = forks.start(["serve", "--port", "not-a-port"])  # a usage error: it ends at once
+        out = run.stdout.read()  # to its end: it has exited
+        assert select.select([run._conn], [], [], 60)[0], out  # its status sent: the one between knows it ended
+        run.terminate()
+        run.send_signal(signal.SIGINT)
+        rest, _ = run.communicate(timeout=30)
+        assert run.returncode == 2 and "not-a-port" in out + rest, out + rest
+        run.terminate()  # waited for: nothing is sent
+    finally:
+        forks.close()
