@@ -1074,36 +1074,12 @@ def _search_results(page, query: str, n: int = 5) -> list[str]:
     return [h.split("?")[0].rsplit("/", 1)[-1] + (("#" + h.split("#", 1)[1]) if "#" in h else "") for h in hrefs[:n]]
 
 
-@contextlib.contextmanager
-def _static_page(chromium, kb: Path, tmp_path: Path, start: str = "index.html"):
-    """(a page at ``start`` of ``kb``'s site, built without browser search and served as a static host, the JS
-    errors it logs): the header search tests' one set-up. The page is closed after."""
-    out = tmp_path / "out"
-    args = ["site", "--kb", str(kb), "--out", str(out), "--strict", "-q", "--no-browser-search"]
-    assert CliRunner().invoke(cli, [*args, "--index", str(tmp_path)]).exit_code == 0
-    with serve_dir(out) as url:
-        page = chromium.new_page()
-        errors = page_errors(page)
-        page.goto(f"{url}/{start}")
-        try:
-            yield page, errors
-        finally:
-            page.close()
-
-
-def test_a_pasted_error_token_finds_the_pattern_that_lists_it_first(chromium, tmp_path):
-    """An incident quoting a pattern's signal tied with the pattern and came first (indexed first); a
-    dotted name was searched piece by piece, so titles holding "payments" or "net" (a prefix of
-    "network") came first; "HikariPool-1" is looked up as "hikaripool" and "1*", and every pattern's
-    "Incidents (1)" heading answered the "1" at title weight."""
-    from kbfactory import pattern_text, small_kb, write
-
-    kb = small_kb(tmp_path / "kb")
-    signals = ("java.net.SocketTimeoutException: Read timed out", "ERR_SSL_PROTOCOL_ERROR",
-               "lookup payments.svc.cluster.local: i/o timeout")  # fmt: skip
-    write(kb, "patterns/network/upstream-timeout.md",
-          pattern_text("upstream-timeout", "network", title="Upstream calls time out", signals=signals))  # fmt: skip
-    write(kb, "incidents/2026/INC-2026-0009.md", """---
+# The header search tests' one KB and site (each built its own: a `recur site` apiece): small_kb with the patterns and
+# incidents each test's searches are about, built without browser search and served as a static host. Read only:
+# each test opens pages of its own.
+_SIGNALS = ("java.net.SocketTimeoutException: Read timed out", "ERR_SSL_PROTOCOL_ERROR",
+            "lookup payments.svc.cluster.local: i/o timeout")  # fmt: skip
+_PAYMENTS_INCIDENT = """---
 id: INC-2026-0009
 title: Payments network down for a long time
 date: 2026-04-12
@@ -1114,8 +1090,75 @@ patterns: [upstream-timeout, db-pool-exhausted]
 ## Summary
 Checkout logged HikariPool-1 - Connection is not available, then HikariPool-1 again, with
 java.net.SocketTimeoutException, ERR_SSL_PROTOCOL_ERROR in browsers, and lookup payments.svc.cluster.local failures.
-""")  # fmt: skip
-    with _static_page(chromium, kb, tmp_path) as (page, errors):
+"""
+_RAID_INCIDENT = """---
+id: INC-2026-0010
+title: Reporting database slow during RAID rebuild after a disk failure
+date: 2026-04-12
+severity: sev2
+patterns: [disk-failure-raid-degraded]
+---
+
+## Summary
+A disk failed and the rebuild slowed every query.
+"""
+_SEARCHED_PATTERNS = (
+    ("capacity", "disk-full", "Filesystem out of free space", ("disk full on a host", "writes fail")),
+    ("hardware", "disk-failure-raid-degraded", "Disk failure leaves RAID degraded or rebuilding",
+     ("a RAID array reports a failed member",)),
+    ("network", "conntrack-table-full", "Connection tracking table full drops new connections",
+     ("new connections time out while old ones work",)),
+    ("capacity", "inode-exhaustion", "Filesystem out of inodes while bytes remain free",
+     ("df -i shows every inode used",)),
+    ("network", "ephemeral-port-exhaustion", "Ephemeral source port exhaustion on outbound connections",
+     ("thousands of sockets in TIME_WAIT",)),
+    ("capacity", "file-descriptor-exhaustion", "Process out of file descriptors",
+     ("too many open files errors in the app log",)),
+)  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def search_site(tmp_path_factory):
+    """The URL of the header search tests' site (above), served for the module."""
+    from kbfactory import pattern_text, small_kb, write
+
+    tmp = tmp_path_factory.mktemp("search-site")
+    kb, out = small_kb(tmp / "kb"), tmp / "out"
+    write(kb, "patterns/network/upstream-timeout.md",
+          pattern_text("upstream-timeout", "network", title="Upstream calls time out", signals=_SIGNALS))  # fmt: skip
+    write(kb, "incidents/2026/INC-2026-0009.md", _PAYMENTS_INCIDENT)
+    for rel, pid, title, symptoms in _SEARCHED_PATTERNS:
+        write(kb, f"patterns/{rel}/{pid}.md", pattern_text(pid, rel, title=title, symptoms=symptoms))
+    write(kb, "incidents/2026/INC-2026-0010.md", _RAID_INCIDENT)
+    summary = "Rows deleted by hand: restore them from the last backup, restored into a copy first."
+    write(kb, "patterns/data/operator-deleted-data.md", pattern_text(
+        "operator-deleted-data", "data", title="Operator deletes production data by hand", summary=summary))  # fmt: skip
+    args = ["site", "--kb", str(kb), "--out", str(out), "--strict", "-q", "--no-browser-search"]
+    result = CliRunner().invoke(cli, [*args, "--index", str(tmp / "index")])
+    assert result.exit_code == 0, result.output
+    with serve_dir(out) as url:
+        yield url
+
+
+@contextlib.contextmanager
+def _static_page(chromium, url: str, start: str = "index.html"):
+    """(a page at ``start`` of the site at ``url``, the JS errors it logs): closed after."""
+    page = chromium.new_page()
+    errors = page_errors(page)
+    page.goto(f"{url}/{start}")
+    try:
+        yield page, errors
+    finally:
+        page.close()
+
+
+def test_a_pasted_error_token_finds_the_pattern_that_lists_it_first(chromium, search_site):
+    """An incident quoting a pattern's signal tied with the pattern and came first (indexed first); a
+    dotted name was searched piece by piece, so titles holding "payments" or "net" (a prefix of
+    "network") came first; "HikariPool-1" is looked up as "hikaripool" and "1*", and every pattern's
+    "Incidents (1)" heading answered the "1" at title weight. (search_site: upstream-timeout's signals, and
+    INC-2026-0009 quoting them.)"""
+    with _static_page(chromium, search_site) as (page, errors):
         found = {q: _first_search_result(page, q) for q in (
             "HikariPool-1", "ERR_SSL_PROTOCOL_ERROR", "java.net.SocketTimeoutException", "payments.svc.cluster.local",
             "SocketTimeoutException",  # a class is still found without its package
@@ -1133,41 +1176,14 @@ java.net.SocketTimeoutException, ERR_SSL_PROTOCOL_ERROR in browsers, and lookup 
     assert errors == []
 
 
-def test_a_patterns_id_or_its_symptoms_typed_into_the_site_search_find_it_first(chromium, tmp_path):
+def test_a_patterns_id_or_its_symptoms_typed_into_the_site_search_find_it_first(chromium, search_site):
     """Found in a new hire's review of the starter KB: "disk full" and "disk-full" (the id the CLI prints)
     listed the disk-full pattern 5th, under "Disk failure leaves RAID degraded", "Connection tracking table
     full" and incidents with "disk" in their titles (a title word counts 1000x; the id was not searched, the
     symptoms counted as text); "inode-exhaustion" listed the inode pattern 4th. Its id and symptoms now
-    count as its title does; an incident's title counts as a pattern's (it lost to the symptoms)."""
-    from kbfactory import pattern_text, small_kb, write
-
-    kb = small_kb(tmp_path / "kb")
-    for rel, pid, title, symptoms in (
-        ("capacity", "disk-full", "Filesystem out of free space", ("disk full on a host", "writes fail")),
-        ("hardware", "disk-failure-raid-degraded", "Disk failure leaves RAID degraded or rebuilding",
-         ("a RAID array reports a failed member",)),
-        ("network", "conntrack-table-full", "Connection tracking table full drops new connections",
-         ("new connections time out while old ones work",)),
-        ("capacity", "inode-exhaustion", "Filesystem out of inodes while bytes remain free",
-         ("df -i shows every inode used",)),
-        ("network", "ephemeral-port-exhaustion", "Ephemeral source port exhaustion on outbound connections",
-         ("thousands of sockets in TIME_WAIT",)),
-        ("capacity", "file-descriptor-exhaustion", "Process out of file descriptors",
-         ("too many open files errors in the app log",)),
-    ):  # fmt: skip
-        write(kb, f"patterns/{rel}/{pid}.md", pattern_text(pid, rel, title=title, symptoms=symptoms))
-    write(kb, "incidents/2026/INC-2026-0009.md", """---
-id: INC-2026-0009
-title: Reporting database slow during RAID rebuild after a disk failure
-date: 2026-04-12
-severity: sev2
-patterns: [disk-failure-raid-degraded]
----
-
-## Summary
-A disk failed and the rebuild slowed every query.
-""")  # fmt: skip
-    with _static_page(chromium, kb, tmp_path) as (page, errors):
+    count as its title does; an incident's title counts as a pattern's (it lost to the symptoms).
+    (search_site: _SEARCHED_PATTERNS, and INC-2026-0010 of the RAID pattern.)"""
+    with _static_page(chromium, search_site) as (page, errors):
         found = {q: _first_search_result(page, q) for q in (
             "disk full", "disk-full", "inode-exhaustion", "ephemeral-port-exhaustion",  # an id, or its words
             "too many open files",  # words of a symptom
@@ -1180,27 +1196,19 @@ A disk failed and the rebuild slowed every query.
         "ephemeral-port-exhaustion": "ephemeral-port-exhaustion.html",
         "too many open files": "file-descriptor-exhaustion.html",
         "Connection tracking": "conntrack-table-full.html",
-        "Reporting database": "INC-2026-0009.html",  # not the pattern with "database" in title and symptom
+        "Reporting database": "INC-2026-0010.html",  # not the pattern with "database" in title and symptom
     }
     assert errors == []
 
 
-def test_the_evidence_boxs_heading_finds_no_page_in_the_site_search(chromium, tmp_path):
+def test_the_evidence_boxs_heading_finds_no_page_in_the_site_search(chromium, search_site):
     """Found in a re-read: the evidence box's title became a heading ("Evidence to preserve: capture it before
     you restore"), which the site search made an entry of every pattern page, its words weighed as a title:
     "restore" listed every pattern's box (#evidence-to-preserve) above the pattern about restoring deleted data,
     and "capture", "preserve" and "evidence" listed nothing but boxes. The box's entry is now part of the one
-    before it, its words counted as text; the heading stays, in the page's outline."""
-    from kbfactory import pattern_text, small_kb, write
-
-    kb = small_kb(tmp_path / "kb")
-    for rel, pid, title in (("data", "operator-deleted-data", "Operator deletes production data by hand"),
-                            ("capacity", "disk-full", "Filesystem out of free space"),
-                            ("network", "conntrack-table-full", "Connection tracking table full")):  # fmt: skip
-        summary = "Rows deleted by hand: restore them from the last backup, restored into a copy first." if (
-            pid == "operator-deleted-data") else "Something goes wrong."  # fmt: skip
-        write(kb, f"patterns/{rel}/{pid}.md", pattern_text(pid, rel, title=title, summary=summary))
-    with _static_page(chromium, kb, tmp_path, "patterns/capacity/disk-full.html") as (page, errors):
+    before it, its words counted as text; the heading stays, in the page's outline. (search_site:
+    operator-deleted-data, whose summary is about restoring.)"""
+    with _static_page(chromium, search_site, "patterns/capacity/disk-full.html") as (page, errors):
         outline = page.locator(".md-typeset h2").evaluate_all("els => els.map(h => h.id)")
         found = {q: _search_results(page, q) for q in ("restore", "capture", "preserve", "evidence")}
     assert "evidence-to-preserve" in outline  # still a heading of the page
