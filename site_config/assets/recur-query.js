@@ -428,6 +428,9 @@
     [["ILibre", "IFrei", "NLibres", "ILiberi", "ILivre", "wolneI"], "IFree"],
     [["Disponible", "Verfügbar", "Disponibles", "Disponib.", "Disponível", "dostępne"], "Available"]
   ];
+  /* query.DF_FIRST_WORDS, DF_MOUNTED_ON: a line without df's header's first word and last two is not translated */
+  var DF_FIRST_WORDS = ["Filesystem"].concat(DF_LOCALES[0][0].map(function (x) { return x.split(" ")[0]; }));
+  var DF_MOUNTED_ON = ["Mounted on"].concat(DF_LOCALES[1][0]);
   function dfEnglish(w) {  /* query._df_english */
     var said = " " + w.join(" ") + " ";
     DF_LOCALES.forEach(function (l) {
@@ -472,7 +475,7 @@
     }
     var joined = w.join(" ");
     if (joined === "UNIT LOAD ACTIVE SUB DESCRIPTION" || joined === "UNIT LOAD ACTIVE SUB JOB DESCRIPTION") return "units";
-    if (!DF_MOUNT_WORD.test(line)) return "";
+    if (DF_FIRST_WORDS.indexOf(w[0]) < 0 || DF_MOUNTED_ON.indexOf(w.slice(-2).join(" ")) < 0) return "";
     w = dfEnglish(w);
     if (w[0] === "Filesystem" && w.slice(-2).join(" ") === "Mounted on" &&
         DF_USE.some(function (c) { return w.indexOf(c) >= 0; })) return "filesystems";
