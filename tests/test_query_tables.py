@@ -449,6 +449,10 @@ MORE_NOT_SEARCHED_BY_ROWS = [
     "Regular background program processing daemon\n  php-fpm.service loaded activating start   start PHP FastCGI\n",
     "we looked at the nodes\nthen at the pods\nand again at the nodes\nand here they are\n" + NODES,
     NODES + "one\ntwo\nthree\nfour\n",
+    # a Job's pod Completed after restarts is no pod running and ready restarted often (found in a re-read: it was
+    # searched as "… Completed restarted 7 times")
+    "NAME                        READY   STATUS      RESTARTS   AGE\nreindex-29411520-x7k2p      0/1     Completed   7   "
+    "       2h\nsearch-api-5f6b7c8d9-g5h6n  1/1     Running     2          2d\n",
 ]
 
 

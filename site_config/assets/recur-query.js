@@ -350,7 +350,7 @@
       var said = cells[name].replace(POD_HASH, "") + " " + cells[ready] + " " + cells[status];
       var times = restarts >= 0 ? LEADING_NUMBER.exec(cells[restarts]) : null;
       if (!fine) kept.push(head(said, LINE_CHARS));
-      else if (times && +times[0] >= POD_RESTARTS_HIGH) kept.push(head(said + " restarted " + (+times[0]) + " times", LINE_CHARS));
+      else if (cells[status] === "Running" && times && +times[0] >= POD_RESTARTS_HIGH) kept.push(head(said + " restarted " + (+times[0]) + " times", LINE_CHARS));
     }
     if (!kept.length || !rows) return null;
     var before = beforeTable(lines.slice(0, at), null), after = afterTable(lines.slice(at + 1 + rows));

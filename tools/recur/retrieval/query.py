@@ -1211,7 +1211,7 @@ def _pod_table(lines: list[str]) -> Log | None:
         times = LEADING_NUMBER.match(cells[restarts]) if restarts >= 0 else None
         if not fine:
             kept.append(said[:LINE_CHARS])
-        elif times and int(times.group()) >= POD_RESTARTS_HIGH:  # (Running, ready: restarts only)
+        elif cells[status] == "Running" and times and int(times.group()) >= POD_RESTARTS_HIGH:  # (and ready)
             kept.append(f"{said} restarted {int(times.group())} times"[:LINE_CHARS])
     if not kept or not rows:
         return None
