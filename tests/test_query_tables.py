@@ -517,6 +517,47 @@ def test_recur_suggest_answers_a_systemctl_table_and_a_pod_table_with_its_log_by
         assert (top["id"], top["confidence"], answer["no_known_pattern"]) == (pid, "high", False), answer
 
 
+# the rules' edges, as docs/ranking.md writes them (found in a re-read: none of these was tested, so "> 5" for ">= 5",
+# "> 90" for ">= 90", a Deployment ready but not all available taken as fine, and kubectl's newer CPU(%) header
+# each passed the tests): a pod restarted 5 times is searched, 4 not; a node at 90% is, 89% not
+EDGES = [
+    (
+        "NAME         READY   STATUS    RESTARTS   AGE\napi-0        1/1     Running   5          1d\n"
+        "api-1        1/1     Running   4          1d\n",
+        "api-0 1/1 Running restarted 5 times",
+        "pods",
+    ),
+    (
+        "NAME    CPU(cores)   CPU%   MEMORY(bytes)   MEMORY%\nn-1     900m         90%    3000Mi          89%\n"
+        "n-2     100m         10%    1000Mi          90%\n",
+        "node CPU% 90%\nnode MEMORY% 90%",
+        "usage",
+    ),
+    (
+        "NAME    CPU(cores)   CPU(%)   MEMORY(bytes)   MEMORY(%)\nn-1     900m         12%      7000Mi          97%\n",
+        "node MEMORY(%) 97%",
+        "usage",
+    ),
+    (
+        "NAME        READY   UP-TO-DATE   AVAILABLE   AGE\norders-api  3/3     3            2           4d\n"
+        "orders-web  2/2     2            2           4d\n",
+        "deployment orders-api 3/3 ready, 2 available",
+        "deployments",
+    ),
+]
+
+
+@pytest.mark.skipif(NODE is None, reason="node is not installed")
+def test_the_edges_of_the_restart_usage_and_deployment_rules(tmp_path):
+    texts = [text for text, _, _ in EDGES]
+    for text, searched, level in EDGES:
+        assert (prepare(text).text, prepare(text).log_level) == (searched, level), text
+    js = run_query_js(
+        tmp_path, "return input.map((t) => { const p = q.prepare(t); return [p.text, p.log_level]; });", texts
+    )
+    assert js == [[searched, level] for _, searched, level in EDGES]
+
+
 def _fastest(run, text: str) -> float:
     """The least of three runs' seconds of ``run(text)``."""
     times = []
