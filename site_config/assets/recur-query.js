@@ -350,7 +350,7 @@
       var said = cells[name].replace(POD_HASH, "") + " " + cells[ready] + " " + cells[status];
       var times = restarts >= 0 ? LEADING_NUMBER.exec(cells[restarts]) : null;
       if (!fine) kept.push(head(said, LINE_CHARS));
-      else if (times && +times[0] >= POD_RESTARTS_HIGH) kept.push(head(said + " restarted " + (+times[0]) + " times", LINE_CHARS));
+      else if (cells[status] === "Running" && times && +times[0] >= POD_RESTARTS_HIGH) kept.push(head(said + " restarted " + (+times[0]) + " times", LINE_CHARS));
     }
     if (!kept.length || !rows) return null;
     var before = beforeTable(lines.slice(0, at), null), after = afterTable(lines.slice(at + 1 + rows));
@@ -428,6 +428,9 @@
     [["ILibre", "IFrei", "NLibres", "ILiberi", "ILivre", "wolneI"], "IFree"],
     [["Disponible", "Verfügbar", "Disponibles", "Disponib.", "Disponível", "dostępne"], "Available"]
   ];
+  /* query.DF_FIRST_WORDS, DF_MOUNTED_ON: a line without df's header's first word and last two is not translated */
+  var DF_FIRST_WORDS = ["Filesystem"].concat(DF_LOCALES[0][0].map(function (x) { return x.split(" ")[0]; }));
+  var DF_MOUNTED_ON = ["Mounted on"].concat(DF_LOCALES[1][0]);
   function dfEnglish(w) {  /* query._df_english */
     var said = " " + w.join(" ") + " ";
     DF_LOCALES.forEach(function (l) {
@@ -472,7 +475,7 @@
     }
     var joined = w.join(" ");
     if (joined === "UNIT LOAD ACTIVE SUB DESCRIPTION" || joined === "UNIT LOAD ACTIVE SUB JOB DESCRIPTION") return "units";
-    if (!DF_MOUNT_WORD.test(line)) return "";
+    if (DF_FIRST_WORDS.indexOf(w[0]) < 0 || DF_MOUNTED_ON.indexOf(w.slice(-2).join(" ")) < 0) return "";
     w = dfEnglish(w);
     if (w[0] === "Filesystem" && w.slice(-2).join(" ") === "Mounted on" &&
         DF_USE.some(function (c) { return w.indexOf(c) >= 0; })) return "filesystems";

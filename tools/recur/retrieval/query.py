@@ -489,6 +489,10 @@ DF_LOCALES = {
 # looked for in every line of a paste, after a log too: df's header read as words on each of 250,000 lines took 20 s)
 DF_MOUNT_WORD = re.compile(r"Mounted|Monté|Eingehängt|Montado|Montato|zamont\.")  # of df's, in DF_LOCALES' too
 STATUS_HEADER_WORD = re.compile(rf"NAME|CONTAINER ID|UNIT|{DF_MOUNT_WORD.pattern}")
+# df's header's first word and its last two, as written or translated (DF_LOCALES): a line without them is no df header,
+# not translated (found in a re-read: 75,000 lines of "NAME Mounted" each translated, _df_english, took 2.8 s, not 0.5)
+DF_FIRST_WORDS = {"Filesystem", *(k.split(" ")[0] for k, v in DF_LOCALES.items() if v == "Filesystem")}
+DF_MOUNTED_ON = {"Mounted on", *(k for k, v in DF_LOCALES.items() if v == "Mounted on")}
 # the most columns a STATUS_TABLES header has (kubectl get nodes -o wide: 10): more is none of them, and each row's cells
 # read by a header of 300,000 columns took time growing with the square of the paste
 STATUS_MAX_COLUMNS = 16
@@ -1207,7 +1211,7 @@ def _pod_table(lines: list[str]) -> Log | None:
         times = LEADING_NUMBER.match(cells[restarts]) if restarts >= 0 else None
         if not fine:
             kept.append(said[:LINE_CHARS])
-        elif times and int(times.group()) >= POD_RESTARTS_HIGH:  # (Running, ready: restarts only)
+        elif cells[status] == "Running" and times and int(times.group()) >= POD_RESTARTS_HIGH:  # (and ready)
             kept.append(f"{said} restarted {int(times.group())} times"[:LINE_CHARS])
     if not kept or not rows:
         return None
@@ -1313,7 +1317,7 @@ def _status_kind(line: str) -> str:
         ["UNIT", "LOAD", "ACTIVE", "SUB", "JOB", "DESCRIPTION"],
     ):
         return "units"
-    if not DF_MOUNT_WORD.search(line):  # (a log whose lines name a NAME= or a UNIT is read as words only)
+    if words[0] not in DF_FIRST_WORDS or " ".join(words[-2:]) not in DF_MOUNTED_ON:  # (a log's line naming a NAME=)
         return ""
     words = _df_english(words)
     if words[:1] == ["Filesystem"] and words[-2:] == ["Mounted", "on"] and any(c in words for c in DF_USE):
