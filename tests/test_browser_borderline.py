@@ -186,3 +186,42 @@ def test_browser_mode_says_borderline_and_what_is_near_and_api_mode_does_not(chr
         assert [e for e in errors if "Failed to load resource" not in e] == []
     finally:
         page.close()
+
+
+EDGE_JS = """
+import { Ranker } from "./ranker.mjs";
+import fs from "node:fs";
+const [paramsFile, casesFile] = process.argv.slice(2);
+const r = Object.create(Ranker.prototype);
+r.p = JSON.parse(fs.readFileSync(paramsFile));
+const out = JSON.parse(fs.readFileSync(casesFile)).map(([probs, rule]) => {
+  const results = probs.map((p, k) => ({ probability: p, rule: k === 0 ? rule : null }));
+  const ruled = ["code_first", "said_whole"].includes(results[0].rule);  /* as Ranker.answer reads its first */
+  const edge = r.edge(results, false, ruled);
+  return edge && edge.near;
+});
+process.stdout.write(JSON.stringify(out));
+"""
+
+
+@pytest.mark.skipif(NODE is None, reason="node is not installed")
+def test_a_first_a_rule_raised_to_the_second_is_no_tie(tmp_path):
+    """search._held_first rates a code's or a symptom's first as likely as the result after it ("pods restarting exit
+    code 137": 0.741 and 0.741): their order is the rule's, which the server applies alike, so the box says no tie of
+    them; the same two probabilities without a rule, or under a runbook link's or a signal's pin, are a tie."""
+    cases = [
+        ([0.741, 0.741, 0.008], "code_first", None),
+        ([0.5, 0.47], "said_whole", None),
+        ([0.741, 0.741], None, "tie"),
+        ([0.741, 0.741], "verbatim", "tie"),
+        ([0.38, 0.38], "code_first", "medium"),  # near a cut-off all the same
+    ]
+    shutil.copyfile(bundle.HERE / "ranker.js", tmp_path / "ranker.mjs")
+    (tmp_path / "e.mjs").write_text(EDGE_JS)
+    (tmp_path / "params.json").write_text(json.dumps(bundle.ranking_params()))
+    (tmp_path / "cases.json").write_text(json.dumps([[p, rule] for p, rule, _ in cases]))
+    run = subprocess.run(
+        [NODE, "e.mjs", "params.json", "cases.json"], cwd=tmp_path, capture_output=True, text=True, timeout=60
+    )
+    assert run.returncode == 0, run.stderr
+    assert json.loads(run.stdout) == [near for *_, near in cases]

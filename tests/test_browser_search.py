@@ -143,12 +143,29 @@ CODE_TEXTS = {
     "ERROR 1040 disk full": None,
     "exit 137": None,
     "ticket 137 exit": None,
+    # two codes of two patterns' signals (two results a rule moved, at one probability: the floor or one raised), an
+    # exit code said short among other words, and numbers beside "exit" that are no exit code: alike
+    "ERROR 1040 exit code 137": None,
+    "mysql ERROR 1040 and pods exit 137": None,
+    "ENFILE file table ERROR 1040": None,
+    "container exited 137": None,
+    "exit 1 since build 137": None,
+    "exited 0 at 13:37": None,
 }
 # the shipped KB's: question -> its first result (a code of one of its signals: search.CODE_FIRST)
 CODE_FIRST_SHIPPED = {
     "mysql ERROR 1040": "db-connection-pool-exhausted",
     "ERROR 1040 after deploy": "db-connection-pool-exhausted",
     "pods restarting exit code 137": "memory-leak-oom-kill",
+}
+# the shipped KB's: question -> the patterns a code of their signal moved up (result["rule"] "code_first")
+CODED_SHIPPED = {
+    "ERROR 1040 exit code 137": {"db-connection-pool-exhausted", "memory-leak-oom-kill"},
+    "mysql ERROR 1040 and pods exit 137": {"db-connection-pool-exhausted", "memory-leak-oom-kill"},
+    "container exited 137": {"memory-leak-oom-kill"},
+    "exit 1 since build 137": set(),
+    "exited 0 at 13:37": set(),
+    "ticket 137 exit": set(),
 }
 # a short question holding (nearly) every word of one pattern's symptom (search.SAID_WHOLE): question -> its first
 # result in the small KB and in the shipped one (None: not asked of it)
@@ -527,6 +544,22 @@ def test_ranker_js_ranks_as_search_py_given_the_same_vectors(tmp_path, kb_dir, w
             for k, r in enumerate(rs):
                 if r["rule"] in ("code_first", "said_whole") and r["probability"] is not None:
                     assert all(r["probability"] >= o["probability"] for o in rs[k + 1 :]), (answer["query"], rs[:3])
+    if which == "shipped":  # the cases _held_first / heldFirst have to agree on are asked (a guard: not vacuous)
+        coded = {
+            t: {r["id"] for r in py[texts.index(t)]["results"] if r["rule"] == "code_first"} for t in CODED_SHIPPED
+        }
+        assert coded == CODED_SHIPPED, coded
+        ruled = [(a, k) for a in py for k, r in enumerate(a["results"]) if r["rule"] in ("code_first", "said_whole")]
+        assert any(a["no_known_pattern"] for a, _ in ruled), "no rule-moved result under 'no known pattern' asked"
+        assert any(k > 0 and a["results"][k - 1]["confidence"] != a["results"][k]["confidence"] for a, k in ruled)
+        # a first raised to the likeliest after it (or two at one floor)
+        raised = [a["query"] for a, k in ruled if [r["probability"] for r in a["results"][k : k + 2]].count(None) == 0
+                  and len({r["probability"] for r in a["results"][k : k + 2]}) == 1]  # fmt: skip
+        assert len(raised) >= 3, raised
+        # two codes' patterns at the floor, as likely: the rule's order and the rule's floor, the server's alike, so the
+        # box says no tie of them (Ranker.edge's ruled) nor the verdict's cut-off (settled)
+        two = js[texts.index("mysql ERROR 1040 and pods exit 137")]
+        assert [r["probability"] for r in two["results"][:2]] == [0.28, 0.28] and two["edge"] is None, two["edge"]
     for text, firsts in SAID_WHOLE_TEXTS.items():  # the pattern whose symptom it holds first (ids compared below)
         if (first := firsts[which == "shipped"]) is not None:
             assert py[texts.index(text)]["results"][0]["id"] == first, (text, py[texts.index(text)]["results"][:2])

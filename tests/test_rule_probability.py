@@ -79,7 +79,7 @@ def test_an_exit_code_said_short_finds_its_pattern(real_engine):
         assert first["id"] == "memory-leak-oom-kill" and not answer.no_known_pattern, (text, answer.results[:2])
         assert ident[:1] == ["137"] and first["rule"] == "code_first", (text, first["why"])
     # a number after "exit" that is no exit code, or one just after a negation: no such evidence
-    for text in ("ticket 137 exit", "exit 1 since build 137", "no exit 137 anymore, disk full"):
+    for text in ("ticket 137 exit", "exit 1 since build 137", "exited 0 at 13:37", "no exit 137 anymore, disk full"):
         results = real_engine.answer(text, top=5).results
         assert not [r["id"] for r in results if r["rule"] == "code_first"], (text, results[:2])
 
@@ -122,3 +122,51 @@ def test_the_published_schema_names_every_rule():
     from recur.serve import answers
 
     assert get_args(answers.Rule) == search.RULES
+
+
+def test_the_webhook_batch_lines_and_mcp_say_which_rule_moved_a_result(kb_dir, tmp_path):
+    """Each surface the changelog names, not only /api/suggest: the webhook's results, whole and ?brief (a runbook
+    link's pin and a code's), `recur suggest --queries` lines and MCP's suggest_patterns through the SDK's client."""
+    from serve_util import alert_payload, fake_app, fake_index
+    from test_mcp import call, session, stdio
+
+    _kb(kb_dir)
+    fake_index(kb_dir, tmp_path / "index")
+    site = "https://kb.example/recur"
+    coded = {"labels": {"alertname": "BrokerErrors"}, "annotations": {"summary": "ERROR 7421 after deploy"}}
+    linked = {
+        "labels": {"alertname": "DiskAlmostFull"},
+        "annotations": {
+            "summary": "ERROR 7421 after deploy",
+            "runbook_url": f"{site}/patterns/capacity/disk-full.html",
+        },
+        "fingerprint": "linked",
+    }
+    with running(fake_app(kb_dir, tmp_path, site_url=site)) as base:
+        whole, brief = (
+            httpx.post(f"{base}/api/alertmanager{q}", json=alert_payload(coded, linked), timeout=60).json()
+            for q in ("", "?brief=true")
+        )
+    for out in (whole, brief):
+        firsts = [(a["results"][0]["id"], a["results"][0]["rule"]) for a in out["alerts"]]
+        assert firsts == [("broker-full", "code_first"), ("disk-full", "runbook_link")], out["alerts"]
+        # the link's pin first, the code's pattern after it still the code's
+        assert [r["rule"] for r in out["alerts"][1]["results"][1:2]] == ["code_first"], out["alerts"][1]
+        assert all("rule" in r for a in out["alerts"] for r in a["results"]), out
+    queries = tmp_path / "q.jsonl"
+    queries.write_text('{"query": "ERROR 7421 after deploy"}\n{"query": "disk-full"}\n{"query": "disk is full"}\n')
+    env = {"RECUR_MODEL": "fake:64", "RECUR_KB": str(kb_dir), "RECUR_INDEX": str(tmp_path / "index")}
+    from click.testing import CliRunner
+
+    from recur.cli.main import cli
+
+    res = CliRunner(env=env).invoke(cli, ["suggest", "--queries", str(queries)], catch_exceptions=False)
+    lines = [json.loads(line) for line in res.stdout.splitlines()]
+    assert [a["results"][0]["rule"] for a in lines] == ["code_first", "id_pin", None], res.output
+    assert all(r["rule"] is None for r in lines[2]["results"]), lines[2]
+
+    async def work(client):
+        return await call(client, "suggest_patterns", {"text": "ERROR 7421 after deploy", "top": 3})
+
+    err, got, _ = session(stdio(kb_dir, tmp_path / "index"), work)
+    assert not err and [r["rule"] for r in got["results"]] == ["code_first", None, None], got["results"]
