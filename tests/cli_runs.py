@@ -63,12 +63,14 @@ for fd in (1, 2):
         if said.read():
             sys.exit(f"the imports wrote to fd {fd}, which no forked run would show: run these as processes")
 
+EACH = int(sys.argv[2])
 results = []
 for n, case in enumerate(json.loads(sys.stdin.read())):
     out, err = os.path.join(scratch, f"{n}.out"), os.path.join(scratch, f"{n}.err")
     pid = os.fork()
     if pid == 0:
         code = 1
+        signal.signal(signal.SIGALRM, signal.SIG_DFL)  # the driver's guard, not the run's
         try:
             os.chdir(case["cwd"])
             os.environ.clear()
@@ -83,7 +85,11 @@ for n, case in enumerate(json.loads(sys.stdin.read())):
             {ENDS}
         finally:
             os._exit(code & 0xFF)
+    if EACH:  # each run's own guard against a hang (one that serves): killed, it ends its case alone
+        signal.signal(signal.SIGALRM, lambda signum, frame, pid=pid: os.kill(pid, signal.SIGKILL))
+        signal.alarm(EACH)
     _, status = os.waitpid(pid, 0)
+    signal.alarm(0)
     code = os.waitstatus_to_exitcode(status)
     with open(out, errors="replace") as o, open(err, errors="replace") as e:
         results.append([code, o.read(), e.read()])
@@ -99,21 +105,26 @@ PRELOADED = ["recur.cli.main", "recur.kb.loader", "recur.retrieval.embed", "recu
 _AT_START = re.compile(r"PYTHON|LANG$|LC_")
 
 
-def recur_runs(cases: list[tuple], timeout: float = 300) -> list[subprocess.CompletedProcess]:
+def recur_runs(cases: list[tuple], timeout: float = 300, each: int = 0) -> list[subprocess.CompletedProcess]:
     """`python -m recur ARGS` for each of ``cases`` (args, env: None for this process's, cwd: None for this one's),
     each run to its end in a forked child of one process that imported `recur` (and PRELOADED) once; a
     CompletedProcess each (its args, returncode, stdout and stderr as text), in order. ``timeout`` bounds the whole
-    batch (a guard against a hang, not a timing)."""
-    given, ran = run_driver(_DRIVER, PRELOADED, cases, timeout)
+    batch (a guard against a hang, not a timing); ``each`` (seconds, 0 for none) bounds each run: one still running
+    then is killed (returncode -9) and the others run, where the batch's timeout failed them all and left it serving
+    (found in a re-read: a batch of runs that should end at their start, one of which started a server)."""
+    timeout = max(timeout, each * (len(cases) + 1))
+    given, ran = run_driver(_DRIVER, PRELOADED, cases, timeout, [str(each)])
     return [
         subprocess.CompletedProcess(case["args"], code, out, err)
         for case, (code, out, err) in zip(given, ran, strict=True)
     ]
 
 
-def run_driver(driver: str, preloaded: list[str], cases: list[tuple], timeout: float) -> tuple[list[dict], list]:
-    """Run ``driver`` (this module's or serve_runs') once for all ``cases`` (args, env, cwd): the cases as given to
-    it, and what it printed (its JSON list, one entry a case)."""
+def run_driver(
+    driver: str, preloaded: list[str], cases: list[tuple], timeout: float, more: tuple = ()
+) -> tuple[list[dict], list]:
+    """Run ``driver`` (this module's or serve_runs') once for all ``cases`` (args, env, cwd), ``more`` after its
+    first argument: the cases as given to it, and what it printed (its JSON list, one entry a case)."""
     driver_env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1] / "tools")}
     given = []
     for args, env, cwd in cases:
@@ -124,7 +135,7 @@ def run_driver(driver: str, preloaded: list[str], cases: list[tuple], timeout: f
             raise ValueError(f"{args}: {', '.join(differ)} set apart from this process's: run it as a process")
         given.append({"args": [str(a) for a in args], "env": env, "cwd": str(cwd or Path.cwd())})
     r = subprocess.run(
-        [sys.executable, "-c", driver, json.dumps(preloaded)],
+        [sys.executable, "-c", driver, json.dumps(preloaded), *more],
         input=json.dumps(given),
         capture_output=True,
         text=True,
