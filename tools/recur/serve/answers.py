@@ -104,7 +104,7 @@ class Result(PatternBody):
     why: list[WhyEntry]
     scores: Scores
     rule: Rule | None = Field(
-        description="The ranking rule that moved it up (docs/ranking.md): an alert's runbook link, the pattern's id "
+        description="The ranking rule that moved it up: an alert's runbook link, the pattern's id "
         "named, a specific signal found whole, a code of its signal, a symptom said whole, a signal in a question of "
         "no word the KB knows; its probability then the rule's where the rule raised it. Null: the fitted order."
     )
