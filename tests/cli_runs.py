@@ -58,8 +58,9 @@ for name in json.loads(sys.argv[1]):  # imported once, before the forks
     importlib.import_module(name)
 sys.stdout.flush()
 sys.stderr.flush()
-for fd in (1, 2):
+for fd in (1, 2):  # both given back before either is read: the refusal below is said on stderr
     os.dup2(kept[fd - 1], fd)
+for fd in (1, 2):
     with open(os.path.join(scratch, f"import.{fd}"), errors="replace") as said:
         if said.read():
             sys.exit(f"the imports wrote to fd {fd}, which no forked run would show: run these as processes")
