@@ -238,22 +238,10 @@ class ServeForks:
     def serve(self, kb_dir, tmp_path, env=None, extra=(), cwd=None, feedback=True):
         """test_serve_cli.serve_process's run (the same arguments, but no ``wrap``: a command line around it is
         a process of its own), forked: yields (base URL, {"proc", "said", then "out" and "returncode"})."""
-        from kbfactory import fake_model_flags
-        from serve_util import started_on
+        from serve_util import serve_args, served
 
-        args = fake_model_flags(kb_dir, tmp_path / "index")
-        args += ["--site", str(tmp_path / "no-site"), "--port", "0"]
-        args += ["--feedback", str(tmp_path / "fb.jsonl" if feedback is True else feedback)] if feedback else []
-        proc = self.start(["serve", *args, *extra], env=env, cwd=cwd)
-        said: list = []
-        result = {"proc": proc, "said": said}
-        try:
-            yield f"http://127.0.0.1:{started_on(proc.stdout, said, proc)}", result
-        finally:
-            proc.terminate()
-            rest, _ = proc.communicate(timeout=30)
-            result["out"] = "".join(said) + rest
-            result["returncode"] = proc.returncode
+        with served(self.start(["serve", *serve_args(kb_dir, tmp_path, feedback), *extra], env=env, cwd=cwd)) as got:
+            yield got
 
     def close(self) -> None:
         conn = self._socket.socket(self._socket.AF_UNIX, self._socket.SOCK_STREAM)
