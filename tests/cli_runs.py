@@ -43,8 +43,9 @@ if interrupted:
     os.kill(os.getpid(), signal.SIGINT)
 """
 
-_DRIVER = r"""
-import json, os, shutil, signal, sys, tempfile, threading, time
+# the start of a driver (this module's and serve_runs'): `recur` and the batch's modules imported once, before the
+# forks, and what the imports print refused
+IMPORTED_ONCE = r"""
 import importlib
 
 scratch = tempfile.mkdtemp()  # no finalizer, no atexit hook of the driver's for the runs to inherit
@@ -57,12 +58,20 @@ for name in json.loads(sys.argv[1]):  # imported once, before the forks
     importlib.import_module(name)
 sys.stdout.flush()
 sys.stderr.flush()
-for fd in (1, 2):
+for fd in (1, 2):  # both given back before either is read: the refusal below is said on stderr
     os.dup2(kept[fd - 1], fd)
+for fd in (1, 2):
     with open(os.path.join(scratch, f"import.{fd}"), errors="replace") as said:
         if said.read():
             sys.exit(f"the imports wrote to fd {fd}, which no forked run would show: run these as processes")
+"""
 
+_DRIVER = (
+    r"""
+import json, os, shutil, signal, sys, tempfile, threading, time
+"""
+    + IMPORTED_ONCE
+    + r"""
 EACH = int(sys.argv[2])
 results = []
 for n, case in enumerate(json.loads(sys.stdin.read())):
@@ -96,6 +105,7 @@ for n, case in enumerate(json.loads(sys.stdin.read())):
 shutil.rmtree(scratch)
 print(json.dumps(results))
 """.replace("            {ENDS}\n", textwrap.indent(ENDS_AS_PYTHON.lstrip("\n"), " " * 12))
+)
 
 
 # what a run of `recur serve` imports before its start-up checks (the KB's loader, numpy, the index's module): not

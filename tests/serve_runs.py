@@ -17,29 +17,15 @@ import sys
 import textwrap
 from pathlib import Path
 
-from cli_runs import _AT_START, ENDS_AS_PYTHON, PRELOADED, run_driver
+from cli_runs import _AT_START, ENDS_AS_PYTHON, IMPORTED_ONCE, PRELOADED, run_driver
 from procs import HANG
 
-_IMPORTS = r"""
+_IMPORTS = (
+    r"""
 import json, os, re, signal, sys, tempfile, threading, time
-import importlib
-
-scratch = tempfile.mkdtemp()  # what the imports print, each in its own file: a run would show it, so refused
-kept = os.dup(1), os.dup(2)
-for fd in (1, 2):
-    os.dup2(os.open(os.path.join(scratch, f"import.{fd}"), os.O_WRONLY | os.O_CREAT | os.O_TRUNC), fd)
-import recur.__main__ as entry
-from recur.cli import starting
-
-for name in json.loads(sys.argv[1]):  # imported once, before the forks
-    importlib.import_module(name)
-sys.stdout.flush()
-sys.stderr.flush()
-for fd in (1, 2):
-    os.dup2(kept[fd - 1], fd)
-    with open(os.path.join(scratch, f"import.{fd}"), errors="replace") as said:
-        if said.read():
-            sys.exit(f"the imports wrote to fd {fd}, which no forked run would show: run these as processes")
+"""
+    + IMPORTED_ONCE
+    + r"""from recur.cli import starting  # (imported with recur.cli, among the batch's modules)
 
 
 def run(case, w):
@@ -62,6 +48,7 @@ def run(case, w):
     finally:
         os._exit(code & 0xFF)
 """.replace("        {ENDS}\n", textwrap.indent(ENDS_AS_PYTHON.lstrip("\n"), " " * 8))  # cli_runs' ending
+)
 
 _DRIVER = (
     _IMPORTS
@@ -251,22 +238,10 @@ class ServeForks:
     def serve(self, kb_dir, tmp_path, env=None, extra=(), cwd=None, feedback=True):
         """test_serve_cli.serve_process's run (the same arguments, but no ``wrap``: a command line around it is
         a process of its own), forked: yields (base URL, {"proc", "said", then "out" and "returncode"})."""
-        from kbfactory import fake_model_flags
-        from serve_util import started_on
+        from serve_util import serve_args, served
 
-        args = fake_model_flags(kb_dir, tmp_path / "index")
-        args += ["--site", str(tmp_path / "no-site"), "--port", "0"]
-        args += ["--feedback", str(tmp_path / "fb.jsonl" if feedback is True else feedback)] if feedback else []
-        proc = self.start(["serve", *args, *extra], env=env, cwd=cwd)
-        said: list = []
-        result = {"proc": proc, "said": said}
-        try:
-            yield f"http://127.0.0.1:{started_on(proc.stdout, said, proc)}", result
-        finally:
-            proc.terminate()
-            rest, _ = proc.communicate(timeout=30)
-            result["out"] = "".join(said) + rest
-            result["returncode"] = proc.returncode
+        with served(self.start(["serve", *serve_args(kb_dir, tmp_path, feedback), *extra], env=env, cwd=cwd)) as got:
+            yield got
 
     def close(self) -> None:
         conn = self._socket.socket(self._socket.AF_UNIX, self._socket.SOCK_STREAM)

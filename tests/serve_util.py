@@ -63,6 +63,33 @@ def untimed(out: str) -> list[str]:
     return [re.sub(rf"^{LOG_TIME} (?=[A-Z]+ [\w.]+: )", "", line) for line in out.splitlines()]
 
 
+def serve_args(kb_dir, tmp_path, feedback=True) -> list[str]:
+    """`recur serve`'s arguments in test_serve_cli.serve_process and serve_runs.ServeForks.serve: the fake model, no
+    site, a free port (named by the start-up line); ``feedback``: False for no --feedback (the default log), True for
+    one in ``tmp_path``, or the log's path."""
+    from kbfactory import fake_model_flags
+
+    args = fake_model_flags(kb_dir, tmp_path / "index")
+    args += ["--site", str(tmp_path / "no-site"), "--port", "0"]
+    return args + (["--feedback", str(tmp_path / "fb.jsonl" if feedback is True else feedback)] if feedback else [])
+
+
+@contextlib.contextmanager
+def served(proc):
+    """A started `recur serve --port 0` (a Popen, or a forked run's handle): yields (its base URL, {"proc", "said":
+    the lines read so far, a test reading on keeps them there; once it has stopped, "out" its whole output and
+    "returncode"}); stopped by SIGTERM at the end."""
+    said: list = []
+    result = {"proc": proc, "said": said}
+    try:
+        yield f"http://127.0.0.1:{started_on(proc.stdout, said, proc)}", result
+    finally:
+        proc.terminate()
+        rest, _ = proc.communicate(timeout=30)
+        result["out"] = "".join(said) + rest
+        result["returncode"] = proc.returncode
+
+
 def started_on(stream, said: list, proc=None, seconds: float = HANG) -> int:
     """The port `recur serve --port 0` listens on, from its start-up line in ``stream`` (its output, read a
     line at a time, within ``seconds``: a guard against a hang; each line read is kept in ``said``). A port found

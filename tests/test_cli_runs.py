@@ -37,3 +37,13 @@ def test_a_run_whose_interpreter_would_start_otherwise_is_refused():
     """PYTHON* and locale variables are read by the interpreter as it starts: the driver's, not a forked run's."""
     with pytest.raises(ValueError, match="PYTHONWARNINGS set apart"):
         recur_runs([(["--version"], {**os.environ, "PYTHONWARNINGS": "error"}, None)])
+
+
+def test_a_batch_whose_imports_print_is_refused_saying_so():
+    """An import that prints (the standard library's ``this``) would print in no forked run: the driver refuses the
+    batch, and says why on stderr. Found in a review: the refusal was written while stderr still went to the
+    imports' scratch file, so the batch failed with no word."""
+    import cli_runs
+
+    with pytest.raises(AssertionError, match="the imports wrote to fd 1, which no forked run would show"):
+        cli_runs.run_driver(cli_runs._DRIVER, [*cli_runs.PRELOADED, "this"], [(["--help"], None, None)], 120, ["0"])

@@ -18,7 +18,7 @@ from pathlib import Path
 import httpx
 from kbfactory import fake_model_flags
 from procs import read_until
-from serve_util import wait_healthy
+from serve_util import serve_args, wait_healthy
 from test_serve_cli import RECUR, serve_process
 
 TIME = r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ"
@@ -86,7 +86,7 @@ def test_every_line_of_serve_has_its_time_level_and_logger(kb_dir, tmp_path):
 def _json_serve(kb_dir, tmp_path, env: dict):
     """`recur serve` on a free port, its lines read as JSON objects until the start-up line: (process, base
     URL, the objects read)."""
-    args = [*fake_model_flags(kb_dir, tmp_path / "index"), "--site", str(tmp_path / "no-site"), "--port", "0"]
+    args = serve_args(kb_dir, tmp_path, feedback=False)
     args += ["--feedback", str(tmp_path / "fb.jsonl"), "--access-log"]
     proc = subprocess.Popen(
         [*RECUR, "serve", *args], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env

@@ -26,6 +26,8 @@ from serve_util import (
     MCP_ACCEPT,
     MCP_INIT,
     run_async,
+    serve_args,
+    served,
     started_on,
     untimed,
     wait_healthy,
@@ -45,22 +47,12 @@ def serve_process(kb_dir, tmp_path, env=None, extra=(), cwd=None, feedback=True,
     folder it runs in; ``feedback``: False for no --feedback, the default log, or the log's path; ``wrap``: the
     command line run for serve's); yields (base URL, a dict whose "out" is the process's output once it has
     stopped)."""
-    args = fake_model_flags(kb_dir, tmp_path / "index")
-    args += ["--site", str(tmp_path / "no-site"), "--port", "0"]  # a free port, named by the start-up line
-    args += ["--feedback", str(tmp_path / "fb.jsonl" if feedback is True else feedback)] if feedback else []
-    args += list(extra)
+    args = [*serve_args(kb_dir, tmp_path, feedback), *extra]
     proc = subprocess.Popen(
         wrap(RECUR + ["serve", *args]), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env, cwd=cwd
     )
-    said: list = []
-    result = {"proc": proc, "said": said}  # "said": the lines read so far (a test reading on keeps them there)
-    try:
-        yield f"http://127.0.0.1:{started_on(proc.stdout, said, proc)}", result
-    finally:
-        proc.terminate()
-        rest, _ = proc.communicate(timeout=30)
-        result["out"] = "".join(said) + rest
-        result["returncode"] = proc.returncode
+    with served(proc) as got:
+        yield got
 
 
 @pytest.fixture(scope="module")
@@ -305,7 +297,7 @@ def test_sighup_while_starting_neither_kills_nor_stops_the_server(kb_dir, tmp_pa
     start, before the web stack is imported."""
     fifo = tmp_path / "token"
     os.mkfifo(fifo)
-    args = [*fake_model_flags(kb_dir, tmp_path / "index"), "--site", str(tmp_path / "no-site"), "--port", "0"]
+    args = serve_args(kb_dir, tmp_path, feedback=False)
     proc = subprocess.Popen(
         RECUR + ["serve", *args, "--no-feedback", "--token-file", str(fifo)],
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
@@ -334,7 +326,7 @@ def test_kill_int_before_the_start_up_line_of_a_background_serve_exits_130(kb_di
     FIFO it waits on, so the moment is certain, not timed): serve ends, 130, before it serves anything."""
     fifo = tmp_path / "token"
     os.mkfifo(fifo)
-    args = [*fake_model_flags(kb_dir, tmp_path / "index"), "--site", str(tmp_path / "no-site"), "--port", "0"]
+    args = serve_args(kb_dir, tmp_path, feedback=False)
     proc = subprocess.Popen(
         _sigint_ignored(RECUR + ["serve", *args, "--no-feedback", "--token-file", str(fifo)]),
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
@@ -388,7 +380,7 @@ def test_a_stop_signal_sent_on_reading_the_start_up_line_is_a_clean_stop(kb_dir,
     line, and in a `recur serve &` (SIGINT ignored at start) it was ignored: the server ran on. Sent here the moment
     the line is read, it is the documented stop (docs/operating.md's "Stopping"): the line, then SIGTERM ends the
     process by the signal and SIGINT exits 130."""
-    args = [*fake_model_flags(kb_dir, tmp_path / "index"), "--site", str(tmp_path / "no-site"), "--port", "0"]
+    args = serve_args(kb_dir, tmp_path, feedback=False)
     proc = subprocess.Popen(
         wrap(RECUR + ["serve", *args, "--no-feedback"]), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
         preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),  # `pytest &` ignores SIGINT
